@@ -1,0 +1,10 @@
+/** The domain of the callback microservice, as namespaces (`OrderStatus.Detail`, `Callbacks.sync`, …). */
+export * as OrderStatus from "./order-status";
+export * as CallbackTable from "./callback-table";
+export * as CallbackToken from "./callback-token";
+export * as Protocol from "./protocol";
+export * as Delivery from "./delivery";
+export * as Callbacks from "./callbacks";
+export * as Aws from "./aws";
+export { CallbackStore, type HistoryEntry } from "./callback-store";
+export * as Topology from "./topology";

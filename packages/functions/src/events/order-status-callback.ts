@@ -1,0 +1,51 @@
+/**
+ * EventBridge target → OrderWSCallbackFunction: record the status and push it to the order's
+ * connections. An invalid event is logged and dropped (a retry cannot fix it); throttling and 5xx
+ * from `@connections` or DynamoDB throw, so that the platform retries the event.
+ */
+import { z } from "zod";
+import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas/eventbridge";
+import { Callbacks, OrderStatus } from "@awsomepets/core/index";
+import { callbackDeps } from "../lib/deps";
+import { logger } from "../lib/logger";
+
+const StatusEvent = EventBridgeSchema.extend({
+  source: z.literal(OrderStatus.EVENT_SOURCE),
+  "detail-type": z.literal(OrderStatus.DETAIL_TYPE),
+  detail: OrderStatus.Detail,
+});
+
+export async function handler(raw: unknown) {
+  const event = StatusEvent.safeParse(raw);
+  if (!event.success) {
+    const envelope = (raw ?? {}) as { id?: unknown; detail?: { orderId?: unknown } };
+    logger.error("Invalid order status event dropped", {
+      eventId: envelope.id,
+      orderId: envelope.detail?.orderId,
+      issues: event.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    });
+    return { accepted: false };
+  }
+  const { id: eventId, detail } = event.data;
+  let result: Callbacks.PublishResult;
+  try {
+    result = await Callbacks.publishStatus(callbackDeps(), detail);
+  } catch (error) {
+    // Rethrown: Lambda's async retries, then the dead-letter queue, take it from here.
+    logger.error("Status delivery failed; the event will be retried", { eventId, orderId: detail.orderId, status: detail.status, error });
+    throw error;
+  }
+  logger.info("Status delivered", {
+    eventId,
+    orderId: detail.orderId,
+    status: detail.status,
+    seq: result.seq,
+    duplicate: result.duplicate,
+    connections: result.connections,
+    delivered: result.delivered,
+    gone: result.gone.length,
+    rejected: result.rejected.length,
+    pending: result.pending,
+  });
+  return { accepted: true, seq: result.seq };
+}

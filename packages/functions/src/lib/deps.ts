@@ -1,0 +1,24 @@
+/** SDK clients and the store, created once per container on first use and reused by every invocation. */
+import { Aws, CallbackStore, type Callbacks } from "@awsomepets/core/index";
+import * as env from "./env";
+
+let store: CallbackStore | undefined;
+let deps: Callbacks.CallbackDeps | undefined;
+
+export function callbackStore() {
+  store ??= new CallbackStore({
+    client: Aws.documentClient(),
+    tableName: env.clientCallbackTable(),
+    historyRetentionSeconds: env.historyRetentionSeconds(),
+  });
+  return store;
+}
+
+export function callbackDeps(): Callbacks.CallbackDeps {
+  deps ??= {
+    store: callbackStore(),
+    management: Aws.managementClient(env.managementEndpoint()),
+    concurrency: env.fanoutConcurrency(),
+  };
+  return deps;
+}

@@ -1,0 +1,39 @@
+/**
+ * Configuration, read from the environment once per container and loudly when missing. The stack
+ * sets these variables; `npm start` sets the same ones to its local endpoints.
+ */
+import { getNumberFromEnv, getStringFromEnv } from "@aws-lambda-powertools/commons/utils/env";
+
+const once = <T>(read: () => T) => {
+  let value: T | undefined;
+  let done = false;
+  return () => {
+    if (!done) {
+      value = read();
+      done = true;
+    }
+    return value as T;
+  };
+};
+
+export const ENV = {
+  clientCallbackTable: "CLIENT_CALLBACK_TABLE",
+  managementEndpoint: "WEBSOCKET_MANAGEMENT_ENDPOINT",
+  historyRetentionSeconds: "HISTORY_RETENTION_SECONDS",
+  fanoutConcurrency: "FANOUT_CONCURRENCY",
+} as const;
+
+export const clientCallbackTable = once(() =>
+  getStringFromEnv({ key: ENV.clientCallbackTable, errorMessage: `${ENV.clientCallbackTable} is not set` }),
+);
+
+/** The stage's `@connections` endpoint: `https://{api}.execute-api.{region}.amazonaws.com/{stage}`. */
+export const managementEndpoint = once(() =>
+  getStringFromEnv({ key: ENV.managementEndpoint, errorMessage: `${ENV.managementEndpoint} is not set` }),
+);
+
+export const historyRetentionSeconds = once(() =>
+  getNumberFromEnv({ key: ENV.historyRetentionSeconds, defaultValue: 24 * 60 * 60 }),
+);
+
+export const fanoutConcurrency = once(() => getNumberFromEnv({ key: ENV.fanoutConcurrency, defaultValue: 32 }));

@@ -1,0 +1,18 @@
+import type { SSTConfig } from "sst";
+import { Callbacks } from "./stacks/Callbacks";
+import { isProductionStage } from "./stacks/stage";
+
+export default {
+  config() {
+    return { name: "awsomepets-callbacks", region: "us-east-1" };
+  },
+  stacks(app) {
+    app.setDefaultFunctionProps({
+      runtime: "nodejs22.x",
+      architecture: "arm_64",
+      nodejs: { format: "esm" },
+    });
+    if (!isProductionStage(app.stage)) app.setDefaultRemovalPolicy("destroy");
+    app.stack(Callbacks);
+  },
+} satisfies SSTConfig;

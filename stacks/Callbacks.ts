@@ -1,0 +1,130 @@
+/**
+ * The callback microservice: `ClientCallbackTbl`, the WebSocket API `OrderCallbackAPI` and its three
+ * route functions, and the order event bus whose rule feeds `OrderWSCallbackFunction`.
+ * Permissions are granted action by action (SST's `bind: [table]` would grant `dynamodb:*`).
+ */
+import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
+import { Queue } from "aws-cdk-lib/aws-sqs";
+import { WebSocketApi, WebSocketStage } from "aws-cdk-lib/aws-apigatewayv2";
+import { WebSocketLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import { Config, EventBus, Function, Table, type StackContext } from "sst/constructs";
+import { CallbackTable, Topology } from "@awsomepets/core/index";
+import { isProductionStage } from "./stage";
+
+export function Callbacks({ stack, app }: StackContext) {
+  const production = isProductionStage(app.stage);
+  const historyRetentionSeconds = Number(
+    process.env.HISTORY_RETENTION_SECONDS ?? CallbackTable.DEFAULT_HISTORY_RETENTION_SECONDS,
+  );
+
+  const tokenSecret = new Config.Secret(stack, "CallbackTokenSecret");
+
+  const table = new Table(stack, "ClientCallbackTbl", {
+    fields: {
+      [CallbackTable.PARTITION_KEY]: "string",
+      [CallbackTable.SORT_KEY]: "string",
+      [CallbackTable.CONNECTION_INDEX.partitionKey]: "string",
+    },
+    primaryIndex: { partitionKey: CallbackTable.PARTITION_KEY, sortKey: CallbackTable.SORT_KEY },
+    globalIndexes: {
+      [CallbackTable.CONNECTION_INDEX.name]: {
+        partitionKey: CallbackTable.CONNECTION_INDEX.partitionKey,
+        sortKey: CallbackTable.CONNECTION_INDEX.sortKey,
+        projection: "keys_only",
+      },
+    },
+    timeToLiveAttribute: CallbackTable.TTL_ATTRIBUTE,
+    cdk: {
+      table: {
+        removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        pointInTimeRecovery: production,
+      },
+    },
+  });
+
+  // CDK's WebSocket constructs rather than SST's WebSocketApi: the latter grants every route function
+  // ManageConnections on all stages and methods, and cannot be told not to.
+  const api = new WebSocketApi(stack, "OrderCallbackAPI", {
+    apiName: app.logicalPrefixedName("OrderCallbackAPI"),
+    routeSelectionExpression: Topology.ROUTE_SELECTION_EXPRESSION,
+  });
+  const stageName = app.stage;
+  const apiStage = new WebSocketStage(stack, "OrderCallbackAPIStage", { webSocketApi: api, stageName, autoDeploy: true });
+  const apiId = api.apiId;
+  const managementEndpoint = `https://${apiId}.execute-api.${stack.region}.${stack.urlSuffix}/${stageName}`;
+  const postToConnections = new PolicyStatement({
+    actions: ["execute-api:ManageConnections"],
+    resources: [
+      stack.formatArn({ service: "execute-api", resource: apiId, resourceName: `${stageName}/POST/@connections/*` }),
+    ],
+  });
+  const tableActions = (...actions: string[]) =>
+    new PolicyStatement({
+      actions: actions.map((action) => `dynamodb:${action}`),
+      resources: [table.tableArn],
+    });
+
+  const environment = {
+    CLIENT_CALLBACK_TABLE: table.tableName,
+    WEBSOCKET_MANAGEMENT_ENDPOINT: managementEndpoint,
+    HISTORY_RETENTION_SECONDS: String(historyRetentionSeconds),
+    POWERTOOLS_SERVICE_NAME: "order-callbacks",
+  };
+  const fn = (name: Topology.FunctionName, permissions: PolicyStatement[], bind: Config.Secret[] = []) =>
+    new Function(stack, name, { handler: Topology.FUNCTIONS[name], environment, permissions, bind });
+
+  const functions: Record<Topology.FunctionName, Function> = {
+    OrderWSConnectFunction: fn("OrderWSConnectFunction", [tableActions("PutItem")], [tokenSecret]),
+    OrderWSDisconnectFunction: fn("OrderWSDisconnectFunction", [
+      tableActions("BatchWriteItem"),
+      new PolicyStatement({
+        actions: ["dynamodb:Query"],
+        resources: [`${table.tableArn}/index/${CallbackTable.CONNECTION_INDEX.name}`],
+      }),
+    ]),
+    OrderWSPendingFunction: fn("OrderWSPendingFunction", [tableActions("UpdateItem", "Query"), postToConnections]),
+    OrderWSCallbackFunction: fn("OrderWSCallbackFunction", [
+      tableActions("GetItem", "PutItem", "UpdateItem", "Query", "DeleteItem"),
+      postToConnections,
+    ]),
+  };
+
+  for (const [routeKey, name] of Object.entries(Topology.WEBSOCKET_ROUTES)) {
+    api.addRoute(routeKey, { integration: new WebSocketLambdaIntegration(`${name}-${routeKey}`, functions[name]) });
+  }
+
+  // What exhausts its retries lands here, from either retry layer (see Topology.STATUS_TARGET_RETRY_POLICY).
+  const deadLetters = new Queue(stack, "OrderStatusCallbackDLQ", {
+    retentionPeriod: Duration.days(14),
+    enforceSSL: true,
+  });
+
+  const rule = Topology.EVENT_RULES.OrderStatusToCallback;
+  const retry = {
+    retryAttempts: rule.retryPolicy.retryAttempts,
+    maxEventAge: Duration.seconds(rule.retryPolicy.maximumEventAgeSeconds),
+  };
+  const target = functions[rule.target];
+  target.configureAsyncInvoke({ ...retry, onFailure: new SqsDestination(deadLetters) });
+
+  const bus = new EventBus(stack, "OrderEventBus", {
+    rules: {
+      OrderStatusToCallback: {
+        pattern: { source: [...rule.pattern.source], detailType: [...rule.pattern["detail-type"]] },
+        targets: { callback: { function: target, cdk: { target: { ...retry, deadLetterQueue: deadLetters } } } },
+      },
+    },
+  });
+
+  stack.addOutputs({
+    WebSocketUrl: apiStage.url,
+    ManagementEndpoint: managementEndpoint,
+    EventBusName: bus.eventBusName,
+    ClientCallbackTable: table.tableName,
+    DeadLetterQueueUrl: deadLetters.queueUrl,
+  });
+
+  return { api, apiStage, bus, table, tokenSecret, functions };
+}
