@@ -1,0 +1,31 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { Protocol } from "@awsomepets/core/index";
+
+const orderId = randomUUID();
+
+describe("Protocol.parseClientMessage", () => {
+  it("reads a sync request, defaulting the cursor to 0", () => {
+    expect(Protocol.parseClientMessage(JSON.stringify({ action: "sync", orderId }))).toEqual({ action: "sync", orderId, after: 0 });
+    expect(Protocol.parseClientMessage(JSON.stringify({ action: "sync", orderId, after: 3 }))).toEqual({ action: "sync", orderId, after: 3 });
+  });
+
+  it.each([
+    ["not JSON", "hello", "bad_request"],
+    ["empty", "", "bad_request"],
+    ["null body", null, "bad_request"],
+    ["a JSON array", "[1,2]", "bad_request"],
+    ["a JSON string", '"sync"', "bad_request"],
+    ["no action", JSON.stringify({ orderId }), "unknown_action"],
+    ["another action", JSON.stringify({ action: "subscribe", orderId }), "unknown_action"],
+    ["a bad order id", JSON.stringify({ action: "sync", orderId: "42" }), "bad_request"],
+    ["a negative cursor", JSON.stringify({ action: "sync", orderId, after: -1 }), "bad_request"],
+    ["a fractional cursor", JSON.stringify({ action: "sync", orderId, after: 1.5 }), "bad_request"],
+    ["unknown fields", JSON.stringify({ action: "sync", orderId, extra: 1 }), "bad_request"],
+    ["a prototype key", '{"action":"sync","orderId":"' + orderId + '","__proto__":{"after":5}}', "bad_request"],
+  ])("answers %s with an error frame", (_name, body, code) => {
+    const result = Protocol.parseClientMessage(body);
+    expect(result).toMatchObject({ type: "error", code });
+    expect((result as Protocol.ErrorFrame).message.length).toBeGreaterThan(0);
+  });
+});

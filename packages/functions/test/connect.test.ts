@@ -1,0 +1,52 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectEvent } from "../../../test/support/events";
+import { startHarness, type Harness } from "./harness";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.stop());
+
+describe("OrderWSConnectFunction ($connect)", () => {
+  it("admits a socket whose token is valid for its order and stores its row", async () => {
+    // Prepare
+    const orderId = randomUUID();
+    // Act
+    const result = await h.handlers.connect(connectEvent("ok-1=", { orderId, token: h.token(orderId) }));
+    // Assess
+    expect(result).toEqual({ statusCode: 200 });
+    expect(await h.store.liveConnectionIds(orderId)).toEqual(["ok-1="]);
+    expect(h.connections.posts).toEqual([]); // nothing is ever posted during $connect
+  });
+
+  const refusals: Array<[string, (orderId: string) => Record<string, string> | null, number]> = [
+    ["no query string at all (null)", () => null, 400],
+    ["no order id", (orderId) => ({ token: h.token(orderId) }), 400],
+    ["an order id that is not a UUID", () => ({ orderId: "1234", token: "x" }), 400],
+    ["no token", (orderId) => ({ orderId }), 401],
+    ["an empty token", (orderId) => ({ orderId, token: "" }), 401],
+    ["a malformed token", (orderId) => ({ orderId, token: "abc" }), 403],
+    ["an expired token", (orderId) => ({ orderId, token: h.token(orderId, 60, new Date(Date.now() - 3600_000)) }), 403],
+    ["a forged token", (orderId) => ({ orderId, token: `${Math.floor(Date.now() / 1000) + 600}.${"A".repeat(43)}` }), 403],
+    ["another order's token", (orderId) => ({ orderId, token: h.token(randomUUID()) }), 403],
+  ];
+
+  it.each(refusals)("refuses %s and writes nothing", async (_name, query, statusCode) => {
+    // Prepare
+    const orderId = randomUUID();
+    const connectionId = `refused-${randomUUID()}=`;
+    // Act
+    const result = await h.handlers.connect(connectEvent(connectionId, query(orderId)));
+    // Assess
+    expect(result.statusCode).toBe(statusCode);
+    expect(result.body).toBeTruthy();
+    expect(await h.store.liveConnectionIds(orderId)).toEqual([]);
+    expect(await h.store.deleteConnection(connectionId)).toBe(0); // no row under any order
+  });
+
+  it("answers 400 to an event that is not an API Gateway event", async () => {
+    expect(await h.handlers.connect({ nonsense: true })).toMatchObject({ statusCode: 400 });
+  });
+});

@@ -1,0 +1,49 @@
+/**
+ * Runs the deployed handler modules against real parts: the run's dynalite through the real SDK
+ * (reached the way deployed code is configured: `AWS_ENDPOINT_URL_DYNAMODB`), and a real HTTP
+ * `@connections` stand-in. Configuration goes in through the same variables the stack sets.
+ */
+import { CallbackStore, CallbackToken } from "@awsomepets/core/index";
+import { startConnectionsServer } from "../../../test/support/connections-server";
+import { createCallbackTable, dynamodbEndpoint, testDocumentClient } from "../../../test/support/dynamodb";
+
+export const TOKEN_SECRET = "test-secret-test-secret-test-secret-0123";
+
+export async function startHarness() {
+  const table = await createCallbackTable();
+  const connections = await startConnectionsServer("test");
+  Object.assign(process.env, {
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint(),
+    // No SDK retries: a throttled post must surface at once in these tests.
+    AWS_MAX_ATTEMPTS: "1",
+    CLIENT_CALLBACK_TABLE: table.tableName,
+    WEBSOCKET_MANAGEMENT_ENDPOINT: connections.endpoint,
+    SST_APP: "awsomepets-callbacks",
+    SST_STAGE: "test",
+    SST_Secret_value_CallbackTokenSecret: TOKEN_SECRET,
+    POWERTOOLS_LOG_LEVEL: "SILENT",
+  });
+  const handlers = {
+    connect: (await import("../src/websocket/connect")).handler,
+    disconnect: (await import("../src/websocket/disconnect")).handler,
+    pending: (await import("../src/websocket/pending")).handler,
+    callback: (await import("../src/events/order-status-callback")).handler,
+  };
+  const store = new CallbackStore({ client: testDocumentClient(), tableName: table.tableName });
+  return {
+    handlers,
+    store,
+    connections,
+    table,
+    token: (orderId: string, ttlSeconds?: number, now?: Date) =>
+      CallbackToken.sign({ orderId, secret: TOKEN_SECRET, ttlSeconds, now }),
+    stop: async () => {
+      await connections.stop();
+      await table.drop();
+    },
+  };
+}
+export type Harness = Awaited<ReturnType<typeof startHarness>>;

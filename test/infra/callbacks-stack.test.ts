@@ -1,0 +1,167 @@
+/**
+ * The Callbacks stack as CloudFormation: synthesized offline for stage `dev`, asserted against the
+ * contracts in packages/core so that the infrastructure cannot drift from the code.
+ */
+import { Match, type Template } from "aws-cdk-lib/assertions";
+import { beforeAll, describe, expect, it } from "vitest";
+import { CallbackTable, OrderStatus, Topology } from "@awsomepets/core/index";
+import { callbacksTemplate, functionLogicalId, resourcesOfType } from "./template";
+
+let template: Template;
+let raw: any;
+beforeAll(async () => {
+  ({ template, raw } = await callbacksTemplate("dev"));
+}, 120_000);
+
+const json = (value: unknown) => JSON.stringify(value);
+
+describe("ClientCallbackTbl", () => {
+  it("has the core's keys, connection index and TTL attribute", () => {
+    template.hasResourceProperties("AWS::DynamoDB::Table", {
+      KeySchema: [
+        { AttributeName: CallbackTable.PARTITION_KEY, KeyType: "HASH" },
+        { AttributeName: CallbackTable.SORT_KEY, KeyType: "RANGE" },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: CallbackTable.CONNECTION_INDEX.name,
+          KeySchema: [
+            { AttributeName: CallbackTable.CONNECTION_INDEX.partitionKey, KeyType: "HASH" },
+            { AttributeName: CallbackTable.CONNECTION_INDEX.sortKey, KeyType: "RANGE" },
+          ],
+          Projection: { ProjectionType: "KEYS_ONLY" },
+        },
+      ],
+      TimeToLiveSpecification: { AttributeName: CallbackTable.TTL_ATTRIBUTE, Enabled: true },
+      BillingMode: "PAY_PER_REQUEST",
+    });
+  });
+
+  it("is destroyed with a non-production stage", () => {
+    template.hasResource("AWS::DynamoDB::Table", { DeletionPolicy: "Delete", UpdateReplacePolicy: "Delete" });
+  });
+});
+
+describe("OrderCallbackAPI", () => {
+  it("is a WebSocket API selecting routes on the message's action", () => {
+    template.hasResourceProperties("AWS::ApiGatewayV2::Api", {
+      ProtocolType: "WEBSOCKET",
+      RouteSelectionExpression: Topology.ROUTE_SELECTION_EXPRESSION,
+    });
+    template.hasResourceProperties("AWS::ApiGatewayV2::Stage", { StageName: "dev", AutoDeploy: true });
+  });
+
+  it.each(Object.entries(Topology.WEBSOCKET_ROUTES))("routes %s to %s", (routeKey, functionName) => {
+    // Prepare
+    const fnId = functionLogicalId(raw, functionName);
+    const [routeId, route] = resourcesOfType(raw, "AWS::ApiGatewayV2::Route").find(([, r]) => r.Properties.RouteKey === routeKey)!;
+    // Act: follow the route to its integration
+    const integrationId = route.Properties.Target["Fn::Join"][1][1].Ref;
+    const integration = raw.Resources[integrationId];
+    // Assess
+    expect(routeId).toBeTruthy();
+    expect(integration.Properties.IntegrationType).toBe("AWS_PROXY");
+    expect(json(integration.Properties.IntegrationUri)).toContain(`"${fnId}"`);
+  });
+
+  it("declares exactly the core's routes", () => {
+    const keys = resourcesOfType(raw, "AWS::ApiGatewayV2::Route").map(([, r]) => r.Properties.RouteKey).sort();
+    expect(keys).toEqual(Object.keys(Topology.WEBSOCKET_ROUTES).sort());
+  });
+});
+
+describe("functions", () => {
+  it.each(Object.keys(Topology.FUNCTIONS))("%s runs nodejs22.x on arm64 with the table and endpoint configured", (name) => {
+    const fn = raw.Resources[functionLogicalId(raw, name)];
+    expect(fn.Properties.Runtime).toBe("nodejs22.x");
+    expect(fn.Properties.Architectures).toEqual(["arm64"]);
+    expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(
+      expect.arrayContaining(["CLIENT_CALLBACK_TABLE", "WEBSOCKET_MANAGEMENT_ENDPOINT"]),
+    );
+  });
+
+  it("binds the callback-token secret to the connect function only", () => {
+    const withSecret = Object.keys(Topology.FUNCTIONS).filter((name) =>
+      json(raw.Resources[functionLogicalId(raw, name)].Properties.Environment.Variables).includes("CallbackTokenSecret"),
+    );
+    expect(withSecret).toEqual(["OrderWSConnectFunction"]);
+  });
+});
+
+describe("order event bus", () => {
+  it("routes the core's event pattern to OrderWSCallbackFunction", () => {
+    // Prepare
+    const fnId = functionLogicalId(raw, Topology.EVENT_RULES.OrderStatusToCallback.target);
+    const [, rule] = resourcesOfType(raw, "AWS::Events::Rule")[0]!;
+    // Assess
+    expect(rule.Properties.EventPattern).toEqual(OrderStatus.eventPattern);
+    expect(rule.Properties.Targets).toHaveLength(1);
+    expect(json(rule.Properties.Targets[0].Arn)).toContain(`"${fnId}"`);
+  });
+
+  it("retries the target by the core's policy and dead-letters what is left", () => {
+    const policy = Topology.STATUS_TARGET_RETRY_POLICY;
+    template.hasResourceProperties("AWS::Events::Rule", {
+      Targets: [
+        Match.objectLike({
+          RetryPolicy: { MaximumRetryAttempts: policy.retryAttempts, MaximumEventAgeInSeconds: policy.maximumEventAgeSeconds },
+          DeadLetterConfig: { Arn: { "Fn::GetAtt": [Match.stringLikeRegexp("^OrderStatusCallbackDLQ"), "Arn"] } },
+        }),
+      ],
+    });
+    template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", {
+      MaximumRetryAttempts: policy.retryAttempts,
+      MaximumEventAgeInSeconds: policy.maximumEventAgeSeconds,
+      DestinationConfig: { OnFailure: { Destination: { "Fn::GetAtt": [Match.stringLikeRegexp("^OrderStatusCallbackDLQ"), "Arn"] } } },
+    });
+  });
+
+  it("outputs the WebSocket URL and the bus name", () => {
+    expect(Object.keys(raw.Outputs)).toEqual(expect.arrayContaining(["WebSocketUrl", "EventBusName", "ManagementEndpoint"]));
+  });
+});
+
+describe("least privilege", () => {
+  const statements = () =>
+    resourcesOfType(raw, "AWS::IAM::Policy").flatMap(([id, p]) =>
+      p.Properties.PolicyDocument.Statement.map((s: any) => ({ policy: id, ...s })),
+    );
+  const list = (value: unknown) => (Array.isArray(value) ? value : [value]);
+
+  it("grants no wildcard action and no dynamodb:*", () => {
+    const wildcards = statements().filter((s) => list(s.Action).some((a: string) => a === "*" || a.endsWith(":*")));
+    expect(wildcards).toEqual([]);
+  });
+
+  it("grants ManageConnections only on POST to this API's stage, and only to the posting functions", () => {
+    // Prepare
+    const manage = statements().filter((s) => list(s.Action).includes("execute-api:ManageConnections"));
+    // Assess
+    expect(manage.length).toBe(2);
+    for (const s of manage) {
+      const resource = json(s.Resource);
+      expect(resource).not.toMatch(/"\*"|\/\*\/\*\//);
+      expect(resource).toContain('/dev/POST/@connections/*"');
+      expect(resource).toContain('"Ref":"OrderCallbackAPI');
+    }
+    expect(manage.map((s) => s.policy).sort()).toEqual([
+      expect.stringMatching(/^OrderWSCallbackFunction/),
+      expect.stringMatching(/^OrderWSPendingFunction/),
+    ]);
+  });
+
+  it("gives each function only the table actions it uses", () => {
+    const tableActions = (name: string) =>
+      statements()
+        .filter((s) => s.policy.startsWith(name))
+        .flatMap((s) => list(s.Action))
+        .filter((a: string) => a.startsWith("dynamodb:"))
+        .sort();
+    expect(tableActions("OrderWSConnectFunction")).toEqual(["dynamodb:PutItem"]);
+    expect(tableActions("OrderWSDisconnectFunction")).toEqual(["dynamodb:BatchWriteItem", "dynamodb:Query"]);
+    expect(tableActions("OrderWSPendingFunction")).toEqual(["dynamodb:Query", "dynamodb:UpdateItem"]);
+    expect(tableActions("OrderWSCallbackFunction")).toEqual(
+      ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+    );
+  });
+});

@@ -1,0 +1,53 @@
+/** Lambda events as API Gateway and EventBridge deliver them, for calling handlers directly. */
+import { randomUUID } from "node:crypto";
+import { OrderStatus } from "@awsomepets/core/index";
+
+function requestContext(routeKey: string, eventType: string, connectionId: string) {
+  const now = Date.now();
+  return {
+    routeKey,
+    eventType,
+    messageDirection: "IN",
+    connectionId,
+    connectedAt: now,
+    requestTimeEpoch: now,
+    requestId: randomUUID(),
+    extendedRequestId: randomUUID(),
+    requestTime: new Date(now).toUTCString(),
+    domainName: "abc123.execute-api.us-east-1.amazonaws.com",
+    stage: "test",
+    apiId: "abc123",
+    identity: { sourceIp: "127.0.0.1" },
+  };
+}
+
+export function connectEvent(connectionId: string, query: Record<string, string> | null) {
+  return {
+    headers: { Host: "abc123.execute-api.us-east-1.amazonaws.com" },
+    queryStringParameters: query,
+    requestContext: requestContext("$connect", "CONNECT", connectionId),
+    isBase64Encoded: false,
+  };
+}
+
+export function messageEvent(connectionId: string, body: string | null, routeKey = "$default") {
+  return { requestContext: { ...requestContext(routeKey, "MESSAGE", connectionId), messageId: randomUUID() }, body, isBase64Encoded: false };
+}
+
+export function disconnectEvent(connectionId: string) {
+  return { requestContext: { ...requestContext("$disconnect", "DISCONNECT", connectionId), disconnectStatusCode: 1000 }, isBase64Encoded: false };
+}
+
+export function statusEvent(detail: Record<string, unknown>, id = randomUUID()) {
+  return {
+    version: "0",
+    id,
+    "detail-type": OrderStatus.DETAIL_TYPE,
+    source: OrderStatus.EVENT_SOURCE,
+    account: "123456789012",
+    time: "2026-11-26T10:00:00Z",
+    region: "us-east-1",
+    resources: [],
+    detail,
+  };
+}
