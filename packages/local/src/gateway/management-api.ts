@@ -1,0 +1,99 @@
+/**
+ * The `@connections` API of the stage, as `ApiGatewayManagementApiClient` calls it:
+ * `POST|GET|DELETE /{stage}/@connections/{connectionId}`. Errors carry `x-amzn-errortype` so the SDK
+ * throws the same exception classes (GoneException, PayloadTooLargeException, ForbiddenException) as on AWS.
+ * Requests are not signature-checked.
+ */
+import { isUtf8 } from "node:buffer";
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { closeConnection } from "./connection-lifecycle";
+import { markActive } from "./connections";
+import type { GatewayRuntime } from "./runtime";
+
+type ErrorType = "ForbiddenException" | "GoneException" | "PayloadTooLargeException";
+
+/** API Gateway closes a deleted connection normally; the client cannot tell it apart from a server close. */
+const DELETED = { code: 1000, reason: "Connection deleted" };
+
+export async function handleManagementRequest(runtime: GatewayRuntime, request: IncomingMessage, response: ServerResponse) {
+  const connectionId = connectionIdOf(request.url ?? "/", runtime.scope.stage);
+  if (connectionId === undefined || !["GET", "POST", "DELETE"].includes(request.method ?? "")) {
+    request.resume();
+    return sendError(response, 403, "ForbiddenException", "Forbidden");
+  }
+
+  if (request.method === "POST") {
+    const data = await readBody(request, runtime.limits.maxMessageBytes);
+    if (data === undefined) return sendError(response, 413, "PayloadTooLargeException", "Request entity too large");
+    const connection = runtime.registry.postable(connectionId);
+    if (!connection) return sendGone(response);
+    // API Gateway sends text frames for UTF-8 payloads, binary frames otherwise.
+    connection.socket.send(data, { binary: !isUtf8(data) }, (error) => {
+      if (error) return sendGone(response);
+      markActive(connection);
+      send(response, 200);
+    });
+    return;
+  }
+
+  request.resume();
+  const connection = runtime.registry.postable(connectionId);
+  if (!connection) return sendGone(response);
+  if (request.method === "GET") {
+    // On the wire the members are camelCase (their jsonName); the SDK maps them to ConnectedAt, Identity, ...
+    return send(response, 200, {
+      connectedAt: new Date(connection.connectedAt).toISOString(),
+      identity: { sourceIp: connection.identity.sourceIp, userAgent: connection.identity.userAgent },
+      lastActiveAt: new Date(connection.lastActiveAt).toISOString(),
+    });
+  }
+  closeConnection(connection, DELETED);
+  send(response, 204);
+}
+
+/** `/{stage}/@connections/{id}`, each segment URL-decoded: the SDK percent-encodes the id's `=`, `+` and `/`. */
+function connectionIdOf(url: string, stage: string) {
+  const segments = new URL(url, "http://gateway").pathname.split("/");
+  if (segments.length !== 4 || segments[0] !== "") return undefined;
+  try {
+    const [, stageSegment, resource, id] = segments.map(decodeURIComponent);
+    if (stageSegment !== stage || resource !== "@connections" || !id) return undefined;
+    return id;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The whole body, or undefined once it exceeds `limit` (the rest is drained so the reply can be read). */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    request.on("end", () => resolve(size <= limit ? Buffer.concat(chunks) : undefined));
+    request.on("error", reject);
+  });
+}
+
+function send(response: ServerResponse, status: number, body?: object, headers: Record<string, string> = {}) {
+  const payload = body === undefined ? "" : JSON.stringify(body);
+  response.writeHead(status, {
+    ...headers,
+    "Content-Type": "application/json",
+    "Content-Length": Buffer.byteLength(payload),
+    "x-amzn-RequestId": randomUUID(),
+  });
+  response.end(payload);
+}
+
+function sendError(response: ServerResponse, status: number, type: ErrorType, message: string) {
+  send(response, status, { message }, { "x-amzn-ErrorType": type });
+}
+
+function sendGone(response: ServerResponse) {
+  sendError(response, 410, "GoneException", "Gone");
+}

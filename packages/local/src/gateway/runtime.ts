@@ -1,0 +1,29 @@
+/** The state one running gateway shares between its upgrade, message, close and management handlers. */
+import type { Duplex } from "node:stream";
+import type { ConnectionRegistry } from "./connections";
+import type { EventScope } from "./events";
+import type { GatewayLimits, RouteTable } from "./options";
+import type { RouteInvoker } from "./route-invocation";
+import type { RouteSelector } from "./route-selection";
+
+export type GatewayRuntime = {
+  scope: EventScope;
+  routes: RouteTable;
+  limits: GatewayLimits;
+  registry: ConnectionRegistry;
+  invokeRoute: RouteInvoker;
+  selectRoute: RouteSelector;
+  /** Upgrade requests whose `$connect` is still running; `close()` destroys them. */
+  pendingUpgrades: Set<Duplex>;
+  /** Route invocations and open sockets; `close()` resolves once all of them have settled. */
+  inFlight: Set<Promise<unknown>>;
+  closing: boolean;
+};
+
+/** Remembers `work` until it settles, so `close()` can wait for it. */
+export function track<T>(runtime: GatewayRuntime, work: Promise<T>): Promise<T> {
+  runtime.inFlight.add(work);
+  const forget = () => runtime.inFlight.delete(work);
+  work.then(forget, forget);
+  return work;
+}

@@ -1,0 +1,106 @@
+/**
+ * A WebSocket upgrade request, held open while `$connect` runs: API Gateway only completes the handshake
+ * when the route's integration succeeds, and answers the upgrade with the integration's status otherwise.
+ */
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import type { WebSocket, WebSocketServer } from "ws";
+import type { Connection } from "./connections";
+import { buildConnectEvent } from "./events";
+import { newConnectionId } from "./ids";
+import { rejectUpgrade } from "./raw-http-response";
+import type { GatewayRuntime } from "./runtime";
+
+const FORBIDDEN_BODY = JSON.stringify({ message: "Forbidden" });
+const INTERNAL_ERROR_BODY = JSON.stringify({ message: "Internal server error" });
+
+type ProxyResult = { statusCode?: unknown; body?: unknown; headers?: unknown; isBase64Encoded?: unknown };
+
+/** The subprotocol `$connect` agreed to, keyed by upgrade request, for the server's `handleProtocols`. */
+export const agreedSubprotocols = new WeakMap<IncomingMessage, string>();
+
+export async function handleUpgrade(
+  runtime: GatewayRuntime,
+  server: WebSocketServer,
+  request: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  onOpen: (connection: Connection, socket: WebSocket) => void,
+) {
+  // Errors on a socket nobody listens to would crash the process; a dead client is simply gone.
+  socket.on("error", () => socket.destroy());
+  const url = new URL(request.url ?? "/", "http://gateway");
+  if (url.pathname.replace(/\/$/, "") !== `/${runtime.scope.stage}`) return rejectUpgrade(socket, 403, FORBIDDEN_BODY);
+  if (runtime.closing) return rejectUpgrade(socket, 503, "");
+  // Checked before `$connect` so the app never records a connection that `ws` would then refuse.
+  if (!isWebSocketHandshake(request)) return rejectUpgrade(socket, 400, "Bad Request");
+
+  const now = Date.now();
+  const connection: Connection = {
+    id: newConnectionId(),
+    state: "connecting",
+    connectedAt: now,
+    lastActiveAt: now,
+    identity: { sourceIp: sourceIpOf(request), userAgent: request.headers["user-agent"] ?? "" },
+  };
+  const orderId = url.searchParams.get("orderId");
+  if (orderId !== null) connection.orderId = orderId;
+
+  runtime.registry.add(connection);
+  runtime.pendingUpgrades.add(socket);
+  let admitted: { statusCode: number; body: Buffer; headers: Record<string, string> };
+  try {
+    admitted = await runConnectRoute(runtime, connection, request, url);
+  } finally {
+    runtime.pendingUpgrades.delete(socket);
+  }
+
+  // A client that gave up, or a gateway closing meanwhile, never gets an open connection (nor `$disconnect`).
+  if (admitted.statusCode >= 300 || socket.destroyed || runtime.closing) {
+    runtime.registry.remove(connection.id);
+    return rejectUpgrade(socket, admitted.statusCode >= 300 ? admitted.statusCode : 503, admitted.body, admitted.headers);
+  }
+  const protocol = headerValue(admitted.headers, "sec-websocket-protocol");
+  if (protocol !== undefined) agreedSubprotocols.set(request, protocol);
+  server.handleUpgrade(request, socket, head, (webSocket) => onOpen(connection, webSocket));
+}
+
+/** No `$connect` route admits everyone; a thrown error is a 500, like a failed Lambda integration. */
+async function runConnectRoute(runtime: GatewayRuntime, connection: Connection, request: IncomingMessage, url: URL) {
+  if (!("$connect" in runtime.routes)) return { statusCode: 200, body: Buffer.alloc(0), headers: {} };
+  const outcome = await runtime.invokeRoute(connection, buildConnectEvent(runtime.scope, connection, request, url));
+  if (!outcome.ok) {
+    return { statusCode: 500, body: Buffer.from(INTERNAL_ERROR_BODY), headers: { "Content-Type": "application/json" } };
+  }
+  const result = (typeof outcome.result === "object" && outcome.result !== null ? outcome.result : {}) as ProxyResult;
+  return { statusCode: outcome.status, body: bodyOf(result), headers: stringHeaders(result.headers) };
+}
+
+function bodyOf(result: ProxyResult) {
+  if (typeof result.body !== "string") return Buffer.alloc(0);
+  return Buffer.from(result.body, result.isBase64Encoded === true ? "base64" : "utf8");
+}
+
+function stringHeaders(headers: unknown): Record<string, string> {
+  if (typeof headers !== "object" || headers === null) return {};
+  const entries = Object.entries(headers).filter(([, value]) => ["string", "number", "boolean"].includes(typeof value));
+  return Object.fromEntries(entries.map(([name, value]) => [name, String(value)]));
+}
+
+function headerValue(headers: Record<string, string>, name: string) {
+  return Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
+}
+
+function isWebSocketHandshake(request: IncomingMessage) {
+  return (
+    request.method === "GET" &&
+    request.headers.upgrade?.toLowerCase() === "websocket" &&
+    typeof request.headers["sec-websocket-key"] === "string" &&
+    ["8", "13"].includes(request.headers["sec-websocket-version"] ?? "")
+  );
+}
+
+/** IPv4 clients show up as `::ffff:127.0.0.1` on dual-stack sockets; API Gateway reports the plain address. */
+function sourceIpOf(request: IncomingMessage) {
+  return (request.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
+}
