@@ -1,0 +1,129 @@
+/**
+ * The order service: what `POST /orders` and `GET /orders/{orderId}` do. Placing an order is a
+ * sequence of idempotent steps (claim the key, store the order, publish `placed`, start the
+ * workflow named after the order), so a retried request resumes where the first one stopped and
+ * never starts a second workflow.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { PutEventsCommand, type EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { StartExecutionCommand, type SFNClient } from "@aws-sdk/client-sfn";
+import * as Catalogue from "./catalogue";
+import * as CallbackToken from "./callback-token";
+import type { OrderRequest, WorkflowInput } from "./order";
+import { historyOf, type OrderStore } from "./order-store";
+import * as OrderStatus from "./order-status";
+
+export type OrderDeps = {
+  store: OrderStore;
+  sfn: SFNClient;
+  eventBridge: EventBridgeClient;
+  stateMachineArn: string;
+  eventBusName: string;
+  websocketUrl: string;
+  tokenSecret: string;
+  now?: () => Date;
+};
+
+export type PlaceResult =
+  | { kind: "placed"; orderId: string; clientCallbackUrl: string; status: "placed" }
+  | { kind: "idempotency_conflict" };
+
+export class PublishFailedError extends Error {
+  constructor(readonly errorCode: string | undefined, message: string | undefined) {
+    super(`PutEvents rejected the status: ${errorCode ?? "unknown"} ${message ?? ""}`.trim());
+    this.name = "PublishFailedError";
+  }
+}
+
+/** A stable hash of the request, so a retry with the same body is recognised whatever its key order. */
+function requestHash(request: OrderRequest) {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value && typeof value === "object"
+        ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]))
+        : value;
+  return createHash("sha256").update(JSON.stringify(canonical(request))).digest("hex");
+}
+
+export async function publishStatus(deps: Pick<OrderDeps, "eventBridge" | "eventBusName">, detail: OrderStatus.Detail) {
+  const result = await deps.eventBridge.send(
+    new PutEventsCommand({ Entries: [OrderStatus.toPutEventsEntry(detail, deps.eventBusName)] }),
+  );
+  const failed = result.Entries?.find((entry) => entry.ErrorCode);
+  if (result.FailedEntryCount || failed) throw new PublishFailedError(failed?.ErrorCode, failed?.ErrorMessage);
+}
+
+export async function placeOrder(
+  deps: OrderDeps,
+  input: { request: OrderRequest; idempotencyKey?: string },
+): Promise<PlaceResult> {
+  const now = deps.now?.() ?? new Date();
+  let orderId: string = randomUUID();
+  if (input.idempotencyKey) {
+    const claim = await deps.store.claimIdempotencyKey({
+      key: input.idempotencyKey,
+      requestHash: requestHash(input.request),
+      orderId,
+    });
+    if (!claim.sameRequest) return { kind: "idempotency_conflict" };
+    orderId = claim.orderId;
+  }
+  const amountCents = Catalogue.priceCents(input.request.basket);
+  if (amountCents === undefined) throw new Error("The basket was validated against the catalogue");
+  const { placedAt } = await deps.store.createOrder({ orderId, placedAt: now.toISOString(), request: input.request, amountCents });
+
+  await publishStatus(deps, { orderId, status: "placed", occurredAt: placedAt });
+  const workflowInput: WorkflowInput = { ...input.request, orderId, placedAt };
+  // Named after the order: Step Functions runs one execution per name. A retry sends the same
+  // name and input, which Step Functions answers with the existing execution.
+  await deps.sfn.send(
+    new StartExecutionCommand({ stateMachineArn: deps.stateMachineArn, name: orderId, input: JSON.stringify(workflowInput) }),
+  );
+  const token = CallbackToken.sign({ orderId, secret: deps.tokenSecret, now });
+  return {
+    kind: "placed",
+    status: "placed",
+    orderId,
+    clientCallbackUrl: CallbackToken.callbackUrl({ websocketUrl: deps.websocketUrl, orderId, token }),
+  };
+}
+
+export type OrderView = {
+  orderId: string;
+  status: OrderStatus.Status;
+  terminal: boolean;
+  placedAt: string;
+  amount: number;
+  basket: OrderRequest["basket"];
+  history: ReturnType<typeof historyOf>;
+};
+
+export type ViewResult =
+  | { kind: "found"; order: OrderView }
+  | { kind: "forbidden"; reason: string }
+  | { kind: "not_found" };
+
+/** `GET /orders/{orderId}`: only with the order's callback token. */
+export async function viewOrder(
+  deps: Pick<OrderDeps, "store" | "tokenSecret" | "now">,
+  input: { orderId: string; token: string | undefined },
+): Promise<ViewResult> {
+  if (!input.token) return { kind: "forbidden", reason: "token is missing" };
+  const verification = CallbackToken.verify({ orderId: input.orderId, token: input.token, secret: deps.tokenSecret, now: deps.now?.() });
+  if (!verification.ok) return { kind: "forbidden", reason: `token is ${verification.reason}` };
+  const order = await deps.store.getOrder(input.orderId);
+  if (!order) return { kind: "not_found" };
+  return {
+    kind: "found",
+    order: {
+      orderId: order.orderId,
+      status: order.status,
+      terminal: OrderStatus.isTerminal(order.status),
+      placedAt: order.placedAt,
+      amount: order.amountCents / 100,
+      basket: order.basket,
+      history: historyOf(order),
+    },
+  };
+}
