@@ -8,3 +8,4 @@ export * as Callbacks from "./callbacks";
 export * as Aws from "./aws";
 export { CallbackStore, type HistoryEntry } from "./callback-store";
 export * as Topology from "./topology";
+export { OrderTimeline } from "./order-timeline";

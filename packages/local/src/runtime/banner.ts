@@ -1,0 +1,30 @@
+/** What `npm start` prints once everything is ready: every URL and a few things to paste. */
+import type { RuntimeConfig } from "./config";
+import type { RuntimeState } from "./state-file";
+
+export function banner(state: RuntimeState, config: RuntimeConfig) {
+  const orderId = "3f0c6a4e-8b1d-4c2a-9e57-1d2b3c4d5e6f";
+  const detail = JSON.stringify({ orderId, status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" });
+  const entries = JSON.stringify([{ EventBusName: state.eventBusName, Source: "awsomepets.orders", DetailType: "Order Status Changed", Detail: detail }]);
+  return [
+    "",
+    `AWSomePets order callbacks — running locally (stage ${state.stage})`,
+    "",
+    `  HTTP          ${state.endpoints.http}   (GET /health)`,
+    `  WebSocket     ${state.endpoints.websocket}?orderId=…&token=…`,
+    `  @connections  ${state.endpoints.management}/@connections/{connectionId}`,
+    `  EventBridge   ${state.endpoints.events}   bus ${state.eventBusName}`,
+    `  DynamoDB      ${state.endpoints.dynamodb}${config.dataDir ? `   data in ${config.dataDir}` : "   (in memory)"}`,
+    `  Token secret  ${config.tokenSecretGenerated ? "generated for this run (set LOCAL_CALLBACK_TOKEN_SECRET to keep one)" : "from configuration"}`,
+    "",
+    "Try it, in another terminal:",
+    `  npm run callback-url -- --order-id ${orderId}      # a clientCallbackUrl for this run`,
+    `  npm run watch-order -- --order-id ${orderId}       # connect, sync and print every status`,
+    `  npm run publish-status -- --order-id ${orderId} --status placed`,
+    `  aws events put-events --endpoint-url ${state.endpoints.events} --region ${state.region} --entries '${entries}'`,
+    "",
+    "Ctrl-C stops everything.",
+    "",
+    "",
+  ].join("\n");
+}

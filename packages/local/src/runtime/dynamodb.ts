@@ -1,0 +1,34 @@
+/**
+ * The local DynamoDB API: dynalite (a real implementation of DynamoDB's HTTP API on LevelDB), in
+ * memory or persisted with `--data-dir`, with every table created from the core definitions.
+ */
+import { mkdirSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
+import dynalite from "dynalite";
+import { listen } from "./ports";
+
+export type TableDefinition = { name: string; create: (tableName: string) => ConstructorParameters<typeof CreateTableCommand>[0] };
+
+export async function startDynamoDB(options: { port: number; dataDir?: string; tables: TableDefinition[] }) {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await listen(server, options.port, "DynamoDB API");
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  try {
+    for (const table of options.tables) {
+      try {
+        await client.send(new CreateTableCommand(table.create(table.name)));
+      } catch (error) {
+        if (!(error instanceof ResourceInUseException)) throw error; // kept from an earlier run (--data-dir)
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+  return {
+    endpoint,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

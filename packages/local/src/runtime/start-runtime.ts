@@ -1,0 +1,168 @@
+/**
+ * The whole callback microservice on one machine: dynalite, the WebSocket gateway, the EventBridge
+ * endpoint and an HTTP server, driving the deployed handler modules through their usual
+ * configuration (environment variables and `AWS_ENDPOINT_URL_<SERVICE>`). `npm start` and the
+ * end-to-end tests both start it through here.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { CallbackTable, Topology } from "@awsomepets/core/index";
+import { startEventBridgeEndpoint, type EventBridgeEndpoint } from "../eventbridge/server";
+import { startWebSocketGateway, type WebSocketGateway } from "../gateway/index";
+import type { RuntimeConfig } from "./config";
+import { PORT_VARIABLES } from "./config";
+import { startDynamoDB } from "./dynamodb";
+import { createFunctionRunner } from "./lambda";
+import type { Log } from "./log";
+import { listen, PortInUseError } from "./ports";
+import { removeState, writeState, type RuntimeState } from "./state-file";
+
+export const APP_NAME = "awsomepets-callbacks";
+export const names = (stage: string) => ({
+  clientCallbackTable: `${stage}-${APP_NAME}-ClientCallbackTbl`,
+  eventBusName: `${stage}-${APP_NAME}-OrderEventBus`,
+});
+
+/** Re-throws a listen failure as the one-line error that names the port and its variable. */
+async function onPort<T>(port: number, what: string, variable: string, start: () => Promise<T>) {
+  try {
+    return await start();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw new PortInUseError(port, what, variable);
+    throw error;
+  }
+}
+
+export type LocalRuntime = {
+  state: RuntimeState;
+  gateway: WebSocketGateway;
+  events: EventBridgeEndpoint;
+  close(): Promise<void>;
+};
+
+export async function startLocalRuntime(options: {
+  config: RuntimeConfig;
+  log: Log;
+  /** The repository root: handler modules are resolved from it. */
+  root: string;
+  /** Where to publish the runtime's endpoints for the other local commands (see state-file.ts). */
+  stateFile?: string;
+}): Promise<LocalRuntime> {
+  const { config, log, root } = options;
+  const tables = names(config.stage);
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const closeOne of closers.reverse()) await closeOne().catch(() => {});
+    closers.length = 0;
+  };
+  try {
+    const dynamodb = await startDynamoDB({
+      port: config.ports.dynamodb,
+      dataDir: config.dataDir,
+      tables: [{ name: tables.clientCallbackTable, create: CallbackTable.createTableInput }],
+    }).catch((error) => {
+      if (error instanceof PortInUseError) throw new PortInUseError(config.ports.dynamodb, "DynamoDB API", PORT_VARIABLES.dynamodb);
+      throw error;
+    });
+    closers.push(dynamodb.close);
+
+    // What the stack sets on every function, pointed at this machine. Credentials are dummies:
+    // nothing here checks signatures, and real ones must never reach a local endpoint.
+    Object.assign(process.env, {
+      AWS_REGION: config.region,
+      AWS_ACCESS_KEY_ID: "local",
+      AWS_SECRET_ACCESS_KEY: "local",
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      CLIENT_CALLBACK_TABLE: tables.clientCallbackTable,
+      SST_APP: APP_NAME,
+      SST_STAGE: config.stage,
+      SST_Secret_value_CallbackTokenSecret: config.tokenSecret,
+      POWERTOOLS_SERVICE_NAME: "order-callbacks",
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? (config.json ? "INFO" : "WARN"),
+    });
+    const runner = createFunctionRunner({ root, region: config.region });
+
+    const events = await onPort(config.ports.events, "EventBridge endpoint", PORT_VARIABLES.events, () =>
+      startEventBridgeEndpoint({
+        port: config.ports.events,
+        region: config.region,
+        buses: [tables.eventBusName],
+        retryBaseDelayMs: config.retryBaseDelayMs,
+        rules: Object.entries(Topology.EVENT_RULES).map(([name, rule]) => ({
+          name,
+          busName: tables.eventBusName,
+          pattern: rule.pattern,
+          retryPolicy: rule.retryPolicy,
+          target: (event) => runner.invoke(rule.target, event),
+        })),
+        log: ({ message, level: _level, ...fields }) =>
+          log({ component: "events", message: String(message).replace(/^eventbridge\./, ""), ...fields }),
+      }),
+    );
+    closers.push(events.close);
+
+    const gateway = await onPort(config.ports.websocket, "WebSocket gateway", PORT_VARIABLES.websocket, () =>
+      startWebSocketGateway({
+        port: config.ports.websocket,
+        stage: config.stage,
+        routes: Topology.WEBSOCKET_ROUTES,
+        routeSelectionExpression: Topology.ROUTE_SELECTION_EXPRESSION,
+        invoke: (name, event, context) => runner.invoke(name, event, context),
+        limits: config.limits,
+        log: ({ source: _source, route, functionName, status, ...fields }) =>
+          log({ component: "websocket", message: `${route} → ${functionName}`, statusCode: status, ...fields }),
+      }),
+    );
+    closers.push(gateway.close);
+
+    Object.assign(process.env, {
+      WEBSOCKET_MANAGEMENT_ENDPOINT: gateway.managementEndpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: events.url,
+    });
+    await runner.preload();
+
+    let state: RuntimeState;
+    const http = createServer((req: IncomingMessage, res: ServerResponse) => {
+      if (req.method === "GET" && req.url === "/health") {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ status: "ok", endpoints: {
+          http: state.endpoints.http,
+          websocket: state.endpoints.websocket,
+          events: state.endpoints.events,
+          dynamodb: state.endpoints.dynamodb,
+        }, eventBusName: state.eventBusName, stage: state.stage }));
+        return;
+      }
+      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ message: "Not found" }));
+    });
+    await listen(http, config.ports.http, "HTTP server", PORT_VARIABLES.http);
+    closers.push(() => new Promise<void>((resolve) => {
+      http.close(() => resolve());
+      http.closeAllConnections();
+    }));
+
+    state = {
+      pid: process.pid,
+      stage: config.stage,
+      region: config.region,
+      endpoints: {
+        http: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+        websocket: gateway.url,
+        management: gateway.managementEndpoint,
+        events: events.url,
+        dynamodb: dynamodb.endpoint,
+      },
+      eventBusName: tables.eventBusName,
+      tokenSecret: config.tokenSecret,
+    };
+    if (options.stateFile) {
+      const file = options.stateFile;
+      writeState(file, state);
+      closers.unshift(async () => removeState(file));
+    }
+    return { state, gateway, events, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
