@@ -1,0 +1,85 @@
+/** Starts the local runtime in this test process on free ports, and opens sockets to it. */
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import WebSocket from "ws";
+import { CallbackToken } from "@awsomepets/core/index";
+import type { RuntimeConfig } from "../../src/runtime/config";
+import type { LogRecord } from "../../src/runtime/log";
+import { startLocalRuntime } from "../../src/runtime/start-runtime";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
+export const TOKEN_SECRET = "local-runtime-test-secret-0123456789abcdef";
+
+export async function startTestRuntime(overrides: Partial<RuntimeConfig> = {}) {
+  // The handlers' own logs would drown the test report; the runtime's records are asserted on.
+  process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
+  const records: LogRecord[] = [];
+  const config: RuntimeConfig = {
+    stage: "test",
+    region: "us-east-1",
+    ports: { http: 0, websocket: 0, events: 0, dynamodb: 0 },
+    json: false,
+    tokenSecret: TOKEN_SECRET,
+    tokenSecretGenerated: false,
+    retryBaseDelayMs: 5,
+    ...overrides,
+  };
+  const runtime = await startLocalRuntime({ config, root: ROOT, log: (record) => records.push(record) });
+  return { ...runtime, records };
+}
+
+export function callbackUrl(websocketUrl: string, orderId: string, token = CallbackToken.sign({ orderId, secret: TOKEN_SECRET })) {
+  return CallbackToken.callbackUrl({ websocketUrl, orderId, token });
+}
+
+/** A socket that collects its frames; `next(n)` waits until n frames have arrived. */
+export async function openSocket(url: string) {
+  const socket = new WebSocket(url);
+  const frames: any[] = [];
+  const waiters: Array<() => void> = [];
+  socket.on("message", (data) => {
+    frames.push(JSON.parse(String(data)));
+    waiters.splice(0).forEach((wake) => wake());
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("open", () => resolve());
+    socket.once("error", reject);
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.once("close", (code, reason) => resolve({ code, reason: String(reason) })),
+  );
+  return {
+    socket,
+    frames,
+    closed,
+    send: (message: unknown) => socket.send(JSON.stringify(message)),
+    next: async (count: number, timeoutMs = 5000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (frames.length < count) {
+        if (Date.now() > deadline) throw new Error(`Timed out waiting for ${count} frames; got ${JSON.stringify(frames)}`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 50);
+        });
+      }
+      return frames.slice(0, count);
+    },
+    close: () => socket.close(),
+  };
+}
+
+/** The HTTP status with which the server refused an upgrade. */
+export function refusedStatus(url: string) {
+  return new Promise<number>((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.once("unexpected-response", (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      socket.terminate();
+    });
+    socket.once("open", () => reject(new Error("the socket opened")));
+    socket.once("error", () => {});
+  });
+}
+
+export const newOrderId = () => randomUUID();
