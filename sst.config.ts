@@ -1,5 +1,6 @@
 import type { SSTConfig } from "sst";
 import { Callbacks } from "./stacks/Callbacks";
+import { Orders } from "./stacks/Orders";
 import { isProductionStage } from "./stacks/stage";
 
 export default {
@@ -13,6 +14,6 @@ export default {
       nodejs: { format: "esm" },
     });
     if (!isProductionStage(app.stage)) app.setDefaultRemovalPolicy("destroy");
-    app.stack(Callbacks);
+    app.stack(Callbacks).stack(Orders);
   },
 } satisfies SSTConfig;

@@ -2,7 +2,6 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
     reporters: ["default", "./test/support/summary-reporter.ts"],
     testTimeout: 30_000,
@@ -10,5 +9,16 @@ export default defineConfig({
     // Two cores: more workers only contend with the servers the tests start.
     maxWorkers: 2,
     minWorkers: 1,
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit-and-e2e", include: ["packages/*/test/**/*.test.ts", "test/*.test.ts"] },
+      },
+      {
+        // Synthesizes the stacks once (offline) before its tests; see test/infra/synth-setup.ts.
+        extends: true,
+        test: { name: "infra", include: ["test/infra/**/*.test.ts"], globalSetup: ["test/infra/synth-setup.ts"] },
+      },
+    ],
   },
 });

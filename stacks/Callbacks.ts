@@ -75,7 +75,7 @@ export function Callbacks({ stack, app }: StackContext) {
   const fn = (name: Topology.FunctionName, permissions: PolicyStatement[], bind: Config.Secret[] = []) =>
     new Function(stack, name, { handler: Topology.FUNCTIONS[name], environment, permissions, bind });
 
-  const functions: Record<Topology.FunctionName, Function> = {
+  const functions = {
     OrderWSConnectFunction: fn("OrderWSConnectFunction", [tableActions("PutItem")], [tokenSecret]),
     OrderWSDisconnectFunction: fn("OrderWSDisconnectFunction", [
       tableActions("BatchWriteItem"),

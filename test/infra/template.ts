@@ -1,12 +1,30 @@
-/** Synthesizes a stage's Callbacks stack offline and hands back its template for assertions. */
+/** The templates of a stage, synthesized offline by ./synth-setup.ts, ready for assertions. */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { Template } from "aws-cdk-lib/assertions";
-import { synthesize } from "../../stacks/synthesize";
+import { inject } from "vitest";
+
+export async function stageTemplates(stage: string) {
+  const dir = path.join(inject("synthDir"), stage);
+  const files = readdirSync(dir);
+  const pick = (suffix: string) => {
+    const file = files.find((f) => f.endsWith(`-${suffix}.json`));
+    if (!file) throw new Error(`No ${suffix} stack among ${files}`);
+    const raw = JSON.parse(readFileSync(path.join(dir, file), "utf8"));
+    return { template: Template.fromJSON(raw), raw };
+  };
+  return { callbacks: pick("Callbacks"), orders: pick("Orders") };
+}
 
 export async function callbacksTemplate(stage: string) {
-  const { assembly } = await synthesize(stage);
-  const stack = assembly.stacks.find((s) => s.stackName.endsWith("-Callbacks"));
-  if (!stack) throw new Error(`No Callbacks stack in ${assembly.stacks.map((s) => s.stackName)}`);
-  return { template: Template.fromJSON(stack.template as Record<string, unknown>), raw: stack.template as any };
+  return (await stageTemplates(stage)).callbacks;
+}
+
+/** Every IAM statement of a template, with the logical id of its policy. */
+export function policyStatements(raw: any): Array<{ policy: string; Action: string | string[]; Resource: unknown }> {
+  return resourcesOfType(raw, "AWS::IAM::Policy").flatMap(([id, p]) =>
+    p.Properties.PolicyDocument.Statement.map((s: any) => ({ policy: id, ...s })),
+  );
 }
 
 /** Logical id of the Lambda function whose construct id is `name` (CDK appends a hash). */

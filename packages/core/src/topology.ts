@@ -9,6 +9,16 @@ export const FUNCTIONS = {
   OrderWSDisconnectFunction: "packages/functions/src/websocket/disconnect.handler",
   OrderWSPendingFunction: "packages/functions/src/websocket/pending.handler",
   OrderWSCallbackFunction: "packages/functions/src/events/order-status-callback.handler",
+  OrderStatusProjectionFunction: "packages/functions/src/events/order-status-projection.handler",
+  CreateOrderFunction: "packages/functions/src/orders/create-order.handler",
+  GetOrderFunction: "packages/functions/src/orders/get-order.handler",
+  GetCatalogueFunction: "packages/functions/src/orders/get-catalogue.handler",
+  ReserveInventoryFunction: "packages/functions/src/workflow/steps.reserveInventory",
+  ProcessPaymentFunction: "packages/functions/src/workflow/steps.processPayment",
+  CompleteOrderFunction: "packages/functions/src/workflow/steps.completeOrder",
+  ReleaseInventoryFunction: "packages/functions/src/workflow/steps.releaseInventory",
+  ProcessRefundFunction: "packages/functions/src/workflow/steps.processRefund",
+  CancelOrderFunction: "packages/functions/src/workflow/steps.cancelOrder",
 } as const;
 export type FunctionName = keyof typeof FUNCTIONS;
 
@@ -37,4 +47,37 @@ export const EVENT_RULES = {
     target: "OrderWSCallbackFunction",
     retryPolicy: STATUS_TARGET_RETRY_POLICY,
   },
+  /** Keeps `OrdersTbl`'s current status, the projection behind `GET /orders/{orderId}`. */
+  OrderStatusToProjection: {
+    pattern: OrderStatus.eventPattern,
+    target: "OrderStatusProjectionFunction",
+    retryPolicy: STATUS_TARGET_RETRY_POLICY,
+  },
 } as const satisfies Record<string, { pattern: object; target: FunctionName; retryPolicy: object }>;
+
+/** The order API (API Gateway HTTP API), `METHOD /path` with `{param}` segments. */
+export const HTTP_ROUTES = {
+  "POST /orders": "CreateOrderFunction",
+  "GET /orders/{orderId}": "GetOrderFunction",
+  "GET /catalogue": "GetCatalogueFunction",
+} as const satisfies Record<string, FunctionName>;
+
+/**
+ * The order workflow: its ASL file, and the function behind each `${<State>FunctionArn}` placeholder.
+ * The stack substitutes real ARNs; the local runtime runs the same states with the same modules.
+ */
+export const WORKFLOW = {
+  name: "OrderWorkflow",
+  definitionFile: "packages/core/src/order-workflow.asl.json",
+  eventBusPlaceholder: "EventBusName",
+  tasks: {
+    ReserveInventory: "ReserveInventoryFunction",
+    ProcessPayment: "ProcessPaymentFunction",
+    CompleteOrder: "CompleteOrderFunction",
+    ReleaseInventory: "ReleaseInventoryFunction",
+    ProcessRefund: "ProcessRefundFunction",
+    CancelOrder: "CancelOrderFunction",
+  },
+} as const satisfies { tasks: Record<string, FunctionName> } & Record<string, unknown>;
+
+export const taskPlaceholder = (state: keyof typeof WORKFLOW.tasks) => `${state}FunctionArn`;

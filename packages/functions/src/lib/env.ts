@@ -21,7 +21,13 @@ export const ENV = {
   managementEndpoint: "WEBSOCKET_MANAGEMENT_ENDPOINT",
   historyRetentionSeconds: "HISTORY_RETENTION_SECONDS",
   fanoutConcurrency: "FANOUT_CONCURRENCY",
+  ordersTable: "ORDERS_TABLE",
+  stateMachineArn: "STATE_MACHINE_ARN",
+  eventBusName: "EVENT_BUS_NAME",
+  websocketUrl: "WEBSOCKET_URL",
 } as const;
+
+const required = (key: string) => once(() => getStringFromEnv({ key, errorMessage: `${key} is not set` }));
 
 export const clientCallbackTable = once(() =>
   getStringFromEnv({ key: ENV.clientCallbackTable, errorMessage: `${ENV.clientCallbackTable} is not set` }),
@@ -37,3 +43,9 @@ export const historyRetentionSeconds = once(() =>
 );
 
 export const fanoutConcurrency = once(() => getNumberFromEnv({ key: ENV.fanoutConcurrency, defaultValue: 32 }));
+
+export const ordersTable = required(ENV.ordersTable);
+export const stateMachineArn = required(ENV.stateMachineArn);
+export const eventBusName = required(ENV.eventBusName);
+/** The stage's WebSocket URL (`wss://…/stage`), the base of every `clientCallbackUrl`. */
+export const websocketUrl = required(ENV.websocketUrl);

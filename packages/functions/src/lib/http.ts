@@ -1,0 +1,39 @@
+/**
+ * API Gateway HTTP API (payload 2.0) events and responses: the parts the order routes use.
+ */
+import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { z } from "zod";
+
+export const HttpEvent = z.looseObject({
+  headers: z.record(z.string(), z.string().optional()).nullish(),
+  queryStringParameters: z.record(z.string(), z.string().optional()).nullish(),
+  pathParameters: z.record(z.string(), z.string().optional()).nullish(),
+  body: z.string().nullish(),
+  isBase64Encoded: z.boolean().optional(),
+  requestContext: z.looseObject({ requestId: z.string().optional() }).optional(),
+});
+export type HttpEvent = z.infer<typeof HttpEvent>;
+
+/** HTTP API lower-cases header names; looked up case-insensitively all the same. */
+export function header(event: HttpEvent, name: string) {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === wanted) return value;
+  return undefined;
+}
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: { "content-type": "application/json", "cache-control": "no-store", ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+export const problem = (statusCode: number, message: string, extra: Record<string, unknown> = {}) =>
+  json(statusCode, { message, ...extra });
+
+/** The raw body as bytes, decoding API Gateway's base64 when it used it. */
+export function bodyBytes(event: HttpEvent) {
+  if (!event.body) return Buffer.alloc(0);
+  return event.isBase64Encoded ? Buffer.from(event.body, "base64") : Buffer.from(event.body, "utf8");
+}

@@ -1,0 +1,7 @@
+/** `GET /catalogue` → GetCatalogueFunction: the pets orders are priced from. */
+import { Catalogue } from "@awsomepets/core/index";
+import { json } from "../lib/http";
+
+export async function handler() {
+  return json(200, Catalogue.PETS.map(({ priceCents: _cents, ...pet }) => pet), { "cache-control": "public, max-age=300" });
+}

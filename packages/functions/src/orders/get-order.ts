@@ -1,0 +1,30 @@
+/** `GET /orders/{orderId}` → GetOrderFunction: the order's status and history, for its token holder. */
+import { z } from "zod";
+import { Orders } from "@awsomepets/core/index";
+import { header, HttpEvent, json, problem } from "../lib/http";
+import { logger } from "../lib/logger";
+import { orderStore } from "../lib/order-deps";
+import { callbackTokenSecret } from "../lib/secrets";
+
+const isUuid = (value: string | undefined): value is string => z.uuid().safeParse(value).success;
+
+export async function handler(raw: unknown) {
+  const event = HttpEvent.safeParse(raw);
+  if (!event.success) return problem(400, "Bad request");
+  const orderId = event.data.pathParameters?.orderId;
+  if (!isUuid(orderId)) return problem(400, "orderId must be a UUID");
+  const bearer = /^Bearer\s+(\S+)$/i.exec(header(event.data, "authorization") ?? "")?.[1];
+  const token = bearer ?? event.data.queryStringParameters?.token;
+  try {
+    const result = await Orders.viewOrder({ store: orderStore(), tokenSecret: callbackTokenSecret() }, { orderId, token });
+    if (result.kind === "forbidden") {
+      logger.warn("Order view refused", { orderId, reason: result.reason });
+      return problem(403, `Forbidden: ${result.reason}`);
+    }
+    if (result.kind === "not_found") return problem(404, "No such order");
+    return json(200, result.order);
+  } catch (error) {
+    logger.error("Reading the order failed", { orderId, error });
+    return problem(500, "Internal error");
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * The saga's Lambda tasks (one function each, see Topology.WORKFLOW). The rules live in core; a
+ * thrown SagaStepError reaches Step Functions as the error its `Catch` handles.
+ */
+import { Saga } from "@awsomepets/core/index";
+import type { Order } from "@awsomepets/core/index";
+
+type Input = Order.WorkflowInput;
+
+export const reserveInventory = async (input: Input) => Saga.reserveInventory(input);
+export const processPayment = async (input: Input) => Saga.processPayment(input);
+export const completeOrder = async (input: Input) => Saga.completeOrder(input);
+export const releaseInventory = async (input: Saga.Compensation) => Saga.releaseInventory(input);
+export const processRefund = async (input: Saga.Compensation) => Saga.processRefund(input);
+export const cancelOrder = async (input: Saga.Compensation) => Saga.cancelOrder(input);

@@ -1,0 +1,129 @@
+/**
+ * The Orders stack as CloudFormation (stage `dev`, synthesized offline): the order API, the saga's
+ * state machine from the one ASL file, least-privilege roles, the projection rule and the archive.
+ */
+import { readFileSync } from "node:fs";
+import { Match, type Template } from "aws-cdk-lib/assertions";
+import { beforeAll, describe, expect, it } from "vitest";
+import { OrderStatus, OrdersTable, Topology } from "@awsomepets/core/index";
+import { functionLogicalId, policyStatements, resourcesOfType, stageTemplates } from "./template";
+
+let template: Template;
+let raw: any;
+let callbacksRaw: any;
+beforeAll(async () => {
+  const stacks = await stageTemplates("dev");
+  ({ template, raw } = stacks.orders);
+  callbacksRaw = stacks.callbacks.raw;
+}, 120_000);
+
+const json = (value: unknown) => JSON.stringify(value);
+const list = (value: unknown) => (Array.isArray(value) ? value : [value]);
+
+describe("order API", () => {
+  it.each(Object.entries(Topology.HTTP_ROUTES))("routes %s to %s", (routeKey, functionName) => {
+    const [, route] = resourcesOfType(raw, "AWS::ApiGatewayV2::Route").find(([, r]) => r.Properties.RouteKey === routeKey)!;
+    const integrationId = route.Properties.Target["Fn::Join"][1][1].Ref;
+    expect(json(raw.Resources[integrationId].Properties.IntegrationUri)).toContain(`"${functionLogicalId(raw, functionName)}"`);
+  });
+
+  it("has OrdersTbl keyed by pk with a TTL, destroyed with a dev stage", () => {
+    template.hasResource("AWS::DynamoDB::Table", {
+      DeletionPolicy: "Delete",
+      Properties: {
+        KeySchema: [{ AttributeName: OrdersTable.PARTITION_KEY, KeyType: "HASH" }],
+        TimeToLiveSpecification: { AttributeName: OrdersTable.TTL_ATTRIBUTE, Enabled: true },
+      },
+    });
+  });
+});
+
+describe("order workflow", () => {
+  it("is a Standard state machine whose definition is the ASL file, with every placeholder substituted", () => {
+    // Prepare
+    const [, machine] = resourcesOfType(raw, "AWS::StepFunctions::StateMachine")[0]!;
+    const file = readFileSync(Topology.WORKFLOW.definitionFile, "utf8");
+    const placeholders = [...file.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]).sort();
+    // Assess
+    expect(machine.Properties.StateMachineType).toBe("STANDARD");
+    expect(machine.Properties.DefinitionString).toBe(file);
+    expect(Object.keys(machine.Properties.DefinitionSubstitutions).sort()).toEqual([...new Set(placeholders)]);
+    for (const [state, functionName] of Object.entries(Topology.WORKFLOW.tasks)) {
+      expect(machine.Properties.DefinitionSubstitutions[`${state}FunctionArn`]).toEqual({
+        "Fn::GetAtt": [functionLogicalId(raw, functionName), "Arn"],
+      });
+    }
+  });
+
+  it("may invoke only its own task functions and put events only on the order bus", () => {
+    // Prepare
+    const statements = policyStatements(raw).filter((s) => s.policy.startsWith(Topology.WORKFLOW.name));
+    const taskIds = Object.values(Topology.WORKFLOW.tasks).map((name) => functionLogicalId(raw, name));
+    // Assess
+    expect(new Set(statements.flatMap((s) => list(s.Action)))).toEqual(new Set(["lambda:InvokeFunction", "events:PutEvents"]));
+    for (const s of statements.filter((s) => list(s.Action).includes("lambda:InvokeFunction"))) {
+      expect(taskIds.some((id) => json(s.Resource).includes(`"${id}"`))).toBe(true);
+    }
+    const putEvents = statements.filter((s) => list(s.Action).includes("events:PutEvents"));
+    expect(putEvents).toHaveLength(1);
+    expect(json(putEvents[0]!.Resource)).toMatch(/OrderEventBus.*Arn/);
+  });
+});
+
+describe("projection rule and archive", () => {
+  it("routes the core's event pattern to OrderStatusProjectionFunction with retries and a DLQ", () => {
+    template.hasResourceProperties("AWS::Events::Rule", {
+      EventPattern: OrderStatus.eventPattern,
+      Targets: [Match.objectLike({
+        Arn: { "Fn::GetAtt": [functionLogicalId(raw, "OrderStatusProjectionFunction"), "Arn"] },
+        RetryPolicy: {
+          MaximumRetryAttempts: Topology.STATUS_TARGET_RETRY_POLICY.retryAttempts,
+          MaximumEventAgeInSeconds: Topology.STATUS_TARGET_RETRY_POLICY.maximumEventAgeSeconds,
+        },
+        DeadLetterConfig: Match.anyValue(),
+      })],
+    });
+  });
+
+  it("archives every order event from the order bus", () => {
+    template.hasResourceProperties("AWS::Events::Archive", {
+      EventPattern: { source: [OrderStatus.EVENT_SOURCE] },
+      RetentionDays: 30,
+    });
+  });
+});
+
+describe("every function of both stacks", () => {
+  it("runs nodejs22.x on arm64", () => {
+    const functions = [...resourcesOfType(raw, "AWS::Lambda::Function"), ...resourcesOfType(callbacksRaw, "AWS::Lambda::Function")]
+      .filter(([id]) => !id.startsWith("CustomResourceHandler")); // SST's own deploy-time helper
+    expect(functions.length).toBe(Object.keys(Topology.FUNCTIONS).length);
+    for (const [, fn] of functions) {
+      expect(fn.Properties.Runtime).toBe("nodejs22.x");
+      expect(fn.Properties.Architectures).toEqual(["arm64"]);
+    }
+  });
+});
+
+describe("least privilege (both stacks)", () => {
+  it("grants no wildcard action anywhere", () => {
+    const all = [...policyStatements(raw), ...policyStatements(callbacksRaw)];
+    expect(all.filter((s) => list(s.Action).some((a: string) => a === "*" || a.endsWith(":*")))).toEqual([]);
+  });
+
+  it("lets CreateOrderFunction start only this workflow and write only OrdersTbl", () => {
+    const actions = policyStatements(raw)
+      .filter((s) => s.policy.startsWith("CreateOrderFunction"))
+      .flatMap((s) => list(s.Action).map((a: string): [string, string] => [a, json(s.Resource)]));
+    expect(actions.filter(([a]) => a.startsWith("dynamodb:")).map(([a]) => a).sort()).toEqual(["dynamodb:GetItem", "dynamodb:PutItem"]);
+    expect(actions.find(([a]) => a === "states:StartExecution")?.[1]).toMatch(/OrderWorkflow/);
+    expect(actions.find(([a]) => a === "events:PutEvents")?.[1]).toMatch(/OrderEventBus/);
+  });
+
+  it("gives the saga's task functions no AWS permissions beyond tracing", () => {
+    for (const name of Object.values(Topology.WORKFLOW.tasks)) {
+      const actions = policyStatements(raw).filter((s) => s.policy.startsWith(name)).flatMap((s) => list(s.Action));
+      expect(actions.every((a: string) => a.startsWith("xray:"))).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,28 @@
+/**
+ * Synthesizes the stages the infrastructure tests look at, once per run, one after the other:
+ * SST builds every function into the shared .sst/artifacts folder, so two synths must not overlap.
+ * Each runs as its own process (`npm run synth`), as a developer would run it.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+
+export const SYNTH_STAGES = ["dev", "prod"] as const;
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    synthDir: string;
+  }
+}
+
+export default function setup(project: TestProject) {
+  const dir = mkdtempSync(path.join(tmpdir(), "synth-"));
+  const tsx = path.resolve("node_modules", ".bin", "tsx");
+  for (const stage of SYNTH_STAGES) {
+    execFileSync(tsx, ["scripts/synth.ts", "--stage", stage, "--out", dir], { stdio: ["ignore", "ignore", "inherit"] });
+  }
+  project.provide("synthDir", dir);
+  return () => rmSync(dir, { recursive: true, force: true });
+}
