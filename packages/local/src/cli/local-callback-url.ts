@@ -1,0 +1,21 @@
+/**
+ * The `clientCallbackUrl` the order API would hand out, for the local runtime: its WebSocket URL
+ * with the order id and a token signed with its secret.
+ */
+import { CallbackToken } from "@awsomepets/core/index";
+import type { RuntimeState } from "../runtime/state-file";
+
+export function localCallbackUrl(input: {
+  state: Pick<RuntimeState, "endpoints" | "tokenSecret">;
+  orderId: string;
+  ttlSeconds?: number;
+  now?: Date;
+}) {
+  const token = CallbackToken.sign({
+    orderId: input.orderId,
+    secret: input.state.tokenSecret,
+    ...(input.ttlSeconds !== undefined && { ttlSeconds: input.ttlSeconds }),
+    ...(input.now && { now: input.now }),
+  });
+  return CallbackToken.callbackUrl({ websocketUrl: input.state.endpoints.websocket, orderId: input.orderId, token });
+}

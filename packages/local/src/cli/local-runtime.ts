@@ -1,0 +1,31 @@
+/**
+ * Finds the `npm start` runtime through its state file (.sst/local/runtime.json, or
+ * LOCAL_RUNTIME_STATE_FILE). A file left by a runtime that was killed is treated as no runtime.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { defaultStateFile, readState, type RuntimeState } from "../runtime/state-file";
+import { CommandError } from "./cli-errors";
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
+
+export const NO_RUNTIME_MESSAGE = "No local runtime is running (start it with `npm start`)";
+
+export const localStateFile = (env: NodeJS.ProcessEnv = process.env) => defaultStateFile(REPO_ROOT, env);
+
+/** Signal 0 checks that the process exists; EPERM means it exists but belongs to someone else. */
+export function isProcessAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+export function readRunningRuntime(file = localStateFile(), alive: (pid: number) => boolean = isProcessAlive): RuntimeState {
+  const state = readState(file);
+  if (!state || !state.endpoints || !state.eventBusName || !state.tokenSecret) throw new CommandError(NO_RUNTIME_MESSAGE);
+  if (typeof state.pid === "number" && !alive(state.pid)) throw new CommandError(NO_RUNTIME_MESSAGE);
+  return state;
+}

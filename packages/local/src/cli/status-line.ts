@@ -1,0 +1,11 @@
+/** How `watch-order` prints a status: occurrence time, seq, status, then reason / amount if any. */
+import type { Protocol } from "@awsomepets/core/index";
+
+export function statusLine(frame: Protocol.StatusFrame) {
+  const parts = [frame.occurredAt, `#${frame.seq}`.padEnd(4), frame.status.padEnd(9)];
+  if (frame.reason !== undefined) parts.push(`reason=${JSON.stringify(frame.reason)}`);
+  if (frame.amountPaid !== undefined) parts.push(`amountPaid=${frame.amountPaid}`);
+  return parts.join("  ").trimEnd();
+}
+
+export const duplicateLine = (frame: Protocol.StatusFrame) => `(duplicate #${frame.seq} ${frame.status} dropped)`;

@@ -1,0 +1,134 @@
+/**
+ * End-to-end support for the local commands: the real local runtime started in this test process
+ * (ports 0, a temporary state file), the commands spawned as processes through tsx, and a
+ * WebSocket client that collects frames.
+ */
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import WebSocket from "ws";
+import type { RuntimeConfig } from "../../src/runtime/config";
+import { startLocalRuntime } from "../../src/runtime/start-runtime";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
+const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+export const TOKEN_SECRET = "cli-end-to-end-test-secret-0123456789abc";
+
+export const newOrderId = () => randomUUID();
+
+export async function startRuntimeWithStateFile() {
+  // The handlers' own logs would drown the test report.
+  process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
+  const dir = mkdtempSync(path.join(tmpdir(), "cli-e2e-"));
+  const stateFile = path.join(dir, "runtime.json");
+  const config: RuntimeConfig = {
+    stage: "test",
+    region: "us-east-1",
+    ports: { http: 0, websocket: 0, events: 0, stepfunctions: 0, dynamodb: 0 },
+    json: false,
+    tokenSecret: TOKEN_SECRET,
+    tokenSecretGenerated: false,
+    // Deliveries that race for one order's seq are retried; the default delay would slow the tests.
+    retryBaseDelayMs: 5,
+  };
+  const runtime = await startLocalRuntime({ config, log: () => {}, root: ROOT, stateFile });
+  return {
+    ...runtime,
+    dir,
+    stateFile,
+    close: async () => {
+      await runtime.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The environment for a spawned command: this process's, without what the runtime set in it for
+ * the handlers (endpoint overrides, dummy credentials), plus the given variables.
+ */
+export function cliEnv(extra: Record<string, string | undefined>) {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith("AWS_ENDPOINT_URL")) delete env[key];
+  for (const [key, value] of Object.entries(extra)) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  return env;
+}
+
+export type CliProcess = {
+  exited: Promise<number | null>;
+  output(): { stdout: string; stderr: string };
+  waitFor(stream: "stdout" | "stderr", pattern: RegExp, timeoutMs?: number): Promise<void>;
+  kill(): void;
+};
+
+/** Starts `packages/local/src/cli/<name>.ts`; the caller must `kill()` it (a no-op once it exited). */
+export function startCli(name: string, args: string[], env: NodeJS.ProcessEnv): CliProcess {
+  const child = spawn(TSX, [`packages/local/src/cli/${name}.ts`, ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return {
+    exited,
+    output: () => ({ stdout, stderr }),
+    waitFor: async (stream, pattern, timeoutMs = 15_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(stream === "stdout" ? stdout : stderr)) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`No ${pattern} in ${stream}:\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    },
+  };
+}
+
+/** Runs a command to its end (killed after `timeoutMs`). */
+export async function runCli(name: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000) {
+  const cli = startCli(name, args, env);
+  const timer = setTimeout(cli.kill, timeoutMs);
+  try {
+    const code = await cli.exited;
+    return { code, ...cli.output() };
+  } finally {
+    clearTimeout(timer);
+    cli.kill();
+  }
+}
+
+/** A socket that collects its frames; `next(n)` waits until n frames have arrived. */
+export async function openSocket(url: string) {
+  const socket = new WebSocket(url);
+  const frames: any[] = [];
+  socket.on("message", (data) => frames.push(JSON.parse(String(data))));
+  await new Promise<void>((resolve, reject) => {
+    socket.once("open", () => resolve());
+    socket.once("error", reject);
+    socket.once("unexpected-response", (_req, res) => reject(new Error(`upgrade refused with ${res.statusCode}`)));
+  });
+  const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+  return {
+    frames,
+    send: (message: unknown) => socket.send(JSON.stringify(message)),
+    next: async (count: number, timeoutMs = 8000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (frames.length < count) {
+        if (Date.now() > deadline) throw new Error(`Timed out waiting for ${count} frames; got ${JSON.stringify(frames)}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      return frames.slice(0, count);
+    },
+    close: async () => {
+      socket.close();
+      await closed;
+    },
+  };
+}
