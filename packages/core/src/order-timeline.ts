@@ -21,6 +21,8 @@ export class OrderTimeline {
   private readonly bySeq = new Map<number, StatusFrame>();
   private cursorValue = 0;
   private lastSeqValue = 0;
+  /** A sync's answer arrives in occurrence order, not seq order: gaps during it are expected. */
+  private syncInFlight = false;
   duplicatesDropped = 0;
 
   constructor(readonly orderId: string, held: Iterable<StatusFrame> = []) {
@@ -49,7 +51,9 @@ export class OrderTimeline {
     return highest > this.cursorValue;
   }
 
+  /** The `sync` to send (on every open, and when an update says `syncNeeded`). */
   syncRequest(): SyncRequest {
+    this.syncInFlight = true;
     return { action: "sync", orderId: this.orderId, after: this.cursorValue };
   }
 
@@ -63,6 +67,7 @@ export class OrderTimeline {
     if (frame.type === "error") return { error: { code: frame.code, message: frame.message } };
     if (frame.orderId !== this.orderId) return {};
     if (frame.type === "synced") {
+      this.syncInFlight = false;
       this.lastSeqValue = Math.max(this.lastSeqValue, frame.lastSeq);
       return { syncNeeded: this.hasGap };
     }
@@ -72,6 +77,6 @@ export class OrderTimeline {
       return { duplicate: true };
     }
     this.hold(frame);
-    return { added: frame, syncNeeded: this.hasGap };
+    return { added: frame, syncNeeded: !this.syncInFlight && this.hasGap };
   }
 }

@@ -6,7 +6,7 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { PutEventsCommand, type EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { StartExecutionCommand, type SFNClient } from "@aws-sdk/client-sfn";
+import { ExecutionAlreadyExists, StartExecutionCommand, type SFNClient } from "@aws-sdk/client-sfn";
 import * as Catalogue from "./catalogue";
 import * as CallbackToken from "./callback-token";
 import type { OrderRequest, WorkflowInput } from "./order";
@@ -75,11 +75,15 @@ export async function placeOrder(
 
   await publishStatus(deps, { orderId, status: "placed", occurredAt: placedAt });
   const workflowInput: WorkflowInput = { ...input.request, orderId, placedAt };
-  // Named after the order: Step Functions runs one execution per name. A retry sends the same
-  // name and input, which Step Functions answers with the existing execution.
-  await deps.sfn.send(
-    new StartExecutionCommand({ stateMachineArn: deps.stateMachineArn, name: orderId, input: JSON.stringify(workflowInput) }),
-  );
+  // Named after the order: Step Functions runs one execution per name, ever. A retry gets the running
+  // execution back, or ExecutionAlreadyExists once it has finished: either way the order has its one run.
+  try {
+    await deps.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: deps.stateMachineArn, name: orderId, input: JSON.stringify(workflowInput) }),
+    );
+  } catch (error) {
+    if (!(error instanceof ExecutionAlreadyExists)) throw error;
+  }
   const token = CallbackToken.sign({ orderId, secret: deps.tokenSecret, now });
   return {
     kind: "placed",

@@ -4,11 +4,12 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 
-export const DEFAULT_PORTS = { http: 3000, websocket: 3001, events: 4010, dynamodb: 8000 } as const;
+export const DEFAULT_PORTS = { http: 3000, websocket: 3001, events: 4010, stepfunctions: 4020, dynamodb: 8000 } as const;
 export const PORT_VARIABLES = {
   http: "LOCAL_HTTP_PORT",
   websocket: "LOCAL_WS_PORT",
   events: "LOCAL_EVENTS_PORT",
+  stepfunctions: "LOCAL_SFN_PORT",
   dynamodb: "LOCAL_DYNAMODB_PORT",
 } as const;
 export type PortName = keyof typeof DEFAULT_PORTS;
@@ -23,7 +24,7 @@ export type RuntimeConfig = {
   tokenSecretGenerated: boolean;
   /** API Gateway's limits, shortened by tests. */
   limits?: { idleTimeoutMs?: number; maxLifetimeMs?: number; maxMessageBytes?: number };
-  /** EventBridge retry base delay, shortened by tests. */
+  /** EventBridge retry base delay and Step Functions retry interval, shortened by tests. */
   retryBaseDelayMs?: number;
 };
 
@@ -41,6 +42,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): RuntimeConfi
       "http-port": { type: "string" },
       "ws-port": { type: "string" },
       "events-port": { type: "string" },
+      "sfn-port": { type: "string" },
       "dynamodb-port": { type: "string" },
       "data-dir": { type: "string" },
       "token-secret": { type: "string" },
@@ -50,9 +52,10 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): RuntimeConfi
   });
   const ports = {} as Record<PortName, number>;
   for (const name of Object.keys(DEFAULT_PORTS) as PortName[]) {
-    const flag = values[`${name === "websocket" ? "ws" : name}-port` as "http-port"];
+    const flagName = { http: "http", websocket: "ws", events: "events", stepfunctions: "sfn", dynamodb: "dynamodb" }[name];
+    const flag = values[`${flagName}-port` as "http-port"];
     const variable = PORT_VARIABLES[name];
-    ports[name] = port(flag ?? env[variable] ?? String(DEFAULT_PORTS[name]), flag ? `--${name}-port` : variable);
+    ports[name] = port(flag ?? env[variable] ?? String(DEFAULT_PORTS[name]), flag ? `--${flagName}-port` : variable);
   }
   const configuredSecret = values["token-secret"] ?? env.LOCAL_CALLBACK_TOKEN_SECRET;
   return {

@@ -6,9 +6,13 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CallbackTable, Topology } from "@awsomepets/core/index";
+import { CallbackTable, OrdersTable, Topology } from "@awsomepets/core/index";
 import { startEventBridgeEndpoint, type EventBridgeEndpoint } from "../eventbridge/server";
 import { startWebSocketGateway, type WebSocketGateway } from "../gateway/index";
+import { createHttpApi } from "../http-api/server";
+import { startStepFunctionsEndpoint, type StepFunctionsEndpoint } from "../stepfunctions/server";
+import { createStaticFiles } from "./static-files";
+import { orderWorkflow } from "./workflow";
 import type { RuntimeConfig } from "./config";
 import { PORT_VARIABLES } from "./config";
 import { startDynamoDB } from "./dynamodb";
@@ -18,9 +22,12 @@ import { listen, PortInUseError } from "./ports";
 import { removeState, writeState, type RuntimeState } from "./state-file";
 
 export const APP_NAME = "awsomepets-callbacks";
+/** Resource names as the stack's would read for this stage. */
 export const names = (stage: string) => ({
   clientCallbackTable: `${stage}-${APP_NAME}-ClientCallbackTbl`,
+  ordersTable: `${stage}-${APP_NAME}-OrdersTbl`,
   eventBusName: `${stage}-${APP_NAME}-OrderEventBus`,
+  stateMachineName: `${stage}-${APP_NAME}-${Topology.WORKFLOW.name}`,
 });
 
 /** Re-throws a listen failure as the one-line error that names the port and its variable. */
@@ -37,6 +44,7 @@ export type LocalRuntime = {
   state: RuntimeState;
   gateway: WebSocketGateway;
   events: EventBridgeEndpoint;
+  stepFunctions: StepFunctionsEndpoint;
   close(): Promise<void>;
 };
 
@@ -47,6 +55,8 @@ export async function startLocalRuntime(options: {
   root: string;
   /** Where to publish the runtime's endpoints for the other local commands (see state-file.ts). */
   stateFile?: string;
+  /** A built order-tracker page to serve at `/` (see packages/web). */
+  webRoot?: string;
 }): Promise<LocalRuntime> {
   const { config, log, root } = options;
   const tables = names(config.stage);
@@ -59,7 +69,10 @@ export async function startLocalRuntime(options: {
     const dynamodb = await startDynamoDB({
       port: config.ports.dynamodb,
       dataDir: config.dataDir,
-      tables: [{ name: tables.clientCallbackTable, create: CallbackTable.createTableInput }],
+      tables: [
+        { name: tables.clientCallbackTable, create: CallbackTable.createTableInput },
+        { name: tables.ordersTable, create: OrdersTable.createTableInput },
+      ],
     }).catch((error) => {
       if (error instanceof PortInUseError) throw new PortInUseError(config.ports.dynamodb, "DynamoDB API", PORT_VARIABLES.dynamodb);
       throw error;
@@ -74,6 +87,8 @@ export async function startLocalRuntime(options: {
       AWS_SECRET_ACCESS_KEY: "local",
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       CLIENT_CALLBACK_TABLE: tables.clientCallbackTable,
+      ORDERS_TABLE: tables.ordersTable,
+      EVENT_BUS_NAME: tables.eventBusName,
       SST_APP: APP_NAME,
       SST_STAGE: config.stage,
       SST_Secret_value_CallbackTokenSecret: config.tokenSecret,
@@ -115,14 +130,43 @@ export async function startLocalRuntime(options: {
     );
     closers.push(gateway.close);
 
+    const workflow = orderWorkflow({
+      root,
+      name: tables.stateMachineName,
+      region: config.region,
+      eventBusName: tables.eventBusName,
+      eventsEndpoint: events.url,
+      runner,
+    });
+    closers.push(async () => workflow.close());
+    const stepFunctions = await onPort(config.ports.stepfunctions, "Step Functions endpoint", PORT_VARIABLES.stepfunctions, () =>
+      startStepFunctionsEndpoint({
+        port: config.ports.stepfunctions,
+        region: config.region,
+        stateMachines: [workflow.config],
+        retryIntervalOverrideMs: config.retryBaseDelayMs,
+        log: ({ message, level: _level, ...fields }) =>
+          log({ component: "workflow", message: String(message).replace(/^stepfunctions\./, ""), ...fields }),
+      }),
+    );
+    closers.push(stepFunctions.close);
+
     Object.assign(process.env, {
       WEBSOCKET_MANAGEMENT_ENDPOINT: gateway.managementEndpoint,
+      WEBSOCKET_URL: gateway.url,
       AWS_ENDPOINT_URL_EVENTBRIDGE: events.url,
+      AWS_ENDPOINT_URL_SFN: stepFunctions.url,
+      STATE_MACHINE_ARN: stepFunctions.stateMachineArn(tables.stateMachineName),
     });
     await runner.preload();
 
+    const httpApi = createHttpApi({ routes: Topology.HTTP_ROUTES, invoke: (name, event) => runner.invoke(name, event), log });
+    const staticFiles = options.webRoot ? createStaticFiles(options.webRoot) : undefined;
+
     let state: RuntimeState;
-    const http = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const http = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+      if (await httpApi(req, res)) return;
+      if (staticFiles && (await staticFiles(req, res))) return;
       if (req.method === "GET" && req.url === "/health") {
         res.writeHead(200, { "content-type": "application/json" });
         res.end(JSON.stringify({ status: "ok", endpoints: {
@@ -130,6 +174,7 @@ export async function startLocalRuntime(options: {
           websocket: state.endpoints.websocket,
           events: state.endpoints.events,
           dynamodb: state.endpoints.dynamodb,
+          stepfunctions: state.endpoints.stepfunctions,
         }, eventBusName: state.eventBusName, stage: state.stage }));
         return;
       }
@@ -151,6 +196,7 @@ export async function startLocalRuntime(options: {
         management: gateway.managementEndpoint,
         events: events.url,
         dynamodb: dynamodb.endpoint,
+        stepfunctions: stepFunctions.url,
       },
       eventBusName: tables.eventBusName,
       tokenSecret: config.tokenSecret,
@@ -160,7 +206,7 @@ export async function startLocalRuntime(options: {
       writeState(file, state);
       closers.unshift(async () => removeState(file));
     }
-    return { state, gateway, events, close };
+    return { state, gateway, events, stepFunctions, close };
   } catch (error) {
     await close();
     throw error;

@@ -9,7 +9,7 @@ export type RuntimeState = {
   pid: number;
   stage: string;
   region: string;
-  endpoints: { http: string; websocket: string; management: string; events: string; dynamodb: string };
+  endpoints: { http: string; websocket: string; management: string; events: string; dynamodb: string; stepfunctions: string };
   eventBusName: string;
   tokenSecret: string;
 };

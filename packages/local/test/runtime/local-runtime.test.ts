@@ -38,6 +38,7 @@ describe("local runtime", () => {
         websocket: runtime.state.endpoints.websocket,
         events: runtime.state.endpoints.events,
         dynamodb: runtime.state.endpoints.dynamodb,
+        stepfunctions: runtime.state.endpoints.stepfunctions,
       },
       eventBusName: "test-awsomepets-callbacks-OrderEventBus",
       stage: "test",

@@ -24,6 +24,7 @@ function startProcess(env: Record<string, string>) {
       LOCAL_WS_PORT: "0",
       LOCAL_EVENTS_PORT: "0",
       LOCAL_DYNAMODB_PORT: "0",
+      LOCAL_SFN_PORT: "0",
       LOCAL_CALLBACK_TOKEN_SECRET: SECRET,
       LOCAL_RUNTIME_STATE_FILE: path.join(mkdtempSync(path.join(tmpdir(), "runtime-")), "runtime.json"),
       ...env,

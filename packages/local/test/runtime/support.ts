@@ -18,7 +18,7 @@ export async function startTestRuntime(overrides: Partial<RuntimeConfig> = {}) {
   const config: RuntimeConfig = {
     stage: "test",
     region: "us-east-1",
-    ports: { http: 0, websocket: 0, events: 0, dynamodb: 0 },
+    ports: { http: 0, websocket: 0, events: 0, stepfunctions: 0, dynamodb: 0 },
     json: false,
     tokenSecret: TOKEN_SECRET,
     tokenSecretGenerated: false,
