@@ -1,11 +1,12 @@
 import type { SSTConfig } from "sst";
+import { Topology } from "@awsomepets/core/index";
 import { Callbacks } from "./stacks/Callbacks";
 import { Orders } from "./stacks/Orders";
 import { isProductionStage } from "./stacks/stage";
 
 export default {
   config() {
-    return { name: "awsomepets-callbacks", region: "us-east-1" };
+    return { name: Topology.APP_NAME, region: "us-east-1" };
   },
   stacks(app) {
     app.setDefaultFunctionProps({

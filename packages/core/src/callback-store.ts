@@ -30,7 +30,8 @@ export type HistoryEntry = Detail & { seq: number; recordedAt: string; pendingSi
 type SequenceRow = { lastSeq: number; statuses: Partial<Record<Status, number>>; expiresAt: number };
 
 /** How often `recordStatus` re-reads the sequence row after losing a race for it. An order has at most
- * seven statuses, so even a burst of duplicates settles in a few rounds; past this the event is retried. */
+ * seven statuses, so even a burst of duplicates settles in a few rounds; past this it throws and the
+ * event is retried by the platform. */
 const MAX_SEQUENCE_ATTEMPTS = 10;
 const BATCH_WRITE_LIMIT = 25;
 
@@ -208,7 +209,11 @@ export class CallbackStore {
       const claimed = sequence
         ? await this.claimNextSeq(detail, sequence)
         : await this.createSequence(detail);
-      if (claimed === undefined) continue; // lost the race: read again
+      if (claimed === undefined) {
+        // Lost the race for the next seq: back off a little (with jitter, so racers spread) and read again.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
+        continue;
+      }
       return { entry: await this.putHistory(detail, claimed.seq, claimed.expiresAt), isNew: true };
     }
     throw new Error(`Too much contention recording ${detail.status} for order ${detail.orderId}`);

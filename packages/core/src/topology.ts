@@ -4,6 +4,10 @@
  */
 import * as OrderStatus from "./order-status";
 
+/** The SST app name: stack names, resource names and SSM paths all start from it. */
+export const APP_NAME = "awsomepets-callbacks";
+export const stackName = (stage: string, stack: "Callbacks" | "Orders") => `${stage}-${APP_NAME}-${stack}`;
+
 export const FUNCTIONS = {
   OrderWSConnectFunction: "packages/functions/src/websocket/connect.handler",
   OrderWSDisconnectFunction: "packages/functions/src/websocket/disconnect.handler",

@@ -3,14 +3,13 @@
  * name carries a suffix chosen by CDK at deploy, so it cannot be guessed from the stage).
  * `describeStack` is injected: the command passes CloudFormation's DescribeStacks, tests a stub.
  */
+import { Topology } from "@awsomepets/core/index";
 import { CommandError } from "./cli-errors";
 
-/** sst.config.ts `name` (also runtime/start-runtime.ts; not imported from there, which would load the whole runtime). */
-export const APP_NAME = "awsomepets-callbacks";
 export const EVENT_BUS_OUTPUT = "EventBusName";
 
 /** SST v2 names a stack `<stage>-<app>-<stack id>`. */
-export const callbacksStackName = (stage: string) => `${stage}-${APP_NAME}-Callbacks`;
+export const callbacksStackName = (stage: string) => Topology.stackName(stage, "Callbacks");
 
 export type StackLike = { StackName?: string; Outputs?: Array<{ OutputKey?: string; OutputValue?: string }> };
 

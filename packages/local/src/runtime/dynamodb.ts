@@ -13,6 +13,8 @@ export type TableDefinition = { name: string; create: (tableName: string) => Con
 export async function startDynamoDB(options: { port: number; dataDir?: string; tables: TableDefinition[] }) {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  let requests = 0;
+  server.on("request", () => requests++);
   await listen(server, options.port, "DynamoDB API");
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
@@ -29,6 +31,7 @@ export async function startDynamoDB(options: { port: number; dataDir?: string; t
   }
   return {
     endpoint,
+    requests: () => requests,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

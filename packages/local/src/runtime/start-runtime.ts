@@ -21,7 +21,7 @@ import type { Log } from "./log";
 import { listen, PortInUseError } from "./ports";
 import { removeState, writeState, type RuntimeState } from "./state-file";
 
-export const APP_NAME = "awsomepets-callbacks";
+const { APP_NAME } = Topology;
 /** Resource names as the stack's would read for this stage. */
 export const names = (stage: string) => ({
   clientCallbackTable: `${stage}-${APP_NAME}-ClientCallbackTbl`,
@@ -45,6 +45,8 @@ export type LocalRuntime = {
   gateway: WebSocketGateway;
   events: EventBridgeEndpoint;
   stepFunctions: StepFunctionsEndpoint;
+  /** DynamoDB API requests served so far (benchmarks count requests per delivered status). */
+  dynamodbRequests(): number;
   close(): Promise<void>;
 };
 
@@ -57,6 +59,11 @@ export async function startLocalRuntime(options: {
   stateFile?: string;
   /** A built order-tracker page to serve at `/` (see packages/web). */
   webRoot?: string;
+  /**
+   * Wraps every EventBridge target invocation: fault-injection tests use it to make a target fail
+   * (so that the retry path runs). `invoke` runs the real handler.
+   */
+  interceptTarget?: (target: { rule: string; functionName: string }, event: unknown, invoke: () => Promise<unknown>) => Promise<unknown>;
 }): Promise<LocalRuntime> {
   const { config, log, root } = options;
   const tables = names(config.stage);
@@ -108,7 +115,10 @@ export async function startLocalRuntime(options: {
           busName: tables.eventBusName,
           pattern: rule.pattern,
           retryPolicy: rule.retryPolicy,
-          target: (event) => runner.invoke(rule.target, event),
+          target: (event) => {
+            const invoke = () => runner.invoke(rule.target, event);
+            return options.interceptTarget ? options.interceptTarget({ rule: name, functionName: rule.target }, event, invoke) : invoke();
+          },
         })),
         log: ({ message, level: _level, ...fields }) =>
           log({ component: "events", message: String(message).replace(/^eventbridge\./, ""), ...fields }),
@@ -206,7 +216,7 @@ export async function startLocalRuntime(options: {
       writeState(file, state);
       closers.unshift(async () => removeState(file));
     }
-    return { state, gateway, events, stepFunctions, close };
+    return { state, gateway, events, stepFunctions, dynamodbRequests: dynamodb.requests, close };
   } catch (error) {
     await close();
     throw error;
