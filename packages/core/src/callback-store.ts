@@ -3,7 +3,7 @@
  * Lambda invocations could race on is a single conditional write: dynalite has no transactions and
  * none are needed.
  */
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { isConditionFailure } from "./dynamodb-conditions";
 import {
   BatchWriteCommand,
   DeleteCommand,
@@ -35,9 +35,6 @@ type SequenceRow = { lastSeq: number; statuses: Partial<Record<Status, number>>;
 const MAX_SEQUENCE_ATTEMPTS = 10;
 const BATCH_WRITE_LIMIT = 25;
 
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException ||
-  (error as { name?: string } | null)?.name === "ConditionalCheckFailedException";
 
 export class CallbackStore {
   private readonly client: DynamoDBDocumentClient;

@@ -3,7 +3,7 @@
  * decision two invocations could race on is one conditional write.
  */
 import { createHash } from "node:crypto";
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { isConditionFailure } from "./dynamodb-conditions";
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { OrderRequest } from "./order";
 import * as OrderStatus from "./order-status";
@@ -23,9 +23,6 @@ export type OrderRecord = {
   statuses: Partial<Record<OrderStatus.Status, StatusEntry>>;
 };
 
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException ||
-  (error as { name?: string } | null)?.name === "ConditionalCheckFailedException";
 
 export class OrderStore {
   constructor(

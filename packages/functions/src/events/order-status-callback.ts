@@ -3,17 +3,11 @@
  * connections. An invalid event is logged and dropped (a retry cannot fix it); throttling and 5xx
  * from `@connections` or DynamoDB throw, so that the platform retries the event.
  */
-import { z } from "zod";
-import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas/eventbridge";
-import { Callbacks, OrderStatus } from "@awsomepets/core/index";
+import { Callbacks } from "@awsomepets/core/index";
 import { callbackDeps } from "../lib/deps";
 import { logger } from "../lib/logger";
+import { StatusEvent } from "../lib/status-event";
 
-const StatusEvent = EventBridgeSchema.extend({
-  source: z.literal(OrderStatus.EVENT_SOURCE),
-  "detail-type": z.literal(OrderStatus.DETAIL_TYPE),
-  detail: OrderStatus.Detail,
-});
 
 export async function handler(raw: unknown) {
   const event = StatusEvent.safeParse(raw);

@@ -3,17 +3,10 @@
  * history (behind `GET /orders/{orderId}`). Duplicates and reordering are absorbed by the store's
  * conditional writes; an invalid event is logged and dropped.
  */
-import { z } from "zod";
-import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas/eventbridge";
-import { OrderStatus } from "@awsomepets/core/index";
 import { logger } from "../lib/logger";
+import { StatusEvent } from "../lib/status-event";
 import { orderStore } from "../lib/order-deps";
 
-const StatusEvent = EventBridgeSchema.extend({
-  source: z.literal(OrderStatus.EVENT_SOURCE),
-  "detail-type": z.literal(OrderStatus.DETAIL_TYPE),
-  detail: OrderStatus.Detail,
-});
 
 export async function handler(raw: unknown) {
   const event = StatusEvent.safeParse(raw);

@@ -10,31 +10,18 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
-import type { RuntimeConfig } from "../../src/runtime/config";
-import { startLocalRuntime } from "../../src/runtime/start-runtime";
+import { ROOT, startTestRuntime } from "../runtime/support";
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
+export { ROOT };
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 export const TOKEN_SECRET = "cli-end-to-end-test-secret-0123456789abc";
 
 export const newOrderId = () => randomUUID();
 
 export async function startRuntimeWithStateFile() {
-  // The handlers' own logs would drown the test report.
-  process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
   const dir = mkdtempSync(path.join(tmpdir(), "cli-e2e-"));
   const stateFile = path.join(dir, "runtime.json");
-  const config: RuntimeConfig = {
-    stage: "test",
-    region: "us-east-1",
-    ports: { http: 0, websocket: 0, events: 0, stepfunctions: 0, dynamodb: 0 },
-    json: false,
-    tokenSecret: TOKEN_SECRET,
-    tokenSecretGenerated: false,
-    // Deliveries that race for one order's seq are retried; the default delay would slow the tests.
-    retryBaseDelayMs: 5,
-  };
-  const runtime = await startLocalRuntime({ config, log: () => {}, root: ROOT, stateFile });
+  const runtime = await startTestRuntime({ tokenSecret: TOKEN_SECRET }, { stateFile });
   return {
     ...runtime,
     dir,
