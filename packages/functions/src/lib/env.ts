@@ -3,6 +3,7 @@
  * sets these variables; `npm start` sets the same ones to its local endpoints.
  */
 import { getNumberFromEnv, getStringFromEnv } from "@aws-lambda-powertools/commons/utils/env";
+import { CallbackTable, Delivery } from "@awsomepets/core/index";
 
 const once = <T>(read: () => T) => {
   let value: T | undefined;
@@ -39,10 +40,12 @@ export const managementEndpoint = once(() =>
 );
 
 export const historyRetentionSeconds = once(() =>
-  getNumberFromEnv({ key: ENV.historyRetentionSeconds, defaultValue: 24 * 60 * 60 }),
+  getNumberFromEnv({ key: ENV.historyRetentionSeconds, defaultValue: CallbackTable.DEFAULT_HISTORY_RETENTION_SECONDS }),
 );
 
-export const fanoutConcurrency = once(() => getNumberFromEnv({ key: ENV.fanoutConcurrency, defaultValue: 32 }));
+export const fanoutConcurrency = once(() =>
+  getNumberFromEnv({ key: ENV.fanoutConcurrency, defaultValue: Delivery.DEFAULT_CONCURRENCY }),
+);
 
 export const ordersTable = required(ENV.ordersTable);
 export const stateMachineArn = required(ENV.stateMachineArn);
