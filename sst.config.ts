@@ -2,6 +2,7 @@ import type { SSTConfig } from "sst";
 import { Topology } from "@awsomepets/core/index";
 import { Callbacks } from "./stacks/Callbacks";
 import { Orders } from "./stacks/Orders";
+import { Web } from "./stacks/Web";
 import { isProductionStage } from "./stacks/stage";
 
 export default {
@@ -15,6 +16,6 @@ export default {
       nodejs: { format: "esm" },
     });
     if (!isProductionStage(app.stage)) app.setDefaultRemovalPolicy("destroy");
-    app.stack(Callbacks).stack(Orders);
+    app.stack(Callbacks).stack(Orders).stack(Web);
   },
 } satisfies SSTConfig;

@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildWebPage } from "@awsomepets/web/build";
 import { readConfig } from "./runtime/config";
 import { banner } from "./runtime/banner";
 import { createLog } from "./runtime/log";
@@ -16,7 +17,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.
 async function main() {
   const config = readConfig(process.argv.slice(2), process.env);
   const log = createLog({ json: config.json });
-  const runtime = await startLocalRuntime({ config, log, root, stateFile: defaultStateFile(root) });
+  // The order tracker page, built for this origin (its API is on the same HTTP port).
+  const webRoot = path.join(root, ".build", "web");
+  await buildWebPage({ outDir: webRoot, apiUrl: "" });
+  const runtime = await startLocalRuntime({ config, log, root, stateFile: defaultStateFile(root), webRoot });
   process.stdout.write(banner(runtime.state, config));
 
   let stopping = false;

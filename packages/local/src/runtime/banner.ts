@@ -10,6 +10,7 @@ export function banner(state: RuntimeState, config: RuntimeConfig) {
     "",
     `AWSomePets order callbacks — running locally (stage ${state.stage})`,
     "",
+    `  Order tracker ${state.endpoints.http}/   (the shop page: place an order and watch it)`,
     `  HTTP          ${state.endpoints.http}   (GET /health)`,
     `  WebSocket     ${state.endpoints.websocket}?orderId=…&token=…`,
     `  @connections  ${state.endpoints.management}/@connections/{connectionId}`,

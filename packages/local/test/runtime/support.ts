@@ -11,7 +11,7 @@ import { startLocalRuntime } from "../../src/runtime/start-runtime";
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 export const TOKEN_SECRET = "local-runtime-test-secret-0123456789abcdef";
 
-export async function startTestRuntime(overrides: Partial<RuntimeConfig> = {}, options: { stateFile?: string } = {}) {
+export async function startTestRuntime(overrides: Partial<RuntimeConfig> = {}, options: { stateFile?: string; webRoot?: string } = {}) {
   // The handlers' own logs would drown the test report; the runtime's records are asserted on.
   process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
   const records: LogRecord[] = [];
@@ -25,7 +25,7 @@ export async function startTestRuntime(overrides: Partial<RuntimeConfig> = {}, o
     retryBaseDelayMs: 5,
     ...overrides,
   };
-  const runtime = await startLocalRuntime({ config, root: ROOT, log: (record) => records.push(record), stateFile: options.stateFile });
+  const runtime = await startLocalRuntime({ config, root: ROOT, log: (record) => records.push(record), ...options });
   return { ...runtime, records };
 }
 

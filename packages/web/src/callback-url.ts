@@ -1,0 +1,21 @@
+/** What the page reads from a `clientCallbackUrl`: the order id and the signed token (docs/protocol.md). */
+
+/** The `token` query parameter: also the credential for `GET /orders/{orderId}`. */
+export function tokenOf(clientCallbackUrl: string): string | undefined {
+  try {
+    return new URL(clientCallbackUrl).searchParams.get("token") ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The token's expiry (`<epoch seconds>.<signature>`) in epoch milliseconds, if it has the documented form. */
+export function tokenExpiresAt(token: string | undefined): number | undefined {
+  const match = /^(\d{1,12})\./.exec(token ?? "");
+  return match ? Number(match[1]) * 1000 : undefined;
+}
+
+export function tokenExpired(clientCallbackUrl: string, now = Date.now()): boolean {
+  const expiresAt = tokenExpiresAt(tokenOf(clientCallbackUrl));
+  return expiresAt !== undefined && expiresAt <= now;
+}

@@ -1,0 +1,146 @@
+/**
+ * The order tracker page in Chromium against the local runtime (`npm start`'s, in this process),
+ * which serves the built page at `/` next to the order API: every saga path the page offers, the
+ * API's field errors, several orders at once across a reload, and a deploy-style build on another origin.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createStaticFiles } from "../../local/src/runtime/static-files";
+import { buildWebPage } from "../build";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { chromiumMissing, launchChromium, warnIfChromiumMissing } from "./support/browser";
+import { startRuntimeWithPage, type RuntimeWithPage } from "./support/runtime";
+import { openTracker, placeWithPreset, screenshotPath, shownStatuses, waitForTerminal } from "./support/tracker-page";
+
+warnIfChromiumMissing("order tracker page");
+
+describe.skipIf(chromiumMissing)("order tracker page", () => {
+  let runtime: RuntimeWithPage;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    runtime = await startRuntimeWithPage();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await runtime?.close();
+  });
+
+  // Each test has its own tab and sessionStorage.
+  const freshPage = async (viewport = { width: 1200, height: 900 }) => {
+    await context?.close();
+    context = await browser.newContext({ viewport });
+    page = await context.newPage();
+    await openTracker(page, runtime.url);
+    return page;
+  };
+
+  it("follows a success-path order from placed to completed, each status once and in order", async () => {
+    // Prepare
+    await freshPage();
+    // Act
+    const card = await placeWithPreset(page, /^Success$/);
+    await waitForTerminal(card);
+    // Assess
+    await expect.poll(() => shownStatuses(card), { timeout: 15_000 }).toEqual(["placed", "reserved", "paid", "completed"]);
+    await expect.poll(() => card.getAttribute("data-connection")).toBe("finished");
+    expect(await card.locator("li[data-status=paid] .amount").textContent()).toBe("Paid 475.00");
+    expect(await card.locator(".outcome").textContent()).toMatch(/^Completed/);
+    expect(await card.getAttribute("data-terminal")).toBe("completed");
+    await page.screenshot({ path: screenshotPath("order-tracker-completed.png"), fullPage: true });
+  });
+
+  it("ends a declined-card order in cancelled, with the reason", async () => {
+    // Prepare
+    await freshPage();
+    // Act
+    const card = await placeWithPreset(page, /^Declined card$/);
+    await waitForTerminal(card);
+    // Assess
+    await expect.poll(() => shownStatuses(card), { timeout: 15_000 }).toEqual(["placed", "reserved", "released", "cancelled"]);
+    expect(await card.getAttribute("data-terminal")).toBe("cancelled");
+    expect(await card.locator(".outcome").textContent()).toBe("Cancelled: The card was declined");
+    expect(await card.locator("li[data-status=cancelled] .reason").textContent()).toBe("The card was declined");
+  });
+
+  it("shows the API's validation errors next to the fields they name, and places nothing", async () => {
+    // Prepare
+    await freshPage();
+    await page.getByRole("button", { name: /^Success$/ }).click();
+    await page.getByLabel(/Labrador puppy/).fill("120");
+    await page.getByLabel(/^Country/).fill("P1");
+    await page.getByLabel("Card token").fill("");
+    // Act
+    await page.getByRole("button", { name: "Place order" }).click();
+    // Assess
+    await page.locator("#form-error").waitFor({ state: "visible" });
+    expect(await page.locator("#qty-DOG-LAB-error").textContent()).toMatch(/99/);
+    expect(await page.locator("#ship-country-error").textContent()).toMatch(/ISO 3166/);
+    expect(await page.locator("#card-token-error").textContent()).not.toBe("");
+    expect(await page.getByLabel(/Labrador puppy/).getAttribute("aria-invalid")).toBe("true");
+    expect(await page.locator("#ship-name-error").textContent()).toBe("");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("qty-DOG-LAB");
+    expect(await page.locator(".order-card").count()).toBe(0);
+  });
+
+  it("watches several orders at once and keeps watching them across a reload", async () => {
+    // Prepare
+    await freshPage({ width: 390, height: 844 }); // a phone
+    const soldOut = await placeWithPreset(page, /^Sold out$/);
+    const soldOutId = await soldOut.getAttribute("data-order-id");
+    const undeliverable = await placeWithPreset(page, /^Undeliverable address$/);
+    const undeliverableId = await undeliverable.getAttribute("data-order-id");
+    // Act
+    await page.reload();
+    // Assess
+    const card = (id: string | null) => page.locator(`.order-card[data-order-id="${id}"]`);
+    await waitForTerminal(card(soldOutId));
+    await waitForTerminal(card(undeliverableId));
+    expect(await page.locator(".order-card").count()).toBe(2);
+    await expect.poll(() => shownStatuses(card(soldOutId)), { timeout: 15_000 }).toEqual(["placed", "cancelled"]);
+    expect(await card(soldOutId).locator(".outcome").textContent()).toBe("Cancelled: Out of stock: SOLD-OUT");
+    await expect.poll(() => shownStatuses(card(undeliverableId)), { timeout: 15_000 }).toEqual(["placed", "reserved", "paid", "refunded", "released", "cancelled"]);
+    expect(await card(undeliverableId).locator(".outcome").textContent()).toBe("Cancelled: We cannot deliver to XX");
+    const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(pageWidth).toBeLessThanOrEqual(390); // no sideways scrolling on a phone
+    await page.screenshot({ path: screenshotPath("order-tracker-phone.png"), fullPage: true });
+  });
+
+  it("works as deployed: built with SST's placeholder, replaced like SST does, served from another origin", async () => {
+    // Prepare: the build `sst deploy` runs, then the replacement its uploader makes, served on localhost (not 127.0.0.1)
+    const siteDir = mkdtempSync(path.join(tmpdir(), "order-tracker-site-"));
+    const serve = createStaticFiles(siteDir);
+    const site = createServer(async (req, res) => {
+      if (!(await serve(req, res))) res.writeHead(404).end();
+    });
+    try {
+      await buildWebPage({ outDir: siteDir, apiUrl: "{{ API_URL }}" });
+      const appJs = path.join(siteDir, "app.js");
+      writeFileSync(appJs, readFileSync(appJs, "utf8").replaceAll("{{ API_URL }}", runtime.url));
+      await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
+      const siteUrl = `http://localhost:${(site.address() as AddressInfo).port}/`;
+      await context?.close();
+      context = await browser.newContext();
+      page = await context.newPage();
+      // Act
+      await openTracker(page, siteUrl);
+      const card = await placeWithPreset(page, /^Success$/);
+      await waitForTerminal(card);
+      // Assess
+      expect(new URL(siteUrl).origin).not.toBe(new URL(runtime.url).origin);
+      await expect.poll(() => shownStatuses(card), { timeout: 15_000 }).toEqual(["placed", "reserved", "paid", "completed"]);
+    } finally {
+      site.closeAllConnections();
+      await new Promise((resolve) => site.close(resolve));
+      rmSync(siteDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,127 @@
+/**
+ * The page's resilience in Chromium against the local runtime: the server drops the socket in the
+ * middle of the saga (the `@connections` DELETE API Gateway offers) and the page reconnects and
+ * resumes from its cursor; a socket that cannot be opened at all falls back to `GET /orders/{id}`.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Browser, BrowserContext } from "playwright-core";
+import { chromiumMissing, launchChromium, warnIfChromiumMissing } from "./support/browser";
+import { startRuntimeWithPage, type RuntimeWithPage } from "./support/runtime";
+import { openTracker, placeWithPreset, screenshotPath, shownStatuses, waitForTerminal } from "./support/tracker-page";
+import { STORAGE_KEY } from "../src/storage";
+
+/** Orders paid with this card token wait in ProcessPayment until the test opens the gate. */
+const HELD_CARD = "tok_held";
+const gate = vi.hoisted(() => {
+  let open!: () => void;
+  let reached!: () => void;
+  return {
+    opened: new Promise<void>((resolve) => (open = resolve)),
+    reachedPayment: new Promise<void>((resolve) => (reached = resolve)),
+    open: () => open(),
+    reached: () => reached(),
+  };
+});
+vi.mock("@awsomepets/core/saga", async (importOriginal) => {
+  const saga = await importOriginal<typeof import("@awsomepets/core/saga")>();
+  return {
+    ...saga,
+    processPayment: async (order: Parameters<typeof saga.processPayment>[0]) => {
+      if (order.paymentDetail.cardToken === HELD_CARD) {
+        gate.reached();
+        await gate.opened;
+      }
+      return saga.processPayment(order);
+    },
+  };
+});
+
+warnIfChromiumMissing("order tracker page: reconnect and fallback");
+
+describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", () => {
+  let runtime: RuntimeWithPage;
+  let browser: Browser;
+  let context: BrowserContext | undefined;
+
+  beforeAll(async () => {
+    runtime = await startRuntimeWithPage();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    gate.open(); // never leave the saga waiting on a failed test
+    await context?.close();
+    await browser?.close();
+    await runtime?.close();
+  });
+
+  it("reconnects after the server closes the socket mid-workflow and shows every status exactly once", async () => {
+    // Prepare: an order held before payment, watched by the page
+    context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    await openTracker(page, runtime.url);
+    const card = await placeWithPreset(page, /^Success$/, () => page.getByLabel("Card token").fill(HELD_CARD));
+    await gate.reachedPayment;
+    await card.locator("li[data-status=reserved]").waitFor();
+    await expect.poll(() => card.getAttribute("data-connection")).toBe("live");
+    await card.evaluate((element) => {
+      // Records every connection state the card goes through (the reconnect itself takes a blink).
+      const seen: string[] = ((window as any).connectionStates = [element.getAttribute("data-connection") ?? ""]);
+      new MutationObserver(() => seen.push(element.getAttribute("data-connection") ?? "")).observe(element, {
+        attributes: true,
+        attributeFilter: ["data-connection"],
+      });
+    });
+    const [connectionId, ...others] = runtime.gateway.connections();
+    expect(others).toEqual([]);
+
+    // Act: the server deletes the connection, then the saga goes on while the page is away
+    const deleted = await fetch(`${runtime.state.endpoints.management}/@connections/${encodeURIComponent(connectionId!)}`, { method: "DELETE" });
+    gate.open();
+    await waitForTerminal(card);
+
+    // Assess
+    expect(deleted.status).toBe(204);
+    await expect.poll(() => shownStatuses(card), { timeout: 15_000 }).toEqual(["placed", "reserved", "paid", "completed"]);
+    expect(await card.getAttribute("data-opens")).toBe("2");
+    const states = await page.evaluate(() => (window as any).connectionStates as string[]);
+    expect(states.slice(0, 2)).toEqual(["live", "reconnecting"]);
+    expect(states).toContain("finished");
+    const saved = await page.evaluate((key) => JSON.parse(sessionStorage.getItem(key) ?? "[]"), STORAGE_KEY);
+    expect(saved[0].statuses.map((s: { seq: number }) => s.seq).sort()).toEqual([1, 2, 3, 4]);
+    await page.screenshot({ path: screenshotPath("order-tracker-reconnected.png"), fullPage: true });
+  });
+
+  it("falls back to GET /orders/{id} with the token when the socket cannot be opened", async () => {
+    // Prepare: a finished order whose saved callback URL the WebSocket gateway refuses (wrong stage)
+    const placed = await fetch(`${runtime.url}/orders`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        basket: [{ sku: "BUN-LOP", quantity: 1 }],
+        paymentDetail: { cardToken: "tok_declined" },
+        shippingAddress: { name: "Jo Park", line1: "2 Main St", city: "Leeds", postalCode: "LS1 1AA", country: "GB" },
+      }),
+    }).then((r) => r.json() as Promise<{ orderId: string; clientCallbackUrl: string }>);
+    await runtime.stepFunctions.idle();
+    await runtime.events.idle();
+    const refusedUrl = placed.clientCallbackUrl.replace("/test?", "/no-such-stage?");
+    await context?.close();
+    context = await browser.newContext();
+    const page = await context.newPage();
+    await page.addInitScript(
+      ([key, value]) => sessionStorage.getItem(key!) ?? sessionStorage.setItem(key!, value!),
+      [STORAGE_KEY, JSON.stringify([{ orderId: placed.orderId, clientCallbackUrl: refusedUrl, addedAt: new Date().toISOString(), statuses: [], fromApi: [] }])],
+    );
+    // Act
+    await page.goto(runtime.url);
+    const card = page.locator(`.order-card[data-order-id="${placed.orderId}"]`);
+    await waitForTerminal(card);
+    // Assess
+    expect(refusedUrl).not.toBe(placed.clientCallbackUrl);
+    await expect.poll(() => shownStatuses(card), { timeout: 15_000 }).toEqual(["placed", "reserved", "released", "cancelled"]);
+    expect(await card.locator(".outcome").textContent()).toBe("Cancelled: The card was declined");
+    expect(await card.locator(".notice").textContent()).toMatch(/could not be opened/);
+    await expect.poll(() => card.getAttribute("data-connection")).toBe("finished");
+    expect(await card.getAttribute("data-opens")).toBe("0");
+  });
+});

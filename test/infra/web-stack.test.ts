@@ -1,0 +1,70 @@
+/**
+ * The Web stack as CloudFormation (stage `dev`, synthesized offline): the order tracker page in a
+ * private bucket behind CloudFront, built during synthesis with SST's `{{ API_URL }}` placeholder,
+ * which the upload replaces with the Orders stack's API URL.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import { beforeAll, describe, expect, it, inject } from "vitest";
+import { resourcesOfType } from "./template";
+
+const STAGE = "dev";
+const SITE_OUTPUT = path.resolve("packages/web/dist");
+const PLACEHOLDER = "{{ API_URL }}";
+
+let template: Template;
+let raw: any;
+beforeAll(() => {
+  const dir = path.join(inject("synthDir"), STAGE);
+  const file = readdirSync(dir).find((f) => f.endsWith("-Web.json"));
+  if (!file) throw new Error(`No Web stack among ${readdirSync(dir)} (is stacks/Web.ts in sst.config.ts?)`);
+  raw = JSON.parse(readFileSync(path.join(dir, file), "utf8"));
+  template = Template.fromJSON(raw);
+});
+
+describe("OrderTrackerSite", () => {
+  it("keeps the page in a bucket closed to the public, emptied and deleted with a dev stage", () => {
+    template.resourceCountIs("AWS::S3::Bucket", 1);
+    template.hasResource("AWS::S3::Bucket", {
+      DeletionPolicy: "Delete",
+      Properties: {
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      },
+    });
+    template.resourceCountIs("Custom::S3AutoDeleteObjects", 1);
+  });
+
+  it("serves it through CloudFront over HTTPS, index.html at the root, from that bucket", () => {
+    const [[bucketId]] = resourcesOfType(raw, "AWS::S3::Bucket") as [[string, unknown]];
+    template.resourceCountIs("AWS::CloudFront::Distribution", 1);
+    template.hasResourceProperties("AWS::CloudFront::Distribution", {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: "index.html",
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: "redirect-to-https" }),
+        Origins: [Match.objectLike({ DomainName: { "Fn::GetAtt": [bucketId, "RegionalDomainName"] } })],
+      }),
+    });
+    expect(raw.Outputs.SiteUrl.Value).toEqual({
+      "Fn::Join": ["", ["https://", { "Fn::GetAtt": [expect.stringMatching(/^OrderTrackerSiteDistribution/), "DomainName"] }]],
+    });
+  });
+
+  it("uploads the build and has the placeholder replaced with the Orders stack's API URL in the HTML and JS", () => {
+    const uploaders = resourcesOfType(raw, "Custom::S3Uploader");
+    expect(uploaders).toHaveLength(1);
+    const [, uploader] = uploaders[0]!;
+    expect(uploader.Properties.sources).toEqual([{ bucketName: expect.any(String), objectKey: expect.stringMatching(/^[0-9a-f]{64}\.zip$/) }]);
+    const apiUrl = { "Fn::ImportValue": expect.stringMatching(/-Orders:.*OrderAPI/) };
+    expect(uploader.Properties.replaceValues).toEqual([
+      { files: "**/*.html", search: PLACEHOLDER, replace: apiUrl },
+      { files: "**/*.js", search: PLACEHOLDER, replace: apiUrl },
+    ]);
+  });
+
+  it("ran the page build during synthesis, leaving the placeholder as one string literal SST can replace", () => {
+    expect(readdirSync(SITE_OUTPUT).sort()).toEqual(["app.js", "index.html", "styles.css"]);
+    const js = readFileSync(path.join(SITE_OUTPUT, "app.js"), "utf8");
+    expect(js.split(`"${PLACEHOLDER}"`)).toHaveLength(2);
+  });
+});
