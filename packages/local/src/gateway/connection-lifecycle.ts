@@ -78,3 +78,18 @@ export function closeConnection(connection: Connection, cause: CloseCause) {
   socket.close(cause.code, cause.reason);
   connection.closeDeadline = setTimeout(() => socket.terminate(), CLOSE_HANDSHAKE_TIMEOUT_MS);
 }
+
+/**
+ * Cuts an open connection as a lost network would, and forgets it WITHOUT running `$disconnect`:
+ * API Gateway's `$disconnect` is best-effort, so the app must cope with rows nobody deletes. The
+ * client sees 1006; every later post to the id answers 410. Returns false if the id is not open.
+ */
+export function dropConnection(runtime: GatewayRuntime, connectionId: string) {
+  const connection = runtime.registry.postable(connectionId);
+  if (!connection) return false;
+  // Removed first: the socket's close handler then finds nothing to `$disconnect`.
+  runtime.registry.remove(connection.id);
+  connection.timers?.stop();
+  connection.socket.terminate();
+  return true;
+}

@@ -57,6 +57,11 @@ export type WebSocketGateway = {
   port: number;
   /** Ids of the connections that are open (past `$connect`, not yet closed). */
   connections(): string[];
+  /**
+   * Fault injection: cuts an open connection without running `$disconnect` (which API Gateway only
+   * runs best-effort), so the next post to it answers 410. False if the id is not open.
+   */
+  dropConnection(connectionId: string): boolean;
   /** Closes every connection (running `$disconnect` for each) and the server. */
   close(): Promise<void>;
 };

@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from "node:http";
 import { WebSocketServer } from "ws";
-import { attachSocket, closeConnection } from "./connection-lifecycle";
+import { attachSocket, closeConnection, dropConnection } from "./connection-lifecycle";
 import { GOING_AWAY } from "./connection-timers";
 import { ConnectionRegistry } from "./connections";
 import { newApiId } from "./ids";
@@ -66,6 +66,7 @@ export async function startWebSocketGateway(options: WebSocketGatewayOptions): P
     managementEndpoint: `http://${host}:${port}/${options.stage}`,
     port,
     connections: () => runtime.registry.open().map((connection) => connection.id),
+    dropConnection: (connectionId) => dropConnection(runtime, connectionId),
     close: () => (closed ??= closeGateway(runtime, server, webSockets)),
   };
 }
