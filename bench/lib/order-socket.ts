@@ -1,0 +1,52 @@
+/**
+ * A benchmark client: one socket for one order, opened with a signed callback URL and synced before
+ * it counts as ready, reporting every frame with its arrival time.
+ */
+import WebSocket from "ws";
+import type { Protocol } from "@awsomepets/core/index";
+import { signedCallbackUrl } from "./bench-secret";
+
+export type FrameListener = (frame: Protocol.ServerFrame, receivedAt: number) => void;
+
+const READY_TIMEOUT_MS = 30_000;
+
+export type OrderSocket = { socket: WebSocket; close(): Promise<void> };
+
+export function openSyncedSocket(websocketUrl: string, orderId: string, onFrame: FrameListener = () => {}): Promise<OrderSocket> {
+  const socket = new WebSocket(signedCallbackUrl(websocketUrl, orderId), { perMessageDeflate: false });
+  const close = () =>
+    new Promise<void>((resolve) => {
+      if (socket.readyState === WebSocket.CLOSED) return resolve();
+      const timer = setTimeout(() => socket.terminate(), 5_000);
+      socket.once("close", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
+      else socket.close(1000);
+    });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.terminate();
+      reject(new Error(`socket for ${orderId} not synced within ${READY_TIMEOUT_MS} ms`));
+    }, READY_TIMEOUT_MS);
+    socket.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    socket.once("open", () => socket.send(JSON.stringify({ action: "sync", orderId, after: 0 })));
+    socket.on("message", (data) => {
+      const receivedAt = performance.now();
+      const frame = JSON.parse(String(data)) as Protocol.ServerFrame;
+      if (frame.type === "synced") {
+        clearTimeout(timer);
+        resolve({ socket, close });
+      }
+      onFrame(frame, receivedAt);
+    });
+  });
+}
+
+export async function closeAll(sockets: readonly OrderSocket[]) {
+  await Promise.all(sockets.map((s) => s.close()));
+}

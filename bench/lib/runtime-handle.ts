@@ -1,0 +1,58 @@
+/** Starts the runtime process (./runtime-process.ts under tsx) and talks to it. */
+import { fork, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Counters, RuntimeRequest, RuntimeResponse } from "./runtime-messages";
+import type { RuntimeState } from "../../packages/local/src/runtime/state-file";
+
+const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), "runtime-process.ts");
+const REQUEST_TIMEOUT_MS = 120_000;
+
+export type BenchRuntime = {
+  state: RuntimeState;
+  counters(): Promise<Counters>;
+  /** Resolves when no workflow or event delivery is running or waiting to retry. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+};
+
+export async function startBenchRuntime(): Promise<BenchRuntime> {
+  const child: ChildProcess = fork(CHILD, [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const pending = new Map<number, (result: Counters | null) => void>();
+  let nextId = 1;
+  const state = await new Promise<RuntimeState>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the runtime did not start within 60 s")), 60_000);
+    child.once("exit", (code) => reject(new Error(`the runtime exited with ${code}`)));
+    child.on("message", (message: RuntimeResponse) => {
+      if ("ready" in message) {
+        clearTimeout(timer);
+        return resolve(message.ready.state);
+      }
+      pending.get(message.id)?.(message.result);
+      pending.delete(message.id);
+    });
+  });
+  const request = (op: RuntimeRequest["op"]) =>
+    new Promise<Counters | null>((resolve, reject) => {
+      const id = nextId++;
+      const timer = setTimeout(() => reject(new Error(`runtime ${op} timed out`)), REQUEST_TIMEOUT_MS);
+      pending.set(id, (result) => {
+        clearTimeout(timer);
+        resolve(result);
+      });
+      child.send({ id, op } satisfies RuntimeRequest);
+    });
+  return {
+    state,
+    counters: async () => (await request("counters"))!,
+    idle: async () => void (await request("idle")),
+    close: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      await request("close").catch(() => child.kill("SIGKILL"));
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * The child process of the benchmark: the local runtime (`npm start`'s, on free ports), answering the
+ * parent over IPC. A separate process so that the benchmark's clients do not share its event loop,
+ * as browsers would not; the parent reads the DynamoDB request counter through here.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { startLocalRuntime } from "../../packages/local/src/runtime/start-runtime";
+import { BENCH_TOKEN_SECRET } from "./bench-secret";
+import type { RuntimeRequest, RuntimeResponse } from "./runtime-messages";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const send = (message: RuntimeResponse) => process.send?.(message);
+
+async function main() {
+  process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
+  let retries = 0;
+  const runtime = await startLocalRuntime({
+    root,
+    log: (record) => {
+      if (record.component === "events" && record.message === "retry") retries++;
+    },
+    config: {
+      stage: "bench",
+      region: "us-east-1",
+      ports: { http: 0, websocket: 0, events: 0, stepfunctions: 0, dynamodb: 0 },
+      json: false,
+      tokenSecret: BENCH_TOKEN_SECRET,
+      tokenSecretGenerated: false,
+    },
+  });
+  process.on("message", async (request: RuntimeRequest) => {
+    if (request.op === "counters") return send({ id: request.id, result: { dynamodbRequests: runtime.dynamodbRequests(), retries } });
+    if (request.op === "idle") {
+      await runtime.stepFunctions.idle();
+      await runtime.events.idle();
+      return send({ id: request.id, result: null });
+    }
+    await runtime.close();
+    send({ id: request.id, result: null });
+    process.disconnect?.();
+  });
+  send({ ready: { state: runtime.state } });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench runtime failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

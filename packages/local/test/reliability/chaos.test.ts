@@ -1,0 +1,172 @@
+/**
+ * Chaos: many orders' statuses published straight to EventBridge, duplicated and shuffled, while
+ * their clients connect and disconnect at random (also mid-`$connect` and before their first sync),
+ * some sockets are cut without `$disconnect` (so posts to them answer 410) and the callback's first
+ * attempt fails for some events (so the retry path runs). In the end every client, after one more
+ * sync, must hold exactly its order's statuses: none lost, none twice, in occurrence order.
+ *
+ * `npm test` runs 40 orders; `npm run test:chaos` runs CHAOS_ORDERS (200). CHAOS_SEED replays a run's
+ * scenario (orders, paths, duplicates, publishing order, client behaviour, which sockets are cut);
+ * thread timing is not replayable.
+ */
+import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
+import { afterAll, expect, it } from "vitest";
+import { OrderStatus } from "@awsomepets/core/index";
+import { callbackUrl } from "../runtime/support";
+import { ChaosClient, type SessionKind } from "./chaos-client";
+import { startRuntimeWithInterceptor } from "./chaos-runtime";
+import { startConnectionsCounter } from "./connections-counter";
+import { dropSession } from "./drop-session";
+import { createPrng, seedFrom, type Prng } from "./prng";
+import { sagaDetails } from "./saga-paths";
+
+const ORDERS = Number(process.env.CHAOS_ORDERS ?? 40);
+const SEED = seedFrom("CHAOS_SEED");
+const FAIL_FIRST_ATTEMPT_SHARE = 0.2;
+const credentials = { accessKeyId: "local", secretAccessKey: "local" };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const cleanup: Array<() => unknown> = [];
+afterAll(async () => {
+  for (const stop of cleanup.reverse()) await stop();
+});
+
+/** A client's behaviour until `stop()`: sessions of random kinds with random pauses between them. */
+async function churn(client: ChaosClient, prng: Prng, stopped: () => boolean) {
+  for (let round = 0; round < 500 && !stopped(); round++) {
+    const roll = prng.next();
+    const kind: SessionKind = roll < 0.15 ? "abort-during-connect" : roll < 0.3 ? "close-before-sync" : "sync-and-stay";
+    const delayMs = kind === "abort-during-connect" ? prng.int(0, 15) : kind === "close-before-sync" ? prng.int(0, 60) : prng.int(100, 1500);
+    await client.session(kind, delayMs);
+    await sleep(prng.int(0, 300));
+  }
+}
+
+it(`loses no status and shows none twice across ${ORDERS} orders under chaos (seed ${SEED})`, async () => {
+  // Prepare: the scenario, all drawn from the seed.
+  console.log(`chaos: seed=${SEED} orders=${ORDERS} (replay with CHAOS_SEED=${SEED} CHAOS_ORDERS=${ORDERS})`);
+  const prng = createPrng(SEED);
+  const faults = createPrng(SEED ^ 0x5eed);
+  let injectedFailures = 0;
+  const decided = new Set<string>();
+  const runtime = await startRuntimeWithInterceptor(async (target, event, invoke) => {
+    const eventId = String((event as { id?: unknown }).id);
+    if (target.rule === "OrderStatusToCallback" && !decided.has(eventId)) {
+      decided.add(eventId);
+      if (faults.chance(FAIL_FIRST_ATTEMPT_SHARE)) {
+        injectedFailures++;
+        throw new Error("chaos: the first attempt of this event fails");
+      }
+    }
+    return invoke();
+  });
+  cleanup.push(() => runtime.close());
+  // Counts every @connections answer; the handlers read the endpoint on their first invocation.
+  const counter = await startConnectionsCounter(runtime.state.endpoints.management);
+  cleanup.push(() => counter.close());
+  process.env.WEBSOCKET_MANAGEMENT_ENDPOINT = counter.endpoint;
+  const events = new EventBridgeClient({ endpoint: runtime.state.endpoints.events, region: "us-east-1", credentials });
+  const management = new ApiGatewayManagementApiClient({ endpoint: runtime.state.endpoints.management, region: "us-east-1", credentials });
+  cleanup.push(() => events.destroy(), () => management.destroy());
+
+  const orders = Array.from({ length: ORDERS }, (_, index) => {
+    const orderId = prng.uuid();
+    const details = sagaDetails(prng, orderId, Date.UTC(2026, 10, 26, 10) + index * 10_000);
+    const client = new ChaosClient(`order-${index}`, orderId, callbackUrl(runtime.state.endpoints.websocket, orderId));
+    return { orderId, details, client, unpublished: 0 };
+  });
+  const byOrder = new Map(orders.map((order) => [order.orderId, order]));
+  const entries: PutEventsRequestEntry[] = prng.shuffle(
+    orders.flatMap((order) =>
+      order.details.flatMap((detail) => {
+        const copies = prng.int(1, 3);
+        order.unpublished += copies;
+        return Array.from({ length: copies }, () => OrderStatus.toPutEventsEntry(detail, runtime.state.eventBusName));
+      }),
+    ),
+  );
+  const batches: PutEventsRequestEntry[][] = [];
+  for (let i = 0; i < entries.length; ) {
+    const size = prng.int(1, 10);
+    batches.push(entries.slice(i, i + size));
+    i += size;
+  }
+  const pauses = batches.map(() => prng.int(20, 120));
+  const clientStreams = orders.map((_, index) => createPrng(SEED + 1 + index));
+  const killer = createPrng(SEED ^ 0xdead);
+
+  // Act: publish while clients churn and sockets get cut.
+  let publishing = true;
+  let stopChurn = false;
+  const churning = orders.map((order, index) => churn(order.client, clientStreams[index]!, () => stopChurn));
+  let drops = 0;
+  let dropsBeforeLaterEvents = 0;
+  const killing = (async () => {
+    for (let round = 0; round < 10_000 && publishing; round++) {
+      await sleep(killer.int(100, 400));
+      const candidates = orders.filter((o) => o.client.current?.synced && o.unpublished > 0);
+      if (candidates.length === 0) continue;
+      const victim = killer.pick(candidates);
+      const session = victim.client.current;
+      if (!session) continue;
+      const dropped = await dropSession({ gateway: runtime.gateway, management, records: runtime.records, orderId: victim.orderId, userAgent: session.userAgent });
+      if (dropped) {
+        drops++;
+        if (victim.unpublished > 0) dropsBeforeLaterEvents++;
+      }
+    }
+  })();
+  let failedEntries = 0;
+  for (const [index, batch] of batches.entries()) {
+    const result = await events.send(new PutEventsCommand({ Entries: batch }));
+    failedEntries += result.FailedEntryCount ?? 0;
+    for (const entry of batch) byOrder.get(JSON.parse(entry.Detail!).orderId)!.unpublished--;
+    await sleep(pauses[index]!);
+  }
+  publishing = false;
+  await killing;
+  await runtime.events.idle();
+  stopChurn = true;
+  await Promise.all(churning);
+  await runtime.events.idle();
+  // Every client reconnects once more and syncs.
+  for (let i = 0; i < orders.length; i += 10) {
+    await Promise.all(orders.slice(i, i + 10).map((order) => order.client.syncToEnd(10_000)));
+  }
+
+  // Assess
+  const clients = orders.map((o) => o.client);
+  const retries = runtime.records.filter((r) => r.component === "events" && r.message === "retry" && r.rule === "OrderStatusToCallback").length;
+  const summary = {
+    seed: SEED,
+    orders: ORDERS,
+    published: entries.length,
+    statuses: orders.reduce((n, o) => n + o.details.length, 0),
+    delivered_frames: clients.reduce((n, c) => n + c.statusFrames, 0),
+    duplicates_dropped: clients.reduce((n, c) => n + c.timeline.duplicatesDropped, 0),
+    retries,
+    injected_failures: injectedFailures,
+    posts_410: counter.posts(410),
+    drops_without_disconnect: drops,
+    reconnects: clients.reduce((n, c) => n + c.sessions, 0), // sessions after each client's first, plus the final one
+    anomalies: clients.reduce((n, c) => n + c.anomalies.length, 0),
+  };
+  console.log(`chaos summary: ${Object.entries(summary).map(([k, v]) => `${k}=${v}`).join(" ")}`);
+
+  expect(failedEntries).toBe(0);
+  expect(clients.flatMap((c) => c.anomalies.map((a) => `${c.name}: ${a}`))).toEqual([]);
+  for (const order of orders) {
+    const timeline = order.client.timeline;
+    expect({ order: order.client.name, statuses: timeline.statuses.map((s) => s.status), cursor: timeline.cursor }).toEqual({
+      order: order.client.name,
+      statuses: order.details.map((d) => d.status),
+      cursor: order.details.length,
+    });
+    expect(timeline.statuses.map((s) => s.occurredAt)).toEqual(order.details.map((d) => d.occurredAt));
+  }
+  expect(runtime.events.deadLetters()).toEqual([]);
+  expect(counter.posts(200)).toBeGreaterThan(0); // the counter really sits in front of the handlers' posts
+  expect(retries).toBeGreaterThanOrEqual(injectedFailures);
+  expect(counter.posts(410)).toBeGreaterThanOrEqual(dropsBeforeLaterEvents);
+}, 30_000 + ORDERS * 500);
