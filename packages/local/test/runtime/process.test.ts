@@ -12,11 +12,12 @@ import { expect, it } from "vitest";
 import { CallbackToken } from "@awsomepets/core/index";
 import { callbackUrl, newOrderId, openSocket, ROOT } from "./support";
 
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+// As `npm start` runs it: one Node process (tsx as an import hook), so signals reach it directly.
+const NODE = path.join(ROOT, "node_modules", ".bin", "node");
 const SECRET = "process-test-secret-0123456789abcdefghij";
 
 function startProcess(env: Record<string, string>) {
-  const child = spawn(TSX, ["packages/local/src/main.ts"], {
+  const child = spawn(NODE, ["--import", "tsx", "packages/local/src/main.ts"], {
     cwd: ROOT,
     env: {
       ...process.env,
