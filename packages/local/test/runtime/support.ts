@@ -11,7 +11,12 @@ import { startLocalRuntime } from "../../src/runtime/start-runtime";
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 export const TOKEN_SECRET = "local-runtime-test-secret-0123456789abcdef";
 
-export async function startTestRuntime(overrides: Partial<RuntimeConfig> = {}, options: { stateFile?: string; webRoot?: string } = {}) {
+type RuntimeOptions = Parameters<typeof startLocalRuntime>[0];
+
+export async function startTestRuntime(
+  overrides: Partial<RuntimeConfig> = {},
+  options: Pick<RuntimeOptions, "stateFile" | "webRoot" | "interceptTarget"> = {},
+) {
   // The handlers' own logs would drown the test report; the runtime's records are asserted on.
   process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
   const records: LogRecord[] = [];
