@@ -9,6 +9,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { listen } from "../runtime/ports";
 import type { DeadLetter } from "./dead-letters";
 import { eventFields, safeLog, type Log } from "./delivery-log";
 import { DeliveryQueue } from "./delivery-queue";
@@ -101,13 +102,7 @@ export async function startEventBridgeEndpoint(options: EventBridgeEndpointOptio
     dispatch(result.accepted, route, deliveries, log, now());
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  await listen(server, options.port ?? 0, "EventBridge endpoint");
   const { port } = server.address() as AddressInfo;
 
   // Idempotent: a test's finally block and its afterEach may both close.

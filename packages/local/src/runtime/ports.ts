@@ -2,6 +2,8 @@
 import type { Server } from "node:http";
 
 export class PortInUseError extends Error {
+  /** Like the Node error it replaces, so callers that know the port's variable can name it. */
+  readonly code = "EADDRINUSE";
   constructor(readonly port: number, readonly what: string, readonly variable?: string) {
     super(`Port ${port} (${what}) is already in use${variable ? `; set ${variable} to another port` : ""}.`);
     this.name = "PortInUseError";

@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { listen } from "../runtime/ports";
 import { safeLog, type Log } from "../eventbridge/delivery-log";
 import { BodyTooLargeError, readBody } from "../eventbridge/http-io";
 import { sendError, sendResult, StepFunctionsError, TARGET_PREFIX } from "./aws-json";
@@ -94,13 +95,7 @@ export async function startStepFunctionsEndpoint(options: StepFunctionsEndpointO
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  await listen(server, options.port ?? 0, "Step Functions endpoint");
   const { port } = server.address() as AddressInfo;
 
   // Idempotent: a test's finally block and its afterEach may both close.
