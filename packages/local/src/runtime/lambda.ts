@@ -2,10 +2,10 @@
  * Runs the deployed handler modules in this process, as Lambda would: the module is loaded once
  * (its clients are created once, like a warm container) and each invocation gets a Lambda-like context.
  */
-import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Topology } from "@awsomepets/core/index";
+import { buildLambdaContext } from "../gateway/lambda-context";
 
 type Handler = (event: unknown, context: object) => Promise<unknown>;
 
@@ -15,23 +15,10 @@ export function resolveHandler(root: string, spec: string) {
   return { file: path.join(root, `${spec.slice(0, dot)}.ts`), exportName: spec.slice(dot + 1) };
 }
 
-export function lambdaContext(functionName: string, timeoutMs: number, region: string) {
-  const deadline = Date.now() + timeoutMs;
-  const awsRequestId = randomUUID();
-  return {
-    functionName,
-    functionVersion: "$LATEST",
-    invokedFunctionArn: `arn:aws:lambda:${region}:000000000000:function:${functionName}`,
-    memoryLimitInMB: "1024",
-    awsRequestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `local/${awsRequestId}`,
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-  };
-}
+/** The functions' timeout in the stacks (SST's default); routes get API Gateway's 29 s instead. */
+const DEFAULT_TIMEOUT_MS = 10_000;
 
-export function createFunctionRunner(options: { root: string; region: string; timeoutMs?: number }) {
+export function createFunctionRunner(options: { root: string; timeoutMs?: number }) {
   const modules = new Map<string, Promise<Handler>>();
   const load = (name: Topology.FunctionName) => {
     let handler = modules.get(name);
@@ -52,7 +39,7 @@ export function createFunctionRunner(options: { root: string; region: string; ti
     invoke: async (name: string, event: unknown, context?: object) => {
       if (!(name in Topology.FUNCTIONS)) throw new Error(`Unknown function ${name}`);
       const handler = await load(name as Topology.FunctionName);
-      return handler(event, context ?? lambdaContext(name, options.timeoutMs ?? 30_000, options.region));
+      return handler(event, context ?? buildLambdaContext(name, options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
     },
   };
 }

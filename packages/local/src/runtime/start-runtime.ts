@@ -40,6 +40,11 @@ async function onPort<T>(port: number, what: string, variable: string, start: ()
   }
 }
 
+/** The endpoints log `{level, message: "<prefix>what", ...}`; the runtime's log wants a component. */
+const endpointLog = (log: Log, component: string, prefix: string) =>
+  ({ message, level: _level, ...fields }: Record<string, unknown>) =>
+    log({ component, message: String(message).replace(prefix, ""), ...fields });
+
 export type LocalRuntime = {
   state: RuntimeState;
   gateway: WebSocketGateway;
@@ -73,17 +78,16 @@ export async function startLocalRuntime(options: {
     closers.length = 0;
   };
   try {
-    const dynamodb = await startDynamoDB({
-      port: config.ports.dynamodb,
-      dataDir: config.dataDir,
-      tables: [
-        { name: tables.clientCallbackTable, create: CallbackTable.createTableInput },
-        { name: tables.ordersTable, create: OrdersTable.createTableInput },
-      ],
-    }).catch((error) => {
-      if (error instanceof PortInUseError) throw new PortInUseError(config.ports.dynamodb, "DynamoDB API", PORT_VARIABLES.dynamodb);
-      throw error;
-    });
+    const dynamodb = await onPort(config.ports.dynamodb, "DynamoDB API", PORT_VARIABLES.dynamodb, () =>
+      startDynamoDB({
+        port: config.ports.dynamodb,
+        dataDir: config.dataDir,
+        tables: [
+          { name: tables.clientCallbackTable, create: CallbackTable.createTableInput },
+          { name: tables.ordersTable, create: OrdersTable.createTableInput },
+        ],
+      }),
+    );
     closers.push(dynamodb.close);
 
     // What the stack sets on every function, pointed at this machine. Credentials are dummies:
@@ -102,7 +106,7 @@ export async function startLocalRuntime(options: {
       POWERTOOLS_SERVICE_NAME: "order-callbacks",
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? (config.json ? "INFO" : "WARN"),
     });
-    const runner = createFunctionRunner({ root, region: config.region });
+    const runner = createFunctionRunner({ root });
 
     const events = await onPort(config.ports.events, "EventBridge endpoint", PORT_VARIABLES.events, () =>
       startEventBridgeEndpoint({
@@ -120,8 +124,7 @@ export async function startLocalRuntime(options: {
             return options.interceptTarget ? options.interceptTarget({ rule: name, functionName: rule.target }, event, invoke) : invoke();
           },
         })),
-        log: ({ message, level: _level, ...fields }) =>
-          log({ component: "events", message: String(message).replace(/^eventbridge\./, ""), ...fields }),
+        log: endpointLog(log, "events", "eventbridge."),
       }),
     );
     closers.push(events.close);
@@ -155,8 +158,7 @@ export async function startLocalRuntime(options: {
         region: config.region,
         stateMachines: [workflow.config],
         retryIntervalOverrideMs: config.retryBaseDelayMs,
-        log: ({ message, level: _level, ...fields }) =>
-          log({ component: "workflow", message: String(message).replace(/^stepfunctions\./, ""), ...fields }),
+        log: endpointLog(log, "workflow", "stepfunctions."),
       }),
     );
     closers.push(stepFunctions.close);

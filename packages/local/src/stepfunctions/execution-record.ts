@@ -21,14 +21,10 @@ export interface ExecutionRecord {
   history: HistoryEvent[];
 }
 
+/** DescribeExecution: what ListExecutions says of it, plus input, output and failure. */
 export function describeExecutionOutput(record: ExecutionRecord) {
   return {
-    executionArn: record.executionArn,
-    stateMachineArn: record.stateMachineArn,
-    name: record.name,
-    status: record.status,
-    startDate: epochSeconds(record.startDate),
-    ...(record.stopDate ? { stopDate: epochSeconds(record.stopDate) } : {}),
+    ...executionListItem(record),
     input: record.input,
     inputDetails: { included: true },
     ...(record.output !== undefined ? { output: record.output, outputDetails: { included: true } } : {}),
