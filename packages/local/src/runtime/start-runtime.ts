@@ -2,7 +2,9 @@
  * The whole callback microservice on one machine: dynalite, the WebSocket gateway, the EventBridge
  * endpoint and an HTTP server, driving the deployed handler modules through their usual
  * configuration (environment variables and `AWS_ENDPOINT_URL_<SERVICE>`). `npm start` and the
- * end-to-end tests both start it through here.
+ * end-to-end tests both start it through here. One runtime at a time per process: the handler
+ * modules are loaded once and keep their SDK clients (like a warm Lambda container), so a later
+ * runtime in the same process must use the same ports.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
