@@ -22,9 +22,10 @@ export type StoreConfig = {
 
 export type Admission = { admitted: true } | { admitted: false; liveConnections: number };
 
-/** Rounds of read → conditional write before giving up (the platform then retries the request). */
-const MAX_ATTEMPTS = 8;
-const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
+/** Rounds of read → conditional write before giving up (the platform, or the client, then retries). */
+const MAX_ATTEMPTS = 16;
+/** Full jitter, capped: racers spread out, and one of them wins each round. */
+const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 5 * 2 ** attempt)));
 
 export class CallbackStore {
   private readonly client: DynamoDBDocumentClient;
@@ -263,10 +264,15 @@ export class CallbackStore {
     return orderId ? { orderId } : {};
   }
 
+  /** The order's item as it stands (empty when unknown or expired): for operators and tests. */
+  async readOrder(orderId: string): Promise<OrderCallbacks> {
+    const item = await this.getOrderItem(orderId);
+    return parseOrderItem(orderId, item && !this.isExpired(item) ? item : undefined, this.nowSeconds());
+  }
+
   /** The order's history in occurrence order (empty when unknown or expired). */
   async history(orderId: string): Promise<HistoryEntry[]> {
-    const item = await this.getOrderItem(orderId);
-    return parseOrderItem(orderId, item && !this.isExpired(item) ? item : undefined, this.nowSeconds()).history;
+    return (await this.readOrder(orderId)).history;
   }
 
   /** For operators: statuses no client has received yet, oldest first (a scan; off the hot path). */
