@@ -31,7 +31,7 @@ export const handler = lambdaHandler("CreateOrderFunction", async (raw, { logger
     return problem(400, `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
   }
   try {
-    const result = await Orders.placeOrder(orderDeps(), { request: request.data, idempotencyKey });
+    const result = await Orders.placeOrder(await orderDeps(), { request: request.data, idempotencyKey });
     if (result.kind === "idempotency_conflict") {
       return problem(422, "This Idempotency-Key was already used for a different order");
     }

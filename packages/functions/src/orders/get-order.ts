@@ -16,7 +16,7 @@ export const handler = lambdaHandler("GetOrderFunction", async (raw, { logger })
   const bearer = /^Bearer\s+(\S+)$/i.exec(header(event.data, "authorization") ?? "")?.[1];
   const token = bearer ?? event.data.queryStringParameters?.token;
   try {
-    const result = await Orders.viewOrder({ store: orderStore(), tokenSecret: callbackTokenSecret() }, { orderId, token });
+    const result = await Orders.viewOrder({ store: orderStore(), tokenSecret: await callbackTokenSecret() }, { orderId, token });
     if (result.kind === "forbidden") {
       logger.warn("Order view refused", { orderId, reason: result.reason });
       return problem(403, `Forbidden: ${result.reason}`);

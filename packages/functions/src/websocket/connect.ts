@@ -17,7 +17,7 @@ export const handler = lambdaHandler("OrderWSConnectFunction", async (raw, { log
   try {
     const admission = await Callbacks.connect(
       { store: callbackStore() },
-      { connectionId, orderId, token, secret: callbackTokenSecret(), maxConnections: maxConnectionsPerOrder() },
+      { connectionId, orderId, token, secret: await callbackTokenSecret(), maxConnections: maxConnectionsPerOrder() },
     );
     if (!admission.admitted) {
       count("ConnectsRefused", 1, ["reason", admission.refusal]);
