@@ -5,7 +5,7 @@
  */
 import * as z from "zod/mini";
 import * as Table from "./callback-table";
-import { byOccurrence, STATUSES, type Entry, type Status } from "./order-status";
+import { byOccurrence, STATUSES, type Entry, type Status } from "./order-status-model";
 
 const StoredEntry = z.object({
   status: z.enum(STATUSES),

@@ -9,37 +9,12 @@
  * cost, which every Lambda that parses an event pays at cold start.
  */
 import * as z from "zod/mini";
+import { STATUSES, type StatusDetail } from "./order-status-model";
 
 export const EVENT_SOURCE = "awsomepets.orders";
 export const DETAIL_TYPE = "Order Status Changed";
 
-export const STATUSES = [
-  "placed",
-  "reserved",
-  "paid",
-  "completed",
-  "released",
-  "refunded",
-  "cancelled",
-] as const;
-export type Status = (typeof STATUSES)[number];
-
-export const TERMINAL_STATUSES: ReadonlySet<Status> = new Set<Status>(["completed", "cancelled"]);
-export const isTerminal = (status: Status) => TERMINAL_STATUSES.has(status);
-
-/**
- * Where a status stands in the saga, whichever path it takes (placed → reserved → paid → completed;
- * … → paid → refunded → released → cancelled; … → reserved → released → cancelled; placed →
- * cancelled): a later step always has a higher rank. The current status of an order is the highest
- * ranked one it has — no clock involved, so a forged or skewed `occurredAt` cannot pin an order.
- */
-const RANK: Record<Status, number> = { placed: 0, reserved: 1, paid: 2, refunded: 3, released: 4, completed: 5, cancelled: 5 };
-
-export function currentStatus(statuses: Iterable<Status>): Status | undefined {
-  let current: Status | undefined;
-  for (const status of statuses) if (current === undefined || RANK[status] > RANK[current]) current = status;
-  return current;
-}
+export * from "./order-status-model";
 
 /**
  * Any RFC 3339 time with an offset (`Z`, `+02:00`) and any sub-second precision, stored normalised to
@@ -58,8 +33,10 @@ export const Detail = z.strictObject({
   reason: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
   amountPaid: z.optional(z.number().check(z.nonnegative())),
 });
-/** A validated detail: `occurredAt` normalised. */
+/** A validated detail: `occurredAt` normalised. The same type as the model's `StatusDetail`. */
 export type Detail = z.output<typeof Detail>;
+const sameShape: [Detail, StatusDetail] extends [StatusDetail, Detail] ? true : never = true;
+void sameShape;
 /** A detail as a producer may write it (any offset, any precision). */
 export type DetailInput = z.input<typeof Detail>;
 
@@ -71,16 +48,6 @@ export const Event = z.looseObject({
   detail: Detail,
 });
 export type Event = z.output<typeof Event>;
-
-/** A status as the history keeps it: the first detail received for it, and its seq in the order. */
-export type Entry = Detail & { seq: number };
-
-/**
- * Occurrence order: by `occurredAt` (normalised, so a string comparison is a time comparison), then
- * by seq, so that the order is total and the same for every reader.
- */
-export const byOccurrence = (a: Pick<Entry, "occurredAt" | "seq">, b: Pick<Entry, "occurredAt" | "seq">) =>
-  a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.seq - b.seq;
 
 /** Where a validation failed, as `path: code` items a log line can name. */
 export const describeIssues = (issues: ReadonlyArray<{ path: PropertyKey[]; code: string }>) =>

@@ -3,7 +3,7 @@
  * `watch-order` command and the tests share it: it keeps the statuses of one order, drops
  * duplicates by `seq`, keeps the cursor, and says when a `sync` is due.
  */
-import { byOccurrence, isTerminal } from "./order-status";
+import { byOccurrence, isTerminal } from "./order-status-model";
 import type { ServerFrame, StatusFrame, SyncRequest } from "./protocol";
 
 export type TimelineUpdate = {

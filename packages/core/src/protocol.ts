@@ -3,7 +3,7 @@
  * docs/protocol.md explains them and why no status is lost or shown twice.
  */
 import * as z from "zod/mini";
-import type { Entry } from "./order-status";
+import type { Entry } from "./order-status-model";
 
 export const SYNC_ACTION = "sync";
 

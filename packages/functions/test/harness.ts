@@ -29,6 +29,7 @@ export async function startHarness() {
     SST_STAGE: "test",
     SST_Secret_value_CallbackTokenSecret: TOKEN_SECRET,
     POWERTOOLS_LOG_LEVEL: "SILENT",
+    POWERTOOLS_METRICS_DISABLED: "true",
   });
   const handlers = {
     connect: (await import("../src/websocket/connect")).handler,

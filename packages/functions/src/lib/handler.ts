@@ -2,7 +2,8 @@
  * The one wrapper every handler goes through: a Powertools Logger and Metrics for the function's
  * service (from core's wiring contract), the Lambda context in every log line (request id, cold
  * start), metrics flushed as EMF after each invocation, and an unexpected error logged with context
- * before the handler's own mapping decides what the caller sees.
+ * before the handler's own mapping decides what the caller sees. `npm start` and the tests set
+ * `POWERTOOLS_METRICS_DISABLED`, so EMF lines never mix with their logs.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
@@ -52,7 +53,7 @@ export function lambdaHandler<R>(
       logger.error("Unhandled error", { error });
       throw error;
     } finally {
-      metrics.publishStoredMetrics();
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
   };
 }

@@ -106,6 +106,8 @@ export async function startLocalRuntime(options: {
       SST_STAGE: config.stage,
       SST_Secret_value_CallbackTokenSecret: config.tokenSecret,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? (config.json ? "INFO" : "WARN"),
+      // CloudWatch reads metrics from EMF log lines; locally they would only clutter the log.
+      POWERTOOLS_METRICS_DISABLED: "true",
     });
     const runner = createFunctionRunner({ root });
 
