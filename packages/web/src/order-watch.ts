@@ -65,6 +65,7 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
     ended = true;
     socket?.stop();
     card.setConnection(state, state === "finished" ? "Updates complete" : "Not live", socket?.opens);
+    if (state === "stopped") card.markStopped(); // nothing left to stop watching: "Remove"
     if (text) {
       card.setNotice(text);
       announce(`Order ${shortId}: ${text}`);
@@ -113,7 +114,6 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
   if (stopped) {
     end("stopped");
     card.setNotice(ENDED_TEXT.stopped);
-    card.markStopped();
   } else if (card.terminal && !timeline.hasGap) {
     end("finished");
   } else if (tokenExpired(clientCallbackUrl)) {
@@ -154,7 +154,6 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
       if (stopped) return;
       stopped = true;
       end("stopped", ENDED_TEXT.stopped);
-      card.markStopped();
       persist();
     },
     /** The page is dropping the order ("Remove"). */
