@@ -47,7 +47,7 @@ export function createOrderForm(form: HTMLFormElement) {
         const error = row.querySelector<HTMLElement>(".field-error")!;
         error.id = `${id}-error`;
         error.dataset.errorFor = input.name;
-        input.setAttribute("aria-describedby", error.id);
+        input.setAttribute("aria-describedby", `${error.id} basket-error`); // a basket-wide error is read on each pet too
         return row;
       }),
     );
