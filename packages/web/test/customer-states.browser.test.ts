@@ -204,6 +204,26 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     await expect.poll(() => card.getAttribute("data-connection")).toMatch(/reconnecting|connecting/);
   });
 
+  it("keeps the card on Stop watching (across a reload too), and removes it only on Remove", async () => {
+    // Prepare
+    await freshPage();
+    await openTracker(page, runtime.url);
+    const card = await placeHeldOrder();
+    await expect.poll(() => card.getAttribute("data-connection")).toBe("live");
+    // Act
+    await card.getByRole("button", { name: /^Stop watching order/ }).click();
+    await page.reload();
+    // Assess
+    const reloaded = page.locator(".order-card");
+    await reloaded.locator(".notice").waitFor();
+    expect(await reloaded.locator(".notice").textContent()).toBe(ENDED_TEXT.stopped);
+    expect(await shownStatuses(reloaded)).toEqual(["placed", "reserved"]);
+    expect(await reloaded.getAttribute("data-connection")).toBe("stopped");
+    await reloaded.getByRole("button", { name: /^Remove order/ }).click();
+    expect(await page.locator(".order-card").count()).toBe(0);
+    expect(await page.locator("#no-orders").isVisible()).toBe(true);
+  });
+
   it("sends a retry of the same submission with the same Idempotency-Key, so one order is placed", async () => {
     // Prepare: the first answer is lost on the way back (the order is placed, the page sees a network error)
     await freshPage();
