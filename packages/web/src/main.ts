@@ -91,8 +91,10 @@ formElement.addEventListener("submit", async (event) => {
       fromApi: [{ status: "placed", occurredAt: addedAt }],
       summary: { basket: request.basket, amount, shippingAddress: request.shippingAddress },
     });
-    // On a phone the orders are below the form: bring the new card into view, and the focus with it.
-    focusTarget.scrollIntoView({ block: "start" });
+    // On a phone the orders are below the form: bring the new card into view (its top, as it grows
+    // downwards), and the focus with it. Where it is in view already (side by side), nothing moves.
+    const top = focusTarget.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight / 2) focusTarget.scrollIntoView({ block: "start" });
     focusTarget.focus({ preventScroll: true });
   } finally {
     form.setBusy(false);

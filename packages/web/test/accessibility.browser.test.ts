@@ -83,7 +83,7 @@ describe.skipIf(chromiumMissing)("order tracker page: accessibility", () => {
       const announcer = page.locator("#announcer");
       expect(await announcer.getAttribute("role")).toBe("status");
       await expect.poll(() => announcer.textContent()).toContain("Cancelled: Out of stock: Golden unicorn.");
-      await page.screenshot({ path: screenshotPath(`order-tracker-${name}.png`), fullPage: name === "phone" });
+      await page.screenshot({ path: screenshotPath(`order-tracker-${name}.png`), fullPage: true });
     });
   });
 
