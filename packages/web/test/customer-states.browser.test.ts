@@ -262,11 +262,13 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     let stub: WebSocketServer;
     let onSync: (socket: ServerSocket, orderId: string) => void = () => {};
     let syncs = 0;
+    let connections = 0;
 
     beforeAll(async () => {
       stub = new WebSocketServer({ host: "127.0.0.1", port: 0 });
       await new Promise((resolve) => stub.once("listening", resolve));
       stub.on("connection", (socket, request) => {
+        connections++;
         const orderId = new URL(request.url ?? "/", "http://stub").searchParams.get("orderId") ?? "";
         socket.on("message", () => {
           syncs++;
@@ -294,12 +296,13 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
       await freshPage();
       await page.addInitScript(([key, value]) => sessionStorage.setItem(key!, value!), [STORAGE_KEY, JSON.stringify([saved])]);
       syncs = 0;
+      connections = 0;
       await page.goto(runtime.url);
       const card = page.locator(`.order-card[data-order-id="${orderId}"]`);
       await expect.poll(() => syncs, { timeout: 10_000 }).toBeGreaterThan(0);
       const first = syncs;
       await sleep(windowMs); // an observation window, not a timing assertion
-      return { card, sent: syncs - first };
+      return { card, sent: syncs - first, connections };
     };
 
     it("backs off when a status stays missing after a sync, instead of syncing in a loop", async () => {
@@ -317,6 +320,18 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
       expect(sent).toBeLessThanOrEqual(12);
       expect(await shownStatuses(card)).toEqual(["placed", "paid"]);
       expect(await card.getAttribute("data-connection")).toBe("live");
+    });
+
+    it("on not_subscribed opens a new socket, after the reconnect backoff", async () => {
+      // Prepare
+      onSync = (socket) => socket.send(JSON.stringify({ type: "error", code: "not_subscribed", message: "no subscription" }));
+      // Act
+      const { card, connections: opened } = await syncsOver(4000);
+      // Assess
+      expect(opened).toBeGreaterThanOrEqual(2);
+      expect(opened).toBeLessThanOrEqual(10);
+      expect(await page.locator("main").textContent()).not.toMatch(/not_subscribed|no subscription/);
+      expect(await card.locator(".summary .items li").allTextContents()).toEqual(["1 × Labrador puppy€450.00"]);
     });
 
     it("backs off on rate_limited and shrugs off an error code it does not know", async () => {
