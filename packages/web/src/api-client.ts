@@ -22,6 +22,8 @@ export type OrderView = {
   placedAt: string;
   amount: number;
   basket: OrderRequest["basket"];
+  /** Absent from servers older than this page. */
+  shippingAddress?: OrderRequest["shippingAddress"];
   history: HistoryEntry[];
 };
 export type GetOrderResult =
