@@ -11,7 +11,8 @@ import type { StatusFrame } from "@awsomepets/core/protocol";
 import type { ApiClient, HistoryEntry } from "./api-client";
 import { tokenExpired, tokenOf } from "./callback-url";
 import { openOrderSocket, type ConnectionState, type OrderSocket } from "./order-socket";
-import { customerReason, STATUS_LABELS, TERMINAL } from "./status-text";
+import { customerReason, STATUS_LABELS } from "./status-text";
+import { byOccurrence, isTerminal } from "@awsomepets/core/order-status-model";
 import type { OrderStorage, OrderSummary, WatchedOrder } from "./storage";
 import type { OrderCard } from "./timeline-view";
 
@@ -49,7 +50,7 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
   /** Shows a status; announces it if it is news (not one restored from storage). */
   const show = (entry: StatusFrame | HistoryEntry, news: boolean) => {
     if (!card.add(entry) || !news) return;
-    const text = TERMINAL.includes(entry.status)
+    const text = isTerminal(entry.status)
       ? entry.status === "completed"
         ? "Completed — the pets are on their way."
         : `Cancelled: ${customerReason(card.terminal?.reason ?? entry.reason ?? "the order could not be completed")}.`

@@ -1,8 +1,6 @@
 /** How statuses, money and reasons read to a customer. */
 import { CURRENCY, PETS } from "@awsomepets/core/catalogue";
-import type { Status } from "@awsomepets/core/order-status";
-
-export const TERMINAL: readonly Status[] = ["completed", "cancelled"];
+import type { Status } from "@awsomepets/core/order-status-model";
 
 export const STATUS_LABELS: Record<Status, string> = {
   placed: "Order placed",

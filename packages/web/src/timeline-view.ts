@@ -5,9 +5,10 @@
  * connection, the status history and, once there is one, the outcome with its reason — said once.
  * New statuses are announced through the page's live region (see main.ts), not by this list.
  */
-import type { Status } from "@awsomepets/core/order-status";
+import type { Status } from "@awsomepets/core/order-status-model";
 import type { OrderSummary } from "./storage";
-import { countryName, customerReason, formatAmount, formatTime, petName, STATUS_LABELS, TERMINAL } from "./status-text";
+import { countryName, customerReason, formatAmount, formatTime, petName, STATUS_LABELS } from "./status-text";
+import { byOccurrence, isTerminal } from "@awsomepets/core/order-status-model";
 import { priceCents } from "@awsomepets/core/catalogue";
 
 export type TimelineEntry = { status: Status; occurredAt: string; reason?: string; amountPaid?: number; seq?: number };
@@ -23,9 +24,9 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEl
   return node;
 }
 
-/** Occurrence order, then seq (entries from the HTTP API have none and go last among equals). */
-const before = (a: TimelineEntry, b: TimelineEntry) =>
-  a.occurredAt < b.occurredAt || (a.occurredAt === b.occurredAt && (a.seq ?? Infinity) < (b.seq ?? Infinity));
+/** Core's occurrence order; entries from the HTTP API have no seq and go last among equals. */
+const withSeq = (e: TimelineEntry) => ({ occurredAt: e.occurredAt, seq: e.seq ?? Number.MAX_SAFE_INTEGER });
+const before = (a: TimelineEntry, b: TimelineEntry) => byOccurrence(withSeq(a), withSeq(b)) < 0;
 
 function renderSummary(summary: OrderSummary) {
   const items = el("ul", { className: "items" });
@@ -76,7 +77,7 @@ export function createOrderCard(orderId: string, actions: { onRemove(): void; on
   element.dataset.progress = "in-progress";
   const entries: TimelineEntry[] = [];
 
-  const terminalEntry = () => entries.find((e) => TERMINAL.includes(e.status));
+  const terminalEntry = () => entries.find((e) => isTerminal(e.status));
   const finishedOrStopped = () => stopped || terminalEntry() !== undefined;
 
   function renderButton() {
@@ -93,7 +94,7 @@ export function createOrderCard(orderId: string, actions: { onRemove(): void; on
     );
     item.dataset.status = entry.status;
     if (entry.amountPaid !== undefined) item.append(el("span", { className: "amount", textContent: formatAmount(entry.amountPaid) }));
-    if (TERMINAL.includes(entry.status)) item.classList.add("terminal", entry.status);
+    if (isTerminal(entry.status)) item.classList.add("terminal", entry.status);
     return item;
   }
 
