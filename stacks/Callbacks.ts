@@ -11,6 +11,7 @@ import { WebSocketApi, WebSocketStage } from "aws-cdk-lib/aws-apigatewayv2";
 import { WebSocketLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import { Config, EventBus, Function, Table, type StackContext } from "sst/constructs";
 import { CallbackTable, Topology } from "@awsomepets/core/index";
+import { NAME_LIMITS, prefixedName } from "./names";
 import { isProductionStage } from "./stage";
 
 export function Callbacks({ stack, app }: StackContext) {
@@ -47,7 +48,7 @@ export function Callbacks({ stack, app }: StackContext) {
   // CDK's WebSocket constructs rather than SST's WebSocketApi: the latter grants every route function
   // ManageConnections on all stages and methods, and cannot be told not to.
   const api = new WebSocketApi(stack, "OrderCallbackAPI", {
-    apiName: app.logicalPrefixedName("OrderCallbackAPI"),
+    apiName: prefixedName(app, "OrderCallbackAPI", NAME_LIMITS.webSocketApi),
     routeSelectionExpression: Topology.ROUTE_SELECTION_EXPRESSION,
   });
   const stageName = app.stage;
@@ -114,6 +115,9 @@ export function Callbacks({ stack, app }: StackContext) {
       OrderStatusToCallback: {
         pattern: { source: [...rule.pattern.source], detailType: [...rule.pattern["detail-type"]] },
         targets: { callback: { function: target, cdk: { target: { ...retry, deadLetterQueue: deadLetters } } } },
+        // SST would name it `<stage>-<app>-OrderStatusToCallback`, over the 64-character limit for
+        // stages longer than 19 characters; CloudFormation's generated name always fits.
+        cdk: { rule: { ruleName: undefined } },
       },
     },
   });

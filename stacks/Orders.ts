@@ -14,6 +14,7 @@ import { DefinitionBody, StateMachine, StateMachineType } from "aws-cdk-lib/aws-
 import { Api, Function, Table, use, type StackContext } from "sst/constructs";
 import { OrderStatus, OrdersTable, Topology } from "@awsomepets/core/index";
 import { Callbacks } from "./Callbacks";
+import { NAME_LIMITS, prefixedName } from "./names";
 import { isProductionStage } from "./stage";
 
 export function Orders({ stack, app }: StackContext) {
@@ -41,7 +42,7 @@ export function Orders({ stack, app }: StackContext) {
   ) as Record<keyof typeof Topology.WORKFLOW.tasks, Function>;
 
   const stateMachine = new StateMachine(stack, Topology.WORKFLOW.name, {
-    stateMachineName: app.logicalPrefixedName(Topology.WORKFLOW.name),
+    stateMachineName: prefixedName(app, Topology.WORKFLOW.name, NAME_LIMITS.stateMachine),
     stateMachineType: StateMachineType.STANDARD,
     // Inline, not an S3 asset: the template then shows (and the tests check) the exact definition.
     definitionBody: DefinitionBody.fromString(readFileSync(path.join(app.appPath, Topology.WORKFLOW.definitionFile), "utf8")),
@@ -99,12 +100,13 @@ export function Orders({ stack, app }: StackContext) {
     OrderStatusToProjection: {
       pattern: { source: [...rule.pattern.source], detailType: [...rule.pattern["detail-type"]] },
       targets: { projection: { function: projection, cdk: { target: { ...retry, deadLetterQueue: deadLetters } } } },
+      cdk: { rule: { ruleName: undefined } }, // a generated name fits whatever the stage (see Callbacks)
     },
   });
 
   // Every order event is kept for replay (`aws events start-replay`) for `ORDER_EVENTS_ARCHIVE_DAYS`.
   new Archive(stack, "OrderEventsArchive", {
-    archiveName: `${app.stage}-${app.name}-orders`.slice(0, 48),
+    archiveName: prefixedName(app, "orders", NAME_LIMITS.eventArchive),
     sourceEventBus: bus.cdk.eventBus,
     eventPattern: { source: [OrderStatus.EVENT_SOURCE] },
     retention: Duration.days(archiveDays),

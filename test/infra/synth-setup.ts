@@ -9,7 +9,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 
-export const SYNTH_STAGES = ["dev", "prod"] as const;
+/** A branch stage as long as SST lets one be (40 characters here; SST sets no maximum), to prove every name fits AWS's limits. */
+export const LONG_STAGE = "feature-payments-refactor-and-more-xyz12";
+export const SYNTH_STAGES = ["dev", "prod", LONG_STAGE] as const;
 
 declare module "vitest" {
   export interface ProvidedContext {
