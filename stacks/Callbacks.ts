@@ -7,11 +7,22 @@ import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
 import { Queue } from "aws-cdk-lib/aws-sqs";
-import { WebSocketApi, WebSocketStage } from "aws-cdk-lib/aws-apigatewayv2";
+import { LogGroupLogDestination, WebSocketApi, WebSocketStage } from "aws-cdk-lib/aws-apigatewayv2";
 import { WebSocketLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import { Config, EventBus, Function, Table, type StackContext } from "sst/constructs";
 import { CallbackTable, Topology } from "@awsomepets/core/index";
 import { NAME_LIMITS, prefixedName } from "./names";
+import { apiGatewayLogsRole } from "./api-gateway-account";
+import { CALLBACKS_STACK_SUPPRESSIONS, suppressNagFindings } from "./nag";
+import {
+  accessLogFormat,
+  alarmTopic,
+  logGroup,
+  OperatorAlarms,
+  operationsConfig,
+  retainLogsOfEveryFunction,
+  WEBSOCKET_ACCESS_LOG_FIELDS,
+} from "./operations";
 import { isProductionStage } from "./stage";
 
 export function Callbacks({ stack, app }: StackContext) {
@@ -19,6 +30,10 @@ export function Callbacks({ stack, app }: StackContext) {
   const historyRetentionSeconds = Number(
     process.env.HISTORY_RETENTION_SECONDS ?? CallbackTable.DEFAULT_HISTORY_RETENTION_SECONDS,
   );
+
+  const operations = operationsConfig(process.env, production);
+  const alarms = new OperatorAlarms(stack, alarmTopic(stack, operations));
+  retainLogsOfEveryFunction(stack, operations);
 
   const tokenSecret = new Config.Secret(stack, "CallbackTokenSecret");
 
@@ -52,7 +67,18 @@ export function Callbacks({ stack, app }: StackContext) {
     routeSelectionExpression: Topology.ROUTE_SELECTION_EXPRESSION,
   });
   const stageName = app.stage;
-  const apiStage = new WebSocketStage(stack, "OrderCallbackAPIStage", { webSocketApi: api, stageName, autoDeploy: true });
+  // Every frame is a paid Lambda invocation: the stage caps the rate, and logs each request.
+  const apiStage = new WebSocketStage(stack, "OrderCallbackAPIStage", {
+    webSocketApi: api,
+    stageName,
+    autoDeploy: true,
+    throttle: operations.webSocketThrottle,
+    accessLogSettings: {
+      destination: new LogGroupLogDestination(logGroup(stack, "OrderCallbackAPIAccessLogs", operations)),
+      format: accessLogFormat(WEBSOCKET_ACCESS_LOG_FIELDS),
+    },
+  });
+  apiStage.node.addDependency(apiGatewayLogsRole(stack));
   const apiId = api.apiId;
   const managementEndpoint = `https://${apiId}.execute-api.${stack.region}.${stack.urlSuffix}/${stageName}`;
   const postToConnections = new PolicyStatement({
@@ -74,7 +100,13 @@ export function Callbacks({ stack, app }: StackContext) {
     POWERTOOLS_SERVICE_NAME: "order-callbacks",
   };
   const fn = (name: Topology.FunctionName, permissions: PolicyStatement[], bind: Config.Secret[] = []) =>
-    new Function(stack, name, { handler: Topology.FUNCTIONS[name], environment, permissions, bind });
+    new Function(stack, name, {
+      handler: Topology.FUNCTIONS[name],
+      environment,
+      permissions,
+      bind,
+      logGroup: logGroup(stack, `${name}Logs`, operations),
+    });
 
   const functions = {
     OrderWSConnectFunction: fn("OrderWSConnectFunction", [tableActions("PutItem")], [tokenSecret]),
@@ -101,6 +133,9 @@ export function Callbacks({ stack, app }: StackContext) {
     retentionPeriod: Duration.days(14),
     enforceSSL: true,
   });
+
+  alarms.deadLetterQueue("OrderStatusCallbackDLQ", deadLetters, "A status no client was told of");
+  for (const [name, fn] of Object.entries(functions)) alarms.lambda(name, fn);
 
   const rule = Topology.EVENT_RULES.OrderStatusToCallback;
   const retry = {
@@ -130,5 +165,6 @@ export function Callbacks({ stack, app }: StackContext) {
     DeadLetterQueueUrl: deadLetters.queueUrl,
   });
 
-  return { api, apiStage, bus, table, tokenSecret, functions };
+  suppressNagFindings(stack, CALLBACKS_STACK_SUPPRESSIONS(production));
+  return { api, apiStage, bus, table, tokenSecret, functions, operations, alarmTopic: alarms.topic };
 }

@@ -10,15 +10,20 @@ import { Archive } from "aws-cdk-lib/aws-events";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
 import { Queue } from "aws-cdk-lib/aws-sqs";
-import { DefinitionBody, StateMachine, StateMachineType } from "aws-cdk-lib/aws-stepfunctions";
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from "aws-cdk-lib/aws-stepfunctions";
 import { Api, Function, Table, use, type StackContext } from "sst/constructs";
 import { OrderStatus, OrdersTable, Topology } from "@awsomepets/core/index";
 import { Callbacks } from "./Callbacks";
 import { NAME_LIMITS, prefixedName } from "./names";
+import { ORDERS_STACK_SUPPRESSIONS, suppressNagFindings } from "./nag";
+import { accessLogFormat, HTTP_ACCESS_LOG_FIELDS, logGroup, OperatorAlarms, retainLogsOfEveryFunction } from "./operations";
 import { isProductionStage } from "./stage";
 
 export function Orders({ stack, app }: StackContext) {
-  const { bus, apiStage, tokenSecret } = use(Callbacks);
+  const { bus, apiStage, tokenSecret, operations, alarmTopic } = use(Callbacks);
+  const alarms = new OperatorAlarms(stack, alarmTopic);
+  retainLogsOfEveryFunction(stack, operations);
+  const logs = (name: string) => ({ logGroup: logGroup(stack, `${name}Logs`, operations) });
   const production = isProductionStage(app.stage);
   const archiveDays = Number(process.env.ORDER_EVENTS_ARCHIVE_DAYS ?? 30);
 
@@ -38,12 +43,15 @@ export function Orders({ stack, app }: StackContext) {
 
   // The saga's task functions: pure business rules, no AWS access of their own.
   const tasks = Object.fromEntries(
-    Object.entries(Topology.WORKFLOW.tasks).map(([state, name]) => [state, new Function(stack, name, { handler: Topology.FUNCTIONS[name] })]),
+    Object.entries(Topology.WORKFLOW.tasks).map(([state, name]) => [state, new Function(stack, name, { handler: Topology.FUNCTIONS[name], ...logs(name) })]),
   ) as Record<keyof typeof Topology.WORKFLOW.tasks, Function>;
 
   const stateMachine = new StateMachine(stack, Topology.WORKFLOW.name, {
     stateMachineName: prefixedName(app, Topology.WORKFLOW.name, NAME_LIMITS.stateMachine),
     stateMachineType: StateMachineType.STANDARD,
+    // ERROR: failed executions and states, without their data (orders carry addresses).
+    logs: { destination: logGroup(stack, "OrderWorkflowLogs", operations), level: LogLevel.ERROR, includeExecutionData: false },
+    tracingEnabled: true,
     // Inline, not an S3 asset: the template then shows (and the tests check) the exact definition.
     definitionBody: DefinitionBody.fromString(readFileSync(path.join(app.appPath, Topology.WORKFLOW.definitionFile), "utf8")),
     definitionSubstitutions: {
@@ -65,6 +73,7 @@ export function Orders({ stack, app }: StackContext) {
   };
   const createOrder = new Function(stack, "CreateOrderFunction", {
     handler: Topology.FUNCTIONS.CreateOrderFunction,
+    ...logs("CreateOrderFunction"),
     environment,
     bind: [tokenSecret],
     permissions: [
@@ -75,20 +84,30 @@ export function Orders({ stack, app }: StackContext) {
   });
   const getOrder = new Function(stack, "GetOrderFunction", {
     handler: Topology.FUNCTIONS.GetOrderFunction,
+    ...logs("GetOrderFunction"),
     environment: { ORDERS_TABLE: ordersTable.tableName },
     bind: [tokenSecret],
     permissions: [tableActions("GetItem")],
   });
-  const getCatalogue = new Function(stack, "GetCatalogueFunction", { handler: Topology.FUNCTIONS.GetCatalogueFunction });
+  const getCatalogue = new Function(stack, "GetCatalogueFunction", {
+    handler: Topology.FUNCTIONS.GetCatalogueFunction,
+    ...logs("GetCatalogueFunction"),
+  });
   const routeFunctions = { CreateOrderFunction: createOrder, GetOrderFunction: getOrder, GetCatalogueFunction: getCatalogue };
 
   const api = new Api(stack, "OrderAPI", {
+    defaults: { throttle: { rate: operations.httpThrottle.rateLimit, burst: operations.httpThrottle.burstLimit } },
+    accessLog: {
+      destinationArn: logGroup(stack, "OrderAPIAccessLogs", operations).logGroupArn,
+      format: accessLogFormat(HTTP_ACCESS_LOG_FIELDS).toString(),
+    },
     cors: { allowOrigins: ["*"], allowMethods: ["GET", "POST"], allowHeaders: ["content-type", "authorization", "idempotency-key"] },
     routes: Object.fromEntries(Object.entries(Topology.HTTP_ROUTES).map(([route, name]) => [route, routeFunctions[name]])),
   });
 
   const projection = new Function(stack, "OrderStatusProjectionFunction", {
     handler: Topology.FUNCTIONS.OrderStatusProjectionFunction,
+    ...logs("OrderStatusProjectionFunction"),
     environment: { ORDERS_TABLE: ordersTable.tableName },
     permissions: [tableActions("UpdateItem")],
   });
@@ -96,6 +115,14 @@ export function Orders({ stack, app }: StackContext) {
   const retry = { retryAttempts: rule.retryPolicy.retryAttempts, maxEventAge: Duration.seconds(rule.retryPolicy.maximumEventAgeSeconds) };
   const deadLetters = new Queue(stack, "OrderStatusProjectionDLQ", { retentionPeriod: Duration.days(14), enforceSSL: true });
   projection.configureAsyncInvoke({ ...retry, onFailure: new SqsDestination(deadLetters) });
+  alarms.deadLetterQueue("OrderStatusProjectionDLQ", deadLetters, "A status the order projection never applied");
+  for (const [name, fn] of Object.entries({ ...routeFunctions, OrderStatusProjectionFunction: projection })) alarms.lambda(name, fn);
+  for (const fn of Object.values(tasks)) alarms.lambda(fn.node.id, fn);
+  alarms.metric(
+    "OrderWorkflowFailedAlarm",
+    stateMachine.metricFailed({ period: Duration.minutes(5), statistic: "Sum" }),
+    "An order workflow failed (not a declined payment: those end in cancelled): see the state machine's log.",
+  );
   bus.addRules(stack, {
     OrderStatusToProjection: {
       pattern: { source: [...rule.pattern.source], detailType: [...rule.pattern["detail-type"]] },
@@ -117,5 +144,6 @@ export function Orders({ stack, app }: StackContext) {
     StateMachineArn: stateMachine.stateMachineArn,
     OrdersTable: ordersTable.tableName,
   });
+  suppressNagFindings(stack, ORDERS_STACK_SUPPRESSIONS(production));
   return { api, ordersTable, stateMachine };
 }

@@ -4,12 +4,16 @@
  * replaces that placeholder in the uploaded index.html and *.js files with the real URL.
  */
 import { StaticSite, use, type StackContext } from "sst/constructs";
+import { Callbacks } from "./Callbacks";
 import { Orders } from "./Orders";
+import { retainLogsOfEveryFunction } from "./operations";
+import { suppressNagFindings, WEB_STACK_SUPPRESSIONS } from "./nag";
 
 export const SITE_PATH = "packages/web";
 
 export function Web({ stack }: StackContext) {
   const { api } = use(Orders);
+  retainLogsOfEveryFunction(stack, use(Callbacks).operations);
 
   const site = new StaticSite(stack, "OrderTrackerSite", {
     path: SITE_PATH,
@@ -18,7 +22,9 @@ export function Web({ stack }: StackContext) {
     buildOutput: "dist",
     environment: { API_URL: api.url },
     errorPage: "redirect_to_index_page",
+    cdk: { bucket: { enforceSSL: true } },
   });
+  suppressNagFindings(stack, WEB_STACK_SUPPRESSIONS);
 
   stack.addOutputs({ SiteUrl: site.url });
   return { site };
