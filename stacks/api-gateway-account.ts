@@ -4,7 +4,8 @@
  * does with `cloudWatchRole: true`: one role per account and region in effect, kept when the stack is
  * removed because other APIs of the account may rely on the setting.
  */
-import { RemovalPolicy, type Stack } from "aws-cdk-lib";
+import { Aspects, CfnResource, RemovalPolicy, type Stack } from "aws-cdk-lib";
+import type { IConstruct } from "constructs";
 import { CfnAccount } from "aws-cdk-lib/aws-apigateway";
 import { ManagedPolicy, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 
@@ -13,8 +14,10 @@ export function apiGatewayLogsRole(stack: Stack) {
     assumedBy: new ServicePrincipal("apigateway.amazonaws.com"),
     managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName("service-role/AmazonAPIGatewayPushToCloudWatchLogs")],
   });
-  role.applyRemovalPolicy(RemovalPolicy.RETAIN);
   const account = new CfnAccount(stack, "ApiGatewayAccount", { cloudWatchRoleArn: role.roleArn });
-  account.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  // An aspect, so that it wins over SST's default removal policy of a branch stage (applied later).
+  const retain = { visit: (node: IConstruct) => node instanceof CfnResource && node.applyRemovalPolicy(RemovalPolicy.RETAIN) };
+  Aspects.of(role).add(retain);
+  Aspects.of(account).add(retain);
   return account;
 }

@@ -29,7 +29,7 @@ const LIMITS: Record<string, [property: string, max: number]> = {
 let templates: Array<{ file: string; raw: any }>;
 beforeAll(() => {
   const dir = path.join(inject("synthDir"), LONG_STAGE);
-  templates = readdirSync(dir).map((file) => ({ file, raw: JSON.parse(readFileSync(path.join(dir, file), "utf8")) }));
+  templates = readdirSync(dir).filter((file) => file.endsWith(".json")).map((file) => ({ file, raw: JSON.parse(readFileSync(path.join(dir, file), "utf8")) }));
 });
 
 describe(`a ${LONG_STAGE.length}-character stage (${LONG_STAGE})`, () => {
