@@ -3,7 +3,7 @@
  * route functions, and the order event bus whose rule feeds `OrderWSCallbackFunction`.
  * Permissions are granted action by action (SST's `bind: [table]` would grant `dynamodb:*`).
  */
-import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { Duration } from "aws-cdk-lib";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
 import { Queue } from "aws-cdk-lib/aws-sqs";
@@ -14,6 +14,7 @@ import { CallbackTable, Topology } from "@awsomepets/core/index";
 import { NAME_LIMITS, prefixedName } from "./names";
 import { apiGatewayLogsRole } from "./api-gateway-account";
 import { CALLBACKS_STACK_SUPPRESSIONS, suppressNagFindings } from "./nag";
+import { tableStorage } from "./tables";
 import {
   accessLogFormat,
   alarmTopic,
@@ -52,12 +53,8 @@ export function Callbacks({ stack, app }: StackContext) {
       },
     },
     timeToLiveAttribute: CallbackTable.TTL_ATTRIBUTE,
-    cdk: {
-      table: {
-        removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-        pointInTimeRecovery: production,
-      },
-    },
+    // Generated name; retained with PITR in production (stacks/tables.ts).
+    cdk: { table: tableStorage(production) },
   });
 
   // CDK's WebSocket constructs rather than SST's WebSocketApi: the latter grants every route function

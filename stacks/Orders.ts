@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { Duration } from "aws-cdk-lib";
 import { Archive } from "aws-cdk-lib/aws-events";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
@@ -16,6 +16,7 @@ import { OrderStatus, OrdersTable, Topology } from "@awsomepets/core/index";
 import { Callbacks } from "./Callbacks";
 import { NAME_LIMITS, prefixedName } from "./names";
 import { ORDERS_STACK_SUPPRESSIONS, suppressNagFindings } from "./nag";
+import { createdOrAdopted } from "./tables";
 import { accessLogFormat, HTTP_ACCESS_LOG_FIELDS, logGroup, OperatorAlarms, retainLogsOfEveryFunction } from "./operations";
 import { isProductionStage } from "./stage";
 
@@ -27,17 +28,17 @@ export function Orders({ stack, app }: StackContext) {
   const production = isProductionStage(app.stage);
   const archiveDays = Number(process.env.ORDER_EVENTS_ARCHIVE_DAYS ?? 30);
 
-  const ordersTable = new Table(stack, "OrdersTbl", {
-    fields: { [OrdersTable.PARTITION_KEY]: "string" },
-    primaryIndex: { partitionKey: OrdersTable.PARTITION_KEY },
-    timeToLiveAttribute: OrdersTable.TTL_ATTRIBUTE,
-    cdk: {
-      table: {
-        removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-        pointInTimeRecovery: production,
-      },
-    },
-  });
+  // The orders themselves: kept by a production stage, and adoptable again after a removal
+  // (ADOPT_ORDERS_TABLE=<retained table name> at deploy; see stacks/tables.ts and the README).
+  const ordersTable = new Table(
+    stack,
+    "OrdersTbl",
+    createdOrAdopted(stack, "OrdersTbl", "ADOPT_ORDERS_TABLE", {
+      fields: { [OrdersTable.PARTITION_KEY]: "string" },
+      primaryIndex: { partitionKey: OrdersTable.PARTITION_KEY },
+      timeToLiveAttribute: OrdersTable.TTL_ATTRIBUTE,
+    }, production),
+  );
   const tableActions = (...actions: string[]) =>
     new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [ordersTable.tableArn] });
 

@@ -20,6 +20,7 @@ export const LONG_STAGE_ENV = {
   HTTP_API_THROTTLE_BURST: "4",
   WEBSOCKET_THROTTLE_RATE: "5",
   WEBSOCKET_THROTTLE_BURST: "6",
+  ADOPT_ORDERS_TABLE: "prod-awsomepets-callbacks-Orders-OrdersTblTable1A2B3C4D-0123456789AB",
 };
 
 declare module "vitest" {
