@@ -47,6 +47,7 @@ export function Orders({ stack, app }: StackContext) {
     Object.entries(Topology.WORKFLOW.tasks).map(([state, name]) => [state, new Function(stack, name, { handler: Topology.FUNCTIONS[name], ...logs(name) })]),
   ) as Record<keyof typeof Topology.WORKFLOW.tasks, Function>;
 
+  const definition = readFileSync(path.join(app.appPath, Topology.WORKFLOW.definitionFile), "utf8");
   const stateMachine = new StateMachine(stack, Topology.WORKFLOW.name, {
     stateMachineName: prefixedName(app, Topology.WORKFLOW.name, NAME_LIMITS.stateMachine),
     stateMachineType: StateMachineType.STANDARD,
@@ -54,7 +55,7 @@ export function Orders({ stack, app }: StackContext) {
     logs: { destination: logGroup(stack, "OrderWorkflowLogs", operations), level: LogLevel.ERROR, includeExecutionData: false },
     tracingEnabled: true,
     // Inline, not an S3 asset: the template then shows (and the tests check) the exact definition.
-    definitionBody: DefinitionBody.fromString(readFileSync(path.join(app.appPath, Topology.WORKFLOW.definitionFile), "utf8")),
+    definitionBody: DefinitionBody.fromString(definition),
     definitionSubstitutions: {
       [Topology.WORKFLOW.eventBusPlaceholder]: bus.eventBusName,
       ...Object.fromEntries(
@@ -118,11 +119,19 @@ export function Orders({ stack, app }: StackContext) {
   projection.configureAsyncInvoke({ ...retry, onFailure: new SqsDestination(deadLetters) });
   alarms.deadLetterQueue("OrderStatusProjectionDLQ", deadLetters, "A status the order projection never applied");
   for (const [name, fn] of Object.entries({ ...routeFunctions, OrderStatusProjectionFunction: projection })) alarms.lambda(name, fn);
-  for (const fn of Object.values(tasks)) alarms.lambda(fn.node.id, fn);
+  // A step whose state catches errors reports a business outcome (sold out, card declined) by
+  // throwing: an error of its function is no alarm (the order ends cancelled); a throttle is.
+  const catching = new Set(
+    Object.entries(JSON.parse(definition).States as Record<string, { Catch?: unknown[] }>)
+      .filter(([, state]) => state.Catch?.length)
+      .map(([name]) => name),
+  );
+  for (const [state, fn] of Object.entries(tasks)) alarms.lambda(fn.node.id, fn, { errors: !catching.has(state) });
+  // Not ExecutionsFailed: a cancelled order (sold out, declined card) ends in the Fail state `OrderCancelled`.
   alarms.metric(
-    "OrderWorkflowFailedAlarm",
-    stateMachine.metricFailed({ period: Duration.minutes(5), statistic: "Sum" }),
-    "An order workflow failed (not a declined payment: those end in cancelled): see the state machine's log.",
+    "OrderWorkflowTimedOutAlarm",
+    stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: "Sum" }),
+    "An order workflow timed out: an order stopped mid-way, see the state machine's log and the execution.",
   );
   bus.addRules(stack, {
     OrderStatusToProjection: {

@@ -147,12 +147,11 @@ export class OperatorAlarms {
   }
 
   /** Errors (a handler threw or timed out) and throttles (concurrency exhausted) of one function. */
-  lambda(id: string, fn: IFunction) {
+  lambda(id: string, fn: IFunction, options: { errors: boolean } = { errors: true }) {
     const period = Duration.minutes(5);
-    return [
-      this.alarm(`${id}ErrorsAlarm`, fn.metricErrors({ period, statistic: "Sum" }), `${id} failed at least once in 5 minutes.`),
-      this.alarm(`${id}ThrottlesAlarm`, fn.metricThrottles({ period, statistic: "Sum" }), `${id} was throttled at least once in 5 minutes.`),
-    ];
+    const throttles = this.alarm(`${id}ThrottlesAlarm`, fn.metricThrottles({ period, statistic: "Sum" }), `${id} was throttled at least once in 5 minutes.`);
+    if (!options.errors) return [throttles];
+    return [this.alarm(`${id}ErrorsAlarm`, fn.metricErrors({ period, statistic: "Sum" }), `${id} failed at least once in 5 minutes.`), throttles];
   }
 
   metric(id: string, metric: IMetric, description: string) {

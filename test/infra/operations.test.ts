@@ -52,17 +52,29 @@ describe("alarms", () => {
     expect(alarm.AlarmActions).toHaveLength(1);
   });
 
-  it.each(Object.keys(Topology.FUNCTIONS))("fires on errors and on throttles of %s", (name) => {
+  // Saga steps whose state has a Catch throw to report a business outcome (sold out, declined card).
+  const asl = JSON.parse(readFileSync(Topology.WORKFLOW.definitionFile, "utf8"));
+  const outcomeSteps: string[] = Object.entries(Topology.WORKFLOW.tasks)
+    .filter(([state]) => asl.States[state].Catch)
+    .map(([, name]) => name);
+  const lambdaAlarm = (raw: any, metric: string, fnId: string) =>
+    alarms(raw).find((a) => a.MetricName === metric && a.Dimensions?.[0]?.Value?.Ref === fnId);
+
+  it.each(Object.keys(Topology.FUNCTIONS))("fires on throttles of %s, and on its errors unless they are business outcomes", (name) => {
     const raw = [dev.callbacks, dev.orders].find((t) => Object.keys(t.Resources).some((id) => id.startsWith(name)))!;
     const fnId = functionLogicalId(raw, name);
-    for (const metric of ["Errors", "Throttles"]) {
-      const alarm = alarms(raw).find((a) => a.MetricName === metric && a.Dimensions?.[0]?.Value?.Ref === fnId);
-      expect(alarm, `${metric} alarm of ${name}`).toMatchObject({ Namespace: "AWS/Lambda", Threshold: 1, Statistic: "Sum" });
-    }
+    expect(lambdaAlarm(raw, "Throttles", fnId)).toMatchObject({ Namespace: "AWS/Lambda", Threshold: 1, Statistic: "Sum" });
+    if (outcomeSteps.includes(name)) expect(lambdaAlarm(raw, "Errors", fnId)).toBeUndefined();
+    else expect(lambdaAlarm(raw, "Errors", fnId)).toMatchObject({ Namespace: "AWS/Lambda", Threshold: 1, Statistic: "Sum" });
   });
 
-  it("fires on a failed order workflow", () => {
-    expect(alarms(dev.orders).find((a) => a.MetricName === "ExecutionsFailed")).toMatchObject({ Namespace: "AWS/States", Threshold: 1 });
+  it("knows the saga steps that report outcomes by throwing: reserve, pay, complete", () => {
+    expect(outcomeSteps.sort()).toEqual(["CompleteOrderFunction", "ProcessPaymentFunction", "ReserveInventoryFunction"]);
+  });
+
+  it("fires on a timed-out order workflow, not on a cancelled order (whose execution ends in a Fail state)", () => {
+    const states = alarms(dev.orders).filter((a) => a.Namespace === "AWS/States");
+    expect(states.map((a) => [a.MetricName, a.Threshold])).toEqual([["ExecutionsTimedOut", 1]]);
   });
 
   it("notifies the topic of every alarm, when it fires and when it clears", () => {
