@@ -1,8 +1,9 @@
 /**
  * `npm run synth [-- --stage <name>] [--out <dir>]`: writes each stack's CloudFormation template to
- * <dir>/<stage>/ (default .sst/synth/<stage>/), offline.
+ * <dir>/<stage>/ (default .sst/synth/<stage>/), offline, and cdk-nag's findings to
+ * <dir>/<stage>/nag/: `findings.json` (what is neither fixed nor suppressed) and the packs' reports.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { synthesize } from "../stacks/synthesize";
@@ -11,11 +12,24 @@ const { values } = parseArgs({
   options: { stage: { type: "string", default: "dev" }, out: { type: "string", default: path.join(".sst", "synth") } },
 });
 const stage = values.stage!;
-const { assembly } = await synthesize(stage);
+const { assembly, outdir } = await synthesize(stage);
 const dir = path.resolve(values.out!, stage);
-mkdirSync(dir, { recursive: true });
+mkdirSync(path.join(dir, "nag"), { recursive: true });
 for (const stack of assembly.stacks) {
   const file = path.join(dir, `${stack.stackName}.json`);
   writeFileSync(file, JSON.stringify(stack.template, null, 2) + "\n");
   console.log(`${stack.stackName}: ${Object.keys(stack.template.Resources ?? {}).length} resources → ${path.relative(process.cwd(), file)}`);
 }
+
+// cdk-nag reports each unsuppressed finding as an error or warning annotation on its construct.
+const findings = assembly.stacks.flatMap((stack) =>
+  stack.messages
+    .filter((m) => m.level !== "info" && /^(AwsSolutions|Serverless)-/.test(String(m.entry.data)))
+    .map((m) => ({ stack: stack.stackName, level: m.level, path: m.id, finding: String(m.entry.data).split("\n")[0] })),
+);
+writeFileSync(path.join(dir, "nag", "findings.json"), JSON.stringify(findings, null, 2) + "\n");
+for (const report of readdirSync(outdir).filter((f) => f.endsWith("NagReport.json"))) {
+  copyFileSync(path.join(outdir, report), path.join(dir, "nag", report));
+}
+for (const f of findings) console.log(`cdk-nag ${f.level}: ${f.path} ${f.finding}`);
+console.log(`cdk-nag: ${findings.length} unsuppressed finding(s)`);

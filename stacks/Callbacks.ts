@@ -3,14 +3,27 @@
  * route functions, and the order event bus whose rule feeds `OrderWSCallbackFunction`.
  * Permissions are granted action by action (SST's `bind: [table]` would grant `dynamodb:*`).
  */
-import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { Duration } from "aws-cdk-lib";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
 import { Queue } from "aws-cdk-lib/aws-sqs";
-import { WebSocketApi, WebSocketStage } from "aws-cdk-lib/aws-apigatewayv2";
+import { LogGroupLogDestination, WebSocketApi, WebSocketStage } from "aws-cdk-lib/aws-apigatewayv2";
 import { WebSocketLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import { Config, EventBus, Function, Table, type StackContext } from "sst/constructs";
 import { CallbackTable, Topology } from "@awsomepets/core/index";
+import { NAME_LIMITS, prefixedName } from "./names";
+import { apiGatewayLogsRole } from "./api-gateway-account";
+import { CALLBACKS_STACK_SUPPRESSIONS, suppressNagFindings } from "./nag";
+import { tableStorage } from "./tables";
+import {
+  accessLogFormat,
+  alarmTopic,
+  logGroup,
+  OperatorAlarms,
+  operationsConfig,
+  retainLogsOfEveryFunction,
+  WEBSOCKET_ACCESS_LOG_FIELDS,
+} from "./operations";
 import { isProductionStage } from "./stage";
 
 export function Callbacks({ stack, app }: StackContext) {
@@ -18,6 +31,10 @@ export function Callbacks({ stack, app }: StackContext) {
   const historyRetentionSeconds = Number(
     process.env.HISTORY_RETENTION_SECONDS ?? CallbackTable.DEFAULT_HISTORY_RETENTION_SECONDS,
   );
+
+  const operations = operationsConfig(process.env, production);
+  const alarms = new OperatorAlarms(stack, alarmTopic(stack, operations));
+  retainLogsOfEveryFunction(stack, operations);
 
   const tokenSecret = new Config.Secret(stack, "CallbackTokenSecret");
 
@@ -28,22 +45,29 @@ export function Callbacks({ stack, app }: StackContext) {
     },
     primaryIndex: { partitionKey: CallbackTable.PARTITION_KEY, sortKey: CallbackTable.SORT_KEY },
     timeToLiveAttribute: CallbackTable.TTL_ATTRIBUTE,
-    cdk: {
-      table: {
-        removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-        pointInTimeRecovery: production,
-      },
-    },
+    // Generated name; retained with PITR in production (stacks/tables.ts).
+    cdk: { table: tableStorage(production) },
   });
 
   // CDK's WebSocket constructs rather than SST's WebSocketApi: the latter grants every route function
   // ManageConnections on all stages and methods, and cannot be told not to.
   const api = new WebSocketApi(stack, "OrderCallbackAPI", {
-    apiName: app.logicalPrefixedName("OrderCallbackAPI"),
+    apiName: prefixedName(app, "OrderCallbackAPI", NAME_LIMITS.webSocketApi),
     routeSelectionExpression: Topology.ROUTE_SELECTION_EXPRESSION,
   });
   const stageName = app.stage;
-  const apiStage = new WebSocketStage(stack, "OrderCallbackAPIStage", { webSocketApi: api, stageName, autoDeploy: true });
+  // Every frame is a paid Lambda invocation: the stage caps the rate, and logs each request.
+  const apiStage = new WebSocketStage(stack, "OrderCallbackAPIStage", {
+    webSocketApi: api,
+    stageName,
+    autoDeploy: true,
+    throttle: operations.webSocketThrottle,
+    accessLogSettings: {
+      destination: new LogGroupLogDestination(logGroup(stack, "OrderCallbackAPIAccessLogs", operations)),
+      format: accessLogFormat(WEBSOCKET_ACCESS_LOG_FIELDS),
+    },
+  });
+  apiStage.node.addDependency(apiGatewayLogsRole(stack));
   const apiId = api.apiId;
   const managementEndpoint = `https://${apiId}.execute-api.${stack.region}.${stack.urlSuffix}/${stageName}`;
   const postToConnections = new PolicyStatement({
@@ -70,6 +94,7 @@ export function Callbacks({ stack, app }: StackContext) {
       environment: Topology.environmentOf(name, settings),
       permissions,
       bind,
+      logGroup: logGroup(stack, `${name}Logs`, operations),
     });
 
   const functions = {
@@ -96,6 +121,9 @@ export function Callbacks({ stack, app }: StackContext) {
     enforceSSL: true,
   });
 
+  alarms.deadLetterQueue("OrderStatusCallbackDLQ", deadLetters, "A status no client was told of");
+  for (const [name, fn] of Object.entries(functions)) alarms.lambda(name, fn);
+
   const rule = Topology.EVENT_RULES.OrderStatusToCallback;
   const retry = {
     retryAttempts: rule.retryPolicy.retryAttempts,
@@ -109,6 +137,9 @@ export function Callbacks({ stack, app }: StackContext) {
       OrderStatusToCallback: {
         pattern: { source: [...rule.pattern.source], detailType: [...rule.pattern["detail-type"]] },
         targets: { callback: { function: target, cdk: { target: { ...retry, deadLetterQueue: deadLetters } } } },
+        // SST would name it `<stage>-<app>-OrderStatusToCallback`, over the 64-character limit for
+        // stages longer than 19 characters; CloudFormation's generated name always fits.
+        cdk: { rule: { ruleName: undefined } },
       },
     },
   });
@@ -121,5 +152,6 @@ export function Callbacks({ stack, app }: StackContext) {
     DeadLetterQueueUrl: deadLetters.queueUrl,
   });
 
-  return { api, apiStage, bus, table, tokenSecret, functions };
+  suppressNagFindings(stack, CALLBACKS_STACK_SUPPRESSIONS(production));
+  return { api, apiStage, bus, table, tokenSecret, functions, operations, alarmTopic: alarms.topic };
 }

@@ -5,46 +5,57 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { Duration } from "aws-cdk-lib";
 import { Archive } from "aws-cdk-lib/aws-events";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
 import { Queue } from "aws-cdk-lib/aws-sqs";
-import { DefinitionBody, StateMachine, StateMachineType } from "aws-cdk-lib/aws-stepfunctions";
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from "aws-cdk-lib/aws-stepfunctions";
 import { Api, Function, Table, use, type StackContext } from "sst/constructs";
 import { OrderStatus, OrdersTable, Topology } from "@awsomepets/core/index";
 import { Callbacks } from "./Callbacks";
+import { NAME_LIMITS, prefixedName } from "./names";
+import { ORDERS_STACK_SUPPRESSIONS, suppressNagFindings } from "./nag";
+import { createdOrAdopted } from "./tables";
+import { accessLogFormat, HTTP_ACCESS_LOG_FIELDS, logGroup, OperatorAlarms, retainLogsOfEveryFunction } from "./operations";
 import { isProductionStage } from "./stage";
 
 export function Orders({ stack, app }: StackContext) {
-  const { bus, apiStage, tokenSecret } = use(Callbacks);
+  const { bus, apiStage, tokenSecret, operations, alarmTopic } = use(Callbacks);
+  const alarms = new OperatorAlarms(stack, alarmTopic);
+  retainLogsOfEveryFunction(stack, operations);
+  const logs = (name: string) => ({ logGroup: logGroup(stack, `${name}Logs`, operations) });
   const production = isProductionStage(app.stage);
   const archiveDays = Number(process.env.ORDER_EVENTS_ARCHIVE_DAYS ?? 30);
 
-  const ordersTable = new Table(stack, "OrdersTbl", {
-    fields: { [OrdersTable.PARTITION_KEY]: "string" },
-    primaryIndex: { partitionKey: OrdersTable.PARTITION_KEY },
-    timeToLiveAttribute: OrdersTable.TTL_ATTRIBUTE,
-    cdk: {
-      table: {
-        removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-        pointInTimeRecovery: production,
-      },
-    },
-  });
+  // The orders themselves: kept by a production stage, and adoptable again after a removal
+  // (ADOPT_ORDERS_TABLE=<retained table name> at deploy; see stacks/tables.ts and the README).
+  const ordersTable = new Table(
+    stack,
+    "OrdersTbl",
+    createdOrAdopted(stack, "OrdersTbl", "ADOPT_ORDERS_TABLE", {
+      fields: { [OrdersTable.PARTITION_KEY]: "string" },
+      primaryIndex: { partitionKey: OrdersTable.PARTITION_KEY },
+      timeToLiveAttribute: OrdersTable.TTL_ATTRIBUTE,
+    }, production),
+  );
   const tableActions = (...actions: string[]) =>
     new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [ordersTable.tableArn] });
 
   // The saga's task functions: pure business rules, no AWS access of their own.
   const tasks = Object.fromEntries(
-    Object.entries(Topology.WORKFLOW.tasks).map(([state, name]) => [state, new Function(stack, name, { handler: Topology.FUNCTIONS[name] })]),
+    Object.entries(Topology.WORKFLOW.tasks).map(([state, name]) => [state, new Function(stack, name, { handler: Topology.FUNCTIONS[name], ...logs(name) })]),
   ) as Record<keyof typeof Topology.WORKFLOW.tasks, Function>;
 
+  const definition = readFileSync(path.join(app.appPath, Topology.WORKFLOW.definitionFile), "utf8");
   const stateMachine = new StateMachine(stack, Topology.WORKFLOW.name, {
-    stateMachineName: app.logicalPrefixedName(Topology.WORKFLOW.name),
+    stateMachineName: prefixedName(app, Topology.WORKFLOW.name, NAME_LIMITS.stateMachine),
     stateMachineType: StateMachineType.STANDARD,
+    // ERROR: failed executions and states, without their data (orders carry addresses).
+    logs: { destination: logGroup(stack, "OrderWorkflowLogs", operations), level: LogLevel.ERROR, includeExecutionData: false },
+    tracingEnabled: true,
     // Inline, not an S3 asset: the template then shows (and the tests check) the exact definition.
-    definitionBody: DefinitionBody.fromString(readFileSync(path.join(app.appPath, Topology.WORKFLOW.definitionFile), "utf8")),
+    definitionBody: DefinitionBody.fromString(definition),
     definitionSubstitutions: {
       [Topology.WORKFLOW.eventBusPlaceholder]: bus.eventBusName,
       ...Object.fromEntries(
@@ -64,6 +75,7 @@ export function Orders({ stack, app }: StackContext) {
   };
   const createOrder = new Function(stack, "CreateOrderFunction", {
     handler: Topology.FUNCTIONS.CreateOrderFunction,
+    ...logs("CreateOrderFunction"),
     environment: Topology.environmentOf("CreateOrderFunction", settings),
     bind: [tokenSecret],
     permissions: [
@@ -74,20 +86,30 @@ export function Orders({ stack, app }: StackContext) {
   });
   const getOrder = new Function(stack, "GetOrderFunction", {
     handler: Topology.FUNCTIONS.GetOrderFunction,
+    ...logs("GetOrderFunction"),
     environment: Topology.environmentOf("GetOrderFunction", settings),
     bind: [tokenSecret],
     permissions: [tableActions("GetItem")],
   });
-  const getCatalogue = new Function(stack, "GetCatalogueFunction", { handler: Topology.FUNCTIONS.GetCatalogueFunction });
+  const getCatalogue = new Function(stack, "GetCatalogueFunction", {
+    handler: Topology.FUNCTIONS.GetCatalogueFunction,
+    ...logs("GetCatalogueFunction"),
+  });
   const routeFunctions = { CreateOrderFunction: createOrder, GetOrderFunction: getOrder, GetCatalogueFunction: getCatalogue };
 
   const api = new Api(stack, "OrderAPI", {
+    defaults: { throttle: { rate: operations.httpThrottle.rateLimit, burst: operations.httpThrottle.burstLimit } },
+    accessLog: {
+      destinationArn: logGroup(stack, "OrderAPIAccessLogs", operations).logGroupArn,
+      format: accessLogFormat(HTTP_ACCESS_LOG_FIELDS).toString(),
+    },
     cors: { allowOrigins: ["*"], allowMethods: ["GET", "POST"], allowHeaders: ["content-type", "authorization", "idempotency-key"] },
     routes: Object.fromEntries(Object.entries(Topology.HTTP_ROUTES).map(([route, name]) => [route, routeFunctions[name]])),
   });
 
   const projection = new Function(stack, "OrderStatusProjectionFunction", {
     handler: Topology.FUNCTIONS.OrderStatusProjectionFunction,
+    ...logs("OrderStatusProjectionFunction"),
     environment: Topology.environmentOf("OrderStatusProjectionFunction", settings),
     permissions: [tableActions("UpdateItem")],
   });
@@ -95,16 +117,33 @@ export function Orders({ stack, app }: StackContext) {
   const retry = { retryAttempts: rule.retryPolicy.retryAttempts, maxEventAge: Duration.seconds(rule.retryPolicy.maximumEventAgeSeconds) };
   const deadLetters = new Queue(stack, "OrderStatusProjectionDLQ", { retentionPeriod: Duration.days(14), enforceSSL: true });
   projection.configureAsyncInvoke({ ...retry, onFailure: new SqsDestination(deadLetters) });
+  alarms.deadLetterQueue("OrderStatusProjectionDLQ", deadLetters, "A status the order projection never applied");
+  for (const [name, fn] of Object.entries({ ...routeFunctions, OrderStatusProjectionFunction: projection })) alarms.lambda(name, fn);
+  // A step whose state catches errors reports a business outcome (sold out, card declined) by
+  // throwing: an error of its function is no alarm (the order ends cancelled); a throttle is.
+  const catching = new Set(
+    Object.entries(JSON.parse(definition).States as Record<string, { Catch?: unknown[] }>)
+      .filter(([, state]) => state.Catch?.length)
+      .map(([name]) => name),
+  );
+  for (const [state, fn] of Object.entries(tasks)) alarms.lambda(fn.node.id, fn, { errors: !catching.has(state) });
+  // Not ExecutionsFailed: a cancelled order (sold out, declined card) ends in the Fail state `OrderCancelled`.
+  alarms.metric(
+    "OrderWorkflowTimedOutAlarm",
+    stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: "Sum" }),
+    "An order workflow timed out: an order stopped mid-way, see the state machine's log and the execution.",
+  );
   bus.addRules(stack, {
     OrderStatusToProjection: {
       pattern: { source: [...rule.pattern.source], detailType: [...rule.pattern["detail-type"]] },
       targets: { projection: { function: projection, cdk: { target: { ...retry, deadLetterQueue: deadLetters } } } },
+      cdk: { rule: { ruleName: undefined } }, // a generated name fits whatever the stage (see Callbacks)
     },
   });
 
   // Every order event is kept for replay (`aws events start-replay`) for `ORDER_EVENTS_ARCHIVE_DAYS`.
   new Archive(stack, "OrderEventsArchive", {
-    archiveName: `${app.stage}-${app.name}-orders`.slice(0, 48),
+    archiveName: prefixedName(app, "orders", NAME_LIMITS.eventArchive),
     sourceEventBus: bus.cdk.eventBus,
     eventPattern: { source: [OrderStatus.EVENT_SOURCE] },
     retention: Duration.days(archiveDays),
@@ -115,5 +154,6 @@ export function Orders({ stack, app }: StackContext) {
     StateMachineArn: stateMachine.stateMachineArn,
     OrdersTable: ordersTable.tableName,
   });
+  suppressNagFindings(stack, ORDERS_STACK_SUPPRESSIONS(production));
   return { api, ordersTable, stateMachine };
 }

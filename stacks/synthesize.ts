@@ -6,6 +6,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Aspects } from "aws-cdk-lib";
+import { AwsSolutionsChecks, NagReportFormat, ServerlessChecks } from "cdk-nag";
 import { App } from "sst/constructs";
 import { initProject, useProject } from "sst/project.js";
 import config from "../sst.config";
@@ -25,6 +27,11 @@ export async function synthesize(stage = "dev", outdir = mkdtempSync(path.join(t
   );
   // initProject loads the config without its stacks; they are added here as `sst deploy` would.
   await config.stacks(app);
+  // cdk-nag's AwsSolutions and Serverless packs: each finding that is not fixed carries a suppression
+  // with its reason in the stack code. Reports (JSON, one per pack and stack) land in `outdir`.
+  const nag = { reports: true, reportFormats: [NagReportFormat.JSON], verbose: true };
+  Aspects.of(app).add(new AwsSolutionsChecks(nag));
+  Aspects.of(app).add(new ServerlessChecks(nag));
   await app.finish();
-  return { app, assembly: app.synth() };
+  return { app, assembly: app.synth(), outdir };
 }

@@ -3,9 +3,15 @@
  * the API URL injected at build time). `sst deploy` runs it with API_URL="{{ API_URL }}", which SST
  * replaces in the uploaded files — so the value must reach app.js as one plain string literal.
  *
- *   tsx packages/web/build.ts [--out <dir>] [--api-url <url>]     (defaults: packages/web/dist, $API_URL or "")
+ * With `--hash-names` (the deploy) the script and stylesheet are named after their content
+ * (app.<hash>.js, styles.<hash>.css) and index.html is rewritten to load those names: the CDN and
+ * browsers may keep them for a year, and a redeployed page (index.html, never cached) loads the new ones.
+ *
+ *   tsx packages/web/build.ts [--out <dir>] [--api-url <url>] [--hash-names]
+ *   (defaults: packages/web/dist, $API_URL or "", fixed names)
  */
-import { copyFile, mkdir } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -14,10 +20,43 @@ import { build } from "esbuild";
 const WEB_ROOT = path.dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_OUT_DIR = path.join(WEB_ROOT, "dist");
 const STATIC_FILES = ["index.html", "styles.css"];
+/** The files index.html loads, which get content-hashed names. */
+const HASHED_ASSETS = ["app.js", "styles.css"];
+const HASH_LENGTH = 12;
 
-export async function buildWebPage(options: { outDir: string; apiUrl: string }): Promise<void> {
+export const hashedName = (file: string, content: Buffer | string) => {
+  const ext = path.extname(file);
+  const hash = createHash("sha256").update(content).digest("hex").slice(0, HASH_LENGTH);
+  return `${path.basename(file, ext)}.${hash}${ext}`;
+};
+const isHashedAsset = (file: string) =>
+  HASHED_ASSETS.some((asset) => {
+    const ext = path.extname(asset);
+    return new RegExp(`^${path.basename(asset, ext)}\\.[0-9a-f]{${HASH_LENGTH}}\\${ext}$`).test(file);
+  });
+
+/**
+ * Renames each asset after its content and points index.html's `src`/`href` at the new names.
+ * An asset index.html does not load is an error: the page would be deployed without it.
+ */
+async function hashAssetNames(outDir: string) {
+  const indexFile = path.join(outDir, "index.html");
+  let html = await readFile(indexFile, "utf8");
+  for (const asset of HASHED_ASSETS) {
+    const name = hashedName(asset, await readFile(path.join(outDir, asset)));
+    const reference = new RegExp(`((?:src|href)=["'])(?:\\./)?${asset.replace(".", "\\.")}(["'])`, "g");
+    if (!reference.test(html)) throw new Error(`index.html does not load ${asset}; cannot give it a hashed name`);
+    html = html.replace(reference, `$1${name}$2`);
+    await rename(path.join(outDir, asset), path.join(outDir, name));
+  }
+  await writeFile(indexFile, html);
+}
+
+export async function buildWebPage(options: { outDir: string; apiUrl: string; hashNames?: boolean }): Promise<void> {
   const outDir = path.resolve(options.outDir);
   await mkdir(outDir, { recursive: true });
+  // Hashed names of earlier builds would otherwise pile up in the folder and be uploaded again.
+  for (const file of await readdir(outDir)) if (isHashedAsset(file)) await rm(path.join(outDir, file));
   await build({
     entryPoints: [path.join(WEB_ROOT, "src", "main.ts")],
     outfile: path.join(outDir, "app.js"),
@@ -35,13 +74,16 @@ export async function buildWebPage(options: { outDir: string; apiUrl: string }):
     tsconfigRaw: {},
   });
   for (const file of STATIC_FILES) await copyFile(path.join(WEB_ROOT, file), path.join(outDir, file));
+  if (options.hashNames) await hashAssetNames(outDir);
 }
 
 const runDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
 if (runDirectly) {
-  const { values } = parseArgs({ options: { out: { type: "string" }, "api-url": { type: "string" } } });
+  const { values } = parseArgs({
+    options: { out: { type: "string" }, "api-url": { type: "string" }, "hash-names": { type: "boolean", default: false } },
+  });
   const outDir = path.resolve(values.out ?? DEFAULT_OUT_DIR);
   const apiUrl = values["api-url"] ?? process.env.API_URL ?? "";
-  await buildWebPage({ outDir, apiUrl });
+  await buildWebPage({ outDir, apiUrl, hashNames: values["hash-names"] });
   console.log(`Order tracker page built into ${outDir} (API: ${apiUrl || "same origin"})`);
 }

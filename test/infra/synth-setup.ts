@@ -9,7 +9,19 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 
-export const SYNTH_STAGES = ["dev", "prod"] as const;
+/** A branch stage as long as SST lets one be (40 characters here; SST sets no maximum), to prove every name fits AWS's limits. */
+export const LONG_STAGE = "feature-payments-refactor-and-more-xyz12";
+export const SYNTH_STAGES = ["dev", "prod", LONG_STAGE] as const;
+/** Deploy-time settings of the long stage, to show that they reach the templates. */
+export const LONG_STAGE_ENV = {
+  ALARM_EMAIL: "ops@example.com",
+  LOG_RETENTION_DAYS: "14",
+  HTTP_API_THROTTLE_RATE: "3",
+  HTTP_API_THROTTLE_BURST: "4",
+  WEBSOCKET_THROTTLE_RATE: "5",
+  WEBSOCKET_THROTTLE_BURST: "6",
+  ADOPT_ORDERS_TABLE: "prod-awsomepets-callbacks-Orders-OrdersTblTable1A2B3C4D-0123456789AB",
+};
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -21,7 +33,8 @@ export default function setup(project: TestProject) {
   const dir = mkdtempSync(path.join(tmpdir(), "synth-"));
   const tsx = path.resolve("node_modules", ".bin", "tsx");
   for (const stage of SYNTH_STAGES) {
-    execFileSync(tsx, ["scripts/synth.ts", "--stage", stage, "--out", dir], { stdio: ["ignore", "ignore", "inherit"] });
+    const env = { ...process.env, ...(stage === LONG_STAGE ? LONG_STAGE_ENV : {}) };
+    execFileSync(tsx, ["scripts/synth.ts", "--stage", stage, "--out", dir], { stdio: ["ignore", "ignore", "inherit"], env });
   }
   project.provide("synthDir", dir);
   return () => rmSync(dir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it, inject } from "vitest";
+import { hashedName } from "../../packages/web/build";
 import { resourcesOfType } from "./template";
 
 const STAGE = "dev";
@@ -63,8 +64,26 @@ describe("OrderTrackerSite", () => {
   });
 
   it("ran the page build during synthesis, leaving the placeholder as one string literal SST can replace", () => {
-    expect(readdirSync(SITE_OUTPUT).sort()).toEqual(["app.js", "index.html", "styles.css"]);
-    const js = readFileSync(path.join(SITE_OUTPUT, "app.js"), "utf8");
+    const files = readdirSync(SITE_OUTPUT).sort();
+    expect(files).toEqual([expect.stringMatching(/^app\.[0-9a-f]{12}\.js$/), "index.html", expect.stringMatching(/^styles\.[0-9a-f]{12}\.css$/)]);
+    const js = readFileSync(path.join(SITE_OUTPUT, files[0]!), "utf8");
     expect(js.split(`"${PLACEHOLDER}"`)).toHaveLength(2);
+  });
+
+  it("names the script and stylesheet after their content, loads those from index.html, and never caches index.html", () => {
+    // Prepare
+    const files = readdirSync(SITE_OUTPUT);
+    const html = readFileSync(path.join(SITE_OUTPUT, "index.html"), "utf8");
+    const [, uploader] = resourcesOfType(raw, "Custom::S3Uploader")[0]!;
+    // Assess: each hashed name is the hash of what it holds, and the page loads exactly those
+    for (const file of files.filter((f) => f !== "index.html")) {
+      const [base, , ext] = file.split(".");
+      expect(file).toBe(hashedName(`${base}.${ext}`, readFileSync(path.join(SITE_OUTPUT, file))));
+      expect(html).toMatch(new RegExp(`(src|href)="${file.replace(/\./g, "\\.")}"`));
+    }
+    expect(html).not.toMatch(/"(app\.js|styles\.css)"/);
+    // The last matching option wins in SST's uploader: HTML is revalidated on every load.
+    const htmlOptions = uploader.Properties.fileOptions.filter((o: any) => [o.files].flat().some((g: string) => g.endsWith(".html")));
+    expect(htmlOptions.at(-1).cacheControl).toMatch(/no-cache/);
   });
 });

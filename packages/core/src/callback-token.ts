@@ -8,6 +8,12 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 export const DEFAULT_TTL_SECONDS = 24 * 60 * 60;
 export const MIN_SECRET_LENGTH = 32;
 
+/**
+ * Exactly one accepted spelling per token: the expiry in decimal without leading zeros, the signature
+ * as unpadded base64url of 32 bytes (43 characters, the last one canonical: checked in verify).
+ */
+const TOKEN = /^([1-9]\d{0,11})\.([A-Za-z0-9_-]{43})$/;
+
 export type Verification =
   | { ok: true; expiresAt: number }
   | { ok: false; reason: "malformed" | "forged" | "expired" };
@@ -31,10 +37,13 @@ export function sign(input: { orderId: string; secret: string; now?: Date; ttlSe
 
 export function verify(input: { orderId: string; token: string; secret: string; now?: Date }): Verification {
   assertSecret(input.secret);
-  const match = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(input.token);
+  const match = TOKEN.exec(input.token);
   if (!match) return { ok: false, reason: "malformed" };
   const expiresAt = Number(match[1]);
   const given = Buffer.from(match[2]!, "base64url");
+  // 43 characters carry 258 bits for a 256-bit signature: only the spelling with the last 2 bits
+  // zero is the one sign() writes. Decoding ignores them, so compare the re-encoded string.
+  if (given.toString("base64url") !== match[2]) return { ok: false, reason: "malformed" };
   const expected = Buffer.from(signature(input.secret, input.orderId, expiresAt), "base64url");
   // Compare the signature before looking at the expiry so that timing says nothing about either.
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {

@@ -34,10 +34,11 @@ export class OrderStore {
   }
 
   /**
-   * Claims an Idempotency-Key for a new order id, or returns the order id it was claimed for.
+   * Claims an Idempotency-Key for a new order id and the callback token issued with it, or returns
+   * the order id and token it was first claimed with: a retry gets the first answer, never a new token.
    * `requestHash` tells a retry (same body) from a misuse of the key (another body).
    */
-  async claimIdempotencyKey(input: { key: string; requestHash: string; orderId: string }) {
+  async claimIdempotencyKey(input: { key: string; requestHash: string; orderId: string; token: string }) {
     const keyHash = createHash("sha256").update(input.key).digest("hex");
     const nowSeconds = Math.floor(this.now().getTime() / 1000);
     try {
@@ -48,6 +49,7 @@ export class OrderStore {
             ...Table.idempotencyKey(keyHash),
             orderId: input.orderId,
             requestHash: input.requestHash,
+            token: input.token,
             [Table.TTL_ATTRIBUTE]: nowSeconds + Table.IDEMPOTENCY_TTL_SECONDS,
           },
           // First claim wins; an expired claim (not yet swept by TTL) counts as absent.
@@ -56,14 +58,20 @@ export class OrderStore {
           ExpressionAttributeValues: { ":now": nowSeconds },
         }),
       );
-      return { orderId: input.orderId, claimed: true, sameRequest: true };
+      return { orderId: input.orderId, token: input.token, claimed: true, sameRequest: true };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const { Item } = await this.config.client.send(
         new GetCommand({ TableName: this.config.tableName, Key: Table.idempotencyKey(keyHash), ConsistentRead: true }),
       );
       if (!Item) throw new Error("Idempotency claim vanished; retry the request");
-      return { orderId: String(Item.orderId), claimed: false, sameRequest: Item.requestHash === input.requestHash };
+      return {
+        orderId: String(Item.orderId),
+        // Claims written before tokens were stored have none: the caller signs one for them.
+        token: typeof Item.token === "string" ? Item.token : undefined,
+        claimed: false,
+        sameRequest: Item.requestHash === input.requestHash,
+      };
     }
   }
 

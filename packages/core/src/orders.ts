@@ -60,14 +60,19 @@ export async function placeOrder(
 ): Promise<PlaceResult> {
   const now = deps.now?.() ?? new Date();
   let orderId: string = randomUUID();
+  let token = CallbackToken.sign({ orderId, secret: deps.tokenSecret, now });
   if (input.idempotencyKey) {
+    // The token is stored with the claim: a retry gets the first one back, not a fresh one (which
+    // would extend the expiry for anyone who learns the key).
     const claim = await deps.store.claimIdempotencyKey({
       key: input.idempotencyKey,
       requestHash: requestHash(input.request),
       orderId,
+      token,
     });
     if (!claim.sameRequest) return { kind: "idempotency_conflict" };
     orderId = claim.orderId;
+    token = claim.token ?? CallbackToken.sign({ orderId, secret: deps.tokenSecret, now });
   }
   const amountCents = Catalogue.priceCents(input.request.basket);
   if (amountCents === undefined) throw new Error("The basket was validated against the catalogue");
@@ -84,7 +89,6 @@ export async function placeOrder(
   } catch (error) {
     if (!(error instanceof ExecutionAlreadyExists)) throw error;
   }
-  const token = CallbackToken.sign({ orderId, secret: deps.tokenSecret, now });
   return {
     kind: "placed",
     status: "placed",

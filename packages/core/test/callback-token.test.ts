@@ -34,6 +34,43 @@ describe("CallbackToken", () => {
     expect(result).toEqual({ ok: false, reason });
   });
 
+  describe("accepts exactly one spelling of a token", () => {
+    const token = CallbackToken.sign({ orderId, secret, now, ttlSeconds: 60 });
+    const [expiry, signature] = token.split(".") as [string, string];
+    const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    it("writes canonical tokens: a plain decimal expiry, and a signature that re-encodes to itself", () => {
+      expect(expiry).toMatch(/^[1-9]\d*$/);
+      expect(Buffer.from(signature, "base64url").toString("base64url")).toBe(signature);
+      expect(BASE64URL.indexOf(signature.at(-1)!) % 4).toBe(0); // the 2 unused low bits are zero
+    });
+
+    it.each(["0", "00", "000000"])("refuses the expiry with leading zeros %s (same number, another spelling)", (zeros) => {
+      expect(CallbackToken.verify({ orderId, token: `${zeros}${expiry}.${signature}`, secret, now })).toEqual({ ok: false, reason: "malformed" });
+    });
+
+    it("refuses each of the 3 other last characters that decode to the same signature bytes", () => {
+      // Prepare: same 6 high bits of the last character, other values of its 2 unused low bits
+      const last = BASE64URL.indexOf(signature.at(-1)!);
+      const variants = [1, 2, 3].map((low) => `${signature.slice(0, -1)}${BASE64URL[last + low]}`);
+      // Assess: they really decode to the same bytes, and none is accepted
+      for (const variant of variants) {
+        expect(Buffer.from(variant, "base64url").equals(Buffer.from(signature, "base64url"))).toBe(true);
+        expect(CallbackToken.verify({ orderId, token: `${expiry}.${variant}`, secret, now })).toEqual({ ok: false, reason: "malformed" });
+      }
+      expect(CallbackToken.verify({ orderId, token, secret, now }).ok).toBe(true);
+    });
+
+    it.each([
+      ["padding", `${expiry}.${signature}=`],
+      ["standard base64 characters", `${expiry}.${signature.replace(/-/g, "+").replace(/_/g, "/")}${/[-_]/.test(signature) ? "" : "+"}`],
+      ["a sign", `+${expiry}.${signature}`],
+      ["white space", ` ${token}`],
+    ])("refuses %s", (_name, variant) => {
+      expect(CallbackToken.verify({ orderId, token: variant, secret, now })).toEqual({ ok: false, reason: "malformed" });
+    });
+  });
+
   it("refuses to work with a short secret", () => {
     expect(() => CallbackToken.sign({ orderId, secret: "short" })).toThrow(/at least 32/);
   });

@@ -1,0 +1,73 @@
+/**
+ * `POST /orders` retried with the same Idempotency-Key and body: the same order and the callback token
+ * first issued, byte for byte, however much later the retry comes; never a fresh token. OrdersTbl is
+ * real (dynalite); Step Functions and EventBridge are stand-ins that accept every call.
+ */
+import { randomUUID } from "node:crypto";
+import { CreateTableCommand, DeleteTableCommand } from "@aws-sdk/client-dynamodb";
+import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import type { SFNClient } from "@aws-sdk/client-sfn";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CallbackToken, OrderStore, Orders, OrdersTable } from "@awsomepets/core/index";
+import { testDocumentClient, testDynamoClient } from "../../../test/support/dynamodb";
+
+const tableName = `OrdersTbl-${randomUUID()}`;
+const secret = "s".repeat(40);
+let clock = new Date("2026-11-26T10:00:00.000Z");
+const accepted = { send: async () => ({ Entries: [{ EventId: "1" }], FailedEntryCount: 0, executionArn: "arn" }) };
+
+const deps = (): Orders.OrderDeps => ({
+  store: new OrderStore({ client: testDocumentClient(), tableName, now: () => clock }),
+  sfn: accepted as unknown as SFNClient,
+  eventBridge: accepted as unknown as EventBridgeClient,
+  stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:test",
+  eventBusName: "bus",
+  websocketUrl: "wss://ws.example.com/dev",
+  tokenSecret: secret,
+  now: () => clock,
+});
+const request = (country = "PT") => ({
+  basket: [{ sku: "DOG-LAB", quantity: 1 }],
+  paymentDetail: { cardToken: "tok_visa" },
+  shippingAddress: { name: "Ana Silva", line1: "1 Rua Augusta", city: "Lisboa", postalCode: "1100-048", country },
+});
+const tokenOf = (result: Orders.PlaceResult) =>
+  result.kind === "placed" ? new URL(result.clientCallbackUrl).searchParams.get("token")! : undefined;
+
+beforeAll(async () => {
+  await testDynamoClient().send(new CreateTableCommand(OrdersTable.createTableInput(tableName)));
+});
+afterAll(async () => {
+  await testDynamoClient().send(new DeleteTableCommand({ TableName: tableName }));
+});
+
+describe("placeOrder with an Idempotency-Key", () => {
+  it("answers a retry an hour later with the same order and the token first issued, not a fresh one", async () => {
+    // Prepare
+    const key = randomUUID();
+    clock = new Date("2026-11-26T10:00:00.000Z");
+    const first = await Orders.placeOrder(deps(), { request: request(), idempotencyKey: key });
+    // Act
+    clock = new Date("2026-11-26T11:00:00.000Z");
+    const retry = await Orders.placeOrder(deps(), { request: request(), idempotencyKey: key });
+    // Assess: same answer; the token's expiry is the first one's, not extended by the retry
+    expect(retry).toEqual(first);
+    const verified = CallbackToken.verify({ orderId: (first as { orderId: string }).orderId, token: tokenOf(retry)!, secret, now: clock });
+    expect(verified).toEqual({ ok: true, expiresAt: Date.parse("2026-11-26T10:00:00.000Z") / 1000 + CallbackToken.DEFAULT_TTL_SECONDS });
+  });
+
+  it("gives concurrent duplicates one order and one token", async () => {
+    const key = randomUUID();
+    const results = await Promise.all(Array.from({ length: 5 }, () => Orders.placeOrder(deps(), { request: request(), idempotencyKey: key })));
+    expect(new Set(results.map(tokenOf)).size).toBe(1);
+    expect(new Set(results.map((r) => (r as { orderId: string }).orderId)).size).toBe(1);
+  });
+
+  it("refuses the key with another body, and issues a new order and token without a key", async () => {
+    const key = randomUUID();
+    const first = await Orders.placeOrder(deps(), { request: request(), idempotencyKey: key });
+    expect(await Orders.placeOrder(deps(), { request: request("DE"), idempotencyKey: key })).toEqual({ kind: "idempotency_conflict" });
+    const unkeyed = await Orders.placeOrder(deps(), { request: request() });
+    expect(tokenOf(unkeyed)).not.toBe(tokenOf(first));
+  });
+});

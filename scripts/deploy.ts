@@ -1,0 +1,40 @@
+/**
+ * `npm run deploy -- --stage <name> [sst deploy options]`: checks that the stage's callback-token
+ * secret is set and long enough (stacks/secret-policy.ts), then runs `sst deploy` with the same
+ * options. Exits 1 with the fix when the secret is not right, with sst's exit code otherwise.
+ */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { Config } from "sst/config.js";
+import { initProject } from "sst/project.js";
+import { tokenSecretProblem } from "../stacks/secret-policy";
+
+const USAGE = "usage: npm run deploy -- --stage <name> [other sst deploy options]";
+const args = process.argv.slice(2);
+if (args.includes("--help") || args.includes("-h")) {
+  console.log(`${USAGE}\nChecks the stage's CallbackTokenSecret (set, at least 32 characters), then runs sst deploy.`);
+  process.exit(0);
+}
+const { values } = parseArgs({ args, options: { stage: { type: "string" } }, strict: false, allowPositionals: true });
+const stage = typeof values.stage === "string" ? values.stage : undefined;
+if (!stage) {
+  console.error(`The stage is required.\n${USAGE}`);
+  process.exit(2);
+}
+
+try {
+  await initProject({ stage });
+  const problem = tokenSecretProblem(stage, await Config.secrets());
+  if (problem) {
+    console.error(problem);
+    process.exit(1);
+  }
+} catch (error) {
+  console.error(`Could not read the stage's secrets from SSM (are AWS credentials set?): ${(error as Error).message}`);
+  process.exit(1);
+}
+
+const sst = spawn(path.resolve("node_modules", ".bin", "sst"), ["deploy", ...args], { stdio: "inherit" });
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => sst.kill(signal));
+sst.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,0 +1,155 @@
+/**
+ * What an operator gets from a stage: alarms (each dead-letter queue, each function's errors and
+ * throttles, failed workflows) on one SNS topic, throttled and access-logged API stages, the state
+ * machine's log at ERROR, and a retention on every log group. `dev` shows the defaults; the long
+ * branch stage was synthesized with deploy-time settings (LONG_STAGE_ENV) that must reach the templates.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it, inject } from "vitest";
+import { Topology } from "@awsomepets/core/index";
+import { DEFAULTS, operationsConfig } from "../../stacks/operations";
+import { LONG_STAGE, LONG_STAGE_ENV } from "./synth-setup";
+import { functionLogicalId, resourcesOfType } from "./template";
+
+function stage(name: string) {
+  const dir = path.join(inject("synthDir"), name);
+  const read = (suffix: string) =>
+    JSON.parse(readFileSync(path.join(dir, readdirSync(dir).find((f) => f.endsWith(`-${suffix}.json`))!), "utf8"));
+  return { callbacks: read("Callbacks"), orders: read("Orders"), web: read("Web") };
+}
+const dev = stage("dev");
+const long = stage(LONG_STAGE);
+const all = (s: ReturnType<typeof stage>) => [s.callbacks, s.orders, s.web];
+const alarms = (raw: any) => resourcesOfType(raw, "AWS::CloudWatch::Alarm").map(([, a]) => a.Properties);
+
+describe("alarms", () => {
+  const topicId = resourcesOfType(dev.callbacks, "AWS::SNS::Topic").map(([id]) => id);
+
+  it("has one alarm topic, an output to subscribe to, and an e-mail subscription only when ALARM_EMAIL is set", () => {
+    expect(topicId).toHaveLength(1);
+    expect(dev.callbacks.Outputs.AlarmTopicArn.Value).toEqual({ Ref: topicId[0] });
+    expect(resourcesOfType(dev.callbacks, "AWS::SNS::Subscription")).toEqual([]);
+    const [[, subscription]] = resourcesOfType(long.callbacks, "AWS::SNS::Subscription") as [[string, any]];
+    expect(subscription.Properties).toMatchObject({ Protocol: "email", Endpoint: LONG_STAGE_ENV.ALARM_EMAIL });
+  });
+
+  it.each([
+    ["callbacks", "OrderStatusCallbackDLQ"],
+    ["orders", "OrderStatusProjectionDLQ"],
+  ] as const)("fires on any message visible in the %s dead-letter queue %s", (stack, queue) => {
+    const raw = dev[stack];
+    const [queueId] = resourcesOfType(raw, "AWS::SQS::Queue").find(([id]) => id.startsWith(queue))!;
+    const alarm = alarms(raw).find((a) => a.MetricName === "ApproximateNumberOfMessagesVisible");
+    expect(alarm).toMatchObject({
+      Namespace: "AWS/SQS",
+      Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [queueId, "QueueName"] } }],
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      EvaluationPeriods: 1,
+      Period: 60,
+    });
+    expect(alarm.AlarmActions).toHaveLength(1);
+  });
+
+  // Saga steps whose state has a Catch throw to report a business outcome (sold out, declined card).
+  const asl = JSON.parse(readFileSync(Topology.WORKFLOW.definitionFile, "utf8"));
+  const outcomeSteps: string[] = Object.entries(Topology.WORKFLOW.tasks)
+    .filter(([state]) => asl.States[state].Catch)
+    .map(([, name]) => name);
+  const lambdaAlarm = (raw: any, metric: string, fnId: string) =>
+    alarms(raw).find((a) => a.MetricName === metric && a.Dimensions?.[0]?.Value?.Ref === fnId);
+
+  it.each(Object.keys(Topology.FUNCTIONS))("fires on throttles of %s, and on its errors unless they are business outcomes", (name) => {
+    const raw = [dev.callbacks, dev.orders].find((t) => Object.keys(t.Resources).some((id) => id.startsWith(name)))!;
+    const fnId = functionLogicalId(raw, name);
+    expect(lambdaAlarm(raw, "Throttles", fnId)).toMatchObject({ Namespace: "AWS/Lambda", Threshold: 1, Statistic: "Sum" });
+    if (outcomeSteps.includes(name)) expect(lambdaAlarm(raw, "Errors", fnId)).toBeUndefined();
+    else expect(lambdaAlarm(raw, "Errors", fnId)).toMatchObject({ Namespace: "AWS/Lambda", Threshold: 1, Statistic: "Sum" });
+  });
+
+  it("knows the saga steps that report outcomes by throwing: reserve, pay, complete", () => {
+    expect(outcomeSteps.sort()).toEqual(["CompleteOrderFunction", "ProcessPaymentFunction", "ReserveInventoryFunction"]);
+  });
+
+  it("fires on a timed-out order workflow, not on a cancelled order (whose execution ends in a Fail state)", () => {
+    const states = alarms(dev.orders).filter((a) => a.Namespace === "AWS/States");
+    expect(states.map((a) => [a.MetricName, a.Threshold])).toEqual([["ExecutionsTimedOut", 1]]);
+  });
+
+  it("notifies the topic of every alarm, when it fires and when it clears", () => {
+    const importedTopic = { "Fn::ImportValue": expect.stringMatching(/OperatorAlarmTopic/) };
+    for (const a of alarms(dev.callbacks)) expect([a.AlarmActions, a.OKActions]).toEqual([[{ Ref: topicId[0] }], [{ Ref: topicId[0] }]]);
+    for (const a of alarms(dev.orders)) expect([a.AlarmActions, a.OKActions]).toEqual([[importedTopic], [importedTopic]]);
+  });
+});
+
+describe("API stages", () => {
+  const webSocketStage = (raw: any) => resourcesOfType(raw, "AWS::ApiGatewayV2::Stage")[0]![1].Properties;
+  const httpStage = webSocketStage;
+
+  it("throttle the WebSocket and HTTP stages with the defaults, or the configured rate and burst", () => {
+    expect(webSocketStage(dev.callbacks).DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: DEFAULTS.webSocketThrottle.rateLimit,
+      ThrottlingBurstLimit: DEFAULTS.webSocketThrottle.burstLimit,
+    });
+    expect(httpStage(dev.orders).DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: DEFAULTS.httpThrottle.rateLimit,
+      ThrottlingBurstLimit: DEFAULTS.httpThrottle.burstLimit,
+    });
+    expect(webSocketStage(long.callbacks).DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 6 });
+    expect(httpStage(long.orders).DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 3, ThrottlingBurstLimit: 4 });
+  });
+
+  it.each(["callbacks", "orders"] as const)("log every request of the %s API as JSON into a log group of the stack", (stack) => {
+    const raw = dev[stack];
+    const { AccessLogSettings } = webSocketStage(raw);
+    const [logGroupId] = AccessLogSettings.DestinationArn["Fn::GetAtt"];
+    expect(raw.Resources[logGroupId].Type).toBe("AWS::Logs::LogGroup");
+    expect(JSON.parse(AccessLogSettings.Format)).toMatchObject({ requestId: "$context.requestId", status: "$context.status" });
+  });
+
+  it("sets API Gateway's account logging role, which WebSocket access logs need, and keeps it on removal", () => {
+    const [[, account]] = resourcesOfType(dev.callbacks, "AWS::ApiGateway::Account") as [[string, any]];
+    const roleId = account.Properties.CloudWatchRoleArn["Fn::GetAtt"][0];
+    expect(dev.callbacks.Resources[roleId].DeletionPolicy).toBe("Retain");
+    expect(account.DeletionPolicy).toBe("Retain");
+  });
+});
+
+describe("logs", () => {
+  it("logs the order workflow's errors, without execution data, and traces it", () => {
+    const [, machine] = resourcesOfType(dev.orders, "AWS::StepFunctions::StateMachine")[0]!;
+    expect(machine.Properties.LoggingConfiguration).toMatchObject({ Level: "ERROR", IncludeExecutionData: false });
+    expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
+  });
+
+  it.each([
+    ["dev", dev, DEFAULTS.logRetentionDays.other],
+    ["prod", stage("prod"), DEFAULTS.logRetentionDays.production],
+    [LONG_STAGE, long, Number(LONG_STAGE_ENV.LOG_RETENTION_DAYS)],
+  ] as const)("stage %s: every log group has a retention (%i days), and every function logs into one", (_name, s, days) => {
+    for (const raw of all(s)) {
+      const groups = resourcesOfType(raw, "AWS::Logs::LogGroup");
+      for (const [id, group] of groups) expect(group.Properties.RetentionInDays, id).toBe(days);
+      for (const [id, fn] of resourcesOfType(raw, "AWS::Lambda::Function")) {
+        const target = fn.Properties.LoggingConfig?.LogGroup?.Ref;
+        expect(raw.Resources[target]?.Type, `log group of ${id}`).toBe("AWS::Logs::LogGroup");
+      }
+    }
+  });
+});
+
+describe("operationsConfig", () => {
+  it("uses the defaults, or refuses a bad value naming the variable", () => {
+    expect(operationsConfig({}, false)).toEqual({
+      logRetentionDays: 7,
+      httpThrottle: DEFAULTS.httpThrottle,
+      webSocketThrottle: DEFAULTS.webSocketThrottle,
+      alarmEmail: undefined,
+    });
+    expect(() => operationsConfig({ WEBSOCKET_THROTTLE_RATE: "-1" }, false)).toThrow(/WEBSOCKET_THROTTLE_RATE must be a positive whole number/);
+    expect(() => operationsConfig({ LOG_RETENTION_DAYS: "10" }, false)).toThrow(/LOG_RETENTION_DAYS must be one of CloudWatch's retention periods/);
+    expect(() => operationsConfig({ ALARM_EMAIL: "ops" }, true)).toThrow(/ALARM_EMAIL/);
+  });
+});
