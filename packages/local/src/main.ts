@@ -8,7 +8,7 @@ import { buildWebPage } from "@awsomepets/web/build";
 import { readConfig } from "./runtime/config";
 import { banner } from "./runtime/banner";
 import { createLog } from "./runtime/log";
-import { PortInUseError } from "./runtime/ports";
+import { PortInUseError } from "@awsomepets/aws-local/http/listen";
 import { startLocalRuntime } from "./runtime/start-runtime";
 import { defaultStateFile } from "./runtime/state-file";
 

@@ -5,7 +5,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Topology } from "@awsomepets/core/index";
-import { buildLambdaContext } from "../gateway/lambda-context";
+import { buildLambdaContext } from "@awsomepets/aws-local/lambda-context";
 
 type Handler = (event: unknown, context: object) => Promise<unknown>;
 

@@ -9,10 +9,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CallbackTable, OrdersTable, Topology } from "@awsomepets/core/index";
-import { startEventBridgeEndpoint, type EventBridgeEndpoint } from "../eventbridge/server";
-import { startWebSocketGateway, type WebSocketGateway } from "../gateway/index";
-import { createHttpApi } from "../http-api/server";
-import { startStepFunctionsEndpoint, type StepFunctionsEndpoint } from "../stepfunctions/server";
+import { startEventBridgeEndpoint, type EventBridgeEndpoint } from "@awsomepets/aws-local/eventbridge/server";
+import { startWebSocketGateway, type WebSocketGateway } from "@awsomepets/aws-local/gateway/index";
+import { createHttpApi } from "@awsomepets/aws-local/http-api/server";
+import { startStepFunctionsEndpoint, type StepFunctionsEndpoint } from "@awsomepets/aws-local/stepfunctions/server";
 import { createStaticFiles } from "./static-files";
 import { orderWorkflow } from "./workflow";
 import type { RuntimeConfig } from "./config";
@@ -20,7 +20,7 @@ import { PORT_VARIABLES } from "./config";
 import { startDynamoDB } from "./dynamodb";
 import { createFunctionRunner } from "./lambda";
 import type { Log } from "./log";
-import { listen, PortInUseError } from "./ports";
+import { listen, PortInUseError } from "@awsomepets/aws-local/http/listen";
 import { removeState, writeState, type RuntimeState } from "./state-file";
 
 const { APP_NAME } = Topology;
@@ -37,7 +37,7 @@ async function onPort<T>(port: number, what: string, variable: string, start: ()
   try {
     return await start();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw new PortInUseError(port, what, variable);
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw new PortInUseError(port, `${what}; set ${variable} to another port`);
     throw error;
   }
 }

@@ -7,8 +7,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { Topology } from "@awsomepets/core/index";
-import { loadDefinition, taskStates } from "../stepfunctions/definition";
-import type { StateMachineConfig } from "../stepfunctions/server";
+import { loadDefinition, taskStates } from "@awsomepets/aws-local/stepfunctions/definition";
+import type { StateMachineConfig } from "@awsomepets/aws-local/stepfunctions/server";
 import type { FunctionRunner } from "./lambda";
 
 const PUT_EVENTS = "arn:aws:states:::events:putEvents";
