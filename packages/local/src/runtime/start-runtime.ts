@@ -194,7 +194,7 @@ export async function startLocalRuntime(options: {
       }
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ message: "Not found" }));
     });
-    await listen(http, config.ports.http, "HTTP server", PORT_VARIABLES.http);
+    await onPort(config.ports.http, "HTTP server", PORT_VARIABLES.http, () => listen(http, config.ports.http, "HTTP server"));
     closers.push(() => new Promise<void>((resolve) => {
       http.close(() => resolve());
       http.closeAllConnections();
@@ -213,6 +213,7 @@ export async function startLocalRuntime(options: {
         stepfunctions: stepFunctions.url,
       },
       eventBusName: tables.eventBusName,
+      tables: [tables.clientCallbackTable, tables.ordersTable],
       tokenSecret: config.tokenSecret,
     };
     if (options.stateFile) {
