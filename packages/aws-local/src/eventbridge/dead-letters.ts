@@ -14,11 +14,17 @@ export interface DeadLetter {
   failedAt: string;
 }
 
+/** Kept by default; past it the oldest are dropped, so a long run's memory stays bounded. */
+export const DEFAULT_MAX_DEAD_LETTERS = 1000;
+
 export class DeadLetterLog {
   readonly #entries: DeadLetter[] = [];
 
+  constructor(private readonly max = DEFAULT_MAX_DEAD_LETTERS) {}
+
   append(entry: DeadLetter): void {
     this.#entries.push(entry);
+    if (this.#entries.length > this.max) this.#entries.splice(0, this.#entries.length - this.max);
   }
 
   /** A copy, oldest first. */

@@ -5,18 +5,33 @@
  *
  * Every delivery, waiting or running, counts as in flight until it succeeds, gives up or is
  * cancelled, so `idle()` tells tests when all consequences of a PutEvents have played out.
+ *
+ * With a journal, each delivery is written down when it is queued (before PutEvents answers) and
+ * removed once it succeeds or gives up; one cancelled by close() or lost in a crash is still there
+ * at the next start and is sent again (at least once, as on AWS).
  */
 import { DeadLetterLog, type GiveUpReason } from "./dead-letters";
 import { errorMessage, eventFields, type Log } from "./delivery-log";
 import type { EventBridgeEvent } from "./event-envelope";
 import { retryDelayMs } from "./retry-delay";
 import type { EventRule } from "./rules";
+import type { Journal } from "../journal";
+
+/** What the journal keeps of a queued delivery. */
+export interface JournalDelivery {
+  ruleName: string;
+  event: EventBridgeEvent;
+  receivedAt: string;
+  attempts: number;
+}
 
 export interface DeliveryQueueOptions {
   log: Log;
   retryBaseDelayMs: number;
   now: () => Date;
   random?: () => number;
+  journal?: Journal<JournalDelivery>;
+  maxDeadLetters?: number;
 }
 
 interface Delivery {
@@ -27,7 +42,7 @@ interface Delivery {
 }
 
 export class DeliveryQueue {
-  readonly deadLetters = new DeadLetterLog();
+  readonly deadLetters: DeadLetterLog;
   readonly #options: DeliveryQueueOptions;
   readonly #waiting = new Map<NodeJS.Timeout, Delivery>();
   #inFlight = 0;
@@ -36,13 +51,21 @@ export class DeliveryQueue {
 
   constructor(options: DeliveryQueueOptions) {
     this.#options = options;
+    this.deadLetters = new DeadLetterLog(options.maxDeadLetters);
   }
 
-  /** Queues the first attempt; it runs on a later tick, never inside the caller. */
-  deliver(rule: EventRule, event: EventBridgeEvent, receivedAt: Date): void {
+  /** Queues the first attempt (or, for a delivery from the journal, the next one); it runs on a later tick, never inside the caller. */
+  deliver(rule: EventRule, event: EventBridgeEvent, receivedAt: Date, attempts = 0): void {
     if (this.#closed) return;
     this.#inFlight++;
-    this.#schedule({ rule, event, receivedAtMs: receivedAt.getTime(), attempts: 0 }, 0);
+    const delivery = { rule, event, receivedAtMs: receivedAt.getTime(), attempts };
+    this.#options.journal?.put(journalId(delivery), { ruleName: rule.name, event, receivedAt: receivedAt.toISOString(), attempts });
+    this.#schedule(delivery, 0);
+  }
+
+  /** Deliveries running or waiting for a retry. */
+  get inFlight(): number {
+    return this.#inFlight;
   }
 
   /** Resolves once no delivery is running or waiting for a retry. */
@@ -57,7 +80,7 @@ export class DeliveryQueue {
     for (const [timer, delivery] of this.#waiting) {
       clearTimeout(timer);
       this.#options.log({ level: "warn", message: "eventbridge.cancelled", rule: delivery.rule.name, attempts: delivery.attempts, ...eventFields(delivery.event) });
-      this.#finish();
+      this.#finish(); // still in the journal: sent again at the next start
     }
     this.#waiting.clear();
   }
@@ -79,6 +102,7 @@ export class DeliveryQueue {
       // A copy per attempt: a target that mutates its event must not change what a retry or another rule sees.
       await rule.target(structuredClone(event));
       log({ level: "info", message: "eventbridge.delivery", outcome: "succeeded", ...fields });
+      this.#options.journal?.remove(journalId(delivery));
       this.#finish();
     } catch (error) {
       log({ level: "warn", message: "eventbridge.delivery", outcome: "failed", error: errorMessage(error), ...fields });
@@ -106,6 +130,7 @@ export class DeliveryQueue {
     const lastError = errorMessage(error);
     this.deadLetters.append({ ruleName: rule.name, event, attempts, lastError, reason, failedAt: this.#options.now().toISOString() });
     this.#options.log({ level: "error", message: "eventbridge.dead-letter", rule: rule.name, attempts, reason, error: lastError, ...eventFields(event) });
+    this.#options.journal?.remove(journalId(delivery));
     this.#finish();
   }
 
@@ -117,3 +142,5 @@ export class DeliveryQueue {
     for (const resolve of waiters) resolve();
   }
 }
+
+const journalId = (delivery: Pick<Delivery, "rule" | "event">) => `${delivery.event.id}/${delivery.rule.name}`;

@@ -16,6 +16,13 @@ import { DEFAULT_BUS, resolveBusName } from "./event-bus-name";
 import { isPlainObject } from "./pattern-leaf";
 
 export const MAX_ENTRIES = 10;
+/** The service model's limit on DetailType. */
+export const MAX_DETAIL_TYPE_LENGTH = 128;
+/**
+ * Nesting depth past which a Detail is refused as malformed. AWS documents no number; this one is far
+ * beyond any real event and far below what would overflow the stack when the event is serialized.
+ */
+export const MAX_DETAIL_DEPTH = 64;
 /** The documented limit on the summed entry sizes of one request. */
 export const MAX_REQUEST_ENTRY_BYTES = 256 * 1024;
 
@@ -100,6 +107,14 @@ function readEntries(body: unknown): RequestEntry[] {
     );
   }
   const typed = entries.map(checkEntryTypes);
+  typed.forEach((entry, index) => {
+    if (entry.DetailType !== undefined && entry.DetailType.length > MAX_DETAIL_TYPE_LENGTH) {
+      throw new PutEventsRequestError(
+        "ValidationException",
+        `1 validation error detected: Value at 'entries.${index + 1}.member.detailType' failed to satisfy constraint: Member must have length less than or equal to ${MAX_DETAIL_TYPE_LENGTH}`,
+      );
+    }
+  });
   const size = typed.reduce((total, entry) => total + entrySize(entry), 0);
   if (size > MAX_REQUEST_ENTRY_BYTES) {
     throw new PutEventsRequestError("ValidationException", "Total size of the entries in the request is over the limit.");
@@ -143,6 +158,8 @@ function toEvent(
   for (const field of ["Source", "DetailType", "Detail"] as const) {
     if (!entry[field]) return invalid(`Parameter ${field} is not valid. Reason: ${field} is a required argument.`);
   }
+  // Sources starting with `aws.` belong to AWS services; accounts cannot put events with them.
+  if (entry.Source!.startsWith("aws.")) return { ok: false, code: "NotAuthorizedForSourceException", message: "Not authorized for the source." };
   const detail = parseDetail(entry.Detail!);
   if (detail === undefined) return { ok: false, code: "MalformedDetail", message: "Detail is malformed." };
   const time = entry.Time === undefined ? ctx.receivedAt : parseTime(entry.Time);
@@ -168,10 +185,22 @@ function toEvent(
 function parseDetail(text: string): Record<string, unknown> | undefined {
   try {
     const parsed: unknown = JSON.parse(text);
-    return isPlainObject(parsed) ? parsed : undefined;
+    return isPlainObject(parsed) && depthWithin(parsed, MAX_DETAIL_DEPTH) ? parsed : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Whether `value` nests no deeper than `limit` (checked without recursion: the input may be hostile). */
+function depthWithin(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== "object" || node === null) continue;
+    if (depth > limit) return false;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return true;
 }
 
 /** The SDK and the CLI send epoch seconds (JSON 1.1 timestamps); ISO strings are accepted too. */

@@ -12,7 +12,9 @@ import { DEFAULT_ACCOUNT, DEFAULT_REGION } from "../defaults";
 import { BodyTooLargeError, closeServer, listen, readBody, sendAwsError as sendError, sendJson } from "../http/index";
 import type { DeadLetter } from "./dead-letters";
 import { eventFields, safeLog, type Log } from "./delivery-log";
-import { DeliveryQueue } from "./delivery-queue";
+import type { Journal } from "../journal";
+import { DeliveryQueue, type JournalDelivery } from "./delivery-queue";
+export type { JournalDelivery } from "./delivery-queue";
 import { handlePutEvents, PutEventsRequestError, type AcceptedEvent } from "./put-events";
 import { DEFAULT_RETRY_BASE_DELAY_MS } from "./retry-delay";
 import { compileRules, type EventRule, type RouteEvent } from "./rules";
@@ -36,6 +38,13 @@ export interface EventBridgeEndpointOptions {
   region?: string;
   /** Receives one structured record per match, delivery attempt, retry and dead letter. */
   log?: Log;
+  /**
+   * Where queued deliveries are written down (see `directoryJournal`); `redeliverJournaled()` sends
+   * again what it holds. Without one, deliveries live in memory only.
+   */
+  journal?: Journal<JournalDelivery>;
+  /** Dead letters kept for `GET /dead-letters`, oldest dropped first (default 1000). */
+  maxDeadLetters?: number;
   /** First retry waits about this long, then twice as long, and so on (plus jitter). Default 1 s. */
   retryBaseDelayMs?: number;
   now?: () => Date;
@@ -49,6 +58,10 @@ export interface EventBridgeEndpoint {
   deadLetters(): DeadLetter[];
   /** Resolves when no delivery is running or waiting for a retry. */
   idle(): Promise<void>;
+  /** Deliveries running or waiting for a retry. */
+  inFlight(): number;
+  /** Sends again every delivery the journal holds (cancelled by a stop, or lost in a crash); returns how many. */
+  redeliverJournaled(): number;
   /** Stops listening, drops open connections and waiting retries. A target call already running is not awaited. */
   close(): Promise<void>;
 }
@@ -58,7 +71,7 @@ export async function startEventBridgeEndpoint(options: EventBridgeEndpointOptio
   const route = compileRules(options.rules ?? [], buses);
   const log = safeLog(options.log ?? (() => {}));
   const now = options.now ?? (() => new Date());
-  const deliveries = new DeliveryQueue({ log, now, retryBaseDelayMs: options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS, random: options.random });
+  const deliveries = new DeliveryQueue({ log, now, retryBaseDelayMs: options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS, random: options.random, journal: options.journal, maxDeadLetters: options.maxDeadLetters });
   const context = { buses, account: options.account ?? DEFAULT_ACCOUNT, region: options.region ?? DEFAULT_REGION, now };
 
   const server = createServer((req, res) => {
@@ -99,9 +112,10 @@ export async function startEventBridgeEndpoint(options: EventBridgeEndpointOptio
       if (!(error instanceof PutEventsRequestError)) throw error;
       return sendAwsError(res, 400, error.type, error.message);
     }
-    sendJson(res, 200, result.response, "json-1.1");
-    // Delivery starts after the response is written: PutEvents never waits for targets.
+    // Queued (and journaled) before the answer; the first attempts run on a later tick, so
+    // PutEvents never waits for targets.
     dispatch(result.accepted, route, deliveries, log, now());
+    sendJson(res, 200, result.response, "json-1.1");
   }
 
   const port = await listen(server, options.port ?? 0, "EventBridge endpoint");
@@ -119,6 +133,23 @@ export async function startEventBridgeEndpoint(options: EventBridgeEndpointOptio
     port,
     deadLetters: () => deliveries.deadLetters.list(),
     idle: () => deliveries.idle(),
+    inFlight: () => deliveries.inFlight,
+    redeliverJournaled() {
+      const rules = new Map((options.rules ?? []).map((rule) => [rule.name, rule]));
+      let count = 0;
+      for (const entry of options.journal?.list() ?? []) {
+        const rule = rules.get(entry.ruleName);
+        if (!rule) {
+          log({ level: "warn", message: "eventbridge.dropped", rule: entry.ruleName, reason: "the rule is no longer configured", ...eventFields(entry.event) });
+          options.journal?.remove(`${entry.event.id}/${entry.ruleName}`);
+          continue;
+        }
+        log({ level: "warn", message: "eventbridge.redelivered", rule: rule.name, attempts: entry.attempts, ...eventFields(entry.event) });
+        deliveries.deliver(rule, entry.event, new Date(entry.receivedAt), entry.attempts);
+        count++;
+      }
+      return count;
+    },
     close,
   };
 }

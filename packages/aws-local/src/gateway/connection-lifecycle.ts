@@ -80,6 +80,18 @@ export function closeConnection(connection: Connection, cause: CloseCause) {
 }
 
 /**
+ * Ends a connection whose client does not read what is posted to it: the socket is cut at once (a
+ * close frame would queue behind the unread data), and `$disconnect` runs with the cause given.
+ */
+export function cutConnection(connection: Connection, cause: CloseCause) {
+  const socket = connection.socket;
+  if (!socket) return;
+  connection.closeCause ??= cause;
+  connection.timers?.stop();
+  socket.terminate();
+}
+
+/**
  * Cuts an open connection as a lost network would, and forgets it WITHOUT running `$disconnect`:
  * API Gateway's `$disconnect` is best-effort, so the app must cope with rows nobody deletes. The
  * client sees 1006; every later post to the id answers 410. Returns false if the id is not open.

@@ -7,7 +7,7 @@
 import { isUtf8 } from "node:buffer";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { BodyTooLargeError, readBody, sendAwsError, sendJson } from "../http/index";
-import { closeConnection } from "./connection-lifecycle";
+import { closeConnection, cutConnection } from "./connection-lifecycle";
 import { markActive } from "./connections";
 import type { GatewayRuntime } from "./runtime";
 
@@ -15,6 +15,8 @@ type ErrorType = "ForbiddenException" | "GoneException" | "PayloadTooLargeExcept
 
 /** API Gateway closes a deleted connection normally; the client cannot tell it apart from a server close. */
 const DELETED = { code: 1000, reason: "Connection deleted" };
+/** What `$disconnect` is told when a connection is cut for not reading. */
+const NOT_READING = { code: 1006, reason: "Client is not reading: posts timed out" };
 
 export async function handleManagementRequest(runtime: GatewayRuntime, request: IncomingMessage, response: ServerResponse) {
   const connectionId = connectionIdOf(request.url ?? "/", runtime.scope.stage);
@@ -33,8 +35,22 @@ export async function handleManagementRequest(runtime: GatewayRuntime, request: 
     }
     const connection = runtime.registry.postable(connectionId);
     if (!connection) return sendGone(response);
+    // A client that does not read: API Gateway closes such connections rather than buffer for ever.
+    // Past the buffer bound (at once) or the post timeout, the connection is cut and the post is 410.
+    if (connection.socket.bufferedAmount + data.length > runtime.limits.maxBufferedBytes) {
+      cutConnection(connection, NOT_READING);
+      return sendGone(response);
+    }
+    let answered = false;
+    const timer = setTimeout(() => {
+      answered = true;
+      cutConnection(connection, NOT_READING);
+      sendGone(response);
+    }, runtime.limits.postTimeoutMs);
     // API Gateway sends text frames for UTF-8 payloads, binary frames otherwise.
     connection.socket.send(data, { binary: !isUtf8(data) }, (error) => {
+      clearTimeout(timer);
+      if (answered) return;
       if (error) return sendGone(response);
       markActive(connection);
       send(response, 200);

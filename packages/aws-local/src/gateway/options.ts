@@ -14,12 +14,18 @@ export type GatewayLimits = {
   idleTimeoutMs: number;
   /** Close every connection this long after it opened, busy or not. */
   maxLifetimeMs: number;
+  /** A `@connections` post the client has not taken within this long cuts the connection (410). */
+  postTimeoutMs: number;
+  /** Bytes posted but not yet taken by the client past which the connection is cut (410). */
+  maxBufferedBytes: number;
 };
 
 export const API_GATEWAY_LIMITS: GatewayLimits = {
   maxMessageBytes: 128 * 1024,
   idleTimeoutMs: 10 * 60 * 1000,
   maxLifetimeMs: 2 * 60 * 60 * 1000,
+  postTimeoutMs: 5_000,
+  maxBufferedBytes: 1024 * 1024,
 };
 
 /** One record per route invocation, the local stand-in for API Gateway's execution log. */

@@ -22,12 +22,11 @@ export interface ExecutionRecord {
 }
 
 /** DescribeExecution: what ListExecutions says of it, plus input, output and failure. */
-export function describeExecutionOutput(record: ExecutionRecord) {
+export function describeExecutionOutput(record: ExecutionRecord, includeData = true) {
   return {
     ...executionListItem(record),
-    input: record.input,
-    inputDetails: { included: true },
-    ...(record.output !== undefined ? { output: record.output, outputDetails: { included: true } } : {}),
+    ...(includeData ? { input: record.input, inputDetails: { included: true } } : { inputDetails: { included: false } }),
+    ...(record.output !== undefined ? (includeData ? { output: record.output, outputDetails: { included: true } } : { outputDetails: { included: false } }) : {}),
     ...(record.error !== undefined ? { error: record.error } : {}),
     ...(record.cause !== undefined ? { cause: record.cause } : {}),
   };

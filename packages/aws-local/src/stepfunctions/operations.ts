@@ -3,6 +3,7 @@ import { isExecutionArn, isStateMachineArn } from "./arns";
 import { epochSeconds, StepFunctionsError } from "./aws-json";
 import { describeExecutionOutput, EXECUTION_STATUSES, executionListItem, type ExecutionRecord, type ExecutionStatus } from "./execution-record";
 import type { Executions } from "./executions";
+import { withoutExecutionData } from "./execution-history";
 import type { LocalStateMachine } from "./local-state-machine";
 import { MAX_PAGE_SIZE, page } from "./pagination";
 import { optionalBoolean, optionalInteger, optionalString, requiredString, type RequestBody } from "./request-fields";
@@ -23,7 +24,12 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   },
 
   DescribeExecution(body, { executions }) {
-    return describeExecutionOutput(executionOf(requiredString(body, "executionArn"), executions));
+    const record = executionOf(requiredString(body, "executionArn"), executions);
+    const includedData = optionalString(body, "includedData") ?? "ALL_DATA";
+    if (includedData !== "ALL_DATA" && includedData !== "METADATA_ONLY") {
+      throw new StepFunctionsError("ValidationException", `1 validation error detected: Value '${includedData}' at 'includedData' failed to satisfy constraint: Member must satisfy enum value set: [ALL_DATA, METADATA_ONLY]`);
+    }
+    return describeExecutionOutput(record, includedData === "ALL_DATA");
   },
 
   ListExecutions(body, { machines, executions }) {
@@ -35,7 +41,9 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
 
   GetExecutionHistory(body, { executions }) {
     const record = executionOf(requiredString(body, "executionArn"), executions);
-    const events = optionalBoolean(body, "reverseOrder") ? [...record.history].reverse() : record.history;
+    const ordered = optionalBoolean(body, "reverseOrder") ? [...record.history].reverse() : record.history;
+    // includeExecutionData=false: the events without their inputs, outputs and parameters.
+    const events = optionalBoolean(body, "includeExecutionData") === false ? ordered.map(withoutExecutionData) : ordered;
     const listed = page(events, optionalInteger(body, "maxResults", 0, MAX_PAGE_SIZE), optionalString(body, "nextToken"));
     return { events: listed.items, ...(listed.nextToken ? { nextToken: listed.nextToken } : {}) };
   },

@@ -11,7 +11,9 @@ import { DEFAULT_ACCOUNT, DEFAULT_REGION } from "../defaults";
 import { BodyTooLargeError, closeServer, listen, readBody } from "../http/index";
 import { safeLog, type Log } from "../eventbridge/delivery-log";
 import { sendError, sendResult, StepFunctionsError, TARGET_PREFIX } from "./aws-json";
-import { Executions } from "./executions";
+import type { Journal } from "../journal";
+import { Executions, type JournalEntry } from "./executions";
+export type { JournalEntry } from "./executions";
 import { localStateMachine, type LocalStateMachine, type StateMachineConfig } from "./local-state-machine";
 import { OPERATIONS } from "./operations";
 import { requestBody } from "./request-fields";
@@ -31,6 +33,13 @@ export interface StepFunctionsEndpointOptions {
   log?: Log;
   /** Every `Retry` waits this long instead of its IntervalSeconds/backoff, e.g. 0 in tests. */
   retryIntervalOverrideMs?: number;
+  /**
+   * Where running executions are written down (see `directoryJournal`); those it holds at start are
+   * resumed. Without one, executions live in memory only.
+   */
+  journal?: Journal<JournalEntry>;
+  /** Finished executions remembered, oldest evicted first (default 1000). */
+  maxFinishedExecutions?: number;
   now?: () => Date;
 }
 
@@ -42,6 +51,10 @@ export interface StepFunctionsEndpoint {
   stateMachineArn(name: string): string;
   /** Resolves when no execution is running. */
   idle(): Promise<void>;
+  /** Executions remembered, running and finished (bounded by `maxFinishedExecutions`). */
+  executionCount(): number;
+  /** Resumes every execution the journal says was running (each at the state it was in); returns how many. */
+  resumeJournaled(): number;
   /** Aborts running executions (status ABORTED), then stops listening and drops open connections. */
   close(): Promise<void>;
 }
@@ -56,7 +69,22 @@ export async function startStepFunctionsEndpoint(options: StepFunctionsEndpointO
     if (machines.has(machine.arn)) throw new Error(`Two state machines are named ${config.name}`);
     machines.set(machine.arn, machine);
   }
-  const executions = new Executions({ region, account, log, now: options.now ?? (() => new Date()) });
+  const executions = new Executions({ region, account, log, now: options.now ?? (() => new Date()), journal: options.journal, maxFinished: options.maxFinishedExecutions });
+  /** Resumes what the journal holds; the caller says when (once its task functions can run). */
+  const resumeJournaled = () => {
+    let resumed = 0;
+    for (const entry of options.journal?.list() ?? []) {
+      const machine = machines.get(entry.stateMachineArn);
+      if (machine && !executions.find(entry.executionArn)) {
+        executions.resume(machine, entry);
+        resumed++;
+      } else if (!machine) {
+        log({ level: "warn", message: "stepfunctions.execution.dropped", executionArn: entry.executionArn, reason: "its state machine is no longer configured" });
+        options.journal?.remove(entry.executionArn);
+      }
+    }
+    return resumed;
+  };
 
   const server = createServer((req, res) => {
     handleRequest(req, res).catch((error: unknown) => {
@@ -115,6 +143,8 @@ export async function startStepFunctionsEndpoint(options: StepFunctionsEndpointO
       return machine.arn;
     },
     idle: () => executions.idle(),
+    executionCount: () => executions.size,
+    resumeJournaled,
     close,
   };
 }

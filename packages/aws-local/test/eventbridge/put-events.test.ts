@@ -1,7 +1,7 @@
 /** PutEvents validation (per request and per entry) and the envelope of accepted events. */
 import { describe, expect, it } from "vitest";
 import { DETAIL_TYPE, EVENT_SOURCE, statusEntry } from "../fixtures";
-import { handlePutEvents, MAX_REQUEST_ENTRY_BYTES, PutEventsRequestError } from "@awsomepets/aws-local/eventbridge/put-events";
+import { handlePutEvents, MAX_DETAIL_DEPTH, MAX_REQUEST_ENTRY_BYTES, PutEventsRequestError } from "@awsomepets/aws-local/eventbridge/put-events";
 
 const NOW = new Date("2025-03-04T05:06:07.890Z");
 const ctx = (overrides: Partial<Parameters<typeof handlePutEvents>[1]> = {}) => ({
@@ -82,7 +82,28 @@ describe("handlePutEvents: per-entry validation", () => {
     ["Time is not a time", { Time: "yesterday" }, "InvalidArgument", /Parameter Time is not valid/],
     ["unknown bus by name", { EventBusName: "payments" }, "InvalidArgument", /Event bus payments does not exist/],
     ["unknown bus by ARN", { EventBusName: "arn:aws:events:eu-west-1:123456789012:event-bus/payments" }, "InvalidArgument", /Event bus payments does not exist/],
+    ["a source reserved for AWS services", { Source: "aws.ec2" }, "NotAuthorizedForSourceException", /Not authorized for the source/],
+    ["Detail nested deeper than the limit", { Detail: '{"a":'.repeat(MAX_DETAIL_DEPTH + 1) + "1" + "}".repeat(MAX_DETAIL_DEPTH + 1) }, "MalformedDetail", /Detail is malformed/],
+    ["Detail nested 40 000 deep (it once broke GET /dead-letters)", { Detail: '{"a":' + "[".repeat(40_000) + "]".repeat(40_000) + "}" }, "MalformedDetail", /Detail is malformed/],
   ];
+
+  it("accepts a Detail nested exactly as deep as the limit", () => {
+    // Act
+    const { response } = handlePutEvents({ Entries: [entry({ Detail: '{"a":'.repeat(MAX_DETAIL_DEPTH) + "1" + "}".repeat(MAX_DETAIL_DEPTH) })] }, ctx());
+    // Assess
+    expect(response.FailedEntryCount).toBe(0);
+  });
+
+  it("rejects the whole request when a DetailType is over 128 characters", () => {
+    // Prepare
+    const body = { Entries: [entry(), entry({ DetailType: "x".repeat(129) })] };
+    // Act
+    const put = () => handlePutEvents(body, ctx());
+    // Assess
+    expect(put).toThrow(PutEventsRequestError);
+    expect(put).toThrow(/entries\.2\.member\.detailType.*less than or equal to 128/);
+    expect(() => handlePutEvents({ Entries: [entry({ DetailType: "x".repeat(128) })] }, ctx())).not.toThrow();
+  });
 
   it.each(cases)("fails only the entry: %s", (_why, overrides, code, message) => {
     // Prepare

@@ -17,7 +17,10 @@ import { createStaticFiles } from "./static-files";
 import { orderWorkflow } from "./workflow";
 import type { RuntimeConfig } from "./config";
 import { PORT_VARIABLES } from "./config";
+import type { LambdaContext } from "@awsomepets/aws-local/lambda-context";
 import { startDynamoDB } from "./dynamodb";
+import { functionEnvironment, type LocalEndpoints } from "./function-environment";
+import { dynamodbDir, persistence } from "./persistence";
 import { createFunctionRunner } from "./lambda";
 import type { Log } from "./log";
 import { listen, PortInUseError } from "@awsomepets/aws-local/http/listen";
@@ -83,7 +86,7 @@ export async function startLocalRuntime(options: {
     const dynamodb = await onPort(config.ports.dynamodb, "DynamoDB API", PORT_VARIABLES.dynamodb, () =>
       startDynamoDB({
         port: config.ports.dynamodb,
-        dataDir: config.dataDir,
+        dataDir: config.dataDir && dynamodbDir(config.dataDir),
         tables: [
           { name: tables.clientCallbackTable, create: CallbackTable.createTableInput },
           { name: tables.ordersTable, create: OrdersTable.createTableInput },
@@ -92,23 +95,12 @@ export async function startLocalRuntime(options: {
     );
     closers.push(dynamodb.close);
 
-    // What the stack sets on every function, pointed at this machine. Credentials are dummies:
-    // nothing here checks signatures, and real ones must never reach a local endpoint.
-    Object.assign(process.env, {
-      AWS_REGION: config.region,
-      AWS_ACCESS_KEY_ID: "local",
-      AWS_SECRET_ACCESS_KEY: "local",
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-      CLIENT_CALLBACK_TABLE: tables.clientCallbackTable,
-      ORDERS_TABLE: tables.ordersTable,
-      EVENT_BUS_NAME: tables.eventBusName,
-      SST_APP: APP_NAME,
-      SST_STAGE: config.stage,
-      SST_Secret_value_CallbackTokenSecret: config.tokenSecret,
-      POWERTOOLS_SERVICE_NAME: "order-callbacks",
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? (config.json ? "INFO" : "WARN"),
-    });
-    const runner = createFunctionRunner({ root });
+    // The handlers run in this process, so their environment is this process's (see function-environment.ts).
+    const environment = (endpoints: LocalEndpoints) =>
+      functionEnvironment({ region: config.region, stage: config.stage, tokenSecret: config.tokenSecret, json: config.json, tables, endpoints });
+    Object.assign(process.env, environment({ dynamodb: dynamodb.endpoint }));
+    const runner = createFunctionRunner({ root, log });
+    const journals = persistence(config.dataDir);
 
     const events = await onPort(config.ports.events, "EventBridge endpoint", PORT_VARIABLES.events, () =>
       startEventBridgeEndpoint({
@@ -116,6 +108,7 @@ export async function startLocalRuntime(options: {
         region: config.region,
         buses: [tables.eventBusName],
         retryBaseDelayMs: config.retryBaseDelayMs,
+        journal: journals.deliveries,
         rules: Object.entries(Topology.EVENT_RULES).map(([name, rule]) => ({
           name,
           busName: tables.eventBusName,
@@ -137,7 +130,7 @@ export async function startLocalRuntime(options: {
         stage: config.stage,
         routes: Topology.WEBSOCKET_ROUTES,
         routeSelectionExpression: Topology.ROUTE_SELECTION_EXPRESSION,
-        invoke: (name, event, context) => runner.invoke(name, event, context),
+        invoke: (name, event, context) => runner.invoke(name, event, context as LambdaContext),
         limits: config.limits,
         log: ({ source: _source, route, functionName, status, ...fields }) =>
           log({ component: "websocket", message: `${route} → ${functionName}`, statusCode: status, ...fields }),
@@ -152,6 +145,7 @@ export async function startLocalRuntime(options: {
       eventBusName: tables.eventBusName,
       eventsEndpoint: events.url,
       runner,
+      stepDelayMs: config.stepDelayMs,
     });
     closers.push(async () => workflow.close());
     const stepFunctions = await onPort(config.ports.stepfunctions, "Step Functions endpoint", PORT_VARIABLES.stepfunctions, () =>
@@ -160,19 +154,29 @@ export async function startLocalRuntime(options: {
         region: config.region,
         stateMachines: [workflow.config],
         retryIntervalOverrideMs: config.retryBaseDelayMs,
+        journal: journals.executions,
+        maxFinishedExecutions: config.maxFinishedExecutions,
         log: endpointLog(log, "workflow", "stepfunctions."),
       }),
     );
     closers.push(stepFunctions.close);
 
-    Object.assign(process.env, {
-      WEBSOCKET_MANAGEMENT_ENDPOINT: gateway.managementEndpoint,
-      WEBSOCKET_URL: gateway.url,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: events.url,
-      AWS_ENDPOINT_URL_SFN: stepFunctions.url,
-      STATE_MACHINE_ARN: stepFunctions.stateMachineArn(tables.stateMachineName),
-    });
+    Object.assign(
+      process.env,
+      environment({
+        dynamodb: dynamodb.endpoint,
+        events: events.url,
+        stepfunctions: stepFunctions.url,
+        websocketManagement: gateway.managementEndpoint,
+        websocketUrl: gateway.url,
+        stateMachineArn: stepFunctions.stateMachineArn(tables.stateMachineName),
+      }),
+    );
     await runner.preload();
+    // Work a crash or a stop left unfinished (--data-dir): now that every function can run.
+    const redelivered = events.redeliverJournaled();
+    const resumed = stepFunctions.resumeJournaled();
+    if (redelivered + resumed > 0) log({ component: "runtime", message: "picking up unfinished work from the data dir", executions: resumed, deliveries: redelivered });
 
     const httpApi = createHttpApi({ routes: Topology.HTTP_ROUTES, invoke: (name, event) => runner.invoke(name, event), log });
     const staticFiles = options.webRoot ? createStaticFiles(options.webRoot) : undefined;

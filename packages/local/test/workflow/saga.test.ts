@@ -108,11 +108,19 @@ describe("the order saga on the local Step Functions endpoint", () => {
     expect(summary).toEqual([
       "ExecutionStarted",
       "TaskStateEntered ReserveInventory",
+      "LambdaFunctionScheduled",
+      "LambdaFunctionStarted",
       "LambdaFunctionFailed",
       "TaskStateExited",
       "TaskStateEntered CancelOrder",
+      "LambdaFunctionScheduled",
+      "LambdaFunctionStarted",
+      "LambdaFunctionSucceeded",
       "TaskStateExited",
       "TaskStateEntered PublishCancelled",
+      "TaskScheduled",
+      "TaskStarted",
+      "TaskSucceeded",
       "TaskStateExited",
       "FailStateEntered OrderCancelled",
       "ExecutionFailed",
@@ -120,5 +128,26 @@ describe("the order saga on the local Step Functions endpoint", () => {
     expect(events.map((event) => event.id)).toEqual(events.map((_, i) => i + 1));
     expect(events.at(-1)?.executionFailedEventDetails).toEqual({ error: "OrderCancelled", cause: "The order was cancelled and every completed step was compensated." });
     expect(events[0]?.timestamp).toBeInstanceOf(Date);
+    expect(events.find((event) => event.type === "TaskScheduled")?.taskScheduledEventDetails).toMatchObject({ resourceType: "events", resource: "putEvents", region: "us-east-1" });
+    expect(events.find((event) => event.type === "LambdaFunctionScheduled")?.lambdaFunctionScheduledEventDetails?.resource).toMatch(/^arn:aws:lambda:/);
+  });
+
+  it("leaves out inputs and outputs with includeExecutionData=false, and with includedData=METADATA_ONLY", async () => {
+    // Prepare
+    const { client, endpoint, stateMachineArn } = await startSaga(cleanups);
+    const input = orderInput();
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn, name: input.orderId, input: JSON.stringify(input) }));
+    await endpoint.idle();
+
+    // Act
+    const { events = [] } = await client.send(new GetExecutionHistoryCommand({ executionArn, includeExecutionData: false }));
+    const described = await client.send(new DescribeExecutionCommand({ executionArn, includedData: "METADATA_ONLY" }));
+
+    // Assess
+    expect(events.length).toBeGreaterThan(10);
+    expect(JSON.stringify(events)).not.toMatch(/"(input|output|parameters)"/);
+    expect(described).toMatchObject({ status: "SUCCEEDED", inputDetails: { included: false }, outputDetails: { included: false } });
+    expect(described.input).toBeUndefined();
+    expect(described.output).toBeUndefined();
   });
 });
