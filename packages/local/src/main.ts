@@ -15,7 +15,7 @@ import { preflight } from "./runtime/preflight";
 import { startLocalRuntime, type LocalRuntime } from "./runtime/start-runtime";
 import { defaultStateFile, StateFileTakenError } from "./runtime/state-file";
 import { resolveTokenSecret } from "./runtime/token-secret";
-import { webPage } from "./runtime/web-page";
+import { webPage, webPageDir } from "./runtime/web-page";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 /** Past this, a shutdown that hangs is cut short (exit 1) rather than keep the ports. */
@@ -29,15 +29,18 @@ async function main(): Promise<number> {
   const log = createLog({ json: config.json });
   let runtime: LocalRuntime;
   try {
-    const [webRoot] = await Promise.all([webPage(root)]);
-    runtime = await startLocalRuntime({ config, log, root, stateFile, webRoot });
+    // The page is built while the endpoints start: it is only read when a browser asks for it.
+    const built = webPage(root);
+    runtime = await startLocalRuntime({ config, log, root, stateFile, webRoot: webPageDir(root) });
+    await built;
   } catch (error) {
     // Lost a race with another process between the preflight and listen: still one line.
     if (error instanceof PortInUseError || error instanceof StateFileTakenError) throw new CommandError(error.message);
     throw error;
   }
   process.stdout.write(banner(runtime.state, config));
-  log({ component: "runtime", message: "ready", startupMs: Math.round(performance.now() - started) });
+  // Since node started: loading the modules, then each phase of startLocalRuntime.
+  log({ component: "runtime", message: "ready", sinceProcessStartMs: Math.round(performance.now()), modulesMs: Math.round(started), phasesMs: runtime.startupMs });
   return untilStopped(runtime, log);
 }
 

@@ -38,6 +38,8 @@ export interface StepFunctionsEndpointOptions {
    * resumed. Without one, executions live in memory only.
    */
   journal?: Journal<JournalEntry>;
+  /** Validate each definition against the ASL schema at start (default true; costs a few hundred ms). */
+  validateDefinitions?: boolean;
   /** Finished executions remembered, oldest evicted first (default 1000). */
   maxFinishedExecutions?: number;
   now?: () => Date;
@@ -65,7 +67,7 @@ export async function startStepFunctionsEndpoint(options: StepFunctionsEndpointO
   const log = safeLog(options.log ?? (() => {}));
   const machines = new Map<string, LocalStateMachine>();
   for (const config of options.stateMachines) {
-    const machine = localStateMachine(config, { region, account, retryIntervalOverrideMs: options.retryIntervalOverrideMs });
+    const machine = localStateMachine(config, { region, account, retryIntervalOverrideMs: options.retryIntervalOverrideMs, validate: options.validateDefinitions });
     if (machines.has(machine.arn)) throw new Error(`Two state machines are named ${config.name}`);
     machines.set(machine.arn, machine);
   }

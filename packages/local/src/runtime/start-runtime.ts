@@ -55,6 +55,8 @@ export type LocalRuntime = {
   gateway: WebSocketGateway;
   events: EventBridgeEndpoint;
   stepFunctions: StepFunctionsEndpoint;
+  /** Milliseconds each start-up phase took. */
+  startupMs: Record<string, number>;
   /** DynamoDB API requests served so far (benchmarks count requests per delivered status). */
   dynamodbRequests(): number;
   close(): Promise<void>;
@@ -76,6 +78,14 @@ export async function startLocalRuntime(options: {
   interceptTarget?: (target: { rule: string; functionName: string }, event: unknown, invoke: () => Promise<unknown>) => Promise<unknown>;
 }): Promise<LocalRuntime> {
   const { config, log, root } = options;
+  // Where start-up time goes, per phase (logged with "ready").
+  const startupMs: Record<string, number> = {};
+  let lastMark = performance.now();
+  const mark = (phase: string) => {
+    const now = performance.now();
+    startupMs[phase] = Math.round(now - lastMark);
+    lastMark = now;
+  };
   const tables = names(config.stage);
   const closers: Array<() => Promise<void>> = [];
   const close = async () => {
@@ -94,6 +104,7 @@ export async function startLocalRuntime(options: {
       }),
     );
     closers.push(dynamodb.close);
+    mark("dynamodb");
 
     // The handlers run in this process, so their environment is this process's (see function-environment.ts).
     const environment = (endpoints: LocalEndpoints) =>
@@ -123,6 +134,7 @@ export async function startLocalRuntime(options: {
       }),
     );
     closers.push(events.close);
+    mark("events");
 
     const gateway = await onPort(config.ports.websocket, "WebSocket gateway", PORT_VARIABLES.websocket, () =>
       startWebSocketGateway({
@@ -137,6 +149,7 @@ export async function startLocalRuntime(options: {
       }),
     );
     closers.push(gateway.close);
+    mark("gateway");
 
     const workflow = orderWorkflow({
       root,
@@ -155,11 +168,14 @@ export async function startLocalRuntime(options: {
         stateMachines: [workflow.config],
         retryIntervalOverrideMs: config.retryBaseDelayMs,
         journal: journals.executions,
+        // The ASL file is validated by the workflow tests (packages/local/test/workflow); skipping it here saves start-up time.
+        validateDefinitions: false,
         maxFinishedExecutions: config.maxFinishedExecutions,
         log: endpointLog(log, "workflow", "stepfunctions."),
       }),
     );
     closers.push(stepFunctions.close);
+    mark("stepfunctions");
 
     Object.assign(
       process.env,
@@ -173,6 +189,7 @@ export async function startLocalRuntime(options: {
       }),
     );
     await runner.preload();
+    mark("handlers");
     // Work a crash or a stop left unfinished (--data-dir): now that every function can run.
     const redelivered = events.redeliverJournaled();
     const resumed = stepFunctions.resumeJournaled();
@@ -225,7 +242,8 @@ export async function startLocalRuntime(options: {
       writeState(file, state);
       closers.unshift(async () => removeState(file));
     }
-    return { state, gateway, events, stepFunctions, dynamodbRequests: dynamodb.requests, close };
+    mark("http");
+    return { state, gateway, events, stepFunctions, dynamodbRequests: dynamodb.requests, close, startupMs };
   } catch (error) {
     await close();
     throw error;

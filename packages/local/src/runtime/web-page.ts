@@ -2,8 +2,10 @@
 import path from "node:path";
 import { buildWebPage } from "@awsomepets/web/build";
 
+export const webPageDir = (root: string) => path.join(root, ".build", "web");
+
 export async function webPage(root: string) {
-  const outDir = path.join(root, ".build", "web");
+  const outDir = webPageDir(root);
   await buildWebPage({ outDir, apiUrl: "" });
   return outDir;
 }
