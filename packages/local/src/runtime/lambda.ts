@@ -27,6 +27,22 @@ export class FunctionTimeoutError extends Error {
   }
 }
 
+/** The invocation's result, or FunctionTimeoutError once `timeoutMs` has passed (the handler is abandoned, not stopped). */
+export async function withTimeout<T>(invocation: Promise<T>, timeoutMs: number, functionName: string, onTimeout?: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onTimeout?.();
+      reject(new FunctionTimeoutError(functionName, timeoutMs));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([invocation, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function createFunctionRunner(options: { root: string; timeoutMs?: number; log?: Log }) {
   const modules = new Map<string, Promise<Handler>>();
   const load = (name: Topology.FunctionName) => {
@@ -51,18 +67,9 @@ export function createFunctionRunner(options: { root: string; timeoutMs?: number
       const handler = await load(name as Topology.FunctionName);
       const lambdaContext = context ?? buildLambdaContext(name, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
       const timeoutMs = lambdaContext.getRemainingTimeInMillis();
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          options.log?.({ component: "lambda", message: `${name} timed out`, timeoutMs });
-          reject(new FunctionTimeoutError(name, timeoutMs));
-        }, timeoutMs);
-      });
-      try {
-        return await Promise.race([handler(event, lambdaContext), timedOut]);
-      } finally {
-        clearTimeout(timer);
-      }
+      return withTimeout(handler(event, lambdaContext), timeoutMs, name, () =>
+        options.log?.({ component: "lambda", message: `${name} timed out`, timeoutMs }),
+      );
     },
   };
 }
