@@ -28,6 +28,7 @@ export class StateFileTakenError extends Error {
   }
 }
 
+/** Signal 0 checks that the process exists; EPERM means it exists but belongs to someone else. */
 export function isAlive(pid: number) {
   try {
     process.kill(pid, 0);
