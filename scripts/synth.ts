@@ -6,12 +6,29 @@
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { synthesize } from "../stacks/synthesize";
 
-const { values } = parseArgs({
-  options: { stage: { type: "string", default: "dev" }, out: { type: "string", default: path.join(".sst", "synth") } },
-});
+const USAGE = `Usage: npm run synth -- [--stage <name>] [--out <dir>]
+  Writes each stack's CloudFormation template to <dir>/<stage>/, offline.
+  --stage <name>  stage to synthesize (default dev)
+  --out <dir>     output folder (default .sst/synth)
+  -h, --help      this help`;
+const values = (() => {
+  try {
+    return parseArgs({
+      options: { stage: { type: "string", default: "dev" }, out: { type: "string", default: path.join(".sst", "synth") }, help: { type: "boolean", short: "h" } },
+    }).values;
+  } catch (error) {
+    console.error(`synth: ${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+})();
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const stage = values.stage!;
+// Loaded after the options are read: CDK takes seconds to import, `--help` should not wait for it.
+const { synthesize } = await import("../stacks/synthesize");
 const { assembly, outdir } = await synthesize(stage);
 const dir = path.resolve(values.out!, stage);
 mkdirSync(path.join(dir, "nag"), { recursive: true });

@@ -79,9 +79,25 @@ export async function buildWebPage(options: { outDir: string; apiUrl: string; ha
 
 const runDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
 if (runDirectly) {
-  const { values } = parseArgs({
-    options: { out: { type: "string" }, "api-url": { type: "string" }, "hash-names": { type: "boolean", default: false } },
-  });
+  const usage = `Usage: npm run build:web -- [--out <dir>] [--api-url <url>]
+  Builds the order tracker page.
+  --out <dir>      output folder (default packages/web/dist)
+  --api-url <url>  the order API's URL (default $API_URL, else same origin)
+  -h, --help       this help`;
+  const values = (() => {
+    try {
+      return parseArgs({
+        options: { out: { type: "string" }, "api-url": { type: "string" }, "hash-names": { type: "boolean", default: false }, help: { type: "boolean", short: "h" } },
+      }).values;
+    } catch (error) {
+      console.error(`build:web: ${(error as Error).message}\n${usage}`);
+      process.exit(2);
+    }
+  })();
+  if (values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
   const outDir = path.resolve(values.out ?? DEFAULT_OUT_DIR);
   const apiUrl = values["api-url"] ?? process.env.API_URL ?? "";
   await buildWebPage({ outDir, apiUrl, hashNames: values["hash-names"] });

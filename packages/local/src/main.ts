@@ -1,46 +1,79 @@
 /**
- * `npm start`: runs the callback microservice offline on this machine. Ctrl-C or SIGTERM stops it
- * cleanly (sockets closed with `$disconnect`, servers closed) and exits 0.
+ * `npm start`: runs the callback microservice offline on this machine. SIGINT or SIGTERM (to node, or
+ * to npm, which passes it on) stops it cleanly — sockets closed with `$disconnect`, every port freed —
+ * and exits 0. See START_USAGE for options and exit codes.
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildWebPage } from "@awsomepets/web/build";
-import { readConfig } from "./runtime/config";
+import { PortInUseError } from "@awsomepets/aws-local/http/listen";
+import { CommandError } from "./cli/cli-errors";
+import { runCommand } from "./cli/run-command";
 import { banner } from "./runtime/banner";
-import { createLog } from "./runtime/log";
-import { PortInUseError } from "./runtime/ports";
-import { startLocalRuntime } from "./runtime/start-runtime";
-import { defaultStateFile } from "./runtime/state-file";
+import { readConfig, START_USAGE } from "./runtime/config";
+import { createLog, type Log } from "./runtime/log";
+import { preflight } from "./runtime/preflight";
+import { startLocalRuntime, type LocalRuntime } from "./runtime/start-runtime";
+import { defaultStateFile, StateFileTakenError } from "./runtime/state-file";
+import { resolveTokenSecret } from "./runtime/token-secret";
+import { webPage, webPageDir } from "./runtime/web-page";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+/** Past this, a shutdown that hangs is cut short (exit 1) rather than keep the ports. */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
 
-async function main() {
-  const config = readConfig(process.argv.slice(2), process.env);
+async function main(): Promise<number> {
+  const started = performance.now();
+  const config = resolveTokenSecret(readConfig(process.argv.slice(2), process.env));
+  const stateFile = defaultStateFile(root);
+  await preflight(config.ports, stateFile);
   const log = createLog({ json: config.json });
-  // The order tracker page, built for this origin (its API is on the same HTTP port).
-  const webRoot = path.join(root, ".build", "web");
-  await buildWebPage({ outDir: webRoot, apiUrl: "" });
-  const runtime = await startLocalRuntime({ config, log, root, stateFile: defaultStateFile(root), webRoot });
+  let runtime: LocalRuntime;
+  try {
+    // The page is built while the endpoints start: it is only read when a browser asks for it.
+    const built = webPage(root);
+    runtime = await startLocalRuntime({ config, log, root, stateFile, webRoot: webPageDir(root) });
+    await built;
+  } catch (error) {
+    // Lost a race with another process between the preflight and listen: still one line.
+    if (error instanceof PortInUseError || error instanceof StateFileTakenError) throw new CommandError(error.message);
+    throw error;
+  }
   process.stdout.write(banner(runtime.state, config));
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log({ component: "runtime", message: `${signal}: shutting down` });
-    await runtime.close();
-    log({ component: "runtime", message: "stopped" });
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  // Since node started: loading the modules, then each phase of startLocalRuntime.
+  log({ component: "runtime", message: "ready", sinceProcessStartMs: Math.round(performance.now()), modulesMs: Math.round(started), phasesMs: runtime.startupMs });
+  return untilStopped(runtime, log);
 }
 
-main().catch((error) => {
-  if (error instanceof PortInUseError || (error instanceof Error && /must be a port|Unknown option|Unexpected argument/.test(error.message))) {
-    process.stderr.write(`npm start: ${error.message}\n`);
-  } else {
-    process.stderr.write(`npm start failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-  }
-  process.exit(1);
-});
+/** Resolves with the exit code once a signal (or the parent's exit) has stopped everything. */
+function untilStopped(runtime: LocalRuntime, log: Log) {
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = async (reason: string) => {
+      if (stopping) {
+        log({ component: "runtime", message: `${reason} again: exiting without waiting` });
+        return resolve(1);
+      }
+      stopping = true;
+      log({ component: "runtime", message: `${reason}: shutting down` });
+      const timeout = setTimeout(() => {
+        log({ component: "runtime", message: `shutdown took over ${SHUTDOWN_TIMEOUT_MS / 1000}s: exiting` });
+        resolve(1);
+      }, SHUTDOWN_TIMEOUT_MS);
+      timeout.unref();
+      await runtime.close();
+      log({ component: "runtime", message: "stopped" });
+      resolve(0);
+    };
+    process.on("SIGINT", () => void stop("SIGINT"));
+    process.on("SIGTERM", () => void stop("SIGTERM"));
+    process.on("SIGHUP", () => void stop("SIGHUP"));
+    // If whatever started us (npm, a shell, an IDE) dies without passing a signal on, we are
+    // re-parented: stop rather than linger as an orphan holding every port.
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) void stop("parent process exited");
+    }, 500).unref();
+  });
+}
+
+void runCommand("npm start", START_USAGE, main).then((code) => process.exit(code));

@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { defaultStateFile, readState, type RuntimeState } from "../runtime/state-file";
+import { defaultStateFile, isAlive as isProcessAlive, readState, type RuntimeState } from "../runtime/state-file";
 import { CommandError } from "./cli-errors";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
@@ -13,15 +13,7 @@ export const NO_RUNTIME_MESSAGE = "No local runtime is running (start it with `n
 
 export const localStateFile = (env: NodeJS.ProcessEnv = process.env) => defaultStateFile(REPO_ROOT, env);
 
-/** Signal 0 checks that the process exists; EPERM means it exists but belongs to someone else. */
-export function isProcessAlive(pid: number) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+export { isAlive as isProcessAlive } from "../runtime/state-file";
 
 export function readRunningRuntime(file = localStateFile(), alive: (pid: number) => boolean = isProcessAlive): RuntimeState {
   const state = readState(file);

@@ -2,6 +2,12 @@
 import type { RuntimeConfig } from "./config";
 import type { RuntimeState } from "./state-file";
 
+const TOKEN_SECRET_ORIGINS = {
+  configuration: "from LOCAL_CALLBACK_TOKEN_SECRET",
+  "data-dir": "kept in the data dir: links survive restarts",
+  generated: "generated for this run: links stop working after a restart (use --data-dir or LOCAL_CALLBACK_TOKEN_SECRET)",
+} as const;
+
 export function banner(state: RuntimeState, config: RuntimeConfig) {
   const orderId = "3f0c6a4e-8b1d-4c2a-9e57-1d2b3c4d5e6f";
   const detail = JSON.stringify({ orderId, status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" });
@@ -17,8 +23,12 @@ export function banner(state: RuntimeState, config: RuntimeConfig) {
     `  Order API     ${state.endpoints.http}/orders   (POST; GET /orders/{orderId}, GET /catalogue)`,
     `  EventBridge   ${state.endpoints.events}   bus ${state.eventBusName}`,
     `  Step Funcs    ${state.endpoints.stepfunctions}   (the order saga)`,
-    `  DynamoDB      ${state.endpoints.dynamodb}${config.dataDir ? `   data in ${config.dataDir}` : "   (in memory)"}`,
-    `  Token secret  ${config.tokenSecretGenerated ? "generated for this run (set LOCAL_CALLBACK_TOKEN_SECRET to keep one)" : "from configuration"}`,
+    `  DynamoDB      ${state.endpoints.dynamodb}   tables ${state.tables.join(", ")}`,
+    `  Token secret  ${TOKEN_SECRET_ORIGINS[config.tokenSecretOrigin ?? (config.tokenSecretGenerated ? "generated" : "configuration")]}`,
+    config.dataDir
+      ? `  State         kept in ${config.dataDir} (tables, token secret, executions, pending deliveries)`
+      : "  State         in memory only: lost when this stops (use --data-dir <dir> to keep it)",
+    ...(config.stepDelayMs ? [`  Step delay    ${config.stepDelayMs} ms before each saga step`] : []),
     "",
     "Try it, in another terminal:",
     `  npm run callback-url -- --order-id ${orderId}      # a clientCallbackUrl for this run`,

@@ -1,8 +1,10 @@
 /**
  * `npm start` options: flags first, then environment variables, then the documented defaults.
+ * The token secret is never a flag: a secret in argv is visible to every user in `ps`.
  */
-import { randomBytes } from "node:crypto";
-import { parseArgs } from "node:util";
+import { HelpRequested, UsageError } from "../cli/cli-errors";
+import { parseFlags } from "../cli/parse-flags";
+import { parseDuration } from "./duration";
 
 export const DEFAULT_PORTS = { http: 3000, websocket: 3001, events: 4010, stepfunctions: 4020, dynamodb: 8000 } as const;
 export const PORT_VARIABLES = {
@@ -12,59 +14,113 @@ export const PORT_VARIABLES = {
   stepfunctions: "LOCAL_SFN_PORT",
   dynamodb: "LOCAL_DYNAMODB_PORT",
 } as const;
+export const PORT_FLAGS = { http: "http-port", websocket: "ws-port", events: "events-port", stepfunctions: "sfn-port", dynamodb: "dynamodb-port" } as const;
+export const PORT_LABELS = {
+  http: "HTTP server",
+  websocket: "WebSocket gateway",
+  events: "EventBridge endpoint",
+  stepfunctions: "Step Functions endpoint",
+  dynamodb: "DynamoDB API",
+} as const;
 export type PortName = keyof typeof DEFAULT_PORTS;
 
 export type RuntimeConfig = {
   stage: string;
   region: string;
   ports: Record<PortName, number>;
+  /** Tables, token secret, executions and pending deliveries survive restarts here. */
   dataDir?: string;
   json: boolean;
   tokenSecret: string;
   tokenSecretGenerated: boolean;
+  /** Where the secret came from, for the banner. */
+  tokenSecretOrigin?: "configuration" | "data-dir" | "generated";
+  /** Waits this long before each saga step, so that statuses arrive one by one (`--step-delay`). */
+  stepDelayMs?: number;
   /** API Gateway's limits, shortened by tests. */
-  limits?: { idleTimeoutMs?: number; maxLifetimeMs?: number; maxMessageBytes?: number };
+  limits?: { idleTimeoutMs?: number; maxLifetimeMs?: number; maxMessageBytes?: number; postTimeoutMs?: number };
   /** EventBridge retry base delay and Step Functions retry interval, shortened by tests. */
   retryBaseDelayMs?: number;
+  /** How many finished executions DescribeExecution/ListExecutions keep (oldest evicted first). */
+  maxFinishedExecutions?: number;
 };
+
+export const START_USAGE = `Usage: npm start -- [options]
+
+Runs the order callbacks offline: DynamoDB (dynalite), the WebSocket gateway, EventBridge,
+Step Functions, the order API and the order tracker page, with the deployed handler modules.
+
+Options (each port also reads the variable named, default in brackets; 0 picks a free port):
+  --stage <name>           stage name in resource names (LOCAL_STAGE) [local]
+  --http-port <n>          order API, page and /health (LOCAL_HTTP_PORT) [3000]
+  --ws-port <n>            WebSocket API and @connections (LOCAL_WS_PORT) [3001]
+  --events-port <n>        EventBridge endpoint (LOCAL_EVENTS_PORT) [4010]
+  --sfn-port <n>           Step Functions endpoint (LOCAL_SFN_PORT) [4020]
+  --dynamodb-port <n>      DynamoDB API (LOCAL_DYNAMODB_PORT) [8000]
+  --data-dir <dir>         keep tables, the token secret, executions and pending deliveries in <dir>
+                           across restarts (without it, state is in memory only)
+  --step-delay <duration>  wait this long before each saga step, e.g. 800ms or 1s [0]
+  --json                   log one JSON object per line instead of text
+  -h, --help               show this help
+
+Environment:
+  LOCAL_CALLBACK_TOKEN_SECRET  the callback-link signing secret (else kept in --data-dir, else generated)
+  AWS_REGION                   region in ARNs and event envelopes [us-east-1]
+  LOCAL_RUNTIME_STATE_FILE     where the other commands find this runtime [.sst/local/runtime.json]
+
+Exit codes: 0 stopped by SIGINT/SIGTERM (or its parent npm exiting); 1 could not start (a port taken,
+another runtime running) or failed while running; 2 invalid options.`;
 
 function port(value: string | undefined, name: string) {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number (0-65535), got ${JSON.stringify(value)}`);
+  if (value === undefined || value.trim() === "" || !Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new UsageError(`${name} must be a port number (0-65535), got ${JSON.stringify(value)}`, false);
+  }
   return n;
 }
 
 export function readConfig(argv: string[], env: NodeJS.ProcessEnv): RuntimeConfig {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      stage: { type: "string" },
-      "http-port": { type: "string" },
-      "ws-port": { type: "string" },
-      "events-port": { type: "string" },
-      "sfn-port": { type: "string" },
-      "dynamodb-port": { type: "string" },
-      "data-dir": { type: "string" },
-      "token-secret": { type: "string" },
-      json: { type: "boolean", default: false },
-    },
-    strict: true,
+  if (argv.some((arg) => arg === "--token-secret" || arg.startsWith("--token-secret="))) {
+    throw new UsageError(
+      "--token-secret is not accepted: a secret on the command line is visible in `ps`. Set LOCAL_CALLBACK_TOKEN_SECRET, or use --data-dir to keep one.",
+      false,
+    );
+  }
+  const values = parseFlags(argv, {
+    stage: { type: "string" },
+    "http-port": { type: "string" },
+    "ws-port": { type: "string" },
+    "events-port": { type: "string" },
+    "sfn-port": { type: "string" },
+    "dynamodb-port": { type: "string" },
+    "data-dir": { type: "string" },
+    "step-delay": { type: "string" },
+    json: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h" },
   });
+  if (values.help) throw new HelpRequested();
   const ports = {} as Record<PortName, number>;
   for (const name of Object.keys(DEFAULT_PORTS) as PortName[]) {
-    const flagName = { http: "http", websocket: "ws", events: "events", stepfunctions: "sfn", dynamodb: "dynamodb" }[name];
-    const flag = values[`${flagName}-port` as "http-port"];
+    const flag = values[PORT_FLAGS[name]];
     const variable = PORT_VARIABLES[name];
-    ports[name] = port(flag ?? env[variable] ?? String(DEFAULT_PORTS[name]), flag ? `--${flagName}-port` : variable);
+    ports[name] = port(flag ?? env[variable] ?? String(DEFAULT_PORTS[name]), flag !== undefined ? `--${PORT_FLAGS[name]}` : variable);
   }
-  const configuredSecret = values["token-secret"] ?? env.LOCAL_CALLBACK_TOKEN_SECRET;
+  const stepDelay = values["step-delay"];
+  const stepDelayMs = stepDelay === undefined ? undefined : parseDuration(stepDelay);
+  if (stepDelayMs === null || (stepDelayMs !== undefined && stepDelayMs > 60_000)) {
+    throw new UsageError(`--step-delay must be a duration up to 60s such as 800ms or 1.5s, got ${JSON.stringify(stepDelay)}`, false);
+  }
+  const configuredSecret = env.LOCAL_CALLBACK_TOKEN_SECRET || undefined;
   return {
     stage: values.stage ?? env.LOCAL_STAGE ?? "local",
     region: env.AWS_REGION ?? "us-east-1",
     ports,
     dataDir: values["data-dir"],
     json: values.json ?? false,
-    tokenSecret: configuredSecret ?? randomBytes(32).toString("base64url"),
+    // Resolved by resolveTokenSecret once the data dir is known.
+    tokenSecret: configuredSecret ?? "",
     tokenSecretGenerated: !configuredSecret,
+    tokenSecretOrigin: configuredSecret ? "configuration" : undefined,
+    ...(stepDelayMs ? { stepDelayMs } : {}),
   };
 }

@@ -6,7 +6,7 @@ import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
-import { listen } from "./ports";
+import { listen } from "@awsomepets/aws-local/http/listen";
 
 export type TableDefinition = { name: string; create: (tableName: string) => ConstructorParameters<typeof CreateTableCommand>[0] };
 

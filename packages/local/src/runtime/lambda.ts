@@ -5,7 +5,8 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Topology } from "@awsomepets/core/index";
-import { buildLambdaContext } from "../gateway/lambda-context";
+import { buildLambdaContext, type LambdaContext } from "@awsomepets/aws-local/lambda-context";
+import type { Log } from "./log";
 
 type Handler = (event: unknown, context: object) => Promise<unknown>;
 
@@ -18,7 +19,31 @@ export function resolveHandler(root: string, spec: string) {
 /** The functions' timeout in the stacks (SST's default); routes get API Gateway's 29 s instead. */
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-export function createFunctionRunner(options: { root: string; timeoutMs?: number }) {
+/** What Lambda reports when a function runs past its timeout (the invocation fails; the work is abandoned). */
+export class FunctionTimeoutError extends Error {
+  override readonly name = "Sandbox.Timedout";
+  constructor(functionName: string, timeoutMs: number) {
+    super(`${functionName}: Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`);
+  }
+}
+
+/** The invocation's result, or FunctionTimeoutError once `timeoutMs` has passed (the handler is abandoned, not stopped). */
+export async function withTimeout<T>(invocation: Promise<T>, timeoutMs: number, functionName: string, onTimeout?: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onTimeout?.();
+      reject(new FunctionTimeoutError(functionName, timeoutMs));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([invocation, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createFunctionRunner(options: { root: string; timeoutMs?: number; log?: Log }) {
   const modules = new Map<string, Promise<Handler>>();
   const load = (name: Topology.FunctionName) => {
     let handler = modules.get(name);
@@ -36,10 +61,15 @@ export function createFunctionRunner(options: { root: string; timeoutMs?: number
   return {
     /** Loads every function up front so that a broken module fails `npm start`, not the first request. */
     preload: () => Promise.all(Object.keys(Topology.FUNCTIONS).map((name) => load(name as Topology.FunctionName))),
-    invoke: async (name: string, event: unknown, context?: object) => {
-      if (!(name in Topology.FUNCTIONS)) throw new Error(`Unknown function ${name}`);
+    /** Runs the handler; past its timeout (the context's remaining time) the invocation fails, as on Lambda. */
+    invoke: async (name: string, event: unknown, context?: LambdaContext) => {
+      if (!Object.hasOwn(Topology.FUNCTIONS, name)) throw new Error(`Unknown function ${name}`);
       const handler = await load(name as Topology.FunctionName);
-      return handler(event, context ?? buildLambdaContext(name, options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
+      const lambdaContext = context ?? buildLambdaContext(name, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      const timeoutMs = lambdaContext.getRemainingTimeInMillis();
+      return withTimeout(handler(event, lambdaContext), timeoutMs, name, () =>
+        options.log?.({ component: "lambda", message: `${name} timed out`, timeoutMs }),
+      );
     },
   };
 }

@@ -9,18 +9,21 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CallbackTable, OrdersTable, Topology } from "@awsomepets/core/index";
-import { startEventBridgeEndpoint, type EventBridgeEndpoint } from "../eventbridge/server";
-import { startWebSocketGateway, type WebSocketGateway } from "../gateway/index";
-import { createHttpApi } from "../http-api/server";
-import { startStepFunctionsEndpoint, type StepFunctionsEndpoint } from "../stepfunctions/server";
+import { startEventBridgeEndpoint, type EventBridgeEndpoint } from "@awsomepets/aws-local/eventbridge/server";
+import { startWebSocketGateway, type WebSocketGateway } from "@awsomepets/aws-local/gateway/index";
+import { createHttpApi } from "@awsomepets/aws-local/http-api/server";
+import { startStepFunctionsEndpoint, type StepFunctionsEndpoint } from "@awsomepets/aws-local/stepfunctions/server";
 import { createStaticFiles } from "./static-files";
 import { orderWorkflow } from "./workflow";
 import type { RuntimeConfig } from "./config";
 import { PORT_VARIABLES } from "./config";
+import type { LambdaContext } from "@awsomepets/aws-local/lambda-context";
 import { startDynamoDB } from "./dynamodb";
+import { functionEnvironment, type LocalEndpoints } from "./function-environment";
+import { dynamodbDir, persistence } from "./persistence";
 import { createFunctionRunner } from "./lambda";
 import type { Log } from "./log";
-import { listen, PortInUseError } from "./ports";
+import { listen, PortInUseError } from "@awsomepets/aws-local/http/listen";
 import { removeState, writeState, type RuntimeState } from "./state-file";
 
 const { APP_NAME } = Topology;
@@ -37,7 +40,7 @@ async function onPort<T>(port: number, what: string, variable: string, start: ()
   try {
     return await start();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw new PortInUseError(port, what, variable);
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw new PortInUseError(port, `${what}; set ${variable} to another port`);
     throw error;
   }
 }
@@ -52,6 +55,8 @@ export type LocalRuntime = {
   gateway: WebSocketGateway;
   events: EventBridgeEndpoint;
   stepFunctions: StepFunctionsEndpoint;
+  /** Milliseconds each start-up phase took. */
+  startupMs: Record<string, number>;
   /** DynamoDB API requests served so far (benchmarks count requests per delivered status). */
   dynamodbRequests(): number;
   close(): Promise<void>;
@@ -73,6 +78,14 @@ export async function startLocalRuntime(options: {
   interceptTarget?: (target: { rule: string; functionName: string }, event: unknown, invoke: () => Promise<unknown>) => Promise<unknown>;
 }): Promise<LocalRuntime> {
   const { config, log, root } = options;
+  // Where start-up time goes, per phase (logged with "ready").
+  const startupMs: Record<string, number> = {};
+  let lastMark = performance.now();
+  const mark = (phase: string) => {
+    const now = performance.now();
+    startupMs[phase] = Math.round(now - lastMark);
+    lastMark = now;
+  };
   const tables = names(config.stage);
   const closers: Array<() => Promise<void>> = [];
   const close = async () => {
@@ -83,7 +96,7 @@ export async function startLocalRuntime(options: {
     const dynamodb = await onPort(config.ports.dynamodb, "DynamoDB API", PORT_VARIABLES.dynamodb, () =>
       startDynamoDB({
         port: config.ports.dynamodb,
-        dataDir: config.dataDir,
+        dataDir: config.dataDir && dynamodbDir(config.dataDir),
         tables: [
           { name: tables.clientCallbackTable, create: CallbackTable.createTableInput },
           { name: tables.ordersTable, create: OrdersTable.createTableInput },
@@ -91,25 +104,14 @@ export async function startLocalRuntime(options: {
       }),
     );
     closers.push(dynamodb.close);
+    mark("dynamodb");
 
-    // What the stack sets on every function, pointed at this machine. Credentials are dummies:
-    // nothing here checks signatures, and real ones must never reach a local endpoint.
-    Object.assign(process.env, {
-      AWS_REGION: config.region,
-      AWS_ACCESS_KEY_ID: "local",
-      AWS_SECRET_ACCESS_KEY: "local",
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-      [Topology.ENV.clientCallbackTable]: tables.clientCallbackTable,
-      [Topology.ENV.ordersTable]: tables.ordersTable,
-      [Topology.ENV.eventBusName]: tables.eventBusName,
-      SST_APP: APP_NAME,
-      SST_STAGE: config.stage,
-      SST_Secret_value_CallbackTokenSecret: config.tokenSecret,
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? (config.json ? "INFO" : "WARN"),
-      // CloudWatch reads metrics from EMF log lines; locally they would only clutter the log.
-      POWERTOOLS_METRICS_DISABLED: "true",
-    });
-    const runner = createFunctionRunner({ root });
+    // The handlers run in this process, so their environment is this process's (see function-environment.ts).
+    const environment = (endpoints: LocalEndpoints) =>
+      functionEnvironment({ region: config.region, stage: config.stage, tokenSecret: config.tokenSecret, json: config.json, tables, endpoints });
+    Object.assign(process.env, environment({ dynamodb: dynamodb.endpoint }));
+    const runner = createFunctionRunner({ root, log });
+    const journals = persistence(config.dataDir);
 
     const events = await onPort(config.ports.events, "EventBridge endpoint", PORT_VARIABLES.events, () =>
       startEventBridgeEndpoint({
@@ -117,6 +119,7 @@ export async function startLocalRuntime(options: {
         region: config.region,
         buses: [tables.eventBusName],
         retryBaseDelayMs: config.retryBaseDelayMs,
+        journal: journals.deliveries,
         rules: Object.entries(Topology.EVENT_RULES).map(([name, rule]) => ({
           name,
           busName: tables.eventBusName,
@@ -131,6 +134,7 @@ export async function startLocalRuntime(options: {
       }),
     );
     closers.push(events.close);
+    mark("events");
 
     const gateway = await onPort(config.ports.websocket, "WebSocket gateway", PORT_VARIABLES.websocket, () =>
       startWebSocketGateway({
@@ -138,13 +142,14 @@ export async function startLocalRuntime(options: {
         stage: config.stage,
         routes: Topology.WEBSOCKET_ROUTES,
         routeSelectionExpression: Topology.ROUTE_SELECTION_EXPRESSION,
-        invoke: (name, event, context) => runner.invoke(name, event, context),
+        invoke: (name, event, context) => runner.invoke(name, event, context as LambdaContext),
         limits: config.limits,
         log: ({ source: _source, route, functionName, status, ...fields }) =>
           log({ component: "websocket", message: `${route} → ${functionName}`, statusCode: status, ...fields }),
       }),
     );
     closers.push(gateway.close);
+    mark("gateway");
 
     const workflow = orderWorkflow({
       root,
@@ -153,6 +158,7 @@ export async function startLocalRuntime(options: {
       eventBusName: tables.eventBusName,
       eventsEndpoint: events.url,
       runner,
+      stepDelayMs: config.stepDelayMs,
     });
     closers.push(async () => workflow.close());
     const stepFunctions = await onPort(config.ports.stepfunctions, "Step Functions endpoint", PORT_VARIABLES.stepfunctions, () =>
@@ -161,19 +167,33 @@ export async function startLocalRuntime(options: {
         region: config.region,
         stateMachines: [workflow.config],
         retryIntervalOverrideMs: config.retryBaseDelayMs,
+        journal: journals.executions,
+        // The ASL file is validated by the workflow tests (packages/local/test/workflow); skipping it here saves start-up time.
+        validateDefinitions: false,
+        maxFinishedExecutions: config.maxFinishedExecutions,
         log: endpointLog(log, "workflow", "stepfunctions."),
       }),
     );
     closers.push(stepFunctions.close);
+    mark("stepfunctions");
 
-    Object.assign(process.env, {
-      [Topology.ENV.managementEndpoint]: gateway.managementEndpoint,
-      [Topology.ENV.websocketUrl]: gateway.url,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: events.url,
-      AWS_ENDPOINT_URL_SFN: stepFunctions.url,
-      [Topology.ENV.stateMachineArn]: stepFunctions.stateMachineArn(tables.stateMachineName),
-    });
+    Object.assign(
+      process.env,
+      environment({
+        dynamodb: dynamodb.endpoint,
+        events: events.url,
+        stepfunctions: stepFunctions.url,
+        websocketManagement: gateway.managementEndpoint,
+        websocketUrl: gateway.url,
+        stateMachineArn: stepFunctions.stateMachineArn(tables.stateMachineName),
+      }),
+    );
     await runner.preload();
+    mark("handlers");
+    // Work a crash or a stop left unfinished (--data-dir): now that every function can run.
+    const redelivered = events.redeliverJournaled();
+    const resumed = stepFunctions.resumeJournaled();
+    if (redelivered + resumed > 0) log({ component: "runtime", message: "picking up unfinished work from the data dir", executions: resumed, deliveries: redelivered });
 
     const httpApi = createHttpApi({ routes: Topology.HTTP_ROUTES, invoke: (name, event) => runner.invoke(name, event), log });
     const staticFiles = options.webRoot ? createStaticFiles(options.webRoot) : undefined;
@@ -195,7 +215,7 @@ export async function startLocalRuntime(options: {
       }
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ message: "Not found" }));
     });
-    await listen(http, config.ports.http, "HTTP server", PORT_VARIABLES.http);
+    await onPort(config.ports.http, "HTTP server", PORT_VARIABLES.http, () => listen(http, config.ports.http, "HTTP server"));
     closers.push(() => new Promise<void>((resolve) => {
       http.close(() => resolve());
       http.closeAllConnections();
@@ -214,6 +234,7 @@ export async function startLocalRuntime(options: {
         stepfunctions: stepFunctions.url,
       },
       eventBusName: tables.eventBusName,
+      tables: [tables.clientCallbackTable, tables.ordersTable],
       tokenSecret: config.tokenSecret,
     };
     if (options.stateFile) {
@@ -221,7 +242,8 @@ export async function startLocalRuntime(options: {
       writeState(file, state);
       closers.unshift(async () => removeState(file));
     }
-    return { state, gateway, events, stepFunctions, dynamodbRequests: dynamodb.requests, close };
+    mark("http");
+    return { state, gateway, events, stepFunctions, dynamodbRequests: dynamodb.requests, close, startupMs };
   } catch (error) {
     await close();
     throw error;

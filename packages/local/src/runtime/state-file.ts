@@ -2,7 +2,7 @@
  * `.sst/local/runtime.json`: what a running `npm start` tells the other local commands
  * (`publish-status --local`, `callback-url`): its endpoints, bus and token secret. Removed on exit.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 export type RuntimeState = {
@@ -11,6 +11,8 @@ export type RuntimeState = {
   region: string;
   endpoints: { http: string; websocket: string; management: string; events: string; dynamodb: string; stepfunctions: string };
   eventBusName: string;
+  /** The DynamoDB table names. */
+  tables: string[];
   tokenSecret: string;
 };
 
@@ -18,9 +20,33 @@ export type RuntimeState = {
 export const defaultStateFile = (root: string, env: NodeJS.ProcessEnv = process.env) =>
   env.LOCAL_RUNTIME_STATE_FILE ?? path.join(root, ".sst", "local", "runtime.json");
 
+/** Thrown rather than overwrite the file of another runtime that is still alive. */
+export class StateFileTakenError extends Error {
+  override readonly name = "StateFileTakenError";
+  constructor(readonly owner: RuntimeState, file: string) {
+    super(`Another npm start (pid ${owner.pid}, ${owner.endpoints.http}) owns ${file}; stop it first, or set LOCAL_RUNTIME_STATE_FILE to another file.`);
+  }
+}
+
+/** Signal 0 checks that the process exists; EPERM means it exists but belongs to someone else. */
+export function isAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Writes atomically (rename), and never over a live runtime's file (a crashed one's is replaced). */
 export function writeState(file: string, state: RuntimeState) {
+  const owner = readState(file);
+  if (owner && owner.pid !== state.pid && isAlive(owner.pid)) throw new StateFileTakenError(owner, file);
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(state, null, 2) + "\n", { mode: 0o600 });
+  const temporary = `${file}.${state.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(state, null, 2) + "\n", { mode: 0o600 });
+  renameSync(temporary, file);
 }
 
 /** Removes the file only if this process wrote it (another `npm start` may have taken over). */

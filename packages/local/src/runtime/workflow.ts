@@ -7,8 +7,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { Topology } from "@awsomepets/core/index";
-import { loadDefinition, taskStates } from "../stepfunctions/definition";
-import type { StateMachineConfig } from "../stepfunctions/server";
+import { loadDefinition, taskStates } from "@awsomepets/aws-local/stepfunctions/definition";
+import type { StateMachineConfig } from "@awsomepets/aws-local/stepfunctions/server";
 import type { FunctionRunner } from "./lambda";
 
 const PUT_EVENTS = "arn:aws:states:::events:putEvents";
@@ -33,6 +33,14 @@ function putEventsTask(client: EventBridgeClient) {
   };
 }
 
+function paced<T>(delayMs: number | undefined, step: (input: T) => Promise<unknown>) {
+  if (!delayMs) return step;
+  return async (input: T) => {
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    return step(input);
+  };
+}
+
 export function orderWorkflow(options: {
   root: string;
   name: string;
@@ -40,6 +48,8 @@ export function orderWorkflow(options: {
   eventBusName: string;
   eventsEndpoint: string;
   runner: FunctionRunner;
+  /** `--step-delay`: each Lambda step waits this long first, so the statuses it publishes arrive one by one. */
+  stepDelayMs?: number;
 }): { config: StateMachineConfig; close: () => void } {
   const functionArn = (name: string) => `arn:aws:lambda:${options.region}:000000000000:function:${name}`;
   const substitutions: Record<string, string> = { [Topology.WORKFLOW.eventBusPlaceholder]: options.eventBusName };
@@ -57,7 +67,7 @@ export function orderWorkflow(options: {
   const taskHandlers: StateMachineConfig["taskHandlers"] = {};
   for (const task of taskStates(definition)) {
     const functionName = byArn.get(task.resource);
-    if (functionName) taskHandlers[task.name] = (input) => options.runner.invoke(functionName, input);
+    if (functionName) taskHandlers[task.name] = paced(options.stepDelayMs, (input) => options.runner.invoke(functionName, input));
     else if (task.resource === PUT_EVENTS) taskHandlers[task.name] = putEventsTask(events);
     else throw new Error(`The local runtime cannot run task ${task.name} (${task.resource})`);
   }

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/cli/cli-errors";
 import { detailFromFlags, detailsFromFile } from "../../src/cli/status-details";
@@ -71,5 +72,16 @@ describe("detailsFromFile", () => {
     [JSON.stringify(["placed"]), /events\.json\[0\]: /],
   ])("rejects %s saying where", (text, message) => {
     expect(usageError(() => detailsFromFile(text, "events.json", NOW)).message).toMatch(message);
+  });
+});
+
+describe("the sample events file in the README (docs/examples/statuses.json)", () => {
+  it("is a valid file for publish-status --file", () => {
+    // Prepare
+    const file = new URL("../../../../docs/examples/statuses.json", import.meta.url);
+    // Act
+    const details = detailsFromFile(readFileSync(file, "utf8"), "statuses.json", NOW);
+    // Assess
+    expect(details.map((detail) => detail.status)).toEqual(["placed", "reserved", "paid", "completed", "placed", "cancelled"]);
   });
 });

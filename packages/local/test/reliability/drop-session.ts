@@ -3,7 +3,7 @@
  * it without `$disconnect`. Candidates come from the runtime's `$connect` log records for the order.
  */
 import { GetConnectionCommand, type ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
-import type { WebSocketGateway } from "../../src/gateway/index";
+import type { WebSocketGateway } from "@awsomepets/aws-local/gateway/index";
 import type { LogRecord } from "../../src/runtime/log";
 
 export async function dropSession(input: {

@@ -1,88 +1,124 @@
 /**
- * `npm start` as a process: ready banner, a clean exit 0 on SIGINT/SIGTERM that runs `$disconnect`
- * for open sockets, and a one-line error when a port is taken.
+ * `npm start` as a process, through npm and straight with node: on SIGINT or SIGTERM it closes
+ * sockets with `$disconnect`, frees every port, leaves no process behind and exits 0; a failed start
+ * names every taken port and a runtime already running, in lines without stack traces.
  */
-import { spawn } from "node:child_process";
-import { createServer } from "node:net";
+import { createServer, type Server } from "node:net";
 import type { AddressInfo } from "node:net";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CallbackToken } from "@awsomepets/core/index";
-import { callbackUrl, newOrderId, openSocket, ROOT } from "./support";
+import { canListen, gone, portsOf, SECRET, startProcess, type Via } from "./process-support";
+import { callbackUrl, newOrderId, openSocket } from "./support";
 
-// As `npm start` runs it: one Node process (tsx as an import hook), so signals reach it directly.
-const NODE = path.join(ROOT, "node_modules", ".bin", "node");
-const SECRET = "process-test-secret-0123456789abcdefghij";
+const signals = [
+  ["SIGINT", "npm"],
+  ["SIGTERM", "npm"],
+  ["SIGINT", "node"],
+  ["SIGTERM", "node"],
+] as const;
 
-function startProcess(env: Record<string, string>) {
-  const child = spawn(NODE, ["--import", "tsx", "packages/local/src/main.ts"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      LOCAL_HTTP_PORT: "0",
-      LOCAL_WS_PORT: "0",
-      LOCAL_EVENTS_PORT: "0",
-      LOCAL_DYNAMODB_PORT: "0",
-      LOCAL_SFN_PORT: "0",
-      LOCAL_CALLBACK_TOKEN_SECRET: SECRET,
-      LOCAL_RUNTIME_STATE_FILE: path.join(mkdtempSync(path.join(tmpdir(), "runtime-")), "runtime.json"),
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const output = () => ({ stdout, stderr });
-  const waitFor = async (pattern: RegExp, timeoutMs = 20_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!pattern.test(stdout)) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`No ${pattern} in:\n${stdout}\n${stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+describe.each(signals)("%s sent to %s", (signal, target) => {
+  it("closes sockets with $disconnect, frees every port, leaves no process and exits 0", async () => {
+    // Prepare
+    const started = startProcess({ via: "npm" });
+    try {
+      const state = await started.ready();
+      const orderId = newOrderId();
+      const client = await openSocket(callbackUrl(state.endpoints.websocket, orderId, CallbackToken.sign({ orderId, secret: SECRET })));
+      // Act
+      process.kill(target === "npm" ? started.child.pid! : state.pid, signal);
+      const code = await started.exited;
+      // Assess
+      expect(code).toBe(0);
+      expect((await client.closed).code).toBeGreaterThan(0);
+      expect(started.output().stdout).toMatch(/\$disconnect → OrderWSDisconnectFunction/);
+      expect(started.output().stdout).toMatch(new RegExp(`${signal}: shutting down[\\s\\S]*stopped`));
+      expect(await gone(state.pid)).toBe(true);
+      expect(await Promise.all(portsOf(state).map(canListen))).toEqual(portsOf(state).map(() => true));
+    } finally {
+      started.kill();
     }
-    return stdout.match(pattern)!;
-  };
-  return { child, exited, output, waitFor };
-}
+  }, 90_000);
+});
 
-it.each(["SIGINT", "SIGTERM"] as const)("prints the banner, then on %s closes sockets with $disconnect and exits 0", async (signal) => {
+it("stops, rather than linger as an orphan, when npm is killed outright", async () => {
   // Prepare
-  const started = startProcess({});
+  const started = startProcess({ via: "npm" });
   try {
-    const [, websocket] = await started.waitFor(/WebSocket\s+(ws:\/\/\S+?)\?/);
-    const orderId = newOrderId();
-    const token = CallbackToken.sign({ orderId, secret: SECRET });
-    const client = await openSocket(callbackUrl(websocket!, orderId, token));
+    const state = await started.ready();
     // Act
-    started.child.kill(signal);
-    const code = await started.exited;
-    // Assess
-    expect(code).toBe(0);
-    expect((await client.closed).code).toBeGreaterThan(0);
-    expect(started.output().stdout).toMatch(/\$disconnect → OrderWSDisconnectFunction/);
-    expect(started.output().stdout).toMatch(/stopped/);
-  } finally {
     started.child.kill("SIGKILL");
+    // Assess
+    expect(await gone(state.pid)).toBe(true);
+    expect(await Promise.all(portsOf(state).map(canListen))).toEqual(portsOf(state).map(() => true));
+  } finally {
+    started.kill();
   }
-}, 60_000);
+}, 90_000);
 
-it("exits 1 with one line naming a port that is taken", async () => {
-  // Prepare
+async function blockPort(): Promise<[Server, number]> {
   const blocker = createServer();
   await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
-  const port = (blocker.address() as AddressInfo).port;
+  return [blocker, (blocker.address() as AddressInfo).port];
+}
+
+it("names every taken port at once, exits 1, no stack trace", async () => {
+  // Prepare
+  const [events, eventsPort] = await blockPort();
+  const [dynamodb, dynamodbPort] = await blockPort();
   try {
     // Act
-    const started = startProcess({ LOCAL_EVENTS_PORT: String(port) });
+    const started = startProcess({ env: { LOCAL_EVENTS_PORT: String(eventsPort), LOCAL_DYNAMODB_PORT: String(dynamodbPort) } });
     const code = await started.exited;
     // Assess
     expect(code).toBe(1);
-    expect(started.output().stderr.trim()).toBe(`npm start: Port ${port} (EventBridge endpoint) is already in use; set LOCAL_EVENTS_PORT to another port.`);
+    expect(started.output().stderr.trim()).toBe(
+      `npm start: Ports already in use: ${eventsPort} (EventBridge endpoint: --events-port or LOCAL_EVENTS_PORT), ` +
+        `${dynamodbPort} (DynamoDB API: --dynamodb-port or LOCAL_DYNAMODB_PORT). Choose free ports (0 picks any).`,
+    );
   } finally {
-    blocker.close();
+    events.close();
+    dynamodb.close();
   }
+}, 60_000);
+
+it("names a runtime already running and leaves its state file alone", async () => {
+  // Prepare: a state file owned by a live process (this test's).
+  const stateFile = path.join(mkdtempSync(path.join(tmpdir(), "runtime-")), "runtime.json");
+  const owner = { pid: process.pid, stage: "local", region: "us-east-1", endpoints: { http: "http://127.0.0.1:3999" }, eventBusName: "b", tables: [], tokenSecret: "s" };
+  writeFileSync(stateFile, JSON.stringify(owner));
+  // Act
+  const second = startProcess({ env: { LOCAL_RUNTIME_STATE_FILE: stateFile } });
+  const code = await second.exited;
+  // Assess
+  expect(code).toBe(1);
+  expect(second.output().stderr).toMatch(new RegExp(`^npm start: Another npm start is running \\(pid ${process.pid}, stage local, http://127.0.0.1:3999;`));
+  expect(second.output().stderr).not.toMatch(/\n\s+at /);
+  expect(JSON.parse(readFileSync(stateFile, "utf8"))).toEqual(owner);
+}, 60_000);
+
+it.each<[string, Via]>([["--help", "npm"], ["-h", "node"]])("%s through %s prints the usage and exits 0", async (flag, via) => {
+  // Act
+  const started = startProcess({ via, args: [flag] });
+  const code = await started.exited;
+  // Assess
+  expect(code).toBe(0);
+  expect(started.output().stdout).toMatch(/^Usage: npm start -- \[options\][\s\S]*--data-dir[\s\S]*Exit codes:/);
+}, 60_000);
+
+it.each([
+  [["--bogus"], /^npm start: Unknown option '--bogus'[\s\S]*Usage: npm start/],
+  [["--token-secret", "x"], /^npm start: --token-secret is not accepted: a secret on the command line is visible in `ps`/],
+  [["--step-delay", "soon"], /^npm start: --step-delay must be a duration/],
+])("%j is a usage error (exit 2) that says what is valid", async (args, message) => {
+  // Act
+  const started = startProcess({ args });
+  const code = await started.exited;
+  // Assess
+  expect(code).toBe(2);
+  expect(started.output().stderr).toMatch(message);
+  expect(started.output().stderr).not.toMatch(/\n\s+at /);
 }, 60_000);

@@ -1,0 +1,166 @@
+/**
+ * The local EventBridge endpoint: speaks enough of the AWS JSON 1.1 protocol for the unchanged
+ * `@aws-sdk/client-eventbridge` and `aws events put-events --endpoint-url` to publish events, matches
+ * them against the configured rules and delivers them to in-process targets with EventBridge's retry
+ * and dead-letter behaviour. Signatures are not checked. Bound to 127.0.0.1 only.
+ *
+ *   POST /  (X-Amz-Target: AWSEvents.PutEvents)  → {FailedEntryCount, Entries}
+ *   GET  /dead-letters                           → the dead-letter log as JSON
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { DEFAULT_ACCOUNT, DEFAULT_REGION } from "../defaults";
+import { BodyTooLargeError, closeServer, listen, readBody, sendAwsError as sendError, sendJson } from "../http/index";
+import type { DeadLetter } from "./dead-letters";
+import { eventFields, safeLog, type Log } from "./delivery-log";
+import type { Journal } from "../journal";
+import { DeliveryQueue, type JournalDelivery } from "./delivery-queue";
+export type { JournalDelivery } from "./delivery-queue";
+import { handlePutEvents, PutEventsRequestError, type AcceptedEvent } from "./put-events";
+import { DEFAULT_RETRY_BASE_DELAY_MS } from "./retry-delay";
+import { compileRules, type EventRule, type RouteEvent } from "./rules";
+
+export type { EventRule, RetryPolicy } from "./rules";
+export type { DeadLetter } from "./dead-letters";
+export type { EventBridgeEvent } from "./event-envelope";
+
+const PUT_EVENTS_TARGET = "AWSEvents.PutEvents";
+/** Far above the 256 KB PutEvents limit; a body this large is refused before it is parsed. */
+const MAX_BODY_BYTES = 1024 * 1024;
+const sendAwsError = (res: ServerResponse, status: number, type: string, message: string) => sendError(res, status, type, message, "json-1.1");
+
+export interface EventBridgeEndpointOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Custom bus names; `default` always exists. */
+  buses?: readonly string[];
+  rules?: readonly EventRule[];
+  account?: string;
+  region?: string;
+  /** Receives one structured record per match, delivery attempt, retry and dead letter. */
+  log?: Log;
+  /**
+   * Where queued deliveries are written down (see `directoryJournal`); `redeliverJournaled()` sends
+   * again what it holds. Without one, deliveries live in memory only.
+   */
+  journal?: Journal<JournalDelivery>;
+  /** Dead letters kept for `GET /dead-letters`, oldest dropped first (default 1000). */
+  maxDeadLetters?: number;
+  /** First retry waits about this long, then twice as long, and so on (plus jitter). Default 1 s. */
+  retryBaseDelayMs?: number;
+  now?: () => Date;
+  random?: () => number;
+}
+
+export interface EventBridgeEndpoint {
+  /** `http://127.0.0.1:<port>`, for the SDK's `endpoint` or the CLI's `--endpoint-url`. */
+  url: string;
+  port: number;
+  deadLetters(): DeadLetter[];
+  /** Resolves when no delivery is running or waiting for a retry. */
+  idle(): Promise<void>;
+  /** Deliveries running or waiting for a retry. */
+  inFlight(): number;
+  /** Sends again every delivery the journal holds (cancelled by a stop, or lost in a crash); returns how many. */
+  redeliverJournaled(): number;
+  /** Stops listening, drops open connections and waiting retries. A target call already running is not awaited. */
+  close(): Promise<void>;
+}
+
+export async function startEventBridgeEndpoint(options: EventBridgeEndpointOptions = {}): Promise<EventBridgeEndpoint> {
+  const buses = options.buses ?? [];
+  const route = compileRules(options.rules ?? [], buses);
+  const log = safeLog(options.log ?? (() => {}));
+  const now = options.now ?? (() => new Date());
+  const deliveries = new DeliveryQueue({ log, now, retryBaseDelayMs: options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS, random: options.random, journal: options.journal, maxDeadLetters: options.maxDeadLetters });
+  const context = { buses, account: options.account ?? DEFAULT_ACCOUNT, region: options.region ?? DEFAULT_REGION, now };
+
+  const server = createServer((req, res) => {
+    handleRequest(req, res).catch((error: unknown) => {
+      log({ level: "error", message: "eventbridge.internal-error", error: String(error) });
+      if (!res.headersSent) sendAwsError(res, 500, "InternalException", "Internal error of the local EventBridge endpoint");
+      else res.destroy();
+    });
+  });
+
+  async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    if (req.method === "GET" && path === "/dead-letters") return sendJson(res, 200, deliveries.deadLetters.list(), "rest-json");
+    if (req.method !== "POST" || path !== "/") return sendJson(res, 404, { message: `No route for ${req.method} ${path}` }, "rest-json");
+
+    let text: string;
+    try {
+      text = (await readBody(req, MAX_BODY_BYTES)).toString("utf8");
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      res.setHeader("connection", "close");
+      return sendAwsError(res, 413, "RequestEntityTooLargeException", error.message);
+    }
+    const target = req.headers["x-amz-target"];
+    if (target !== PUT_EVENTS_TARGET) {
+      return sendAwsError(res, 400, "UnknownOperationException", `The local EventBridge endpoint supports only ${PUT_EVENTS_TARGET}, not ${String(target)}`);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return sendAwsError(res, 400, "SerializationException", "The request body is not valid JSON.");
+    }
+    let result: ReturnType<typeof handlePutEvents>;
+    try {
+      result = handlePutEvents(body, context);
+    } catch (error) {
+      if (!(error instanceof PutEventsRequestError)) throw error;
+      return sendAwsError(res, 400, error.type, error.message);
+    }
+    // Queued (and journaled) before the answer; the first attempts run on a later tick, so
+    // PutEvents never waits for targets.
+    dispatch(result.accepted, route, deliveries, log, now());
+    sendJson(res, 200, result.response, "json-1.1");
+  }
+
+  const port = await listen(server, options.port ?? 0, "EventBridge endpoint");
+
+  // Idempotent: a test's finally block and its afterEach may both close.
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      deliveries.close();
+      await closeServer(server);
+    })());
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    deadLetters: () => deliveries.deadLetters.list(),
+    idle: () => deliveries.idle(),
+    inFlight: () => deliveries.inFlight,
+    redeliverJournaled() {
+      const rules = new Map((options.rules ?? []).map((rule) => [rule.name, rule]));
+      let count = 0;
+      for (const entry of options.journal?.list() ?? []) {
+        const rule = rules.get(entry.ruleName);
+        if (!rule) {
+          log({ level: "warn", message: "eventbridge.dropped", rule: entry.ruleName, reason: "the rule is no longer configured", ...eventFields(entry.event) });
+          options.journal?.remove(`${entry.event.id}/${entry.ruleName}`);
+          continue;
+        }
+        log({ level: "warn", message: "eventbridge.redelivered", rule: rule.name, attempts: entry.attempts, ...eventFields(entry.event) });
+        deliveries.deliver(rule, entry.event, new Date(entry.receivedAt), entry.attempts);
+        count++;
+      }
+      return count;
+    },
+    close,
+  };
+}
+
+function dispatch(accepted: AcceptedEvent[], route: RouteEvent, deliveries: DeliveryQueue, log: Log, receivedAt: Date): void {
+  for (const { busName, event } of accepted) {
+    const rules = route(busName, event);
+    if (rules.length === 0) log({ level: "info", message: "eventbridge.unmatched", bus: busName, ...eventFields(event) });
+    for (const rule of rules) {
+      log({ level: "info", message: "eventbridge.match", rule: rule.name, bus: busName, ...eventFields(event) });
+      deliveries.deliver(rule, event, receivedAt);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+/** The public shape of the local WebSocket gateway: what callers pass in and what they get back. */
+
+/** Route key (`$connect`, `$disconnect`, `$default`, `sync`, ...) → name of the function serving it. */
+export type RouteTable = Readonly<Record<string, string>>;
+
+/** Runs one Lambda handler. The gateway builds the event and context; it never sees handler code. */
+export type InvokeFunction = (functionName: string, event: object, context: object) => Promise<unknown>;
+
+/** API Gateway's fixed WebSocket quotas; tests shorten the timeouts. */
+export type GatewayLimits = {
+  /** Largest message (all fragments together) and largest `@connections` payload. */
+  maxMessageBytes: number;
+  /** Close a connection that has seen no frame either way for this long. */
+  idleTimeoutMs: number;
+  /** Close every connection this long after it opened, busy or not. */
+  maxLifetimeMs: number;
+  /** A `@connections` post the client has not taken within this long cuts the connection (410). */
+  postTimeoutMs: number;
+  /** Bytes posted but not yet taken by the client past which the connection is cut (410). */
+  maxBufferedBytes: number;
+};
+
+export const API_GATEWAY_LIMITS: GatewayLimits = {
+  maxMessageBytes: 128 * 1024,
+  idleTimeoutMs: 10 * 60 * 1000,
+  maxLifetimeMs: 2 * 60 * 60 * 1000,
+  postTimeoutMs: 5_000,
+  maxBufferedBytes: 1024 * 1024,
+};
+
+/** One record per route invocation, the local stand-in for API Gateway's execution log. */
+export type RouteLogRecord = {
+  source: "websocket-gateway";
+  route: string;
+  functionName: string;
+  connectionId: string;
+  requestId: string;
+  /** The handler's `statusCode`, 200 when it returned none, 500 when it threw. */
+  status: number;
+  durationMs: number;
+  orderId?: string;
+  error?: string;
+};
+
+export type WebSocketGatewayOptions = {
+  host?: string;
+  /** 0 picks a free port. */
+  port: number;
+  stage: string;
+  routes: RouteTable;
+  /** Only `$request.body.<field>` expressions are supported, which is all this app uses. */
+  routeSelectionExpression: string;
+  invoke: InvokeFunction;
+  limits?: Partial<GatewayLimits>;
+  log?: (record: RouteLogRecord) => void;
+};
+
+export type WebSocketGateway = {
+  /** `ws://host:port/stage`, what clients connect to. */
+  url: string;
+  /** `http://host:port/stage`, the `endpoint` of an `ApiGatewayManagementApiClient`. */
+  managementEndpoint: string;
+  port: number;
+  /** Ids of the connections that are open (past `$connect`, not yet closed). */
+  connections(): string[];
+  /**
+   * Fault injection: cuts an open connection without running `$disconnect` (which API Gateway only
+   * runs best-effort), so the next post to it answers 410. False if the id is not open.
+   */
+  dropConnection(connectionId: string): boolean;
+  /** Closes every connection (running `$disconnect` for each) and the server. */
+  close(): Promise<void>;
+};

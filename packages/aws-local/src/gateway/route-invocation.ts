@@ -1,0 +1,54 @@
+/** Calls the function behind a route with a Lambda context, times it and writes the route's log record. */
+import type { Connection } from "./connections";
+import type { WebSocketProxyEvent } from "./events";
+import { buildLambdaContext } from "../lambda-context";
+import type { InvokeFunction, RouteLogRecord, RouteTable } from "./options";
+
+export type RouteOutcome =
+  | { ok: true; result: unknown; status: number }
+  | { ok: false; error: unknown; status: 500 };
+
+export type RouteInvoker = (connection: Connection, event: WebSocketProxyEvent) => Promise<RouteOutcome>;
+
+/** A Lambda proxy result's `statusCode`; a handler that returns none (or no object) counts as 200. */
+export function statusCodeOf(result: unknown) {
+  const statusCode = (result as { statusCode?: unknown } | null | undefined)?.statusCode;
+  return typeof statusCode === "number" ? statusCode : 200;
+}
+
+export function createRouteInvoker(deps: {
+  routes: RouteTable;
+  invoke: InvokeFunction;
+  log: (record: RouteLogRecord) => void;
+}): RouteInvoker {
+  return async (connection, event) => {
+    const route = event.requestContext.routeKey;
+    const functionName = Object.hasOwn(deps.routes, route) ? deps.routes[route] : undefined;
+    if (functionName === undefined) throw new Error(`No function serves route ${route}`);
+    const started = performance.now();
+    let outcome: RouteOutcome;
+    try {
+      const result = await deps.invoke(functionName, event, buildLambdaContext(functionName));
+      outcome = { ok: true, result, status: statusCodeOf(result) };
+    } catch (error) {
+      outcome = { ok: false, error, status: 500 };
+    }
+    const record: RouteLogRecord = {
+      source: "websocket-gateway",
+      route,
+      functionName,
+      connectionId: connection.id,
+      requestId: event.requestContext.requestId,
+      status: outcome.status,
+      durationMs: Math.round(performance.now() - started),
+    };
+    if (connection.orderId !== undefined) record.orderId = connection.orderId;
+    if (!outcome.ok) record.error = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+    try {
+      deps.log(record);
+    } catch {
+      // A broken logger must not change how the gateway answers the client.
+    }
+    return outcome;
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * A local stand-in for an API Gateway WebSocket API stage: one HTTP server that takes WebSocket upgrades
+ * at `/{stage}` and serves the stage's `@connections` API, calling route functions through `invoke`.
+ */
+import { createServer, type Server } from "node:http";
+import { closeServer, listen } from "../http/index";
+import { WebSocketServer } from "ws";
+import { attachSocket, closeConnection, dropConnection } from "./connection-lifecycle";
+import { GOING_AWAY } from "./connection-timers";
+import { ConnectionRegistry } from "./connections";
+import { newApiId } from "./ids";
+import { handleManagementRequest } from "./management-api";
+import { API_GATEWAY_LIMITS, type WebSocketGateway, type WebSocketGatewayOptions } from "./options";
+import { createRouteInvoker } from "./route-invocation";
+import { createRouteSelector } from "./route-selection";
+import { track, type GatewayRuntime } from "./runtime";
+import { agreedSubprotocols, handleUpgrade } from "./upgrade";
+
+export async function startWebSocketGateway(options: WebSocketGatewayOptions): Promise<WebSocketGateway> {
+  const host = options.host ?? "127.0.0.1";
+  const limits = { ...API_GATEWAY_LIMITS, ...options.limits };
+  const runtime: GatewayRuntime = {
+    // Known once the server listens; nothing can connect before that.
+    scope: { stage: options.stage, apiId: newApiId(), domainName: "" },
+    routes: options.routes,
+    limits,
+    registry: new ConnectionRegistry(),
+    invokeRoute: createRouteInvoker({ routes: options.routes, invoke: options.invoke, log: options.log ?? (() => {}) }),
+    selectRoute: createRouteSelector(options.routeSelectionExpression, options.routes),
+    pendingUpgrades: new Set(),
+    inFlight: new Set(),
+    closing: false,
+  };
+
+  const webSockets = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    // `ws` closes with 1009 past this, as API Gateway does past its message quota.
+    maxPayload: limits.maxMessageBytes,
+    // API Gateway negotiates no extensions.
+    perMessageDeflate: false,
+    // Only a subprotocol `$connect` returned is accepted, as on API Gateway.
+    handleProtocols: (_offered, request) => agreedSubprotocols.get(request) ?? false,
+  });
+
+  const server = createServer();
+  server.on("upgrade", (request, socket, head) => {
+    const upgrade = handleUpgrade(runtime, webSockets, request, socket, head, (connection, webSocket) =>
+      attachSocket(runtime, connection, webSocket),
+    );
+    // Tracked so `close()` also waits for a `$connect` still running.
+    track(runtime, upgrade).catch(() => socket.destroy());
+  });
+  server.on("request", (request, response) => {
+    handleManagementRequest(runtime, request, response).catch(() => {
+      if (!response.headersSent) response.writeHead(500).end();
+      else response.destroy();
+    });
+  });
+
+  const port = await listen(server, options.port, "WebSocket gateway", host);
+  runtime.scope.domainName = `${host}:${port}`;
+  let closed: Promise<void> | undefined;
+
+  return {
+    url: `ws://${host}:${port}/${options.stage}`,
+    managementEndpoint: `http://${host}:${port}/${options.stage}`,
+    port,
+    connections: () => runtime.registry.open().map((connection) => connection.id),
+    dropConnection: (connectionId) => dropConnection(runtime, connectionId),
+    close: () => (closed ??= closeGateway(runtime, server, webSockets)),
+  };
+}
+
+/** Every socket is closed and every `$disconnect` has run before the server itself stops. */
+async function closeGateway(runtime: GatewayRuntime, server: Server, webSockets: WebSocketServer) {
+  runtime.closing = true;
+  for (const socket of runtime.pendingUpgrades) socket.destroy();
+  for (const connection of runtime.registry.open()) closeConnection(connection, GOING_AWAY);
+  while (runtime.inFlight.size > 0) await Promise.allSettled([...runtime.inFlight]);
+  await closeServer(server);
+  await new Promise<void>((resolve) => webSockets.close(() => resolve()));
+}

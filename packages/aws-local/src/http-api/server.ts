@@ -1,0 +1,71 @@
+/**
+ * The order API as API Gateway's HTTP API serves it: routes from the same table the stack uses,
+ * payload 2.0 events to the deployed handler modules, their results written back (including the
+ * 2.0 rule that a result without `statusCode` is a 200 JSON body), CORS like the stack's.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { BodyTooLargeError, readBody as readLimited } from "../http/index";
+import { httpApiEvent } from "./events";
+import { createRouter } from "./routes";
+
+/** API Gateway HTTP APIs accept at most 10 MB of payload. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+const CORS = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "GET,POST,OPTIONS",
+  "access-control-allow-headers": "content-type,authorization,idempotency-key",
+};
+
+type Invoke = (functionName: string, event: unknown) => Promise<unknown>;
+type Log = (record: { component: string; message: string; [key: string]: unknown }) => void;
+
+type Result = { statusCode?: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean };
+
+async function readBody(req: IncomingMessage) {
+  try {
+    return await readLimited(req, MAX_PAYLOAD_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return undefined;
+    throw error;
+  }
+}
+
+function send(res: ServerResponse, statusCode: number, headers: Record<string, string>, body: Buffer | string) {
+  res.writeHead(statusCode, { ...CORS, ...headers });
+  res.end(body);
+}
+
+export function createHttpApi(options: { routes: Readonly<Record<string, string>>; invoke: Invoke; log: Log }) {
+  const route = createRouter(options.routes);
+  /** Handles the request if it is an API route; returns false to let the caller serve it. */
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (req.method === "OPTIONS") {
+      if (!route("GET", url.pathname) && !route("POST", url.pathname)) return false;
+      send(res, 204, {}, "");
+      return true;
+    }
+    const match = route(req.method ?? "GET", url.pathname);
+    if (!match) return false;
+    const body = await readBody(req);
+    if (!body) {
+      send(res, 413, { "content-type": "application/json" }, JSON.stringify({ message: "Request Entity Too Large" }));
+      return true;
+    }
+    const started = Date.now();
+    try {
+      const result = (await options.invoke(match.functionName, httpApiEvent(req, url, match, body))) as Result | string | undefined;
+      const structured: Result =
+        result && typeof result === "object" && "statusCode" in result
+          ? result
+          : { statusCode: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(result ?? null) };
+      const payload = structured.isBase64Encoded ? Buffer.from(structured.body ?? "", "base64") : (structured.body ?? "");
+      send(res, structured.statusCode ?? 200, structured.headers ?? {}, payload);
+      options.log({ component: "http", message: `${match.routeKey} → ${match.functionName}`, statusCode: structured.statusCode ?? 200, orderId: match.pathParameters?.orderId, durationMs: Date.now() - started });
+    } catch (error) {
+      send(res, 500, { "content-type": "application/json" }, JSON.stringify({ message: "Internal Server Error" }));
+      options.log({ component: "http", message: `${match.routeKey} → ${match.functionName}`, statusCode: 500, error: String(error) });
+    }
+    return true;
+  };
+}

@@ -1,0 +1,104 @@
+/** Starts the local Step Functions endpoint with the real order saga, and an SFNClient pointed at it. */
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { cleanupList, sfnClient } from "../../../aws-local/test/stepfunctions/support";
+import { Saga, Topology } from "@awsomepets/core/index";
+import type { WorkflowInput } from "@awsomepets/core/order";
+import { loadDefinition, taskStates } from "@awsomepets/aws-local/stepfunctions/definition";
+import { startStepFunctionsEndpoint, type StepFunctionsEndpointOptions, type TaskHandler } from "@awsomepets/aws-local/stepfunctions/server";
+
+export { ACCOUNT, REGION } from "../../../aws-local/test/stepfunctions/support";
+import { ACCOUNT, REGION } from "../../../aws-local/test/stepfunctions/support";
+export const BUS = "awsomepets-orders";
+export const PUT_EVENTS = "arn:aws:states:::events:putEvents";
+export { ISO_MS } from "../../../aws-local/test/stepfunctions/support";
+
+export const ASL_TEXT = readFileSync(new URL("../../../core/src/order-workflow.asl.json", import.meta.url), "utf8");
+
+/** The placeholders the stack substitutes, with local values. */
+export const SUBSTITUTIONS: Record<string, string> = {
+  [Topology.WORKFLOW.eventBusPlaceholder]: BUS,
+  ...Object.fromEntries(
+    Object.entries(Topology.WORKFLOW.tasks).map(([state, fn]) => [
+      Topology.taskPlaceholder(state as keyof typeof Topology.WORKFLOW.tasks),
+      `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${fn}`,
+    ]),
+  ),
+};
+
+export const orderInput = (overrides: Partial<WorkflowInput> = {}): WorkflowInput => ({
+  orderId: randomUUID(),
+  placedAt: "2026-11-26T10:00:00.000Z",
+  basket: [{ sku: "DOG-LAB", quantity: 1 }],
+  paymentDetail: { cardToken: "tok_visa" },
+  shippingAddress: { name: "Ana", line1: "1 Main St", city: "Lisbon", postalCode: "1000-001", country: "PT" },
+  ...overrides,
+});
+
+export type PutEventsParameters = { Entries: Array<{ EventBusName: string; Source: string; DetailType: string; Detail: Record<string, unknown> }> };
+
+/** The saga's handlers: its steps call the real Saga module; the Publish states record what they were given. */
+export function sagaHandlers() {
+  const published: PutEventsParameters[] = [];
+  const taskInputs: Record<string, unknown[]> = {};
+  const steps: Record<keyof typeof Topology.WORKFLOW.tasks, (input: any) => unknown> = {
+    ReserveInventory: Saga.reserveInventory,
+    ProcessPayment: Saga.processPayment,
+    CompleteOrder: Saga.completeOrder,
+    ReleaseInventory: Saga.releaseInventory,
+    ProcessRefund: Saga.processRefund,
+    CancelOrder: Saga.cancelOrder,
+  };
+  const definition = loadDefinition(ASL_TEXT, SUBSTITUTIONS);
+  const handlers: Record<string, TaskHandler> = {};
+  for (const { name, resource } of taskStates(definition)) {
+    const step = steps[name as keyof typeof steps];
+    handlers[name] = async (input) => {
+      (taskInputs[name] ??= []).push(input);
+      if (resource === PUT_EVENTS) {
+        published.push(input as PutEventsParameters);
+        return { FailedEntryCount: 0, Entries: [{ EventId: randomUUID() }] };
+      }
+      if (!step) throw new Error(`no saga step for ${name}`);
+      return step(input);
+    };
+  }
+  return { definition, handlers, published, taskInputs };
+}
+
+export { cleanupList, sfnClient } from "../../../aws-local/test/stepfunctions/support";
+
+/** The saga on a fresh endpoint plus a client; both are registered for cleanup. */
+export async function startSaga(cleanups: ReturnType<typeof cleanupList>, options: Partial<StepFunctionsEndpointOptions> & { handlers?: Record<string, TaskHandler> } = {}) {
+  const saga = sagaHandlers();
+  const logLines: Array<Record<string, unknown>> = [];
+  const endpoint = await startStepFunctionsEndpoint({
+    region: REGION,
+    account: ACCOUNT,
+    stateMachines: [{ name: Topology.WORKFLOW.name, definition: saga.definition, taskHandlers: { ...saga.handlers, ...options.handlers } }],
+    retryIntervalOverrideMs: 0,
+    log: (line) => logLines.push(line),
+    ...options,
+  });
+  cleanups.add(() => endpoint.close());
+  const client = sfnClient(endpoint.url);
+  cleanups.add(() => client.destroy());
+  return { ...saga, endpoint, client, logLines, stateMachineArn: endpoint.stateMachineArn(Topology.WORKFLOW.name) };
+}
+
+/** A promise to release by hand: a handler awaiting it stays in flight until the test says so. */
+export function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  let entered!: () => void;
+  const reached = new Promise<void>((resolve) => (entered = resolve));
+  return {
+    handler: (result: unknown = {}) => async (_input?: unknown) => {
+      entered();
+      await opened;
+      return result;
+    },
+    reached,
+    open: () => open(),
+  };
+}
