@@ -55,6 +55,8 @@ export function functionEnvironment(options: {
     SST_STAGE: options.stage,
     SST_Secret_value_CallbackTokenSecret: options.tokenSecret,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? (options.json ? "INFO" : "WARN"),
+    // The Logger then writes through the global console, where the runtime turns it into its own lines (handler-logs.ts).
+    POWERTOOLS_DEV: "true",
     // CloudWatch reads metrics from EMF log lines; locally they would only clutter the log.
     POWERTOOLS_METRICS_DISABLED: "true",
   };

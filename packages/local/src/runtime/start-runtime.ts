@@ -23,6 +23,7 @@ import { functionEnvironment, type LocalEndpoints } from "./function-environment
 import { dynamodbDir, persistence } from "./persistence";
 import { createFunctionRunner } from "./lambda";
 import type { Log } from "./log";
+import { bridgeHandlerLogs } from "./handler-logs";
 import { listen, PortInUseError } from "@awsomepets/aws-local/http/listen";
 import { removeState, writeState, type RuntimeState } from "./state-file";
 
@@ -110,6 +111,8 @@ export async function startLocalRuntime(options: {
     const environment = (endpoints: LocalEndpoints) =>
       functionEnvironment({ region: config.region, stage: config.stage, tokenSecret: config.tokenSecret, json: config.json, tables, endpoints });
     Object.assign(process.env, environment({ dynamodb: dynamodb.endpoint }));
+    const unbridge = bridgeHandlerLogs(log);
+    closers.push(async () => unbridge());
     const runner = createFunctionRunner({ root, log });
     const journals = persistence(config.dataDir);
 
