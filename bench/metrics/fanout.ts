@@ -15,7 +15,7 @@ export async function measureFanout(runtime: BenchRuntime, options = { connectio
   const sockets = await inPool(Array.from({ length: options.connections }), 25, () =>
     openSyncedSocket(runtime.state.endpoints.websocket, orderId, (frame, receivedAt) => {
       if (frame.type === "status") arrivals.get(frame.status)?.push(receivedAt);
-    }),
+    }, runtime.variant),
   );
   const publisher = createPublisher(runtime.state.endpoints.events, runtime.state.eventBusName);
   try {

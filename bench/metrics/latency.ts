@@ -26,7 +26,7 @@ export async function measureLatency(runtime: BenchRuntime, options = { orders: 
       if (started === undefined) return;
       latencies.push(receivedAt - started);
       sentAt.delete(key);
-    }),
+    }, runtime.variant),
   );
   const publisher = createPublisher(events, runtime.state.eventBusName);
   try {

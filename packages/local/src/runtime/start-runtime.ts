@@ -71,6 +71,8 @@ export async function startLocalRuntime(options: {
    * (so that the retry path runs). `invoke` runs the real handler.
    */
   interceptTarget?: (target: { rule: string; functionName: string }, event: unknown, invoke: () => Promise<unknown>) => Promise<unknown>;
+  /** Handlers run instead of named functions' modules, for every caller (bench/baseline: the seed's algorithm). */
+  overrideHandlers?: Partial<Record<Topology.FunctionName, (event: unknown, context?: object) => Promise<unknown>>>;
 }): Promise<LocalRuntime> {
   const { config, log, root } = options;
   const tables = names(config.stage);
@@ -108,7 +110,11 @@ export async function startLocalRuntime(options: {
       POWERTOOLS_SERVICE_NAME: "order-callbacks",
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? (config.json ? "INFO" : "WARN"),
     });
-    const runner = createFunctionRunner({ root });
+    const moduleRunner = createFunctionRunner({ root });
+    const runner: typeof moduleRunner = {
+      ...moduleRunner,
+      invoke: (name, event, context) => options.overrideHandlers?.[name as Topology.FunctionName]?.(event, context) ?? moduleRunner.invoke(name, event, context),
+    };
 
     const events = await onPort(config.ports.events, "EventBridge endpoint", PORT_VARIABLES.events, () =>
       startEventBridgeEndpoint({
