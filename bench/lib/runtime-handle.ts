@@ -20,8 +20,9 @@ export type BenchRuntime = {
   close(): Promise<void>;
 };
 
-export async function startBenchRuntime(variant: Variant = "ours"): Promise<BenchRuntime> {
-  const child: ChildProcess = fork(CHILD, variant === "seed" ? ["--seed"] : [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+export async function startBenchRuntime(variant: Variant = "ours", options: { cpuProfDir?: string } = {}): Promise<BenchRuntime> {
+  const profile = options.cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", options.cpuProfDir, "--cpu-prof-name", `${variant}-${Date.now()}.cpuprofile`] : [];
+  const child: ChildProcess = fork(CHILD, variant === "seed" ? ["--seed"] : [], { execArgv: ["--import", "tsx", ...profile], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const pending = new Map<number, (result: Counters | null) => void>();
   let nextId = 1;
   const state = await new Promise<RuntimeState>((resolve, reject) => {
