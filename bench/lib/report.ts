@@ -51,14 +51,15 @@ function bundleLimits(results: BenchResults) {
   if (entries.length === 0) return "";
   const [largestName, largest] = entries.reduce((a, b) => (b[1].bytes > a[1].bytes ? b : a));
   const withRatio = entries.filter(([, b]) => b.ratio !== null);
-  const lines = [`Largest bundle: ${largestName}, ${kb(largest.bytes)}.`];
+  const parts = Object.entries(largest.largest_parts).map(([p, bytes]) => `${p} ${kb(bytes)}`).join(", ");
+  const lines = [`Largest bundle: ${largestName}, ${kb(largest.bytes)} (${parts}).`];
   if (withRatio.length) {
     const [worstName, worst] = withRatio.reduce((a, b) => (b[1].ratio! > a[1].ratio! ? b : a));
-    lines.push(`Highest import over its SDK floor: ${worstName}, ${worst.init_ms} ms vs ${worst.sdk_floor_init_ms} ms (${worst.ratio}×); the part above the floor is our code and its libraries.`);
+    lines.push(`Highest import over its SDK floor: ${worstName}, ${worst.init_cpu_ms} vs ${worst.sdk_floor_init_cpu_ms} CPU ms (${worst.ratio}×).`);
   }
   for (const [name, b] of entries) {
     if (!b.without_sst_config) continue;
-    lines.push(`${name} with \`sst/node/config\` (SSM client, top-level await): ${kb(b.bytes)}, ${b.init_ms} ms; without it: ${kb(b.without_sst_config.bytes)}, ${b.without_sst_config.init_ms} ms.`);
+    lines.push(`${name} with \`sst/node/config\` (SSM client, top-level await): ${kb(b.bytes)}, ${b.init_cpu_ms} CPU ms; without it: ${kb(b.without_sst_config.bytes)}, ${b.without_sst_config.init_cpu_ms} CPU ms.`);
   }
   return lines.join(" ");
 }
@@ -91,10 +92,11 @@ export function markdownTable(results: BenchResults) {
 
   if (results.bundles) {
     const bundleRows = Object.entries(results.bundles).map(
-      ([name, b]) => `| ${name} | ${kb(b.bytes)} | ${b.init_ms} | ${b.aws_sdk_clients.map((c) => c.replace("@aws-sdk/client-", "")).join(", ") || "–"} | ${b.sdk_floor_init_ms || "–"} | ${b.ratio ?? "–"} |`,
+      ([name, b]) =>
+        `| ${name} | ${kb(b.bytes)} | ${b.init_ms} / ${b.init_cpu_ms} | ${b.aws_sdk_clients.map((c) => c.replace("@aws-sdk/client-", "")).join(", ") || "–"} | ${b.ratio === null ? "–" : `${b.sdk_floor_init_ms} / ${b.sdk_floor_init_cpu_ms}`} | ${b.ratio ?? "–"} | ${Object.entries(b.largest_parts).slice(0, 3).map(([p, bytes]) => `${p} ${kb(bytes)}`).join(", ")} |`,
     );
     sections.push(
-      ["| function | bytes | init_ms | SDK clients | sdk_floor_init_ms | ratio |", "|---|---|---|---|---|---|", ...bundleRows].join("\n") +
+      ["| function | bytes | init ms (wall / CPU) | SDK clients | SDK floor init ms (wall / CPU) | ratio (CPU) | largest parts |", "|---|---|---|---|---|---|---|", ...bundleRows].join("\n") +
         `\n\nBundles — what limits them (from this run): ${bundleLimits(results)}`,
     );
   }
