@@ -4,7 +4,7 @@
  * goals of issue #9 and writes bench/results/latest.json (git-ignored). `--write-results` also writes
  * bench/RESULTS.md.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -36,7 +36,9 @@ Options:
   --only <list>      comma-separated subset of: ${METRICS.join(", ")} (default: all)
   --ours-only        skip the seed baseline
   --write-results    also write bench/RESULTS.md (only for a full run)
-  --cpu-prof         run each runtime under node --cpu-prof (profiles in bench/results/profiles)
+  --cpu-prof         run each runtime under node --cpu-prof (profiles in bench/results/profiles;
+                     summarise with: npx tsx bench/profile-summary.ts <file>)
+  --render           measure nothing: write bench/RESULTS.md again from bench/results/latest.json
   -h, --help         this text
 
 Exit status: 0 every goal of the run met, 3 some goal missed, 2 usage error, 1 the benchmark failed.
@@ -61,6 +63,7 @@ function readOptions(argv: string[]) {
       "ours-only": { type: "boolean", default: false },
       "write-results": { type: "boolean", default: false },
       "cpu-prof": { type: "boolean", default: false },
+      render: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -70,8 +73,10 @@ function readOptions(argv: string[]) {
   const unknown = only.filter((m) => !(METRICS as readonly string[]).includes(m));
   if (unknown.length) throw new UsageError(`unknown metric ${unknown.join(", ")} (choose from ${METRICS.join(", ")})`);
   if (values["write-results"] && (values.only || values["ours-only"])) throw new UsageError("--write-results needs a full run (no --only, no --ours-only)");
+  if (values.render && (values.only || values["ours-only"] || values["cpu-prof"])) throw new UsageError("--render measures nothing: it takes no other option");
   return {
     help: values.help,
+    render: values.render,
     only: only as Metric[],
     variants: (values["ours-only"] ? ["ours"] : ["ours", "seed"]) as Variant[],
     writeResults: values["write-results"],
@@ -82,6 +87,14 @@ function readOptions(argv: string[]) {
 async function main() {
   const options = readOptions(process.argv.slice(2));
   if (options.help) return void process.stdout.write(USAGE);
+  const latest = path.join(benchDir, "results", "latest.json");
+  if (options.render) {
+    if (!existsSync(latest)) throw new UsageError(`${path.relative(root, latest)} does not exist: run the benchmark first`);
+    const previous = JSON.parse(readFileSync(latest, "utf8")) as BenchResults;
+    if (previous.only?.length !== METRICS.length || !previous.seed) throw new UsageError(`${path.relative(root, latest)} holds a partial run (${previous.only?.join(", ")}): RESULTS.md needs a full one`);
+    writeFileSync(path.join(benchDir, "RESULTS.md"), resultsMarkdown(previous));
+    return void process.stdout.write(`wrote bench/RESULTS.md from the run of ${previous.date}\n`);
+  }
   const started = performance.now();
   const date = new Date().toISOString();
   const figures: Record<Variant, CallbackFigures> = { ours: {}, seed: {} };
@@ -135,7 +148,7 @@ async function main() {
   };
   const results: BenchResults = { ...partial, targets: computeTargets(partial), duration_s: Math.round((performance.now() - started) / 1000) };
   mkdirSync(path.join(benchDir, "results"), { recursive: true });
-  writeFileSync(path.join(benchDir, "results", "latest.json"), JSON.stringify(results, null, 2) + "\n");
+  writeFileSync(latest, JSON.stringify(results, null, 2) + "\n");
   if (options.writeResults) writeFileSync(path.join(benchDir, "RESULTS.md"), resultsMarkdown(results));
   process.stdout.write(`\n${markdownTable(results)}\n`);
   // Like a test run: the exit code says whether every goal of this run was met.

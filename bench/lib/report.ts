@@ -10,7 +10,7 @@ const kb = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
 
 function latencyLimits(ours: CallbackFigures, seed: CallbackFigures | undefined) {
   const lines: string[] = [];
-  for (const [who, f] of [["ours", ours], ["the seed's", seed]] as const) {
+  for (const [who, f] of [["Ours", ours], ["The seed's", seed]] as const) {
     if (!f?.latency_run || !f.latency_ms) continue;
     const { offered_per_s: offered, achieved_per_s: achieved } = f.latency_run;
     const spread = round(f.latency_ms.p99 / f.latency_ms.p50, 1);
@@ -28,7 +28,7 @@ function latencyLimits(ours: CallbackFigures, seed: CallbackFigures | undefined)
 function fanoutLimits(ours: CallbackFigures, seed: CallbackFigures | undefined) {
   const per = (f: CallbackFigures) => round((f.fanout_1000_ms ?? 0) / 1000, 2);
   const first = (f: CallbackFigures) => Math.min(...(f.fanout_rounds ?? []).map((r) => r.first_ms));
-  const parts = [`ours: ${per(ours)} ms per connection, first frame after ${first(ours)} ms.`];
+  const parts = [`Ours: ${per(ours)} ms per connection, first frame after ${first(ours)} ms.`];
   if (seed?.fanout_1000_ms) parts.push(`The seed's posts run one after another, each with a new management client (a new TCP connection): ${per(seed)} ms per connection, first frame after ${first(seed)} ms.`);
   return parts.join(" ");
 }
@@ -36,7 +36,7 @@ function fanoutLimits(ours: CallbackFigures, seed: CallbackFigures | undefined) 
 function throughputLimits(ours: CallbackFigures, seed: CallbackFigures | undefined) {
   const parts: string[] = [];
   const req = (f: CallbackFigures | undefined) => f?.dynamodb_requests_per_status?.["1"];
-  if (ours.throughput_run) parts.push(`ours delivered ${ours.throughput_run.statuses} statuses in ${ours.throughput_run.seconds} s, lost ${ours.throughput_run.lost}${req(ours) !== undefined ? `, at ${req(ours)} DynamoDB requests per status (one client)` : ""}.`);
+  if (ours.throughput_run) parts.push(`Ours delivered ${ours.throughput_run.statuses} statuses in ${ours.throughput_run.seconds} s, lost ${ours.throughput_run.lost}${req(ours) !== undefined ? `, at ${req(ours)} DynamoDB requests per status (one client)` : ""}.`);
   if (seed?.throughput_run) parts.push(`The seed delivered ${seed.throughput_run.statuses} in ${seed.throughput_run.seconds} s and lost ${seed.throughput_run.lost}${req(seed) !== undefined ? `, at ${req(seed)} requests per status` : ""}.`);
   parts.push("The saga, both rules, dynalite and every handler share one event loop in the runtime process.");
   return parts.join(" ");
@@ -59,11 +59,29 @@ function bundleLimits(results: BenchResults) {
   const lines = [`Largest bundle: ${largestName}, ${kb(largest.bytes)} (${parts}).`];
   if (withRatio.length) {
     const [worstName, worst] = withRatio.reduce((a, b) => (b[1].ratio! > a[1].ratio! ? b : a));
-    lines.push(`Highest import over its SDK floor: ${worstName}, ${worst.init_cpu_ms} vs ${worst.sdk_floor_init_cpu_ms} CPU ms (${worst.ratio}×).`);
+    const beyondSdk = Object.entries(worst.largest_parts)
+      .filter(([p]) => p !== "@aws-sdk" && p !== "@smithy")
+      .map(([p, bytes]) => `${p} ${kb(bytes)}`)
+      .join(", ");
+    lines.push(`Highest import over its SDK floor: ${worstName}, ${worst.init_cpu_ms} vs ${worst.sdk_floor_init_cpu_ms} CPU ms (${worst.ratio}×); its largest parts outside the AWS SDK: ${beyondSdk}.`);
   }
-  for (const [name, b] of entries) {
+  const sdkOnly = entries.filter(([, b]) => b.aws_sdk_clients.length === 0 && b.bytes > 100 * 1024);
+  for (const [name, b] of sdkOnly) {
+    lines.push(`${name} bundles no AWS SDK: its ${kb(b.bytes)} (${Object.entries(b.largest_parts).map(([p, bytes]) => `${p} ${kb(bytes)}`).join(", ")}) import in ${b.init_cpu_ms} CPU ms.`);
+  }
+  const withConfig = entries.filter(([, b]) => b.without_sst_config);
+  if (withConfig.length) {
+    const brought = new Set(
+      withConfig.flatMap(([, b]) => b.aws_sdk_clients.filter((c) => b.without_sst_config?.aws_sdk_clients && !b.without_sst_config.aws_sdk_clients.includes(c))),
+    );
+    const clients = brought.size ? ` the clients ${[...brought].map((c) => c.replace("@aws-sdk/client-", "")).join(", ")} (counted in those functions' SDK floor)` : " an SSM client";
+    lines.push(
+      `\`sst/node/config\` brings${clients} and a top-level await; replaced by a read of the \`SST_Secret_value_*\` variable (a lower bound: deployed, the secret must still come from SSM):`,
+    );
+  }
+  for (const [name, b] of withConfig) {
     if (!b.without_sst_config) continue;
-    lines.push(`${name} with \`sst/node/config\` (SSM client, top-level await): ${kb(b.bytes)}, ${b.init_cpu_ms} CPU ms; without it: ${kb(b.without_sst_config.bytes)}, ${b.without_sst_config.init_cpu_ms} CPU ms.`);
+    lines.push(`${name} ${kb(b.bytes)} → ${kb(b.without_sst_config.bytes)}, ${b.init_cpu_ms} → ${b.without_sst_config.init_cpu_ms} CPU ms.`);
   }
   return lines.join(" ");
 }

@@ -166,7 +166,7 @@ export type BundleFigures = {
   ratio: number | null;
   /** init_ms / sdk_floor_init_ms. */
   ratio_wall: number | null;
-  without_sst_config?: { bytes: number; init_ms: number; init_cpu_ms: number };
+  without_sst_config?: { bytes: number; init_ms: number; init_cpu_ms: number; aws_sdk_clients: string[] };
 };
 
 export async function measureBundles(root: string, outDir: string, options: { runs?: number; progress?: (line: string) => void } = {}) {
@@ -188,13 +188,13 @@ export async function measureBundles(root: string, outDir: string, options: { ru
       files.floor = path.join(outDir, name, "sdk-floor.mjs");
       floorBytes = (await bundle({ ...sstDeployOptions(floorEntry, files.floor), nodePaths: [path.join(root, "node_modules")] })).bytes;
     }
-    let withoutConfigBytes: number | undefined;
+    let withoutConfig: Awaited<ReturnType<typeof bundle>> | undefined;
     if (bundlesSstConfig(own.inputs)) {
       files.withoutConfig = path.join(outDir, name, "without-sst-config.mjs");
-      withoutConfigBytes = (await bundle({ ...sstDeployOptions(entry, files.withoutConfig), plugins: [withoutSstConfig] })).bytes;
+      withoutConfig = await bundle({ ...sstDeployOptions(entry, files.withoutConfig), plugins: [withoutSstConfig] });
     }
     const init = interleavedInitMs(files, runs);
-    const { function: fn, floor, withoutConfig } = interleavedInitMs(files, runs);
+    const { function: fn, floor, withoutConfig: withoutConfigInit } = interleavedInitMs(files, runs);
     figures[name] = {
       bytes: own.bytes,
       init_ms: fn!.wall,
@@ -206,7 +206,9 @@ export async function measureBundles(root: string, outDir: string, options: { ru
       sdk_floor_init_cpu_ms: floor?.cpu ?? 0,
       ratio: floor ? round(fn!.cpu / floor.cpu, 2) : null,
       ratio_wall: floor ? round(fn!.wall / floor.wall, 2) : null,
-      ...(withoutConfig && withoutConfigBytes !== undefined ? { without_sst_config: { bytes: withoutConfigBytes, init_ms: withoutConfig.wall, init_cpu_ms: withoutConfig.cpu } } : {}),
+      ...(withoutConfig && withoutConfigInit
+        ? { without_sst_config: { bytes: withoutConfig.bytes, init_ms: withoutConfigInit.wall, init_cpu_ms: withoutConfigInit.cpu, aws_sdk_clients: sdkClientPackages(withoutConfig.inputs) } }
+        : {}),
     };
     options.progress?.(`${name}: ${(own.bytes / 1024).toFixed(0)} KB, import ${fn!.wall} ms wall / ${fn!.cpu} ms CPU (SDK floor ${floor ? `${floor.wall} / ${floor.cpu}` : "–"})`);
   }
