@@ -2,7 +2,6 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    globalSetup: ["test/support/global-setup.ts"],
     reporters: ["default", "./test/support/summary-reporter.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
@@ -12,7 +11,21 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit-and-e2e", include: ["packages/*/test/**/*.test.ts", "test/*.test.ts"] },
+        test: {
+          name: "unit-and-e2e",
+          include: ["packages/*/test/**/*.test.ts", "test/*.test.ts"],
+          globalSetup: ["test/support/global-setup.ts"],
+        },
+      },
+      {
+        // The store and handler tests again, on AWS's DynamoDB Local (test/support/dynamodb-local.ts).
+        extends: true,
+        test: {
+          name: "dynamodb-local",
+          include: ["packages/core/test/**/*.test.ts", "packages/functions/test/**/*.test.ts"],
+          globalSetup: ["test/support/global-setup.ts"],
+          provide: { dynamodbEngine: "dynamodb-local" },
+        },
       },
       {
         // Synthesizes the stacks once (offline) before its tests; see test/infra/synth-setup.ts.

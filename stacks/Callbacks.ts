@@ -25,16 +25,8 @@ export function Callbacks({ stack, app }: StackContext) {
     fields: {
       [CallbackTable.PARTITION_KEY]: "string",
       [CallbackTable.SORT_KEY]: "string",
-      [CallbackTable.CONNECTION_INDEX.partitionKey]: "string",
     },
     primaryIndex: { partitionKey: CallbackTable.PARTITION_KEY, sortKey: CallbackTable.SORT_KEY },
-    globalIndexes: {
-      [CallbackTable.CONNECTION_INDEX.name]: {
-        partitionKey: CallbackTable.CONNECTION_INDEX.partitionKey,
-        sortKey: CallbackTable.CONNECTION_INDEX.sortKey,
-        projection: "keys_only",
-      },
-    },
     timeToLiveAttribute: CallbackTable.TTL_ATTRIBUTE,
     cdk: {
       table: {
@@ -66,27 +58,30 @@ export function Callbacks({ stack, app }: StackContext) {
       resources: [table.tableArn],
     });
 
-  const environment = {
-    CLIENT_CALLBACK_TABLE: table.tableName,
-    WEBSOCKET_MANAGEMENT_ENDPOINT: managementEndpoint,
-    HISTORY_RETENTION_SECONDS: String(historyRetentionSeconds),
-    POWERTOOLS_SERVICE_NAME: "order-callbacks",
+  // Each function's environment comes from core's wiring contract (Topology.WIRING).
+  const settings = {
+    clientCallbackTable: table.tableName,
+    managementEndpoint,
+    historyRetentionSeconds: String(historyRetentionSeconds),
   };
   const fn = (name: Topology.FunctionName, permissions: PolicyStatement[], bind: Config.Secret[] = []) =>
-    new Function(stack, name, { handler: Topology.FUNCTIONS[name], environment, permissions, bind });
+    new Function(stack, name, {
+      handler: Topology.FUNCTIONS[name],
+      environment: Topology.environmentOf(name, settings),
+      permissions,
+      bind,
+    });
 
   const functions = {
-    OrderWSConnectFunction: fn("OrderWSConnectFunction", [tableActions("PutItem")], [tokenSecret]),
-    OrderWSDisconnectFunction: fn("OrderWSDisconnectFunction", [
-      tableActions("BatchWriteItem"),
-      new PolicyStatement({
-        actions: ["dynamodb:Query"],
-        resources: [`${table.tableArn}/index/${CallbackTable.CONNECTION_INDEX.name}`],
-      }),
-    ]),
-    OrderWSPendingFunction: fn("OrderWSPendingFunction", [tableActions("UpdateItem", "Query"), postToConnections]),
+    OrderWSConnectFunction: fn(
+      "OrderWSConnectFunction",
+      [tableActions("GetItem", "UpdateItem", "PutItem", "DeleteItem")],
+      [tokenSecret],
+    ),
+    OrderWSDisconnectFunction: fn("OrderWSDisconnectFunction", [tableActions("GetItem", "UpdateItem", "DeleteItem")]),
+    OrderWSPendingFunction: fn("OrderWSPendingFunction", [tableActions("GetItem", "UpdateItem"), postToConnections]),
     OrderWSCallbackFunction: fn("OrderWSCallbackFunction", [
-      tableActions("GetItem", "PutItem", "UpdateItem", "Query", "DeleteItem"),
+      tableActions("GetItem", "UpdateItem", "DeleteItem"),
       postToConnections,
     ]),
   };

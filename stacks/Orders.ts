@@ -55,16 +55,16 @@ export function Orders({ stack, app }: StackContext) {
   for (const fn of Object.values(tasks)) fn.grantInvoke(stateMachine);
   bus.cdk.eventBus.grantPutEventsTo(stateMachine);
 
-  const environment = {
-    ORDERS_TABLE: ordersTable.tableName,
-    STATE_MACHINE_ARN: stateMachine.stateMachineArn,
-    EVENT_BUS_NAME: bus.eventBusName,
-    WEBSOCKET_URL: apiStage.url,
-    POWERTOOLS_SERVICE_NAME: "orders",
+  // Each function's environment comes from core's wiring contract (Topology.WIRING).
+  const settings = {
+    ordersTable: ordersTable.tableName,
+    stateMachineArn: stateMachine.stateMachineArn,
+    eventBusName: bus.eventBusName,
+    websocketUrl: apiStage.url,
   };
   const createOrder = new Function(stack, "CreateOrderFunction", {
     handler: Topology.FUNCTIONS.CreateOrderFunction,
-    environment,
+    environment: Topology.environmentOf("CreateOrderFunction", settings),
     bind: [tokenSecret],
     permissions: [
       tableActions("PutItem", "GetItem"),
@@ -74,7 +74,7 @@ export function Orders({ stack, app }: StackContext) {
   });
   const getOrder = new Function(stack, "GetOrderFunction", {
     handler: Topology.FUNCTIONS.GetOrderFunction,
-    environment: { ORDERS_TABLE: ordersTable.tableName },
+    environment: Topology.environmentOf("GetOrderFunction", settings),
     bind: [tokenSecret],
     permissions: [tableActions("GetItem")],
   });
@@ -88,7 +88,7 @@ export function Orders({ stack, app }: StackContext) {
 
   const projection = new Function(stack, "OrderStatusProjectionFunction", {
     handler: Topology.FUNCTIONS.OrderStatusProjectionFunction,
-    environment: { ORDERS_TABLE: ordersTable.tableName },
+    environment: Topology.environmentOf("OrderStatusProjectionFunction", settings),
     permissions: [tableActions("UpdateItem")],
   });
   const rule = Topology.EVENT_RULES.OrderStatusToProjection;

@@ -16,22 +16,13 @@ beforeAll(async () => {
 const json = (value: unknown) => JSON.stringify(value);
 
 describe("ClientCallbackTbl", () => {
-  it("has the core's keys, connection index and TTL attribute", () => {
+  it("has the core's keys and TTL attribute, and no index (connections are found by key)", () => {
     template.hasResourceProperties("AWS::DynamoDB::Table", {
       KeySchema: [
         { AttributeName: CallbackTable.PARTITION_KEY, KeyType: "HASH" },
         { AttributeName: CallbackTable.SORT_KEY, KeyType: "RANGE" },
       ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: CallbackTable.CONNECTION_INDEX.name,
-          KeySchema: [
-            { AttributeName: CallbackTable.CONNECTION_INDEX.partitionKey, KeyType: "HASH" },
-            { AttributeName: CallbackTable.CONNECTION_INDEX.sortKey, KeyType: "RANGE" },
-          ],
-          Projection: { ProjectionType: "KEYS_ONLY" },
-        },
-      ],
+      GlobalSecondaryIndexes: Match.absent(),
       TimeToLiveSpecification: { AttributeName: CallbackTable.TTL_ATTRIBUTE, Enabled: true },
       BillingMode: "PAY_PER_REQUEST",
     });
@@ -75,13 +66,16 @@ const CALLBACK_FUNCTIONS = [
 ];
 
 describe("functions", () => {
-  it.each(CALLBACK_FUNCTIONS)("%s runs nodejs22.x on arm64 with the table and endpoint configured", (name) => {
+  it.each(CALLBACK_FUNCTIONS)("%s runs nodejs22.x on arm64 with the environment core's wiring contract gives it", (name) => {
     const fn = raw.Resources[functionLogicalId(raw, name)];
     expect(fn.Properties.Runtime).toBe("nodejs22.x");
     expect(fn.Properties.Architectures).toEqual(["arm64"]);
-    expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(
-      expect.arrayContaining(["CLIENT_CALLBACK_TABLE", "WEBSOCKET_MANAGEMENT_ENDPOINT"]),
-    );
+    const { settings } = Topology.WIRING[name];
+    const contract = settings.map((setting) => Topology.ENV[setting]);
+    const required = settings.filter((setting) => !Topology.OPTIONAL_SETTINGS.has(setting)).map((setting) => Topology.ENV[setting]);
+    const appVariables = Object.keys(fn.Properties.Environment.Variables).filter((key) => !/^(SST_|AWS_)/.test(key));
+    expect(appVariables).toEqual(expect.arrayContaining(required));
+    expect(contract).toEqual(expect.arrayContaining(appVariables));
   });
 
   it("binds the callback-token secret to the connect function only", () => {
@@ -161,11 +155,9 @@ describe("least privilege", () => {
         .flatMap((s) => list(s.Action))
         .filter((a: string) => a.startsWith("dynamodb:"))
         .sort();
-    expect(tableActions("OrderWSConnectFunction")).toEqual(["dynamodb:PutItem"]);
-    expect(tableActions("OrderWSDisconnectFunction")).toEqual(["dynamodb:BatchWriteItem", "dynamodb:Query"]);
-    expect(tableActions("OrderWSPendingFunction")).toEqual(["dynamodb:Query", "dynamodb:UpdateItem"]);
-    expect(tableActions("OrderWSCallbackFunction")).toEqual(
-      ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
-    );
+    expect(tableActions("OrderWSConnectFunction")).toEqual(["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]);
+    expect(tableActions("OrderWSDisconnectFunction")).toEqual(["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]);
+    expect(tableActions("OrderWSPendingFunction")).toEqual(["dynamodb:GetItem", "dynamodb:UpdateItem"]);
+    expect(tableActions("OrderWSCallbackFunction")).toEqual(["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]);
   });
 });

@@ -32,3 +32,24 @@ export async function createCallbackTable(prefix = "ClientCallbackTbl") {
     },
   };
 }
+
+/** A document client that counts the DynamoDB requests it sends, by operation (e.g. `UpdateItem`). */
+export function countingDocumentClient() {
+  const raw = testDynamoClient();
+  const counts: Record<string, number> = {};
+  raw.middlewareStack.add(
+    (next, context) => async (args) => {
+      const operation = String(context.commandName ?? "unknown").replace(/Command$/, "");
+      counts[operation] = (counts[operation] ?? 0) + 1;
+      return next(args);
+    },
+    { step: "initialize", name: "countRequests" },
+  );
+  const client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  return {
+    client,
+    counts,
+    total: () => Object.values(counts).reduce((sum, n) => sum + n, 0),
+    reset: () => Object.keys(counts).forEach((key) => delete counts[key]),
+  };
+}

@@ -1,21 +1,16 @@
 /**
  * Reads and writes of `ClientCallbackTbl` (layout in ./callback-table). Every decision that two
- * Lambda invocations could race on is a single conditional write: dynalite has no transactions and
- * none are needed.
+ * Lambda invocations could race on is a single conditional write on the order's item: dynalite has
+ * no transactions and none are needed. Request counts are part of the contract (bench/): a status
+ * costs one write here, a `sync` one write, plus one to move a pending mark.
  */
+import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { isConditionFailure } from "./dynamodb-conditions";
-import {
-  BatchWriteCommand,
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from "@aws-sdk/lib-dynamodb";
 import * as Table from "./callback-table";
+import { parseOrderItem, type HistoryEntry, type OrderCallbacks } from "./callback-item";
 import type { Detail, Status } from "./order-status";
+
+export type { HistoryEntry, OrderCallbacks } from "./callback-item";
 
 export type StoreConfig = {
   client: DynamoDBDocumentClient;
@@ -25,16 +20,12 @@ export type StoreConfig = {
   now?: () => Date;
 };
 
-export type HistoryEntry = Detail & { seq: number; recordedAt: string; pendingSince?: string };
+export type Admission = { admitted: true } | { admitted: false; liveConnections: number };
 
-type SequenceRow = { lastSeq: number; statuses: Partial<Record<Status, number>>; expiresAt: number };
-
-/** How often `recordStatus` re-reads the sequence row after losing a race for it. An order has at most
- * seven statuses, so even a burst of duplicates settles in a few rounds; past this it throws and the
- * event is retried by the platform. */
-const MAX_SEQUENCE_ATTEMPTS = 10;
-const BATCH_WRITE_LIMIT = 25;
-
+/** Rounds of read → conditional write before giving up (the platform, or the client, then retries). */
+const MAX_ATTEMPTS = 16;
+/** Full jitter, capped: racers spread out, and one of them wins each round. */
+const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 5 * 2 ** attempt)));
 
 export class CallbackStore {
   private readonly client: DynamoDBDocumentClient;
@@ -53,91 +44,193 @@ export class CallbackStore {
     return Table.epochSeconds(this.now());
   }
 
-  /** `$connect`: the connection listens to this order until `$disconnect`, a 410, or its TTL. */
-  async putConnection(input: { orderId: string; connectionId: string }) {
-    const now = this.now();
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          [Table.PARTITION_KEY]: input.orderId,
-          [Table.SORT_KEY]: Table.connectionSk(input.connectionId),
-          [Table.CONNECTION_INDEX.partitionKey]: input.connectionId,
-          connectedAt: now.getTime(),
-          [Table.TTL_ATTRIBUTE]: Table.epochSeconds(now) + Table.CONNECTION_TTL_SECONDS,
-        },
-      }),
-    );
+  private itemExpiry() {
+    return this.nowSeconds() + this.retentionSeconds;
   }
 
   /**
-   * A `sync` proves the socket is open: mark the row so that a later 410 for it is believed (see
-   * `deleteGoneConnection`). The condition doubles as the authorisation check — only a connection that
-   * `$connect` admitted for this order with a valid token has a live row. Returns false if none.
+   * Records a status, exactly once per (order, status), in ONE conditional UpdateItem that appends
+   * the entry (its seq is its position, so seqs have no gaps and no repeats) and returns the whole
+   * item — history, pending marks and the connections listening at that instant. A `$connect` that
+   * lands after this write is followed by a `sync` that reads this status; one before it is returned
+   * here. A duplicate fails the condition and is read back (first detail wins).
    */
-  async markSynced(input: { orderId: string; connectionId: string }) {
+  async recordStatus(detail: Detail): Promise<{ entry: HistoryEntry; isNew: boolean; order: OrderCallbacks }> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const now = this.now();
+      try {
+        const { Attributes } = await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: Table.orderKey(detail.orderId),
+            UpdateExpression:
+              "SET history = list_append(if_not_exists(history, :none), :entry), #ttl = :expiresAt ADD recorded :statusSet",
+            // Not recorded yet, in an item that has not expired (an expired one is cleared below first).
+            ConditionExpression: "NOT contains(recorded, :status) AND (attribute_not_exists(#ttl) OR #ttl > :nowSeconds)",
+            ExpressionAttributeNames: { "#ttl": Table.TTL_ATTRIBUTE },
+            ExpressionAttributeValues: {
+              ":none": [],
+              ":entry": [{ ...detail, recordedAt: now.toISOString() }],
+              ":expiresAt": this.itemExpiry(),
+              ":statusSet": new Set([detail.status]),
+              ":status": detail.status,
+              ":nowSeconds": Table.epochSeconds(now),
+            },
+            ReturnValues: "ALL_NEW",
+          }),
+        );
+        const order = parseOrderItem(detail.orderId, Attributes, this.nowSeconds());
+        return { entry: order.history.find((e) => e.status === detail.status)!, isNew: true, order };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      const item = await this.getOrderItem(detail.orderId);
+      if (item && !this.isExpired(item)) {
+        const order = parseOrderItem(detail.orderId, item, this.nowSeconds());
+        const entry = order.history.find((e) => e.status === detail.status);
+        if (entry) return { entry, isNew: false, order };
+      } else if (item) {
+        await this.deleteExpiredOrder(detail.orderId);
+      }
+      await backoff(attempt);
+    }
+    throw new Error(`Could not record ${detail.status} for order ${detail.orderId}`);
+  }
+
+  /** No connection took the status: mark it pending (for `$default` and operators). */
+  async markPending(orderId: string, status: Status) {
+    await this.updatePending(orderId, "ADD", [status]);
+  }
+
+  /** A client has these statuses: they are no longer pending. Idempotent. */
+  async clearPending(orderId: string, statuses: readonly Status[]) {
+    if (statuses.length > 0) await this.updatePending(orderId, "DELETE", statuses);
+  }
+
+  private async updatePending(orderId: string, action: "ADD" | "DELETE", statuses: readonly Status[]) {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { [Table.PARTITION_KEY]: input.orderId, [Table.SORT_KEY]: Table.connectionSk(input.connectionId) },
-          UpdateExpression: "SET syncedAt = :now",
-          ConditionExpression: "attribute_exists(#sk) AND #ttl > :nowSeconds",
-          ExpressionAttributeNames: { "#sk": Table.SORT_KEY, "#ttl": Table.TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ":now": this.now().getTime(), ":nowSeconds": this.nowSeconds() },
+          Key: Table.orderKey(orderId),
+          UpdateExpression: `${action} pending :statuses`,
+          // Never create an item just to mark it.
+          ConditionExpression: "attribute_exists(history)",
+          ExpressionAttributeValues: { ":statuses": new Set(statuses) },
         }),
       );
-      return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /**
+   * `$connect`: subscribe the connection to the order unless `maxConnections` sockets already listen.
+   * The count is read, then the write is conditioned on `connVersion` being what was read, so two
+   * racing connects cannot both take the last place; expired connections are pruned on the way.
+   */
+  async addConnection(input: { orderId: string; connectionId: string; maxConnections: number }): Promise<Admission> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      let item = await this.getOrderItem(input.orderId);
+      if (item && this.isExpired(item)) {
+        await this.deleteExpiredOrder(input.orderId);
+        item = undefined;
+      }
+      const nowSeconds = this.nowSeconds();
+      const order = parseOrderItem(input.orderId, item, nowSeconds);
+      if (order.connections.length >= input.maxConnections) {
+        return { admitted: false, liveConnections: order.connections.length };
+      }
+      const names: Record<string, string> = { "#new": Table.connectionAttribute(input.connectionId), "#ttl": Table.TTL_ATTRIBUTE };
+      order.expiredConnectionAttributes.slice(0, 20).forEach((attribute, i) => (names[`#x${i}`] = attribute));
+      const prune = Object.keys(names).filter((name) => name.startsWith("#x"));
+      const now = this.now();
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: Table.orderKey(input.orderId),
+            UpdateExpression:
+              "SET #new = :connection, connVersion = :next, #ttl = :expiresAt" +
+              (prune.length > 0 ? ` REMOVE ${prune.join(", ")}` : ""),
+            ConditionExpression: order.connVersion === 0 ? "attribute_not_exists(connVersion)" : "connVersion = :read",
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: {
+              ":connection": { connectedAt: now.getTime(), expiresAt: nowSeconds + Table.CONNECTION_TTL_SECONDS },
+              ":next": order.connVersion + 1,
+              ":expiresAt": this.itemExpiry(),
+              ...(order.connVersion === 0 ? {} : { ":read": order.connVersion }),
+            },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        await backoff(attempt);
+        continue;
+      }
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...Table.lookupKey(input.connectionId),
+            order: input.orderId,
+            [Table.TTL_ATTRIBUTE]: nowSeconds + Table.CONNECTION_TTL_SECONDS,
+          },
+        }),
+      );
+      return { admitted: true };
+    }
+    throw new Error(`Too much contention connecting to order ${input.orderId}`);
+  }
+
+  /** The order a connection was admitted for (strongly consistent), or undefined. */
+  async orderOfConnection(connectionId: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: Table.lookupKey(connectionId), ConsistentRead: true }),
+    );
+    if (!Item || this.isExpired(Item) || typeof Item.order !== "string") return undefined;
+    return Item.order;
+  }
+
+  /**
+   * A `sync` from a connection: mark it synced (proof the socket is open, see `removeGoneConnection`)
+   * and return the order's item, in one write whose condition is also the authorisation check — only
+   * a connection `$connect` admitted for this order with a valid token is in the item.
+   */
+  async beginSync(input: { orderId: string; connectionId: string }): Promise<OrderCallbacks | undefined> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: Table.orderKey(input.orderId),
+          UpdateExpression: "SET #conn.syncedAt = :now",
+          ConditionExpression: "attribute_exists(#conn) AND #conn.#ttl > :nowSeconds AND #ttl > :nowSeconds",
+          ExpressionAttributeNames: { "#conn": Table.connectionAttribute(input.connectionId), "#ttl": Table.TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ":now": this.now().getTime(), ":nowSeconds": this.nowSeconds() },
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return parseOrderItem(input.orderId, Attributes, this.nowSeconds());
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
       throw error;
     }
   }
 
-  /** The connections listening to an order now (strongly consistent; expired rows ignored). */
-  async liveConnectionIds(orderId: string): Promise<string[]> {
-    const ids: string[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          ConsistentRead: true,
-          KeyConditionExpression: "#pk = :orderId AND begins_with(#sk, :prefix)",
-          FilterExpression: "#ttl > :nowSeconds",
-          ProjectionExpression: "#cid",
-          ExpressionAttributeNames: {
-            "#pk": Table.PARTITION_KEY,
-            "#sk": Table.SORT_KEY,
-            "#ttl": Table.TTL_ATTRIBUTE,
-            "#cid": Table.CONNECTION_INDEX.partitionKey,
-          },
-          ExpressionAttributeValues: {
-            ":orderId": orderId,
-            ":prefix": Table.CONNECTION_PREFIX,
-            ":nowSeconds": this.nowSeconds(),
-          },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) ids.push(String(item[Table.CONNECTION_INDEX.partitionKey]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return ids;
-  }
-
   /**
-   * A post answered 410. API Gateway also answers 410 while `$connect` is still running, so the row
-   * goes only if the client has synced (the socket was surely open) or connected longer ago than
-   * `graceMs`; otherwise it stays for `$disconnect` or its TTL. Returns whether it was deleted.
+   * A post answered 410. API Gateway also answers 410 while `$connect` is still running, so the
+   * connection goes only if it has synced (the socket was surely open) or connected longer ago than
+   * `graceMs`; otherwise it stays for `$disconnect` or its TTL. Returns whether it was removed.
    */
-  async deleteGoneConnection(input: { orderId: string; connectionId: string; graceMs: number }) {
+  async removeGoneConnection(input: { orderId: string; connectionId: string; graceMs: number }) {
     try {
       await this.client.send(
-        new DeleteCommand({
+        new UpdateCommand({
           TableName: this.tableName,
-          Key: { [Table.PARTITION_KEY]: input.orderId, [Table.SORT_KEY]: Table.connectionSk(input.connectionId) },
-          ConditionExpression: "attribute_exists(syncedAt) OR connectedAt < :cutoff",
+          Key: Table.orderKey(input.orderId),
+          UpdateExpression: "REMOVE #conn",
+          ConditionExpression: "attribute_exists(#conn.syncedAt) OR #conn.connectedAt < :cutoff",
+          ExpressionAttributeNames: { "#conn": Table.connectionAttribute(input.connectionId) },
           ExpressionAttributeValues: { ":cutoff": this.now().getTime() - input.graceMs },
         }),
       );
@@ -148,201 +241,41 @@ export class CallbackStore {
     }
   }
 
-  /** `$disconnect`: every row of the connection (found through the GSI), batched; idempotent. */
-  async deleteConnection(connectionId: string) {
-    const keys: Record<string, string>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: Table.CONNECTION_INDEX.name,
-          KeyConditionExpression: "#cid = :cid",
-          ExpressionAttributeNames: { "#cid": Table.CONNECTION_INDEX.partitionKey },
-          ExpressionAttributeValues: { ":cid": connectionId },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        keys.push({ [Table.PARTITION_KEY]: item[Table.PARTITION_KEY], [Table.SORT_KEY]: item[Table.SORT_KEY] });
+  /** `$disconnect`: forget the connection in its order's item and its lookup item; idempotent. */
+  async removeConnection(connectionId: string): Promise<{ orderId?: string }> {
+    const orderId = await this.orderOfConnection(connectionId);
+    if (orderId) {
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: Table.orderKey(orderId),
+            UpdateExpression: "REMOVE #conn",
+            // An UpdateItem on a missing item would create it: only touch one that has the connection.
+            ConditionExpression: "attribute_exists(#conn)",
+            ExpressionAttributeNames: { "#conn": Table.connectionAttribute(connectionId) },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    for (let i = 0; i < keys.length; i += BATCH_WRITE_LIMIT) {
-      await this.batchDelete(keys.slice(i, i + BATCH_WRITE_LIMIT));
     }
-    return keys.length;
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: Table.lookupKey(connectionId) }));
+    return orderId ? { orderId } : {};
   }
 
-  private async batchDelete(keys: Record<string, string>[]) {
-    let requests = keys.map((Key) => ({ DeleteRequest: { Key } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
-      if (attempt >= 8) throw new Error(`${requests.length} deletes still unprocessed after ${attempt} attempts`);
-      const result = await this.client.send(
-        new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
-      );
-      requests = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
-    }
+  /** The order's item as it stands (empty when unknown or expired): for operators and tests. */
+  async readOrder(orderId: string): Promise<OrderCallbacks> {
+    const item = await this.getOrderItem(orderId);
+    return parseOrderItem(orderId, item && !this.isExpired(item) ? item : undefined, this.nowSeconds());
   }
 
-  /**
-   * Records a status in the order's history, exactly once per (order, status), and returns its entry.
-   * The seq is assigned by one conditional write on the sequence row (`lastSeq = :prev`): of two
-   * racing invocations one wins, the other re-reads and either finds its status already numbered
-   * (a duplicate) or takes the next number. Seqs therefore have no gaps and no repeats.
-   * A crash between the sequence write and the history write is healed by the retry: it finds the
-   * status numbered and writes the missing history row.
-   */
-  async recordStatus(detail: Detail): Promise<{ entry: HistoryEntry; isNew: boolean }> {
-    for (let attempt = 0; attempt < MAX_SEQUENCE_ATTEMPTS; attempt++) {
-      const sequence = await this.getSequence(detail.orderId);
-      const known = sequence?.statuses[detail.status];
-      if (sequence && known !== undefined) {
-        const entry = (await this.getHistory(detail.orderId, known)) ??
-          (await this.putHistory(detail, known, sequence.expiresAt));
-        return { entry, isNew: false };
-      }
-      const claimed = sequence
-        ? await this.claimNextSeq(detail, sequence)
-        : await this.createSequence(detail);
-      if (claimed === undefined) {
-        // Lost the race for the next seq: back off a little (with jitter, so racers spread) and read again.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
-        continue;
-      }
-      return { entry: await this.putHistory(detail, claimed.seq, claimed.expiresAt), isNew: true };
-    }
-    throw new Error(`Too much contention recording ${detail.status} for order ${detail.orderId}`);
-  }
-
-  private async getSequence(orderId: string): Promise<SequenceRow | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { [Table.PARTITION_KEY]: orderId, [Table.SORT_KEY]: Table.SEQUENCE_SK },
-        ConsistentRead: true,
-      }),
-    );
-    if (!Item || Number(Item[Table.TTL_ATTRIBUTE]) <= this.nowSeconds()) return undefined;
-    return Item as unknown as SequenceRow;
-  }
-
-  /** First status of an order. The whole history expires together, `retention` after it began. */
-  private async createSequence(detail: Detail) {
-    const expiresAt = this.nowSeconds() + this.retentionSeconds;
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            [Table.PARTITION_KEY]: detail.orderId,
-            [Table.SORT_KEY]: Table.SEQUENCE_SK,
-            lastSeq: 1,
-            statuses: { [detail.status]: 1 },
-            [Table.TTL_ATTRIBUTE]: expiresAt,
-          },
-          // Absent, or expired but not yet swept by DynamoDB's TTL process.
-          ConditionExpression: "attribute_not_exists(#sk) OR #ttl <= :nowSeconds",
-          ExpressionAttributeNames: { "#sk": Table.SORT_KEY, "#ttl": Table.TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ":nowSeconds": this.nowSeconds() },
-        }),
-      );
-      return { seq: 1, expiresAt };
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
-  }
-
-  private async claimNextSeq(detail: Detail, sequence: SequenceRow) {
-    const seq = sequence.lastSeq + 1;
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [Table.PARTITION_KEY]: detail.orderId, [Table.SORT_KEY]: Table.SEQUENCE_SK },
-          UpdateExpression: "SET lastSeq = :seq, statuses.#status = :seq",
-          // Nobody numbered anything since we read the row, so our status is still unnumbered.
-          ConditionExpression: "lastSeq = :prev",
-          ExpressionAttributeNames: { "#status": detail.status },
-          ExpressionAttributeValues: { ":seq": seq, ":prev": sequence.lastSeq },
-        }),
-      );
-      return { seq, expiresAt: sequence.expiresAt };
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
-  }
-
-  private historyKey(orderId: string, seq: number) {
-    return { [Table.PARTITION_KEY]: orderId, [Table.SORT_KEY]: Table.historySk(seq) };
-  }
-
-  private async getHistory(orderId: string, seq: number): Promise<HistoryEntry | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: this.historyKey(orderId, seq), ConsistentRead: true }),
-    );
-    if (!Item || Number(Item[Table.TTL_ATTRIBUTE]) <= this.nowSeconds()) return undefined;
-    return toHistoryEntry(Item);
-  }
-
-  /** Writes the history row of a numbered status, pending until a client has it. First writer wins. */
-  private async putHistory(detail: Detail, seq: number, expiresAt: number): Promise<HistoryEntry> {
-    const now = this.now().toISOString();
-    const entry: HistoryEntry = { ...detail, seq, recordedAt: now, pendingSince: now };
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...entry, ...this.historyKey(detail.orderId, seq), [Table.TTL_ATTRIBUTE]: expiresAt },
-          ConditionExpression: "attribute_not_exists(#sk) OR #ttl <= :nowSeconds",
-          ExpressionAttributeNames: { "#sk": Table.SORT_KEY, "#ttl": Table.TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ":nowSeconds": this.nowSeconds() },
-        }),
-      );
-      return entry;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const written = await this.getHistory(detail.orderId, seq);
-      if (!written) throw new Error(`History row ${seq} of order ${detail.orderId} vanished`);
-      return written;
-    }
-  }
-
-  /** The order's whole history (at most one row per status), in occurrence order. */
+  /** The order's history in occurrence order (empty when unknown or expired). */
   async history(orderId: string): Promise<HistoryEntry[]> {
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        ConsistentRead: true,
-        KeyConditionExpression: "#pk = :orderId AND begins_with(#sk, :prefix)",
-        FilterExpression: "#ttl > :nowSeconds",
-        ExpressionAttributeNames: { "#pk": Table.PARTITION_KEY, "#sk": Table.SORT_KEY, "#ttl": Table.TTL_ATTRIBUTE },
-        ExpressionAttributeValues: { ":orderId": orderId, ":prefix": Table.HISTORY_PREFIX, ":nowSeconds": this.nowSeconds() },
-      }),
-    );
-    return Items.map(toHistoryEntry).sort(byOccurrence);
+    return (await this.readOrder(orderId)).history;
   }
 
-  /** A client has the status: it is no longer pending. Idempotent. */
-  async clearPending(orderId: string, seq: number) {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: this.historyKey(orderId, seq),
-          UpdateExpression: "REMOVE pendingSince",
-          ConditionExpression: "attribute_exists(pendingSince)",
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
-  }
-
-  /** For operators: statuses that no client has received yet (a scan; run it off the hot path). */
+  /** For operators: statuses no client has received yet, oldest first (a scan; off the hot path). */
   async listPending(): Promise<HistoryEntry[]> {
     const entries: HistoryEntry[] = [];
     let startKey: Record<string, unknown> | undefined;
@@ -350,33 +283,46 @@ export class CallbackStore {
       const page = await this.client.send(
         new ScanCommand({
           TableName: this.tableName,
-          FilterExpression: "attribute_exists(pendingSince) AND #ttl > :nowSeconds",
+          FilterExpression: "attribute_exists(pending) AND #ttl > :nowSeconds",
           ExpressionAttributeNames: { "#ttl": Table.TTL_ATTRIBUTE },
           ExpressionAttributeValues: { ":nowSeconds": this.nowSeconds() },
           ExclusiveStartKey: startKey,
         }),
       );
-      entries.push(...(page.Items ?? []).map(toHistoryEntry));
+      for (const item of page.Items ?? []) {
+        const order = parseOrderItem(String(item[Table.PARTITION_KEY]), item, this.nowSeconds());
+        entries.push(...order.history.filter((entry) => order.pending.has(entry.status)));
+      }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return entries;
+    return entries.sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0));
+  }
+
+  private async getOrderItem(orderId: string) {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: Table.orderKey(orderId), ConsistentRead: true }),
+    );
+    return Item;
+  }
+
+  private isExpired(item: Record<string, unknown>) {
+    return typeof item[Table.TTL_ATTRIBUTE] === "number" && (item[Table.TTL_ATTRIBUTE] as number) <= this.nowSeconds();
+  }
+
+  /** An expired order item not yet swept by DynamoDB's TTL process is absent for writers: clear it. */
+  private async deleteExpiredOrder(orderId: string) {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: Table.orderKey(orderId),
+          ConditionExpression: "#ttl <= :nowSeconds",
+          ExpressionAttributeNames: { "#ttl": Table.TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ":nowSeconds": this.nowSeconds() },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 }
-
-function toHistoryEntry(item: Record<string, unknown>): HistoryEntry {
-  const entry: HistoryEntry = {
-    orderId: String(item.orderId),
-    status: item.status as Status,
-    occurredAt: String(item.occurredAt),
-    seq: Number(item.seq),
-    recordedAt: String(item.recordedAt),
-  };
-  if (typeof item.reason === "string") entry.reason = item.reason;
-  if (typeof item.amountPaid === "number") entry.amountPaid = item.amountPaid;
-  if (typeof item.pendingSince === "string") entry.pendingSince = item.pendingSince;
-  return entry;
-}
-
-/** Occurrence order; seq breaks ties so that the order is total and the same for every reader. */
-export const byOccurrence = (a: HistoryEntry, b: HistoryEntry) =>
-  a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.seq - b.seq;

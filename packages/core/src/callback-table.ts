@@ -1,35 +1,50 @@
 /**
- * `ClientCallbackTbl`: the keys, index and TTL attribute that the stack declares and that the local
- * runtime and the tests create in dynalite. One table holds, per order (partition key `orderId`):
- *   - connection rows   `sk = conn#<connectionId>`  — who is listening;
- *   - the sequence row  `sk = seq`                  — the order's status → seq map (the only place a
- *                                                     seq is ever assigned, by a conditional write);
- *   - history rows      `sk = status#<seq>`         — each status, its detail and a pending mark.
- * Every row carries `expiresAt` (epoch seconds). DynamoDB deletes expired rows only eventually and
- * dynalite never does, so readers filter them out and writers treat them as absent.
+ * `ClientCallbackTbl`: keys, item shapes and TTL, declared once for the stack, the store, the local
+ * runtime and the tests. Partition key `orderId`, sort key `sk`; two kinds of item:
+ *
+ *   - the order's item, `orderId = <orderId>`, `sk = "order"` — everything the callback path reads and
+ *     writes for one order, so that recording a status and learning who listens is ONE request:
+ *       history      list of status entries; an entry's seq is its position + 1 (so no gap can exist)
+ *       recorded     string set of the statuses in `history` (the condition that keeps them unique)
+ *       pending      string set of statuses no client has received yet (the seed's pending mark)
+ *       conn#<id>    one map per connection listening: {connectedAt, syncedAt?, expiresAt}
+ *       connVersion  bumped by every `$connect`, so the per-order socket cap is checked against what was read
+ *       expiresAt    TTL: retention after the last write
+ *     An order has at most seven statuses and at most `MAX_CONNECTIONS_PER_ORDER` live sockets, so the
+ *     item stays a few KB, far from DynamoDB's 400 KB.
+ *   - a connection's lookup item, `orderId = connection#<connectionId>`, `sk = "connection"`, holding
+ *     the order it was admitted for: a strongly consistent GetItem finds it the instant the socket
+ *     opens (a GSI could lag), for a `sync` that does not name its order and for `$disconnect`.
+ *
+ * Every item carries `expiresAt` (epoch seconds). DynamoDB deletes expired items only eventually and
+ * dynalite never does, so readers ignore them and writers treat them as absent.
  */
 import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 
 export const PARTITION_KEY = "orderId";
 export const SORT_KEY = "sk";
 export const TTL_ATTRIBUTE = "expiresAt";
-export const CONNECTION_INDEX = { name: "byConnection", partitionKey: "connectionId", sortKey: SORT_KEY } as const;
 
-export const SEQUENCE_SK = "seq";
-export const CONNECTION_PREFIX = "conn#";
-export const HISTORY_PREFIX = "status#";
+export const ORDER_SK = "order";
+export const LOOKUP_SK = "connection";
+export const CONNECTION_ATTRIBUTE_PREFIX = "conn#";
 
-export const connectionSk = (connectionId: string) => `${CONNECTION_PREFIX}${connectionId}`;
-/** Zero-padded so that the sort key orders history rows by seq. */
-export const historySk = (seq: number) => `${HISTORY_PREFIX}${String(seq).padStart(6, "0")}`;
+export const orderKey = (orderId: string) => ({ [PARTITION_KEY]: orderId, [SORT_KEY]: ORDER_SK });
+export const lookupKey = (connectionId: string) => ({
+  [PARTITION_KEY]: `connection#${connectionId}`,
+  [SORT_KEY]: LOOKUP_SK,
+});
+export const connectionAttribute = (connectionId: string) => `${CONNECTION_ATTRIBUTE_PREFIX}${connectionId}`;
 
-/** API Gateway closes every WebSocket after 2 hours; a connection row outlives that by a margin. */
+/** API Gateway closes every WebSocket after 2 hours; a connection outlives that by a margin. */
 export const CONNECTION_TTL_SECONDS = 2 * 60 * 60 + 15 * 60;
 export const DEFAULT_HISTORY_RETENTION_SECONDS = 24 * 60 * 60;
+/** Sockets one order may have open at once; the next `$connect` is refused with 429. */
+export const DEFAULT_MAX_CONNECTIONS_PER_ORDER = 10;
 
 export const epochSeconds = (at: Date) => Math.floor(at.getTime() / 1000);
 
-/** The CreateTable request for dynalite (local runtime, tests): the same shape the stack declares. */
+/** The CreateTable request for dynalite and DynamoDB Local (local runtime, tests): the stack's shape. */
 export function createTableInput(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
@@ -37,21 +52,10 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
     AttributeDefinitions: [
       { AttributeName: PARTITION_KEY, AttributeType: "S" },
       { AttributeName: SORT_KEY, AttributeType: "S" },
-      { AttributeName: CONNECTION_INDEX.partitionKey, AttributeType: "S" },
     ],
     KeySchema: [
       { AttributeName: PARTITION_KEY, KeyType: "HASH" },
       { AttributeName: SORT_KEY, KeyType: "RANGE" },
-    ],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: CONNECTION_INDEX.name,
-        KeySchema: [
-          { AttributeName: CONNECTION_INDEX.partitionKey, KeyType: "HASH" },
-          { AttributeName: CONNECTION_INDEX.sortKey, KeyType: "RANGE" },
-        ],
-        Projection: { ProjectionType: "KEYS_ONLY" },
-      },
     ],
   };
 }

@@ -4,11 +4,16 @@
  */
 import type { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import type { CallbackStore, HistoryEntry } from "./callback-store";
-import { postToAll, postToConnection, DEFAULT_CONCURRENCY, type PostOutcome } from "./delivery";
-import { z } from "zod";
+import { DEFAULT_MAX_CONNECTIONS_PER_ORDER } from "./callback-table";
 import * as CallbackToken from "./callback-token";
-import type { Detail } from "./order-status";
-import { encode, type StatusFrame } from "./protocol";
+import { postToAll, postToConnection, DEFAULT_CONCURRENCY, type PostOutcome } from "./delivery";
+import type { Detail, Status } from "./order-status";
+import { encode, errorFrame, parseClientMessage, toStatusFrame, type ErrorFrame } from "./protocol";
+import type { SyncRateLimit } from "./sync-rate-limit";
+import * as z from "zod/mini";
+
+const OrderId = z.uuid();
+type TokenFailure = Extract<CallbackToken.Verification, { ok: false }>["reason"];
 
 export type CallbackDeps = {
   store: CallbackStore;
@@ -28,19 +33,6 @@ export class RetryableDeliveryError extends Error {
   }
 }
 
-export function toStatusFrame(entry: HistoryEntry): StatusFrame {
-  const frame: StatusFrame = {
-    type: "status",
-    orderId: entry.orderId,
-    status: entry.status,
-    occurredAt: entry.occurredAt,
-    seq: entry.seq,
-  };
-  if (entry.reason !== undefined) frame.reason = entry.reason;
-  if (entry.amountPaid !== undefined) frame.amountPaid = entry.amountPaid;
-  return frame;
-}
-
 export type PublishResult = {
   seq: number;
   duplicate: boolean;
@@ -48,17 +40,19 @@ export type PublishResult = {
   delivered: number;
   gone: string[];
   rejected: PostOutcome[];
+  /** No connection took it: it waits for a `sync` (the seed's pending mark). */
   pending: boolean;
 };
 
 /**
- * A status change arrived (at least once, in any order): record it, then push it to every live
- * connection. Re-delivering a duplicate is deliberate — the first attempt may have died before
- * posting — and harmless, since clients drop a seq they already hold.
+ * A status change arrived (at least once, in any order): record it and learn who listens in one
+ * write, push it to every live connection, and mark it pending only if none took it. Re-delivering
+ * a duplicate is deliberate — the first attempt may have died before posting — and harmless, since
+ * clients drop a seq they already hold.
  */
 export async function publishStatus(deps: CallbackDeps, detail: Detail): Promise<PublishResult> {
-  const { entry, isNew } = await deps.store.recordStatus(detail);
-  const connectionIds = await deps.store.liveConnectionIds(detail.orderId);
+  const { entry, isNew, order } = await deps.store.recordStatus(detail);
+  const connectionIds = order.connections.map((c) => c.connectionId);
   const outcomes = await postToAll(
     deps.management,
     connectionIds,
@@ -66,17 +60,19 @@ export async function publishStatus(deps: CallbackDeps, detail: Detail): Promise
     deps.concurrency ?? DEFAULT_CONCURRENCY,
   );
   const gone = outcomes.filter((o) => o.result === "gone").map((o) => o.connectionId);
-  await Promise.all(
-    gone.map((connectionId) =>
-      deps.store.deleteGoneConnection({
+  const delivered = outcomes.filter((o) => o.result === "delivered").length;
+  const wasPending = order.pending.has(entry.status);
+  await Promise.all([
+    ...gone.map((connectionId) =>
+      deps.store.removeGoneConnection({
         orderId: detail.orderId,
         connectionId,
         graceMs: deps.connectGraceMs ?? DEFAULT_CONNECT_GRACE_MS,
       }),
     ),
-  );
-  const delivered = outcomes.filter((o) => o.result === "delivered").length;
-  if (delivered > 0 && entry.pendingSince) await deps.store.clearPending(detail.orderId, entry.seq);
+    delivered === 0 && !wasPending ? deps.store.markPending(detail.orderId, entry.status) : undefined,
+    delivered > 0 && wasPending ? deps.store.clearPending(detail.orderId, [entry.status]) : undefined,
+  ]);
   const retryable = outcomes.filter((o) => o.result === "retryable");
   if (retryable.length > 0) throw new RetryableDeliveryError(retryable);
   return {
@@ -86,67 +82,117 @@ export async function publishStatus(deps: CallbackDeps, detail: Detail): Promise
     delivered,
     gone,
     rejected: outcomes.filter((o) => o.result === "rejected"),
-    pending: delivered === 0 && entry.pendingSince !== undefined,
+    pending: delivered === 0,
   };
 }
 
-export type Admission =
-  | { admitted: true }
-  | { admitted: false; statusCode: 400 | 401 | 403; reason: string };
+export type Refusal = "bad_order_id" | "token_missing" | `token_${TokenFailure}` | "too_many_connections";
+export type Admission = { admitted: true } | { admitted: false; statusCode: 400 | 401 | 403 | 429; refusal: Refusal; reason: string };
 
 /**
- * `$connect`: admit the socket only with a valid token for this very order, then subscribe it.
- * Nothing is written for a refused socket, and nothing is posted (API Gateway forbids it here).
+ * `$connect`: admit the socket only with a valid token for this very order, and only while fewer than
+ * `maxConnections` sockets listen to it; then subscribe it. Nothing is written for a refused socket,
+ * and nothing is posted (API Gateway forbids it here).
  */
 export async function connect(
   deps: Pick<CallbackDeps, "store">,
-  input: { connectionId: string; orderId: string | undefined; token: string | undefined; secret: string; now?: Date },
+  input: {
+    connectionId: string;
+    orderId: string | undefined;
+    token: string | undefined;
+    secret: string;
+    maxConnections?: number;
+    now?: Date;
+  },
 ): Promise<Admission> {
-  if (!input.orderId || !isUuid(input.orderId)) {
-    return { admitted: false, statusCode: 400, reason: "orderId must be the order's UUID" };
+  if (!input.orderId || !OrderId.safeParse(input.orderId).success) {
+    return { admitted: false, statusCode: 400, refusal: "bad_order_id", reason: "orderId must be the order's UUID" };
   }
-  if (!input.token) return { admitted: false, statusCode: 401, reason: "token is missing" };
+  if (!input.token) return { admitted: false, statusCode: 401, refusal: "token_missing", reason: "token is missing" };
   const verification = CallbackToken.verify({ orderId: input.orderId, token: input.token, secret: input.secret, now: input.now });
-  if (!verification.ok) return { admitted: false, statusCode: 403, reason: `token is ${verification.reason}` };
-  await deps.store.putConnection({ orderId: input.orderId, connectionId: input.connectionId });
+  if (!verification.ok) {
+    return { admitted: false, statusCode: 403, refusal: `token_${verification.reason}`, reason: `token is ${verification.reason}` };
+  }
+  const maxConnections = input.maxConnections ?? DEFAULT_MAX_CONNECTIONS_PER_ORDER;
+  const added = await deps.store.addConnection({ orderId: input.orderId, connectionId: input.connectionId, maxConnections });
+  if (!added.admitted) {
+    return {
+      admitted: false,
+      statusCode: 429,
+      refusal: "too_many_connections",
+      reason: `this order already has ${added.liveConnections} open connections (at most ${maxConnections})`,
+    };
+  }
   return { admitted: true };
 }
 
-const isUuid = (value: string) => z.uuid().safeParse(value).success;
-
-/** `$disconnect`: forget the connection. Best-effort on AWS's side, so rows also carry a TTL. */
+/** `$disconnect`: forget the connection. Best-effort on AWS's side, so connections also carry a TTL. */
 export const disconnect = (deps: Pick<CallbackDeps, "store">, connectionId: string) =>
-  deps.store.deleteConnection(connectionId);
+  deps.store.removeConnection(connectionId);
 
-export type SyncResult =
-  | { subscribed: false }
-  | { subscribed: true; sent: number; lastSeq: number; outcome: PostOutcome["result"] };
+export type MessageResult =
+  | { kind: "invalid"; frame: ErrorFrame }
+  | { kind: "rate_limited"; told: boolean }
+  | { kind: "not_subscribed"; orderId?: string }
+  | { kind: "synced"; orderId: string; after: number; sent: number; lastSeq: number; outcome: PostOutcome["result"] };
 
 /**
- * A client asks for every status after its cursor: post them to it in occurrence order, then a
- * `synced` marker. Statuses it receives are no longer pending.
+ * `$default` (and `sync`): any message asks for every status after its cursor, as in the seed. Too
+ * frequent messages are refused before any read; a refusal is said once per streak.
+ */
+export async function answerMessage(
+  deps: CallbackDeps & { rateLimit: SyncRateLimit },
+  input: { connectionId: string; body: string | null | undefined },
+): Promise<MessageResult> {
+  const reply = (frame: ErrorFrame) => postToConnection(deps.management, input.connectionId, encode(frame));
+  const admission = deps.rateLimit.take(input.connectionId);
+  if (admission !== "allow") {
+    if (admission === "limit") {
+      await reply(errorFrame("rate_limited", "Too many messages; wait a second, then sync again"));
+    }
+    return { kind: "rate_limited", told: admission === "limit" };
+  }
+  const request = parseClientMessage(input.body);
+  if ("type" in request) {
+    await reply(request);
+    return { kind: "invalid", frame: request };
+  }
+  const result = await sync(deps, { connectionId: input.connectionId, orderId: request.orderId, after: request.after });
+  if (result.kind === "not_subscribed") {
+    await reply(errorFrame("not_subscribed", "This connection is not subscribed to that order"));
+  }
+  return result;
+}
+
+/**
+ * Posts every status after the cursor to the connection, in occurrence order, then a `synced`
+ * marker; statuses it received are no longer pending. One write reads the order (and proves the
+ * connection belongs to it); one more moves pending marks. A message that does not name its order
+ * costs one strongly consistent read to find it.
  */
 export async function sync(
   deps: CallbackDeps,
-  input: { connectionId: string; orderId: string; after: number },
-): Promise<SyncResult> {
-  const subscribed = await deps.store.markSynced(input);
-  if (!subscribed) return { subscribed: false };
-  const history = await deps.store.history(input.orderId);
-  const lastSeq = history.reduce((max, entry) => Math.max(max, entry.seq), 0);
-  const unseen = history.filter((entry) => entry.seq > input.after);
-  let sent = 0;
+  input: { connectionId: string; orderId?: string; after: number },
+): Promise<Extract<MessageResult, { kind: "synced" | "not_subscribed" }>> {
+  const orderId = input.orderId ?? (await deps.store.orderOfConnection(input.connectionId));
+  if (!orderId) return { kind: "not_subscribed" };
+  const order = await deps.store.beginSync({ orderId, connectionId: input.connectionId });
+  if (!order) return { kind: "not_subscribed", orderId };
+  const unseen = order.history.filter((entry) => entry.seq > input.after);
+  const received: Status[] = [];
+  let outcome: PostOutcome["result"] = "delivered";
   // One post at a time: the client sees them in occurrence order.
   for (const entry of unseen) {
-    const outcome = await postToConnection(deps.management, input.connectionId, encode(toStatusFrame(entry)));
-    if (outcome.result !== "delivered") return { subscribed: true, sent, lastSeq, outcome: outcome.result };
-    sent++;
-    if (entry.pendingSince) await deps.store.clearPending(input.orderId, entry.seq);
+    outcome = (await postToConnection(deps.management, input.connectionId, encode(toStatusFrame(entry)))).result;
+    if (outcome !== "delivered") break;
+    received.push(entry.status);
   }
-  const done = await postToConnection(
-    deps.management,
-    input.connectionId,
-    encode({ type: "synced", orderId: input.orderId, lastSeq }),
-  );
-  return { subscribed: true, sent: unseen.length, lastSeq, outcome: done.result };
+  if (outcome === "delivered") {
+    const synced = { type: "synced" as const, orderId, lastSeq: order.lastSeq };
+    outcome = (await postToConnection(deps.management, input.connectionId, encode(synced))).result;
+  }
+  await deps.store.clearPending(orderId, received.filter((status) => order.pending.has(status)));
+  return { kind: "synced", orderId, after: input.after, sent: received.length, lastSeq: order.lastSeq, outcome };
 }
+
+export type { HistoryEntry };

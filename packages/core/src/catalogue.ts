@@ -1,7 +1,10 @@
 /**
- * The pet catalogue orders are priced from. Prices are in cents so that totals are exact.
+ * The pet catalogue orders are priced from. Prices are in cents of CURRENCY so that totals are exact.
  * `SOLD-OUT` is listed so that anyone can try the sold-out path of the saga from the shop page.
  */
+/** The one currency every price, total and payment is in (ISO 4217). */
+export const CURRENCY = "EUR";
+
 export type Pet = { sku: string; name: string; species: string; priceCents: number; price: number; description: string };
 
 const pet = (sku: string, name: string, species: string, priceCents: number, description: string): Pet => ({

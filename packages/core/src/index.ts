@@ -7,6 +7,7 @@ export * as Delivery from "./delivery";
 export * as Callbacks from "./callbacks";
 export * as Aws from "./aws";
 export { CallbackStore, type HistoryEntry } from "./callback-store";
+export * as SyncRateLimit from "./sync-rate-limit";
 export * as Topology from "./topology";
 export { OrderTimeline } from "./order-timeline";
 export * as Catalogue from "./catalogue";

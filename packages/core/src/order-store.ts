@@ -17,8 +17,8 @@ export type OrderRecord = {
   basket: OrderRequest["basket"];
   shippingAddress: OrderRequest["shippingAddress"];
   amountCents: number;
+  /** Derived on read: the highest-ranked status held (`OrderStatus.currentStatus`). */
   status: OrderStatus.Status;
-  statusOccurredAt: string;
   /** Every status seen, by status (each happens at most once per order). */
   statuses: Partial<Record<OrderStatus.Status, StatusEntry>>;
 };
@@ -81,8 +81,6 @@ export class OrderStore {
             basket: order.request.basket,
             shippingAddress: order.request.shippingAddress,
             amountCents: order.amountCents,
-            status: "placed",
-            statusOccurredAt: order.placedAt,
             statuses: { placed },
           },
           ConditionExpression: "attribute_not_exists(pk)",
@@ -102,56 +100,37 @@ export class OrderStore {
       new GetCommand({ TableName: this.config.tableName, Key: Table.orderKey(orderId), ConsistentRead: true }),
     );
     if (!Item) return undefined;
-    const { pk: _pk, ...record } = Item;
-    return record as OrderRecord;
+    const { pk: _pk, status: _stored, statusOccurredAt: _at, ...stored } = Item;
+    const record = stored as Omit<OrderRecord, "status">;
+    return { ...record, status: OrderStatus.currentStatus(Object.keys(record.statuses) as OrderStatus.Status[]) ?? "placed" };
   }
 
   /**
-   * Applies a status event to the order's projection, in any order and any number of times:
-   * its detail is added to `statuses` once, and the current status moves only forward in time and
-   * never away from a terminal status. Returns false if the order is unknown here.
+   * Applies a status event to the order's projection, in any order and any number of times, in one
+   * write: the first event of a status wins (a duplicate's fields never overwrite). The current
+   * status is derived from the statuses held (`OrderStatus.currentStatus`), not from their dates.
+   * Returns false if the order is unknown here.
    */
   async applyStatus(detail: OrderStatus.Detail) {
     const entry: StatusEntry = { status: detail.status, occurredAt: detail.occurredAt };
     if (detail.reason !== undefined) entry.reason = detail.reason;
     if (detail.amountPaid !== undefined) entry.amountPaid = detail.amountPaid;
-    const key = Table.orderKey(detail.orderId);
     try {
       await this.config.client.send(
         new UpdateCommand({
           TableName: this.config.tableName,
-          Key: key,
+          Key: Table.orderKey(detail.orderId),
           UpdateExpression: "SET statuses.#status = if_not_exists(statuses.#status, :entry)",
           ConditionExpression: "attribute_exists(pk)",
           ExpressionAttributeNames: { "#status": detail.status },
           ExpressionAttributeValues: { ":entry": entry },
         }),
       );
+      return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
       throw error;
     }
-    try {
-      await this.config.client.send(
-        new UpdateCommand({
-          TableName: this.config.tableName,
-          Key: key,
-          UpdateExpression: "SET #status = :status, statusOccurredAt = :at",
-          // Later than what is shown, and what is shown is not final.
-          ConditionExpression: "statusOccurredAt < :at AND NOT (#status IN (:completed, :cancelled))",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: {
-            ":status": detail.status,
-            ":at": detail.occurredAt,
-            ":completed": "completed",
-            ":cancelled": "cancelled",
-          },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
-    return true;
   }
 }
 

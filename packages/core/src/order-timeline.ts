@@ -3,9 +3,8 @@
  * `watch-order` command and the tests share it: it keeps the statuses of one order, drops
  * duplicates by `seq`, keeps the cursor, and says when a `sync` is due.
  */
+import { byOccurrence, isTerminal } from "./order-status-model";
 import type { ServerFrame, StatusFrame, SyncRequest } from "./protocol";
-
-const TERMINAL = new Set(["completed", "cancelled"]);
 
 export type TimelineUpdate = {
   /** The frame was a status this timeline did not hold yet. */
@@ -36,13 +35,11 @@ export class OrderTimeline {
 
   /** The statuses in occurrence order (`occurredAt`, then `seq`). */
   get statuses(): StatusFrame[] {
-    return [...this.bySeq.values()].sort((a, b) =>
-      a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.seq - b.seq,
-    );
+    return [...this.bySeq.values()].sort(byOccurrence);
   }
 
   get terminal(): StatusFrame | undefined {
-    return this.statuses.find((s) => TERMINAL.has(s.status));
+    return this.statuses.find((s) => isTerminal(s.status));
   }
 
   /** Has a gap: some seq between the cursor and the highest known seq is missing. */
@@ -52,7 +49,7 @@ export class OrderTimeline {
   }
 
   /** The `sync` to send (on every open, and when an update says `syncNeeded`). */
-  syncRequest(): SyncRequest {
+  syncRequest(): Required<SyncRequest> {
     this.syncInFlight = true;
     return { action: "sync", orderId: this.orderId, after: this.cursorValue };
   }

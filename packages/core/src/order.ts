@@ -1,34 +1,59 @@
 /**
  * An order as the shop submits it to `POST /orders`, and as the workflow carries it.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import * as Catalogue from "./catalogue";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+
 export const BasketLine = z.strictObject({
-  sku: z.string().min(1).max(64).refine((sku) => Catalogue.findPet(sku) !== undefined, "unknown sku"),
-  quantity: z.number().int().min(1).max(99),
+  sku: z.string().check(
+    z.minLength(1),
+    z.maxLength(64),
+    z.refine((sku) => Catalogue.findPet(sku) !== undefined, "is not a pet in the catalogue"),
+  ),
+  quantity: z.int().check(z.minimum(1), z.maximum(99)),
 });
 
 export const OrderRequest = z.strictObject({
-  basket: z.array(BasketLine).min(1).max(20),
-  paymentDetail: z.strictObject({ cardToken: z.string().min(1).max(128) }),
+  basket: z.array(BasketLine).check(z.minLength(1), z.maxLength(20)),
+  paymentDetail: z.strictObject({ cardToken: z.string().check(z.minLength(1), z.maxLength(128)) }),
   shippingAddress: z.strictObject({
-    name: z.string().trim().min(1).max(200),
-    line1: z.string().trim().min(1).max(200),
-    city: z.string().trim().min(1).max(100),
-    postalCode: z.string().trim().min(1).max(20),
-    country: z.string().regex(/^[A-Z]{2}$/, "an ISO 3166 alpha-2 code, e.g. DE"),
+    name: text(200),
+    line1: text(200),
+    city: text(100),
+    postalCode: text(20),
+    country: z.string().check(z.regex(/^[A-Z]{2}$/, "must be a two-letter country code, e.g. DE")),
   }),
 });
-export type OrderRequest = z.infer<typeof OrderRequest>;
+export type OrderRequest = z.output<typeof OrderRequest>;
 
 /** The workflow's input: the order and its id (also the execution's name). */
 export type WorkflowInput = OrderRequest & { orderId: string; placedAt: string };
 
 export type FieldError = { path: string; message: string };
 
-export function fieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({ path: issue.path.join(".") || "(body)", message: issue.message }));
+type Issue = z.core.$ZodIssue;
+
+/** A short English reason per issue (zod/mini carries no locale); the page words its own per field. */
+function describe(issue: Issue): string {
+  if (issue.code === "custom" || (issue.code === "invalid_format" && issue.message !== "Invalid input")) return issue.message;
+  switch (issue.code) {
+    case "invalid_type":
+      return issue.input === undefined ? "is required" : `must be a ${issue.expected}`;
+    case "too_small":
+      return issue.origin === "array" ? `needs at least ${issue.minimum} item(s)` : issue.origin === "string" ? "is required" : `must be at least ${issue.minimum}`;
+    case "too_big":
+      return issue.origin === "array" ? `takes at most ${issue.maximum} items` : issue.origin === "string" ? `is longer than ${issue.maximum} characters` : `must be at most ${issue.maximum}`;
+    case "unrecognized_keys":
+      return `has unknown field(s): ${issue.keys.join(", ")}`;
+    default:
+      return "is invalid";
+  }
+}
+
+export function fieldErrors(error: { issues: readonly Issue[] }): FieldError[] {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join(".") || "(body)", message: describe(issue) }));
 }

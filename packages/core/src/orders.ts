@@ -100,6 +100,7 @@ export type OrderView = {
   placedAt: string;
   amount: number;
   basket: OrderRequest["basket"];
+  shippingAddress: OrderRequest["shippingAddress"];
   history: ReturnType<typeof historyOf>;
 };
 
@@ -127,6 +128,7 @@ export async function viewOrder(
       placedAt: order.placedAt,
       amount: order.amountCents / 100,
       basket: order.basket,
+      shippingAddress: order.shippingAddress,
       history: historyOf(order),
     },
   };

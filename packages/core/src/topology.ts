@@ -26,6 +26,84 @@ export const FUNCTIONS = {
 } as const;
 export type FunctionName = keyof typeof FUNCTIONS;
 
+/**
+ * The wiring contract: each function's environment variables — their names, what they point at, and
+ * which function reads which. The stacks build each function's environment from it, the local runtime
+ * sets the same variables to its endpoints, the handlers read them through it, and the tests too.
+ */
+export const ENV = {
+  /** `ClientCallbackTbl`'s name. */
+  clientCallbackTable: "CLIENT_CALLBACK_TABLE",
+  /** The WebSocket stage's `@connections` endpoint, `https://{api}.execute-api.{region}.amazonaws.com/{stage}`. */
+  managementEndpoint: "WEBSOCKET_MANAGEMENT_ENDPOINT",
+  /** The stage's WebSocket URL (`wss://…/stage`), the base of every `clientCallbackUrl`. */
+  websocketUrl: "WEBSOCKET_URL",
+  /** `OrdersTbl`'s name. */
+  ordersTable: "ORDERS_TABLE",
+  /** The order workflow's state machine ARN. */
+  stateMachineArn: "STATE_MACHINE_ARN",
+  /** The order event bus's name. */
+  eventBusName: "EVENT_BUS_NAME",
+  /** Tunable (optional): how long an order's callback state is kept after its last write, seconds. */
+  historyRetentionSeconds: "HISTORY_RETENTION_SECONDS",
+  /** Tunable (optional): posts in flight at once per fan-out. */
+  fanoutConcurrency: "FANOUT_CONCURRENCY",
+  /** Tunable (optional): sockets one order may have open at once (`$connect` answers 429 past it). */
+  maxConnectionsPerOrder: "MAX_CONNECTIONS_PER_ORDER",
+  /** Tunable (optional): `sync` messages per second one socket may send, and its burst. */
+  syncRatePerSecond: "SYNC_RATE_PER_SECOND",
+  syncBurst: "SYNC_BURST",
+} as const;
+export type Setting = keyof typeof ENV;
+
+/** Settings with a default in core; every other setting must be given. */
+export const OPTIONAL_SETTINGS = new Set<Setting>([
+  "historyRetentionSeconds",
+  "fanoutConcurrency",
+  "maxConnectionsPerOrder",
+  "syncRatePerSecond",
+  "syncBurst",
+]);
+
+/** The Powertools service (logs' `service`, metrics' dimension) each function belongs to. */
+export const SERVICES = { callbacks: "order-callbacks", orders: "orders" } as const;
+export const METRICS_NAMESPACE = "AWSomePets";
+
+type Wiring = { service: (typeof SERVICES)[keyof typeof SERVICES]; settings: readonly Setting[] };
+const callbacks = (...settings: Setting[]): Wiring => ({ service: SERVICES.callbacks, settings });
+const orders = (...settings: Setting[]): Wiring => ({ service: SERVICES.orders, settings });
+
+export const WIRING = {
+  OrderWSConnectFunction: callbacks("clientCallbackTable", "historyRetentionSeconds", "maxConnectionsPerOrder"),
+  OrderWSDisconnectFunction: callbacks("clientCallbackTable"),
+  OrderWSPendingFunction: callbacks("clientCallbackTable", "managementEndpoint", "syncRatePerSecond", "syncBurst"),
+  OrderWSCallbackFunction: callbacks("clientCallbackTable", "managementEndpoint", "historyRetentionSeconds", "fanoutConcurrency"),
+  OrderStatusProjectionFunction: orders("ordersTable"),
+  CreateOrderFunction: orders("ordersTable", "stateMachineArn", "eventBusName", "websocketUrl"),
+  GetOrderFunction: orders("ordersTable"),
+  GetCatalogueFunction: orders(),
+  ReserveInventoryFunction: orders(),
+  ProcessPaymentFunction: orders(),
+  CompleteOrderFunction: orders(),
+  ReleaseInventoryFunction: orders(),
+  ProcessRefundFunction: orders(),
+  CancelOrderFunction: orders(),
+} as const satisfies Record<FunctionName, Wiring>;
+
+/**
+ * The environment of one function from the values of a stage (CDK tokens in a stack, URLs locally).
+ * Throws naming the missing setting, so a stack or runtime that forgets one fails at synth or start.
+ */
+export function environmentOf(name: FunctionName, values: Partial<Record<Setting, string>>): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const setting of WIRING[name].settings) {
+    const value = values[setting];
+    if (value !== undefined) environment[ENV[setting]] = value;
+    else if (!OPTIONAL_SETTINGS.has(setting)) throw new Error(`${name} needs ${setting} (${ENV[setting]})`);
+  }
+  return environment;
+}
+
 /** API Gateway selects a route by the message's `action`, falling back to `$default`. */
 export const ROUTE_SELECTION_EXPRESSION = "$request.body.action";
 export const WEBSOCKET_ROUTES = {

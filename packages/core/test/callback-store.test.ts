@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CallbackStore, CallbackTable, type OrderStatus } from "@awsomepets/core/index";
-import { createCallbackTable, testDocumentClient } from "../../../test/support/dynamodb";
+import { countingDocumentClient, createCallbackTable, testDocumentClient } from "../../../test/support/dynamodb";
 
 const client = testDocumentClient();
 let table: Awaited<ReturnType<typeof createCallbackTable>>;
 let clock = new Date("2026-11-26T10:00:00.000Z");
 let store: CallbackStore;
+const storeAt = (at: Date) => new CallbackStore({ client, tableName: table.tableName, historyRetentionSeconds: 3600, now: () => at });
 
 beforeAll(async () => {
   table = await createCallbackTable();
@@ -30,17 +31,32 @@ describe("CallbackStore.recordStatus", () => {
     expect([placed, paid, reserved].map((r) => [r.entry.seq, r.isNew])).toEqual([[1, true], [2, true], [3, true]]);
     const history = await store.history(orderId);
     expect(history.map((e) => [e.status, e.seq])).toEqual([["placed", 1], ["reserved", 3], ["paid", 2]]);
-    expect(history[2]!.amountPaid).toBe(42.5);
+    expect(history[2]).toEqual({ orderId, status: "paid", occurredAt: "2026-11-26T10:00:02.000Z", amountPaid: 42.5, seq: 2, recordedAt: clock.toISOString() });
   });
 
-  it("never makes a second entry for the same status, even republished with another time", async () => {
+  it("records a status in one request and returns the connections listening at that instant", async () => {
+    // Prepare
+    const orderId = randomUUID();
+    await store.addConnection({ orderId, connectionId: "c1=", maxConnections: 10 });
+    const counting = countingDocumentClient();
+    const countingStore = new CallbackStore({ client: counting.client, tableName: table.tableName, now: () => clock });
+    // Act
+    const { order, isNew } = await countingStore.recordStatus(detail(orderId, "placed", "2026-11-26T10:00:00.000Z"));
+    // Assess
+    expect(isNew).toBe(true);
+    expect(order.connections.map((c) => c.connectionId)).toEqual(["c1="]);
+    expect(counting.counts).toEqual({ UpdateItem: 1 });
+  });
+
+  it("never makes a second entry for the same status; the first detail wins", async () => {
     // Prepare
     const orderId = randomUUID();
     await store.recordStatus(detail(orderId, "placed", "2026-11-26T10:00:00.000Z"));
     // Act
-    const again = await store.recordStatus(detail(orderId, "placed", "2026-11-26T10:05:00.000Z"));
+    const again = await store.recordStatus(detail(orderId, "placed", "2099-01-01T00:00:00.000Z", { reason: "forged" }));
     // Assess
     expect(again).toMatchObject({ isNew: false, entry: { seq: 1, occurredAt: "2026-11-26T10:00:00.000Z" } });
+    expect(again.entry.reason).toBeUndefined();
     expect(await store.history(orderId)).toHaveLength(1);
   });
 
@@ -48,9 +64,7 @@ describe("CallbackStore.recordStatus", () => {
     // Prepare: every status of a failing order, each delivered three times, all at once
     const orderId = randomUUID();
     const statuses: OrderStatus.Status[] = ["placed", "reserved", "paid", "refunded", "released", "cancelled"];
-    const deliveries = statuses.flatMap((status, i) =>
-      [0, 1, 2].map(() => detail(orderId, status, `2026-11-26T10:00:0${i}.000Z`)),
-    );
+    const deliveries = statuses.flatMap((status, i) => [0, 1, 2].map(() => detail(orderId, status, `2026-11-26T10:00:0${i}.000Z`)));
     // Act
     const results = await Promise.all(deliveries.map((d) => store.recordStatus(d)));
     // Assess
@@ -62,106 +76,137 @@ describe("CallbackStore.recordStatus", () => {
     expect((await store.history(orderId)).map((e) => e.status)).toEqual(statuses);
   });
 
-  it("heals a crash between numbering a status and writing its history row", async () => {
-    // Prepare: a sequence row that numbered `placed` but no history row (the writer died)
-    const orderId = randomUUID();
-    await client.send(new PutCommand({
-      TableName: table.tableName,
-      Item: { orderId, sk: CallbackTable.SEQUENCE_SK, lastSeq: 1, statuses: { placed: 1 }, expiresAt: Math.floor(clock.getTime() / 1000) + 3600 },
-    }));
-    // Act: the retry of the same event
-    const retried = await store.recordStatus(detail(orderId, "placed", "2026-11-26T10:00:00.000Z"));
-    // Assess
-    expect(retried).toMatchObject({ isNew: false, entry: { seq: 1, status: "placed" } });
-    expect(await store.history(orderId)).toHaveLength(1);
-  });
-
-  it("treats an expired but unswept history as gone and starts a new one", async () => {
+  it("treats an expired but unswept order item as gone and starts a new history", async () => {
     // Prepare
     const orderId = randomUUID();
     await store.recordStatus(detail(orderId, "placed", "2026-11-26T10:00:00.000Z"));
-    const later = new Date(clock.getTime() + 2 * 3600_000);
-    const laterStore = new CallbackStore({ client, tableName: table.tableName, historyRetentionSeconds: 3600, now: () => later });
+    const later = storeAt(new Date(clock.getTime() + 2 * 3600_000));
     // Act
-    const expiredHistory = await laterStore.history(orderId);
-    const recorded = await laterStore.recordStatus(detail(orderId, "placed", "2026-11-26T12:00:00.000Z"));
+    const expiredHistory = await later.history(orderId);
+    const recorded = await later.recordStatus(detail(orderId, "placed", "2026-11-26T12:00:00.000Z"));
     // Assess
     expect(expiredHistory).toEqual([]);
     expect(recorded).toMatchObject({ isNew: true, entry: { seq: 1, occurredAt: "2026-11-26T12:00:00.000Z" } });
   });
 
-  it("marks a new status pending until clearPending, and lists pending ones", async () => {
+  it("marks a status pending, clears it idempotently, and lists pending ones oldest first", async () => {
     // Prepare
     const orderId = randomUUID();
-    const { entry } = await store.recordStatus(detail(orderId, "placed", "2026-11-26T10:00:00.000Z"));
+    await store.recordStatus(detail(orderId, "placed", "2026-11-26T10:00:00.000Z"));
+    await store.recordStatus(detail(orderId, "reserved", "2026-11-26T10:00:01.000Z"));
     // Act
+    await store.markPending(orderId, "placed");
+    await store.markPending(orderId, "reserved");
     const pendingBefore = (await store.listPending()).filter((e) => e.orderId === orderId);
-    await store.clearPending(orderId, entry.seq);
-    await store.clearPending(orderId, entry.seq); // idempotent
+    await store.clearPending(orderId, ["placed"]);
+    await store.clearPending(orderId, ["placed"]); // idempotent
     const pendingAfter = (await store.listPending()).filter((e) => e.orderId === orderId);
     // Assess
-    expect(entry.pendingSince).toBe(clock.toISOString());
-    expect(pendingBefore.map((e) => e.seq)).toEqual([1]);
-    expect(pendingAfter).toEqual([]);
+    expect(pendingBefore.map((e) => e.status)).toEqual(["placed", "reserved"]);
+    expect(pendingAfter.map((e) => e.status)).toEqual(["reserved"]);
+  });
+
+  it("never creates an order item just to mark a status pending", async () => {
+    const orderId = randomUUID();
+    await store.markPending(orderId, "placed");
+    const { Item } = await client.send(new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }));
+    expect(Item).toBeUndefined();
   });
 });
 
 describe("CallbackStore connections", () => {
-  it("stores a connection row with a TTL past API Gateway's two-hour limit", async () => {
+  it("subscribes a connection with a TTL past API Gateway's two-hour limit, and finds its order by id", async () => {
     // Prepare
     const orderId = randomUUID();
     // Act
-    await store.putConnection({ orderId, connectionId: "c1=" });
+    const admission = await store.addConnection({ orderId, connectionId: "c1=", maxConnections: 10 });
     // Assess
-    const { Item } = await client.send(new GetCommand({ TableName: table.tableName, Key: { orderId, sk: "conn#c1=" } }));
-    expect(Item).toMatchObject({ connectionId: "c1=", connectedAt: clock.getTime() });
-    expect(Item!.expiresAt - Math.floor(clock.getTime() / 1000)).toBeGreaterThan(2 * 3600);
-    expect(await store.liveConnectionIds(orderId)).toEqual(["c1="]);
+    expect(admission).toEqual({ admitted: true });
+    const { Item } = await client.send(new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }));
+    expect(Item!["conn#c1="]).toMatchObject({ connectedAt: clock.getTime() });
+    expect(Item!["conn#c1="].expiresAt - Math.floor(clock.getTime() / 1000)).toBeGreaterThan(2 * 3600);
+    expect(await store.orderOfConnection("c1=")).toBe(orderId);
   });
 
-  it("ignores expired connection rows", async () => {
+  it("refuses the connection past the cap, even when many connect at once", async () => {
     // Prepare
     const orderId = randomUUID();
-    await store.putConnection({ orderId, connectionId: "old=" });
-    const later = new Date(clock.getTime() + 3 * 3600_000);
-    const laterStore = new CallbackStore({ client, tableName: table.tableName, now: () => later });
-    // Act & Assess
-    expect(await laterStore.liveConnectionIds(orderId)).toEqual([]);
-    expect(await laterStore.markSynced({ orderId, connectionId: "old=" })).toBe(false);
+    // Act: 8 sockets race for 5 places
+    const admissions = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => store.addConnection({ orderId, connectionId: `race${i}=`, maxConnections: 5 })),
+    );
+    // Assess
+    expect(admissions.filter((a) => a.admitted)).toHaveLength(5);
+    expect(admissions.filter((a) => !a.admitted)).toEqual(Array(3).fill({ admitted: false, liveConnections: 5 }));
   });
 
-  it("keeps a 410'd connection that may still be in $connect, deletes one that synced", async () => {
+  it("does not count expired connections against the cap, and prunes them", async () => {
     // Prepare
     const orderId = randomUUID();
-    await store.putConnection({ orderId, connectionId: "connecting=" });
-    await store.putConnection({ orderId, connectionId: "synced=" });
-    await store.markSynced({ orderId, connectionId: "synced=" });
+    await store.addConnection({ orderId, connectionId: "old1=", maxConnections: 2 });
+    await store.addConnection({ orderId, connectionId: "old2=", maxConnections: 2 });
+    const later = new CallbackStore({ client, tableName: table.tableName, historyRetentionSeconds: 6 * 3600, now: () => new Date(clock.getTime() + 3 * 3600_000) });
     // Act
-    const deletedConnecting = await store.deleteGoneConnection({ orderId, connectionId: "connecting=", graceMs: 30_000 });
-    const deletedSynced = await store.deleteGoneConnection({ orderId, connectionId: "synced=", graceMs: 30_000 });
+    const admission = await later.addConnection({ orderId, connectionId: "new=", maxConnections: 2 });
     // Assess
-    expect([deletedConnecting, deletedSynced]).toEqual([false, true]);
-    expect(await store.liveConnectionIds(orderId)).toEqual(["connecting="]);
+    expect(admission).toEqual({ admitted: true });
+    const { Item } = await client.send(new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }));
+    expect(Object.keys(Item!).filter((k) => k.startsWith("conn#"))).toEqual(["conn#new="]);
   });
 
-  it("deletes a 410'd never-synced connection once the grace period is over", async () => {
+  it("ignores expired connections when syncing", async () => {
     const orderId = randomUUID();
-    await store.putConnection({ orderId, connectionId: "stale=" });
-    const later = new Date(clock.getTime() + 60_000);
-    const laterStore = new CallbackStore({ client, tableName: table.tableName, now: () => later });
-    expect(await laterStore.deleteGoneConnection({ orderId, connectionId: "stale=", graceMs: 30_000 })).toBe(true);
+    await store.addConnection({ orderId, connectionId: "old=", maxConnections: 10 });
+    const later = storeAt(new Date(clock.getTime() + 3 * 3600_000));
+    expect(await later.beginSync({ orderId, connectionId: "old=" })).toBeUndefined();
+    expect(await later.orderOfConnection("old=")).toBeUndefined();
   });
 
-  it("deletes every row of a connection through the index, across pages and batches", async () => {
-    // Prepare: one connection id subscribed to 60 orders (more than two batches), and a neighbour
-    const orderIds = Array.from({ length: 60 }, () => randomUUID());
-    await Promise.all(orderIds.map((orderId) => store.putConnection({ orderId, connectionId: "many=" })));
-    await store.putConnection({ orderId: orderIds[0]!, connectionId: "neighbour=" });
+  it("lets a connection sync only the order it was admitted for", async () => {
+    const orderId = randomUUID();
+    await store.addConnection({ orderId, connectionId: "mine=", maxConnections: 10 });
+    expect(await store.beginSync({ orderId: randomUUID(), connectionId: "mine=" })).toBeUndefined();
+    expect((await store.beginSync({ orderId, connectionId: "mine=" }))?.connections[0]).toMatchObject({ connectionId: "mine=", syncedAt: clock.getTime() });
+  });
+
+  it("keeps a 410'd connection that may still be in $connect, removes one that synced", async () => {
+    // Prepare
+    const orderId = randomUUID();
+    await store.addConnection({ orderId, connectionId: "connecting=", maxConnections: 10 });
+    await store.addConnection({ orderId, connectionId: "synced=", maxConnections: 10 });
+    await store.beginSync({ orderId, connectionId: "synced=" });
     // Act
-    const deleted = await store.deleteConnection("many=");
-    const deletedAgain = await store.deleteConnection("many=");
+    const removedConnecting = await store.removeGoneConnection({ orderId, connectionId: "connecting=", graceMs: 30_000 });
+    const removedSynced = await store.removeGoneConnection({ orderId, connectionId: "synced=", graceMs: 30_000 });
     // Assess
-    expect([deleted, deletedAgain]).toEqual([60, 0]);
-    expect(await store.liveConnectionIds(orderIds[0]!)).toEqual(["neighbour="]);
+    expect([removedConnecting, removedSynced]).toEqual([false, true]);
+    const { order } = await store.recordStatus(detail(orderId, "placed", "2026-11-26T10:00:00.000Z"));
+    expect(order.connections.map((c) => c.connectionId)).toEqual(["connecting="]);
+  });
+
+  it("removes a 410'd never-synced connection once the grace period is over", async () => {
+    const orderId = randomUUID();
+    await store.addConnection({ orderId, connectionId: "stale=", maxConnections: 10 });
+    const later = storeAt(new Date(clock.getTime() + 60_000));
+    expect(await later.removeGoneConnection({ orderId, connectionId: "stale=", graceMs: 30_000 })).toBe(true);
+  });
+
+  it("forgets a connection on $disconnect, idempotently, leaving its neighbours", async () => {
+    // Prepare
+    const orderId = randomUUID();
+    await store.addConnection({ orderId, connectionId: "leaving=", maxConnections: 10 });
+    await store.addConnection({ orderId, connectionId: "neighbour=", maxConnections: 10 });
+    // Act
+    const first = await store.removeConnection("leaving=");
+    const again = await store.removeConnection("leaving=");
+    // Assess
+    expect([first, again]).toEqual([{ orderId }, {}]);
+    expect(await store.orderOfConnection("leaving=")).toBeUndefined();
+    const { order } = await store.recordStatus(detail(orderId, "placed", "2026-11-26T10:00:00.000Z"));
+    expect(order.connections.map((c) => c.connectionId)).toEqual(["neighbour="]);
+  });
+
+  it("does not create an order item when an unknown connection disconnects", async () => {
+    expect(await store.removeConnection("never-seen=")).toEqual({});
   });
 });

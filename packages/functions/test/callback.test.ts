@@ -51,7 +51,8 @@ describe("OrderWSCallbackFunction (EventBridge target)", () => {
   it("fans out to many connections of one order", async () => {
     // Prepare
     const orderId = randomUUID();
-    const ids = await Promise.all(Array.from({ length: 50 }, () => connected(orderId)));
+    const ids: string[] = [];
+    for (let i = 0; i < 50; i++) ids.push(await connected(orderId));
     // Act
     await h.handlers.callback(statusEvent({ orderId, status: "cancelled", occurredAt: at(2), reason: "Out of stock" }));
     // Assess
@@ -89,7 +90,7 @@ describe("OrderWSCallbackFunction (EventBridge target)", () => {
     // Act
     await h.handlers.callback(statusEvent({ orderId, status: "placed", occurredAt: at(0) }));
     // Assess
-    expect(await h.store.liveConnectionIds(orderId)).toEqual([live]);
+    expect(await h.liveConnectionIds(orderId)).toEqual([live]);
     expect(h.connections.framesFor(live)).toHaveLength(1);
     expect((await h.store.history(orderId)).map((e) => e.seq)).toEqual([1]);
   });
@@ -137,11 +138,54 @@ describe("OrderWSCallbackFunction (EventBridge target)", () => {
     await expect(h.handlers.callback(statusEvent({ orderId, status: "placed", occurredAt: at(0) }))).resolves.toMatchObject({ accepted: true });
   });
 
+  it("accepts any RFC 3339 time with an offset and stores it as UTC milliseconds", async () => {
+    // Prepare
+    const orderId = randomUUID();
+    const connectionId = await connected(orderId);
+    // Act
+    await h.handlers.callback(statusEvent({ orderId, status: "placed", occurredAt: "2026-11-26T10:00:02Z" }));
+    await h.handlers.callback(statusEvent({ orderId, status: "reserved", occurredAt: "2026-11-26T12:00:03.123456+02:00" }));
+    // Assess
+    expect(h.connections.framesFor(connectionId).map((f) => f.occurredAt)).toEqual(["2026-11-26T10:00:02.000Z", "2026-11-26T10:00:03.123Z"]);
+  });
+
+  it("marks a status pending only when no connection took it, and a later delivery of it clears the mark", async () => {
+    // Prepare: one socket that is gone (but within $connect's grace, so it stays)
+    const orderId = randomUUID();
+    const connectionId = `${randomUUID()}=`;
+    await h.handlers.connect(connectEvent(connectionId, { orderId, token: h.token(orderId) }));
+    const event = statusEvent({ orderId, status: "placed", occurredAt: at(0) });
+    // Act
+    await h.handlers.callback(event);
+    const pendingWhileClosed = (await h.store.listPending()).filter((e) => e.orderId === orderId).map((e) => e.status);
+    h.connections.open(connectionId);
+    await h.handlers.callback(event); // EventBridge's duplicate, now deliverable
+    const pendingAfter = (await h.store.listPending()).filter((e) => e.orderId === orderId);
+    // Assess
+    expect(pendingWhileClosed).toEqual(["placed"]);
+    expect(pendingAfter).toEqual([]);
+    expect(h.connections.framesFor(connectionId).map((f) => f.seq)).toEqual([1]);
+  });
+
+  it("delivers on retry after a crash between recording and posting, losing nothing pending", async () => {
+    // Prepare: the first invocation recorded the status and died before posting (as the store's write alone)
+    const orderId = randomUUID();
+    const connectionId = await connected(orderId);
+    await h.store.recordStatus({ orderId, status: "paid", occurredAt: at(2), amountPaid: 10 });
+    // Act: the platform's retry of the same event
+    const retried = await h.handlers.callback(statusEvent({ orderId, status: "paid", occurredAt: at(2), amountPaid: 10 }));
+    // Assess
+    expect(retried).toEqual({ accepted: true, seq: 1 });
+    expect(h.connections.framesFor(connectionId)).toEqual([{ type: "status", orderId, status: "paid", occurredAt: at(2), seq: 1, amountPaid: 10 }]);
+    expect((await h.store.listPending()).filter((e) => e.orderId === orderId)).toEqual([]);
+  });
+
   it.each([
     ["a missing detail", { detail: undefined }],
     ["an unknown status", { detail: { orderId: randomUUID(), status: "shipped", occurredAt: at(0) } }],
     ["an order id that is not a UUID", { detail: { orderId: "42", status: "placed", occurredAt: at(0) } }],
-    ["a time without milliseconds", { detail: { orderId: randomUUID(), status: "placed", occurredAt: "2026-11-26T10:00:00Z" } }],
+    ["a time that is not a time", { detail: { orderId: randomUUID(), status: "placed", occurredAt: "yesterday" } }],
+    ["a time without an offset", { detail: { orderId: randomUUID(), status: "placed", occurredAt: "2026-11-26T10:00:00" } }],
     ["a negative amount", { detail: { orderId: randomUUID(), status: "paid", occurredAt: at(0), amountPaid: -1 } }],
     ["an unexpected field", { detail: { orderId: randomUUID(), status: "placed", occurredAt: at(0), __proto__: { x: 1 }, admin: true } }],
     ["another source", { source: "evil.corp" }],

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectEvent } from "../../../test/support/events";
-import { startHarness, type Harness } from "./harness";
+import { connectEvent, disconnectEvent } from "../../../test/support/events";
+import { MAX_CONNECTIONS_PER_ORDER, startHarness, type Harness } from "./harness";
 
 let h: Harness;
 beforeAll(async () => {
@@ -17,7 +17,7 @@ describe("OrderWSConnectFunction ($connect)", () => {
     const result = await h.handlers.connect(connectEvent("ok-1=", { orderId, token: h.token(orderId) }));
     // Assess
     expect(result).toEqual({ statusCode: 200 });
-    expect(await h.store.liveConnectionIds(orderId)).toEqual(["ok-1="]);
+    expect(await h.liveConnectionIds(orderId)).toEqual(["ok-1="]);
     expect(h.connections.posts).toEqual([]); // nothing is ever posted during $connect
   });
 
@@ -42,8 +42,23 @@ describe("OrderWSConnectFunction ($connect)", () => {
     // Assess
     expect(result.statusCode).toBe(statusCode);
     expect(result.body).toBeTruthy();
-    expect(await h.store.liveConnectionIds(orderId)).toEqual([]);
-    expect(await h.store.deleteConnection(connectionId)).toBe(0); // no row under any order
+    expect(await h.liveConnectionIds(orderId)).toEqual([]);
+    expect(await h.store.orderOfConnection(connectionId)).toBeUndefined(); // no lookup item either
+  });
+
+  it("refuses the socket past the order's cap with 429, and admits one again after a $disconnect", async () => {
+    // Prepare: the order already has as many sockets as it may
+    const orderId = randomUUID();
+    const ids = Array.from({ length: MAX_CONNECTIONS_PER_ORDER }, (_, i) => `cap-${i}-${randomUUID()}=`);
+    for (const id of ids) await h.handlers.connect(connectEvent(id, { orderId, token: h.token(orderId) }));
+    // Act
+    const refused = await h.handlers.connect(connectEvent("one-too-many=", { orderId, token: h.token(orderId) }));
+    await h.handlers.disconnect(disconnectEvent(ids[0]!));
+    const admitted = await h.handlers.connect(connectEvent("next=", { orderId, token: h.token(orderId) }));
+    // Assess
+    expect(refused).toMatchObject({ statusCode: 429, body: expect.stringContaining(`at most ${MAX_CONNECTIONS_PER_ORDER}`) });
+    expect(admitted).toEqual({ statusCode: 200 });
+    expect(await h.liveConnectionIds(orderId)).toHaveLength(MAX_CONNECTIONS_PER_ORDER);
   });
 
   it("answers 400 to an event that is not an API Gateway event", async () => {

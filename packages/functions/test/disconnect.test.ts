@@ -21,8 +21,8 @@ describe("OrderWSDisconnectFunction ($disconnect)", () => {
     const second = await h.handlers.disconnect(disconnectEvent("a1="));
     // Assess
     expect([first, second]).toEqual([{ statusCode: 200 }, { statusCode: 200 }]);
-    expect(await h.store.liveConnectionIds(orderA)).toEqual(["a2="]);
-    expect(await h.store.liveConnectionIds(orderB)).toEqual(["b1="]);
+    expect(await h.liveConnectionIds(orderA)).toEqual(["a2="]);
+    expect(await h.liveConnectionIds(orderB)).toEqual(["b1="]);
   });
 
   it("answers 400 to a malformed event without throwing", async () => {

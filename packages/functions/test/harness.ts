@@ -3,9 +3,12 @@
  * (reached the way deployed code is configured: `AWS_ENDPOINT_URL_DYNAMODB`), and a real HTTP
  * `@connections` stand-in. Configuration goes in through the same variables the stack sets.
  */
-import { CallbackStore, CallbackToken } from "@awsomepets/core/index";
+import { CallbackStore, CallbackToken, Topology } from "@awsomepets/core/index";
 import { startConnectionsServer } from "../../../test/support/connections-server";
 import { createCallbackTable, dynamodbEndpoint, testDocumentClient } from "../../../test/support/dynamodb";
+
+/** Above the 50-socket fan-out test, below what a flood test opens. */
+export const MAX_CONNECTIONS_PER_ORDER = 60;
 
 export const TOKEN_SECRET = "test-secret-test-secret-test-secret-0123";
 
@@ -19,12 +22,14 @@ export async function startHarness() {
     AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint(),
     // No SDK retries: a throttled post must surface at once in these tests.
     AWS_MAX_ATTEMPTS: "1",
-    CLIENT_CALLBACK_TABLE: table.tableName,
-    WEBSOCKET_MANAGEMENT_ENDPOINT: connections.endpoint,
+    [Topology.ENV.clientCallbackTable]: table.tableName,
+    [Topology.ENV.managementEndpoint]: connections.endpoint,
+    [Topology.ENV.maxConnectionsPerOrder]: String(MAX_CONNECTIONS_PER_ORDER),
     SST_APP: "awsomepets-callbacks",
     SST_STAGE: "test",
     SST_Secret_value_CallbackTokenSecret: TOKEN_SECRET,
     POWERTOOLS_LOG_LEVEL: "SILENT",
+    POWERTOOLS_METRICS_DISABLED: "true",
   });
   const handlers = {
     connect: (await import("../src/websocket/connect")).handler,
@@ -38,6 +43,8 @@ export async function startHarness() {
     store,
     connections,
     table,
+    /** The connection ids listening to an order now, as the order's item says. */
+    liveConnectionIds: async (orderId: string) => (await store.readOrder(orderId)).connections.map((c) => c.connectionId).sort(),
     token: (orderId: string, ttlSeconds?: number, now?: Date) =>
       CallbackToken.sign({ orderId, secret: TOKEN_SECRET, ttlSeconds, now }),
     stop: async () => {

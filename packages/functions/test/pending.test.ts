@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { connectEvent, messageEvent, statusEvent } from "../../../test/support/events";
+import { SyncRateLimit } from "@awsomepets/core/index";
 import { startHarness, type Harness } from "./harness";
 
 let h: Harness;
@@ -74,11 +75,46 @@ describe("OrderWSPendingFunction ($default, sync)", () => {
   });
 
   it.each([
+    ["a bare sync", { action: "sync" }],
+    ["the seed browser's message", "ORDER_ID"],
+    ["any JSON object without an action", { hello: "there" }],
+  ])("answers %s with the whole history, finding the order from the connection", async (_name, message) => {
+    // Prepare: sent the instant the socket opens, before any other read could have warmed anything
+    const orderId = randomUUID();
+    await h.handlers.callback(statusEvent({ orderId, status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" }));
+    const connectionId = await connected(orderId);
+    const body = message === "ORDER_ID" ? JSON.stringify({ orderId }) : JSON.stringify(message);
+    // Act
+    await h.handlers.pending(messageEvent(connectionId, body));
+    // Assess
+    expect(h.connections.framesFor(connectionId)).toEqual([
+      { type: "status", orderId, status: "placed", occurredAt: "2026-11-26T10:00:00.000Z", seq: 1 },
+      { type: "synced", orderId, lastSeq: 1 },
+    ]);
+  });
+
+  it("refuses a flood of syncs on one socket with one rate_limited frame, and serves it again later", async () => {
+    // Prepare
+    const orderId = randomUUID();
+    const connectionId = await connected(orderId);
+    // Act: far more than the burst, at once
+    for (let i = 0; i < 30; i++) await sync(connectionId, orderId);
+    // Assess: the burst is served, then one refusal, then silence
+    const frames = h.connections.framesFor(connectionId);
+    const served = frames.filter((f) => f.type === "synced").length;
+    expect(served).toBeGreaterThanOrEqual(SyncRateLimit.DEFAULT_SYNC_RATE.burst);
+    expect(served).toBeLessThan(30);
+    expect(frames.filter((f) => f.type === "error")).toEqual([{ type: "error", code: "rate_limited", message: expect.any(String) }]);
+  });
+
+  it.each([
     ["plain text", "hello", "bad_request"],
     ["an empty body", "", "bad_request"],
     ["a null body", null, "bad_request"],
     ["an unknown action", JSON.stringify({ action: "order-pizza" }), "unknown_action"],
-    ["a sync without order id", JSON.stringify({ action: "sync" }), "bad_request"],
+    ["a JSON array", "[1,2]", "bad_request"],
+    ["a negative cursor", JSON.stringify({ action: "sync", after: -1 }), "bad_request"],
+    ["an action named like a prototype property", JSON.stringify({ action: "constructor" }), "unknown_action"],
     ["a huge string", JSON.stringify({ action: "sync", orderId: "x".repeat(100_000) }), "bad_request"],
   ])("answers %s with an error frame and keeps the connection", async (_name, body, code) => {
     // Prepare
@@ -91,6 +127,6 @@ describe("OrderWSPendingFunction ($default, sync)", () => {
     const frames = h.connections.framesFor(connectionId);
     expect(frames).toEqual([{ type: "error", code, message: expect.any(String) }]);
     expect(frames[0].message.length).toBeLessThan(600);
-    expect(await h.store.liveConnectionIds(orderId)).toEqual([connectionId]);
+    expect(await h.liveConnectionIds(orderId)).toEqual([connectionId]);
   });
 });

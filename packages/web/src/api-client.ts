@@ -1,7 +1,7 @@
 /// <reference lib="dom.iterable" />
 /** The order API as the page uses it: `GET /catalogue`, `POST /orders`, `GET /orders/{orderId}`. */
 import type { OrderRequest } from "@awsomepets/core/order";
-import type { Status } from "@awsomepets/core/order-status";
+import type { Status } from "@awsomepets/core/order-status-model";
 
 export type Pet = { sku: string; name: string; species: string; price: number; description: string };
 export type FieldError = { path: string; message: string };
@@ -22,6 +22,8 @@ export type OrderView = {
   placedAt: string;
   amount: number;
   basket: OrderRequest["basket"];
+  /** Absent from servers older than this page. */
+  shippingAddress?: OrderRequest["shippingAddress"];
   history: HistoryEntry[];
 };
 export type GetOrderResult =

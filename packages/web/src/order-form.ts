@@ -1,14 +1,17 @@
 /// <reference lib="dom.iterable" />
 /**
- * The order form: a quantity per pet from the catalogue, a card token and an address. The API is
- * the validator; its field errors are shown next to the fields they name (see field-errors.ts).
+ * The order form: a quantity per pet from the catalogue (with the basket's total as it changes), a
+ * card token and an address. The API is the validator; its field errors are shown next to the
+ * fields they name, in the shop's words (see field-errors.ts).
  */
 import type { FieldError, OrderRequest, Pet } from "./api-client";
 import { BASKET_FIELD, FORM_FIELD, groupFieldErrors, quantityField } from "./field-errors";
 import type { OrderDraft } from "./presets";
-import { formatAmount } from "./status-text";
+import { formatAmount, formatCents } from "./status-text";
 
-export type FormSubmission = { request: OrderRequest; sentSkus: string[] };
+export type FormSubmission = { request: OrderRequest; sentSkus: string[]; amount?: number };
+
+export const FIX_FIELDS_TEXT = "Some details are missing or need a change. Please fix the highlighted fields, then place the order again.";
 
 const ADDRESS_FIELDS = ["name", "line1", "city", "postalCode", "country"] as const;
 
@@ -16,6 +19,7 @@ export function createOrderForm(form: HTMLFormElement) {
   const petList = form.querySelector<HTMLElement>("#pet-list")!;
   const formError = form.querySelector<HTMLElement>("#form-error")!;
   const submitButton = form.querySelector<HTMLButtonElement>("button[type=submit]")!;
+  const totalText = form.querySelector<HTMLElement>("#basket-total")!;
   let pets: Pet[] = [];
 
   const control = (name: string) => form.elements.namedItem(name) as HTMLInputElement | null;
@@ -35,7 +39,7 @@ export function createOrderForm(form: HTMLFormElement) {
         label.htmlFor = id;
         label.append(
           Object.assign(document.createElement("span"), { className: "pet-name", textContent: pet.name }),
-          Object.assign(document.createElement("span"), { className: "pet-meta", textContent: `${pet.species} · ${formatAmount(pet.price)}` }),
+          Object.assign(document.createElement("span"), { className: "pet-meta", textContent: `${pet.species} · ${formatAmount(pet.price)} each` }),
         );
         label.title = pet.description;
         const input = row.querySelector("input")!;
@@ -43,12 +47,32 @@ export function createOrderForm(form: HTMLFormElement) {
         const error = row.querySelector<HTMLElement>(".field-error")!;
         error.id = `${id}-error`;
         error.dataset.errorFor = input.name;
-        input.setAttribute("aria-describedby", error.id);
+        input.setAttribute("aria-describedby", `${error.id} basket-error`); // a basket-wide error is read on each pet too
         return row;
       }),
     );
     petList.removeAttribute("aria-busy");
+    showTotal();
   }
+
+  /** Cents, from the catalogue's prices; lines the API will refuse (not whole, out of range) are left out. */
+  function basketCents() {
+    let cents = 0;
+    let count = 0;
+    for (const pet of pets) {
+      const quantity = Number(control(quantityField(pet.sku))?.value.trim() || 0);
+      if (!Number.isInteger(quantity) || quantity < 1 || quantity > 99) continue;
+      cents += Math.round(pet.price * 100) * quantity;
+      count += quantity;
+    }
+    return { cents, count };
+  }
+
+  function showTotal() {
+    const { cents, count } = basketCents();
+    totalText.textContent = count === 0 ? "No pets chosen yet." : `Total: ${formatCents(cents)} for ${count} ${count === 1 ? "pet" : "pets"}`;
+  }
+  petList.addEventListener("input", showTotal);
 
   function showCatalogueError(message: string) {
     petList.removeAttribute("aria-busy");
@@ -68,6 +92,7 @@ export function createOrderForm(form: HTMLFormElement) {
     return {
       request: { basket, paymentDetail: { cardToken: value("paymentDetail.cardToken") }, shippingAddress },
       sentSkus: basket.map((line) => line.sku),
+      amount: basketCents().cents / 100,
     };
   }
 
@@ -79,6 +104,7 @@ export function createOrderForm(form: HTMLFormElement) {
     }
     control("paymentDetail.cardToken")!.value = draft.cardToken;
     for (const f of ADDRESS_FIELDS) control(`shippingAddress.${f}`)!.value = draft.shippingAddress[f];
+    showTotal();
   }
 
   function clearErrors() {
@@ -94,9 +120,9 @@ export function createOrderForm(form: HTMLFormElement) {
   }
 
   /** Puts each message next to its field, and moves the focus to the first one (keyboard users land on it). */
-  function showErrors(message: string, errors: readonly FieldError[], sentSkus: readonly string[]) {
+  function showErrors(errors: readonly FieldError[], request: OrderRequest) {
     clearErrors();
-    const grouped = groupFieldErrors(errors, sentSkus, knownFields());
+    const grouped = groupFieldErrors(errors, request, knownFields());
     let first: HTMLElement | undefined;
     for (const [field, text] of grouped) {
       if (field === FORM_FIELD) continue;
@@ -104,10 +130,11 @@ export function createOrderForm(form: HTMLFormElement) {
       if (slot) slot.textContent = text;
       const input = field === BASKET_FIELD ? petList.querySelector("input") : control(field);
       input?.setAttribute("aria-invalid", "true");
-      first ??= input ?? undefined;
+      // The first in the form's order, whatever order the API listed the errors in.
+      if (input && (!first || first.compareDocumentPosition(input) & Node.DOCUMENT_POSITION_PRECEDING)) first = input;
     }
     const general = grouped.get(FORM_FIELD);
-    showFormError(general ? `${message}: ${general}` : `${message}: please correct the highlighted fields.`);
+    showFormError(general && grouped.size === 1 ? general : FIX_FIELDS_TEXT);
     first?.focus();
   }
 

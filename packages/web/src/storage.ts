@@ -4,11 +4,19 @@
  * resumed timeline knows its cursor and asks only for what it misses).
  */
 import type { StatusFrame } from "@awsomepets/core/protocol";
-import type { HistoryEntry } from "./api-client";
+import type { HistoryEntry, OrderRequest } from "./api-client";
 
 export const STORAGE_KEY = "awsomepets.watchedOrders.v1";
 /** Enough for a shopping session; the oldest are dropped beyond it. */
 export const MAX_WATCHED_ORDERS = 20;
+
+/** What was ordered, as the page sent it (and as `GET /orders/{id}` confirms it). */
+export type OrderSummary = {
+  basket: OrderRequest["basket"];
+  /** In the catalogue's currency. */
+  amount?: number;
+  shippingAddress?: OrderRequest["shippingAddress"];
+};
 
 export type WatchedOrder = {
   orderId: string;
@@ -16,8 +24,11 @@ export type WatchedOrder = {
   addedAt: string;
   /** From the socket: each with its seq. */
   statuses: StatusFrame[];
-  /** From `GET /orders/{id}` when the socket could not be used: no seq. */
+  /** From the 202 (`placed`) and `GET /orders/{id}` when the socket could not be used: no seq. */
   fromApi: HistoryEntry[];
+  summary?: OrderSummary;
+  /** The customer pressed "Stop watching": a reload shows the order without going live again. */
+  stopped?: boolean;
 };
 
 type StorageLike = Pick<Storage, "getItem" | "setItem">;

@@ -2,7 +2,10 @@
 import { describe, expect, it } from "vitest";
 import { tokenExpired, tokenExpiresAt, tokenOf } from "../src/callback-url";
 import { apiBase } from "../src/config";
-import { BASKET_FIELD, fieldForPath, FORM_FIELD, groupFieldErrors } from "../src/field-errors";
+import { BASKET_EMPTY_TEXT, BASKET_FIELD, customerMessage, fieldForPath, FORM_FIELD, groupFieldErrors, QUANTITY_TEXT, refusalText, UNPLACED_TEXT } from "../src/field-errors";
+import { customerReason, formatAmount, formatCents, petName } from "../src/status-text";
+import { createSubmissionKeys } from "../src/submission-key";
+import type { OrderRequest } from "../src/api-client";
 import { reconnectDelay, RECONNECT_MAX_MS } from "../src/reconnect-delay";
 import { createOrderStorage, MAX_WATCHED_ORDERS, STORAGE_KEY, type WatchedOrder } from "../src/storage";
 
@@ -22,18 +25,72 @@ describe("fieldForPath", () => {
     expect(fieldForPath(path, ["DOG-LAB", "FSH-BET"], fields)).toBe(field);
   });
 
-  it("joins several messages for one field and names the path of one it cannot place", () => {
+  it("says one customer message per field, whatever the validator said, and never shows a path", () => {
     const grouped = groupFieldErrors(
       [
-        { path: "basket.0.quantity", message: "too big" },
-        { path: "basket.0.quantity", message: "not an integer" },
-        { path: "pad", message: "unrecognized key" },
+        { path: "basket.0.quantity", message: "Too big: expected number to be <=99" },
+        { path: "basket.0.quantity", message: "Invalid input: expected int, received number" },
+        { path: "pad", message: "Unrecognized key: \"pad\"" },
       ],
-      ["DOG-LAB"],
+      request({ basket: [{ sku: "DOG-LAB", quantity: 120 }] }),
       fields,
     );
-    expect(grouped.get("quantity.DOG-LAB")).toBe("too big; not an integer");
-    expect(grouped.get(FORM_FIELD)).toBe("pad: unrecognized key");
+    expect(grouped.get("quantity.DOG-LAB")).toBe(QUANTITY_TEXT);
+    expect(grouped.get(FORM_FIELD)).toBe(UNPLACED_TEXT);
+  });
+});
+
+const request = (overrides: Partial<OrderRequest> = {}): OrderRequest => ({
+  basket: [],
+  paymentDetail: { cardToken: "" },
+  shippingAddress: { name: "", line1: "", city: "", postalCode: "", country: "" },
+  ...overrides,
+});
+
+describe("customerMessage", () => {
+  it("tells an empty field from a refused one, by the value sent", () => {
+    expect(customerMessage("basket", request())).toBe(BASKET_EMPTY_TEXT);
+    expect(customerMessage("shippingAddress.country", request())).toMatch(/^Enter the country as a 2-letter code/);
+    const typed = request({ shippingAddress: { name: "A", line1: "B", city: "C", postalCode: "D", country: "P1" } });
+    expect(customerMessage("shippingAddress.country", typed)).toMatch(/^Use the country's 2-letter code/);
+    expect(customerMessage("paymentDetail.cardToken", request())).toBe("Enter your card token.");
+    expect(customerMessage("basket.3.sku", request())).toMatch(/not in the shop any more/);
+  });
+  it("never passes on the validator's words", () => {
+    for (const path of ["basket", "basket.0.quantity", "shippingAddress.name", "shippingAddress.line1", "shippingAddress.city", "shippingAddress.postalCode", "x.y"]) {
+      expect(customerMessage(path, request())).not.toMatch(/expected|ISO 3166|>=|characters\)/);
+    }
+  });
+  it("words refusals for customers, promising no double charge where a retry is the answer", () => {
+    expect(refusalText(0)).toMatch(/not be charged twice/);
+    expect(refusalText(503)).toMatch(/not be charged twice/);
+    expect(refusalText(418)).toMatch(/error 418/);
+  });
+});
+
+describe("money and reasons", () => {
+  it("prints amounts in the catalogue's one currency", () => {
+    expect(formatAmount(475)).toBe("€475.00");
+    expect(formatCents(1250)).toBe("€12.50");
+  });
+  it("names pets instead of SKUs in reasons", () => {
+    expect(petName("SOLD-OUT")).toBe("Golden unicorn");
+    expect(customerReason("Out of stock: SOLD-OUT")).toBe("Out of stock: Golden unicorn");
+    expect(customerReason("Out of stock: DOG-LAB, SOLD-OUT")).toBe("Out of stock: Labrador puppy, Golden unicorn");
+    expect(customerReason("The card was declined")).toBe("The card was declined");
+  });
+});
+
+describe("submission keys", () => {
+  it("reuses the key for a retry of the same order, and makes a new one for a changed order or after a 202", () => {
+    let n = 0;
+    const keys = createSubmissionKeys(() => `k${++n}`);
+    const first = request({ basket: [{ sku: "DOG-LAB", quantity: 1 }] });
+    expect(keys.keyFor(first)).toBe("k1");
+    expect(keys.keyFor(structuredClone(first))).toBe("k1");
+    expect(keys.keyFor({ ...first, basket: [{ sku: "DOG-LAB", quantity: 2 }] })).toBe("k2");
+    keys.settled();
+    expect(keys.keyFor({ ...first, basket: [{ sku: "DOG-LAB", quantity: 2 }] })).toBe("k3");
   });
 });
 

@@ -119,8 +119,9 @@ describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", (
     // Assess
     expect(refusedUrl).not.toBe(placed.clientCallbackUrl);
     await expect.poll(() => shownStatuses(card), { timeout: 15_000 }).toEqual(["placed", "reserved", "released", "cancelled"]);
-    expect(await card.locator(".outcome").textContent()).toBe("Cancelled: The card was declined");
-    expect(await card.locator(".notice").textContent()).toMatch(/could not be opened/);
+    expect(await card.locator(".outcome").textContent()).toBe("Cancelled: The card was declined.");
+    expect(await card.locator(".summary .items li").allTextContents()).toEqual(["1 × Holland Lop rabbit€85.00"]); // from GET /orders/{id}
+    expect(await card.locator(".summary .destination").textContent()).toMatch(/Leeds, United Kingdom$/);
     await expect.poll(() => card.getAttribute("data-connection")).toBe("finished");
     expect(await card.getAttribute("data-opens")).toBe("0");
   });

@@ -1,22 +1,22 @@
 /**
  * EventBridge target → OrderWSCallbackFunction: record the status and push it to the order's
- * connections. An invalid event is logged and dropped (a retry cannot fix it); throttling and 5xx
- * from `@connections` or DynamoDB throw, so that the platform retries the event.
+ * connections. An invalid event is logged (naming the fields at fault) and dropped — a retry cannot
+ * fix it; throttling and 5xx from `@connections` or DynamoDB throw, so that the platform retries.
  */
-import { Callbacks } from "@awsomepets/core/index";
+import { Callbacks, OrderStatus } from "@awsomepets/core/index";
 import { callbackDeps } from "../lib/deps";
-import { logger } from "../lib/logger";
+import { lambdaHandler } from "../lib/handler";
 import { StatusEvent } from "../lib/status-event";
 
-
-export async function handler(raw: unknown) {
+export const handler = lambdaHandler("OrderWSCallbackFunction", async (raw, { logger, count }) => {
   const event = StatusEvent.safeParse(raw);
   if (!event.success) {
     const envelope = (raw ?? {}) as { id?: unknown; detail?: { orderId?: unknown } };
+    count("InvalidEvents");
     logger.error("Invalid order status event dropped", {
       eventId: envelope.id,
       orderId: envelope.detail?.orderId,
-      issues: event.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+      fields: OrderStatus.describeIssues(event.error.issues),
     });
     return { accepted: false };
   }
@@ -29,6 +29,10 @@ export async function handler(raw: unknown) {
     logger.error("Status delivery failed; the event will be retried", { eventId, orderId: detail.orderId, status: detail.status, error });
     throw error;
   }
+  count("StatusesRecorded", result.duplicate ? 0 : 1);
+  count("StatusesDelivered", result.delivered > 0 ? 1 : 0);
+  count("StatusesPending", result.pending ? 1 : 0);
+  count("ConnectionsGone", result.gone.length);
   logger.info("Status delivered", {
     eventId,
     orderId: detail.orderId,
@@ -42,4 +46,4 @@ export async function handler(raw: unknown) {
     pending: result.pending,
   });
   return { accepted: true, seq: result.seq };
-}
+});

@@ -1,9 +1,9 @@
 /** SDK clients and the store, created once per container on first use and reused by every invocation. */
-import { Aws, CallbackStore, type Callbacks } from "@awsomepets/core/index";
+import { Aws, CallbackStore, SyncRateLimit, type Callbacks } from "@awsomepets/core/index";
 import * as env from "./env";
 
 let store: CallbackStore | undefined;
-let deps: Callbacks.CallbackDeps | undefined;
+let deps: (Callbacks.CallbackDeps & { rateLimit: SyncRateLimit.SyncRateLimit }) | undefined;
 
 export function callbackStore() {
   store ??= new CallbackStore({
@@ -14,11 +14,13 @@ export function callbackStore() {
   return store;
 }
 
-export function callbackDeps(): Callbacks.CallbackDeps {
+export function callbackDeps() {
   deps ??= {
     store: callbackStore(),
     management: Aws.managementClient(env.managementEndpoint()),
     concurrency: env.fanoutConcurrency(),
+    // In the container's memory on purpose: refusing a flood must cost no request (see core).
+    rateLimit: new SyncRateLimit.SyncRateLimit(env.syncRate()),
   };
   return deps;
 }

@@ -1,54 +1,31 @@
 /**
- * Configuration, read from the environment once per container and loudly when missing. The stack
- * sets these variables; `npm start` sets the same ones to its local endpoints.
+ * Configuration, read from the environment once per container and loudly when missing. The names
+ * come from core's wiring contract (`Topology.ENV`), which the stacks and `npm start` set from too.
  */
 import { getNumberFromEnv, getStringFromEnv } from "@aws-lambda-powertools/commons/utils/env";
-import { CallbackTable, Delivery } from "@awsomepets/core/index";
+import { CallbackTable, Delivery, SyncRateLimit, Topology } from "@awsomepets/core/index";
 
 const once = <T>(read: () => T) => {
-  let value: T | undefined;
-  let done = false;
-  return () => {
-    if (!done) {
-      value = read();
-      done = true;
-    }
-    return value as T;
-  };
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: read() }).v;
 };
 
-export const ENV = {
-  clientCallbackTable: "CLIENT_CALLBACK_TABLE",
-  managementEndpoint: "WEBSOCKET_MANAGEMENT_ENDPOINT",
-  historyRetentionSeconds: "HISTORY_RETENTION_SECONDS",
-  fanoutConcurrency: "FANOUT_CONCURRENCY",
-  ordersTable: "ORDERS_TABLE",
-  stateMachineArn: "STATE_MACHINE_ARN",
-  eventBusName: "EVENT_BUS_NAME",
-  websocketUrl: "WEBSOCKET_URL",
-} as const;
+const required = (setting: Topology.Setting) =>
+  once(() => getStringFromEnv({ key: Topology.ENV[setting], errorMessage: `${Topology.ENV[setting]} is not set` }));
+const tunable = (setting: Topology.Setting, defaultValue: number) =>
+  once(() => getNumberFromEnv({ key: Topology.ENV[setting], defaultValue }));
 
-const required = (key: string) => once(() => getStringFromEnv({ key, errorMessage: `${key} is not set` }));
+export const clientCallbackTable = required("clientCallbackTable");
+export const managementEndpoint = required("managementEndpoint");
+export const ordersTable = required("ordersTable");
+export const stateMachineArn = required("stateMachineArn");
+export const eventBusName = required("eventBusName");
+export const websocketUrl = required("websocketUrl");
 
-export const clientCallbackTable = once(() =>
-  getStringFromEnv({ key: ENV.clientCallbackTable, errorMessage: `${ENV.clientCallbackTable} is not set` }),
-);
-
-/** The stage's `@connections` endpoint: `https://{api}.execute-api.{region}.amazonaws.com/{stage}`. */
-export const managementEndpoint = once(() =>
-  getStringFromEnv({ key: ENV.managementEndpoint, errorMessage: `${ENV.managementEndpoint} is not set` }),
-);
-
-export const historyRetentionSeconds = once(() =>
-  getNumberFromEnv({ key: ENV.historyRetentionSeconds, defaultValue: CallbackTable.DEFAULT_HISTORY_RETENTION_SECONDS }),
-);
-
-export const fanoutConcurrency = once(() =>
-  getNumberFromEnv({ key: ENV.fanoutConcurrency, defaultValue: Delivery.DEFAULT_CONCURRENCY }),
-);
-
-export const ordersTable = required(ENV.ordersTable);
-export const stateMachineArn = required(ENV.stateMachineArn);
-export const eventBusName = required(ENV.eventBusName);
-/** The stage's WebSocket URL (`wss://…/stage`), the base of every `clientCallbackUrl`. */
-export const websocketUrl = required(ENV.websocketUrl);
+export const historyRetentionSeconds = tunable("historyRetentionSeconds", CallbackTable.DEFAULT_HISTORY_RETENTION_SECONDS);
+export const fanoutConcurrency = tunable("fanoutConcurrency", Delivery.DEFAULT_CONCURRENCY);
+export const maxConnectionsPerOrder = tunable("maxConnectionsPerOrder", CallbackTable.DEFAULT_MAX_CONNECTIONS_PER_ORDER);
+export const syncRate = once(() => ({
+  perSecond: tunable("syncRatePerSecond", SyncRateLimit.DEFAULT_SYNC_RATE.perSecond)(),
+  burst: tunable("syncBurst", SyncRateLimit.DEFAULT_SYNC_RATE.burst)(),
+}));

@@ -2,17 +2,18 @@
  * API Gateway HTTP API (payload 2.0) events and responses: the parts the order routes use.
  */
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod/mini";
+
+const StringMap = z.nullish(z.record(z.string(), z.optional(z.string())));
 
 export const HttpEvent = z.looseObject({
-  headers: z.record(z.string(), z.string().optional()).nullish(),
-  queryStringParameters: z.record(z.string(), z.string().optional()).nullish(),
-  pathParameters: z.record(z.string(), z.string().optional()).nullish(),
-  body: z.string().nullish(),
-  isBase64Encoded: z.boolean().optional(),
-  requestContext: z.looseObject({ requestId: z.string().optional() }).optional(),
+  headers: StringMap,
+  queryStringParameters: StringMap,
+  pathParameters: StringMap,
+  body: z.nullish(z.string()),
+  isBase64Encoded: z.optional(z.boolean()),
 });
-export type HttpEvent = z.infer<typeof HttpEvent>;
+export type HttpEvent = z.output<typeof HttpEvent>;
 
 /** HTTP API lower-cases header names; looked up case-insensitively all the same. */
 export function header(event: HttpEvent, name: string) {

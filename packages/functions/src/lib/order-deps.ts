@@ -13,7 +13,7 @@ export function orderStore() {
   return store;
 }
 
-export function orderDeps(): Orders.OrderDeps {
+export async function orderDeps(): Promise<Orders.OrderDeps> {
   deps ??= {
     store: orderStore(),
     sfn: new SFNClient({}),
@@ -21,7 +21,7 @@ export function orderDeps(): Orders.OrderDeps {
     stateMachineArn: env.stateMachineArn(),
     eventBusName: env.eventBusName(),
     websocketUrl: env.websocketUrl(),
-    tokenSecret: callbackTokenSecret(),
+    tokenSecret: await callbackTokenSecret(),
   };
   return deps;
 }

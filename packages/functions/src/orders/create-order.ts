@@ -4,12 +4,12 @@
  */
 import { Order, Orders } from "@awsomepets/core/index";
 import { bodyBytes, header, HttpEvent, json, problem } from "../lib/http";
-import { logger } from "../lib/logger";
+import { lambdaHandler } from "../lib/handler";
 import { orderDeps } from "../lib/order-deps";
 
 const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
-export async function handler(raw: unknown) {
+export const handler = lambdaHandler("CreateOrderFunction", async (raw, { logger }) => {
   const event = HttpEvent.safeParse(raw);
   if (!event.success) return problem(400, "Bad request");
   const contentType = header(event.data, "content-type") ?? "";
@@ -31,7 +31,7 @@ export async function handler(raw: unknown) {
     return problem(400, `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
   }
   try {
-    const result = await Orders.placeOrder(orderDeps(), { request: request.data, idempotencyKey });
+    const result = await Orders.placeOrder(await orderDeps(), { request: request.data, idempotencyKey });
     if (result.kind === "idempotency_conflict") {
       return problem(422, "This Idempotency-Key was already used for a different order");
     }
@@ -41,4 +41,4 @@ export async function handler(raw: unknown) {
     logger.error("Placing the order failed", { error, idempotencyKey });
     return problem(500, "The order could not be placed; retry with the same Idempotency-Key");
   }
-}
+});

@@ -1,14 +1,14 @@
 /** `GET /orders/{orderId}` → GetOrderFunction: the order's status and history, for its token holder. */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { Orders } from "@awsomepets/core/index";
 import { header, HttpEvent, json, problem } from "../lib/http";
-import { logger } from "../lib/logger";
+import { lambdaHandler } from "../lib/handler";
 import { orderStore } from "../lib/order-deps";
 import { callbackTokenSecret } from "../lib/secrets";
 
 const isUuid = (value: string | undefined): value is string => z.uuid().safeParse(value).success;
 
-export async function handler(raw: unknown) {
+export const handler = lambdaHandler("GetOrderFunction", async (raw, { logger }) => {
   const event = HttpEvent.safeParse(raw);
   if (!event.success) return problem(400, "Bad request");
   const orderId = event.data.pathParameters?.orderId;
@@ -16,7 +16,7 @@ export async function handler(raw: unknown) {
   const bearer = /^Bearer\s+(\S+)$/i.exec(header(event.data, "authorization") ?? "")?.[1];
   const token = bearer ?? event.data.queryStringParameters?.token;
   try {
-    const result = await Orders.viewOrder({ store: orderStore(), tokenSecret: callbackTokenSecret() }, { orderId, token });
+    const result = await Orders.viewOrder({ store: orderStore(), tokenSecret: await callbackTokenSecret() }, { orderId, token });
     if (result.kind === "forbidden") {
       logger.warn("Order view refused", { orderId, reason: result.reason });
       return problem(403, `Forbidden: ${result.reason}`);
@@ -27,4 +27,4 @@ export async function handler(raw: unknown) {
     logger.error("Reading the order failed", { orderId, error });
     return problem(500, "Internal error");
   }
-}
+});

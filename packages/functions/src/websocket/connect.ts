@@ -1,31 +1,34 @@
-/** `$connect` → OrderWSConnectFunction: admit the socket if its token is valid for its order. */
+/** `$connect` → OrderWSConnectFunction: admit the socket if its token is valid and its order has room. */
 import { Callbacks } from "@awsomepets/core/index";
 import { callbackStore } from "../lib/deps";
-import { logger } from "../lib/logger";
+import { maxConnectionsPerOrder } from "../lib/env";
+import { lambdaHandler } from "../lib/handler";
 import { callbackTokenSecret } from "../lib/secrets";
 import { WebSocketEvent, type WebSocketResult } from "../lib/websocket-event";
 
-export async function handler(raw: unknown): Promise<WebSocketResult> {
+export const handler = lambdaHandler("OrderWSConnectFunction", async (raw, { logger, count }): Promise<WebSocketResult> => {
   const event = WebSocketEvent.safeParse(raw);
   if (!event.success) {
-    logger.error("Malformed $connect event", { issues: event.error.issues });
+    logger.error("Malformed $connect event", { issues: event.error.issues.map((i) => i.path.join(".")) });
     return { statusCode: 400, body: "Bad request" };
   }
   const { connectionId } = event.data.requestContext;
-  const query = event.data.queryStringParameters ?? {};
+  const { orderId, token } = event.data.queryStringParameters ?? {};
   try {
     const admission = await Callbacks.connect(
       { store: callbackStore() },
-      { connectionId, orderId: query.orderId, token: query.token, secret: callbackTokenSecret() },
+      { connectionId, orderId, token, secret: await callbackTokenSecret(), maxConnections: maxConnectionsPerOrder() },
     );
     if (!admission.admitted) {
-      logger.warn("Connection refused", { connectionId, orderId: query.orderId, statusCode: admission.statusCode, reason: admission.reason });
+      count("ConnectsRefused", 1, ["reason", admission.refusal]);
+      logger.warn("Connection refused", { connectionId, orderId, statusCode: admission.statusCode, reason: admission.reason });
       return { statusCode: admission.statusCode, body: admission.reason };
     }
-    logger.info("Connected", { connectionId, orderId: query.orderId });
+    count("Connected");
+    logger.info("Connected", { connectionId, orderId });
     return { statusCode: 200 };
   } catch (error) {
-    logger.error("Connect failed", { connectionId, orderId: query.orderId, error });
+    logger.error("Connect failed", { connectionId, orderId, error });
     return { statusCode: 500, body: "Internal error" };
   }
-}
+});

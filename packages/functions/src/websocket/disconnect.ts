@@ -1,23 +1,23 @@
-/** `$disconnect` → OrderWSDisconnectFunction: forget every row of the connection. */
+/** `$disconnect` → OrderWSDisconnectFunction: forget the connection. */
 import { Callbacks } from "@awsomepets/core/index";
 import { callbackStore } from "../lib/deps";
-import { logger } from "../lib/logger";
+import { lambdaHandler } from "../lib/handler";
 import { WebSocketEvent, type WebSocketResult } from "../lib/websocket-event";
 
-export async function handler(raw: unknown): Promise<WebSocketResult> {
+export const handler = lambdaHandler("OrderWSDisconnectFunction", async (raw, { logger }): Promise<WebSocketResult> => {
   const event = WebSocketEvent.safeParse(raw);
   if (!event.success) {
-    logger.error("Malformed $disconnect event", { issues: event.error.issues });
+    logger.error("Malformed $disconnect event", { issues: event.error.issues.map((i) => i.path.join(".")) });
     return { statusCode: 400 };
   }
   const { connectionId } = event.data.requestContext;
-  // A failure here is logged and left to the rows' TTL: API Gateway does not retry $disconnect.
+  // A failure here is logged and left to the TTLs: API Gateway does not retry $disconnect.
   try {
-    const deleted = await Callbacks.disconnect({ store: callbackStore() }, connectionId);
-    logger.info("Disconnected", { connectionId, deleted });
+    const { orderId } = await Callbacks.disconnect({ store: callbackStore() }, connectionId);
+    logger.info("Disconnected", { connectionId, orderId });
     return { statusCode: 200 };
   } catch (error) {
-    logger.error("Disconnect cleanup failed; rows expire by TTL", { connectionId, error });
+    logger.error("Disconnect cleanup failed; the connection expires by TTL", { connectionId, error });
     return { statusCode: 500 };
   }
-}
+});

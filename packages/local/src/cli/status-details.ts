@@ -3,8 +3,12 @@
  * "Order Status Changed" details. Every detail is checked with the contract's own zod schema, and a
  * problem is reported as the flag or file position and field that is wrong.
  */
-import type { z } from "zod";
+import * as z from "zod/mini";
+import { en } from "zod/locales";
 import { OrderStatus } from "@awsomepets/core/index";
+
+// The schemas are zod/mini (lean Lambda bundles), which carries no messages; a command's user reads them.
+z.config(en());
 import { UsageError } from "./cli-errors";
 
 export type StatusFlags = {

@@ -101,14 +101,15 @@ export async function startLocalRuntime(options: {
       AWS_ACCESS_KEY_ID: "local",
       AWS_SECRET_ACCESS_KEY: "local",
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-      CLIENT_CALLBACK_TABLE: tables.clientCallbackTable,
-      ORDERS_TABLE: tables.ordersTable,
-      EVENT_BUS_NAME: tables.eventBusName,
+      [Topology.ENV.clientCallbackTable]: tables.clientCallbackTable,
+      [Topology.ENV.ordersTable]: tables.ordersTable,
+      [Topology.ENV.eventBusName]: tables.eventBusName,
       SST_APP: APP_NAME,
       SST_STAGE: config.stage,
       SST_Secret_value_CallbackTokenSecret: config.tokenSecret,
-      POWERTOOLS_SERVICE_NAME: "order-callbacks",
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? (config.json ? "INFO" : "WARN"),
+      // CloudWatch reads metrics from EMF log lines; locally they would only clutter the log.
+      POWERTOOLS_METRICS_DISABLED: "true",
     });
     const moduleRunner = createFunctionRunner({ root });
     const runner: typeof moduleRunner = {
@@ -172,11 +173,11 @@ export async function startLocalRuntime(options: {
     closers.push(stepFunctions.close);
 
     Object.assign(process.env, {
-      WEBSOCKET_MANAGEMENT_ENDPOINT: gateway.managementEndpoint,
-      WEBSOCKET_URL: gateway.url,
+      [Topology.ENV.managementEndpoint]: gateway.managementEndpoint,
+      [Topology.ENV.websocketUrl]: gateway.url,
       AWS_ENDPOINT_URL_EVENTBRIDGE: events.url,
       AWS_ENDPOINT_URL_SFN: stepFunctions.url,
-      STATE_MACHINE_ARN: stepFunctions.stateMachineArn(tables.stateMachineName),
+      [Topology.ENV.stateMachineArn]: stepFunctions.stateMachineArn(tables.stateMachineName),
     });
     await runner.preload();
 

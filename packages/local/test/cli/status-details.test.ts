@@ -33,7 +33,7 @@ describe("detailFromFlags", () => {
     [{ orderId: ORDER, status: "shipped" }, /--status: .*placed/],
     [{ orderId: ORDER, status: "paid", amountPaid: "lots" }, /--amount-paid: /],
     [{ orderId: ORDER, status: "paid", amountPaid: "-1" }, /--amount-paid: /],
-    [{ orderId: ORDER, status: "placed", occurredAt: "2026-11-26T10:00:00Z" }, /--occurred-at: /],
+    [{ orderId: ORDER, status: "placed", occurredAt: "2026-11-26 10:00" }, /--occurred-at: /],
     [{ orderId: ORDER, status: "cancelled", reason: "" }, /--reason: /],
   ])("names the wrong flag for %j", (flags, message) => {
     // Act

@@ -5,14 +5,14 @@
  * attempt fails for some events (so the retry path runs). In the end every client, after one more
  * sync, must hold exactly its order's statuses: none lost, none twice, in occurrence order.
  *
- * `npm test` runs 40 orders; `npm run test:chaos` runs CHAOS_ORDERS (200). CHAOS_SEED replays a run's
+ * `npm test` runs 40 orders; `npm run test:chaos` runs CHAOS_ORDERS (2,500 orders, over 10,000 statuses). CHAOS_SEED replays a run's
  * scenario (orders, paths, duplicates, publishing order, client behaviour, which sockets are cut);
  * thread timing is not replayable.
  */
 import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { afterAll, expect, it } from "vitest";
-import { OrderStatus } from "@awsomepets/core/index";
+import { OrderStatus, Topology } from "@awsomepets/core/index";
 import { callbackUrl } from "../runtime/support";
 import { ChaosClient, type SessionKind } from "./chaos-client";
 import { startRuntimeWithInterceptor } from "./chaos-runtime";
@@ -65,7 +65,7 @@ it(`loses no status and shows none twice across ${ORDERS} orders under chaos (se
   // Counts every @connections answer; the handlers read the endpoint on their first invocation.
   const counter = await startConnectionsCounter(runtime.state.endpoints.management);
   cleanup.push(() => counter.close());
-  process.env.WEBSOCKET_MANAGEMENT_ENDPOINT = counter.endpoint;
+  process.env[Topology.ENV.managementEndpoint] = counter.endpoint;
   const events = new EventBridgeClient({ endpoint: runtime.state.endpoints.events, region: "us-east-1", credentials });
   const management = new ApiGatewayManagementApiClient({ endpoint: runtime.state.endpoints.management, region: "us-east-1", credentials });
   cleanup.push(() => events.destroy(), () => management.destroy());

@@ -48,7 +48,7 @@ export function hostileEventRequests(bus: string, orderId: string): HostileReque
         entry({ Detail: `{"__proto__":{"polluted":true},"orderId":"${orderId}","status":"placed","occurredAt":"2026-11-26T10:00:00.000Z"}` }),
         entry({ Detail: JSON.stringify({ orderId, status: "shipped", occurredAt: "2026-11-26T10:00:00.000Z" }) }),
         entry({ Detail: JSON.stringify({ orderId: "not-a-uuid", status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" }) }),
-        entry({ Detail: JSON.stringify({ orderId, status: "placed", occurredAt: "2026-11-26T10:00:00Z" }) }),
+        entry({ Detail: JSON.stringify({ orderId, status: "placed", occurredAt: "2026-11-26T10:00:00" }) }), // no offset
         entry({ Detail: JSON.stringify({ orderId, status: "cancelled", occurredAt: "2026-11-26T10:00:00.000Z", reason: "r".repeat(200_000) }) }),
         entry({ Detail: JSON.stringify({ orderId, status: "paid", occurredAt: "2026-11-26T10:00:00.000Z", amountPaid: "all of it" }) }),
         entry({ Detail: JSON.stringify({ orderId, status: "placed", occurredAt: "2026-11-26T10:00:00.000Z", constructor: { prototype: { polluted: true } } }) }),

@@ -23,7 +23,7 @@ export async function placeWithPreset(page: Page, preset: RegExp, tweak?: () => 
 }
 
 export async function waitForTerminal(card: Locator, timeout = 20_000) {
-  await card.locator("[role=status].outcome").waitFor({ state: "visible", timeout });
+  await card.locator(".outcome").waitFor({ state: "visible", timeout });
 }
 
 /**

@@ -1,0 +1,83 @@
+/**
+ * The order's item of `ClientCallbackTbl` (see ./callback-table), read through a schema: its history
+ * with seqs, its pending marks and its live connections. A malformed attribute fails loudly here
+ * rather than travelling on as a half-typed object.
+ */
+import * as z from "zod/mini";
+import * as Table from "./callback-table";
+import { byOccurrence, STATUSES, type Entry, type Status } from "./order-status-model";
+
+const StoredEntry = z.object({
+  status: z.enum(STATUSES),
+  occurredAt: z.string(),
+  reason: z.optional(z.string()),
+  amountPaid: z.optional(z.number()),
+  recordedAt: z.string(),
+});
+
+const StoredConnection = z.object({
+  connectedAt: z.number(),
+  syncedAt: z.optional(z.number()),
+  expiresAt: z.number(),
+});
+
+const StoredOrder = z.object({
+  history: z.optional(z.array(StoredEntry)),
+  pending: z.optional(z.set(z.enum(STATUSES))),
+  connVersion: z.optional(z.number()),
+});
+
+/** A status in the order's history, as the store returns it. */
+export type HistoryEntry = Entry & { recordedAt: string };
+
+export type LiveConnection = { connectionId: string; connectedAt: number; syncedAt?: number };
+
+export type OrderCallbacks = {
+  /** Every recorded status, in occurrence order (seq = position in the stored list + 1). */
+  history: HistoryEntry[];
+  /** Statuses no client has received yet. */
+  pending: Set<Status>;
+  /** Connections listening now (expired ones left out). */
+  connections: LiveConnection[];
+  /** Attribute names of expired connections, for a writer to prune. */
+  expiredConnectionAttributes: string[];
+  connVersion: number;
+  /** The highest seq recorded: the cursor a client holding everything has. */
+  lastSeq: number;
+};
+
+export function parseOrderItem(orderId: string, item: Record<string, unknown> | undefined, nowSeconds: number): OrderCallbacks {
+  const stored = StoredOrder.parse(item ?? {});
+  const history = (stored.history ?? []).map(
+    (entry, index): HistoryEntry => ({ ...withoutUndefined(entry), orderId, seq: index + 1 }),
+  );
+  const connections: LiveConnection[] = [];
+  const expiredConnectionAttributes: string[] = [];
+  for (const [attribute, value] of Object.entries(item ?? {})) {
+    if (!attribute.startsWith(Table.CONNECTION_ATTRIBUTE_PREFIX)) continue;
+    const connection = StoredConnection.parse(value);
+    if (connection.expiresAt <= nowSeconds) {
+      expiredConnectionAttributes.push(attribute);
+      continue;
+    }
+    const live: LiveConnection = {
+      connectionId: attribute.slice(Table.CONNECTION_ATTRIBUTE_PREFIX.length),
+      connectedAt: connection.connectedAt,
+    };
+    if (connection.syncedAt !== undefined) live.syncedAt = connection.syncedAt;
+    connections.push(live);
+  }
+  return {
+    history: history.sort(byOccurrence),
+    pending: new Set(stored.pending ?? []),
+    connections,
+    expiredConnectionAttributes,
+    connVersion: stored.connVersion ?? 0,
+    lastSeq: history.length,
+  };
+}
+
+/** DynamoDB has no `undefined`; keep entries free of absent optional keys so they compare equal. */
+function withoutUndefined<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

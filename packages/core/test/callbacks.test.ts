@@ -1,0 +1,118 @@
+/**
+ * What the callback path costs, counted in DynamoDB requests through a real SDK client against a real
+ * engine, with a real `@connections` HTTP stand-in: the budget of issue #9 (≤ 2 per status in the
+ * callback — the projection adds its one write — flat in the number of connections; ≤ 2 per sync;
+ * nothing for a rate-limited sync).
+ */
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { Aws, CallbackStore, Callbacks, SyncRateLimit, type OrderStatus } from "@awsomepets/core/index";
+import { startConnectionsServer, type ConnectionsServer } from "../../../test/support/connections-server";
+import { countingDocumentClient, createCallbackTable, testDocumentClient } from "../../../test/support/dynamodb";
+
+let table: Awaited<ReturnType<typeof createCallbackTable>>;
+let connections: ConnectionsServer;
+const counting = countingDocumentClient();
+let deps: Callbacks.CallbackDeps & { rateLimit: SyncRateLimit.SyncRateLimit };
+let setupStore: CallbackStore;
+
+beforeAll(async () => {
+  table = await createCallbackTable();
+  connections = await startConnectionsServer("test");
+  // The SDK's own configuration chain, as deployed; the stand-in checks no signature.
+  Object.assign(process.env, { AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" });
+  setupStore = new CallbackStore({ client: testDocumentClient(), tableName: table.tableName });
+  deps = {
+    store: new CallbackStore({ client: counting.client, tableName: table.tableName }),
+    management: Aws.managementClient(connections.endpoint),
+    rateLimit: new SyncRateLimit.SyncRateLimit({ perSecond: 1, burst: 2 }),
+  };
+});
+afterAll(async () => {
+  await connections.stop();
+  await table.drop();
+});
+beforeEach(() => {
+  connections.reset();
+  counting.reset();
+});
+
+const status = (orderId: string, s: OrderStatus.Status, second = 0): OrderStatus.Detail => ({
+  orderId,
+  status: s,
+  occurredAt: `2026-11-26T10:00:0${second}.000Z`,
+});
+
+async function listening(orderId: string, count: number) {
+  const ids = Array.from({ length: count }, (_, i) => `c${i}-${randomUUID()}=`);
+  for (const connectionId of ids) await setupStore.addConnection({ orderId, connectionId, maxConnections: 1000 });
+  connections.open(...ids);
+  return ids;
+}
+
+describe("DynamoDB requests of the callback path", () => {
+  it.each([1, 10, 100])("a delivered status costs 1 request with %i connection(s)", async (count) => {
+    // Prepare
+    const orderId = randomUUID();
+    const ids = await listening(orderId, count);
+    // Act
+    const result = await Callbacks.publishStatus(deps, status(orderId, "placed"));
+    // Assess
+    expect(result.delivered).toBe(count);
+    expect(connections.posts).toHaveLength(count);
+    expect(counting.counts).toEqual({ UpdateItem: 1 });
+    expect(ids).toHaveLength(count);
+  });
+
+  it("a status no one takes costs 2 requests: the record and the pending mark", async () => {
+    const orderId = randomUUID();
+    const result = await Callbacks.publishStatus(deps, status(orderId, "placed"));
+    expect(result.pending).toBe(true);
+    expect(counting.counts).toEqual({ UpdateItem: 2 });
+  });
+
+  it("a first sync that hands over a pending status costs 2 requests; a later one 1", async () => {
+    // Prepare: `placed` was published before the browser connected (the usual order of events)
+    const orderId = randomUUID();
+    await Callbacks.publishStatus(deps, status(orderId, "placed"));
+    const [connectionId] = await listening(orderId, 1);
+    counting.reset();
+    // Act
+    const first = await Callbacks.sync(deps, { connectionId: connectionId!, orderId, after: 0 });
+    const firstCost = counting.total();
+    counting.reset();
+    const second = await Callbacks.sync(deps, { connectionId: connectionId!, orderId, after: 1 });
+    // Assess
+    expect(first).toMatchObject({ kind: "synced", sent: 1, lastSeq: 1 });
+    expect(second).toMatchObject({ kind: "synced", sent: 0, lastSeq: 1 });
+    expect(firstCost).toBe(2);
+    expect(counting.counts).toEqual({ UpdateItem: 1 });
+  });
+
+  it("a sync that does not name its order costs one consistent read more", async () => {
+    const orderId = randomUUID();
+    const [connectionId] = await listening(orderId, 1);
+    counting.reset();
+    const result = await Callbacks.sync(deps, { connectionId: connectionId!, after: 0 });
+    expect(result).toMatchObject({ kind: "synced", orderId, lastSeq: 0 });
+    expect(counting.counts).toEqual({ GetItem: 1, UpdateItem: 1 });
+  });
+
+  it("a rate-limited message costs no request and no status post, and is said once", async () => {
+    // Prepare
+    const orderId = randomUUID();
+    const [connectionId] = await listening(orderId, 1);
+    await Callbacks.publishStatus(deps, status(orderId, "placed"));
+    counting.reset();
+    connections.reset();
+    // Act: burst 2, then 8 more at once
+    const results = [];
+    for (let i = 0; i < 10; i++) results.push(await Callbacks.answerMessage(deps, { connectionId: connectionId!, body: `{"orderId":"${orderId}"}` }));
+    // Assess
+    expect(results.map((r) => r.kind)).toEqual(["synced", "synced", ...Array(8).fill("rate_limited")]);
+    expect(counting.total()).toBe(2); // the two served syncs, one write each
+    const frames = connections.framesFor(connectionId!);
+    expect(frames.filter((f) => f.type === "error").map((f) => f.code)).toEqual(["rate_limited"]);
+    expect(frames.filter((f) => f.type === "status")).toHaveLength(2);
+  });
+});

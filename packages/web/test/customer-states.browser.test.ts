@@ -1,0 +1,362 @@
+/**
+ * What a shop customer reads and what the page does for them, in Chromium against the local runtime:
+ * field errors in the shop's words, prices and totals with the currency, the new card brought into
+ * view on a phone, honest notices when a link stops working (expired, the server restarted or gone),
+ * one Idempotency-Key for a retried submission, and calm syncing (with backoff) when a status stays
+ * missing or the server says `rate_limited` — the last two against a stub WebSocket server that
+ * sends exactly the frames under test.
+ */
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { WebSocketServer, type WebSocket as ServerSocket } from "ws";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { CallbackToken } from "@awsomepets/core/index";
+import { TOKEN_SECRET } from "../../local/test/runtime/support";
+import { ENDED_TEXT, UNREACHABLE_TEXT } from "../src/order-watch";
+import { STORAGE_KEY, type WatchedOrder } from "../src/storage";
+import { chromiumMissing, launchChromium, warnIfChromiumMissing } from "./support/browser";
+import { startRuntimeWithPage, type RuntimeWithPage } from "./support/runtime";
+import { openTracker, placeWithPreset, shownStatuses } from "./support/tracker-page";
+
+/** Orders paid with this card token wait in ProcessPayment until the suite ends: they stay in progress. */
+const HELD_CARD = "tok_held";
+const gate = vi.hoisted(() => {
+  let open!: () => void;
+  return { opened: new Promise<void>((resolve) => (open = resolve)), open: () => open() };
+});
+vi.mock("@awsomepets/core/saga", async (importOriginal) => {
+  const saga = await importOriginal<typeof import("@awsomepets/core/saga")>();
+  return {
+    ...saga,
+    processPayment: async (order: Parameters<typeof saga.processPayment>[0]) => {
+      if (order.paymentDetail.cardToken === HELD_CARD) await gate.opened;
+      return saga.processPayment(order);
+    },
+  };
+});
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+warnIfChromiumMissing("order tracker page: customer states");
+
+describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
+  let runtime: RuntimeWithPage;
+  let browser: Browser;
+  let context: BrowserContext | undefined;
+  let page: Page;
+
+  beforeAll(async () => {
+    runtime = await startRuntimeWithPage();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    gate.open(); // let the held sagas finish before the runtime stops
+    await context?.close();
+    await browser?.close();
+    await runtime?.close();
+  });
+
+  const freshPage = async (viewport = { width: 1200, height: 900 }) => {
+    await context?.close();
+    context = await browser.newContext({ viewport, locale: "en-GB" });
+    page = await context.newPage();
+    return page;
+  };
+
+  /** Rewrites the saved callback URL of every watched order (what a reload then resumes with). */
+  const replaceSavedTokens = (token: (orderId: string) => string) =>
+    page.evaluate(
+      ([key, tokens]) => {
+        const saved = JSON.parse(sessionStorage.getItem(key!) ?? "[]") as Array<{ orderId: string; clientCallbackUrl: string }>;
+        for (const order of saved) {
+          const url = new URL(order.clientCallbackUrl);
+          url.searchParams.set("token", (tokens as Record<string, string>)[order.orderId]!);
+          order.clientCallbackUrl = url.href;
+        }
+        sessionStorage.setItem(key!, JSON.stringify(saved));
+      },
+      [STORAGE_KEY, Object.fromEntries(savedIds.map((id) => [id, token(id)]))] as const,
+    );
+  let savedIds: string[] = [];
+  const placeHeldOrder = async () => {
+    const card = await placeWithPreset(page, /^Success$/, () => page.getByLabel("Card token").fill(HELD_CARD));
+    await card.locator("li[data-status=reserved]").waitFor();
+    savedIds = [(await card.getAttribute("data-order-id"))!];
+    return card;
+  };
+
+  it("says what is missing on an empty submit, in the shop's words, and focuses the first field", async () => {
+    // Prepare
+    await freshPage();
+    await openTracker(page, runtime.url);
+    // Act
+    await page.getByRole("button", { name: "Place order" }).click();
+    // Assess
+    await page.locator("#form-error").waitFor({ state: "visible" });
+    const errors = await page.locator(".field-error").evaluateAll((slots) => slots.map((s) => s.textContent).filter(Boolean));
+    expect(errors).toEqual([
+      "Choose at least one pet: set its quantity to 1 or more.",
+      "Enter your card token.",
+      "Enter the name of the person receiving the pets.",
+      "Enter the street and house number.",
+      "Enter the town or city.",
+      "Enter the postal code.",
+      "Enter the country as a 2-letter code, such as PT for Portugal.",
+    ]);
+    expect(await page.locator("#form-error").textContent()).toMatch(/^Some details are missing/);
+    expect(await page.locator("main").textContent()).not.toMatch(/expected|Too small|ISO 3166|>=/);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("qty-DOG-LAB");
+    expect(await page.locator(".order-card").count()).toBe(0);
+  });
+
+  it("shows prices with the currency and the basket's total before ordering", async () => {
+    // Prepare
+    await freshPage();
+    await openTracker(page, runtime.url);
+    expect(await page.locator("#basket-total").textContent()).toBe("No pets chosen yet.");
+    // Act
+    await page.getByRole("button", { name: /^Success$/ }).click();
+    const preset = await page.locator("#basket-total").textContent();
+    await page.getByLabel(/Siamese kitten/).fill("2");
+    // Assess
+    expect(await page.getByText(/Labrador puppy/).locator("..").locator(".pet-meta").textContent()).toBe("dog · €450.00 each");
+    expect(preset).toBe("Total: €475.00 for 3 pets");
+    expect(await page.locator("#basket-total").textContent()).toBe("Total: €1,115.00 for 5 pets");
+  });
+
+  it("on a phone, brings the new order's card into view and focus; no request fails, not even a favicon", async () => {
+    // Prepare
+    await freshPage({ width: 390, height: 844 });
+    const failed: string[] = [];
+    page.on("response", (response) => void (response.status() >= 400 && failed.push(`${response.status()} ${response.url()}`)));
+    await openTracker(page, runtime.url);
+    // Act
+    const card = await placeWithPreset(page, /^Success$/);
+    await card.locator(".outcome").waitFor();
+    // Assess
+    const top = await card.evaluate((element) => element.getBoundingClientRect().top);
+    expect(top).toBeGreaterThanOrEqual(0);
+    expect(top).toBeLessThan(844 - 200); // its header and first lines are on screen
+    expect(await page.evaluate(() => document.activeElement?.closest(".order-card") !== null)).toBe(true);
+    expect(await page.locator("link[rel=icon]").getAttribute("href")).toMatch(/^data:image\/svg\+xml,/);
+    expect(failed).toEqual([]);
+  });
+
+  it("when the link has expired, says so plainly and keeps showing the order as last known", async () => {
+    // Prepare: an order in progress, then its link expires (a token that expired yesterday, properly signed)
+    await freshPage();
+    await openTracker(page, runtime.url);
+    await placeHeldOrder();
+    await replaceSavedTokens((orderId) => CallbackToken.sign({ orderId, secret: TOKEN_SECRET, now: new Date(Date.now() - 2 * DAY_MS) }));
+    // Act
+    await page.reload();
+    // Assess
+    const card = page.locator(".order-card");
+    await expect.poll(() => card.locator(".notice").textContent(), { timeout: 10_000 }).toBe(ENDED_TEXT.expired);
+    expect(await shownStatuses(card)).toEqual(["placed", "reserved"]);
+    expect(await card.locator(".progress").textContent()).toBe("⏳ In progress");
+    expect(await card.getAttribute("data-connection")).toBe("stopped");
+    expect(await card.locator(".summary .total").textContent()).toBe("Total €475.00");
+    expect(await card.locator(".summary .destination").textContent()).toMatch(/Lisboa, Portugal$/);
+    expect(await page.locator("#announcer").textContent()).toContain(ENDED_TEXT.expired);
+    expect(await page.locator("main").textContent()).not.toMatch(/Forbidden|token is|Not live \(/);
+    expect(await card.getByRole("button", { name: /^Remove order/ }).count()).toBe(1); // nothing left to stop watching
+  });
+
+  it("when the server restarted with a new secret (the link is refused), says the link no longer works", async () => {
+    // Prepare: the same order's link signed with another secret, as a restarted `npm start` sees it
+    await freshPage();
+    await openTracker(page, runtime.url);
+    await placeHeldOrder();
+    await replaceSavedTokens((orderId) => CallbackToken.sign({ orderId, secret: "a-secret-from-before-the-restart-0123456789" }));
+    // Act
+    await page.reload();
+    // Assess
+    const card = page.locator(".order-card");
+    await expect.poll(() => card.locator(".notice").textContent(), { timeout: 10_000 }).toBe(ENDED_TEXT.refused);
+    expect(await shownStatuses(card)).toEqual(["placed", "reserved"]);
+    expect(await card.getAttribute("data-connection")).toBe("stopped");
+    expect(await card.getAttribute("data-opens")).toBe("0");
+    expect(await card.locator(".summary .items li").count()).toBe(2);
+  });
+
+  it("when the server is gone right after the 202, shows the placed order and keeps trying", async () => {
+    // Prepare: a port nobody listens on for the socket, and an order API that stops answering after the 202
+    const deadPort = await closedPort();
+    await freshPage();
+    await openTracker(page, runtime.url);
+    await page.route("**/orders", async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      body.clientCallbackUrl = body.clientCallbackUrl.replace(/:\d+\//, `:${deadPort}/`);
+      await route.fulfill({ response, json: body });
+    });
+    await page.route("**/orders/*", (route) => route.abort("connectionrefused"));
+    // Act
+    const card = await placeWithPreset(page, /^Declined card$/);
+    // Assess
+    await expect.poll(() => card.locator(".notice").textContent(), { timeout: 10_000 }).toBe(UNREACHABLE_TEXT);
+    expect(await shownStatuses(card)).toEqual(["placed"]); // from the 202
+    expect(await card.locator(".summary .total").textContent()).toBe("Total €475.00");
+    await expect.poll(() => card.getAttribute("data-connection")).toMatch(/reconnecting|connecting/);
+  });
+
+  it("keeps the card on Stop watching (across a reload too), and removes it only on Remove", async () => {
+    // Prepare
+    await freshPage();
+    await openTracker(page, runtime.url);
+    const card = await placeHeldOrder();
+    await expect.poll(() => card.getAttribute("data-connection")).toBe("live");
+    // Act
+    await card.getByRole("button", { name: /^Stop watching order/ }).click();
+    await page.reload();
+    // Assess
+    const reloaded = page.locator(".order-card");
+    await reloaded.locator(".notice").waitFor();
+    expect(await reloaded.locator(".notice").textContent()).toBe(ENDED_TEXT.stopped);
+    expect(await shownStatuses(reloaded)).toEqual(["placed", "reserved"]);
+    expect(await reloaded.getAttribute("data-connection")).toBe("stopped");
+    await reloaded.getByRole("button", { name: /^Remove order/ }).click();
+    expect(await page.locator(".order-card").count()).toBe(0);
+    expect(await page.locator("#no-orders").isVisible()).toBe(true);
+  });
+
+  it("sends a retry of the same submission with the same Idempotency-Key, so one order is placed", async () => {
+    // Prepare: the first answer is lost on the way back (the order is placed, the page sees a network error)
+    await freshPage();
+    await openTracker(page, runtime.url);
+    const keys: string[] = [];
+    let firstOrderId: string | undefined;
+    await page.route("**/orders", async (route) => {
+      keys.push((await route.request().allHeaders())["idempotency-key"] ?? "");
+      if (firstOrderId === undefined) {
+        firstOrderId = ((await (await route.fetch()).json()) as { orderId: string }).orderId;
+        return route.abort("connectionreset");
+      }
+      return route.continue();
+    });
+    await page.getByRole("button", { name: /^Success$/ }).click();
+    await page.getByRole("button", { name: "Place order" }).click();
+    await page.locator("#form-error").waitFor({ state: "visible" });
+    const lostText = await page.locator("#form-error").textContent();
+    // Act: press again, then order something else
+    await page.getByRole("button", { name: "Place order" }).click();
+    await expect.poll(() => page.locator(".order-card").count(), { timeout: 10_000 }).toBe(1);
+    await page.getByLabel(/Budgerigar/).fill("1");
+    await page.getByRole("button", { name: "Place order" }).click();
+    await expect.poll(() => page.locator(".order-card").count(), { timeout: 10_000 }).toBe(2);
+    // Assess
+    expect(lostText).toMatch(/not be charged twice/);
+    expect(keys).toHaveLength(3);
+    expect(keys[1]).toBe(keys[0]);
+    expect(keys[2]).not.toBe(keys[0]);
+    const ids = await page.locator(".order-card").evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.orderId));
+    expect(ids[1]).toBe(firstOrderId); // the retry got the order the lost answer was for
+    expect(ids[0]).not.toBe(firstOrderId);
+  });
+
+  describe("against a stub WebSocket server", () => {
+    let stub: WebSocketServer;
+    let onSync: (socket: ServerSocket, orderId: string) => void = () => {};
+    let syncs = 0;
+    let connections = 0;
+
+    beforeAll(async () => {
+      stub = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+      await new Promise((resolve) => stub.once("listening", resolve));
+      stub.on("connection", (socket, request) => {
+        connections++;
+        const orderId = new URL(request.url ?? "/", "http://stub").searchParams.get("orderId") ?? "";
+        socket.on("message", () => {
+          syncs++;
+          onSync(socket, orderId);
+        });
+      });
+    });
+    afterAll(async () => {
+      for (const client of stub?.clients ?? []) client.terminate();
+      await new Promise((resolve) => stub?.close(resolve));
+    });
+
+    /** Opens the page watching one order whose socket is the stub; counts the syncs sent over `windowMs`. */
+    const syncsOver = async (windowMs: number) => {
+      const orderId = randomUUID();
+      const farFuture = Math.floor(Date.now() / 1000) + 3600;
+      const saved: WatchedOrder = {
+        orderId,
+        clientCallbackUrl: `ws://127.0.0.1:${(stub.address() as AddressInfo).port}/test?orderId=${orderId}&token=${farFuture}.stub`,
+        addedAt: new Date().toISOString(),
+        statuses: [],
+        fromApi: [],
+        summary: { basket: [{ sku: "DOG-LAB", quantity: 1 }], amount: 450 },
+      };
+      await freshPage();
+      await page.addInitScript(([key, value]) => sessionStorage.setItem(key!, value!), [STORAGE_KEY, JSON.stringify([saved])]);
+      syncs = 0;
+      connections = 0;
+      await page.goto(runtime.url);
+      const card = page.locator(`.order-card[data-order-id="${orderId}"]`);
+      await expect.poll(() => syncs, { timeout: 10_000 }).toBeGreaterThan(0);
+      const first = syncs;
+      await sleep(windowMs); // an observation window, not a timing assertion
+      return { card, sent: syncs - first, connections };
+    };
+
+    it("backs off when a status stays missing after a sync, instead of syncing in a loop", async () => {
+      // Prepare: seq 2 never comes; every sync is answered with seq 1 and seq 3
+      onSync = (socket, orderId) => {
+        const at = (s: number) => `2026-11-26T10:00:0${s}.000Z`;
+        socket.send(JSON.stringify({ type: "status", orderId, status: "placed", occurredAt: at(0), seq: 1 }));
+        socket.send(JSON.stringify({ type: "status", orderId, status: "paid", occurredAt: at(2), seq: 3, amountPaid: 450 }));
+        socket.send(JSON.stringify({ type: "synced", orderId, lastSeq: 3 }));
+      };
+      // Act
+      const { card, sent } = await syncsOver(4000);
+      // Assess: without backoff this is hundreds (one per round trip); with it, a handful
+      expect(sent).toBeGreaterThanOrEqual(2); // it does keep asking
+      expect(sent).toBeLessThanOrEqual(12);
+      expect(await shownStatuses(card)).toEqual(["placed", "paid"]);
+      expect(await card.getAttribute("data-connection")).toBe("live");
+    });
+
+    it("on not_subscribed opens a new socket, after the reconnect backoff", async () => {
+      // Prepare
+      onSync = (socket) => socket.send(JSON.stringify({ type: "error", code: "not_subscribed", message: "no subscription" }));
+      // Act
+      const { card, connections: opened } = await syncsOver(4000);
+      // Assess
+      expect(opened).toBeGreaterThanOrEqual(2);
+      expect(opened).toBeLessThanOrEqual(10);
+      expect(await page.locator("main").textContent()).not.toMatch(/not_subscribed|no subscription/);
+      expect(await card.locator(".summary .items li").allTextContents()).toEqual(["1 × Labrador puppy€450.00"]);
+    });
+
+    it("backs off on rate_limited and shrugs off an error code it does not know", async () => {
+      // Prepare
+      onSync = (socket) => {
+        socket.send(JSON.stringify({ type: "error", code: "brand_new_code", message: "from a newer server" }));
+        socket.send(JSON.stringify({ type: "error", code: "rate_limited", message: "slow down" }));
+      };
+      // Act
+      const { card, sent } = await syncsOver(4000);
+      // Assess
+      expect(sent).toBeGreaterThanOrEqual(1);
+      expect(sent).toBeLessThanOrEqual(10);
+      expect(await card.getAttribute("data-connection")).toBe("live");
+      expect(await card.locator(".notice").isHidden()).toBe(true);
+      expect(await page.locator("main").textContent()).not.toMatch(/rate_limited|brand_new_code|slow down/);
+    });
+  });
+});
+
+/** A local port that was free a moment ago, and is closed now: connections to it are refused. */
+async function closedPort() {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
