@@ -8,6 +8,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { Topology } from "@awsomepets/core/index";
 import { startLocalRuntime } from "../../packages/local/src/runtime/start-runtime";
 import { BENCH_TOKEN_SECRET } from "./bench-secret";
 import type { RuntimeRequest, RuntimeResponse } from "./runtime-messages";
@@ -16,6 +17,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const send = (message: RuntimeResponse) => process.send?.(message);
 
 const SEED_TABLE = "bench-SeedClientCallbackTbl";
+const BENCH_MAX_CONNECTIONS_PER_ORDER = 1000;
 
 /** The seed's handlers, imported at first call: their module creates its client once the runtime has set the endpoints. */
 function seedHandlers() {
@@ -29,7 +31,9 @@ function seedHandlers() {
 }
 
 async function main() {
-  process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
+  process.env.POWERTOOLS_LOG_LEVEL = process.env.BENCH_DEBUG ? "WARN" : "SILENT";
+  // The fan-out figure is 1,000 sockets of one order: above the default cap, which it is not measuring.
+  process.env[Topology.ENV.maxConnectionsPerOrder] = String(BENCH_MAX_CONNECTIONS_PER_ORDER);
   const seed = process.argv.includes("--seed");
   let retries = 0;
   const runtime = await startLocalRuntime({

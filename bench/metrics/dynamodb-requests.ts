@@ -18,7 +18,8 @@ async function requestsPerStatus(runtime: BenchRuntime, connectionsPerOrder: num
   const orderIds = Array.from({ length: ORDERS }, () => randomUUID());
   let frames = 0;
   const sockets = await inPool(
-    orderIds.flatMap((orderId) => Array.from({ length: connectionsPerOrder }, () => orderId)),
+    // Round-robin over the orders, so that the 25 concurrent $connects do not all update one order's item.
+    Array.from({ length: connectionsPerOrder }, () => orderIds).flat(),
     25,
     (orderId) => openSyncedSocket(runtime.state.endpoints.websocket, orderId, (frame) => void (frame.type === "status" && frames++), runtime.variant),
   );
