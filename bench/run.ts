@@ -41,6 +41,8 @@ Options:
   --render           measure nothing: write bench/RESULTS.md again from bench/results/latest.json
   -h, --help         this text
 
+Environment: BENCH_DEBUG=1 lets the runtime's handlers log warnings and errors (silent otherwise).
+
 Exit status: 0 every goal of the run met, 3 some goal missed, 2 usage error, 1 the benchmark failed.
 `;
 
