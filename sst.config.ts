@@ -4,6 +4,7 @@ import { Callbacks } from "./stacks/Callbacks";
 import { Orders } from "./stacks/Orders";
 import { Web } from "./stacks/Web";
 import { isProductionStage } from "./stacks/stage";
+import { FUNCTION_NODEJS_PROPS } from "./sst.functions";
 
 export default {
   config() {
@@ -13,7 +14,7 @@ export default {
     app.setDefaultFunctionProps({
       runtime: "nodejs22.x",
       architecture: "arm_64",
-      nodejs: { format: "esm" },
+      nodejs: { ...FUNCTION_NODEJS_PROPS },
     });
     if (!isProductionStage(app.stage)) app.setDefaultRemovalPolicy("destroy");
     app.stack(Callbacks).stack(Orders).stack(Web);

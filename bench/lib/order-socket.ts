@@ -1,10 +1,13 @@
 /**
  * A benchmark client: one socket for one order, opened with a signed callback URL and synced before
- * it counts as ready, reporting every frame with its arrival time.
+ * it counts as ready, reporting every frame with its arrival time. Against the seed baseline it
+ * behaves as the seed's browser did: it sends `{"orderId": …}` once open and is ready then (the seed
+ * has no `synced`; its $connect has written the connection row before the upgrade is answered).
  */
 import WebSocket from "ws";
 import type { Protocol } from "@awsomepets/core/index";
 import { signedCallbackUrl } from "./bench-secret";
+import type { Variant } from "./runtime-handle";
 
 export type FrameListener = (frame: Protocol.ServerFrame, receivedAt: number) => void;
 
@@ -12,7 +15,7 @@ const READY_TIMEOUT_MS = 30_000;
 
 export type OrderSocket = { socket: WebSocket; close(): Promise<void> };
 
-export function openSyncedSocket(websocketUrl: string, orderId: string, onFrame: FrameListener = () => {}): Promise<OrderSocket> {
+export function openSyncedSocket(websocketUrl: string, orderId: string, onFrame: FrameListener = () => {}, variant: Variant = "ours"): Promise<OrderSocket> {
   const socket = new WebSocket(signedCallbackUrl(websocketUrl, orderId), { perMessageDeflate: false });
   const close = () =>
     new Promise<void>((resolve) => {
@@ -34,7 +37,12 @@ export function openSyncedSocket(websocketUrl: string, orderId: string, onFrame:
       clearTimeout(timer);
       reject(error);
     });
-    socket.once("open", () => socket.send(JSON.stringify({ action: "sync", orderId, after: 0 })));
+    socket.once("open", () => {
+      if (variant === "ours") return socket.send(JSON.stringify({ action: "sync", orderId, after: 0 }));
+      socket.send(JSON.stringify({ orderId }));
+      clearTimeout(timer);
+      resolve({ socket, close });
+    });
     socket.on("message", (data) => {
       const receivedAt = performance.now();
       const frame = JSON.parse(String(data)) as Protocol.ServerFrame;

@@ -1,47 +1,153 @@
-/** The Markdown the benchmark prints and writes to bench/RESULTS.md. */
-import type { BenchResults } from "./results";
+/**
+ * The Markdown the benchmark prints and writes to bench/RESULTS.md. Every sentence under "what
+ * limits it" is computed from the figures of the run it describes, so that none can go stale.
+ */
+import type { BenchResults, CallbackFigures } from "./results";
+import { round } from "./stats";
 
-/** Why each figure is what it is on this setup (see bench/RESULTS.md). */
-const LIMITS = {
-  latency:
-    "One Node process runs dynalite, the gateway and every handler: each status is 6 DynamoDB requests (5 of them sequential in the callback) to dynalite (single-threaded LevelDB, JSON over HTTP), ~65 statuses/s at most here. At 100/s a queue builds (p50 4.6 s, p99 7.1 s), hence 50/s. The 2 cores are shared with the 400 clients.",
-  fanout:
-    "Posts are capped at 32 in flight per invocation (FANOUT_CONCURRENCY), each one HTTP round trip to the local @connections API in the same event loop that writes the 1,000 frames; the SDK client's 50-socket pool.",
-  throughput:
-    "The saga (Step Functions endpoint + 6 task invocations per order), OrdersTbl writes and two rules per event all share one event loop and one dynalite; the 500 clients connect while the POSTs run (50 at a time).",
-  dynamodb:
-    "Per status: callback = read seq + claim seq + write history + query connections + clear pending; projection = its OrdersTbl update. Connections are read with one Query, so the figure does not depend on their number.",
-  bundles:
-    "SST v2 for ESM bundles everything, the AWS SDK v3 included (no `@aws-sdk/*` external), unminified; init is dominated by parsing that code. `sst/node/config` (Connect, GetOrder, and CreateOrder through lib/order-deps) bundles the SSM client and adds a top-level await. Even minified with the SDK external, ~450 KB of the ~500 KB is zod 4 (the whole \`z\` namespace is kept).",
-};
+const fmt = (n: number | undefined, unit = "") => (n === undefined ? "–" : `${n}${unit}`);
+const kb = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
+
+function latencyLimits(ours: CallbackFigures, seed: CallbackFigures | undefined) {
+  const lines: string[] = [];
+  for (const [who, f] of [["Ours", ours], ["The seed's", seed]] as const) {
+    if (!f?.latency_run || !f.latency_ms) continue;
+    const { offered_per_s: offered, achieved_per_s: achieved } = f.latency_run;
+    const spread = round(f.latency_ms.p99 / f.latency_ms.p50, 1);
+    const verdict =
+      achieved < offered * 0.95
+        ? "it fell behind, so the percentiles include a queue"
+        : spread > 5
+          ? `it kept pace on average, but p99 is ${spread}× p50: stalls`
+          : "it kept pace, so p99 is service time plus bursts";
+    lines.push(`${who}: ${achieved}/s achieved of ${offered}/s offered, p50 ${f.latency_ms.p50} ms — ${verdict}.`);
+  }
+  return lines.join(" ");
+}
+
+function fanoutLimits(ours: CallbackFigures, seed: CallbackFigures | undefined) {
+  const per = (f: CallbackFigures) => round((f.fanout_1000_ms ?? 0) / 1000, 2);
+  const first = (f: CallbackFigures) => Math.min(...(f.fanout_rounds ?? []).map((r) => r.first_ms));
+  const parts = [`Ours: ${per(ours)} ms per connection, first frame after ${first(ours)} ms.`];
+  if (seed?.fanout_1000_ms) parts.push(`The seed's posts run one after another, each with a new management client (a new TCP connection): ${per(seed)} ms per connection, first frame after ${first(seed)} ms.`);
+  return parts.join(" ");
+}
+
+function throughputLimits(ours: CallbackFigures, seed: CallbackFigures | undefined) {
+  const parts: string[] = [];
+  const req = (f: CallbackFigures | undefined) => f?.dynamodb_requests_per_status?.["1"];
+  if (ours.throughput_run) parts.push(`Ours delivered ${ours.throughput_run.statuses} statuses in ${ours.throughput_run.seconds} s, lost ${ours.throughput_run.lost}${req(ours) !== undefined ? `, at ${req(ours)} DynamoDB requests per status (one client)` : ""}.`);
+  if (seed?.throughput_run) parts.push(`The seed delivered ${seed.throughput_run.statuses} in ${seed.throughput_run.seconds} s and lost ${seed.throughput_run.lost}${req(seed) !== undefined ? `, at ${req(seed)} requests per status` : ""}.`);
+  parts.push("The saga, both rules, dynalite and every handler share one event loop in the runtime process.");
+  return parts.join(" ");
+}
+
+function dynamodbLimits(ours: CallbackFigures, seed: CallbackFigures | undefined) {
+  const d = ours.dynamodb_requests_per_status;
+  if (!d) return "";
+  const flat = d["1"] === d["100"] ? "flat from 1 to 100 connections" : `${round(d["100"] - d["1"], 2)} more with 100 connections than with 1`;
+  const s = seed?.dynamodb_requests_per_status;
+  return `Both rules count (callback and projection). Ours: ${flat}; ${d["0"]} with no connection (the pending mark).${s ? ` The seed's: ${s["0"]} / ${s["1"]} / ${s["100"]} with 0 / 1 / 100 connections.` : ""}`;
+}
+
+function bundleLimits(results: BenchResults) {
+  const entries = Object.entries(results.bundles ?? {});
+  if (entries.length === 0) return "";
+  const [largestName, largest] = entries.reduce((a, b) => (b[1].bytes > a[1].bytes ? b : a));
+  const withRatio = entries.filter(([, b]) => b.ratio !== null);
+  const parts = Object.entries(largest.largest_parts).map(([p, bytes]) => `${p} ${kb(bytes)}`).join(", ");
+  const lines = [`Largest bundle: ${largestName}, ${kb(largest.bytes)} (${parts}).`];
+  if (withRatio.length) {
+    const [worstName, worst] = withRatio.reduce((a, b) => (b[1].ratio! > a[1].ratio! ? b : a));
+    const beyondSdk = Object.entries(worst.largest_parts)
+      .filter(([p]) => p !== "@aws-sdk" && p !== "@smithy")
+      .map(([p, bytes]) => `${p} ${kb(bytes)}`)
+      .join(", ");
+    lines.push(`Highest import over its SDK floor: ${worstName}, ${worst.init_cpu_ms} vs ${worst.sdk_floor_init_cpu_ms} CPU ms (${worst.ratio}×); its largest parts outside the AWS SDK: ${beyondSdk}.`);
+  }
+  const sdkOnly = entries.filter(([, b]) => b.aws_sdk_clients.length === 0 && b.bytes > 100 * 1024);
+  for (const [name, b] of sdkOnly) {
+    lines.push(`${name} bundles no AWS SDK: its ${kb(b.bytes)} (${Object.entries(b.largest_parts).map(([p, bytes]) => `${p} ${kb(bytes)}`).join(", ")}) import in ${b.init_cpu_ms} CPU ms.`);
+  }
+  const withConfig = entries.filter(([, b]) => b.without_sst_config);
+  if (withConfig.length) {
+    const brought = new Set(
+      withConfig.flatMap(([, b]) => b.aws_sdk_clients.filter((c) => b.without_sst_config?.aws_sdk_clients && !b.without_sst_config.aws_sdk_clients.includes(c))),
+    );
+    const clients = brought.size ? ` the clients ${[...brought].map((c) => c.replace("@aws-sdk/client-", "")).join(", ")} (counted in those functions' SDK floor)` : " an SSM client";
+    lines.push(
+      `\`sst/node/config\` brings${clients} and a top-level await; replaced by a read of the \`SST_Secret_value_*\` variable (a lower bound: deployed, the secret must still come from SSM):`,
+    );
+  }
+  for (const [name, b] of withConfig) {
+    if (!b.without_sst_config) continue;
+    lines.push(`${name} ${kb(b.bytes)} → ${kb(b.without_sst_config.bytes)}, ${b.init_cpu_ms} → ${b.without_sst_config.init_cpu_ms} CPU ms.`);
+  }
+  return lines.join(" ");
+}
 
 export function markdownTable(results: BenchResults) {
-  const rows: string[][] = [
-    ["latency_ms p50 / p95 / p99", `${results.latency_ms.p50} / ${results.latency_ms.p95} / ${results.latency_ms.p99}`, `${results.latency_run.events} events at ${results.latency_run.achieved_per_s}/s, one client per order`, LIMITS.latency],
-    ["fanout_1000_ms", String(results.fanout_1000_ms), `last of 1,000 frames; rounds ${results.fanout_rounds.map((r) => r.last_ms).join(", ")} ms`, LIMITS.fanout],
-    ["throughput_statuses_per_s", String(results.throughput_statuses_per_s), `${results.throughput_run.statuses} statuses of 500 sagas in ${results.throughput_run.seconds} s`, LIMITS.throughput],
-    ["dynamodb_requests_per_status", `1 conn: ${results.dynamodb_requests_per_status["1"]}, 100 conns: ${results.dynamodb_requests_per_status["100"]}`, "10 orders × 5 statuses, both rules", LIMITS.dynamodb],
-  ];
-  const header = "| metric | value | how | what limits it |\n|---|---|---|---|";
-  const main = [header, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
-  const bundleRows = Object.entries(results.bundles).map(
-    ([name, b]) => `| ${name} | ${(b.bytes / 1024).toFixed(0)} KB | ${b.init_ms} | ${(b.bytes_min_sdk_external / 1024).toFixed(0)} KB |`,
-  );
-  const bundles = ["| function | bytes (as `sst deploy`) | init_ms | minified, @aws-sdk external |", "|---|---|---|---|", ...bundleRows].join("\n");
-  return `${main}\n\n${bundles}\n\nBundles — what limits them: ${LIMITS.bundles}`;
+  const seed = results.seed;
+  const sections: string[] = [];
+  const rows: string[][] = [];
+  if (results.latency_ms) {
+    const s = seed?.latency_ms;
+    rows.push([
+      "latency_ms p50 / p95 / p99",
+      `${results.latency_ms.p50} / ${results.latency_ms.p95} / ${results.latency_ms.p99}`,
+      s ? `${s.p50} / ${s.p95} / ${s.p99}` : "–",
+      `${results.latency_run!.events} events at ${results.latency_run!.offered_per_s}/s, one client per order`,
+      latencyLimits(results, seed),
+    ]);
+  }
+  if (results.fanout_1000_ms !== undefined) {
+    rows.push(["fanout_1000_ms", fmt(results.fanout_1000_ms), fmt(seed?.fanout_1000_ms), "last of 1,000 frames of one order, median of 3", fanoutLimits(results, seed)]);
+  }
+  if (results.throughput_statuses_per_s !== undefined) {
+    rows.push(["throughput_statuses_per_s", fmt(results.throughput_statuses_per_s), fmt(seed?.throughput_statuses_per_s), "500 sagas via POST /orders, 1 client per order", throughputLimits(results, seed)]);
+  }
+  if (results.dynamodb_requests_per_status) {
+    const d = (f?: CallbackFigures) => (f?.dynamodb_requests_per_status ? `${f.dynamodb_requests_per_status["0"]} / ${f.dynamodb_requests_per_status["1"]} / ${f.dynamodb_requests_per_status["100"]}` : "–");
+    rows.push(["dynamodb_requests_per_status (0 / 1 / 100 conns)", d(results), d(seed), "10 orders × 5 statuses, both rules", dynamodbLimits(results, seed)]);
+  }
+  if (rows.length) sections.push(["| metric | ours | seed | how | what limits it (from this run) |", "|---|---|---|---|---|", ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n"));
+
+  if (results.bundles) {
+    const bundleRows = Object.entries(results.bundles).map(
+      ([name, b]) =>
+        `| ${name} | ${kb(b.bytes)} | ${b.init_ms} / ${b.init_cpu_ms} | ${b.aws_sdk_clients.map((c) => c.replace("@aws-sdk/client-", "")).join(", ") || "–"} | ${b.ratio === null ? "–" : `${b.sdk_floor_init_ms} / ${b.sdk_floor_init_cpu_ms}`} | ${b.ratio ?? "–"} | ${Object.entries(b.largest_parts).slice(0, 3).map(([p, bytes]) => `${p} ${kb(bytes)}`).join(", ")} |`,
+    );
+    sections.push(
+      ["| function | bytes | init ms (wall / CPU) | SDK clients | SDK floor init ms (wall / CPU) | ratio (CPU) | largest parts |", "|---|---|---|---|---|---|---|", ...bundleRows].join("\n") +
+        `\n\nBundles — what limits them (from this run): ${bundleLimits(results)}`,
+    );
+  }
+  if (results.targets.length) {
+    sections.push(
+      [
+        "| goal (issue #9) | ours | seed / limit | ratio | target | |",
+        "|---|---|---|---|---|---|",
+        ...results.targets.map((t) => `| ${t.metric} | ${t.ours} | ${t.seed_or_limit} | ${t.ratio} | ${t.goal} | ${t.pass ? "pass" : "FAIL"} |`),
+      ].join("\n"),
+    );
+  }
+  return sections.join("\n\n");
 }
 
 export function resultsMarkdown(results: BenchResults) {
   const m = results.machine;
   return `# Benchmark results
 
-Measured by \`npm run bench\` (bench/run.ts) against the local runtime (\`npm start\`'s, in a child
-process; the clients in the parent). Not AWS: these figures compare changes to this code on one
-machine, they do not predict Lambda, API Gateway or DynamoDB latencies.
+Measured by \`npm run bench -- --write-results\` (bench/run.ts) against the local runtime (\`npm start\`'s,
+in a child process; the clients in the parent), ours and the seed's callback algorithm
+(bench/baseline, run in the same runtime and harness) metric by metric in one run. Not AWS: these
+figures compare changes to this code on one machine, they do not predict Lambda, API Gateway or
+DynamoDB latencies.
 
 - Date: ${results.date}
 - Machine: ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GB, ${m.platform}
 - Node: ${m.node}
+- Load average (1 min) at the start: ${m.load_average_1m} on ${m.cores} cores
 - Whole run: ${results.duration_s} s
 
 ${markdownTable(results)}

@@ -1,16 +1,27 @@
-/** The shape of bench/results/latest.json. */
+/** The shape of bench/results/latest.json. A run of a subset (`--only`) holds only its figures. */
 import type { describeMachine } from "./machine";
+import type { BundleFigures } from "../metrics/bundles";
 
-export type BenchResults = {
+export type Latency = { p50: number; p95: number; p99: number };
+/** One variant's callback figures (ours, or the seed baseline's in the same run). */
+export type CallbackFigures = {
+  latency_ms?: Latency;
+  latency_run?: { events: number; offered_per_s: number; achieved_per_s: number };
+  fanout_1000_ms?: number;
+  fanout_rounds?: Array<{ first_ms: number; last_ms: number }>;
+  throughput_statuses_per_s?: number;
+  throughput_run?: { statuses: number; lost: number; seconds: number };
+  dynamodb_requests_per_status?: { "0": number; "1": number; "100": number };
+};
+
+export type Target = { metric: string; ours: number; seed_or_limit: number; ratio: number; goal: string; pass: boolean };
+
+export type BenchResults = CallbackFigures & {
   date: string;
   machine: ReturnType<typeof describeMachine>;
-  latency_ms: { p50: number; p95: number; p99: number };
-  latency_run: { events: number; achieved_per_s: number };
-  fanout_1000_ms: number;
-  fanout_rounds: Array<{ first_ms: number; last_ms: number }>;
-  throughput_statuses_per_s: number;
-  throughput_run: { statuses: number; seconds: number };
-  dynamodb_requests_per_status: { "1": number; "100": number };
-  bundles: Record<string, { bytes: number; init_ms: number; bytes_min_sdk_external: number }>;
+  only: string[];
+  seed?: CallbackFigures;
+  bundles?: Record<string, BundleFigures>;
+  targets: Target[];
   duration_s: number;
 };

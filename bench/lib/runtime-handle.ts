@@ -8,7 +8,11 @@ import type { RuntimeState } from "../../packages/local/src/runtime/state-file";
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), "runtime-process.ts");
 const REQUEST_TIMEOUT_MS = 120_000;
 
+/** Ours, or the seed's callback algorithm (bench/baseline) in the same runtime. */
+export type Variant = "ours" | "seed";
+
 export type BenchRuntime = {
+  variant: Variant;
   state: RuntimeState;
   counters(): Promise<Counters>;
   /** Resolves when no workflow or event delivery is running or waiting to retry. */
@@ -16,8 +20,9 @@ export type BenchRuntime = {
   close(): Promise<void>;
 };
 
-export async function startBenchRuntime(): Promise<BenchRuntime> {
-  const child: ChildProcess = fork(CHILD, [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+export async function startBenchRuntime(variant: Variant = "ours", options: { cpuProfDir?: string } = {}): Promise<BenchRuntime> {
+  const profile = options.cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", options.cpuProfDir, "--cpu-prof-name", `${variant}-${Date.now()}.cpuprofile`] : [];
+  const child: ChildProcess = fork(CHILD, variant === "seed" ? ["--seed"] : [], { execArgv: ["--import", "tsx", ...profile], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const pending = new Map<number, (result: Counters | null) => void>();
   let nextId = 1;
   const state = await new Promise<RuntimeState>((resolve, reject) => {
@@ -43,6 +48,7 @@ export async function startBenchRuntime(): Promise<BenchRuntime> {
       child.send({ id, op } satisfies RuntimeRequest);
     });
   return {
+    variant,
     state,
     counters: async () => (await request("counters"))!,
     idle: async () => void (await request("idle")),

@@ -26,7 +26,7 @@ export async function measureLatency(runtime: BenchRuntime, options = { orders: 
       if (started === undefined) return;
       latencies.push(receivedAt - started);
       sentAt.delete(key);
-    }),
+    }, runtime.variant),
   );
   const publisher = createPublisher(events, runtime.state.eventBusName);
   try {
@@ -51,6 +51,7 @@ export async function measureLatency(runtime: BenchRuntime, options = { orders: 
       p95: round(percentile(latencies, 95)),
       p99: round(percentile(latencies, 99)),
       events: stream.length,
+      offered_per_s: options.perSecond,
       achieved_per_s: round(stream.length / elapsedS),
     };
   } finally {

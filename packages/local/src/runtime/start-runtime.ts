@@ -77,6 +77,8 @@ export async function startLocalRuntime(options: {
    * (so that the retry path runs). `invoke` runs the real handler.
    */
   interceptTarget?: (target: { rule: string; functionName: string }, event: unknown, invoke: () => Promise<unknown>) => Promise<unknown>;
+  /** Handlers run instead of named functions' modules, for every caller (bench/baseline: the seed's algorithm). */
+  overrideHandlers?: Partial<Record<Topology.FunctionName, (event: unknown, context?: object) => Promise<unknown>>>;
 }): Promise<LocalRuntime> {
   const { config, log, root } = options;
   // Where start-up time goes, per phase (logged with "ready").
@@ -113,7 +115,11 @@ export async function startLocalRuntime(options: {
     Object.assign(process.env, environment({ dynamodb: dynamodb.endpoint }));
     const unbridge = bridgeHandlerLogs(log);
     closers.push(async () => unbridge());
-    const runner = createFunctionRunner({ root, log });
+    const moduleRunner = createFunctionRunner({ root, log });
+    const runner: typeof moduleRunner = {
+      ...moduleRunner,
+      invoke: (name, event, context) => options.overrideHandlers?.[name as Topology.FunctionName]?.(event, context) ?? moduleRunner.invoke(name, event, context),
+    };
     const journals = persistence(config.dataDir);
 
     const events = await onPort(config.ports.events, "EventBridge endpoint", PORT_VARIABLES.events, () =>

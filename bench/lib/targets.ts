@@ -1,0 +1,40 @@
+/** The goals of issue #9, as ratios of figures of one run; each is met or not. */
+import type { BenchResults, Target } from "./results";
+import { round } from "./stats";
+
+export const GOALS = {
+  throughputVsSeed: 1.0,
+  fanoutSpeedupVsSeed: 3,
+  p99VsSeed: 1.0,
+  dynamodbRequestsPerStatus: 3,
+  bundleBytes: 600 * 1024,
+  importVsSdkFloor: 1.5,
+};
+
+export function computeTargets(r: Omit<BenchResults, "targets" | "duration_s">): Target[] {
+  const targets: Target[] = [];
+  const add = (metric: string, ours: number, other: number, ratio: number, goal: string, pass: boolean) =>
+    targets.push({ metric, ours, seed_or_limit: other, ratio: round(ratio, 2), goal, pass });
+  const seed = r.seed ?? {};
+  if (r.throughput_statuses_per_s !== undefined && seed.throughput_statuses_per_s) {
+    const ratio = r.throughput_statuses_per_s / seed.throughput_statuses_per_s;
+    add("throughput vs seed", r.throughput_statuses_per_s, seed.throughput_statuses_per_s, ratio, `≥ ${GOALS.throughputVsSeed}×`, ratio >= GOALS.throughputVsSeed);
+  }
+  if (r.fanout_1000_ms && seed.fanout_1000_ms) {
+    const speedup = seed.fanout_1000_ms / r.fanout_1000_ms;
+    add("fan-out to 1,000: seed ms / ours ms", r.fanout_1000_ms, seed.fanout_1000_ms, speedup, `≥ ${GOALS.fanoutSpeedupVsSeed}×`, speedup >= GOALS.fanoutSpeedupVsSeed);
+  }
+  if (r.latency_ms && seed.latency_ms) {
+    const ratio = r.latency_ms.p99 / seed.latency_ms.p99;
+    add(`p99 vs seed at ${r.latency_run?.offered_per_s}/s`, r.latency_ms.p99, seed.latency_ms.p99, ratio, `≤ ${GOALS.p99VsSeed}×`, ratio <= GOALS.p99VsSeed);
+  }
+  for (const [connections, requests] of Object.entries(r.dynamodb_requests_per_status ?? {})) {
+    const limit = GOALS.dynamodbRequestsPerStatus;
+    add(`DynamoDB requests per status, ${connections} conn.`, requests, limit, requests / limit, `≤ ${limit}`, requests <= limit);
+  }
+  for (const [name, b] of Object.entries(r.bundles ?? {})) {
+    add(`${name} bytes`, b.bytes, GOALS.bundleBytes, b.bytes / GOALS.bundleBytes, "≤ 600 KB", b.bytes <= GOALS.bundleBytes);
+    if (b.ratio !== null) add(`${name} import CPU ms vs SDK floor`, b.init_cpu_ms, b.sdk_floor_init_cpu_ms, b.ratio, `≤ ${GOALS.importVsSdkFloor}×`, b.ratio <= GOALS.importVsSdkFloor);
+  }
+  return targets;
+}
