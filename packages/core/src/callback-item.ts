@@ -24,7 +24,7 @@ const StoredConnection = z.object({
 const StoredOrder = z.object({
   history: z.optional(z.array(StoredEntry)),
   pending: z.optional(z.set(z.enum(STATUSES))),
-  connVersion: z.optional(z.number()),
+  connCount: z.optional(z.number()),
 });
 
 /** A status in the order's history, as the store returns it. */
@@ -41,7 +41,8 @@ export type OrderCallbacks = {
   connections: LiveConnection[];
   /** Attribute names of expired connections, for a writer to prune. */
   expiredConnectionAttributes: string[];
-  connVersion: number;
+  /** Connections counted (added, not yet removed): what the socket cap is checked against. */
+  connCount: number;
   /** The highest seq recorded: the cursor a client holding everything has. */
   lastSeq: number;
 };
@@ -72,7 +73,7 @@ export function parseOrderItem(orderId: string, item: Record<string, unknown> | 
     pending: new Set(stored.pending ?? []),
     connections,
     expiredConnectionAttributes,
-    connVersion: stored.connVersion ?? 0,
+    connCount: stored.connCount ?? 0,
     lastSeq: history.length,
   };
 }

@@ -125,62 +125,109 @@ export class CallbackStore {
   }
 
   /**
-   * `$connect`: subscribe the connection to the order unless `maxConnections` sockets already listen.
-   * The count is read, then the write is conditioned on `connVersion` being what was read, so two
-   * racing connects cannot both take the last place; expired connections are pruned on the way.
+   * `$connect`: subscribe the connection unless `maxConnections` sockets already listen. One write
+   * adds it and counts it (`connCount`), conditioned on the count being under the cap: racing
+   * connects never conflict below the cap and cannot both take the last place. Only at the cap is the
+   * item read, to prune connections that expired without `$disconnect` (and to repair a count that
+   * drifted), before trying again.
    */
   async addConnection(input: { orderId: string; connectionId: string; maxConnections: number }): Promise<Admission> {
+    const attribute = Table.connectionAttribute(input.connectionId);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      let item = await this.getOrderItem(input.orderId);
-      if (item && this.isExpired(item)) {
-        await this.deleteExpiredOrder(input.orderId);
-        item = undefined;
-      }
-      const nowSeconds = this.nowSeconds();
-      const order = parseOrderItem(input.orderId, item, nowSeconds);
-      if (order.connections.length >= input.maxConnections) {
-        return { admitted: false, liveConnections: order.connections.length };
-      }
-      const names: Record<string, string> = { "#new": Table.connectionAttribute(input.connectionId), "#ttl": Table.TTL_ATTRIBUTE };
-      order.expiredConnectionAttributes.slice(0, 20).forEach((attribute, i) => (names[`#x${i}`] = attribute));
-      const prune = Object.keys(names).filter((name) => name.startsWith("#x"));
       const now = this.now();
+      const nowSeconds = Table.epochSeconds(now);
       try {
         await this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: Table.orderKey(input.orderId),
-            UpdateExpression:
-              "SET #new = :connection, connVersion = :next, #ttl = :expiresAt" +
-              (prune.length > 0 ? ` REMOVE ${prune.join(", ")}` : ""),
-            ConditionExpression: order.connVersion === 0 ? "attribute_not_exists(connVersion)" : "connVersion = :read",
-            ExpressionAttributeNames: names,
+            UpdateExpression: "SET #new = :connection, #ttl = :expiresAt ADD connCount :one",
+            ConditionExpression:
+              "attribute_not_exists(#new) AND (attribute_not_exists(connCount) OR connCount < :max) AND (attribute_not_exists(#ttl) OR #ttl > :nowSeconds)",
+            ExpressionAttributeNames: { "#new": attribute, "#ttl": Table.TTL_ATTRIBUTE },
             ExpressionAttributeValues: {
               ":connection": { connectedAt: now.getTime(), expiresAt: nowSeconds + Table.CONNECTION_TTL_SECONDS },
-              ":next": order.connVersion + 1,
               ":expiresAt": this.itemExpiry(),
-              ...(order.connVersion === 0 ? {} : { ":read": order.connVersion }),
+              ":one": 1,
+              ":max": input.maxConnections,
+              ":nowSeconds": nowSeconds,
             },
           }),
         );
+        await this.putLookup(input.orderId, input.connectionId, nowSeconds);
+        return { admitted: true };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
-        await backoff(attempt);
+      }
+      const item = await this.getOrderItem(input.orderId);
+      if (item && this.isExpired(item)) {
+        await this.deleteExpiredOrder(input.orderId);
         continue;
       }
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...Table.lookupKey(input.connectionId),
-            order: input.orderId,
-            [Table.TTL_ATTRIBUTE]: nowSeconds + Table.CONNECTION_TTL_SECONDS,
-          },
-        }),
-      );
-      return { admitted: true };
+      const order = parseOrderItem(input.orderId, item, this.nowSeconds());
+      if (order.connections.some((c) => c.connectionId === input.connectionId)) {
+        // A retried $connect of a connection already admitted.
+        await this.putLookup(input.orderId, input.connectionId, this.nowSeconds());
+        return { admitted: true };
+      }
+      if (order.expiredConnectionAttributes.length > 0) {
+        await this.pruneConnections(input.orderId, order.expiredConnectionAttributes.slice(0, 20));
+      } else if (order.connections.length < input.maxConnections && order.connCount !== order.connections.length) {
+        await this.repairConnectionCount(input.orderId, order.connCount, order.connections.length);
+      } else if (order.connCount >= input.maxConnections) {
+        return { admitted: false, liveConnections: order.connections.length };
+      } else {
+        await backoff(attempt); // a connection left between our write and our read
+      }
     }
     throw new Error(`Too much contention connecting to order ${input.orderId}`);
+  }
+
+  private putLookup(orderId: string, connectionId: string, nowSeconds: number) {
+    return this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...Table.lookupKey(connectionId), order: orderId, [Table.TTL_ATTRIBUTE]: nowSeconds + Table.CONNECTION_TTL_SECONDS },
+      }),
+    );
+  }
+
+  /** Removes connections that expired without `$disconnect`, uncounting exactly those still there. */
+  private async pruneConnections(orderId: string, attributes: string[]) {
+    const names = Object.fromEntries(attributes.map((attribute, i) => [`#x${i}`, attribute]));
+    const placeholders = Object.keys(names);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: Table.orderKey(orderId),
+          UpdateExpression: `REMOVE ${placeholders.join(", ")} ADD connCount :minus`,
+          // All still there: otherwise someone pruned some already, and the count would go wrong.
+          ConditionExpression: placeholders.map((p) => `attribute_exists(${p})`).join(" AND "),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ":minus": -attributes.length },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /** The count disagrees with the connections held (e.g. a crash mid-way): set it to what is true. */
+  private async repairConnectionCount(orderId: string, read: number, actual: number) {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: Table.orderKey(orderId),
+          UpdateExpression: "SET connCount = :actual",
+          ConditionExpression: "connCount = :read",
+          ExpressionAttributeValues: { ":actual": actual, ":read": read },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   /** The order a connection was admitted for (strongly consistent), or undefined. */
@@ -228,10 +275,11 @@ export class CallbackStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: Table.orderKey(input.orderId),
-          UpdateExpression: "REMOVE #conn",
+          UpdateExpression: "REMOVE #conn ADD connCount :minus",
+          // Either clause holds only while the connection is there, so it is uncounted once.
           ConditionExpression: "attribute_exists(#conn.syncedAt) OR #conn.connectedAt < :cutoff",
           ExpressionAttributeNames: { "#conn": Table.connectionAttribute(input.connectionId) },
-          ExpressionAttributeValues: { ":cutoff": this.now().getTime() - input.graceMs },
+          ExpressionAttributeValues: { ":cutoff": this.now().getTime() - input.graceMs, ":minus": -1 },
         }),
       );
       return true;
@@ -250,10 +298,11 @@ export class CallbackStore {
           new UpdateCommand({
             TableName: this.tableName,
             Key: Table.orderKey(orderId),
-            UpdateExpression: "REMOVE #conn",
-            // An UpdateItem on a missing item would create it: only touch one that has the connection.
+            UpdateExpression: "REMOVE #conn ADD connCount :minus",
+            // Only while it is there: so it is uncounted once, and no missing item is created.
             ConditionExpression: "attribute_exists(#conn)",
             ExpressionAttributeNames: { "#conn": Table.connectionAttribute(connectionId) },
+            ExpressionAttributeValues: { ":minus": -1 },
           }),
         );
       } catch (error) {

@@ -8,7 +8,7 @@
  *       recorded     string set of the statuses in `history` (the condition that keeps them unique)
  *       pending      string set of statuses no client has received yet (the seed's pending mark)
  *       conn#<id>    one map per connection listening: {connectedAt, syncedAt?, expiresAt}
- *       connVersion  bumped by every `$connect`, so the per-order socket cap is checked against what was read
+ *       connCount    connections added and not yet removed: the per-order socket cap is one condition on it
  *       expiresAt    TTL: retention after the last write
  *     An order has at most seven statuses and at most `MAX_CONNECTIONS_PER_ORDER` live sockets, so the
  *     item stays a few KB, far from DynamoDB's 400 KB.

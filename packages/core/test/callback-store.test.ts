@@ -140,6 +140,19 @@ describe("CallbackStore connections", () => {
     expect(admissions.filter((a) => !a.admitted)).toEqual(Array(3).fill({ admitted: false, liveConnections: 5 }));
   });
 
+  it("admits many racing connects under the cap without contention, and counts removals once", async () => {
+    // Prepare
+    const orderId = randomUUID();
+    const ids = Array.from({ length: 40 }, (_, i) => `crowd${i}=`);
+    // Act
+    const admissions = await Promise.all(ids.map((connectionId) => store.addConnection({ orderId, connectionId, maxConnections: 50 })));
+    await Promise.all([store.removeConnection("crowd0="), store.removeConnection("crowd0="), store.removeConnection("crowd1=")]);
+    // Assess
+    expect(admissions.every((a) => a.admitted)).toBe(true);
+    const order = await store.readOrder(orderId);
+    expect([order.connections.length, order.connCount]).toEqual([38, 38]);
+  });
+
   it("does not count expired connections against the cap, and prunes them", async () => {
     // Prepare
     const orderId = randomUUID();

@@ -51,8 +51,8 @@ describe("OrderWSCallbackFunction (EventBridge target)", () => {
   it("fans out to many connections of one order", async () => {
     // Prepare
     const orderId = randomUUID();
-    const ids: string[] = [];
-    for (let i = 0; i < 50; i++) ids.push(await connected(orderId));
+    const ids = await Promise.all(Array.from({ length: 50 }, () => connected(orderId, { synced: false })));
+    h.connections.reset();
     // Act
     await h.handlers.callback(statusEvent({ orderId, status: "cancelled", occurredAt: at(2), reason: "Out of stock" }));
     // Assess
