@@ -6,6 +6,7 @@
 import { Callbacks, OrderStatus } from "@awsomepets/core/index";
 import { callbackDeps } from "../lib/deps";
 import { lambdaHandler } from "../lib/handler";
+import { emfMetrics } from "../lib/metrics";
 import { StatusEvent } from "../lib/status-event";
 
 export const handler = lambdaHandler("OrderWSCallbackFunction", async (raw, { logger, count }) => {
@@ -46,4 +47,4 @@ export const handler = lambdaHandler("OrderWSCallbackFunction", async (raw, { lo
     pending: result.pending,
   });
   return { accepted: true, seq: result.seq };
-});
+}, { metrics: emfMetrics });

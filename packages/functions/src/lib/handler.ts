@@ -1,59 +1,47 @@
 /**
- * The one wrapper every handler goes through: a Powertools Logger and Metrics for the function's
- * service (from core's wiring contract), the Lambda context in every log line (request id, cold
- * start), metrics flushed as EMF after each invocation, and an unexpected error logged with context
- * before the handler's own mapping decides what the caller sees. `npm start` and the tests set
- * `POWERTOOLS_METRICS_DISABLED`, so EMF lines never mix with their logs.
+ * The one wrapper every handler goes through: a Powertools Logger for the function's service (from
+ * core's wiring contract), the Lambda context in every log line (request id, cold start), an
+ * unexpected error logged with context before the handler's own mapping decides what the caller
+ * sees, and — for handlers that count things (`{ metrics: emfMetrics }`, ./metrics) — metrics
+ * flushed after each invocation.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context } from "aws-lambda";
 import { Topology } from "@awsomepets/core/index";
 
-export type Tools = {
-  logger: Logger;
+export type Counter = {
   /** Adds `value` (1 by default) to a count metric of this invocation, optionally under one dimension. */
   count: (name: string, value?: number, dimension?: [name: string, value: string]) => void;
+  flush: () => void;
 };
 
-/** Loggers and metrics per service, shared by the functions of one container (one locally). */
-const tools = new Map<string, { logger: Logger; metrics: Metrics }>();
+export type Tools = { logger: Logger; count: Counter["count"] };
 
-function toolsFor(service: string) {
-  let found = tools.get(service);
-  if (!found) {
-    found = {
-      logger: new Logger({ serviceName: service }),
-      metrics: new Metrics({ serviceName: service, namespace: Topology.METRICS_NAMESPACE }),
-    };
-    tools.set(service, found);
-  }
-  return found;
-}
+const noMetrics: Counter = { count: () => {}, flush: () => {} };
+
+/** One logger per service, shared by the functions of one container (one process locally). */
+const loggers = new Map<string, Logger>();
 
 export function lambdaHandler<R>(
   name: Topology.FunctionName,
   run: (event: unknown, tools: Tools) => Promise<R>,
+  options: { metrics?: (service: string) => Counter } = {},
 ): (event: unknown, context?: Context) => Promise<R> {
-  const { logger, metrics } = toolsFor(Topology.WIRING[name].service);
-  const count: Tools["count"] = (metric, value = 1, dimension) => {
-    if (value <= 0) return;
-    if (!dimension) return metrics.addMetric(metric, MetricUnit.Count, value);
-    const single = metrics.singleMetric();
-    single.addDimension(...dimension);
-    single.addMetric(metric, MetricUnit.Count, value);
-  };
+  const service = Topology.WIRING[name].service;
+  const logger = loggers.get(service) ?? new Logger({ serviceName: service });
+  loggers.set(service, logger);
+  const metrics = options.metrics?.(service) ?? noMetrics;
   return async (event, context) => {
-    logger.resetKeys?.();
+    logger.resetKeys();
     if (context) logger.addContext(context);
     logger.appendKeys({ function: name });
     try {
-      return await run(event, { logger, count });
+      return await run(event, { logger, count: metrics.count });
     } catch (error) {
       logger.error("Unhandled error", { error });
       throw error;
     } finally {
-      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+      metrics.flush();
     }
   };
 }

@@ -3,6 +3,7 @@ import { Callbacks } from "@awsomepets/core/index";
 import { callbackStore } from "../lib/deps";
 import { maxConnectionsPerOrder } from "../lib/env";
 import { lambdaHandler } from "../lib/handler";
+import { emfMetrics } from "../lib/metrics";
 import { callbackTokenSecret } from "../lib/secrets";
 import { WebSocketEvent, type WebSocketResult } from "../lib/websocket-event";
 
@@ -31,4 +32,4 @@ export const handler = lambdaHandler("OrderWSConnectFunction", async (raw, { log
     logger.error("Connect failed", { connectionId, orderId, error });
     return { statusCode: 500, body: "Internal error" };
   }
-});
+}, { metrics: emfMetrics });

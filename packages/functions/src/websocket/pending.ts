@@ -5,6 +5,7 @@
 import { Callbacks, Delivery, Protocol } from "@awsomepets/core/index";
 import { callbackDeps } from "../lib/deps";
 import { lambdaHandler } from "../lib/handler";
+import { emfMetrics } from "../lib/metrics";
 import { WebSocketEvent, type WebSocketResult } from "../lib/websocket-event";
 
 export const handler = lambdaHandler("OrderWSPendingFunction", async (raw, { logger, count }): Promise<WebSocketResult> => {
@@ -38,4 +39,4 @@ export const handler = lambdaHandler("OrderWSPendingFunction", async (raw, { log
     await Delivery.postToConnection(deps.management, connectionId, Protocol.encode(Protocol.errorFrame("internal", "Sync failed; send it again")));
     return { statusCode: 500 };
   }
-});
+}, { metrics: emfMetrics });
