@@ -1,9 +1,9 @@
 /**
  * Redrive of one SQS dead-letter queue into its function: each message's original event is sent to
  * the function as an asynchronous invocation (`InvocationType: "Event"`, so the function's retry
- * policy and its failure destination apply again), then the message is deleted. A message that is
- * not understood, and every message of a dry run, is made visible again at the end (it was only
- * hidden while the queue was read), so nothing changes but SQS's receive count.
+ * policy and its failure destination apply again), then the message is deleted. Every message not
+ * deleted (not understood, a dry run's, or left by a failure) is made visible again at the end (it
+ * was only hidden while the queue was read), so nothing else changes but SQS's receive count.
  * The clients are injected: the command passes the SDK's, tests a stub of AWS.
  */
 import { InvokeCommand } from "@aws-sdk/client-lambda";
@@ -22,7 +22,8 @@ export async function redriveQueue(options: QueueRedrive & { sqs: Send; lambda: 
   const { queueUrl, functionName, sqs, lambda, dryRun, out } = options;
   const counts: RedriveCounts = { redriven: 0, skipped: 0 };
   const seen = new Set<string>();
-  const toRelease: Message[] = [];
+  /** Received and not deleted: made visible again at the end, whatever happens. */
+  const held = new Map<string, Message>();
   try {
     for (;;) {
       const { Messages = [] } = (await sqs(
@@ -30,20 +31,19 @@ export async function redriveQueue(options: QueueRedrive & { sqs: Send; lambda: 
       )) as { Messages?: Message[] };
       const fresh = Messages.filter((m) => !seen.has(m.MessageId ?? ""));
       if (fresh.length === 0) break;
+      for (const message of fresh) held.set(message.MessageId ?? "", message);
       for (const message of fresh) {
         seen.add(message.MessageId ?? "");
         const found = redrivable(message.Body);
         if (!found.ok) {
           out(`skipped ${message.MessageId} in ${queueUrl}: ${found.reason} (left in the queue)`);
           counts.skipped++;
-          toRelease.push(message);
           continue;
         }
         const what = `${functionName} ${describeEvent(found.event)} (${found.source})`;
         if (dryRun) {
           out(`would redrive ${what}`);
           counts.redriven++;
-          toRelease.push(message);
           continue;
         }
         const result = (await lambda(
@@ -51,12 +51,13 @@ export async function redriveQueue(options: QueueRedrive & { sqs: Send; lambda: 
         )) as { StatusCode?: number };
         if (result.StatusCode !== 202) throw new Error(`Lambda answered ${result.StatusCode} to the asynchronous invocation of ${functionName}`);
         await sqs(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+        held.delete(message.MessageId ?? "");
         out(`redriven ${what}`);
         counts.redriven++;
       }
     }
   } finally {
-    await release(sqs, queueUrl, toRelease);
+    await release(sqs, queueUrl, [...held.values()]);
   }
   return counts;
 }
