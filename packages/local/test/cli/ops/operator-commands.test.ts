@@ -3,6 +3,8 @@
  * runtime started in this test process. The callback target fails on demand (interceptTarget), as
  * a broken deploy or a missing table would make it fail, so statuses really end as dead letters.
  */
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CallbackToken, OrderStatus } from "@awsomepets/core/index";
@@ -146,13 +148,25 @@ describe("replay", () => {
 });
 
 describe("usage", () => {
-  it.each(["pending", "redrive", "replay"])("%s --help prints its usage, exit 0", async (name) => {
-    const result = await runCli(`ops/${name}`, ["--help"], env);
-    expect(result).toMatchObject({ code: 0, stderr: "" });
-    expect(result.stdout).toMatch(new RegExp(`^Usage: npm run ${name} -- `));
-    expect(result.stdout).toContain("--stage <name>");
-  });
+  // --help and unknown options of each command, through `npm run`: ../help.test.ts.
 
+  it("says in one line, exit 1, that no runtime runs, or that a stage has no credentials", async () => {
+    // Prepare
+    const empty = path.join(runtime.dir, "empty-aws-file");
+    writeFileSync(empty, "");
+    const noCredentials = cliEnv({
+      AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined,
+      AWS_WEB_IDENTITY_TOKEN_FILE: undefined, AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined, AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+      AWS_CONFIG_FILE: empty, AWS_SHARED_CREDENTIALS_FILE: empty, AWS_EC2_METADATA_DISABLED: "true",
+    });
+    // Act
+    const noRuntime = await runCli("ops/pending", [], cliEnv({ LOCAL_RUNTIME_STATE_FILE: path.join(runtime.dir, "none.json") }));
+    const stage = await runCli("ops/redrive", ["--stage", "dev", "--dry-run"], noCredentials);
+    // Assess
+    expect([noRuntime.code, noRuntime.stderr]).toEqual([1, "pending: No local runtime is running (start it with `npm start`)\n"]);
+    expect(stage.code).toBe(1);
+    expect(stage.stderr).toMatch(/^redrive: No AWS credentials found .*\n$/);
+  });
   it("answers a usage error with one line first and exit 2, no stack trace", async () => {
     const result = await runCli("ops/replay", ["--from", "yesterday"], env);
     expect(result.code).toBe(2);
