@@ -17,7 +17,7 @@ import { BodyTooLargeError, closeServer, listen, readBody, sendAwsError as sendE
 import type { DeadLetter } from "./dead-letters";
 import { eventFields, safeLog, type Log } from "./delivery-log";
 import type { Journal } from "../journal";
-import { DeliveryQueue, type JournalDelivery } from "./delivery-queue";
+import { DeliveryQueue, journalKey, type JournalDelivery } from "./delivery-queue";
 export type { JournalDelivery } from "./delivery-queue";
 import { EventArchive, type ArchiveConfig } from "./archive";
 import { Replays, ReplayRequestError } from "./replay";
@@ -190,7 +190,7 @@ export async function startEventBridgeEndpoint(options: EventBridgeEndpointOptio
         const rule = rules.get(entry.ruleName);
         if (!rule) {
           log({ level: "warn", message: "eventbridge.dropped", rule: entry.ruleName, reason: "the rule is no longer configured", ...eventFields(entry.event) });
-          options.journal?.remove(`${entry.event.id}/${entry.ruleName}`);
+          options.journal?.remove(journalKey(entry.event, entry.ruleName));
           continue;
         }
         log({ level: "warn", message: "eventbridge.redelivered", rule: rule.name, attempts: entry.attempts, ...eventFields(entry.event) });

@@ -119,6 +119,18 @@ describe("archive and replay", () => {
     expect(orderIds(received)).toEqual(["order-2", "order-3", "order-2", "order-3"]);
   });
 
+  it("journals a replayed delivery apart from the original's (same event id, as on AWS)", async () => {
+    const ids: string[] = [];
+    const journal = { put: (id: string) => void ids.push(id), remove: () => {}, list: () => [] };
+    const { received, publish, replay, endpoint } = await start({ journal });
+    await publish("order-1", "2026-11-26T10:00:00.000Z");
+    await replay("again", "2026-11-26T09:00:00Z", "2026-11-26T11:00:00Z");
+    await endpoint.idle();
+    const eventId = received[0]!.id;
+    expect(received.map((e) => e.id)).toEqual([eventId, eventId]);
+    expect(ids).toEqual([`${eventId}/ToCallback`, `${eventId}/again/ToCallback`]);
+  });
+
   it("answers AWS's errors: existing name, unknown archive or replay, another bus, an empty range", async () => {
     const { client, replay } = await start();
     await replay("taken", "2026-11-26T09:00:00Z", "2026-11-26T09:30:00Z");
