@@ -150,6 +150,10 @@ export function Callbacks({ stack, app }: StackContext) {
     EventBusName: bus.eventBusName,
     ClientCallbackTable: table.tableName,
     DeadLetterQueueUrl: deadLetters.queueUrl,
+    // For the operator commands (packages/local/src/cli/ops/stack-outputs.ts): `npm run redrive`
+    // sends this queue's messages to this function; `npm run replay` replays into this bus.
+    CallbackFunctionName: target.functionName,
+    EventBusArn: bus.eventBusArn,
   });
 
   suppressNagFindings(stack, CALLBACKS_STACK_SUPPRESSIONS(production));

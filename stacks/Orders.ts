@@ -142,7 +142,7 @@ export function Orders({ stack, app }: StackContext) {
   });
 
   // Every order event is kept for replay (`aws events start-replay`) for `ORDER_EVENTS_ARCHIVE_DAYS`.
-  new Archive(stack, "OrderEventsArchive", {
+  const archive = new Archive(stack, "OrderEventsArchive", {
     archiveName: prefixedName(app, "orders", NAME_LIMITS.eventArchive),
     sourceEventBus: bus.cdk.eventBus,
     eventPattern: { source: [OrderStatus.EVENT_SOURCE] },
@@ -153,6 +153,10 @@ export function Orders({ stack, app }: StackContext) {
     OrderApiUrl: api.url,
     StateMachineArn: stateMachine.stateMachineArn,
     OrdersTable: ordersTable.tableName,
+    // For the operator commands (packages/local/src/cli/ops/stack-outputs.ts).
+    ProjectionDeadLetterQueueUrl: deadLetters.queueUrl,
+    ProjectionFunctionName: projection.functionName,
+    EventArchiveArn: archive.archiveArn,
   });
   suppressNagFindings(stack, ORDERS_STACK_SUPPRESSIONS(production));
   return { api, ordersTable, stateMachine };

@@ -27,6 +27,11 @@ export class DeadLetterLog {
     if (this.#entries.length > this.max) this.#entries.splice(0, this.#entries.length - this.max);
   }
 
+  /** Removes and returns every entry, oldest first (to send them again). */
+  takeAll(): DeadLetter[] {
+    return this.#entries.splice(0, this.#entries.length);
+  }
+
   /** A copy, oldest first. */
   list(): DeadLetter[] {
     return [...this.#entries];

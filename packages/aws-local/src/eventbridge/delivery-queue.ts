@@ -143,4 +143,10 @@ export class DeliveryQueue {
   }
 }
 
-const journalId = (delivery: Pick<Delivery, "rule" | "event">) => `${delivery.event.id}/${delivery.rule.name}`;
+const journalId = (delivery: Pick<Delivery, "rule" | "event">) => journalKey(delivery.event, delivery.rule.name);
+
+/** A replayed event keeps its id (as on AWS): its replay's name keeps its delivery apart from the original's. */
+export function journalKey(event: EventBridgeEvent, ruleName: string): string {
+  const replay = (event as { "replay-name"?: unknown })["replay-name"];
+  return typeof replay === "string" ? `${event.id}/${replay}/${ruleName}` : `${event.id}/${ruleName}`;
+}

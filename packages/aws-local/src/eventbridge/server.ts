@@ -5,7 +5,11 @@
  * and dead-letter behaviour. Signatures are not checked. Bound to 127.0.0.1 only.
  *
  *   POST /  (X-Amz-Target: AWSEvents.PutEvents)  → {FailedEntryCount, Entries}
+ *   POST /  (AWSEvents.StartReplay, AWSEvents.DescribeReplay) → replays of the configured archives
  *   GET  /dead-letters                           → the dead-letter log as JSON
+ *   POST /dead-letters/redrive                   → sends every dead letter to its rule's target again
+ *                                                  (retry policy anew), removes it from the log, and
+ *                                                  answers {redriven: [the dead letters]}
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { DEFAULT_ACCOUNT, DEFAULT_REGION } from "../defaults";
@@ -13,17 +17,23 @@ import { BodyTooLargeError, closeServer, listen, readBody, sendAwsError as sendE
 import type { DeadLetter } from "./dead-letters";
 import { eventFields, safeLog, type Log } from "./delivery-log";
 import type { Journal } from "../journal";
-import { DeliveryQueue, type JournalDelivery } from "./delivery-queue";
+import { DeliveryQueue, journalKey, type JournalDelivery } from "./delivery-queue";
 export type { JournalDelivery } from "./delivery-queue";
+import { EventArchive, type ArchiveConfig } from "./archive";
+import { Replays, ReplayRequestError } from "./replay";
 import { handlePutEvents, PutEventsRequestError, type AcceptedEvent } from "./put-events";
 import { DEFAULT_RETRY_BASE_DELAY_MS } from "./retry-delay";
 import { compileRules, type EventRule, type RouteEvent } from "./rules";
 
 export type { EventRule, RetryPolicy } from "./rules";
 export type { DeadLetter } from "./dead-letters";
+export type { ArchiveConfig } from "./archive";
+export { archiveArn, eventBusArn } from "./replay";
 export type { EventBridgeEvent } from "./event-envelope";
 
 const PUT_EVENTS_TARGET = "AWSEvents.PutEvents";
+const START_REPLAY_TARGET = "AWSEvents.StartReplay";
+const DESCRIBE_REPLAY_TARGET = "AWSEvents.DescribeReplay";
 /** Far above the 256 KB PutEvents limit; a body this large is refused before it is parsed. */
 const MAX_BODY_BYTES = 1024 * 1024;
 const sendAwsError = (res: ServerResponse, status: number, type: string, message: string) => sendError(res, status, type, message, "json-1.1");
@@ -43,6 +53,10 @@ export interface EventBridgeEndpointOptions {
    * again what it holds. Without one, deliveries live in memory only.
    */
   journal?: Journal<JournalDelivery>;
+  /** Archives of accepted events, for StartReplay (in memory; see archive.ts). */
+  archives?: readonly ArchiveConfig[];
+  /** Events kept per archive, oldest dropped first (default 10 000). */
+  maxArchivedEvents?: number;
   /** Dead letters kept for `GET /dead-letters`, oldest dropped first (default 1000). */
   maxDeadLetters?: number;
   /** First retry waits about this long, then twice as long, and so on (plus jitter). Default 1 s. */
@@ -73,6 +87,29 @@ export async function startEventBridgeEndpoint(options: EventBridgeEndpointOptio
   const now = options.now ?? (() => new Date());
   const deliveries = new DeliveryQueue({ log, now, retryBaseDelayMs: options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS, random: options.random, journal: options.journal, maxDeadLetters: options.maxDeadLetters });
   const context = { buses, account: options.account ?? DEFAULT_ACCOUNT, region: options.region ?? DEFAULT_REGION, now };
+  const rulesByName = new Map((options.rules ?? []).map((rule) => [rule.name, rule]));
+  const archives = (options.archives ?? []).map((config) => new EventArchive(config, options.maxArchivedEvents));
+  const replays = new Replays({
+    ...context,
+    archives,
+    dispatch: (busName, events) => dispatch(events.map((event) => ({ busName, event })), route, deliveries, log, now()),
+  });
+
+  /** Dead letters whose rule still exists go back to its target; the others stay in the log. */
+  function redriveDeadLetters() {
+    const redriven = [];
+    for (const deadLetter of deliveries.deadLetters.takeAll()) {
+      const rule = rulesByName.get(deadLetter.ruleName);
+      if (!rule) {
+        deliveries.deadLetters.append(deadLetter);
+        continue;
+      }
+      log({ level: "warn", message: "eventbridge.redriven", rule: rule.name, ...eventFields(deadLetter.event) });
+      deliveries.deliver(rule, deadLetter.event, now());
+      redriven.push(deadLetter);
+    }
+    return redriven;
+  }
 
   const server = createServer((req, res) => {
     handleRequest(req, res).catch((error: unknown) => {
@@ -85,6 +122,7 @@ export async function startEventBridgeEndpoint(options: EventBridgeEndpointOptio
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     if (req.method === "GET" && path === "/dead-letters") return sendJson(res, 200, deliveries.deadLetters.list(), "rest-json");
+    if (req.method === "POST" && path === "/dead-letters/redrive") return sendJson(res, 200, { redriven: redriveDeadLetters() }, "rest-json");
     if (req.method !== "POST" || path !== "/") return sendJson(res, 404, { message: `No route for ${req.method} ${path}` }, "rest-json");
 
     let text: string;
@@ -96,14 +134,23 @@ export async function startEventBridgeEndpoint(options: EventBridgeEndpointOptio
       return sendAwsError(res, 413, "RequestEntityTooLargeException", error.message);
     }
     const target = req.headers["x-amz-target"];
-    if (target !== PUT_EVENTS_TARGET) {
-      return sendAwsError(res, 400, "UnknownOperationException", `The local EventBridge endpoint supports only ${PUT_EVENTS_TARGET}, not ${String(target)}`);
+    const operations = [PUT_EVENTS_TARGET, START_REPLAY_TARGET, DESCRIBE_REPLAY_TARGET];
+    if (typeof target !== "string" || !operations.includes(target)) {
+      return sendAwsError(res, 400, "UnknownOperationException", `The local EventBridge endpoint supports only ${operations.join(", ")}, not ${String(target)}`);
     }
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
       return sendAwsError(res, 400, "SerializationException", "The request body is not valid JSON.");
+    }
+    if (target !== PUT_EVENTS_TARGET) {
+      try {
+        return sendJson(res, 200, target === START_REPLAY_TARGET ? replays.start(body) : replays.describe(body), "json-1.1");
+      } catch (error) {
+        if (!(error instanceof ReplayRequestError)) throw error;
+        return sendAwsError(res, 400, error.type, error.message);
+      }
     }
     let result: ReturnType<typeof handlePutEvents>;
     try {
@@ -114,7 +161,9 @@ export async function startEventBridgeEndpoint(options: EventBridgeEndpointOptio
     }
     // Queued (and journaled) before the answer; the first attempts run on a later tick, so
     // PutEvents never waits for targets.
-    dispatch(result.accepted, route, deliveries, log, now());
+    const receivedAt = now();
+    for (const { busName, event } of result.accepted) for (const archive of archives) archive.offer(busName, event, receivedAt);
+    dispatch(result.accepted, route, deliveries, log, receivedAt);
     sendJson(res, 200, result.response, "json-1.1");
   }
 
@@ -135,13 +184,13 @@ export async function startEventBridgeEndpoint(options: EventBridgeEndpointOptio
     idle: () => deliveries.idle(),
     inFlight: () => deliveries.inFlight,
     redeliverJournaled() {
-      const rules = new Map((options.rules ?? []).map((rule) => [rule.name, rule]));
+      const rules = rulesByName;
       let count = 0;
       for (const entry of options.journal?.list() ?? []) {
         const rule = rules.get(entry.ruleName);
         if (!rule) {
           log({ level: "warn", message: "eventbridge.dropped", rule: entry.ruleName, reason: "the rule is no longer configured", ...eventFields(entry.event) });
-          options.journal?.remove(`${entry.event.id}/${entry.ruleName}`);
+          options.journal?.remove(journalKey(entry.event, entry.ruleName));
           continue;
         }
         log({ level: "warn", message: "eventbridge.redelivered", rule: rule.name, attempts: entry.attempts, ...eventFields(entry.event) });

@@ -8,8 +8,9 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CallbackTable, OrdersTable, Topology } from "@awsomepets/core/index";
-import { startEventBridgeEndpoint, type EventBridgeEndpoint } from "@awsomepets/aws-local/eventbridge/server";
+import { CallbackTable, OrderStatus, OrdersTable, Topology } from "@awsomepets/core/index";
+import { archiveArn, eventBusArn, startEventBridgeEndpoint, type EventBridgeEndpoint } from "@awsomepets/aws-local/eventbridge/server";
+import { DEFAULT_ACCOUNT } from "@awsomepets/aws-local/defaults";
 import { startWebSocketGateway, type WebSocketGateway } from "@awsomepets/aws-local/gateway/index";
 import { createHttpApi } from "@awsomepets/aws-local/http-api/server";
 import { startStepFunctionsEndpoint, type StepFunctionsEndpoint } from "@awsomepets/aws-local/stepfunctions/server";
@@ -33,6 +34,8 @@ export const names = (stage: string) => ({
   clientCallbackTable: `${stage}-${APP_NAME}-ClientCallbackTbl`,
   ordersTable: `${stage}-${APP_NAME}-OrdersTbl`,
   eventBusName: `${stage}-${APP_NAME}-OrderEventBus`,
+  /** Like the Orders stack's archive: every order event, for `npm run replay`. */
+  eventArchiveName: `${stage}-${APP_NAME}-orders`,
   stateMachineName: `${stage}-${APP_NAME}-${Topology.WORKFLOW.name}`,
 });
 
@@ -127,6 +130,7 @@ export async function startLocalRuntime(options: {
         port: config.ports.events,
         region: config.region,
         buses: [tables.eventBusName],
+        archives: [{ name: tables.eventArchiveName, busName: tables.eventBusName, pattern: { source: [OrderStatus.EVENT_SOURCE] } }],
         retryBaseDelayMs: config.retryBaseDelayMs,
         journal: journals.deliveries,
         rules: Object.entries(Topology.EVENT_RULES).map(([name, rule]) => ({
@@ -243,6 +247,8 @@ export async function startLocalRuntime(options: {
         stepfunctions: stepFunctions.url,
       },
       eventBusName: tables.eventBusName,
+      eventBusArn: eventBusArn({ region: config.region, account: DEFAULT_ACCOUNT }, tables.eventBusName),
+      eventArchiveArn: archiveArn({ region: config.region, account: DEFAULT_ACCOUNT }, tables.eventArchiveName),
       tables: [tables.clientCallbackTable, tables.ordersTable],
       tokenSecret: config.tokenSecret,
     };

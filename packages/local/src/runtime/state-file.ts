@@ -1,6 +1,6 @@
 /**
  * `.sst/local/runtime.json`: what a running `npm start` tells the other local commands
- * (`publish-status --local`, `callback-url`): its endpoints, bus and token secret. Removed on exit.
+ * (`publish-status --local`, `callback-url`, the operator commands): its endpoints, bus and token secret. Removed on exit.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -11,6 +11,9 @@ export type RuntimeState = {
   region: string;
   endpoints: { http: string; websocket: string; management: string; events: string; dynamodb: string; stepfunctions: string };
   eventBusName: string;
+  /** For `npm run replay` (optional: a state file written before they existed lacks them). */
+  eventBusArn?: string;
+  eventArchiveArn?: string;
   /** The DynamoDB table names. */
   tables: string[];
   tokenSecret: string;

@@ -7,6 +7,9 @@ const COMMANDS = [
   ["publish-status", /^Usage:\s+npm run publish-status/m],
   ["callback-url", /^Usage: npm run callback-url/m],
   ["watch-order", /^Usage: npm run watch-order/m],
+  ["pending", /^Usage: npm run pending/m],
+  ["redrive", /^Usage: npm run redrive/m],
+  ["replay", /^Usage: npm run replay/m],
   ["synth", /^Usage: npm run synth/m],
   ["build:web", /^Usage: npm run build:web/m],
 ] as const;

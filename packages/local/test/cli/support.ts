@@ -18,10 +18,10 @@ export const TOKEN_SECRET = "cli-end-to-end-test-secret-0123456789abc";
 
 export const newOrderId = () => randomUUID();
 
-export async function startRuntimeWithStateFile() {
+export async function startRuntimeWithStateFile(options: Omit<NonNullable<Parameters<typeof startTestRuntime>[1]>, "stateFile"> = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), "cli-e2e-"));
   const stateFile = path.join(dir, "runtime.json");
-  const runtime = await startTestRuntime({ tokenSecret: TOKEN_SECRET }, { stateFile });
+  const runtime = await startTestRuntime({ tokenSecret: TOKEN_SECRET }, { ...options, stateFile });
   return {
     ...runtime,
     dir,
@@ -54,7 +54,7 @@ export type CliProcess = {
   kill(): void;
 };
 
-/** Starts `packages/local/src/cli/<name>.ts`; the caller must `kill()` it (a no-op once it exited). */
+/** Starts `packages/local/src/cli/<name>.ts` (`ops/pending` for the operator commands); the caller must `kill()` it (a no-op once it exited). */
 export function startCli(name: string, args: string[], env: NodeJS.ProcessEnv): CliProcess {
   const child = spawn(TSX, [`packages/local/src/cli/${name}.ts`, ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";

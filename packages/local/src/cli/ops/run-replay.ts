@@ -1,0 +1,49 @@
+/**
+ * StartReplay from an archive into its bus, then DescribeReplay until it ends (or, without `wait`,
+ * for a few polls). The same code runs against AWS and the local EventBridge (packages/aws-local),
+ * only the client's endpoint differs; `send` and `sleep` are injected for the unit tests.
+ */
+import { DescribeReplayCommand, StartReplayCommand, type DescribeReplayCommandOutput } from "@aws-sdk/client-eventbridge";
+
+type Send = (command: any) => Promise<any>;
+
+const ENDED = new Set(["COMPLETED", "FAILED", "CANCELLED"]);
+/** Without --wait: about ten seconds of polling, then the state as it is. */
+export const POLLS_WITHOUT_WAIT = 5;
+export const POLL_INTERVAL_MS = 2000;
+
+export async function runReplay(options: {
+  send: Send;
+  name: string;
+  archiveArn: string;
+  eventBusArn: string;
+  from: Date;
+  to: Date;
+  wait: boolean;
+  out: (line: string) => void;
+  sleep?: (ms: number) => Promise<void>;
+}): Promise<number> {
+  const { send, name, out } = options;
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  const started = await send(
+    new StartReplayCommand({
+      ReplayName: name,
+      EventSourceArn: options.archiveArn,
+      EventStartTime: options.from,
+      EventEndTime: options.to,
+      Destination: { Arn: options.eventBusArn },
+    }),
+  );
+  out(`replay ${name} started (${started.State}): events from ${options.from.toISOString()} to ${options.to.toISOString()} into ${options.eventBusArn}`);
+  let replay: DescribeReplayCommandOutput;
+  for (let poll = 1; ; poll++) {
+    replay = await send(new DescribeReplayCommand({ ReplayName: name }));
+    if (ENDED.has(replay.State ?? "") || (!options.wait && poll >= POLLS_WITHOUT_WAIT)) break;
+    await sleep(POLL_INTERVAL_MS);
+  }
+  const last = replay.EventLastReplayedTime ? `, last event replayed at ${replay.EventLastReplayedTime.toISOString()}` : "";
+  const reason = replay.StateReason ? ` (${replay.StateReason})` : "";
+  out(`replay ${name}: ${replay.State}${reason}${last}`);
+  if (!ENDED.has(replay.State ?? "")) out(`still going; see \`aws events describe-replay --replay-name ${name}\`, or run with --wait`);
+  return replay.State === "FAILED" || replay.State === "CANCELLED" ? 1 : 0;
+}
