@@ -10,7 +10,12 @@ export function documentClient(config: DynamoDBClientConfig = {}) {
   });
 }
 
-/** The `@connections` client of one WebSocket stage, e.g. `https://{api-id}.execute-api.{region}.amazonaws.com/{stage}`. */
-export function managementClient(endpoint: string) {
-  return new ApiGatewayManagementApiClient({ endpoint });
+/**
+ * The `@connections` client of one WebSocket stage, e.g. `https://{api-id}.execute-api.{region}.amazonaws.com/{stage}`.
+ * Its socket pool holds as many connections as a fan-out keeps posts in flight (the SDK's default
+ * pool of 50 would queue the rest behind it).
+ */
+export function managementClient(endpoint: string, maxSockets = 50) {
+  const agent = { keepAlive: true, maxSockets };
+  return new ApiGatewayManagementApiClient({ endpoint, requestHandler: { httpAgent: agent, httpsAgent: agent } });
 }

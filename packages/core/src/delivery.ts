@@ -7,7 +7,7 @@ import pLimit from "p-limit";
 
 /** Posts in flight at once per invocation: enough to fan out to 1,000 sockets quickly, few enough to
  * stay under the account's `@connections` rate and the Lambda's sockets. */
-export const DEFAULT_CONCURRENCY = 32;
+export const DEFAULT_CONCURRENCY = 64;
 
 export type PostOutcome =
   | { connectionId: string; result: "delivered" }
@@ -29,9 +29,11 @@ export function classify(error: unknown): PostOutcome["result"] {
   return "rejected";
 }
 
-export async function postToConnection(client: ApiGatewayManagementApiClient, connectionId: string, data: string) {
+const encoder = new TextEncoder();
+
+export async function postToConnection(client: ApiGatewayManagementApiClient, connectionId: string, data: string | Uint8Array) {
   try {
-    await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: new TextEncoder().encode(data) }));
+    await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: typeof data === "string" ? encoder.encode(data) : data }));
     return { connectionId, result: "delivered" } as PostOutcome;
   } catch (error) {
     const result = classify(error);
@@ -47,5 +49,6 @@ export async function postToAll(
   concurrency = DEFAULT_CONCURRENCY,
 ): Promise<PostOutcome[]> {
   const limit = pLimit(concurrency);
-  return Promise.all(connectionIds.map((id) => limit(() => postToConnection(client, id, data))));
+  const bytes = encoder.encode(data); // once for every connection
+  return Promise.all(connectionIds.map((id) => limit(() => postToConnection(client, id, bytes))));
 }

@@ -17,7 +17,7 @@ export function callbackStore() {
 export function callbackDeps() {
   deps ??= {
     store: callbackStore(),
-    management: Aws.managementClient(env.managementEndpoint()),
+    management: Aws.managementClient(env.managementEndpoint(), env.fanoutConcurrency()),
     concurrency: env.fanoutConcurrency(),
     // In the container's memory on purpose: refusing a flood must cost no request (see core).
     rateLimit: new SyncRateLimit.SyncRateLimit(env.syncRate()),
