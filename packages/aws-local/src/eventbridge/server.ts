@@ -11,9 +11,9 @@
  *                                                  (retry policy anew), removes it from the log, and
  *                                                  answers {redriven: [the dead letters]}
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { DEFAULT_ACCOUNT, DEFAULT_REGION } from "../defaults";
-import { BodyTooLargeError, closeServer, listen, readBody, sendAwsError as sendError, sendJson } from "../http/index";
+import { BodyTooLargeError, closeServer, createEmulatorServer, listen, readBody, sendAwsError as sendError, sendJson } from "../http/index";
 import type { DeadLetter } from "./dead-letters";
 import { eventFields, safeLog, type Log } from "./delivery-log";
 import type { Journal } from "../journal";
@@ -111,12 +111,9 @@ export async function startEventBridgeEndpoint(options: EventBridgeEndpointOptio
     return redriven;
   }
 
-  const server = createServer((req, res) => {
-    handleRequest(req, res).catch((error: unknown) => {
-      log({ level: "error", message: "eventbridge.internal-error", error: String(error) });
-      if (!res.headersSent) sendAwsError(res, 500, "InternalException", "Internal error of the local EventBridge endpoint");
-      else res.destroy();
-    });
+  const server = createEmulatorServer(handleRequest, (error, res) => {
+    log({ level: "error", message: "eventbridge.internal-error", error: String(error) });
+    sendAwsError(res, 500, "InternalException", "Internal error of the local EventBridge endpoint");
   });
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {

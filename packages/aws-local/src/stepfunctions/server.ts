@@ -6,9 +6,9 @@
  *
  *   POST /  (X-Amz-Target: AWSStepFunctions.StartExecution | DescribeExecution | ListExecutions | GetExecutionHistory)
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { DEFAULT_ACCOUNT, DEFAULT_REGION } from "../defaults";
-import { BodyTooLargeError, closeServer, listen, readBody } from "../http/index";
+import { BodyTooLargeError, closeServer, createEmulatorServer, listen, readBody } from "../http/index";
 import { safeLog, type Log } from "../eventbridge/delivery-log";
 import { sendError, sendResult, StepFunctionsError, TARGET_PREFIX } from "./aws-json";
 import type { Journal } from "../journal";
@@ -88,12 +88,9 @@ export async function startStepFunctionsEndpoint(options: StepFunctionsEndpointO
     return resumed;
   };
 
-  const server = createServer((req, res) => {
-    handleRequest(req, res).catch((error: unknown) => {
-      log({ level: "error", message: "stepfunctions.internal-error", error: String(error) });
-      if (!res.headersSent) sendError(res, 500, "InternalServerError", "Internal error of the local Step Functions endpoint");
-      else res.destroy();
-    });
+  const server = createEmulatorServer(handleRequest, (error, res) => {
+    log({ level: "error", message: "stepfunctions.internal-error", error: String(error) });
+    sendError(res, 500, "InternalServerError", "Internal error of the local Step Functions endpoint");
   });
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
