@@ -70,6 +70,13 @@ export function Callbacks({ stack, app }: StackContext) {
   apiStage.node.addDependency(apiGatewayLogsRole(stack));
   const apiId = api.apiId;
   const managementEndpoint = `https://${apiId}.execute-api.${stack.region}.${stack.urlSuffix}/${stageName}`;
+  // $connect asks whether the sockets holding an order's places are still open (only at the cap).
+  const getConnections = new PolicyStatement({
+    actions: ["execute-api:ManageConnections"],
+    resources: [
+      stack.formatArn({ service: "execute-api", resource: apiId, resourceName: `${stageName}/GET/@connections/*` }),
+    ],
+  });
   const postToConnections = new PolicyStatement({
     actions: ["execute-api:ManageConnections"],
     resources: [
@@ -87,6 +94,8 @@ export function Callbacks({ stack, app }: StackContext) {
     clientCallbackTable: table.tableName,
     managementEndpoint,
     historyRetentionSeconds: String(historyRetentionSeconds),
+    // The callback path's limits, as set at deploy (the handlers' defaults otherwise).
+    ...tunablesFromEnvironment(process.env, ["maxConnectionsPerOrder", "syncRatePerSecond", "syncBurst", "fanoutConcurrency"]),
   };
   const fn = (name: Topology.FunctionName, permissions: PolicyStatement[], bind: Config.Secret[] = []) =>
     new Function(stack, name, {
@@ -100,7 +109,7 @@ export function Callbacks({ stack, app }: StackContext) {
   const functions = {
     OrderWSConnectFunction: fn(
       "OrderWSConnectFunction",
-      [tableActions("GetItem", "UpdateItem", "PutItem", "DeleteItem")],
+      [tableActions("GetItem", "UpdateItem", "PutItem", "DeleteItem"), getConnections],
       [tokenSecret],
     ),
     OrderWSDisconnectFunction: fn("OrderWSDisconnectFunction", [tableActions("GetItem", "UpdateItem", "DeleteItem")]),
@@ -158,4 +167,16 @@ export function Callbacks({ stack, app }: StackContext) {
 
   suppressNagFindings(stack, CALLBACKS_STACK_SUPPRESSIONS(production));
   return { api, apiStage, bus, table, tokenSecret, functions, operations, alarmTopic: alarms.topic };
+}
+
+/** Deploy-time overrides of optional settings, under the very names the functions read; a bad value stops the deploy. */
+export function tunablesFromEnvironment(env: NodeJS.ProcessEnv, settings: Topology.Setting[]) {
+  const values: Partial<Record<Topology.Setting, string>> = {};
+  for (const setting of settings) {
+    const raw = env[Topology.ENV[setting]];
+    if (raw === undefined || raw === "") continue;
+    if (!/^[1-9]\d{0,5}$/.test(raw)) throw new Error(`${Topology.ENV[setting]} must be a whole number from 1 to 999999, not "${raw}"`);
+    values[setting] = raw;
+  }
+  return values;
 }

@@ -7,7 +7,7 @@
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { isConditionFailure } from "./dynamodb-conditions";
 import * as Table from "./callback-table";
-import { parseOrderItem, type HistoryEntry, type OrderCallbacks } from "./callback-item";
+import { parseOrderItem, type HistoryEntry, type LiveConnection, type OrderCallbacks } from "./callback-item";
 import type { Detail, Status } from "./order-status";
 
 export type { HistoryEntry, OrderCallbacks } from "./callback-item";
@@ -20,7 +20,7 @@ export type StoreConfig = {
   now?: () => Date;
 };
 
-export type Admission = { admitted: true } | { admitted: false; liveConnections: number };
+export type Admission = { admitted: true } | { admitted: false; connections: LiveConnection[] };
 
 /** Rounds of read → conditional write before giving up (the platform, or the client, then retries). */
 const MAX_ATTEMPTS = 16;
@@ -175,7 +175,7 @@ export class CallbackStore {
       } else if (order.connections.length < input.maxConnections && order.connCount !== order.connections.length) {
         await this.repairConnectionCount(input.orderId, order.connCount, order.connections.length);
       } else if (order.connCount >= input.maxConnections) {
-        return { admitted: false, liveConnections: order.connections.length };
+        return { admitted: false, connections: order.connections };
       } else {
         await backoff(attempt); // a connection left between our write and our read
       }

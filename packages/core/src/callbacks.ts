@@ -6,7 +6,7 @@ import type { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewayma
 import type { CallbackStore, HistoryEntry } from "./callback-store";
 import { DEFAULT_MAX_CONNECTIONS_PER_ORDER } from "./callback-table";
 import * as CallbackToken from "./callback-token";
-import { postToAll, postToConnection, DEFAULT_CONCURRENCY, type PostOutcome } from "./delivery";
+import { isConnectionOpen, postToAll, postToConnection, DEFAULT_CONCURRENCY, type PostOutcome } from "./delivery";
 import type { Detail, Status } from "./order-status";
 import { encode, errorFrame, parseClientMessage, toStatusFrame, type ErrorFrame } from "./protocol";
 import type { SyncRateLimit } from "./sync-rate-limit";
@@ -95,7 +95,7 @@ export type Admission = { admitted: true } | { admitted: false; statusCode: 400 
  * and nothing is posted (API Gateway forbids it here).
  */
 export async function connect(
-  deps: Pick<CallbackDeps, "store">,
+  deps: Pick<CallbackDeps, "store" | "connectGraceMs"> & { management?: ApiGatewayManagementApiClient },
   input: {
     connectionId: string;
     orderId: string | undefined;
@@ -114,16 +114,45 @@ export async function connect(
     return { admitted: false, statusCode: 403, refusal: `token_${verification.reason}`, reason: `token is ${verification.reason}` };
   }
   const maxConnections = input.maxConnections ?? DEFAULT_MAX_CONNECTIONS_PER_ORDER;
-  const added = await deps.store.addConnection({ orderId: input.orderId, connectionId: input.connectionId, maxConnections });
+  const request = { orderId: input.orderId, connectionId: input.connectionId, maxConnections };
+  let added = await deps.store.addConnection(request);
+  // At the cap, sockets that died without `$disconnect` may be taking the places: ask API Gateway.
+  const management = deps.management;
+  if (!added.admitted && management && (await removeClosedConnections({ ...deps, management }, input.orderId, added.connections)) > 0) {
+    added = await deps.store.addConnection(request);
+  }
   if (!added.admitted) {
     return {
       admitted: false,
       statusCode: 429,
       refusal: "too_many_connections",
-      reason: `this order already has ${added.liveConnections} open connections (at most ${maxConnections})`,
+      reason: `this order already has ${added.connections.length} open connections (at most ${maxConnections})`,
     };
   }
   return { admitted: true };
+}
+
+/**
+ * Forgets the order's connections API Gateway says are closed (GetConnection → 410), under the same
+ * rule as a 410 on a post: only if synced or past `$connect`'s grace. Costs one GetConnection per
+ * connection, and only when an order is at its cap. Returns how many were removed.
+ */
+async function removeClosedConnections(
+  deps: Pick<CallbackDeps, "store" | "connectGraceMs"> & { management: ApiGatewayManagementApiClient },
+  orderId: string,
+  connections: ReadonlyArray<{ connectionId: string }>,
+) {
+  const closed = await Promise.all(
+    connections.map(async ({ connectionId }) => ((await isConnectionOpen(deps.management, connectionId)) === false ? connectionId : undefined)),
+  );
+  const removed = await Promise.all(
+    closed
+      .filter((id): id is string => id !== undefined)
+      .map((connectionId) =>
+        deps.store.removeGoneConnection({ orderId, connectionId, graceMs: deps.connectGraceMs ?? DEFAULT_CONNECT_GRACE_MS }),
+      ),
+  );
+  return removed.filter(Boolean).length;
 }
 
 /** `$disconnect`: forget the connection. Best-effort on AWS's side, so connections also carry a TTL. */

@@ -2,7 +2,7 @@
  * Posting frames to WebSocket connections through API Gateway's `@connections` API, with bounded
  * concurrency, sorting each failure into what the caller must do about it.
  */
-import { PostToConnectionCommand, type ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
+import { GetConnectionCommand, PostToConnectionCommand, type ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import pLimit from "p-limit";
 
 /** Posts in flight at once per invocation: enough to fan out to 1,000 sockets quickly, few enough to
@@ -51,4 +51,14 @@ export async function postToAll(
   const limit = pLimit(concurrency);
   const bytes = encoder.encode(data); // once for every connection
   return Promise.all(connectionIds.map((id) => limit(() => postToConnection(client, id, bytes))));
+}
+
+/** Asks API Gateway whether a socket is open: true, false (410 Gone), or undefined (could not tell). */
+export async function isConnectionOpen(client: ApiGatewayManagementApiClient, connectionId: string): Promise<boolean | undefined> {
+  try {
+    await client.send(new GetConnectionCommand({ ConnectionId: connectionId }));
+    return true;
+  } catch (error) {
+    return classify(error) === "gone" ? false : undefined;
+  }
 }

@@ -74,7 +74,7 @@ const callbacks = (...settings: Setting[]): Wiring => ({ service: SERVICES.callb
 const orders = (...settings: Setting[]): Wiring => ({ service: SERVICES.orders, settings });
 
 export const WIRING = {
-  OrderWSConnectFunction: callbacks("clientCallbackTable", "historyRetentionSeconds", "maxConnectionsPerOrder"),
+  OrderWSConnectFunction: callbacks("clientCallbackTable", "managementEndpoint", "historyRetentionSeconds", "maxConnectionsPerOrder"),
   OrderWSDisconnectFunction: callbacks("clientCallbackTable"),
   OrderWSPendingFunction: callbacks("clientCallbackTable", "managementEndpoint", "syncRatePerSecond", "syncBurst"),
   OrderWSCallbackFunction: callbacks("clientCallbackTable", "managementEndpoint", "historyRetentionSeconds", "fanoutConcurrency"),

@@ -61,6 +61,24 @@ describe("OrderWSConnectFunction ($connect)", () => {
     expect(await h.liveConnectionIds(orderId)).toHaveLength(MAX_CONNECTIONS_PER_ORDER);
   });
 
+  it("at the cap, frees the places of sockets API Gateway says are closed (no $disconnect came), and admits", async () => {
+    // Prepare: the order is full of sockets that synced, then died without $disconnect
+    const orderId = randomUUID();
+    const ids = Array.from({ length: MAX_CONNECTIONS_PER_ORDER }, (_, i) => `dead-${i}-${randomUUID()}=`);
+    for (const id of ids) {
+      await h.handlers.connect(connectEvent(id, { orderId, token: h.token(orderId) }));
+      await h.store.beginSync({ orderId, connectionId: id });
+    }
+    h.connections.open(ids[0]!); // one of them is still open
+    h.connections.reset();
+    // Act
+    const result = await h.handlers.connect(connectEvent("fresh=", { orderId, token: h.token(orderId) }));
+    // Assess
+    expect(result).toEqual({ statusCode: 200 });
+    expect(await h.liveConnectionIds(orderId)).toEqual([ids[0]!, "fresh="].sort());
+    expect([...new Set(h.connections.gets)].sort()).toEqual([...ids].sort());
+  });
+
   it("answers 400 to an event that is not an API Gateway event", async () => {
     expect(await h.handlers.connect({ nonsense: true })).toMatchObject({ statusCode: 400 });
   });

@@ -1,6 +1,6 @@
 /** `$connect` → OrderWSConnectFunction: admit the socket if its token is valid and its order has room. */
 import { Callbacks } from "@awsomepets/core/index";
-import { callbackStore } from "../lib/deps";
+import { callbackDeps } from "../lib/deps";
 import { maxConnectionsPerOrder } from "../lib/env";
 import { lambdaHandler } from "../lib/handler";
 import { emfMetrics } from "../lib/metrics";
@@ -17,7 +17,7 @@ export const handler = lambdaHandler("OrderWSConnectFunction", async (raw, { log
   const { orderId, token } = event.data.queryStringParameters ?? {};
   try {
     const admission = await Callbacks.connect(
-      { store: callbackStore() },
+      callbackDeps(),
       { connectionId, orderId, token, secret: await callbackTokenSecret(), maxConnections: maxConnectionsPerOrder() },
     );
     if (!admission.admitted) {
