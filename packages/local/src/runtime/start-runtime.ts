@@ -82,6 +82,8 @@ export async function startLocalRuntime(options: {
   interceptTarget?: (target: { rule: string; functionName: string }, event: unknown, invoke: () => Promise<unknown>) => Promise<unknown>;
   /** Handlers run instead of named functions' modules, for every caller (bench/baseline: the seed's algorithm). */
   overrideHandlers?: Partial<Record<Topology.FunctionName, (event: unknown, context?: object) => Promise<unknown>>>;
+  /** The emulated Lambda timeout (10 s, SST's default, unless given: the chaos run at full size loads 2 cores past it). */
+  functionTimeoutMs?: number;
 }): Promise<LocalRuntime> {
   const { config, log, root } = options;
   // Where start-up time goes, per phase (logged with "ready").
@@ -118,7 +120,7 @@ export async function startLocalRuntime(options: {
     Object.assign(process.env, environment({ dynamodb: dynamodb.endpoint }));
     const unbridge = bridgeHandlerLogs(log);
     closers.push(async () => unbridge());
-    const moduleRunner = createFunctionRunner({ root, log });
+    const moduleRunner = createFunctionRunner({ root, log, timeoutMs: options.functionTimeoutMs });
     const runner: typeof moduleRunner = {
       ...moduleRunner,
       invoke: (name, event, context) => options.overrideHandlers?.[name as Topology.FunctionName]?.(event, context) ?? moduleRunner.invoke(name, event, context),

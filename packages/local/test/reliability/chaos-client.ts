@@ -75,7 +75,9 @@ export class ChaosClient {
             resolve();
           }
         });
-        socket.once("close", (code) => reject(new Error(`${this.name}: final socket closed (${code})`)));
+        socket.once("close", (code) =>
+          reject(new Error(`${this.name}: final socket closed (${code})${this.anomalies.length ? `; anomalies: ${this.anomalies.join("; ")}` : ""}`)),
+        );
       });
     } finally {
       socket.terminate();

@@ -5,7 +5,7 @@
  * attempt fails for some events (so the retry path runs). In the end every client, after one more
  * sync, must hold exactly its order's statuses: none lost, none twice, in occurrence order.
  *
- * `npm test` runs 40 orders; `npm run test:chaos` runs CHAOS_ORDERS (2,500 orders, over 10,000 statuses). CHAOS_SEED replays a run's
+ * `npm test` runs 40 orders; `npm run test:chaos` runs CHAOS_ORDERS (2,600 orders, over 10,000 statuses). CHAOS_SEED replays a run's
  * scenario (orders, paths, duplicates, publishing order, client behaviour, which sockets are cut);
  * thread timing is not replayable.
  */
