@@ -59,8 +59,8 @@ export const CALLBACKS_STACK_SUPPRESSIONS = (production: boolean): NagPackSuppre
   PUBLIC_APIS,
   {
     id: "AwsSolutions-IAM5",
-    reason: "Connection ids are only known at run time: ManageConnections is granted on POST @connections/* of this API's own stage only.",
-    appliesTo: [{ regex: "/^Resource::arn:<AWS::Partition>:execute-api:[^:]+:[0-9]+:<OrderCallbackAPI[0-9A-F]+>\\/[^/]+\\/POST\\/@connections\\/\\*$/" }],
+    reason: "Connection ids are only known at run time: ManageConnections is granted on POST @connections/* (posting functions) or GET @connections/* ($connect, at the cap) of this API's own stage only.",
+    appliesTo: [{ regex: "/^Resource::arn:<AWS::Partition>:execute-api:[^:]+:[0-9]+:<OrderCallbackAPI[0-9A-F]+>\\/[^/]+\\/(POST|GET)\\/@connections\\/\\*$/" }],
   },
   {
     id: "AwsSolutions-IAM4",

@@ -7,8 +7,9 @@ describe("deploy-time limits", () => {
   it("passes what is set, under the contract's names, and leaves the rest to the handlers' defaults", () => {
     const values = tunablesFromEnvironment({ MAX_CONNECTIONS_PER_ORDER: "3", SYNC_BURST: "" }, ["maxConnectionsPerOrder", "syncBurst", "syncRatePerSecond"]);
     expect(values).toEqual({ maxConnectionsPerOrder: "3" });
-    expect(Topology.environmentOf("OrderWSConnectFunction", { clientCallbackTable: "t", ...values })).toEqual({
+    expect(Topology.environmentOf("OrderWSConnectFunction", { clientCallbackTable: "t", managementEndpoint: "https://m", ...values })).toEqual({
       CLIENT_CALLBACK_TABLE: "t",
+      WEBSOCKET_MANAGEMENT_ENDPOINT: "https://m",
       MAX_CONNECTIONS_PER_ORDER: "3",
     });
   });
