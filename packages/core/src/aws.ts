@@ -17,5 +17,10 @@ export function documentClient(config: DynamoDBClientConfig = {}) {
  */
 export function managementClient(endpoint: string, maxSockets = 50) {
   const agent = { keepAlive: true, maxSockets };
-  return new ApiGatewayManagementApiClient({ endpoint, requestHandler: { httpAgent: agent, httpsAgent: agent } });
+  return new ApiGatewayManagementApiClient({
+    endpoint,
+    // A post that gets no answer must not hold the invocation (and the pool) until the Lambda times
+    // out: it fails as retryable after 5 s, and the event's retry policy takes over.
+    requestHandler: { httpAgent: agent, httpsAgent: agent, connectionTimeout: 2_000, requestTimeout: 5_000 },
+  });
 }
