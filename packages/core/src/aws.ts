@@ -21,6 +21,6 @@ export function managementClient(endpoint: string, maxSockets = 50) {
     endpoint,
     // A post that gets no answer must not hold the invocation (and the pool) until the Lambda times
     // out: it fails as retryable after 5 s, and the event's retry policy takes over.
-    requestHandler: { httpAgent: agent, httpsAgent: agent, connectionTimeout: 2_000, requestTimeout: 5_000 },
+    requestHandler: { httpAgent: agent, httpsAgent: agent, connectionTimeout: 2_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
   });
 }
