@@ -1,6 +1,7 @@
 /** `startTestRuntime` with a target interceptor: the fault-injection hook of the chaos run. */
 import type { RuntimeConfig } from "../../src/runtime/config";
 import type { startLocalRuntime } from "../../src/runtime/start-runtime";
+import { Topology } from "@awsomepets/core/index";
 import { startTestRuntime } from "../runtime/support";
 
 type InterceptTarget = NonNullable<Parameters<typeof startLocalRuntime>[0]["interceptTarget"]>;
@@ -10,5 +11,10 @@ type InterceptTarget = NonNullable<Parameters<typeof startLocalRuntime>[0]["inte
  * invocation can wait longer than the emulated 10 s Lambda timeout for the CPU; the run is about
  * losing nothing, so it gives the functions a minute.
  */
-export const startRuntimeWithInterceptor = (interceptTarget: InterceptTarget, overrides: Partial<RuntimeConfig> = {}) =>
-  startTestRuntime(overrides, { interceptTarget, functionTimeoutMs: 60_000 });
+export const startRuntimeWithInterceptor = (interceptTarget: InterceptTarget, overrides: Partial<RuntimeConfig> = {}) => {
+  // Chaos clients open ~200 sockets per order at full size, many aborted during $connect (which
+  // still hold a place for the 30 s grace): the run tests loss and duplication, not the socket cap,
+  // which has tests of its own (packages/functions/test/connect.test.ts).
+  process.env[Topology.ENV.maxConnectionsPerOrder] = "1000";
+  return startTestRuntime(overrides, { interceptTarget, functionTimeoutMs: 60_000 });
+};
