@@ -2,8 +2,9 @@
  * Posting frames to WebSocket connections through API Gateway's `@connections` API, with bounded
  * concurrency, sorting each failure into what the caller must do about it.
  */
-import { GetConnectionCommand, PostToConnectionCommand, type ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
+import { GetConnectionCommand, type ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import pLimit from "p-limit";
+import { partsOf, postSigned } from "./connection-post";
 
 /** Posts in flight at once per invocation: enough to fan out to 1,000 sockets quickly, few enough to
  * stay under the account's `@connections` rate and the Lambda's sockets. */
@@ -20,7 +21,7 @@ export type PostOutcome =
 
 type SdkError = { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
 
-export function classify(error: unknown): PostOutcome["result"] {
+export function classify(error: unknown): Exclude<PostOutcome["result"], "delivered"> {
   const e = (error ?? {}) as SdkError;
   const status = e.$metadata?.httpStatusCode;
   if (e.name === "GoneException" || status === 410) return "gone";
@@ -31,14 +32,34 @@ export function classify(error: unknown): PostOutcome["result"] {
 
 const encoder = new TextEncoder();
 
-export async function postToConnection(client: ApiGatewayManagementApiClient, connectionId: string, data: string | Uint8Array) {
+/**
+ * One post, retried as the SDK retries a command: up to the client's `maxAttempts` (3 unless
+ * configured) while the failure is retryable, with jittered exponential backoff. Never throws.
+ */
+export async function postToConnection(client: ApiGatewayManagementApiClient, connectionId: string, data: string | Uint8Array): Promise<PostOutcome> {
+  const body = typeof data === "string" ? encoder.encode(data) : data;
+  let error: unknown;
   try {
-    await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: typeof data === "string" ? encoder.encode(data) : data }));
-    return { connectionId, result: "delivered" } as PostOutcome;
-  } catch (error) {
-    const result = classify(error);
-    return (result === "delivered" ? { connectionId, result } : { connectionId, result, error }) as PostOutcome;
+    const parts = await partsOf(client);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await postSigned(parts, connectionId, body);
+        return { connectionId, result: "delivered" };
+      } catch (caught) {
+        error = caught;
+      }
+      if (classify(error) !== "retryable" || attempt >= parts.maxAttempts) break;
+      await backoff(attempt);
+    }
+  } catch (caught) {
+    error = caught; // the client's credentials or endpoint could not be resolved
   }
+  return { connectionId, result: classify(error), error } as PostOutcome;
+}
+
+/** Full jitter over 100 ms × 2^(attempt-1), capped at 20 s: the SDK's standard retry delays. */
+function backoff(attempt: number) {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(20_000, 100 * 2 ** (attempt - 1))));
 }
 
 /** Posts the same frame to every connection, at most `concurrency` at a time. Never throws. */
