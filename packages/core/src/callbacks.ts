@@ -28,9 +28,17 @@ export const DEFAULT_CONNECT_GRACE_MS = 30_000;
 /** Thrown when some posts failed in a way a retry of the whole event can fix (throttling, 5xx). */
 export class RetryableDeliveryError extends Error {
   constructor(readonly failures: PostOutcome[]) {
-    super(`${failures.length} post(s) failed with a retryable error`);
+    // The first cause in the message: it is what a dead letter's `lastError` keeps.
+    const first = failures[0] && "error" in failures[0] ? describe(failures[0].error) : "unknown";
+    super(`${failures.length} post(s) failed with a retryable error (first: ${first})`);
     this.name = "RetryableDeliveryError";
   }
+}
+
+function describe(error: unknown) {
+  const e = (error ?? {}) as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e.$metadata?.httpStatusCode;
+  return [e.name, e.code, status && `HTTP ${status}`, e.message].filter(Boolean).join(": ");
 }
 
 export type PublishResult = {

@@ -118,7 +118,7 @@ describe("OrderWSCallbackFunction (EventBridge target)", () => {
     // Act
     const first = h.handlers.callback(event);
     // Assess
-    await expect(first).rejects.toThrow(/retryable/);
+    await expect(first).rejects.toThrow(/1 post\(s\) failed with a retryable error \(first: LimitExceededException: HTTP 429/);
     h.connections.failWith(connectionId, undefined);
     await expect(h.handlers.callback(event)).resolves.toEqual({ accepted: true, seq: 1 });
     expect(h.connections.framesFor(connectionId).map((f) => f.seq)).toEqual([1]);
