@@ -27,6 +27,8 @@ export async function startConnectionsServer(stage = "test", signing = TEST_SIGN
   const failures = new Map<string, { status: number; times: number }>();
   /** Every POST received, by connection id (also those answered with an error). */
   const attempts = new Map<string, number>();
+  /** Ids whose posts are never answered (a gateway that hangs). */
+  const hanging = new Set<string>();
   const posts: RecordedPost[] = [];
   /** Connection ids asked about with GET (GetConnection). */
   const gets: string[] = [];
@@ -62,6 +64,7 @@ export async function startConnectionsServer(stage = "test", signing = TEST_SIGN
         return res.end(JSON.stringify({ connectedAt: new Date().toISOString(), identity: { sourceIp: "127.0.0.1" } }));
       }
       attempts.set(connectionId, (attempts.get(connectionId) ?? 0) + 1);
+      if (hanging.has(connectionId)) return;
       const failure = failures.get(connectionId);
       if (failure) {
         if (--failure.times <= 0) failures.delete(connectionId);
@@ -86,6 +89,8 @@ export async function startConnectionsServer(stage = "test", signing = TEST_SIGN
     failWith: (id: string, status: number | undefined, { times = Infinity } = {}) =>
       status ? failures.set(id, { status, times }) : failures.delete(id),
     attemptsFor: (id: string) => attempts.get(id) ?? 0,
+    /** Posts to these ids get no answer at all until the server stops. */
+    hang: (...ids: string[]) => ids.forEach((id) => hanging.add(id)),
     framesFor: (id: string) => posts.filter((p) => p.connectionId === id).map((p) => p.frame),
     reset: () => {
       posts.length = 0;
@@ -93,8 +98,13 @@ export async function startConnectionsServer(stage = "test", signing = TEST_SIGN
       badSignatures.length = 0;
       failures.clear();
       attempts.clear();
+      hanging.clear();
     },
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // also the requests left hanging
+      }),
   };
 }
 export type ConnectionsServer = Awaited<ReturnType<typeof startConnectionsServer>>;

@@ -132,3 +132,23 @@ describe("postToAll", () => {
     expect(connections.badSignatures).toEqual([]);
   });
 });
+
+describe("a post that gets no answer", () => {
+  it("fails as retryable at the request timeout, and does not hold the pool", async () => {
+    // Prepare: one socket in the pool, so a post stuck on it would block the next.
+    const client = Aws.managementClient(connections.endpoint, 1, { connectionTimeoutMs: 200, requestTimeoutMs: 300 });
+    client.config.maxAttempts = async () => 1;
+    connections.open("stuck", "fine");
+    connections.hang("stuck");
+    // Act
+    const started = performance.now();
+    const stuck = await postToConnection(client, "stuck", "{}");
+    const waited = performance.now() - started;
+    const fine = await postToConnection(client, "fine", '{"n":2}');
+    // Assess
+    expect(stuck).toMatchObject({ result: "retryable", error: { name: "TimeoutError" } });
+    expect(waited).toBeGreaterThanOrEqual(250);
+    expect(fine).toEqual({ connectionId: "fine", result: "delivered" });
+    expect(connections.framesFor("fine")).toEqual([{ n: 2 }]);
+  });
+});
