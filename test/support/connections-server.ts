@@ -27,6 +27,8 @@ export async function startConnectionsServer(stage = "test", signing = TEST_SIGN
   const failures = new Map<string, { status: number; times: number }>();
   /** Every POST received, by connection id (also those answered with an error). */
   const attempts = new Map<string, number>();
+  /** Every request's method, path and headers, in arrival order. */
+  const requests: Array<{ method: string; url: string; headers: IncomingMessage["headers"] }> = [];
   /** Ids whose posts are never answered (a gateway that hangs). */
   const hanging = new Set<string>();
   const posts: RecordedPost[] = [];
@@ -45,6 +47,7 @@ export async function startConnectionsServer(stage = "test", signing = TEST_SIGN
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
+      requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers });
       const problem = sigv4Problem({ method: req.method ?? "", rawPath: req.url ?? "", headers: req.headers, body }, signing.credentials, {
         region: signing.region,
         service: "execute-api",
@@ -83,6 +86,7 @@ export async function startConnectionsServer(stage = "test", signing = TEST_SIGN
     posts,
     gets,
     badSignatures,
+    requests,
     open: (...ids: string[]) => ids.forEach((id) => open.add(id)),
     close: (...ids: string[]) => ids.forEach((id) => open.delete(id)),
     /** Posts to this id answer `status` (`times` times, or until `failWith(id, undefined)`). */
@@ -96,6 +100,7 @@ export async function startConnectionsServer(stage = "test", signing = TEST_SIGN
       posts.length = 0;
       gets.length = 0;
       badSignatures.length = 0;
+      requests.length = 0;
       failures.clear();
       attempts.clear();
       hanging.clear();

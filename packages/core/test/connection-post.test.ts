@@ -67,6 +67,20 @@ describe("postToConnection", () => {
     expect(connections.framesFor(AWKWARD_ID)).toEqual([JSON.parse(frame)]);
   });
 
+  it("signs the session token that Lambda's credentials carry", async () => {
+    const client = Aws.managementClient(connections.endpoint);
+    client.config.credentials = async () => ({ accessKeyId: "local", secretAccessKey: "local", sessionToken: "session-token" });
+    connections.open("c1");
+
+    const outcome = await postToConnection(client, "c1", "{}");
+
+    expect(outcome.result).toBe("delivered");
+    const [request] = connections.requests;
+    expect(request?.headers["x-amz-security-token"]).toBe("session-token");
+    expect(request?.headers.authorization).toMatch(/SignedHeaders=[a-z0-9;-]*x-amz-security-token/);
+    expect(connections.badSignatures).toEqual([]);
+  });
+
   it.each([
     [410, "gone", "GoneException"],
     [403, "rejected", "ForbiddenException"],
