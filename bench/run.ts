@@ -99,6 +99,7 @@ async function main() {
   }
   const started = performance.now();
   const date = new Date().toISOString();
+  const machine = describeMachine(); // its load average is the one the run started under
   const figures: Record<Variant, CallbackFigures> = { ours: {}, seed: {} };
 
   async function withRuntime<T>(name: string, variant: Variant, measure: (runtime: BenchRuntime) => Promise<T>): Promise<T> {
@@ -142,7 +143,7 @@ async function main() {
 
   const partial = {
     date,
-    machine: describeMachine(),
+    machine,
     only: options.only,
     ...figures.ours,
     ...(options.variants.includes("seed") ? { seed: figures.seed } : {}),
