@@ -24,7 +24,8 @@ type Request = {
   body: Uint8Array;
 };
 type Response = { statusCode: number; headers: Record<string, string | undefined>; body?: AsyncIterable<Uint8Array> & { resume?: () => void } };
-/** The members of the SDK client's resolved config this module uses (all public, all stable in v3). */
+/** The members of the client's resolved config this module uses (typed in the SDK's resolved-config
+ * interfaces: SigV4 auth, endpoint, retry); connection-post.test.ts breaks if an SDK upgrade changes them. */
 type ClientParts = {
   signer: () => Promise<{ sign(request: Request, options?: { signingDate?: Date }): Promise<Request> }>;
   endpoint: () => Promise<Endpoint>;
