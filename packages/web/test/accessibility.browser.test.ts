@@ -6,10 +6,10 @@
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { chromiumMissing, launchChromium, warnIfChromiumMissing } from "./support/browser";
-import { startRuntimeWithPage, type RuntimeWithPage } from "./support/runtime";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { chromiumMissing, warnIfChromiumMissing } from "./support/browser";
+import { usePageSession } from "./support/page-session";
 import { openTracker, placeWithPreset, screenshotPath, waitForTerminal } from "./support/tracker-page";
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -35,27 +35,13 @@ const VIEWPORTS = [
 warnIfChromiumMissing("order tracker page: accessibility");
 
 describe.skipIf(chromiumMissing)("order tracker page: accessibility", () => {
-  let runtime: RuntimeWithPage;
-  let browser: Browser;
-  let context: BrowserContext | undefined;
-
-  beforeAll(async () => {
-    runtime = await startRuntimeWithPage();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await runtime?.close();
-  });
+  const session = usePageSession();
 
   describe.each(VIEWPORTS)("at %s width", (name, viewport) => {
     let page: Page;
     beforeAll(async () => {
-      await context?.close();
-      context = await browser.newContext({ viewport, locale: "en-GB" });
-      page = await context.newPage();
-      await openTracker(page, runtime.url);
+      page = await session.freshPage({ viewport, locale: "en-GB" });
+      await openTracker(page, session.runtime.url);
     });
 
     it("the empty form has no serious or critical axe violation", async () => {
@@ -89,10 +75,8 @@ describe.skipIf(chromiumMissing)("order tracker page: accessibility", () => {
 
   it("the check itself works: a field stripped of its label is reported", async () => {
     // Prepare
-    await context?.close();
-    context = await browser.newContext();
-    const page = await context.newPage();
-    await openTracker(page, runtime.url);
+    const page = await session.freshPage();
+    await openTracker(page, session.runtime.url);
     // Act
     await page.locator("label[for=card-token]").evaluate((label) => label.remove());
     // Assess

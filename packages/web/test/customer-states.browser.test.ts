@@ -11,13 +11,13 @@ import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { WebSocketServer, type WebSocket as ServerSocket } from "ws";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { CallbackToken } from "@awsomepets/core/index";
 import { TOKEN_SECRET } from "../../local/test/runtime/support";
 import { ENDED_TEXT, UNREACHABLE_TEXT } from "../src/order-watch";
 import { STORAGE_KEY, type WatchedOrder } from "../src/storage";
-import { chromiumMissing, launchChromium, warnIfChromiumMissing } from "./support/browser";
-import { startRuntimeWithPage, type RuntimeWithPage } from "./support/runtime";
+import { chromiumMissing, warnIfChromiumMissing } from "./support/browser";
+import { usePageSession } from "./support/page-session";
 import { openTracker, placeWithPreset, shownStatuses } from "./support/tracker-page";
 
 /** Orders paid with this card token wait in ProcessPayment until the suite ends: they stay in progress. */
@@ -43,26 +43,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 warnIfChromiumMissing("order tracker page: customer states");
 
 describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
-  let runtime: RuntimeWithPage;
-  let browser: Browser;
-  let context: BrowserContext | undefined;
+  // gate.open(): let the held sagas finish before the runtime stops.
+  const session = usePageSession({ beforeStop: () => gate.open() });
   let page: Page;
 
-  beforeAll(async () => {
-    runtime = await startRuntimeWithPage();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    gate.open(); // let the held sagas finish before the runtime stops
-    await context?.close();
-    await browser?.close();
-    await runtime?.close();
-  });
-
   const freshPage = async (viewport = { width: 1200, height: 900 }) => {
-    await context?.close();
-    context = await browser.newContext({ viewport, locale: "en-GB" });
-    page = await context.newPage();
+    page = await session.freshPage({ viewport, locale: "en-GB" });
     return page;
   };
 
@@ -91,7 +77,7 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
   it("says what is missing on an empty submit, in the shop's words, and focuses the first field", async () => {
     // Prepare
     await freshPage();
-    await openTracker(page, runtime.url);
+    await openTracker(page, session.runtime.url);
     // Act
     await page.getByRole("button", { name: "Place order" }).click();
     // Assess
@@ -115,7 +101,7 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
   it("shows prices with the currency and the basket's total before ordering", async () => {
     // Prepare
     await freshPage();
-    await openTracker(page, runtime.url);
+    await openTracker(page, session.runtime.url);
     expect(await page.locator("#basket-total").textContent()).toBe("No pets chosen yet.");
     // Act
     await page.getByRole("button", { name: /^Success$/ }).click();
@@ -132,7 +118,7 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     await freshPage({ width: 390, height: 844 });
     const failed: string[] = [];
     page.on("response", (response) => void (response.status() >= 400 && failed.push(`${response.status()} ${response.url()}`)));
-    await openTracker(page, runtime.url);
+    await openTracker(page, session.runtime.url);
     // Act
     const card = await placeWithPreset(page, /^Success$/);
     await card.locator(".outcome").waitFor();
@@ -148,7 +134,7 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
   it("when the link has expired, says so plainly and keeps showing the order as last known", async () => {
     // Prepare: an order in progress, then its link expires (a token that expired yesterday, properly signed)
     await freshPage();
-    await openTracker(page, runtime.url);
+    await openTracker(page, session.runtime.url);
     await placeHeldOrder();
     await replaceSavedTokens((orderId) => CallbackToken.sign({ orderId, secret: TOKEN_SECRET, now: new Date(Date.now() - 2 * DAY_MS) }));
     // Act
@@ -169,7 +155,7 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
   it("when the server restarted with a new secret (the link is refused), says the link no longer works", async () => {
     // Prepare: the same order's link signed with another secret, as a restarted `npm start` sees it
     await freshPage();
-    await openTracker(page, runtime.url);
+    await openTracker(page, session.runtime.url);
     await placeHeldOrder();
     await replaceSavedTokens((orderId) => CallbackToken.sign({ orderId, secret: "a-secret-from-before-the-restart-0123456789" }));
     // Act
@@ -187,7 +173,7 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     // Prepare: a port nobody listens on for the socket, and an order API that stops answering after the 202
     const deadPort = await closedPort();
     await freshPage();
-    await openTracker(page, runtime.url);
+    await openTracker(page, session.runtime.url);
     await page.route("**/orders", async (route) => {
       const response = await route.fetch();
       const body = await response.json();
@@ -207,7 +193,7 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
   it("keeps the card on Stop watching (across a reload too), and removes it only on Remove", async () => {
     // Prepare
     await freshPage();
-    await openTracker(page, runtime.url);
+    await openTracker(page, session.runtime.url);
     const card = await placeHeldOrder();
     await expect.poll(() => card.getAttribute("data-connection")).toBe("live");
     // Act
@@ -227,7 +213,7 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
   it("sends a retry of the same submission with the same Idempotency-Key, so one order is placed", async () => {
     // Prepare: the first answer is lost on the way back (the order is placed, the page sees a network error)
     await freshPage();
-    await openTracker(page, runtime.url);
+    await openTracker(page, session.runtime.url);
     const keys: string[] = [];
     let firstOrderId: string | undefined;
     await page.route("**/orders", async (route) => {
@@ -297,7 +283,7 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
       await page.addInitScript(([key, value]) => sessionStorage.setItem(key!, value!), [STORAGE_KEY, JSON.stringify([saved])]);
       syncs = 0;
       connections = 0;
-      await page.goto(runtime.url);
+      await page.goto(session.runtime.url);
       const card = page.locator(`.order-card[data-order-id="${orderId}"]`);
       await expect.poll(() => syncs, { timeout: 10_000 }).toBeGreaterThan(0);
       const first = syncs;

@@ -8,38 +8,24 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createStaticFiles } from "../../local/src/runtime/static-files";
 import { buildWebPage } from "../build";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { chromiumMissing, launchChromium, warnIfChromiumMissing } from "./support/browser";
-import { startRuntimeWithPage, type RuntimeWithPage } from "./support/runtime";
+import type { Page } from "playwright-core";
+import { chromiumMissing, warnIfChromiumMissing } from "./support/browser";
+import { usePageSession } from "./support/page-session";
 import { openTracker, placeWithPreset, screenshotPath, shownStatuses, waitForTerminal } from "./support/tracker-page";
 
 warnIfChromiumMissing("order tracker page");
 
 describe.skipIf(chromiumMissing)("order tracker page", () => {
-  let runtime: RuntimeWithPage;
-  let browser: Browser;
-  let context: BrowserContext;
+  const session = usePageSession();
   let page: Page;
-
-  beforeAll(async () => {
-    runtime = await startRuntimeWithPage();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await runtime?.close();
-  });
 
   // Each test has its own tab and sessionStorage.
   const freshPage = async (viewport = { width: 1200, height: 900 }) => {
-    await context?.close();
-    context = await browser.newContext({ viewport });
-    page = await context.newPage();
-    await openTracker(page, runtime.url);
+    page = await session.freshPage({ viewport });
+    await openTracker(page, session.runtime.url);
     return page;
   };
 
@@ -130,18 +116,16 @@ describe.skipIf(chromiumMissing)("order tracker page", () => {
     try {
       await buildWebPage({ outDir: siteDir, apiUrl: "{{ API_URL }}" });
       const appJs = path.join(siteDir, "app.js");
-      writeFileSync(appJs, readFileSync(appJs, "utf8").replaceAll("{{ API_URL }}", runtime.url));
+      writeFileSync(appJs, readFileSync(appJs, "utf8").replaceAll("{{ API_URL }}", session.runtime.url));
       await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
       const siteUrl = `http://localhost:${(site.address() as AddressInfo).port}/`;
-      await context?.close();
-      context = await browser.newContext();
-      page = await context.newPage();
+      page = await session.freshPage();
       // Act
       await openTracker(page, siteUrl);
       const card = await placeWithPreset(page, /^Success$/);
       await waitForTerminal(card);
       // Assess
-      expect(new URL(siteUrl).origin).not.toBe(new URL(runtime.url).origin);
+      expect(new URL(siteUrl).origin).not.toBe(new URL(session.runtime.url).origin);
       await expect.poll(() => shownStatuses(card), { timeout: 15_000 }).toEqual(["placed", "reserved", "paid", "completed"]);
     } finally {
       site.closeAllConnections();

@@ -3,10 +3,9 @@
  * middle of the saga (the `@connections` DELETE API Gateway offers) and the page reconnects and
  * resumes from its cursor; a socket that cannot be opened at all falls back to `GET /orders/{id}`.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Browser, BrowserContext } from "playwright-core";
-import { chromiumMissing, launchChromium, warnIfChromiumMissing } from "./support/browser";
-import { startRuntimeWithPage, type RuntimeWithPage } from "./support/runtime";
+import { describe, expect, it, vi } from "vitest";
+import { chromiumMissing, warnIfChromiumMissing } from "./support/browser";
+import { usePageSession } from "./support/page-session";
 import { openTracker, placeWithPreset, screenshotPath, shownStatuses, waitForTerminal } from "./support/tracker-page";
 import { STORAGE_KEY } from "../src/storage";
 
@@ -39,26 +38,13 @@ vi.mock("@awsomepets/core/saga", async (importOriginal) => {
 warnIfChromiumMissing("order tracker page: reconnect and fallback");
 
 describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", () => {
-  let runtime: RuntimeWithPage;
-  let browser: Browser;
-  let context: BrowserContext | undefined;
-
-  beforeAll(async () => {
-    runtime = await startRuntimeWithPage();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    gate.open(); // never leave the saga waiting on a failed test
-    await context?.close();
-    await browser?.close();
-    await runtime?.close();
-  });
+  // gate.open(): never leave the saga waiting on a failed test.
+  const session = usePageSession({ beforeStop: () => gate.open() });
 
   it("reconnects after the server closes the socket mid-workflow and shows every status exactly once", async () => {
     // Prepare: an order held before payment, watched by the page
-    context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    const page = await context.newPage();
-    await openTracker(page, runtime.url);
+    const page = await session.freshPage({ viewport: { width: 1200, height: 900 } });
+    await openTracker(page, session.runtime.url);
     const card = await placeWithPreset(page, /^Success$/, () => page.getByLabel("Card token").fill(HELD_CARD));
     await gate.reachedPayment;
     await card.locator("li[data-status=reserved]").waitFor();
@@ -71,11 +57,11 @@ describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", (
         attributeFilter: ["data-connection"],
       });
     });
-    const [connectionId, ...others] = runtime.gateway.connections();
+    const [connectionId, ...others] = session.runtime.gateway.connections();
     expect(others).toEqual([]);
 
     // Act: the server deletes the connection, then the saga goes on while the page is away
-    const deleted = await fetch(`${runtime.state.endpoints.management}/@connections/${encodeURIComponent(connectionId!)}`, { method: "DELETE" });
+    const deleted = await fetch(`${session.runtime.state.endpoints.management}/@connections/${encodeURIComponent(connectionId!)}`, { method: "DELETE" });
     gate.open();
     await waitForTerminal(card);
 
@@ -93,7 +79,7 @@ describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", (
 
   it("falls back to GET /orders/{id} with the token when the socket cannot be opened", async () => {
     // Prepare: a finished order whose saved callback URL the WebSocket gateway refuses (wrong stage)
-    const placed = await fetch(`${runtime.url}/orders`, {
+    const placed = await fetch(`${session.runtime.url}/orders`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({
@@ -102,18 +88,16 @@ describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", (
         shippingAddress: { name: "Jo Park", line1: "2 Main St", city: "Leeds", postalCode: "LS1 1AA", country: "GB" },
       }),
     }).then((r) => r.json() as Promise<{ orderId: string; clientCallbackUrl: string }>);
-    await runtime.stepFunctions.idle();
-    await runtime.events.idle();
+    await session.runtime.stepFunctions.idle();
+    await session.runtime.events.idle();
     const refusedUrl = placed.clientCallbackUrl.replace("/test?", "/no-such-stage?");
-    await context?.close();
-    context = await browser.newContext();
-    const page = await context.newPage();
+    const page = await session.freshPage();
     await page.addInitScript(
       ([key, value]) => sessionStorage.getItem(key!) ?? sessionStorage.setItem(key!, value!),
       [STORAGE_KEY, JSON.stringify([{ orderId: placed.orderId, clientCallbackUrl: refusedUrl, addedAt: new Date().toISOString(), statuses: [], fromApi: [] }])],
     );
     // Act
-    await page.goto(runtime.url);
+    await page.goto(session.runtime.url);
     const card = page.locator(`.order-card[data-order-id="${placed.orderId}"]`);
     await waitForTerminal(card);
     // Assess

@@ -1,0 +1,40 @@
+/**
+ * What every browser test file sets up: the local runtime serving a freshly built page, and one
+ * Chromium, started before the file's tests and stopped after them. `freshPage` gives a test its own
+ * tab (its own sessionStorage), closing the previous one.
+ */
+import type { Browser, BrowserContext, BrowserContextOptions } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { launchChromium } from "./browser";
+import { startRuntimeWithPage, type RuntimeWithPage } from "./runtime";
+
+/** Call inside the file's `describe`; `beforeStop` runs first at the end (e.g. to release held sagas). */
+export function usePageSession(options: { beforeStop?: () => void } = {}) {
+  let runtime: RuntimeWithPage | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+
+  beforeAll(async () => {
+    runtime = await startRuntimeWithPage();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    options.beforeStop?.();
+    await context?.close();
+    await browser?.close();
+    await runtime?.close();
+  });
+
+  return {
+    get runtime(): RuntimeWithPage {
+      if (!runtime) throw new Error("usePageSession: the runtime is started in beforeAll");
+      return runtime;
+    },
+    async freshPage(contextOptions: BrowserContextOptions = {}) {
+      if (!browser) throw new Error("usePageSession: Chromium is launched in beforeAll");
+      await context?.close();
+      context = await browser.newContext(contextOptions);
+      return context.newPage();
+    },
+  };
+}
