@@ -122,14 +122,12 @@ export async function startEventBridgeEndpoint(options: EventBridgeEndpointOptio
     if (req.method === "POST" && path === "/dead-letters/redrive") return sendJson(res, 200, { redriven: redriveDeadLetters() }, "rest-json");
     if (req.method !== "POST" || path !== "/") return sendJson(res, 404, { message: `No route for ${req.method} ${path}` }, "rest-json");
 
-    let text: string;
-    try {
-      text = (await readBody(req, MAX_BODY_BYTES)).toString("utf8");
-    } catch (error) {
-      if (!(error instanceof BodyTooLargeError)) throw error;
+    const raw = await readBody(req, MAX_BODY_BYTES);
+    if (raw instanceof BodyTooLargeError) {
       res.setHeader("connection", "close");
-      return sendAwsError(res, 413, "RequestEntityTooLargeException", error.message);
+      return sendAwsError(res, 413, "RequestEntityTooLargeException", raw.message);
     }
+    const text = raw.toString("utf8");
     const target = req.headers["x-amz-target"];
     const operations = [PUT_EVENTS_TARGET, START_REPLAY_TARGET, DESCRIBE_REPLAY_TARGET];
     if (typeof target !== "string" || !operations.includes(target)) {

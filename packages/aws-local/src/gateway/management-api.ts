@@ -26,13 +26,8 @@ export async function handleManagementRequest(runtime: GatewayRuntime, request: 
   }
 
   if (request.method === "POST") {
-    let data: Buffer;
-    try {
-      data = await readBody(request, runtime.limits.maxMessageBytes);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) return sendError(response, 413, "PayloadTooLargeException", "Request entity too large");
-      throw error;
-    }
+    const data = await readBody(request, runtime.limits.maxMessageBytes);
+    if (data instanceof BodyTooLargeError) return sendError(response, 413, "PayloadTooLargeException", "Request entity too large");
     const connection = runtime.registry.postable(connectionId);
     if (!connection) return sendGone(response);
     // A client that does not read: API Gateway closes such connections rather than buffer for ever.

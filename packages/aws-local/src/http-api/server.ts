@@ -4,7 +4,7 @@
  * 2.0 rule that a result without `statusCode` is a 200 JSON body), CORS like the stack's.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { BodyTooLargeError, readBody as readLimited } from "../http/index";
+import { BodyTooLargeError, readBody } from "../http/index";
 import { httpApiEvent } from "./events";
 import { createRouter } from "./routes";
 
@@ -20,15 +20,6 @@ type Invoke = (functionName: string, event: unknown) => Promise<unknown>;
 type Log = (record: { component: string; message: string; [key: string]: unknown }) => void;
 
 type Result = { statusCode?: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean };
-
-async function readBody(req: IncomingMessage) {
-  try {
-    return await readLimited(req, MAX_PAYLOAD_BYTES);
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) return undefined;
-    throw error;
-  }
-}
 
 function send(res: ServerResponse, statusCode: number, headers: Record<string, string>, body: Buffer | string) {
   res.writeHead(statusCode, { ...CORS, ...headers });
@@ -47,8 +38,8 @@ export function createHttpApi(options: { routes: Readonly<Record<string, string>
     }
     const match = route(req.method ?? "GET", url.pathname);
     if (!match) return false;
-    const body = await readBody(req);
-    if (!body) {
+    const body = await readBody(req, MAX_PAYLOAD_BYTES);
+    if (body instanceof BodyTooLargeError) {
       send(res, 413, { "content-type": "application/json" }, JSON.stringify({ message: "Request Entity Too Large" }));
       return true;
     }

@@ -9,10 +9,12 @@ export class BodyTooLargeError extends Error {
 }
 
 /**
- * The whole body, or BodyTooLargeError once it exceeds `limit` bytes. The rest is drained (not kept)
- * so that the caller can still write its refusal on the same connection.
+ * The whole body, or — once it exceeds `limit` bytes — a BodyTooLargeError returned (not thrown):
+ * every caller answers it with its service's 413, so it is an outcome, not a failure. The rest is
+ * drained (not kept) so that the caller can still write that refusal on the same connection. A broken
+ * request stream rejects.
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | BodyTooLargeError> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -21,7 +23,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       if (size <= limit) chunks.push(chunk);
       else chunks.length = 0;
     });
-    req.on("end", () => (size <= limit ? resolve(Buffer.concat(chunks)) : reject(new BodyTooLargeError(limit))));
+    req.on("end", () => resolve(size <= limit ? Buffer.concat(chunks) : new BodyTooLargeError(limit)));
     req.on("error", reject);
   });
 }

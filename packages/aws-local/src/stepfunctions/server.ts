@@ -96,14 +96,12 @@ export async function startStepFunctionsEndpoint(options: StepFunctionsEndpointO
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     if (req.method !== "POST" || path !== "/") return sendError(res, 404, "UnknownOperationException", `No route for ${req.method} ${path}`);
-    let text: string;
-    try {
-      text = (await readBody(req, MAX_BODY_BYTES)).toString("utf8");
-    } catch (error) {
-      if (!(error instanceof BodyTooLargeError)) throw error;
+    const body = await readBody(req, MAX_BODY_BYTES);
+    if (body instanceof BodyTooLargeError) {
       res.setHeader("connection", "close");
-      return sendError(res, 413, "RequestEntityTooLargeException", error.message);
+      return sendError(res, 413, "RequestEntityTooLargeException", body.message);
     }
+    const text = body.toString("utf8");
     const target = String(req.headers["x-amz-target"] ?? "");
     const operationName = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : "";
     if (!Object.hasOwn(OPERATIONS, operationName)) {

@@ -191,4 +191,18 @@ describe("the endpoint at startup and on the wire", () => {
     expect(response.headers.get("x-amzn-errortype")).toBe("UnknownOperationException");
     expect(await response.json()).toMatchObject({ __type: "UnknownOperationException", message: expect.stringContaining("DeleteStateMachine") });
   });
+
+  it("refuses a body over 1 MB with 413 RequestEntityTooLargeException, and serves the next request", async () => {
+    // Prepare
+    const { endpoint, client, stateMachineArn } = await start({ StartAt: "P", States: { P: { Type: "Pass", End: true } } }, {});
+    const headers = { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AWSStepFunctions.StartExecution" };
+    // Act
+    const oversized = await fetch(endpoint.url, { method: "POST", headers, body: JSON.stringify({ stateMachineArn, input: "x".repeat(1024 * 1024) }) });
+    const next = await client.send(new StartExecutionCommand({ stateMachineArn, input: "{}" }));
+    // Assess
+    expect([oversized.status, oversized.headers.get("x-amzn-errortype")]).toEqual([413, "RequestEntityTooLargeException"]);
+    expect(((await oversized.json()) as { message: string }).message).toContain("1048576 bytes");
+    expect(next.executionArn).toContain(":Small:");
+    await endpoint.idle();
+  });
 });

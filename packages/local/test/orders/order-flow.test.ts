@@ -121,6 +121,8 @@ describe("order API", () => {
     expect((await post("{not json")).status).toBe(400);
     expect((await post(order(), { "content-type": "text/plain" })).status).toBe(415);
     expect((await post(JSON.stringify({ ...order(), pad: "x".repeat(70_000) }))).status).toBe(413);
+    // Over the HTTP API's own 10 MB payload limit: refused by the API before any function runs.
+    expect(await post("x".repeat(10 * 1024 * 1024 + 1))).toEqual({ status: 413, body: { message: "Request Entity Too Large" } });
   });
 
   it("serves the catalogue, and GET /orders/{id} only with the order's token", async () => {
