@@ -17,13 +17,14 @@ import { measureBundles } from "./metrics/bundles";
 import { measureDynamoDbRequests } from "./metrics/dynamodb-requests";
 import { measureFanout } from "./metrics/fanout";
 import { measureLatency } from "./metrics/latency";
+import { measurePostCost, type PostCost } from "./metrics/post-cost";
 import { measureThroughput } from "./metrics/throughput";
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(benchDir, "..");
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
-const METRICS = ["latency", "fanout", "throughput", "dynamodb", "bundles"] as const;
+const METRICS = ["latency", "fanout", "throughput", "dynamodb", "post", "bundles"] as const;
 type Metric = (typeof METRICS)[number];
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -135,6 +136,11 @@ async function main() {
   for (const variant of options.variants) if (options.only.includes("dynamodb")) {
     figures[variant].dynamodb_requests_per_status = await withRuntime("DynamoDB requests per status", variant, measureDynamoDbRequests);
   }
+  let postCost: PostCost | undefined;
+  if (options.only.includes("post")) {
+    progress("CPU per @connections post (ours, the SDK command)…");
+    postCost = await measurePostCost();
+  }
   let bundles: BenchResults["bundles"];
   if (options.only.includes("bundles")) {
     progress("bundles…");
@@ -147,6 +153,7 @@ async function main() {
     only: options.only,
     ...figures.ours,
     ...(options.variants.includes("seed") ? { seed: figures.seed } : {}),
+    ...(postCost ? { post_cpu_us: postCost } : {}),
     ...(bundles ? { bundles } : {}),
   };
   const results: BenchResults = { ...partial, targets: computeTargets(partial), duration_s: Math.round((performance.now() - started) / 1000) };

@@ -113,6 +113,14 @@ export function markdownTable(results: BenchResults) {
   }
   if (rows.length) sections.push(["| metric | ours | seed | how | what limits it (from this run) |", "|---|---|---|---|---|", ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n"));
 
+  if (results.post_cpu_us) {
+    const p = results.post_cpu_us;
+    sections.push(
+      `CPU per \`@connections\` post (${p.posts_per_round} posts, ${Delivery.DEFAULT_CONCURRENCY} in flight, to a trivial server in the same process; median of ${p.rounds} alternating rounds): ` +
+        `ours ${p.ours_us} µs, the SDK's \`PostToConnectionCommand\` ${p.sdk_command_us} µs (${round(p.sdk_command_us / p.ours_us, 1)}×). ` +
+        "Ours signs and sends with the client's own signer and HTTP handler, without the command's middleware (core connection-post.ts).",
+    );
+  }
   if (results.bundles) {
     const bundleRows = Object.entries(results.bundles).map(
       ([name, b]) =>

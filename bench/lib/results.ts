@@ -1,6 +1,7 @@
 /** The shape of bench/results/latest.json. A run of a subset (`--only`) holds only its figures. */
 import type { describeMachine } from "./machine";
 import type { BundleFigures } from "../metrics/bundles";
+import type { PostCost } from "../metrics/post-cost";
 
 export type Latency = { p50: number; p95: number; p99: number };
 /** One variant's callback figures (ours, or the seed baseline's in the same run). */
@@ -21,6 +22,7 @@ export type BenchResults = CallbackFigures & {
   machine: ReturnType<typeof describeMachine>;
   only: string[];
   seed?: CallbackFigures;
+  post_cpu_us?: PostCost;
   bundles?: Record<string, BundleFigures>;
   targets: Target[];
   duration_s: number;

@@ -4,8 +4,8 @@
  * pool, connect and request timeouts) — but without `client.send`'s per-command middleware stack.
  *
  * Why by hand: a fan-out is one small POST per socket, and `client.send(new PostToConnectionCommand(…))`
- * spends about 3× the CPU of the signed request itself on per-call middleware (serde, endpoint rules,
- * retry bookkeeping, user agent): ~360 µs against ~100 µs per post on the bench machine. No maintained
+ * costs about 3× the CPU of the signed request itself, in per-call middleware (serde, endpoint rules,
+ * retry bookkeeping, user agent): ~380 µs against ~120 µs per post (`npm run bench -- --only post`). No maintained
  * package offers a lighter path to this API. What is written here is only the request line and the
  * reading of the answer; signing, credentials and transport stay the SDK's. The test stand-in
  * (test/support/connections-server.ts) verifies SigV4 signatures as AWS does, for both paths.

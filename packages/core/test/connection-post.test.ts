@@ -15,7 +15,7 @@ let connections: ConnectionsServer;
 const saved = { ...process.env };
 
 beforeAll(async () => {
-  Object.assign(process.env, { AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local", AWS_MAX_ATTEMPTS: "3" });
+  Object.assign(process.env, { AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" });
   connections = await startConnectionsServer("test");
 });
 afterAll(async () => {
@@ -95,7 +95,7 @@ describe("postToConnection", () => {
     expect(connections.attemptsFor("c1")).toBe(1);
   });
 
-  it("retries a throttled post up to the client's maxAttempts, then calls it retryable", async () => {
+  it("retries a throttled post up to the client's maxAttempts (the SDK's default, 3), then calls it retryable", async () => {
     const client = Aws.managementClient(connections.endpoint);
     connections.open("c1");
     connections.failWith("c1", 429);
