@@ -8,6 +8,9 @@ import { round } from "./stats";
 
 const fmt = (n: number | undefined, unit = "") => (n === undefined ? "–" : `${n}${unit}`);
 const kb = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
+/** "3 alternating rounds (ours 1 / 2 / 3, seed 1 / 2 / 3 p99)", from the rounds the run kept. */
+const roundsOf = (ours: number[] | undefined, seed: number[] | undefined, unit: string) =>
+  ours ? `${ours.length} alternating rounds (ours ${ours.join(" / ")}${seed ? `, seed ${seed.join(" / ")}` : ""} ${unit})` : "1 round";
 
 function latencyLimits(ours: CallbackFigures, seed: CallbackFigures | undefined) {
   const lines: string[] = [];
@@ -97,7 +100,7 @@ export function markdownTable(results: BenchResults) {
       "latency_ms p50 / p95 / p99",
       `${results.latency_ms.p50} / ${results.latency_ms.p95} / ${results.latency_ms.p99}`,
       s ? `${s.p50} / ${s.p95} / ${s.p99}` : "–",
-      `${results.latency_run!.events} events at ${results.latency_run!.offered_per_s}/s, one client per order`,
+      `${results.latency_run!.events} events at ${results.latency_run!.offered_per_s}/s, one client per order; median of ${roundsOf(results.latency_rounds_p99, seed?.latency_rounds_p99, "p99")}`,
       latencyLimits(results, seed),
     ]);
   }
@@ -105,7 +108,7 @@ export function markdownTable(results: BenchResults) {
     rows.push(["fanout_1000_ms", fmt(results.fanout_1000_ms), fmt(seed?.fanout_1000_ms), "last of 1,000 frames of one order, median of 3", fanoutLimits(results, seed)]);
   }
   if (results.throughput_statuses_per_s !== undefined) {
-    rows.push(["throughput_statuses_per_s", fmt(results.throughput_statuses_per_s), fmt(seed?.throughput_statuses_per_s), "500 sagas via POST /orders, 1 client per order", throughputLimits(results, seed)]);
+    rows.push(["throughput_statuses_per_s", fmt(results.throughput_statuses_per_s), fmt(seed?.throughput_statuses_per_s), `500 sagas via POST /orders, 1 client per order; median of ${roundsOf(results.throughput_rounds, seed?.throughput_rounds, "statuses/s")}`, throughputLimits(results, seed)]);
   }
   if (results.dynamodb_requests_per_status) {
     const d = (f?: CallbackFigures) => (f?.dynamodb_requests_per_status ? `${f.dynamodb_requests_per_status["0"]} / ${f.dynamodb_requests_per_status["1"]} / ${f.dynamodb_requests_per_status["100"]}` : "–");

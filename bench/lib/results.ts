@@ -8,10 +8,14 @@ export type Latency = { p50: number; p95: number; p99: number };
 export type CallbackFigures = {
   latency_ms?: Latency;
   latency_run?: { events: number; offered_per_s: number; achieved_per_s: number };
+  /** Each alternating round's p99; the figures above are the median round's. */
+  latency_rounds_p99?: number[];
   fanout_1000_ms?: number;
   fanout_rounds?: Array<{ first_ms: number; last_ms: number }>;
   throughput_statuses_per_s?: number;
   throughput_run?: { statuses: number; lost: number; seconds: number };
+  /** Each alternating round's statuses per second; the figures above are the median round's. */
+  throughput_rounds?: number[];
   dynamodb_requests_per_status?: { "0": number; "1": number; "100": number };
 };
 
