@@ -26,6 +26,42 @@ export const FUNCTIONS = {
 } as const;
 export type FunctionName = keyof typeof FUNCTIONS;
 
+/** API Gateway ends a route's integration after 29 s (WebSocket and HTTP APIs alike); the function may run on. */
+export const API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS = 29;
+
+type FunctionRuntime = {
+  /** Lambda's timeout: the invocation is killed after it. Route functions stay well inside API Gateway's 29 s. */
+  timeoutSeconds: number;
+  /** Lambda's memory (MB), which also sets its CPU share; billed as GB-seconds. One execution environment's, never shared. */
+  memoryMB: number;
+  /** Reserved concurrency, only where a function must be capped or guaranteed; otherwise the account's pool. */
+  reservedConcurrency?: number;
+};
+
+/**
+ * Each function's runtime settings, declared once: the stacks deploy exactly these and `npm start`
+ * enforces the same timeouts. Nothing is left on a framework default (SST's is 10 s and 1,024 MB).
+ * - Route functions (WebSocket, HTTP) answer a person waiting: 10–15 s, far inside API Gateway's 29 s.
+ * - The callback is invoked asynchronously by EventBridge: one post may take 3 attempts × 5 s, so it
+ *   has 30 s, and bounds every call by the time it has left (it fails as retryable, never killed).
+ */
+export const FUNCTION_RUNTIME = {
+  OrderWSConnectFunction: { timeoutSeconds: 10, memoryMB: 512 },
+  OrderWSDisconnectFunction: { timeoutSeconds: 10, memoryMB: 512 },
+  OrderWSPendingFunction: { timeoutSeconds: 15, memoryMB: 512 },
+  OrderWSCallbackFunction: { timeoutSeconds: 30, memoryMB: 1024 },
+  OrderStatusProjectionFunction: { timeoutSeconds: 10, memoryMB: 512 },
+  CreateOrderFunction: { timeoutSeconds: 10, memoryMB: 512 },
+  GetOrderFunction: { timeoutSeconds: 10, memoryMB: 512 },
+  GetCatalogueFunction: { timeoutSeconds: 5, memoryMB: 256 },
+  ReserveInventoryFunction: { timeoutSeconds: 10, memoryMB: 256 },
+  ProcessPaymentFunction: { timeoutSeconds: 10, memoryMB: 256 },
+  CompleteOrderFunction: { timeoutSeconds: 10, memoryMB: 256 },
+  ReleaseInventoryFunction: { timeoutSeconds: 10, memoryMB: 256 },
+  ProcessRefundFunction: { timeoutSeconds: 10, memoryMB: 256 },
+  CancelOrderFunction: { timeoutSeconds: 10, memoryMB: 256 },
+} as const satisfies Record<FunctionName, FunctionRuntime>;
+
 /**
  * The wiring contract: each function's environment variables — their names, what they point at, and
  * which function reads which. The stacks build each function's environment from it, the local runtime
