@@ -140,6 +140,23 @@ export function environmentOf(name: FunctionName, values: Partial<Record<Setting
   return environment;
 }
 
+/** A token bucket as API Gateway throttles: steady requests per second, and the burst it absorbs at once. */
+export type Throttle = { rateLimit: number; burstLimit: number };
+
+/**
+ * API Gateway's throttles, declared once: the stacks set them on the stages and routes (overridable
+ * at deploy), the local gateway enforces the same. `$connect` has its own, apart from messages, so one
+ * socket's flood of messages cannot refuse other customers' new sockets.
+ */
+export const API_THROTTLES = {
+  http: { rateLimit: 20, burstLimit: 50 },
+  webSocket: {
+    /** Every route without settings of its own: messages (`$default`, `sync`) and `$disconnect`. */
+    default: { rateLimit: 50, burstLimit: 100 },
+    routes: { $connect: { rateLimit: 20, burstLimit: 40 } },
+  },
+} as const satisfies { http: Throttle; webSocket: { default: Throttle; routes: Record<string, Throttle> } };
+
 /** API Gateway selects a route by the message's `action`, falling back to `$default`. */
 export const ROUTE_SELECTION_EXPRESSION = "$request.body.action";
 export const WEBSOCKET_ROUTES = {
