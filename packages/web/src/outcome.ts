@@ -9,6 +9,7 @@ import { countryName } from "./countries";
 import type { OrderSummary } from "./storage";
 import { customerReason, formatAmount } from "./status-text";
 
+
 type Entry = { status: Status; reason?: string; amountPaid?: number };
 
 export type NextStep = { kind: "another-card" | "without-sold-out" | "another-address"; label: string };
@@ -20,7 +21,7 @@ export const REFUND_TIME_TEXT = "it can take up to 10 working days to show on yo
 
 /** The saga's reason, as a customer reads it: pet names, not SKUs; a country's name, not its code. */
 function reasonText(reason: string | undefined, locale?: string) {
-  if (!reason) return "the order could not be completed";
+  if (!reason) return "we could not complete it";
   if (/card was declined/i.test(reason)) return "your card was declined";
   const country = /^We cannot deliver to ([A-Z]{2})$/.exec(reason);
   if (country) return `we cannot deliver to ${countryName(country[1]!, locale) ?? "this country"}`;
@@ -29,7 +30,8 @@ function reasonText(reason: string | undefined, locale?: string) {
     const names = customerReason(soldOut[1]!);
     return `${names} ${names.includes(",") ? "are" : "is"} sold out`;
   }
-  return customerReason(reason).replace(/^./, (c) => c.toLowerCase());
+  // Anything else (a timeout, an unexpected error) is the shop's problem, not something to show a customer.
+  return "we could not complete it";
 }
 
 export function outcomeOf(entries: readonly Entry[], summary: OrderSummary | undefined, locale?: string): Outcome | undefined {

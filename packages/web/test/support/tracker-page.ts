@@ -55,11 +55,11 @@ export function placeFailurePath(page: Page, path: RegExp) {
 
 /** Orders paid with this card token wait in ProcessPayment (the test's saga mock decides how long). */
 export const HELD_CARD = "tok_held";
-/** Every order this page places from now on is paid with HELD_CARD (the form only offers real test cards). */
-export async function payWithHeldCard(page: Page) {
+/** Every order this page places from now on is paid with `cardToken` (the form only offers real test cards). */
+export async function payWithHeldCard(page: Page, cardToken = HELD_CARD) {
   await page.route("**/orders", async (route) => {
     const body = JSON.parse(route.request().postData() ?? "{}");
-    body.paymentDetail = { cardToken: HELD_CARD };
+    body.paymentDetail = { cardToken };
     await route.continue({ postData: JSON.stringify(body) });
   });
 }
