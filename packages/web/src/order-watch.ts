@@ -102,8 +102,13 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
     say(text);
   };
 
-  /** Takes in the order as the HTTP API has it; true if it was found. */
-  async function readOrder(): Promise<"found" | "gone" | "unreachable"> {
+  /** Takes in the order as the HTTP API has it; one read at a time (a read under way answers a second ask). */
+  let reading: Promise<"found" | "gone" | "unreachable"> | undefined;
+  function readOrder() {
+    reading ??= readOrderOnce().finally(() => (reading = undefined));
+    return reading;
+  }
+  async function readOrderOnce(): Promise<"found" | "gone" | "unreachable"> {
     const token = tokenOf(clientCallbackUrl);
     const result = token ? await api.order(orderId, token) : { kind: "forbidden" as const, message: "no token" };
     if (disposed) return "unreachable";

@@ -30,7 +30,8 @@ export type CardActions = {
   onNextStep(step: NextStep["kind"]): void;
 };
 
-const SYMBOLS: Record<Progress, string> = { "in-progress": "⏳", "not-live": "⏸", completed: "✓", cancelled: "✕" };
+/** Characters every system font has (emoji such as ⏳ are missing from many). */
+const SYMBOLS: Record<Progress, string> = { "in-progress": "◔", "not-live": "‖", completed: "✓", cancelled: "✕" };
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: Array<Node | string>) {
   const node = Object.assign(document.createElement(tag), props);
@@ -134,7 +135,7 @@ export function createOrderCard(orderId: string, actions: CardActions) {
     const last = latest();
     const words = {
       "in-progress": "In progress",
-      "not-live": `Last known: ${last ? STATUS_LABELS[last.status] : "Order placed"}`,
+      "not-live": last ? `Last known: ${STATUS_LABELS[last.status]}` : "Status unknown",
       completed: "Completed",
       cancelled: "Cancelled",
     }[state];
@@ -160,7 +161,7 @@ export function createOrderCard(orderId: string, actions: CardActions) {
       if (!terminal && index === entries.length - 1) item.setAttribute("aria-current", "step");
       return item;
     });
-    if (!terminal) {
+    if (!terminal && entries.length > 0) {
       // The steps of an order that goes well that have not happened yet.
       const reached = Math.max(-1, ...entries.map((e) => HAPPY_STEPS.indexOf(e.status)));
       for (const step of HAPPY_STEPS.slice(reached + 1)) {

@@ -151,7 +151,7 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     expect(await upcomingSteps(card)).toEqual(["paid", "completed"]);
     expect(await card.locator(".timeline li.upcoming").allTextContents()).toEqual(["○Paymentto come", "○Sending your petsto come"]);
     expect(await card.locator("li[aria-current=step]").getAttribute("data-status")).toBe("reserved");
-    expect(await card.locator(".progress").textContent()).toBe("⏳ In progress");
+    expect(await card.locator(".progress").textContent()).toBe("◔ In progress");
     expect(await page.locator("#basket-total").textContent()).toBe("No pets chosen yet.");
     expect(await page.getByLabel(/Labrador puppy/).inputValue()).toBe("0");
     expect(await page.getByLabel("Name", { exact: true }).inputValue()).toBe("Ana Silva"); // the address stays
@@ -192,7 +192,7 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     const notice = (await card.locator(".notice").textContent())!;
     expect(notice).toMatch(/Last we heard \(\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC\): pets reserved for you\. If you need help, contact us quoting order number [0-9a-f]{8}\.$/);
     expect(await shownStatuses(card)).toEqual(["placed", "reserved"]);
-    expect(await card.locator(".progress").textContent()).toBe("⏸ Last known: Pets reserved for you");
+    expect(await card.locator(".progress").textContent()).toBe("‖ Last known: Pets reserved for you");
     expect(await card.getAttribute("data-connection")).toBe("stopped");
     expect(await card.locator(".summary .total").textContent()).toBe("Total €475.00");
     expect(await card.locator(".summary .destination").textContent()).toMatch(/Lisboa, Portugal$/);
@@ -222,7 +222,7 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     expect(ended).toMatch(/Last we heard \(.+\): pets reserved for you\. Press “Check again” to ask the shop, or contact us quoting order number [0-9a-f]{8}\.$/);
     expect(buttons).toEqual(["Check again", "Resume watching", "Remove"]);
     expect(await shownStatuses(card)).toEqual(["placed", "reserved"]);
-    expect(await card.locator(".progress").textContent()).toBe("⏸ Last known: Pets reserved for you");
+    expect(await card.locator(".progress").textContent()).toBe("‖ Last known: Pets reserved for you");
     expect(await card.getAttribute("data-opens")).toBe("0");
     expect(await card.locator(".summary .items li").count()).toBe(2);
     await page.screenshot({ path: screenshotPath("order-tracker-dead-link.png"), fullPage: true });
@@ -287,9 +287,9 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     await card.getByRole("button", { name: /^Resume watching/ }).click();
     // Assess
     expect(buttons).toEqual(["Check again", "Resume watching", "Remove"]);
-    expect(progress).toBe("⏸ Last known: Pets reserved for you");
+    expect(progress).toBe("‖ Last known: Pets reserved for you");
     await expect.poll(() => card.getAttribute("data-connection")).toBe("live");
-    expect(await card.locator(".progress").textContent()).toBe("⏳ In progress");
+    expect(await card.locator(".progress").textContent()).toBe("◔ In progress");
     expect(await card.locator(".notice").isHidden()).toBe(true);
     expect(await card.getByRole("button").allTextContents()).toEqual(["Stop watching"]);
     await card.getByRole("button", { name: /^Stop watching order/ }).click();
