@@ -19,11 +19,14 @@ import type { OrderStorage, OrderSummary, WatchedOrder } from "./storage";
 import type { OrderCard } from "./timeline-view";
 
 /** The customer's words for the end of live updates and for each check; `last` is "Last we heard …". */
+/** Sentences joined with one space, an empty one left out. */
+const sentences = (...parts: string[]) => parts.filter(Boolean).join(" ");
+
 export const NOTICES = {
-  stopped: (last: string) => `You turned off live updates for this order. ${last}`,
-  ended: (last: string, id: string) => `We can't follow this order live from here any more. ${last} Press “Check again” to ask the shop, or contact us quoting order number ${id}.`,
-  expired: (last: string, id: string) => `Updates for this order ended a day after it was placed. ${last} If you need help, contact us quoting order number ${id}.`,
-  unreachable: (last: string) => `We can't reach the shop right now and will keep trying. ${last}`,
+  stopped: (last: string) => sentences("You turned off live updates for this order.", last),
+  ended: (last: string, id: string) => sentences("We can't follow this order live from here any more.", last, `Press “Check again” to ask the shop, or contact us quoting order number ${id}.`),
+  expired: (last: string, id: string) => sentences("Updates for this order ended a day after it was placed.", last, `If you need help, contact us quoting order number ${id}.`),
+  unreachable: (last: string) => sentences("We can't reach the shop right now and will keep trying.", last),
   paused: (at: string) => `Live updates are paused and we will keep trying. This is the order as the shop had it at ${at}.`,
   checked: (at: string, label: string) => `Checked at ${at}: ${label}. Press “Resume watching” for live updates.`,
   checkFailed: (at: string) => `We couldn't reach the shop at ${at}. Please check again in a moment.`,
