@@ -104,7 +104,7 @@ describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", (
     const backOnline = Date.now();
     await context.setOffline(false);
     // Opened again (live, or already finished if the held payment timed out meanwhile: either way, reconnected)
-    await expect.poll(() => card.getAttribute("data-opens"), { interval: 50 }).toBe("2");
+    await expect.poll(() => card.getAttribute("data-opens"), { interval: 50, timeout: 10_000 }).toBe("2");
     const reconnectedAfterMs = Date.now() - backOnline;
     // Assess
     expect(later).toBeLessThanOrEqual(waiting - 2); // it counts down (not frozen at the first figure)
