@@ -135,6 +135,7 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
     const read = await readOrder();
     if (disposed || card.terminal) return;
     if (why === "expired") return end("expired", NOTICES.expired(lastHeard(), shortId));
+    if (!following) return; // ended meanwhile (the read below found the link dead, or the customer stopped)
     if (read === "gone") return end("ended", NOTICES.ended(lastHeard(), shortId));
     card.setNotice(read === "found" ? NOTICES.paused(formatClock(new Date())) : NOTICES.unreachable(lastHeard()));
   }
@@ -218,7 +219,8 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
     void fallBack("expired");
   } else {
     openSocket();
-    if (!summary) void readOrder(); // opened from a link: what was bought comes from the API
+    // Opened from a link: what was bought comes from the API, which also tells a dead link at once.
+    if (!summary) void readOrder().then((read) => read === "gone" && following && end("ended", NOTICES.ended(lastHeard(), shortId)));
     persist();
   }
 

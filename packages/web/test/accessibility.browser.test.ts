@@ -173,6 +173,7 @@ describe.skipIf(chromiumMissing)("order tracker page: accessibility", () => {
     expect(headingTop).toBeGreaterThanOrEqual(headerBottom); // in view, not under the sticky header
     expect(headingTop).toBeLessThan(844 / 2);
     expect(await link.isVisible()).toBe(true); // still there once scrolled
+    await page.screenshot({ path: screenshotPath("order-tracker-phone-orders.png") });
     expect(await page.evaluate(() => document.elementFromPoint(20, 60)?.closest(".site-header") !== null)).toBe(true);
   });
 

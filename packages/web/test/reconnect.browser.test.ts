@@ -98,6 +98,7 @@ describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", (
     await context.setOffline(true);
     for (const id of session.runtime.gateway.connections()) await fetch(`${session.runtime.state.endpoints.management}/@connections/${encodeURIComponent(id)}`, { method: "DELETE" });
     await expect.poll(() => card.locator(".connection").textContent(), { timeout: 20_000, interval: 100 }).toMatch(/trying again in ([4-9]|1\d) s$/);
+    const whileWaiting = await card.getByRole("button").allTextContents();
     const waiting = Number(/in (\d+) s$/.exec((await card.locator(".connection").textContent())!)![1]);
     await page.waitForTimeout(2100);
     const later = Number(/in (\d+) s$/.exec((await card.locator(".connection").textContent())!)![1]);
@@ -107,6 +108,7 @@ describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", (
     await expect.poll(() => card.getAttribute("data-opens"), { interval: 50, timeout: 10_000 }).toBe("2");
     const reconnectedAfterMs = Date.now() - backOnline;
     // Assess
+    expect(whileWaiting).toEqual(["Reconnect now", "Stop watching"]);
     expect(later).toBeLessThanOrEqual(waiting - 2); // it counts down (not frozen at the first figure)
     expect(later).toBeGreaterThanOrEqual(2);
     // "in N s" means more than N - 1 s were left: reconnected sooner than the countdown would have allowed
