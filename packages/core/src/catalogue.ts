@@ -1,19 +1,21 @@
 /**
  * The pet catalogue orders are priced from. Prices are in cents of CURRENCY so that totals are exact.
- * `SOLD-OUT` is listed so that anyone can try the sold-out path of the saga from the shop page.
+ * `SOLD-OUT` is listed (flagged `soldOut`, so a shop shows it as sold out) so that the saga's sold-out
+ * path can be tried: an order with it is accepted and then cancelled by ReserveInventory.
  */
 /** The one currency every price, total and payment is in (ISO 4217). */
 export const CURRENCY = "EUR";
 
-export type Pet = { sku: string; name: string; species: string; priceCents: number; price: number; description: string };
+export type Pet = { sku: string; name: string; species: string; priceCents: number; price: number; description: string; soldOut: boolean };
 
-const pet = (sku: string, name: string, species: string, priceCents: number, description: string): Pet => ({
+const pet = (sku: string, name: string, species: string, priceCents: number, description: string, soldOut = false): Pet => ({
   sku,
   name,
   species,
   priceCents,
   price: priceCents / 100,
   description,
+  soldOut,
 });
 
 export const SOLD_OUT_SKU = "SOLD-OUT";
@@ -24,7 +26,7 @@ export const PETS: readonly Pet[] = [
   pet("BUN-LOP", "Holland Lop rabbit", "rabbit", 8500, "Floppy ears, gentle temper."),
   pet("FSH-BET", "Betta fish", "fish", 1250, "A small, bright, solitary swimmer."),
   pet("BRD-BUD", "Budgerigar", "bird", 2500, "Chirpy and easy to keep."),
-  pet(SOLD_OUT_SKU, "Golden unicorn (sold out)", "unicorn", 99999, "Always out of stock: ordering it cancels the order."),
+  pet(SOLD_OUT_SKU, "Golden unicorn", "unicorn", 99999, "Always out of stock: ordering it cancels the order.", true),
 ];
 
 const bySku = new Map(PETS.map((p) => [p.sku, p]));

@@ -3,6 +3,8 @@
  */
 import * as z from "zod/mini";
 import * as Catalogue from "./catalogue";
+import { isCountryCode } from "./countries";
+import { UNDELIVERABLE_COUNTRY } from "./saga";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -25,7 +27,13 @@ export const OrderRequest = z.strictObject({
     line1: text(200),
     city: text(100),
     postalCode: text(20),
-    country: z.string().check(z.regex(/^[A-Z]{2}$/, "must be a two-letter country code, e.g. DE")),
+    // A real ISO 3166-1 alpha-2 code, checked here, before the card is charged. The one exception is
+    // the workshop's undeliverable path: XX (a code ISO 3166 leaves to private use) is accepted so
+    // that the saga's refund can be tried; no country picker offers it.
+    country: z.string().check(
+      z.regex(/^[A-Z]{2}$/, "must be a two-letter country code, e.g. DE"),
+      z.refine((code) => !/^[A-Z]{2}$/.test(code) || isCountryCode(code) || code === UNDELIVERABLE_COUNTRY, "is not an ISO 3166-1 country code"),
+    ),
   }),
 });
 export type OrderRequest = z.output<typeof OrderRequest>;

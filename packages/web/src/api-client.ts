@@ -3,7 +3,8 @@
 import type { OrderRequest } from "@awsomepets/core/order";
 import type { Status } from "@awsomepets/core/order-status-model";
 
-export type Pet = { sku: string; name: string; species: string; price: number; description: string };
+/** `soldOut`: listed, but it cannot be bought (absent from servers older than this page). */
+export type Pet = { sku: string; name: string; species: string; price: number; description: string; soldOut?: boolean };
 export type FieldError = { path: string; message: string };
 export type PlacedOrder = { status: "placed"; orderId: string; clientCallbackUrl: string };
 

@@ -9,6 +9,15 @@ export function tokenOf(clientCallbackUrl: string): string | undefined {
   }
 }
 
+/** The `orderId` query parameter. */
+export function orderIdOf(clientCallbackUrl: string): string | undefined {
+  try {
+    return new URL(clientCallbackUrl).searchParams.get("orderId") ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The token's expiry (`<epoch seconds>.<signature>`) in epoch milliseconds, if it has the documented form. */
 export function tokenExpiresAt(token: string | undefined): number | undefined {
   const match = /^(\d{1,12})\./.exec(token ?? "");

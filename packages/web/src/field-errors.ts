@@ -23,14 +23,14 @@ export function fieldForPath(path: string, sentSkus: readonly string[], knownFie
 
 /** For each field: what to say when it was left empty, and when what was typed is not accepted. */
 const FIELD_TEXT: Record<string, { empty: string; invalid: string }> = {
-  "paymentDetail.cardToken": { empty: "Enter your card token.", invalid: "This card token is not valid. Check it and try again." },
+  "paymentDetail.cardToken": { empty: "Choose a card to pay with.", invalid: "This card cannot be used. Choose another card." },
   "shippingAddress.name": { empty: "Enter the name of the person receiving the pets.", invalid: "Keep the name under 200 characters." },
   "shippingAddress.line1": { empty: "Enter the street and house number.", invalid: "Keep the street and number under 200 characters." },
   "shippingAddress.city": { empty: "Enter the town or city.", invalid: "Keep the town or city under 100 characters." },
   "shippingAddress.postalCode": { empty: "Enter the postal code.", invalid: "Keep the postal code under 20 characters." },
   "shippingAddress.country": {
-    empty: "Enter the country as a 2-letter code, such as PT for Portugal.",
-    invalid: "Use the country's 2-letter code, such as PT for Portugal or DE for Germany.",
+    empty: "Choose the country the pets ship to.",
+    invalid: "We cannot ship to this country. Choose another one from the list.",
   },
 };
 export const BASKET_EMPTY_TEXT = "Choose at least one pet: set its quantity to 1 or more.";

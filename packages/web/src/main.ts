@@ -1,29 +1,34 @@
 /// <reference lib="dom.iterable" />
-/** The order tracker page: wires the form, the watched orders and their storage together. */
-import { createApiClient } from "./api-client";
+/** The order tracker page: wires the form, the workshop's panel, the customer's orders and their storage together. */
+import { priceCents, SOLD_OUT_SKU } from "@awsomepets/core/catalogue";
+import { createApiClient, type OrderRequest } from "./api-client";
 import { apiBase } from "./config";
 import { refusalText } from "./field-errors";
+import { orderLink, parseOrderLink } from "./order-link";
 import { createOrderForm } from "./order-form";
 import { watchOrder, type OrderWatch } from "./order-watch";
-import { isPresetName, PRESETS } from "./presets";
-import { createOrderStorage, type WatchedOrder } from "./storage";
+import type { NextStep } from "./outcome";
+import { FAILURE_PATHS, isFailurePath } from "./presets";
+import { createOrderStorage, STORAGE_KEY, type OrderSummary, type WatchedOrder } from "./storage";
 import { createSubmissionKeys } from "./submission-key";
 import { createOrderCard } from "./timeline-view";
 
 const api = createApiClient(apiBase());
-const storage = createOrderStorage(sessionStorageOrUndefined());
+const storage = createOrderStorage(storageOrUndefined("localStorage"), { session: storageOrUndefined("sessionStorage") });
 const watches = new Map<string, OrderWatch>();
 const submissionKeys = createSubmissionKeys();
 
 const formElement = document.querySelector<HTMLFormElement>("#order-form")!;
 const ordersElement = document.querySelector<HTMLElement>("#orders")!;
 const noOrders = document.querySelector<HTMLElement>("#no-orders")!;
+const ordersCount = document.querySelector<HTMLElement>("#orders-count")!;
 const announcer = document.querySelector<HTMLElement>("#announcer")!;
+const workshopError = document.querySelector<HTMLElement>("#workshop-error")!;
 const form = createOrderForm(formElement);
 
-function sessionStorageOrUndefined() {
+function storageOrUndefined(name: "localStorage" | "sessionStorage") {
   try {
-    return window.sessionStorage; // throws where storage is disabled
+    return window[name]; // throws where storage is disabled
   } catch {
     return undefined;
   }
@@ -37,40 +42,92 @@ function announce(text: string) {
   while (announcer.childElementCount > 5) announcer.firstElementChild?.remove();
 }
 
+function showCount() {
+  noOrders.hidden = watches.size > 0;
+  ordersCount.textContent = watches.size > 0 ? `(${watches.size})` : "";
+}
+
+const cardOf = (orderId: string) => ordersElement.querySelector<HTMLElement>(`.order-card[data-order-id="${CSS.escape(orderId)}"]`);
+
+/** "Try another card" and the like: the order's pets and address back in the form, the field to change focused. */
+function orderAgain(orderId: string, step: NextStep["kind"]) {
+  const summary = storage.get(orderId)?.summary;
+  if (!summary) return;
+  const basket = step === "without-sold-out" ? summary.basket.filter((line) => line.sku !== SOLD_OUT_SKU) : summary.basket;
+  const another = step === "another-card" ? "" : undefined;
+  form.apply({ basket, cardToken: another, shippingAddress: summary.shippingAddress?.country === "XX" ? { ...summary.shippingAddress, country: "" } : summary.shippingAddress });
+  form.showNote(
+    step === "another-card"
+      ? "The pets and address of that order are filled in: choose another card, then place the order."
+      : step === "another-address"
+        ? "The pets of that order are filled in: change the address, then place the order."
+        : "The other pets of that order are filled in: place the order when you are ready.",
+  );
+  formElement.scrollIntoView({ block: "start" });
+  form.focusField(step === "another-card" ? "card" : step === "another-address" ? "address" : "pets");
+}
+
+function drop(orderId: string) {
+  watches.get(orderId)?.dispose();
+  watches.delete(orderId);
+  cardOf(orderId)?.remove();
+  showCount();
+}
+
 function watch(saved: WatchedOrder) {
-  const existing = ordersElement.querySelector<HTMLElement>(`.order-card[data-order-id="${CSS.escape(saved.orderId)}"]`);
-  if (existing) return existing; // a retry answered with an order already on the page
+  const existing = cardOf(saved.orderId);
+  if (existing) return existing.querySelector<HTMLElement>("h3")!; // a retry answered with an order already on the page
   const card = createOrderCard(saved.orderId, {
-    onStop() {
-      watches.get(saved.orderId)?.stop();
-    },
+    onStop: () => watches.get(saved.orderId)?.stop(),
+    onResume: () => watches.get(saved.orderId)?.resume(),
+    onCheckAgain: () => void watches.get(saved.orderId)?.checkAgain(),
+    onReconnectNow: () => watches.get(saved.orderId)?.reconnectNow(),
+    onNextStep: (step) => orderAgain(saved.orderId, step),
     onRemove() {
-      watches.get(saved.orderId)?.dispose();
-      watches.delete(saved.orderId);
+      drop(saved.orderId);
       storage.remove(saved.orderId);
-      card.element.remove();
-      noOrders.hidden = watches.size > 0;
       announce(`Order ${saved.orderId.slice(0, 8)} removed from this page.`);
       formElement.querySelector<HTMLButtonElement>("button[type=submit]")?.focus();
     },
   });
+  card.setLink(orderLink(location.href, saved.clientCallbackUrl));
   ordersElement.prepend(card.element); // newest first
-  noOrders.hidden = true;
   watches.set(saved.orderId, watchOrder({ saved, api, storage, card, announce }));
+  showCount();
   return card.heading;
 }
 
-for (const button of document.querySelectorAll<HTMLButtonElement>("[data-preset]")) {
-  button.addEventListener("click", () => {
-    const name = button.dataset.preset;
-    if (isPresetName(name)) form.apply(PRESETS[name].draft);
-  });
+/** Brings a card into view (its top, as it grows downwards) with the focus; where it is in view already (side by side), nothing moves. */
+function reveal(heading: HTMLElement) {
+  const top = heading.getBoundingClientRect().top;
+  if (top < 0 || top > window.innerHeight / 2) heading.scrollIntoView({ block: "start" });
+  heading.focus({ preventScroll: true });
 }
+
+/** A new order from the 202: shown at once (its `placed` kept whatever happens to the link), and announced. */
+function addPlaced(order: { orderId: string; clientCallbackUrl: string }, request: OrderRequest, amount?: number) {
+  const placedAt = new Date().toISOString();
+  const summary: OrderSummary = { basket: request.basket, amount, shippingAddress: request.shippingAddress, placedAt };
+  const heading = watch({ ...order, addedAt: placedAt, statuses: [], fromApi: [{ status: "placed", occurredAt: placedAt }], summary });
+  announce(`Order ${order.orderId.slice(0, 8)}: Order placed.`);
+  return heading;
+}
+
+/** The last order placed from the form: the same again is placed only when asked twice (never silently). */
+let lastPlaced: { body: string; orderId: string } | undefined;
+let duplicateConfirmed: string | undefined;
 
 formElement.addEventListener("submit", async (event) => {
   event.preventDefault();
   const { request, amount } = form.read();
   form.clearErrors();
+  const body = JSON.stringify(request);
+  if (lastPlaced?.body === body && duplicateConfirmed !== body) {
+    duplicateConfirmed = body;
+    form.showNote(`You have just placed this same order (order ${lastPlaced.orderId.slice(0, 8)}). To place it a second time, press “Place order” again.`);
+    return;
+  }
+  form.showNote(undefined);
   form.setBusy(true);
   try {
     const result = await api.placeOrder(request, submissionKeys.keyFor(request));
@@ -80,31 +137,64 @@ formElement.addEventListener("submit", async (event) => {
       return form.showFormError(refusalText(result.status));
     }
     submissionKeys.settled();
-    const { orderId, clientCallbackUrl } = result.order;
-    const addedAt = new Date().toISOString();
-    const focusTarget = watch({
-      orderId,
-      clientCallbackUrl,
-      addedAt,
-      statuses: [],
-      // The 202 says the order is placed: shown at once, and kept whatever happens to the link.
-      fromApi: [{ status: "placed", occurredAt: addedAt }],
-      summary: { basket: request.basket, amount, shippingAddress: request.shippingAddress },
-    });
-    // On a phone the orders are below the form: bring the new card into view (its top, as it grows
-    // downwards), and the focus with it. Where it is in view already (side by side), nothing moves.
-    const top = focusTarget.getBoundingClientRect().top;
-    if (top < 0 || top > window.innerHeight / 2) focusTarget.scrollIntoView({ block: "start" });
-    focusTarget.focus({ preventScroll: true });
+    lastPlaced = { body, orderId: result.order.orderId };
+    duplicateConfirmed = undefined;
+    const heading = addPlaced(result.order, request, amount);
+    form.resetBasket();
+    form.showNote(`Order ${result.order.orderId.slice(0, 8)} is placed: follow it under “Your orders”. The form is ready for another order.`);
+    reveal(heading);
   } finally {
     form.setBusy(false);
   }
 });
 
-// Back online: do not wait out the backoff.
+for (const button of document.querySelectorAll<HTMLButtonElement>("[data-path]")) {
+  button.addEventListener("click", async () => {
+    const path = button.dataset.path;
+    if (!isFailurePath(path)) return;
+    workshopError.hidden = true;
+    button.disabled = true;
+    try {
+      const request = FAILURE_PATHS[path];
+      const result = await api.placeOrder(request, crypto.randomUUID());
+      if (result.kind !== "placed") {
+        workshopError.hidden = false;
+        workshopError.textContent = result.kind === "refused" ? refusalText(result.status) : "The shop refused the workshop's order.";
+        return;
+      }
+      const cents = priceCents(request.basket);
+      reveal(addPlaced(result.order, request, cents === undefined ? undefined : cents / 100));
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+/** An order link (`#order=…`): the order is added to this browser's orders and shown. */
+function openLinkedOrder() {
+  const linked = parseOrderLink(location.hash);
+  if (!linked) return;
+  history.replaceState(null, "", location.pathname + location.search); // the token stays out of the address bar
+  const known = storage.get(linked.orderId);
+  const heading = watch(known ?? { ...linked, addedAt: new Date().toISOString(), statuses: [], fromApi: [] });
+  reveal(heading);
+}
+
+// Back online, or back to the tab: do not wait out the backoff.
 window.addEventListener("online", () => watches.forEach((w) => w.reconnectNow()));
+document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && watches.forEach((w) => w.reconnectNow()));
+window.addEventListener("hashchange", openLinkedOrder);
+// Orders placed or removed in another tab.
+window.addEventListener("storage", (event) => {
+  if (event.key !== null && event.key !== STORAGE_KEY) return;
+  const kept = storage.all();
+  for (const saved of kept) if (!watches.has(saved.orderId)) watch(saved);
+  for (const orderId of [...watches.keys()]) if (!kept.some((o) => o.orderId === orderId)) drop(orderId);
+});
 
 for (const saved of storage.all()) watch(saved);
+showCount();
+openLinkedOrder();
 
 api
   .catalogue()

@@ -1,12 +1,14 @@
 /// <reference lib="dom.iterable" />
 /**
- * The order form: a quantity per pet from the catalogue (with the basket's total as it changes), a
- * card token and an address. The API is the validator; its field errors are shown next to the
- * fields they name, in the shop's words (see field-errors.ts).
+ * The order form: a quantity per pet from the catalogue (a sold-out pet is shown as sold out, with
+ * nothing to fill in), the basket's total as it changes, a test card, and an address whose country
+ * is picked from a list named in the customer's language (its ISO code is sent). The API is the
+ * validator; its field errors are shown next to the fields they name, in the shop's words (see
+ * field-errors.ts). After an order is placed the form is emptied of pets, ready for the next one.
  */
 import type { FieldError, OrderRequest, Pet } from "./api-client";
+import { countryOptions } from "./countries";
 import { BASKET_FIELD, FORM_FIELD, groupFieldErrors, quantityField } from "./field-errors";
-import type { OrderDraft } from "./presets";
 import { formatAmount, formatCents } from "./status-text";
 
 export type FormSubmission = { request: OrderRequest; sentSkus: string[]; amount?: number };
@@ -14,40 +16,52 @@ export type FormSubmission = { request: OrderRequest; sentSkus: string[]; amount
 export const FIX_FIELDS_TEXT = "Some details are missing or need a change. Please fix the highlighted fields, then place the order again.";
 
 const ADDRESS_FIELDS = ["name", "line1", "city", "postalCode", "country"] as const;
+const CARD_FIELD = "paymentDetail.cardToken";
 
 export function createOrderForm(form: HTMLFormElement) {
   const petList = form.querySelector<HTMLElement>("#pet-list")!;
   const formError = form.querySelector<HTMLElement>("#form-error")!;
+  const formNote = form.querySelector<HTMLElement>("#form-note")!;
   const submitButton = form.querySelector<HTMLButtonElement>("button[type=submit]")!;
   const totalText = form.querySelector<HTMLElement>("#basket-total")!;
+  const countrySelect = form.querySelector<HTMLSelectElement>("#ship-country")!;
   let pets: Pet[] = [];
 
-  const control = (name: string) => form.elements.namedItem(name) as HTMLInputElement | null;
+  const control = (name: string) => form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | null;
+  const cardInputs = () => [...form.querySelectorAll<HTMLInputElement>(`input[name="${CARD_FIELD}"]`)];
   const errorSlot = (field: string) =>
     field === BASKET_FIELD ? form.querySelector<HTMLElement>("#basket-error") : form.querySelector<HTMLElement>(`[data-error-for="${CSS.escape(field)}"]`);
-  const knownFields = () => new Set([...form.querySelectorAll<HTMLInputElement>("input[name]")].map((input) => input.name));
+  const knownFields = () => new Set([...form.querySelectorAll<HTMLInputElement | HTMLSelectElement>("input[name], select[name]")].map((input) => input.name));
+
+  // The countries, named and sorted in the browser's language; the page itself is in English.
+  const language = navigator.language;
+  countrySelect.lang = language;
+  countrySelect.append(...countryOptions(language).map(({ code, name }) => new Option(name, code)));
 
   function renderCatalogue(catalogue: Pet[]) {
-    pets = catalogue;
+    pets = catalogue.filter((pet) => !pet.soldOut);
     petList.replaceChildren(
       ...catalogue.map((pet) => {
         const id = `qty-${pet.sku}`;
         const row = document.createElement("div");
-        row.className = "pet";
-        row.innerHTML = `<label></label><input type="number" inputmode="numeric" min="0" max="99" step="1" value="0"><p class="field-error"></p>`;
-        const label = row.querySelector("label")!;
-        label.htmlFor = id;
+        row.className = pet.soldOut ? "pet sold-out" : "pet";
+        const label = document.createElement(pet.soldOut ? "p" : "label");
         label.append(
           Object.assign(document.createElement("span"), { className: "pet-name", textContent: pet.name }),
           Object.assign(document.createElement("span"), { className: "pet-meta", textContent: `${pet.species} · ${formatAmount(pet.price)} each` }),
         );
         label.title = pet.description;
-        const input = row.querySelector("input")!;
-        Object.assign(input, { id, name: quantityField(pet.sku) });
-        const error = row.querySelector<HTMLElement>(".field-error")!;
-        error.id = `${id}-error`;
+        row.append(label);
+        if (pet.soldOut) {
+          row.append(Object.assign(document.createElement("span"), { className: "sold-out-tag", textContent: "Sold out" }));
+          return row;
+        }
+        (label as HTMLLabelElement).htmlFor = id;
+        const input = Object.assign(document.createElement("input"), { type: "number", inputMode: "numeric", min: "0", max: "99", step: "1", value: "0", id, name: quantityField(pet.sku) });
+        const error = Object.assign(document.createElement("p"), { className: "field-error", id: `${id}-error` });
         error.dataset.errorFor = input.name;
         input.setAttribute("aria-describedby", `${error.id} basket-error`); // a basket-wide error is read on each pet too
+        row.append(input, error);
         return row;
       }),
     );
@@ -88,22 +102,34 @@ export function createOrderForm(form: HTMLFormElement) {
     }
     const value = (name: string) => control(name)?.value.trim() ?? "";
     const shippingAddress = Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, value(`shippingAddress.${f}`)])) as OrderRequest["shippingAddress"];
-    shippingAddress.country = shippingAddress.country.toUpperCase();
+    const cardToken = cardInputs().find((input) => input.checked)?.value ?? "";
     return {
-      request: { basket, paymentDetail: { cardToken: value("paymentDetail.cardToken") }, shippingAddress },
+      request: { basket, paymentDetail: { cardToken }, shippingAddress },
       sentSkus: basket.map((line) => line.sku),
       amount: basketCents().cents / 100,
     };
   }
 
-  function apply(draft: OrderDraft) {
+  /** Fills the form with (part of) an order, e.g. to order again with another card or address. */
+  function apply(draft: { basket?: OrderRequest["basket"]; cardToken?: string; shippingAddress?: OrderRequest["shippingAddress"] }) {
     clearErrors();
+    if (draft.basket) {
+      for (const pet of pets) {
+        const input = control(quantityField(pet.sku));
+        if (input) input.value = String(draft.basket.find((line) => line.sku === pet.sku)?.quantity ?? 0);
+      }
+    }
+    if (draft.cardToken !== undefined) for (const input of cardInputs()) input.checked = input.value === draft.cardToken;
+    if (draft.shippingAddress) for (const f of ADDRESS_FIELDS) control(`shippingAddress.${f}`)!.value = draft.shippingAddress[f];
+    showTotal();
+  }
+
+  /** After an order is placed: no pets chosen (the address and card stay for the next order). */
+  function resetBasket() {
     for (const pet of pets) {
       const input = control(quantityField(pet.sku));
-      if (input) input.value = String(draft.quantities[pet.sku] ?? 0);
+      if (input) input.value = "0";
     }
-    control("paymentDetail.cardToken")!.value = draft.cardToken;
-    for (const f of ADDRESS_FIELDS) control(`shippingAddress.${f}`)!.value = draft.shippingAddress[f];
     showTotal();
   }
 
@@ -119,6 +145,11 @@ export function createOrderForm(form: HTMLFormElement) {
     formError.textContent = message;
   }
 
+  /** A calm note under the button (not an error): "Order … placed", "press again to place it twice". */
+  function showNote(message: string | undefined) {
+    formNote.textContent = message ?? "";
+  }
+
   /** Puts each message next to its field, and moves the focus to the first one (keyboard users land on it). */
   function showErrors(errors: readonly FieldError[], request: OrderRequest) {
     clearErrors();
@@ -128,8 +159,9 @@ export function createOrderForm(form: HTMLFormElement) {
       if (field === FORM_FIELD) continue;
       const slot = errorSlot(field);
       if (slot) slot.textContent = text;
-      const input = field === BASKET_FIELD ? petList.querySelector("input") : control(field);
-      input?.setAttribute("aria-invalid", "true");
+      const inputs = field === BASKET_FIELD ? [petList.querySelector("input")] : field === CARD_FIELD ? cardInputs() : [control(field)];
+      for (const input of inputs) input?.setAttribute("aria-invalid", "true");
+      const input = inputs[0];
       // The first in the form's order, whatever order the API listed the errors in.
       if (input && (!first || first.compareDocumentPosition(input) & Node.DOCUMENT_POSITION_PRECEDING)) first = input;
     }
@@ -138,11 +170,16 @@ export function createOrderForm(form: HTMLFormElement) {
     first?.focus();
   }
 
+  function focusField(name: "card" | "address" | "pets") {
+    const target = name === "card" ? cardInputs()[0] : name === "address" ? control("shippingAddress.line1") : petList.querySelector("input");
+    target?.focus();
+  }
+
   function setBusy(busy: boolean) {
     submitButton.disabled = busy;
     form.setAttribute("aria-busy", String(busy));
   }
 
-  return { renderCatalogue, showCatalogueError, read, apply, clearErrors, showErrors, showFormError, setBusy };
+  return { renderCatalogue, showCatalogueError, read, apply, resetBasket, clearErrors, showErrors, showFormError, showNote, focusField, setBusy };
 }
 export type OrderForm = ReturnType<typeof createOrderForm>;

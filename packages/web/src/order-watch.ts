@@ -1,30 +1,37 @@
 /// <reference lib="dom.iterable" />
 /**
- * Watches one order: the live socket while it can be used, and `GET /orders/{id}` (with the
- * callback token) when it cannot — the socket will not open (refused upgrade, network) or the token
- * has expired. When live updates end for good the card says so in plain words, and keeps showing
- * everything already known (the `placed` of the 202, what was bought, the statuses so far).
- * Everything shown is saved, so a reload resumes from the same cursor.
+ * Watches one order: the live socket while it can be used, and `GET /orders/{id}` (with the order's
+ * token) when it cannot — the socket will not open, the token has expired, the customer stopped
+ * watching, or they press "Check again". When live updates end the card says, in the customer's
+ * words, what it knows and when it was last heard of, and offers a way forward ("Check again",
+ * "Resume watching"); it never shows "In progress" for an order nobody is following. Everything
+ * shown is saved, so another tab or a reload resumes from the same cursor.
  */
 import { OrderTimeline } from "@awsomepets/core/order-timeline";
+import { isTerminal } from "@awsomepets/core/order-status-model";
 import type { StatusFrame } from "@awsomepets/core/protocol";
 import type { ApiClient, HistoryEntry } from "./api-client";
 import { tokenExpired, tokenOf } from "./callback-url";
 import { openOrderSocket, type ConnectionState, type OrderSocket } from "./order-socket";
-import { customerReason, STATUS_LABELS } from "./status-text";
-import { byOccurrence, isTerminal } from "@awsomepets/core/order-status-model";
+import { outcomeOf } from "./outcome";
+import { formatClock, formatDateTime, STATUS_LABELS } from "./status-text";
 import type { OrderStorage, OrderSummary, WatchedOrder } from "./storage";
 import type { OrderCard } from "./timeline-view";
 
-const LAST_KNOWN = "the order status below is the last we know.";
-export const ENDED_TEXT = {
-  expired: `This link has expired — ${LAST_KNOWN}`,
-  refused: `This order's link no longer works (the shop may have restarted) — ${LAST_KNOWN}`,
-  unknown: `The shop has no record of this order any more (it may have restarted) — ${LAST_KNOWN}`,
-  stopped: `You stopped live updates for this order — ${LAST_KNOWN}`,
+/** The customer's words for the end of live updates and for each check; `last` is "Last we heard …". */
+/** Sentences joined with one space, an empty one left out. */
+const sentences = (...parts: string[]) => parts.filter(Boolean).join(" ");
+
+export const NOTICES = {
+  stopped: (last: string) => sentences("You turned off live updates for this order.", last),
+  ended: (last: string, id: string) => sentences("We can't follow this order live from here any more.", last, `Press “Check again” to ask the shop, or contact us quoting order number ${id}.`),
+  expired: (last: string, id: string) => sentences("Updates for this order ended a day after it was placed.", last, `If you need help, contact us quoting order number ${id}.`),
+  unreachable: (last: string) => sentences("We can't reach the shop right now and will keep trying.", last),
+  paused: (at: string) => `Live updates are paused and we will keep trying. This is the order as the shop had it at ${at}.`,
+  checked: (at: string, label: string) => `Checked at ${at}: ${label}. Press “Resume watching” for live updates.`,
+  checkFailed: (at: string) => `We couldn't reach the shop at ${at}. Please check again in a moment.`,
+  unknown: (at: string, id: string) => `We couldn't check this order at ${at}. If you need help, contact us quoting order number ${id}.`,
 } as const;
-export const UNREACHABLE_TEXT = `We can't reach the shop right now and will keep trying — ${LAST_KNOWN}`;
-export const PAUSED_TEXT = "Live updates are paused and we will keep trying. Meanwhile this is the order as the shop has it.";
 
 export type WatchOptions = {
   saved: WatchedOrder;
@@ -36,6 +43,8 @@ export type WatchOptions = {
   socketOptions?: { lingerMs?: number; delay?: (attempt: number) => number };
 };
 
+type Ending = "stopped" | "ended" | "expired";
+
 export function watchOrder({ saved, api, storage, card, announce = () => {}, socketOptions }: WatchOptions) {
   const { orderId, clientCallbackUrl } = saved;
   const shortId = orderId.slice(0, 8);
@@ -44,83 +53,132 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
   let summary: OrderSummary | undefined = saved.summary;
   let stopped = saved.stopped ?? false;
   let socket: OrderSocket | undefined;
-  let ended = false;
+  /** A socket is open or being opened (set before openOrderSocket, which reports its first state at once). */
+  let following = false;
+  let ending: Ending | undefined;
+  let disposed = false;
+  let countdown: ReturnType<typeof setInterval> | undefined;
 
-  const persist = () => storage.save({ ...saved, statuses: timeline.statuses, fromApi, summary, stopped });
+  const persist = () => {
+    if (!disposed) storage.save({ ...saved, statuses: timeline.statuses, fromApi, summary, stopped });
+  };
+  const say = (text: string) => announce(`Order ${shortId}: ${text}`);
+  const lastHeard = () => {
+    const last = card.latest;
+    return last ? `Last we heard (${formatDateTime(last.occurredAt)}): ${STATUS_LABELS[last.status].toLowerCase()}.` : "";
+  };
   /** Shows a status; announces it if it is news (not one restored from storage). */
   const show = (entry: StatusFrame | HistoryEntry, news: boolean) => {
     if (!card.add(entry) || !news) return;
-    const text = isTerminal(entry.status)
-      ? entry.status === "completed"
-        ? "Completed — the pets are on their way."
-        : `Cancelled: ${customerReason(card.terminal?.reason ?? entry.reason ?? "the order could not be completed")}.`
-      : `${STATUS_LABELS[entry.status] ?? entry.status}.`;
-    announce(`Order ${shortId}: ${text}`);
+    say(isTerminal(entry.status) ? outcomeOf([...fromApi, ...timeline.statuses, entry], summary)?.text ?? STATUS_LABELS[entry.status] : `${STATUS_LABELS[entry.status]}.`);
   };
   card.setSummary(summary);
   timeline.statuses.forEach((entry) => show(entry, false));
   fromApi.forEach((entry) => show(entry, false));
+  card.setSummary(summary); // the order date may come from the `placed` status
 
-  /** Live updates are over: said once, on the card and to screen readers. */
-  const end = (state: "finished" | "stopped", text?: string) => {
-    ended = true;
-    socket?.stop();
-    card.setConnection(state, state === "finished" ? "Updates complete" : "Not live", socket?.opens);
-    if (state === "stopped") card.markStopped(); // nothing left to stop watching: "Remove"
-    if (text) {
-      card.setNotice(text);
-      announce(`Order ${shortId}: ${text}`);
-    }
+  const stopCountdown = () => {
+    clearInterval(countdown);
+    countdown = undefined;
+  };
+  const stopSocket = () => {
+    following = false;
+    stopCountdown();
+    const current = socket;
+    socket = undefined;
+    current?.stop();
   };
 
-  /** The order as the HTTP API has it: fills in what the socket could not deliver. */
-  async function refreshFromApi(why: "expired" | "open-failed") {
+  const finish = () => {
+    stopSocket();
+    ending = undefined;
+    card.setMode("finished");
+    card.setConnection("finished", "Updates complete", undefined);
+  };
+  /** Live updates are over without an outcome: said once, on the card and to screen readers. */
+  const end = (why: Ending, text: string) => {
+    stopSocket();
+    ending = why;
+    card.setMode(why === "expired" ? "expired" : "ended");
+    card.setConnection("stopped", "Not live");
+    card.setNotice(text);
+    say(text);
+  };
+
+  /** Takes in the order as the HTTP API has it; one read at a time (a read under way answers a second ask). */
+  let reading: Promise<"found" | "gone" | "unreachable"> | undefined;
+  function readOrder() {
+    reading ??= readOrderOnce().finally(() => (reading = undefined));
+    return reading;
+  }
+  async function readOrderOnce(): Promise<"found" | "gone" | "unreachable"> {
     const token = tokenOf(clientCallbackUrl);
     const result = token ? await api.order(orderId, token) : { kind: "forbidden" as const, message: "no token" };
-    if (ended) return;
-    if (result.kind === "forbidden") {
-      return end("stopped", why === "expired" || /expired/i.test(result.message) ? ENDED_TEXT.expired : ENDED_TEXT.refused);
-    }
-    if (result.kind === "failed") {
-      if (result.status === 404) return end("stopped", ENDED_TEXT.unknown);
-      if (why === "expired") return end("stopped", ENDED_TEXT.expired);
-      card.setNotice(UNREACHABLE_TEXT); // the socket keeps retrying with backoff
-      return;
-    }
+    if (disposed) return "unreachable";
+    if (result.kind === "forbidden" || (result.kind === "failed" && result.status === 404)) return "gone";
+    if (result.kind === "failed") return "unreachable";
     const { order } = result;
     fromApi = order.history;
-    summary = { basket: order.basket, amount: order.amount, shippingAddress: order.shippingAddress ?? summary?.shippingAddress };
+    summary = { basket: order.basket, amount: order.amount, shippingAddress: order.shippingAddress ?? summary?.shippingAddress, placedAt: order.placedAt };
     card.setSummary(summary);
     order.history.forEach((entry) => show(entry, true));
     persist();
-    if (order.terminal) end("finished");
-    else if (why === "expired") end("stopped", ENDED_TEXT.expired);
-    else card.setNotice(PAUSED_TEXT);
+    if (order.terminal) {
+      card.setNotice(undefined);
+      finish();
+    }
+    return "found";
+  }
+
+  /** The socket could not open (or the token has expired): what the HTTP API says instead. */
+  async function fallBack(why: "expired" | "open-failed") {
+    const read = await readOrder();
+    if (disposed || card.terminal) return;
+    if (why === "expired") return end("expired", NOTICES.expired(lastHeard(), shortId));
+    if (!following) return; // ended meanwhile (the read below found the link dead, or the customer stopped)
+    if (read === "gone") return end("ended", NOTICES.ended(lastHeard(), shortId));
+    card.setNotice(read === "found" ? NOTICES.paused(formatClock(new Date())) : NOTICES.unreachable(lastHeard()));
+  }
+
+  /** "Check again": reads the order once, whatever the state of live updates. */
+  async function checkAgain() {
+    const read = await readOrder();
+    if (disposed || card.terminal) return;
+    const at = formatClock(new Date());
+    const last = card.latest;
+    const text =
+      read === "found" ? NOTICES.checked(at, last ? STATUS_LABELS[last.status].toLowerCase() : "order placed") : read === "gone" ? NOTICES.unknown(at, shortId) : NOTICES.checkFailed(at);
+    if (following) return; // live again meanwhile: the socket keeps the card current
+    card.setNotice(text);
+    say(text);
   }
 
   const onState = (state: ConnectionState) => {
-    if (ended && state.kind !== "closed") return;
+    if (!following || state.kind === "closed") return;
+    stopCountdown();
     const opens = socket?.opens;
-    if (state.kind === "connecting") card.setConnection("connecting", state.attempt === 0 ? "Connecting…" : "Reconnecting…", opens);
+    if (state.kind === "connecting") {
+      card.setMode("watching");
+      card.setConnection("connecting", state.attempt === 0 ? "Connecting…" : "Reconnecting…", opens);
+    }
     if (state.kind === "live") {
       card.setNotice(undefined);
+      card.setMode("watching");
       card.setConnection("live", "Live", opens);
     }
     if (state.kind === "reconnecting") {
-      card.setConnection("reconnecting", `Connection lost — retrying in ${Math.ceil(state.inMs / 1000)} s`, opens);
+      // Counts down to the next attempt, a second at a time ("Reconnect now" skips the wait).
+      const at = Date.now() + state.inMs;
+      const tick = () => card.setConnection("reconnecting", `Connection lost — trying again in ${Math.max(1, Math.ceil((at - Date.now()) / 1000))} s`, opens);
+      tick();
+      countdown = setInterval(tick, 1000);
+      card.setMode("reconnecting");
     }
-    if (state.kind === "closed" && !ended) card.setConnection("finished", "Updates complete", opens);
   };
 
-  if (stopped) {
-    end("stopped");
-    card.setNotice(ENDED_TEXT.stopped);
-  } else if (card.terminal && !timeline.hasGap) {
-    end("finished");
-  } else if (tokenExpired(clientCallbackUrl)) {
-    card.setConnection("offline", "Checking…");
-    void refreshFromApi("expired");
-  } else {
+  function openSocket() {
+    ending = undefined;
+    following = true;
     socket = openOrderSocket({
       url: clientCallbackUrl,
       timeline,
@@ -133,11 +191,12 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
         },
         onState,
         onOpenFailed() {
-          void refreshFromApi("open-failed");
+          void fallBack("open-failed");
         },
         onFinished() {
-          ended = true;
-          card.setConnection("finished", "Updates complete", socket?.opens);
+          const opens = socket?.opens;
+          finish();
+          if (opens !== undefined) card.setConnection("finished", "Updates complete", opens);
         },
         onProtocolError(code, message) {
           // Not for customers' eyes: the socket handles what can be handled (see order-socket.ts).
@@ -145,6 +204,23 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
         },
       },
     });
+  }
+
+  if (card.terminal && !timeline.hasGap) {
+    finish();
+  } else if (stopped) {
+    // What the customer last saw may be old: read the order once, without going live.
+    end("stopped", NOTICES.stopped(lastHeard()));
+    void readOrder().then((read) => {
+      if (read === "found" && !card.terminal && ending === "stopped") card.setNotice(NOTICES.stopped(lastHeard()));
+    });
+  } else if (tokenExpired(clientCallbackUrl)) {
+    card.setConnection("offline", "Checking…");
+    void fallBack("expired");
+  } else {
+    openSocket();
+    // Opened from a link: what was bought comes from the API, which also tells a dead link at once.
+    if (!summary) void readOrder().then((read) => read === "gone" && following && end("ended", NOTICES.ended(lastHeard(), shortId)));
     persist();
   }
 
@@ -154,13 +230,22 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
     stop() {
       if (stopped) return;
       stopped = true;
-      end("stopped", ENDED_TEXT.stopped);
+      end("stopped", NOTICES.stopped(lastHeard()));
       persist();
     },
-    /** The page is dropping the order ("Remove"). */
+    /** "Resume watching": live again, from the cursor. */
+    resume() {
+      if (following || card.terminal) return;
+      stopped = false;
+      card.setNotice(undefined);
+      persist();
+      openSocket();
+    },
+    checkAgain,
+    /** The page is dropping the order ("Remove", or removed in another tab). */
     dispose() {
-      ended = true;
-      socket?.stop();
+      disposed = true;
+      stopSocket();
     },
     reconnectNow: () => socket?.reconnectNow(),
   };

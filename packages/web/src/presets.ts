@@ -1,22 +1,33 @@
 /**
- * One-click orders for each path of the saga (packages/core/src/saga.ts): what makes a path happen is
- * a sold-out sku, a declined card token, or an undeliverable country.
+ * The workshop's failure paths (packages/core/src/saga.ts), placed from their own panel, apart from
+ * the customer's form: what makes a path happen is a sold-out sku, the declined card token, or the
+ * undeliverable country code XX — values a customer never enters.
  */
+import { SOLD_OUT_SKU } from "@awsomepets/core/catalogue";
+import type { OrderRequest } from "./api-client";
+
 export type OrderDraft = {
   quantities: Record<string, number>;
   cardToken: string;
-  shippingAddress: { name: string; line1: string; city: string; postalCode: string; country: string };
+  shippingAddress: OrderRequest["shippingAddress"];
 };
 
+/** The test cards the customer's form offers (this demo shop charges nothing). */
+export const TEST_CARDS = [
+  { token: "tok_visa", label: "Visa ending 4242" },
+  { token: "tok_mastercard", label: "Mastercard ending 4444" },
+] as const;
+
 const address = { name: "Ana Silva", line1: "1 Rua Augusta", city: "Lisboa", postalCode: "1100-048", country: "PT" };
-const happyBasket = { "DOG-LAB": 1, "FSH-BET": 2 };
+const basket = [
+  { sku: "DOG-LAB", quantity: 1 },
+  { sku: "FSH-BET", quantity: 2 },
+];
 
-export const PRESETS = {
-  success: { label: "Success", draft: { quantities: happyBasket, cardToken: "tok_visa", shippingAddress: address } },
-  soldOut: { label: "Sold out", draft: { quantities: { ...happyBasket, "SOLD-OUT": 1 }, cardToken: "tok_visa", shippingAddress: address } },
-  declinedCard: { label: "Declined card", draft: { quantities: happyBasket, cardToken: "tok_declined", shippingAddress: address } },
-  undeliverable: { label: "Undeliverable address", draft: { quantities: happyBasket, cardToken: "tok_visa", shippingAddress: { ...address, country: "XX" } } },
-} as const satisfies Record<string, { label: string; draft: OrderDraft }>;
-
-export type PresetName = keyof typeof PRESETS;
-export const isPresetName = (name: string | undefined): name is PresetName => name !== undefined && name in PRESETS;
+export type FailurePath = "soldOut" | "declinedCard" | "undeliverable";
+export const FAILURE_PATHS: Record<FailurePath, OrderRequest> = {
+  soldOut: { basket: [...basket, { sku: SOLD_OUT_SKU, quantity: 1 }], paymentDetail: { cardToken: "tok_visa" }, shippingAddress: address },
+  declinedCard: { basket, paymentDetail: { cardToken: "tok_declined" }, shippingAddress: address },
+  undeliverable: { basket, paymentDetail: { cardToken: "tok_visa" }, shippingAddress: { ...address, country: "XX" } },
+};
+export const isFailurePath = (name: string | undefined): name is FailurePath => name !== undefined && name in FAILURE_PATHS;

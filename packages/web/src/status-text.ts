@@ -1,49 +1,60 @@
-/** How statuses, money and reasons read to a customer. */
+/**
+ * How statuses, money, dates and reasons read to a customer. Money, dates and times go through `Intl`
+ * in the browser's locale (`locale` undefined) and time zone; the currency is always the shop's.
+ */
 import { CURRENCY, PETS } from "@awsomepets/core/catalogue";
 import type { Status } from "@awsomepets/core/order-status-model";
 
+/** What happened, in the customer's words. */
 export const STATUS_LABELS: Record<Status, string> = {
   placed: "Order placed",
-  reserved: "Pets reserved",
+  reserved: "Pets reserved for you",
   paid: "Payment received",
-  completed: "Completed",
-  released: "Reservation released",
+  completed: "On its way",
+  released: "Reservation cancelled",
   refunded: "Payment refunded",
-  cancelled: "Cancelled",
+  cancelled: "Order cancelled",
 };
 
-const money = new Intl.NumberFormat("en-GB", { style: "currency", currency: CURRENCY });
-/** An amount in the catalogue's currency, e.g. "€475.00". */
-export const formatAmount = (amount: number) => money.format(amount);
-export const formatCents = (cents: number) => money.format(cents / 100);
+/** The steps of an order that goes well, in order: the stepper shows those still to come. */
+export const HAPPY_STEPS: readonly Status[] = ["placed", "reserved", "paid", "completed"];
+/** A step still to come, as the stepper names it. */
+export const UPCOMING_LABELS: Partial<Record<Status, string>> = { reserved: "Reserving your pets", paid: "Payment", completed: "Sending your pets" };
 
-export function formatTime(iso: string) {
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+/** An amount in the shop's currency, in the customer's locale: "€475.00" (en-GB), "475,00 €" (de-DE). */
+export function formatAmount(amount: number, locale?: string) {
+  const key = locale ?? "";
+  let format = moneyFormats.get(key);
+  if (!format) moneyFormats.set(key, (format = new Intl.NumberFormat(locale, { style: "currency", currency: CURRENCY })));
+  return format.format(amount);
+}
+export const formatCents = (cents: number, locale?: string) => formatAmount(cents / 100, locale);
+
+/** A date and time in the customer's time zone, with the zone: "2 Dec 2026, 10:04 UTC", "2. Dez. 2026, 11:04 MEZ". */
+export function formatDateTime(iso: string, locale?: string, timeZone?: string) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  return new Intl.DateTimeFormat(locale, {
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZoneName: "short",
+    timeZone,
+  }).format(date);
 }
 
-/** A pet's name as a sentence uses it: without the catalogue's aside ("Golden unicorn (sold out)" → "Golden unicorn"). */
-export const petName = (sku: string) => PETS.find((p) => p.sku === sku)?.name.replace(/\s*\([^)]*\)$/, "") ?? sku;
+/** A time of day only, for "checked at …" notes: "10:04". */
+export function formatClock(date: Date, locale?: string) {
+  return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit" }).format(date);
+}
+
+/** A pet's name as a sentence uses it. */
+export const petName = (sku: string) => PETS.find((p) => p.sku === sku)?.name ?? sku;
 
 const SKU_PATTERN = new RegExp(`(?<![\\w-])(${PETS.map((p) => p.sku.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&")).join("|")})(?![\\w-])`, "g");
 
 /** A cancellation reason with product names instead of SKUs ("Out of stock: SOLD-OUT" → "Out of stock: Golden unicorn"). */
 export const customerReason = (reason: string) => reason.replace(SKU_PATTERN, (sku) => petName(sku));
-
-const regions = (() => {
-  try {
-    return new Intl.DisplayNames(["en"], { type: "region" });
-  } catch {
-    return undefined;
-  }
-})();
-/** "PT" → "Portugal"; a code no region has is shown as it is. */
-export function countryName(code: string) {
-  try {
-    const name = regions?.of(code);
-    return name && name !== code ? name : code;
-  } catch {
-    return code;
-  }
-}

@@ -1,14 +1,20 @@
 /**
- * The orders this tab watches, kept in `sessionStorage` so that a reload resumes them: the order id,
- * the callback URL (it carries the token) and the statuses held so far (with their seq, so the
- * resumed timeline knows its cursor and asks only for what it misses).
+ * The customer's orders, kept in `localStorage` (per shop origin: every tab, and after the browser
+ * restarts) so that closing the tab loses nothing: the order id, the callback URL (it carries the
+ * order's token, which also reads the order over HTTP), what was bought, and the statuses held so far
+ * (with their seq, so a resumed timeline asks only for what it misses). Orders are forgotten
+ * KEEP_DAYS after they were placed; the newest MAX_WATCHED_ORDERS are kept.
  */
 import type { StatusFrame } from "@awsomepets/core/protocol";
 import type { HistoryEntry, OrderRequest } from "./api-client";
 
-export const STORAGE_KEY = "awsomepets.watchedOrders.v1";
-/** Enough for a shopping session; the oldest are dropped beyond it. */
-export const MAX_WATCHED_ORDERS = 20;
+export const STORAGE_KEY = "awsomepets.orders.v2";
+/** Where the page kept a tab's orders before (`sessionStorage`): moved over once, so an open tab keeps them. */
+export const SESSION_STORAGE_KEY = "awsomepets.watchedOrders.v1";
+export const MAX_WATCHED_ORDERS = 50;
+/** Long enough to see a delivery through; the order link itself works for a day (the token's lifetime). */
+export const KEEP_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** What was ordered, as the page sent it (and as `GET /orders/{id}` confirms it). */
 export type OrderSummary = {
@@ -16,6 +22,8 @@ export type OrderSummary = {
   /** In the catalogue's currency. */
   amount?: number;
   shippingAddress?: OrderRequest["shippingAddress"];
+  /** When the order was placed (RFC 3339). */
+  placedAt?: string;
 };
 
 export type WatchedOrder = {
@@ -27,7 +35,7 @@ export type WatchedOrder = {
   /** From the 202 (`placed`) and `GET /orders/{id}` when the socket could not be used: no seq. */
   fromApi: HistoryEntry[];
   summary?: OrderSummary;
-  /** The customer pressed "Stop watching": a reload shows the order without going live again. */
+  /** The customer pressed "Stop watching": the order is shown (and checked once) without going live. */
   stopped?: boolean;
 };
 
@@ -38,13 +46,26 @@ function isWatchedOrder(value: unknown): value is WatchedOrder {
   return !!v && typeof v.orderId === "string" && typeof v.clientCallbackUrl === "string" && Array.isArray(v.statuses) && Array.isArray(v.fromApi);
 }
 
-export function createOrderStorage(storage: StorageLike | undefined) {
+function parseOrders(text: string | null | undefined): WatchedOrder[] {
+  try {
+    const parsed: unknown = JSON.parse(text ?? "[]");
+    return Array.isArray(parsed) ? parsed.filter(isWatchedOrder) : [];
+  } catch {
+    return []; // corrupt or foreign data: start afresh rather than break the page
+  }
+}
+
+export function createOrderStorage(storage: StorageLike | undefined, options: { session?: StorageLike; now?: () => number } = {}) {
+  const now = options.now ?? Date.now;
+  const fresh = (order: WatchedOrder) => {
+    const added = Date.parse(order.summary?.placedAt ?? order.addedAt);
+    return Number.isNaN(added) || now() - added < KEEP_DAYS * DAY_MS;
+  };
   const readAll = (): WatchedOrder[] => {
     try {
-      const parsed: unknown = JSON.parse(storage?.getItem(STORAGE_KEY) ?? "[]");
-      return Array.isArray(parsed) ? parsed.filter(isWatchedOrder) : [];
+      return parseOrders(storage?.getItem(STORAGE_KEY)).filter(fresh);
     } catch {
-      return []; // corrupt or foreign data: start afresh rather than break the page
+      return [];
     }
   };
   const writeAll = (orders: WatchedOrder[]) => {
@@ -54,8 +75,9 @@ export function createOrderStorage(storage: StorageLike | undefined) {
       // Storage full or disabled (private mode): watching still works, only a reload forgets.
     }
   };
-  return {
+  const api = {
     all: readAll,
+    get: (orderId: string) => readAll().find((o) => o.orderId === orderId),
     /** Adds the order, or updates it in place (keeping the page's order of cards). */
     save(order: WatchedOrder) {
       const orders = readAll();
@@ -68,5 +90,13 @@ export function createOrderStorage(storage: StorageLike | undefined) {
       writeAll(readAll().filter((o) => o.orderId !== orderId));
     },
   };
+  try {
+    const fromSession = parseOrders(options.session?.getItem(SESSION_STORAGE_KEY));
+    for (const order of fromSession) if (!api.get(order.orderId)) api.save(order);
+    if (fromSession.length > 0) options.session?.setItem(SESSION_STORAGE_KEY, "[]");
+  } catch {
+    // nothing to move over
+  }
+  return api;
 }
 export type OrderStorage = ReturnType<typeof createOrderStorage>;

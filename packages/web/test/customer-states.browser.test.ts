@@ -1,10 +1,11 @@
 /**
  * What a shop customer reads and what the page does for them, in Chromium against the local runtime:
  * field errors in the shop's words, prices and totals with the currency, the new card brought into
- * view on a phone, honest notices when a link stops working (expired, the server restarted or gone),
- * one Idempotency-Key for a retried submission, and calm syncing (with backoff) when a status stays
- * missing or the server says `rate_limited` — the last two against a stub WebSocket server that
- * sends exactly the frames under test.
+ * view on a phone, the steps still to come, honest notices with a way forward when live updates end
+ * (expired, the server restarted or gone, stopped by the customer: "Check again", "Resume watching"),
+ * the form ready for a new order (and no silent duplicate), one Idempotency-Key for a retried
+ * submission, and calm syncing (with backoff) when a status stays missing or the server says
+ * `rate_limited` — the last two against a stub WebSocket server that sends exactly the frames under test.
  */
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
@@ -14,24 +15,30 @@ import { WebSocketServer, type WebSocket as ServerSocket } from "ws";
 import type { Page } from "playwright-core";
 import { CallbackToken } from "@awsomepets/core/index";
 import { TOKEN_SECRET } from "../../local/test/runtime/support";
-import { ENDED_TEXT, UNREACHABLE_TEXT } from "../src/order-watch";
 import { STORAGE_KEY, type WatchedOrder } from "../src/storage";
 import { chromiumMissing, warnIfChromiumMissing } from "./support/browser";
 import { usePageSession } from "./support/page-session";
-import { openTracker, placeWithPreset, shownStatuses } from "./support/tracker-page";
+import { type CustomerOrder, fillOrder, HELD_CARD, openTracker, payWithHeldCard, placeFailurePath, placeOrder, screenshotPath, shownStatuses, upcomingSteps } from "./support/tracker-page";
 
-/** Orders paid with this card token wait in ProcessPayment until the suite ends: they stay in progress. */
-const HELD_CARD = "tok_held";
+/** Orders paid with HELD_CARD wait in ProcessPayment until the suite ends (they stay in progress); with BRIEFLY_HELD_CARD, until the test says. */
+const BRIEFLY_HELD_CARD = "tok_held_briefly";
 const gate = vi.hoisted(() => {
   let open!: () => void;
-  return { opened: new Promise<void>((resolve) => (open = resolve)), open: () => open() };
+  let openBriefly!: () => void;
+  return {
+    opened: new Promise<void>((resolve) => (open = resolve)),
+    brieflyOpened: new Promise<void>((resolve) => (openBriefly = resolve)),
+    open: () => (open(), openBriefly()),
+    openBriefly: () => openBriefly(),
+  };
 });
 vi.mock("@awsomepets/core/saga", async (importOriginal) => {
   const saga = await importOriginal<typeof import("@awsomepets/core/saga")>();
   return {
     ...saga,
     processPayment: async (order: Parameters<typeof saga.processPayment>[0]) => {
-      if (order.paymentDetail.cardToken === HELD_CARD) await gate.opened;
+      if (order.paymentDetail.cardToken === "tok_held") await gate.opened;
+      if (order.paymentDetail.cardToken === "tok_held_briefly") await gate.brieflyOpened;
       return saga.processPayment(order);
     },
   };
@@ -48,7 +55,7 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
   let page: Page;
 
   const freshPage = async (viewport = { width: 1200, height: 900 }) => {
-    page = await session.freshPage({ viewport, locale: "en-GB" });
+    page = await session.freshPage({ viewport, locale: "en-GB", timezoneId: "UTC" });
     return page;
   };
 
@@ -56,19 +63,20 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
   const replaceSavedTokens = (token: (orderId: string) => string) =>
     page.evaluate(
       ([key, tokens]) => {
-        const saved = JSON.parse(sessionStorage.getItem(key!) ?? "[]") as Array<{ orderId: string; clientCallbackUrl: string }>;
+        const saved = JSON.parse(localStorage.getItem(key!) ?? "[]") as Array<{ orderId: string; clientCallbackUrl: string }>;
         for (const order of saved) {
           const url = new URL(order.clientCallbackUrl);
           url.searchParams.set("token", (tokens as Record<string, string>)[order.orderId]!);
           order.clientCallbackUrl = url.href;
         }
-        sessionStorage.setItem(key!, JSON.stringify(saved));
+        localStorage.setItem(key!, JSON.stringify(saved));
       },
       [STORAGE_KEY, Object.fromEntries(savedIds.map((id) => [id, token(id)]))] as const,
     );
   let savedIds: string[] = [];
-  const placeHeldOrder = async () => {
-    const card = await placeWithPreset(page, /^Success$/, () => page.getByLabel("Card token").fill(HELD_CARD));
+  const placeHeldOrder = async (cardToken = HELD_CARD, order: CustomerOrder = {}) => {
+    await payWithHeldCard(page, cardToken);
+    const card = await placeOrder(page, order);
     await card.locator("li[data-status=reserved]").waitFor();
     savedIds = [(await card.getAttribute("data-order-id"))!];
     return card;
@@ -85,12 +93,11 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     const errors = await page.locator(".field-error").evaluateAll((slots) => slots.map((s) => s.textContent).filter(Boolean));
     expect(errors).toEqual([
       "Choose at least one pet: set its quantity to 1 or more.",
-      "Enter your card token.",
       "Enter the name of the person receiving the pets.",
       "Enter the street and house number.",
       "Enter the town or city.",
       "Enter the postal code.",
-      "Enter the country as a 2-letter code, such as PT for Portugal.",
+      "Choose the country the pets ship to.",
     ]);
     expect(await page.locator("#form-error").textContent()).toMatch(/^Some details are missing/);
     expect(await page.locator("main").textContent()).not.toMatch(/expected|Too small|ISO 3166|>=/);
@@ -104,12 +111,12 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     await openTracker(page, session.runtime.url);
     expect(await page.locator("#basket-total").textContent()).toBe("No pets chosen yet.");
     // Act
-    await page.getByRole("button", { name: /^Success$/ }).click();
-    const preset = await page.locator("#basket-total").textContent();
+    await fillOrder(page);
+    const filled = await page.locator("#basket-total").textContent();
     await page.getByLabel(/Siamese kitten/).fill("2");
     // Assess
     expect(await page.getByText(/Labrador puppy/).locator("..").locator(".pet-meta").textContent()).toBe("dog · €450.00 each");
-    expect(preset).toBe("Total: €475.00 for 3 pets");
+    expect(filled).toBe("Total: €475.00 for 3 pets");
     expect(await page.locator("#basket-total").textContent()).toBe("Total: €1,115.00 for 5 pets");
   });
 
@@ -120,18 +127,58 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     page.on("response", (response) => void (response.status() >= 400 && failed.push(`${response.status()} ${response.url()}`)));
     await openTracker(page, session.runtime.url);
     // Act
-    const card = await placeWithPreset(page, /^Success$/);
+    const card = await placeOrder(page);
     await card.locator(".outcome").waitFor();
     // Assess
     const top = await card.evaluate((element) => element.getBoundingClientRect().top);
     expect(top).toBeGreaterThanOrEqual(0);
     expect(top).toBeLessThan(844 - 200); // its header and first lines are on screen
+    const header = await page.locator(".site-header").evaluate((element) => element.getBoundingClientRect().bottom);
+    expect(await card.locator("h3").evaluate((h) => h.getBoundingClientRect().top)).toBeGreaterThanOrEqual(header); // not under the sticky header
     expect(await page.evaluate(() => document.activeElement?.closest(".order-card") !== null)).toBe(true);
     expect(await page.locator("link[rel=icon]").getAttribute("href")).toMatch(/^data:image\/svg\+xml,/);
     expect(failed).toEqual([]);
   });
 
-  it("when the link has expired, says so plainly and keeps showing the order as last known", async () => {
+  it("shows the steps still to come while an order is in progress, and has the form ready for the next order", async () => {
+    // Prepare
+    await freshPage();
+    await openTracker(page, session.runtime.url);
+    // Act
+    const card = await placeHeldOrder();
+    // Assess
+    expect(await shownStatuses(card)).toEqual(["placed", "reserved"]);
+    expect(await upcomingSteps(card)).toEqual(["paid", "completed"]);
+    expect(await card.locator(".timeline li.upcoming").allTextContents()).toEqual(["○Paymentto come", "○Sending your petsto come"]);
+    expect(await card.locator("li[aria-current=step]").getAttribute("data-status")).toBe("reserved");
+    expect(await card.locator(".progress").textContent()).toBe("◔ In progress");
+    expect(await page.locator("#basket-total").textContent()).toBe("No pets chosen yet.");
+    expect(await page.getByLabel(/Labrador puppy/).inputValue()).toBe("0");
+    expect(await page.getByLabel("Name", { exact: true }).inputValue()).toBe("Ana Silva"); // the address stays
+    expect(await page.locator("#form-note").textContent()).toMatch(/^Order [0-9a-f]{8} is placed: follow it under “Your orders”. The form is ready for another order.$/);
+  });
+
+  it("places the same order twice only when asked twice, and says so", async () => {
+    // Prepare
+    await freshPage();
+    await openTracker(page, session.runtime.url);
+    const posts: string[] = [];
+    page.on("request", (request) => void (request.method() === "POST" && posts.push(request.url())));
+    await placeOrder(page);
+    // Act: the same order again
+    await fillOrder(page);
+    await page.getByRole("button", { name: "Place order" }).click();
+    const warned = await page.locator("#form-note").textContent();
+    const cardsAfterFirstPress = await page.locator(".order-card").count();
+    await page.getByRole("button", { name: "Place order" }).click();
+    // Assess
+    expect(warned).toMatch(/^You have just placed this same order \(order [0-9a-f]{8}\)\. To place it a second time, press “Place order” again\.$/);
+    expect(cardsAfterFirstPress).toBe(1);
+    await expect.poll(() => page.locator(".order-card").count(), { timeout: 10_000 }).toBe(2);
+    expect(posts).toHaveLength(2);
+  });
+
+  it("when the link has expired, says so in plain words, keeps the order as last known, and never says In progress", async () => {
     // Prepare: an order in progress, then its link expires (a token that expired yesterday, properly signed)
     await freshPage();
     await openTracker(page, session.runtime.url);
@@ -141,32 +188,44 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     await page.reload();
     // Assess
     const card = page.locator(".order-card");
-    await expect.poll(() => card.locator(".notice").textContent(), { timeout: 10_000 }).toBe(ENDED_TEXT.expired);
+    await expect.poll(() => card.locator(".notice").textContent(), { timeout: 10_000 }).toMatch(/^Updates for this order ended a day after it was placed\./);
+    const notice = (await card.locator(".notice").textContent())!;
+    expect(notice).toMatch(/Last we heard \(\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC\): pets reserved for you\. If you need help, contact us quoting order number [0-9a-f]{8}\.$/);
     expect(await shownStatuses(card)).toEqual(["placed", "reserved"]);
-    expect(await card.locator(".progress").textContent()).toBe("⏳ In progress");
+    expect(await card.locator(".progress").textContent()).toBe("‖ Last known: Pets reserved for you");
     expect(await card.getAttribute("data-connection")).toBe("stopped");
     expect(await card.locator(".summary .total").textContent()).toBe("Total €475.00");
     expect(await card.locator(".summary .destination").textContent()).toMatch(/Lisboa, Portugal$/);
-    expect(await page.locator("#announcer").textContent()).toContain(ENDED_TEXT.expired);
-    expect(await page.locator("main").textContent()).not.toMatch(/Forbidden|token is|Not live \(/);
-    expect(await card.getByRole("button", { name: /^Remove order/ }).count()).toBe(1); // nothing left to stop watching
+    expect(await page.locator("#announcer").textContent()).toContain(notice);
+    expect(await page.locator("main").textContent()).not.toMatch(/Forbidden|token|link no longer|restarted/);
+    expect(await card.getByRole("button").allTextContents()).toEqual(["Remove"]);
   });
 
-  it("when the server restarted with a new secret (the link is refused), says the link no longer works", async () => {
-    // Prepare: the same order's link signed with another secret, as a restarted `npm start` sees it
+  it("when the shop restarted and the link is refused, says so in customer words and offers Check again", async () => {
+    // Prepare: the same order's link signed with another secret, as a restarted `npm start` without its data dir sees it
     await freshPage();
     await openTracker(page, session.runtime.url);
     await placeHeldOrder();
     await replaceSavedTokens((orderId) => CallbackToken.sign({ orderId, secret: "a-secret-from-before-the-restart-0123456789" }));
-    // Act
     await page.reload();
-    // Assess
     const card = page.locator(".order-card");
-    await expect.poll(() => card.locator(".notice").textContent(), { timeout: 10_000 }).toBe(ENDED_TEXT.refused);
+    await expect.poll(() => card.locator(".notice").textContent(), { timeout: 10_000 }).toMatch(/^We can't follow this order live from here any more\./);
+    const ended = await card.locator(".notice").textContent();
+    const buttons = await card.getByRole("button").allTextContents();
+    const gets: string[] = [];
+    page.on("request", (request) => void (/\/orders\/[0-9a-f-]+$/.test(request.url()) && gets.push(request.url())));
+    // Act
+    await card.getByRole("button", { name: /^Check again/ }).click();
+    // Assess
+    await expect.poll(() => card.locator(".notice").textContent()).toMatch(/^We couldn't check this order at \d{2}:\d{2}\. If you need help, contact us quoting order number [0-9a-f]{8}\.$/);
+    expect(gets).toHaveLength(1); // Check again reads the order
+    expect(ended).toMatch(/Last we heard \(.+\): pets reserved for you\. Press “Check again” to ask the shop, or contact us quoting order number [0-9a-f]{8}\.$/);
+    expect(buttons).toEqual(["Check again", "Resume watching", "Remove"]);
     expect(await shownStatuses(card)).toEqual(["placed", "reserved"]);
-    expect(await card.getAttribute("data-connection")).toBe("stopped");
+    expect(await card.locator(".progress").textContent()).toBe("‖ Last known: Pets reserved for you");
     expect(await card.getAttribute("data-opens")).toBe("0");
     expect(await card.locator(".summary .items li").count()).toBe(2);
+    await page.screenshot({ path: screenshotPath("order-tracker-dead-link.png"), fullPage: true });
   });
 
   it("when the server is gone right after the 202, shows the placed order and keeps trying", async () => {
@@ -182,30 +241,59 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     });
     await page.route("**/orders/*", (route) => route.abort("connectionrefused"));
     // Act
-    const card = await placeWithPreset(page, /^Declined card$/);
+    const card = await placeFailurePath(page, /^Declined card$/);
     // Assess
-    await expect.poll(() => card.locator(".notice").textContent(), { timeout: 10_000 }).toBe(UNREACHABLE_TEXT);
+    await expect.poll(() => card.locator(".notice").textContent(), { timeout: 10_000 }).toMatch(/^We can't reach the shop right now and will keep trying\. Last we heard \(.+\): order placed\.$/);
     expect(await shownStatuses(card)).toEqual(["placed"]); // from the 202
     expect(await card.locator(".summary .total").textContent()).toBe("Total €475.00");
     await expect.poll(() => card.getAttribute("data-connection")).toMatch(/reconnecting|connecting/);
   });
 
-  it("keeps the card on Stop watching (across a reload too), and removes it only on Remove", async () => {
+  it("after Stop watching, a reload reads the order once: an order that finished meanwhile shows finished", async () => {
+    // Prepare: an order held in payment, no longer watched
+    await freshPage();
+    await openTracker(page, session.runtime.url);
+    const card = await placeHeldOrder(BRIEFLY_HELD_CARD);
+    await expect.poll(() => card.getAttribute("data-connection")).toBe("live");
+    await card.getByRole("button", { name: /^Stop watching order/ }).click();
+    const stoppedText = await card.locator(".notice").textContent();
+    // Act: the order completes meanwhile, unwatched; then the page is reloaded
+    gate.openBriefly();
+    await session.runtime.stepFunctions.idle();
+    await session.runtime.events.idle();
+    await page.reload();
+    // Assess
+    expect(stoppedText).toMatch(/^You turned off live updates for this order\. Last we heard \(.+\): pets reserved for you\.$/);
+    const reloaded = page.locator(".order-card");
+    await reloaded.locator(".outcome").waitFor({ timeout: 10_000 });
+    expect(await shownStatuses(reloaded)).toEqual(["placed", "reserved", "paid", "completed"]);
+    expect(await reloaded.locator(".progress").textContent()).toBe("✓ Completed");
+    expect(await reloaded.getAttribute("data-opens")).toBeNull(); // read over HTTP, not live
+    expect(await reloaded.getByRole("button").allTextContents()).toEqual(["Remove"]);
+  });
+
+  it("after Stop watching offers Check again (reads the order) and Resume watching (live again); Remove drops it", async () => {
     // Prepare
     await freshPage();
     await openTracker(page, session.runtime.url);
     const card = await placeHeldOrder();
     await expect.poll(() => card.getAttribute("data-connection")).toBe("live");
-    // Act
     await card.getByRole("button", { name: /^Stop watching order/ }).click();
-    await page.reload();
+    const buttons = await card.getByRole("button").allTextContents();
+    const progress = await card.locator(".progress").textContent();
+    // Act
+    await card.getByRole("button", { name: /^Check again/ }).click();
+    await expect.poll(() => card.locator(".notice").textContent()).toMatch(/^Checked at \d{2}:\d{2}: pets reserved for you\. Press “Resume watching” for live updates\.$/);
+    await card.getByRole("button", { name: /^Resume watching/ }).click();
     // Assess
-    const reloaded = page.locator(".order-card");
-    await reloaded.locator(".notice").waitFor();
-    expect(await reloaded.locator(".notice").textContent()).toBe(ENDED_TEXT.stopped);
-    expect(await shownStatuses(reloaded)).toEqual(["placed", "reserved"]);
-    expect(await reloaded.getAttribute("data-connection")).toBe("stopped");
-    await reloaded.getByRole("button", { name: /^Remove order/ }).click();
+    expect(buttons).toEqual(["Check again", "Resume watching", "Remove"]);
+    expect(progress).toBe("‖ Last known: Pets reserved for you");
+    await expect.poll(() => card.getAttribute("data-connection")).toBe("live");
+    expect(await card.locator(".progress").textContent()).toBe("◔ In progress");
+    expect(await card.locator(".notice").isHidden()).toBe(true);
+    expect(await card.getByRole("button").allTextContents()).toEqual(["Stop watching"]);
+    await card.getByRole("button", { name: /^Stop watching order/ }).click();
+    await card.getByRole("button", { name: /^Remove order/ }).click();
     expect(await page.locator(".order-card").count()).toBe(0);
     expect(await page.locator("#no-orders").isVisible()).toBe(true);
   });
@@ -224,7 +312,7 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
       }
       return route.continue();
     });
-    await page.getByRole("button", { name: /^Success$/ }).click();
+    await fillOrder(page);
     await page.getByRole("button", { name: "Place order" }).click();
     await page.locator("#form-error").waitFor({ state: "visible" });
     const lostText = await page.locator("#form-error").textContent();
@@ -280,7 +368,7 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
         summary: { basket: [{ sku: "DOG-LAB", quantity: 1 }], amount: 450 },
       };
       await freshPage();
-      await page.addInitScript(([key, value]) => sessionStorage.setItem(key!, value!), [STORAGE_KEY, JSON.stringify([saved])]);
+      await page.addInitScript(([key, value]) => localStorage.setItem(key!, value!), [STORAGE_KEY, JSON.stringify([saved])]);
       syncs = 0;
       connections = 0;
       await page.goto(session.runtime.url);

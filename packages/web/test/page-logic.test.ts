@@ -1,13 +1,16 @@
-/** The page's pure parts: error placement, backoff, tokens, the API base, saved orders. */
+/** The page's pure parts: error placement, wording and formats, backoff, tokens, order links, the API base, saved orders. */
 import { describe, expect, it } from "vitest";
 import { tokenExpired, tokenExpiresAt, tokenOf } from "../src/callback-url";
 import { apiBase } from "../src/config";
 import { BASKET_EMPTY_TEXT, BASKET_FIELD, customerMessage, fieldForPath, FORM_FIELD, groupFieldErrors, QUANTITY_TEXT, refusalText, UNPLACED_TEXT } from "../src/field-errors";
-import { customerReason, formatAmount, formatCents, petName } from "../src/status-text";
+import { countryName, countryOptions } from "../src/countries";
+import { orderLink, parseOrderLink } from "../src/order-link";
+import { outcomeOf } from "../src/outcome";
+import { customerReason, formatAmount, formatCents, formatDateTime, petName } from "../src/status-text";
 import { createSubmissionKeys } from "../src/submission-key";
 import type { OrderRequest } from "../src/api-client";
 import { reconnectDelay, RECONNECT_MAX_MS } from "../src/reconnect-delay";
-import { createOrderStorage, MAX_WATCHED_ORDERS, STORAGE_KEY, type WatchedOrder } from "../src/storage";
+import { createOrderStorage, KEEP_DAYS, MAX_WATCHED_ORDERS, SESSION_STORAGE_KEY, STORAGE_KEY, type WatchedOrder } from "../src/storage";
 
 const fields = new Set(["quantity.DOG-LAB", "quantity.FSH-BET", "paymentDetail.cardToken", "shippingAddress.country"]);
 
@@ -50,10 +53,10 @@ const request = (overrides: Partial<OrderRequest> = {}): OrderRequest => ({
 describe("customerMessage", () => {
   it("tells an empty field from a refused one, by the value sent", () => {
     expect(customerMessage("basket", request())).toBe(BASKET_EMPTY_TEXT);
-    expect(customerMessage("shippingAddress.country", request())).toMatch(/^Enter the country as a 2-letter code/);
-    const typed = request({ shippingAddress: { name: "A", line1: "B", city: "C", postalCode: "D", country: "P1" } });
-    expect(customerMessage("shippingAddress.country", typed)).toMatch(/^Use the country's 2-letter code/);
-    expect(customerMessage("paymentDetail.cardToken", request())).toBe("Enter your card token.");
+    expect(customerMessage("shippingAddress.country", request())).toBe("Choose the country the pets ship to.");
+    const typed = request({ shippingAddress: { name: "A", line1: "B", city: "C", postalCode: "D", country: "QQ" } });
+    expect(customerMessage("shippingAddress.country", typed)).toBe("We cannot ship to this country. Choose another one from the list.");
+    expect(customerMessage("paymentDetail.cardToken", request())).toBe("Choose a card to pay with.");
     expect(customerMessage("basket.3.sku", request())).toMatch(/not in the shop any more/);
   });
   it("never passes on the validator's words", () => {
@@ -68,10 +71,44 @@ describe("customerMessage", () => {
   });
 });
 
-describe("money and reasons", () => {
-  it("prints amounts in the catalogue's one currency", () => {
-    expect(formatAmount(475)).toBe("€475.00");
-    expect(formatCents(1250)).toBe("€12.50");
+describe("money, dates, countries and reasons", () => {
+  it("prints amounts in the catalogue's one currency, in the customer's locale", () => {
+    expect(formatAmount(475, "en-GB")).toBe("€475.00");
+    expect(formatCents(1250, "en-GB")).toBe("€12.50");
+    expect(formatAmount(1474.99, "de-DE")).toBe("1.474,99\u00a0€");
+    expect(formatAmount(1474.99, "en-US")).toBe("€1,474.99");
+  });
+  it("prints dates and times in the customer's time zone, with the zone", () => {
+    expect(formatDateTime("2026-12-02T10:04:30.000Z", "en-GB", "UTC")).toBe("2 Dec 2026, 10:04 UTC");
+    expect(formatDateTime("2026-12-02T10:04:30.000Z", "de-DE", "Europe/Berlin")).toBe("2. Dez. 2026, 11:04 MEZ");
+    expect(formatDateTime("not a date")).toBe("not a date");
+  });
+  it("names and sorts countries in the customer's language", () => {
+    expect(countryName("DE", "de-DE")).toBe("Deutschland");
+    expect(countryName("GB", "en-GB")).toBe("United Kingdom");
+    expect(countryName("XX", "en-GB")).toBeUndefined();
+    const german = countryOptions("de-DE").map((c) => c.name);
+    expect(german).toHaveLength(249);
+    expect(german.indexOf("Österreich")).toBeLessThan(german.indexOf("Pakistan"));
+  });
+  it("says what a cancellation means for the customer, and the next step", () => {
+    const summary = { basket: [{ sku: "DOG-LAB", quantity: 1 }, { sku: "SOLD-OUT", quantity: 1 }], amount: 1449.99 };
+    const cancelled = (reason: string, ...before: Array<{ status: "reserved" | "paid" | "refunded"; amountPaid?: number }>) =>
+      outcomeOf([{ status: "placed" }, ...before, { status: "cancelled", reason }], summary, "en-GB");
+    expect(cancelled("The card was declined", { status: "reserved" })).toEqual({
+      state: "cancelled",
+      text: "Cancelled: your card was declined. You have not been charged.",
+      next: { kind: "another-card", label: "Try another card" },
+    });
+    expect(cancelled("Out of stock: SOLD-OUT")?.text).toBe("Cancelled: Golden unicorn is sold out. You have not been charged.");
+    expect(cancelled("Out of stock: SOLD-OUT")?.next?.kind).toBe("without-sold-out");
+    expect(cancelled("We cannot deliver to XX", { status: "paid", amountPaid: 475 }, { status: "refunded" })?.text).toBe(
+      "Cancelled: we cannot deliver to this country. Your payment of €475.00 has been refunded to your card; it can take up to 10 working days to show on your statement.",
+    );
+    expect(cancelled("We cannot deliver to PT")?.text).toMatch(/^Cancelled: we cannot deliver to Portugal\./);
+    expect(cancelled("processPaymentFunction: Task timed out after 10.00 seconds")?.text).toBe("Cancelled: we could not complete it. You have not been charged.");
+    expect(outcomeOf([{ status: "placed" }, { status: "completed" }], summary)?.text).toBe("Completed — your pets are on their way.");
+    expect(outcomeOf([{ status: "placed" }], summary)).toBeUndefined();
   });
   it("names pets instead of SKUs in reasons", () => {
     expect(petName("SOLD-OUT")).toBe("Golden unicorn");
@@ -102,6 +139,23 @@ describe("reconnectDelay", () => {
     expect(reconnectDelay(50, () => 1)).toBe(RECONNECT_MAX_MS);
     expect(reconnectDelay(50, () => 0)).toBe(RECONNECT_MAX_MS / 2);
   });
+});
+
+describe("order links", () => {
+  const callback = "wss://x.execute-api.us-east-1.amazonaws.com/dev?orderId=0b6e&token=1700000000.abc_-";
+  it("carry the callback URL in the fragment, and read back", () => {
+    const link = orderLink("https://shop.example/track/?x=1#old", callback);
+    expect(link).toBe(`https://shop.example/track/?x=1#order=${encodeURIComponent(callback)}`);
+    expect(parseOrderLink(new URL(link).hash)).toEqual({ orderId: "0b6e", clientCallbackUrl: callback });
+  });
+  it.each([
+    ["", "nothing"],
+    ["#order=", "an empty value"],
+    [`#order=${encodeURIComponent("https://evil.example/?orderId=a&token=b")}`, "a URL that is not a WebSocket's"],
+    [`#order=${encodeURIComponent("wss://h/dev?orderId=a")}`, "no token"],
+    [`#order=${encodeURIComponent("wss://h/dev?token=1.a")}`, "no order id"],
+    ["#order=%E0%A4%A", "broken escapes"],
+  ])("ignore %j (%s)", (hash) => expect(parseOrderLink(hash)).toBeUndefined());
 });
 
 describe("callback URL token", () => {
@@ -143,6 +197,26 @@ describe("order storage", () => {
     expect(ids[0]).toBe("o2");
     expect(ids).not.toContain("o6");
     expect(store.all().find((o) => o.orderId === "o5")?.addedAt).toBe("updated");
+  });
+
+  it("forgets orders placed more than KEEP_DAYS ago", () => {
+    const now = Date.parse("2026-12-31T00:00:00Z");
+    const storage = memory();
+    const store = createOrderStorage(storage, { now: () => now });
+    const daysAgo = (days: number) => new Date(now - days * 24 * 60 * 60 * 1000).toISOString();
+    store.save({ ...order(1), addedAt: daysAgo(KEEP_DAYS + 1) });
+    store.save({ ...order(2), addedAt: daysAgo(1), summary: { basket: [], placedAt: daysAgo(KEEP_DAYS + 2) } });
+    store.save({ ...order(3), addedAt: daysAgo(KEEP_DAYS - 1) });
+    expect(store.all().map((o) => o.orderId)).toEqual(["o3"]);
+  });
+
+  it("moves a tab's orders over from sessionStorage, once", () => {
+    const local = memory();
+    const session = memory();
+    session.setItem(SESSION_STORAGE_KEY, JSON.stringify([order(1), order(2)]));
+    createOrderStorage(local, { session }).save(order(3));
+    expect(createOrderStorage(local, { session }).all().map((o) => o.orderId)).toEqual(["o1", "o2", "o3"]);
+    expect(session.getItem(SESSION_STORAGE_KEY)).toBe("[]");
   });
 
   it("starts afresh from corrupt data and survives a storage that throws", () => {

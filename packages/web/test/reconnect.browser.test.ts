@@ -1,20 +1,23 @@
 /**
  * The page's resilience in Chromium against the local runtime: the server drops the socket in the
  * middle of the saga (the `@connections` DELETE API Gateway offers) and the page reconnects and
- * resumes from its cursor; a socket that cannot be opened at all falls back to `GET /orders/{id}`.
+ * resumes from its cursor; while offline the card counts down to the next attempt, and coming back
+ * online reconnects at once; a socket that cannot be opened at all falls back to `GET /orders/{id}`.
  */
 import { describe, expect, it, vi } from "vitest";
 import { chromiumMissing, warnIfChromiumMissing } from "./support/browser";
 import { usePageSession } from "./support/page-session";
-import { openTracker, placeWithPreset, screenshotPath, shownStatuses, waitForTerminal } from "./support/tracker-page";
+import { openTracker, payWithHeldCard, placeOrder, screenshotPath, shownStatuses, waitForTerminal } from "./support/tracker-page";
 import { STORAGE_KEY } from "../src/storage";
 
-/** Orders paid with this card token wait in ProcessPayment until the test opens the gate. */
-const HELD_CARD = "tok_held";
+/** Orders paid with `tok_held` wait in ProcessPayment until the test opens the gate; with `tok_held_long`, until the suite ends. */
 const gate = vi.hoisted(() => {
   let open!: () => void;
   let reached!: () => void;
+  let end!: () => void;
   return {
+    suiteEnded: new Promise<void>((resolve) => (end = resolve)),
+    end: () => end(),
     opened: new Promise<void>((resolve) => (open = resolve)),
     reachedPayment: new Promise<void>((resolve) => (reached = resolve)),
     open: () => open(),
@@ -26,10 +29,11 @@ vi.mock("@awsomepets/core/saga", async (importOriginal) => {
   return {
     ...saga,
     processPayment: async (order: Parameters<typeof saga.processPayment>[0]) => {
-      if (order.paymentDetail.cardToken === HELD_CARD) {
+      if (order.paymentDetail.cardToken === "tok_held") {
         gate.reached();
         await gate.opened;
       }
+      if (order.paymentDetail.cardToken === "tok_held_long") await gate.suiteEnded;
       return saga.processPayment(order);
     },
   };
@@ -39,17 +43,18 @@ warnIfChromiumMissing("order tracker page: reconnect and fallback");
 
 describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", () => {
   // gate.open(): never leave the saga waiting on a failed test.
-  const session = usePageSession({ beforeStop: () => gate.open() });
+  const session = usePageSession({ beforeStop: () => (gate.open(), gate.end()) });
 
   it("reconnects after the server closes the socket mid-workflow and shows every status exactly once", async () => {
     // Prepare: an order held before payment, watched by the page
     const page = await session.freshPage({ viewport: { width: 1200, height: 900 } });
     await openTracker(page, session.runtime.url);
-    const card = await placeWithPreset(page, /^Success$/, () => page.getByLabel("Card token").fill(HELD_CARD));
+    await payWithHeldCard(page, "tok_held");
+    const card = await placeOrder(page);
     await gate.reachedPayment;
     await card.locator("li[data-status=reserved]").waitFor();
     await expect.poll(() => card.getAttribute("data-connection")).toBe("live");
-    await card.evaluate((element) => {
+    await card.evaluate((element: HTMLElement) => {
       // Records every connection state the card goes through (the reconnect itself takes a blink).
       const seen: string[] = ((window as any).connectionStates = [element.getAttribute("data-connection") ?? ""]);
       new MutationObserver(() => seen.push(element.getAttribute("data-connection") ?? "")).observe(element, {
@@ -72,9 +77,45 @@ describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", (
     const states = await page.evaluate(() => (window as any).connectionStates as string[]);
     expect(states.slice(0, 2)).toEqual(["live", "reconnecting"]);
     expect(states).toContain("finished");
-    const saved = await page.evaluate((key) => JSON.parse(sessionStorage.getItem(key) ?? "[]"), STORAGE_KEY);
+    const saved = await page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? "[]"), STORAGE_KEY);
     expect(saved[0].statuses.map((s: { seq: number }) => s.seq).sort()).toEqual([1, 2, 3, 4]);
     await page.screenshot({ path: screenshotPath("order-tracker-reconnected.png"), fullPage: true });
+  });
+
+  it("while offline counts down to the next attempt, a second at a time, and reconnects at once when back online", async () => {
+    // Prepare: an order in progress, watched live
+    const page = await session.freshPage({ viewport: { width: 1200, height: 900 } });
+    const context = page.context();
+    await openTracker(page, session.runtime.url);
+    await payWithHeldCard(page, "tok_held_long");
+    const card = await placeOrder(page);
+    await expect.poll(() => card.getAttribute("data-connection")).toBe("live");
+    await card.locator(".connection").evaluate((badge: HTMLElement) => {
+      const seen: Array<{ at: number; text: string }> = ((window as any).badgeTexts = []);
+      new MutationObserver(() => seen.push({ at: performance.now(), text: badge.textContent ?? "" })).observe(badge, { childList: true, characterData: true, subtree: true });
+    });
+    // Act: the network goes, the connection with it; attempts fail until the backoff is several seconds
+    await context.setOffline(true);
+    for (const id of session.runtime.gateway.connections()) await fetch(`${session.runtime.state.endpoints.management}/@connections/${encodeURIComponent(id)}`, { method: "DELETE" });
+    await expect.poll(() => card.locator(".connection").textContent(), { timeout: 20_000, interval: 100 }).toMatch(/trying again in ([4-9]|1\d) s$/);
+    const whileWaiting = await card.getByRole("button").allTextContents();
+    const waiting = Number(/in (\d+) s$/.exec((await card.locator(".connection").textContent())!)![1]);
+    await page.waitForTimeout(2100);
+    const later = Number(/in (\d+) s$/.exec((await card.locator(".connection").textContent())!)![1]);
+    const backOnline = Date.now();
+    await context.setOffline(false);
+    // Opened again (live, or already finished if the held payment timed out meanwhile: either way, reconnected)
+    await expect.poll(() => card.getAttribute("data-opens"), { interval: 50, timeout: 10_000 }).toBe("2");
+    const reconnectedAfterMs = Date.now() - backOnline;
+    // Assess
+    expect(whileWaiting).toEqual(["Reconnect now", "Stop watching"]);
+    expect(later).toBeLessThanOrEqual(waiting - 2); // it counts down (not frozen at the first figure)
+    expect(later).toBeGreaterThanOrEqual(2);
+    // "in N s" means more than N - 1 s were left: reconnected sooner than the countdown would have allowed
+    expect(reconnectedAfterMs).toBeLessThan((later - 1) * 1000);
+    const texts = await page.evaluate(() => (window as any).badgeTexts.map((t: { text: string }) => t.text) as string[]);
+    expect(texts.filter((t) => /trying again in/.test(t)).length).toBeGreaterThan(3);
+    expect(texts.at(-1)).toMatch(/^(Live|Updates complete)$/);
   });
 
   it("falls back to GET /orders/{id} with the token when the socket cannot be opened", async () => {
@@ -93,7 +134,7 @@ describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", (
     const refusedUrl = placed.clientCallbackUrl.replace("/test?", "/no-such-stage?");
     const page = await session.freshPage();
     await page.addInitScript(
-      ([key, value]) => sessionStorage.getItem(key!) ?? sessionStorage.setItem(key!, value!),
+      ([key, value]) => localStorage.getItem(key!) ?? localStorage.setItem(key!, value!),
       [STORAGE_KEY, JSON.stringify([{ orderId: placed.orderId, clientCallbackUrl: refusedUrl, addedAt: new Date().toISOString(), statuses: [], fromApi: [] }])],
     );
     // Act
@@ -103,7 +144,7 @@ describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", (
     // Assess
     expect(refusedUrl).not.toBe(placed.clientCallbackUrl);
     await expect.poll(() => shownStatuses(card), { timeout: 15_000 }).toEqual(["placed", "reserved", "released", "cancelled"]);
-    expect(await card.locator(".outcome").textContent()).toBe("Cancelled: The card was declined.");
+    expect(await card.locator(".outcome").textContent()).toBe("Cancelled: your card was declined. You have not been charged.");
     expect(await card.locator(".summary .items li").allTextContents()).toEqual(["1 × Holland Lop rabbit€85.00"]); // from GET /orders/{id}
     expect(await card.locator(".summary .destination").textContent()).toMatch(/Leeds, United Kingdom$/);
     await expect.poll(() => card.getAttribute("data-connection")).toBe("finished");

@@ -1,7 +1,7 @@
 /**
  * What every browser test file sets up: the local runtime serving a freshly built page, and one
  * Chromium, started before the file's tests and stopped after them. `freshPage` gives a test its own
- * tab (its own sessionStorage), closing the previous one.
+ * browser profile (its own storage) and a tab in it, closing the previous one.
  */
 import type { Browser, BrowserContext, BrowserContextOptions } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
@@ -26,6 +26,11 @@ export function usePageSession(options: { beforeStop?: () => void } = {}) {
   });
 
   return {
+    /** The file's Chromium, for a test that needs a second profile (another browser, or the same one restarted). */
+    get browser(): Browser {
+      if (!browser) throw new Error("usePageSession: Chromium is launched in beforeAll");
+      return browser;
+    },
     get runtime(): RuntimeWithPage {
       if (!runtime) throw new Error("usePageSession: the runtime is started in beforeAll");
       return runtime;
