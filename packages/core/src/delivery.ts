@@ -29,7 +29,7 @@ export type PostOutcome =
   | { connectionId: string; result: "delivered" }
   /** 410: the connection is closed (or, during `$connect`, not open yet). */
   | { connectionId: string; result: "gone" }
-  /** Throttling or a 5xx: worth retrying the whole event. */
+  /** Throttling, a 5xx, a network error or a post cut by its signal: worth retrying the whole event. */
   | { connectionId: string; result: "retryable"; error: unknown }
   /** Any other 4xx (403: the grant, the endpoint's stage or the signature; 413, …): retrying cannot help. */
   | { connectionId: string; result: "rejected"; error: unknown };
