@@ -5,7 +5,7 @@
  */
 import { Aspects, CfnOutput, CfnResource, Duration, type Stack } from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
-import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from "aws-cdk-lib/aws-cloudwatch";
+import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
@@ -13,6 +13,7 @@ import { Topic, type ITopic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import type { Queue } from "aws-cdk-lib/aws-sqs";
 import type { Construct, IConstruct } from "constructs";
+import { Delivery, Topology } from "@awsomepets/core/index";
 
 export type Throttle = { rateLimit: number; burstLimit: number };
 export type OperationsConfig = {
@@ -156,5 +157,25 @@ export class OperatorAlarms {
 
   metric(id: string, metric: IMetric, description: string) {
     return this.alarm(id, metric, description);
+  }
+
+  /**
+   * Posts `@connections` refused (packages/functions: `PostsRejected`, EMF, under the `service`
+   * dimension Powertools adds). Mostly 403: a broken ManageConnections grant, a wrong stage in the
+   * management endpoint or a bad signature, which would stop every live push while each is only logged.
+   */
+  rejectedPosts(service: (typeof Topology.SERVICES)[keyof typeof Topology.SERVICES]) {
+    const metric = new Metric({
+      namespace: Topology.METRICS_NAMESPACE,
+      metricName: Delivery.POSTS_REJECTED_METRIC,
+      dimensionsMap: { service },
+      period: Duration.minutes(5),
+      statistic: "Sum",
+    });
+    return this.alarm(
+      `${Delivery.POSTS_REJECTED_METRIC}Alarm`,
+      metric,
+      "@connections refused a post (403: the ManageConnections grant, the management endpoint's stage or the signature): clients are not told of statuses.",
+    );
   }
 }

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, inject } from "vitest";
-import { Topology } from "@awsomepets/core/index";
+import { Delivery, Topology } from "@awsomepets/core/index";
 import { DEFAULTS, operationsConfig } from "../../stacks/operations";
 import { LONG_STAGE, LONG_STAGE_ENV } from "./synth-setup";
 import { functionLogicalId, resourcesOfType } from "./template";
@@ -50,6 +50,22 @@ describe("alarms", () => {
       Period: 60,
     });
     expect(alarm.AlarmActions).toHaveLength(1);
+  });
+
+  it("fires on any post @connections refused (403), counted by the callback functions as EMF under their service", () => {
+    const rejected = alarms(dev.callbacks).filter((a) => a.MetricName === Delivery.POSTS_REJECTED_METRIC);
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]).toMatchObject({
+      Namespace: Topology.METRICS_NAMESPACE,
+      Dimensions: [{ Name: "service", Value: Topology.SERVICES.callbacks }],
+      Statistic: "Sum",
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+    });
+    expect(["OrderWSCallbackFunction", "OrderWSPendingFunction"].map((name) => Topology.WIRING[name as Topology.FunctionName].service)).toEqual([
+      Topology.SERVICES.callbacks,
+      Topology.SERVICES.callbacks,
+    ]);
   });
 
   // Saga steps whose state has a Catch throw to report a business outcome (sold out, declined card).

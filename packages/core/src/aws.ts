@@ -3,6 +3,9 @@ import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynam
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 
+/** Bounding AWS calls by the time an invocation has left. */
+export { deadlineSignal, msLeft } from "./deadline";
+
 /** Endpoint overrides come from `AWS_ENDPOINT_URL_DYNAMODB`, which the SDK reads itself. */
 export function documentClient(config: DynamoDBClientConfig = {}) {
   return DynamoDBDocumentClient.from(new DynamoDBClient(config), {

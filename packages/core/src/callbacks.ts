@@ -58,7 +58,7 @@ export type PublishResult = {
  * a duplicate is deliberate — the first attempt may have died before posting — and harmless, since
  * clients drop a seq they already hold.
  */
-export async function publishStatus(deps: CallbackDeps, detail: Detail): Promise<PublishResult> {
+export async function publishStatus(deps: CallbackDeps, detail: Detail, options: { signal?: AbortSignal } = {}): Promise<PublishResult> {
   const { entry, isNew, order } = await deps.store.recordStatus(detail);
   const connectionIds = order.connections.map((c) => c.connectionId);
   const outcomes = await postToAll(
@@ -66,6 +66,7 @@ export async function publishStatus(deps: CallbackDeps, detail: Detail): Promise
     connectionIds,
     encode(toStatusFrame(entry)),
     deps.concurrency ?? DEFAULT_CONCURRENCY,
+    options,
   );
   const gone = outcomes.filter((o) => o.result === "gone").map((o) => o.connectionId);
   const delivered = outcomes.filter((o) => o.result === "delivered").length;

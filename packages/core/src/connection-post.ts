@@ -7,7 +7,9 @@
  * costs about 3× the CPU of the signed request itself, in per-call middleware (serde, endpoint rules,
  * retry bookkeeping, user agent): ~380 µs against ~120 µs per post (`npm run bench -- --only post`). No maintained
  * package offers a lighter path to this API. What is written here is only the request line and the
- * reading of the answer; signing, credentials and transport stay the SDK's. The test stand-in
+ * reading of the answer; signing, credentials and transport stay the SDK's, and so does the retry
+ * strategy (the client's own, with its quota; delivery.ts drives it). An `abortSignal` reaches the
+ * HTTP handler, as `client.send(…, { abortSignal })` would pass it. The test stand-in
  * (test/support/connections-server.ts) verifies SigV4 signatures as AWS does, for both paths.
  */
 import type { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
@@ -24,13 +26,21 @@ type Request = {
   body: Uint8Array;
 };
 type Response = { statusCode: number; headers: Record<string, string | undefined>; body?: AsyncIterable<Uint8Array> & { resume?: () => void } };
+/** The SDK's retry strategy interface (`RetryStrategyV2`): standard or adaptive, as the client is configured. */
+export type RetryToken = { getRetryCount(): number; getRetryDelay(): number };
+export type RetryStrategy = {
+  acquireInitialRetryToken(scope: string): Promise<RetryToken>;
+  refreshRetryTokenForRetry(token: RetryToken, errorInfo: { error?: unknown; errorType: "THROTTLING" | "TRANSIENT" | "SERVER_ERROR" | "CLIENT_ERROR" }): Promise<RetryToken>;
+  recordSuccess(token: RetryToken): void;
+};
 /** The members of the client's resolved config this module uses (typed in the SDK's resolved-config
  * interfaces: SigV4 auth, endpoint, retry); connection-post.test.ts breaks if an SDK upgrade changes them. */
 type ClientParts = {
   signer: () => Promise<{ sign(request: Request, options?: { signingDate?: Date }): Promise<Request> }>;
   endpoint: () => Promise<Endpoint>;
-  requestHandler: { handle(request: Request): Promise<{ response: Response }> };
+  requestHandler: { handle(request: Request, options?: { abortSignal?: AbortSignal }): Promise<{ response: Response }> };
   maxAttempts: () => Promise<number>;
+  retryStrategy: () => Promise<RetryStrategy>;
   systemClockOffset?: number;
 };
 type Parts = Awaited<ReturnType<typeof resolveParts>>;
@@ -49,8 +59,13 @@ const partsByClient = new WeakMap<ApiGatewayManagementApiClient, Promise<Parts>>
 
 async function resolveParts(client: ApiGatewayManagementApiClient) {
   const config = client.config as unknown as ClientParts;
-  const [signer, endpoint, maxAttempts] = await Promise.all([config.signer(), config.endpoint(), config.maxAttempts()]);
-  return { config, signer, endpoint, maxAttempts, basePath: endpoint.path.replace(/\/+$/, "") };
+  const [signer, endpoint, maxAttempts, retryStrategy] = await Promise.all([
+    config.signer(),
+    config.endpoint(),
+    config.maxAttempts(),
+    config.retryStrategy(),
+  ]);
+  return { config, signer, endpoint, maxAttempts, retryStrategy, basePath: endpoint.path.replace(/\/+$/, "") };
 }
 
 /** The client's parts, resolved once per client (a failed resolution is retried on the next post). */
@@ -69,8 +84,11 @@ function encodeLabel(value: string) {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** Resolves when the POST was answered 2xx; throws `ConnectionsApiError` for an error answer, or the handler's network error. */
-export async function postSigned(parts: Parts, connectionId: string, body: Uint8Array): Promise<void> {
+/**
+ * Resolves when the POST was answered 2xx; throws `ConnectionsApiError` for an error answer, or the
+ * handler's network error (an `AbortError` once `signal` aborts, at once if it already has).
+ */
+export async function postSigned(parts: Parts, connectionId: string, body: Uint8Array, signal?: AbortSignal): Promise<void> {
   const { endpoint, signer, config, basePath } = parts;
   const request: Request = {
     method: "POST",
@@ -87,7 +105,7 @@ export async function postSigned(parts: Parts, connectionId: string, body: Uint8
     body,
   };
   const signed = await signer.sign(request, { signingDate: new Date(Date.now() + (config.systemClockOffset ?? 0)) });
-  const { response } = await config.requestHandler.handle(signed);
+  const { response } = await config.requestHandler.handle(signed, { abortSignal: signal });
   if (response.statusCode >= 200 && response.statusCode < 300) {
     response.body?.resume?.(); // frees the keep-alive socket
     return;

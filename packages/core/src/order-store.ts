@@ -119,7 +119,7 @@ export class OrderStore {
    * status is derived from the statuses held (`OrderStatus.currentStatus`), not from their dates.
    * Returns false if the order is unknown here.
    */
-  async applyStatus(detail: OrderStatus.Detail) {
+  async applyStatus(detail: OrderStatus.Detail, { signal }: { signal?: AbortSignal } = {}) {
     const entry: StatusEntry = { status: detail.status, occurredAt: detail.occurredAt };
     if (detail.reason !== undefined) entry.reason = detail.reason;
     if (detail.amountPaid !== undefined) entry.amountPaid = detail.amountPaid;
@@ -133,6 +133,7 @@ export class OrderStore {
           ExpressionAttributeNames: { "#status": detail.status },
           ExpressionAttributeValues: { ":entry": entry },
         }),
+        { abortSignal: signal },
       );
       return true;
     } catch (error) {

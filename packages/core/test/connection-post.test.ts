@@ -4,11 +4,12 @@
  * awkward connection ids, and every kind of answer must be sorted as `classify` promises.
  */
 import { GetConnectionCommand, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
+import { Retry } from "@smithy/core/retry";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import * as Aws from "../src/aws";
-import { postToAll, postToConnection } from "../src/delivery";
+import { MIN_ATTEMPT_MS, postToAll, postToConnection } from "../src/delivery";
 import { startConnectionsServer, type ConnectionsServer } from "../../../test/support/connections-server";
 
 let connections: ConnectionsServer;
@@ -23,6 +24,10 @@ afterAll(async () => {
   process.env = saved;
 });
 beforeEach(() => connections.reset());
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
 
 // API Gateway connection ids are base64-like: `=`, `+` and `/` must survive encoding and signing alike.
 const AWKWARD_ID = "L0SM9cOFvHcCIhw=+a/b";
@@ -164,5 +169,103 @@ describe("a post that gets no answer", () => {
     expect(waited).toBeGreaterThanOrEqual(250);
     expect(fine).toEqual({ connectionId: "fine", result: "delivered" });
     expect(connections.framesFor("fine")).toEqual([{ n: 2 }]);
+  });
+});
+
+describe("retries, as the SDK's standard retry strategy makes them", () => {
+  it("waits at least the SDK's throttling base before retrying a 429", async () => {
+    // Prepare: full jitter draws from [0, base); at the top of the range the wait is the base itself.
+    vi.spyOn(Math, "random").mockReturnValue(0.999);
+    const client = Aws.managementClient(connections.endpoint);
+    connections.open("c1");
+    connections.failWith("c1", 429, { times: 1 });
+    // Act
+    const started = performance.now();
+    const outcome = await postToConnection(client, "c1", "{}");
+    const waited = performance.now() - started;
+    // Assess
+    expect(outcome.result).toBe("delivered");
+    expect(connections.attemptsFor("c1")).toBe(2);
+    expect(Retry.throttlingDelay()).toBeGreaterThanOrEqual(500);
+    expect(waited).toBeGreaterThanOrEqual(0.9 * Retry.throttlingDelay());
+  });
+
+  it("stops retrying throttled posts when the client's retry quota is spent, as the SDK does", async () => {
+    // Prepare: no waiting (jitter 0); 60 posts that are always throttled would make 120 retries.
+    vi.spyOn(Math, "random").mockReturnValue(0);
+    const client = Aws.managementClient(connections.endpoint, 8);
+    const ids = Array.from({ length: 60 }, (_, i) => `throttled-${i}`);
+    connections.open(...ids);
+    for (const id of ids) connections.failWith(id, 429);
+    const strategy = (await client.config.retryStrategy()) as unknown as { getCapacity(): number };
+    const retriesAffordable = strategy.getCapacity() / Retry.throttlingCost();
+    // Act
+    const outcomes = await postToAll(client, ids, "{}", 8);
+    // Assess: each post once, plus only the retries the quota paid for
+    expect(outcomes.every((o) => o.result === "retryable")).toBe(true);
+    const attempts = ids.reduce((sum, id) => sum + connections.attemptsFor(id), 0);
+    expect(retriesAffordable).toBeLessThan(120);
+    expect(attempts).toBe(ids.length + retriesAffordable);
+  });
+});
+
+describe("a post bounded by a signal", () => {
+  it("against a gateway that hangs, ends as retryable when the signal fires, not at the request timeout", async () => {
+    // Prepare: the default 5 s request timeout; the signal fires after 200 ms.
+    const client = Aws.managementClient(connections.endpoint);
+    connections.open("stuck");
+    connections.hang("stuck");
+    const { signal } = Aws.deadlineSignal(Date.now() + 200);
+    // Act
+    const outcome = await postToConnection(client, "stuck", "{}", { signal });
+    // Assess: cut by the signal (an AbortError, not the handler's TimeoutError), and not tried again
+    expect(outcome).toMatchObject({ result: "retryable", error: { name: "AbortError" } });
+    expect(connections.attemptsFor("stuck")).toBe(1);
+  });
+
+  it("does not start a retry that the time left cannot fit", async () => {
+    // Prepare: a 500 the SDK would retry; less than MIN_ATTEMPT_MS left before the deadline.
+    const client = Aws.managementClient(connections.endpoint);
+    connections.open("c1");
+    connections.failWith("c1", 500, { times: 1 });
+    const { signal, cancel } = Aws.deadlineSignal(Date.now() + MIN_ATTEMPT_MS / 2);
+    // Act
+    const outcome = await postToConnection(client, "c1", "{}", { signal });
+    cancel();
+    // Assess
+    expect(outcome).toMatchObject({ result: "retryable", error: { $metadata: { httpStatusCode: 500 } } });
+    expect(connections.attemptsFor("c1")).toBe(1);
+  });
+
+  it("stops waiting for a retry when the signal fires during the backoff", async () => {
+    // Prepare: fake timeouts, so that the backoff never ends by itself: only the signal can end it.
+    const realSetTimeout = globalThis.setTimeout;
+    const realSleep = (ms: number) => new Promise((resolve) => realSetTimeout(resolve, ms));
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const client = Aws.managementClient(connections.endpoint);
+    connections.open("c1");
+    connections.failWith("c1", 429);
+    const controller = new AbortController();
+    // Act
+    const posting = postToConnection(client, "c1", "{}", { signal: controller.signal });
+    while (connections.attemptsFor("c1") === 0) await realSleep(5);
+    await realSleep(100); // the 429 is read, the backoff begins
+    controller.abort();
+    const outcome = await posting;
+    // Assess: the last answer is the outcome's cause, and no second attempt was made
+    expect(outcome).toMatchObject({ result: "retryable", error: { name: "LimitExceededException" } });
+    expect(connections.attemptsFor("c1")).toBe(1);
+  });
+
+  it("sends nothing once the signal has fired: a fan-out's queued posts end as retryable", async () => {
+    const client = Aws.managementClient(connections.endpoint);
+    connections.open("a", "b");
+    const controller = new AbortController();
+    controller.abort();
+
+    const outcomes = await postToAll(client, ["a", "b"], "{}", 1, { signal: controller.signal });
+
+    expect(outcomes.map((o) => o.result)).toEqual(["retryable", "retryable"]);
+    expect(connections.requests).toEqual([]);
   });
 });

@@ -189,14 +189,14 @@ describe("OrderWSCallbackFunction (EventBridge target)", () => {
     ["a negative amount", { detail: { orderId: randomUUID(), status: "paid", occurredAt: at(0), amountPaid: -1 } }],
     ["an unexpected field", { detail: { orderId: randomUUID(), status: "placed", occurredAt: at(0), __proto__: { x: 1 }, admin: true } }],
     ["another source", { source: "evil.corp" }],
-  ])("drops an event with %s, without throwing or writing", async (_name, override) => {
+  ])("fails an event with %s, naming the fields, for the retry policy to dead-letter; writes nothing", async (_name, override) => {
     // Prepare
     const event = { ...statusEvent({ orderId: randomUUID(), status: "placed", occurredAt: at(0) }), ...override };
     const pendingBefore = (await h.store.listPending()).length;
     // Act
-    const result = await h.handlers.callback(event);
+    const result = h.handlers.callback(event);
     // Assess
-    expect(result).toEqual({ accepted: false });
+    await expect(result).rejects.toMatchObject({ name: "InvalidStatusEventError", message: expect.stringMatching(/retrying cannot help: (detail|source)\S*: [a-z_]+/) });
     expect((await h.store.listPending()).length).toBe(pendingBefore);
   });
 });

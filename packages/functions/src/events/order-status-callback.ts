@@ -1,30 +1,28 @@
 /**
  * EventBridge target → OrderWSCallbackFunction: record the status and push it to the order's
- * connections. An invalid event is logged (naming the fields at fault) and dropped — a retry cannot
- * fix it; throttling and 5xx from `@connections` or DynamoDB throw, so that the platform retries.
+ * connections. Everything but success throws, so that the platform retries and then dead-letters:
+ * an invalid event (a retry cannot fix it, but nothing may be lost; see ../lib/status-event), and
+ * throttling, 5xx or the invocation's deadline on `@connections` or DynamoDB. A post `@connections`
+ * refused (403: the grant, the endpoint's stage, the signature) is counted for its alarm.
  */
-import { Callbacks, OrderStatus } from "@awsomepets/core/index";
+import { Callbacks, Delivery } from "@awsomepets/core/index";
 import { callbackDeps } from "../lib/deps";
 import { lambdaHandler } from "../lib/handler";
 import { emfMetrics } from "../lib/metrics";
-import { StatusEvent } from "../lib/status-event";
+import { InvalidStatusEventError, StatusEvent } from "../lib/status-event";
 
-export const handler = lambdaHandler("OrderWSCallbackFunction", async (raw, { logger, count }) => {
+export const handler = lambdaHandler("OrderWSCallbackFunction", async (raw, { logger, count, signal }) => {
   const event = StatusEvent.safeParse(raw);
   if (!event.success) {
-    const envelope = (raw ?? {}) as { id?: unknown; detail?: { orderId?: unknown } };
+    const error = new InvalidStatusEventError(raw, event.error.issues);
     count("InvalidEvents");
-    logger.error("Invalid order status event dropped", {
-      eventId: envelope.id,
-      orderId: envelope.detail?.orderId,
-      fields: OrderStatus.describeIssues(event.error.issues),
-    });
-    return { accepted: false };
+    logger.error("Invalid order status event; failed, to be retried and dead-lettered", error.context);
+    throw error;
   }
   const { id: eventId, detail } = event.data;
   let result: Callbacks.PublishResult;
   try {
-    result = await Callbacks.publishStatus(callbackDeps(), detail);
+    result = await Callbacks.publishStatus(callbackDeps(), detail, { signal });
   } catch (error) {
     // Rethrown: Lambda's async retries, then the dead-letter queue, take it from here.
     logger.error("Status delivery failed; the event will be retried", { eventId, orderId: detail.orderId, status: detail.status, error });
@@ -34,6 +32,15 @@ export const handler = lambdaHandler("OrderWSCallbackFunction", async (raw, { lo
   count("StatusesDelivered", result.delivered > 0 ? 1 : 0);
   count("StatusesPending", result.pending ? 1 : 0);
   count("ConnectionsGone", result.gone.length);
+  count(Delivery.POSTS_REJECTED_METRIC, result.rejected.length);
+  if (result.rejected.length > 0) {
+    logger.error("Posts refused by @connections; those clients were not told", {
+      eventId,
+      orderId: detail.orderId,
+      status: detail.status,
+      rejected: result.rejected.map((o) => ({ connectionId: o.connectionId, error: "error" in o ? o.error : undefined })),
+    });
+  }
   logger.info("Status delivered", {
     eventId,
     orderId: detail.orderId,

@@ -1,22 +1,22 @@
 /**
  * EventBridge target → OrderStatusProjectionFunction: keep `OrdersTbl`'s statuses (behind
  * `GET /orders/{orderId}`) in one conditional write; the first event of a status wins. An invalid
- * event is logged, naming the fields at fault, and dropped.
+ * event fails, to be retried and dead-lettered (see ../lib/status-event); so does a write cut by the
+ * invocation's deadline.
  */
-import { OrderStatus } from "@awsomepets/core/index";
 import { lambdaHandler } from "../lib/handler";
 import { orderStore } from "../lib/order-deps";
-import { StatusEvent } from "../lib/status-event";
+import { InvalidStatusEventError, StatusEvent } from "../lib/status-event";
 
-export const handler = lambdaHandler("OrderStatusProjectionFunction", async (raw, { logger }) => {
+export const handler = lambdaHandler("OrderStatusProjectionFunction", async (raw, { logger, signal }) => {
   const event = StatusEvent.safeParse(raw);
   if (!event.success) {
-    const envelope = (raw ?? {}) as { id?: unknown };
-    logger.error("Invalid order status event dropped", { eventId: envelope.id, fields: OrderStatus.describeIssues(event.error.issues) });
-    return { applied: false };
+    const error = new InvalidStatusEventError(raw, event.error.issues);
+    logger.error("Invalid order status event; failed, to be retried and dead-lettered", error.context);
+    throw error;
   }
   const { id: eventId, detail } = event.data;
-  const known = await orderStore().applyStatus(detail);
+  const known = await orderStore().applyStatus(detail, { signal });
   if (!known) logger.warn("Status for an order this stage does not hold", { eventId, orderId: detail.orderId, status: detail.status });
   return { applied: known };
 });

@@ -3,11 +3,13 @@
  * core's wiring contract), the Lambda context in every log line (request id, cold start), an
  * unexpected error logged with context before the handler's own mapping decides what the caller
  * sees, and — for handlers that count things (`{ metrics: emfMetrics }`, ./metrics) — metrics
- * flushed after each invocation.
+ * flushed after each invocation. Each invocation's `signal` aborts `DEADLINE_RESERVE_MS` before
+ * Lambda would kill it: handlers pass it to their AWS calls (`{ signal }`), so that a slow API fails
+ * a call rather than the whole invocation.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
-import { Topology } from "@awsomepets/core/index";
+import { Aws, Topology } from "@awsomepets/core/index";
 
 export type Counter = {
   /** Adds `value` (1 by default) to a count metric of this invocation, optionally under one dimension. */
@@ -15,7 +17,19 @@ export type Counter = {
   flush: () => void;
 };
 
-export type Tools = { logger: Logger; count: Counter["count"] };
+/**
+ * What a handler keeps for itself after its AWS calls were cut at the signal: logging the outcome,
+ * marking what it could not deliver (one DynamoDB write, ~10 ms warm) and answering. A few hundred
+ * ms covers a slow write and the log and metric flush; more would only shorten every call.
+ */
+export const DEADLINE_RESERVE_MS = 500;
+
+export type Tools = {
+  logger: Logger;
+  count: Counter["count"];
+  /** Aborts `DEADLINE_RESERVE_MS` before the invocation's timeout; never without a Lambda context (tests). */
+  signal: AbortSignal;
+};
 
 const noMetrics: Counter = { count: () => {}, flush: () => {} };
 
@@ -35,12 +49,14 @@ export function lambdaHandler<R>(
     logger.resetKeys();
     if (context) logger.addContext(context);
     logger.appendKeys({ function: name });
+    const deadline = context ? Aws.deadlineSignal(Date.now() + context.getRemainingTimeInMillis() - DEADLINE_RESERVE_MS) : undefined;
     try {
-      return await run(event, { logger, count: metrics.count });
+      return await run(event, { logger, count: metrics.count, signal: deadline?.signal ?? new AbortController().signal });
     } catch (error) {
       logger.error("Unhandled error", { error });
       throw error;
     } finally {
+      deadline?.cancel();
       metrics.flush();
     }
   };

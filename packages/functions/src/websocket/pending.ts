@@ -31,6 +31,7 @@ export const handler = lambdaHandler("OrderWSPendingFunction", async (raw, { log
         break;
       case "synced":
         count("SyncsServed");
+        if (result.outcome === "rejected") count(Delivery.POSTS_REJECTED_METRIC); // 403: see the alarm in the stack
         logger.info("Synced", { connectionId, ...result });
     }
     return { statusCode: 200 };

@@ -185,9 +185,15 @@ describe("hostile PutEvents requests", () => {
         : { request: answer.status, type: answer.body.__type }),
     }));
     expect(got).toEqual(requests.map((r) => ({ name: r.name, ...r.expect })));
-    // The envelopes the bus accepted were dropped by the callback: no status for the attacker's order, no dead letter.
+    // The envelopes the bus accepted fail both targets' schema: no status reaches the attacker's order;
+    // after the rules' bounded retries each is a dead letter of each rule, whole, for an operator to see.
     expect(attacker.frames.filter((f) => f.type === "status")).toEqual([]);
-    expect(runtime.events.deadLetters()).toEqual([]);
+    const refused = requests.find((r) => r.name === "Details the callback must drop")!.expect as { entries: string[] };
+    const deadLetters = runtime.events.deadLetters();
+    for (const rule of Object.keys(Topology.EVENT_RULES)) {
+      expect(deadLetters.filter((d) => d.ruleName === rule), rule).toHaveLength(refused.entries.length);
+    }
+    for (const d of deadLetters) expect(d).toMatchObject({ lastError: expect.stringContaining("Not a valid order status event"), event: { detail: { orderId: expect.anything() } } });
   });
 
   it("refuses 11 entries through the real SDK client too", async () => {

@@ -8,7 +8,7 @@
  */
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { ChangeMessageVisibilityBatchCommand, DeleteMessageCommand, ReceiveMessageCommand, type Message } from "@aws-sdk/client-sqs";
-import { describeEvent, redrivable } from "./dead-letter-message";
+import { describeEvent, redrivable, redriveNote } from "./dead-letter-message";
 
 type Send = (command: any) => Promise<any>;
 
@@ -40,7 +40,7 @@ export async function redriveQueue(options: QueueRedrive & { sqs: Send; lambda: 
           counts.skipped++;
           continue;
         }
-        const what = `${functionName} ${describeEvent(found.event)} (${found.source})`;
+        const what = `${functionName} ${describeEvent(found.event)} ${redriveNote(found.source, found.lastError)}`;
         if (dryRun) {
           out(`would redrive ${what}`);
           counts.redriven++;

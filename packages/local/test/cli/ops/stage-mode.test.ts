@@ -73,7 +73,7 @@ describe("redrive of an SQS dead-letter queue", () => {
     expect(calls.released).toEqual(["rh-2"]);
     expect(lines).toEqual([
       `redriven ${FUNCTION} o-1 paid (rule target)`,
-      `redriven ${FUNCTION} o-2 placed (failed invocation)`,
+      `redriven ${FUNCTION} o-2 placed (failed invocation) — last error: Error: boom`,
       `skipped m-2 in ${QUEUE}: the body is not JSON (left in the queue)`,
     ]);
   });
@@ -95,10 +95,33 @@ describe("redrive of an SQS dead-letter queue", () => {
   });
 });
 
+describe("redrive of an event the function's schema refused", () => {
+  it("sends it back once fixed, and says which fields had failed", async () => {
+    // Prepare: what Lambda's failure destination writes after the handler threw on every attempt
+    const invalid = event("o-3", "shipped");
+    const record = {
+      ...failureRecord(invalid),
+      responsePayload: { errorType: "InvalidStatusEventError", errorMessage: "Not a valid order status event, retrying cannot help: detail.status: invalid_value", trace: [] },
+    };
+    const { sqs, lambda, calls } = stubQueue([JSON.stringify(record)]);
+    const lines: string[] = [];
+    // Act
+    const counts = await redriveQueue({ queueUrl: QUEUE, functionName: FUNCTION, sqs, lambda: lambda(), dryRun: false, out: (l) => lines.push(l) });
+    // Assess
+    expect(counts).toEqual({ redriven: 1, skipped: 0 });
+    expect(calls.invoked).toEqual([{ FunctionName: FUNCTION, InvocationType: "Event", payload: invalid }]);
+    expect(calls.deleted).toEqual(["rh-0"]);
+    expect(lines).toEqual([
+      `redriven ${FUNCTION} o-3 shipped (failed invocation) — last error: InvalidStatusEventError: Not a valid order status event, retrying cannot help: detail.status: invalid_value`,
+    ]);
+  });
+});
+
 describe("dead-letter message bodies", () => {
   it("takes the event itself, or a failure record's requestPayload; refuses anything else", () => {
     expect(redrivable(JSON.stringify(event("o")))).toMatchObject({ ok: true, source: "rule target", event: event("o") });
     expect(redrivable(JSON.stringify(failureRecord(event("o"))))).toMatchObject({ ok: true, source: "failed invocation", event: event("o") });
+    expect(redrivable(JSON.stringify({ ...failureRecord(event("o")), responsePayload: null }))).toMatchObject({ ok: true, lastError: undefined });
     expect(redrivable(JSON.stringify(failureRecord({ hello: 1 })))).toMatchObject({ ok: false, reason: expect.stringContaining("requestPayload") });
     expect(redrivable(JSON.stringify({ some: "thing" }))).toMatchObject({ ok: false });
     expect(redrivable(undefined)).toMatchObject({ ok: false, reason: "the body is not JSON" });
