@@ -72,6 +72,9 @@ export function costMarkdown(cost: CostResults) {
     `The order service, the same for both and apart from the figures above, per order: ${o.transitions_per_order} Step Functions transitions ` +
     `(${usd(o.usd_per_million_orders_transitions)} per million orders), ${o.lambda_ms_per_order} Lambda ms (\`POST /orders\` and the saga's steps), ` +
     `${o.write_units_per_order} write and ${o.read_units_per_order} read units.`;
+  const incomplete = ours.incomplete_orders?.length
+    ? `**Ours missed statuses** (${ours.lost} of ${ours.statuses_published}); for example: ${ours.incomplete_orders.map((o) => `order ${o.orderId} received ${o.frames.join(", ")} (saga ${o.saga})`).join("; ")}.`
+    : "";
   return [
     `Scenario: ${scenario.orders} orders through \`POST /orders\` (${scenario.statuses_per_order} statuses each, saga steps ${scenario.step_delay_ms} ms apart), ${scenario.concurrency} at a time, each watched by one client from the POST's answer until it has the order's statuses; ` +
       `DynamoDB: ${cost.engine}. Units are what DynamoDB answered to \`ReturnConsumedCapacity: TOTAL\` (index writes included); Lambda ms are handler durations in the local runtime, rounded up per invocation as Lambda bills, ` +
@@ -79,6 +82,7 @@ export function costMarkdown(cost: CostResults) {
       `"at AWS latency" replaces each DynamoDB request's local wait with ${AWS_DYNAMODB_REQUEST_MS} ms (DynamoDB Local on a loaded machine answers far slower than DynamoDB). ` +
       "Ours and the seed's run on one DynamoDB with one step delay, so what differs is the algorithm. Connection minutes are left out (per watching minute, not per status: see docs/capacity.md).",
     perStatus,
+    ...(incomplete ? [incomplete] : []),
     byFunction,
     orderService,
     `Prices, checked ${prices.checked} (bench/lib/aws-prices.ts):\n\n${priceRows}`,

@@ -40,6 +40,7 @@ export function computeTargets(r: Omit<BenchResults, "targets" | "duration_s">):
   }
   if (r.cost) {
     const { ours, seed } = r.cost;
+    add("statuses ours lost in the cost run", ours.lost, 0, ours.lost, "0", ours.lost === 0);
     const units = ours.callback_store_write_units_per_status;
     add("callback store write units per status", units, GOALS.writeUnitsPerStatus, units / GOALS.writeUnitsPerStatus, `≤ ${GOALS.writeUnitsPerStatus}`, units <= GOALS.writeUnitsPerStatus);
     if (seed) {
