@@ -72,7 +72,7 @@ async function main() {
   });
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
   // Loaded after the options are read: core and the model take a moment, --help should not wait.
-  const { atLoad, stageCapacity, perOrder, usdPerOrder } = await import("../bench/capacity/model");
+  const { atLoad, stageCapacity, perOrder, usdPerOrder, usdPerOrderByItem } = await import("../bench/capacity/model");
   const { CallbackTable } = await import("@awsomepets/core/index");
   const watchers = positive("watchers", values.watchers, 1);
   if (!Number.isInteger(watchers) || watchers > CallbackTable.DEFAULT_MAX_CONNECTIONS_PER_ORDER) {
@@ -85,7 +85,7 @@ async function main() {
   const scales = [1, 10, 100].map((multiple) => atLoad(costFigures, load, multiple));
   const use = perOrder(costFigures, load);
   if (values.json) {
-    return void process.stdout.write(`${JSON.stringify({ source, measured: costFigures.date, load, stage: { ...stage, limits: undefined }, limits: stage.limits, usd_per_order: usdPerOrder(costFigures, load), scales }, null, 2)}\n`);
+    return void process.stdout.write(`${JSON.stringify({ source, measured: costFigures.date, load, stage: { ...stage, limits: undefined }, limits: stage.limits, usd_per_order: usdPerOrder(costFigures, load), usd_per_order_by_item: usdPerOrderByItem(costFigures, load), scales }, null, 2)}\n`);
   }
   const lines = [
     `One stage as shipped, from ${source} (measured ${costFigures.date}; DynamoDB: ${costFigures.engine}).`,
@@ -103,6 +103,10 @@ async function main() {
     `  One order is one DynamoDB partition (${n(1000)} write units/s): at most ${stage.perOrderCap} sockets and 7 statuses per order keep it far below.`,
     "  SSM (40 GetParameters/s): one per new execution environment of the functions that read the token secret; it paces a cold scale-up, not a steady load.",
     "",
+    `Per million orders: ${usdText(usdPerOrder(costFigures, load) * 1e6)} — ${Object.entries(usdPerOrderByItem(costFigures, load))
+      .sort((a, b) => b[1] - a[1])
+      .map(([item, value]) => `${item} ${usdText(value * 1e6)}`)
+      .join(", ")}.`,
     ...scales.flatMap((s) => [
       `×${s.multiple}: ${n(s.ordersPerSecond, 1)} orders/s (${n(s.ordersPerSecond * use.statuses, 1)} statuses/s), ${usdText(s.usdPerMonth)} a month`,
       ...(s.over.length === 0 ? ["  fits as shipped"] : s.over.map((o) => `  raise ${o.name} from ${n(o.from)} to ≥ ${n(o.to)}: ${o.raise}`)),

@@ -86,21 +86,21 @@ export function carried(figures: CostFigures, load: Load) {
     .sort((a, b) => a.ordersPerSecond - b.ordersPerSecond);
 }
 
-/** USD per order at AWS's list prices: Lambda at the declared memory, units, messages, events, transitions, connection minutes. */
-export function usdPerOrder(figures: CostFigures, load: Load) {
+/** USD per order at AWS's list prices, by what is billed: Lambda at the declared memory, units, messages, events, transitions, connection minutes. */
+export function usdPerOrderByItem(figures: CostFigures, load: Load) {
   const use = perOrder(figures, load);
   const p = figures.prices;
-  const lambda = use.functions.reduce((total, f) => total + usd.lambdaMs(f.invocations * f.ms, f.memoryMB, p) + usd.lambdaRequests(f.invocations, p), 0);
-  return (
-    lambda +
-    usd.writeUnits(use.writeUnits, p) +
-    usd.readUnits(use.readUnits, p) +
-    usd.messages(use.messagesIn + use.messagesOut, p) +
-    usd.events(use.putEvents, p) +
-    usd.transitions(use.transitions, p) +
-    usd.connectionMinutes(load.watchersPerOrder * load.watchMinutes, p)
-  );
+  return {
+    lambda: use.functions.reduce((total, f) => total + usd.lambdaMs(f.invocations * f.ms, f.memoryMB, p) + usd.lambdaRequests(f.invocations, p), 0),
+    dynamodb: usd.writeUnits(use.writeUnits, p) + usd.readUnits(use.readUnits, p),
+    webSocketMessages: usd.messages(use.messagesIn + use.messagesOut, p),
+    connectionMinutes: usd.connectionMinutes(load.watchersPerOrder * load.watchMinutes, p),
+    eventBridge: usd.events(use.putEvents, p),
+    stepFunctions: usd.transitions(use.transitions, p),
+  };
 }
+
+export const usdPerOrder = (figures: CostFigures, load: Load) => Object.values(usdPerOrderByItem(figures, load)).reduce((a, b) => a + b, 0);
 
 export const usdPerMonth = (figures: CostFigures, load: Load) => usdPerOrder(figures, load) * load.ordersPerSecond * SECONDS_PER_MONTH;
 
