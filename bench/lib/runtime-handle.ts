@@ -20,9 +20,25 @@ export type BenchRuntime = {
   close(): Promise<void>;
 };
 
-export async function startBenchRuntime(variant: Variant = "ours", options: { cpuProfDir?: string } = {}): Promise<BenchRuntime> {
+export type RuntimeOptions = {
+  cpuProfDir?: string;
+  /** Run every invocation through the AWS meter (./aws-meter.ts); `counters()` then carries its figures. */
+  meter?: boolean;
+  /** Send the handlers' DynamoDB requests here (e.g. AWS's DynamoDB Local) instead of the runtime's dynalite. */
+  dynamodbEndpoint?: string;
+  /** Each saga step waits this long first (npm start's `--step-delay`). */
+  stepDelayMs?: number;
+};
+
+export async function startBenchRuntime(variant: Variant = "ours", options: RuntimeOptions = {}): Promise<BenchRuntime> {
   const profile = options.cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", options.cpuProfDir, "--cpu-prof-name", `${variant}-${Date.now()}.cpuprofile`] : [];
-  const child: ChildProcess = fork(CHILD, variant === "seed" ? ["--seed"] : [], { execArgv: ["--import", "tsx", ...profile], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const args = [
+    ...(variant === "seed" ? ["--seed"] : []),
+    ...(options.meter ? ["--meter"] : []),
+    ...(options.dynamodbEndpoint ? ["--dynamodb-endpoint", options.dynamodbEndpoint] : []),
+    ...(options.stepDelayMs ? ["--step-delay-ms", String(options.stepDelayMs)] : []),
+  ];
+  const child: ChildProcess = fork(CHILD, args, { execArgv: ["--import", "tsx", ...profile], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const pending = new Map<number, (result: Counters | null) => void>();
   let nextId = 1;
   const state = await new Promise<RuntimeState>((resolve, reject) => {

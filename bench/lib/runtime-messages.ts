@@ -1,6 +1,8 @@
 /** The IPC messages between the benchmark and its runtime process. */
 import type { RuntimeState } from "../../packages/local/src/runtime/state-file";
+import type { MeterSnapshot } from "./aws-meter";
 
 export type RuntimeRequest = { id: number; op: "counters" | "idle" | "close" };
-export type Counters = { dynamodbRequests: number; retries: number };
+/** `meter`: only when the runtime runs with the AWS meter (see aws-meter.ts). */
+export type Counters = { dynamodbRequests: number; retries: number; meter?: MeterSnapshot };
 export type RuntimeResponse = { id: number; result: Counters | null } | { ready: { state: RuntimeState } };

@@ -4,23 +4,31 @@
  * as browsers would not; the parent reads the DynamoDB request counter through here.
  * With `--seed`, the seed's callback algorithm (../baseline) replaces ours: its $connect, $disconnect,
  * $default and status target run instead of our functions, on a table of its own in the same dynalite.
+ * With `--meter`, every invocation runs through the AWS meter (./aws-meter.ts: durations, DynamoDB
+ * capacity units, PutEvents entries), and `--dynamodb-endpoint <url>` points the handlers' DynamoDB
+ * clients at another DynamoDB (AWS's DynamoDB Local, for its capacity units) instead of dynalite;
+ * `--step-delay-ms <n>` paces the saga (npm start's `--step-delay`).
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { Topology } from "@awsomepets/core/index";
-import { startLocalRuntime } from "../../packages/local/src/runtime/start-runtime";
+import { parseArgs } from "node:util";
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException, type CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
+import { CallbackTable, OrdersTable, Topology } from "@awsomepets/core/index";
+import { createFunctionRunner } from "../../packages/local/src/runtime/lambda";
+import { names, startLocalRuntime } from "../../packages/local/src/runtime/start-runtime";
+import { createAwsMeter } from "./aws-meter";
 import { BENCH_TOKEN_SECRET } from "./bench-secret";
 import type { RuntimeRequest, RuntimeResponse } from "./runtime-messages";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const send = (message: RuntimeResponse) => process.send?.(message);
 
-const SEED_TABLE = "bench-SeedClientCallbackTbl";
+const STAGE = "bench";
+const SEED_TABLE = `${STAGE}-SeedClientCallbackTbl`;
 const BENCH_MAX_CONNECTIONS_PER_ORDER = 1000;
 
 /** The seed's handlers, imported at first call: their module creates its client once the runtime has set the endpoints. */
-function seedHandlers() {
+function seedHandlers(): Handlers {
   const baseline = () => import("../baseline/seed-callbacks");
   return {
     OrderWSConnectFunction: async (event: unknown) => (await baseline()).connect(event),
@@ -30,11 +38,44 @@ function seedHandlers() {
   };
 }
 
+type Handler = (event: unknown, context?: object) => Promise<unknown>;
+type Handlers = Partial<Record<Topology.FunctionName, Handler>>;
+
+/** Every function through the meter: the seed's handlers where given, else the function's module (loaded once, as the runtime loads it). */
+function meteredHandlers(meter: ReturnType<typeof createAwsMeter>, replaced: Handlers | undefined): Handlers {
+  const modules = createFunctionRunner({ root });
+  return Object.fromEntries(
+    (Object.keys(Topology.FUNCTIONS) as Topology.FunctionName[]).map((name) => {
+      const handler: Handler = replaced?.[name] ?? ((event, context) => modules.invoke(name, event, context as Parameters<typeof modules.invoke>[2]));
+      return [name, (event: unknown, context?: object) => meter.invocation(name, () => handler(event, context))];
+    }),
+  );
+}
+
+async function createTables(endpoint: string, inputs: CreateTableCommandInput[]) {
+  const admin = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  try {
+    for (const input of inputs) {
+      try {
+        await admin.send(new CreateTableCommand(input));
+      } catch (error) {
+        if (!(error instanceof ResourceInUseException)) throw error; // one DynamoDB Local serves every runtime of a run
+      }
+    }
+  } finally {
+    admin.destroy();
+  }
+}
+
 async function main() {
   process.env.POWERTOOLS_LOG_LEVEL = process.env.BENCH_DEBUG ? "WARN" : "SILENT";
   // The fan-out figure is 1,000 sockets of one order: above the default cap, which it is not measuring.
   process.env[Topology.ENV.maxConnectionsPerOrder] = String(BENCH_MAX_CONNECTIONS_PER_ORDER);
-  const seed = process.argv.includes("--seed");
+  const { values: flags } = parseArgs({ options: { seed: { type: "boolean" }, meter: { type: "boolean" }, "dynamodb-endpoint": { type: "string" }, "step-delay-ms": { type: "string" } } });
+  const seed = flags.seed ?? false;
+  const dynamodbEndpoint = flags["dynamodb-endpoint"];
+  const meter = flags.meter ? createAwsMeter({ expectedDynamoDbEndpoint: () => process.env.AWS_ENDPOINT_URL_DYNAMODB }) : undefined;
+  meter?.install();
   let retries = 0;
   const runtime = await startLocalRuntime({
     root,
@@ -42,24 +83,32 @@ async function main() {
       if (record.component === "events" && record.message === "retry") retries++;
     },
     config: {
-      stage: "bench",
+      stage: STAGE,
       region: "us-east-1",
       ports: { http: 0, websocket: 0, events: 0, stepfunctions: 0, dynamodb: 0 },
       json: false,
       tokenSecret: BENCH_TOKEN_SECRET,
       tokenSecretGenerated: false,
+      stepDelayMs: flags["step-delay-ms"] ? Number(flags["step-delay-ms"]) : undefined,
     },
-    overrideHandlers: seed ? seedHandlers() : undefined,
+    overrideHandlers: meter ? meteredHandlers(meter, seed ? seedHandlers() : undefined) : seed ? seedHandlers() : undefined,
   });
+  if (dynamodbEndpoint) {
+    // No handler has sent a DynamoDB request yet, and the SDK reads its endpoint variable at a
+    // client's first request: from here on every handler's client goes to this DynamoDB (the meter
+    // counts any request that does not).
+    const tables = names(STAGE);
+    await createTables(dynamodbEndpoint, [CallbackTable.createTableInput(tables.clientCallbackTable), OrdersTable.createTableInput(tables.ordersTable)]);
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamodbEndpoint;
+    runtime.state.endpoints.dynamodb = dynamodbEndpoint;
+  }
   if (seed) {
     process.env.SEED_CLIENT_CALLBACK_TABLE = SEED_TABLE;
     const { seedTableInput } = await import("../baseline/seed-callbacks");
-    const admin = new DynamoDBClient({ endpoint: runtime.state.endpoints.dynamodb });
-    await admin.send(new CreateTableCommand(seedTableInput(SEED_TABLE)));
-    admin.destroy();
+    await createTables(runtime.state.endpoints.dynamodb, [seedTableInput(SEED_TABLE)]);
   }
   process.on("message", async (request: RuntimeRequest) => {
-    if (request.op === "counters") return send({ id: request.id, result: { dynamodbRequests: runtime.dynamodbRequests(), retries } });
+    if (request.op === "counters") return send({ id: request.id, result: { dynamodbRequests: runtime.dynamodbRequests(), retries, ...(meter ? { meter: meter.snapshot() } : {}) } });
     if (request.op === "idle") {
       await runtime.stepFunctions.idle();
       await runtime.events.idle();

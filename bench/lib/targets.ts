@@ -9,6 +9,8 @@ export const GOALS = {
   dynamodbRequestsPerStatus: 3,
   bundleBytes: 600 * 1024,
   importVsSdkFloor: 1.5,
+  writeUnitsPerStatus: 2,
+  costVsSeed: 1.2,
 };
 
 export function computeTargets(r: Omit<BenchResults, "targets" | "duration_s">): Target[] {
@@ -35,6 +37,16 @@ export function computeTargets(r: Omit<BenchResults, "targets" | "duration_s">):
   for (const [name, b] of Object.entries(r.bundles ?? {})) {
     add(`${name} bytes`, b.bytes, GOALS.bundleBytes, b.bytes / GOALS.bundleBytes, "≤ 600 KB", b.bytes <= GOALS.bundleBytes);
     if (b.ratio !== null) add(`${name} import CPU ms vs SDK floor`, b.init_cpu_ms, b.sdk_floor_init_cpu_ms, b.ratio, `≤ ${GOALS.importVsSdkFloor}×`, b.ratio <= GOALS.importVsSdkFloor);
+  }
+  if (r.cost) {
+    const { ours, seed } = r.cost;
+    add("statuses ours lost in the cost run", ours.lost, 0, ours.lost, "0", ours.lost === 0);
+    const units = ours.callback_store_write_units_per_status;
+    add("callback store write units per status", units, GOALS.writeUnitsPerStatus, units / GOALS.writeUnitsPerStatus, `≤ ${GOALS.writeUnitsPerStatus}`, units <= GOALS.writeUnitsPerStatus);
+    if (seed) {
+      const ratio = ours.usd_per_million_statuses / seed.usd_per_million_statuses;
+      add("USD per million statuses vs seed", ours.usd_per_million_statuses, seed.usd_per_million_statuses, ratio, `≤ ${GOALS.costVsSeed}×`, ratio <= GOALS.costVsSeed);
+    }
   }
   return targets;
 }

@@ -1,0 +1,133 @@
+/**
+ * How far one stage carries, computed from the benchmark's cost figures (per status and per order,
+ * bench/metrics/cost.ts) and the stage's declared settings (core's Topology: each function's memory
+ * and reserved concurrency, API Gateway's throttles, the per-order tunables) against AWS's default
+ * quotas (./quotas.ts). Every limit is turned into "orders per second this carries"; the smallest
+ * binds first.
+ *
+ * Model: an order has the figures' statuses (the success path) and `watchersPerOrder` customers
+ * watching it, each for `watchMinutes`; functions behind WebSocket routes run once per watcher,
+ * the others once per order. Lambda concurrency = invocations/s × duration (Little's law) with the
+ * durations measured with DynamoDB at AWS latency; the same for watching customers.
+ */
+import { CallbackTable, Topology } from "@awsomepets/core/index";
+import type { CostResults } from "../lib/results";
+import { usd } from "../lib/aws-prices";
+import { QUOTAS, type Quota } from "./quotas";
+
+export type CostFigures = Pick<CostResults, "date" | "engine" | "scenario" | "prices" | "ours">;
+export type Load = { ordersPerSecond: number; watchersPerOrder: number; watchMinutes: number };
+
+/** A limit: what it is, how much of it one order per second uses, and how to raise it. */
+export type Limit = { name: string; limit: number; unit: string; perOrder: number; raise: string; source?: string };
+
+const SECONDS_PER_MONTH = 30 * 24 * 60 * 60;
+const ROUTE_FUNCTIONS = new Set<string>(Object.values(Topology.WEBSOCKET_ROUTES));
+
+/** What one order uses, per kind, from the figures (measured with one watcher per order). */
+export function perOrder(figures: CostFigures, load: Load) {
+  const statuses = figures.scenario.statuses_per_order;
+  const ours = figures.ours;
+  const functions = Object.entries(ours.by_function).map(([name, f]) => {
+    const times = ROUTE_FUNCTIONS.has(name) ? load.watchersPerOrder : 1;
+    // Priced at the memory declared now (local durations do not depend on it).
+    const memoryMB = Topology.FUNCTION_RUNTIME[name as Topology.FunctionName]?.memoryMB ?? f!.memory_mb;
+    return { name, memoryMB, invocations: f!.invocations_per_status * statuses * times, ms: f!.ms_per_invocation_at_aws_latency, writeUnits: f!.write_units_per_status * statuses * times, readUnits: f!.read_units_per_status * statuses * times };
+  });
+  const messagesIn = (ours.messages.in / ours.orders) * load.watchersPerOrder;
+  const messagesOut = (ours.messages.out / ours.orders) * load.watchersPerOrder;
+  return {
+    statuses,
+    functions,
+    /** Concurrent executions one order per second keeps busy. */
+    concurrency: functions.reduce((total, f) => total + (f.invocations * f.ms) / 1000, 0),
+    writeUnits: functions.reduce((total, f) => total + f.writeUnits, 0),
+    readUnits: functions.reduce((total, f) => total + f.readUnits, 0),
+    messagesIn,
+    messagesOut,
+    newConnections: load.watchersPerOrder,
+    putEvents: ours.events_per_status * statuses,
+    transitions: ours.order_service.transitions_per_order,
+  };
+}
+
+export function limits(figures: CostFigures, load: Load): Limit[] {
+  const use = perOrder(figures, load);
+  const quota = (q: Quota) => ({ limit: q.value, unit: q.unit, source: q.source });
+  const http = Topology.API_THROTTLES.http.rateLimit;
+  const connect = Topology.API_THROTTLES.webSocket.routes.$connect.rateLimit;
+  const messages = Topology.API_THROTTLES.webSocket.default.rateLimit;
+  const list: Limit[] = [
+    { name: "HTTP API stage throttle", limit: http, unit: "requests/s (POST /orders: one per order)", perOrder: 1, raise: "HTTP_API_THROTTLE_RATE at deploy (Topology.API_THROTTLES.http)" },
+    { name: "WebSocket $connect route throttle", limit: connect, unit: "new connections/s on the stage", perOrder: use.newConnections, raise: "Topology.API_THROTTLES.webSocket.routes.$connect" },
+    { name: "WebSocket message throttle", limit: messages, unit: "messages/s to the routes (each watcher's sync and $disconnect)", perOrder: use.messagesIn + load.watchersPerOrder, raise: "WEBSOCKET_THROTTLE_RATE at deploy (Topology.API_THROTTLES.webSocket.default)" },
+    { name: "API Gateway new WebSocket connections", ...quota(QUOTAS.webSocketNewConnectionsPerSecond), perOrder: use.newConnections, raise: "a Service Quotas request (API Gateway)" },
+    { name: "API Gateway requests (account)", ...quota(QUOTAS.apiGatewayRequestsPerSecond), perOrder: 1 + use.newConnections + use.messagesIn + load.watchersPerOrder + use.messagesOut, raise: "a Service Quotas request (API Gateway throttle)" },
+    { name: "Lambda concurrent executions", ...quota(QUOTAS.lambdaConcurrentExecutions), perOrder: use.concurrency, raise: "a Service Quotas request (Lambda concurrent executions)" },
+    { name: "DynamoDB on-demand table writes", ...quota(QUOTAS.dynamodbOnDemandTableWriteUnitsPerSecond), perOrder: use.writeUnits, raise: "the table's maximum throughput / a Service Quotas request (DynamoDB)" },
+    { name: "EventBridge PutEvents", ...quota(QUOTAS.eventBridgePutEventsPerSecond), perOrder: use.putEvents, raise: "a Service Quotas request (EventBridge PutEvents)" },
+    { name: "EventBridge target invocations", ...quota(QUOTAS.eventBridgeTargetInvocationsPerSecond), perOrder: use.statuses * Object.keys(Topology.EVENT_RULES).length, raise: "a Service Quotas request (EventBridge invocations)" },
+    { name: "Step Functions StartExecution", ...quota(QUOTAS.stepFunctionsStartExecutionPerSecond), perOrder: 1, raise: "a Service Quotas request (Step Functions)" },
+    { name: "Step Functions state transitions", ...quota(QUOTAS.stepFunctionsStateTransitionsPerSecond), perOrder: use.transitions, raise: "a Service Quotas request (Step Functions)" },
+  ];
+  for (const [name, runtime] of Object.entries(Topology.FUNCTION_RUNTIME) as Array<[string, { reservedConcurrency?: number }]>) {
+    const f = use.functions.find((fn) => fn.name === name);
+    if (runtime.reservedConcurrency === undefined || !f) continue;
+    list.push({ name: `${name} reserved concurrency`, limit: runtime.reservedConcurrency, unit: "concurrent executions", perOrder: (f.invocations * f.ms) / 1000, raise: `Topology.FUNCTION_RUNTIME.${name}.reservedConcurrency` });
+  }
+  return list;
+}
+
+/** Orders per second each limit allows, smallest first. */
+export function carried(figures: CostFigures, load: Load) {
+  return limits(figures, load)
+    .filter((l) => l.perOrder > 0)
+    .map((l) => ({ ...l, ordersPerSecond: l.limit / l.perOrder }))
+    .sort((a, b) => a.ordersPerSecond - b.ordersPerSecond);
+}
+
+/** USD per order at AWS's list prices, by what is billed: Lambda at the declared memory, units, messages, events, transitions, connection minutes. */
+export function usdPerOrderByItem(figures: CostFigures, load: Load) {
+  const use = perOrder(figures, load);
+  const p = figures.prices;
+  return {
+    lambda: use.functions.reduce((total, f) => total + usd.lambdaMs(f.invocations * f.ms, f.memoryMB, p) + usd.lambdaRequests(f.invocations, p), 0),
+    dynamodb: usd.writeUnits(use.writeUnits, p) + usd.readUnits(use.readUnits, p),
+    webSocketMessages: usd.messages(use.messagesIn + use.messagesOut, p),
+    connectionMinutes: usd.connectionMinutes(load.watchersPerOrder * load.watchMinutes, p),
+    eventBridge: usd.events(use.putEvents, p),
+    stepFunctions: usd.transitions(use.transitions, p),
+  };
+}
+
+export const usdPerOrder = (figures: CostFigures, load: Load) => Object.values(usdPerOrderByItem(figures, load)).reduce((a, b) => a + b, 0);
+
+export const usdPerMonth = (figures: CostFigures, load: Load) => usdPerOrder(figures, load) * load.ordersPerSecond * SECONDS_PER_MONTH;
+
+/** For `multiple` × the load: the limits it passes, what to raise them to, and the month's bill. */
+export function atLoad(figures: CostFigures, load: Load, multiple: number) {
+  const scaled = { ...load, ordersPerSecond: load.ordersPerSecond * multiple };
+  const over = carried(figures, scaled)
+    .filter((l) => l.ordersPerSecond < scaled.ordersPerSecond)
+    .map((l) => ({ name: l.name, from: l.limit, to: Math.ceil(l.perOrder * scaled.ordersPerSecond), raise: l.raise }));
+  return { multiple, ordersPerSecond: scaled.ordersPerSecond, over, usdPerMonth: usdPerMonth(figures, scaled) };
+}
+
+/** What the stage as shipped carries: the first limit's orders/s, and what follows from it. */
+export function stageCapacity(figures: CostFigures, load: Load) {
+  const all = carried(figures, load);
+  const first = all[0]!;
+  const ordersPerSecond = first.ordersPerSecond;
+  const newConnectionsPerSecond = ordersPerSecond * load.watchersPerOrder;
+  // Each connection lasts the watch, at most API Gateway's 2 hours.
+  const watchSeconds = Math.min(load.watchMinutes, QUOTAS.webSocketConnectionHours.value * 60) * 60;
+  return {
+    ordersPerSecond,
+    statusesPerSecond: ordersPerSecond * figures.scenario.statuses_per_order,
+    newConnectionsPerSecond,
+    watchingCustomers: newConnectionsPerSecond * watchSeconds,
+    bindsFirst: first,
+    limits: all,
+    perOrderCap: CallbackTable.DEFAULT_MAX_CONNECTIONS_PER_ORDER,
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * AWS list prices the benchmark and `npm run capacity` price usage with: one region (us-east-1),
+ * on-demand, Lambda on arm64, no free tier, no savings plan, the first volume tier of each. Prices
+ * change: `checked` says when and how each was last compared with its page; update the figure, the
+ * date and the note together. The benchmark copies this table into bench/results/latest.json
+ * (`cost.prices`) so that every priced figure says which prices it used.
+ */
+export const PRICES = {
+  region: "us-east-1",
+  checked: "2026-12-02",
+  dynamodb: {
+    /** On-demand, Standard table class: one write request unit per started KB of the larger item (before/after), per index written too. */
+    usd_per_million_write_units: 0.625,
+    /** One read request unit per started 4 KB, strongly consistent; half for eventually consistent. */
+    usd_per_million_read_units: 0.125,
+    source: "https://aws.amazon.com/dynamodb/pricing/on-demand/",
+    note: "On-demand prices as cut by half on 2024-11-01; the figures here come from a third-party copy of the page (airbyte.com, 'DynamoDB pricing'), not the page itself.",
+  },
+  lambda: {
+    /** arm64, first 7.5 billion GB-seconds a month. Billed duration: rounded up to the millisecond. */
+    usd_per_gb_second: 0.0000133334,
+    usd_per_million_requests: 0.2,
+    source: "https://aws.amazon.com/lambda/pricing/",
+    note: "arm64 list price, unchanged since arm64 launched (2021-09); the figures here come from third-party copies of the page (cloudchipr.com, 2024).",
+  },
+  apiGatewayWebSocket: {
+    /** Messages sent and received (the client's frames and every @connections post), metered in 32 KB increments; first billion a month. */
+    usd_per_million_messages: 1.0,
+    /** Each connection's open minutes: not per status; `npm run capacity` prices watching customers with it. */
+    usd_per_million_connection_minutes: 0.25,
+    source: "https://aws.amazon.com/api-gateway/pricing/",
+    note: "From the public list price as I know it (the search corpus's copies of the page render the rate table without numbers); unchanged since WebSocket APIs launched (2018-12).",
+  },
+  eventBridge: {
+    /** Custom events published to a bus, per 64 KB chunk; delivery to a same-account Lambda target is free. */
+    usd_per_million_events: 1.0,
+    source: "https://aws.amazon.com/eventbridge/pricing/",
+    note: "Figures from third-party copies of the page (cloudburn.io, March 2026; awsfundamentals.com). The orders archive also bills $0.10 per GB archived, left out (a status event is under 1 KB).",
+  },
+  stepFunctions: {
+    /** Standard workflows: every state entered, retries included. */
+    usd_per_thousand_transitions: 0.025,
+    source: "https://aws.amazon.com/step-functions/pricing/",
+    note: "From a copy of the page itself in the search corpus (US East (N. Virginia) $0.0250 per 1,000).",
+  },
+} as const;
+
+export type Prices = typeof PRICES;
+
+/** What `units` of each kind cost, in USD. */
+export const usd = {
+  writeUnits: (units: number, p: Prices = PRICES) => (units * p.dynamodb.usd_per_million_write_units) / 1e6,
+  readUnits: (units: number, p: Prices = PRICES) => (units * p.dynamodb.usd_per_million_read_units) / 1e6,
+  lambdaMs: (ms: number, memoryMB: number, p: Prices = PRICES) => (ms / 1000) * (memoryMB / 1024) * p.lambda.usd_per_gb_second,
+  lambdaRequests: (n: number, p: Prices = PRICES) => (n * p.lambda.usd_per_million_requests) / 1e6,
+  messages: (n: number, p: Prices = PRICES) => (n * p.apiGatewayWebSocket.usd_per_million_messages) / 1e6,
+  connectionMinutes: (n: number, p: Prices = PRICES) => (n * p.apiGatewayWebSocket.usd_per_million_connection_minutes) / 1e6,
+  events: (n: number, p: Prices = PRICES) => (n * p.eventBridge.usd_per_million_events) / 1e6,
+  transitions: (n: number, p: Prices = PRICES) => (n * p.stepFunctions.usd_per_thousand_transitions) / 1e3,
+};

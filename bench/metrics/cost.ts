@@ -1,0 +1,269 @@
+/**
+ * cost: what a delivered status costs on AWS, from what the runtime's handlers spent (bench/lib/
+ * aws-meter.ts, in the runtime process) while customers placed and watched orders:
+ *
+ * `ORDERS` orders through `POST /orders` (success path: four statuses each, `placed` published before
+ * the answer, then one per saga step, each step `STEP_DELAY_MS` after the last, as a payment takes
+ * time), `CONCURRENCY` at a time, each watched by one client that connects when its POST answers and
+ * closes once it has the order's statuses (or, for the lossy seed, once the saga is surely over).
+ *
+ * Per delivered status (distinct order and status a client received), over the functions of the
+ * status path (those behind the WebSocket routes and the status rules): DynamoDB write and read units
+ * as DynamoDB answered them, Lambda billed milliseconds (each invocation's duration rounded up to the
+ * millisecond) and GB-seconds at each function's declared memory, Lambda requests, WebSocket messages
+ * (each client frame in, each frame out) and EventBridge events; priced from bench/lib/aws-prices.ts.
+ * The order service (`POST /orders`, the saga's steps and its Step Functions transitions) is counted
+ * apart, per order: it is the same for ours and the seed's.
+ */
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from "@aws-sdk/client-sfn";
+import { Topology } from "@awsomepets/core/index";
+import { DEFAULT_ACCOUNT } from "@awsomepets/aws-local/defaults";
+import { executionArn } from "@awsomepets/aws-local/stepfunctions/arns";
+import { names } from "../../packages/local/src/runtime/start-runtime";
+import { meterDifference, OUTSIDE_FUNCTIONS, type FunctionMeter, type MeterSnapshot } from "../lib/aws-meter";
+import { usd } from "../lib/aws-prices";
+import { openSyncedSocket } from "../lib/order-socket";
+import type { BenchRuntime } from "../lib/runtime-handle";
+import { round } from "../lib/stats";
+import { inPool, sleep, waitUntil } from "../lib/wait";
+
+export const ORDERS = 60;
+export const CONCURRENCY = 6;
+export const STEP_DELAY_MS = 250;
+const STATUSES_PER_ORDER = 4;
+const OURS_ORDER_TIMEOUT_MS = 30_000;
+/** After the POST answers, the saga's three steps are surely over by then (ours must have everything sooner). */
+const ORDER_DONE_MS = STEP_DELAY_MS * 3 + 3_000;
+const SUCCESS_ORDER = JSON.stringify({
+  basket: [{ sku: "DOG-LAB", quantity: 1 }, { sku: "FSH-BET", quantity: 2 }],
+  paymentDetail: { cardToken: "tok_visa" },
+  shippingAddress: { name: "Ana Silva", line1: "1 Rua Augusta", city: "Lisboa", postalCode: "1100-048", country: "PT" },
+});
+
+/** The functions a status and a watching customer run: the WebSocket routes' and the status rules' targets. */
+export const STATUS_PATH_FUNCTIONS: readonly Topology.FunctionName[] = [
+  ...new Set<Topology.FunctionName>([...Object.values(Topology.WEBSOCKET_ROUTES), ...Object.values(Topology.EVENT_RULES).map((rule) => rule.target)]),
+];
+
+export type FunctionCost = {
+  memory_mb: number;
+  invocations_per_status: number;
+  /** Mean billed duration of one invocation, and the same with DynamoDB answering at AWS's latency (aws-meter.ts). */
+  ms_per_invocation: number;
+  ms_per_invocation_at_aws_latency: number;
+  billed_ms_per_status: number;
+  write_units_per_status: number;
+  read_units_per_status: number;
+};
+
+export type VariantCost = {
+  /** Every write of the status path: the callback store's, and the projection's OrdersTbl update. */
+  write_units_per_status: number;
+  /** The callback store's writes alone (ClientCallbackTbl, or the seed's table): what its layout decides. */
+  callback_store_write_units_per_status: number;
+  read_units_per_status: number;
+  lambda_ms_per_status: number;
+  lambda_gb_ms_per_status: number;
+  /** Billed ms with each DynamoDB request's local wait replaced by AWS's (aws-meter.ts), and its price. */
+  lambda_ms_per_status_at_aws_latency: number;
+  usd_per_million_statuses_at_aws_latency: number;
+  lambda_invocations_per_status: number;
+  messages_per_status: number;
+  events_per_status: number;
+  usd_per_million_statuses: number;
+  /** The same, by what is billed. */
+  usd_per_million_statuses_by_item: { dynamodb_writes: number; dynamodb_reads: number; lambda_duration: number; lambda_requests: number; messages: number; events: number };
+  /** Conditional writes that failed (billed, without ConsumedCapacity: counted as 1 unit each in the write units). */
+  failed_conditional_writes_per_status: number;
+  orders: number;
+  statuses_published: number;
+  statuses_delivered: number;
+  lost: number;
+  /** Ours only, when it missed a status (it must not): what the order's client received, and how its saga ended. */
+  incomplete_orders?: Array<{ orderId: string; frames: string[]; saga: string }>;
+  messages: { in: number; out: number };
+  by_function: Partial<Record<Topology.FunctionName, FunctionCost>>;
+  /** Units by table, per status (all functions). */
+  units_per_status_by_table: Record<string, { write: number; read: number }>;
+  order_service: {
+    transitions_per_order: number;
+    usd_per_million_orders_transitions: number;
+    lambda_ms_per_order: number;
+    write_units_per_order: number;
+    read_units_per_order: number;
+    events_per_order: number;
+  };
+};
+
+const memoryOf = (name: string) => Topology.FUNCTION_RUNTIME[name as Topology.FunctionName]?.memoryMB ?? 0;
+const sum = (meters: FunctionMeter[], key: keyof FunctionMeter) => meters.reduce((total, m) => total + m[key], 0);
+
+async function transitionsOf(runtime: BenchRuntime, orderIds: string[]) {
+  const sfn = new SFNClient({ endpoint: runtime.state.endpoints.stepfunctions, region: runtime.state.region, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  const machine = names(runtime.state.stage).stateMachineName;
+  try {
+    let transitions = 0;
+    for (const orderId of orderIds) {
+      let nextToken: string | undefined;
+      do {
+        const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn: executionArn(runtime.state.region, DEFAULT_ACCOUNT, machine, orderId), nextToken, includeExecutionData: false }));
+        // Step Functions bills a transition for every state entered (retries included).
+        transitions += (page.events ?? []).filter((e) => e.type?.endsWith("StateEntered")).length;
+        nextToken = page.nextToken;
+      } while (nextToken);
+    }
+    return transitions / orderIds.length;
+  } finally {
+    sfn.destroy();
+  }
+}
+
+export async function measureCost(runtime: BenchRuntime, options = { orders: ORDERS, concurrency: CONCURRENCY }): Promise<VariantCost> {
+  const meterNow = async () => {
+    const { meter } = await runtime.counters();
+    if (!meter) throw new Error("the runtime runs without the AWS meter");
+    return meter;
+  };
+  await runtime.idle();
+  const before = await meterNow();
+  const messages = { in: 0, out: 0 };
+  const delivered = new Set<string>();
+  const orderIds: string[] = [];
+  const incomplete: Array<{ orderId: string; frames: string[] }> = [];
+  await inPool(Array.from({ length: options.orders }), options.concurrency, async () => {
+    const response = await fetch(`${runtime.state.endpoints.http}/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: SUCCESS_ORDER });
+    const placed = (await response.json()) as { orderId?: string };
+    if (response.status !== 202 || !placed.orderId) throw new Error(`POST /orders answered ${response.status}: ${JSON.stringify(placed)}`);
+    const orderId = placed.orderId;
+    orderIds.push(orderId);
+    const answeredAt = Date.now();
+    let statuses = 0;
+    const frames: string[] = [];
+    const socket = await openSyncedSocket(
+      runtime.state.endpoints.websocket,
+      orderId,
+      (frame) => {
+        messages.out++;
+        frames.push(frame.type === "status" ? `${frame.status}#${frame.seq}` : frame.type);
+        if (frame.type !== "status" || delivered.has(`${frame.orderId}#${frame.status}`)) return;
+        delivered.add(`${frame.orderId}#${frame.status}`);
+        statuses++;
+      },
+      runtime.variant,
+    );
+    messages.in++; // its `sync` (ours) or `{"orderId"}` (the seed's)
+    try {
+      if (runtime.variant === "ours") {
+        // Ours must deliver every status: one missing is recorded (and fails a goal), with what its client saw.
+        await waitUntil(() => statuses === STATUSES_PER_ORDER, OURS_ORDER_TIMEOUT_MS, "").catch(() => incomplete.push({ orderId, frames }));
+      }
+      else while (statuses < STATUSES_PER_ORDER && Date.now() - answeredAt < ORDER_DONE_MS) await sleep(20);
+    } finally {
+      await socket.close();
+    }
+  });
+  await runtime.idle();
+  // `$disconnect` runs after the close has been answered: wait for every one.
+  const deadline = Date.now() + 30_000;
+  let spent = meterDifference(before, await meterNow());
+  while ((spent.functions.OrderWSDisconnectFunction?.invocations ?? 0) < options.orders) {
+    if (Date.now() > deadline) throw new Error(`${options.orders} $disconnect invocations not done within 30 s`);
+    await sleep(50);
+    spent = meterDifference(before, await meterNow());
+  }
+  if (spent.unexpected_endpoint_requests > 0) throw new Error(`${spent.unexpected_endpoint_requests} DynamoDB requests went to another endpoint than the one metered`);
+  const figures = costOf(spent, {
+    ordersTable: names(runtime.state.stage).ordersTable,
+    statuses: delivered.size,
+    published: options.orders * STATUSES_PER_ORDER,
+    orders: options.orders,
+    messages,
+    transitionsPerOrder: await transitionsOf(runtime, orderIds),
+  });
+  if (incomplete.length === 0) return figures;
+  return { ...figures, incomplete_orders: await Promise.all(incomplete.slice(0, 5).map(async (o) => ({ ...o, saga: await sagaOf(runtime, o.orderId) }))) };
+}
+
+/** How an order's saga ended and the last state it entered: was a missing status ever published? */
+async function sagaOf(runtime: BenchRuntime, orderId: string) {
+  const sfn = new SFNClient({ endpoint: runtime.state.endpoints.stepfunctions, region: runtime.state.region, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  try {
+    const arn = executionArn(runtime.state.region, DEFAULT_ACCOUNT, names(runtime.state.stage).stateMachineName, orderId);
+    const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
+    const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn, includeExecutionData: false }));
+    const entered = events.filter((e) => e.type?.endsWith("StateEntered")).map((e) => e.stateEnteredEventDetails?.name);
+    return `${status}, states entered: ${entered.join(" → ")}`;
+  } catch (error) {
+    return `unknown (${(error as Error).message})`;
+  } finally {
+    sfn.destroy();
+  }
+}
+
+export function costOf(spent: MeterSnapshot, run: { ordersTable: string; statuses: number; published: number; orders: number; messages: { in: number; out: number }; transitionsPerOrder: number }): VariantCost {
+  const per = (n: number, digits = 3) => round(n / run.statuses, digits);
+  const statusPath = STATUS_PATH_FUNCTIONS.map((name) => spent.functions[name]).filter((m): m is FunctionMeter => m !== undefined);
+  const orderService = Object.entries(spent.functions).filter(([name]) => !STATUS_PATH_FUNCTIONS.includes(name as Topology.FunctionName)).map(([, m]) => m);
+  const writeUnits = sum(statusPath, "write_units");
+  const readUnits = sum(statusPath, "read_units");
+  const billedMs = sum(statusPath, "billed_ms");
+  const gbMs = STATUS_PATH_FUNCTIONS.reduce((total, name) => total + ((spent.functions[name]?.billed_ms ?? 0) * memoryOf(name)) / 1024, 0);
+  const invocations = sum(statusPath, "invocations");
+  const messageCount = run.messages.in + run.messages.out;
+  const events = sum(Object.values(spent.functions), "put_events_entries");
+  const byItem = {
+    dynamodb_writes: usd.writeUnits(writeUnits),
+    dynamodb_reads: usd.readUnits(readUnits),
+    lambda_duration: STATUS_PATH_FUNCTIONS.reduce((total, name) => total + usd.lambdaMs(spent.functions[name]?.billed_ms ?? 0, memoryOf(name)), 0),
+    lambda_requests: usd.lambdaRequests(invocations),
+    messages: usd.messages(messageCount),
+    events: usd.events(events),
+  };
+  const perMillion = (value: number) => round((value / run.statuses) * 1e6, 4);
+  const durationAtAwsLatency = STATUS_PATH_FUNCTIONS.reduce((total, name) => total + usd.lambdaMs(spent.functions[name]?.billed_ms_at_aws_latency ?? 0, memoryOf(name)), 0);
+  const total = Object.values(byItem).reduce((a, b) => a + b, 0);
+  const byFunction: VariantCost["by_function"] = {};
+  for (const [name, m] of Object.entries(spent.functions)) {
+    if (name === OUTSIDE_FUNCTIONS || m.invocations === 0) continue;
+    byFunction[name as Topology.FunctionName] = {
+      memory_mb: memoryOf(name),
+      invocations_per_status: per(m.invocations),
+      ms_per_invocation: round(m.billed_ms / m.invocations, 1),
+      ms_per_invocation_at_aws_latency: round(m.billed_ms_at_aws_latency / m.invocations, 1),
+      billed_ms_per_status: per(m.billed_ms, 2),
+      write_units_per_status: per(m.write_units),
+      read_units_per_status: per(m.read_units),
+    };
+  }
+  const callbackStoreWrites = Object.entries(spent.tables).filter(([table]) => table !== run.ordersTable).reduce((total, [, u]) => total + u.write_units, 0);
+  return {
+    write_units_per_status: per(writeUnits),
+    callback_store_write_units_per_status: per(callbackStoreWrites),
+    read_units_per_status: per(readUnits),
+    lambda_ms_per_status: per(billedMs, 2),
+    lambda_gb_ms_per_status: per(gbMs / 1024, 3),
+    lambda_ms_per_status_at_aws_latency: per(sum(statusPath, "billed_ms_at_aws_latency"), 2),
+    usd_per_million_statuses_at_aws_latency: perMillion(total - byItem.lambda_duration + durationAtAwsLatency),
+    lambda_invocations_per_status: per(invocations),
+    messages_per_status: per(messageCount),
+    events_per_status: per(events),
+    usd_per_million_statuses: perMillion(total),
+    usd_per_million_statuses_by_item: Object.fromEntries(Object.entries(byItem).map(([k, v]) => [k, perMillion(v)])) as VariantCost["usd_per_million_statuses_by_item"],
+    failed_conditional_writes_per_status: per(sum(statusPath, "failed_conditional_writes")),
+    orders: run.orders,
+    statuses_published: run.published,
+    statuses_delivered: run.statuses,
+    lost: run.published - run.statuses,
+    messages: run.messages,
+    by_function: byFunction,
+    units_per_status_by_table: Object.fromEntries(Object.entries(spent.tables).map(([table, u]) => [table, { write: per(u.write_units), read: per(u.read_units) }])),
+    order_service: {
+      transitions_per_order: round(run.transitionsPerOrder, 2),
+      usd_per_million_orders_transitions: round(usd.transitions(run.transitionsPerOrder) * 1e6, 2),
+      lambda_ms_per_order: round(sum(orderService, "billed_ms") / run.orders, 1),
+      write_units_per_order: round(sum(orderService, "write_units") / run.orders, 2),
+      read_units_per_order: round(sum(orderService, "read_units") / run.orders, 2),
+      events_per_order: round(sum(orderService, "put_events_entries") / run.orders, 2),
+    },
+  };
+}

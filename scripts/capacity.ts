@@ -1,0 +1,127 @@
+/**
+ * `npm run capacity`: how far one stage as shipped carries, which limit binds first, and what to
+ * raise (and what a month costs) for 10× and 100× a given load. Computed by bench/capacity/model.ts
+ * from the benchmark's cost figures (bench/results/latest.json when it holds them, else the committed
+ * bench/cost-summary.json) and the stage's declared settings in core's Topology.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const LATEST = path.join(root, "bench", "results", "latest.json");
+const SUMMARY = path.join(root, "bench", "cost-summary.json");
+
+const USAGE = `Usage: npm run capacity -- [options]
+
+Prints what one stage as shipped carries (orders/s, statuses/s, new connections/s, watching
+customers), the limit that binds first, and for 1×, 10× and 100× the given load what to raise and
+what a month costs (us-east-1 list prices).
+
+Options:
+  --orders-per-second <n>   the load to scale from (default 1)
+  --watchers <n>            customers watching each order (default 1; at most the per-order cap)
+  --watch-minutes <n>       how long each watches (default 10: API Gateway closes idle sockets then)
+  --figures <file>          the cost figures to use (default bench/results/latest.json if it holds
+                            a cost run, else bench/cost-summary.json)
+  --json                    the same as JSON
+  -h, --help                this text
+
+Exit status: 0 printed, 2 usage error, 1 the figures could not be read.`;
+
+class UsageError extends Error {}
+
+function positive(name: string, raw: string | undefined, fallback: number) {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`--${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+function readFigures(file: string | undefined) {
+  const candidates = file ? [file] : [LATEST, SUMMARY];
+  for (const candidate of candidates) {
+    if (!existsSync(candidate)) {
+      if (file) throw new UsageError(`--figures ${file}: no such file`);
+      continue;
+    }
+    const json = JSON.parse(readFileSync(candidate, "utf8")) as Record<string, unknown>;
+    const cost = (json.cost ?? json) as Record<string, unknown>;
+    if (cost.ours && cost.scenario && cost.prices) return { source: path.relative(process.cwd(), candidate) || candidate, figures: cost };
+    if (file) throw new UsageError(`--figures ${file} holds no cost figures (run npm run bench -- --only cost)`);
+  }
+  throw new Error("no cost figures: run npm run bench -- --only cost (or restore bench/cost-summary.json)");
+}
+
+const n = (value: number, digits = 0) => value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+const usdText = (value: number) => `$${value.toLocaleString("en-US", { maximumFractionDigits: 2, minimumFractionDigits: 2 })}`;
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      "orders-per-second": { type: "string" },
+      watchers: { type: "string" },
+      "watch-minutes": { type: "string" },
+      figures: { type: "string" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) return void process.stdout.write(`${USAGE}\n`);
+  // Loaded after the options are read: core and the model take a moment, --help should not wait.
+  const { atLoad, stageCapacity, perOrder, usdPerOrder, usdPerOrderByItem } = await import("../bench/capacity/model");
+  const { CallbackTable } = await import("@awsomepets/core/index");
+  const watchers = positive("watchers", values.watchers, 1);
+  if (!Number.isInteger(watchers) || watchers > CallbackTable.DEFAULT_MAX_CONNECTIONS_PER_ORDER) {
+    throw new UsageError(`--watchers must be a whole number from 1 to ${CallbackTable.DEFAULT_MAX_CONNECTIONS_PER_ORDER} (MAX_CONNECTIONS_PER_ORDER), got "${values.watchers}"`);
+  }
+  const load = { ordersPerSecond: positive("orders-per-second", values["orders-per-second"], 1), watchersPerOrder: watchers, watchMinutes: positive("watch-minutes", values["watch-minutes"], 10) };
+  const { source, figures } = readFigures(values.figures);
+  const costFigures = figures as unknown as Parameters<typeof stageCapacity>[0];
+  const stage = stageCapacity(costFigures, load);
+  const scales = [1, 10, 100].map((multiple) => atLoad(costFigures, load, multiple));
+  const use = perOrder(costFigures, load);
+  if (values.json) {
+    return void process.stdout.write(`${JSON.stringify({ source, measured: costFigures.date, load, stage: { ...stage, limits: undefined }, limits: stage.limits, usd_per_order: usdPerOrder(costFigures, load), usd_per_order_by_item: usdPerOrderByItem(costFigures, load), scales }, null, 2)}\n`);
+  }
+  const lines = [
+    `One stage as shipped, from ${source} (measured ${costFigures.date}; DynamoDB: ${costFigures.engine}).`,
+    `Per order: ${use.statuses} statuses, ${load.watchersPerOrder} watching customer(s) for ${n(load.watchMinutes)} min each; ${n(use.concurrency * 1000, 1)} Lambda ms, ${n(use.writeUnits, 2)} write units, ${n(use.messagesIn + use.messagesOut, 2)} WebSocket messages, ${n(use.transitions, 1)} Step Functions transitions.`,
+    "",
+    "It carries:",
+    `  orders/s             ${n(stage.ordersPerSecond, 1)}`,
+    `  statuses/s           ${n(stage.statusesPerSecond, 1)}`,
+    `  new connections/s    ${n(stage.newConnectionsPerSecond, 1)}`,
+    `  watching customers   ${n(stage.watchingCustomers)} at once`,
+    `  binds first          ${stage.bindsFirst.name}: ${n(stage.bindsFirst.limit)} ${stage.bindsFirst.unit}`,
+    "",
+    "Limits, first to bind first (use per order → orders/s it allows):",
+    ...stage.limits.map((l) => `  ${n(l.ordersPerSecond, 1).padStart(10)}  ${l.name}: ${n(l.limit)} ${l.unit}; ${n(l.perOrder, 3)} per order`),
+    `  One order is one DynamoDB partition (${n(1000)} write units/s): at most ${stage.perOrderCap} sockets and 7 statuses per order keep it far below.`,
+    "  SSM (40 GetParameters/s): one per new execution environment of the functions that read the token secret; it paces a cold scale-up, not a steady load.",
+    "",
+    `Per million orders: ${usdText(usdPerOrder(costFigures, load) * 1e6)} — ${Object.entries(usdPerOrderByItem(costFigures, load))
+      .sort((a, b) => b[1] - a[1])
+      .map(([item, value]) => `${item} ${usdText(value * 1e6)}`)
+      .join(", ")}.`,
+    ...scales.flatMap((s) => [
+      `×${s.multiple}: ${n(s.ordersPerSecond, 1)} orders/s (${n(s.ordersPerSecond * use.statuses, 1)} statuses/s), ${usdText(s.usdPerMonth)} a month`,
+      ...(s.over.length === 0 ? ["  fits as shipped"] : s.over.map((o) => `  raise ${o.name} from ${n(o.from)} to ≥ ${n(o.to)}: ${o.raise}`)),
+    ]),
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+main().catch((error: unknown) => {
+  // One line: Node's own argument errors span several.
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, " ");
+  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    process.stderr.write(`capacity: ${message} (npm run capacity -- --help)\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`capacity: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,79 @@
+/**
+ * `npm run capacity` as a real process on a small input: a figures file written here (one function,
+ * round numbers, its own prices), so that the limits and the month's bill can be worked out by hand.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { CallbackTable, Topology } from "@awsomepets/core/index";
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, "..");
+const dir = mkdtempSync(path.join(tmpdir(), "capacity-"));
+const figuresFile = path.join(dir, "figures.json");
+
+const prices = {
+  region: "us-east-1",
+  checked: "2026-12-02",
+  dynamodb: { usd_per_million_write_units: 0.625, usd_per_million_read_units: 0.125, source: "s", note: "n" },
+  lambda: { usd_per_gb_second: 0.0000133334, usd_per_million_requests: 0.2, source: "s", note: "n" },
+  apiGatewayWebSocket: { usd_per_million_messages: 1, usd_per_million_connection_minutes: 0.25, source: "s", note: "n" },
+  eventBridge: { usd_per_million_events: 1, source: "s", note: "n" },
+  stepFunctions: { usd_per_thousand_transitions: 0.025, source: "s", note: "n" },
+};
+// One order: 4 statuses, each one 100 ms callback invocation and 1 write unit; 1 frame in, 5 out; 6 transitions.
+const figures = {
+  date: "2026-12-02T00:00:00.000Z",
+  engine: "test",
+  scenario: { orders: 1, statuses_per_order: 4, step_delay_ms: 0, concurrency: 1 },
+  prices,
+  ours: {
+    orders: 1,
+    messages: { in: 1, out: 5 },
+    events_per_status: 1,
+    order_service: { transitions_per_order: 6 },
+    by_function: {
+      OrderWSCallbackFunction: { memory_mb: 1024, invocations_per_status: 1, ms_per_invocation_at_aws_latency: 100, write_units_per_status: 1, read_units_per_status: 0 },
+    },
+  },
+};
+writeFileSync(figuresFile, JSON.stringify(figures));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const capacity = (...args: string[]) => run(process.execPath, ["--import", "tsx", path.join(root, "scripts", "capacity.ts"), ...args], { cwd: root });
+
+describe("npm run capacity", () => {
+  it("prints what the stage carries, what binds first and the bill at 1×, 10× and 100×", async () => {
+    const { stdout } = await capacity("--figures", figuresFile, "--orders-per-second", "2");
+    for (const heading of ["It carries:", "orders/s", "statuses/s", "new connections/s", "watching customers", "binds first", "Limits, first to bind first", "×1: ", "×10: ", "×100: "]) {
+      expect(stdout).toContain(heading);
+    }
+    // Per order, by hand: Lambda 0.4 s × 1 GB at the declared memory and 4 requests; 4 write units;
+    // 6 messages; 4 events; 6 transitions; 10 connection minutes. 2 orders/s for 30 days.
+    const gb = Topology.FUNCTION_RUNTIME.OrderWSCallbackFunction.memoryMB / 1024;
+    const perOrder = 0.4 * gb * 0.0000133334 + 4 * 0.2e-6 + 4 * 0.625e-6 + 6 * 1e-6 + 4 * 1e-6 + 6 * 0.025e-3 + 10 * 0.25e-6;
+    const month = (perOrder * 2 * 30 * 24 * 3600).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    expect(stdout).toContain(`×1: 2 orders/s (8 statuses/s), $${month} a month`);
+  });
+
+  it("names the first limit the stage's declared throttles set", async () => {
+    const { stdout } = await capacity("--figures", figuresFile, "--json");
+    const report = JSON.parse(stdout) as { stage: { ordersPerSecond: number; bindsFirst: { name: string } } };
+    const { http, webSocket } = Topology.API_THROTTLES;
+    // Each order: 1 POST /orders, 1 $connect, 2 route messages (its sync and $disconnect); every AWS quota allows far more here.
+    expect(report.stage.ordersPerSecond).toBe(Math.min(http.rateLimit, webSocket.routes.$connect.rateLimit, webSocket.default.rateLimit / 2));
+  });
+
+  it("answers a bad option with one line and exit status 2", async () => {
+    for (const args of [["--orders-per-second", "0"], ["--orders-per-second", "-3"], ["--watchers", String(CallbackTable.DEFAULT_MAX_CONNECTIONS_PER_ORDER + 1)], ["--nonsense"]]) {
+      const failed = (await capacity("--figures", figuresFile, ...args).then(() => undefined, (error: { code: number; stderr: string }) => error))!;
+      expect(failed, args.join(" ")).toMatchObject({ code: 2 });
+      expect(failed.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+    }
+    const failed = await capacity("--orders-per-second", "0").catch((error: { stderr: string }) => error);
+    expect((failed as { stderr: string }).stderr).toContain("--orders-per-second must be a positive number");
+  });
+});
