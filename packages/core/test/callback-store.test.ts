@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CallbackStore, CallbackTable, type OrderStatus } from "@awsomepets/core/index";
+import { CallbackStore, CallbackTable, SyncRateLimit, type OrderStatus } from "@awsomepets/core/index";
 import { countingDocumentClient, createCallbackTable, testDocumentClient } from "../../../test/support/dynamodb";
 
 const client = testDocumentClient();
@@ -15,6 +15,8 @@ beforeAll(async () => {
   store = new CallbackStore({ client, tableName: table.tableName, historyRetentionSeconds: 3600, now: () => clock });
 });
 afterAll(() => table.drop());
+
+const rate = SyncRateLimit.DEFAULT_SYNC_RATE;
 
 const detail = (orderId: string, status: OrderStatus.Status, occurredAt: string, extra: Partial<OrderStatus.Detail> = {}) =>
   ({ orderId, status, occurredAt, ...extra }) as OrderStatus.Detail;
@@ -95,8 +97,8 @@ describe("CallbackStore.recordStatus", () => {
     await store.recordStatus(detail(orderId, "placed", "2026-11-26T10:00:00.000Z"));
     await store.recordStatus(detail(orderId, "reserved", "2026-11-26T10:00:01.000Z"));
     // Act
-    await store.markPending(orderId, "placed");
-    await store.markPending(orderId, "reserved");
+    await store.markPending(orderId, "placed", 0);
+    await store.markPending(orderId, "reserved", 0);
     const pendingBefore = (await store.listPending()).filter((e) => e.orderId === orderId);
     await store.clearPending(orderId, ["placed"]);
     await store.clearPending(orderId, ["placed"]); // idempotent
@@ -108,7 +110,7 @@ describe("CallbackStore.recordStatus", () => {
 
   it("never creates an order item just to mark a status pending", async () => {
     const orderId = randomUUID();
-    await store.markPending(orderId, "placed");
+    await store.markPending(orderId, "placed", 0);
     const { Item } = await client.send(new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }));
     expect(Item).toBeUndefined();
   });
@@ -172,15 +174,16 @@ describe("CallbackStore connections", () => {
     const orderId = randomUUID();
     await store.addConnection({ orderId, connectionId: "old=", maxConnections: 10 });
     const later = storeAt(new Date(clock.getTime() + 3 * 3600_000));
-    expect(await later.beginSync({ orderId, connectionId: "old=" })).toBeUndefined();
+    expect(await later.admitMessage({ orderId, connectionId: "old=", rate })).toEqual({ kind: "not_subscribed" });
     expect(await later.orderOfConnection("old=")).toBeUndefined();
   });
 
   it("lets a connection sync only the order it was admitted for", async () => {
     const orderId = randomUUID();
     await store.addConnection({ orderId, connectionId: "mine=", maxConnections: 10 });
-    expect(await store.beginSync({ orderId: randomUUID(), connectionId: "mine=" })).toBeUndefined();
-    expect((await store.beginSync({ orderId, connectionId: "mine=" }))?.connections[0]).toMatchObject({ connectionId: "mine=", syncedAt: clock.getTime() });
+    expect(await store.admitMessage({ orderId: randomUUID(), connectionId: "mine=", rate })).toEqual({ kind: "not_subscribed" });
+    expect(await store.admitMessage({ orderId, connectionId: "mine=", rate })).toMatchObject({ kind: "admitted" });
+    expect((await store.readOrder(orderId)).connections[0]).toMatchObject({ connectionId: "mine=", syncedAt: clock.getTime() });
   });
 
   it("keeps a 410'd connection that may still be in $connect, removes one that synced", async () => {
@@ -188,7 +191,7 @@ describe("CallbackStore connections", () => {
     const orderId = randomUUID();
     await store.addConnection({ orderId, connectionId: "connecting=", maxConnections: 10 });
     await store.addConnection({ orderId, connectionId: "synced=", maxConnections: 10 });
-    await store.beginSync({ orderId, connectionId: "synced=" });
+    await store.admitMessage({ orderId, connectionId: "synced=", rate });
     // Act
     const removedConnecting = await store.removeGoneConnection({ orderId, connectionId: "connecting=", graceMs: 30_000 });
     const removedSynced = await store.removeGoneConnection({ orderId, connectionId: "synced=", graceMs: 30_000 });

@@ -2,12 +2,15 @@
 import { Callbacks } from "@awsomepets/core/index";
 import { callbackDeps } from "../lib/deps";
 import { maxConnectionsPerOrder } from "../lib/env";
-import { lambdaHandler } from "../lib/handler";
+import { lambdaHandler, type Tools } from "../lib/handler";
 import { emfMetrics } from "../lib/metrics";
 import { callbackTokenSecret } from "../lib/secrets";
 import { WebSocketEvent, type WebSocketResult } from "../lib/websocket-event";
 
-export const handler = lambdaHandler("OrderWSConnectFunction", async (raw, { logger, count }): Promise<WebSocketResult> => {
+// `signal`: the wrapper's deadline signal (aborts a reserve before the invocation's timeout).
+type WithDeadline = Tools & { signal?: AbortSignal };
+
+export const handler = lambdaHandler("OrderWSConnectFunction", async (raw, { logger, count, signal }: WithDeadline): Promise<WebSocketResult> => {
   const event = WebSocketEvent.safeParse(raw);
   if (!event.success) {
     logger.error("Malformed $connect event", { issues: event.error.issues.map((i) => i.path.join(".")) });
@@ -19,6 +22,7 @@ export const handler = lambdaHandler("OrderWSConnectFunction", async (raw, { log
     const admission = await Callbacks.connect(
       callbackDeps(),
       { connectionId, orderId, token, secret: await callbackTokenSecret(), maxConnections: maxConnectionsPerOrder() },
+      { signal },
     );
     if (!admission.admitted) {
       count("ConnectsRefused", 1, ["reason", admission.refusal]);
