@@ -223,6 +223,35 @@ describe("CallbackStore connections", () => {
     expect(order.connections.map((c) => c.connectionId)).toEqual(["neighbour="]);
   });
 
+  it("leaves nothing $disconnect cannot undo when $connect dies between its two writes", async () => {
+    // Prepare: a store whose second request never happens (the invocation dies after the first)
+    const orderId = randomUUID();
+    const dying = countingDocumentClient();
+    dying.client.middlewareStack.add(
+      (next) => async (args) => {
+        if (dying.total() > 1) throw new Error("the invocation died here");
+        return next(args);
+      },
+      { step: "initialize", name: "dieAfterFirstRequest", priority: "low" },
+    );
+    const halfway = new CallbackStore({ client: dying.client, tableName: table.tableName, now: () => clock });
+    // Act
+    const connecting = halfway.addConnection({ orderId, connectionId: "half=", maxConnections: 10 });
+    await expect(connecting).rejects.toThrow(/died/);
+    await store.removeConnection("half=");
+    // Assess: no counted socket, no connection, no lookup item
+    const order = await store.readOrder(orderId);
+    expect([order.connCount, order.connections]).toEqual([0, []]);
+    expect(await store.orderOfConnection("half=")).toBeUndefined();
+  });
+
+  it("keeps nothing for a connection refused at the cap", async () => {
+    const orderId = randomUUID();
+    await store.addConnection({ orderId, connectionId: "first=", maxConnections: 1 });
+    expect(await store.addConnection({ orderId, connectionId: "second=", maxConnections: 1 })).toMatchObject({ admitted: false });
+    expect(await store.orderOfConnection("second=")).toBeUndefined();
+  });
+
   it("does not create an order item when an unknown connection disconnects", async () => {
     expect(await store.removeConnection("never-seen=")).toEqual({});
   });
