@@ -186,6 +186,37 @@ describe("CallbackStore connections", () => {
     expect((await store.readOrder(orderId)).connections[0]).toMatchObject({ connectionId: "mine=", syncedAt: clock.getTime() });
   });
 
+  it("admits a connection's messages as a bucket: the burst at once, then one per interval, a refusal told once per streak", async () => {
+    // Prepare: 2 per second, burst 5, on a clock the test moves
+    const orderId = randomUUID();
+    await store.addConnection({ orderId, connectionId: "busy=", maxConnections: 10 });
+    const at = (ms: number) => storeAt(new Date(clock.getTime() + ms));
+    const take = async (ms: number, count: number) => {
+      const kinds = [];
+      for (let i = 0; i < count; i++) {
+        const admission = await at(ms).admitMessage({ orderId, connectionId: "busy=", rate });
+        kinds.push(admission.kind === "limited" ? (admission.tell ? "told" : "dropped") : admission.kind);
+      }
+      return kinds;
+    };
+    // Act
+    const burst = await take(0, 8);
+    const afterOneInterval = await take(500, 3);
+    const afterAPause = await take(60_000, 6);
+    // Assess
+    expect(burst).toEqual(["admitted", "admitted", "admitted", "admitted", "admitted", "told", "dropped", "dropped"]);
+    expect(afterOneInterval).toEqual(["admitted", "told", "dropped"]);
+    expect(afterAPause).toEqual(["admitted", "admitted", "admitted", "admitted", "admitted", "told"]);
+  });
+
+  it("admits at most the burst of many messages racing on one connection", async () => {
+    const orderId = randomUUID();
+    await store.addConnection({ orderId, connectionId: "racing=", maxConnections: 10 });
+    const admissions = await Promise.all(Array.from({ length: 20 }, () => store.admitMessage({ orderId, connectionId: "racing=", rate })));
+    expect(admissions.filter((a) => a.kind === "admitted")).toHaveLength(rate.burst);
+    expect(admissions.filter((a) => a.kind === "limited" && a.tell)).toHaveLength(1);
+  });
+
   it("keeps a 410'd connection that may still be in $connect, removes one that synced", async () => {
     // Prepare
     const orderId = randomUUID();
