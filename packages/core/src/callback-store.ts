@@ -12,7 +12,10 @@ import { isConditionFailure } from "./dynamodb-conditions";
 import * as Table from "./callback-table";
 import { parseOrderItem, type HistoryEntry, type LiveConnection, type OrderCallbacks } from "./callback-item";
 import type { Detail, Status } from "./order-status";
-import * as Bucket from "./sync-rate-limit";
+import type * as Bucket from "./sync-rate-limit";
+import { admitMessage, type MessageAdmission } from "./message-admission";
+
+export type { MessageAdmission } from "./message-admission";
 
 export type { HistoryEntry, OrderCallbacks } from "./callback-item";
 
@@ -26,20 +29,11 @@ export type StoreConfig = {
 
 export type Admission = { admitted: true } | { admitted: false; connections: LiveConnection[] };
 
-/** A client message as the connection's bucket judged it (see `admitMessage`). */
-export type MessageAdmission =
-  | { kind: "admitted"; order: OrderCallbacks }
-  | { kind: "limited"; tell: boolean }
-  /** The connection holds no live subscription to this order. */
-  | { kind: "not_subscribed" };
-
 /** Options of every call: `signal` aborts its requests (the invocation's deadline). */
 export type CallOptions = { signal?: AbortSignal };
 
 /** Rounds of read → conditional write before giving up (the platform, or the client, then retries). */
 const MAX_ATTEMPTS = 16;
-/** Rounds of a message's first and second write when racing messages keep taking the room first. */
-const MAX_ADMISSION_ROUNDS = 4;
 /** Full jitter, capped: racers spread out, and one of them wins each round. */
 const backoff = (attempt: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -320,112 +314,9 @@ export class CallbackStore {
     return Item.order;
   }
 
-  /**
-   * A message from a connection, judged by the connection's bucket (./sync-rate-limit) in the order's
-   * item, where every execution environment sees it. The first write is the one a `sync` makes anyway:
-   * it marks the connection synced (proof the socket is open, see `removeGoneConnection`), bumps
-   * `handovers`, and returns the item as it was — its condition is also the authorisation check, since
-   * only a connection `$connect` admitted for this order is in the item. It also moves the bucket, in a
-   * way that is right whatever the bucket held, because an update cannot compute max(TAT, now):
-   *   - `idleTat = now + T`: exactly the new TAT if the bucket was idle (TAT ≤ now), so an idle message —
-   *     the common case — is admitted by this one write; otherwise it changes nothing that matters:
-   *     a refused message's TAT is past now + T already (burst ≥ 2), and a message in a burst is
-   *     charged by the second write, from the larger of the two parts;
-   *   - `toldTat = burstTat`: a refused message is told iff no earlier message saw this `burstTat`,
-   *     i.e. once per streak, and a refusal costs this one write.
-   * In a burst (now < TAT ≤ now + τ) a second conditional write charges the bucket: TAT + T, only while
-   * TAT ≤ now + τ. Two forms, one per part being the larger (conditions can compare two attributes,
-   * and `SET a = b + :T` can read one), so racing environments never take the same room twice.
-   */
-  async admitMessage(
-    input: { orderId: string; connectionId: string; rate: Bucket.SyncRate },
-    { signal }: CallOptions = {},
-  ): Promise<MessageAdmission> {
-    const names = { "#conn": Table.connectionAttribute(input.connectionId) };
-    for (let round = 0; round < MAX_ADMISSION_ROUNDS; round++) {
-      const nowMs = this.now().getTime();
-      let before: Record<string, unknown> | undefined;
-      try {
-        ({ Attributes: before } = await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: Table.orderKey(input.orderId),
-            UpdateExpression:
-              "SET #conn.syncedAt = :now, #conn.idleTat = :idleTat, #conn.toldTat = if_not_exists(#conn.burstTat, :zero) ADD handovers :one",
-            ConditionExpression: "attribute_exists(#conn) AND #conn.#ttl > :nowSeconds AND #ttl > :nowSeconds",
-            ExpressionAttributeNames: { ...names, "#ttl": Table.TTL_ATTRIBUTE },
-            ExpressionAttributeValues: {
-              ":now": nowMs,
-              ":idleTat": nowMs + Bucket.intervalMs(input.rate),
-              ":zero": 0,
-              ":one": 1,
-              ":nowSeconds": this.nowSeconds(),
-            },
-            ReturnValues: "ALL_OLD",
-          }),
-          { abortSignal: signal },
-        ));
-      } catch (error) {
-        if (isConditionFailure(error)) return { kind: "not_subscribed" };
-        throw error;
-      }
-      const order = parseOrderItem(input.orderId, before, this.nowSeconds());
-      const bucket = order.connections.find((c) => c.connectionId === input.connectionId)?.bucket ?? {};
-      const state = Bucket.classify(bucket, input.rate, nowMs);
-      if (state.kind === "limited") return state;
-      if (state.kind === "idle" || (await this.chargeBurst(input, nowMs, bucket, signal))) {
-        return { kind: "admitted", order: { ...order, handovers: order.handovers + 1 } };
-      }
-      // Racing messages took the room between our two writes: look again.
-    }
-    return { kind: "limited", tell: false };
-  }
-
-  /**
-   * The second write of a message in a burst: TAT + T where TAT = max(burstTat, idleTat), only while
-   * TAT ≤ now + τ. Tries the form for the part that was the larger, then the other. False: no room.
-   */
-  private async chargeBurst(
-    input: { orderId: string; connectionId: string; rate: Bucket.SyncRate },
-    nowMs: number,
-    before: Bucket.StoredBucket,
-    signal: AbortSignal | undefined,
-  ) {
-    const forms = [
-      // burstTat is the larger part (or equal).
-      {
-        update: "SET #conn.burstTat = #conn.burstTat + :interval",
-        condition: "attribute_exists(#conn) AND #conn.burstTat >= #conn.idleTat AND #conn.burstTat <= :admitUpTo",
-      },
-      // idleTat is the larger part (burstTat absent or smaller).
-      {
-        update: "SET #conn.burstTat = #conn.idleTat + :interval",
-        condition:
-          "attribute_exists(#conn) AND (attribute_not_exists(#conn.burstTat) OR #conn.burstTat < #conn.idleTat) AND #conn.idleTat <= :admitUpTo",
-      },
-    ];
-    const interval = Bucket.intervalMs(input.rate);
-    // Our first write set idleTat to now + T: burstTat is the larger part only if it was past that.
-    if ((before.burstTat ?? -Infinity) < nowMs + interval) forms.reverse();
-    for (const form of forms) {
-      try {
-        await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: Table.orderKey(input.orderId),
-            UpdateExpression: form.update,
-            ConditionExpression: form.condition,
-            ExpressionAttributeNames: { "#conn": Table.connectionAttribute(input.connectionId) },
-            ExpressionAttributeValues: { ":interval": interval, ":admitUpTo": Bucket.admitUpTo(input.rate, nowMs) },
-          }),
-          { abortSignal: signal },
-        );
-        return true;
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-    }
-    return false;
+  /** A message from a connection, judged by the connection's bucket in the order's item (./message-admission). */
+  admitMessage(input: { orderId: string; connectionId: string; rate: Bucket.SyncRate }, options: CallOptions = {}): Promise<MessageAdmission> {
+    return admitMessage({ client: this.client, tableName: this.tableName, now: this.now }, input, options);
   }
 
   /**
