@@ -118,6 +118,26 @@ describe("OrderWSPendingFunction ($default, sync)", () => {
   });
 
   it.each([
+    ["invalid messages", () => "not json"],
+    ["syncs of an order it does not hold", () => JSON.stringify({ action: "sync", orderId: randomUUID() })],
+  ])("counts %s against the socket's limit too", async (_name, body) => {
+    // Prepare
+    const orderId = randomUUID();
+    const connectionId = await connected(orderId);
+    const { perSecond, burst } = SyncRateLimit.DEFAULT_SYNC_RATE;
+    // Act
+    const started = Date.now();
+    for (let i = 0; i < 20; i++) await h.handlers.pending(messageEvent(connectionId, body()));
+    const seconds = (Date.now() - started) / 1000;
+    // Assess: answered like syncs (the burst and the refill), then refused
+    const codes = h.connections.framesFor(connectionId).map((f) => f.code);
+    const answered = codes.filter((c) => c !== "rate_limited").length;
+    expect(answered).toBeGreaterThanOrEqual(burst);
+    expect(answered).toBeLessThanOrEqual(burst + Math.ceil(seconds * perSecond));
+    expect(codes).toContain("rate_limited");
+  });
+
+  it.each([
     ["plain text", "hello", "bad_request"],
     ["an empty body", "", "bad_request"],
     ["a null body", null, "bad_request"],
