@@ -6,6 +6,7 @@
 import * as z from "zod/mini";
 import * as Table from "./callback-table";
 import { byOccurrence, STATUSES, type Entry, type Status } from "./order-status-model";
+import type { StoredBucket } from "./sync-rate-limit";
 
 const StoredEntry = z.object({
   status: z.enum(STATUSES),
@@ -19,18 +20,23 @@ const StoredConnection = z.object({
   connectedAt: z.number(),
   syncedAt: z.optional(z.number()),
   expiresAt: z.number(),
+  // The connection's message bucket (./sync-rate-limit), absent until its first message.
+  idleTat: z.optional(z.number()),
+  burstTat: z.optional(z.number()),
+  toldTat: z.optional(z.number()),
 });
 
 const StoredOrder = z.object({
   history: z.optional(z.array(StoredEntry)),
   pending: z.optional(z.set(z.enum(STATUSES))),
   connCount: z.optional(z.number()),
+  handovers: z.optional(z.number()),
 });
 
 /** A status in the order's history, as the store returns it. */
 export type HistoryEntry = Entry & { recordedAt: string };
 
-export type LiveConnection = { connectionId: string; connectedAt: number; syncedAt?: number };
+export type LiveConnection = { connectionId: string; connectedAt: number; syncedAt?: number; bucket: StoredBucket };
 
 export type OrderCallbacks = {
   /** Every recorded status, in occurrence order (seq = position in the stored list + 1). */
@@ -45,6 +51,11 @@ export type OrderCallbacks = {
   connCount: number;
   /** The highest seq recorded: the cursor a client holding everything has. */
   lastSeq: number;
+  /**
+   * Messages answered from this item, and duplicates delivered: bumped by every write through which a
+   * client may receive a recorded status without the callback's own posts (see `markPending`).
+   */
+  handovers: number;
 };
 
 export function parseOrderItem(orderId: string, item: Record<string, unknown> | undefined, nowSeconds: number): OrderCallbacks {
@@ -61,9 +72,11 @@ export function parseOrderItem(orderId: string, item: Record<string, unknown> | 
       expiredConnectionAttributes.push(attribute);
       continue;
     }
+    const { idleTat, burstTat, toldTat } = connection;
     const live: LiveConnection = {
       connectionId: attribute.slice(Table.CONNECTION_ATTRIBUTE_PREFIX.length),
       connectedAt: connection.connectedAt,
+      bucket: withoutUndefined({ idleTat, burstTat, toldTat }),
     };
     if (connection.syncedAt !== undefined) live.syncedAt = connection.syncedAt;
     connections.push(live);
@@ -75,6 +88,7 @@ export function parseOrderItem(orderId: string, item: Record<string, unknown> | 
     expiredConnectionAttributes,
     connCount: stored.connCount ?? 0,
     lastSeq: history.length,
+    handovers: stored.handovers ?? 0,
   };
 }
 

@@ -2,13 +2,20 @@
  * Reads and writes of `ClientCallbackTbl` (layout in ./callback-table). Every decision that two
  * Lambda invocations could race on is a single conditional write on the order's item: dynalite has
  * no transactions and none are needed. Request counts are part of the contract (bench/): a status
- * costs one write here, a `sync` one write, plus one to move a pending mark.
+ * costs one write here, a `sync` one write (two in a burst), plus one to move a pending mark.
+ *
+ * Every method takes `{ signal }`: the invocation's deadline, passed to each request (and backoff),
+ * so that a slow table ends the call with an abort error instead of the invocation being killed.
  */
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { isConditionFailure } from "./dynamodb-conditions";
 import * as Table from "./callback-table";
 import { parseOrderItem, type HistoryEntry, type LiveConnection, type OrderCallbacks } from "./callback-item";
 import type { Detail, Status } from "./order-status";
+import type * as Bucket from "./sync-rate-limit";
+import { admitMessage, type MessageAdmission } from "./message-admission";
+
+export type { MessageAdmission } from "./message-admission";
 
 export type { HistoryEntry, OrderCallbacks } from "./callback-item";
 
@@ -22,10 +29,25 @@ export type StoreConfig = {
 
 export type Admission = { admitted: true } | { admitted: false; connections: LiveConnection[] };
 
+/** Options of every call: `signal` aborts its requests (the invocation's deadline). */
+export type CallOptions = { signal?: AbortSignal };
+
 /** Rounds of read → conditional write before giving up (the platform, or the client, then retries). */
 const MAX_ATTEMPTS = 16;
 /** Full jitter, capped: racers spread out, and one of them wins each round. */
-const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 5 * 2 ** attempt)));
+const backoff = (attempt: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, Math.random() * Math.min(250, 5 * 2 ** attempt));
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 
 export class CallbackStore {
   private readonly client: DynamoDBDocumentClient;
@@ -55,7 +77,7 @@ export class CallbackStore {
    * lands after this write is followed by a `sync` that reads this status; one before it is returned
    * here. A duplicate fails the condition and is read back (first detail wins).
    */
-  async recordStatus(detail: Detail): Promise<{ entry: HistoryEntry; isNew: boolean; order: OrderCallbacks }> {
+  async recordStatus(detail: Detail, { signal }: CallOptions = {}): Promise<{ entry: HistoryEntry; isNew: boolean; order: OrderCallbacks }> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const now = this.now();
       try {
@@ -78,46 +100,86 @@ export class CallbackStore {
             },
             ReturnValues: "ALL_NEW",
           }),
+          { abortSignal: signal },
         );
         const order = parseOrderItem(detail.orderId, Attributes, this.nowSeconds());
         return { entry: order.history.find((e) => e.status === detail.status)!, isNew: true, order };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
       }
-      const item = await this.getOrderItem(detail.orderId);
+      const item = await this.getOrderItem(detail.orderId, signal);
       if (item && !this.isExpired(item)) {
         const order = parseOrderItem(detail.orderId, item, this.nowSeconds());
         const entry = order.history.find((e) => e.status === detail.status);
         if (entry) return { entry, isNew: false, order };
       } else if (item) {
-        await this.deleteExpiredOrder(detail.orderId);
+        await this.deleteExpiredOrder(detail.orderId, signal);
       }
-      await backoff(attempt);
+      await backoff(attempt, signal);
     }
     throw new Error(`Could not record ${detail.status} for order ${detail.orderId}`);
   }
 
-  /** No connection took the status: mark it pending (for `$default` and operators). */
-  async markPending(orderId: string, status: Status) {
-    await this.updatePending(orderId, "ADD", [status]);
-  }
-
-  /** A client has these statuses: they are no longer pending. Idempotent. */
-  async clearPending(orderId: string, statuses: readonly Status[]) {
-    if (statuses.length > 0) await this.updatePending(orderId, "DELETE", statuses);
-  }
-
-  private async updatePending(orderId: string, action: "ADD" | "DELETE", statuses: readonly Status[]) {
+  /**
+   * The status's first delivery reached no connection: mark it pending (for operators) — unless a
+   * client may have received it since it was recorded. `handoversAtRecord` is the item's `handovers`
+   * as the recording write returned it; every message's first write and every delivered duplicate
+   * bump it, so the mark lands only if none happened in between. Without that condition a `sync` (or
+   * a duplicate) could deliver the status between the record and this write, read no mark to clear,
+   * and the mark would land after it. A duplicate or a replay never marks: the status may have been
+   * delivered by the first one, which left no trace.
+   */
+  async markPending(orderId: string, status: Status, handoversAtRecord: number, { signal }: CallOptions = {}): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: Table.orderKey(orderId),
-          UpdateExpression: `${action} pending :statuses`,
+          UpdateExpression: "ADD pending :statuses",
+          // Never create an item just to mark it; `handovers` is never removed, so absent means 0.
+          ConditionExpression: "attribute_exists(history) AND (attribute_not_exists(handovers) OR handovers = :handovers)",
+          ExpressionAttributeValues: { ":statuses": new Set([status]), ":handovers": handoversAtRecord },
+        }),
+        { abortSignal: signal },
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return false;
+    }
+  }
+
+  /** A client has these statuses (a `sync` read them pending and delivered them): no longer pending. Idempotent. */
+  async clearPending(orderId: string, statuses: readonly Status[], { signal }: CallOptions = {}) {
+    if (statuses.length > 0) await this.updatePending(orderId, "DELETE pending :statuses", statuses, signal);
+  }
+
+  /**
+   * A duplicate (or replay) of a status reached a client: clear its mark, and bump `handovers` so that
+   * a first delivery still in flight cannot mark it after this (see `markPending`). Idempotent.
+   */
+  async handedOver(orderId: string, status: Status, { signal }: CallOptions = {}) {
+    await this.updatePending(orderId, "DELETE pending :statuses ADD handovers :one", [status], signal, { ":one": 1 });
+  }
+
+  private async updatePending(
+    orderId: string,
+    updateExpression: string,
+    statuses: readonly Status[],
+    signal: AbortSignal | undefined,
+    values: Record<string, unknown> = {},
+  ) {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: Table.orderKey(orderId),
+          UpdateExpression: updateExpression,
           // Never create an item just to mark it.
           ConditionExpression: "attribute_exists(history)",
-          ExpressionAttributeValues: { ":statuses": new Set(statuses) },
+          ExpressionAttributeValues: { ":statuses": new Set(statuses), ...values },
         }),
+        { abortSignal: signal },
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -125,14 +187,20 @@ export class CallbackStore {
   }
 
   /**
-   * `$connect`: subscribe the connection unless `maxConnections` sockets already listen. One write
-   * adds it and counts it (`connCount`), conditioned on the count being under the cap: racing
-   * connects never conflict below the cap and cannot both take the last place. Only at the cap is the
-   * item read, to prune connections that expired without `$disconnect` (and to repair a count that
-   * drifted), before trying again.
+   * `$connect`: subscribe the connection unless `maxConnections` sockets already listen. First the
+   * connection's lookup item, then one write that adds it to the order's item and counts it
+   * (`connCount`), conditioned on the count being under the cap: racing connects never conflict below
+   * the cap and cannot both take the last place. In that order, a `$connect` that dies half-way leaves
+   * at most a lookup item, which `$disconnect` deletes — never a counted socket it cannot find. Only at
+   * the cap is the order's item read, to prune connections that expired without `$disconnect` (and to
+   * repair a count that drifted), before trying again; a refused socket's lookup item is deleted.
    */
-  async addConnection(input: { orderId: string; connectionId: string; maxConnections: number }): Promise<Admission> {
+  async addConnection(
+    input: { orderId: string; connectionId: string; maxConnections: number },
+    { signal }: CallOptions = {},
+  ): Promise<Admission> {
     const attribute = Table.connectionAttribute(input.connectionId);
+    await this.putLookup(input.orderId, input.connectionId, this.nowSeconds(), signal);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const now = this.now();
       const nowSeconds = Table.epochSeconds(now);
@@ -153,47 +221,51 @@ export class CallbackStore {
               ":nowSeconds": nowSeconds,
             },
           }),
+          { abortSignal: signal },
         );
-        await this.putLookup(input.orderId, input.connectionId, nowSeconds);
         return { admitted: true };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
       }
-      const item = await this.getOrderItem(input.orderId);
+      const item = await this.getOrderItem(input.orderId, signal);
       if (item && this.isExpired(item)) {
-        await this.deleteExpiredOrder(input.orderId);
+        await this.deleteExpiredOrder(input.orderId, signal);
         continue;
       }
       const order = parseOrderItem(input.orderId, item, this.nowSeconds());
       if (order.connections.some((c) => c.connectionId === input.connectionId)) {
-        // A retried $connect of a connection already admitted.
-        await this.putLookup(input.orderId, input.connectionId, this.nowSeconds());
-        return { admitted: true };
+        return { admitted: true }; // a retried $connect of a connection already admitted
       }
       if (order.expiredConnectionAttributes.length > 0) {
-        await this.pruneConnections(input.orderId, order.expiredConnectionAttributes.slice(0, 20));
+        await this.pruneConnections(input.orderId, order.expiredConnectionAttributes.slice(0, 20), signal);
       } else if (order.connections.length < input.maxConnections && order.connCount !== order.connections.length) {
-        await this.repairConnectionCount(input.orderId, order.connCount, order.connections.length);
+        await this.repairConnectionCount(input.orderId, order.connCount, order.connections.length, signal);
       } else if (order.connCount >= input.maxConnections) {
+        await this.deleteLookup(input.connectionId, signal);
         return { admitted: false, connections: order.connections };
       } else {
-        await backoff(attempt); // a connection left between our write and our read
+        await backoff(attempt, signal); // a connection left between our write and our read
       }
     }
     throw new Error(`Too much contention connecting to order ${input.orderId}`);
   }
 
-  private putLookup(orderId: string, connectionId: string, nowSeconds: number) {
+  private putLookup(orderId: string, connectionId: string, nowSeconds: number, signal: AbortSignal | undefined) {
     return this.client.send(
       new PutCommand({
         TableName: this.tableName,
         Item: { ...Table.lookupKey(connectionId), order: orderId, [Table.TTL_ATTRIBUTE]: nowSeconds + Table.CONNECTION_TTL_SECONDS },
       }),
+      { abortSignal: signal },
     );
   }
 
+  private deleteLookup(connectionId: string, signal: AbortSignal | undefined) {
+    return this.client.send(new DeleteCommand({ TableName: this.tableName, Key: Table.lookupKey(connectionId) }), { abortSignal: signal });
+  }
+
   /** Removes connections that expired without `$disconnect`, uncounting exactly those still there. */
-  private async pruneConnections(orderId: string, attributes: string[]) {
+  private async pruneConnections(orderId: string, attributes: string[], signal: AbortSignal | undefined) {
     const names = Object.fromEntries(attributes.map((attribute, i) => [`#x${i}`, attribute]));
     const placeholders = Object.keys(names);
     try {
@@ -207,6 +279,7 @@ export class CallbackStore {
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: { ":minus": -attributes.length },
         }),
+        { abortSignal: signal },
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -214,7 +287,7 @@ export class CallbackStore {
   }
 
   /** The count disagrees with the connections held (e.g. a crash mid-way): set it to what is true. */
-  private async repairConnectionCount(orderId: string, read: number, actual: number) {
+  private async repairConnectionCount(orderId: string, read: number, actual: number, signal: AbortSignal | undefined) {
     try {
       await this.client.send(
         new UpdateCommand({
@@ -224,6 +297,7 @@ export class CallbackStore {
           ConditionExpression: "connCount = :read",
           ExpressionAttributeValues: { ":actual": actual, ":read": read },
         }),
+        { abortSignal: signal },
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -231,37 +305,18 @@ export class CallbackStore {
   }
 
   /** The order a connection was admitted for (strongly consistent), or undefined. */
-  async orderOfConnection(connectionId: string): Promise<string | undefined> {
+  async orderOfConnection(connectionId: string, { signal }: CallOptions = {}): Promise<string | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: Table.lookupKey(connectionId), ConsistentRead: true }),
+      { abortSignal: signal },
     );
     if (!Item || this.isExpired(Item) || typeof Item.order !== "string") return undefined;
     return Item.order;
   }
 
-  /**
-   * A `sync` from a connection: mark it synced (proof the socket is open, see `removeGoneConnection`)
-   * and return the order's item, in one write whose condition is also the authorisation check — only
-   * a connection `$connect` admitted for this order with a valid token is in the item.
-   */
-  async beginSync(input: { orderId: string; connectionId: string }): Promise<OrderCallbacks | undefined> {
-    try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: Table.orderKey(input.orderId),
-          UpdateExpression: "SET #conn.syncedAt = :now",
-          ConditionExpression: "attribute_exists(#conn) AND #conn.#ttl > :nowSeconds AND #ttl > :nowSeconds",
-          ExpressionAttributeNames: { "#conn": Table.connectionAttribute(input.connectionId), "#ttl": Table.TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ":now": this.now().getTime(), ":nowSeconds": this.nowSeconds() },
-          ReturnValues: "ALL_NEW",
-        }),
-      );
-      return parseOrderItem(input.orderId, Attributes, this.nowSeconds());
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+  /** A message from a connection, judged by the connection's bucket in the order's item (./message-admission). */
+  admitMessage(input: { orderId: string; connectionId: string; rate: Bucket.SyncRate }, options: CallOptions = {}): Promise<MessageAdmission> {
+    return admitMessage({ client: this.client, tableName: this.tableName, now: this.now }, input, options);
   }
 
   /**
@@ -269,7 +324,7 @@ export class CallbackStore {
    * connection goes only if it has synced (the socket was surely open) or connected longer ago than
    * `graceMs`; otherwise it stays for `$disconnect` or its TTL. Returns whether it was removed.
    */
-  async removeGoneConnection(input: { orderId: string; connectionId: string; graceMs: number }) {
+  async removeGoneConnection(input: { orderId: string; connectionId: string; graceMs: number }, { signal }: CallOptions = {}) {
     try {
       await this.client.send(
         new UpdateCommand({
@@ -281,6 +336,7 @@ export class CallbackStore {
           ExpressionAttributeNames: { "#conn": Table.connectionAttribute(input.connectionId) },
           ExpressionAttributeValues: { ":cutoff": this.now().getTime() - input.graceMs, ":minus": -1 },
         }),
+        { abortSignal: signal },
       );
       return true;
     } catch (error) {
@@ -289,9 +345,13 @@ export class CallbackStore {
     }
   }
 
-  /** `$disconnect`: forget the connection in its order's item and its lookup item; idempotent. */
-  async removeConnection(connectionId: string): Promise<{ orderId?: string }> {
-    const orderId = await this.orderOfConnection(connectionId);
+  /**
+   * `$disconnect`: forget the connection in its order's item and its lookup item; idempotent. Either
+   * half of a `$connect` is undone: a lookup item without a counted connection (a `$connect` that died
+   * between its two writes) is just deleted.
+   */
+  async removeConnection(connectionId: string, { signal }: CallOptions = {}): Promise<{ orderId?: string }> {
+    const orderId = await this.orderOfConnection(connectionId, { signal });
     if (orderId) {
       try {
         await this.client.send(
@@ -304,28 +364,29 @@ export class CallbackStore {
             ExpressionAttributeNames: { "#conn": Table.connectionAttribute(connectionId) },
             ExpressionAttributeValues: { ":minus": -1 },
           }),
+          { abortSignal: signal },
         );
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
       }
     }
-    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: Table.lookupKey(connectionId) }));
+    await this.deleteLookup(connectionId, signal);
     return orderId ? { orderId } : {};
   }
 
   /** The order's item as it stands (empty when unknown or expired): for operators and tests. */
-  async readOrder(orderId: string): Promise<OrderCallbacks> {
-    const item = await this.getOrderItem(orderId);
+  async readOrder(orderId: string, { signal }: CallOptions = {}): Promise<OrderCallbacks> {
+    const item = await this.getOrderItem(orderId, signal);
     return parseOrderItem(orderId, item && !this.isExpired(item) ? item : undefined, this.nowSeconds());
   }
 
   /** The order's history in occurrence order (empty when unknown or expired). */
-  async history(orderId: string): Promise<HistoryEntry[]> {
-    return (await this.readOrder(orderId)).history;
+  async history(orderId: string, options: CallOptions = {}): Promise<HistoryEntry[]> {
+    return (await this.readOrder(orderId, options)).history;
   }
 
   /** For operators: statuses no client has received yet, oldest first (a scan; off the hot path). */
-  async listPending(): Promise<HistoryEntry[]> {
+  async listPending({ signal }: CallOptions = {}): Promise<HistoryEntry[]> {
     const entries: HistoryEntry[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -337,6 +398,7 @@ export class CallbackStore {
           ExpressionAttributeValues: { ":nowSeconds": this.nowSeconds() },
           ExclusiveStartKey: startKey,
         }),
+        { abortSignal: signal },
       );
       for (const item of page.Items ?? []) {
         const order = parseOrderItem(String(item[Table.PARTITION_KEY]), item, this.nowSeconds());
@@ -347,9 +409,10 @@ export class CallbackStore {
     return entries.sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0));
   }
 
-  private async getOrderItem(orderId: string) {
+  private async getOrderItem(orderId: string, signal: AbortSignal | undefined) {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: Table.orderKey(orderId), ConsistentRead: true }),
+      { abortSignal: signal },
     );
     return Item;
   }
@@ -359,7 +422,7 @@ export class CallbackStore {
   }
 
   /** An expired order item not yet swept by DynamoDB's TTL process is absent for writers: clear it. */
-  private async deleteExpiredOrder(orderId: string) {
+  private async deleteExpiredOrder(orderId: string, signal: AbortSignal | undefined) {
     try {
       await this.client.send(
         new DeleteCommand({
@@ -369,6 +432,7 @@ export class CallbackStore {
           ExpressionAttributeNames: { "#ttl": Table.TTL_ATTRIBUTE },
           ExpressionAttributeValues: { ":nowSeconds": this.nowSeconds() },
         }),
+        { abortSignal: signal },
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;

@@ -1,16 +1,35 @@
 /**
  * The callback service: what each route and the EventBridge target do, in terms of the store and
  * the `@connections` API. Handlers parse their events and call these; nothing here reads env.
+ * Every function takes `{ signal }`, the invocation's deadline: each DynamoDB request and each post
+ * is cut when it aborts (a slow dependency then fails the call as retryable, never kills it).
  */
 import type { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
-import type { CallbackStore, HistoryEntry } from "./callback-store";
+import type { CallbackStore, CallOptions, HistoryEntry, MessageAdmission } from "./callback-store";
 import { DEFAULT_MAX_CONNECTIONS_PER_ORDER } from "./callback-table";
 import * as CallbackToken from "./callback-token";
 import { isConnectionOpen, postToAll, postToConnection, DEFAULT_CONCURRENCY, type PostOutcome } from "./delivery";
 import type { Detail, Status } from "./order-status";
-import { encode, errorFrame, parseClientMessage, toStatusFrame, type ErrorFrame } from "./protocol";
-import type { SyncRateLimit } from "./sync-rate-limit";
+import { encode, errorFrame, parseClientMessage, toStatusFrame, type ErrorFrame, type SyncRequest } from "./protocol";
+import { DEFAULT_SYNC_RATE, type SyncRate } from "./sync-rate-limit";
 import * as z from "zod/mini";
+
+/**
+ * How long after the invocation's signal the writes that record what the posts did (pending marks,
+ * 410 removals) and a last error frame may still run: within the handler's reserve before the
+ * deadline, so that a status cut mid-delivery is still marked and a client still told `internal`.
+ */
+export const AFTER_DEADLINE_GRACE_MS = 250;
+
+/** A signal that aborts `AFTER_DEADLINE_GRACE_MS` after `signal` does (none without one). */
+export function graceAfter(signal: AbortSignal | undefined): AbortSignal | undefined {
+  if (!signal) return undefined;
+  const controller = new AbortController();
+  const start = () => setTimeout(() => controller.abort(signal.reason), AFTER_DEADLINE_GRACE_MS).unref();
+  if (signal.aborted) start();
+  else signal.addEventListener("abort", start, { once: true });
+  return controller.signal;
+}
 
 const OrderId = z.uuid();
 type TokenFailure = Extract<CallbackToken.Verification, { ok: false }>["reason"];
@@ -21,6 +40,8 @@ export type CallbackDeps = {
   concurrency?: number;
   /** How long after `$connect` a 410 is taken for "not open yet" rather than "gone" (see store). */
   connectGraceMs?: number;
+  /** Messages one socket may send: rate and burst of its bucket in the order's item. */
+  syncRate?: SyncRate;
 };
 
 export const DEFAULT_CONNECT_GRACE_MS = 30_000;
@@ -48,39 +69,36 @@ export type PublishResult = {
   delivered: number;
   gone: string[];
   rejected: PostOutcome[];
-  /** No connection took it: it waits for a `sync` (the seed's pending mark). */
+  /** New and no connection took it: marked pending until a `sync` delivers it (the seed's pending mark). */
   pending: boolean;
 };
 
 /**
  * A status change arrived (at least once, in any order): record it and learn who listens in one
- * write, push it to every live connection, and mark it pending only if none took it. Re-delivering
- * a duplicate is deliberate — the first attempt may have died before posting — and harmless, since
- * clients drop a seq they already hold.
+ * write, push it to every live connection, and mark it pending only if it is new and none took it.
+ * Re-delivering a duplicate is deliberate — the first attempt may have died before posting — and
+ * harmless, since clients drop a seq they already hold; a duplicate that reaches a client clears the
+ * mark (and a duplicate never sets it: the first delivery may have reached someone).
  */
-export async function publishStatus(deps: CallbackDeps, detail: Detail, options: { signal?: AbortSignal } = {}): Promise<PublishResult> {
-  const { entry, isNew, order } = await deps.store.recordStatus(detail);
+export async function publishStatus(deps: CallbackDeps, detail: Detail, { signal }: CallOptions = {}): Promise<PublishResult> {
+  const { entry, isNew, order } = await deps.store.recordStatus(detail, { signal });
   const connectionIds = order.connections.map((c) => c.connectionId);
-  const outcomes = await postToAll(
-    deps.management,
-    connectionIds,
-    encode(toStatusFrame(entry)),
-    deps.concurrency ?? DEFAULT_CONCURRENCY,
-    options,
-  );
+  const outcomes = await postToAll(deps.management, connectionIds, encode(toStatusFrame(entry)), deps.concurrency ?? DEFAULT_CONCURRENCY, {
+    signal,
+  });
   const gone = outcomes.filter((o) => o.result === "gone").map((o) => o.connectionId);
   const delivered = outcomes.filter((o) => o.result === "delivered").length;
-  const wasPending = order.pending.has(entry.status);
-  await Promise.all([
+  // Recording what the posts did still runs if the signal cut them: that is what the reserve is for.
+  const after = { signal: graceAfter(signal) };
+  const [marked] = await Promise.all([
+    isNew && delivered === 0 ? deps.store.markPending(detail.orderId, entry.status, order.handovers, after) : false,
+    !isNew && delivered > 0 ? deps.store.handedOver(detail.orderId, entry.status, after) : undefined,
     ...gone.map((connectionId) =>
-      deps.store.removeGoneConnection({
-        orderId: detail.orderId,
-        connectionId,
-        graceMs: deps.connectGraceMs ?? DEFAULT_CONNECT_GRACE_MS,
-      }),
+      deps.store.removeGoneConnection(
+        { orderId: detail.orderId, connectionId, graceMs: deps.connectGraceMs ?? DEFAULT_CONNECT_GRACE_MS },
+        after,
+      ),
     ),
-    delivered === 0 && !wasPending ? deps.store.markPending(detail.orderId, entry.status) : undefined,
-    delivered > 0 && wasPending ? deps.store.clearPending(detail.orderId, [entry.status]) : undefined,
   ]);
   const retryable = outcomes.filter((o) => o.result === "retryable");
   if (retryable.length > 0) throw new RetryableDeliveryError(retryable);
@@ -91,7 +109,7 @@ export async function publishStatus(deps: CallbackDeps, detail: Detail, options:
     delivered,
     gone,
     rejected: outcomes.filter((o) => o.result === "rejected"),
-    pending: delivered === 0,
+    pending: marked === true,
   };
 }
 
@@ -100,7 +118,7 @@ export type Admission = { admitted: true } | { admitted: false; statusCode: 400 
 
 /**
  * `$connect`: admit the socket only with a valid token for this very order, and only while fewer than
- * `maxConnections` sockets listen to it; then subscribe it. Nothing is written for a refused socket,
+ * `maxConnections` sockets listen to it; then subscribe it. Nothing is kept for a refused socket,
  * and nothing is posted (API Gateway forbids it here).
  */
 export async function connect(
@@ -113,6 +131,7 @@ export async function connect(
     maxConnections?: number;
     now?: Date;
   },
+  options: CallOptions = {},
 ): Promise<Admission> {
   if (!input.orderId || !OrderId.safeParse(input.orderId).success) {
     return { admitted: false, statusCode: 400, refusal: "bad_order_id", reason: "orderId must be the order's UUID" };
@@ -124,11 +143,11 @@ export async function connect(
   }
   const maxConnections = input.maxConnections ?? DEFAULT_MAX_CONNECTIONS_PER_ORDER;
   const request = { orderId: input.orderId, connectionId: input.connectionId, maxConnections };
-  let added = await deps.store.addConnection(request);
+  let added = await deps.store.addConnection(request, options);
   // At the cap, sockets that died without `$disconnect` may be taking the places: ask API Gateway.
   const management = deps.management;
-  if (!added.admitted && management && (await removeClosedConnections({ ...deps, management }, input.orderId, added.connections)) > 0) {
-    added = await deps.store.addConnection(request);
+  if (!added.admitted && management && (await removeClosedConnections({ ...deps, management }, input.orderId, added.connections, options)) > 0) {
+    added = await deps.store.addConnection(request, options);
   }
   if (!added.admitted) {
     return {
@@ -150,23 +169,24 @@ async function removeClosedConnections(
   deps: Pick<CallbackDeps, "store" | "connectGraceMs"> & { management: ApiGatewayManagementApiClient },
   orderId: string,
   connections: ReadonlyArray<{ connectionId: string }>,
+  options: CallOptions,
 ) {
   const closed = await Promise.all(
-    connections.map(async ({ connectionId }) => ((await isConnectionOpen(deps.management, connectionId)) === false ? connectionId : undefined)),
+    connections.map(async ({ connectionId }) => ((await isConnectionOpen(deps.management, connectionId, options)) === false ? connectionId : undefined)),
   );
   const removed = await Promise.all(
     closed
       .filter((id): id is string => id !== undefined)
       .map((connectionId) =>
-        deps.store.removeGoneConnection({ orderId, connectionId, graceMs: deps.connectGraceMs ?? DEFAULT_CONNECT_GRACE_MS }),
+        deps.store.removeGoneConnection({ orderId, connectionId, graceMs: deps.connectGraceMs ?? DEFAULT_CONNECT_GRACE_MS }, options),
       ),
   );
   return removed.filter(Boolean).length;
 }
 
 /** `$disconnect`: forget the connection. Best-effort on AWS's side, so connections also carry a TTL. */
-export const disconnect = (deps: Pick<CallbackDeps, "store">, connectionId: string) =>
-  deps.store.removeConnection(connectionId);
+export const disconnect = (deps: Pick<CallbackDeps, "store">, connectionId: string, options: CallOptions = {}) =>
+  deps.store.removeConnection(connectionId, options);
 
 export type MessageResult =
   | { kind: "invalid"; frame: ErrorFrame }
@@ -175,62 +195,108 @@ export type MessageResult =
   | { kind: "synced"; orderId: string; after: number; sent: number; lastSeq: number; outcome: PostOutcome["result"] };
 
 /**
- * `$default` (and `sync`): any message asks for every status after its cursor, as in the seed. Too
- * frequent messages are refused before any read; a refusal is said once per streak.
+ * `$default` (and `sync`): any message asks for every status after its cursor, as in the seed. Every
+ * message — a sync, an invalid one, one naming another order — takes room in the connection's bucket
+ * (in the order's item, see CallbackStore.admitMessage), so one socket's flood is answered at most
+ * burst + rate per second however many execution environments Lambda spreads it over; a refusal
+ * costs that one write and is said once per streak.
  */
 export async function answerMessage(
-  deps: CallbackDeps & { rateLimit: SyncRateLimit },
+  deps: CallbackDeps,
   input: { connectionId: string; body: string | null | undefined },
+  options: CallOptions = {},
 ): Promise<MessageResult> {
-  const reply = (frame: ErrorFrame) => postToConnection(deps.management, input.connectionId, encode(frame));
-  const admission = deps.rateLimit.take(input.connectionId);
-  if (admission !== "allow") {
-    if (admission === "limit") {
-      await reply(errorFrame("rate_limited", "Too many messages; wait a second, then sync again"));
-    }
-    return { kind: "rate_limited", told: admission === "limit" };
-  }
   const request = parseClientMessage(input.body);
-  if ("type" in request) {
-    await reply(request);
+  const invalid = "type" in request;
+  const { orderId, admission } = await admit(deps, input.connectionId, invalid ? undefined : request.orderId, options);
+  if (admission.kind === "limited") return refuse(deps, input.connectionId, admission.tell, options);
+  if (invalid) {
+    await postToConnection(deps.management, input.connectionId, encode(request), options);
     return { kind: "invalid", frame: request };
   }
-  const result = await sync(deps, { connectionId: input.connectionId, orderId: request.orderId, after: request.after });
-  if (result.kind === "not_subscribed") {
-    await reply(errorFrame("not_subscribed", "This connection is not subscribed to that order"));
-  }
-  return result;
+  return answerSync(deps, { connectionId: input.connectionId, orderId, after: request.after }, admission, options);
 }
 
 /**
- * Posts every status after the cursor to the connection, in occurrence order, then a `synced`
- * marker; statuses it received are no longer pending. One write reads the order (and proves the
- * connection belongs to it); one more moves pending marks. A message that does not name its order
- * costs one strongly consistent read to find it.
+ * A parsed `sync` (as `answerMessage` answers it): posts every status after the cursor, in occurrence
+ * order, then a `synced` marker; statuses it received are no longer pending. One write admits the
+ * message, reads the order and proves the connection belongs to it (two in a burst); one more moves
+ * pending marks. A message that does not name its order costs one strongly consistent read to find it.
  */
 export async function sync(
   deps: CallbackDeps,
   input: { connectionId: string; orderId?: string; after: number },
+  options: CallOptions = {},
+): Promise<Exclude<MessageResult, { kind: "invalid" }>> {
+  const { orderId, admission } = await admit(deps, input.connectionId, input.orderId, options);
+  if (admission.kind === "limited") return refuse(deps, input.connectionId, admission.tell, options);
+  return answerSync(deps, { connectionId: input.connectionId, orderId, after: input.after }, admission, options);
+}
+
+/**
+ * The message's room in its connection's bucket, in the order it names (else the connection's own).
+ * A message naming an order the connection does not hold is charged to the one it holds, so that
+ * asking for other orders is limited like anything else; a connection that holds none cannot be.
+ */
+async function admit(
+  deps: CallbackDeps,
+  connectionId: string,
+  named: string | undefined,
+  options: CallOptions,
+): Promise<{ orderId?: string; admission: MessageAdmission }> {
+  const rate = deps.syncRate ?? DEFAULT_SYNC_RATE;
+  const own = named ? undefined : await deps.store.orderOfConnection(connectionId, options);
+  const orderId = named ?? own;
+  if (!orderId) return { admission: { kind: "not_subscribed" } };
+  const admission = await deps.store.admitMessage({ orderId, connectionId, rate }, options);
+  if (admission.kind !== "not_subscribed" || !named) return { orderId, admission };
+  const held = await deps.store.orderOfConnection(connectionId, options);
+  const charged = held && held !== named ? await deps.store.admitMessage({ orderId: held, connectionId, rate }, options) : undefined;
+  return { orderId, admission: charged?.kind === "limited" ? charged : admission };
+}
+
+async function refuse(deps: CallbackDeps, connectionId: string, tell: boolean, options: CallOptions) {
+  if (tell) await postToConnection(deps.management, connectionId, encode(errorFrame("rate_limited", "Too many messages; wait a second, then sync again")), options);
+  return { kind: "rate_limited" as const, told: tell };
+}
+
+async function answerSync(
+  deps: CallbackDeps,
+  input: { connectionId: string; orderId?: string; after: SyncRequest["after"] },
+  admission: Exclude<MessageAdmission, { kind: "limited" }>,
+  { signal }: CallOptions,
 ): Promise<Extract<MessageResult, { kind: "synced" | "not_subscribed" }>> {
-  const orderId = input.orderId ?? (await deps.store.orderOfConnection(input.connectionId));
-  if (!orderId) return { kind: "not_subscribed" };
-  const order = await deps.store.beginSync({ orderId, connectionId: input.connectionId });
-  if (!order) return { kind: "not_subscribed", orderId };
+  if (admission.kind === "not_subscribed") {
+    await postToConnection(deps.management, input.connectionId, encode(errorFrame("not_subscribed", "This connection is not subscribed to that order")), {
+      signal,
+    });
+    return input.orderId ? { kind: "not_subscribed", orderId: input.orderId } : { kind: "not_subscribed" };
+  }
+  const { order } = admission;
+  const orderId = input.orderId!;
   const unseen = order.history.filter((entry) => entry.seq > input.after);
   const received: Status[] = [];
   let outcome: PostOutcome["result"] = "delivered";
   // One post at a time: the client sees them in occurrence order.
   for (const entry of unseen) {
-    outcome = (await postToConnection(deps.management, input.connectionId, encode(toStatusFrame(entry)))).result;
+    outcome = (await postToConnection(deps.management, input.connectionId, encode(toStatusFrame(entry)), { signal })).result;
     if (outcome !== "delivered") break;
     received.push(entry.status);
   }
   if (outcome === "delivered") {
     const synced = { type: "synced" as const, orderId, lastSeq: order.lastSeq };
-    outcome = (await postToConnection(deps.management, input.connectionId, encode(synced))).result;
+    outcome = (await postToConnection(deps.management, input.connectionId, encode(synced), { signal })).result;
   }
-  await deps.store.clearPending(orderId, received.filter((status) => order.pending.has(status)));
+  // What the client received is no longer pending, even if the signal cut the rest (the reserve's write).
+  await deps.store.clearPending(orderId, received.filter((status) => order.pending.has(status)), { signal: graceAfter(signal) });
+  // Cut by the deadline: the client has part of the answer and no `synced`; the handler says `internal`.
+  signal?.throwIfAborted();
   return { kind: "synced", orderId, after: input.after, sent: received.length, lastSeq: order.lastSeq, outcome };
+}
+
+/** The answer to a message that failed (a slow dependency, the deadline): `internal`, "send it again". */
+export async function answerFailure(deps: Pick<CallbackDeps, "management">, connectionId: string, { signal }: CallOptions = {}) {
+  return postToConnection(deps.management, connectionId, encode(errorFrame("internal", "Sync failed; send it again")), { signal: graceAfter(signal) });
 }
 
 export type { HistoryEntry };

@@ -1,50 +1,53 @@
 /**
- * A token bucket per connection for `sync` messages, kept in the function container's memory so that
- * refusing costs nothing: no DynamoDB request, no status posts. API Gateway has no per-connection
- * rate limit; the stage's throttling bounds the whole API, this bounds one socket (per container —
- * on AWS a flood spread over N warm containers gets at most N × the rate; docs/protocol.md).
+ * The per-socket message limit as arithmetic only: a GCRA ("theoretical arrival time") bucket whose
+ * state lives in the connection's attribute of the order's item, where every Lambda execution
+ * environment sees it (CallbackStore.admitMessage makes the conditional writes). A module's memory
+ * would be one environment's: Lambda spreads a flood over many, each with its own.
+ *
+ * The bucket admits `burst` messages at once and one more every `1 / perSecond` seconds: a message at
+ * `now` is admitted iff its TAT ≤ now + (burst − 1)·T, and then TAT becomes max(TAT, now) + T.
  */
 export const DEFAULT_SYNC_RATE = { perSecond: 2, burst: 5 } as const;
 
-/** Buckets kept at most; the least recently used go first. A bucket is ~100 bytes. */
-const MAX_BUCKETS = 10_000;
+export type SyncRate = { readonly perSecond: number; readonly burst: number };
 
-export type SyncAdmission =
-  /** Serve it. */
-  | "allow"
-  /** Refuse it and say so (the first refusal of a streak). */
-  | "limit"
-  /** Refuse it silently: the client was already told, and telling it again would cost a post. */
-  | "drop";
+/**
+ * The bucket as stored (epoch ms). DynamoDB's expressions can add but have no max(), so the TAT is
+ * kept as two numbers and is their max: `idleTat` = now + T, set by every message's first write
+ * (what the TAT is when the bucket was idle), and `burstTat`, charged by a second write only when
+ * the bucket was not idle. `toldTat` is the `burstTat` the last first write saw: a refusal is told
+ * once per value of `burstTat`, i.e. once per streak (every admission in a burst changes it).
+ */
+export type StoredBucket = { idleTat?: number; burstTat?: number; toldTat?: number };
 
-type Bucket = { tokens: number; at: number; told: boolean };
+export type BucketState =
+  /** TAT ≤ now: the first write alone admitted it. */
+  | { kind: "idle" }
+  /** now < TAT ≤ now + τ: admitted if the second write, which charges it, still finds room. */
+  | { kind: "burst" }
+  /** TAT > now + τ: refused; `tell` for the first refusal of a streak. */
+  | { kind: "limited"; tell: boolean };
 
-export class SyncRateLimit {
-  private readonly buckets = new Map<string, Bucket>();
+/** The emission interval T, in ms. */
+export const intervalMs = (rate: SyncRate) => 1000 / rate.perSecond;
 
-  constructor(
-    private readonly rate: { perSecond: number; burst: number } = DEFAULT_SYNC_RATE,
-    private readonly now: () => number = Date.now,
-  ) {}
+/** The latest TAT at which a message at `nowMs` is still admitted: now + (burst − 1)·T. */
+export const admitUpTo = (rate: SyncRate, nowMs: number) => nowMs + (effectiveBurst(rate) - 1) * intervalMs(rate);
 
-  take(connectionId: string): SyncAdmission {
-    const now = this.now();
-    const bucket = this.buckets.get(connectionId) ?? { tokens: this.rate.burst, at: now, told: false };
-    this.buckets.delete(connectionId); // re-inserted last: Map order is recency order
-    bucket.tokens = Math.min(this.rate.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.rate.perSecond);
-    bucket.at = now;
-    let admission: SyncAdmission;
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      bucket.told = false;
-      admission = "allow";
-    } else {
-      admission = bucket.told ? "drop" : "limit";
-      bucket.told = true;
-    }
-    this.buckets.set(connectionId, bucket);
-    if (this.buckets.size > MAX_BUCKETS) this.buckets.delete(this.buckets.keys().next().value!);
-    return admission;
-  }
+/**
+ * A burst below 2 counts as 2: a refusal's first write raises `idleTat` to now + T, which is harmless
+ * only while the TAT of a refused message is past now + T, and a streak is told apart only by the
+ * second writes of a burst.
+ */
+export const effectiveBurst = (rate: SyncRate) => Math.max(2, Math.floor(rate.burst));
 
+/** The TAT as stored: the larger of its two parts (absent: the bucket never admitted anything). */
+export const tatOf = (bucket: StoredBucket) => Math.max(bucket.idleTat ?? -Infinity, bucket.burstTat ?? -Infinity);
+
+/** What the first write found, from the bucket as it was just before that write. */
+export function classify(before: StoredBucket, rate: SyncRate, nowMs: number): BucketState {
+  const tat = tatOf(before);
+  if (tat <= nowMs) return { kind: "idle" };
+  if (tat <= admitUpTo(rate, nowMs)) return { kind: "burst" };
+  return { kind: "limited", tell: (before.toldTat ?? -1) !== (before.burstTat ?? 0) };
 }

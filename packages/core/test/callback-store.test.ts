@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CallbackStore, CallbackTable, type OrderStatus } from "@awsomepets/core/index";
+import { CallbackStore, CallbackTable, SyncRateLimit, type OrderStatus } from "@awsomepets/core/index";
 import { countingDocumentClient, createCallbackTable, testDocumentClient } from "../../../test/support/dynamodb";
 
 const client = testDocumentClient();
@@ -15,6 +15,8 @@ beforeAll(async () => {
   store = new CallbackStore({ client, tableName: table.tableName, historyRetentionSeconds: 3600, now: () => clock });
 });
 afterAll(() => table.drop());
+
+const rate = SyncRateLimit.DEFAULT_SYNC_RATE;
 
 const detail = (orderId: string, status: OrderStatus.Status, occurredAt: string, extra: Partial<OrderStatus.Detail> = {}) =>
   ({ orderId, status, occurredAt, ...extra }) as OrderStatus.Detail;
@@ -95,8 +97,8 @@ describe("CallbackStore.recordStatus", () => {
     await store.recordStatus(detail(orderId, "placed", "2026-11-26T10:00:00.000Z"));
     await store.recordStatus(detail(orderId, "reserved", "2026-11-26T10:00:01.000Z"));
     // Act
-    await store.markPending(orderId, "placed");
-    await store.markPending(orderId, "reserved");
+    await store.markPending(orderId, "placed", 0);
+    await store.markPending(orderId, "reserved", 0);
     const pendingBefore = (await store.listPending()).filter((e) => e.orderId === orderId);
     await store.clearPending(orderId, ["placed"]);
     await store.clearPending(orderId, ["placed"]); // idempotent
@@ -108,7 +110,7 @@ describe("CallbackStore.recordStatus", () => {
 
   it("never creates an order item just to mark a status pending", async () => {
     const orderId = randomUUID();
-    await store.markPending(orderId, "placed");
+    await store.markPending(orderId, "placed", 0);
     const { Item } = await client.send(new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }));
     expect(Item).toBeUndefined();
   });
@@ -172,15 +174,47 @@ describe("CallbackStore connections", () => {
     const orderId = randomUUID();
     await store.addConnection({ orderId, connectionId: "old=", maxConnections: 10 });
     const later = storeAt(new Date(clock.getTime() + 3 * 3600_000));
-    expect(await later.beginSync({ orderId, connectionId: "old=" })).toBeUndefined();
+    expect(await later.admitMessage({ orderId, connectionId: "old=", rate })).toEqual({ kind: "not_subscribed" });
     expect(await later.orderOfConnection("old=")).toBeUndefined();
   });
 
   it("lets a connection sync only the order it was admitted for", async () => {
     const orderId = randomUUID();
     await store.addConnection({ orderId, connectionId: "mine=", maxConnections: 10 });
-    expect(await store.beginSync({ orderId: randomUUID(), connectionId: "mine=" })).toBeUndefined();
-    expect((await store.beginSync({ orderId, connectionId: "mine=" }))?.connections[0]).toMatchObject({ connectionId: "mine=", syncedAt: clock.getTime() });
+    expect(await store.admitMessage({ orderId: randomUUID(), connectionId: "mine=", rate })).toEqual({ kind: "not_subscribed" });
+    expect(await store.admitMessage({ orderId, connectionId: "mine=", rate })).toMatchObject({ kind: "admitted" });
+    expect((await store.readOrder(orderId)).connections[0]).toMatchObject({ connectionId: "mine=", syncedAt: clock.getTime() });
+  });
+
+  it("admits a connection's messages as a bucket: the burst at once, then one per interval, a refusal told once per streak", async () => {
+    // Prepare: 2 per second, burst 5, on a clock the test moves
+    const orderId = randomUUID();
+    await store.addConnection({ orderId, connectionId: "busy=", maxConnections: 10 });
+    const at = (ms: number) => storeAt(new Date(clock.getTime() + ms));
+    const take = async (ms: number, count: number) => {
+      const kinds = [];
+      for (let i = 0; i < count; i++) {
+        const admission = await at(ms).admitMessage({ orderId, connectionId: "busy=", rate });
+        kinds.push(admission.kind === "limited" ? (admission.tell ? "told" : "dropped") : admission.kind);
+      }
+      return kinds;
+    };
+    // Act
+    const burst = await take(0, 8);
+    const afterOneInterval = await take(500, 3);
+    const afterAPause = await take(60_000, 6);
+    // Assess
+    expect(burst).toEqual(["admitted", "admitted", "admitted", "admitted", "admitted", "told", "dropped", "dropped"]);
+    expect(afterOneInterval).toEqual(["admitted", "told", "dropped"]);
+    expect(afterAPause).toEqual(["admitted", "admitted", "admitted", "admitted", "admitted", "told"]);
+  });
+
+  it("admits at most the burst of many messages racing on one connection", async () => {
+    const orderId = randomUUID();
+    await store.addConnection({ orderId, connectionId: "racing=", maxConnections: 10 });
+    const admissions = await Promise.all(Array.from({ length: 20 }, () => store.admitMessage({ orderId, connectionId: "racing=", rate })));
+    expect(admissions.filter((a) => a.kind === "admitted")).toHaveLength(rate.burst);
+    expect(admissions.filter((a) => a.kind === "limited" && a.tell)).toHaveLength(1);
   });
 
   it("keeps a 410'd connection that may still be in $connect, removes one that synced", async () => {
@@ -188,7 +222,7 @@ describe("CallbackStore connections", () => {
     const orderId = randomUUID();
     await store.addConnection({ orderId, connectionId: "connecting=", maxConnections: 10 });
     await store.addConnection({ orderId, connectionId: "synced=", maxConnections: 10 });
-    await store.beginSync({ orderId, connectionId: "synced=" });
+    await store.admitMessage({ orderId, connectionId: "synced=", rate });
     // Act
     const removedConnecting = await store.removeGoneConnection({ orderId, connectionId: "connecting=", graceMs: 30_000 });
     const removedSynced = await store.removeGoneConnection({ orderId, connectionId: "synced=", graceMs: 30_000 });
@@ -218,6 +252,35 @@ describe("CallbackStore connections", () => {
     expect(await store.orderOfConnection("leaving=")).toBeUndefined();
     const { order } = await store.recordStatus(detail(orderId, "placed", "2026-11-26T10:00:00.000Z"));
     expect(order.connections.map((c) => c.connectionId)).toEqual(["neighbour="]);
+  });
+
+  it("leaves nothing $disconnect cannot undo when $connect dies between its two writes", async () => {
+    // Prepare: a store whose second request never happens (the invocation dies after the first)
+    const orderId = randomUUID();
+    const dying = countingDocumentClient();
+    dying.client.middlewareStack.add(
+      (next) => async (args) => {
+        if (dying.total() > 1) throw new Error("the invocation died here");
+        return next(args);
+      },
+      { step: "initialize", name: "dieAfterFirstRequest", priority: "low" },
+    );
+    const halfway = new CallbackStore({ client: dying.client, tableName: table.tableName, now: () => clock });
+    // Act
+    const connecting = halfway.addConnection({ orderId, connectionId: "half=", maxConnections: 10 });
+    await expect(connecting).rejects.toThrow(/died/);
+    await store.removeConnection("half=");
+    // Assess: no counted socket, no connection, no lookup item
+    const order = await store.readOrder(orderId);
+    expect([order.connCount, order.connections]).toEqual([0, []]);
+    expect(await store.orderOfConnection("half=")).toBeUndefined();
+  });
+
+  it("keeps nothing for a connection refused at the cap", async () => {
+    const orderId = randomUUID();
+    await store.addConnection({ orderId, connectionId: "first=", maxConnections: 1 });
+    expect(await store.addConnection({ orderId, connectionId: "second=", maxConnections: 1 })).toMatchObject({ admitted: false });
+    expect(await store.orderOfConnection("second=")).toBeUndefined();
   });
 
   it("does not create an order item when an unknown connection disconnects", async () => {

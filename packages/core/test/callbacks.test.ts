@@ -1,19 +1,20 @@
 /**
  * What the callback path costs, counted in DynamoDB requests through a real SDK client against a real
- * engine, with a real `@connections` HTTP stand-in: the budget of issue #9 (≤ 2 per status in the
- * callback — the projection adds its one write — flat in the number of connections; ≤ 2 per sync;
- * nothing for a rate-limited sync).
+ * engine, with a real `@connections` HTTP stand-in: one write per delivered status in the callback
+ * (the projection adds its one write), flat in the number of connections; one write per sync (two in
+ * a burst, +1 to move pending marks); one write, and no post but one `rate_limited` per streak, for a
+ * refused message.
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { Aws, CallbackStore, Callbacks, SyncRateLimit, type OrderStatus } from "@awsomepets/core/index";
+import { Aws, CallbackStore, Callbacks, type OrderStatus } from "@awsomepets/core/index";
 import { startConnectionsServer, type ConnectionsServer } from "../../../test/support/connections-server";
 import { countingDocumentClient, createCallbackTable, testDocumentClient } from "../../../test/support/dynamodb";
 
 let table: Awaited<ReturnType<typeof createCallbackTable>>;
 let connections: ConnectionsServer;
 const counting = countingDocumentClient();
-let deps: Callbacks.CallbackDeps & { rateLimit: SyncRateLimit.SyncRateLimit };
+let deps: Callbacks.CallbackDeps;
 let setupStore: CallbackStore;
 
 beforeAll(async () => {
@@ -25,7 +26,7 @@ beforeAll(async () => {
   deps = {
     store: new CallbackStore({ client: counting.client, tableName: table.tableName }),
     management: Aws.managementClient(connections.endpoint),
-    rateLimit: new SyncRateLimit.SyncRateLimit({ perSecond: 1, burst: 2 }),
+    syncRate: { perSecond: 1, burst: 2 },
   };
 });
 afterAll(async () => {
@@ -71,22 +72,27 @@ describe("DynamoDB requests of the callback path", () => {
     expect(counting.counts).toEqual({ UpdateItem: 2 });
   });
 
-  it("a first sync that hands over a pending status costs 2 requests; a later one 1", async () => {
+  it("a first sync that hands over a pending status costs 2 requests; a later one 1, one in a burst 2", async () => {
     // Prepare: `placed` was published before the browser connected (the usual order of events)
     const orderId = randomUUID();
     await Callbacks.publishStatus(deps, status(orderId, "placed"));
     const [connectionId] = await listening(orderId, 1);
-    counting.reset();
+    let offsetMs = 0;
+    const clocked = { ...deps, store: new CallbackStore({ client: counting.client, tableName: table.tableName, now: () => new Date(Date.now() + offsetMs) }) };
+    const costOf = async (run: () => Promise<unknown>) => {
+      counting.reset();
+      const result = await run();
+      return [result, { ...counting.counts }] as const;
+    };
     // Act
-    const first = await Callbacks.sync(deps, { connectionId: connectionId!, orderId, after: 0 });
-    const firstCost = counting.total();
-    counting.reset();
-    const second = await Callbacks.sync(deps, { connectionId: connectionId!, orderId, after: 1 });
+    const [first, firstCost] = await costOf(() => Callbacks.sync(clocked, { connectionId: connectionId!, orderId, after: 0 }));
+    const [inBurst, inBurstCost] = await costOf(() => Callbacks.sync(clocked, { connectionId: connectionId!, orderId, after: 1 }));
+    offsetMs = 60_000; // the bucket is idle again
+    const [later, laterCost] = await costOf(() => Callbacks.sync(clocked, { connectionId: connectionId!, orderId, after: 1 }));
     // Assess
     expect(first).toMatchObject({ kind: "synced", sent: 1, lastSeq: 1 });
-    expect(second).toMatchObject({ kind: "synced", sent: 0, lastSeq: 1 });
-    expect(firstCost).toBe(2);
-    expect(counting.counts).toEqual({ UpdateItem: 1 });
+    expect([inBurst, later]).toMatchObject([{ kind: "synced", sent: 0, lastSeq: 1 }, { kind: "synced", sent: 0, lastSeq: 1 }]);
+    expect([firstCost, inBurstCost, laterCost]).toEqual([{ UpdateItem: 2 }, { UpdateItem: 2 }, { UpdateItem: 1 }]);
   });
 
   it("a sync that does not name its order costs one consistent read more", async () => {
@@ -98,7 +104,7 @@ describe("DynamoDB requests of the callback path", () => {
     expect(counting.counts).toEqual({ GetItem: 1, UpdateItem: 1 });
   });
 
-  it("a rate-limited message costs no request and no status post, and is said once", async () => {
+  it("a rate-limited message costs one write and no status post, and is said once", async () => {
     // Prepare
     const orderId = randomUUID();
     const [connectionId] = await listening(orderId, 1);
@@ -108,9 +114,9 @@ describe("DynamoDB requests of the callback path", () => {
     // Act: burst 2, then 8 more at once
     const results = [];
     for (let i = 0; i < 10; i++) results.push(await Callbacks.answerMessage(deps, { connectionId: connectionId!, body: `{"orderId":"${orderId}"}` }));
-    // Assess
+    // Assess: the idle sync 1 write, the one in the burst 2 (it is charged), each refusal 1
     expect(results.map((r) => r.kind)).toEqual(["synced", "synced", ...Array(8).fill("rate_limited")]);
-    expect(counting.total()).toBe(2); // the two served syncs, one write each
+    expect(counting.counts).toEqual({ UpdateItem: 1 + 2 + 8 });
     const frames = connections.framesFor(connectionId!);
     expect(frames.filter((f) => f.type === "error").map((f) => f.code)).toEqual(["rate_limited"]);
     expect(frames.filter((f) => f.type === "status")).toHaveLength(2);

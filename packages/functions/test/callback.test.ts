@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { connectEvent, messageEvent, statusEvent } from "../../../test/support/events";
+import { connectEvent, disconnectEvent, messageEvent, statusEvent } from "../../../test/support/events";
 import { startHarness, type Harness } from "./harness";
 
 let h: Harness;
@@ -165,6 +165,21 @@ describe("OrderWSCallbackFunction (EventBridge target)", () => {
     expect(pendingWhileClosed).toEqual(["placed"]);
     expect(pendingAfter).toEqual([]);
     expect(h.connections.framesFor(connectionId).map((f) => f.seq)).toEqual([1]);
+  });
+
+  it("never marks pending a status its client received, when the order's events are replayed after it left", async () => {
+    // Prepare: a watched order runs to completion; then its client disconnects
+    const orderId = randomUUID();
+    const connectionId = await connected(orderId);
+    const events = (["placed", "reserved", "paid", "completed"] as const).map((status, i) => statusEvent({ orderId, status, occurredAt: at(i) }));
+    for (const event of events) await h.handlers.callback(event);
+    await h.handlers.disconnect(disconnectEvent(connectionId));
+    // Act: an operator replays the window (new event ids, same details), and EventBridge duplicates one
+    for (const event of events) await h.handlers.callback({ ...event, id: randomUUID() });
+    await h.handlers.callback(events[3]!);
+    // Assess
+    expect(h.connections.framesFor(connectionId).map((f) => f.seq)).toEqual([1, 2, 3, 4]);
+    expect((await h.store.listPending()).filter((e) => e.orderId === orderId)).toEqual([]);
   });
 
   it("delivers on retry after a crash between recording and posting, losing nothing pending", async () => {

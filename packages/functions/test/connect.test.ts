@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectEvent, disconnectEvent } from "../../../test/support/events";
+import { SyncRateLimit } from "@awsomepets/core/index";
 import { MAX_CONNECTIONS_PER_ORDER, startHarness, type Harness } from "./harness";
 
 let h: Harness;
@@ -67,7 +68,7 @@ describe("OrderWSConnectFunction ($connect)", () => {
     const ids = Array.from({ length: MAX_CONNECTIONS_PER_ORDER }, (_, i) => `dead-${i}-${randomUUID()}=`);
     for (const id of ids) {
       await h.handlers.connect(connectEvent(id, { orderId, token: h.token(orderId) }));
-      await h.store.beginSync({ orderId, connectionId: id });
+      await h.store.admitMessage({ orderId, connectionId: id, rate: SyncRateLimit.DEFAULT_SYNC_RATE });
     }
     h.connections.open(ids[0]!); // one of them is still open
     h.connections.reset();

@@ -93,18 +93,48 @@ describe("OrderWSPendingFunction ($default, sync)", () => {
     ]);
   });
 
-  it("refuses a flood of syncs on one socket with one rate_limited frame, and serves it again later", async () => {
+  it("refuses a flood of syncs on one socket, saying rate_limited once per streak, and serves it again later", async () => {
     // Prepare
     const orderId = randomUUID();
     const connectionId = await connected(orderId);
-    // Act: far more than the burst, at once
+    const { perSecond, burst } = SyncRateLimit.DEFAULT_SYNC_RATE;
+    // Act: far more than the burst, one after the other
+    const started = Date.now();
     for (let i = 0; i < 30; i++) await sync(connectionId, orderId);
-    // Assess: the burst is served, then one refusal, then silence
+    const seconds = (Date.now() - started) / 1000;
+    await new Promise((resolve) => setTimeout(resolve, 1000 / perSecond));
+    await sync(connectionId, orderId);
+    // Assess: the burst, then what the rate refills while the flood lasts; every refusal streak is told
+    // once (an admitted sync ends a streak), and after a pause the socket is served again
     const frames = h.connections.framesFor(connectionId);
-    const served = frames.filter((f) => f.type === "synced").length;
-    expect(served).toBeGreaterThanOrEqual(SyncRateLimit.DEFAULT_SYNC_RATE.burst);
-    expect(served).toBeLessThan(30);
-    expect(frames.filter((f) => f.type === "error")).toEqual([{ type: "error", code: "rate_limited", message: expect.any(String) }]);
+    const kinds = frames.map((f) => (f.type === "error" ? f.code : f.type));
+    const served = kinds.filter((k) => k === "synced").length - 1;
+    expect(served).toBeGreaterThanOrEqual(burst);
+    expect(served).toBeLessThanOrEqual(burst + Math.ceil(seconds * perSecond));
+    expect(kinds.filter((k) => k === "rate_limited").length).toBeGreaterThanOrEqual(1);
+    expect(kinds.join(" ")).not.toMatch(/rate_limited rate_limited/);
+    expect(kinds.at(-1)).toBe("synced");
+    expect(new Set(kinds)).toEqual(new Set(["synced", "rate_limited"]));
+  });
+
+  it.each([
+    ["invalid messages", () => "not json"],
+    ["syncs of an order it does not hold", () => JSON.stringify({ action: "sync", orderId: randomUUID() })],
+  ])("counts %s against the socket's limit too", async (_name, body) => {
+    // Prepare
+    const orderId = randomUUID();
+    const connectionId = await connected(orderId);
+    const { perSecond, burst } = SyncRateLimit.DEFAULT_SYNC_RATE;
+    // Act
+    const started = Date.now();
+    for (let i = 0; i < 20; i++) await h.handlers.pending(messageEvent(connectionId, body()));
+    const seconds = (Date.now() - started) / 1000;
+    // Assess: answered like syncs (the burst and the refill), then refused
+    const codes = h.connections.framesFor(connectionId).map((f) => f.code);
+    const answered = codes.filter((c) => c !== "rate_limited").length;
+    expect(answered).toBeGreaterThanOrEqual(burst);
+    expect(answered).toBeLessThanOrEqual(burst + Math.ceil(seconds * perSecond));
+    expect(codes).toContain("rate_limited");
   });
 
   it.each([

@@ -1,9 +1,9 @@
 /** SDK clients and the store, created once per container on first use and reused by every invocation. */
-import { Aws, CallbackStore, SyncRateLimit, type Callbacks } from "@awsomepets/core/index";
+import { Aws, CallbackStore, type Callbacks } from "@awsomepets/core/index";
 import * as env from "./env";
 
 let store: CallbackStore | undefined;
-let deps: (Callbacks.CallbackDeps & { rateLimit: SyncRateLimit.SyncRateLimit }) | undefined;
+let deps: Callbacks.CallbackDeps | undefined;
 
 export function callbackStore() {
   store ??= new CallbackStore({
@@ -19,8 +19,8 @@ export function callbackDeps() {
     store: callbackStore(),
     management: Aws.managementClient(env.managementEndpoint(), env.fanoutConcurrency()),
     concurrency: env.fanoutConcurrency(),
-    // In the container's memory on purpose: refusing a flood must cost no request (see core).
-    rateLimit: new SyncRateLimit.SyncRateLimit(env.syncRate()),
+    // Only the figures: the socket's bucket lives in the order's item, where every container sees it.
+    syncRate: env.syncRate(),
   };
   return deps;
 }

@@ -7,7 +7,7 @@ import { emfMetrics } from "../lib/metrics";
 import { callbackTokenSecret } from "../lib/secrets";
 import { WebSocketEvent, type WebSocketResult } from "../lib/websocket-event";
 
-export const handler = lambdaHandler("OrderWSConnectFunction", async (raw, { logger, count }): Promise<WebSocketResult> => {
+export const handler = lambdaHandler("OrderWSConnectFunction", async (raw, { logger, count, signal }): Promise<WebSocketResult> => {
   const event = WebSocketEvent.safeParse(raw);
   if (!event.success) {
     logger.error("Malformed $connect event", { issues: event.error.issues.map((i) => i.path.join(".")) });
@@ -19,6 +19,7 @@ export const handler = lambdaHandler("OrderWSConnectFunction", async (raw, { log
     const admission = await Callbacks.connect(
       callbackDeps(),
       { connectionId, orderId, token, secret: await callbackTokenSecret(), maxConnections: maxConnectionsPerOrder() },
+      { signal },
     );
     if (!admission.admitted) {
       count("ConnectsRefused", 1, ["reason", admission.refusal]);

@@ -4,7 +4,7 @@ import { callbackStore } from "../lib/deps";
 import { lambdaHandler } from "../lib/handler";
 import { WebSocketEvent, type WebSocketResult } from "../lib/websocket-event";
 
-export const handler = lambdaHandler("OrderWSDisconnectFunction", async (raw, { logger }): Promise<WebSocketResult> => {
+export const handler = lambdaHandler("OrderWSDisconnectFunction", async (raw, { logger, signal }): Promise<WebSocketResult> => {
   const event = WebSocketEvent.safeParse(raw);
   if (!event.success) {
     logger.error("Malformed $disconnect event", { issues: event.error.issues.map((i) => i.path.join(".")) });
@@ -13,7 +13,7 @@ export const handler = lambdaHandler("OrderWSDisconnectFunction", async (raw, { 
   const { connectionId } = event.data.requestContext;
   // A failure here is logged and left to the TTLs: API Gateway does not retry $disconnect.
   try {
-    const { orderId } = await Callbacks.disconnect({ store: callbackStore() }, connectionId);
+    const { orderId } = await Callbacks.disconnect({ store: callbackStore() }, connectionId, { signal });
     logger.info("Disconnected", { connectionId, orderId });
     return { statusCode: 200 };
   } catch (error) {

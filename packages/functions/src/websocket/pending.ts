@@ -1,14 +1,15 @@
 /**
  * `$default` and `sync` → OrderWSPendingFunction: as in the seed, any message is answered with every
- * status after the client's cursor (core's `answerMessage`); a flood is refused before any read.
+ * status after the client's cursor (core's `answerMessage`); a flood is refused by the socket's
+ * bucket in the order's item (one write per refused message, `rate_limited` once per streak).
  */
-import { Callbacks, Delivery, Protocol } from "@awsomepets/core/index";
+import { Callbacks, Delivery } from "@awsomepets/core/index";
 import { callbackDeps } from "../lib/deps";
 import { lambdaHandler } from "../lib/handler";
 import { emfMetrics } from "../lib/metrics";
 import { WebSocketEvent, type WebSocketResult } from "../lib/websocket-event";
 
-export const handler = lambdaHandler("OrderWSPendingFunction", async (raw, { logger, count }): Promise<WebSocketResult> => {
+export const handler = lambdaHandler("OrderWSPendingFunction", async (raw, { logger, count, signal }): Promise<WebSocketResult> => {
   const event = WebSocketEvent.safeParse(raw);
   if (!event.success) {
     logger.error("Malformed message event", { issues: event.error.issues.map((i) => i.path.join(".")) });
@@ -17,7 +18,7 @@ export const handler = lambdaHandler("OrderWSPendingFunction", async (raw, { log
   const { connectionId } = event.data.requestContext;
   const deps = callbackDeps();
   try {
-    const result = await Callbacks.answerMessage(deps, { connectionId, body: event.data.body });
+    const result = await Callbacks.answerMessage(deps, { connectionId, body: event.data.body }, { signal });
     switch (result.kind) {
       case "rate_limited":
         count("SyncsThrottled");
@@ -36,8 +37,9 @@ export const handler = lambdaHandler("OrderWSPendingFunction", async (raw, { log
     }
     return { statusCode: 200 };
   } catch (error) {
-    logger.error("Sync failed", { connectionId, error });
-    await Delivery.postToConnection(deps.management, connectionId, Protocol.encode(Protocol.errorFrame("internal", "Sync failed; send it again")));
+    // A slow dependency or the deadline (the signal): the client is told `internal` in the reserve.
+    logger.error("Sync failed", { connectionId, error, deadline: signal?.aborted === true });
+    await Callbacks.answerFailure(deps, connectionId, { signal });
     return { statusCode: 500 };
   }
 }, { metrics: emfMetrics });

@@ -12,7 +12,9 @@ import { pendingLines } from "./pending-report";
 import { readStageOutputs, STACK_OUTPUTS, stageClientConfig, stageContext } from "./stack-outputs";
 
 const PENDING_USAGE = `Usage: npm run pending -- [--json] [target]
-Lists the statuses no client has received yet (recorded, then pending until a client syncs), oldest first.
+Lists the statuses no client has received yet, oldest first: marked when a status's first delivery
+reached no socket, cleared when a client gets it (its sync, or a later delivery of the event).
+A replayed or duplicated event never marks a status again.
   --json   one JSON array instead of the table
 ${TARGET_USAGE}`;
 
