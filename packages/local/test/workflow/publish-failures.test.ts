@@ -33,7 +33,7 @@ const PATHS = {
     input: { shippingAddress: { name: "Ana", line1: "1 Main St", city: "Nowhere", postalCode: "0", country: "XX" } },
     ran: ["ReserveInventory", "PublishReserved", "ProcessPayment", "PublishPaid", "CompleteOrder", "ProcessRefund", "PublishRefunded", "ReleaseInventory", "PublishReleased", "CancelOrder", "PublishCancelled"],
   },
-} as const;
+} satisfies Record<string, { input: Parameters<typeof orderInput>[0]; ran: string[] }>;
 type PathName = keyof typeof PATHS;
 const publishesOf = (path: PathName) => PATHS[path].ran.filter((state) => publishStates.includes(state));
 
