@@ -8,6 +8,7 @@
  * Runs only with CHAOS_CRASHES=<n> (`npm run test:chaos:crash`); CHAOS_ORDERS and CHAOS_SEED as in
  * chaos.test.ts (the kill times are drawn from the seed too; thread timing is not replayable).
  */
+import { writeFileSync } from "node:fs";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { afterAll, expect, it } from "vitest";
 import { CallbackToken, Topology } from "@awsomepets/core/index";
@@ -122,6 +123,9 @@ it.skipIf(CRASHES === 0)(`loses no status and shows none twice across ${ORDERS} 
   const deadLettersNow = (await (await fetch(`${state.endpoints.events}/dead-letters`)).json()) as unknown[];
   await runtime.stop();
 
+  // CHAOS_LOG=<file>: every run's log lines, with each SIGKILL, for a failed run's post-mortem.
+  if (process.env.CHAOS_LOG) writeFileSync(process.env.CHAOS_LOG, runtime.records.map((r) => JSON.stringify(r)).join("\n") + "\n");
+
   // Assess
   const clients = orders.map((o) => o.client);
   const byMessage = (message: string) => runtime.records.filter((r) => r.component === "events" && r.message === message);
@@ -133,7 +137,8 @@ it.skipIf(CRASHES === 0)(`loses no status and shows none twice across ${ORDERS} 
     statuses: orders.reduce((n, o) => n + o.details.length, 0),
     published: entries.length,
     put_attempts_refused: putAttempts - batches.length,
-    redelivered_after_restart: pickedUp.reduce((n, r) => n + Number(r.deliveries ?? 0), 0),
+    redelivered_after_restart: pickedUp.map((r) => Number(r.deliveries ?? 0)).join("/"),
+    function_timeouts: runtime.records.filter((r) => r.component === "lambda" && String(r.message).endsWith("timed out")).length,
     retries: byMessage("retry").length,
     dead_letters: byMessage("dead-letter").length + deadLettersNow.length,
     delivered_frames: clients.reduce((n, c) => n + c.statusFrames, 0),

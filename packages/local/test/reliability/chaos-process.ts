@@ -77,6 +77,7 @@ export async function startCrashableRuntime(options: { env?: Record<string, stri
     output: () => child.output().stdout,
     /** SIGKILL the runtime, wait `downMs`, start it again on the same data dir and ports. */
     async crash(downMs: number) {
+      records.push({ component: "chaos", message: "SIGKILL", time: new Date().toISOString(), pid: state.pid });
       process.kill(state.pid, "SIGKILL");
       await child.exited;
       if (!(await gone(state.pid))) throw new Error(`npm start (pid ${state.pid}) survived SIGKILL`);

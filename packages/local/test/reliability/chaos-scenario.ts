@@ -47,14 +47,20 @@ export function chaosScenario(input: { seed: number; orders: number; busName: st
   return { orders, entries, batches, pauses, clientStreams, published };
 }
 
-/** A client's behaviour until `stopped()`: sessions of random kinds with random pauses between them. */
+/**
+ * A client's behaviour until `stopped()`: sessions of random kinds with random pauses between them.
+ * While the server cannot be reached (a crashed runtime) it backs off, 250 ms doubling to 4 s, as the
+ * page does, rather than hammering the port (no draw from the stream: the scenario stays replayable).
+ */
 export async function churn(client: ChaosClient, prng: Prng, stopped: () => boolean) {
+  let backoffMs = 0;
   for (let round = 0; round < 500 && !stopped(); round++) {
     const roll = prng.next();
     const kind: SessionKind = roll < 0.15 ? "abort-during-connect" : roll < 0.3 ? "close-before-sync" : "sync-and-stay";
     const delayMs = kind === "abort-during-connect" ? prng.int(0, 15) : kind === "close-before-sync" ? prng.int(0, 60) : prng.int(100, 1500);
-    await client.session(kind, delayMs);
-    await sleep(prng.int(0, 300));
+    const { unreachable } = await client.session(kind, delayMs);
+    backoffMs = unreachable ? Math.min(Math.max(backoffMs * 2, 250), 4_000) : 0;
+    await sleep(prng.int(0, 300) + backoffMs);
   }
 }
 
