@@ -127,7 +127,13 @@ export function Orders({ stack, app }: StackContext) {
       .map(([name]) => name),
   );
   for (const [state, fn] of Object.entries(tasks)) alarms.lambda(fn.node.id, fn, { errors: !catching.has(state) });
-  // Not ExecutionsFailed: a cancelled order (sold out, declined card) ends in the Fail state `OrderCancelled`.
+  // A cancelled order ends in a Succeed state: a failed execution is an order an operator must see to,
+  // e.g. `StatusesNotPublished` (EventBridge refused a status past its retries: the customer was not told).
+  alarms.metric(
+    "OrderWorkflowFailedAlarm",
+    stateMachine.metricFailed({ period: Duration.minutes(5), statistic: "Sum" }),
+    "An order workflow failed: StatusesNotPublished (a status the customer was not told; publish it again, see its input) or a step that failed past its retries. See the execution's history.",
+  );
   alarms.metric(
     "OrderWorkflowTimedOutAlarm",
     stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: "Sum" }),

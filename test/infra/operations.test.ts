@@ -88,9 +88,9 @@ describe("alarms", () => {
     expect(outcomeSteps.sort()).toEqual(["CompleteOrderFunction", "ProcessPaymentFunction", "ReserveInventoryFunction"]);
   });
 
-  it("fires on a timed-out order workflow, not on a cancelled order (whose execution ends in a Fail state)", () => {
+  it("fires on a failed or timed-out order workflow (a cancelled order's execution succeeds)", () => {
     const states = alarms(dev.orders).filter((a) => a.Namespace === "AWS/States");
-    expect(states.map((a) => [a.MetricName, a.Threshold])).toEqual([["ExecutionsTimedOut", 1]]);
+    expect(states.map((a) => [a.MetricName, a.Threshold])).toEqual([["ExecutionsFailed", 1], ["ExecutionsTimedOut", 1]]);
   });
 
   it("notifies the topic of every alarm, when it fires and when it clears", () => {

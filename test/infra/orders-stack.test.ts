@@ -72,6 +72,36 @@ describe("order workflow", () => {
   });
 });
 
+describe("an order an operator must see to", () => {
+  const definitionOf = () => JSON.parse(resourcesOfType(raw, "AWS::StepFunctions::StateMachine")[0]![1].Properties.DefinitionString);
+
+  it("every events:putEvents state of the deployed workflow catches every error, so an EventBridge outage never strands an order", () => {
+    const states: Array<[string, any]> = Object.entries(definitionOf().States);
+    const publishes = states.filter(([, state]) => state.Resource === "arn:aws:states:::events:putEvents");
+    expect(publishes).toHaveLength(6);
+    for (const [name, state] of publishes) expect(state.Catch?.[0]?.ErrorEquals, name).toEqual(["States.ALL"]);
+    // A cancelled order is a business outcome; the one Fail state is the hand-over to an operator.
+    expect(states.filter(([, state]) => state.Type === "Fail").map(([name]) => name)).toEqual(["StatusesNotPublished"]);
+    expect(states.filter(([, state]) => state.Type === "Succeed").map(([name]) => name).sort()).toEqual(["OrderCancelled", "OrderCompleted"]);
+  });
+
+  it("alarms on any failed execution of the workflow, notifying the operators' topic", () => {
+    const [machineId] = resourcesOfType(raw, "AWS::StepFunctions::StateMachine")[0]!;
+    const alarm = resourcesOfType(raw, "AWS::CloudWatch::Alarm").map(([, a]) => a.Properties).find((a) => a.MetricName === "ExecutionsFailed");
+    expect(alarm).toMatchObject({
+      Namespace: "AWS/States",
+      Dimensions: [{ Name: "StateMachineArn", Value: { Ref: machineId } }],
+      Statistic: "Sum",
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      TreatMissingData: "notBreaching",
+      AlarmActions: [{ "Fn::ImportValue": expect.stringMatching(/OperatorAlarmTopic/) }],
+    });
+    expect(alarm.AlarmDescription).toMatch(/StatusesNotPublished/);
+  });
+});
+
 describe("projection rule and archive", () => {
   it("routes the core's event pattern to OrderStatusProjectionFunction with retries and a DLQ", () => {
     template.hasResourceProperties("AWS::Events::Rule", {

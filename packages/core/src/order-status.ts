@@ -17,6 +17,13 @@ export const DETAIL_TYPE = "Order Status Changed";
 export * from "./order-status-model";
 
 /**
+ * The longest `reason` a status event may carry. The consumer's schema refuses a longer one (the
+ * event is then dropped as invalid), so the saga bounds the reasons it publishes to this
+ * (`Saga.reasonOf`), and `publish-status` refuses a longer one through the same schema.
+ */
+export const REASON_MAX_LENGTH = 1024;
+
+/**
  * Any RFC 3339 time with an offset (`Z`, `+02:00`) and any sub-second precision, stored normalised to
  * UTC with milliseconds (`2026-11-26T10:00:02.000Z`) so that times compare as strings.
  */
@@ -30,7 +37,7 @@ export const Detail = z.strictObject({
   status: z.enum(STATUSES),
   /** When the status happened (Step Functions' `$$.State.EnteredTime` for the saga's statuses). */
   occurredAt: OccurredAt,
-  reason: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
+  reason: z.optional(z.string().check(z.minLength(1), z.maxLength(REASON_MAX_LENGTH))),
   amountPaid: z.optional(z.number().check(z.nonnegative())),
 });
 /** A validated detail: `occurredAt` normalised. The same type as the model's `StatusDetail`. */

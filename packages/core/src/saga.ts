@@ -8,12 +8,18 @@
  */
 import * as Catalogue from "./catalogue";
 import type { WorkflowInput } from "./order";
+import { REASON_MAX_LENGTH } from "./order-status";
 
 export const DECLINED_CARD_TOKEN = "tok_declined";
 export const UNDELIVERABLE_COUNTRY = "XX";
 
+/** The errors a step throws to report a business outcome: their message is written for the customer. */
+export const OUTCOME_ERRORS = ["InventoryUnavailable", "PaymentDeclined", "DeliveryUnavailable"] as const;
+export type OutcomeError = (typeof OUTCOME_ERRORS)[number];
+const isOutcomeError = (name: unknown): name is OutcomeError => OUTCOME_ERRORS.includes(name as OutcomeError);
+
 export class SagaStepError extends Error {
-  constructor(name: "InventoryUnavailable" | "PaymentDeclined" | "DeliveryUnavailable", message: string) {
+  constructor(name: OutcomeError, message: string) {
     super(message);
     this.name = name;
   }
@@ -44,18 +50,41 @@ export function completeOrder(order: WorkflowInput) {
 /** What a compensation step receives: the order and the error the workflow caught (`$.error`). */
 export type Compensation = WorkflowInput & { error?: { Error?: string; Cause?: string } };
 
-/** The reason shown to the customer: the failed step's message, read from the caught error. */
+/**
+ * What the customer reads when anything else failed (a bug, a timeout, an AWS error): its message is
+ * for the logs, not for them, and may be a stack trace of any length.
+ */
+export const UNEXPECTED_FAILURE_REASON = "We could not complete this order because of a problem on our side";
+
+/**
+ * The reason shown to the customer, read from the caught error: a business outcome's message, cut to
+ * the event's `REASON_MAX_LENGTH` (a longer reason would make the event invalid, and the customer would
+ * never see the order end), else `UNEXPECTED_FAILURE_REASON`.
+ */
 export function reasonOf(input: Compensation) {
-  const cause = input.error?.Cause;
-  if (cause) {
-    try {
-      const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-      if (typeof parsed.errorMessage === "string" && parsed.errorMessage) return parsed.errorMessage;
-    } catch {
-      if (cause.length < 500) return cause;
-    }
+  const { Error: name, Cause: cause } = input.error ?? {};
+  if (!isOutcomeError(name)) return UNEXPECTED_FAILURE_REASON;
+  const message = errorMessageOf(cause);
+  return message ? bounded(message) : UNEXPECTED_FAILURE_REASON;
+}
+
+/** Step Functions' Cause for a Lambda error is its payload as JSON, `{errorType, errorMessage, trace}`. */
+function errorMessageOf(cause: string | undefined) {
+  if (!cause) return undefined;
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    return typeof parsed?.errorMessage === "string" ? parsed.errorMessage.trim() : undefined;
+  } catch {
+    return undefined; // Step Functions cuts a Cause over 32,768 characters: no longer JSON.
   }
-  return input.error?.Error ?? "The order could not be completed";
+}
+
+/** `text` within REASON_MAX_LENGTH: cut with an ellipsis, never between the halves of a surrogate pair. */
+export function bounded(text: string, max = REASON_MAX_LENGTH) {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  if (/[\uD800-\uDBFF]/.test(text[end - 1]!)) end -= 1;
+  return `${text.slice(0, end)}…`;
 }
 
 export const releaseInventory = (input: Compensation) => ({ reason: reasonOf(input) });

@@ -33,11 +33,16 @@ export class ChaosClient {
     this.timeline = new OrderTimeline(orderId);
   }
 
-  /** One socket's whole life; resolves once it has closed, whoever closed it. */
-  async session(kind: SessionKind, delayMs: number): Promise<void> {
+  /**
+   * One socket's whole life; resolves once it has closed, whoever closed it, with whether the server
+   * could be reached at all (false while the runtime is down: the caller backs off, as the page does).
+   */
+  async session(kind: SessionKind, delayMs: number): Promise<{ unreachable: boolean }> {
     this.sessions++;
     const userAgent = `${this.name}/session-${this.sessions}`;
     const socket = this.openSocket(userAgent);
+    let unreachable = false;
+    socket.once("error", (error: NodeJS.ErrnoException) => (unreachable = error.code === "ECONNREFUSED"));
     const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
     const timers: NodeJS.Timeout[] = [];
     const later = (ms: number, run: () => void) => timers.push(setTimeout(run, ms));
@@ -59,6 +64,7 @@ export class ChaosClient {
     await closed;
     timers.forEach(clearTimeout);
     if (this.current?.userAgent === userAgent) this.current = undefined;
+    return { unreachable };
   }
 
   /** The final check: one more socket, syncing until the timeline has no gap. */

@@ -10,43 +10,29 @@
  * thread timing is not replayable.
  */
 import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
+import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { afterAll, expect, it } from "vitest";
-import { OrderStatus, Topology } from "@awsomepets/core/index";
+import { Topology } from "@awsomepets/core/index";
 import { callbackUrl } from "../runtime/support";
-import { ChaosClient, type SessionKind } from "./chaos-client";
 import { startRuntimeWithInterceptor } from "./chaos-runtime";
+import { chaosScenario, churn, expectExactTimelines, sleep } from "./chaos-scenario";
 import { startConnectionsCounter } from "./connections-counter";
 import { dropSession } from "./drop-session";
-import { createPrng, seedFrom, type Prng } from "./prng";
-import { sagaDetails } from "./saga-paths";
+import { createPrng, seedFrom } from "./prng";
 
 const ORDERS = Number(process.env.CHAOS_ORDERS ?? 40);
 const SEED = seedFrom("CHAOS_SEED");
 const FAIL_FIRST_ATTEMPT_SHARE = 0.2;
 const credentials = { accessKeyId: "local", secretAccessKey: "local" };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const cleanup: Array<() => unknown> = [];
 afterAll(async () => {
   for (const stop of cleanup.reverse()) await stop();
 });
 
-/** A client's behaviour until `stop()`: sessions of random kinds with random pauses between them. */
-async function churn(client: ChaosClient, prng: Prng, stopped: () => boolean) {
-  for (let round = 0; round < 500 && !stopped(); round++) {
-    const roll = prng.next();
-    const kind: SessionKind = roll < 0.15 ? "abort-during-connect" : roll < 0.3 ? "close-before-sync" : "sync-and-stay";
-    const delayMs = kind === "abort-during-connect" ? prng.int(0, 15) : kind === "close-before-sync" ? prng.int(0, 60) : prng.int(100, 1500);
-    await client.session(kind, delayMs);
-    await sleep(prng.int(0, 300));
-  }
-}
-
 it(`loses no status and shows none twice across ${ORDERS} orders under chaos (seed ${SEED})`, async () => {
   // Prepare: the scenario, all drawn from the seed.
   console.log(`chaos: seed=${SEED} orders=${ORDERS} (replay with CHAOS_SEED=${SEED} CHAOS_ORDERS=${ORDERS})`);
-  const prng = createPrng(SEED);
   const faults = createPrng(SEED ^ 0x5eed);
   let injectedFailures = 0;
   const decided = new Set<string>();
@@ -70,30 +56,12 @@ it(`loses no status and shows none twice across ${ORDERS} orders under chaos (se
   const management = new ApiGatewayManagementApiClient({ endpoint: runtime.state.endpoints.management, region: "us-east-1", credentials });
   cleanup.push(() => events.destroy(), () => management.destroy());
 
-  const orders = Array.from({ length: ORDERS }, (_, index) => {
-    const orderId = prng.uuid();
-    const details = sagaDetails(prng, orderId, Date.UTC(2026, 10, 26, 10) + index * 10_000);
-    const client = new ChaosClient(`order-${index}`, orderId, callbackUrl(runtime.state.endpoints.websocket, orderId));
-    return { orderId, details, client, unpublished: 0 };
+  const { orders, entries, batches, pauses, clientStreams, published } = chaosScenario({
+    seed: SEED,
+    orders: ORDERS,
+    busName: runtime.state.eventBusName,
+    callbackUrl: (orderId) => callbackUrl(runtime.state.endpoints.websocket, orderId),
   });
-  const byOrder = new Map(orders.map((order) => [order.orderId, order]));
-  const entries: PutEventsRequestEntry[] = prng.shuffle(
-    orders.flatMap((order) =>
-      order.details.flatMap((detail) => {
-        const copies = prng.int(1, 3);
-        order.unpublished += copies;
-        return Array.from({ length: copies }, () => OrderStatus.toPutEventsEntry(detail, runtime.state.eventBusName));
-      }),
-    ),
-  );
-  const batches: PutEventsRequestEntry[][] = [];
-  for (let i = 0; i < entries.length; ) {
-    const size = prng.int(1, 10);
-    batches.push(entries.slice(i, i + size));
-    i += size;
-  }
-  const pauses = batches.map(() => prng.int(20, 120));
-  const clientStreams = orders.map((_, index) => createPrng(SEED + 1 + index));
   const killer = createPrng(SEED ^ 0xdead);
 
   // Act: publish while clients churn and sockets get cut.
@@ -121,7 +89,7 @@ it(`loses no status and shows none twice across ${ORDERS} orders under chaos (se
   for (const [index, batch] of batches.entries()) {
     const result = await events.send(new PutEventsCommand({ Entries: batch }));
     failedEntries += result.FailedEntryCount ?? 0;
-    for (const entry of batch) byOrder.get(JSON.parse(entry.Detail!).orderId)!.unpublished--;
+    published(batch);
     await sleep(pauses[index]!);
   }
   publishing = false;
@@ -163,16 +131,7 @@ it(`loses no status and shows none twice across ${ORDERS} orders under chaos (se
   if (otherRetryCauses.size > 0) console.log(`chaos: retries not injected, by cause: ${JSON.stringify(Object.fromEntries(otherRetryCauses))}`);
 
   expect(failedEntries).toBe(0);
-  expect(clients.flatMap((c) => c.anomalies.map((a) => `${c.name}: ${a}`))).toEqual([]);
-  for (const order of orders) {
-    const timeline = order.client.timeline;
-    expect({ order: order.client.name, statuses: timeline.statuses.map((s) => s.status), cursor: timeline.cursor }).toEqual({
-      order: order.client.name,
-      statuses: order.details.map((d) => d.status),
-      cursor: order.details.length,
-    });
-    expect(timeline.statuses.map((s) => s.occurredAt)).toEqual(order.details.map((d) => d.occurredAt));
-  }
+  expectExactTimelines(orders);
   expect(runtime.events.deadLetters()).toEqual([]);
   expect(counter.posts(200)).toBeGreaterThan(0); // the counter really sits in front of the handlers' posts
   expect(retries).toBeGreaterThanOrEqual(injectedFailures);

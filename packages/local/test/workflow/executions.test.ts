@@ -121,14 +121,17 @@ describe("StartExecution", () => {
 
 describe("DescribeExecution and ListExecutions", () => {
   it("lists a state machine's executions newest first, filters by status and pages", async () => {
-    // Prepare: one succeeds, one is cancelled, one is still running.
+    // Prepare: one succeeds, one fails (cancelled, but its cancellation could not be published), one is still running.
     const held = gate();
     const { client, endpoint, stateMachineArn } = await startSaga(cleanups, {
-      handlers: { CompleteOrder: async (input) => (input.orderId === "held" ? held.handler({ shipmentId: "s" })(input) : { shipmentId: "s" }) },
+      handlers: {
+        CompleteOrder: async (input) => (input.orderId === "held" ? held.handler({ shipmentId: "s" })(input) : { shipmentId: "s" }),
+        PublishCancelled: async () => Promise.reject(new Error("the bus is down")),
+      },
     });
     for (const [name, input] of [
       ["succeeds", orderInput({ orderId: "succeeds" })],
-      ["cancelled", orderInput({ orderId: "cancelled", paymentDetail: { cardToken: "tok_declined" } })],
+      ["not-told", orderInput({ orderId: "not-told", paymentDetail: { cardToken: "tok_declined" } })],
     ] as const) {
       await client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
       await endpoint.idle();
@@ -148,14 +151,14 @@ describe("DescribeExecution and ListExecutions", () => {
     // Assess
     expect(all.executions!.map((execution) => [execution.name, execution.status])).toEqual([
       ["held", "RUNNING"],
-      ["cancelled", "FAILED"],
+      ["not-told", "FAILED"],
       ["succeeds", "SUCCEEDED"],
     ]);
     expect(all.executions![0]!.stopDate).toBeUndefined();
     expect(all.executions![1]!.stopDate).toBeInstanceOf(Date);
     expect(all.nextToken).toBeUndefined();
-    expect(failed.executions!.map((execution) => execution.name)).toEqual(["cancelled"]);
-    expect(firstPage.executions!.map((execution) => execution.name)).toEqual(["held", "cancelled"]);
+    expect(failed.executions!.map((execution) => execution.name)).toEqual(["not-told"]);
+    expect(firstPage.executions!.map((execution) => execution.name)).toEqual(["held", "not-told"]);
     expect(secondPage.executions!.map((execution) => execution.name)).toEqual(["succeeds"]);
     expect(secondPage.nextToken).toBeUndefined();
     expect(running).toMatchObject({ status: "RUNNING", name: "held" });

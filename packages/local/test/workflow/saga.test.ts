@@ -15,7 +15,7 @@ type Path = [path: string, overrides: Parameters<typeof orderInput>[0], statuses
 
 const paths: Path[] = [
   ["success", {}, [{ status: "reserved" }, { status: "paid", amountPaid: Catalogue.findPet("DOG-LAB")!.price }, { status: "completed" }], "SUCCEEDED"],
-  ["sold out", { basket: [{ sku: "SOLD-OUT", quantity: 1 }] }, [{ status: "cancelled", reason: "Out of stock: SOLD-OUT" }], "FAILED"],
+  ["sold out", { basket: [{ sku: "SOLD-OUT", quantity: 1 }] }, [{ status: "cancelled", reason: "Out of stock: SOLD-OUT" }], "SUCCEEDED"],
   [
     "card declined",
     { paymentDetail: { cardToken: "tok_declined" } },
@@ -24,7 +24,7 @@ const paths: Path[] = [
       { status: "released", reason: "The card was declined" },
       { status: "cancelled", reason: "The card was declined" },
     ],
-    "FAILED",
+    "SUCCEEDED",
   ],
   [
     "undeliverable",
@@ -36,12 +36,12 @@ const paths: Path[] = [
       { status: "released", reason: "We cannot deliver to XX" },
       { status: "cancelled", reason: "We cannot deliver to XX" },
     ],
-    "FAILED",
+    "SUCCEEDED",
   ],
 ];
 
 describe("the order saga on the local Step Functions endpoint", () => {
-  it.each(paths)("%s: publishes the expected statuses and ends as Step Functions would", async (_path, overrides, expected, expectedStatus) => {
+  it.each(paths)("%s: publishes the expected statuses and ends as Step Functions would", async (path, overrides, expected, expectedStatus) => {
     // Prepare
     const { client, endpoint, published, stateMachineArn } = await startSaga(cleanups);
     const input = orderInput(overrides);
@@ -68,14 +68,16 @@ describe("the order saga on the local Step Functions endpoint", () => {
     expect(described.startDate).toBeInstanceOf(Date);
     expect(described.stopDate!.getTime()).toBeGreaterThanOrEqual(described.startDate!.getTime());
     expect(JSON.parse(described.input!)).toEqual(input);
-    if (expectedStatus === "SUCCEEDED") {
-      expect(JSON.parse(described.output!)).toMatchObject({ orderId: input.orderId, payment: { amountPaid: 450 }, shipment: { shipmentId: `shp-${input.orderId}` } });
-      expect(described.error).toBeUndefined();
+    // A cancelled order is a business outcome, not a failed execution (that one alarms an operator).
+    expect(described.error).toBeUndefined();
+    const output = JSON.parse(described.output!);
+    if (path === "success") {
+      expect(output).toMatchObject({ orderId: input.orderId, payment: { amountPaid: 450 }, shipment: { shipmentId: `shp-${input.orderId}` } });
+      expect(output.compensation).toBeUndefined();
     } else {
-      expect(described.error).toBe("OrderCancelled");
-      expect(described.cause).toBe("The order was cancelled and every completed step was compensated.");
-      expect(described.output).toBeUndefined();
+      expect(output).toMatchObject({ orderId: input.orderId, compensation: { reason: expected.at(-1)!.reason } });
     }
+    expect(output.unpublished).toBeUndefined();
   });
 
   it("hands Catch a failed step's error as Step Functions does for Lambda: Error is the errorType, Cause its JSON payload", async () => {
@@ -93,7 +95,7 @@ describe("the order saga on the local Step Functions endpoint", () => {
     expect(JSON.parse(release!.error.Cause)).toEqual({ errorType: "PaymentDeclined", errorMessage: "The card was declined", trace: [] });
   });
 
-  it("records the execution's history, from ExecutionStarted to ExecutionFailed", async () => {
+  it("records the execution's history, from ExecutionStarted to ExecutionSucceeded", async () => {
     // Prepare
     const { client, endpoint, stateMachineArn } = await startSaga(cleanups);
     const input = orderInput({ basket: [{ sku: "SOLD-OUT", quantity: 1 }] });
@@ -122,11 +124,14 @@ describe("the order saga on the local Step Functions endpoint", () => {
       "TaskStarted",
       "TaskSucceeded",
       "TaskStateExited",
-      "FailStateEntered OrderCancelled",
-      "ExecutionFailed",
+      "ChoiceStateEntered ConfirmCancelled",
+      "ChoiceStateExited",
+      "SucceedStateEntered OrderCancelled",
+      "SucceedStateExited",
+      "ExecutionSucceeded",
     ]);
     expect(events.map((event) => event.id)).toEqual(events.map((_, i) => i + 1));
-    expect(events.at(-1)?.executionFailedEventDetails).toEqual({ error: "OrderCancelled", cause: "The order was cancelled and every completed step was compensated." });
+    expect(JSON.parse(events.at(-1)!.executionSucceededEventDetails!.output!)).toMatchObject({ compensation: { reason: "Out of stock: SOLD-OUT" } });
     expect(events[0]?.timestamp).toBeInstanceOf(Date);
     expect(events.find((event) => event.type === "TaskScheduled")?.taskScheduledEventDetails).toMatchObject({ resourceType: "events", resource: "putEvents", region: "us-east-1" });
     expect(events.find((event) => event.type === "LambdaFunctionScheduled")?.lambdaFunctionScheduledEventDetails?.resource).toMatch(/^arn:aws:lambda:/);

@@ -1,6 +1,7 @@
 /** Starts the local Step Functions endpoint with the real order saga, and an SFNClient pointed at it. */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { cleanupList, sfnClient } from "../../../aws-local/test/stepfunctions/support";
 import { Saga, Topology } from "@awsomepets/core/index";
 import type { WorkflowInput } from "@awsomepets/core/order";
@@ -101,4 +102,61 @@ export function gate() {
     reached,
     open: () => open(),
   };
+}
+
+/** What one execution of `startScriptedSaga` should meet: an EventBridge outage, a failing step. */
+export type Script = {
+  /** Whether attempt `attempt` (1, 2, …) of Publish state `state` fails as PutEvents does when EventBridge is down. */
+  failPublish?: (state: string, attempt: number) => boolean;
+  /** A step that throws this error instead of running. */
+  failStep?: { state: "ReserveInventory" | "ProcessPayment" | "CompleteOrder"; name: string; message: string };
+};
+
+/**
+ * The saga on one endpoint, each execution following its own script (keyed by order id): `run` starts
+ * an order, waits for it to end and answers what happened — the task states attempted in order, the
+ * details published, the description and the history.
+ */
+export async function startScriptedSaga(cleanups: ReturnType<typeof cleanupList>) {
+  const scripts = new Map<string, Script>();
+  const attempts = new Map<string, number>();
+  const calls: Array<{ orderId: string; state: string }> = [];
+  let real: Record<string, TaskHandler> = {};
+  const handlers: Record<string, TaskHandler> = {};
+  for (const { name, resource } of taskStates(loadDefinition(ASL_TEXT, SUBSTITUTIONS))) {
+    handlers[name] = async (input: { orderId?: string; Entries?: PutEventsParameters["Entries"] }) => {
+      // A Lambda step gets the state's input; a Publish state its Parameters, the PutEvents request.
+      const orderId = String(input.orderId ?? input.Entries?.[0]?.Detail.orderId);
+      const script = scripts.get(orderId) ?? {};
+      const key = `${orderId} ${name}`;
+      const attempt = (attempts.get(key) ?? 0) + 1;
+      attempts.set(key, attempt);
+      calls.push({ orderId, state: name });
+      if (resource === PUT_EVENTS && script.failPublish?.(name, attempt)) {
+        throw Object.assign(new Error("An internal error occurred"), { name: "EventBridge.InternalException" });
+      }
+      if (script.failStep?.state === name) throw Object.assign(new Error(script.failStep.message), { name: script.failStep.name });
+      return real[name]!(input);
+    };
+  }
+  const saga = await startSaga(cleanups, { handlers });
+  real = saga.handlers;
+
+  async function run(input: WorkflowInput, script: Script = {}) {
+    scripts.set(input.orderId, script);
+    const { executionArn } = await saga.client.send(new StartExecutionCommand({ stateMachineArn: saga.stateMachineArn, name: input.orderId, input: JSON.stringify(input) }));
+    await saga.endpoint.idle();
+    const described = await saga.client.send(new DescribeExecutionCommand({ executionArn }));
+    const { events = [] } = await saga.client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+    const attempted = calls.filter((call) => call.orderId === input.orderId).map((call) => call.state);
+    return {
+      described,
+      events,
+      /** Each task state once, in the order first attempted. */
+      ran: [...new Set(attempted)],
+      attempted,
+      details: saga.published.map((parameters) => parameters.Entries[0]!.Detail).filter((detail) => detail.orderId === input.orderId),
+    };
+  }
+  return { ...saga, run };
 }
