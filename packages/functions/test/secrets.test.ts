@@ -5,6 +5,7 @@
  * with a message that says why.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { Topology } from "@awsomepets/core/index";
 import { startParameterStore, type ParameterStore } from "../../../test/support/ssm-parameter-store";
 import { callbackTokenSecret, readCallbackTokenSecret, SSM_READ } from "../src/lib/secrets";
 
@@ -64,6 +65,12 @@ describe("the callback-token secret from SSM", () => {
     );
     expect(ssm.requests).toHaveLength(SSM_READ.maxAttempts);
     expect(Date.now() - started).toBeLessThan(SSM_READ.deadlineMs + 1_000);
+  });
+
+  it("has a deadline that leaves every function reading the secret time to answer", () => {
+    for (const name of ["OrderWSConnectFunction", "CreateOrderFunction", "GetOrderFunction"] as const) {
+      expect(SSM_READ.deadlineMs).toBeLessThan(Topology.FUNCTION_RUNTIME[name].timeoutSeconds * 1000);
+    }
   });
 
   it("gives up at its deadline when SSM does not answer", async () => {
