@@ -129,12 +129,13 @@ export function Callbacks({ stack, app }: StackContext) {
       api.addRoute(routeKey, { integration: new WebSocketLambdaIntegration(`${name}-${routeKey}`, functions[name]) }),
     ]),
   );
-  // Routes with a throttle of their own ($connect), apart from the stage's default for messages. API
-  // Gateway's guide calls the stage's DefaultRouteSettings "default route throttling" and, for REST
-  // APIs, "default per-method limits": the default each route without settings gets, not one bucket
-  // the routes share (it does not say so in as many words; the only documented shared bucket is the
-  // account's, 10,000 requests/s and a burst of 5,000 per region). $connect's own settings replace the
-  // default for it either way, so a flood of messages cannot use up the budget of new sockets.
+  // Routes with a throttle of their own ($connect), apart from the stage's default for messages.
+  // Per route or shared? API Gateway's guide calls the stage's DefaultRouteSettings "default route
+  // throttling", the limits of each route without settings of its own (for REST APIs: "default
+  // per-method limits"); it does not say whether those routes draw from one bucket or one each. The
+  // only bucket it documents as shared is the account's (10,000 requests/s, burst 5,000, per region).
+  // So the messages' default is sized as if shared (docs/protocol.md, "Throttles"), and $connect's
+  // own settings replace the default for it either way: a flood of messages cannot refuse new sockets.
   const routeThrottles = throttles.webSocket.routes;
   (apiStage.node.defaultChild as CfnStage).routeSettings = Object.fromEntries(
     Object.entries(routeThrottles).map(([routeKey, { rateLimit, burstLimit }]) => [
