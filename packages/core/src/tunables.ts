@@ -103,8 +103,8 @@ const WHOLE_NUMBER = /^\d+$/;
 function problemOf(spec: TunableSpec, raw: string) {
   const value = Number(raw);
   if (WHOLE_NUMBER.test(raw) && Number.isSafeInteger(value) && value >= spec.min && value <= spec.max) return undefined;
-  const why = spec.reason ? `: ${spec.reason}` : "";
-  return `${spec.variable}="${raw}" is not allowed: a whole number of ${spec.unit} from ${spec.min} to ${spec.max} is (default ${spec.defaultValue})${why}`;
+  const why = spec.reason ? `; ${spec.reason}` : "";
+  return `${spec.variable}="${raw}" is not allowed: it must be a whole number of ${spec.unit} from ${spec.min} to ${spec.max} (default ${spec.defaultValue})${why}`;
 }
 
 /** The value of one tunable: its default when unset or empty, else `raw` if it is a whole number in range. */

@@ -33,14 +33,14 @@ describe("parseTunable", () => {
     ["fanoutConcurrency", "99999999999999999999"],
   ] as const)("refuses %s=%j, which is not a whole number", (name, raw) => {
     expect(() => parseTunable(name, raw)).toThrow(TunableError);
-    expect(() => parseTunable(name, raw)).toThrow(`${TUNABLES[name].variable}="${raw}" is not allowed: a whole number of`);
+    expect(() => parseTunable(name, raw)).toThrow(`${TUNABLES[name].variable}="${raw}" is not allowed: it must be a whole number of`);
   });
 
   it("refuses a retention shorter than the connections' TTL, saying why", () => {
     const raw = String(CallbackTable.CONNECTION_TTL_SECONDS - 1);
     expect(() => parseTunable("historyRetentionSeconds", raw)).toThrow(
-      `HISTORY_RETENTION_SECONDS="${raw}" is not allowed: a whole number of seconds from ${CallbackTable.CONNECTION_TTL_SECONDS} to 2592000 ` +
-        `is (default 86400): at least the connections' TTL (${CallbackTable.CONNECTION_TTL_SECONDS} s), so that an order's item outlives its sockets`,
+      `HISTORY_RETENTION_SECONDS="${raw}" is not allowed: it must be a whole number of seconds from ${CallbackTable.CONNECTION_TTL_SECONDS} to 2592000 ` +
+        `(default 86400); at least the connections' TTL (${CallbackTable.CONNECTION_TTL_SECONDS} s), so that an order's item outlives its sockets`,
     );
   });
 
