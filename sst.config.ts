@@ -5,12 +5,14 @@ import { Orders } from "./stacks/Orders";
 import { Web } from "./stacks/Web";
 import { isProductionStage } from "./stacks/stage";
 import { FUNCTION_NODEJS_PROPS } from "./sst.functions";
+import { declareRuntimeOfEveryFunction } from "./stacks/function-runtime";
 
 export default {
   config() {
     return { name: Topology.APP_NAME, region: "us-east-1" };
   },
   stacks(app) {
+    // No default timeout or memory: each function gets its declared ones (stacks/function-runtime.ts).
     app.setDefaultFunctionProps({
       runtime: "nodejs22.x",
       architecture: "arm_64",
@@ -18,5 +20,6 @@ export default {
     });
     if (!isProductionStage(app.stage)) app.setDefaultRemovalPolicy("destroy");
     app.stack(Callbacks).stack(Orders).stack(Web);
+    declareRuntimeOfEveryFunction(app);
   },
 } satisfies SSTConfig;

@@ -29,7 +29,13 @@ if (values.help) {
 const stage = values.stage!;
 // Loaded after the options are read: CDK takes seconds to import, `--help` should not wait for it.
 const { synthesize } = await import("../stacks/synthesize");
-const { assembly, outdir } = await synthesize(stage);
+const { VisibleError } = await import("sst/error.js");
+const { assembly, outdir } = await synthesize(stage).catch((error: unknown) => {
+  // A setting the stacks refuse (stacks/deploy-settings.ts): its message, as `sst deploy` prints it.
+  if (!(error instanceof VisibleError)) throw error;
+  console.error(`synth: ${error.message}`);
+  process.exit(1);
+});
 const dir = path.resolve(values.out!, stage);
 mkdirSync(path.join(dir, "nag"), { recursive: true });
 for (const stack of assembly.stacks) {

@@ -7,7 +7,7 @@ import { Duration } from "aws-cdk-lib";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
 import { Queue } from "aws-cdk-lib/aws-sqs";
-import { LogGroupLogDestination, WebSocketApi, WebSocketStage } from "aws-cdk-lib/aws-apigatewayv2";
+import { CfnStage, LogGroupLogDestination, WebSocketApi, WebSocketStage } from "aws-cdk-lib/aws-apigatewayv2";
 import { WebSocketLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import { Config, EventBus, Function, Table, type StackContext } from "sst/constructs";
 import { CallbackTable, Topology } from "@awsomepets/core/index";
@@ -25,12 +25,14 @@ import {
   WEBSOCKET_ACCESS_LOG_FIELDS,
 } from "./operations";
 import { isProductionStage } from "./stage";
+import { callbackTunables, deploySettings, throttlesOf } from "./deploy-settings";
+import { runtimeProps } from "./function-runtime";
 
 export function Callbacks({ stack, app }: StackContext) {
   const production = isProductionStage(app.stage);
-  const historyRetentionSeconds = Number(
-    process.env.HISTORY_RETENTION_SECONDS ?? CallbackTable.DEFAULT_HISTORY_RETENTION_SECONDS,
-  );
+  // First, so that a bad value stops the synth before anything is built.
+  const tunables = deploySettings(process.env);
+  const throttles = throttlesOf(tunables);
 
   const operations = operationsConfig(process.env, production);
   const alarms = new OperatorAlarms(stack, alarmTopic(stack, operations));
@@ -61,7 +63,8 @@ export function Callbacks({ stack, app }: StackContext) {
     webSocketApi: api,
     stageName,
     autoDeploy: true,
-    throttle: operations.webSocketThrottle,
+    // DefaultRouteSettings: every route without settings of its own (messages and $disconnect).
+    throttle: throttles.webSocket.default,
     accessLogSettings: {
       destination: new LogGroupLogDestination(logGroup(stack, "OrderCallbackAPIAccessLogs", operations)),
       format: accessLogFormat(WEBSOCKET_ACCESS_LOG_FIELDS),
@@ -93,13 +96,13 @@ export function Callbacks({ stack, app }: StackContext) {
   const settings = {
     clientCallbackTable: table.tableName,
     managementEndpoint,
-    historyRetentionSeconds: String(historyRetentionSeconds),
-    // The callback path's limits, as set at deploy (the handlers' defaults otherwise).
-    ...tunablesFromEnvironment(process.env, ["maxConnectionsPerOrder", "syncRatePerSecond", "syncBurst", "fanoutConcurrency"]),
+    // The callback path's limits, as validated above: each function's environment shows the value in force.
+    ...callbackTunables(tunables),
   };
   const fn = (name: Topology.FunctionName, permissions: PolicyStatement[], bind: Config.Secret[] = []) =>
     new Function(stack, name, {
       handler: Topology.FUNCTIONS[name],
+      ...runtimeProps(name),
       environment: Topology.environmentOf(name, settings),
       permissions,
       bind,
@@ -120,9 +123,28 @@ export function Callbacks({ stack, app }: StackContext) {
     ]),
   };
 
-  for (const [routeKey, name] of Object.entries(Topology.WEBSOCKET_ROUTES)) {
-    api.addRoute(routeKey, { integration: new WebSocketLambdaIntegration(`${name}-${routeKey}`, functions[name]) });
-  }
+  const routes = Object.fromEntries(
+    Object.entries(Topology.WEBSOCKET_ROUTES).map(([routeKey, name]) => [
+      routeKey,
+      api.addRoute(routeKey, { integration: new WebSocketLambdaIntegration(`${name}-${routeKey}`, functions[name]) }),
+    ]),
+  );
+  // Routes with a throttle of their own ($connect), apart from the stage's default for messages.
+  // Per route or shared? API Gateway's guide calls the stage's DefaultRouteSettings "default route
+  // throttling", the limits of each route without settings of its own (for REST APIs: "default
+  // per-method limits"); it does not say whether those routes draw from one bucket or one each. The
+  // only bucket it documents as shared is the account's (10,000 requests/s, burst 5,000, per region).
+  // So the messages' default is sized as if shared (docs/protocol.md, "Throttles"), and $connect's
+  // own settings replace the default for it either way: a flood of messages cannot refuse new sockets.
+  const routeThrottles = throttles.webSocket.routes;
+  (apiStage.node.defaultChild as CfnStage).routeSettings = Object.fromEntries(
+    Object.entries(routeThrottles).map(([routeKey, { rateLimit, burstLimit }]) => [
+      routeKey,
+      { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit },
+    ]),
+  );
+  // CloudFormation refuses route settings for a route key the API does not have yet.
+  for (const routeKey of Object.keys(routeThrottles)) apiStage.node.addDependency(routes[routeKey]!);
 
   // What exhausts its retries lands here, from either retry layer (see Topology.STATUS_TARGET_RETRY_POLICY).
   const deadLetters = new Queue(stack, "OrderStatusCallbackDLQ", {
@@ -167,17 +189,5 @@ export function Callbacks({ stack, app }: StackContext) {
   });
 
   suppressNagFindings(stack, CALLBACKS_STACK_SUPPRESSIONS(production));
-  return { api, apiStage, bus, table, tokenSecret, functions, operations, alarmTopic: alarms.topic };
-}
-
-/** Deploy-time overrides of optional settings, under the very names the functions read; a bad value stops the deploy. */
-export function tunablesFromEnvironment(env: NodeJS.ProcessEnv, settings: Topology.Setting[]) {
-  const values: Partial<Record<Topology.Setting, string>> = {};
-  for (const setting of settings) {
-    const raw = env[Topology.ENV[setting]];
-    if (raw === undefined || raw === "") continue;
-    if (!/^[1-9]\d{0,5}$/.test(raw)) throw new Error(`${Topology.ENV[setting]} must be a whole number from 1 to 999999, not "${raw}"`);
-    values[setting] = raw;
-  }
-  return values;
+  return { api, apiStage, bus, table, tokenSecret, functions, operations, tunables, throttles, alarmTopic: alarms.topic };
 }

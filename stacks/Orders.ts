@@ -19,14 +19,14 @@ import { ORDERS_STACK_SUPPRESSIONS, suppressNagFindings } from "./nag";
 import { createdOrAdopted } from "./tables";
 import { accessLogFormat, HTTP_ACCESS_LOG_FIELDS, logGroup, OperatorAlarms, retainLogsOfEveryFunction } from "./operations";
 import { isProductionStage } from "./stage";
+import { runtimeProps } from "./function-runtime";
 
 export function Orders({ stack, app }: StackContext) {
-  const { bus, apiStage, tokenSecret, operations, alarmTopic } = use(Callbacks);
+  const { bus, apiStage, tokenSecret, operations, tunables, throttles, alarmTopic } = use(Callbacks);
   const alarms = new OperatorAlarms(stack, alarmTopic);
   retainLogsOfEveryFunction(stack, operations);
   const logs = (name: string) => ({ logGroup: logGroup(stack, `${name}Logs`, operations) });
   const production = isProductionStage(app.stage);
-  const archiveDays = Number(process.env.ORDER_EVENTS_ARCHIVE_DAYS ?? 30);
 
   // The orders themselves: kept by a production stage, and adoptable again after a removal
   // (ADOPT_ORDERS_TABLE=<retained table name> at deploy; see stacks/tables.ts and the README).
@@ -44,7 +44,7 @@ export function Orders({ stack, app }: StackContext) {
 
   // The saga's task functions: pure business rules, no AWS access of their own.
   const tasks = Object.fromEntries(
-    Object.entries(Topology.WORKFLOW.tasks).map(([state, name]) => [state, new Function(stack, name, { handler: Topology.FUNCTIONS[name], ...logs(name) })]),
+    Object.entries(Topology.WORKFLOW.tasks).map(([state, name]) => [state, new Function(stack, name, { handler: Topology.FUNCTIONS[name], ...runtimeProps(name), ...logs(name) })]),
   ) as Record<keyof typeof Topology.WORKFLOW.tasks, Function>;
 
   const definition = readFileSync(path.join(app.appPath, Topology.WORKFLOW.definitionFile), "utf8");
@@ -75,6 +75,7 @@ export function Orders({ stack, app }: StackContext) {
   };
   const createOrder = new Function(stack, "CreateOrderFunction", {
     handler: Topology.FUNCTIONS.CreateOrderFunction,
+    ...runtimeProps("CreateOrderFunction"),
     ...logs("CreateOrderFunction"),
     environment: Topology.environmentOf("CreateOrderFunction", settings),
     bind: [tokenSecret],
@@ -86,6 +87,7 @@ export function Orders({ stack, app }: StackContext) {
   });
   const getOrder = new Function(stack, "GetOrderFunction", {
     handler: Topology.FUNCTIONS.GetOrderFunction,
+    ...runtimeProps("GetOrderFunction"),
     ...logs("GetOrderFunction"),
     environment: Topology.environmentOf("GetOrderFunction", settings),
     bind: [tokenSecret],
@@ -93,12 +95,13 @@ export function Orders({ stack, app }: StackContext) {
   });
   const getCatalogue = new Function(stack, "GetCatalogueFunction", {
     handler: Topology.FUNCTIONS.GetCatalogueFunction,
+    ...runtimeProps("GetCatalogueFunction"),
     ...logs("GetCatalogueFunction"),
   });
   const routeFunctions = { CreateOrderFunction: createOrder, GetOrderFunction: getOrder, GetCatalogueFunction: getCatalogue };
 
   const api = new Api(stack, "OrderAPI", {
-    defaults: { throttle: { rate: operations.httpThrottle.rateLimit, burst: operations.httpThrottle.burstLimit } },
+    defaults: { throttle: { rate: throttles.http.rateLimit, burst: throttles.http.burstLimit } },
     accessLog: {
       destinationArn: logGroup(stack, "OrderAPIAccessLogs", operations).logGroupArn,
       format: accessLogFormat(HTTP_ACCESS_LOG_FIELDS).toString(),
@@ -109,6 +112,7 @@ export function Orders({ stack, app }: StackContext) {
 
   const projection = new Function(stack, "OrderStatusProjectionFunction", {
     handler: Topology.FUNCTIONS.OrderStatusProjectionFunction,
+    ...runtimeProps("OrderStatusProjectionFunction"),
     ...logs("OrderStatusProjectionFunction"),
     environment: Topology.environmentOf("OrderStatusProjectionFunction", settings),
     permissions: [tableActions("UpdateItem")],
@@ -147,12 +151,12 @@ export function Orders({ stack, app }: StackContext) {
     },
   });
 
-  // Every order event is kept for replay (`aws events start-replay`) for `ORDER_EVENTS_ARCHIVE_DAYS`.
+  // Every order event is kept for replay (`aws events start-replay`) for `ORDER_EVENTS_ARCHIVE_DAYS` (Tunables).
   const archive = new Archive(stack, "OrderEventsArchive", {
     archiveName: prefixedName(app, "orders", NAME_LIMITS.eventArchive),
     sourceEventBus: bus.cdk.eventBus,
     eventPattern: { source: [OrderStatus.EVENT_SOURCE] },
-    retention: Duration.days(archiveDays),
+    retention: Duration.days(tunables.orderEventsArchiveDays),
   });
 
   stack.addOutputs({

@@ -15,22 +15,16 @@ import type { Queue } from "aws-cdk-lib/aws-sqs";
 import type { Construct, IConstruct } from "constructs";
 import { Delivery, Topology } from "@awsomepets/core/index";
 
-export type Throttle = { rateLimit: number; burstLimit: number };
 export type OperationsConfig = {
   /** Days every log group keeps its events (CloudWatch's allowed values only). */
   logRetentionDays: RetentionDays;
-  /** Requests (HTTP) or messages (WebSocket) per second, and burst, per stage. */
-  httpThrottle: Throttle;
-  webSocketThrottle: Throttle;
   /** Subscribed to the alarm topic when set (AWS e-mails a confirmation link first). */
   alarmEmail?: string;
 };
 
-/** A shop of a few hundred orders a day: far above real traffic, far below a bill that hurts. */
+/** The API throttles are tunables (stacks/deploy-settings.ts), sized in core's topology. */
 export const DEFAULTS = {
   logRetentionDays: { production: 30, other: 7 },
-  httpThrottle: { rateLimit: 20, burstLimit: 50 },
-  webSocketThrottle: { rateLimit: 50, burstLimit: 100 },
 } as const;
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number) {
@@ -47,16 +41,10 @@ export function operationsConfig(env: NodeJS.ProcessEnv, production: boolean): O
     const allowed = Object.values(RetentionDays).filter((d) => typeof d === "number" && d > 0 && d < 10_000);
     throw new Error(`LOG_RETENTION_DAYS must be one of CloudWatch's retention periods (${allowed.join(", ")}), got ${days}`);
   }
-  const throttle = (prefix: string, fallback: Throttle): Throttle => ({
-    rateLimit: positiveInteger(env, `${prefix}_THROTTLE_RATE`, fallback.rateLimit),
-    burstLimit: positiveInteger(env, `${prefix}_THROTTLE_BURST`, fallback.burstLimit),
-  });
   const alarmEmail = env.ALARM_EMAIL || undefined;
   if (alarmEmail && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) throw new Error(`ALARM_EMAIL is not an e-mail address: "${alarmEmail}"`);
   return {
     logRetentionDays: days as RetentionDays,
-    httpThrottle: throttle("HTTP_API", DEFAULTS.httpThrottle),
-    webSocketThrottle: throttle("WEBSOCKET", DEFAULTS.webSocketThrottle),
     alarmEmail,
   };
 }

@@ -104,17 +104,25 @@ describe("API stages", () => {
   const webSocketStage = (raw: any) => resourcesOfType(raw, "AWS::ApiGatewayV2::Stage")[0]![1].Properties;
   const httpStage = webSocketStage;
 
-  it("throttle the WebSocket and HTTP stages with the defaults, or the configured rate and burst", () => {
-    expect(webSocketStage(dev.callbacks).DefaultRouteSettings).toMatchObject({
-      ThrottlingRateLimit: DEFAULTS.webSocketThrottle.rateLimit,
-      ThrottlingBurstLimit: DEFAULTS.webSocketThrottle.burstLimit,
-    });
-    expect(httpStage(dev.orders).DefaultRouteSettings).toMatchObject({
-      ThrottlingRateLimit: DEFAULTS.httpThrottle.rateLimit,
-      ThrottlingBurstLimit: DEFAULTS.httpThrottle.burstLimit,
-    });
+  const settings = (throttle: Topology.Throttle) => ({ ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit });
+  const { http, webSocket } = Topology.API_THROTTLES;
+
+  it("throttle the WebSocket and HTTP stages with core's throttles, or the configured rate and burst", () => {
+    expect(webSocketStage(dev.callbacks).DefaultRouteSettings).toMatchObject(settings(webSocket.default));
+    expect(httpStage(dev.orders).DefaultRouteSettings).toMatchObject(settings(http));
     expect(webSocketStage(long.callbacks).DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 6 });
     expect(httpStage(long.orders).DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 3, ThrottlingBurstLimit: 4 });
+  });
+
+  it("give $connect a throttle of its own, apart from the messages' default, on a route the API has", () => {
+    const stage = webSocketStage(dev.callbacks);
+    expect(stage.RouteSettings).toEqual({ $connect: settings(webSocket.routes.$connect) });
+    expect(stage.RouteSettings.$connect).not.toEqual(settings(webSocket.default));
+    expect(webSocketStage(long.callbacks).RouteSettings).toEqual({ $connect: { ThrottlingRateLimit: 7, ThrottlingBurstLimit: 8 } });
+    // CloudFormation must create the $connect route before the stage that names it.
+    const [stageId] = resourcesOfType(dev.callbacks, "AWS::ApiGatewayV2::Stage")[0]!;
+    const [routeId] = resourcesOfType(dev.callbacks, "AWS::ApiGatewayV2::Route").find(([, r]) => r.Properties.RouteKey === "$connect")!;
+    expect(dev.callbacks.Resources[stageId].DependsOn).toContain(routeId);
   });
 
   it.each(["callbacks", "orders"] as const)("log every request of the %s API as JSON into a log group of the stack", (stack) => {
@@ -158,13 +166,7 @@ describe("logs", () => {
 
 describe("operationsConfig", () => {
   it("uses the defaults, or refuses a bad value naming the variable", () => {
-    expect(operationsConfig({}, false)).toEqual({
-      logRetentionDays: 7,
-      httpThrottle: DEFAULTS.httpThrottle,
-      webSocketThrottle: DEFAULTS.webSocketThrottle,
-      alarmEmail: undefined,
-    });
-    expect(() => operationsConfig({ WEBSOCKET_THROTTLE_RATE: "-1" }, false)).toThrow(/WEBSOCKET_THROTTLE_RATE must be a positive whole number/);
+    expect(operationsConfig({}, false)).toEqual({ logRetentionDays: DEFAULTS.logRetentionDays.other, alarmEmail: undefined });
     expect(() => operationsConfig({ LOG_RETENTION_DAYS: "10" }, false)).toThrow(/LOG_RETENTION_DAYS must be one of CloudWatch's retention periods/);
     expect(() => operationsConfig({ ALARM_EMAIL: "ops" }, true)).toThrow(/ALARM_EMAIL/);
   });

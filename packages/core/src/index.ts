@@ -9,6 +9,7 @@ export * as Aws from "./aws";
 export { CallbackStore, type HistoryEntry } from "./callback-store";
 export * as SyncRateLimit from "./sync-rate-limit";
 export * as Topology from "./topology";
+export * as Tunables from "./tunables";
 export { OrderTimeline } from "./order-timeline";
 export * as Catalogue from "./catalogue";
 export * as Order from "./order";

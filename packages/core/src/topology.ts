@@ -144,18 +144,78 @@ export function environmentOf(name: FunctionName, values: Partial<Record<Setting
 export type Throttle = { rateLimit: number; burstLimit: number };
 
 /**
+ * The traffic the throttles are sized for, at the busiest minute of a shop of a few hundred orders a
+ * day; the formula is in docs/protocol.md ("Throttles"). Change an input here, not a figure below.
+ */
+export const THROTTLE_SIZING = {
+  /** Customers with an order's tracker page open at once. */
+  concurrentCustomers: 300,
+  /** Sockets one customer holds open (the page on a phone and on a laptop). */
+  socketsPerCustomer: 2,
+  /** New sockets per open socket per minute: reloads, network changes, API Gateway's 10-minute idle and 2-hour closes. */
+  connectsPerSocketPerMinute: 1,
+  /** Messages per socket per minute besides the `sync` every open sends: a `sync` for a gap, a retried one. */
+  messagesPerSocketPerMinute: 1,
+  /** Page loads per minute; each is `GET /catalogue` plus `GET /orders/{id}` for the order it tracks. */
+  pageLoadsPerMinute: 300,
+  httpRequestsPerPageLoad: 2,
+  /** Orders placed per minute (`POST /orders`). */
+  ordersPerMinute: 60,
+  /** Rate = headroom × the expected rate; burst = that rate for this many seconds at once. */
+  headroom: 2,
+  burstSeconds: 2,
+} as const;
+
+/** The throttle for an expected steady `perSecond`: headroom above it, and a burst of `burstSeconds` of it. */
+export function throttleFor(perSecond: number, sizing: { headroom: number; burstSeconds: number } = THROTTLE_SIZING): Throttle {
+  const rateLimit = Math.ceil(perSecond * sizing.headroom);
+  return { rateLimit, burstLimit: rateLimit * sizing.burstSeconds };
+}
+
+/** The expected steady rates behind each throttle, per second, from `THROTTLE_SIZING`. */
+export function expectedRates(sizing: typeof THROTTLE_SIZING = THROTTLE_SIZING) {
+  const sockets = sizing.concurrentCustomers * sizing.socketsPerCustomer;
+  const connects = (sockets * sizing.connectsPerSocketPerMinute) / 60;
+  return {
+    connects,
+    // Every open sends one `sync`; every socket also closes once (`$disconnect` has no settings of its own).
+    messages: connects + connects + (sockets * sizing.messagesPerSocketPerMinute) / 60,
+    http: (sizing.pageLoadsPerMinute * sizing.httpRequestsPerPageLoad + sizing.ordersPerMinute) / 60,
+  };
+}
+
+const EXPECTED = expectedRates();
+
+/**
  * API Gateway's throttles, declared once: the stacks set them on the stages and routes (overridable
- * at deploy), the local gateway enforces the same. `$connect` has its own, apart from messages, so one
- * socket's flood of messages cannot refuse other customers' new sockets.
+ * at deploy, `DEPLOY_ENV`), the local gateway enforces the same. `$connect` has its own, apart from
+ * messages, so one socket's flood of messages cannot refuse other customers' new sockets.
  */
 export const API_THROTTLES = {
-  http: { rateLimit: 20, burstLimit: 50 },
+  http: throttleFor(EXPECTED.http),
   webSocket: {
     /** Every route without settings of its own: messages (`$default`, `sync`) and `$disconnect`. */
-    default: { rateLimit: 50, burstLimit: 100 },
-    routes: { $connect: { rateLimit: 20, burstLimit: 40 } },
+    default: throttleFor(EXPECTED.messages),
+    routes: { $connect: throttleFor(EXPECTED.connects) },
   },
 } as const satisfies { http: Throttle; webSocket: { default: Throttle; routes: Record<string, Throttle> } };
+
+/**
+ * Deploy-time settings of the stacks themselves (environment variables of `sst deploy`, never of a
+ * function), each name written here once; their defaults and ranges are in core's tunables.ts.
+ */
+export const DEPLOY_ENV = {
+  httpThrottleRate: "HTTP_API_THROTTLE_RATE",
+  httpThrottleBurst: "HTTP_API_THROTTLE_BURST",
+  /** The WebSocket stage's default: messages and `$disconnect`. */
+  webSocketThrottleRate: "WEBSOCKET_THROTTLE_RATE",
+  webSocketThrottleBurst: "WEBSOCKET_THROTTLE_BURST",
+  /** `$connect`'s own. */
+  webSocketConnectThrottleRate: "WEBSOCKET_CONNECT_THROTTLE_RATE",
+  webSocketConnectThrottleBurst: "WEBSOCKET_CONNECT_THROTTLE_BURST",
+  orderEventsArchiveDays: "ORDER_EVENTS_ARCHIVE_DAYS",
+} as const;
+export type DeploySetting = keyof typeof DEPLOY_ENV;
 
 /** API Gateway selects a route by the message's `action`, falling back to `$default`. */
 export const ROUTE_SELECTION_EXPRESSION = "$request.body.action";

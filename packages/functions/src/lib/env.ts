@@ -1,9 +1,11 @@
 /**
  * Configuration, read from the environment once per container and loudly when missing. The names
- * come from core's wiring contract (`Topology.ENV`), which the stacks and `npm start` set from too.
+ * come from core's wiring contract (`Topology.ENV`), which the stacks and `npm start` set from too;
+ * the tunables go through core's one parser (`Tunables.parseTunable`), the one the stacks validated
+ * them with at synth, so a value the stack would refuse fails here with the same message.
  */
-import { getNumberFromEnv, getStringFromEnv } from "@aws-lambda-powertools/commons/utils/env";
-import { CallbackTable, Delivery, SyncRateLimit, Topology } from "@awsomepets/core/index";
+import { getStringFromEnv } from "@aws-lambda-powertools/commons/utils/env";
+import { Topology, Tunables } from "@awsomepets/core/index";
 
 const once = <T>(read: () => T) => {
   let value: { v: T } | undefined;
@@ -12,8 +14,7 @@ const once = <T>(read: () => T) => {
 
 const required = (setting: Topology.Setting) =>
   once(() => getStringFromEnv({ key: Topology.ENV[setting], errorMessage: `${Topology.ENV[setting]} is not set` }));
-const tunable = (setting: Topology.Setting, defaultValue: number) =>
-  once(() => getNumberFromEnv({ key: Topology.ENV[setting], defaultValue }));
+const tunable = (name: Tunables.TunableName) => once(() => Tunables.parseTunable(name, process.env[Tunables.TUNABLES[name].variable]));
 
 export const clientCallbackTable = required("clientCallbackTable");
 export const managementEndpoint = required("managementEndpoint");
@@ -22,10 +23,9 @@ export const stateMachineArn = required("stateMachineArn");
 export const eventBusName = required("eventBusName");
 export const websocketUrl = required("websocketUrl");
 
-export const historyRetentionSeconds = tunable("historyRetentionSeconds", CallbackTable.DEFAULT_HISTORY_RETENTION_SECONDS);
-export const fanoutConcurrency = tunable("fanoutConcurrency", Delivery.DEFAULT_CONCURRENCY);
-export const maxConnectionsPerOrder = tunable("maxConnectionsPerOrder", CallbackTable.DEFAULT_MAX_CONNECTIONS_PER_ORDER);
-export const syncRate = once(() => ({
-  perSecond: tunable("syncRatePerSecond", SyncRateLimit.DEFAULT_SYNC_RATE.perSecond)(),
-  burst: tunable("syncBurst", SyncRateLimit.DEFAULT_SYNC_RATE.burst)(),
-}));
+export const historyRetentionSeconds = tunable("historyRetentionSeconds");
+export const fanoutConcurrency = tunable("fanoutConcurrency");
+export const maxConnectionsPerOrder = tunable("maxConnectionsPerOrder");
+const syncRatePerSecond = tunable("syncRatePerSecond");
+const syncBurst = tunable("syncBurst");
+export const syncRate = once(() => ({ perSecond: syncRatePerSecond(), burst: syncBurst() }));

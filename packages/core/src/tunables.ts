@@ -1,0 +1,133 @@
+/**
+ * Every number an operator may set at deploy, with its default, its allowed range and its unit, and
+ * the one parser that reads them: the stacks at synth (a bad value stops the deploy) and the
+ * functions at run time (`packages/functions/src/lib/env.ts`) both call `parseTunable`. The variable
+ * names come from `Topology.ENV` (what a function reads) and `Topology.DEPLOY_ENV` (what only the
+ * stacks read).
+ */
+import { CONNECTION_TTL_SECONDS, DEFAULT_HISTORY_RETENTION_SECONDS, DEFAULT_MAX_CONNECTIONS_PER_ORDER } from "./callback-table";
+import { DEFAULT_CONCURRENCY } from "./delivery";
+import { DEFAULT_SYNC_RATE } from "./sync-rate-limit";
+import { API_THROTTLES, DEPLOY_ENV, ENV } from "./topology";
+
+export type TunableSpec = {
+  /** The environment variable that sets it. */
+  variable: string;
+  defaultValue: number;
+  /** Inclusive bounds; every tunable is a whole number. */
+  min: number;
+  max: number;
+  /** As in "a whole number of <unit>". */
+  unit: string;
+  /** Why the range is what it is, when that is not obvious; said in the error. */
+  reason?: string;
+};
+
+/** API Gateway's default account-level limits per region: a stage's throttle is bounded by them anyway. */
+const ACCOUNT_RATE_LIMIT = 10_000;
+const ACCOUNT_BURST_LIMIT = 5_000;
+const DAY_SECONDS = 24 * 60 * 60;
+
+const throttle = (rate: string, burst: string, defaults: { rateLimit: number; burstLimit: number }, unit: string) =>
+  ({
+    rate: { variable: rate, defaultValue: defaults.rateLimit, min: 1, max: ACCOUNT_RATE_LIMIT, unit: `${unit} per second` },
+    burst: { variable: burst, defaultValue: defaults.burstLimit, min: 1, max: ACCOUNT_BURST_LIMIT, unit },
+  }) as const;
+const http = throttle(DEPLOY_ENV.httpThrottleRate, DEPLOY_ENV.httpThrottleBurst, API_THROTTLES.http, "requests");
+const messages = throttle(DEPLOY_ENV.webSocketThrottleRate, DEPLOY_ENV.webSocketThrottleBurst, API_THROTTLES.webSocket.default, "messages");
+const connects = throttle(
+  DEPLOY_ENV.webSocketConnectThrottleRate,
+  DEPLOY_ENV.webSocketConnectThrottleBurst,
+  API_THROTTLES.webSocket.routes.$connect,
+  "connects",
+);
+
+export const TUNABLES = {
+  /**
+   * The order's item (history and every connection's attribute) expires this long after its last
+   * write. Below the connections' TTL the item could expire under sockets that are still open: their
+   * lookup items would name an order whose statuses are gone. The maximum only catches typos: a
+   * callback token opens no socket after 24 hours (callback-token.ts).
+   */
+  historyRetentionSeconds: {
+    variable: ENV.historyRetentionSeconds,
+    defaultValue: DEFAULT_HISTORY_RETENTION_SECONDS,
+    min: CONNECTION_TTL_SECONDS,
+    max: 30 * DAY_SECONDS,
+    unit: "seconds",
+    reason: `at least the connections' TTL (${CONNECTION_TTL_SECONDS} s), so that an order's item outlives its sockets`,
+  },
+  /**
+   * The order's item holds one attribute per socket: `conn#<16-character id>` (21 bytes) and a map of
+   * connectedAt, syncedAt and expiresAt (~56 bytes as DynamoDB counts it), ~80 bytes in all. At
+   * ~5,000 sockets the item would reach DynamoDB's 400 KB item limit and every `$connect` would fail;
+   * 1,000 take ~80 KB, a fifth, leaving the rest to the history. Every write of the item is also
+   * billed by its size (1 WCU per KB): at 1,000 sockets each `$connect`, `sync` and status costs ~80.
+   */
+  maxConnectionsPerOrder: {
+    variable: ENV.maxConnectionsPerOrder,
+    defaultValue: DEFAULT_MAX_CONNECTIONS_PER_ORDER,
+    min: 1,
+    max: 1_000,
+    unit: "sockets",
+    reason: "an order's item holds one ~80-byte attribute per socket, within DynamoDB's 400 KB item limit",
+  },
+  /** A client sends one `sync` per open and one per gap: past 20 a second the bucket limits nothing. */
+  syncRatePerSecond: { variable: ENV.syncRatePerSecond, defaultValue: DEFAULT_SYNC_RATE.perSecond, min: 1, max: 20, unit: "messages per second per socket" },
+  syncBurst: { variable: ENV.syncBurst, defaultValue: DEFAULT_SYNC_RATE.burst, min: 1, max: 100, unit: "messages per socket" },
+  /**
+   * Each post in flight holds a socket of the management client's pool in one execution environment,
+   * which may open 1,024 file descriptors in all; more posts in flight would only queue.
+   */
+  fanoutConcurrency: { variable: ENV.fanoutConcurrency, defaultValue: DEFAULT_CONCURRENCY, min: 1, max: 256, unit: "posts in flight" },
+  httpThrottleRate: http.rate,
+  httpThrottleBurst: http.burst,
+  webSocketThrottleRate: messages.rate,
+  webSocketThrottleBurst: messages.burst,
+  webSocketConnectThrottleRate: connects.rate,
+  webSocketConnectThrottleBurst: connects.burst,
+  orderEventsArchiveDays: { variable: DEPLOY_ENV.orderEventsArchiveDays, defaultValue: 30, min: 1, max: 3_650, unit: "days" },
+} as const satisfies Record<string, TunableSpec>;
+export type TunableName = keyof typeof TUNABLES;
+
+/** One or more tunables set out of range; the message names each variable, its value and what is allowed. */
+export class TunableError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join("\n"));
+    this.name = "TunableError";
+  }
+}
+
+const WHOLE_NUMBER = /^\d+$/;
+
+function problemOf(spec: TunableSpec, raw: string) {
+  const value = Number(raw);
+  if (WHOLE_NUMBER.test(raw) && Number.isSafeInteger(value) && value >= spec.min && value <= spec.max) return undefined;
+  const why = spec.reason ? `; ${spec.reason}` : "";
+  return `${spec.variable}="${raw}" is not allowed: it must be a whole number of ${spec.unit} from ${spec.min} to ${spec.max} (default ${spec.defaultValue})${why}`;
+}
+
+/** The value of one tunable: its default when unset or empty, else `raw` if it is a whole number in range. */
+export function parseTunable(name: TunableName, raw: string | undefined): number {
+  const spec: TunableSpec = TUNABLES[name];
+  if (raw === undefined || raw === "") return spec.defaultValue;
+  const problem = problemOf(spec, raw);
+  if (problem) throw new TunableError([problem]);
+  return Number(raw);
+}
+
+/** Several tunables from an environment at once; a TunableError lists every bad one, not only the first. */
+export function readTunables<N extends TunableName>(env: Record<string, string | undefined>, names: readonly N[]): Record<N, number> {
+  const values = {} as Record<N, number>;
+  const problems: string[] = [];
+  for (const name of names) {
+    try {
+      values[name] = parseTunable(name, env[TUNABLES[name].variable]);
+    } catch (error) {
+      if (!(error instanceof TunableError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  if (problems.length) throw new TunableError(problems);
+  return values;
+}

@@ -1,0 +1,107 @@
+/** The one parser of deploy-time numbers: the stacks call it at synth, the functions at run time. */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { CallbackTable, Topology, Tunables } from "@awsomepets/core/index";
+
+const { parseTunable, readTunables, TunableError, TUNABLES } = Tunables;
+
+describe("parseTunable", () => {
+  it.each(Object.keys(TUNABLES) as Tunables.TunableName[])("%s: unset or empty is the default, which is in its own range", (name) => {
+    const spec = TUNABLES[name];
+    expect(parseTunable(name, undefined)).toBe(spec.defaultValue);
+    expect(parseTunable(name, "")).toBe(spec.defaultValue);
+    expect(spec.defaultValue).toBeGreaterThanOrEqual(spec.min);
+    expect(spec.defaultValue).toBeLessThanOrEqual(spec.max);
+  });
+
+  it("takes a whole number within the range, the bounds included", () => {
+    expect(parseTunable("maxConnectionsPerOrder", "1")).toBe(1);
+    expect(parseTunable("maxConnectionsPerOrder", "1000")).toBe(1000);
+    expect(parseTunable("historyRetentionSeconds", String(CallbackTable.CONNECTION_TTL_SECONDS))).toBe(CallbackTable.CONNECTION_TTL_SECONDS);
+  });
+
+  it.each([
+    ["historyRetentionSeconds", "1d"],
+    ["historyRetentionSeconds", "86400s"],
+    ["historyRetentionSeconds", "8.64e4"],
+    ["historyRetentionSeconds", " 86400"],
+    ["maxConnectionsPerOrder", "-1"],
+    ["maxConnectionsPerOrder", "1.5"],
+    ["maxConnectionsPerOrder", "ten"],
+    ["maxConnectionsPerOrder", "0x10"],
+    ["syncRatePerSecond", "Infinity"],
+    ["fanoutConcurrency", "99999999999999999999"],
+  ] as const)("refuses %s=%j, which is not a whole number", (name, raw) => {
+    expect(() => parseTunable(name, raw)).toThrow(TunableError);
+    expect(() => parseTunable(name, raw)).toThrow(`${TUNABLES[name].variable}="${raw}" is not allowed: it must be a whole number of`);
+  });
+
+  it("refuses a retention shorter than the connections' TTL, saying why", () => {
+    const raw = String(CallbackTable.CONNECTION_TTL_SECONDS - 1);
+    expect(() => parseTunable("historyRetentionSeconds", raw)).toThrow(
+      `HISTORY_RETENTION_SECONDS="${raw}" is not allowed: it must be a whole number of seconds from ${CallbackTable.CONNECTION_TTL_SECONDS} to 2592000 ` +
+        `(default 86400); at least the connections' TTL (${CallbackTable.CONNECTION_TTL_SECONDS} s), so that an order's item outlives its sockets`,
+    );
+  });
+
+  it("refuses more than 1,000 sockets per order, and 0", () => {
+    expect(() => parseTunable("maxConnectionsPerOrder", "1001")).toThrow(/MAX_CONNECTIONS_PER_ORDER="1001" .* from 1 to 1000 .*400 KB item limit/);
+    expect(() => parseTunable("maxConnectionsPerOrder", "999999")).toThrow(TunableError);
+    expect(() => parseTunable("maxConnectionsPerOrder", "0")).toThrow(TunableError);
+  });
+
+  it("reads each function setting under the name of the wiring contract, and each stack setting under DEPLOY_ENV's", () => {
+    const names = new Set<string>([...Object.values(Topology.ENV), ...Object.values(Topology.DEPLOY_ENV)]);
+    for (const spec of Object.values(TUNABLES)) expect(names).toContain(spec.variable);
+    expect(new Set(Object.values(TUNABLES).map((spec) => spec.variable)).size).toBe(Object.keys(TUNABLES).length);
+    for (const setting of Topology.OPTIONAL_SETTINGS) expect(TUNABLES[setting as Tunables.TunableName]?.variable).toBe(Topology.ENV[setting]);
+  });
+});
+
+describe("readTunables", () => {
+  it("reads what is set and defaults the rest", () => {
+    expect(readTunables({ SYNC_BURST: "7", FANOUT_CONCURRENCY: "" }, ["syncBurst", "fanoutConcurrency", "syncRatePerSecond"])).toEqual({
+      syncBurst: 7,
+      fanoutConcurrency: TUNABLES.fanoutConcurrency.defaultValue,
+      syncRatePerSecond: TUNABLES.syncRatePerSecond.defaultValue,
+    });
+  });
+
+  it("names every bad variable at once, one line each", () => {
+    const read = () => readTunables({ HISTORY_RETENTION_SECONDS: "1d", SYNC_BURST: "5", WEBSOCKET_THROTTLE_RATE: "0" }, ["historyRetentionSeconds", "syncBurst", "webSocketThrottleRate"]);
+    expect(read).toThrow(TunableError);
+    const lines = (() => {
+      try {
+        read();
+      } catch (error) {
+        return (error as Error).message.split("\n");
+      }
+    })();
+    expect(lines).toEqual([expect.stringMatching(/^HISTORY_RETENTION_SECONDS="1d"/), expect.stringMatching(/^WEBSOCKET_THROTTLE_RATE="0"/)]);
+  });
+});
+
+describe("throttle sizing", () => {
+  it("computes each throttle from the sizing inputs: headroom over the expected rate, a burst of burstSeconds of it", () => {
+    const sizing = Topology.THROTTLE_SIZING;
+    const sockets = sizing.concurrentCustomers * sizing.socketsPerCustomer;
+    const connects = (sockets * sizing.connectsPerSocketPerMinute) / 60;
+    const expected = (perSecond: number) => {
+      const rateLimit = Math.ceil(perSecond * sizing.headroom);
+      return { rateLimit, burstLimit: rateLimit * sizing.burstSeconds };
+    };
+    expect(Topology.API_THROTTLES.webSocket.routes.$connect).toEqual(expected(connects));
+    expect(Topology.API_THROTTLES.webSocket.default).toEqual(expected(2 * connects + (sockets * sizing.messagesPerSocketPerMinute) / 60));
+    expect(Topology.API_THROTTLES.http).toEqual(expected((sizing.pageLoadsPerMinute * sizing.httpRequestsPerPageLoad + sizing.ordersPerMinute) / 60));
+  });
+
+  it("are the figures docs/protocol.md and the README give", () => {
+    const { http, webSocket } = Topology.API_THROTTLES;
+    const protocol = readFileSync("docs/protocol.md", "utf8");
+    for (const { rateLimit, burstLimit } of [webSocket.routes.$connect, webSocket.default, http]) expect(protocol).toContain(`| ${rateLimit}/s | ${burstLimit} |`);
+    const readme = readFileSync("README.md", "utf8").replace(/\s+/g, " ");
+    expect(readme).toContain(`HTTP_API_THROTTLE_RATE\`/\`_BURST\` [${http.rateLimit}/${http.burstLimit} `);
+    expect(readme).toContain(`WEBSOCKET_THROTTLE_RATE\`/\`_BURST\` [${webSocket.default.rateLimit}/${webSocket.default.burstLimit} `);
+    expect(readme).toContain(`WEBSOCKET_CONNECT_THROTTLE_RATE\`/\`_BURST\` [${webSocket.routes.$connect.rateLimit}/${webSocket.routes.$connect.burstLimit} `);
+  });
+});

@@ -1,0 +1,41 @@
+/**
+ * The numbers an operator may set at deploy (environment variables of `sst deploy`), read once through
+ * core's one parser (`Tunables`, also what the functions use at run time). Every bad value is named at
+ * once and stops the synth; SST prints a VisibleError's message without a stack trace.
+ */
+import { VisibleError } from "sst/error.js";
+import { Tunables, type Topology } from "@awsomepets/core/index";
+
+export type DeploySettings = Record<Tunables.TunableName, number>;
+
+export function deploySettings(env: Record<string, string | undefined> = process.env): DeploySettings {
+  try {
+    return Tunables.readTunables(env, Object.keys(Tunables.TUNABLES) as Tunables.TunableName[]);
+  } catch (error) {
+    if (error instanceof Tunables.TunableError) throw new VisibleError(`Deploy settings out of range:\n${error.message}`);
+    throw error;
+  }
+}
+
+/** The stages' and routes' throttles (Topology.API_THROTTLES unless overridden at deploy). */
+export function throttlesOf(settings: DeploySettings) {
+  const throttle = (rateLimit: number, burstLimit: number): Topology.Throttle => ({ rateLimit, burstLimit });
+  return {
+    http: throttle(settings.httpThrottleRate, settings.httpThrottleBurst),
+    webSocket: {
+      default: throttle(settings.webSocketThrottleRate, settings.webSocketThrottleBurst),
+      routes: { $connect: throttle(settings.webSocketConnectThrottleRate, settings.webSocketConnectThrottleBurst) },
+    },
+  };
+}
+
+/** What the callback functions read (Topology.WIRING), as the strings their environment holds. */
+export function callbackTunables(settings: DeploySettings): Partial<Record<Topology.Setting, string>> {
+  return {
+    historyRetentionSeconds: String(settings.historyRetentionSeconds),
+    maxConnectionsPerOrder: String(settings.maxConnectionsPerOrder),
+    syncRatePerSecond: String(settings.syncRatePerSecond),
+    syncBurst: String(settings.syncBurst),
+    fanoutConcurrency: String(settings.fanoutConcurrency),
+  };
+}
