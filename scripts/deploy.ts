@@ -8,6 +8,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { Config } from "sst/config.js";
 import { initProject } from "sst/project.js";
+import { stageNameProblem } from "@awsomepets/core/stage-name";
 import { tokenSecretProblem } from "../stacks/secret-policy";
 
 const USAGE = "usage: npm run deploy -- --stage <name> [other sst deploy options]";
@@ -20,6 +21,11 @@ const { values } = parseArgs({ args, options: { stage: { type: "string" } }, str
 const stage = typeof values.stage === "string" ? values.stage : undefined;
 if (!stage) {
   console.error(`The stage is required.\n${USAGE}`);
+  process.exit(2);
+}
+const stageProblem = stageNameProblem(stage);
+if (stageProblem) {
+  console.error(`deploy: ${stageProblem}`);
   process.exit(2);
 }
 
