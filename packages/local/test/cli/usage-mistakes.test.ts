@@ -13,14 +13,14 @@ import { DATA_DIR_LOCK } from "../../src/runtime/data-dir-lock";
 import { startProcess } from "../runtime/process-support";
 import { ROOT } from "./support";
 
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+const NODE = path.join(ROOT, "node_modules", ".bin", "node");
 const BRANCH = "feature/jira-1234-add-order-status-cb-v2";
 const NO_STACK = /\n\s+at /;
 
-/** A script as `npm run` starts it, to its end. */
+/** A script as `npm run` starts it (through tsx, in one process so that a timeout kills all of it), to its end. */
 function run(script: string, args: string[], env: Record<string, string | undefined> = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(TSX, [script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(NODE, ["--import", "tsx", script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
