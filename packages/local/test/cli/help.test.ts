@@ -36,3 +36,8 @@ describe.each(COMMANDS)("npm run %s", (script, usage) => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 });
+
+it("build:web --help lists every option it accepts, --hash-names included", () => {
+  const result = npmRun("build:web", ["--help"]);
+  for (const option of ["--out", "--api-url", "--hash-names", "--help"]) expect(result.stdout).toContain(option);
+}, 60_000);
