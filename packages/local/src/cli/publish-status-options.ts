@@ -45,7 +45,7 @@ function readTarget(values: ReturnType<typeof parseFlags<typeof OPTIONS>>, env: 
   if (values.stage !== undefined) {
     const localOnly = given(["local", "endpoint-url", "event-bus-name"]);
     if (localOnly.length) throw new UsageError(`${localOnly.join(", ")} cannot be combined with --stage`);
-    return { kind: "stage", stage: parseStage(values.stage), region: values.region ?? env.AWS_REGION ?? "us-east-1", ...(values.profile && { profile: values.profile }) };
+    return { kind: "stage", stage: parseStage(values.stage), region: values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1", ...(values.profile && { profile: values.profile }) };
   }
   const stageOnly = given(["region", "profile"]);
   if (stageOnly.length) throw new UsageError(`${stageOnly.join(", ")} only apply with --stage`);
