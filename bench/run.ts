@@ -6,7 +6,8 @@
  * only the cost section of RESULTS.md and the summary.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -190,7 +191,13 @@ async function main() {
   let bundles: BenchResults["bundles"];
   if (options.only.includes("bundles")) {
     progress("bundles…");
-    bundles = await measureBundles(root, path.join(benchDir, "results", "bundles"), { progress });
+    // The bundles (tens of MB) are built in a temporary folder and removed: only their figures are kept.
+    const bundlesDir = mkdtempSync(path.join(tmpdir(), "bench-bundles-"));
+    try {
+      bundles = await measureBundles(root, bundlesDir, { progress });
+    } finally {
+      rmSync(bundlesDir, { recursive: true, force: true });
+    }
   }
 
   let cost: CostResults | undefined;

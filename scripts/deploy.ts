@@ -6,9 +6,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { Config } from "sst/config.js";
-import { initProject } from "sst/project.js";
-import { tokenSecretProblem } from "../stacks/secret-policy";
+import { stageNameProblem } from "@awsomepets/core/stage-name";
 
 const USAGE = "usage: npm run deploy -- --stage <name> [other sst deploy options]";
 const args = process.argv.slice(2);
@@ -22,7 +20,14 @@ if (!stage) {
   console.error(`The stage is required.\n${USAGE}`);
   process.exit(2);
 }
+const stageProblem = stageNameProblem(stage);
+if (stageProblem) {
+  console.error(`deploy: ${stageProblem}`);
+  process.exit(2);
+}
 
+// Loaded once the arguments are known good: SST's modules take seconds to import.
+const [{ Config }, { initProject }, { tokenSecretProblem }] = await Promise.all([import("sst/config.js"), import("sst/project.js"), import("../stacks/secret-policy")]);
 try {
   await initProject({ stage });
   const problem = tokenSecretProblem(stage, await Config.secrets());

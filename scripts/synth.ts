@@ -6,10 +6,11 @@
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { stageNameProblem } from "@awsomepets/core/stage-name";
 
 const USAGE = `Usage: npm run synth -- [--stage <name>] [--out <dir>]
   Writes each stack's CloudFormation template to <dir>/<stage>/, offline.
-  --stage <name>  stage to synthesize (default dev)
+  --stage <name>  stage to synthesize (default dev): a letter, then letters, digits, hyphens
   --out <dir>     output folder (default .sst/synth)
   -h, --help      this help`;
 const values = (() => {
@@ -27,6 +28,11 @@ if (values.help) {
   process.exit(0);
 }
 const stage = values.stage!;
+const stageProblem = stageNameProblem(stage);
+if (stageProblem) {
+  console.error(`synth: ${stageProblem}`);
+  process.exit(2);
+}
 // Loaded after the options are read: CDK takes seconds to import, `--help` should not wait for it.
 const { synthesize } = await import("../stacks/synthesize");
 const { VisibleError } = await import("sst/error.js");

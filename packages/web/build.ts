@@ -79,10 +79,12 @@ export async function buildWebPage(options: { outDir: string; apiUrl: string; ha
 
 const runDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
 if (runDirectly) {
-  const usage = `Usage: npm run build:web -- [--out <dir>] [--api-url <url>]
+  const usage = `Usage: npm run build:web -- [--out <dir>] [--api-url <url>] [--hash-names]
   Builds the order tracker page.
   --out <dir>      output folder (default packages/web/dist)
   --api-url <url>  the order API's URL (default $API_URL, else same origin)
+  --hash-names     name the script and stylesheet after their content (app.<hash>.js,
+                   styles.<hash>.css) and load those from index.html, as the deploy does
   -h, --help       this help`;
   const values = (() => {
     try {

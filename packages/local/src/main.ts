@@ -10,6 +10,7 @@ import { CommandError } from "./cli/cli-errors";
 import { runCommand } from "./cli/run-command";
 import { banner } from "./runtime/banner";
 import { readConfig, START_USAGE } from "./runtime/config";
+import { claimDataDir } from "./runtime/data-dir-lock";
 import { createLog, type Log } from "./runtime/log";
 import { preflight } from "./runtime/preflight";
 import { startLocalRuntime, type LocalRuntime } from "./runtime/start-runtime";
@@ -26,6 +27,7 @@ async function main(): Promise<number> {
   const config = resolveTokenSecret(readConfig(process.argv.slice(2), process.env));
   const stateFile = defaultStateFile(root);
   await preflight(config.ports, stateFile);
+  if (config.dataDir) claimDataDir(config.dataDir);
   const log = createLog({ json: config.json });
   let runtime: LocalRuntime;
   try {

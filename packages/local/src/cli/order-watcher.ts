@@ -9,7 +9,18 @@ import { DEFAULT_BACKOFF, reconnectDelayMs, type BackoffOptions } from "./reconn
 import { describeRefusal, isFinalRefusal } from "./upgrade-refusal";
 import { applyFrame } from "./watch-frame";
 
-export type WatchOutcome = { kind: "finished" } | { kind: "stopped" } | { kind: "refused"; statusCode: number; message: string };
+export type WatchOutcome =
+  | { kind: "finished" }
+  | { kind: "stopped" }
+  | { kind: "refused"; statusCode: number; message: string }
+  | { kind: "unreachable"; message: string };
+
+/**
+ * Connection attempts before giving up when no socket has opened yet: a wrong URL or a stopped
+ * runtime will not fix itself, and retrying it for ever hides the mistake. Once a socket has
+ * opened, a dropped one is retried without end (the server may be restarting).
+ */
+export const FIRST_CONNECT_ATTEMPTS = 5;
 
 export type OrderWatcher = {
   timeline: OrderTimeline;
@@ -27,6 +38,7 @@ export function watchOrder(options: {
   err: (line: string) => void;
   backoff?: BackoffOptions;
   random?: () => number;
+  firstConnectAttempts?: number;
 }): OrderWatcher {
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const random = options.random ?? Math.random;
@@ -34,6 +46,9 @@ export function watchOrder(options: {
   let current: WebSocket | undefined;
   let timer: NodeJS.Timeout | undefined;
   let attempt = 0;
+  let everOpened = false;
+  const firstConnectAttempts = options.firstConnectAttempts ?? FIRST_CONNECT_ATTEMPTS;
+  const firstConnectStarted = Date.now();
   let resyncAttempt = 0;
   let settled = false;
   let resolveDone!: (outcome: WatchOutcome) => void;
@@ -74,6 +89,7 @@ export function watchOrder(options: {
     socket.on("error", (error) => (lastError = error));
     socket.on("open", () => {
       attempt = 0;
+      everOpened = true;
       options.err(`connected; syncing after #${timeline.cursor}`);
       sync();
     });
@@ -94,8 +110,15 @@ export function watchOrder(options: {
       if (current === socket) current = undefined;
       if (settled) return;
       clearTimeout(timer);
-      const delay = reconnectDelayMs(attempt++, random, backoff);
       const why = lastError ? lastError.message : `code ${code}`;
+      if (!everOpened && attempt + 1 >= firstConnectAttempts) {
+        const seconds = ((Date.now() - firstConnectStarted) / 1000).toFixed(1);
+        return settle({
+          kind: "unreachable",
+          message: `cannot connect to ${withoutQuery(options.url)} (${why}; ${attempt + 1} tries over ${seconds} s): is \`npm start\` running, and is the URL right?`,
+        });
+      }
+      const delay = reconnectDelayMs(attempt++, random, backoff);
       options.err(`connection closed (${why}); reconnecting in ${delay} ms`);
       timer = setTimeout(connect, delay);
     });
@@ -103,4 +126,14 @@ export function watchOrder(options: {
 
   connect();
   return { timeline, done, stop: () => settle({ kind: "stopped" }), socket: () => current };
+}
+
+/** The URL without its query: the token is a credential, and the order id is printed elsewhere. */
+function withoutQuery(url: string) {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return url;
+  }
 }

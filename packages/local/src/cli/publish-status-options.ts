@@ -5,6 +5,7 @@
 import type { OrderStatus } from "@awsomepets/core/index";
 import { HelpRequested, UsageError } from "./cli-errors";
 import { parseFlags } from "./parse-flags";
+import { parseStage } from "./stage-option";
 import { detailFromFlags, detailsFromFile } from "./status-details";
 
 export const PUBLISH_STATUS_USAGE = `Usage:
@@ -44,8 +45,7 @@ function readTarget(values: ReturnType<typeof parseFlags<typeof OPTIONS>>, env: 
   if (values.stage !== undefined) {
     const localOnly = given(["local", "endpoint-url", "event-bus-name"]);
     if (localOnly.length) throw new UsageError(`${localOnly.join(", ")} cannot be combined with --stage`);
-    if (!/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(values.stage)) throw new UsageError(`--stage must be a stage name (letters, digits, -), got ${JSON.stringify(values.stage)}`, false);
-    return { kind: "stage", stage: values.stage, region: values.region ?? env.AWS_REGION ?? "us-east-1", ...(values.profile && { profile: values.profile }) };
+    return { kind: "stage", stage: parseStage(values.stage), region: values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1", ...(values.profile && { profile: values.profile }) };
   }
   const stageOnly = given(["region", "profile"]);
   if (stageOnly.length) throw new UsageError(`${stageOnly.join(", ")} only apply with --stage`);

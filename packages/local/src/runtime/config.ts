@@ -4,7 +4,9 @@
  */
 import { HelpRequested, UsageError } from "../cli/cli-errors";
 import { parseFlags } from "../cli/parse-flags";
+import { parseStage } from "../cli/stage-option";
 import { parseDuration } from "./duration";
+import { MAX_STAGE_LENGTH } from "@awsomepets/core/stage-name";
 
 export const DEFAULT_PORTS = { http: 3000, websocket: 3001, events: 4010, stepfunctions: 4020, dynamodb: 8000 } as const;
 export const PORT_VARIABLES = {
@@ -51,7 +53,8 @@ Runs the order callbacks offline: DynamoDB (dynalite), the WebSocket gateway, Ev
 Step Functions, the order API and the order tracker page, with the deployed handler modules.
 
 Options (each port also reads the variable named, default in brackets; 0 picks a free port):
-  --stage <name>           stage name in resource names (LOCAL_STAGE) [local]
+  --stage <name>           stage name in resource names (LOCAL_STAGE) [local]: a letter, then
+                           letters, digits and hyphens, at most ${MAX_STAGE_LENGTH} characters
   --http-port <n>          order API, page and /health (LOCAL_HTTP_PORT) [3000]
   --ws-port <n>            WebSocket API and @connections (LOCAL_WS_PORT) [3001]
   --events-port <n>        EventBridge endpoint (LOCAL_EVENTS_PORT) [4010]
@@ -59,7 +62,7 @@ Options (each port also reads the variable named, default in brackets; 0 picks a
   --dynamodb-port <n>      DynamoDB API (LOCAL_DYNAMODB_PORT) [8000]
   --data-dir <dir>         keep tables, the token secret, executions and pending deliveries in <dir>
                            across restarts (without it, state is in memory only)
-  --step-delay <duration>  wait this long before each saga step, e.g. 800ms or 1s [0]
+  --step-delay <duration>  wait this long before each saga step, with its unit: 800ms, 1.5s [0]
   --json                   log one JSON object per line instead of text
   -h, --help               show this help
 
@@ -108,11 +111,12 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): RuntimeConfi
   const stepDelay = values["step-delay"];
   const stepDelayMs = stepDelay === undefined ? undefined : parseDuration(stepDelay);
   if (stepDelayMs === null || (stepDelayMs !== undefined && stepDelayMs > 60_000)) {
-    throw new UsageError(`--step-delay must be a duration up to 60s such as 800ms or 1.5s, got ${JSON.stringify(stepDelay)}`, false);
+    const hint = /^\s*\d+(\.\d+)?\s*$/.test(stepDelay!) ? ` (a unit is required: ${stepDelay!.trim()}ms or ${stepDelay!.trim()}s?)` : "";
+    throw new UsageError(`--step-delay must be a duration up to 60s such as 800ms or 1.5s, got ${JSON.stringify(stepDelay)}${hint}`, false);
   }
   const configuredSecret = env.LOCAL_CALLBACK_TOKEN_SECRET || undefined;
   return {
-    stage: values.stage ?? env.LOCAL_STAGE ?? "local",
+    stage: values.stage !== undefined ? parseStage(values.stage) : env.LOCAL_STAGE ? parseStage(env.LOCAL_STAGE, "LOCAL_STAGE") : "local",
     region: env.AWS_REGION ?? "us-east-1",
     ports,
     dataDir: values["data-dir"],

@@ -1,8 +1,13 @@
-/** `800ms`, `1.5s`, `2m` or a bare number of milliseconds → milliseconds; null when unreadable. */
-const UNITS: Record<string, number> = { "": 1, ms: 1, s: 1000, m: 60_000 };
+/**
+ * `800ms`, `1.5s`, `2m` (or a bare `0`) → milliseconds; null when unreadable. The unit is required:
+ * a bare `2` could mean 2 ms or 2 s, and silently picking one surprises half of the readers.
+ */
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 
 export function parseDuration(text: string): number | null {
-  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(text.trim());
+  const trimmed = text.trim();
+  if (/^0+(\.0+)?$/.test(trimmed)) return 0;
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m)$/.exec(trimmed);
   if (!match) return null;
-  return Math.round(Number(match[1]) * UNITS[match[2] ?? ""]!);
+  return Math.round(Number(match[1]) * UNITS[match[2]!]!);
 }

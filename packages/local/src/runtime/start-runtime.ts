@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CallbackTable, OrderStatus, OrdersTable, Topology } from "@awsomepets/core/index";
+import { fitName, NAME_LIMITS } from "@awsomepets/core/stage-name";
 import { archiveArn, eventBusArn, startEventBridgeEndpoint, type EventBridgeEndpoint } from "@awsomepets/aws-local/eventbridge/server";
 import { DEFAULT_ACCOUNT } from "@awsomepets/aws-local/defaults";
 import { startWebSocketGateway, type WebSocketGateway } from "@awsomepets/aws-local/gateway/index";
@@ -35,8 +36,8 @@ export const names = (stage: string) => ({
   ordersTable: `${stage}-${APP_NAME}-OrdersTbl`,
   eventBusName: `${stage}-${APP_NAME}-OrderEventBus`,
   /** Like the Orders stack's archive: every order event, for `npm run replay`. */
-  eventArchiveName: `${stage}-${APP_NAME}-orders`,
-  stateMachineName: `${stage}-${APP_NAME}-${Topology.WORKFLOW.name}`,
+  eventArchiveName: fitName(`${stage}-${APP_NAME}-orders`, NAME_LIMITS.eventArchive),
+  stateMachineName: fitName(`${stage}-${APP_NAME}-${Topology.WORKFLOW.name}`, NAME_LIMITS.stateMachine),
 });
 
 /** Re-throws a listen failure as the one-line error that names the port and its variable. */

@@ -36,3 +36,9 @@ describe.each(COMMANDS)("npm run %s", (script, usage) => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 });
+
+it("build:web --help lists every option it accepts, --hash-names included", () => {
+  const result = npmRun("build:web", ["--help"]);
+  // Each on a line of its own that says what it does, not only in the synopsis.
+  for (const option of ["--out", "--api-url", "--hash-names", "--help"]) expect(result.stdout).toMatch(new RegExp(`^\\s+(-h, )?${option}\\b.*\\S`, "m"));
+}, 60_000);

@@ -99,3 +99,24 @@ it.each([
   expect(outcome).toMatchObject({ kind: "refused", statusCode, message: expect.stringMatching(new RegExp(`refused the connection with HTTP ${statusCode}: `)) });
   expect(err).toEqual([]);
 });
+
+it("gives up, saying what is wrong, when no connection ever opens", async () => {
+  // Prepare: a port where nothing listens
+  const { createServer } = await import("node:net");
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as import("node:net").AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  const orderId = newOrderId();
+  const url = `ws://127.0.0.1:${port}/local?orderId=${orderId}&token=secret-token`;
+  // Act
+  const { watcher, err } = collectingWatcher(orderId, url, { baseMs: 10, maxMs: 40 });
+  const outcome = await watcher.done;
+  // Assess: five tries, four waits between them, and one sentence without the token
+  expect(err.filter((l) => l.includes("reconnecting in"))).toHaveLength(4);
+  expect(outcome).toEqual({
+    kind: "unreachable",
+    message: expect.stringMatching(new RegExp(`^cannot connect to ws://127\\.0\\.0\\.1:${port}/local \\(connect ECONNREFUSED [^;]+; 5 tries over [\\d.]+ s\\): is \`npm start\` running, and is the URL right\\?$`)),
+  });
+  expect((outcome as { message: string }).message).not.toContain("secret-token");
+});

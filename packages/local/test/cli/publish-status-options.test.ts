@@ -59,7 +59,7 @@ describe("publish-status arguments", () => {
     [["--file", "events.json", "--status", "placed"], /--file cannot be combined with --status/, true],
     [["--order-id", ORDER, "--status", "placed", "--stage", "dev", "--local"], /--local cannot be combined with --stage/, true],
     [["--order-id", ORDER, "--status", "placed", "--profile", "p"], /--profile only apply with --stage/, true],
-    [["--order-id", ORDER, "--status", "placed", "--stage", "dev/x"], /--stage must be a stage name/, false],
+    [["--order-id", ORDER, "--status", "placed", "--stage", "dev/x"], /--stage "dev\/x" is not a stage name: .* Try --stage dev-x$/, false],
     [["--file", "missing.json"], /cannot read missing\.json: ENOENT/, false],
     [["--order-id", ORDER, "--status", "placed", "extra"], /Unexpected argument 'extra'/, true],
   ])("rejects %j", (argv, message, showUsage) => {

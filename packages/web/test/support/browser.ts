@@ -4,6 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import type { Browser } from "playwright-core";
+import { isCI } from "../../../../test/support/outside-tools";
 
 export const CHROMIUM_PATH = "/usr/bin/chromium";
 export const CHROMIUM_FLAGS = [
@@ -19,8 +20,9 @@ export const CHROMIUM_FLAGS = [
 
 export const chromiumMissing = !existsSync(CHROMIUM_PATH);
 
-/** Call at the top of a browser test file: warns once per file when its suite will be skipped. */
+/** Call at the top of a browser test file: warns once per file when its suite will be skipped (fails under CI=true). */
 export function warnIfChromiumMissing(suite: string) {
+  if (chromiumMissing && isCI()) throw new Error(`${suite}: ${CHROMIUM_PATH} is not installed, and CI=true requires every suite (apt-get install -y chromium)`);
   if (chromiumMissing) console.warn(`[browser tests skipped] ${suite}: ${CHROMIUM_PATH} is not installed (apt-get install -y chromium)`);
 }
 

@@ -5,6 +5,7 @@
  */
 import { HelpRequested, UsageError } from "../cli-errors";
 import { parseFlags } from "../parse-flags";
+import { parseStage } from "../stage-option";
 
 export type OpsTarget = { kind: "local" } | { kind: "stage"; stage: string; region: string; profile?: string };
 
@@ -34,6 +35,5 @@ function readTarget(values: Record<string, string | boolean | undefined>, env: N
     if (stageOnly.length) throw new UsageError(`${stageOnly.join(", ")} only apply with --stage`);
     return { kind: "local" };
   }
-  if (!/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(stage)) throw new UsageError(`--stage must be a stage name (letters, digits, -), got ${JSON.stringify(stage)}`, false);
-  return { kind: "stage", stage, region: region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1", ...(profile && { profile }) };
+  return { kind: "stage", stage: parseStage(stage), region: region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1", ...(profile && { profile }) };
 }

@@ -33,6 +33,7 @@ runAsScript("replay", REPLAY_USAGE, async () => {
       to: options.to,
       wait: options.wait,
       out: processIo.out,
+      ...(target.kind === "local" && { emptyHint: "the local archive holds the events received since `npm start` started; try a --from after that" }),
     });
   } catch (error) {
     throw new CommandError(explainAwsError(error, where.context));

@@ -22,6 +22,8 @@ export async function runReplay(options: {
   wait: boolean;
   out: (line: string) => void;
   sleep?: (ms: number) => Promise<void>;
+  /** Said after "0 events", e.g. what the local archive holds. */
+  emptyHint?: string;
 }): Promise<number> {
   const { send, name, out } = options;
   const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -41,9 +43,18 @@ export async function runReplay(options: {
     if (ENDED.has(replay.State ?? "") || (!options.wait && poll >= POLLS_WITHOUT_WAIT)) break;
     await sleep(POLL_INTERVAL_MS);
   }
-  const last = replay.EventLastReplayedTime ? `, last event replayed at ${replay.EventLastReplayedTime.toISOString()}` : "";
   const reason = replay.StateReason ? ` (${replay.StateReason})` : "";
-  out(`replay ${name}: ${replay.State}${reason}${last}`);
+  out(`replay ${name}: ${replay.State}${reason}${replayedSoFar(replay, options)}`);
   if (!ENDED.has(replay.State ?? "")) out(`still going; see \`aws events describe-replay --replay-name ${name}\`, or run with --wait`);
   return replay.State === "FAILED" || replay.State === "CANCELLED" ? 1 : 0;
+}
+
+/**
+ * How much was replayed. EventBridge reports no count, only when the last replayed event was
+ * received: without that time, nothing in the window was replayed, which must not read as success.
+ */
+function replayedSoFar(replay: DescribeReplayCommandOutput, options: { from: Date; to: Date; emptyHint?: string }) {
+  if (replay.EventLastReplayedTime) return `; events replayed up to ${replay.EventLastReplayedTime.toISOString()} (EventBridge reports no count)`;
+  if (replay.State !== "COMPLETED") return "";
+  return `; 0 events: the archive holds none received between ${options.from.toISOString()} and ${options.to.toISOString()}${options.emptyHint ? ` (${options.emptyHint})` : ""}`;
 }

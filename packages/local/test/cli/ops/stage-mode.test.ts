@@ -174,7 +174,18 @@ describe("replay", () => {
     expect(code).toBe(0);
     expect((sent[0] as StartReplayCommand).input).toEqual({ ReplayName: "r1", EventSourceArn: base.archiveArn, EventStartTime: base.from, EventEndTime: base.to, Destination: { Arn: base.eventBusArn } });
     expect(sent.filter((c) => c instanceof DescribeReplayCommand)).toHaveLength(3);
-    expect(lines.at(-1)).toBe("replay r1: COMPLETED");
+    expect(lines.at(-1)).toBe("replay r1: COMPLETED; 0 events: the archive holds none received between 2026-11-26T10:00:00.000Z and 2026-11-26T11:00:00.000Z");
+  });
+
+  it("says when the last replayed event was received, or that no event was replayed", async () => {
+    const replayed = stubEventBridge([{ State: "COMPLETED", EventLastReplayedTime: new Date("2026-11-26T10:59:00Z") } as never]);
+    const lines: string[] = [];
+    expect(await runReplay({ ...base, send: replayed.send, wait: true, out: (l) => lines.push(l), sleep: async () => {} })).toBe(0);
+    expect(lines.at(-1)).toBe("replay r1: COMPLETED; events replayed up to 2026-11-26T10:59:00.000Z (EventBridge reports no count)");
+    const empty = stubEventBridge([{ State: "COMPLETED" }]);
+    const emptyLines: string[] = [];
+    await runReplay({ ...base, send: empty.send, wait: true, out: (l) => emptyLines.push(l), sleep: async () => {}, emptyHint: "since npm start" });
+    expect(emptyLines.at(-1)).toMatch(/^replay r1: COMPLETED; 0 events: .* \(since npm start\)$/);
   });
 
   it("without --wait reports a replay still running after a few polls, exit 0; a failed one exits 1 with its reason", async () => {
