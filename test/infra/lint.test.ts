@@ -5,7 +5,7 @@
  * (`.ci/run` does it when it is missing); without it the lint is skipped with a notice, except
  * under CI=true (test/support/outside-tools.ts).
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it, inject } from "vitest";
@@ -18,6 +18,23 @@ if (cfnLintMissing) console.warn(cfnLintMissing);
 const STAGES = ["dev", "prod"];
 type LintFinding = { Rule: { Id: string }; Level: string; Message: string; Filename: string; Location: { Path: unknown[] } };
 
+/**
+ * cfn-lint as a child process, awaited: a synchronous spawn would block the vitest worker for the
+ * minutes cfn-lint takes here, and vitest then reports "Timeout calling onTaskUpdate" as a failure.
+ */
+function runCfnLint(args: string[], input?: string): Promise<{ status: number | null; stdout: string; stderr: string; error?: Error }> {
+  return new Promise((resolve) => {
+    const child = spawn("cfn-lint", args, { stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", (error) => resolve({ status: null, stdout, stderr, error }));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(input ?? "");
+  });
+}
+
 const templatesOf = (stage: string) =>
   readdirSync(path.join(inject("synthDir"), stage))
     .filter((f) => f.endsWith(".json"))
@@ -25,12 +42,12 @@ const templatesOf = (stage: string) =>
 
 describe.each(STAGES)("stage %s", (stage) => {
   let findings: LintFinding[];
-  beforeAll(() => {
+  beforeAll(async () => {
     if (cfnLintMissing) return;
-    const version = spawnSync("cfn-lint", ["--version"], { encoding: "utf8" });
+    const version = await runCfnLint(["--version"]);
     if (version.error || version.status !== 0) throw new Error(`cfn-lint is on PATH but does not run: ${version.error?.message ?? version.stderr}`);
     // Exit codes are a bit mask of the levels found (2 errors, 4 warnings, 8 informational).
-    const run = spawnSync("cfn-lint", ["--format", "json", ...templatesOf(stage)], { encoding: "utf8", maxBuffer: 64 << 20 });
+    const run = await runCfnLint(["--format", "json", ...templatesOf(stage)]);
     if (run.status === null || run.status & 1) throw new Error(`cfn-lint failed to run: ${run.stderr}`);
     findings = JSON.parse(run.stdout || "[]");
     const warnings = findings.filter((f) => f.Level !== "Error");
@@ -71,7 +88,7 @@ describe.each(STAGES)("stage %s", (stage) => {
 });
 
 describe.skipIf(cfnLintMissing)("cfn-lint catches what it should", () => {
-  it("reports E1029 for a literal ${...} outside Fn::Sub (the mistake the ASL comment once made)", () => {
+  it("reports E1029 for a literal ${...} outside Fn::Sub (the mistake the ASL comment once made)", async () => {
     const definition = JSON.stringify({ Comment: "a ${Placeholder}", StartAt: "A", States: { A: { Type: "Pass", End: true } } });
     const template = {
       Resources: {
@@ -81,7 +98,7 @@ describe.skipIf(cfnLintMissing)("cfn-lint catches what it should", () => {
         },
       },
     };
-    const run = spawnSync("cfn-lint", ["--format", "json"], { input: JSON.stringify(template), encoding: "utf8" });
+    const run = await runCfnLint(["--format", "json"], JSON.stringify(template));
     expect((JSON.parse(run.stdout) as LintFinding[]).map((f) => f.Rule.Id)).toContain("E1029");
   });
 });
