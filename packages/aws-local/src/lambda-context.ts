@@ -2,13 +2,6 @@
 import { DEFAULT_ACCOUNT as ACCOUNT, DEFAULT_REGION as REGION } from "./defaults";
 import { newAwsRequestId } from "./gateway/ids";
 
-/**
- * API Gateway gives up on an integration after 29 s whatever the function's own timeout, so that is
- * the most time a route handler can count on.
- */
-export const INTEGRATION_TIMEOUT_MS = 29_000;
-
-
 export type LambdaContext = {
   functionName: string;
   functionVersion: string;
@@ -21,18 +14,31 @@ export type LambdaContext = {
   getRemainingTimeInMillis(): number;
 };
 
-export function buildLambdaContext(functionName: string, timeoutMs = INTEGRATION_TIMEOUT_MS): LambdaContext {
-  const deadline = Date.now() + timeoutMs;
-  const day = new Date().toISOString().slice(0, 10).replace(/-/g, "/");
+export type InvocationLimits = {
+  /** When the invocation times out (epoch ms): the function's timeout after the invocation started. */
+  deadline: number;
+  memoryMB: number;
+  awsRequestId?: string;
+  /** One per execution environment, as in CloudWatch. */
+  logStreamName?: string;
+};
+
+export function buildLambdaContext(functionName: string, limits: InvocationLimits): LambdaContext {
   return {
     functionName,
     functionVersion: "$LATEST",
     invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${functionName}`,
-    memoryLimitInMB: "1024",
-    awsRequestId: newAwsRequestId(),
+    memoryLimitInMB: String(limits.memoryMB),
+    awsRequestId: limits.awsRequestId ?? newAwsRequestId(),
     logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `${day}/[$LATEST]${newAwsRequestId().replace(/-/g, "")}`,
+    logStreamName: limits.logStreamName ?? newLogStreamName(),
     callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    getRemainingTimeInMillis: () => Math.max(0, limits.deadline - Date.now()),
   };
+}
+
+/** `2026/11/26/[$LATEST]0f1e…`: the day, the version, and an id of the execution environment. */
+export function newLogStreamName() {
+  const day = new Date().toISOString().slice(0, 10).replace(/-/g, "/");
+  return `${day}/[$LATEST]${newAwsRequestId().replace(/-/g, "")}`;
 }
