@@ -1,14 +1,18 @@
 /**
- * Runs the deployed handler modules in this process, as Lambda would: the module is loaded once
- * (its clients are created once, like a warm container) and each invocation gets a Lambda-like context.
+ * The app's functions as Lambda runs them (aws-local's function pool): each invocation in an execution
+ * environment of its own function — a worker thread with its own module graph, reused while warm,
+ * discarded when idle or timed out — with the timeout and memory core declares for it
+ * (`Topology.FUNCTION_RUNTIME`, which the stacks deploy), its own environment variables, and its
+ * console output in the runtime's log. Module state therefore lives and dies with one environment,
+ * as on Lambda: it can never pass for state shared between invocations.
  */
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { Topology } from "@awsomepets/core/index";
-import { buildLambdaContext, type LambdaContext } from "@awsomepets/aws-local/lambda-context";
+import { createFunctionPool, type FunctionConfiguration, type PoolLogRecord } from "@awsomepets/aws-local/lambda/pool";
+import { handlerConsole } from "./handler-logs";
 import type { Log } from "./log";
 
-type Handler = (event: unknown, context: object) => Promise<unknown>;
+export { FunctionTimeoutError } from "@awsomepets/aws-local/lambda/errors";
 
 /** `packages/functions/src/websocket/connect.handler` → the module file and its export. */
 export function resolveHandler(root: string, spec: string) {
@@ -16,61 +20,63 @@ export function resolveHandler(root: string, spec: string) {
   return { file: path.join(root, `${spec.slice(0, dot)}.ts`), exportName: spec.slice(dot + 1) };
 }
 
-/** The functions' timeout in the stacks (SST's default); routes get API Gateway's 29 s instead. */
-const DEFAULT_TIMEOUT_MS = 10_000;
+/**
+ * Environments per function at most. Two cores: more only contend for them. An invocation beyond
+ * waits for one to come free (Lambda would answer a synchronous one 429; see aws-local's pool.ts).
+ */
+export const LOCAL_MAX_ENVIRONMENTS_PER_FUNCTION = 4;
 
-/** What Lambda reports when a function runs past its timeout (the invocation fails; the work is abandoned). */
-export class FunctionTimeoutError extends Error {
-  override readonly name = "Sandbox.Timedout";
-  constructor(functionName: string, timeoutMs: number) {
-    super(`${functionName}: Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`);
+type RunnerOptions = {
+  root: string;
+  log: Log;
+  /** Each function's environment variables, read at each cold start. */
+  environment: (name: Topology.FunctionName) => Record<string, string>;
+  /** Replaces every function's own timeout (the chaos run at full size loads 2 cores past them). */
+  timeoutMs?: number;
+  idleTimeoutMs?: number;
+  maxEnvironmentsPerFunction?: number;
+};
+
+/** Each function's module, timeout, memory and reserved concurrency, from core's topology. */
+export function functionConfigurations(options: Pick<RunnerOptions, "root" | "environment" | "timeoutMs">) {
+  const functions: Record<string, FunctionConfiguration> = {};
+  for (const name of Object.keys(Topology.FUNCTIONS) as Topology.FunctionName[]) {
+    const { file, exportName } = resolveHandler(options.root, Topology.FUNCTIONS[name]);
+    const runtime: { timeoutSeconds: number; memoryMB: number; reservedConcurrency?: number } = Topology.FUNCTION_RUNTIME[name];
+    functions[name] = {
+      modulePath: file,
+      exportName,
+      timeoutMs: options.timeoutMs ?? runtime.timeoutSeconds * 1000,
+      memoryMB: runtime.memoryMB,
+      maxEnvironments: runtime.reservedConcurrency,
+      environment: () => options.environment(name),
+    };
   }
+  return functions;
 }
 
-/** The invocation's result, or FunctionTimeoutError once `timeoutMs` has passed (the handler is abandoned, not stopped). */
-export async function withTimeout<T>(invocation: Promise<T>, timeoutMs: number, functionName: string, onTimeout?: () => void): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      onTimeout?.();
-      reject(new FunctionTimeoutError(functionName, timeoutMs));
-    }, timeoutMs);
+export function createFunctionRunner(options: RunnerOptions) {
+  const pool = createFunctionPool({
+    functions: functionConfigurations(options),
+    idleTimeoutMs: options.idleTimeoutMs,
+    maxEnvironmentsPerFunction: options.maxEnvironmentsPerFunction ?? LOCAL_MAX_ENVIRONMENTS_PER_FUNCTION,
+    log: poolLog(options.log),
+    onConsole: handlerConsole(options.log),
   });
-  try {
-    return await Promise.race([invocation, timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-export function createFunctionRunner(options: { root: string; timeoutMs?: number; log?: Log }) {
-  const modules = new Map<string, Promise<Handler>>();
-  const load = (name: Topology.FunctionName) => {
-    let handler = modules.get(name);
-    if (!handler) {
-      const { file, exportName } = resolveHandler(options.root, Topology.FUNCTIONS[name]);
-      handler = import(pathToFileURL(file).href).then((module) => {
-        const fn = module[exportName];
-        if (typeof fn !== "function") throw new Error(`${file} does not export ${exportName}`);
-        return fn as Handler;
-      });
-      modules.set(name, handler);
-    }
-    return handler;
-  };
   return {
-    /** Loads every function up front so that a broken module fails `npm start`, not the first request. */
-    preload: () => Promise.all(Object.keys(Topology.FUNCTIONS).map((name) => load(name as Topology.FunctionName))),
-    /** Runs the handler; past its timeout (the context's remaining time) the invocation fails, as on Lambda. */
-    invoke: async (name: string, event: unknown, context?: LambdaContext) => {
-      if (!Object.hasOwn(Topology.FUNCTIONS, name)) throw new Error(`Unknown function ${name}`);
-      const handler = await load(name as Topology.FunctionName);
-      const lambdaContext = context ?? buildLambdaContext(name, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-      const timeoutMs = lambdaContext.getRemainingTimeInMillis();
-      return withTimeout(handler(event, lambdaContext), timeoutMs, name, () =>
-        options.log?.({ component: "lambda", message: `${name} timed out`, timeoutMs }),
-      );
-    },
+    /** One warm environment per function before `npm start` says ready: a broken module fails the start, not the first request. */
+    preload: () => pool.warm(),
+    invoke: (name: string, event: unknown) => pool.invoke(name, event),
+    /** Idle environments go now, busy ones after their invocation: the next ones load code and configuration afresh. */
+    retireAll: () => pool.retireAll(),
+    stats: () => pool.stats(),
+    close: () => pool.close(),
   };
 }
 export type FunctionRunner = ReturnType<typeof createFunctionRunner>;
+
+/** `{message: "lambda.cold-start", functionName}` → `lambda  OrderWSPendingFunction cold start initMs=…`. */
+function poolLog(log: Log) {
+  return ({ level: _level, message, functionName, ...fields }: PoolLogRecord) =>
+    log({ component: "lambda", message: `${functionName} ${message.replace(/^lambda\./, "").replace(/-/g, " ")}`, ...fields });
+}
