@@ -4,10 +4,15 @@
  * discarded when idle or timed out — with the timeout and memory core declares for it
  * (`Topology.FUNCTION_RUNTIME`, which the stacks deploy), its own environment variables, and its
  * console output in the runtime's log. Module state therefore lives and dies with one environment,
- * as on Lambda: it can never pass for state shared between invocations.
+ * as on Lambda: it can never pass for state shared between invocations. The handler modules are
+ * bundled first (aws-local's bundle.ts: the app's TypeScript only, installed packages imported where
+ * they are), so an environment loads plain JavaScript.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { Topology } from "@awsomepets/core/index";
+import { bundleHandlers } from "@awsomepets/aws-local/lambda/bundle";
 import { createFunctionPool, type FunctionConfiguration, type PoolLogRecord } from "@awsomepets/aws-local/lambda/pool";
 import { handlerConsole } from "./handler-logs";
 import type { Log } from "./log";
@@ -56,21 +61,33 @@ export function functionConfigurations(options: Pick<RunnerOptions, "root" | "en
 }
 
 export function createFunctionRunner(options: RunnerOptions) {
+  const functions = functionConfigurations(options);
+  const bundles = mkdtempSync(path.join(tmpdir(), "awsomepets-functions-"));
   const pool = createFunctionPool({
-    functions: functionConfigurations(options),
+    functions,
     idleTimeoutMs: options.idleTimeoutMs,
     maxEnvironmentsPerFunction: options.maxEnvironmentsPerFunction ?? LOCAL_MAX_ENVIRONMENTS_PER_FUNCTION,
     log: poolLog(options.log),
     onConsole: handlerConsole(options.log),
   });
   return {
-    /** One warm environment per function before `npm start` says ready: a broken module fails the start, not the first request. */
-    preload: () => pool.warm(),
+    /**
+     * Bundles the handlers (environments started from now on load the bundles), then starts one
+     * warm environment per function: a broken module fails the start, not the first request.
+     */
+    preload: async () => {
+      const bundled = await bundleHandlers(Object.values(functions).map((fn) => fn.modulePath), bundles);
+      for (const fn of Object.values(functions)) fn.modulePath = bundled[fn.modulePath] ?? fn.modulePath;
+      await pool.warm();
+    },
     invoke: (name: string, event: unknown) => pool.invoke(name, event),
     /** Idle environments go now, busy ones after their invocation: the next ones load code and configuration afresh. */
     retireAll: () => pool.retireAll(),
     stats: () => pool.stats(),
-    close: () => pool.close(),
+    close: async () => {
+      await pool.close();
+      rmSync(bundles, { recursive: true, force: true });
+    },
   };
 }
 export type FunctionRunner = ReturnType<typeof createFunctionRunner>;
