@@ -26,11 +26,16 @@ const installedPackagesOutside: Plugin = {
   },
 };
 
-/** Bundles each module into `outdir`; returns the bundle of each, by the module's path. */
-export async function bundleHandlers(modules: string[], outdir: string): Promise<Record<string, string>> {
+export type HandlerBundle = { file: string; exports: string[] };
+
+/**
+ * Bundles each module into `outdir`; returns each one's bundle and the names it exports, by the
+ * module's path. A module that does not compile, or imports what is not installed, fails here.
+ */
+export async function bundleHandlers(modules: string[], outdir: string): Promise<Record<string, HandlerBundle>> {
   const entries = [...new Set(modules)];
   const outbase = commonDirectory(entries);
-  await build({
+  const { metafile } = await build({
     entryPoints: entries,
     outdir,
     outbase,
@@ -43,9 +48,15 @@ export async function bundleHandlers(modules: string[], outdir: string): Promise
     outExtension: { ".js": ".mjs" },
     sourcemap: "inline",
     logLevel: "silent",
+    metafile: true,
     plugins: [installedPackagesOutside],
   });
-  return Object.fromEntries(entries.map((entry) => [entry, path.join(outdir, path.relative(outbase, entry)).replace(/\.[cm]?tsx?$/, ".mjs")]));
+  return Object.fromEntries(
+    entries.map((entry) => {
+      const file = path.join(outdir, path.relative(outbase, entry)).replace(/\.[cm]?tsx?$/, ".mjs");
+      return [entry, { file, exports: metafile.outputs[path.relative(process.cwd(), file)]?.exports ?? [] }];
+    }),
+  );
 }
 
 function commonDirectory(files: string[]) {
