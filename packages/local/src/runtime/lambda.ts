@@ -67,6 +67,7 @@ export function createFunctionRunner(options: RunnerOptions) {
     functions,
     idleTimeoutMs: options.idleTimeoutMs,
     maxEnvironmentsPerFunction: options.maxEnvironmentsPerFunction ?? LOCAL_MAX_ENVIRONMENTS_PER_FUNCTION,
+    // Two cores: one cold start at a time leaves the other to whatever else starts.
     warmParallelism: 1,
     log: poolLog(options.log),
     onConsole: handlerConsole(options.log),
@@ -75,18 +76,19 @@ export function createFunctionRunner(options: RunnerOptions) {
     /**
      * Bundles the handlers, so that a module that does not compile, or lacks its handler's export,
      * fails the start rather than the first request; environments started from now on load the
-     * bundles. Then one environment per function is started in the background, one at a time, in
-     * the order of `Topology.FUNCTIONS` (routes first): a first request finds it warm or starting,
+     * bundles. Then one environment per function is started in the order of `Topology.FUNCTIONS`
+     * (routes first), awaited or in the background: then a first request finds it warm or starting,
      * and a module that throws while loading shows as an init failure in the log, as on Lambda.
      */
-    preload: async () => {
+    preload: async (warm: "before-ready" | "background") => {
       const bundled = await bundleHandlers(Object.values(functions).map((fn) => fn.modulePath), bundles);
       for (const [name, fn] of Object.entries(functions)) {
         const bundle = bundled[fn.modulePath]!;
         if (!bundle.exports.includes(fn.exportName)) throw new Error(`${name}: ${fn.modulePath} does not export ${fn.exportName}`);
         fn.modulePath = bundle.file;
       }
-      pool.warm().catch(() => {});
+      if (warm === "before-ready") await pool.warm();
+      else pool.warm().catch(() => {});
     },
     invoke: (name: string, event: unknown) => pool.invoke(name, event),
     /** Idle environments go now, busy ones after their invocation: the next ones load code and configuration afresh. */

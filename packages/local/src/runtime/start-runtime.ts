@@ -90,6 +90,12 @@ export async function startLocalRuntime(options: {
   interceptTarget?: (target: { rule: string; functionName: string }, event: unknown, invoke: () => Promise<unknown>) => Promise<unknown>;
   /** Handlers run instead of named functions' modules, for every caller (bench/baseline: the seed's algorithm). */
   overrideHandlers?: Partial<Record<Topology.FunctionName, (event: unknown, context?: object) => Promise<unknown>>>;
+  /**
+   * When each function's first execution environment starts: before the runtime is ready (default:
+   * tests and benchmarks start on warm functions), or in the background once it is (`npm start`,
+   * ready sooner; a first request meanwhile may wait for a cold start, as on Lambda).
+   */
+  warm?: "before-ready" | "background";
   /** Replaces every function's own timeout (`Topology.FUNCTION_RUNTIME`): the chaos run at full size loads 2 cores past them. */
   functionTimeoutMs?: number;
 }): Promise<LocalRuntime> {
@@ -222,7 +228,7 @@ export async function startLocalRuntime(options: {
       const unbridge = bridgeHandlerLogs(log);
       closers.push(async () => unbridge());
     }
-    await runner.preload();
+    await runner.preload(options.warm ?? "before-ready");
     mark("handlers");
     // Work a crash or a stop left unfinished (--data-dir): now that every function can run.
     const redelivered = events.redeliverJournaled();
