@@ -5,7 +5,10 @@
  * settings (its own bucket of that size). Per AWS's WebSocket guide ("Protect your WebSocket APIs in
  * API Gateway", websocket-api-protect): "API Gateway throttles requests to your API using the token
  * bucket algorithm, where a token counts for a request … Clients may receive 429 Too Many Requests
- * error responses", and route-level limits override the stage's. Account-level limits (10,000 RPS,
+ * error responses", and route-level limits override the stage's; AWS's "Gateway response types for
+ * API Gateway" lists THROTTLED with 429, whose default body is `{"message":"Too Many Requests"}`.
+ * Over a WebSocket a refused `$connect` is the handshake's HTTP answer; a refused message can only be
+ * answered with a frame, shaped like API Gateway's other error frames. Account-level limits (10,000 RPS,
  * 500 new WebSocket connections per second) are far above any stage's here and are not modelled.
  */
 export type Throttle = { rateLimit: number; burstLimit: number };
