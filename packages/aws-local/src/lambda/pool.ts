@@ -208,10 +208,18 @@ export function createFunctionPool(options: FunctionPoolOptions) {
       if (failures.length > 0) throw failures[0];
     },
 
-    /** Discards every idle environment now and each busy one when its invocation ends. */
-    retireAll() {
+    /** Discards every idle environment now and each busy one when its invocation ends (of the functions named, or all). */
+    retireAll(names: string[] = [...functions.keys()]) {
       generation++;
-      for (const fn of functions.values()) for (const environment of [...fn.idle]) forget(fn, environment);
+      const retiring = new Set(names);
+      for (const fn of functions.values()) {
+        if (!retiring.has(fn.name)) {
+          // Not retired: its environments count as of the new generation.
+          for (const environment of fn.all.keys()) fn.all.set(environment, generation);
+          continue;
+        }
+        for (const environment of [...fn.idle]) forget(fn, environment);
+      }
     },
 
     /** Environments per function (starting, idle or busy) and invocations waiting for one. */

@@ -91,8 +91,15 @@ export function createFunctionRunner(options: RunnerOptions) {
       else pool.warm().catch(() => {});
     },
     invoke: (name: string, event: unknown) => pool.invoke(name, event),
-    /** Idle environments go now, busy ones after their invocation: the next ones load code and configuration afresh. */
-    retireAll: () => pool.retireAll(),
+    /**
+     * Idle environments of the functions named (all by default) go now, busy ones after their
+     * invocation; one new environment of each is warmed before this resolves, with the code and
+     * configuration of now.
+     */
+    retire: async (names: Topology.FunctionName[] = Object.keys(functions) as Topology.FunctionName[]) => {
+      pool.retireAll(names);
+      await pool.warm(names);
+    },
     stats: () => pool.stats(),
     close: async () => {
       await pool.close();

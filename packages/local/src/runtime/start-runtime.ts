@@ -64,10 +64,11 @@ export type LocalRuntime = {
   dynamodbRequests(): number;
   functions: {
     /**
-     * Changes settings of every function that reads them, as UpdateFunctionConfiguration would: warm
-     * environments are retired, so the next invocations start with the new environment.
+     * Changes settings of every function that reads them, as UpdateFunctionConfiguration would: the
+     * warm environments of those functions are retired, and one new environment of each is warm
+     * with the new configuration when this resolves.
      */
-    updateSettings(settings: Partial<Record<Topology.Setting, string>>): void;
+    updateSettings(settings: Partial<Record<Topology.Setting, string>>): Promise<void>;
     /** Execution environments per function, and invocations waiting for one. */
     stats(): Record<string, { environments: number; idle: number; waiting: number }>;
   };
@@ -291,9 +292,11 @@ export async function startLocalRuntime(options: {
     }
     mark("http");
     const functions: LocalRuntime["functions"] = {
-      updateSettings: (settings) => {
+      updateSettings: async (settings) => {
+        const names = Object.keys(Topology.FUNCTIONS) as Topology.FunctionName[];
+        const before = names.map((name) => JSON.stringify(functionEnvironment(name, environmentOptions())));
         Object.assign(overrides, settings);
-        moduleRunner.retireAll();
+        await moduleRunner.retire(names.filter((name, i) => JSON.stringify(functionEnvironment(name, environmentOptions())) !== before[i]));
       },
       stats: moduleRunner.stats,
     };

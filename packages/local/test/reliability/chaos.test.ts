@@ -65,7 +65,7 @@ it(`loses no status and shows none twice across ${ORDERS} orders under chaos (se
   // Counts every @connections answer: the functions are pointed at it (their warm environments retired).
   const counter = await startConnectionsCounter(runtime.state.endpoints.management);
   cleanup.push(() => counter.close());
-  runtime.functions.updateSettings({ managementEndpoint: counter.endpoint });
+  await runtime.functions.updateSettings({ managementEndpoint: counter.endpoint });
   const events = new EventBridgeClient({ endpoint: runtime.state.endpoints.events, region: "us-east-1", credentials });
   const management = new ApiGatewayManagementApiClient({ endpoint: runtime.state.endpoints.management, region: "us-east-1", credentials });
   cleanup.push(() => events.destroy(), () => management.destroy());
