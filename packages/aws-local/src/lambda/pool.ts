@@ -5,10 +5,12 @@
  * concurrent invocations never share module state, and state kept between two invocations is there
  * only when the same environment happened to serve both — exactly the guarantee Lambda gives, none.
  *
- * One local liberty: an invocation that finds no warm environment takes whichever is ready first, the
- * new one or one that another invocation frees meanwhile (the new one then stays warm). Lambda would
- * always give it the new one; here a cold start costs half a second or more of two shared cores, and
- * a client's next message commonly arrives while the invocation that answered it is still finishing.
+ * Local liberties, because here a cold start costs a few hundred milliseconds of two shared cores
+ * (Lambda would always start a new environment at once): an invocation that finds every environment
+ * of its function busy first waits `scaleOutDelayMs` (100 ms) for one to come free — most handlers
+ * take a few milliseconds, and a client's next message commonly arrives while the invocation that
+ * answered it is still finishing — and only then is a new one started; it then takes whichever is
+ * ready first, the new one or one freed meanwhile (the new one then stays warm).
  *
  * Environments are discarded after `idleTimeoutMs` without work, after a timeout or a crash, and on
  * `retireAll()` (idle ones at once, busy ones when their invocation ends: the next invocation loads
@@ -45,6 +47,8 @@ export type FunctionPoolOptions = {
   idleTimeoutMs?: number;
   /** Environments per function at most; invocations beyond wait. */
   maxEnvironmentsPerFunction?: number;
+  /** How long an invocation waits for a busy environment of its function before a new one is started. */
+  scaleOutDelayMs?: number;
   /** Cold starts started at once by `warm()`. */
   warmParallelism?: number;
   /** One record per cold start, timeout, crash, discard and first wait for an environment. */
@@ -66,6 +70,7 @@ type FunctionState = {
   /** Every environment starting, idle or busy, with the generation it was started in. */
   all: Map<ExecutionEnvironment | Promise<ExecutionEnvironment>, number>;
   waiters: Waiter[];
+  scaleOut?: NodeJS.Timeout;
   /** Set while invocations wait because the function is at its bound (logged once per episode). */
   saturated: boolean;
   idleTimers: Map<ExecutionEnvironment, NodeJS.Timeout>;
@@ -76,6 +81,7 @@ export type FunctionPool = ReturnType<typeof createFunctionPool>;
 export function createFunctionPool(options: FunctionPoolOptions) {
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const perFunction = options.maxEnvironmentsPerFunction ?? DEFAULT_MAX_ENVIRONMENTS_PER_FUNCTION;
+  const scaleOutDelayMs = options.scaleOutDelayMs ?? 100;
   const log = options.log ?? (() => {});
   const onConsole = options.onConsole ?? defaultConsole;
   let generation = 0;
@@ -147,8 +153,12 @@ export function createFunctionPool(options: FunctionPoolOptions) {
       return Promise.resolve(warm);
     }
     const waiting = new Promise<ExecutionEnvironment>((resolve, reject) => fn.waiters.push({ resolve, reject }));
-    dispatch(fn);
-    if (!fn.saturated && fn.waiters.length > startingOf(fn)) {
+    if (countOf(fn) === 0) dispatch(fn);
+    else fn.scaleOut ??= setTimeout(() => {
+      fn.scaleOut = undefined;
+      dispatch(fn);
+    }, scaleOutDelayMs);
+    if (!fn.saturated && countOf(fn) >= fn.max && fn.waiters.length > startingOf(fn)) {
       fn.saturated = true;
       log({ level: "info", message: "lambda.waiting", functionName: fn.name, environments: countOf(fn) });
     }
@@ -234,6 +244,7 @@ export function createFunctionPool(options: FunctionPoolOptions) {
       for (const fn of functions.values()) {
         for (const waiter of fn.waiters.splice(0)) waiter.reject(new Error("the function pool is closed"));
         for (const timer of fn.idleTimers.values()) clearTimeout(timer);
+        clearTimeout(fn.scaleOut);
         fn.idleTimers.clear();
         fn.idle = [];
         for (const environment of fn.all.keys()) if (environment instanceof ExecutionEnvironment) terminations.push(environment.discard());
