@@ -1,13 +1,8 @@
-/** The Lambda `context` a handler receives, built locally because no Lambda runtime is involved. */
-import { DEFAULT_ACCOUNT as ACCOUNT, DEFAULT_REGION as REGION } from "./defaults";
-import { newAwsRequestId } from "./gateway/ids";
-
 /**
- * API Gateway gives up on an integration after 29 s whatever the function's own timeout, so that is
- * the most time a route handler can count on.
+ * The Lambda `context` a handler receives. The execution environment builds it (lambda/environment-worker.mjs,
+ * plain JavaScript, so it keeps its own copy of this shape); this is its type for callers.
  */
-export const INTEGRATION_TIMEOUT_MS = 29_000;
-
+import { newAwsRequestId } from "./gateway/ids";
 
 export type LambdaContext = {
   functionName: string;
@@ -21,18 +16,8 @@ export type LambdaContext = {
   getRemainingTimeInMillis(): number;
 };
 
-export function buildLambdaContext(functionName: string, timeoutMs = INTEGRATION_TIMEOUT_MS): LambdaContext {
-  const deadline = Date.now() + timeoutMs;
+/** `2026/11/26/[$LATEST]0f1e…`: the day, the version, and an id of the execution environment. */
+export function newLogStreamName() {
   const day = new Date().toISOString().slice(0, 10).replace(/-/g, "/");
-  return {
-    functionName,
-    functionVersion: "$LATEST",
-    invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${functionName}`,
-    memoryLimitInMB: "1024",
-    awsRequestId: newAwsRequestId(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `${day}/[$LATEST]${newAwsRequestId().replace(/-/g, "")}`,
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-  };
+  return `${day}/[$LATEST]${newAwsRequestId().replace(/-/g, "")}`;
 }

@@ -33,7 +33,7 @@ async function main(): Promise<number> {
   try {
     // The page is built while the endpoints start: it is only read when a browser asks for it.
     const built = webPage(root);
-    runtime = await startLocalRuntime({ config, log, root, stateFile, webRoot: webPageDir(root) });
+    runtime = await startLocalRuntime({ config, log, root, stateFile, webRoot: webPageDir(root), warm: "background" });
     await built;
   } catch (error) {
     // Lost a race with another process between the preflight and listen: still one line.

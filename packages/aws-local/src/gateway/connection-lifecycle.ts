@@ -66,6 +66,7 @@ export function attachSocket(runtime: GatewayRuntime, connection: Connection, so
 
 async function runDisconnect(runtime: GatewayRuntime, connection: Connection, cause: CloseCause) {
   if (!("$disconnect" in runtime.routes)) return;
+  // A throttled `$disconnect` is not run (and logged with 429): API Gateway's is only best-effort anyway.
   await runtime.invokeRoute(connection, buildDisconnectEvent(runtime.scope, connection, cause));
 }
 

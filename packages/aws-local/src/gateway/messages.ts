@@ -16,9 +16,10 @@ export async function handleMessage(runtime: GatewayRuntime, connection: Connect
   const event = buildMessageEvent(runtime.scope, connection, routeKey, data, isBinary);
   const outcome = await runtime.invokeRoute(connection, event);
   // No route response is configured (SST's default), so a handler's return value goes nowhere; only a
-  // failed invocation is reported to the client, and the connection stays open.
+  // failed or throttled invocation is reported to the client, and the connection stays open.
   if (!outcome.ok) {
-    sendToClient(connection, gatewayErrorFrame("Internal server error", connection.id, event.requestContext.requestId));
+    const message = "throttled" in outcome ? "Too Many Requests" : "Internal server error";
+    sendToClient(connection, gatewayErrorFrame(message, connection.id, event.requestContext.requestId));
   }
 }
 

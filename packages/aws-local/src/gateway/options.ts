@@ -1,10 +1,14 @@
 /** The public shape of the local WebSocket gateway: what callers pass in and what they get back. */
+import type { RouteThrottleSettings } from "../throttle";
 
 /** Route key (`$connect`, `$disconnect`, `$default`, `sync`, ...) → name of the function serving it. */
 export type RouteTable = Readonly<Record<string, string>>;
 
-/** Runs one Lambda handler. The gateway builds the event and context; it never sees handler code. */
-export type InvokeFunction = (functionName: string, event: object, context: object) => Promise<unknown>;
+/**
+ * Invokes a function synchronously, as API Gateway's Lambda proxy integration does. The gateway builds
+ * the event; the Lambda side (see ../lambda) builds the context, with the function's own timeout.
+ */
+export type InvokeFunction = (functionName: string, event: object) => Promise<unknown>;
 
 /** API Gateway's fixed WebSocket quotas; tests shorten the timeouts. */
 export type GatewayLimits = {
@@ -35,7 +39,7 @@ export type RouteLogRecord = {
   functionName: string;
   connectionId: string;
   requestId: string;
-  /** The handler's `statusCode`, 200 when it returned none, 500 when it threw. */
+  /** The handler's `statusCode`, 200 when it returned none, 500 when it threw, 429 when throttled (not invoked). */
   status: number;
   durationMs: number;
   orderId?: string;
@@ -52,6 +56,12 @@ export type WebSocketGatewayOptions = {
   routeSelectionExpression: string;
   invoke: InvokeFunction;
   limits?: Partial<GatewayLimits>;
+  /**
+   * The stage's throttles: `default` for every route without its own, `routes` by route key
+   * (`$connect` too). A throttled `$connect` is refused with HTTP 429, a throttled message answered
+   * with a "Too Many Requests" frame (the connection stays open). None given: nothing is throttled.
+   */
+  throttles?: RouteThrottleSettings;
   log?: (record: RouteLogRecord) => void;
 };
 

@@ -1,12 +1,16 @@
-/** Calls the function behind a route with a Lambda context, times it and writes the route's log record. */
+/**
+ * Calls the function behind a route, unless the route's throttle refuses the request, times it and
+ * writes the route's log record (throttled ones too, with status 429).
+ */
 import type { Connection } from "./connections";
 import type { WebSocketProxyEvent } from "./events";
-import { buildLambdaContext } from "../lambda-context";
 import type { InvokeFunction, RouteLogRecord, RouteTable } from "./options";
+import type { RouteAdmission } from "../throttle";
 
 export type RouteOutcome =
   | { ok: true; result: unknown; status: number }
-  | { ok: false; error: unknown; status: 500 };
+  | { ok: false; error: unknown; status: 500 }
+  | { ok: false; throttled: true; status: 429 };
 
 export type RouteInvoker = (connection: Connection, event: WebSocketProxyEvent) => Promise<RouteOutcome>;
 
@@ -19,6 +23,7 @@ export function statusCodeOf(result: unknown) {
 export function createRouteInvoker(deps: {
   routes: RouteTable;
   invoke: InvokeFunction;
+  admit: RouteAdmission;
   log: (record: RouteLogRecord) => void;
 }): RouteInvoker {
   return async (connection, event) => {
@@ -27,11 +32,15 @@ export function createRouteInvoker(deps: {
     if (functionName === undefined) throw new Error(`No function serves route ${route}`);
     const started = performance.now();
     let outcome: RouteOutcome;
-    try {
-      const result = await deps.invoke(functionName, event, buildLambdaContext(functionName));
-      outcome = { ok: true, result, status: statusCodeOf(result) };
-    } catch (error) {
-      outcome = { ok: false, error, status: 500 };
+    if (!deps.admit(route)) {
+      outcome = { ok: false, throttled: true, status: 429 };
+    } else {
+      try {
+        const result = await deps.invoke(functionName, event);
+        outcome = { ok: true, result, status: statusCodeOf(result) };
+      } catch (error) {
+        outcome = { ok: false, error, status: 500 };
+      }
     }
     const record: RouteLogRecord = {
       source: "websocket-gateway",
@@ -43,7 +52,8 @@ export function createRouteInvoker(deps: {
       durationMs: Math.round(performance.now() - started),
     };
     if (connection.orderId !== undefined) record.orderId = connection.orderId;
-    if (!outcome.ok) record.error = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+    if ("error" in outcome) record.error = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+    if ("throttled" in outcome) record.error = "throttled";
     try {
       deps.log(record);
     } catch {

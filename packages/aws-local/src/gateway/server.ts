@@ -13,6 +13,7 @@ import { handleManagementRequest } from "./management-api";
 import { API_GATEWAY_LIMITS, type WebSocketGateway, type WebSocketGatewayOptions } from "./options";
 import { createRouteInvoker } from "./route-invocation";
 import { createRouteSelector } from "./route-selection";
+import { routeThrottles } from "../throttle";
 import { track, type GatewayRuntime } from "./runtime";
 import { agreedSubprotocols, handleUpgrade } from "./upgrade";
 
@@ -25,7 +26,7 @@ export async function startWebSocketGateway(options: WebSocketGatewayOptions): P
     routes: options.routes,
     limits,
     registry: new ConnectionRegistry(),
-    invokeRoute: createRouteInvoker({ routes: options.routes, invoke: options.invoke, log: options.log ?? (() => {}) }),
+    invokeRoute: createRouteInvoker({ routes: options.routes, invoke: options.invoke, admit: routeThrottles(options.throttles), log: options.log ?? (() => {}) }),
     selectRoute: createRouteSelector(options.routeSelectionExpression, options.routes),
     pendingUpgrades: new Set(),
     inFlight: new Set(),

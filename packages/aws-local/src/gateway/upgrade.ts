@@ -13,6 +13,8 @@ import type { GatewayRuntime } from "./runtime";
 
 const FORBIDDEN_BODY = JSON.stringify({ message: "Forbidden" });
 const INTERNAL_ERROR_BODY = JSON.stringify({ message: "Internal server error" });
+/** API Gateway's THROTTLED response: 429 with this body, the handshake refused, `$connect` not run. */
+const THROTTLED_BODY = JSON.stringify({ message: "Too Many Requests" });
 
 type ProxyResult = { statusCode?: unknown; body?: unknown; headers?: unknown; isBase64Encoded?: unknown };
 
@@ -69,6 +71,9 @@ export async function handleUpgrade(
 async function runConnectRoute(runtime: GatewayRuntime, connection: Connection, request: IncomingMessage, url: URL) {
   if (!("$connect" in runtime.routes)) return { statusCode: 200, body: Buffer.alloc(0), headers: {} };
   const outcome = await runtime.invokeRoute(connection, buildConnectEvent(runtime.scope, connection, request, url));
+  if (!outcome.ok && "throttled" in outcome) {
+    return { statusCode: 429, body: Buffer.from(THROTTLED_BODY), headers: { "Content-Type": "application/json" } };
+  }
   if (!outcome.ok) {
     return { statusCode: 500, body: Buffer.from(INTERNAL_ERROR_BODY), headers: { "Content-Type": "application/json" } };
   }

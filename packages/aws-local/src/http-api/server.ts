@@ -1,12 +1,14 @@
 /**
  * The order API as API Gateway's HTTP API serves it: routes from the same table the stack uses,
  * payload 2.0 events to the deployed handler modules, their results written back (including the
- * 2.0 rule that a result without `statusCode` is a 200 JSON body), CORS like the stack's.
+ * 2.0 rule that a result without `statusCode` is a 200 JSON body), CORS like the stack's, and the
+ * stage's throttle per route (429 `{"message":"Too Many Requests"}`, API Gateway's THROTTLED response).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { BodyTooLargeError, readBody } from "../http/index";
 import { httpApiEvent } from "./events";
 import { createRouter } from "./routes";
+import { routeThrottles, type Throttle } from "../throttle";
 
 /** API Gateway HTTP APIs accept at most 10 MB of payload. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -26,8 +28,15 @@ function send(res: ServerResponse, statusCode: number, headers: Record<string, s
   res.end(body);
 }
 
-export function createHttpApi(options: { routes: Readonly<Record<string, string>>; invoke: Invoke; log: Log }) {
+export function createHttpApi(options: {
+  routes: Readonly<Record<string, string>>;
+  invoke: Invoke;
+  log: Log;
+  /** The stage's default route throttle, a bucket per route; none: nothing is throttled. */
+  throttle?: Throttle;
+}) {
   const route = createRouter(options.routes);
+  const admit = routeThrottles({ default: options.throttle });
   /** Handles the request if it is an API route; returns false to let the caller serve it. */
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -38,6 +47,12 @@ export function createHttpApi(options: { routes: Readonly<Record<string, string>
     }
     const match = route(req.method ?? "GET", url.pathname);
     if (!match) return false;
+    if (!admit(match.routeKey)) {
+      req.resume();
+      send(res, 429, { "content-type": "application/json" }, JSON.stringify({ message: "Too Many Requests" }));
+      options.log({ component: "http", message: `${match.routeKey} → ${match.functionName}`, statusCode: 429, error: "throttled" });
+      return true;
+    }
     const body = await readBody(req, MAX_PAYLOAD_BYTES);
     if (body instanceof BodyTooLargeError) {
       send(res, 413, { "content-type": "application/json" }, JSON.stringify({ message: "Request Entity Too Large" }));

@@ -8,15 +8,16 @@ import { ROUTE_SELECTION_EXPRESSION, WEBSOCKET_ROUTES } from "../fixtures";
 import { onTestFinished } from "vitest";
 import WebSocket from "ws";
 import { startWebSocketGateway, type GatewayLimits, type RouteLogRecord, type RouteTable } from "../../src/gateway/index";
+import type { RouteThrottleSettings } from "../../src/throttle";
 
 export const STAGE = "test";
 export const USER_AGENT = "gateway-test-client/1.0";
 
-export type RecordedCall = { functionName: string; event: any; context: any };
-export type FakeFunction = (event: any, context: any) => unknown;
+export type RecordedCall = { functionName: string; event: any };
+export type FakeFunction = (event: any) => unknown;
 
 export async function startTestGateway(
-  setup: { functions?: Record<string, FakeFunction>; routes?: RouteTable; limits?: Partial<GatewayLimits> } = {},
+  setup: { functions?: Record<string, FakeFunction>; routes?: RouteTable; limits?: Partial<GatewayLimits>; throttles?: RouteThrottleSettings } = {},
 ) {
   const calls: RecordedCall[] = [];
   const logs: RouteLogRecord[] = [];
@@ -26,11 +27,12 @@ export async function startTestGateway(
     routes: setup.routes ?? WEBSOCKET_ROUTES,
     routeSelectionExpression: ROUTE_SELECTION_EXPRESSION,
     limits: setup.limits,
+    throttles: setup.throttles,
     log: (record) => logs.push(record),
-    invoke: async (functionName, event, context) => {
-      calls.push({ functionName, event, context });
+    invoke: async (functionName, event) => {
+      calls.push({ functionName, event });
       const fake = setup.functions?.[functionName];
-      return fake ? fake(event, context) : { statusCode: 200 };
+      return fake ? fake(event) : { statusCode: 200 };
     },
   });
   const management = managementClient(gateway.managementEndpoint);

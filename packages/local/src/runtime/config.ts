@@ -45,6 +45,14 @@ export type RuntimeConfig = {
   retryBaseDelayMs?: number;
   /** How many finished executions DescribeExecution/ListExecutions keep (oldest evicted first). */
   maxFinishedExecutions?: number;
+  /**
+   * API Gateway's throttles, `Topology.API_THROTTLES` unless given: tests and the benchmark, which
+   * open sockets or send requests faster than a stage allows, raise them.
+   */
+  throttles?: {
+    http?: { rateLimit: number; burstLimit: number };
+    webSocket?: { default?: { rateLimit: number; burstLimit: number }; routes?: Record<string, { rateLimit: number; burstLimit: number }> };
+  };
 };
 
 export const START_USAGE = `Usage: npm start -- [options]

@@ -1,14 +1,23 @@
 /**
- * Runs the deployed handler modules in this process, as Lambda would: the module is loaded once
- * (its clients are created once, like a warm container) and each invocation gets a Lambda-like context.
+ * The app's functions as Lambda runs them (aws-local's function pool): each invocation in an execution
+ * environment of its own function — a worker thread with its own module graph, reused while warm,
+ * discarded when idle or timed out — with the timeout and memory core declares for it
+ * (`Topology.FUNCTION_RUNTIME`, which the stacks deploy), its own environment variables, and its
+ * console output in the runtime's log. Module state therefore lives and dies with one environment,
+ * as on Lambda: it can never pass for state shared between invocations. The handler modules are
+ * bundled first (aws-local's bundle.ts: the app's TypeScript only, installed packages imported where
+ * they are), so an environment loads plain JavaScript.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { Topology } from "@awsomepets/core/index";
-import { buildLambdaContext, type LambdaContext } from "@awsomepets/aws-local/lambda-context";
+import { bundleHandlers } from "@awsomepets/aws-local/lambda/bundle";
+import { createFunctionPool, type FunctionConfiguration, type PoolLogRecord } from "@awsomepets/aws-local/lambda/pool";
+import { handlerConsole } from "./handler-logs";
 import type { Log } from "./log";
 
-type Handler = (event: unknown, context: object) => Promise<unknown>;
+export { FunctionTimeoutError } from "@awsomepets/aws-local/lambda/errors";
 
 /** `packages/functions/src/websocket/connect.handler` → the module file and its export. */
 export function resolveHandler(root: string, spec: string) {
@@ -16,61 +25,92 @@ export function resolveHandler(root: string, spec: string) {
   return { file: path.join(root, `${spec.slice(0, dot)}.ts`), exportName: spec.slice(dot + 1) };
 }
 
-/** The functions' timeout in the stacks (SST's default); routes get API Gateway's 29 s instead. */
-const DEFAULT_TIMEOUT_MS = 10_000;
+/**
+ * Environments per function at most. Two cores: more only contend for them. An invocation beyond
+ * waits for one to come free (Lambda would answer a synchronous one 429; see aws-local's pool.ts).
+ */
+export const LOCAL_MAX_ENVIRONMENTS_PER_FUNCTION = 4;
 
-/** What Lambda reports when a function runs past its timeout (the invocation fails; the work is abandoned). */
-export class FunctionTimeoutError extends Error {
-  override readonly name = "Sandbox.Timedout";
-  constructor(functionName: string, timeoutMs: number) {
-    super(`${functionName}: Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`);
+type RunnerOptions = {
+  root: string;
+  log: Log;
+  /** Each function's environment variables, read at each cold start. */
+  environment: (name: Topology.FunctionName) => Record<string, string>;
+  /** Replaces every function's own timeout (the chaos run at full size loads 2 cores past them). */
+  timeoutMs?: number;
+  idleTimeoutMs?: number;
+  maxEnvironmentsPerFunction?: number;
+};
+
+/** Each function's module, timeout, memory and reserved concurrency, from core's topology. */
+export function functionConfigurations(options: Pick<RunnerOptions, "root" | "environment" | "timeoutMs">) {
+  const functions: Record<string, FunctionConfiguration> = {};
+  for (const name of Object.keys(Topology.FUNCTIONS) as Topology.FunctionName[]) {
+    const { file, exportName } = resolveHandler(options.root, Topology.FUNCTIONS[name]);
+    const runtime: { timeoutSeconds: number; memoryMB: number; reservedConcurrency?: number } = Topology.FUNCTION_RUNTIME[name];
+    functions[name] = {
+      modulePath: file,
+      exportName,
+      timeoutMs: options.timeoutMs ?? runtime.timeoutSeconds * 1000,
+      memoryMB: runtime.memoryMB,
+      maxEnvironments: runtime.reservedConcurrency,
+      environment: () => options.environment(name),
+    };
   }
+  return functions;
 }
 
-/** The invocation's result, or FunctionTimeoutError once `timeoutMs` has passed (the handler is abandoned, not stopped). */
-export async function withTimeout<T>(invocation: Promise<T>, timeoutMs: number, functionName: string, onTimeout?: () => void): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      onTimeout?.();
-      reject(new FunctionTimeoutError(functionName, timeoutMs));
-    }, timeoutMs);
+export function createFunctionRunner(options: RunnerOptions) {
+  const functions = functionConfigurations(options);
+  const bundles = mkdtempSync(path.join(tmpdir(), "awsomepets-functions-"));
+  const pool = createFunctionPool({
+    functions,
+    idleTimeoutMs: options.idleTimeoutMs,
+    maxEnvironmentsPerFunction: options.maxEnvironmentsPerFunction ?? LOCAL_MAX_ENVIRONMENTS_PER_FUNCTION,
+    // Two cores: one cold start at a time leaves the other to whatever else starts.
+    warmParallelism: 1,
+    log: poolLog(options.log),
+    onConsole: handlerConsole(options.log),
   });
-  try {
-    return await Promise.race([invocation, timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-export function createFunctionRunner(options: { root: string; timeoutMs?: number; log?: Log }) {
-  const modules = new Map<string, Promise<Handler>>();
-  const load = (name: Topology.FunctionName) => {
-    let handler = modules.get(name);
-    if (!handler) {
-      const { file, exportName } = resolveHandler(options.root, Topology.FUNCTIONS[name]);
-      handler = import(pathToFileURL(file).href).then((module) => {
-        const fn = module[exportName];
-        if (typeof fn !== "function") throw new Error(`${file} does not export ${exportName}`);
-        return fn as Handler;
-      });
-      modules.set(name, handler);
-    }
-    return handler;
-  };
   return {
-    /** Loads every function up front so that a broken module fails `npm start`, not the first request. */
-    preload: () => Promise.all(Object.keys(Topology.FUNCTIONS).map((name) => load(name as Topology.FunctionName))),
-    /** Runs the handler; past its timeout (the context's remaining time) the invocation fails, as on Lambda. */
-    invoke: async (name: string, event: unknown, context?: LambdaContext) => {
-      if (!Object.hasOwn(Topology.FUNCTIONS, name)) throw new Error(`Unknown function ${name}`);
-      const handler = await load(name as Topology.FunctionName);
-      const lambdaContext = context ?? buildLambdaContext(name, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-      const timeoutMs = lambdaContext.getRemainingTimeInMillis();
-      return withTimeout(handler(event, lambdaContext), timeoutMs, name, () =>
-        options.log?.({ component: "lambda", message: `${name} timed out`, timeoutMs }),
-      );
+    /**
+     * Bundles the handlers, so that a module that does not compile, or lacks its handler's export,
+     * fails the start rather than the first request; environments started from now on load the
+     * bundles. Then one environment per function is started in the order of `Topology.FUNCTIONS`
+     * (routes first), awaited or in the background: then a first request finds it warm or starting,
+     * and a module that throws while loading shows as an init failure in the log, as on Lambda.
+     */
+    preload: async (warm: "before-ready" | "background") => {
+      const bundled = await bundleHandlers(Object.values(functions).map((fn) => fn.modulePath), bundles);
+      for (const [name, fn] of Object.entries(functions)) {
+        const bundle = bundled[fn.modulePath]!;
+        if (!bundle.exports.includes(fn.exportName)) throw new Error(`${name}: ${fn.modulePath} does not export ${fn.exportName}`);
+        fn.modulePath = bundle.file;
+      }
+      if (warm === "before-ready") await pool.warm();
+      else pool.warm().catch(() => {});
+    },
+    invoke: (name: string, event: unknown) => pool.invoke(name, event),
+    /**
+     * Idle environments of the functions named (all by default) go now, busy ones after their
+     * invocation; one new environment of each is warmed before this resolves, with the code and
+     * configuration of now.
+     */
+    retire: async (names: Topology.FunctionName[] = Object.keys(functions) as Topology.FunctionName[]) => {
+      pool.retireAll(names);
+      await pool.warm(names);
+    },
+    stats: () => pool.stats(),
+    close: async () => {
+      await pool.close();
+      rmSync(bundles, { recursive: true, force: true });
     },
   };
 }
 export type FunctionRunner = ReturnType<typeof createFunctionRunner>;
+
+/** `{message: "lambda.cold-start", functionName}` → `lambda  OrderWSPendingFunction cold start initMs=…`. */
+function poolLog(log: Log) {
+  return ({ level: _level, message, functionName, ...fields }: PoolLogRecord) =>
+    log({ component: "lambda", message: `${functionName} ${message.replace(/^lambda\./, "").replace(/-/g, " ")}`, ...fields });
+}

@@ -2,9 +2,9 @@
  * The whole callback microservice on one machine: dynalite, the WebSocket gateway, the EventBridge
  * endpoint and an HTTP server, driving the deployed handler modules through their usual
  * configuration (environment variables and `AWS_ENDPOINT_URL_<SERVICE>`). `npm start` and the
- * end-to-end tests both start it through here. One runtime at a time per process: the handler
- * modules are loaded once and keep their SDK clients (like a warm Lambda container), so a later
- * runtime in the same process must use the same ports.
+ * end-to-end tests both start it through here. The handlers run in Lambda-like execution environments
+ * (worker threads, see lambda.ts), each function with its own timeout, memory and environment; the
+ * gateway and the order API enforce the stage's throttles (`Topology.API_THROTTLES`).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -19,9 +19,8 @@ import { createStaticFiles } from "./static-files";
 import { orderWorkflow } from "./workflow";
 import type { RuntimeConfig } from "./config";
 import { PORT_VARIABLES } from "./config";
-import type { LambdaContext } from "@awsomepets/aws-local/lambda-context";
 import { startDynamoDB } from "./dynamodb";
-import { functionEnvironment, type LocalEndpoints } from "./function-environment";
+import { functionEnvironment, unionEnvironment, type EnvironmentOptions, type LocalEndpoints } from "./function-environment";
 import { dynamodbDir, persistence } from "./persistence";
 import { createFunctionRunner } from "./lambda";
 import type { Log } from "./log";
@@ -64,6 +63,16 @@ export type LocalRuntime = {
   startupMs: Record<string, number>;
   /** DynamoDB API requests served so far (benchmarks count requests per delivered status). */
   dynamodbRequests(): number;
+  functions: {
+    /**
+     * Changes settings of every function that reads them, as UpdateFunctionConfiguration would: the
+     * warm environments of those functions are retired, and one new environment of each is warm
+     * with the new configuration when this resolves.
+     */
+    updateSettings(settings: Partial<Record<Topology.Setting, string>>): Promise<void>;
+    /** Execution environments per function, and invocations waiting for one. */
+    stats(): Record<string, { environments: number; idle: number; waiting: number }>;
+  };
   close(): Promise<void>;
 };
 
@@ -83,7 +92,13 @@ export async function startLocalRuntime(options: {
   interceptTarget?: (target: { rule: string; functionName: string }, event: unknown, invoke: () => Promise<unknown>) => Promise<unknown>;
   /** Handlers run instead of named functions' modules, for every caller (bench/baseline: the seed's algorithm). */
   overrideHandlers?: Partial<Record<Topology.FunctionName, (event: unknown, context?: object) => Promise<unknown>>>;
-  /** The emulated Lambda timeout (10 s, SST's default, unless given: the chaos run at full size loads 2 cores past it). */
+  /**
+   * When each function's first execution environment starts: before the runtime is ready (default:
+   * tests and benchmarks start on warm functions), or in the background once it is (`npm start`,
+   * ready sooner; a first request meanwhile may wait for a cold start, as on Lambda).
+   */
+  warm?: "before-ready" | "background";
+  /** Replaces every function's own timeout (`Topology.FUNCTION_RUNTIME`): the chaos run at full size loads 2 cores past them. */
   functionTimeoutMs?: number;
 }): Promise<LocalRuntime> {
   const { config, log, root } = options;
@@ -115,16 +130,23 @@ export async function startLocalRuntime(options: {
     closers.push(dynamodb.close);
     mark("dynamodb");
 
-    // The handlers run in this process, so their environment is this process's (see function-environment.ts).
-    const environment = (endpoints: LocalEndpoints) =>
-      functionEnvironment({ region: config.region, stage: config.stage, tokenSecret: config.tokenSecret, json: config.json, tables, endpoints });
-    Object.assign(process.env, environment({ dynamodb: dynamodb.endpoint }));
-    const unbridge = bridgeHandlerLogs(log);
-    closers.push(async () => unbridge());
-    const moduleRunner = createFunctionRunner({ root, log, timeoutMs: options.functionTimeoutMs });
+    // Known once every endpoint listens, before any function runs (preload below).
+    let endpoints: LocalEndpoints | undefined;
+    const overrides: Partial<Record<Topology.Setting, string>> = {};
+    const environmentOptions = (): EnvironmentOptions => {
+      if (!endpoints) throw new Error("a function started before the runtime's endpoints were up");
+      return { region: config.region, stage: config.stage, tokenSecret: config.tokenSecret, json: config.json, tables, endpoints, overrides };
+    };
+    const moduleRunner = createFunctionRunner({
+      root,
+      log,
+      environment: (name) => functionEnvironment(name, environmentOptions()),
+      timeoutMs: options.functionTimeoutMs,
+    });
+    closers.push(moduleRunner.close);
     const runner: typeof moduleRunner = {
       ...moduleRunner,
-      invoke: (name, event, context) => options.overrideHandlers?.[name as Topology.FunctionName]?.(event, context) ?? moduleRunner.invoke(name, event, context),
+      invoke: (name, event) => options.overrideHandlers?.[name as Topology.FunctionName]?.(event) ?? moduleRunner.invoke(name, event),
     };
     const journals = persistence(config.dataDir);
 
@@ -158,8 +180,9 @@ export async function startLocalRuntime(options: {
         stage: config.stage,
         routes: Topology.WEBSOCKET_ROUTES,
         routeSelectionExpression: Topology.ROUTE_SELECTION_EXPRESSION,
-        invoke: (name, event, context) => runner.invoke(name, event, context as LambdaContext),
+        invoke: (name, event) => runner.invoke(name, event),
         limits: config.limits,
+        throttles: config.throttles?.webSocket ?? Topology.API_THROTTLES.webSocket,
         log: ({ source: _source, route, functionName, status, ...fields }) =>
           log({ component: "websocket", message: `${route} → ${functionName}`, statusCode: status, ...fields }),
       }),
@@ -193,25 +216,33 @@ export async function startLocalRuntime(options: {
     closers.push(stepFunctions.close);
     mark("stepfunctions");
 
-    Object.assign(
-      process.env,
-      environment({
-        dynamodb: dynamodb.endpoint,
-        events: events.url,
-        stepfunctions: stepFunctions.url,
-        websocketManagement: gateway.managementEndpoint,
-        websocketUrl: gateway.url,
-        stateMachineArn: stepFunctions.stateMachineArn(tables.stateMachineName),
-      }),
-    );
-    await runner.preload();
+    endpoints = {
+      dynamodb: dynamodb.endpoint,
+      events: events.url,
+      stepfunctions: stepFunctions.url,
+      websocketManagement: gateway.managementEndpoint,
+      websocketUrl: gateway.url,
+      stateMachineArn: stepFunctions.stateMachineArn(tables.stateMachineName),
+    };
+    if (options.overrideHandlers) {
+      // Those handlers run in this process, so their environment and console are this process's.
+      Object.assign(process.env, unionEnvironment(environmentOptions()));
+      const unbridge = bridgeHandlerLogs(log);
+      closers.push(async () => unbridge());
+    }
+    await runner.preload(options.warm ?? "before-ready");
     mark("handlers");
     // Work a crash or a stop left unfinished (--data-dir): now that every function can run.
     const redelivered = events.redeliverJournaled();
     const resumed = stepFunctions.resumeJournaled();
     if (redelivered + resumed > 0) log({ component: "runtime", message: "picking up unfinished work from the data dir", executions: resumed, deliveries: redelivered });
 
-    const httpApi = createHttpApi({ routes: Topology.HTTP_ROUTES, invoke: (name, event) => runner.invoke(name, event), log });
+    const httpApi = createHttpApi({
+      routes: Topology.HTTP_ROUTES,
+      invoke: (name, event) => runner.invoke(name, event),
+      log,
+      throttle: config.throttles?.http ?? Topology.API_THROTTLES.http,
+    });
     const staticFiles = options.webRoot ? createStaticFiles(options.webRoot) : undefined;
 
     let state: RuntimeState;
@@ -261,7 +292,16 @@ export async function startLocalRuntime(options: {
       closers.unshift(async () => removeState(file));
     }
     mark("http");
-    return { state, gateway, events, stepFunctions, dynamodbRequests: dynamodb.requests, close, startupMs };
+    const functions: LocalRuntime["functions"] = {
+      updateSettings: async (settings) => {
+        const names = Object.keys(Topology.FUNCTIONS) as Topology.FunctionName[];
+        const before = names.map((name) => JSON.stringify(functionEnvironment(name, environmentOptions())));
+        Object.assign(overrides, settings);
+        await moduleRunner.retire(names.filter((name, i) => JSON.stringify(functionEnvironment(name, environmentOptions())) !== before[i]));
+      },
+      stats: moduleRunner.stats,
+    };
+    return { state, gateway, events, stepFunctions, dynamodbRequests: dynamodb.requests, functions, close, startupMs };
   } catch (error) {
     await close();
     throw error;

@@ -6,6 +6,7 @@ import { ListExecutionsCommand, SFNClient } from "@aws-sdk/client-sfn";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OrderTimeline, type Protocol } from "@awsomepets/core/index";
+import { names } from "../../src/runtime/start-runtime";
 import { startTestRuntime } from "../runtime/support";
 
 let runtime: Awaited<ReturnType<typeof startTestRuntime>>;
@@ -109,7 +110,7 @@ describe("order API", () => {
     expect(second.body.orderId).toBe(first.body.orderId);
     expect(misuse.status).toBe(422);
     const sfn = new SFNClient({ endpoint: runtime.state.endpoints.stepfunctions, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
-    const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: process.env.STATE_MACHINE_ARN! }));
+    const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: runtime.stepFunctions.stateMachineArn(names("test").stateMachineName) }));
     sfn.destroy();
     expect(executions.filter((e) => e.name === first.body.orderId)).toHaveLength(1);
   });

@@ -2,7 +2,7 @@
 import type { RuntimeConfig } from "../../src/runtime/config";
 import type { startLocalRuntime } from "../../src/runtime/start-runtime";
 import { Topology } from "@awsomepets/core/index";
-import { startTestRuntime } from "../runtime/support";
+import { NO_THROTTLES, startTestRuntime } from "../runtime/support";
 
 type InterceptTarget = NonNullable<Parameters<typeof startLocalRuntime>[0]["interceptTarget"]>;
 
@@ -16,5 +16,6 @@ export const startRuntimeWithInterceptor = (interceptTarget: InterceptTarget, ov
   // still hold a place for the 30 s grace): the run tests loss and duplication, not the socket cap,
   // which has tests of its own (packages/functions/test/connect.test.ts).
   process.env[Topology.ENV.maxConnectionsPerOrder] = "1000";
-  return startTestRuntime(overrides, { interceptTarget, functionTimeoutMs: 60_000 });
+  // Its clients connect and sync far faster than the stage's throttles allow, which have tests of their own.
+  return startTestRuntime({ throttles: NO_THROTTLES, ...overrides }, { interceptTarget, functionTimeoutMs: 60_000 });
 };

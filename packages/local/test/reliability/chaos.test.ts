@@ -12,7 +12,6 @@
 import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { afterAll, expect, it } from "vitest";
-import { Topology } from "@awsomepets/core/index";
 import { callbackUrl } from "../runtime/support";
 import { startRuntimeWithInterceptor } from "./chaos-runtime";
 import { chaosScenario, churn, expectExactTimelines, sleep } from "./chaos-scenario";
@@ -48,10 +47,10 @@ it(`loses no status and shows none twice across ${ORDERS} orders under chaos (se
     return invoke();
   });
   cleanup.push(() => runtime.close());
-  // Counts every @connections answer; the handlers read the endpoint on their first invocation.
+  // Counts every @connections answer: the functions are pointed at it (their warm environments retired).
   const counter = await startConnectionsCounter(runtime.state.endpoints.management);
   cleanup.push(() => counter.close());
-  process.env[Topology.ENV.managementEndpoint] = counter.endpoint;
+  await runtime.functions.updateSettings({ managementEndpoint: counter.endpoint });
   const events = new EventBridgeClient({ endpoint: runtime.state.endpoints.events, region: "us-east-1", credentials });
   const management = new ApiGatewayManagementApiClient({ endpoint: runtime.state.endpoints.management, region: "us-east-1", credentials });
   cleanup.push(() => events.destroy(), () => management.destroy());

@@ -1,20 +1,32 @@
-/** The emulated Lambda timeout: an invocation that does not finish in time fails as Lambda's does. */
+/**
+ * Each function runs with the timeout and memory core declares for it (`Topology.FUNCTION_RUNTIME`,
+ * which the stacks deploy), not a runtime-wide default; how a timeout fails the invocation and
+ * discards its environment is tested with the pool (packages/aws-local/test/lambda).
+ */
 import { expect, it } from "vitest";
-import { FunctionTimeoutError, withTimeout } from "../../src/runtime/lambda";
+import { Topology } from "@awsomepets/core/index";
+import { functionConfigurations } from "../../src/runtime/lambda";
+import { ROOT } from "./support";
 
-it("fails a handler that never returns with Sandbox.Timedout, and reports it once", async () => {
-  // Prepare
-  let reported = 0;
+it("gives every function its own declared timeout, memory and module", () => {
   // Act
-  const outcome = withTimeout(new Promise(() => {}), 20, "OrderWSCallbackFunction", () => reported++);
+  const configurations = functionConfigurations({ root: ROOT, environment: () => ({}) });
+
   // Assess
-  await expect(outcome).rejects.toBeInstanceOf(FunctionTimeoutError);
-  await expect(outcome).rejects.toMatchObject({ name: "Sandbox.Timedout", message: "OrderWSCallbackFunction: Task timed out after 0.02 seconds" });
-  expect(reported).toBe(1);
+  expect(Object.keys(configurations).sort()).toEqual(Object.keys(Topology.FUNCTIONS).sort());
+  for (const [name, runtime] of Object.entries(Topology.FUNCTION_RUNTIME)) {
+    expect(configurations[name], name).toMatchObject({ timeoutMs: runtime.timeoutSeconds * 1000, memoryMB: runtime.memoryMB });
+  }
+  expect(configurations.OrderWSCallbackFunction).toMatchObject({
+    modulePath: `${ROOT}/packages/functions/src/events/order-status-callback.ts`,
+    exportName: "handler",
+  });
 });
 
-it("passes through a handler's result or error", async () => {
-  // Act + Assess
-  await expect(withTimeout(Promise.resolve({ statusCode: 200 }), 1000, "F")).resolves.toEqual({ statusCode: 200 });
-  await expect(withTimeout(Promise.reject(new Error("boom")), 1000, "F")).rejects.toThrow("boom");
+it("lets the chaos run replace every timeout with its own", () => {
+  // Act
+  const configurations = functionConfigurations({ root: ROOT, environment: () => ({}), timeoutMs: 60_000 });
+
+  // Assess
+  expect(new Set(Object.values(configurations).map((c) => c.timeoutMs))).toEqual(new Set([60_000]));
 });

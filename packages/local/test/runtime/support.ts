@@ -10,6 +10,9 @@ import { startLocalRuntime } from "../../src/runtime/start-runtime";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 export const TOKEN_SECRET = "local-runtime-test-secret-0123456789abcdef";
+/** For runs about something else than API Gateway's throttles, which their clients would exceed. */
+const UNLIMITED = { rateLimit: 1_000_000, burstLimit: 1_000_000 };
+export const NO_THROTTLES: NonNullable<RuntimeConfig["throttles"]> = { http: UNLIMITED, webSocket: { default: UNLIMITED, routes: { $connect: UNLIMITED } } };
 
 type RuntimeOptions = Parameters<typeof startLocalRuntime>[0];
 

@@ -1,0 +1,260 @@
+/**
+ * Lambda's execution environments for a set of functions, on worker threads. Each invocation runs in
+ * an environment of its function that is doing nothing else: a warm one if there is one (the most
+ * recently used), else a new one is started (a cold start, logged with its init time). So two
+ * concurrent invocations never share module state, and state kept between two invocations is there
+ * only when the same environment happened to serve both — exactly the guarantee Lambda gives, none.
+ *
+ * Local liberties, because here a cold start costs a few hundred milliseconds of two shared cores
+ * (Lambda would always start a new environment at once): an invocation that finds every environment
+ * of its function busy first waits `scaleOutDelayMs` (100 ms) for one to come free — most handlers
+ * take a few milliseconds, and a client's next message commonly arrives while the invocation that
+ * answered it is still finishing — and only then is a new one started; it then takes whichever is
+ * ready first, the new one or one freed meanwhile (the new one then stays warm).
+ *
+ * Environments are discarded after `idleTimeoutMs` without work, after a timeout or a crash, and on
+ * `retireAll()` (idle ones at once, busy ones when their invocation ends: the next invocation loads
+ * the code and configuration afresh, as after a deployment).
+ *
+ * Concurrency: each function has at most `maxEnvironments` (the pool's `maxEnvironmentsPerFunction`
+ * unless its own is lower). Locally an invocation past that waits, first come first served, for an
+ * environment to come free. Lambda instead refuses it: a synchronous invoke beyond the function's (or
+ * the account's) concurrency gets 429 TooManyRequestsException, which API Gateway answers as an
+ * error; an asynchronous invoke (EventBridge's) is queued by Lambda and retried for up to 6 hours.
+ * Waiting is the local choice because the bound here is this machine's cores, not a quota.
+ */
+import { randomUUID } from "node:crypto";
+import { ExecutionEnvironment, type ConsoleLine } from "./environment";
+import { EnvironmentExitError, FunctionTimeoutError, ResourceNotFoundError } from "./errors";
+
+export type FunctionConfiguration = {
+  /** Absolute path of the handler's module (TypeScript or JavaScript). */
+  modulePath: string;
+  exportName: string;
+  timeoutMs: number;
+  memoryMB: number;
+  /** Read at each cold start, so a new environment gets the configuration of that moment. */
+  environment: () => Record<string, string>;
+  /** Reserved concurrency: at most this many environments of the function at once. */
+  maxEnvironments?: number;
+};
+
+export type PoolLogRecord = { level: "info" | "warn"; message: string; functionName: string; [field: string]: unknown };
+
+export type FunctionPoolOptions = {
+  functions: Readonly<Record<string, FunctionConfiguration>>;
+  /** A warm environment without an invocation for this long is discarded (Lambda keeps them minutes). */
+  idleTimeoutMs?: number;
+  /** Environments per function at most; invocations beyond wait. */
+  maxEnvironmentsPerFunction?: number;
+  /** How long an invocation waits for a busy environment of its function before a new one is started. */
+  scaleOutDelayMs?: number;
+  /** Cold starts started at once by `warm()`. */
+  warmParallelism?: number;
+  /** One record per cold start, timeout, crash, discard and first wait for an environment. */
+  log?: (record: PoolLogRecord) => void;
+  /** What the handlers print; by default it goes to this process's stdout/stderr. */
+  onConsole?: (line: ConsoleLine) => void;
+};
+
+export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
+export const DEFAULT_MAX_ENVIRONMENTS_PER_FUNCTION = 4;
+
+type Waiter = { resolve: (environment: ExecutionEnvironment) => void; reject: (error: Error) => void };
+type FunctionState = {
+  name: string;
+  config: FunctionConfiguration;
+  max: number;
+  /** Warm and free, the most recently used last. */
+  idle: ExecutionEnvironment[];
+  /** Every environment starting, idle or busy, with the generation it was started in. */
+  all: Map<ExecutionEnvironment | Promise<ExecutionEnvironment>, number>;
+  waiters: Waiter[];
+  scaleOut?: NodeJS.Timeout;
+  /** Set while invocations wait because the function is at its bound (logged once per episode). */
+  saturated: boolean;
+  idleTimers: Map<ExecutionEnvironment, NodeJS.Timeout>;
+};
+
+export type FunctionPool = ReturnType<typeof createFunctionPool>;
+
+export function createFunctionPool(options: FunctionPoolOptions) {
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const perFunction = options.maxEnvironmentsPerFunction ?? DEFAULT_MAX_ENVIRONMENTS_PER_FUNCTION;
+  const scaleOutDelayMs = options.scaleOutDelayMs ?? 100;
+  const log = options.log ?? (() => {});
+  const onConsole = options.onConsole ?? defaultConsole;
+  let generation = 0;
+  let closed = false;
+  const functions = new Map<string, FunctionState>(
+    Object.entries(options.functions).map(([name, config]) => [
+      name,
+      { name, config, max: Math.max(1, Math.min(perFunction, config.maxEnvironments ?? perFunction)), idle: [], all: new Map(), waiters: [], saturated: false, idleTimers: new Map() },
+    ]),
+  );
+  const countOf = (fn: FunctionState) => fn.all.size;
+  const startingOf = (fn: FunctionState) => [...fn.all.keys()].filter((environment) => environment instanceof Promise).length;
+
+  async function coldStart(fn: FunctionState): Promise<ExecutionEnvironment> {
+    const started = performance.now();
+    const born = generation;
+    const starting = ExecutionEnvironment.start({ functionName: fn.name, ...fn.config, environment: fn.config.environment() }, onConsole);
+    fn.all.set(starting, born);
+    try {
+      const environment = await starting;
+      if (closed) {
+        void environment.discard();
+        throw new Error("the function pool is closed");
+      }
+      fn.all.set(environment, born);
+      log({ level: "info", message: "lambda.cold-start", functionName: fn.name, environmentId: environment.id, initMs: environment.initMs, startMs: Math.round(performance.now() - started), environments: countOf(fn) - 1 });
+      return environment;
+    } catch (error) {
+      log({ level: "warn", message: "lambda.init-failed", functionName: fn.name, error: (error as Error).message });
+      throw error;
+    } finally {
+      fn.all.delete(starting);
+    }
+  }
+
+  function forget(fn: FunctionState, environment: ExecutionEnvironment) {
+    fn.all.delete(environment);
+    clearTimeout(fn.idleTimers.get(environment));
+    fn.idleTimers.delete(environment);
+    const at = fn.idle.indexOf(environment);
+    if (at >= 0) fn.idle.splice(at, 1);
+    void environment.discard();
+    dispatch(fn);
+  }
+
+  /**
+   * Starts an environment for each waiting invocation that no starting one will serve, while the
+   * function is below its bound. A new environment serves the oldest waiter, or stays warm; one that
+   * fails to load fails the oldest waiter (its module will not load for the others either).
+   */
+  function dispatch(fn: FunctionState) {
+    while (!closed && fn.waiters.length > startingOf(fn) && countOf(fn) < fn.max) {
+      coldStart(fn).then(
+        (environment) => release(fn, environment),
+        (error: Error) => {
+          fn.waiters.shift()?.reject(error);
+          dispatch(fn);
+        },
+      );
+    }
+  }
+
+  function acquire(fn: FunctionState): Promise<ExecutionEnvironment> {
+    if (closed) return Promise.reject(new Error("the function pool is closed"));
+    const warm = fn.idle.pop();
+    if (warm) {
+      clearTimeout(fn.idleTimers.get(warm));
+      fn.idleTimers.delete(warm);
+      return Promise.resolve(warm);
+    }
+    const waiting = new Promise<ExecutionEnvironment>((resolve, reject) => fn.waiters.push({ resolve, reject }));
+    if (countOf(fn) === 0) dispatch(fn);
+    else fn.scaleOut ??= setTimeout(() => {
+      fn.scaleOut = undefined;
+      dispatch(fn);
+    }, scaleOutDelayMs);
+    if (!fn.saturated && countOf(fn) >= fn.max && fn.waiters.length > startingOf(fn)) {
+      fn.saturated = true;
+      log({ level: "info", message: "lambda.waiting", functionName: fn.name, environments: countOf(fn) });
+    }
+    return waiting;
+  }
+
+  function release(fn: FunctionState, environment: ExecutionEnvironment) {
+    if (environment.gone || closed || (fn.all.get(environment) ?? -1) < generation) return forget(fn, environment);
+    const waiter = fn.waiters.shift();
+    if (waiter) return waiter.resolve(environment);
+    fn.saturated = false;
+    fn.idle.push(environment);
+    const timer = setTimeout(() => {
+      log({ level: "info", message: "lambda.idle-discarded", functionName: fn.name, environmentId: environment.id });
+      forget(fn, environment);
+    }, idleTimeoutMs);
+    timer.unref();
+    fn.idleTimers.set(environment, timer);
+  }
+
+  function functionState(name: string) {
+    const fn = functions.get(name);
+    if (!fn) throw new ResourceNotFoundError(name);
+    return fn;
+  }
+
+  return {
+    /** Invokes a function synchronously (RequestResponse): its result, or its error (FunctionError, FunctionTimeoutError, ...). */
+    async invoke(name: string, event: unknown): Promise<unknown> {
+      const fn = functionState(name);
+      const environment = await acquire(fn);
+      try {
+        return await environment.invoke(event, randomUUID());
+      } catch (error) {
+        if (error instanceof FunctionTimeoutError) log({ level: "warn", message: "lambda.timed-out", functionName: name, environmentId: environment.id, timeoutMs: fn.config.timeoutMs });
+        else if (error instanceof EnvironmentExitError) log({ level: "warn", message: "lambda.environment-exited", functionName: name, environmentId: environment.id, error: error.message });
+        throw error;
+      } finally {
+        release(fn, environment);
+      }
+    },
+
+    /** Starts one environment for each function that has none, so a module that fails to load fails here. */
+    async warm(names: string[] = [...functions.keys()]) {
+      const queue = names.map(functionState).filter((fn) => countOf(fn) === 0);
+      const failures: Error[] = [];
+      const worker = async () => {
+        for (let fn = queue.shift(); fn; fn = queue.shift()) {
+          try {
+            release(fn, await coldStart(fn));
+          } catch (error) {
+            failures.push(error as Error);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: options.warmParallelism ?? 2 }, worker));
+      if (failures.length > 0) throw failures[0];
+    },
+
+    /** Discards every idle environment now and each busy one when its invocation ends (of the functions named, or all). */
+    retireAll(names: string[] = [...functions.keys()]) {
+      generation++;
+      const retiring = new Set(names);
+      for (const fn of functions.values()) {
+        if (!retiring.has(fn.name)) {
+          // Not retired: its environments count as of the new generation.
+          for (const environment of fn.all.keys()) fn.all.set(environment, generation);
+          continue;
+        }
+        for (const environment of [...fn.idle]) forget(fn, environment);
+      }
+    },
+
+    /** Environments per function (starting, idle or busy) and invocations waiting for one. */
+    stats() {
+      return Object.fromEntries([...functions.values()].map((fn) => [fn.name, { environments: countOf(fn), idle: fn.idle.length, waiting: fn.waiters.length }]));
+    },
+
+    /** Terminates every environment; invocations still running or waiting fail. */
+    async close() {
+      closed = true;
+      const terminations: Promise<unknown>[] = [];
+      for (const fn of functions.values()) {
+        for (const waiter of fn.waiters.splice(0)) waiter.reject(new Error("the function pool is closed"));
+        for (const timer of fn.idleTimers.values()) clearTimeout(timer);
+        clearTimeout(fn.scaleOut);
+        fn.idleTimers.clear();
+        fn.idle = [];
+        for (const environment of fn.all.keys()) if (environment instanceof ExecutionEnvironment) terminations.push(environment.discard());
+      }
+      await Promise.allSettled(terminations);
+    },
+  };
+}
+
+function defaultConsole(line: ConsoleLine) {
+  const stream = line.method === "error" || line.method === "warn" || line.method === "trace" ? process.stderr : process.stdout;
+  stream.write(`${line.text}\n`);
+}

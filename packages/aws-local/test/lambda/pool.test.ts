@@ -1,0 +1,182 @@
+/**
+ * Lambda's execution environments on worker threads: module state per environment, reuse while warm,
+ * discard after a timeout, a crash, idleness or a retirement, the function's own configuration, and
+ * the bound on environments per function.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect, it, onTestFinished } from "vitest";
+import { createFunctionPool, type FunctionConfiguration, type FunctionPoolOptions, type PoolLogRecord } from "../../src/lambda/pool";
+import type { ConsoleLine } from "../../src/lambda/environment";
+
+const HANDLERS = path.join(path.dirname(fileURLToPath(import.meta.url)), "handlers");
+
+type Report = Awaited<ReturnType<typeof import("./handlers/counter").handler>>;
+
+function fn(exportName: string, overrides: Partial<FunctionConfiguration> = {}): FunctionConfiguration {
+  return { modulePath: path.join(HANDLERS, "counter.ts"), exportName, timeoutMs: 5_000, memoryMB: 256, environment: () => ({ GREETING: "hello" }), ...overrides };
+}
+
+function startPool(functions: FunctionPoolOptions["functions"], options: Omit<FunctionPoolOptions, "functions"> = {}) {
+  const records: PoolLogRecord[] = [];
+  const lines: ConsoleLine[] = [];
+  const pool = createFunctionPool({ functions, log: (record) => records.push(record), onConsole: (line) => lines.push(line), ...options });
+  onTestFinished(() => pool.close());
+  const coldStarts = () => records.filter((record) => record.message === "lambda.cold-start");
+  return { pool, records, lines, coldStarts, invoke: (name: string, event: object = {}) => pool.invoke(name, event) as Promise<Report> };
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+it("runs two concurrent invocations in separate environments that share no module state, and reuses a warm one after", async () => {
+  // Prepare: the first invocation holds its environment until the second has started.
+  const dir = mkdtempSync(path.join(tmpdir(), "pool-test-"));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const startedFile = path.join(dir, "started");
+  const untilFile = path.join(dir, "go");
+  const started = () => (existsSync(startedFile) ? readFileSync(startedFile, "utf8").trim().split("\n").length : 0);
+  const { invoke, coldStarts } = startPool({ Counter: fn("handler") });
+
+  // Act
+  const first = invoke("Counter", { startedFile, untilFile });
+  await until(() => started() === 1, "the first invocation");
+  const second = invoke("Counter", { startedFile, untilFile });
+  await until(() => started() === 2, "the second invocation");
+  writeFileSync(untilFile, "");
+  const [one, two] = await Promise.all([first, second]);
+  const third = await invoke("Counter");
+
+  // Assess: each environment counted only its own invocation; the third found one of them warm.
+  expect([one.invocations, two.invocations]).toEqual([1, 1]);
+  expect(one.threadId).not.toBe(two.threadId);
+  expect(third.invocations).toBe(2);
+  expect([one.threadId, two.threadId]).toContain(third.threadId);
+  expect(coldStarts()).toHaveLength(2);
+  expect(coldStarts()[0]).toMatchObject({ functionName: "Counter", initMs: expect.any(Number) });
+});
+
+it("gives each invocation its function's context and only its function's environment variables", async () => {
+  // Prepare
+  process.env.POOL_TEST_HOST_ONLY = "the host's";
+  onTestFinished(() => {
+    delete process.env.POOL_TEST_HOST_ONLY;
+  });
+  const { invoke } = startPool({ Counter: fn("handler", { timeoutMs: 3_000, memoryMB: 512 }) });
+
+  // Act
+  const report = await invoke("Counter");
+
+  // Assess
+  expect(report).toMatchObject({
+    greeting: "hello",
+    hostOnly: null,
+    functionNameVariable: "Counter",
+    functionName: "Counter",
+    memoryLimitInMB: "512",
+    awsRequestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+  });
+  expect(report.remainingMs).toBeGreaterThan(2_000);
+  expect(report.remainingMs).toBeLessThanOrEqual(3_000);
+});
+
+it("fails an invocation past its function's timeout with Sandbox.Timedout and discards its environment", async () => {
+  // Prepare
+  const { pool, invoke, records, coldStarts } = startPool({ Hang: fn("hang", { timeoutMs: 300 }), Counter: fn("handler") });
+  await invoke("Counter");
+
+  // Act
+  const outcome = pool.invoke("Hang", {});
+
+  // Assess
+  await expect(outcome).rejects.toMatchObject({ name: "Sandbox.Timedout", message: "Hang: Task timed out after 0.30 seconds" });
+  expect(records).toContainEqual(expect.objectContaining({ message: "lambda.timed-out", functionName: "Hang", timeoutMs: 300 }));
+  expect(pool.stats().Hang).toMatchObject({ environments: 0 });
+  await expect(pool.invoke("Hang", {})).rejects.toMatchObject({ name: "Sandbox.Timedout" });
+  expect(coldStarts().filter((record) => record.functionName === "Hang")).toHaveLength(2);
+});
+
+it("passes a handler's error on with its name, as Lambda's errorType, and keeps the environment", async () => {
+  // Prepare
+  const { pool, coldStarts } = startPool({ Fail: fn("fail") });
+
+  // Act + Assess
+  await expect(pool.invoke("Fail", {})).rejects.toMatchObject({ name: "PaymentDeclined", message: "card expired" });
+  await expect(pool.invoke("Fail", {})).rejects.toMatchObject({ name: "PaymentDeclined" });
+  expect(coldStarts()).toHaveLength(1);
+});
+
+it("replaces an environment that exits under an invocation", async () => {
+  // Prepare
+  const { pool, invoke } = startPool({ Crash: fn("crash"), Counter: fn("handler") });
+
+  // Act + Assess
+  await expect(pool.invoke("Crash", {})).rejects.toMatchObject({ name: "Runtime.ExitError" });
+  expect(pool.stats().Crash).toMatchObject({ environments: 0 });
+  expect((await invoke("Counter")).invocations).toBe(1);
+});
+
+it("makes an invocation wait for an environment once its function has as many as allowed", async () => {
+  // Prepare
+  const { invoke, records, coldStarts } = startPool({ Counter: fn("handler", { maxEnvironments: 1 }) });
+
+  // Act
+  const [first, second] = await Promise.all([invoke("Counter", { waitMs: 100 }), invoke("Counter", { waitMs: 100 })]);
+
+  // Assess: one environment served both, one after the other.
+  expect(coldStarts()).toHaveLength(1);
+  expect([first.invocations, second.invocations].sort()).toEqual([1, 2]);
+  expect(records).toContainEqual(expect.objectContaining({ message: "lambda.waiting", functionName: "Counter", environments: 1 }));
+});
+
+it("discards an environment left idle, and all warm ones when told to retire them", async () => {
+  // Prepare
+  const { pool, invoke, coldStarts } = startPool({ Counter: fn("handler") }, { idleTimeoutMs: 200 });
+  await invoke("Counter");
+
+  // Act: idle past the timeout.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+
+  // Assess
+  expect(pool.stats().Counter).toMatchObject({ environments: 0 });
+  expect((await invoke("Counter")).invocations).toBe(1);
+
+  // Act: retired while warm, then invoked again.
+  pool.retireAll();
+  const afterRetirement = await invoke("Counter");
+
+  // Assess
+  expect(afterRetirement.invocations).toBe(1);
+  expect(coldStarts()).toHaveLength(3);
+});
+
+it("fails warm() and the invocation when the module cannot load, naming the function", async () => {
+  // Prepare
+  const { pool } = startPool({ Broken: fn("handler", { modulePath: path.join(HANDLERS, "broken.ts") }) });
+
+  // Act + Assess
+  await expect(pool.warm()).rejects.toMatchObject({ name: "Runtime.InitError", message: expect.stringContaining("Broken: init failed: Error: CLIENT_TABLE is not set") });
+  await expect(pool.invoke("Broken", {})).rejects.toMatchObject({ name: "Runtime.InitError" });
+  await expect(pool.invoke("Missing", {})).rejects.toMatchObject({ name: "ResourceNotFoundException" });
+});
+
+it("hands what a handler prints to the pool's console callback, with the function's name", async () => {
+  // Prepare
+  const { pool, lines } = startPool({ Chatty: fn("chatty") });
+
+  // Act
+  await pool.invoke("Chatty", { text: "hi" });
+
+  // Assess
+  expect(lines).toEqual([
+    expect.objectContaining({ functionName: "Chatty", method: "log", text: "plain hi" }),
+    expect.objectContaining({ functionName: "Chatty", method: "error", text: '{"level":"ERROR","message":"hi"}' }),
+  ]);
+});
