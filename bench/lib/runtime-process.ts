@@ -10,11 +10,11 @@
  * `--step-delay-ms <n>` paces the saga (npm start's `--step-delay`).
  */
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException, type CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 import { CallbackTable, OrdersTable, Topology } from "@awsomepets/core/index";
-import { createFunctionRunner } from "../../packages/local/src/runtime/lambda";
+import { resolveHandler } from "../../packages/local/src/runtime/lambda";
 import { names, startLocalRuntime } from "../../packages/local/src/runtime/start-runtime";
 import { createAwsMeter } from "./aws-meter";
 import { BENCH_TOKEN_SECRET } from "./bench-secret";
@@ -42,12 +42,25 @@ function seedHandlers(): Handlers {
 type Handler = (event: unknown, context?: object) => Promise<unknown>;
 type Handlers = Partial<Record<Topology.FunctionName, Handler>>;
 
-/** Every function through the meter: the seed's handlers where given, else the function's module (loaded once, as the runtime loads it). */
+/**
+ * Our function's module loaded in this process, once, as the runtime loaded it before it had execution
+ * environments: the meter patches this process's SDK clients, so it sees only what runs here (not
+ * what runs in the runtime's worker threads). Its environment is this process's (see overrideHandlers).
+ */
+function inProcessHandler(name: Topology.FunctionName): Handler {
+  const { file, exportName } = resolveHandler(root, Topology.FUNCTIONS[name]);
+  let loaded: Promise<Handler> | undefined;
+  return async (event, context) => {
+    loaded ??= import(pathToFileURL(file).href).then((module) => module[exportName] as Handler);
+    return (await loaded)(event, context);
+  };
+}
+
+/** Every function through the meter: the seed's handlers where given, else the function's module, in this process. */
 function meteredHandlers(meter: ReturnType<typeof createAwsMeter>, replaced: Handlers | undefined): Handlers {
-  const modules = createFunctionRunner({ root });
   return Object.fromEntries(
     (Object.keys(Topology.FUNCTIONS) as Topology.FunctionName[]).map((name) => {
-      const handler: Handler = replaced?.[name] ?? ((event, context) => modules.invoke(name, event, context as Parameters<typeof modules.invoke>[2]));
+      const handler: Handler = replaced?.[name] ?? inProcessHandler(name);
       return [name, (event: unknown, context?: object) => meter.invocation(name, () => handler(event, context))];
     }),
   );
