@@ -321,10 +321,18 @@ export class CallbackStore {
 
   /**
    * A post answered 410. API Gateway also answers 410 while `$connect` is still running, so the
-   * connection goes only if it has synced (the socket was surely open) or connected longer ago than
-   * `graceMs`; otherwise it stays for `$disconnect` or its TTL. Returns whether it was removed.
+   * connection goes only if it was surely open when the post was sent: it had synced before the
+   * status was read (`syncedAt`: its `syncedAt` as the caller read it before posting, undefined if
+   * none) or it connected longer ago than `graceMs`; otherwise it stays for `$disconnect` or its TTL.
+   * The item must still hold the `syncedAt` read: one set since may be the very socket that was in
+   * `$connect` at the post, now open and synced — removing it would leave a live client that is never
+   * posted to again. Returns whether it was removed.
    */
-  async removeGoneConnection(input: { orderId: string; connectionId: string; graceMs: number }, { signal }: CallOptions = {}) {
+  async removeGoneConnection(
+    input: { orderId: string; connectionId: string; graceMs: number; syncedAt: number | undefined },
+    { signal }: CallOptions = {},
+  ) {
+    const syncedBeforePost = input.syncedAt === undefined ? "" : "#conn.syncedAt = :syncedAt OR ";
     try {
       await this.client.send(
         new UpdateCommand({
@@ -332,9 +340,13 @@ export class CallbackStore {
           Key: Table.orderKey(input.orderId),
           UpdateExpression: "REMOVE #conn ADD connCount :minus",
           // Either clause holds only while the connection is there, so it is uncounted once.
-          ConditionExpression: "attribute_exists(#conn.syncedAt) OR #conn.connectedAt < :cutoff",
+          ConditionExpression: `${syncedBeforePost}#conn.connectedAt < :cutoff`,
           ExpressionAttributeNames: { "#conn": Table.connectionAttribute(input.connectionId) },
-          ExpressionAttributeValues: { ":cutoff": this.now().getTime() - input.graceMs, ":minus": -1 },
+          ExpressionAttributeValues: {
+            ":cutoff": this.now().getTime() - input.graceMs,
+            ":minus": -1,
+            ...(input.syncedAt === undefined ? {} : { ":syncedAt": input.syncedAt }),
+          },
         }),
         { abortSignal: signal },
       );

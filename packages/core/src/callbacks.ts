@@ -95,7 +95,13 @@ export async function publishStatus(deps: CallbackDeps, detail: Detail, { signal
     !isNew && delivered > 0 ? deps.store.handedOver(detail.orderId, entry.status, after) : undefined,
     ...gone.map((connectionId) =>
       deps.store.removeGoneConnection(
-        { orderId: detail.orderId, connectionId, graceMs: deps.connectGraceMs ?? DEFAULT_CONNECT_GRACE_MS },
+        {
+          orderId: detail.orderId,
+          connectionId,
+          graceMs: deps.connectGraceMs ?? DEFAULT_CONNECT_GRACE_MS,
+          // As read before the post: a sync since then does not prove the socket was open at the post.
+          syncedAt: order.connections.find((c) => c.connectionId === connectionId)?.syncedAt,
+        },
         after,
       ),
     ),
@@ -162,23 +168,23 @@ export async function connect(
 
 /**
  * Forgets the order's connections API Gateway says are closed (GetConnection → 410), under the same
- * rule as a 410 on a post: only if synced or past `$connect`'s grace. Costs one GetConnection per
+ * rule as a 410 on a post: only if synced before the item was read or past `$connect`'s grace. Costs one GetConnection per
  * connection, and only when an order is at its cap. Returns how many were removed.
  */
 async function removeClosedConnections(
   deps: Pick<CallbackDeps, "store" | "connectGraceMs"> & { management: ApiGatewayManagementApiClient },
   orderId: string,
-  connections: ReadonlyArray<{ connectionId: string }>,
+  connections: ReadonlyArray<{ connectionId: string; syncedAt?: number }>,
   options: CallOptions,
 ) {
   const closed = await Promise.all(
-    connections.map(async ({ connectionId }) => ((await isConnectionOpen(deps.management, connectionId, options)) === false ? connectionId : undefined)),
+    connections.map(async (c) => ((await isConnectionOpen(deps.management, c.connectionId, options)) === false ? c : undefined)),
   );
   const removed = await Promise.all(
     closed
-      .filter((id): id is string => id !== undefined)
-      .map((connectionId) =>
-        deps.store.removeGoneConnection({ orderId, connectionId, graceMs: deps.connectGraceMs ?? DEFAULT_CONNECT_GRACE_MS }, options),
+      .filter((c) => c !== undefined)
+      .map(({ connectionId, syncedAt }) =>
+        deps.store.removeGoneConnection({ orderId, connectionId, graceMs: deps.connectGraceMs ?? DEFAULT_CONNECT_GRACE_MS, syncedAt }, options),
       ),
   );
   return removed.filter(Boolean).length;

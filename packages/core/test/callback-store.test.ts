@@ -223,9 +223,10 @@ describe("CallbackStore connections", () => {
     await store.addConnection({ orderId, connectionId: "connecting=", maxConnections: 10 });
     await store.addConnection({ orderId, connectionId: "synced=", maxConnections: 10 });
     await store.admitMessage({ orderId, connectionId: "synced=", rate });
+    const syncedAt = (await store.readOrder(orderId)).connections.find((c) => c.connectionId === "synced=")?.syncedAt;
     // Act
-    const removedConnecting = await store.removeGoneConnection({ orderId, connectionId: "connecting=", graceMs: 30_000 });
-    const removedSynced = await store.removeGoneConnection({ orderId, connectionId: "synced=", graceMs: 30_000 });
+    const removedConnecting = await store.removeGoneConnection({ orderId, connectionId: "connecting=", graceMs: 30_000, syncedAt: undefined });
+    const removedSynced = await store.removeGoneConnection({ orderId, connectionId: "synced=", graceMs: 30_000, syncedAt });
     // Assess
     expect([removedConnecting, removedSynced]).toEqual([false, true]);
     const { order } = await store.recordStatus(detail(orderId, "placed", "2026-11-26T10:00:00.000Z"));
@@ -236,7 +237,7 @@ describe("CallbackStore connections", () => {
     const orderId = randomUUID();
     await store.addConnection({ orderId, connectionId: "stale=", maxConnections: 10 });
     const later = storeAt(new Date(clock.getTime() + 60_000));
-    expect(await later.removeGoneConnection({ orderId, connectionId: "stale=", graceMs: 30_000 })).toBe(true);
+    expect(await later.removeGoneConnection({ orderId, connectionId: "stale=", graceMs: 30_000, syncedAt: undefined })).toBe(true);
   });
 
   it("forgets a connection on $disconnect, idempotently, leaving its neighbours", async () => {
