@@ -25,6 +25,7 @@ import {
   WEBSOCKET_ACCESS_LOG_FIELDS,
 } from "./operations";
 import { isProductionStage } from "./stage";
+import { orderEventSchemas } from "./event-schemas";
 
 export function Callbacks({ stack, app }: StackContext) {
   const production = isProductionStage(app.stage);
@@ -152,6 +153,8 @@ export function Callbacks({ stack, app }: StackContext) {
       },
     },
   });
+
+  orderEventSchemas(stack, app);
 
   stack.addOutputs({
     WebSocketUrl: apiStage.url,
