@@ -27,6 +27,7 @@ import {
 import { isProductionStage } from "./stage";
 import { callbackTunables, deploySettings, throttlesOf } from "./deploy-settings";
 import { runtimeProps } from "./function-runtime";
+import { orderEventSchemas } from "./event-schemas";
 
 export function Callbacks({ stack, app }: StackContext) {
   const production = isProductionStage(app.stage);
@@ -175,6 +176,8 @@ export function Callbacks({ stack, app }: StackContext) {
       },
     },
   });
+
+  orderEventSchemas(stack, app);
 
   stack.addOutputs({
     WebSocketUrl: apiStage.url,

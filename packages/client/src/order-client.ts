@@ -1,0 +1,249 @@
+/**
+ * Watches one order over its `clientCallbackUrl`, following docs/protocol.md (and
+ * docs/contracts/order-websocket.asyncapi.json): on every open send `sync` with the cursor; feed
+ * every frame to an OrderTimeline (which drops what it holds by seq and says when a sync is due); on
+ * close, reconnect with backoff and jitter and resume from the cursor. A gap that a sync did not fill
+ * (or a `rate_limited` answer) is asked for again with the same backoff, never in a tight loop.
+ *
+ * Browser and Node ≥ 22 alike: it uses the platform's WebSocket and imports only core's pure modules
+ * (no schema library, no SDK), so a page's bundle stays small.
+ */
+import { OrderTimeline } from "@awsomepets/core/order-timeline";
+import type { ErrorCode, ServerFrame, StatusFrame } from "@awsomepets/core/protocol";
+import { reconnectDelay } from "./reconnect-delay";
+
+export type { StatusFrame };
+
+export type ConnectionState =
+  | { kind: "connecting"; attempt: number }
+  | { kind: "live" }
+  | { kind: "reconnecting"; attempt: number; inMs: number }
+  | { kind: "closed" };
+
+/** What the client tells its caller; every handler is optional. */
+export type OrderClientEvents = {
+  /** A status this client did not hold yet (duplicates are dropped). */
+  onStatus?(frame: StatusFrame): void;
+  onState?(state: ConnectionState): void;
+  /**
+   * An attempt ended before the socket opened: `$connect` refused it (400/401/403/429) or the network
+   * is down. Neither a browser's nor Node's WebSocket shows the failed upgrade's HTTP status; ask
+   * `GET /orders/{orderId}` with the token to tell a refused link (403) from a network failure.
+   * The client keeps retrying with backoff until `stop()`.
+   */
+  onOpenFailed?(consecutiveFailures: number): void;
+  /** The link's token has expired (its expiry is readable without the secret): the client has stopped. */
+  onExpired?(expiredAt: Date): void;
+  /** The server refused messages for a while; the client syncs again after a backoff. */
+  onRateLimited?(message: string): void;
+  /** Any other error frame (`bad_request`, `unknown_action`, `not_subscribed`, `internal`, or a code added later). */
+  onServerError?(code: ErrorCode | (string & {}), message: string): void;
+  /** The order reached a terminal status and nothing is missing; the socket closes after `lingerMs`. */
+  onFinished?(): void;
+};
+
+export type OrderClientOptions = {
+  /** The `clientCallbackUrl` from `POST /orders`. */
+  url: string;
+  /** What the caller already holds (e.g. from storage); a new, empty timeline by default. */
+  timeline?: OrderTimeline;
+  events?: OrderClientEvents;
+  /** After the terminal status the socket stays open this long, for a late status that sorts before it. */
+  lingerMs?: number;
+  /** The wait before reconnect attempt n (0, 1, …): exponential backoff with jitter by default. */
+  delay?: (attempt: number) => number;
+  /** The wait before the n-th repeated sync for the same gap; defaults to the reconnect backoff. */
+  syncDelay?: (retry: number) => number;
+  createSocket?: (url: string) => WebSocket;
+  now?: () => number;
+};
+
+const OPEN = 1;
+
+/** The token's expiry (`<epoch seconds>.<signature>`), if the URL carries one of the documented form. */
+export function linkExpiresAt(url: string): Date | undefined {
+  let token: string | null;
+  try {
+    token = new URL(url).searchParams.get("token");
+  } catch {
+    return undefined;
+  }
+  const match = /^(\d{1,12})\./.exec(token ?? "");
+  return match ? new Date(Number(match[1]) * 1000) : undefined;
+}
+
+function orderIdOf(url: string) {
+  try {
+    return new URL(url).searchParams.get("orderId") ?? "";
+  } catch {
+    return "";
+  }
+}
+
+export function watchOrder(options: OrderClientOptions) {
+  const { url } = options;
+  const events = options.events ?? {};
+  const timeline = options.timeline ?? new OrderTimeline(orderIdOf(url));
+  const now = options.now ?? Date.now;
+  const delay = options.delay ?? ((attempt: number) => reconnectDelay(attempt));
+  const syncDelay = options.syncDelay ?? ((retry: number) => reconnectDelay(retry));
+  const createSocket = options.createSocket ?? ((u: string) => new WebSocket(u));
+  const expiresAt = linkExpiresAt(url);
+  let socket: WebSocket | undefined;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let lingerTimer: ReturnType<typeof setTimeout> | undefined;
+  let attempt = 0;
+  let failedOpens = 0;
+  let stopped = false;
+  let finished = false;
+  let opens = 0;
+  /** Syncs sent since the cursor last moved: the backoff for a gap that does not fill. */
+  let syncRetries = 0;
+  let cursorAtLastSync = -1;
+  let syncTimer: ReturnType<typeof setTimeout> | undefined;
+  let settle: () => void = () => {};
+  const closed = new Promise<void>((resolve) => (settle = resolve));
+
+  const expired = () => expiresAt !== undefined && expiresAt.getTime() <= now();
+
+  const send = (current: WebSocket) => {
+    if (current.readyState !== OPEN) return;
+    cursorAtLastSync = timeline.cursor;
+    current.send(JSON.stringify(timeline.syncRequest()));
+  };
+
+  /** Sends a sync now if the last one moved the cursor, else after a growing, jittered wait. */
+  const scheduleSync = (current: WebSocket, how: { backOff?: boolean } = {}) => {
+    if (syncTimer !== undefined) return; // one is already due
+    if (timeline.cursor > cursorAtLastSync && !how.backOff) syncRetries = 0;
+    const wait = syncRetries === 0 && !how.backOff ? 0 : syncDelay(Math.max(0, syncRetries - 1));
+    syncRetries++;
+    const fire = () => {
+      syncTimer = undefined;
+      if (socket === current) send(current);
+    };
+    if (wait === 0) fire();
+    else syncTimer = setTimeout(fire, wait);
+  };
+
+  const finishIfComplete = () => {
+    if (finished || !timeline.terminal || timeline.hasGap) return;
+    finished = true;
+    events.onFinished?.();
+    lingerTimer = setTimeout(() => stop(), options.lingerMs ?? 10_000);
+  };
+
+  const onError = (current: WebSocket, code: string, message: string) => {
+    if (code === "rate_limited") events.onRateLimited?.(message);
+    else events.onServerError?.(code, message);
+    // Too many requests, or a server hiccup: ask again, later.
+    if (code === "rate_limited" || code === "internal") scheduleSync(current, { backOff: true });
+    // The connection was admitted for nothing (any more): a new socket with the same URL, after the backoff.
+    if (code === "not_subscribed") current.close(4000, "not subscribed");
+  };
+
+  const onFrame = (current: WebSocket, data: unknown) => {
+    let frame: ServerFrame;
+    try {
+      frame = JSON.parse(String(data)) as ServerFrame;
+    } catch {
+      return; // not a protocol frame
+    }
+    if (!frame || typeof frame !== "object") return;
+    const update = timeline.apply(frame);
+    if (update.error) onError(current, update.error.code, update.error.message);
+    if (update.added) events.onStatus?.(update.added);
+    if (frame.type === "synced") attempt = 0; // a full round trip: the connection is healthy
+    if (update.syncNeeded) scheduleSync(current);
+    finishIfComplete();
+  };
+
+  const endExpired = () => {
+    events.onExpired?.(expiresAt!);
+    stop();
+  };
+
+  const connect = () => {
+    if (stopped) return;
+    if (expired()) return endExpired();
+    events.onState?.({ kind: "connecting", attempt });
+    let opened = false;
+    const current = createSocket(url);
+    socket = current;
+    current.addEventListener("open", () => {
+      opened = true;
+      opens++;
+      failedOpens = 0;
+      syncRetries = 0;
+      events.onState?.({ kind: "live" });
+      send(current);
+    });
+    current.addEventListener("message", (event) => onFrame(current, (event as MessageEvent).data));
+    // A refused upgrade: browsers fire `error` then `close`; Node's WebSocket (undici) only `error`.
+    current.addEventListener("error", () => {
+      if (!opened) onGone();
+    });
+    current.addEventListener("close", () => onGone());
+    function onGone() {
+      if (socket !== current) return;
+      socket = undefined;
+      clearTimeout(syncTimer);
+      syncTimer = undefined;
+      if (stopped || finished) return stop();
+      if (!opened) {
+        if (expired()) return endExpired();
+        failedOpens++;
+        events.onOpenFailed?.(failedOpens);
+        if (stopped) return; // the caller gave up
+      }
+      const inMs = delay(attempt);
+      events.onState?.({ kind: "reconnecting", attempt: attempt + 1, inMs });
+      attempt++;
+      retryTimer = setTimeout(connect, inMs);
+    }
+  };
+
+  /** Ends cleanly: no timer left, the socket closed with 1000. */
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    clearTimeout(retryTimer);
+    clearTimeout(lingerTimer);
+    clearTimeout(syncTimer);
+    const current = socket;
+    socket = undefined;
+    if (current && current.readyState <= OPEN) current.close(1000, "done");
+    events.onState?.({ kind: "closed" });
+    settle();
+  };
+
+  /** Skips the backoff wait (the browser is back online, the tab visible again). */
+  const reconnectNow = () => {
+    if (stopped || socket) return; // stopped, or an attempt is already under way
+    clearTimeout(retryTimer);
+    connect();
+  };
+
+  connect();
+  return {
+    timeline,
+    stop,
+    reconnectNow,
+    /** Resolves once the client has stopped (by `stop()`, after the terminal linger, or on expiry). */
+    closed,
+    /** How many times a socket opened. */
+    get opens() {
+      return opens;
+    },
+  };
+}
+export type OrderClient = ReturnType<typeof watchOrder>;
+
+/** In a browser: reconnect at once when the network comes back (`online`). Returns the unsubscriber; a no-op where there is no such event. */
+export function reconnectWhenOnline(client: Pick<OrderClient, "reconnectNow">, target?: EventTarget) {
+  const on = target ?? (globalThis as { window?: EventTarget }).window;
+  if (!on) return () => {};
+  const now = () => client.reconnectNow();
+  on.addEventListener("online", now);
+  return () => on.removeEventListener("online", now);
+}
