@@ -1,13 +1,20 @@
 /** SDK clients and the store, created once per container on first use and reused by every invocation. */
-import { Aws, CallbackStore, type Callbacks } from "@awsomepets/core/index";
+import type * as Callbacks from "@awsomepets/core/callbacks";
+import { CallbackStore } from "@awsomepets/core/callback-store";
+import { DEFAULT_CONCURRENCY } from "@awsomepets/core/delivery";
+import { documentClient } from "@awsomepets/core/document-client";
+import { managementClient } from "@awsomepets/core/management-client";
 import * as env from "./env";
 
 let store: CallbackStore | undefined;
 let deps: Callbacks.CallbackDeps | undefined;
 
+/** Read here, not in env.ts: the default comes from the delivery module, which only posting functions bundle. */
+export const fanoutConcurrency = env.tunable("fanoutConcurrency", DEFAULT_CONCURRENCY);
+
 export function callbackStore() {
   store ??= new CallbackStore({
-    client: Aws.documentClient(),
+    client: documentClient(),
     tableName: env.clientCallbackTable(),
     historyRetentionSeconds: env.historyRetentionSeconds(),
   });
@@ -17,8 +24,8 @@ export function callbackStore() {
 export function callbackDeps() {
   deps ??= {
     store: callbackStore(),
-    management: Aws.managementClient(env.managementEndpoint(), env.fanoutConcurrency()),
-    concurrency: env.fanoutConcurrency(),
+    management: managementClient(env.managementEndpoint(), fanoutConcurrency()),
+    concurrency: fanoutConcurrency(),
     // Only the figures: the socket's bucket lives in the order's item, where every container sees it.
     syncRate: env.syncRate(),
   };

@@ -11,7 +11,7 @@
  * for the container's life.
  */
 import { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { CallbackToken } from "@awsomepets/core/index";
+import * as CallbackToken from "@awsomepets/core/callback-token";
 
 export const CALLBACK_TOKEN_SECRET = "CallbackTokenSecret";
 const VALUE_VARIABLE = `SST_Secret_value_${CALLBACK_TOKEN_SECRET}`;
