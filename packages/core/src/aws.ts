@@ -1,39 +1,9 @@
-/** Factories for the SDK clients the core needs. Callers create them once per container. */
-import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
+/**
+ * Factories for the SDK clients the core needs, as one namespace. Each lives in its own module
+ * (handlers import those directly, so a function bundles only the clients it calls).
+ */
+export { documentClient } from "./document-client";
+export { MANAGEMENT_TIMEOUTS, managementClient } from "./management-client";
 
 /** Bounding AWS calls by the time an invocation has left. */
 export { deadlineSignal, msLeft } from "./deadline";
-
-/** Endpoint overrides come from `AWS_ENDPOINT_URL_DYNAMODB`, which the SDK reads itself. */
-export function documentClient(config: DynamoDBClientConfig = {}) {
-  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-}
-
-/** How long a `@connections` request may take to connect, and to be answered. */
-export const MANAGEMENT_TIMEOUTS = { connectionTimeoutMs: 2_000, requestTimeoutMs: 5_000 };
-
-/**
- * The `@connections` client of one WebSocket stage, e.g. `https://{api-id}.execute-api.{region}.amazonaws.com/{stage}`.
- * Its socket pool holds as many connections as a fan-out keeps posts in flight (the SDK's default
- * pool of 50 would queue the rest behind it).
- */
-export function managementClient(endpoint: string, maxSockets = 50, timeouts = MANAGEMENT_TIMEOUTS) {
-  const agent = { keepAlive: true, maxSockets };
-  return new ApiGatewayManagementApiClient({
-    endpoint,
-    // A post that gets no answer must not hold the invocation (and the pool) until the Lambda times
-    // out: it fails as retryable, and the event's retry policy takes over. `throwOnRequestTimeout`:
-    // without it the SDK only logs a warning and keeps waiting.
-    requestHandler: {
-      httpAgent: agent,
-      httpsAgent: agent,
-      connectionTimeout: timeouts.connectionTimeoutMs,
-      requestTimeout: timeouts.requestTimeoutMs,
-      throwOnRequestTimeout: true,
-    },
-  });
-}

@@ -49,6 +49,11 @@ const backoff = (attempt: number, signal?: AbortSignal) =>
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 
+/** A status as the history stores it: without the orderId, which the item's key already says. */
+function storedEntry({ orderId: _orderId, ...entry }: Detail) {
+  return entry;
+}
+
 export class CallbackStore {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
@@ -92,7 +97,9 @@ export class CallbackStore {
             ExpressionAttributeNames: { "#ttl": Table.TTL_ATTRIBUTE },
             ExpressionAttributeValues: {
               ":none": [],
-              ":entry": [{ ...detail, recordedAt: now.toISOString() }],
+              // Not the orderId: the key holds it (parseOrderItem puts it back), and every byte of
+              // the item is paid on each of its writes once it passes 1 KB.
+              ":entry": [{ ...storedEntry(detail), recordedAt: now.toISOString() }],
               ":expiresAt": this.itemExpiry(),
               ":statusSet": new Set([detail.status]),
               ":status": detail.status,
@@ -358,9 +365,11 @@ export class CallbackStore {
   }
 
   /**
-   * `$disconnect`: forget the connection in its order's item and its lookup item; idempotent. Either
-   * half of a `$connect` is undone: a lookup item without a counted connection (a `$connect` that died
-   * between its two writes) is just deleted.
+   * `$disconnect`: forget the connection in its order's item; idempotent. The lookup item of a
+   * connection that was counted is left to its TTL: nothing reads it after this (a message cannot
+   * arrive on a closed socket, and one in flight finds the connection gone from the order's item and
+   * is refused there), and a delete is a write unit. A lookup item without a counted connection (a
+   * `$connect` that died between its two writes, or a retried `$disconnect`) is deleted.
    */
   async removeConnection(connectionId: string, { signal }: CallOptions = {}): Promise<{ orderId?: string }> {
     const orderId = await this.orderOfConnection(connectionId, { signal });
@@ -378,6 +387,7 @@ export class CallbackStore {
           }),
           { abortSignal: signal },
         );
+        return { orderId };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
       }

@@ -7,10 +7,10 @@ import { isServerError, isThrottlingError, isTransientError } from "@smithy/core
 import pLimit from "p-limit";
 import { partsOf, postSigned, type RetryStrategy, type RetryToken } from "./connection-post";
 import { msLeft } from "./deadline";
+import { DEFAULT_FANOUT_CONCURRENCY } from "./tunables";
 
-/** Posts in flight at once per invocation: enough to fan out to 1,000 sockets quickly, few enough to
- * stay under the account's `@connections` rate and the Lambda's sockets. */
-export const DEFAULT_CONCURRENCY = 64;
+/** Posts in flight at once per invocation: `FANOUT_CONCURRENCY`'s default (tunables.ts). */
+export const DEFAULT_CONCURRENCY = DEFAULT_FANOUT_CONCURRENCY;
 
 /**
  * A retry starts only if this much of the invocation's time is left after its backoff: a healthy post

@@ -44,22 +44,34 @@ type FunctionRuntime = {
  * - Route functions (WebSocket, HTTP) answer a person waiting: 10–15 s, far inside API Gateway's 29 s.
  * - The callback is invoked asynchronously by EventBridge: one post may take 3 attempts × 5 s, so it
  *   has 30 s, and bounds every call by the time it has left (it fails as retryable, never killed).
+ *
+ * Memory, from measurement (`npm run bench -- --only cost`): Lambda gives memory/1,769 MB of a vCPU,
+ * so a handler's duration is its CPU time stretched by 1,769/memory plus its waiting (DynamoDB,
+ * `@connections`). Below 1,769 MB the CPU part costs the same GB-seconds at any memory and only the
+ * waiting part scales with it: the cheapest memory is the smallest whose latency and cold start are
+ * acceptable. A cold start imports 90–130 ms of CPU at one core, ~0.3–0.45 s at 512 MB.
+ * - 512 MB where a customer waits on the cold start: `$connect`, `sync` (pending), `POST /orders`,
+ *   `GET /orders/{id}`.
+ * - 512 MB for the callback (was 1,024): it mostly waits on its posts and writes; nobody waits on its
+ *   cold start beyond the status's own latency.
+ * - 256 MB for the projection and `$disconnect`: one small write each, nobody waiting.
+ * - 128 MB (Lambda's least) for the saga's steps: a few ms of CPU, no SDK client, Step Functions waiting.
  */
 export const FUNCTION_RUNTIME = {
   OrderWSConnectFunction: { timeoutSeconds: 10, memoryMB: 512 },
-  OrderWSDisconnectFunction: { timeoutSeconds: 10, memoryMB: 512 },
+  OrderWSDisconnectFunction: { timeoutSeconds: 10, memoryMB: 256 },
   OrderWSPendingFunction: { timeoutSeconds: 15, memoryMB: 512 },
-  OrderWSCallbackFunction: { timeoutSeconds: 30, memoryMB: 1024 },
-  OrderStatusProjectionFunction: { timeoutSeconds: 10, memoryMB: 512 },
+  OrderWSCallbackFunction: { timeoutSeconds: 30, memoryMB: 512 },
+  OrderStatusProjectionFunction: { timeoutSeconds: 10, memoryMB: 256 },
   CreateOrderFunction: { timeoutSeconds: 10, memoryMB: 512 },
   GetOrderFunction: { timeoutSeconds: 10, memoryMB: 512 },
   GetCatalogueFunction: { timeoutSeconds: 5, memoryMB: 256 },
-  ReserveInventoryFunction: { timeoutSeconds: 10, memoryMB: 256 },
-  ProcessPaymentFunction: { timeoutSeconds: 10, memoryMB: 256 },
-  CompleteOrderFunction: { timeoutSeconds: 10, memoryMB: 256 },
-  ReleaseInventoryFunction: { timeoutSeconds: 10, memoryMB: 256 },
-  ProcessRefundFunction: { timeoutSeconds: 10, memoryMB: 256 },
-  CancelOrderFunction: { timeoutSeconds: 10, memoryMB: 256 },
+  ReserveInventoryFunction: { timeoutSeconds: 10, memoryMB: 128 },
+  ProcessPaymentFunction: { timeoutSeconds: 10, memoryMB: 128 },
+  CompleteOrderFunction: { timeoutSeconds: 10, memoryMB: 128 },
+  ReleaseInventoryFunction: { timeoutSeconds: 10, memoryMB: 128 },
+  ProcessRefundFunction: { timeoutSeconds: 10, memoryMB: 128 },
+  CancelOrderFunction: { timeoutSeconds: 10, memoryMB: 128 },
 } as const satisfies Record<FunctionName, FunctionRuntime>;
 
 /**

@@ -6,7 +6,6 @@
  * stacks read).
  */
 import { CONNECTION_TTL_SECONDS, DEFAULT_HISTORY_RETENTION_SECONDS, DEFAULT_MAX_CONNECTIONS_PER_ORDER } from "./callback-table";
-import { DEFAULT_CONCURRENCY } from "./delivery";
 import { DEFAULT_SYNC_RATE } from "./sync-rate-limit";
 import { API_THROTTLES, DEPLOY_ENV, ENV } from "./topology";
 
@@ -22,6 +21,11 @@ export type TunableSpec = {
   /** Why the range is what it is, when that is not obvious; said in the error. */
   reason?: string;
 };
+
+/** Posts in flight at once per fan-out: enough to reach 1,000 sockets quickly, few enough to stay under
+ * the account's `@connections` rate and the Lambda's sockets. Here, not in delivery.ts: every function
+ * reads its tunables, and only two may bundle the `@connections` client that delivery.ts imports. */
+export const DEFAULT_FANOUT_CONCURRENCY = 64;
 
 /** API Gateway's default account-level limits per region: a stage's throttle is bounded by them anyway. */
 const ACCOUNT_RATE_LIMIT = 10_000;
@@ -79,7 +83,7 @@ export const TUNABLES = {
    * Each post in flight holds a socket of the management client's pool in one execution environment,
    * which may open 1,024 file descriptors in all; more posts in flight would only queue.
    */
-  fanoutConcurrency: { variable: ENV.fanoutConcurrency, defaultValue: DEFAULT_CONCURRENCY, min: 1, max: 256, unit: "posts in flight" },
+  fanoutConcurrency: { variable: ENV.fanoutConcurrency, defaultValue: DEFAULT_FANOUT_CONCURRENCY, min: 1, max: 256, unit: "posts in flight" },
   httpThrottleRate: http.rate,
   httpThrottleBurst: http.burst,
   webSocketThrottleRate: messages.rate,

@@ -5,7 +5,7 @@
  * invocation's deadline.
  */
 import { lambdaHandler } from "../lib/handler";
-import { orderStore } from "../lib/order-deps";
+import { orderStore } from "../lib/order-store";
 import { InvalidStatusEventError, StatusEvent } from "../lib/status-event";
 
 export const handler = lambdaHandler("OrderStatusProjectionFunction", async (raw, { logger, signal }) => {

@@ -1,5 +1,8 @@
 /** SDK clients and the store, created once per container on first use and reused by every invocation. */
-import { Aws, CallbackStore, type Callbacks } from "@awsomepets/core/index";
+import type * as Callbacks from "@awsomepets/core/callbacks";
+import { CallbackStore } from "@awsomepets/core/callback-store";
+import { documentClient } from "@awsomepets/core/document-client";
+import { managementClient } from "@awsomepets/core/management-client";
 import * as env from "./env";
 
 let store: CallbackStore | undefined;
@@ -7,7 +10,7 @@ let deps: Callbacks.CallbackDeps | undefined;
 
 export function callbackStore() {
   store ??= new CallbackStore({
-    client: Aws.documentClient(),
+    client: documentClient(),
     tableName: env.clientCallbackTable(),
     historyRetentionSeconds: env.historyRetentionSeconds(),
   });
@@ -17,7 +20,7 @@ export function callbackStore() {
 export function callbackDeps() {
   deps ??= {
     store: callbackStore(),
-    management: Aws.managementClient(env.managementEndpoint(), env.fanoutConcurrency()),
+    management: managementClient(env.managementEndpoint(), env.fanoutConcurrency()),
     concurrency: env.fanoutConcurrency(),
     // Only the figures: the socket's bucket lives in the order's item, where every container sees it.
     syncRate: env.syncRate(),

@@ -5,7 +5,10 @@
  * them with at synth, so a value the stack would refuse fails here with the same message.
  */
 import { getStringFromEnv } from "@aws-lambda-powertools/commons/utils/env";
-import { Topology, Tunables } from "@awsomepets/core/index";
+// Core's modules one by one, not its barrel: every function imports this file, and must not bundle
+// the SDK clients other functions call.
+import * as Topology from "@awsomepets/core/topology";
+import * as Tunables from "@awsomepets/core/tunables";
 
 const once = <T>(read: () => T) => {
   let value: { v: T } | undefined;

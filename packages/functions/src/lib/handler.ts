@@ -9,7 +9,8 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
-import { Aws, Topology } from "@awsomepets/core/index";
+import { deadlineSignal } from "@awsomepets/core/deadline";
+import * as Topology from "@awsomepets/core/topology";
 
 export type Counter = {
   /** Adds `value` (1 by default) to a count metric of this invocation, optionally under one dimension. */
@@ -49,7 +50,7 @@ export function lambdaHandler<R>(
     logger.resetKeys();
     if (context) logger.addContext(context);
     logger.appendKeys({ function: name });
-    const deadline = context ? Aws.deadlineSignal(Date.now() + context.getRemainingTimeInMillis() - DEADLINE_RESERVE_MS) : undefined;
+    const deadline = context ? deadlineSignal(Date.now() + context.getRemainingTimeInMillis() - DEADLINE_RESERVE_MS) : undefined;
     try {
       return await run(event, { logger, count: metrics.count, signal: deadline?.signal ?? new AbortController().signal });
     } catch (error) {

@@ -1,17 +1,12 @@
-/** The order service's clients and store, created once per container on first use. */
+/** What CreateOrderFunction needs to place an order: the store, Step Functions and EventBridge clients, created once per container on first use. */
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SFNClient } from "@aws-sdk/client-sfn";
-import { Aws, OrderStore, type Orders } from "@awsomepets/core/index";
+import type * as Orders from "@awsomepets/core/orders";
 import * as env from "./env";
+import { orderStore } from "./order-store";
 import { callbackTokenSecret } from "./secrets";
 
-let store: OrderStore | undefined;
 let deps: Orders.OrderDeps | undefined;
-
-export function orderStore() {
-  store ??= new OrderStore({ client: Aws.documentClient(), tableName: env.ordersTable() });
-  return store;
-}
 
 export async function orderDeps(): Promise<Orders.OrderDeps> {
   deps ??= {

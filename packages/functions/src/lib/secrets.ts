@@ -26,7 +26,7 @@
  * and the HTTP API's each admit a few tens a second, and only new environments read the secret.
  */
 import { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { CallbackToken } from "@awsomepets/core/index";
+import * as CallbackToken from "@awsomepets/core/callback-token";
 
 export const CALLBACK_TOKEN_SECRET = "CallbackTokenSecret";
 const VALUE_VARIABLE = `SST_Secret_value_${CALLBACK_TOKEN_SECRET}`;

@@ -2,7 +2,8 @@
  * `POST /orders` → CreateOrderFunction: validate the order, then place it (store, publish
  * `placed`, start the workflow) and answer 202 with the `clientCallbackUrl` to watch it on.
  */
-import { Order, Orders } from "@awsomepets/core/index";
+import * as Order from "@awsomepets/core/order";
+import * as Orders from "@awsomepets/core/orders";
 import { bodyBytes, header, HttpEvent, json, problem } from "../lib/http";
 import { lambdaHandler } from "../lib/handler";
 import { orderDeps } from "../lib/order-deps";

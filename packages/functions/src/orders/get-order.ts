@@ -1,9 +1,9 @@
 /** `GET /orders/{orderId}` → GetOrderFunction: the order's status and history, for its token holder. */
 import * as z from "zod/mini";
-import { Orders } from "@awsomepets/core/index";
+import * as Orders from "@awsomepets/core/orders";
 import { header, HttpEvent, json, problem } from "../lib/http";
 import { lambdaHandler } from "../lib/handler";
-import { orderStore } from "../lib/order-deps";
+import { orderStore } from "../lib/order-store";
 import { callbackTokenSecret } from "../lib/secrets";
 
 const isUuid = (value: string | undefined): value is string => z.uuid().safeParse(value).success;

@@ -1,5 +1,4 @@
 /** `$disconnect` → OrderWSDisconnectFunction: forget the connection. */
-import { Callbacks } from "@awsomepets/core/index";
 import { callbackStore } from "../lib/deps";
 import { lambdaHandler } from "../lib/handler";
 import { WebSocketEvent, type WebSocketResult } from "../lib/websocket-event";
@@ -13,7 +12,8 @@ export const handler = lambdaHandler("OrderWSDisconnectFunction", async (raw, { 
   const { connectionId } = event.data.requestContext;
   // A failure here is logged and left to the TTLs: API Gateway does not retry $disconnect.
   try {
-    const { orderId } = await Callbacks.disconnect({ store: callbackStore() }, connectionId, { signal });
+    // The store directly, not Callbacks.disconnect: that module posts, and this function must not bundle the @connections client.
+    const { orderId } = await callbackStore().removeConnection(connectionId, { signal });
     logger.info("Disconnected", { connectionId, orderId });
     return { statusCode: 200 };
   } catch (error) {

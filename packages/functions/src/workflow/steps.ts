@@ -2,8 +2,8 @@
  * The saga's Lambda tasks (one function each, see Topology.WORKFLOW). The rules live in core; a
  * thrown SagaStepError reaches Step Functions as the error its `Catch` handles.
  */
-import { Saga } from "@awsomepets/core/index";
-import type { Order } from "@awsomepets/core/index";
+import * as Saga from "@awsomepets/core/saga";
+import type * as Order from "@awsomepets/core/order";
 
 type Input = Order.WorkflowInput;
 
