@@ -14,8 +14,9 @@ import { startHarness, type Harness } from "./harness";
 
 const ENVIRONMENTS = 4;
 const MESSAGES_PER_ENVIRONMENT = 15;
-// A slow refill, so that the bound still means something if a loaded machine stretches the burst.
-const { perSecond, burst } = { perSecond: 0.5, burst: SyncRateLimit.DEFAULT_SYNC_RATE.burst };
+// The slowest refill the tunable allows (whole messages per second), so that the bound still means
+// something if a loaded machine stretches the burst (4 in-memory buckets would answer 4 × the burst).
+const { perSecond, burst } = { perSecond: 1, burst: SyncRateLimit.DEFAULT_SYNC_RATE.burst };
 
 let h: Harness;
 let environments: ChildProcess[] = [];

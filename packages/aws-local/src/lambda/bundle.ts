@@ -45,6 +45,9 @@ export async function bundleHandlers(modules: string[], outdir: string): Promise
     target: "node22",
     // Node picks `main` for a package without `exports`, as the handlers' imports do today.
     mainFields: ["main"],
+    // Node's own export conditions (node, import, default). Without a list, esbuild also matches the
+    // bundlers' `module` condition, which in @smithy/core names ESM files Node itself cannot load.
+    conditions: ["node"],
     outExtension: { ".js": ".mjs" },
     sourcemap: "inline",
     logLevel: "silent",

@@ -7,6 +7,8 @@ import { parseFlags } from "../cli/parse-flags";
 import { parseStage } from "../cli/stage-option";
 import { parseDuration } from "./duration";
 import { MAX_STAGE_LENGTH } from "@awsomepets/core/stage-name";
+import { OPTIONAL_SETTINGS, type Setting } from "@awsomepets/core/topology";
+import { readTunables, TunableError, TUNABLES, type TunableName } from "@awsomepets/core/tunables";
 
 export const DEFAULT_PORTS = { http: 3000, websocket: 3001, events: 4010, stepfunctions: 4020, dynamodb: 8000 } as const;
 export const PORT_VARIABLES = {
@@ -121,6 +123,14 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): RuntimeConfi
   if (stepDelayMs === null || (stepDelayMs !== undefined && stepDelayMs > 60_000)) {
     const hint = /^\s*\d+(\.\d+)?\s*$/.test(stepDelay!) ? ` (a unit is required: ${stepDelay!.trim()}ms or ${stepDelay!.trim()}s?)` : "";
     throw new UsageError(`--step-delay must be a duration up to 60s such as 800ms or 1.5s, got ${JSON.stringify(stepDelay)}${hint}`, false);
+  }
+  // The functions' tunables come from this environment, as the stacks read them at deploy: checked
+  // here through the same parser, so a bad value stops the start instead of failing every invocation.
+  try {
+    readTunables(env, (Object.keys(TUNABLES) as TunableName[]).filter((name) => OPTIONAL_SETTINGS.has(name as Setting)));
+  } catch (error) {
+    if (error instanceof TunableError) throw new UsageError(error.message, false);
+    throw error;
   }
   const configuredSecret = env.LOCAL_CALLBACK_TOKEN_SECRET || undefined;
   return {

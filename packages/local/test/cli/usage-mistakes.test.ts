@@ -72,6 +72,10 @@ it("npm start --step-delay 2: exit 2, asking for the unit", async () => {
   expectOneLine(await startAndWait({ args: ["--step-delay", "2"] }), 2, /^npm start: --step-delay must be a duration .*got "2" \(a unit is required: 2ms or 2s\?\)$/);
 }, 60_000);
 
+it("npm start with a tunable out of range (SYNC_BURST=1000): exit 2, the variable, its value and what is allowed", async () => {
+  expectOneLine(await startAndWait({ env: { SYNC_BURST: "1000" } }), 2, /^npm start: SYNC_BURST="1000" is not allowed: it must be a whole number of messages per socket from 1 to 100 \(default 5\)$/);
+}, 60_000);
+
 it("a second npm start on the same --data-dir: exit 1, naming the one that has it; the first runs on", async () => {
   // Prepare
   const dataDir = mkdtempSync(path.join(tmpdir(), "data-dir-lock-"));

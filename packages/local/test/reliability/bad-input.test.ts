@@ -40,7 +40,8 @@ beforeAll(async () => {
   console.log(`bad input: seed=${SEED} (replay with BAD_INPUT_SEED=${SEED})`);
   // These tests send ~100 frames on one socket, one at a time: above the default per-socket rate,
   // which has a test of its own (flood.test.ts).
-  process.env[Topology.ENV.syncBurst] = "1000";
+  process.env[Topology.ENV.syncBurst] = "100"; // the most the tunable allows
+  process.env[Topology.ENV.syncRatePerSecond] = "20";
   runtime = await startTestRuntime();
   events = new EventBridgeClient({ endpoint: runtime.state.endpoints.events, region: "us-east-1", credentials });
   attacker = await openSocket(callbackUrl(runtime.state.endpoints.websocket, attackerOrderId));
