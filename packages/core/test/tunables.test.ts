@@ -95,11 +95,11 @@ describe("throttle sizing", () => {
     expect(Topology.API_THROTTLES.http).toEqual(expected((sizing.pageLoadsPerMinute * sizing.httpRequestsPerPageLoad + sizing.ordersPerMinute) / 60));
   });
 
-  it("are the figures docs/protocol.md and the README give", () => {
+  it("are the figures docs/protocol.md and docs/deploy-and-operate.md give", () => {
     const { http, webSocket } = Topology.API_THROTTLES;
     const protocol = readFileSync("docs/protocol.md", "utf8");
     for (const { rateLimit, burstLimit } of [webSocket.routes.$connect, webSocket.default, http]) expect(protocol).toContain(`| ${rateLimit}/s | ${burstLimit} |`);
-    const readme = readFileSync("README.md", "utf8").replace(/\s+/g, " ");
+    const readme = readFileSync("docs/deploy-and-operate.md", "utf8").replace(/\s+/g, " ");
     expect(readme).toContain(`HTTP_API_THROTTLE_RATE\`/\`_BURST\` [${http.rateLimit}/${http.burstLimit} `);
     expect(readme).toContain(`WEBSOCKET_THROTTLE_RATE\`/\`_BURST\` [${webSocket.default.rateLimit}/${webSocket.default.burstLimit} `);
     expect(readme).toContain(`WEBSOCKET_CONNECT_THROTTLE_RATE\`/\`_BURST\` [${webSocket.routes.$connect.rateLimit}/${webSocket.routes.$connect.burstLimit} `);
