@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { ROOT, startTestRuntime } from "../../../local/test/runtime/support";
 import { buildWebPage } from "../../build";
+import * as Steps from "../../../functions/src/workflow/steps";
 
 export { ROOT };
 
@@ -11,7 +12,15 @@ export async function startRuntimeWithPage() {
   const webRoot = mkdtempSync(path.join(tmpdir(), "order-tracker-"));
   await buildWebPage({ outDir: webRoot, apiUrl: "" });
   try {
-    const runtime = await startTestRuntime({}, { webRoot });
+    const runtime = await startTestRuntime(
+      {},
+      {
+        webRoot,
+        // The payment step runs in this test process rather than in an execution environment of its
+        // own, so that a test file's vi.mock of core's saga can hold a payment (an order in progress).
+        overrideHandlers: { ProcessPaymentFunction: (event) => Steps.processPayment(event as never) },
+      },
+    );
     return {
       ...runtime,
       url: runtime.state.endpoints.http,
