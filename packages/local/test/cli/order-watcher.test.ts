@@ -35,10 +35,10 @@ async function until(condition: () => boolean, what: string, timeoutMs = 8000) {
   }
 }
 
-function collectingWatcher(orderId: string, url: string, backoff = { baseMs: 600, maxMs: 2000 }) {
+function collectingWatcher(orderId: string, url: string, delayMs = 600) {
   const out: string[] = [];
   const err: string[] = [];
-  const watcher = watchOrder({ url, orderId, out: (l) => out.push(l), err: (l) => err.push(l), backoff });
+  const watcher = watchOrder({ url, orderId, out: (l) => out.push(l), err: (l) => err.push(l), delay: () => delayMs, lingerMs: 100 });
   return { watcher, out, err };
 }
 
@@ -93,7 +93,7 @@ it.each([
   // Prepare
   const orderId = newOrderId();
   // Act
-  const { watcher, err } = collectingWatcher(orderId, url(orderId), { baseMs: 10, maxMs: 20 });
+  const { watcher, err } = collectingWatcher(orderId, url(orderId), 10);
   const outcome = await watcher.done;
   // Assess
   expect(outcome).toMatchObject({ kind: "refused", statusCode, message: expect.stringMatching(new RegExp(`refused the connection with HTTP ${statusCode}: `)) });
@@ -110,7 +110,7 @@ it("gives up, saying what is wrong, when no connection ever opens", async () => 
   const orderId = newOrderId();
   const url = `ws://127.0.0.1:${port}/local?orderId=${orderId}&token=secret-token`;
   // Act
-  const { watcher, err } = collectingWatcher(orderId, url, { baseMs: 10, maxMs: 40 });
+  const { watcher, err } = collectingWatcher(orderId, url, 10);
   const outcome = await watcher.done;
   // Assess: five tries, four waits between them, and one sentence without the token
   expect(err.filter((l) => l.includes("reconnecting in"))).toHaveLength(4);
