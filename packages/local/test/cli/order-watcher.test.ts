@@ -120,3 +120,17 @@ it("gives up, saying what is wrong, when no connection ever opens", async () => 
   });
   expect((outcome as { message: string }).message).not.toContain("secret-token");
 });
+
+it("ends with expired, without a connection, when the link's token has run out", async () => {
+  // Prepare: a token signed two days ago (its expiry is readable without the secret)
+  const orderId = newOrderId();
+  const token = CallbackToken.sign({ orderId, secret: "any-secret-0123456789abcdefghijklmnopq", now: new Date(Date.now() - 2 * 86_400_000) });
+  const url = CallbackToken.callbackUrl({ websocketUrl: runtime.state.endpoints.websocket, orderId, token });
+  // Act
+  const { watcher, err } = collectingWatcher(orderId, url, 10);
+  const outcome = await watcher.done;
+  // Assess
+  expect(outcome).toEqual({ kind: "expired", message: expect.stringMatching(/^the callback URL expired at \d{4}-\d\d-\d\dT.*Z: /) });
+  expect(err).toEqual([]);
+  expect(runtime.gateway.connections()).toEqual([]);
+});
