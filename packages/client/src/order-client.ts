@@ -28,7 +28,8 @@ export type OrderClientEvents = {
   /**
    * An attempt ended before the socket opened: `$connect` refused it (400/401/403/429) or the network
    * is down. Neither a browser's nor Node's WebSocket shows the failed upgrade's HTTP status; ask
-   * `GET /orders/{orderId}` with the token to tell a refused link (403) from a network failure.
+   * `GET /orders/{orderId}` with the token to tell a refused link (403) from a network failure, or,
+   * in Node, pass the `ws` package's socket as `createSocket` and read its `unexpected-response`.
    * The client keeps retrying with backoff until `stop()`.
    */
   onOpenFailed?(consecutiveFailures: number): void;
