@@ -28,7 +28,8 @@ export type OrderClientEvents = {
   /**
    * An attempt ended before the socket opened: `$connect` refused it (400/401/403/429) or the network
    * is down. Neither a browser's nor Node's WebSocket shows the failed upgrade's HTTP status; ask
-   * `GET /orders/{orderId}` with the token to tell a refused link (403) from a network failure.
+   * `GET /orders/{orderId}` with the token to tell a refused link (403) from a network failure, or,
+   * in Node, pass the `ws` package's socket as `createSocket` and read its `unexpected-response`.
    * The client keeps retrying with backoff until `stop()`.
    */
   onOpenFailed?(consecutiveFailures: number): void;
@@ -54,8 +55,22 @@ export type OrderClientOptions = {
   delay?: (attempt: number) => number;
   /** The wait before the n-th repeated sync for the same gap; defaults to the reconnect backoff. */
   syncDelay?: (retry: number) => number;
-  createSocket?: (url: string) => WebSocket;
+  /**
+   * Opens a socket; the platform's WebSocket by default. Node callers may pass the `ws` package's
+   * (its `unexpected-response` event shows a refused upgrade's HTTP status, which no platform
+   * WebSocket does).
+   */
+  createSocket?: (url: string) => OrderSocket;
   now?: () => number;
+};
+
+/** What the client needs of a socket: the platform's WebSocket, or one with the same interface (`ws`). */
+export type OrderSocket = {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: "open" | "error" | "close", listener: () => void): void;
+  addEventListener(type: "message", listener: (event: { data: unknown }) => void): void;
 };
 
 const OPEN = 1;
@@ -87,9 +102,9 @@ export function watchOrder(options: OrderClientOptions) {
   const now = options.now ?? Date.now;
   const delay = options.delay ?? ((attempt: number) => reconnectDelay(attempt));
   const syncDelay = options.syncDelay ?? ((retry: number) => reconnectDelay(retry));
-  const createSocket = options.createSocket ?? ((u: string) => new WebSocket(u));
+  const createSocket = options.createSocket ?? ((u: string): OrderSocket => new WebSocket(u));
   const expiresAt = linkExpiresAt(url);
-  let socket: WebSocket | undefined;
+  let socket: OrderSocket | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let lingerTimer: ReturnType<typeof setTimeout> | undefined;
   let attempt = 0;
@@ -106,14 +121,14 @@ export function watchOrder(options: OrderClientOptions) {
 
   const expired = () => expiresAt !== undefined && expiresAt.getTime() <= now();
 
-  const send = (current: WebSocket) => {
+  const send = (current: OrderSocket) => {
     if (current.readyState !== OPEN) return;
     cursorAtLastSync = timeline.cursor;
     current.send(JSON.stringify(timeline.syncRequest()));
   };
 
   /** Sends a sync now if the last one moved the cursor, else after a growing, jittered wait. */
-  const scheduleSync = (current: WebSocket, how: { backOff?: boolean } = {}) => {
+  const scheduleSync = (current: OrderSocket, how: { backOff?: boolean } = {}) => {
     if (syncTimer !== undefined) return; // one is already due
     if (timeline.cursor > cursorAtLastSync && !how.backOff) syncRetries = 0;
     const wait = syncRetries === 0 && !how.backOff ? 0 : syncDelay(Math.max(0, syncRetries - 1));
@@ -133,7 +148,7 @@ export function watchOrder(options: OrderClientOptions) {
     lingerTimer = setTimeout(() => stop(), options.lingerMs ?? 10_000);
   };
 
-  const onError = (current: WebSocket, code: string, message: string) => {
+  const onError = (current: OrderSocket, code: string, message: string) => {
     if (code === "rate_limited") events.onRateLimited?.(message);
     else events.onServerError?.(code, message);
     // Too many requests, or a server hiccup: ask again, later.
@@ -142,7 +157,7 @@ export function watchOrder(options: OrderClientOptions) {
     if (code === "not_subscribed") current.close(4000, "not subscribed");
   };
 
-  const onFrame = (current: WebSocket, data: unknown) => {
+  const onFrame = (current: OrderSocket, data: unknown) => {
     let frame: ServerFrame;
     try {
       frame = JSON.parse(String(data)) as ServerFrame;
@@ -178,7 +193,7 @@ export function watchOrder(options: OrderClientOptions) {
       events.onState?.({ kind: "live" });
       send(current);
     });
-    current.addEventListener("message", (event) => onFrame(current, (event as MessageEvent).data));
+    current.addEventListener("message", (event) => onFrame(current, event.data));
     // A refused upgrade: browsers fire `error` then `close`; Node's WebSocket (undici) only `error`.
     current.addEventListener("error", () => {
       if (!opened) onGone();

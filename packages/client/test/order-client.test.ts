@@ -5,6 +5,7 @@
  */
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WsSocket from "ws";
 import { CallbackToken, OrderStatus } from "@awsomepets/core/index";
 import { callbackUrl, newOrderId, startTestRuntime, TOKEN_SECRET } from "../../local/test/runtime/support";
 import { watchOrder, type ConnectionState, type StatusFrame } from "../src/order-client";
@@ -132,5 +133,34 @@ describe("the order client against the local runtime", () => {
       [1, "placed"],
       [2, "cancelled"],
     ]);
+  });
+
+  it("takes another socket implementation (Node's ws), through which a caller sees the refused upgrade's status", async () => {
+    const url = callbackUrl(runtime.state.endpoints.websocket, newOrderId()).replace(/orderId=[^&]+/, `orderId=${newOrderId()}`);
+    const refusals: number[] = [];
+    const said: string[] = [];
+    const client = watchOrder({
+      url,
+      delay: () => 50,
+      createSocket: (u) => {
+        const socket = new WsSocket(u);
+        socket.on("unexpected-response", (_request, response) => {
+          refusals.push(response.statusCode ?? 0);
+          response.resume();
+          socket.terminate();
+        });
+        return socket;
+      },
+      events: {
+        onOpenFailed: (n) => {
+          said.push(`open_failed ${n}`);
+          if (n === 2) client.stop();
+        },
+      },
+    });
+    await client.closed;
+    expect(said).toEqual(["open_failed 1", "open_failed 2"]);
+    expect(refusals).toEqual([403, 403]);
+    expect(client.opens).toBe(0);
   });
 });

@@ -1,18 +1,20 @@
 /**
- * The `watch-order` client: keeps one socket to the callback URL, syncs on every open with the
- * timeline's cursor, applies every frame, and reconnects with backoff when the socket closes
- * without having been asked to. Resolves once the order is finished, stopped, or refused.
+ * The `watch-order` client: the shared order client (`@awsomepets/client`: sync with the cursor,
+ * de-duplication by seq, reconnect with backoff) turned into terminal lines and one outcome. It
+ * hands the client the `ws` package's socket, whose `unexpected-response` shows a refused upgrade's
+ * HTTP status, so that a wrong URL or token is named at once instead of retried.
  */
 import WebSocket from "ws";
+import { watchOrder as openOrderClient, type OrderClient } from "@awsomepets/client/order-client";
 import { OrderTimeline } from "@awsomepets/core/index";
-import { DEFAULT_BACKOFF, reconnectDelayMs, type BackoffOptions } from "./reconnect-delay";
+import { statusLine } from "./status-line";
 import { describeRefusal, isFinalRefusal } from "./upgrade-refusal";
-import { applyFrame } from "./watch-frame";
 
 export type WatchOutcome =
   | { kind: "finished" }
   | { kind: "stopped" }
   | { kind: "refused"; statusCode: number; message: string }
+  | { kind: "expired"; message: string }
   | { kind: "unreachable"; message: string };
 
 /**
@@ -22,12 +24,16 @@ export type WatchOutcome =
  */
 export const FIRST_CONNECT_ATTEMPTS = 5;
 
+/** After the terminal status, how long to keep listening for a late status that happened before it. */
+export const TERMINAL_LINGER_MS = 1000;
+
 export type OrderWatcher = {
   timeline: OrderTimeline;
+  /** Resolves once the client has stopped and its socket is closed. */
   done: Promise<WatchOutcome>;
   /** Closes the socket (code 1000) and ends the watch with `stopped`. */
   stop(): void;
-  /** The open socket, if any (tests close it to simulate a dropped connection). */
+  /** The current socket, if any (tests close it to simulate a dropped connection). */
   socket(): WebSocket | undefined;
 };
 
@@ -36,96 +42,88 @@ export function watchOrder(options: {
   orderId: string;
   out: (line: string) => void;
   err: (line: string) => void;
-  backoff?: BackoffOptions;
-  random?: () => number;
+  /** The wait before reconnect attempt n (0, 1, …); the client's backoff with jitter by default. */
+  delay?: (attempt: number) => number;
   firstConnectAttempts?: number;
+  lingerMs?: number;
 }): OrderWatcher {
-  const backoff = options.backoff ?? DEFAULT_BACKOFF;
-  const random = options.random ?? Math.random;
   const timeline = new OrderTimeline(options.orderId);
-  let current: WebSocket | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let attempt = 0;
-  let everOpened = false;
   const firstConnectAttempts = options.firstConnectAttempts ?? FIRST_CONNECT_ATTEMPTS;
   const firstConnectStarted = Date.now();
-  let resyncAttempt = 0;
-  let settled = false;
-  let resolveDone!: (outcome: WatchOutcome) => void;
-  const done = new Promise<WatchOutcome>((resolve) => (resolveDone = resolve));
+  let current: WebSocket | undefined;
+  /** Why the current socket failed or closed, for the next line on stderr. */
+  let lastFailure = "";
+  let refusedWith: number | undefined;
+  let outcome: WatchOutcome = { kind: "stopped" };
+  let client: OrderClient | undefined;
 
-  const settle = (outcome: WatchOutcome) => {
-    if (settled) return;
-    settled = true;
-    clearTimeout(timer);
-    const socket = current;
-    if (!socket || socket.readyState === WebSocket.CLOSED) return resolveDone(outcome);
-    socket.once("close", () => resolveDone(outcome));
-    if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
-    else socket.close(1000, "done");
+  const end = (result: WatchOutcome) => {
+    outcome = result;
+    client?.stop();
   };
 
-  const connect = () => {
-    if (settled) return;
-    const socket = new WebSocket(options.url);
+  const createSocket = (url: string) => {
+    const socket = new WebSocket(url);
     current = socket;
-    let syncInFlight = false;
-    let lastError: Error | undefined;
-    const sync = () => {
-      if (socket.readyState !== WebSocket.OPEN) return;
-      syncInFlight = true;
-      socket.send(JSON.stringify(timeline.syncRequest()));
-    };
-
+    lastFailure = "";
+    refusedWith = undefined;
     socket.on("unexpected-response", (_request, response) => {
       const statusCode = response.statusCode ?? 0;
       response.resume();
-      if (isFinalRefusal(statusCode)) settle({ kind: "refused", statusCode, message: describeRefusal(statusCode) });
-      else {
-        lastError = new Error(describeRefusal(statusCode));
-        socket.terminate();
-      }
+      refusedWith = statusCode;
+      lastFailure = describeRefusal(statusCode);
+      socket.terminate(); // ends the attempt: the client sees `error`, then `close`
     });
-    socket.on("error", (error) => (lastError = error));
-    socket.on("open", () => {
-      attempt = 0;
-      everOpened = true;
-      options.err(`connected; syncing after #${timeline.cursor}`);
-      sync();
-    });
-    socket.on("message", (data) => {
-      const outcome = applyFrame(timeline, String(data));
-      outcome.lines.forEach(options.out);
-      outcome.warnings.forEach(options.err);
-      if (outcome.synced) syncInFlight = false;
-      if (outcome.finished) return settle({ kind: "finished" });
-      if (outcome.sync === "now" && !syncInFlight) sync();
-      if (outcome.sync === "later") {
-        clearTimeout(timer);
-        timer = setTimeout(sync, reconnectDelayMs(resyncAttempt++, random, backoff));
-      }
-      if (outcome.synced && !outcome.sync) resyncAttempt = 0;
+    socket.on("error", (error) => {
+      if (refusedWith === undefined) lastFailure = error.message;
     });
     socket.on("close", (code) => {
+      if (!lastFailure) lastFailure = `code ${code}`;
       if (current === socket) current = undefined;
-      if (settled) return;
-      clearTimeout(timer);
-      const why = lastError ? lastError.message : `code ${code}`;
-      if (!everOpened && attempt + 1 >= firstConnectAttempts) {
-        const seconds = ((Date.now() - firstConnectStarted) / 1000).toFixed(1);
-        return settle({
-          kind: "unreachable",
-          message: `cannot connect to ${withoutQuery(options.url)} (${why}; ${attempt + 1} tries over ${seconds} s): is \`npm start\` running, and is the URL right?`,
-        });
-      }
-      const delay = reconnectDelayMs(attempt++, random, backoff);
-      options.err(`connection closed (${why}); reconnecting in ${delay} ms`);
-      timer = setTimeout(connect, delay);
     });
+    return socket;
   };
 
-  connect();
-  return { timeline, done, stop: () => settle({ kind: "stopped" }), socket: () => current };
+  client = openOrderClient({
+    url: options.url,
+    timeline,
+    lingerMs: options.lingerMs ?? TERMINAL_LINGER_MS,
+    delay: options.delay,
+    createSocket,
+    events: {
+      onState: (state) => {
+        if (state.kind === "live") options.err(`connected; syncing after #${timeline.cursor}`);
+        if (state.kind === "reconnecting") options.err(`connection closed (${lastFailure || "no reason given"}); reconnecting in ${state.inMs} ms`);
+      },
+      onStatus: (frame) => options.out(statusLine(frame)),
+      onRateLimited: (message) => options.err(`server error rate_limited: ${message}`),
+      onServerError: (code, message) => options.err(`server error ${code}: ${message}`),
+      onFinished: () => (outcome = { kind: "finished" }),
+      onExpired: (expiredAt) => (outcome = { kind: "expired", message: `the callback URL expired at ${expiredAt.toISOString()}: its token is valid for 24 h, so this link can no longer be watched` }),
+      onOpenFailed: (failures) => {
+        if (refusedWith !== undefined && isFinalRefusal(refusedWith)) return end({ kind: "refused", statusCode: refusedWith, message: describeRefusal(refusedWith) });
+        if (client && client.opens > 0) return;
+        if (failures < firstConnectAttempts) return;
+        const seconds = ((Date.now() - firstConnectStarted) / 1000).toFixed(1);
+        end({
+          kind: "unreachable",
+          message: `cannot connect to ${withoutQuery(options.url)} (${lastFailure}; ${failures} tries over ${seconds} s): is \`npm start\` running, and is the URL right?`,
+        });
+      },
+    },
+  });
+
+  const done = client.closed.then(async () => {
+    const socket = current;
+    if (socket && socket.readyState !== WebSocket.CLOSED) await new Promise((resolve) => socket.once("close", resolve));
+    return outcome;
+  });
+  return {
+    timeline,
+    done,
+    stop: () => client.stop(),
+    socket: () => current,
+  };
 }
 
 /** The URL without its query: the token is a credential, and the order id is printed elsewhere. */

@@ -7,5 +7,3 @@ export function statusLine(frame: Protocol.StatusFrame) {
   if (frame.amountPaid !== undefined) parts.push(`amountPaid=${frame.amountPaid}`);
   return parts.join("  ").trimEnd();
 }
-
-export const duplicateLine = (frame: Protocol.StatusFrame) => `(duplicate #${frame.seq} ${frame.status} dropped)`;

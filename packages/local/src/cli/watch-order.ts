@@ -1,8 +1,8 @@
 /**
- * `npm run watch-order`: prints an order's statuses as they arrive (stdout: one line per new status
- * and a note per dropped duplicate; stderr: connection notes). Exits 0 once the order completed or
- * was cancelled with no status missing, or on Ctrl-C; 1 when the upgrade is refused, or when no
- * connection opened in FIRST_CONNECT_ATTEMPTS tries (nothing listens at the URL).
+ * `npm run watch-order`: prints an order's statuses as they arrive (stdout: one line per new status;
+ * stderr: connection notes). Exits 0 once the order completed or
+ * was cancelled with no status missing, or on Ctrl-C; 1 when the upgrade is refused, the link has
+ * expired, or no connection opened in FIRST_CONNECT_ATTEMPTS tries (nothing listens at the URL).
  */
 import { CommandError } from "./cli-errors";
 import { localCallbackUrl } from "./local-callback-url";
@@ -21,6 +21,6 @@ runAsScript("watch-order", WATCH_ORDER_USAGE, async () => {
   const outcome = await watcher.done;
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
-  if (outcome.kind === "refused" || outcome.kind === "unreachable") throw new CommandError(outcome.message);
+  if (outcome.kind === "refused" || outcome.kind === "unreachable" || outcome.kind === "expired") throw new CommandError(outcome.message);
   if (outcome.kind === "finished") processIo.err(`order ${watcher.timeline.terminal?.status}; ${watcher.timeline.duplicatesDropped} duplicate(s) dropped`);
 });

@@ -35,10 +35,10 @@ async function until(condition: () => boolean, what: string, timeoutMs = 8000) {
   }
 }
 
-function collectingWatcher(orderId: string, url: string, backoff = { baseMs: 600, maxMs: 2000 }) {
+function collectingWatcher(orderId: string, url: string, delayMs = 600) {
   const out: string[] = [];
   const err: string[] = [];
-  const watcher = watchOrder({ url, orderId, out: (l) => out.push(l), err: (l) => err.push(l), backoff });
+  const watcher = watchOrder({ url, orderId, out: (l) => out.push(l), err: (l) => err.push(l), delay: () => delayMs, lingerMs: 100 });
   return { watcher, out, err };
 }
 
@@ -93,7 +93,7 @@ it.each([
   // Prepare
   const orderId = newOrderId();
   // Act
-  const { watcher, err } = collectingWatcher(orderId, url(orderId), { baseMs: 10, maxMs: 20 });
+  const { watcher, err } = collectingWatcher(orderId, url(orderId), 10);
   const outcome = await watcher.done;
   // Assess
   expect(outcome).toMatchObject({ kind: "refused", statusCode, message: expect.stringMatching(new RegExp(`refused the connection with HTTP ${statusCode}: `)) });
@@ -110,7 +110,7 @@ it("gives up, saying what is wrong, when no connection ever opens", async () => 
   const orderId = newOrderId();
   const url = `ws://127.0.0.1:${port}/local?orderId=${orderId}&token=secret-token`;
   // Act
-  const { watcher, err } = collectingWatcher(orderId, url, { baseMs: 10, maxMs: 40 });
+  const { watcher, err } = collectingWatcher(orderId, url, 10);
   const outcome = await watcher.done;
   // Assess: five tries, four waits between them, and one sentence without the token
   expect(err.filter((l) => l.includes("reconnecting in"))).toHaveLength(4);
@@ -119,4 +119,18 @@ it("gives up, saying what is wrong, when no connection ever opens", async () => 
     message: expect.stringMatching(new RegExp(`^cannot connect to ws://127\\.0\\.0\\.1:${port}/local \\(connect ECONNREFUSED [^;]+; 5 tries over [\\d.]+ s\\): is \`npm start\` running, and is the URL right\\?$`)),
   });
   expect((outcome as { message: string }).message).not.toContain("secret-token");
+});
+
+it("ends with expired, without a connection, when the link's token has run out", async () => {
+  // Prepare: a token signed two days ago (its expiry is readable without the secret)
+  const orderId = newOrderId();
+  const token = CallbackToken.sign({ orderId, secret: "any-secret-0123456789abcdefghijklmnopq", now: new Date(Date.now() - 2 * 86_400_000) });
+  const url = CallbackToken.callbackUrl({ websocketUrl: runtime.state.endpoints.websocket, orderId, token });
+  // Act
+  const { watcher, err } = collectingWatcher(orderId, url, 10);
+  const outcome = await watcher.done;
+  // Assess
+  expect(outcome).toEqual({ kind: "expired", message: expect.stringMatching(/^the callback URL expired at \d{4}-\d\d-\d\dT.*Z: /) });
+  expect(err).toEqual([]);
+  expect(runtime.gateway.connections()).toEqual([]);
 });
