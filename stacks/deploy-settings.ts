@@ -17,17 +17,8 @@ export function deploySettings(env: Record<string, string | undefined> = process
   }
 }
 
-/** The stages' and routes' throttles (Topology.API_THROTTLES unless overridden at deploy). */
-export function throttlesOf(settings: DeploySettings) {
-  const throttle = (rateLimit: number, burstLimit: number): Topology.Throttle => ({ rateLimit, burstLimit });
-  return {
-    http: throttle(settings.httpThrottleRate, settings.httpThrottleBurst),
-    webSocket: {
-      default: throttle(settings.webSocketThrottleRate, settings.webSocketThrottleBurst),
-      routes: { $connect: throttle(settings.webSocketConnectThrottleRate, settings.webSocketConnectThrottleBurst) },
-    },
-  };
-}
+/** The stages' and routes' throttles (Topology.API_THROTTLES unless overridden at deploy); `npm start` reads the same. */
+export const throttlesOf = Tunables.throttlesOf;
 
 /** What the callback functions read (Topology.WIRING), as the strings their environment holds. */
 export function callbackTunables(settings: DeploySettings): Partial<Record<Topology.Setting, string>> {

@@ -7,7 +7,7 @@
  */
 import { CONNECTION_TTL_SECONDS, DEFAULT_HISTORY_RETENTION_SECONDS, DEFAULT_MAX_CONNECTIONS_PER_ORDER } from "./callback-table";
 import { DEFAULT_SYNC_RATE } from "./sync-rate-limit";
-import { API_THROTTLES, DEPLOY_ENV, ENV } from "./topology";
+import { API_THROTTLES, DEPLOY_ENV, ENV, type Throttle } from "./topology";
 
 export type TunableSpec = {
   /** The environment variable that sets it. */
@@ -28,8 +28,8 @@ export type TunableSpec = {
 export const DEFAULT_FANOUT_CONCURRENCY = 64;
 
 /** API Gateway's default account-level limits per region: a stage's throttle is bounded by them anyway. */
-const ACCOUNT_RATE_LIMIT = 10_000;
-const ACCOUNT_BURST_LIMIT = 5_000;
+export const ACCOUNT_RATE_LIMIT = 10_000;
+export const ACCOUNT_BURST_LIMIT = 5_000;
 const DAY_SECONDS = 24 * 60 * 60;
 
 const throttle = (rate: string, burst: string, defaults: { rateLimit: number; burstLimit: number }, unit: string) =>
@@ -134,4 +134,16 @@ export function readTunables<N extends TunableName>(env: Record<string, string |
   }
   if (problems.length) throw new TunableError(problems);
   return values;
+}
+
+/** The stages' and routes' throttles from the tunables: what the stacks deploy and `npm start` enforces. */
+export function throttlesOf(settings: Record<TunableName, number>) {
+  const throttle = (rateLimit: number, burstLimit: number): Throttle => ({ rateLimit, burstLimit });
+  return {
+    http: throttle(settings.httpThrottleRate, settings.httpThrottleBurst),
+    webSocket: {
+      default: throttle(settings.webSocketThrottleRate, settings.webSocketThrottleBurst),
+      routes: { $connect: throttle(settings.webSocketConnectThrottleRate, settings.webSocketConnectThrottleBurst) },
+    },
+  };
 }

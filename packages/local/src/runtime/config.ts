@@ -7,8 +7,7 @@ import { parseFlags } from "../cli/parse-flags";
 import { parseStage } from "../cli/stage-option";
 import { parseDuration } from "./duration";
 import { MAX_STAGE_LENGTH } from "@awsomepets/core/stage-name";
-import { OPTIONAL_SETTINGS, type Setting } from "@awsomepets/core/topology";
-import { readTunables, TunableError, TUNABLES, type TunableName } from "@awsomepets/core/tunables";
+import { readTunables, throttlesOf, TunableError, TUNABLES, type TunableName } from "@awsomepets/core/tunables";
 
 export const DEFAULT_PORTS = { http: 3000, websocket: 3001, events: 4010, stepfunctions: 4020, dynamodb: 8000 } as const;
 export const PORT_VARIABLES = {
@@ -124,10 +123,12 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): RuntimeConfi
     const hint = /^\s*\d+(\.\d+)?\s*$/.test(stepDelay!) ? ` (a unit is required: ${stepDelay!.trim()}ms or ${stepDelay!.trim()}s?)` : "";
     throw new UsageError(`--step-delay must be a duration up to 60s such as 800ms or 1.5s, got ${JSON.stringify(stepDelay)}${hint}`, false);
   }
-  // The functions' tunables come from this environment, as the stacks read them at deploy: checked
-  // here through the same parser, so a bad value stops the start instead of failing every invocation.
+  // The tunables (the functions' limits, the stage's throttles) come from this environment, as the
+  // stacks read them at deploy, through the same parser: a bad value stops the start instead of
+  // failing every invocation, and the throttles enforced are the ones a deploy would set.
+  let settings: Record<TunableName, number>;
   try {
-    readTunables(env, (Object.keys(TUNABLES) as TunableName[]).filter((name) => OPTIONAL_SETTINGS.has(name as Setting)));
+    settings = readTunables(env, Object.keys(TUNABLES) as TunableName[]);
   } catch (error) {
     if (error instanceof TunableError) throw new UsageError(error.message, false);
     throw error;
@@ -143,6 +144,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): RuntimeConfi
     tokenSecret: configuredSecret ?? "",
     tokenSecretGenerated: !configuredSecret,
     tokenSecretOrigin: configuredSecret ? "configuration" : undefined,
+    throttles: throttlesOf(settings),
     ...(stepDelayMs ? { stepDelayMs } : {}),
   };
 }

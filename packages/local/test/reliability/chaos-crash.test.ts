@@ -12,7 +12,7 @@
 import { writeFileSync } from "node:fs";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { afterAll, expect, it } from "vitest";
-import { CallbackToken, Topology } from "@awsomepets/core/index";
+import { CallbackToken, Topology, Tunables } from "@awsomepets/core/index";
 import { SECRET } from "../runtime/process-support";
 import { startCrashableRuntime } from "./chaos-process";
 import { chaosScenario, churn, expectExactTimelines, sleep, type ChaosOrder } from "./chaos-scenario";
@@ -68,7 +68,15 @@ async function quiet(output: () => string, quietMs: number, timeoutMs: number) {
 it.skipIf(CRASHES === 0)(`loses no status and shows none twice across ${ORDERS} orders while npm start is SIGKILLed ${CRASHES} times (seed ${SEED})`, async () => {
   // Prepare
   console.log(`chaos crash: seed=${SEED} orders=${ORDERS} crashes=${CRASHES} (replay with CHAOS_SEED=${SEED} CHAOS_ORDERS=${ORDERS} CHAOS_CRASHES=${CRASHES})`);
-  const runtime = await startCrashableRuntime({ env: { [Topology.ENV.maxConnectionsPerOrder]: "1000" } });
+  // As the in-process run: a cap and throttles far above what its churning clients need (they test
+  // loss and duplication; the cap and the throttles have tests of their own), set as a deploy would.
+  const unthrottled = Object.fromEntries(
+    (["httpThrottle", "webSocketThrottle", "webSocketConnectThrottle"] as const).flatMap((name) => [
+      [Topology.DEPLOY_ENV[`${name}Rate`], String(Tunables.ACCOUNT_RATE_LIMIT)],
+      [Topology.DEPLOY_ENV[`${name}Burst`], String(Tunables.ACCOUNT_BURST_LIMIT)],
+    ]),
+  );
+  const runtime = await startCrashableRuntime({ env: { [Topology.ENV.maxConnectionsPerOrder]: "1000", ...unthrottled } });
   cleanup.push(() => runtime.kill());
   const { state } = runtime;
   const { orders, entries, batches, pauses, clientStreams, published } = chaosScenario({

@@ -1,0 +1,27 @@
+/** npm start's tunables: read from its environment through core's one parser, as the stacks read them at deploy. */
+import { describe, expect, it } from "vitest";
+import { Topology } from "@awsomepets/core/index";
+import { readConfig } from "../../src/runtime/config";
+import { UsageError } from "../../src/cli/cli-errors";
+
+describe("npm start's throttles", () => {
+  it("are the declared ones by default", () => {
+    // Act
+    const config = readConfig([], {});
+    // Assess
+    expect(config.throttles).toEqual(Topology.API_THROTTLES);
+  });
+
+  it("follow the deploy variables, as a deployed stage's would", () => {
+    // Act
+    const config = readConfig([], { [Topology.DEPLOY_ENV.webSocketConnectThrottleRate]: "7", [Topology.DEPLOY_ENV.httpThrottleBurst]: "9" });
+    // Assess
+    expect(config.throttles?.webSocket?.routes?.$connect).toEqual({ rateLimit: 7, burstLimit: Topology.API_THROTTLES.webSocket.routes.$connect.burstLimit });
+    expect(config.throttles?.http).toEqual({ rateLimit: Topology.API_THROTTLES.http.rateLimit, burstLimit: 9 });
+  });
+
+  it("refuse a value out of range as a usage error naming the variable", () => {
+    expect(() => readConfig([], { [Topology.DEPLOY_ENV.webSocketThrottleRate]: "0" })).toThrow(UsageError);
+    expect(() => readConfig([], { [Topology.DEPLOY_ENV.webSocketThrottleRate]: "0" })).toThrow(/WEBSOCKET_THROTTLE_RATE="0" is not allowed/);
+  });
+});
