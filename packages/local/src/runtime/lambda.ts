@@ -60,9 +60,17 @@ export function functionConfigurations(options: Pick<RunnerOptions, "root" | "en
   return functions;
 }
 
+/** What a rebuild changed: the functions whose bundle differs, and every source file now bundled. */
+export type RebuildResult = { changed: Topology.FunctionName[]; inputs: string[] };
+
 export function createFunctionRunner(options: RunnerOptions) {
   const functions = functionConfigurations(options);
+  const sources = Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, fn.modulePath]));
   const bundles = mkdtempSync(path.join(tmpdir(), "awsomepets-functions-"));
+  // Each build goes to a directory of its own, so an environment still starting on the previous
+  // bundles never reads a half-written file; the one before the previous is deleted.
+  let build = 0;
+  const hashes: Record<string, string> = {};
   const pool = createFunctionPool({
     functions,
     idleTimeoutMs: options.idleTimeoutMs,
@@ -72,6 +80,39 @@ export function createFunctionRunner(options: RunnerOptions) {
     log: poolLog(options.log),
     onConsole: handlerConsole(options.log),
   });
+
+  /**
+   * Bundles every handler module; a module that does not compile, imports what is not installed or
+   * lacks its handler's export throws, and leaves the bundles in use as they were. Otherwise the
+   * functions whose bundle changed load the new one at their next cold start.
+   */
+  async function bundleAll(): Promise<RebuildResult> {
+    const outdir = path.join(bundles, String(++build));
+    let bundled;
+    try {
+      bundled = await bundleHandlers(Object.values(sources), outdir);
+      for (const [name, fn] of Object.entries(functions)) {
+        const bundle = bundled[sources[name]!]!;
+        if (!bundle.exports.includes(fn.exportName)) throw new Error(`${name}: ${sources[name]} does not export ${fn.exportName}`);
+      }
+    } catch (error) {
+      rmSync(outdir, { recursive: true, force: true });
+      throw error;
+    }
+    const changed: Topology.FunctionName[] = [];
+    const inputs = new Set<string>();
+    for (const [name, fn] of Object.entries(functions)) {
+      const bundle = bundled[sources[name]!]!;
+      bundle.inputs.forEach((input) => inputs.add(input));
+      if (hashes[name] === bundle.hash) continue;
+      hashes[name] = bundle.hash;
+      fn.modulePath = bundle.file;
+      changed.push(name as Topology.FunctionName);
+    }
+    if (build > 2) rmSync(path.join(bundles, String(build - 2)), { recursive: true, force: true });
+    return { changed, inputs: [...inputs] };
+  }
+
   return {
     /**
      * Bundles the handlers, so that a module that does not compile, or lacks its handler's export,
@@ -79,16 +120,27 @@ export function createFunctionRunner(options: RunnerOptions) {
      * bundles. Then one environment per function is started in the order of `Topology.FUNCTIONS`
      * (routes first), awaited or in the background: then a first request finds it warm or starting,
      * and a module that throws while loading shows as an init failure in the log, as on Lambda.
+     * Resolves with every source file bundled.
      */
     preload: async (warm: "before-ready" | "background") => {
-      const bundled = await bundleHandlers(Object.values(functions).map((fn) => fn.modulePath), bundles);
-      for (const [name, fn] of Object.entries(functions)) {
-        const bundle = bundled[fn.modulePath]!;
-        if (!bundle.exports.includes(fn.exportName)) throw new Error(`${name}: ${fn.modulePath} does not export ${fn.exportName}`);
-        fn.modulePath = bundle.file;
-      }
+      const { inputs } = await bundleAll();
       if (warm === "before-ready") await pool.warm();
       else pool.warm().catch(() => {});
+      return inputs;
+    },
+    /**
+     * Bundles the handlers again (see bundleAll; a failure throws and changes nothing). The functions
+     * whose bundle changed are retired: idle environments now, busy ones once their invocation has
+     * finished on the old code; one new environment of each is warm when this resolves.
+     */
+    rebuild: async (): Promise<RebuildResult> => {
+      const result = await bundleAll();
+      if (result.changed.length > 0) {
+        pool.retireAll(result.changed);
+        // A module that throws while loading is logged as an init failure, as at start.
+        await pool.warm(result.changed).catch(() => {});
+      }
+      return result;
     },
     invoke: (name: string, event: unknown) => pool.invoke(name, event),
     /**
