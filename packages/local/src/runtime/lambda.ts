@@ -8,8 +8,7 @@
  * bundled first (aws-local's bundle.ts: the app's TypeScript only, installed packages imported where
  * they are), so an environment loads plain JavaScript.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import path from "node:path";
 import { Topology } from "@awsomepets/core/index";
 import { bundleHandlers } from "@awsomepets/aws-local/lambda/bundle";
@@ -66,7 +65,10 @@ export type RebuildResult = { changed: Topology.FunctionName[]; inputs: string[]
 export function createFunctionRunner(options: RunnerOptions) {
   const functions = functionConfigurations(options);
   const sources = Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, fn.modulePath]));
-  const bundles = mkdtempSync(path.join(tmpdir(), "awsomepets-functions-"));
+  // In the repository (ignored by git), so that a debugger's default source-map search finds them.
+  const bundlesParent = path.join(options.root, ".sst", "local");
+  mkdirSync(bundlesParent, { recursive: true });
+  const bundles = mkdtempSync(path.join(bundlesParent, "functions-"));
   // Each build goes to a directory of its own, so an environment still starting on the previous
   // bundles never reads a half-written file; the one before the previous is deleted.
   let build = 0;
