@@ -37,7 +37,11 @@ function openInspector(port: number, log: Log) {
   // Launched by a debugger (VS Code's launch configuration): its inspector is already open.
   const existing = inspector.url();
   if (existing) return log({ component: "runtime", message: `already under a debugger (${existing}): --inspect opens no other port` });
-  inspector.open(port, "127.0.0.1");
+  try {
+    inspector.open(port, "127.0.0.1");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ERR_INSPECTOR_ALREADY_ACTIVATED") throw error;
+  }
   // Node prints "address already in use" itself and opens nothing: then there is no URL.
   const url = inspector.url();
   if (!url) throw new CommandError(`--inspect: could not listen on 127.0.0.1:${port} (in use? pick another with --inspect=<port>)`);
