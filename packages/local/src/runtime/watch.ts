@@ -40,7 +40,8 @@ export function watchSources(options: {
   let changedFiles = new Set<string>();
   let building = false;
   let closed = false;
-  let restartNoticeFor: string | undefined;
+  /** Runtime files already named, with when: an editor's burst of events is one notice. */
+  const restartNoticed = new Map<string, number>();
 
   const watchers: FSWatcher[] = [];
   const watchDir = (relative: string, onFile: (file: string) => void) => {
@@ -67,9 +68,9 @@ export function watchSources(options: {
     watchDir(dir, (file) => {
       if (inputs.has(file)) return onHandlerSource(file);
       const relative = path.relative(root, file);
-      // Once per file in a row: an editor's burst of events is one notice.
-      if (restartNoticeFor === relative) return;
-      restartNoticeFor = relative;
+      const now = performance.now();
+      if (now - (restartNoticed.get(relative) ?? -Infinity) < 2_000) return;
+      restartNoticed.set(relative, now);
       log({ component: "watch", message: `${relative} changed: it runs in the runtime itself, not in a function — restart npm start to load it` });
     });
   }
@@ -86,14 +87,13 @@ export function watchSources(options: {
     const files = [...changedFiles];
     firstChangeAt = undefined;
     changedFiles = new Set();
-    restartNoticeFor = undefined;
     try {
       const result = await options.rebuild();
       if (closed) return;
       inputs = new Set(result.inputs);
       const ms = Math.round(performance.now() - savedAt);
-      if (result.changed.length === 0) log({ component: "watch", message: "no function's code changed", files });
-      else log({ component: "watch", message: `reloaded ${result.changed.join(", ")}`, files, saveToReadyMs: ms });
+      // A save that changed nothing (a touch, the same bytes again) reloads nothing and says nothing.
+      if (result.changed.length > 0) log({ component: "watch", message: `reloaded ${result.changed.join(", ")}`, files, saveToReadyMs: ms });
     } catch (error) {
       if (!closed) log({ component: "watch", message: `build failed after ${files.join(", ") || "a change"}; the functions keep running the last code that built:\n${buildErrorText(error)}` });
     } finally {
