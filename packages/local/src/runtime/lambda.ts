@@ -8,7 +8,7 @@
  * bundled first (aws-local's bundle.ts: the app's TypeScript only, installed packages imported where
  * they are), so an environment loads plain JavaScript.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { Topology } from "@awsomepets/core/index";
 import { bundleHandlers } from "@awsomepets/aws-local/lambda/bundle";
@@ -68,7 +68,8 @@ export function createFunctionRunner(options: RunnerOptions) {
   // In the repository (ignored by git), so that a debugger's default source-map search finds them.
   const bundlesParent = path.join(options.root, ".sst", "local");
   mkdirSync(bundlesParent, { recursive: true });
-  const bundles = mkdtempSync(path.join(bundlesParent, "functions-"));
+  removeBundlesOfDeadProcesses(bundlesParent);
+  const bundles = mkdtempSync(path.join(bundlesParent, `functions-${process.pid}-`));
   // Each build goes to a directory of its own, so an environment still starting on the previous
   // bundles never reads a half-written file; the one before the previous is deleted.
   let build = 0;
@@ -162,6 +163,24 @@ export function createFunctionRunner(options: RunnerOptions) {
   };
 }
 export type FunctionRunner = ReturnType<typeof createFunctionRunner>;
+
+/** A runtime killed (`kill -9`) leaves its bundles: the next one removes those whose process is gone. */
+function removeBundlesOfDeadProcesses(parent: string) {
+  for (const entry of readdirSync(parent)) {
+    const pid = Number(/^functions-(\d+)-/.exec(entry)?.[1]);
+    if (pid && pid !== process.pid && !isAlive(pid)) rmSync(path.join(parent, entry), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, another user's.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
 
 /** `{message: "lambda.cold-start", functionName}` → `lambda  OrderWSPendingFunction cold start initMs=…`. */
 function poolLog(log: Log) {
