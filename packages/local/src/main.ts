@@ -3,6 +3,7 @@
  * to npm, which passes it on) stops it cleanly — sockets closed with `$disconnect`, every port freed —
  * and exits 0. See START_USAGE for options and exit codes.
  */
+import inspector from "node:inspector";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PortInUseError } from "@awsomepets/aws-local/http/listen";
@@ -21,6 +22,31 @@ import { webPage, webPageDir } from "./runtime/web-page";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 /** Past this, a shutdown that hangs is cut short (exit 1) rather than keep the ports. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
+/**
+ * With a debugger attached, each function may sit on a breakpoint this long: Lambda's longest
+ * timeout (as `sst dev --increase-timeout` does), not its own few seconds, after which its
+ * execution environment — the thread being debugged — would be discarded.
+ */
+const DEBUG_FUNCTION_TIMEOUT_MS = 900_000;
+
+/**
+ * The Node inspector on this process; the execution environments (worker threads) show through it as
+ * workers, each with its handler's bundle and the bundle's inline source map.
+ */
+function openInspector(port: number, log: Log) {
+  // Launched by a debugger (VS Code's launch configuration): its inspector is already open.
+  const existing = inspector.url();
+  if (existing) return log({ component: "runtime", message: `already under a debugger (${existing}): --inspect opens no other port` });
+  try {
+    inspector.open(port, "127.0.0.1");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ERR_INSPECTOR_ALREADY_ACTIVATED") throw error;
+  }
+  // Node prints "address already in use" itself and opens nothing: then there is no URL.
+  const url = inspector.url();
+  if (!url) throw new CommandError(`--inspect: could not listen on 127.0.0.1:${port} (in use? pick another with --inspect=<port>)`);
+  log({ component: "runtime", message: `debugger listening on ${url}: attach VS Code or open chrome://inspect`, inspectPort: Number(new URL(url).port) });
+}
 
 async function main(): Promise<number> {
   const started = performance.now();
@@ -29,11 +55,14 @@ async function main(): Promise<number> {
   await preflight(config.ports, stateFile);
   if (config.dataDir) claimDataDir(config.dataDir);
   const log = createLog({ json: config.json });
+  if (config.inspectPort !== undefined) openInspector(config.inspectPort, log);
   let runtime: LocalRuntime;
   try {
     // The page is built while the endpoints start: it is only read when a browser asks for it.
     const built = webPage(root);
-    runtime = await startLocalRuntime({ config, log, root, stateFile, webRoot: webPageDir(root), warm: "background" });
+    runtime = await startLocalRuntime({ config, log, root, stateFile, webRoot: webPageDir(root), warm: "background",
+      ...(config.inspectPort !== undefined ? { functionTimeoutMs: DEBUG_FUNCTION_TIMEOUT_MS } : {}),
+    });
     await built;
   } catch (error) {
     // Lost a race with another process between the preflight and listen: still one line.

@@ -6,9 +6,11 @@
  * second for every handler, and an execution environment then loads plain JavaScript, with no
  * TypeScript loader in it — its cold start costs a third to a quarter of one through tsx.
  */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import path from "node:path";
-import { build, type Plugin } from "esbuild";
+import { build, type Metafile, type Plugin } from "esbuild";
 
 const BUILTINS = new Set(builtinModules);
 
@@ -26,7 +28,18 @@ const installedPackagesOutside: Plugin = {
   },
 };
 
-export type HandlerBundle = { file: string; exports: string[] };
+export type HandlerBundle = {
+  file: string;
+  exports: string[];
+  /** Absolute paths of the source files its entry imports, directly or not (installed packages excluded): what to watch. */
+  inputs: string[];
+  /**
+   * Of the paths and contents of every source file its entry imports, directly or not: equal hashes
+   * mean an environment would run the same code. Not of the bundle's bytes: with many entry points,
+   * esbuild's output (module order, which unused modules are shaken out) varies from build to build.
+   */
+  hash: string;
+};
 
 /**
  * Bundles each module into `outdir`; returns each one's bundle and the names it exports, by the
@@ -57,9 +70,25 @@ export async function bundleHandlers(modules: string[], outdir: string): Promise
   return Object.fromEntries(
     entries.map((entry) => {
       const file = path.join(outdir, path.relative(outbase, entry)).replace(/\.[cm]?tsx?$/, ".mjs");
-      return [entry, { file, exports: metafile.outputs[path.relative(process.cwd(), file)]?.exports ?? [] }];
+      const output = metafile.outputs[path.relative(process.cwd(), file)];
+      const inputs = importGraph(metafile.inputs, path.relative(process.cwd(), entry)).map((input) => path.resolve(input));
+      const hash = createHash("sha256");
+      for (const input of [...inputs].sort()) hash.update(input).update("\0").update(readFileSync(input)).update("\0");
+      return [entry, { file, exports: output?.exports ?? [], inputs, hash: hash.digest("hex") }];
     }),
   );
+}
+
+/** The entry and every bundled file it imports, directly or not (as the metafile names them). */
+function importGraph(inputs: Metafile["inputs"], entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file) || !inputs[file]) return;
+    seen.add(file);
+    for (const imported of inputs[file].imports) if (!imported.external) visit(imported.path);
+  };
+  visit(entry);
+  return [...seen];
 }
 
 function commonDirectory(files: string[]) {

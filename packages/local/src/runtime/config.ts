@@ -40,6 +40,10 @@ export type RuntimeConfig = {
   tokenSecretOrigin?: "configuration" | "data-dir" | "generated";
   /** Waits this long before each saga step, so that statuses arrive one by one (`--step-delay`). */
   stepDelayMs?: number;
+  /** Rebuild the handlers on a save and reload the functions whose code changed (`--watch`). */
+  watch?: boolean;
+  /** The Node inspector's port on 127.0.0.1 (`--inspect[=port]`); undefined: no inspector. */
+  inspectPort?: number;
   /** API Gateway's limits, shortened by tests. */
   limits?: { idleTimeoutMs?: number; maxLifetimeMs?: number; maxMessageBytes?: number; postTimeoutMs?: number };
   /** EventBridge retry base delay and Step Functions retry interval, shortened by tests. */
@@ -72,6 +76,11 @@ Options (each port also reads the variable named, default in brackets; 0 picks a
   --data-dir <dir>         keep tables, the token secret, executions and pending deliveries in <dir>
                            across restarts (without it, state is in memory only)
   --step-delay <duration>  wait this long before each saga step, with its unit: 800ms, 1.5s [0]
+  --watch                  on a save under packages/core or packages/functions, rebuild the handlers
+                           and reload the functions whose code changed; state and sockets stay
+  --inspect[=<port>]       open the Node inspector on 127.0.0.1:<port> [9229] for a debugger
+                           (VS Code, chrome://inspect); functions may then sit on a breakpoint
+                           up to 15 minutes (Lambda's longest timeout) instead of their own
   --json                   log one JSON object per line instead of text
   -h, --help               show this help
 
@@ -91,7 +100,29 @@ function port(value: string | undefined, name: string) {
   return n;
 }
 
-export function readConfig(argv: string[], env: NodeJS.ProcessEnv): RuntimeConfig {
+export const DEFAULT_INSPECT_PORT = 9229;
+
+/** `--inspect` alone is 9229; `--inspect=<port>` (not `--inspect <port>`: a bare flag takes no value). */
+function inspectOption(argv: string[]): { argv: string[]; inspectPort?: number } {
+  let inspectPort: number | undefined;
+  const rest = argv.filter((arg) => {
+    if (arg === "--inspect") inspectPort = DEFAULT_INSPECT_PORT;
+    else if (arg.startsWith("--inspect=")) {
+      const value = arg.slice("--inspect=".length);
+      const n = Number(value);
+      // 0 would pick a free port: fine for tests, which read it from the log.
+      if (value.trim() === "" || !Number.isInteger(n) || n < 0 || n > 65535) {
+        throw new UsageError(`--inspect must be a port number (0-65535), as in --inspect=9230, got ${JSON.stringify(value)}`, false);
+      }
+      inspectPort = n;
+    } else return true;
+    return false;
+  });
+  return { argv: rest, inspectPort };
+}
+
+export function readConfig(allArgs: string[], env: NodeJS.ProcessEnv): RuntimeConfig {
+  const { argv, inspectPort } = inspectOption(allArgs);
   if (argv.some((arg) => arg === "--token-secret" || arg.startsWith("--token-secret="))) {
     throw new UsageError(
       "--token-secret is not accepted: a secret on the command line is visible in `ps`. Set LOCAL_CALLBACK_TOKEN_SECRET, or use --data-dir to keep one.",
@@ -108,6 +139,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): RuntimeConfi
     "data-dir": { type: "string" },
     "step-delay": { type: "string" },
     json: { type: "boolean", default: false },
+    watch: { type: "boolean", default: false },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) throw new HelpRequested();
@@ -140,6 +172,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): RuntimeConfi
     ports,
     dataDir: values["data-dir"],
     json: values.json ?? false,
+    ...(values.watch ? { watch: true } : {}),
+    ...(inspectPort !== undefined ? { inspectPort } : {}),
     // Resolved by resolveTokenSecret once the data dir is known.
     tokenSecret: configuredSecret ?? "",
     tokenSecretGenerated: !configuredSecret,

@@ -8,8 +8,7 @@
  * bundled first (aws-local's bundle.ts: the app's TypeScript only, installed packages imported where
  * they are), so an environment loads plain JavaScript.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { Topology } from "@awsomepets/core/index";
 import { bundleHandlers } from "@awsomepets/aws-local/lambda/bundle";
@@ -60,9 +59,21 @@ export function functionConfigurations(options: Pick<RunnerOptions, "root" | "en
   return functions;
 }
 
+/** What a rebuild changed: the functions whose bundle differs, and every source file now bundled. */
+export type RebuildResult = { changed: Topology.FunctionName[]; inputs: string[] };
+
 export function createFunctionRunner(options: RunnerOptions) {
   const functions = functionConfigurations(options);
-  const bundles = mkdtempSync(path.join(tmpdir(), "awsomepets-functions-"));
+  const sources = Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, fn.modulePath]));
+  // In the repository (ignored by git), so that a debugger's default source-map search finds them.
+  const bundlesParent = path.join(options.root, ".sst", "local");
+  mkdirSync(bundlesParent, { recursive: true });
+  removeBundlesOfDeadProcesses(bundlesParent);
+  const bundles = mkdtempSync(path.join(bundlesParent, `functions-${process.pid}-`));
+  // Each build goes to a directory of its own, so an environment still starting on the previous
+  // bundles never reads a half-written file; the one before the previous is deleted.
+  let build = 0;
+  const hashes: Record<string, string> = {};
   const pool = createFunctionPool({
     functions,
     idleTimeoutMs: options.idleTimeoutMs,
@@ -72,6 +83,39 @@ export function createFunctionRunner(options: RunnerOptions) {
     log: poolLog(options.log),
     onConsole: handlerConsole(options.log),
   });
+
+  /**
+   * Bundles every handler module; a module that does not compile, imports what is not installed or
+   * lacks its handler's export throws, and leaves the bundles in use as they were. Otherwise the
+   * functions whose bundle changed load the new one at their next cold start.
+   */
+  async function bundleAll(): Promise<RebuildResult> {
+    const outdir = path.join(bundles, String(++build));
+    let bundled;
+    try {
+      bundled = await bundleHandlers(Object.values(sources), outdir);
+      for (const [name, fn] of Object.entries(functions)) {
+        const bundle = bundled[sources[name]!]!;
+        if (!bundle.exports.includes(fn.exportName)) throw new Error(`${name}: ${sources[name]} does not export ${fn.exportName}`);
+      }
+    } catch (error) {
+      rmSync(outdir, { recursive: true, force: true });
+      throw error;
+    }
+    const changed: Topology.FunctionName[] = [];
+    const inputs = new Set<string>();
+    for (const [name, fn] of Object.entries(functions)) {
+      const bundle = bundled[sources[name]!]!;
+      bundle.inputs.forEach((input) => inputs.add(input));
+      if (hashes[name] === bundle.hash) continue;
+      hashes[name] = bundle.hash;
+      fn.modulePath = bundle.file;
+      changed.push(name as Topology.FunctionName);
+    }
+    if (build > 2) rmSync(path.join(bundles, String(build - 2)), { recursive: true, force: true });
+    return { changed, inputs: [...inputs] };
+  }
+
   return {
     /**
      * Bundles the handlers, so that a module that does not compile, or lacks its handler's export,
@@ -79,16 +123,27 @@ export function createFunctionRunner(options: RunnerOptions) {
      * bundles. Then one environment per function is started in the order of `Topology.FUNCTIONS`
      * (routes first), awaited or in the background: then a first request finds it warm or starting,
      * and a module that throws while loading shows as an init failure in the log, as on Lambda.
+     * Resolves with every source file bundled.
      */
     preload: async (warm: "before-ready" | "background") => {
-      const bundled = await bundleHandlers(Object.values(functions).map((fn) => fn.modulePath), bundles);
-      for (const [name, fn] of Object.entries(functions)) {
-        const bundle = bundled[fn.modulePath]!;
-        if (!bundle.exports.includes(fn.exportName)) throw new Error(`${name}: ${fn.modulePath} does not export ${fn.exportName}`);
-        fn.modulePath = bundle.file;
-      }
+      const { inputs } = await bundleAll();
       if (warm === "before-ready") await pool.warm();
       else pool.warm().catch(() => {});
+      return inputs;
+    },
+    /**
+     * Bundles the handlers again (see bundleAll; a failure throws and changes nothing). The functions
+     * whose bundle changed are retired: idle environments now, busy ones once their invocation has
+     * finished on the old code; one new environment of each is warm when this resolves.
+     */
+    rebuild: async (): Promise<RebuildResult> => {
+      const result = await bundleAll();
+      if (result.changed.length > 0) {
+        pool.retireAll(result.changed);
+        // A module that throws while loading is logged as an init failure, as at start.
+        await pool.warm(result.changed).catch(() => {});
+      }
+      return result;
     },
     invoke: (name: string, event: unknown) => pool.invoke(name, event),
     /**
@@ -108,6 +163,24 @@ export function createFunctionRunner(options: RunnerOptions) {
   };
 }
 export type FunctionRunner = ReturnType<typeof createFunctionRunner>;
+
+/** A runtime killed (`kill -9`) leaves its bundles: the next one removes those whose process is gone. */
+function removeBundlesOfDeadProcesses(parent: string) {
+  for (const entry of readdirSync(parent)) {
+    const pid = Number(/^functions-(\d+)-/.exec(entry)?.[1]);
+    if (pid && pid !== process.pid && !isAlive(pid)) rmSync(path.join(parent, entry), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, another user's.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
 
 /** `{message: "lambda.cold-start", functionName}` → `lambda  OrderWSPendingFunction cold start initMs=…`. */
 function poolLog(log: Log) {

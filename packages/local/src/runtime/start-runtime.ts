@@ -23,6 +23,7 @@ import { startDynamoDB } from "./dynamodb";
 import { functionEnvironment, unionEnvironment, type EnvironmentOptions, type LocalEndpoints } from "./function-environment";
 import { dynamodbDir, persistence } from "./persistence";
 import { createFunctionRunner } from "./lambda";
+import { watchSources } from "./watch";
 import type { Log } from "./log";
 import { bridgeHandlerLogs } from "./handler-logs";
 import { listen, PortInUseError } from "@awsomepets/aws-local/http/listen";
@@ -230,8 +231,12 @@ export async function startLocalRuntime(options: {
       const unbridge = bridgeHandlerLogs(log);
       closers.push(async () => unbridge());
     }
-    await runner.preload(options.warm ?? "before-ready");
+    const bundledSources = await runner.preload(options.warm ?? "before-ready");
     mark("handlers");
+    if (config.watch) {
+      const watcher = watchSources({ root, inputs: bundledSources, rebuild: moduleRunner.rebuild, log });
+      closers.push(async () => watcher.close());
+    }
     // Work a crash or a stop left unfinished (--data-dir): now that every function can run.
     const redelivered = events.redeliverJournaled();
     const resumed = stepFunctions.resumeJournaled();

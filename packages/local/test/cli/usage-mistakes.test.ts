@@ -72,6 +72,13 @@ it("npm start --step-delay 2: exit 2, asking for the unit", async () => {
   expectOneLine(await startAndWait({ args: ["--step-delay", "2"] }), 2, /^npm start: --step-delay must be a duration .*got "2" \(a unit is required: 2ms or 2s\?\)$/);
 }, 60_000);
 
+it.each([
+  ["--inspect=abc", "abc"],
+  ["--inspect=70000", "70000"],
+])("npm start %s: exit 2, one line naming the port wanted", async (arg, value) => {
+  expectOneLine(await startAndWait({ args: [arg] }), 2, new RegExp(`^npm start: --inspect must be a port number \\(0-65535\\), as in --inspect=9230, got "${value}"$`));
+}, 60_000);
+
 it("npm start with a tunable out of range (SYNC_BURST=1000): exit 2, the variable, its value and what is allowed", async () => {
   expectOneLine(await startAndWait({ env: { SYNC_BURST: "1000" } }), 2, /^npm start: SYNC_BURST="1000" is not allowed: it must be a whole number of messages per socket from 1 to 100 \(default 5\)$/);
 }, 60_000);

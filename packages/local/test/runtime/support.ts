@@ -18,7 +18,7 @@ type RuntimeOptions = Parameters<typeof startLocalRuntime>[0];
 
 export async function startTestRuntime(
   overrides: Partial<RuntimeConfig> = {},
-  options: Pick<RuntimeOptions, "stateFile" | "webRoot" | "interceptTarget" | "functionTimeoutMs" | "overrideHandlers"> = {},
+  options: Pick<RuntimeOptions, "stateFile" | "webRoot" | "interceptTarget" | "functionTimeoutMs" | "overrideHandlers"> & { root?: string } = {},
 ) {
   // The handlers' own logs would drown the test report; the runtime's records are asserted on.
   process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
@@ -33,7 +33,7 @@ export async function startTestRuntime(
     retryBaseDelayMs: 5,
     ...overrides,
   };
-  const runtime = await startLocalRuntime({ config, root: ROOT, log: (record) => records.push(record), ...options });
+  const runtime = await startLocalRuntime({ config, log: (record) => records.push(record), ...options, root: options.root ?? ROOT });
   return { ...runtime, records };
 }
 
