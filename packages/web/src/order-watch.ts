@@ -89,11 +89,15 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
     current?.stop();
   };
 
-  const finish = () => {
-    stopSocket();
+  /** The order has reached its end: the card says so. */
+  const showFinished = () => {
     ending = undefined;
     card.setMode("finished");
     card.setConnection("finished", "Updates complete", undefined);
+  };
+  const finish = () => {
+    stopSocket();
+    showFinished();
   };
   /** Live updates are over without an outcome: said once, on the card and to screen readers. */
   const end = (why: Ending, text: string) => {
@@ -194,8 +198,13 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
           void fallBack("open-failed");
         },
         onFinished() {
+          // The socket is left to the client, which keeps it open a while (`lingerMs`) for a status that
+          // happened before the terminal one but was recorded after it (EventBridge does not order
+          // events), then closes it itself; the card no longer shows the connection's ups and downs.
           const opens = socket?.opens;
-          finish();
+          following = false;
+          stopCountdown();
+          showFinished();
           if (opens !== undefined) card.setConnection("finished", "Updates complete", opens);
         },
         onProtocolError(code, message) {

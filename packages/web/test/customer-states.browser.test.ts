@@ -396,6 +396,26 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
       expect(await card.getAttribute("data-connection")).toBe("live");
     });
 
+    it("keeps listening after the terminal status, and shows a status that happened before it but was recorded after it", async () => {
+      // Prepare: cancelled is recorded (seq 2) before reserved and released (seqs 3 and 4), which
+      // EventBridge delivered late; they come a second after the terminal status, with no gap to see
+      onSync = (socket, orderId) => {
+        const at = (s: number) => `2026-11-26T10:00:0${s}.000Z`;
+        socket.send(JSON.stringify({ type: "status", orderId, status: "placed", occurredAt: at(0), seq: 1 }));
+        socket.send(JSON.stringify({ type: "status", orderId, status: "cancelled", occurredAt: at(3), seq: 2, reason: "The card was declined" }));
+        socket.send(JSON.stringify({ type: "synced", orderId, lastSeq: 2 }));
+        setTimeout(() => {
+          socket.send(JSON.stringify({ type: "status", orderId, status: "reserved", occurredAt: at(1), seq: 3 }));
+          socket.send(JSON.stringify({ type: "status", orderId, status: "released", occurredAt: at(2), seq: 4, reason: "The card was declined" }));
+        }, 1000);
+      };
+      // Act
+      const { card } = await syncsOver(2500);
+      // Assess
+      await expect.poll(() => shownStatuses(card), { timeout: 5_000 }).toEqual(["placed", "reserved", "released", "cancelled"]);
+      expect(await card.getAttribute("data-terminal")).toBe("cancelled");
+    });
+
     it("on not_subscribed opens a new socket, after the reconnect backoff", async () => {
       // Prepare
       onSync = (socket) => socket.send(JSON.stringify({ type: "error", code: "not_subscribed", message: "no subscription" }));

@@ -10,8 +10,8 @@ import WebSocket from "ws";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { OrderStatus, OrderTimeline, Saga, type Protocol } from "@awsomepets/core/index";
 import * as Steps from "../../../functions/src/workflow/steps";
-import { names, startLocalRuntime } from "../../src/runtime/start-runtime";
-import { ROOT, TOKEN_SECRET } from "../runtime/support";
+import { names } from "../../src/runtime/start-runtime";
+import { startTestRuntime } from "../runtime/support";
 
 const LONG_MESSAGE = `Out of stock: ${"SOLD-OUT, ".repeat(500)}`.slice(0, 5000);
 /** Orders for these names meet a step failing with a 5,000-character message. */
@@ -24,28 +24,19 @@ const failing = (input: { shippingAddress: { name: string } }, step: "reserve" |
   if (failure?.step === step) throw failure.error;
 };
 
-let runtime: Awaited<ReturnType<typeof startLocalRuntime>>;
+let runtime: Awaited<ReturnType<typeof startTestRuntime>>;
 let sfn: SFNClient;
 beforeAll(async () => {
-  process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
-  runtime = await startLocalRuntime({
-    config: {
-      stage: "test",
-      region: "us-east-1",
-      ports: { http: 0, websocket: 0, events: 0, stepfunctions: 0, dynamodb: 0 },
-      json: false,
-      tokenSecret: TOKEN_SECRET,
-      tokenSecretGenerated: false,
-      retryBaseDelayMs: 5,
+  runtime = await startTestRuntime(
+    {},
+    {
+      // The deployed step modules, failing for the orders above.
+      overrideHandlers: {
+        ReserveInventoryFunction: async (event) => (failing(event as never, "reserve"), Steps.reserveInventory(event as never)),
+        CompleteOrderFunction: async (event) => (failing(event as never, "complete"), Steps.completeOrder(event as never)),
+      },
     },
-    root: ROOT,
-    log: () => {},
-    // The deployed step modules, failing for the orders above.
-    overrideHandlers: {
-      ReserveInventoryFunction: async (event) => (failing(event as never, "reserve"), Steps.reserveInventory(event as never)),
-      CompleteOrderFunction: async (event) => (failing(event as never, "complete"), Steps.completeOrder(event as never)),
-    },
-  });
+  );
   sfn = new SFNClient({ endpoint: runtime.state.endpoints.stepfunctions, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
 });
 afterAll(async () => {
