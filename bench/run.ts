@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: ours against the seed's callback algorithm (bench/baseline), each figure measured
  * against a fresh local runtime of each in turn, then the Lambda bundles; prints the figures and the
- * goals of issue #9 and writes bench/results/latest.json (git-ignored). `--write-results` also writes
+ * goals (bench/lib/targets.ts) and writes bench/results/latest.json (git-ignored). `--write-results` also writes
  * bench/RESULTS.md (and bench/cost-summary.json, which `npm run capacity` reads); with `--only cost`,
  * only the cost section of RESULTS.md and the summary.
  */
@@ -47,7 +47,7 @@ type Metric = (typeof METRICS)[number];
 const USAGE = `Usage: npm run bench -- [options]
 
 Measures our callback path against the seed's algorithm (bench/baseline) in the same local runtime,
-and the Lambda bundles; prints the figures and issue #9's goals (pass/fail) and writes
+and the Lambda bundles; prints the figures and its goals (pass/fail, bench/lib/targets.ts) and writes
 bench/results/latest.json.
 
 Options:

@@ -137,7 +137,7 @@ export function markdownTable(results: BenchResults) {
   if (results.targets.length) {
     sections.push(
       [
-        "| goal (issue #9) | ours | seed / limit | ratio | target | |",
+        "| goal (bench/lib/targets.ts) | ours | seed / limit | ratio | target | |",
         "|---|---|---|---|---|---|",
         ...results.targets.map((t) => `| ${t.metric} | ${t.ours} | ${t.seed_or_limit} | ${t.ratio} | ${t.goal} | ${t.pass ? "pass" : "FAIL"} |`),
       ].join("\n"),
