@@ -78,7 +78,15 @@ export const TUNABLES = {
   },
   /** A client sends one `sync` per open and one per gap: past 20 a second the bucket limits nothing. */
   syncRatePerSecond: { variable: ENV.syncRatePerSecond, defaultValue: DEFAULT_SYNC_RATE.perSecond, min: 1, max: 20, unit: "messages per second per socket" },
-  syncBurst: { variable: ENV.syncBurst, defaultValue: DEFAULT_SYNC_RATE.burst, min: 1, max: 100, unit: "messages per socket" },
+  /** At least 2: the bucket tells a streak of refusals apart only by a burst's second writes (sync-rate-limit.ts). */
+  syncBurst: {
+    variable: ENV.syncBurst,
+    defaultValue: DEFAULT_SYNC_RATE.burst,
+    min: 2,
+    max: 100,
+    unit: "messages per socket",
+    reason: "the message bucket needs room for two messages to tell a streak of refusals apart",
+  },
   /**
    * Each post in flight holds a socket of the management client's pool in one execution environment,
    * which may open 1,024 file descriptors in all; more posts in flight would only queue.

@@ -50,6 +50,11 @@ describe("parseTunable", () => {
     expect(() => parseTunable("maxConnectionsPerOrder", "0")).toThrow(TunableError);
   });
 
+  it("refuses a sync burst below 2, the least the message bucket works with, rather than using 2 silently", () => {
+    expect(() => parseTunable("syncBurst", "1")).toThrow(/SYNC_BURST="1" .* from 2 to 100 .*streak of refusals/);
+    expect(parseTunable("syncBurst", "2")).toBe(2);
+  });
+
   it("reads each function setting under the name of the wiring contract, and each stack setting under DEPLOY_ENV's", () => {
     const names = new Set<string>([...Object.values(Topology.ENV), ...Object.values(Topology.DEPLOY_ENV)]);
     for (const spec of Object.values(TUNABLES)) expect(names).toContain(spec.variable);
