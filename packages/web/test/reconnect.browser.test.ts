@@ -148,6 +148,8 @@ describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", (
     expect(await card.locator(".summary .items li").allTextContents()).toEqual(["1 × Holland Lop rabbit€85.00"]); // from GET /orders/{id}
     expect(await card.locator(".summary .destination").textContent()).toMatch(/Leeds, United Kingdom$/);
     await expect.poll(() => card.getAttribute("data-connection")).toBe("finished");
-    expect(await card.getAttribute("data-opens")).toBe("0");
+    // The socket never opened. The page counts opens only once a failed open reaches it, which it may
+    // not if the GET has already finished the order (then the socket is stopped first): "0" or unset.
+    expect(["0", null]).toContain(await card.getAttribute("data-opens"));
   });
 });
