@@ -8,6 +8,9 @@ import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from "@aws
 import dynalite from "dynalite";
 import { listen } from "@awsomepets/aws-local/http/listen";
 
+/** How long close() waits for dynalite to answer what it holds (a few thousand queued writes take well under this). */
+const CLOSE_DRAIN_TIMEOUT_MS = 5_000;
+
 export type TableDefinition = { name: string; create: (tableName: string) => ConstructorParameters<typeof CreateTableCommand>[0] };
 
 export async function startDynamoDB(options: { port: number; dataDir?: string; tables: TableDefinition[] }) {
@@ -19,7 +22,29 @@ export async function startDynamoDB(options: { port: number; dataDir?: string; t
   else Buffer.poolSize = 0;
   const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   let requests = 0;
-  server.on("request", () => requests++);
+  // Requests dynalite has not answered yet. Its close() closes the database once no connection is
+  // left, but a request whose caller went away (a worker stopped mid-write, an aborted call) may still
+  // wait in its per-item lock queue; run later, it finds the database closed and dynalite throws that
+  // from its request handler, uncaught (v4.0.0). So close() first waits for every answer; dynalite
+  // has no hook for it, and it answers every request with `end()`, which is counted here.
+  let unanswered = 0;
+  let onAnswered = () => {};
+  server.on("request", (_request, response) => {
+    requests++;
+    unanswered++;
+    const end = response.end;
+    response.end = function (this: typeof response, ...args: Parameters<typeof end>) {
+      unanswered--;
+      onAnswered();
+      return end.apply(this, args);
+    } as typeof end;
+  });
+  const answered = (timeoutMs: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs); // a request dynalite failed on is never answered
+      onAnswered = () => unanswered === 0 && (clearTimeout(timer), resolve());
+      onAnswered();
+    });
   await listen(server, options.port, "DynamoDB API");
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
@@ -37,6 +62,9 @@ export async function startDynamoDB(options: { port: number; dataDir?: string; t
   return {
     endpoint,
     requests: () => requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await answered(CLOSE_DRAIN_TIMEOUT_MS);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
