@@ -116,6 +116,8 @@ export function watchOrder(options: OrderClientOptions) {
   let syncRetries = 0;
   let cursorAtLastSync = -1;
   let syncTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Gives up the current socket as if it had closed (see `connectionLost`). */
+  let abandonSocket: (() => void) | undefined;
   let settle: () => void = () => {};
   const closed = new Promise<void>((resolve) => (settle = resolve));
 
@@ -199,9 +201,14 @@ export function watchOrder(options: OrderClientOptions) {
       if (!opened) onGone();
     });
     current.addEventListener("close", () => onGone());
+    abandonSocket = () => {
+      onGone(); // first: the socket's own close, if it ever comes, is then no longer ours
+      if (current.readyState <= OPEN) current.close(4001, "network lost");
+    };
     function onGone() {
       if (socket !== current) return;
       socket = undefined;
+      abandonSocket = undefined;
       clearTimeout(syncTimer);
       syncTimer = undefined;
       if (stopped || finished) return stop();
@@ -239,11 +246,22 @@ export function watchOrder(options: OrderClientOptions) {
     connect();
   };
 
+  /**
+   * The platform says the network is gone (a browser's `offline`). A socket whose network vanished
+   * may never fire `close` (no TCP reset reaches the browser), and would show "live" while nothing can
+   * arrive: it is given up at once, and the client waits to reconnect as after any close — until the
+   * backoff ends or `reconnectNow()`. Nothing is lost: the next socket syncs from the cursor.
+   */
+  const connectionLost = () => {
+    if (!stopped) abandonSocket?.();
+  };
+
   connect();
   return {
     timeline,
     stop,
     reconnectNow,
+    connectionLost,
     /** Resolves once the client has stopped (by `stop()`, after the terminal linger, or on expiry). */
     closed,
     /** How many times a socket opened. */
@@ -254,11 +272,19 @@ export function watchOrder(options: OrderClientOptions) {
 }
 export type OrderClient = ReturnType<typeof watchOrder>;
 
-/** In a browser: reconnect at once when the network comes back (`online`). Returns the unsubscriber; a no-op where there is no such event. */
-export function reconnectWhenOnline(client: Pick<OrderClient, "reconnectNow">, target?: EventTarget) {
+/**
+ * In a browser: give the socket up when the network goes (`offline`), reconnect at once when it comes
+ * back (`online`). Returns the unsubscriber; a no-op where there are no such events.
+ */
+export function reconnectWhenOnline(client: Pick<OrderClient, "reconnectNow" | "connectionLost">, target?: EventTarget) {
   const on = target ?? (globalThis as { window?: EventTarget }).window;
   if (!on) return () => {};
   const now = () => client.reconnectNow();
+  const lost = () => client.connectionLost();
   on.addEventListener("online", now);
-  return () => on.removeEventListener("online", now);
+  on.addEventListener("offline", lost);
+  return () => {
+    on.removeEventListener("online", now);
+    on.removeEventListener("offline", lost);
+  };
 }

@@ -96,6 +96,43 @@ describe("the order client against the local runtime", () => {
     expect(watch.sockets.map((s) => s.readyState >= WebSocket.CLOSING)).toEqual([true, true]);
   });
 
+  it("gives up a socket whose network vanished without a close, reconnects and misses nothing", async () => {
+    // Prepare: a live watch whose first socket never reports its close (a network gone, no TCP reset)
+    const orderId = newOrderId();
+    await publish(orderId, "placed", 0);
+    const states: ConnectionState["kind"][] = [];
+    const statuses: StatusFrame[] = [];
+    const sockets: WebSocket[] = [];
+    const client = watchOrder({
+      url: callbackUrl(runtime.state.endpoints.websocket, orderId),
+      lingerMs: 100,
+      delay: () => 50,
+      createSocket: (u) => {
+        const socket = new WebSocket(u);
+        sockets.push(socket);
+        if (sockets.length > 1) return socket;
+        // The first socket's close never reaches the client.
+        return { get readyState() { return socket.readyState; }, send: (d: string) => socket.send(d), close: (c?: number, r?: string) => socket.close(c, r), addEventListener: (type: string, listener: any) => type !== "close" && socket.addEventListener(type, listener) } as any;
+      },
+      events: { onState: (state) => states.push(state.kind), onStatus: (frame) => statuses.push(frame) },
+    });
+    await until(() => statuses.length === 1, "placed");
+    // Act: the platform says the network is gone; a status is published meanwhile
+    client.connectionLost();
+    const stateRightAfter = states.at(-1);
+    await publish(orderId, "cancelled", 1);
+    await client.closed;
+    // Assess
+    expect(stateRightAfter).toBe("reconnecting");
+    expect(statuses.map((s) => [s.seq, s.status])).toEqual([
+      [1, "placed"],
+      [2, "cancelled"],
+    ]);
+    expect(client.opens).toBe(2);
+    expect(states).toEqual(["connecting", "live", "reconnecting", "connecting", "live", "closed"]);
+    expect(sockets[0]!.readyState).toBeGreaterThanOrEqual(WebSocket.CLOSING); // the client closed it itself
+  });
+
   it("reports a refused open (another order's token: 403) as open_failed, and stops cleanly", async () => {
     const url = callbackUrl(runtime.state.endpoints.websocket, newOrderId()).replace(/orderId=[^&]+/, `orderId=${newOrderId()}`);
     const watch = recordingClient(url);

@@ -180,6 +180,8 @@ function openLinkedOrder() {
   reveal(heading);
 }
 
+// Offline: a socket can die without a close reaching the page; no card says "Live" while nothing can arrive.
+window.addEventListener("offline", () => watches.forEach((w) => w.connectionLost()));
 // Back online, or back to the tab: do not wait out the backoff.
 window.addEventListener("online", () => watches.forEach((w) => w.reconnectNow()));
 document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && watches.forEach((w) => w.reconnectNow()));

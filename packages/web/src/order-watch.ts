@@ -257,6 +257,8 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
       stopSocket();
     },
     reconnectNow: () => socket?.reconnectNow(),
+    /** The browser went offline: the socket may be dead without a close; give it up and wait to reconnect. */
+    connectionLost: () => socket?.connectionLost(),
   };
 }
 export type OrderWatch = ReturnType<typeof watchOrder>;

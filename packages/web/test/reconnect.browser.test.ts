@@ -94,7 +94,8 @@ describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", (
       const seen: Array<{ at: number; text: string }> = ((window as any).badgeTexts = []);
       new MutationObserver(() => seen.push({ at: performance.now(), text: badge.textContent ?? "" })).observe(badge, { childList: true, characterData: true, subtree: true });
     });
-    // Act: the network goes, the connection with it; attempts fail until the backoff is several seconds
+    // Act: the network goes, the connection with it (offline, the server's close may never reach the
+    // page: it gives the socket up on `offline`); attempts fail until the backoff is several seconds
     await context.setOffline(true);
     for (const id of session.runtime.gateway.connections()) await fetch(`${session.runtime.state.endpoints.management}/@connections/${encodeURIComponent(id)}`, { method: "DELETE" });
     await expect.poll(() => card.locator(".connection").textContent(), { timeout: 20_000, interval: 100 }).toMatch(/trying again in ([4-9]|1\d) s$/);
