@@ -31,7 +31,9 @@ const StoredOrder = z.object({
   pending: z.optional(z.set(z.enum(STATUSES))),
   connCount: z.optional(z.number()),
   handovers: z.optional(z.number()),
+  lastSyncedAt: z.optional(z.number()),
 });
+const Listeners = z.number();
 
 /** A status in the order's history, as the store returns it. */
 export type HistoryEntry = Entry & { recordedAt: string };
@@ -41,8 +43,13 @@ export type LiveConnection = { connectionId: string; connectedAt: number; synced
 export type OrderCallbacks = {
   /** Every recorded status, in occurrence order (seq = position in the stored list + 1). */
   history: HistoryEntry[];
-  /** Statuses no client has received yet. */
+  /**
+   * Statuses no client has received yet: recorded with no listener and no message admitted since
+   * (derived, see ./callback-table), or marked.
+   */
   pending: Set<Status>;
+  /** The marked ones alone: what a delivery has to clear with a write. */
+  marked: Set<Status>;
   /** Connections listening now (expired ones left out). */
   connections: LiveConnection[];
   /** Attribute names of expired connections, for a writer to prune. */
@@ -63,6 +70,11 @@ export function parseOrderItem(orderId: string, item: Record<string, unknown> | 
   const history = (stored.history ?? []).map(
     (entry, index): HistoryEntry => ({ ...withoutUndefined(entry), orderId, seq: index + 1 }),
   );
+  const lastSyncedAt = stored.lastSyncedAt ?? -Infinity;
+  const marked = new Set(stored.pending ?? []);
+  const heardByNobody = (entry: HistoryEntry) =>
+    Listeners.parse(item?.[Table.listenersAttribute(entry.status)] ?? 0) === 0 && Date.parse(entry.recordedAt) > lastSyncedAt;
+  const pending = new Set([...marked, ...history.filter(heardByNobody).map((entry) => entry.status)]);
   const connections: LiveConnection[] = [];
   const expiredConnectionAttributes: string[] = [];
   for (const [attribute, value] of Object.entries(item ?? {})) {
@@ -83,7 +95,8 @@ export function parseOrderItem(orderId: string, item: Record<string, unknown> | 
   }
   return {
     history: history.sort(byOccurrence),
-    pending: new Set(stored.pending ?? []),
+    pending,
+    marked,
     connections,
     expiredConnectionAttributes,
     connCount: stored.connCount ?? 0,

@@ -2,7 +2,7 @@
  * Reads and writes of `ClientCallbackTbl` (layout in ./callback-table). Every decision that two
  * Lambda invocations could race on is a single conditional write on the order's item: dynalite has
  * no transactions and none are needed. Request counts are part of the contract (bench/): a status
- * costs one write here, a `sync` one write (two in a burst), plus one to move a pending mark.
+ * costs one write here, a `sync` one write (two in a burst); a pending mark, only where posts failed.
  *
  * Every method takes `{ signal }`: the invocation's deadline, passed to each request (and backoff),
  * so that a slow table ends the call with an abort error instead of the invocation being killed.
@@ -90,19 +90,20 @@ export class CallbackStore {
           new UpdateCommand({
             TableName: this.tableName,
             Key: Table.orderKey(detail.orderId),
+            // The listeners at this instant are kept with the status: a status nobody heard is pending
+            // until the next admitted message, without a write of its own (./callback-table).
             UpdateExpression:
-              "SET history = list_append(if_not_exists(history, :none), :entry), #ttl = :expiresAt ADD recorded :statusSet",
+              "SET history = list_append(if_not_exists(history, :none), :entry), #listeners = if_not_exists(connCount, :zero), #ttl = :expiresAt",
             // Not recorded yet, in an item that has not expired (an expired one is cleared below first).
-            ConditionExpression: "NOT contains(recorded, :status) AND (attribute_not_exists(#ttl) OR #ttl > :nowSeconds)",
-            ExpressionAttributeNames: { "#ttl": Table.TTL_ATTRIBUTE },
+            ConditionExpression: "attribute_not_exists(#listeners) AND (attribute_not_exists(#ttl) OR #ttl > :nowSeconds)",
+            ExpressionAttributeNames: { "#ttl": Table.TTL_ATTRIBUTE, "#listeners": Table.listenersAttribute(detail.status) },
             ExpressionAttributeValues: {
               ":none": [],
               // Not the orderId: the key holds it (parseOrderItem puts it back), and every byte of
               // the item is paid on each of its writes once it passes 1 KB.
               ":entry": [{ ...storedEntry(detail), recordedAt: now.toISOString() }],
               ":expiresAt": this.itemExpiry(),
-              ":statusSet": new Set([detail.status]),
-              ":status": detail.status,
+              ":zero": 0,
               ":nowSeconds": Table.epochSeconds(now),
             },
             ReturnValues: "ALL_NEW",
@@ -128,15 +129,18 @@ export class CallbackStore {
   }
 
   /**
-   * The status's first delivery reached no connection: mark it pending (for operators) — unless a
-   * client may have received it since it was recorded. `handoversAtRecord` is the item's `handovers`
-   * as the recording write returned it; every message's first write and every delivered duplicate
-   * bump it, so the mark lands only if none happened in between. Without that condition a `sync` (or
-   * a duplicate) could deliver the status between the record and this write, read no mark to clear,
-   * and the mark would land after it. A duplicate or a replay never marks: the status may have been
-   * delivered by the first one, which left no trace.
+   * Posts to every listener failed (a status's first delivery, or a `sync`'s answer): mark the
+   * statuses pending (for operators) — unless a client may have received them since the item was
+   * read. (A status recorded with no listener needs no mark: it is pending by derivation.)
+   * `handoversAtRead` is the item's `handovers` as the caller's read or write returned it; every
+   * message's first write and every delivered duplicate bump it, so the mark lands only if none
+   * happened in between. Without that condition a `sync` (or a duplicate) could deliver the status
+   * between the read and this write, read no mark to clear, and the mark would land after it. A
+   * duplicate or a replay never marks: the status may have been delivered by the first one, which
+   * left no trace.
    */
-  async markPending(orderId: string, status: Status, handoversAtRecord: number, { signal }: CallOptions = {}): Promise<boolean> {
+  async markPending(orderId: string, statuses: readonly Status[], handoversAtRead: number, { signal }: CallOptions = {}): Promise<boolean> {
+    if (statuses.length === 0) return false;
     try {
       await this.client.send(
         new UpdateCommand({
@@ -145,7 +149,7 @@ export class CallbackStore {
           UpdateExpression: "ADD pending :statuses",
           // Never create an item just to mark it; `handovers` is never removed, so absent means 0.
           ConditionExpression: "attribute_exists(history) AND (attribute_not_exists(handovers) OR handovers = :handovers)",
-          ExpressionAttributeValues: { ":statuses": new Set([status]), ":handovers": handoversAtRecord },
+          ExpressionAttributeValues: { ":statuses": new Set(statuses), ":handovers": handoversAtRead },
         }),
         { abortSignal: signal },
       );
@@ -156,17 +160,22 @@ export class CallbackStore {
     }
   }
 
-  /** A client has these statuses (a `sync` read them pending and delivered them): no longer pending. Idempotent. */
+  /** A client has these marked statuses (a `sync` read them marked and delivered them): no longer marked. Idempotent. */
   async clearPending(orderId: string, statuses: readonly Status[], { signal }: CallOptions = {}) {
     if (statuses.length > 0) await this.updatePending(orderId, "DELETE pending :statuses", statuses, signal);
   }
 
   /**
-   * A duplicate (or replay) of a status reached a client: clear its mark, and bump `handovers` so that
-   * a first delivery still in flight cannot mark it after this (see `markPending`). Idempotent.
+   * A duplicate (or replay) of a status reached a client: clear its mark, count the client as its
+   * listener (so it is not pending by derivation either), and bump `handovers` so that a first
+   * delivery still in flight cannot mark it after this (see `markPending`). Idempotent enough: a
+   * second count changes nothing that is read (0 or not).
    */
   async handedOver(orderId: string, status: Status, { signal }: CallOptions = {}) {
-    await this.updatePending(orderId, "DELETE pending :statuses ADD handovers :one", [status], signal, { ":one": 1 });
+    await this.updatePending(orderId, "DELETE pending :statuses ADD handovers :one, #listeners :one", [status], signal, {
+      values: { ":one": 1 },
+      names: { "#listeners": Table.listenersAttribute(status) },
+    });
   }
 
   private async updatePending(
@@ -174,7 +183,7 @@ export class CallbackStore {
     updateExpression: string,
     statuses: readonly Status[],
     signal: AbortSignal | undefined,
-    values: Record<string, unknown> = {},
+    extra: { values?: Record<string, unknown>; names?: Record<string, string> } = {},
   ) {
     try {
       await this.client.send(
@@ -184,7 +193,8 @@ export class CallbackStore {
           UpdateExpression: updateExpression,
           // Never create an item just to mark it.
           ConditionExpression: "attribute_exists(history)",
-          ExpressionAttributeValues: { ":statuses": new Set(statuses), ...values },
+          ExpressionAttributeValues: { ":statuses": new Set(statuses), ...extra.values },
+          ...(extra.names ? { ExpressionAttributeNames: extra.names } : {}),
         }),
         { abortSignal: signal },
       );
@@ -415,9 +425,11 @@ export class CallbackStore {
       const page = await this.client.send(
         new ScanCommand({
           TableName: this.tableName,
-          FilterExpression: "attribute_exists(pending) AND #ttl > :nowSeconds",
-          ExpressionAttributeNames: { "#ttl": Table.TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ":nowSeconds": this.nowSeconds() },
+          // Pending is partly derived (./callback-table): every live order's item is read and judged.
+          // A scan is billed by what it reads, filtered or not.
+          FilterExpression: "#sk = :orderSk AND #ttl > :nowSeconds",
+          ExpressionAttributeNames: { "#ttl": Table.TTL_ATTRIBUTE, "#sk": Table.SORT_KEY },
+          ExpressionAttributeValues: { ":nowSeconds": this.nowSeconds(), ":orderSk": Table.ORDER_SK },
           ExclusiveStartKey: startKey,
         }),
         { abortSignal: signal },

@@ -5,11 +5,16 @@
  *   - the order's item, `orderId = <orderId>`, `sk = "order"` — everything the callback path reads and
  *     writes for one order, so that recording a status and learning who listens is ONE request:
  *       history      list of status entries; an entry's seq is its position + 1 (so no gap can exist)
- *       recorded     string set of the statuses in `history` (the condition that keeps them unique)
- *       pending      string set of statuses no client has received yet (the seed's pending mark)
+ *       listeners#<status>  per recorded status: the connections subscribed when it was recorded
+ *                    (its absence is the condition that keeps statuses unique; 0: nobody heard it live)
+ *       lastSyncedAt when a message was last admitted for the order (epoch ms): a `sync` reads every status
+ *       pending      string set of statuses marked as no client having received them (see below)
  *       conn#<id>    one map per connection listening: {connectedAt, syncedAt?, expiresAt}
  *       connCount    connections added and not yet removed: the per-order socket cap is one condition on it
  *       expiresAt    TTL: retention after the last write
+ *     A status is pending — no client has received it — when it was recorded with no listener and no
+ *     message was admitted since (derived: no write), or when it is marked (the rarer cases where
+ *     posts to listeners all failed; a write, cleared by the delivery that follows).
  *     An order has at most seven statuses and at most `MAX_CONNECTIONS_PER_ORDER` live sockets, so the
  *     item stays a few KB, far from DynamoDB's 400 KB.
  *   - a connection's lookup item, `orderId = connection#<connectionId>`, `sk = "connection"`, holding
@@ -35,6 +40,8 @@ export const lookupKey = (connectionId: string) => ({
   [SORT_KEY]: LOOKUP_SK,
 });
 export const connectionAttribute = (connectionId: string) => `${CONNECTION_ATTRIBUTE_PREFIX}${connectionId}`;
+export const LISTENERS_ATTRIBUTE_PREFIX = "listeners#";
+export const listenersAttribute = (status: string) => `${LISTENERS_ATTRIBUTE_PREFIX}${status}`;
 
 /** API Gateway closes every WebSocket after 2 hours; a connection outlives that by a margin. */
 export const CONNECTION_TTL_SECONDS = 2 * 60 * 60 + 15 * 60;

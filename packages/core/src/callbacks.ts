@@ -69,16 +69,18 @@ export type PublishResult = {
   delivered: number;
   gone: string[];
   rejected: PostOutcome[];
-  /** New and no connection took it: marked pending until a `sync` delivers it (the seed's pending mark). */
+  /** New and no connection took it: pending until a `sync` delivers it (the seed's pending mark). */
   pending: boolean;
 };
 
 /**
  * A status change arrived (at least once, in any order): record it and learn who listens in one
- * write, push it to every live connection, and mark it pending only if it is new and none took it.
- * Re-delivering a duplicate is deliberate — the first attempt may have died before posting — and
- * harmless, since clients drop a seq they already hold; a duplicate that reaches a client clears the
- * mark (and a duplicate never sets it: the first delivery may have reached someone).
+ * write, push it to every live connection. New and nobody took it: it is pending — by derivation if
+ * nobody listened when it was recorded (no write: the common case, `placed` before the browser's
+ * socket), marked if posts to listeners all failed. Re-delivering a duplicate is deliberate — the
+ * first attempt may have died before posting — and harmless, since clients drop a seq they already
+ * hold; a duplicate that reaches a client clears the mark (and a duplicate never sets it: the first
+ * delivery may have reached someone).
  */
 export async function publishStatus(deps: CallbackDeps, detail: Detail, { signal }: CallOptions = {}): Promise<PublishResult> {
   const { entry, isNew, order } = await deps.store.recordStatus(detail, { signal });
@@ -90,8 +92,10 @@ export async function publishStatus(deps: CallbackDeps, detail: Detail, { signal
   const delivered = outcomes.filter((o) => o.result === "delivered").length;
   // Recording what the posts did still runs if the signal cut them: that is what the reserve is for.
   const after = { signal: graceAfter(signal) };
+  const nobodyTookIt = isNew && delivered === 0;
+  const pendingAlready = order.pending.has(entry.status); // recorded with no listener: pending by derivation
   const [marked] = await Promise.all([
-    isNew && delivered === 0 ? deps.store.markPending(detail.orderId, entry.status, order.handovers, after) : false,
+    nobodyTookIt && !pendingAlready ? deps.store.markPending(detail.orderId, [entry.status], order.handovers, after) : false,
     !isNew && delivered > 0 ? deps.store.handedOver(detail.orderId, entry.status, after) : undefined,
     ...gone.map((connectionId) =>
       deps.store.removeGoneConnection(
@@ -115,7 +119,7 @@ export async function publishStatus(deps: CallbackDeps, detail: Detail, { signal
     delivered,
     gone,
     rejected: outcomes.filter((o) => o.result === "rejected"),
-    pending: marked === true,
+    pending: nobodyTookIt && (pendingAlready || marked === true),
   };
 }
 
@@ -226,8 +230,8 @@ export async function answerMessage(
 /**
  * A parsed `sync` (as `answerMessage` answers it): posts every status after the cursor, in occurrence
  * order, then a `synced` marker; statuses it received are no longer pending. One write admits the
- * message, reads the order and proves the connection belongs to it (two in a burst); one more moves
- * pending marks. A message that does not name its order costs one strongly consistent read to find it.
+ * message, reads the order and proves the connection belongs to it (two in a burst); one more only
+ * where a mark has to move. A message that does not name its order costs one strongly consistent read to find it.
  */
 export async function sync(
   deps: CallbackDeps,
@@ -293,8 +297,16 @@ async function answerSync(
     const synced = { type: "synced" as const, orderId, lastSeq: order.lastSeq };
     outcome = (await postToConnection(deps.management, input.connectionId, encode(synced), { signal })).result;
   }
-  // What the client received is no longer pending, even if the signal cut the rest (the reserve's write).
-  await deps.store.clearPending(orderId, received.filter((status) => order.pending.has(status)), { signal: graceAfter(signal) });
+  // What the client received is no longer pending, even if the signal cut the rest (the reserve's
+  // writes): marks are cleared; a status pending by derivation is not any more (the admission moved
+  // `lastSyncedAt`), so one this answer failed to deliver is marked instead. Both rare: no write when
+  // nothing was marked and every post went through.
+  const after = { signal: graceAfter(signal) };
+  const undelivered = unseen.map((entry) => entry.status).filter((status) => !received.includes(status));
+  await Promise.all([
+    deps.store.clearPending(orderId, received.filter((status) => order.marked.has(status)), after),
+    deps.store.markPending(orderId, undelivered.filter((status) => order.pending.has(status) && !order.marked.has(status)), order.handovers, after),
+  ]);
   // Cut by the deadline: the client has part of the answer and no `synced`; the handler says `internal`.
   signal?.throwIfAborted();
   return { kind: "synced", orderId, after: input.after, sent: received.length, lastSeq: order.lastSeq, outcome };

@@ -25,8 +25,10 @@ const MAX_ADMISSION_ROUNDS = 4;
 /**
  * A message from a connection, judged by the connection's bucket (./sync-rate-limit) in the order's
  * item, where every execution environment sees it. The first write is the one a `sync` makes anyway:
- * it marks the connection synced (proof the socket is open, see CallbackStore.removeGoneConnection), bumps
- * `handovers`, and returns the item as it was — its condition is also the authorisation check, since
+ * it marks the connection synced (proof the socket is open, see CallbackStore.removeGoneConnection) and
+ * the order (`lastSyncedAt`: what was recorded before is on its way to a client, so no longer pending
+ * by derivation — a `sync` whose posts fail marks what it could not deliver), bumps `handovers`, and
+ * returns the item as it was — its condition is also the authorisation check, since
  * only a connection `$connect` admitted for this order is in the item. It also moves the bucket, in a
  * way that is right whatever the bucket held, because an update cannot compute max(TAT, now):
  *   - `idleTat = now + T`: exactly the new TAT if the bucket was idle (TAT ≤ now), so an idle message —
@@ -54,7 +56,7 @@ export async function admitMessage(
           TableName: table.tableName,
           Key: Table.orderKey(input.orderId),
           UpdateExpression:
-            "SET #conn.syncedAt = :now, #conn.idleTat = :idleTat, #conn.toldTat = if_not_exists(#conn.burstTat, :zero) ADD handovers :one",
+            "SET #conn.syncedAt = :now, lastSyncedAt = :now, #conn.idleTat = :idleTat, #conn.toldTat = if_not_exists(#conn.burstTat, :zero) ADD handovers :one",
           ConditionExpression: "attribute_exists(#conn) AND #conn.#ttl > :nowSeconds AND #ttl > :nowSeconds",
           ExpressionAttributeNames: { ...names, "#ttl": Table.TTL_ATTRIBUTE },
           ExpressionAttributeValues: {

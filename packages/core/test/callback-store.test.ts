@@ -91,14 +91,33 @@ describe("CallbackStore.recordStatus", () => {
     expect(recorded).toMatchObject({ isNew: true, entry: { seq: 1, occurredAt: "2026-11-26T12:00:00.000Z" } });
   });
 
-  it("marks a status pending, clears it idempotently, and lists pending ones oldest first", async () => {
+  it("a status recorded with nobody listening is pending without a mark, until a message is admitted", async () => {
     // Prepare
     const orderId = randomUUID();
     await store.recordStatus(detail(orderId, "placed", "2026-11-26T10:00:00.000Z"));
+    const whileNobodyListened = await store.readOrder(orderId);
+    await store.addConnection({ orderId, connectionId: "heard=", maxConnections: 10 });
+    await store.recordStatus(detail(orderId, "reserved", "2026-11-26T10:00:01.000Z"));
+    const withAListener = await store.readOrder(orderId);
+    // Act
+    const admission = await store.admitMessage({ orderId, connectionId: "heard=", rate: { perSecond: 2, burst: 5 } });
+    // Assess
+    expect([...whileNobodyListened.pending]).toEqual(["placed"]);
+    expect([...whileNobodyListened.marked]).toEqual([]);
+    expect([...withAListener.pending]).toEqual(["placed"]);
+    expect(admission.kind === "admitted" && [...admission.order.pending]).toEqual(["placed"]); // as the message read it
+    expect([...(await store.readOrder(orderId)).pending]).toEqual([]);
+  });
+
+  it("marks statuses pending, clears them idempotently, and lists pending ones oldest first", async () => {
+    // Prepare: recorded while a connection listened (so not pending by derivation)
+    const orderId = randomUUID();
+    await store.addConnection({ orderId, connectionId: "listener=", maxConnections: 10 });
+    await store.recordStatus(detail(orderId, "placed", "2026-11-26T10:00:00.000Z"));
     await store.recordStatus(detail(orderId, "reserved", "2026-11-26T10:00:01.000Z"));
     // Act
-    await store.markPending(orderId, "placed", 0);
-    await store.markPending(orderId, "reserved", 0);
+    await store.markPending(orderId, ["placed"], 0);
+    await store.markPending(orderId, ["reserved"], 0);
     const pendingBefore = (await store.listPending()).filter((e) => e.orderId === orderId);
     await store.clearPending(orderId, ["placed"]);
     await store.clearPending(orderId, ["placed"]); // idempotent
@@ -110,7 +129,7 @@ describe("CallbackStore.recordStatus", () => {
 
   it("never creates an order item just to mark a status pending", async () => {
     const orderId = randomUUID();
-    await store.markPending(orderId, "placed", 0);
+    await store.markPending(orderId, ["placed"], 0);
     const { Item } = await client.send(new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }));
     expect(Item).toBeUndefined();
   });

@@ -1,8 +1,9 @@
 /**
  * What the callback path costs, counted in DynamoDB requests through a real SDK client against a real
  * engine, with a real `@connections` HTTP stand-in: one write per delivered status in the callback
- * (the projection adds its one write), flat in the number of connections; one write per sync (two in
- * a burst, +1 to move pending marks); one write, and no post but one `rate_limited` per streak, for a
+ * (the projection adds its one write), flat in the number of connections, and no more when nobody
+ * listens (pending by derivation); one write per sync (two in a burst), a pending status handed over
+ * included; a second only where posts failed or a mark has to move; one write, and no post but one `rate_limited` per streak, for a
  * refused message.
  */
 import { randomUUID } from "node:crypto";
@@ -65,14 +66,29 @@ describe("DynamoDB requests of the callback path", () => {
     expect(ids).toHaveLength(count);
   });
 
-  it("a status no one takes costs 2 requests: the record and the pending mark", async () => {
+  it("a status no one listens to costs 1 request: the record, which leaves it pending", async () => {
     const orderId = randomUUID();
     const result = await Callbacks.publishStatus(deps, status(orderId, "placed"));
     expect(result.pending).toBe(true);
-    expect(counting.counts).toEqual({ UpdateItem: 2 });
+    expect(counting.counts).toEqual({ UpdateItem: 1 });
+    expect([...(await setupStore.readOrder(orderId)).pending]).toEqual(["placed"]);
   });
 
-  it("a first sync that hands over a pending status costs 2 requests; a later one 1, one in a burst 2", async () => {
+  it("a status whose every post fails costs 2 requests: the record and the pending mark", async () => {
+    // Prepare: a listener API Gateway refuses posts to (403: a broken grant, say)
+    const orderId = randomUUID();
+    const [connectionId] = await listening(orderId, 1);
+    connections.failWith(connectionId!, 403);
+    counting.reset();
+    // Act
+    const result = await Callbacks.publishStatus(deps, status(orderId, "placed"));
+    // Assess
+    expect([result.delivered, result.pending]).toEqual([0, true]);
+    expect(counting.counts).toEqual({ UpdateItem: 2 });
+    expect([...(await setupStore.readOrder(orderId)).marked]).toEqual(["placed"]);
+  });
+
+  it("a first sync that hands over a pending status costs 1 request; a later one 1, one in a burst 2", async () => {
     // Prepare: `placed` was published before the browser connected (the usual order of events)
     const orderId = randomUUID();
     await Callbacks.publishStatus(deps, status(orderId, "placed"));
@@ -92,7 +108,8 @@ describe("DynamoDB requests of the callback path", () => {
     // Assess
     expect(first).toMatchObject({ kind: "synced", sent: 1, lastSeq: 1 });
     expect([inBurst, later]).toMatchObject([{ kind: "synced", sent: 0, lastSeq: 1 }, { kind: "synced", sent: 0, lastSeq: 1 }]);
-    expect([firstCost, inBurstCost, laterCost]).toEqual([{ UpdateItem: 2 }, { UpdateItem: 2 }, { UpdateItem: 1 }]);
+    expect([firstCost, inBurstCost, laterCost]).toEqual([{ UpdateItem: 1 }, { UpdateItem: 2 }, { UpdateItem: 1 }]);
+    expect([...(await setupStore.readOrder(orderId)).pending]).toEqual([]);
   });
 
   it("a sync that does not name its order costs one consistent read more", async () => {

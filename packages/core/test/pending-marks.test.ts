@@ -66,6 +66,23 @@ describe("pending marks", () => {
     expect(await pendingOf(orderId)).toEqual([]);
   });
 
+  it("a status nobody heard stays pending when the sync meant to hand it over cannot post it, and goes with the next", async () => {
+    // Prepare: recorded before anyone listened (pending without a mark); the client's posts are refused
+    const orderId = randomUUID();
+    await Callbacks.publishStatus(deps, placed(orderId));
+    const client = await subscribed(orderId);
+    connections.failWith(client, 403, { times: 1 });
+    // Act
+    const failed = await Callbacks.sync(deps, { connectionId: client, orderId, after: 0 });
+    const afterFailure = await pendingOf(orderId);
+    await Callbacks.sync(deps, { connectionId: client, orderId, after: 0 });
+    // Assess
+    expect(failed).toMatchObject({ kind: "synced", sent: 0, outcome: "rejected" });
+    expect(afterFailure).toEqual(["placed"]);
+    expect(await pendingOf(orderId)).toEqual([]);
+    expect(connections.framesFor(client).filter((f) => f.type === "status").map((f) => f.seq)).toEqual([1]);
+  });
+
   it.each([
     ["a sync", (orderId: string, connectionId: string) => Callbacks.sync(deps, { connectionId, orderId, after: 0 })],
     ["a duplicate of the event", (orderId: string) => Callbacks.publishStatus(deps, placed(orderId))],
