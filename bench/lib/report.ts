@@ -152,7 +152,8 @@ export function resultsMarkdown(results: BenchResults) {
 
 Measured by \`npm run bench -- --write-results\` (bench/run.ts) against the local runtime (\`npm start\`'s,
 in a child process; the clients in the parent), ours and the seed's callback algorithm
-(bench/baseline, run in the same runtime and harness) metric by metric in one run. Not AWS: these
+(bench/baseline, run in the same runtime and harness: both variants' WebSocket and callback functions
+in the runtime's process, not its worker-thread environments) metric by metric in one run. Not AWS: these
 figures compare changes to this code on one machine, they do not predict Lambda, API Gateway or
 DynamoDB latencies.
 

@@ -56,6 +56,15 @@ function inProcessHandler(name: Topology.FunctionName): Handler {
   };
 }
 
+/**
+ * Ours for the functions the seed replaces, loaded in this process like the seed's: both variants of a
+ * figure then run in the same harness (worker-thread environments cost a thread hop and their own
+ * CPU time on this machine, which the seed's in-process handlers would not pay).
+ */
+function ourHandlersInProcess(): Handlers {
+  return Object.fromEntries((Object.keys(seedHandlers()) as Topology.FunctionName[]).map((name) => [name, inProcessHandler(name)]));
+}
+
 /** Every function through the meter: the seed's handlers where given, else the function's module, in this process. */
 function meteredHandlers(meter: ReturnType<typeof createAwsMeter>, replaced: Handlers | undefined): Handlers {
   return Object.fromEntries(
@@ -107,7 +116,7 @@ async function main() {
       // The figures measure the callbacks at a load far above a stage's throttles, which are not what they measure.
       throttles: { http: UNTHROTTLED, webSocket: { default: UNTHROTTLED, routes: { $connect: UNTHROTTLED } } },
     },
-    overrideHandlers: meter ? meteredHandlers(meter, seed ? seedHandlers() : undefined) : seed ? seedHandlers() : undefined,
+    overrideHandlers: meter ? meteredHandlers(meter, seed ? seedHandlers() : undefined) : seed ? seedHandlers() : ourHandlersInProcess(),
   });
   if (dynamodbEndpoint) {
     // No handler has sent a DynamoDB request yet, and the SDK reads its endpoint variable at a
