@@ -7,7 +7,7 @@
  * Every method takes `{ signal }`: the invocation's deadline, passed to each request (and backoff),
  * so that a slow table ends the call with an abort error instead of the invocation being killed.
  */
-import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { isConditionFailure } from "./dynamodb-conditions";
 import * as Table from "./callback-table";
 import { parseOrderItem, type HistoryEntry, type LiveConnection, type OrderCallbacks } from "./callback-item";
@@ -204,20 +204,19 @@ export class CallbackStore {
   }
 
   /**
-   * `$connect`: subscribe the connection unless `maxConnections` sockets already listen. First the
-   * connection's lookup item, then one write that adds it to the order's item and counts it
-   * (`connCount`), conditioned on the count being under the cap: racing connects never conflict below
-   * the cap and cannot both take the last place. In that order, a `$connect` that dies half-way leaves
-   * at most a lookup item, which `$disconnect` deletes — never a counted socket it cannot find. Only at
+   * `$connect`: subscribe the connection unless `maxConnections` sockets already listen, in one write
+   * that adds it to the order's item and counts it (`connCount`), conditioned on the count being under
+   * the cap: racing connects never conflict below the cap and cannot both take the last place. Only at
    * the cap is the order's item read, to prune connections that expired without `$disconnect` (and to
-   * repair a count that drifted), before trying again; a refused socket's lookup item is deleted.
+   * repair a count that drifted), before trying again. Nothing else is written: the connection's order
+   * travels with the connection itself (the `$connect` authorizer's context, which API Gateway hands
+   * to every later route), so no item maps a connection to its order.
    */
   async addConnection(
     input: { orderId: string; connectionId: string; maxConnections: number },
     { signal }: CallOptions = {},
   ): Promise<Admission> {
     const attribute = Table.connectionAttribute(input.connectionId);
-    await this.putLookup(input.orderId, input.connectionId, this.nowSeconds(), signal);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const now = this.now();
       const nowSeconds = Table.epochSeconds(now);
@@ -258,27 +257,12 @@ export class CallbackStore {
       } else if (order.connections.length < input.maxConnections && order.connCount !== order.connections.length) {
         await this.repairConnectionCount(input.orderId, order.connCount, order.connections.length, signal);
       } else if (order.connCount >= input.maxConnections) {
-        await this.deleteLookup(input.connectionId, signal);
         return { admitted: false, connections: order.connections };
       } else {
         await backoff(attempt, signal); // a connection left between our write and our read
       }
     }
     throw new Error(`Too much contention connecting to order ${input.orderId}`);
-  }
-
-  private putLookup(orderId: string, connectionId: string, nowSeconds: number, signal: AbortSignal | undefined) {
-    return this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...Table.lookupKey(connectionId), order: orderId, [Table.TTL_ATTRIBUTE]: nowSeconds + Table.CONNECTION_TTL_SECONDS },
-      }),
-      { abortSignal: signal },
-    );
-  }
-
-  private deleteLookup(connectionId: string, signal: AbortSignal | undefined) {
-    return this.client.send(new DeleteCommand({ TableName: this.tableName, Key: Table.lookupKey(connectionId) }), { abortSignal: signal });
   }
 
   /** Removes connections that expired without `$disconnect`, uncounting exactly those still there. */
@@ -319,16 +303,6 @@ export class CallbackStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
-  }
-
-  /** The order a connection was admitted for (strongly consistent), or undefined. */
-  async orderOfConnection(connectionId: string, { signal }: CallOptions = {}): Promise<string | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: Table.lookupKey(connectionId), ConsistentRead: true }),
-      { abortSignal: signal },
-    );
-    if (!Item || this.isExpired(Item) || typeof Item.order !== "string") return undefined;
-    return Item.order;
   }
 
   /** A message from a connection, judged by the connection's bucket in the order's item (./message-admission). */
@@ -374,36 +348,26 @@ export class CallbackStore {
     }
   }
 
-  /**
-   * `$disconnect`: forget the connection in its order's item; idempotent. The lookup item of a
-   * connection that was counted is left to its TTL: nothing reads it after this (a message cannot
-   * arrive on a closed socket, and one in flight finds the connection gone from the order's item and
-   * is refused there), and a delete is a write unit. A lookup item without a counted connection (a
-   * `$connect` that died between its two writes, or a retried `$disconnect`) is deleted.
-   */
-  async removeConnection(connectionId: string, { signal }: CallOptions = {}): Promise<{ orderId?: string }> {
-    const orderId = await this.orderOfConnection(connectionId, { signal });
-    if (orderId) {
-      try {
-        await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: Table.orderKey(orderId),
-            UpdateExpression: "REMOVE #conn ADD connCount :minus",
-            // Only while it is there: so it is uncounted once, and no missing item is created.
-            ConditionExpression: "attribute_exists(#conn)",
-            ExpressionAttributeNames: { "#conn": Table.connectionAttribute(connectionId) },
-            ExpressionAttributeValues: { ":minus": -1 },
-          }),
-          { abortSignal: signal },
-        );
-        return { orderId };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+  /** `$disconnect`: forget the connection in its order's item; idempotent. Returns whether it was there. */
+  async removeConnection(input: { orderId: string; connectionId: string }, { signal }: CallOptions = {}): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: Table.orderKey(input.orderId),
+          UpdateExpression: "REMOVE #conn ADD connCount :minus",
+          // Only while it is there: so it is uncounted once, and no missing item is created.
+          ConditionExpression: "attribute_exists(#conn)",
+          ExpressionAttributeNames: { "#conn": Table.connectionAttribute(input.connectionId) },
+          ExpressionAttributeValues: { ":minus": -1 },
+        }),
+        { abortSignal: signal },
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
     }
-    await this.deleteLookup(connectionId, signal);
-    return orderId ? { orderId } : {};
   }
 
   /** The order's item as it stands (empty when unknown or expired): for operators and tests. */
@@ -427,9 +391,9 @@ export class CallbackStore {
           TableName: this.tableName,
           // Pending is partly derived (./callback-table): every live order's item is read and judged.
           // A scan is billed by what it reads, filtered or not.
-          FilterExpression: "#sk = :orderSk AND #ttl > :nowSeconds",
-          ExpressionAttributeNames: { "#ttl": Table.TTL_ATTRIBUTE, "#sk": Table.SORT_KEY },
-          ExpressionAttributeValues: { ":nowSeconds": this.nowSeconds(), ":orderSk": Table.ORDER_SK },
+          FilterExpression: "#ttl > :nowSeconds",
+          ExpressionAttributeNames: { "#ttl": Table.TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ":nowSeconds": this.nowSeconds() },
           ExclusiveStartKey: startKey,
         }),
         { abortSignal: signal },

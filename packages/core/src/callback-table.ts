@@ -1,6 +1,6 @@
 /**
  * `ClientCallbackTbl`: keys, item shapes and TTL, declared once for the stack, the store, the local
- * runtime and the tests. Partition key `orderId`, sort key `sk`; two kinds of item:
+ * runtime and the tests. Partition key `orderId`, sort key `sk`; one kind of item:
  *
  *   - the order's item, `orderId = <orderId>`, `sk = "order"` — everything the callback path reads and
  *     writes for one order, so that recording a status and learning who listens is ONE request:
@@ -17,9 +17,8 @@
  *     posts to listeners all failed; a write, cleared by the delivery that follows).
  *     An order has at most seven statuses and at most `MAX_CONNECTIONS_PER_ORDER` live sockets, so the
  *     item stays a few KB, far from DynamoDB's 400 KB.
- *   - a connection's lookup item, `orderId = connection#<connectionId>`, `sk = "connection"`, holding
- *     the order it was admitted for: a strongly consistent GetItem finds it the instant the socket
- *     opens (a GSI could lag), for a `sync` that does not name its order and for `$disconnect`.
+ *   There is no item per connection: a connection's order travels with the connection (the `$connect`
+ *   authorizer's context, which API Gateway hands to `$disconnect` and every message).
  *
  * Every item carries `expiresAt` (epoch seconds). DynamoDB deletes expired items only eventually and
  * dynalite never does, so readers ignore them and writers treat them as absent.
@@ -31,14 +30,9 @@ export const SORT_KEY = "sk";
 export const TTL_ATTRIBUTE = "expiresAt";
 
 export const ORDER_SK = "order";
-export const LOOKUP_SK = "connection";
 export const CONNECTION_ATTRIBUTE_PREFIX = "conn#";
 
 export const orderKey = (orderId: string) => ({ [PARTITION_KEY]: orderId, [SORT_KEY]: ORDER_SK });
-export const lookupKey = (connectionId: string) => ({
-  [PARTITION_KEY]: `connection#${connectionId}`,
-  [SORT_KEY]: LOOKUP_SK,
-});
 export const connectionAttribute = (connectionId: string) => `${CONNECTION_ATTRIBUTE_PREFIX}${connectionId}`;
 export const LISTENERS_ATTRIBUTE_PREFIX = "listeners#";
 export const listenersAttribute = (status: string) => `${LISTENERS_ATTRIBUTE_PREFIX}${status}`;

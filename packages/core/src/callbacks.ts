@@ -194,9 +194,12 @@ async function removeClosedConnections(
   return removed.filter(Boolean).length;
 }
 
-/** `$disconnect`: forget the connection. Best-effort on AWS's side, so connections also carry a TTL. */
-export const disconnect = (deps: Pick<CallbackDeps, "store">, connectionId: string, options: CallOptions = {}) =>
-  deps.store.removeConnection(connectionId, options);
+/**
+ * `$disconnect`: forget the connection in its order's item (the order from the `$connect`
+ * authorizer's context). Best-effort on AWS's side, so connections also carry a TTL.
+ */
+export const disconnect = (deps: Pick<CallbackDeps, "store">, input: { connectionId: string; orderId: string }, options: CallOptions = {}) =>
+  deps.store.removeConnection(input, options);
 
 export type MessageResult =
   | { kind: "invalid"; frame: ErrorFrame }
@@ -213,12 +216,12 @@ export type MessageResult =
  */
 export async function answerMessage(
   deps: CallbackDeps,
-  input: { connectionId: string; body: string | null | undefined },
+  input: { connectionId: string; connectionOrderId?: string; body: string | null | undefined },
   options: CallOptions = {},
 ): Promise<MessageResult> {
   const request = parseClientMessage(input.body);
   const invalid = "type" in request;
-  const { orderId, admission } = await admit(deps, input.connectionId, invalid ? undefined : request.orderId, options);
+  const { orderId, admission } = await admit(deps, input, invalid ? undefined : request.orderId, options);
   if (admission.kind === "limited") return refuse(deps, input.connectionId, admission.tell, options);
   if (invalid) {
     await postToConnection(deps.management, input.connectionId, encode(request), options);
@@ -231,14 +234,16 @@ export async function answerMessage(
  * A parsed `sync` (as `answerMessage` answers it): posts every status after the cursor, in occurrence
  * order, then a `synced` marker; statuses it received are no longer pending. One write admits the
  * message, reads the order and proves the connection belongs to it (two in a burst); one more only
- * where a mark has to move. A message that does not name its order costs one strongly consistent read to find it.
+ * where a mark has to move. A message that does not name its order is for the connection's own
+ * (`connectionOrderId`, from the `$connect` authorizer's context, which API Gateway hands to every
+ * route of the connection).
  */
 export async function sync(
   deps: CallbackDeps,
-  input: { connectionId: string; orderId?: string; after: number },
+  input: { connectionId: string; connectionOrderId?: string; orderId?: string; after: number },
   options: CallOptions = {},
 ): Promise<Exclude<MessageResult, { kind: "invalid" }>> {
-  const { orderId, admission } = await admit(deps, input.connectionId, input.orderId, options);
+  const { orderId, admission } = await admit(deps, input, input.orderId, options);
   if (admission.kind === "limited") return refuse(deps, input.connectionId, admission.tell, options);
   return answerSync(deps, { connectionId: input.connectionId, orderId, after: input.after }, admission, options);
 }
@@ -250,17 +255,16 @@ export async function sync(
  */
 async function admit(
   deps: CallbackDeps,
-  connectionId: string,
+  connection: { connectionId: string; connectionOrderId?: string },
   named: string | undefined,
   options: CallOptions,
 ): Promise<{ orderId?: string; admission: MessageAdmission }> {
   const rate = deps.syncRate ?? DEFAULT_SYNC_RATE;
-  const own = named ? undefined : await deps.store.orderOfConnection(connectionId, options);
-  const orderId = named ?? own;
+  const { connectionId, connectionOrderId: held } = connection;
+  const orderId = named ?? held;
   if (!orderId) return { admission: { kind: "not_subscribed" } };
   const admission = await deps.store.admitMessage({ orderId, connectionId, rate }, options);
   if (admission.kind !== "not_subscribed" || !named) return { orderId, admission };
-  const held = await deps.store.orderOfConnection(connectionId, options);
   const charged = held && held !== named ? await deps.store.admitMessage({ orderId: held, connectionId, rate }, options) : undefined;
   return { orderId, admission: charged?.kind === "limited" ? charged : admission };
 }

@@ -136,17 +136,18 @@ describe("CallbackStore.recordStatus", () => {
 });
 
 describe("CallbackStore connections", () => {
-  it("subscribes a connection with a TTL past API Gateway's two-hour limit, and finds its order by id", async () => {
+  it("subscribes a connection with a TTL past API Gateway's two-hour limit, in one write and one item", async () => {
     // Prepare
     const orderId = randomUUID();
     // Act
-    const admission = await store.addConnection({ orderId, connectionId: "c1=", maxConnections: 10 });
+    const counting = countingDocumentClient();
+    const admission = await new CallbackStore({ client: counting.client, tableName: table.tableName, now: () => clock }).addConnection({ orderId, connectionId: "c1=", maxConnections: 10 });
     // Assess
     expect(admission).toEqual({ admitted: true });
+    expect(counting.counts).toEqual({ UpdateItem: 1 });
     const { Item } = await client.send(new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }));
     expect(Item!["conn#c1="]).toMatchObject({ connectedAt: clock.getTime() });
     expect(Item!["conn#c1="].expiresAt - Math.floor(clock.getTime() / 1000)).toBeGreaterThan(2 * 3600);
-    expect(await store.orderOfConnection("c1=")).toBe(orderId);
   });
 
   it("refuses the connection past the cap, even when many connect at once", async () => {
@@ -168,7 +169,7 @@ describe("CallbackStore connections", () => {
     const ids = Array.from({ length: 40 }, (_, i) => `crowd${i}=`);
     // Act
     const admissions = await Promise.all(ids.map((connectionId) => store.addConnection({ orderId, connectionId, maxConnections: 50 })));
-    await Promise.all([store.removeConnection("crowd0="), store.removeConnection("crowd0="), store.removeConnection("crowd1=")]);
+    await Promise.all([store.removeConnection({ orderId, connectionId: "crowd0=" }), store.removeConnection({ orderId, connectionId: "crowd0=" }), store.removeConnection({ orderId, connectionId: "crowd1=" })]);
     // Assess
     expect(admissions.every((a) => a.admitted)).toBe(true);
     const order = await store.readOrder(orderId);
@@ -194,7 +195,6 @@ describe("CallbackStore connections", () => {
     await store.addConnection({ orderId, connectionId: "old=", maxConnections: 10 });
     const later = storeAt(new Date(clock.getTime() + 3 * 3600_000));
     expect(await later.admitMessage({ orderId, connectionId: "old=", rate })).toEqual({ kind: "not_subscribed" });
-    expect(await later.orderOfConnection("old=")).toBeUndefined();
   });
 
   it("lets a connection sync only the order it was admitted for", async () => {
@@ -265,47 +265,27 @@ describe("CallbackStore connections", () => {
     await store.addConnection({ orderId, connectionId: "leaving=", maxConnections: 10 });
     await store.addConnection({ orderId, connectionId: "neighbour=", maxConnections: 10 });
     // Act
-    const first = await store.removeConnection("leaving=");
-    // The lookup item of a connection that was counted is left to its TTL (a delete is a write unit)
-    const lookupAfterFirst = await store.orderOfConnection("leaving=");
-    const again = await store.removeConnection("leaving=");
-    // Assess: the retry finds nothing counted, and deletes the lookup item
-    expect([first, lookupAfterFirst, again]).toEqual([{ orderId }, orderId, { orderId }]);
-    expect(await store.orderOfConnection("leaving=")).toBeUndefined();
+    const first = await store.removeConnection({ orderId, connectionId: "leaving=" });
+    const again = await store.removeConnection({ orderId, connectionId: "leaving=" });
+    // Assess: the retry finds nothing to uncount
+    expect([first, again]).toEqual([true, false]);
+    expect((await store.readOrder(orderId)).connCount).toBe(1);
     const { order } = await store.recordStatus(detail(orderId, "placed", "2026-11-26T10:00:00.000Z"));
     expect(order.connections.map((c) => c.connectionId)).toEqual(["neighbour="]);
-  });
-
-  it("leaves nothing $disconnect cannot undo when $connect dies between its two writes", async () => {
-    // Prepare: a store whose second request never happens (the invocation dies after the first)
-    const orderId = randomUUID();
-    const dying = countingDocumentClient();
-    dying.client.middlewareStack.add(
-      (next) => async (args) => {
-        if (dying.total() > 1) throw new Error("the invocation died here");
-        return next(args);
-      },
-      { step: "initialize", name: "dieAfterFirstRequest", priority: "low" },
-    );
-    const halfway = new CallbackStore({ client: dying.client, tableName: table.tableName, now: () => clock });
-    // Act
-    const connecting = halfway.addConnection({ orderId, connectionId: "half=", maxConnections: 10 });
-    await expect(connecting).rejects.toThrow(/died/);
-    await store.removeConnection("half=");
-    // Assess: no counted socket, no connection, no lookup item
-    const order = await store.readOrder(orderId);
-    expect([order.connCount, order.connections]).toEqual([0, []]);
-    expect(await store.orderOfConnection("half=")).toBeUndefined();
   });
 
   it("keeps nothing for a connection refused at the cap", async () => {
     const orderId = randomUUID();
     await store.addConnection({ orderId, connectionId: "first=", maxConnections: 1 });
     expect(await store.addConnection({ orderId, connectionId: "second=", maxConnections: 1 })).toMatchObject({ admitted: false });
-    expect(await store.orderOfConnection("second=")).toBeUndefined();
+    const order = await store.readOrder(orderId);
+    expect([order.connCount, order.connections.map((c) => c.connectionId)]).toEqual([1, ["first="]]);
   });
 
   it("does not create an order item when an unknown connection disconnects", async () => {
-    expect(await store.removeConnection("never-seen=")).toEqual({});
+    const orderId = randomUUID();
+    expect(await store.removeConnection({ orderId, connectionId: "never-seen=" })).toBe(false);
+    const { Item } = await client.send(new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }));
+    expect(Item).toBeUndefined();
   });
 });

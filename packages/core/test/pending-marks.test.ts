@@ -48,7 +48,7 @@ describe("pending marks", () => {
     const orderId = randomUUID();
     const connectionId = await subscribed(orderId);
     const first = await Callbacks.publishStatus(deps, placed(orderId));
-    await store.removeConnection(connectionId);
+    await store.removeConnection({ orderId, connectionId });
     // Act: an operator replays the window
     const replayed = await Callbacks.publishStatus(deps, placed(orderId));
     // Assess

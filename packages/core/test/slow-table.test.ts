@@ -46,7 +46,7 @@ describe("a table that does not answer, within the invocation's deadline", () =>
     const signal = AbortSignal.timeout(DEADLINE_MS);
     const started = Date.now();
     // Act
-    const answering = Callbacks.answerMessage(deps, { connectionId, body: '{"action":"sync"}' }, { signal });
+    const answering = Callbacks.answerMessage(deps, { connectionId, connectionOrderId: randomUUID(), body: '{"action":"sync"}' }, { signal });
     await expect(answering).rejects.toThrow();
     const endedAfter = Date.now() - started;
     await Callbacks.answerFailure(deps, connectionId, { signal });
