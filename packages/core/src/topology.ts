@@ -254,7 +254,9 @@ export const WEBSOCKET_ROUTES = {
 export const WEBSOCKET_AUTHORIZER = {
   functionName: "OrderWSAuthorizerFunction",
   identitySource: ["route.request.querystring.orderId"],
-} as const satisfies { functionName: FunctionName; identitySource: readonly string[] };
+  /** Longer is denied (403), so no later event carries an oversized context; an order's id is a 36-character UUID. */
+  maxOrderIdLength: 64,
+} as const satisfies { functionName: FunctionName; identitySource: readonly string[]; maxOrderIdLength: number };
 
 /**
  * How failures of the status target are retried. EventBridge invokes Lambda asynchronously, so the

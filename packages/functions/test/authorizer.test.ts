@@ -1,7 +1,8 @@
 /** OrderWSAuthorizerFunction: allows `$connect` with the order's id as context; the token is `$connect`'s to check. */
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { handler, MAX_ORDER_ID_LENGTH } from "../src/websocket/authorizer";
+import { Topology } from "@awsomepets/core/index";
+import { handler } from "../src/websocket/authorizer";
 
 const METHOD_ARN = "arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/dev/$connect";
 const authorizerEvent = (query: Record<string, string> | null) => ({
@@ -27,7 +28,7 @@ describe("OrderWSAuthorizerFunction ($connect's authorizer)", () => {
 
   it.each([
     ["an empty order id", { orderId: "" }],
-    ["an order id too long to be one", { orderId: "x".repeat(MAX_ORDER_ID_LENGTH + 1) }],
+    ["an order id too long to be one", { orderId: "x".repeat(Topology.WEBSOCKET_AUTHORIZER.maxOrderIdLength + 1) }],
     ["no order id", { token: "t" }],
     ["no query at all", null],
   ])("denies %s", async (_name, query) => {

@@ -11,10 +11,10 @@
  */
 import type { APIGatewayAuthorizerWithContextResult } from "aws-lambda";
 import * as z from "zod/mini";
+import { WEBSOCKET_AUTHORIZER } from "@awsomepets/core/topology";
 import { lambdaHandler } from "../lib/handler";
 
-/** An order's id is a UUID (36 characters); `$connect` checks it is one. */
-export const MAX_ORDER_ID_LENGTH = 64;
+const { maxOrderIdLength } = WEBSOCKET_AUTHORIZER;
 
 const AuthorizerEvent = z.looseObject({
   methodArn: z.string().check(z.minLength(1)),
@@ -38,7 +38,7 @@ export const handler = lambdaHandler("OrderWSAuthorizerFunction", async (raw, { 
   }
   const { methodArn } = event.data;
   const orderId = event.data.queryStringParameters?.orderId ?? "";
-  if (orderId === "" || orderId.length > MAX_ORDER_ID_LENGTH) {
+  if (orderId === "" || orderId.length > maxOrderIdLength) {
     logger.warn("Connection denied", { reason: "orderId missing or too long", orderIdLength: orderId.length });
     return { principalId: "anonymous", policyDocument: policy("Deny", methodArn), context: {} };
   }
