@@ -14,19 +14,19 @@ import type { Connection } from "./connections";
 import { buildAuthorizerEvent, type AuthorizerContext, type WebSocketProxyEvent } from "./events";
 import { evaluateAuthorizerResult } from "./authorizer-policy";
 import type { WebSocketAuthorizer } from "./options";
-import type { RouteInvoker } from "./route-invocation";
+import type { RouteInvoker, RouteOutcome } from "./route-invocation";
 
 const JSON_HEADERS = { "Content-Type": "application/json" };
-const refusal = (statusCode: number, message: string) => ({
+/** API Gateway's answer to the upgrade, and the cause, for the log. */
+const refusal = (statusCode: number, message: string, reason: string) => ({
   allowed: false as const,
   statusCode,
   body: Buffer.from(JSON.stringify({ message })),
   headers: JSON_HEADERS,
+  reason,
 });
-const UNAUTHORIZED = () => refusal(401, "Unauthorized");
-const FORBIDDEN = () => refusal(403, "Forbidden");
-const INTERNAL_ERROR = () => refusal(500, "Internal server error");
-const THROTTLED = () => refusal(429, "Too Many Requests");
+const UNAUTHORIZED = (reason: string) => refusal(401, "Unauthorized", reason);
+const INTERNAL_ERROR = (reason: string) => refusal(500, "Internal server error", reason);
 
 type IdentitySource = { from: "header" | "querystring"; name: string };
 
@@ -71,17 +71,30 @@ export async function authorize(
   connection: Connection,
   connectEvent: WebSocketProxyEvent,
 ): Promise<AuthorizerVerdict> {
-  if (authorizer.identitySources.some((source) => !identityValue(connectEvent, source))) return UNAUTHORIZED();
+  if (authorizer.identitySources.some((source) => !identityValue(connectEvent, source))) {
+    return UNAUTHORIZED("identity source missing or empty");
+  }
   const methodArn = authorizer.methodArn(connectEvent.requestContext.apiId);
-  const event = buildAuthorizerEvent(connectEvent, methodArn);
-  const outcome = await invokeRoute(connection, event, { functionName: authorizer.functionName });
-  if (!outcome.ok && "throttled" in outcome) return THROTTLED();
+  let verdict: AuthorizerVerdict = INTERNAL_ERROR("not invoked");
+  await invokeRoute(connection, buildAuthorizerEvent(connectEvent, methodArn), {
+    functionName: authorizer.functionName,
+    // The log shows the answer the client got (a Deny is a function's success, and the client's 403).
+    answer: (outcome) => {
+      verdict = verdictOf(outcome, methodArn);
+      return verdict.allowed ? { status: 200 } : { status: verdict.statusCode, error: verdict.reason };
+    },
+  });
+  return verdict;
+}
+
+function verdictOf(outcome: RouteOutcome, methodArn: string): AuthorizerVerdict {
+  if (!outcome.ok && "throttled" in outcome) return refusal(429, "Too Many Requests", "throttled");
   if (!outcome.ok) {
     const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
-    return message === "Unauthorized" ? UNAUTHORIZED() : INTERNAL_ERROR();
+    return message === "Unauthorized" ? UNAUTHORIZED("the authorizer answered Unauthorized") : INTERNAL_ERROR(`the authorizer failed: ${message}`);
   }
   const decision = evaluateAuthorizerResult(outcome.result, methodArn);
-  if ("malformed" in decision) return INTERNAL_ERROR();
-  if (decision.effect === "Deny") return FORBIDDEN();
+  if ("malformed" in decision) return INTERNAL_ERROR(`malformed authorizer output: ${decision.malformed}`);
+  if (decision.effect === "Deny") return refusal(403, "Forbidden", "denied by the authorizer's policy");
   return { allowed: true, authorizer: decision.authorizer };
 }

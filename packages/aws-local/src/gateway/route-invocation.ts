@@ -14,9 +14,14 @@ export type RouteOutcome =
 
 /**
  * `functionName` replaces the route's function (`$connect`'s authorizer); `throttled: false` skips the
- * route's throttle for a request that already passed it (`$connect` after its authorizer).
+ * route's throttle for a request that already passed it (`$connect` after its authorizer); `answer`
+ * tells the log what the client was answered, where that is not the function's `statusCode`.
  */
-export type RouteCall = { functionName?: string; throttled?: false };
+export type RouteCall = {
+  functionName?: string;
+  throttled?: false;
+  answer?: (outcome: RouteOutcome) => { status: number; error?: string };
+};
 
 export type RouteInvoker = (connection: Connection, event: WebSocketProxyEvent | WebSocketAuthorizerEvent, call?: RouteCall) => Promise<RouteOutcome>;
 
@@ -61,6 +66,7 @@ export function createRouteInvoker(deps: {
     if (connection.orderId !== undefined) record.orderId = connection.orderId;
     if ("error" in outcome) record.error = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
     if ("throttled" in outcome) record.error = "throttled";
+    if (call.answer) Object.assign(record, call.answer(outcome));
     try {
       deps.log(record);
     } catch {

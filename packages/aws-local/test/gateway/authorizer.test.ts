@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { expect, it, onTestFinished } from "vitest";
 import { createFunctionPool, type FunctionConfiguration } from "../../src/lambda/pool";
 import { startWebSocketGateway, type RouteLogRecord } from "../../src/gateway/index";
+import type { RouteThrottleSettings } from "../../src/throttle";
 import { ROUTE_SELECTION_EXPRESSION, WEBSOCKET_ROUTES } from "../fixtures";
 import { openClient, refusedHandshake, STAGE, type RecordedCall } from "./support";
 
@@ -21,7 +22,7 @@ const fn = (exportName: string, timeoutMs = 5_000): FunctionConfiguration => ({
   environment: () => ({}),
 });
 
-async function startGateway() {
+async function startGateway(throttles?: RouteThrottleSettings) {
   const pool = createFunctionPool({
     functions: {
       [AUTHORIZER]: fn("authorize", 1_000),
@@ -45,6 +46,7 @@ async function startGateway() {
       return pool.invoke(functionName, event);
     },
     log: (record) => logs.push(record),
+    throttles,
   });
   onTestFinished(async () => {
     await gateway.close();
@@ -64,7 +66,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 10_000)
 
 it("invokes the authorizer with the upgrade's request, and gives its context to $connect, messages and $disconnect", async () => {
   // Prepare
-  const { gateway, calls, callsOf } = await startGateway();
+  const { gateway, calls, callsOf, logs } = await startGateway();
 
   // Act
   const client = await openClient(`${gateway.url}?orderId=o-1`);
@@ -94,6 +96,7 @@ it("invokes the authorizer with the upgrade's request, and gives its context to 
   const routes = calls.filter((call) => call.functionName !== AUTHORIZER).map((call) => call.event.requestContext);
   expect(routes.map((context) => context.routeKey)).toEqual(["$connect", "sync", "$default", "$disconnect"]);
   for (const context of routes) expect(context.authorizer).toEqual(authorizer);
+  expect(logs.filter((record) => record.functionName === AUTHORIZER)).toEqual([expect.objectContaining({ route: "$connect", status: 200 })]);
 });
 
 it.each([
@@ -105,13 +108,14 @@ it.each([
   ["it runs past its timeout", "hang", 500, "Internal server error"],
 ])("answers when %s (?answer=%s) with %i, and never runs $connect", async (_case, answer, statusCode, message) => {
   // Prepare
-  const { gateway, callsOf } = await startGateway();
+  const { gateway, callsOf, logs } = await startGateway();
 
   // Act
   const refusal = await refusedHandshake(`${gateway.url}?orderId=o-1&answer=${answer}`);
 
-  // Assess
+  // Assess: the log says what the client was answered, and why.
   expect(refusal.statusCode).toBe(statusCode);
+  expect(logs).toEqual([expect.objectContaining({ route: "$connect", functionName: AUTHORIZER, status: statusCode, error: expect.any(String) })]);
   expect(JSON.parse(refusal.body)).toEqual({ message });
   expect(callsOf(AUTHORIZER)).toHaveLength(1);
   expect(callsOf(WEBSOCKET_ROUTES.$connect)).toEqual([]);
@@ -133,6 +137,21 @@ it.each([
   expect(refusal.statusCode).toBe(401);
   expect(JSON.parse(refusal.body)).toEqual({ message: "Unauthorized" });
   expect(calls).toEqual([]);
+});
+
+it("takes $connect's throttle once per upgrade, before the authorizer: a throttled one invokes nothing", async () => {
+  // Prepare: room for one $connect request, refilled far too slowly for a second.
+  const { gateway, callsOf } = await startGateway({ routes: { $connect: { rateLimit: 0.001, burstLimit: 1 } } });
+
+  // Act
+  await openClient(`${gateway.url}?orderId=o-1`);
+  const refusal = await refusedHandshake(`${gateway.url}?orderId=o-2`);
+
+  // Assess: the first upgrade ran the authorizer and $connect on one token; the second neither.
+  expect(refusal.statusCode).toBe(429);
+  expect(JSON.parse(refusal.body)).toEqual({ message: "Too Many Requests" });
+  expect(callsOf(AUTHORIZER)).toHaveLength(1);
+  expect(callsOf(WEBSOCKET_ROUTES.$connect)).toHaveLength(1);
 });
 
 it("refuses to start with an identity source it cannot read", async () => {
