@@ -7,8 +7,10 @@
  *   it throws "Unauthorized": 401; its policy denies `$connect`: 403; any other error, a timeout or a
  *   malformed output: 500 (authorizer-policy.ts);
  * - allowed: `$connect` and every later route of the connection, `$disconnect` and `$default` included,
- *   get `requestContext.authorizer` = `{ principalId, ...context }`. serverless-offline's emulator had
- *   to be fixed to do the same, from `$connect` only to every route, "like the API Gateway behavior".
+ *   get `requestContext.authorizer` = `{ principalId, ...context }`. AWS's page shows the authorizer's
+ *   input and output but does not spell this part out; the evidence is a bug report against
+ *   serverless-offline (its emulator passed the context to `$connect` only; users reported that API
+ *   Gateway sends it with every route, and the emulator was fixed to do the same).
  */
 import type { Connection } from "./connections";
 import { buildAuthorizerEvent, type AuthorizerContext, type WebSocketProxyEvent } from "./events";
