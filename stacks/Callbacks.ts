@@ -9,6 +9,7 @@ import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
 import { Queue } from "aws-cdk-lib/aws-sqs";
 import { CfnStage, LogGroupLogDestination, WebSocketApi, WebSocketStage } from "aws-cdk-lib/aws-apigatewayv2";
 import { WebSocketLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import { WebSocketLambdaAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import { Config, EventBus, Function, Table, type StackContext } from "sst/constructs";
 import { CallbackTable, Topology } from "@awsomepets/core/index";
 import { NAME_LIMITS, prefixedName } from "./names";
@@ -122,12 +123,25 @@ export function Callbacks({ stack, app }: StackContext) {
       tableActions("GetItem", "UpdateItem", "DeleteItem"),
       postToConnections,
     ]),
+    // Reads only the query: no permission at all.
+    [Topology.WEBSOCKET_AUTHORIZER.functionName]: fn(Topology.WEBSOCKET_AUTHORIZER.functionName, []),
   };
 
+  // `$connect`'s authorizer (the only route a WebSocket API can authorize): its context, the order's
+  // id, reaches every later route of the connection (Topology.WEBSOCKET_AUTHORIZER). CDK grants API
+  // Gateway the right to invoke it.
+  const connectAuthorizer = new WebSocketLambdaAuthorizer(
+    "OrderCallbackAPIConnectAuthorizer",
+    functions[Topology.WEBSOCKET_AUTHORIZER.functionName],
+    { identitySource: [...Topology.WEBSOCKET_AUTHORIZER.identitySource] },
+  );
   const routes = Object.fromEntries(
     Object.entries(Topology.WEBSOCKET_ROUTES).map(([routeKey, name]) => [
       routeKey,
-      api.addRoute(routeKey, { integration: new WebSocketLambdaIntegration(`${name}-${routeKey}`, functions[name]) }),
+      api.addRoute(routeKey, {
+        integration: new WebSocketLambdaIntegration(`${name}-${routeKey}`, functions[name]),
+        ...(routeKey === "$connect" && { authorizer: connectAuthorizer }),
+      }),
     ]),
   );
   // Routes with a throttle of their own ($connect), apart from the stage's default for messages.

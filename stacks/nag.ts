@@ -46,7 +46,7 @@ const DEAD_LETTER_QUEUES: NagPackSuppression[] = [
 
 const PUBLIC_APIS: NagPackSuppression = {
   id: "AwsSolutions-APIG4",
-  reason: "The order API is public by design (a shop's checkout); the WebSocket API authorizes in its $connect function with the order's HMAC callback token, the only credential a customer has.",
+  reason: "The order API is public by design (a shop's checkout). A WebSocket API can authorize $connect only: its Lambda authorizer binds the connection to its order, and the $connect function checks the order's HMAC callback token, the only credential a customer has.",
 };
 
 const DEV_TABLES = (production: boolean): NagPackSuppression[] =>

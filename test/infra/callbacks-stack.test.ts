@@ -55,6 +55,35 @@ describe("OrderCallbackAPI", () => {
     expect(json(integration.Properties.IntegrationUri)).toContain(`"${fnId}"`);
   });
 
+  it("authorizes $connect, and only $connect, with core's Lambda REQUEST authorizer, which API Gateway may invoke", () => {
+    // Prepare
+    const fnId = functionLogicalId(raw, Topology.WEBSOCKET_AUTHORIZER.functionName);
+    const authorizers = resourcesOfType(raw, "AWS::ApiGatewayV2::Authorizer");
+    const routes = resourcesOfType(raw, "AWS::ApiGatewayV2::Route").map(([, r]) => r.Properties);
+    const [authorizerId, authorizer] = authorizers[0]!;
+    // Assess
+    expect(authorizers).toHaveLength(1);
+    expect(authorizer.Properties).toMatchObject({
+      AuthorizerType: "REQUEST",
+      IdentitySource: [...Topology.WEBSOCKET_AUTHORIZER.identitySource],
+      ApiId: { Ref: expect.stringMatching(/^OrderCallbackAPI/) },
+    });
+    expect(json(authorizer.Properties.AuthorizerUri)).toContain(`"${fnId}"`);
+    const connect = routes.find((route) => route.RouteKey === "$connect")!;
+    expect(connect).toMatchObject({ AuthorizationType: "CUSTOM", AuthorizerId: { Ref: authorizerId } });
+    const others = routes.filter((route) => route.RouteKey !== "$connect");
+    expect(others.map((route) => route.AuthorizationType ?? "NONE")).toEqual(others.map(() => "NONE"));
+    const invokable = resourcesOfType(raw, "AWS::Lambda::Permission").map(([, p]) => p.Properties);
+    expect(invokable).toContainEqual(
+      expect.objectContaining({
+        Action: "lambda:InvokeFunction",
+        Principal: "apigateway.amazonaws.com",
+        FunctionName: { "Fn::GetAtt": [fnId, "Arn"] },
+        SourceArn: expect.objectContaining({ "Fn::Join": expect.anything() }),
+      }),
+    );
+  });
+
   it("declares exactly the core's routes", () => {
     const keys = resourcesOfType(raw, "AWS::ApiGatewayV2::Route").map(([, r]) => r.Properties.RouteKey).sort();
     expect(keys).toEqual(Object.keys(Topology.WEBSOCKET_ROUTES).sort());
@@ -62,7 +91,11 @@ describe("OrderCallbackAPI", () => {
 });
 
 const CALLBACK_FUNCTIONS = [
-  ...new Set([...Object.values(Topology.WEBSOCKET_ROUTES), Topology.EVENT_RULES.OrderStatusToCallback.target]),
+  ...new Set([
+    ...Object.values(Topology.WEBSOCKET_ROUTES),
+    Topology.WEBSOCKET_AUTHORIZER.functionName,
+    Topology.EVENT_RULES.OrderStatusToCallback.target,
+  ]),
 ];
 
 describe("functions", () => {

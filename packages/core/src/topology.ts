@@ -10,6 +10,7 @@ export const stackName = (stage: string, stack: "Callbacks" | "Orders") => `${st
 
 export const FUNCTIONS = {
   OrderWSConnectFunction: "packages/functions/src/websocket/connect.handler",
+  OrderWSAuthorizerFunction: "packages/functions/src/websocket/authorizer.handler",
   OrderWSDisconnectFunction: "packages/functions/src/websocket/disconnect.handler",
   OrderWSPendingFunction: "packages/functions/src/websocket/pending.handler",
   OrderWSCallbackFunction: "packages/functions/src/events/order-status-callback.handler",
@@ -56,9 +57,13 @@ type FunctionRuntime = {
  *   cold start beyond the status's own latency.
  * - 256 MB for the projection and `$disconnect`: one small write each, nobody waiting.
  * - 128 MB (Lambda's least) for the saga's steps: a few ms of CPU, no SDK client, Step Functions waiting.
+ * - 128 MB and 3 s for `$connect`'s authorizer: it only reads the query (no SDK client, nothing to
+ *   wait on), so a run takes milliseconds; every connection waits on it, so a stuck one fails the
+ *   upgrade (500, the client retries) in 3 s rather than holding it for `$connect`'s 10.
  */
 export const FUNCTION_RUNTIME = {
   OrderWSConnectFunction: { timeoutSeconds: 10, memoryMB: 512 },
+  OrderWSAuthorizerFunction: { timeoutSeconds: 3, memoryMB: 128 },
   OrderWSDisconnectFunction: { timeoutSeconds: 10, memoryMB: 256 },
   OrderWSPendingFunction: { timeoutSeconds: 15, memoryMB: 512 },
   OrderWSCallbackFunction: { timeoutSeconds: 30, memoryMB: 512 },
@@ -123,6 +128,7 @@ const orders = (...settings: Setting[]): Wiring => ({ service: SERVICES.orders, 
 
 export const WIRING = {
   OrderWSConnectFunction: callbacks("clientCallbackTable", "managementEndpoint", "historyRetentionSeconds", "maxConnectionsPerOrder"),
+  OrderWSAuthorizerFunction: callbacks(),
   OrderWSDisconnectFunction: callbacks("clientCallbackTable"),
   OrderWSPendingFunction: callbacks("clientCallbackTable", "managementEndpoint", "syncRatePerSecond", "syncBurst"),
   OrderWSCallbackFunction: callbacks("clientCallbackTable", "managementEndpoint", "historyRetentionSeconds", "fanoutConcurrency"),
@@ -237,6 +243,20 @@ export const WEBSOCKET_ROUTES = {
   $default: "OrderWSPendingFunction",
   sync: "OrderWSPendingFunction",
 } as const satisfies Record<string, FunctionName>;
+
+/**
+ * `$connect`'s Lambda REQUEST authorizer (a WebSocket API can authorize no other route). API Gateway
+ * answers 401 without invoking it when the identity source is missing or empty, and hands what it
+ * allows — `{ principalId, ...context }` — to `$connect` and to every later route of the connection
+ * as `requestContext.authorizer`: the connection's order travels with it, with no table read.
+ * The stacks attach it, `npm start`'s gateway runs it.
+ */
+export const WEBSOCKET_AUTHORIZER = {
+  functionName: "OrderWSAuthorizerFunction",
+  identitySource: ["route.request.querystring.orderId"],
+  /** Longer is denied (403), so no later event carries an oversized context; an order's id is a 36-character UUID. */
+  maxOrderIdLength: 64,
+} as const satisfies { functionName: FunctionName; identitySource: readonly string[]; maxOrderIdLength: number };
 
 /**
  * How failures of the status target are retried. EventBridge invokes Lambda asynchronously, so the

@@ -1,6 +1,7 @@
 /** Every connection the gateway knows, from its upgrade request until its socket closes. */
 import { WebSocket } from "ws";
 import type { ConnectionTimers } from "./connection-timers";
+import type { AuthorizerContext } from "./events";
 
 export type ConnectionIdentity = { sourceIp: string; userAgent: string };
 
@@ -16,6 +17,8 @@ export type Connection = {
   identity: ConnectionIdentity;
   /** From the upgrade URL's query string, for the log: the app subscribes one connection per order. */
   orderId?: string;
+  /** What `$connect`'s authorizer allowed it with, given to every later route as `requestContext.authorizer`. */
+  authorizer?: AuthorizerContext;
   socket?: WebSocket;
   timers?: ConnectionTimers;
   /** Set when the gateway closes the socket: the client's echo of the close frame may be missing or differ. */

@@ -11,6 +11,9 @@ export type EventScope = { stage: string; apiId: string; domainName: string };
 
 type EventType = "CONNECT" | "MESSAGE" | "DISCONNECT";
 
+/** What a `$connect` authorizer allowed: its `principalId` and its context's keys, on every later event. */
+export type AuthorizerContext = Record<string, string>;
+
 export type WebSocketRequestContext = {
   routeKey: string;
   eventType: EventType;
@@ -28,6 +31,19 @@ export type WebSocketRequestContext = {
   domainName: string;
   connectionId: string;
   apiId: string;
+  authorizer?: AuthorizerContext;
+};
+
+/** The input of a Lambda REQUEST authorizer on `$connect`: the upgrade's request, and an ARN to match its policy against. */
+export type WebSocketAuthorizerEvent = {
+  type: "REQUEST";
+  methodArn: string;
+  headers: Record<string, string>;
+  multiValueHeaders: Record<string, string[]>;
+  queryStringParameters: Record<string, string> | null;
+  multiValueQueryStringParameters: Record<string, string[]> | null;
+  stageVariables: Record<string, string>;
+  requestContext: WebSocketRequestContext;
 };
 
 export type WebSocketProxyEvent = {
@@ -75,6 +91,8 @@ function requestContext(
     domainName: scope.domainName,
     connectionId: connection.id,
     apiId: scope.apiId,
+    // Once `$connect`'s authorizer allowed the connection, every later route sees what it returned.
+    ...(connection.authorizer && { authorizer: connection.authorizer }),
   };
 }
 
@@ -109,6 +127,20 @@ export function buildConnectEvent(scope: EventScope, connection: Connection, req
     ...queryParameters(url),
     requestContext: requestContext(scope, connection, "$connect", "CONNECT"),
     isBase64Encoded: false,
+  };
+}
+
+/** The authorizer sees the upgrade as `$connect` will (same request id); `$connect` then gets its context. */
+export function buildAuthorizerEvent(connectEvent: WebSocketProxyEvent, methodArn: string): WebSocketAuthorizerEvent {
+  return {
+    type: "REQUEST",
+    methodArn,
+    headers: connectEvent.headers ?? {},
+    multiValueHeaders: connectEvent.multiValueHeaders ?? {},
+    queryStringParameters: connectEvent.queryStringParameters ?? null,
+    multiValueQueryStringParameters: connectEvent.multiValueQueryStringParameters ?? null,
+    stageVariables: {},
+    requestContext: { ...connectEvent.requestContext },
   };
 }
 

@@ -7,7 +7,8 @@ export type {
   RouteLogRecord,
   RouteTable,
   WebSocketGateway,
+  WebSocketAuthorizer,
   WebSocketGatewayOptions,
 } from "./options";
-export type { WebSocketProxyEvent, WebSocketRequestContext } from "./events";
+export type { AuthorizerContext, WebSocketAuthorizerEvent, WebSocketProxyEvent, WebSocketRequestContext } from "./events";
 export type { LambdaContext } from "../lambda-context";

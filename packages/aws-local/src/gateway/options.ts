@@ -46,6 +46,17 @@ export type RouteLogRecord = {
   error?: string;
 };
 
+/**
+ * A Lambda REQUEST authorizer on `$connect`, the only route a WebSocket API can authorize. The function
+ * is invoked through `invoke`, like a route's; every identity source must be present and non-empty, or
+ * the upgrade is answered 401 without invoking it.
+ */
+export type WebSocketAuthorizer = {
+  functionName: string;
+  /** `route.request.header.<Name>` or `route.request.querystring.<name>`, as in the API's authorizer. */
+  identitySource: readonly string[];
+};
+
 export type WebSocketGatewayOptions = {
   host?: string;
   /** 0 picks a free port. */
@@ -55,6 +66,10 @@ export type WebSocketGatewayOptions = {
   /** Only `$request.body.<field>` expressions are supported, which is all this app uses. */
   routeSelectionExpression: string;
   invoke: InvokeFunction;
+  authorizer?: WebSocketAuthorizer;
+  /** For the authorizer's `methodArn`; the emulators' defaults unless given. */
+  region?: string;
+  accountId?: string;
   limits?: Partial<GatewayLimits>;
   /**
    * The stage's throttles: `default` for every route without its own, `routes` by route key

@@ -1,5 +1,6 @@
 /** The state one running gateway shares between its upgrade, message, close and management handlers. */
 import type { Duplex } from "node:stream";
+import type { ConnectAuthorizer } from "./authorizer";
 import type { ConnectionRegistry } from "./connections";
 import type { EventScope } from "./events";
 import type { GatewayLimits, RouteTable } from "./options";
@@ -12,6 +13,8 @@ export type GatewayRuntime = {
   limits: GatewayLimits;
   registry: ConnectionRegistry;
   invokeRoute: RouteInvoker;
+  /** `$connect`'s Lambda authorizer, if the API has one. */
+  authorizer?: ConnectAuthorizer;
   selectRoute: RouteSelector;
   /** Upgrade requests whose `$connect` is still running; `close()` destroys them. */
   pendingUpgrades: Set<Duplex>;

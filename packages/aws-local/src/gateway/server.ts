@@ -5,6 +5,8 @@
 import { createServer, type Server } from "node:http";
 import { closeServer, listen } from "../http/index";
 import { WebSocketServer } from "ws";
+import { connectAuthorizer } from "./authorizer";
+import { DEFAULT_ACCOUNT, DEFAULT_REGION } from "../defaults";
 import { attachSocket, closeConnection, dropConnection } from "./connection-lifecycle";
 import { GOING_AWAY } from "./connection-timers";
 import { ConnectionRegistry } from "./connections";
@@ -20,6 +22,7 @@ import { agreedSubprotocols, handleUpgrade } from "./upgrade";
 export async function startWebSocketGateway(options: WebSocketGatewayOptions): Promise<WebSocketGateway> {
   const host = options.host ?? "127.0.0.1";
   const limits = { ...API_GATEWAY_LIMITS, ...options.limits };
+  if (options.authorizer && !("$connect" in options.routes)) throw new Error("A $connect authorizer needs a $connect route");
   const runtime: GatewayRuntime = {
     // Known once the server listens; nothing can connect before that.
     scope: { stage: options.stage, apiId: newApiId(), domainName: "" },
@@ -27,6 +30,9 @@ export async function startWebSocketGateway(options: WebSocketGatewayOptions): P
     limits,
     registry: new ConnectionRegistry(),
     invokeRoute: createRouteInvoker({ routes: options.routes, invoke: options.invoke, admit: routeThrottles(options.throttles), log: options.log ?? (() => {}) }),
+    ...(options.authorizer && {
+      authorizer: connectAuthorizer(options.authorizer, options.region ?? DEFAULT_REGION, options.accountId ?? DEFAULT_ACCOUNT, options.stage),
+    }),
     selectRoute: createRouteSelector(options.routeSelectionExpression, options.routes),
     pendingUpgrades: new Set(),
     inFlight: new Set(),

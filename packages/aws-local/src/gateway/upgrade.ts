@@ -5,6 +5,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { WebSocket, WebSocketServer } from "ws";
+import { authorize } from "./authorizer";
 import type { Connection } from "./connections";
 import { buildConnectEvent } from "./events";
 import { newConnectionId } from "./ids";
@@ -67,10 +68,20 @@ export async function handleUpgrade(
   server.handleUpgrade(request, socket, head, (webSocket) => onOpen(connection, webSocket));
 }
 
-/** No `$connect` route admits everyone; a thrown error is a 500, like a failed Lambda integration. */
+/**
+ * No `$connect` route admits everyone; a thrown error is a 500, like a failed Lambda integration. An
+ * authorizer runs first, and takes the route's throttle for the request (authorizer.ts).
+ */
 async function runConnectRoute(runtime: GatewayRuntime, connection: Connection, request: IncomingMessage, url: URL) {
   if (!("$connect" in runtime.routes)) return { statusCode: 200, body: Buffer.alloc(0), headers: {} };
-  const outcome = await runtime.invokeRoute(connection, buildConnectEvent(runtime.scope, connection, request, url));
+  const event = buildConnectEvent(runtime.scope, connection, request, url);
+  if (runtime.authorizer) {
+    const verdict = await authorize(runtime.authorizer, runtime.invokeRoute, connection, event);
+    if (!verdict.allowed) return verdict;
+    connection.authorizer = verdict.authorizer;
+    event.requestContext.authorizer = verdict.authorizer;
+  }
+  const outcome = await runtime.invokeRoute(connection, event, runtime.authorizer ? { throttled: false } : {});
   if (!outcome.ok && "throttled" in outcome) {
     return { statusCode: 429, body: Buffer.from(THROTTLED_BODY), headers: { "Content-Type": "application/json" } };
   }

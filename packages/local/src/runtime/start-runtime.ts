@@ -181,6 +181,9 @@ export async function startLocalRuntime(options: {
         stage: config.stage,
         routes: Topology.WEBSOCKET_ROUTES,
         routeSelectionExpression: Topology.ROUTE_SELECTION_EXPRESSION,
+        // Invoked like the routes, in its own execution environments with its own timeout.
+        authorizer: Topology.WEBSOCKET_AUTHORIZER,
+        region: config.region,
         invoke: (name, event) => runner.invoke(name, event),
         limits: config.limits,
         throttles: config.throttles?.webSocket ?? Topology.API_THROTTLES.webSocket,

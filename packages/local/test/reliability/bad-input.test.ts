@@ -130,11 +130,14 @@ describe("hostile query strings at $connect", () => {
     const q = (query: string) => `${ws}?${query}`;
     const randomText = (length: number) => Array.from({ length }, () => String.fromCharCode(prng.int(33, 126))).join("");
     const cases: Array<[string, string, number]> = [
-      ["no query", ws, 400],
-      ["no orderId", q(`token=${tokenA}`), 400],
+      // API Gateway's 401, before any function runs: `orderId` is the `$connect` authorizer's identity source.
+      ["no query", ws, 401],
+      ["no orderId", q(`token=${tokenA}`), 401],
+      ["empty orderId", q(`orderId=&token=${tokenA}`), 401],
       ["orderId not a UUID", q(`orderId=nope&token=${tokenA}`), 400],
       ["orderId a NUL byte", q(`orderId=%00&token=${tokenA}`), 400],
-      ["orderId 8 KB", q(`orderId=${"a".repeat(8192)}&token=${tokenA}`), 400],
+      // Denied by the authorizer: longer than any order's id.
+      ["orderId 8 KB", q(`orderId=${"a".repeat(8192)}&token=${tokenA}`), 403],
       ["no token", q(`orderId=${attackerOrderId}`), 401],
       ["empty token", q(`orderId=${attackerOrderId}&token=`), 401],
       ["malformed token", q(`orderId=${attackerOrderId}&token=abc`), 403],
@@ -145,7 +148,10 @@ describe("hostile query strings at $connect", () => {
       ["token 8 KB", q(`orderId=${attackerOrderId}&token=${"1".repeat(8192)}`), 403],
       ["duplicated orderId, last is another order", q(`orderId=${attackerOrderId}&orderId=${goodOrderId}&token=${tokenA}`), 403],
       ["duplicated token, last is another order's", q(`orderId=${attackerOrderId}&token=${tokenA}&token=${tokenGood}`), 403],
-      ...Array.from({ length: 10 }, (_, i): [string, string, number] => [`random orderId #${i}`, q(`orderId=${encodeURIComponent(randomText(prng.int(1, 200)))}&token=${tokenA}`), 400]),
+      ...Array.from({ length: 10 }, (_, i): [string, string, number] => {
+        const orderId = randomText(prng.int(1, 200));
+        return [`random orderId #${i}`, q(`orderId=${encodeURIComponent(orderId)}&token=${tokenA}`), orderId.length > Topology.WEBSOCKET_AUTHORIZER.maxOrderIdLength ? 403 : 400];
+      }),
       ...Array.from({ length: 10 }, (_, i): [string, string, number] => [`random token #${i}`, q(`orderId=${attackerOrderId}&token=${encodeURIComponent(randomText(prng.int(1, 200)))}`), 403]),
     ];
     // Act

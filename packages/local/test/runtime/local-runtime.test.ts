@@ -81,7 +81,10 @@ describe("local runtime", () => {
   it.each([
     ["no token", (orderId: string) => `${runtime.state.endpoints.websocket}?orderId=${orderId}`, 401],
     ["another order's token", (orderId: string) => callbackUrl(runtime.state.endpoints.websocket, orderId).replace(orderId, newOrderId()), 403],
-    ["no query at all", () => runtime.state.endpoints.websocket, 400],
+    ["an order id that is not a UUID", (orderId: string) => callbackUrl(runtime.state.endpoints.websocket, orderId).replace(orderId, "1234"), 400],
+    // API Gateway's answer, before any function runs: the `$connect` authorizer's identity source is missing.
+    ["no order id", (orderId: string) => callbackUrl(runtime.state.endpoints.websocket, orderId).replace(`orderId=${orderId}`, ""), 401],
+    ["no query at all", () => runtime.state.endpoints.websocket, 401],
   ])("refuses the upgrade with %s", async (_name, url, status) => {
     expect(await refusedStatus(url(newOrderId()))).toBe(status);
   });
