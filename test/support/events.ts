@@ -30,12 +30,22 @@ export function connectEvent(connectionId: string, query: Record<string, string>
   };
 }
 
-export function messageEvent(connectionId: string, body: string | null, routeKey = "$default") {
-  return { requestContext: { ...requestContext(routeKey, "MESSAGE", connectionId), messageId: randomUUID() }, body, isBase64Encoded: false };
+/** What `$connect`'s authorizer allowed the connection with, as API Gateway hands it to every later route. */
+const authorizer = (orderId: string | undefined) => (orderId ? { authorizer: { principalId: orderId, orderId } } : {});
+
+export function messageEvent(connectionId: string, body: string | null, routeKey = "$default", connectionOrderId?: string) {
+  return {
+    requestContext: { ...requestContext(routeKey, "MESSAGE", connectionId), messageId: randomUUID(), ...authorizer(connectionOrderId) },
+    body,
+    isBase64Encoded: false,
+  };
 }
 
-export function disconnectEvent(connectionId: string) {
-  return { requestContext: { ...requestContext("$disconnect", "DISCONNECT", connectionId), disconnectStatusCode: 1000 }, isBase64Encoded: false };
+export function disconnectEvent(connectionId: string, connectionOrderId?: string) {
+  return {
+    requestContext: { ...requestContext("$disconnect", "DISCONNECT", connectionId), disconnectStatusCode: 1000, ...authorizer(connectionOrderId) },
+    isBase64Encoded: false,
+  };
 }
 
 export function statusEvent(detail: Record<string, unknown>, id = randomUUID()) {

@@ -173,7 +173,7 @@ describe("OrderWSCallbackFunction (EventBridge target)", () => {
     const connectionId = await connected(orderId);
     const events = (["placed", "reserved", "paid", "completed"] as const).map((status, i) => statusEvent({ orderId, status, occurredAt: at(i) }));
     for (const event of events) await h.handlers.callback(event);
-    await h.handlers.disconnect(disconnectEvent(connectionId));
+    await h.handlers.disconnect(disconnectEvent(connectionId, orderId));
     // Act: an operator replays the window (new event ids, same details), and EventBridge duplicates one
     for (const event of events) await h.handlers.callback({ ...event, id: randomUUID() });
     await h.handlers.callback(events[3]!);

@@ -34,8 +34,8 @@ const FROM_SSM = "__FETCH_FROM_SSM__";
 
 /**
  * How the read is bounded. The SDK's standard mode waits a random 0–1 s, 0–2 s, 0–4 s before retries
- * of a throttled call (~3.5 s in all at most for 4 attempts); the deadline (inside the 10 s timeout of
- * every function that reads the secret, Topology.FUNCTION_RUNTIME) cuts a slower run short.
+ * of a throttled call (3.5 s in all on average for 4 attempts, 7 s at most); the deadline (inside the
+ * 10 s timeout of every function that reads the secret, Topology.FUNCTION_RUNTIME) cuts a slower run short.
  */
 export type SsmReadLimits = { maxAttempts: number; deadlineMs: number; connectionTimeoutMs: number; requestTimeoutMs: number };
 export const SSM_READ: SsmReadLimits = { maxAttempts: 4, deadlineMs: 6_000, connectionTimeoutMs: 1_000, requestTimeoutMs: 2_000 };

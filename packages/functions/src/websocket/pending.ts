@@ -19,7 +19,8 @@ export const handler = lambdaHandler("OrderWSPendingFunction", async (raw, { log
   const { connectionId } = event.data.requestContext;
   const deps = callbackDeps();
   try {
-    const result = await Callbacks.answerMessage(deps, { connectionId, body: event.data.body }, { signal });
+    const connectionOrderId = event.data.requestContext.authorizer?.orderId; // what `$connect`'s authorizer allowed
+    const result = await Callbacks.answerMessage(deps, { connectionId, connectionOrderId, body: event.data.body }, { signal });
     switch (result.kind) {
       case "rate_limited":
         count("SyncsThrottled");
