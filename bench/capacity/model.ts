@@ -22,7 +22,8 @@ export type Load = { ordersPerSecond: number; watchersPerOrder: number; watchMin
 export type Limit = { name: string; limit: number; unit: string; perOrder: number; raise: string; source?: string };
 
 const SECONDS_PER_MONTH = 30 * 24 * 60 * 60;
-const ROUTE_FUNCTIONS = new Set<string>(Object.values(Topology.WEBSOCKET_ROUTES));
+/** Run once per watching customer's socket: the routes and `$connect`'s authorizer. */
+const ROUTE_FUNCTIONS = new Set<string>([...Object.values(Topology.WEBSOCKET_ROUTES), Topology.WEBSOCKET_AUTHORIZER.functionName]);
 
 /** What one order uses, per kind, from the figures (measured with one watcher per order). */
 export function perOrder(figures: CostFigures, load: Load) {

@@ -49,8 +49,8 @@ const connects = throttle(
 export const TUNABLES = {
   /**
    * The order's item (history and every connection's attribute) expires this long after its last
-   * write. Below the connections' TTL the item could expire under sockets that are still open: their
-   * lookup items would name an order whose statuses are gone. The maximum only catches typos: a
+   * write. Below the connections' TTL the item could expire under sockets that are still open, which
+   * would then be answered `not_subscribed` for an order whose statuses are gone. The maximum only catches typos: a
    * callback token opens no socket after 24 hours (callback-token.ts).
    */
   historyRetentionSeconds: {
