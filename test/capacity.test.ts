@@ -3,7 +3,7 @@
  * round numbers, its own prices), so that the limits and the month's bill can be worked out by hand.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -65,6 +65,17 @@ describe("npm run capacity", () => {
     const { http, webSocket } = Topology.API_THROTTLES;
     // Each order: 1 POST /orders, 1 $connect, 2 route messages (its sync and $disconnect); every AWS quota allows far more here.
     expect(report.stage.ordersPerSecond).toBe(Math.min(http.rateLimit, webSocket.routes.$connect.rateLimit, webSocket.default.rateLimit / 2));
+  });
+
+  it("docs/capacity.md shows what it prints from the committed figures (the page is current)", async () => {
+    // Prepare: the page's command and the block under it
+    const page = readFileSync(path.join(root, "docs", "capacity.md"), "utf8");
+    const shown = /`npm run capacity -- (--orders-per-second \d+ --figures bench\/cost-summary\.json)`[^`]*```\n([\s\S]*?)```/.exec(page);
+    expect(shown, "docs/capacity.md's shipped-stage command and its output block").not.toBeNull();
+    // Act
+    const { stdout } = await capacity(...shown![1]!.split(" "));
+    // Assess: `npm run capacity -- --orders-per-second 5 --figures bench/cost-summary.json` regenerates it
+    expect(shown![2]).toBe(stdout);
   });
 
   it("answers a bad option with one line and exit status 2", async () => {
