@@ -51,7 +51,7 @@ function dynamodbLimits(ours: CallbackFigures, seed: CallbackFigures | undefined
   if (!d) return "";
   const flat = d["1"] === d["100"] ? "flat from 1 to 100 connections" : `${round(d["100"] - d["1"], 2)} more with 100 connections than with 1`;
   const s = seed?.dynamodb_requests_per_status;
-  return `Both rules count (callback and projection). Ours: ${flat}; ${d["0"]} with no connection (the pending mark).${s ? ` The seed's: ${s["0"]} / ${s["1"]} / ${s["100"]} with 0 / 1 / 100 connections.` : ""}`;
+  return `Both rules count (callback and projection). Ours: ${flat}; ${d["0"]} with no connection (the record leaves the status pending: no mark to write).${s ? ` The seed's: ${s["0"]} / ${s["1"]} / ${s["100"]} with 0 / 1 / 100 connections.` : ""}`;
 }
 
 function bundleLimits(results: BenchResults) {
