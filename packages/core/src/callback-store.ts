@@ -95,7 +95,9 @@ export class CallbackStore {
             UpdateExpression:
               "SET history = list_append(if_not_exists(history, :none), :entry), #listeners = if_not_exists(connCount, :zero), #ttl = :expiresAt",
             // Not recorded yet, in an item that has not expired (an expired one is cleared below first).
-            ConditionExpression: "attribute_not_exists(#listeners) AND (attribute_not_exists(#ttl) OR #ttl > :nowSeconds)",
+            // `recorded`: the status set items written before `listeners#` kept (a deploy mid-order).
+            ConditionExpression:
+              "attribute_not_exists(#listeners) AND NOT contains(recorded, :status) AND (attribute_not_exists(#ttl) OR #ttl > :nowSeconds)",
             ExpressionAttributeNames: { "#ttl": Table.TTL_ATTRIBUTE, "#listeners": Table.listenersAttribute(detail.status) },
             ExpressionAttributeValues: {
               ":none": [],
@@ -104,6 +106,7 @@ export class CallbackStore {
               ":entry": [{ ...storedEntry(detail), recordedAt: now.toISOString() }],
               ":expiresAt": this.itemExpiry(),
               ":zero": 0,
+              ":status": detail.status,
               ":nowSeconds": Table.epochSeconds(now),
             },
             ReturnValues: "ALL_NEW",

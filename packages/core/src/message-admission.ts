@@ -27,7 +27,9 @@ const MAX_ADMISSION_ROUNDS = 4;
  * item, where every execution environment sees it. The first write is the one a `sync` makes anyway:
  * it marks the connection synced (proof the socket is open, see CallbackStore.removeGoneConnection) and
  * the order (`lastSyncedAt`: what was recorded before is on its way to a client, so no longer pending
- * by derivation — a `sync` whose posts fail marks what it could not deliver), bumps `handovers`, and
+ * by derivation — a `sync` whose posts fail marks what it could not deliver; a refused message moves
+ * it too, but comes only right after admitted ones on a subscribed socket, so every status recorded
+ * in between had a listener), bumps `handovers`, and
  * returns the item as it was — its condition is also the authorisation check, since
  * only a connection `$connect` admitted for this order is in the item. It also moves the bucket, in a
  * way that is right whatever the bucket held, because an update cannot compute max(TAT, now):

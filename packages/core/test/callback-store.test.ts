@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CallbackStore, CallbackTable, SyncRateLimit, type OrderStatus } from "@awsomepets/core/index";
 import { countingDocumentClient, createCallbackTable, testDocumentClient } from "../../../test/support/dynamodb";
@@ -89,6 +89,19 @@ describe("CallbackStore.recordStatus", () => {
     // Assess
     expect(expiredHistory).toEqual([]);
     expect(recorded).toMatchObject({ isNew: true, entry: { seq: 1, occurredAt: "2026-11-26T12:00:00.000Z" } });
+  });
+
+  it("keeps statuses unique in an item written before the listeners# layout (a deploy mid-order)", async () => {
+    // Prepare: the order's item as the previous layout wrote it: `recorded` held the statuses
+    const orderId = randomUUID();
+    const entry = { status: "placed", occurredAt: "2026-11-26T10:00:00.000Z", recordedAt: clock.toISOString() };
+    const expiresAt = Math.floor(clock.getTime() / 1000) + 3600;
+    await client.send(new PutCommand({ TableName: table.tableName, Item: { ...CallbackTable.orderKey(orderId), history: [entry], recorded: new Set(["placed"]), expiresAt } }));
+    // Act
+    const again = await store.recordStatus(detail(orderId, "placed", "2026-11-26T10:00:00.000Z"));
+    const next = await store.recordStatus(detail(orderId, "reserved", "2026-11-26T10:00:01.000Z"));
+    // Assess
+    expect([again.isNew, again.entry.seq, next.isNew, next.entry.seq]).toEqual([false, 1, true, 2]);
   });
 
   it("a status recorded with nobody listening is pending without a mark, until a message is admitted", async () => {
