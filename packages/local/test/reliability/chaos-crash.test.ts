@@ -115,9 +115,13 @@ it.skipIf(CRASHES === 0)(`loses no status and shows none twice across ${ORDERS} 
   let putAttempts = 0;
   let failedEntries = 0;
   const putDeadline = Date.now() + 600_000;
+  const stuck = () => {
+    if (runtime.diedOnItsOwn) throw new Error(runtime.diedOnItsOwn);
+    return crashFailed || Date.now() > putDeadline;
+  };
   for (const [index, batch] of batches.entries()) {
     if (crashFailed) break;
-    const put = await putUntilAccepted(events, batch, () => crashFailed || Date.now() > putDeadline);
+    const put = await putUntilAccepted(events, batch, stuck);
     putAttempts += put.attempts;
     failedEntries += put.failedEntries;
     published(batch);

@@ -45,10 +45,19 @@ export async function startCrashableRuntime(options: { env?: Record<string, stri
   const startupsMs: number[] = [];
   let child: ReturnType<typeof startProcess>;
   let state: RuntimeState;
+  /** Set when the runtime exits without being killed or stopped here: why the run cannot go on. */
+  let diedOnItsOwn: string | undefined;
+  let killing = false;
 
   const start = async () => {
     const began = Date.now();
-    child = startProcess({ via: "npm", args: ["--data-dir", dataDir, "--json"], env });
+    const started = startProcess({ via: "npm", args: ["--data-dir", dataDir, "--json"], env });
+    child = started;
+    void started.exited.then((code) => {
+      if (killing || child !== started) return;
+      const { stderr, stdout } = started.output();
+      diedOnItsOwn = `npm start exited by itself (code ${code}); its last output:\n${(stderr || stdout).slice(-2_000)}`;
+    });
     await child.waitFor(READY, 60_000);
     state = readState(child.stateFile)!;
     startupsMs.push(Date.now() - began);
@@ -75,17 +84,24 @@ export async function startCrashableRuntime(options: { env?: Record<string, stri
     startupsMs,
     /** The running process's output so far (its length tells whether it is still working). */
     output: () => child.output().stdout,
+    /** Why the runtime is gone, if it died without a SIGKILL from here (then nothing will restart it). */
+    get diedOnItsOwn() {
+      return diedOnItsOwn;
+    },
     /** SIGKILL the runtime, wait `downMs`, start it again on the same data dir and ports. */
     async crash(downMs: number) {
       records.push({ component: "chaos", message: "SIGKILL", time: new Date().toISOString(), pid: state.pid });
+      killing = true;
       process.kill(state.pid, "SIGKILL");
       await child.exited;
+      killing = false;
       if (!(await gone(state.pid))) throw new Error(`npm start (pid ${state.pid}) survived SIGKILL`);
       collect();
       await new Promise((resolve) => setTimeout(resolve, downMs));
       await start();
     },
     async stop() {
+      killing = true;
       if (isAlive(state.pid)) process.kill(state.pid, "SIGTERM");
       await child.exited;
       collect();
@@ -93,6 +109,7 @@ export async function startCrashableRuntime(options: { env?: Record<string, stri
     },
     /** Last resort for a failed test: nothing of this run may outlive it. */
     kill() {
+      killing = true;
       if (isAlive(state.pid)) process.kill(state.pid, "SIGKILL");
       child.kill();
     },
