@@ -88,6 +88,8 @@ export type WebSocketGateway = {
   port: number;
   /** Ids of the connections that are open (past `$connect`, not yet closed). */
   connections(): string[];
+  /** TCP connections the gateway holds now (open sockets, upgrades waiting on `$connect`, management calls). */
+  tcpConnections(): Promise<number>;
   /**
    * Fault injection: cuts an open connection without running `$disconnect` (which API Gateway only
    * runs best-effort), so the next post to it answers 410. False if the id is not open.

@@ -74,6 +74,7 @@ export async function startWebSocketGateway(options: WebSocketGatewayOptions): P
     managementEndpoint: `http://${host}:${port}/${options.stage}`,
     port,
     connections: () => runtime.registry.open().map((connection) => connection.id),
+    tcpConnections: () => new Promise<number>((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
     dropConnection: (connectionId) => dropConnection(runtime, connectionId),
     close: () => (closed ??= closeGateway(runtime, server, webSockets)),
   };

@@ -51,10 +51,16 @@ export async function handleUpgrade(
 
   runtime.registry.add(connection);
   runtime.pendingUpgrades.add(socket);
+  // A client that leaves while its `$connect` waits (for a busy function's environments, say) gives
+  // its socket back at once: held until its turn, a crowd of them ran the process out of file
+  // descriptors under reconnect storms (every socket stuck in CLOSE_WAIT). It is answered nothing.
+  const leave = () => socket.destroy();
+  socket.once("end", leave);
   let admitted: { statusCode: number; body: Buffer; headers: Record<string, string> };
   try {
     admitted = await runConnectRoute(runtime, connection, request, url);
   } finally {
+    socket.off("end", leave);
     runtime.pendingUpgrades.delete(socket);
   }
 
