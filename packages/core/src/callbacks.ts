@@ -194,13 +194,6 @@ async function removeClosedConnections(
   return removed.filter(Boolean).length;
 }
 
-/**
- * `$disconnect`: forget the connection in its order's item (the order from the `$connect`
- * authorizer's context). Best-effort on AWS's side, so connections also carry a TTL.
- */
-export const disconnect = (deps: Pick<CallbackDeps, "store">, input: { connectionId: string; orderId: string }, options: CallOptions = {}) =>
-  deps.store.removeConnection(input, options);
-
 export type MessageResult =
   | { kind: "invalid"; frame: ErrorFrame }
   | { kind: "rate_limited"; told: boolean }

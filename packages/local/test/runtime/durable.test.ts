@@ -6,9 +6,9 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import WebSocket from "ws";
 import { afterEach, expect, it } from "vitest";
-import { OrderTimeline, type Protocol } from "@awsomepets/core/index";
+import type { OrderTimeline } from "@awsomepets/core/index";
+import { followToTerminal } from "./follow-order";
 import { startProcess } from "./process-support";
 
 const dataDirs: string[] = [];
@@ -45,31 +45,6 @@ const relink = (clientCallbackUrl: string, websocket: string) => {
   return url.toString();
 };
 
-/** Follows docs/protocol.md until the order holds a terminal status with no gap; the timeline it built. */
-function followToTerminal(url: string, orderId: string, timeoutMs = 60_000) {
-  const timeline = new OrderTimeline(orderId);
-  const socket = new WebSocket(url);
-  return new Promise<OrderTimeline>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.terminate();
-      reject(new Error(`${orderId} not terminal: ${JSON.stringify(timeline.statuses)}`));
-    }, timeoutMs);
-    socket.on("open", () => socket.send(JSON.stringify(timeline.syncRequest())));
-    socket.on("unexpected-response", (_req, res) => reject(new Error(`refused with ${res.statusCode}`)));
-    socket.on("message", (data) => {
-      const update = timeline.apply(JSON.parse(String(data)) as Protocol.ServerFrame);
-      if (update.syncNeeded) socket.send(JSON.stringify(timeline.syncRequest()));
-      const last = timeline.statuses.at(-1)?.status;
-      if ((last === "completed" || last === "cancelled") && !timeline.hasGap) {
-        clearTimeout(timer);
-        socket.close();
-        resolve(timeline);
-      }
-    });
-    socket.on("error", reject);
-  });
-}
-
 const statusNames = (timeline: OrderTimeline) => timeline.statuses.map((entry) => entry.status);
 
 it("keeps links and history across a restart on --data-dir", async () => {
@@ -80,7 +55,7 @@ it("keeps links and history across a restart on --data-dir", async () => {
   try {
     const state = await first.ready();
     placed = await placeOrder(state.endpoints.http);
-    await followToTerminal(placed.clientCallbackUrl, placed.orderId);
+    await followToTerminal(placed.clientCallbackUrl);
     first.child.kill("SIGTERM");
     expect(await first.exited).toBe(0);
   } finally {
@@ -90,7 +65,7 @@ it("keeps links and history across a restart on --data-dir", async () => {
   const second = start(dataDir);
   try {
     const state = await second.ready();
-    const timeline = await followToTerminal(relink(placed.clientCallbackUrl, state.endpoints.websocket), placed.orderId);
+    const timeline = await followToTerminal(relink(placed.clientCallbackUrl, state.endpoints.websocket));
     // Assess: the old link is accepted and the whole history is there
     expect(statusNames(timeline)).toEqual(["placed", "reserved", "paid", "completed"]);
     expect(second.output().stdout).toMatch(/Token secret\s+kept in the data dir/);
@@ -120,7 +95,7 @@ it("finishes every order after a kill -9 mid-saga, each status shown once", asyn
   const second = start(dataDir);
   try {
     const state = await second.ready();
-    const timelines = await Promise.all(orders.map((order) => followToTerminal(relink(order.clientCallbackUrl, state.endpoints.websocket), order.orderId)));
+    const timelines = await Promise.all(orders.map((order) => followToTerminal(relink(order.clientCallbackUrl, state.endpoints.websocket))));
     // Assess
     expect(journaled).toBeGreaterThan(0);
     expect(second.output().stdout).toMatch(/picking up unfinished work from the data dir/);

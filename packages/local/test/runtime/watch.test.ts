@@ -6,9 +6,8 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import WebSocket from "ws";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { OrderTimeline, type Protocol } from "@awsomepets/core/index";
+import { followToTerminal } from "./follow-order";
 import { NO_THROTTLES, ROOT, startTestRuntime } from "./support";
 
 let copy: string;
@@ -74,37 +73,13 @@ async function placeOrder() {
   return (await response.json()) as { orderId: string; clientCallbackUrl: string };
 }
 
-/** Follows docs/protocol.md until the order is terminal with no gap. */
-function followToTerminal(url: string, orderId: string, timeoutMs = 60_000) {
-  const timeline = new OrderTimeline(orderId);
-  const socket = new WebSocket(url);
-  return new Promise<string[]>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.terminate();
-      reject(new Error(`${orderId} not terminal: ${JSON.stringify(timeline.statuses)}`));
-    }, timeoutMs);
-    socket.on("open", () => socket.send(JSON.stringify(timeline.syncRequest())));
-    socket.on("message", (data) => {
-      const update = timeline.apply(JSON.parse(String(data)) as Protocol.ServerFrame);
-      if (update.syncNeeded) socket.send(JSON.stringify(timeline.syncRequest()));
-      const last = timeline.statuses.at(-1)?.status;
-      if ((last === "completed" || last === "cancelled") && !timeline.hasGap) {
-        clearTimeout(timer);
-        socket.close();
-        resolve(timeline.statuses.map((entry) => entry.status));
-      }
-    });
-    socket.on("error", reject);
-  });
-}
-
 it("serves a saved edit at the next invocation, keeps serving through a syntax error, and keeps sockets and orders", async () => {
   // Prepare: an order mid-saga, followed over a socket
   const before = await catalogue();
   expect(before.status).toBe(200);
   expect(before.body[0]).not.toHaveProperty("reloaded");
   const order = await placeOrder();
-  const followed = followToTerminal(order.clientCallbackUrl, order.orderId);
+  const followed = followToTerminal(order.clientCallbackUrl);
   const original = readFileSync(catalogueFile(), "utf8");
 
   // Act 1: an edit to a handler
@@ -140,6 +115,6 @@ it("serves a saved edit at the next invocation, keeps serving through a syntax e
   });
 
   // Assert 3: the socket received every status of its order, which ran to its end
-  expect(await followed).toEqual(["placed", "reserved", "paid", "completed"]);
+  expect((await followed).statuses.map((entry) => entry.status)).toEqual(["placed", "reserved", "paid", "completed"]);
   console.info(`save → first invocation on the new code: ${reloadMs} ms (edit), ${fixMs} ms (fix); save → warm (log): ${reloads.map((line) => line.saveToReadyMs).join(", ")} ms`);
 }, 90_000);
