@@ -106,6 +106,13 @@ export const ENV = {
   /** Tunable (optional): `sync` messages per second one socket may send, and its burst. */
   syncRatePerSecond: "SYNC_RATE_PER_SECOND",
   syncBurst: "SYNC_BURST",
+  /** The stage's name, bound into every callback token (a token of one stage opens nothing on another). */
+  stage: "ORDER_STAGE",
+  /**
+   * `true` unless the stage was deployed as disposable (`DEPLOY_ENV.disposableStage`): a stage that
+   * keeps data refuses the app-wide fallback secret at run time as at deploy (see `stageKeepsData`).
+   */
+  stageKeepsData: "STAGE_KEEPS_DATA",
 } as const;
 export type Setting = keyof typeof ENV;
 
@@ -232,6 +239,12 @@ export const DEPLOY_ENV = {
   webSocketConnectThrottleRate: "WEBSOCKET_CONNECT_THROTTLE_RATE",
   webSocketConnectThrottleBurst: "WEBSOCKET_CONNECT_THROTTLE_BURST",
   orderEventsArchiveDays: "ORDER_EVENTS_ARCHIVE_DAYS",
+  /**
+   * `DISPOSABLE_STAGE=true` declares a stage whose data may be lost (a branch, a test): its tables and
+   * logs are destroyed with it and it may use the fallback secret. Unset, a stage keeps its data
+   * (retained tables with point-in-time recovery, longer log retention): never a guess from its name.
+   */
+  disposableStage: "DISPOSABLE_STAGE",
 } as const;
 export type DeploySetting = keyof typeof DEPLOY_ENV;
 
@@ -308,3 +321,15 @@ export const WORKFLOW = {
 } as const satisfies { tasks: Record<string, FunctionName> } & Record<string, unknown>;
 
 export const taskPlaceholder = (state: keyof typeof WORKFLOW.tasks) => `${state}FunctionArn`;
+
+/**
+ * Whether a stage keeps data, from `DEPLOY_ENV.disposableStage` as given at deploy: unset or empty
+ * keeps it; `true` declares the stage disposable; anything else is a mistake (thrown, naming the
+ * variable), since a typo must not quietly destroy a shop's orders.
+ */
+export function stageKeepsData(env: Record<string, string | undefined>): boolean {
+  const raw = env[DEPLOY_ENV.disposableStage];
+  if (raw === undefined || raw === "" || raw === "false") return true;
+  if (raw === "true") return false;
+  throw new Error(`${DEPLOY_ENV.disposableStage}="${raw}" is not allowed: use true (a disposable stage) or leave it unset (the stage keeps its data)`);
+}
