@@ -5,7 +5,6 @@
 import type { Admission } from "../../packages/core/src/callbacks";
 import { DEFAULT_TTL_SECONDS } from "../../packages/core/src/callback-token";
 import { DEFAULT_SYNC_RATE } from "../../packages/core/src/sync-rate-limit";
-import { WEBSOCKET_AUTHORIZER } from "../../packages/core/src/topology";
 import { ErrorFrame, jsonSchema, OrderStatus, Protocol, StatusFrame, SyncedFrame } from "./schemas";
 
 const schema = (s: Parameters<typeof jsonSchema>[0]) => jsonSchema(s, "draft-7");
@@ -22,9 +21,9 @@ export const ERROR_CODE_MEANINGS: Record<Protocol.ErrorCode, string> = {
 
 /** `$connect`'s refusals: the HTTP status of the failed upgrade (the record fails to compile when core adds one). */
 export const CONNECT_REFUSALS: Record<Extract<Admission, { admitted: false }>["statusCode"], string> = {
-  400: "`orderId` is not a UUID.",
+  400: "`$connect` got no order id from its authorizer (not reachable through API Gateway, whose authorizer denies an `orderId` that is not a UUID with 403 first).",
   401: "`orderId` (answered by API Gateway before any function runs) or `token` is missing or empty, also when there is no query string at all.",
-  403: `\`token\` is malformed, forged, signed for another order, or expired, or \`orderId\` is longer than ${WEBSOCKET_AUTHORIZER.maxOrderIdLength} characters. Expired links do not come back: ask the shop for the order again.`,
+  403: `\`token\` is malformed, forged, signed for another order, or expired, or \`orderId\` is not a UUID (denied by the authorizer). Expired links do not come back: ask the shop for the order again.`,
   429: "The order already has MAX_CONNECTIONS_PER_ORDER sockets open (10 by default). Retry later with backoff.",
 };
 
