@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectEvent, disconnectEvent } from "../../../test/support/events";
-import { SyncRateLimit } from "@awsomepets/core/index";
-import { MAX_CONNECTIONS_PER_ORDER, startHarness, type Harness } from "./harness";
+import { CallbackToken, SyncRateLimit } from "@awsomepets/core/index";
+import { MAX_CONNECTIONS_PER_ORDER, startHarness, TOKEN_SECRET, type Harness } from "./harness";
 
 let h: Harness;
 beforeAll(async () => {
@@ -30,8 +30,10 @@ describe("OrderWSConnectFunction ($connect)", () => {
     ["an empty token", (orderId) => ({ orderId, token: "" }), 401],
     ["a malformed token", (orderId) => ({ orderId, token: "abc" }), 403],
     ["an expired token", (orderId) => ({ orderId, token: h.token(orderId, 60, new Date(Date.now() - 3600_000)) }), 403],
-    ["a forged token", (orderId) => ({ orderId, token: `${Math.floor(Date.now() / 1000) + 600}.${"A".repeat(43)}` }), 403],
+    ["a forged token", (orderId) => ({ orderId, token: `v2.${CallbackToken.keyIdOf(TOKEN_SECRET)}.${Math.floor(Date.now() / 1000) + 600}.${"A".repeat(43)}` }), 403],
+    ["a forged token of the legacy shape", (orderId) => ({ orderId, token: `${Math.floor(Date.now() / 1000) + 600}.${"A".repeat(43)}` }), 403],
     ["another order's token", (orderId) => ({ orderId, token: h.token(randomUUID()) }), 403],
+    ["another stage's token", (orderId) => ({ orderId, token: CallbackToken.sign({ orderId, stage: "prod", secret: TOKEN_SECRET }) }), 403],
   ];
 
   it.each(refusals)("refuses %s and writes nothing", async (_name, query, statusCode) => {
