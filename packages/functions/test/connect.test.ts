@@ -48,6 +48,18 @@ describe("OrderWSConnectFunction ($connect)", () => {
     expect(await h.liveConnectionIds(orderId)).toEqual([]);
   });
 
+  it("checks the token against the order the authorizer admitted, not the query's", async () => {
+    // Prepare: the query names an order and carries its valid token; the authorizer's context names another
+    const [queried, admitted] = [randomUUID(), randomUUID()];
+    // Act
+    const result = await h.handlers.connect(connectEvent("mismatch=", { orderId: queried, token: h.token(queried) }, admitted));
+    const withoutContext = await h.handlers.connect(connectEvent("no-context=", { orderId: queried, token: h.token(queried) }, ""));
+    // Assess
+    expect(result).toEqual({ statusCode: 403, body: "token is forged" });
+    expect(withoutContext.statusCode).toBe(400);
+    expect([...(await h.liveConnectionIds(queried)), ...(await h.liveConnectionIds(admitted))]).toEqual([]);
+  });
+
   it("refuses the socket past the order's cap with 429, and admits one again after a $disconnect", async () => {
     // Prepare: the order already has as many sockets as it may
     const orderId = randomUUID();

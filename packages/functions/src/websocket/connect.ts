@@ -14,7 +14,10 @@ export const handler = lambdaHandler("OrderWSConnectFunction", async (raw, { log
     return { statusCode: 400, body: "Bad request" };
   }
   const { connectionId } = event.data.requestContext;
-  const { orderId, token } = event.data.queryStringParameters ?? {};
+  // The order the authorizer admitted, which every later route of the connection trusts: the token
+  // is checked against that very copy, not the query's.
+  const orderId = event.data.requestContext.authorizer?.orderId;
+  const token = event.data.queryStringParameters?.token;
   try {
     const admission = await Callbacks.connect(
       callbackDeps(),
