@@ -1,17 +1,18 @@
 /**
  * `npm run deploy -- --stage <name> [sst deploy options]`: checks that the stage's callback-token
- * secret is set and long enough (stacks/secret-policy.ts), then runs `sst deploy` with the same
- * options. Exits 1 with the fix when the secret is not right, with sst's exit code otherwise.
+ * secret is set and long enough, and is the stage's own unless the stage is disposable
+ * (`DISPOSABLE_STAGE=true`; stacks/secret-policy.ts), then runs `sst deploy` with the same options. Exits 1 with the fix when the secret is not right, with sst's exit code otherwise.
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { stageNameProblem } from "@awsomepets/core/stage-name";
+import { stageKeepsData } from "@awsomepets/core/topology";
 
 const USAGE = "usage: npm run deploy -- --stage <name> [other sst deploy options]";
 const args = process.argv.slice(2);
 if (args.includes("--help") || args.includes("-h")) {
-  console.log(`${USAGE}\nChecks the stage's CallbackTokenSecret (set, at least 32 characters), then runs sst deploy.`);
+  console.log(`${USAGE}\nChecks the stage's CallbackTokenSecret (set, at least 32 characters, not the app-wide fallback unless DISPOSABLE_STAGE=true), then runs sst deploy.`);
   process.exit(0);
 }
 const { values } = parseArgs({ args, options: { stage: { type: "string" } }, strict: false, allowPositionals: true });
@@ -25,12 +26,19 @@ if (stageProblem) {
   console.error(`deploy: ${stageProblem}`);
   process.exit(2);
 }
+let keepsData: boolean;
+try {
+  keepsData = stageKeepsData(process.env);
+} catch (error) {
+  console.error(`deploy: ${(error as Error).message}`);
+  process.exit(2);
+}
 
 // Loaded once the arguments are known good: SST's modules take seconds to import.
 const [{ Config }, { initProject }, { tokenSecretProblem }] = await Promise.all([import("sst/config.js"), import("sst/project.js"), import("../stacks/secret-policy")]);
 try {
   await initProject({ stage });
-  const problem = tokenSecretProblem(stage, await Config.secrets());
+  const problem = tokenSecretProblem(stage, await Config.secrets(), keepsData);
   if (problem) {
     console.error(problem);
     process.exit(1);

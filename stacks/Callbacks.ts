@@ -41,6 +41,9 @@ export function Callbacks({ stack, app }: StackContext) {
   retainLogsOfEveryFunction(stack, operations);
 
   const tokenSecret = new Config.Secret(stack, "CallbackTokenSecret");
+  // Set only during a rotation (docs/deploy-and-operate.md): links signed with it keep working.
+  const tokenPreviousSecret = new Config.Secret(stack, "CallbackTokenPreviousSecret");
+  const tokenSecrets = [tokenSecret, tokenPreviousSecret];
 
   const table = new Table(stack, "ClientCallbackTbl", {
     fields: {
@@ -98,6 +101,9 @@ export function Callbacks({ stack, app }: StackContext) {
   const settings = {
     clientCallbackTable: table.tableName,
     managementEndpoint,
+    // Bound into every callback token; a stage that keeps data refuses the fallback secret at run time.
+    stage: app.stage,
+    stageKeepsData: String(Topology.stageKeepsData(process.env)),
     // The callback path's limits, as validated above: each function's environment shows the value in force.
     ...callbackTunables(tunables),
   };
@@ -115,7 +121,7 @@ export function Callbacks({ stack, app }: StackContext) {
     OrderWSConnectFunction: fn(
       "OrderWSConnectFunction",
       [tableActions("GetItem", "UpdateItem", "PutItem", "DeleteItem"), getConnections],
-      [tokenSecret],
+      tokenSecrets,
     ),
     OrderWSDisconnectFunction: fn("OrderWSDisconnectFunction", [tableActions("GetItem", "UpdateItem", "DeleteItem")]),
     OrderWSPendingFunction: fn("OrderWSPendingFunction", [tableActions("GetItem", "UpdateItem"), postToConnections]),
@@ -206,5 +212,5 @@ export function Callbacks({ stack, app }: StackContext) {
   });
 
   suppressNagFindings(stack, CALLBACKS_STACK_SUPPRESSIONS(production));
-  return { api, apiStage, bus, table, tokenSecret, functions, operations, tunables, throttles, alarmTopic: alarms.topic };
+  return { api, apiStage, bus, table, tokenSecrets, functions, operations, tunables, throttles, alarmTopic: alarms.topic };
 }

@@ -22,7 +22,7 @@ import { isProductionStage } from "./stage";
 import { runtimeProps } from "./function-runtime";
 
 export function Orders({ stack, app }: StackContext) {
-  const { bus, apiStage, tokenSecret, operations, tunables, throttles, alarmTopic } = use(Callbacks);
+  const { bus, apiStage, tokenSecrets, operations, tunables, throttles, alarmTopic } = use(Callbacks);
   const alarms = new OperatorAlarms(stack, alarmTopic);
   retainLogsOfEveryFunction(stack, operations);
   const logs = (name: string) => ({ logGroup: logGroup(stack, `${name}Logs`, operations) });
@@ -72,13 +72,15 @@ export function Orders({ stack, app }: StackContext) {
     stateMachineArn: stateMachine.stateMachineArn,
     eventBusName: bus.eventBusName,
     websocketUrl: apiStage.url,
+    stage: app.stage,
+    stageKeepsData: String(Topology.stageKeepsData(process.env)),
   };
   const createOrder = new Function(stack, "CreateOrderFunction", {
     handler: Topology.FUNCTIONS.CreateOrderFunction,
     ...runtimeProps("CreateOrderFunction"),
     ...logs("CreateOrderFunction"),
     environment: Topology.environmentOf("CreateOrderFunction", settings),
-    bind: [tokenSecret],
+    bind: tokenSecrets,
     permissions: [
       tableActions("PutItem", "GetItem"),
       new PolicyStatement({ actions: ["states:StartExecution"], resources: [stateMachine.stateMachineArn] }),
@@ -90,7 +92,7 @@ export function Orders({ stack, app }: StackContext) {
     ...runtimeProps("GetOrderFunction"),
     ...logs("GetOrderFunction"),
     environment: Topology.environmentOf("GetOrderFunction", settings),
-    bind: [tokenSecret],
+    bind: tokenSecrets,
     permissions: [tableActions("GetItem")],
   });
   const getCatalogue = new Function(stack, "GetCatalogueFunction", {

@@ -1,7 +1,8 @@
-/** The callback-token secret the benchmark's runtime uses, so the benchmark can sign callback URLs. */
+/** The callback-token secret and stage the benchmark's runtime uses, so the benchmark can sign callback URLs. */
 import { CallbackToken } from "@awsomepets/core/index";
 
 export const BENCH_TOKEN_SECRET = "bench-token-secret-0123456789abcdefghijklmnop";
+export const BENCH_STAGE = "bench";
 
 export const signedCallbackUrl = (websocketUrl: string, orderId: string) =>
-  CallbackToken.callbackUrl({ websocketUrl, orderId, token: CallbackToken.sign({ orderId, secret: BENCH_TOKEN_SECRET }) });
+  CallbackToken.callbackUrl({ websocketUrl, orderId, token: CallbackToken.sign({ orderId, stage: BENCH_STAGE, secret: BENCH_TOKEN_SECRET }) });

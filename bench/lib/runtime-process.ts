@@ -17,13 +17,13 @@ import { CallbackTable, OrdersTable, Topology } from "@awsomepets/core/index";
 import { resolveHandler } from "../../packages/local/src/runtime/lambda";
 import { names, startLocalRuntime } from "../../packages/local/src/runtime/start-runtime";
 import { createAwsMeter } from "./aws-meter";
-import { BENCH_TOKEN_SECRET } from "./bench-secret";
+import { BENCH_STAGE, BENCH_TOKEN_SECRET } from "./bench-secret";
 import type { RuntimeRequest, RuntimeResponse } from "./runtime-messages";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const send = (message: RuntimeResponse) => process.send?.(message);
 
-const STAGE = "bench";
+const STAGE = BENCH_STAGE;
 const SEED_TABLE = `${STAGE}-SeedClientCallbackTbl`;
 const BENCH_MAX_CONNECTIONS_PER_ORDER = 1000;
 const UNTHROTTLED = { rateLimit: 1_000_000, burstLimit: 1_000_000 };

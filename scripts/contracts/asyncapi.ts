@@ -3,9 +3,8 @@
  * it receives `sync` and sends `status`, `synced` and `error` frames. docs/protocol.md is the prose.
  */
 import type { Admission } from "../../packages/core/src/callbacks";
-import { DEFAULT_TTL_SECONDS } from "../../packages/core/src/callback-token";
+import { DEFAULT_TTL_SECONDS, TOKEN_PATTERN } from "../../packages/core/src/callback-token";
 import { DEFAULT_SYNC_RATE } from "../../packages/core/src/sync-rate-limit";
-import { WEBSOCKET_AUTHORIZER } from "../../packages/core/src/topology";
 import { ErrorFrame, jsonSchema, OrderStatus, Protocol, StatusFrame, SyncedFrame } from "./schemas";
 
 const schema = (s: Parameters<typeof jsonSchema>[0]) => jsonSchema(s, "draft-7");
@@ -22,9 +21,9 @@ export const ERROR_CODE_MEANINGS: Record<Protocol.ErrorCode, string> = {
 
 /** `$connect`'s refusals: the HTTP status of the failed upgrade (the record fails to compile when core adds one). */
 export const CONNECT_REFUSALS: Record<Extract<Admission, { admitted: false }>["statusCode"], string> = {
-  400: "`orderId` is not a UUID.",
+  400: "`$connect` got no order id from its authorizer (not reachable through API Gateway, whose authorizer denies an `orderId` that is not a UUID with 403 first).",
   401: "`orderId` (answered by API Gateway before any function runs) or `token` is missing or empty, also when there is no query string at all.",
-  403: `\`token\` is malformed, forged, signed for another order, or expired, or \`orderId\` is longer than ${WEBSOCKET_AUTHORIZER.maxOrderIdLength} characters. Expired links do not come back: ask the shop for the order again.`,
+  403: `\`token\` is malformed, forged, signed for another order or stage, expired, expiring more than 24 h ahead, or signed with a secret the stage no longer holds, or \`orderId\` is not a UUID (denied by the authorizer). Expired links do not come back: ask the shop for the order again.`,
   429: "The order already has MAX_CONNECTIONS_PER_ORDER sockets open (10 by default). Retry later with backoff.",
 };
 
@@ -74,7 +73,7 @@ export function asyncApiDocument() {
         title: "One order's statuses",
         description: [
           "Opened with the `clientCallbackUrl`: the server URL with `?orderId={uuid}&token={token}`.",
-          `The token is \`<expiry epoch seconds>.<base64url HMAC-SHA256>\`, valid ${DEFAULT_TTL_SECONDS / 3600} hours by default.`,
+          `The token is \`v2.<keyId>.<expiresAt epoch seconds>.<base64url HMAC-SHA256>\`, signed for one order of one stage and valid ${DEFAULT_TTL_SECONDS / 3600} hours (never longer); docs/protocol.md, "The callback token", says how to mint one. Links handed out before v2 carry \`<expiresAt>.<signature>\` and stay valid until they expire.`,
           "",
           "`$connect` refuses the upgrade with an HTTP status; a refused socket never opens and nothing is stored:",
           refusals,
@@ -97,8 +96,8 @@ export function asyncApiDocument() {
                 orderId: { type: "string", format: "uuid", description: "The order's id." },
                 token: {
                   type: "string",
-                  pattern: "^[1-9]\\d{0,11}\\.[A-Za-z0-9_-]{43}$",
-                  description: "The order's callback token (expiry and signature).",
+                  pattern: TOKEN_PATTERN,
+                  description: "The order's callback token: `v2.<keyId>.<expiresAt>.<signature>` (or, issued before v2, `<expiresAt>.<signature>`).",
                 },
               },
               required: ["orderId", "token"],

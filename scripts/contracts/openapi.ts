@@ -70,7 +70,7 @@ export function openApiDocument() {
           responses: {
             "200": { description: "The order.", content: { "application/json": { schema: ref("Order") } } },
             "400": problem("orderId is not a UUID."),
-            "403": problem("The token is missing, malformed, forged, for another order, or expired (`Forbidden: token is …`)."),
+            "403": problem("The token is missing, malformed, forged, for another order or stage, expired, expiring more than 24 h ahead (`overlong`), or signed with a secret the stage no longer holds (`unknown_key`) (`Forbidden: token is …`)."),
             "404": problem("No such order."),
             "429": throttled,
             "500": problem("Internal error."),

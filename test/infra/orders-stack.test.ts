@@ -137,6 +137,28 @@ describe("every function of both stacks", () => {
   });
 });
 
+describe("callback tokens (both stacks)", () => {
+  const TOKEN_FUNCTIONS = [
+    ["OrderWSConnectFunction", () => callbacksRaw],
+    ["CreateOrderFunction", () => raw],
+    ["GetOrderFunction", () => raw],
+  ] as const;
+
+  it.each(TOKEN_FUNCTIONS)("%s gets the stage bound into tokens, whether it keeps data, and may read both secrets' stage and fallback paths", (name, template) => {
+    const stack = template();
+    const id = functionLogicalId(stack, name);
+    const variables = stack.Resources[id].Properties.Environment.Variables;
+    expect(variables[Topology.ENV.stage]).toBe("dev");
+    expect(variables[Topology.ENV.stageKeepsData]).toBe(String(Topology.stageKeepsData(process.env)));
+    const reads = policyStatements(stack)
+      .filter((s) => s.policy.startsWith(name) && list(s.Action).includes("ssm:GetParameters"))
+      .flatMap((s) => list(s.Resource).map((r: unknown) => json(r)));
+    for (const secret of ["CallbackTokenSecret", "CallbackTokenPreviousSecret"]) {
+      expect(reads.filter((r) => r.includes(`/Secret/${secret}/value`))).toHaveLength(2);
+    }
+  });
+});
+
 describe("least privilege (both stacks)", () => {
   it("grants no wildcard action anywhere", () => {
     const all = [...policyStatements(raw), ...policyStatements(callbacksRaw)];

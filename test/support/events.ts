@@ -21,17 +21,18 @@ function requestContext(routeKey: string, eventType: string, connectionId: strin
   };
 }
 
-export function connectEvent(connectionId: string, query: Record<string, string> | null) {
+/** What `$connect`'s authorizer allowed the connection with, as API Gateway hands it to `$connect` and every later route. */
+const authorizer = (orderId: string | undefined) => (orderId ? { authorizer: { principalId: orderId, orderId } } : {});
+
+/** `$connect` as allowed by its authorizer, which returns the query's orderId (unless told another). */
+export function connectEvent(connectionId: string, query: Record<string, string> | null, authorizerOrderId = query?.orderId) {
   return {
     headers: { Host: "abc123.execute-api.us-east-1.amazonaws.com" },
     queryStringParameters: query,
-    requestContext: requestContext("$connect", "CONNECT", connectionId),
+    requestContext: { ...requestContext("$connect", "CONNECT", connectionId), ...authorizer(authorizerOrderId) },
     isBase64Encoded: false,
   };
 }
-
-/** What `$connect`'s authorizer allowed the connection with, as API Gateway hands it to every later route. */
-const authorizer = (orderId: string | undefined) => (orderId ? { authorizer: { principalId: orderId, orderId } } : {});
 
 export function messageEvent(connectionId: string, body: string | null, routeKey = "$default", connectionOrderId?: string) {
   return {

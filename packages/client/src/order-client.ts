@@ -75,7 +75,11 @@ export type OrderSocket = {
 
 const OPEN = 1;
 
-/** The token's expiry (`<epoch seconds>.<signature>`), if the URL carries one of the documented form. */
+/**
+ * The token's expiry, if the URL carries one of the documented forms (docs/protocol.md): the third
+ * part of `v2.<keyId>.<expiresAt>.<signature>`, or the first of the legacy `<expiresAt>.<signature>`
+ * (handed out before v2, valid for at most a day after). Anything else is the server's to judge.
+ */
 export function linkExpiresAt(url: string): Date | undefined {
   let token: string | null;
   try {
@@ -83,7 +87,7 @@ export function linkExpiresAt(url: string): Date | undefined {
   } catch {
     return undefined;
   }
-  const match = /^(\d{1,12})\./.exec(token ?? "");
+  const match = /^(?:v2\.[A-Za-z0-9_-]+\.)?(\d{1,12})\./.exec(token ?? "");
   return match ? new Date(Number(match[1]) * 1000) : undefined;
 }
 

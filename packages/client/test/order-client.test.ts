@@ -146,7 +146,7 @@ describe("the order client against the local runtime", () => {
 
   it("reports an expired link as expired, without opening a socket", async () => {
     const orderId = newOrderId();
-    const token = CallbackToken.sign({ orderId, secret: TOKEN_SECRET, now: new Date(Date.now() - 2 * 86_400_000) });
+    const token = CallbackToken.sign({ orderId, stage: runtime.state.stage, secret: TOKEN_SECRET, now: new Date(Date.now() - 2 * 86_400_000) });
     const watch = recordingClient(callbackUrl(runtime.state.endpoints.websocket, orderId, token));
     await watch.client.closed;
     expect(watch.said).toEqual(["expired"]);

@@ -137,7 +137,9 @@ export async function connect(
     connectionId: string;
     orderId: string | undefined;
     token: string | undefined;
-    secret: string;
+    /** The stage's token secrets and its name, which the token must be signed for. */
+    keys: CallbackToken.Keys;
+    stage: string;
     maxConnections?: number;
     now?: Date;
   },
@@ -147,7 +149,7 @@ export async function connect(
     return { admitted: false, statusCode: 400, refusal: "bad_order_id", reason: "orderId must be the order's UUID" };
   }
   if (!input.token) return { admitted: false, statusCode: 401, refusal: "token_missing", reason: "token is missing" };
-  const verification = CallbackToken.verify({ orderId: input.orderId, token: input.token, secret: input.secret, now: input.now });
+  const verification = CallbackToken.verify({ orderId: input.orderId, stage: input.stage, token: input.token, keys: input.keys, now: input.now });
   if (!verification.ok) {
     return { admitted: false, statusCode: 403, refusal: `token_${verification.reason}`, reason: `token is ${verification.reason}` };
   }

@@ -20,7 +20,9 @@ export type OrderDeps = {
   stateMachineArn: string;
   eventBusName: string;
   websocketUrl: string;
-  tokenSecret: string;
+  /** The stage's callback-token secrets (`current` signs) and its name, bound into every token. */
+  tokenKeys: CallbackToken.Keys;
+  stage: string;
   now?: () => Date;
 };
 
@@ -60,7 +62,7 @@ export async function placeOrder(
 ): Promise<PlaceResult> {
   const now = deps.now?.() ?? new Date();
   let orderId: string = randomUUID();
-  let token = CallbackToken.sign({ orderId, secret: deps.tokenSecret, now });
+  let token = CallbackToken.sign({ orderId, stage: deps.stage, secret: deps.tokenKeys.current, now });
   if (input.idempotencyKey) {
     // The token is stored with the claim: a retry gets the first one back, not a fresh one (which
     // would extend the expiry for anyone who learns the key).
@@ -72,7 +74,7 @@ export async function placeOrder(
     });
     if (!claim.sameRequest) return { kind: "idempotency_conflict" };
     orderId = claim.orderId;
-    token = claim.token ?? CallbackToken.sign({ orderId, secret: deps.tokenSecret, now });
+    token = claim.token ?? CallbackToken.sign({ orderId, stage: deps.stage, secret: deps.tokenKeys.current, now });
   }
   const amountCents = Catalogue.priceCents(input.request.basket);
   if (amountCents === undefined) throw new Error("The basket was validated against the catalogue");
@@ -115,11 +117,11 @@ export type ViewResult =
 
 /** `GET /orders/{orderId}`: only with the order's callback token. */
 export async function viewOrder(
-  deps: Pick<OrderDeps, "store" | "tokenSecret" | "now">,
+  deps: Pick<OrderDeps, "store" | "tokenKeys" | "stage" | "now">,
   input: { orderId: string; token: string | undefined },
 ): Promise<ViewResult> {
   if (!input.token) return { kind: "forbidden", reason: "token is missing" };
-  const verification = CallbackToken.verify({ orderId: input.orderId, token: input.token, secret: deps.tokenSecret, now: deps.now?.() });
+  const verification = CallbackToken.verify({ orderId: input.orderId, stage: deps.stage, token: input.token, keys: deps.tokenKeys, now: deps.now?.() });
   if (!verification.ok) return { kind: "forbidden", reason: `token is ${verification.reason}` };
   const order = await deps.store.getOrder(input.orderId);
   if (!order) return { kind: "not_found" };

@@ -134,14 +134,16 @@ const callbacks = (...settings: Setting[]): Wiring => ({ service: SERVICES.callb
 const orders = (...settings: Setting[]): Wiring => ({ service: SERVICES.orders, settings });
 
 export const WIRING = {
-  OrderWSConnectFunction: callbacks("clientCallbackTable", "managementEndpoint", "historyRetentionSeconds", "maxConnectionsPerOrder"),
+  // The three that sign or verify callback tokens also get the stage bound into them, and whether it
+  // keeps data (which refuses the fallback secret).
+  OrderWSConnectFunction: callbacks("clientCallbackTable", "managementEndpoint", "historyRetentionSeconds", "maxConnectionsPerOrder", "stage", "stageKeepsData"),
   OrderWSAuthorizerFunction: callbacks(),
   OrderWSDisconnectFunction: callbacks("clientCallbackTable"),
   OrderWSPendingFunction: callbacks("clientCallbackTable", "managementEndpoint", "syncRatePerSecond", "syncBurst"),
   OrderWSCallbackFunction: callbacks("clientCallbackTable", "managementEndpoint", "historyRetentionSeconds", "fanoutConcurrency"),
   OrderStatusProjectionFunction: orders("ordersTable"),
-  CreateOrderFunction: orders("ordersTable", "stateMachineArn", "eventBusName", "websocketUrl"),
-  GetOrderFunction: orders("ordersTable"),
+  CreateOrderFunction: orders("ordersTable", "stateMachineArn", "eventBusName", "websocketUrl", "stage", "stageKeepsData"),
+  GetOrderFunction: orders("ordersTable", "stage", "stageKeepsData"),
   GetCatalogueFunction: orders(),
   ReserveInventoryFunction: orders(),
   ProcessPaymentFunction: orders(),

@@ -3,8 +3,9 @@
  * first issued, byte for byte, however much later the retry comes; never a fresh token. OrdersTbl is
  * real (dynalite); Step Functions and EventBridge are stand-ins that accept every call.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, createHmac, randomUUID } from "node:crypto";
 import { CreateTableCommand, DeleteTableCommand } from "@aws-sdk/client-dynamodb";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import type { SFNClient } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,7 +24,8 @@ const deps = (): Orders.OrderDeps => ({
   stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:test",
   eventBusName: "bus",
   websocketUrl: "wss://ws.example.com/dev",
-  tokenSecret: secret,
+  tokenKeys: { current: secret },
+  stage: "dev",
   now: () => clock,
 });
 const request = (country = "PT") => ({
@@ -52,8 +54,29 @@ describe("placeOrder with an Idempotency-Key", () => {
     const retry = await Orders.placeOrder(deps(), { request: request(), idempotencyKey: key });
     // Assess: same answer; the token's expiry is the first one's, not extended by the retry
     expect(retry).toEqual(first);
-    const verified = CallbackToken.verify({ orderId: (first as { orderId: string }).orderId, token: tokenOf(retry)!, secret, now: clock });
+    const verified = CallbackToken.verify({ orderId: (first as { orderId: string }).orderId, stage: "dev", token: tokenOf(retry)!, keys: { current: secret }, now: clock });
     expect(verified).toEqual({ ok: true, expiresAt: Date.parse("2026-11-26T10:00:00.000Z") / 1000 + CallbackToken.DEFAULT_TTL_SECONDS });
+  });
+
+  it("hands a retry after the v2 deploy the legacy token stored before it, which still verifies until it expires", async () => {
+    // Prepare: a claim as written before v2, its token `<expiresAt>.<HMAC("<orderId>.<expiresAt>")>`
+    const key = randomUUID();
+    clock = new Date("2026-11-26T10:00:00.000Z");
+    const first = (await Orders.placeOrder(deps(), { request: request(), idempotencyKey: key })) as { orderId: string };
+    const expiresAt = Date.parse("2026-11-26T10:00:00.000Z") / 1000 + CallbackToken.DEFAULT_TTL_SECONDS;
+    const legacy = `${expiresAt}.${createHmac("sha256", secret).update(`${first.orderId}.${expiresAt}`).digest("base64url")}`;
+    const keyHash = createHash("sha256").update(key).digest("hex");
+    await testDocumentClient().send(
+      new UpdateCommand({ TableName: tableName, Key: OrdersTable.idempotencyKey(keyHash), UpdateExpression: "SET #t = :t", ExpressionAttributeNames: { "#t": "token" }, ExpressionAttributeValues: { ":t": legacy } }),
+    );
+    // Act
+    clock = new Date("2026-11-26T11:00:00.000Z");
+    const retry = await Orders.placeOrder(deps(), { request: request(), idempotencyKey: key });
+    // Assess
+    expect(tokenOf(retry)).toBe(legacy);
+    const verify = (now: Date) => CallbackToken.verify({ orderId: first.orderId, stage: "dev", token: legacy, keys: { current: secret }, now });
+    expect(verify(clock)).toEqual({ ok: true, expiresAt });
+    expect(verify(new Date(expiresAt * 1000))).toEqual({ ok: false, reason: "expired" });
   });
 
   it("gives concurrent duplicates one order and one token", async () => {

@@ -29,6 +29,8 @@ describe("OrderWSAuthorizerFunction ($connect's authorizer)", () => {
   it.each([
     ["an empty order id", { orderId: "" }],
     ["an order id too long to be one", { orderId: "x".repeat(Topology.WEBSOCKET_AUTHORIZER.maxOrderIdLength + 1) }],
+    ["an order id that is not a UUID", { orderId: "not-a-uuid" }],
+    ["a UUID with something after it", { orderId: `${randomUUID()}x` }],
     ["no order id", { token: "t" }],
     ["no query at all", null],
   ])("denies %s", async (_name, query) => {

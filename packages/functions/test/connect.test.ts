@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectEvent, disconnectEvent } from "../../../test/support/events";
-import { SyncRateLimit } from "@awsomepets/core/index";
-import { MAX_CONNECTIONS_PER_ORDER, startHarness, type Harness } from "./harness";
+import { CallbackToken, SyncRateLimit } from "@awsomepets/core/index";
+import { MAX_CONNECTIONS_PER_ORDER, startHarness, TOKEN_SECRET, type Harness } from "./harness";
 
 let h: Harness;
 beforeAll(async () => {
@@ -30,8 +30,10 @@ describe("OrderWSConnectFunction ($connect)", () => {
     ["an empty token", (orderId) => ({ orderId, token: "" }), 401],
     ["a malformed token", (orderId) => ({ orderId, token: "abc" }), 403],
     ["an expired token", (orderId) => ({ orderId, token: h.token(orderId, 60, new Date(Date.now() - 3600_000)) }), 403],
-    ["a forged token", (orderId) => ({ orderId, token: `${Math.floor(Date.now() / 1000) + 600}.${"A".repeat(43)}` }), 403],
+    ["a forged token", (orderId) => ({ orderId, token: `v2.${CallbackToken.keyIdOf(TOKEN_SECRET)}.${Math.floor(Date.now() / 1000) + 600}.${"A".repeat(43)}` }), 403],
+    ["a forged token of the legacy shape", (orderId) => ({ orderId, token: `${Math.floor(Date.now() / 1000) + 600}.${"A".repeat(43)}` }), 403],
     ["another order's token", (orderId) => ({ orderId, token: h.token(randomUUID()) }), 403],
+    ["another stage's token", (orderId) => ({ orderId, token: CallbackToken.sign({ orderId, stage: "prod", secret: TOKEN_SECRET }) }), 403],
   ];
 
   it.each(refusals)("refuses %s and writes nothing", async (_name, query, statusCode) => {
@@ -44,6 +46,18 @@ describe("OrderWSConnectFunction ($connect)", () => {
     expect(result.statusCode).toBe(statusCode);
     expect(result.body).toBeTruthy();
     expect(await h.liveConnectionIds(orderId)).toEqual([]);
+  });
+
+  it("checks the token against the order the authorizer admitted, not the query's", async () => {
+    // Prepare: the query names an order and carries its valid token; the authorizer's context names another
+    const [queried, admitted] = [randomUUID(), randomUUID()];
+    // Act
+    const result = await h.handlers.connect(connectEvent("mismatch=", { orderId: queried, token: h.token(queried) }, admitted));
+    const withoutContext = await h.handlers.connect(connectEvent("no-context=", { orderId: queried, token: h.token(queried) }, ""));
+    // Assess
+    expect(result).toEqual({ statusCode: 403, body: "token is forged" });
+    expect(withoutContext.statusCode).toBe(400);
+    expect([...(await h.liveConnectionIds(queried)), ...(await h.liveConnectionIds(admitted))]).toEqual([]);
   });
 
   it("refuses the socket past the order's cap with 429, and admits one again after a $disconnect", async () => {

@@ -11,6 +11,7 @@ import { createCallbackTable, dynamodbEndpoint, testDocumentClient } from "../..
 export const MAX_CONNECTIONS_PER_ORDER = 60;
 
 export const TOKEN_SECRET = "test-secret-test-secret-test-secret-0123";
+export const STAGE = "test";
 
 export async function startHarness() {
   const table = await createCallbackTable();
@@ -28,6 +29,8 @@ export async function startHarness() {
     SST_APP: "awsomepets-callbacks",
     SST_STAGE: "test",
     SST_Secret_value_CallbackTokenSecret: TOKEN_SECRET,
+    [Topology.ENV.stage]: STAGE,
+    [Topology.ENV.stageKeepsData]: "true",
     POWERTOOLS_LOG_LEVEL: "SILENT",
     POWERTOOLS_METRICS_DISABLED: "true",
   });
@@ -46,7 +49,7 @@ export async function startHarness() {
     /** The connection ids listening to an order now, as the order's item says. */
     liveConnectionIds: async (orderId: string) => (await store.readOrder(orderId)).connections.map((c) => c.connectionId).sort(),
     token: (orderId: string, ttlSeconds?: number, now?: Date) =>
-      CallbackToken.sign({ orderId, secret: TOKEN_SECRET, ttlSeconds, now }),
+      CallbackToken.sign({ orderId, stage: STAGE, secret: TOKEN_SECRET, ttlSeconds, now }),
     stop: async () => {
       await connections.stop();
       await table.drop();

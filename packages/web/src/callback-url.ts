@@ -18,9 +18,13 @@ export function orderIdOf(clientCallbackUrl: string): string | undefined {
   }
 }
 
-/** The token's expiry (`<epoch seconds>.<signature>`) in epoch milliseconds, if it has the documented form. */
+/**
+ * The token's expiry in epoch milliseconds, if it has a documented form (docs/protocol.md): the third
+ * part of `v2.<keyId>.<expiresAt>.<signature>`, or the first of the legacy `<expiresAt>.<signature>`
+ * (handed out before v2, valid for at most a day after).
+ */
 export function tokenExpiresAt(token: string | undefined): number | undefined {
-  const match = /^(\d{1,12})\./.exec(token ?? "");
+  const match = /^(?:v2\.[A-Za-z0-9_-]+\.)?(\d{1,12})\./.exec(token ?? "");
   return match ? Number(match[1]) * 1000 : undefined;
 }
 

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { WebSocketServer, type WebSocket as ServerSocket } from "ws";
 import type { Page } from "playwright-core";
 import { CallbackToken } from "@awsomepets/core/index";
-import { TOKEN_SECRET } from "../../local/test/runtime/support";
+import { TEST_STAGE, TOKEN_SECRET } from "../../local/test/runtime/support";
 import { STORAGE_KEY, type WatchedOrder } from "../src/storage";
 import { chromiumMissing, warnIfChromiumMissing } from "./support/browser";
 import { usePageSession } from "./support/page-session";
@@ -183,7 +183,7 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     await freshPage();
     await openTracker(page, session.runtime.url);
     await placeHeldOrder();
-    await replaceSavedTokens((orderId) => CallbackToken.sign({ orderId, secret: TOKEN_SECRET, now: new Date(Date.now() - 2 * DAY_MS) }));
+    await replaceSavedTokens((orderId) => CallbackToken.sign({ orderId, stage: TEST_STAGE, secret: TOKEN_SECRET, now: new Date(Date.now() - 2 * DAY_MS) }));
     // Act
     await page.reload();
     // Assess
@@ -206,7 +206,7 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     await freshPage();
     await openTracker(page, session.runtime.url);
     await placeHeldOrder();
-    await replaceSavedTokens((orderId) => CallbackToken.sign({ orderId, secret: "a-secret-from-before-the-restart-0123456789" }));
+    await replaceSavedTokens((orderId) => CallbackToken.sign({ orderId, stage: TEST_STAGE, secret: "a-secret-from-before-the-restart-0123456789" }));
     await page.reload();
     const card = page.locator(".order-card");
     await expect.poll(() => card.locator(".notice").textContent(), { timeout: 10_000 }).toMatch(/^We can't follow this order live from here any more\./);

@@ -166,6 +166,14 @@ describe("callback URL token", () => {
     expect(tokenExpired(url, 1_700_000_000_000)).toBe(true);
     expect(tokenExpired(url, 1_699_999_999_000)).toBe(false);
   });
+  it("reads the expiry of a v2 token from its third part", () => {
+    const v2 = "wss://x.execute-api.us-east-1.amazonaws.com/dev?orderId=0b6e&token=v2.Ab-_0123.1700000000.abc_-";
+    expect(tokenExpiresAt(tokenOf(v2))).toBe(1_700_000_000_000);
+    expect(tokenExpired(v2, 1_700_000_000_000)).toBe(true);
+    expect(tokenExpired(v2, 1_699_999_999_000)).toBe(false);
+    // Not v2 nor legacy: no expiry read (the key id is not an expiry).
+    expect(tokenExpiresAt("v3.Ab-_0123.1700000000.abc_-")).toBeUndefined();
+  });
   it("does not call an unreadable token expired (the server decides)", () => {
     expect(tokenOf("not a url")).toBeUndefined();
     expect(tokenExpired("wss://h/dev?token=opaque")).toBe(false);

@@ -25,6 +25,8 @@ export const ordersTable = required("ordersTable");
 export const stateMachineArn = required("stateMachineArn");
 export const eventBusName = required("eventBusName");
 export const websocketUrl = required("websocketUrl");
+/** The stage bound into callback tokens (`STAGE_KEEPS_DATA` is read with the secrets, lib/secrets.ts). */
+export const stage = required("stage");
 
 export const historyRetentionSeconds = tunable("historyRetentionSeconds");
 export const fanoutConcurrency = tunable("fanoutConcurrency");

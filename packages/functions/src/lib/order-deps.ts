@@ -1,12 +1,16 @@
-/** What CreateOrderFunction needs to place an order: the store, Step Functions and EventBridge clients, created once per container on first use. */
+/**
+ * What CreateOrderFunction needs to place an order: the store, Step Functions and EventBridge
+ * clients, created once per container on first use; the token secrets as cached for a few minutes
+ * (lib/secrets.ts), so a rotation reaches a warm container.
+ */
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import type * as Orders from "@awsomepets/core/orders";
 import * as env from "./env";
 import { orderStore } from "./order-store";
-import { callbackTokenSecret } from "./secrets";
+import { callbackTokenKeys } from "./secrets";
 
-let deps: Orders.OrderDeps | undefined;
+let deps: Omit<Orders.OrderDeps, "tokenKeys"> | undefined;
 
 export async function orderDeps(): Promise<Orders.OrderDeps> {
   deps ??= {
@@ -16,7 +20,7 @@ export async function orderDeps(): Promise<Orders.OrderDeps> {
     stateMachineArn: env.stateMachineArn(),
     eventBusName: env.eventBusName(),
     websocketUrl: env.websocketUrl(),
-    tokenSecret: await callbackTokenSecret(),
+    stage: env.stage(),
   };
-  return deps;
+  return { ...deps, tokenKeys: await callbackTokenKeys() };
 }

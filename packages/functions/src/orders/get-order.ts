@@ -4,7 +4,8 @@ import * as Orders from "@awsomepets/core/orders";
 import { header, HttpEvent, json, problem } from "../lib/http";
 import { lambdaHandler } from "../lib/handler";
 import { orderStore } from "../lib/order-store";
-import { callbackTokenSecret } from "../lib/secrets";
+import { callbackTokenKeysFor } from "../lib/secrets";
+import { stage } from "../lib/env";
 
 const isUuid = (value: string | undefined): value is string => z.uuid().safeParse(value).success;
 
@@ -16,7 +17,7 @@ export const handler = lambdaHandler("GetOrderFunction", async (raw, { logger })
   const bearer = /^Bearer\s+(\S+)$/i.exec(header(event.data, "authorization") ?? "")?.[1];
   const token = bearer ?? event.data.queryStringParameters?.token;
   try {
-    const result = await Orders.viewOrder({ store: orderStore(), tokenSecret: await callbackTokenSecret() }, { orderId, token });
+    const result = await Orders.viewOrder({ store: orderStore(), tokenKeys: await callbackTokenKeysFor(token), stage: stage() }, { orderId, token });
     if (result.kind === "forbidden") {
       logger.warn("Order view refused", { orderId, reason: result.reason });
       return problem(403, `Forbidden: ${result.reason}`);

@@ -4,10 +4,10 @@
  * the connection (`requestContext.authorizer.orderId`, see Topology.WEBSOCKET_AUTHORIZER).
  *
  * It does NOT verify the token: `$connect` still does (signature, expiry, the order's socket cap),
- * with the refusals it has always given (401, 403, 429, 400 for an id that is not a UUID). Checking
+ * against the orderId this returns, with the refusals it has always given (401, 403, 429). Checking
  * the token here too would only move those refusals to a second place. API Gateway answers a URL
- * without `orderId` 401 before this runs; this denies only an id too long to be one (403), so
- * that no later event carries an oversized context.
+ * without `orderId` 401 before this runs; this denies (403) an id that is not a UUID, so that no
+ * later event carries an oversized or odd context and every route may take the id as an order's.
  */
 import type { APIGatewayAuthorizerWithContextResult } from "aws-lambda";
 import * as z from "zod/mini";
@@ -15,6 +15,7 @@ import { WEBSOCKET_AUTHORIZER } from "@awsomepets/core/topology";
 import { lambdaHandler } from "../lib/handler";
 
 const { maxOrderIdLength } = WEBSOCKET_AUTHORIZER;
+const OrderId = z.uuid();
 
 const AuthorizerEvent = z.looseObject({
   methodArn: z.string().check(z.minLength(1)),
@@ -38,8 +39,10 @@ export const handler = lambdaHandler("OrderWSAuthorizerFunction", async (raw, { 
   }
   const { methodArn } = event.data;
   const orderId = event.data.queryStringParameters?.orderId ?? "";
-  if (orderId === "" || orderId.length > maxOrderIdLength) {
-    logger.warn("Connection denied", { reason: "orderId missing or too long", orderIdLength: orderId.length });
+  if (orderId === "" || orderId.length > maxOrderIdLength || !OrderId.safeParse(orderId).success) {
+    // The id itself is logged only when short: a long one is what this guards against.
+    const reason = orderId === "" ? "orderId missing" : orderId.length > maxOrderIdLength ? "orderId too long" : "orderId not a UUID";
+    logger.warn("Connection denied", { reason, orderIdLength: orderId.length, ...(orderId.length <= maxOrderIdLength && { orderId }) });
     return { principalId: "anonymous", policyDocument: policy("Deny", methodArn), context: {} };
   }
   return { principalId: orderId, policyDocument: policy("Allow", methodArn), context: { orderId } };

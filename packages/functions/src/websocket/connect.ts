@@ -1,10 +1,10 @@
 /** `$connect` → OrderWSConnectFunction: admit the socket if its token is valid and its order has room. */
 import * as Callbacks from "@awsomepets/core/callbacks";
 import { callbackDeps } from "../lib/deps";
-import { maxConnectionsPerOrder } from "../lib/env";
+import { maxConnectionsPerOrder, stage } from "../lib/env";
 import { lambdaHandler } from "../lib/handler";
 import { emfMetrics } from "../lib/metrics";
-import { callbackTokenSecret } from "../lib/secrets";
+import { callbackTokenKeysFor } from "../lib/secrets";
 import { WebSocketEvent, type WebSocketResult } from "../lib/websocket-event";
 
 export const handler = lambdaHandler("OrderWSConnectFunction", async (raw, { logger, count, signal }): Promise<WebSocketResult> => {
@@ -14,11 +14,14 @@ export const handler = lambdaHandler("OrderWSConnectFunction", async (raw, { log
     return { statusCode: 400, body: "Bad request" };
   }
   const { connectionId } = event.data.requestContext;
-  const { orderId, token } = event.data.queryStringParameters ?? {};
+  // The order the authorizer admitted, which every later route of the connection trusts: the token
+  // is checked against that very copy, not the query's.
+  const orderId = event.data.requestContext.authorizer?.orderId;
+  const token = event.data.queryStringParameters?.token;
   try {
     const admission = await Callbacks.connect(
       callbackDeps(),
-      { connectionId, orderId, token, secret: await callbackTokenSecret(), maxConnections: maxConnectionsPerOrder() },
+      { connectionId, orderId, token, keys: await callbackTokenKeysFor(token), stage: stage(), maxConnections: maxConnectionsPerOrder() },
       { signal },
     );
     if (!admission.admitted) {

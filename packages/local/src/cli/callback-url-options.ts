@@ -1,4 +1,5 @@
 /** `callback-url` arguments: the order and, optionally, how long the token stays valid. */
+import { DEFAULT_TTL_SECONDS } from "@awsomepets/core/callback-token";
 import { HelpRequested, UsageError } from "./cli-errors";
 import { parseOrderId } from "./order-id";
 import { parseFlags } from "./parse-flags";
@@ -6,8 +7,8 @@ import { parseFlags } from "./parse-flags";
 export const CALLBACK_URL_USAGE = `Usage: npm run callback-url -- --order-id <uuid> [--ttl-seconds <n>]
 Prints a clientCallbackUrl for the running local stack (\`npm start\`), signed with its token secret (default TTL 24 h).`;
 
-/** Beyond a year a token is surely a typo; the API itself puts no bound on it. */
-const MAX_TTL_SECONDS = 366 * 24 * 60 * 60;
+/** The functions refuse a token that expires later than 24 h after its issue (callback-token.ts). */
+const MAX_TTL_SECONDS = DEFAULT_TTL_SECONDS;
 
 export function readCallbackUrlOptions(argv: string[]) {
   const values = parseFlags(argv, {

@@ -1,18 +1,19 @@
 /**
  * The `clientCallbackUrl` the order API would hand out, for the local runtime: its WebSocket URL
- * with the order id and a token signed with its secret.
+ * with the order id and a token signed with its secret for its stage.
  */
 import { CallbackToken } from "@awsomepets/core/index";
 import type { RuntimeState } from "../runtime/state-file";
 
 export function localCallbackUrl(input: {
-  state: Pick<RuntimeState, "endpoints" | "tokenSecret">;
+  state: Pick<RuntimeState, "endpoints" | "tokenSecret" | "stage">;
   orderId: string;
   ttlSeconds?: number;
   now?: Date;
 }) {
   const token = CallbackToken.sign({
     orderId: input.orderId,
+    stage: input.state.stage,
     secret: input.state.tokenSecret,
     ...(input.ttlSeconds !== undefined && { ttlSeconds: input.ttlSeconds }),
     ...(input.now && { now: input.now }),

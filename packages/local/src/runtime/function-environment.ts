@@ -50,6 +50,10 @@ export function functionEnvironment(name: Topology.FunctionName, options: Enviro
     managementEndpoint: endpoints.websocketManagement,
     websocketUrl: endpoints.websocketUrl,
     stateMachineArn: endpoints.stateMachineArn,
+    // As `sst deploy` sets them: the stage bound into tokens, and DISPOSABLE_STAGE read the same way
+    // (locally the secret is given as a value, never the SSM fallback, so it changes nothing else).
+    stage: options.stage,
+    stageKeepsData: String(Topology.stageKeepsData(host)),
     ...tunablesFrom(host),
     ...options.overrides,
   };

@@ -10,13 +10,13 @@ const NOW = new Date("2026-11-26T10:00:00.000Z");
 
 it("builds the local WebSocket URL with the order id and a token that verifies for that order", () => {
   // Act
-  const url = new URL(localCallbackUrl({ state: { endpoints: { websocket: "ws://127.0.0.1:3001/local" } as never, tokenSecret: SECRET }, orderId: ORDER, ttlSeconds: 60, now: NOW }));
+  const url = new URL(localCallbackUrl({ state: { endpoints: { websocket: "ws://127.0.0.1:3001/local" } as never, tokenSecret: SECRET, stage: "local" }, orderId: ORDER, ttlSeconds: 60, now: NOW }));
   // Assess
   expect(`${url.protocol}//${url.host}${url.pathname}`).toBe("ws://127.0.0.1:3001/local");
   expect(url.searchParams.get("orderId")).toBe(ORDER);
   const token = url.searchParams.get("token")!;
-  expect(CallbackToken.verify({ orderId: ORDER, token, secret: SECRET, now: NOW })).toEqual({ ok: true, expiresAt: NOW.getTime() / 1000 + 60 });
-  expect(CallbackToken.verify({ orderId: ORDER, token, secret: SECRET, now: new Date(NOW.getTime() + 61_000) })).toEqual({ ok: false, reason: "expired" });
+  expect(CallbackToken.verify({ orderId: ORDER, stage: "local", token, keys: { current: SECRET }, now: NOW })).toEqual({ ok: true, expiresAt: NOW.getTime() / 1000 + 60 });
+  expect(CallbackToken.verify({ orderId: ORDER, stage: "local", token, keys: { current: SECRET }, now: new Date(NOW.getTime() + 61_000) })).toEqual({ ok: false, reason: "expired" });
 });
 
 it("reads --order-id and --ttl-seconds", () => {
@@ -29,6 +29,8 @@ it.each([
   [["--order-id", "42"], /--order-id must be a UUID/],
   [["--order-id", ORDER, "--ttl-seconds", "1.5"], /--ttl-seconds must be a whole number/],
   [["--order-id", ORDER, "--ttl-seconds", "0"], /--ttl-seconds must be a whole number/],
+  // The functions would refuse a longer one as overlong.
+  [["--order-id", ORDER, "--ttl-seconds", "86401"], /--ttl-seconds must be a whole number from 1 to 86400/],
   [["--order", ORDER], /Unknown option/],
 ])("rejects %j", (argv, message) => {
   expect(() => readCallbackUrlOptions(argv)).toThrow(UsageError);

@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 const urlFor = (orderId: string) =>
-  CallbackToken.callbackUrl({ websocketUrl: runtime.state.endpoints.websocket, orderId, token: CallbackToken.sign({ orderId, secret: TOKEN_SECRET }) });
+  CallbackToken.callbackUrl({ websocketUrl: runtime.state.endpoints.websocket, orderId, token: CallbackToken.sign({ orderId, stage: runtime.state.stage, secret: TOKEN_SECRET }) });
 
 /** A synced socket for the order: statuses published from now on arrive as frames 2, 3, … */
 async function syncedSocket(orderId: string) {

@@ -87,7 +87,7 @@ it("stops on request with a clean close and no reconnection", async () => {
 });
 
 it.each([
-  ["a forged token", (orderId: string) => CallbackToken.callbackUrl({ websocketUrl: runtime.state.endpoints.websocket, orderId, token: CallbackToken.sign({ orderId, secret: "another-secret-0123456789abcdefghijklmn" }) }), 403],
+  ["a forged token", (orderId: string) => CallbackToken.callbackUrl({ websocketUrl: runtime.state.endpoints.websocket, orderId, token: CallbackToken.sign({ orderId, stage: runtime.state.stage, secret: "another-secret-0123456789abcdefghijklmn" }) }), 403],
   ["no token", (orderId: string) => `${runtime.state.endpoints.websocket}?orderId=${orderId}`, 401],
 ])("ends with a refusal for %s, without retrying", async (_name, url, statusCode) => {
   // Prepare
@@ -124,7 +124,7 @@ it("gives up, saying what is wrong, when no connection ever opens", async () => 
 it("ends with expired, without a connection, when the link's token has run out", async () => {
   // Prepare: a token signed two days ago (its expiry is readable without the secret)
   const orderId = newOrderId();
-  const token = CallbackToken.sign({ orderId, secret: "any-secret-0123456789abcdefghijklmnopq", now: new Date(Date.now() - 2 * 86_400_000) });
+  const token = CallbackToken.sign({ orderId, stage: runtime.state.stage, secret: "any-secret-0123456789abcdefghijklmnopq", now: new Date(Date.now() - 2 * 86_400_000) });
   const url = CallbackToken.callbackUrl({ websocketUrl: runtime.state.endpoints.websocket, orderId, token });
   // Act
   const { watcher, err } = collectingWatcher(orderId, url, 10);

@@ -83,7 +83,7 @@ it.skipIf(CRASHES === 0)(`loses no status and shows none twice across ${ORDERS} 
     seed: SEED,
     orders: ORDERS,
     busName: state.eventBusName,
-    callbackUrl: (orderId) => CallbackToken.callbackUrl({ websocketUrl: state.endpoints.websocket, orderId, token: CallbackToken.sign({ orderId, secret: SECRET }) }),
+    callbackUrl: (orderId) => CallbackToken.callbackUrl({ websocketUrl: state.endpoints.websocket, orderId, token: CallbackToken.sign({ orderId, stage: state.stage, secret: SECRET }) }),
   });
   const events = new EventBridgeClient({
     endpoint: state.endpoints.events,

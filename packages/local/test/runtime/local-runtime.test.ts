@@ -81,7 +81,8 @@ describe("local runtime", () => {
   it.each([
     ["no token", (orderId: string) => `${runtime.state.endpoints.websocket}?orderId=${orderId}`, 401],
     ["another order's token", (orderId: string) => callbackUrl(runtime.state.endpoints.websocket, orderId).replace(orderId, newOrderId()), 403],
-    ["an order id that is not a UUID", (orderId: string) => callbackUrl(runtime.state.endpoints.websocket, orderId).replace(orderId, "1234"), 400],
+    // Denied by the `$connect` authorizer, before `$connect` runs.
+    ["an order id that is not a UUID", (orderId: string) => callbackUrl(runtime.state.endpoints.websocket, orderId).replace(orderId, "1234"), 403],
     // API Gateway's answer, before any function runs: the `$connect` authorizer's identity source is missing.
     ["no order id", (orderId: string) => callbackUrl(runtime.state.endpoints.websocket, orderId).replace(`orderId=${orderId}`, ""), 401],
     ["no query at all", () => runtime.state.endpoints.websocket, 401],

@@ -27,7 +27,7 @@ describe.each(signals)("%s sent to %s", (signal, target) => {
     try {
       const state = await started.ready();
       const orderId = newOrderId();
-      const client = await openSocket(callbackUrl(state.endpoints.websocket, orderId, CallbackToken.sign({ orderId, secret: SECRET })));
+      const client = await openSocket(callbackUrl(state.endpoints.websocket, orderId, CallbackToken.sign({ orderId, stage: state.stage, secret: SECRET })));
       // Act
       process.kill(target === "npm" ? started.child.pid! : state.pid, signal);
       const code = await started.exited;

@@ -10,6 +10,8 @@ import { startLocalRuntime } from "../../src/runtime/start-runtime";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 export const TOKEN_SECRET = "local-runtime-test-secret-0123456789abcdef";
+/** The stage `startTestRuntime` runs as, which its tokens are signed for. */
+export const TEST_STAGE = "test";
 /** For runs about something else than API Gateway's throttles, which their clients would exceed. */
 const UNLIMITED = { rateLimit: 1_000_000, burstLimit: 1_000_000 };
 export const NO_THROTTLES: NonNullable<RuntimeConfig["throttles"]> = { http: UNLIMITED, webSocket: { default: UNLIMITED, routes: { $connect: UNLIMITED } } };
@@ -24,7 +26,7 @@ export async function startTestRuntime(
   process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
   const records: LogRecord[] = [];
   const config: RuntimeConfig = {
-    stage: "test",
+    stage: TEST_STAGE,
     region: "us-east-1",
     ports: { http: 0, websocket: 0, events: 0, stepfunctions: 0, dynamodb: 0 },
     json: false,
@@ -37,7 +39,7 @@ export async function startTestRuntime(
   return { ...runtime, records };
 }
 
-export function callbackUrl(websocketUrl: string, orderId: string, token = CallbackToken.sign({ orderId, secret: TOKEN_SECRET })) {
+export function callbackUrl(websocketUrl: string, orderId: string, token = CallbackToken.sign({ orderId, stage: TEST_STAGE, secret: TOKEN_SECRET })) {
   return CallbackToken.callbackUrl({ websocketUrl, orderId, token });
 }
 

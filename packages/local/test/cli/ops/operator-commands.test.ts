@@ -44,7 +44,7 @@ async function publish(orderId: string, status: OrderStatus.Status = "placed") {
 
 /** A socket for the order that has synced: statuses recorded from now on arrive as frames 2, 3, … */
 async function watcher(orderId: string) {
-  const token = CallbackToken.sign({ orderId, secret: TOKEN_SECRET });
+  const token = CallbackToken.sign({ orderId, stage: runtime.state.stage, secret: TOKEN_SECRET });
   const client = await openSocket(CallbackToken.callbackUrl({ websocketUrl: runtime.state.endpoints.websocket, orderId, token }));
   client.send({ action: "sync", orderId, after: 0 });
   await client.next(1);
@@ -106,7 +106,7 @@ describe("pending", () => {
 
     // Act: a client of the first order syncs (receives its status)
     const client = await openSocket(
-      CallbackToken.callbackUrl({ websocketUrl: runtime.state.endpoints.websocket, orderId: first, token: CallbackToken.sign({ orderId: first, secret: TOKEN_SECRET }) }),
+      CallbackToken.callbackUrl({ websocketUrl: runtime.state.endpoints.websocket, orderId: first, token: CallbackToken.sign({ orderId: first, stage: runtime.state.stage, secret: TOKEN_SECRET }) }),
     );
     client.send({ action: "sync", orderId: first, after: 0 });
     await client.next(2);
