@@ -7,7 +7,7 @@ import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WsSocket from "ws";
 import { CallbackToken, OrderStatus } from "@awsomepets/core/index";
-import { callbackUrl, newOrderId, openSocket, startTestRuntime, TOKEN_SECRET } from "../../local/test/runtime/support";
+import { callbackUrl, floodSyncs, newOrderId, openSocket, startTestRuntime, TOKEN_SECRET } from "../../local/test/runtime/support";
 import { watchOrder, type ConnectionState, type StatusFrame } from "../src/order-client";
 
 let runtime: Awaited<ReturnType<typeof startTestRuntime>>;
@@ -277,30 +277,14 @@ describe("the order client against npm start's gateway throttling its sync", () 
       }),
     );
 
-  /** Another socket that keeps the stage's message bucket empty: a sync every few milliseconds. */
-  async function flood(url: string) {
-    const socket = new WsSocket(url);
-    const frames: any[] = [];
-    socket.on("message", (data) => frames.push(JSON.parse(String(data))));
-    await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
-    const timer = setInterval(() => socket.send(JSON.stringify({ action: "sync" })), 5);
-    return {
-      frames,
-      stop: () => {
-        clearInterval(timer);
-        socket.close();
-      },
-    };
-  }
-
-  it("asks again after a throttled sync, and fills the gap a later push leaves, without a reconnect", async () => {
+  it("asks again after a throttled sync, and fills the gap a later push leaves, without a reconnect", { timeout: 60_000 }, async () => {
     // Prepare: `placed` recorded, and the bucket just emptied by the flood's admitted sync (its `synced`)
     const orderId = newOrderId();
     const url = callbackUrl(throttled.state.endpoints.websocket, orderId);
     await publishThere(orderId, "placed", 0);
-    const flooding = await flood(url);
+    const flooding = await floodSyncs(url, 1);
     try {
-      await until(() => flooding.frames.some((f) => f.type === "synced" && f.lastSeq >= 1), "the flood's admitted sync after placed", 20_000);
+      await flooding.admitted;
       // Act: the client opens (its sync is throttled), then `reserved` is pushed while the flood goes on
       const frames: any[] = [];
       const watch = recordingClient(url, { onOpen: (socket) => socket.addEventListener("message", (e) => frames.push(JSON.parse(String(e.data)))) });
