@@ -7,7 +7,7 @@ import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WsSocket from "ws";
 import { CallbackToken, OrderStatus } from "@awsomepets/core/index";
-import { callbackUrl, floodSyncs, newOrderId, openSocket, startTestRuntime, TOKEN_SECRET } from "../../local/test/runtime/support";
+import { callbackUrl, floodSyncs, newOrderId, startTestRuntime, TOKEN_SECRET, untilRecorded } from "../../local/test/runtime/support";
 import { watchOrder, type ConnectionState, type StatusFrame } from "../src/order-client";
 
 let runtime: Awaited<ReturnType<typeof startTestRuntime>>;
@@ -33,21 +33,6 @@ async function until(condition: () => boolean, what: string, timeoutMs = 10_000)
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** Waits until the server holds `count` statuses of the order (the callback records them asynchronously). */
-async function untilRecorded(url: string, count: number) {
-  const probe = await openSocket(url);
-  try {
-    for (let asked = 1; !probe.frames.some((f) => f.type === "synced" && f.lastSeq >= count); asked++) {
-      if (asked > 100) throw new Error(`The server never held ${count} statuses: ${JSON.stringify(probe.frames)}`);
-      probe.send({ action: "sync" });
-      await probe.next(probe.frames.length + 1);
-      await new Promise((resolve) => setTimeout(resolve, 500)); // within the socket's 2 messages a second
-    }
-  } finally {
-    probe.close();
   }
 }
 

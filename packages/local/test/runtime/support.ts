@@ -77,6 +77,21 @@ export async function openSocket(url: string) {
   };
 }
 
+/** Waits until the server holds `count` statuses of the order (the callback records them asynchronously). */
+export async function untilRecorded(url: string, count: number) {
+  const probe = await openSocket(url);
+  try {
+    for (let asked = 1; !probe.frames.some((f) => f.type === "synced" && f.lastSeq >= count); asked++) {
+      if (asked > 100) throw new Error(`The server never held ${count} statuses: ${JSON.stringify(probe.frames)}`);
+      probe.send({ action: "sync" });
+      await probe.next(probe.frames.length + 1);
+      await new Promise((resolve) => setTimeout(resolve, 500)); // within the socket's 2 messages a second
+    }
+  } finally {
+    probe.close();
+  }
+}
+
 /** The HTTP status with which the server refused an upgrade. */
 export function refusedStatus(url: string) {
   return new Promise<number>((resolve, reject) => {
