@@ -112,7 +112,7 @@ export class OrderTimeline {
   }
 
   /**
-   * Applies one frame received (protocol.ts's readServerFrame). Frames of another order are ignored.
+   * Applies one frame received, as readServerFrame reads it. Frames of another order are ignored.
    * Error and gateway frames answer the client's message — its sync — so each ends the sync in flight.
    */
   apply(frame: ReceivedFrame | undefined): TimelineUpdate {
