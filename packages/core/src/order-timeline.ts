@@ -11,6 +11,8 @@ export const RETRYABLE_ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>(["r
 
 /** API Gateway's text for a throttled message (THROTTLED's default body). */
 export const GATEWAY_THROTTLED = "Too Many Requests";
+/** The `message` of each frame API Gateway sends by itself over a WebSocket (protocol.ts's GatewayFrame). */
+export const GATEWAY_MESSAGES = [GATEWAY_THROTTLED, "Internal server error", "Forbidden"] as const;
 
 const PROTOCOL_TYPES: ReadonlySet<unknown> = new Set(["status", "synced", "error"]);
 
