@@ -9,6 +9,7 @@ import { Parser } from "@asyncapi/parser";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { CONTRACTS_DIR, generateContracts, statusEventSchema } from "../scripts/contracts/index";
 import { DOCUMENTED_ROUTES } from "../scripts/contracts/openapi";
+import { GATEWAY_MESSAGES } from "../packages/core/src/order-timeline";
 import { ERROR_CODES } from "../packages/core/src/protocol";
 import { HTTP_ROUTES } from "../packages/core/src/topology";
 
@@ -37,7 +38,9 @@ describe("contract documents", () => {
     for (const status of [400, 401, 403, 429]) expect(channel.description()).toContain(`**${status}**`);
     const sync = document!.operations().get("sync")!;
     expect(sync.action()).toBe("receive");
-    expect(sync.reply()!.messages().all().map((m) => m.name())).toEqual(["status", "synced", "error"]);
+    expect(sync.reply()!.messages().all().map((m) => m.name())).toEqual(["status", "synced", "error", "gatewayError"]);
+    const gatewayError = document!.messages().get("gatewayError")!;
+    expect(gatewayError.payload()!.properties()!.message!.enum()).toEqual([...GATEWAY_MESSAGES]);
   });
 
   it("the OpenAPI document passes swagger-parser's validation and documents every route of the stack", async () => {

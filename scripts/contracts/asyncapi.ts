@@ -1,10 +1,12 @@
 /**
  * The WebSocket protocol as an AsyncAPI 3.0 document, from the application's side (the callback API):
- * it receives `sync` and sends `status`, `synced` and `error` frames. docs/protocol.md is the prose.
+ * it receives `sync` and sends `status`, `synced` and `error` frames — and API Gateway, in their
+ * stead, its own `gatewayError` frames. docs/protocol.md is the prose.
  */
 import type { Admission } from "../../packages/core/src/callbacks";
 import { DEFAULT_TTL_SECONDS, TOKEN_PATTERN } from "../../packages/core/src/callback-token";
 import { DEFAULT_SYNC_RATE } from "../../packages/core/src/sync-rate-limit";
+import { GATEWAY_MESSAGES, SYNC_ANSWER_TIMEOUT_MS } from "../../packages/core/src/order-timeline";
 import { ErrorFrame, jsonSchema, OrderStatus, Protocol, StatusFrame, SyncedFrame } from "./schemas";
 
 const schema = (s: Parameters<typeof jsonSchema>[0]) => jsonSchema(s, "draft-7");
@@ -86,6 +88,7 @@ export function asyncApiDocument() {
           status: { $ref: "#/components/messages/status" },
           synced: { $ref: "#/components/messages/synced" },
           error: { $ref: "#/components/messages/error" },
+          gatewayError: { $ref: "#/components/messages/gatewayError" },
         },
         bindings: {
           ws: {
@@ -114,7 +117,7 @@ export function asyncApiDocument() {
         channel: { $ref: "#/channels/order" },
         title: "Sync from a cursor",
         summary: "Send every status after the cursor, then `synced`.",
-        description: `Any JSON object is such a request (an \`action\` other than "sync" gets \`unknown_action\`). ${CURSOR_SEMANTICS}`,
+        description: `Any JSON object is such a request (an \`action\` other than "sync" gets \`unknown_action\`). ${CURSOR_SEMANTICS} A \`sync\` is over, unanswered, on an \`error\` or a \`gatewayError\` frame, and after ${SYNC_ANSWER_TIMEOUT_MS / 1000} s without an answer (longer than API Gateway waits for the route's function): send it again after a backoff with jitter, or a later gap waits for the socket to close.`,
         messages: [{ $ref: "#/channels/order/messages/sync" }],
         reply: {
           channel: { $ref: "#/channels/order" },
@@ -122,6 +125,7 @@ export function asyncApiDocument() {
             { $ref: "#/channels/order/messages/status" },
             { $ref: "#/channels/order/messages/synced" },
             { $ref: "#/channels/order/messages/error" },
+            { $ref: "#/channels/order/messages/gatewayError" },
           ],
         },
       },
@@ -176,6 +180,28 @@ export function asyncApiDocument() {
             .join("\n"),
           payload: schema(ErrorFrame),
           examples: [{ name: "rate_limited", payload: { type: "error", code: "rate_limited", message: "Too many messages; wait, then sync again" } }],
+        },
+        gatewayError: {
+          name: "gatewayError",
+          title: "API Gateway's own frame",
+          summary: "API Gateway did not deliver a message and says so itself, without a `type`; the connection stays open.",
+          description: [
+            "- `Too Many Requests`: the stage's message throttle (a token bucket per route) was empty; a reconnect wave of a few hundred sockets empties it.",
+            "- `Internal server error`: the route's function failed or timed out.",
+            "- `Forbidden`: no route took the message.",
+            "",
+            "Any frame without a `type` (or not a JSON object) counts as one: it ends the `sync` it answers; send the `sync` again after a backoff with jitter.",
+          ].join("\n"),
+          payload: {
+            type: "object",
+            properties: {
+              message: { type: "string", enum: [...GATEWAY_MESSAGES] },
+              connectionId: { type: "string" },
+              requestId: { type: "string" },
+            },
+            required: ["message"],
+          },
+          examples: [{ name: "throttled", payload: { message: "Too Many Requests", connectionId: "L0SM9cOFvHcCIhw=", requestId: "L0SM9FxoIAMF-3w=" } }],
         },
       },
     },

@@ -2,14 +2,16 @@
  * Watches one order over its `clientCallbackUrl`, following docs/protocol.md (and
  * docs/contracts/order-websocket.asyncapi.json): on every open send `sync` with the cursor; feed
  * every frame to an OrderTimeline (which drops what it holds by seq and says when a sync is due); on
- * close, reconnect with backoff and jitter and resume from the cursor. A gap that a sync did not fill
- * (or a `rate_limited` answer) is asked for again with the same backoff, never in a tight loop.
+ * close, reconnect with backoff and jitter and resume from the cursor. A gap that a sync did not fill,
+ * a sync refused (`rate_limited`, `internal`, or API Gateway's own frame: throttled, failed, forbidden)
+ * and a sync left unanswered for SYNC_ANSWER_TIMEOUT_MS are asked for again with the same backoff,
+ * never in a tight loop — so a gap never waits for the socket to close.
  *
  * Browser and Node ≥ 22 alike: it uses the platform's WebSocket and imports only core's pure modules
  * (no schema library, no SDK), so a page's bundle stays small.
  */
-import { OrderTimeline } from "@awsomepets/core/order-timeline";
-import type { ErrorCode, ServerFrame, StatusFrame } from "@awsomepets/core/protocol";
+import { OrderTimeline, readServerFrame, SYNC_ANSWER_TIMEOUT_MS, type TimelineUpdate } from "@awsomepets/core/order-timeline";
+import type { ErrorCode, StatusFrame } from "@awsomepets/core/protocol";
 import { reconnectDelay } from "./reconnect-delay";
 
 export type { StatusFrame };
@@ -35,10 +37,17 @@ export type OrderClientEvents = {
   onOpenFailed?(consecutiveFailures: number): void;
   /** The link's token has expired (its expiry is readable without the secret): the client has stopped. */
   onExpired?(expiredAt: Date): void;
-  /** The server refused messages for a while; the client syncs again after a backoff. */
+  /**
+   * The server refused messages for a while: a `rate_limited` frame, or API Gateway's throttle
+   * (`Too Many Requests`). The client syncs again after a backoff.
+   */
   onRateLimited?(message: string): void;
-  /** Any other error frame (`bad_request`, `unknown_action`, `not_subscribed`, `internal`, or a code added later). */
-  onServerError?(code: ErrorCode | (string & {}), message: string): void;
+  /**
+   * Any other error frame (`bad_request`, `unknown_action`, `not_subscribed`, `internal`, or a code added
+   * later), or `gateway` for a frame of API Gateway's own other than its throttle (`Internal server
+   * error`, `Forbidden`, or anything that is not the protocol's), after which the client syncs again.
+   */
+  onServerError?(code: ErrorCode | "gateway" | (string & {}), message: string): void;
   /** The order reached a terminal status and nothing is missing; the socket closes after `lingerMs`. */
   onFinished?(): void;
 };
@@ -55,6 +64,8 @@ export type OrderClientOptions = {
   delay?: (attempt: number) => number;
   /** The wait before the n-th repeated sync for the same gap; defaults to the reconnect backoff. */
   syncDelay?: (retry: number) => number;
+  /** How long a sync may go unanswered before it is sent again (core's SYNC_ANSWER_TIMEOUT_MS). */
+  syncTimeoutMs?: number;
   /**
    * Opens a socket; the platform's WebSocket by default. Node callers may pass the `ws` package's
    * (its `unexpected-response` event shows a refused upgrade's HTTP status, which no platform
@@ -120,6 +131,9 @@ export function watchOrder(options: OrderClientOptions) {
   let syncRetries = 0;
   let cursorAtLastSync = -1;
   let syncTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Runs out when the sync sent last has had no answer for `syncTimeoutMs`. */
+  let answerTimer: ReturnType<typeof setTimeout> | undefined;
+  const syncTimeoutMs = options.syncTimeoutMs ?? SYNC_ANSWER_TIMEOUT_MS;
   /** Gives up the current socket as if it had closed (see `connectionLost`). */
   let abandonSocket: (() => void) | undefined;
   let settle: () => void = () => {};
@@ -131,6 +145,15 @@ export function watchOrder(options: OrderClientOptions) {
     if (current.readyState !== OPEN) return;
     cursorAtLastSync = timeline.cursor;
     current.send(JSON.stringify(timeline.syncRequest()));
+    clearTimeout(answerTimer);
+    // A frame lost on the way (or an answer that never comes) must not hold the gap until the socket
+    // closes, which can take hours: the sync is taken for lost and asked again, with the backoff.
+    answerTimer = setTimeout(() => {
+      answerTimer = undefined;
+      if (socket !== current) return;
+      timeline.syncLost();
+      scheduleSync(current, { backOff: true });
+    }, syncTimeoutMs);
   };
 
   /** Sends a sync now if the last one moved the cursor, else after a growing, jittered wait. */
@@ -154,27 +177,29 @@ export function watchOrder(options: OrderClientOptions) {
     lingerTimer = setTimeout(() => stop(), options.lingerMs ?? 10_000);
   };
 
-  const onError = (current: OrderSocket, code: string, message: string) => {
-    if (code === "rate_limited") events.onRateLimited?.(message);
-    else events.onServerError?.(code, message);
-    // Too many requests, or a server hiccup: ask again, later.
-    if (code === "rate_limited" || code === "internal") scheduleSync(current, { backOff: true });
+  /** An error frame or API Gateway's own: the sync it answered is over, unanswered. */
+  const onRefusal = (current: OrderSocket, update: TimelineUpdate) => {
+    const { error, gateway } = update;
+    if (error?.code === "rate_limited" || gateway?.throttled) events.onRateLimited?.((error ?? gateway)!.message);
+    else if (error) events.onServerError?.(error.code, error.message);
+    else if (gateway) events.onServerError?.("gateway", gateway.message);
+    // Too many requests, or a hiccup of the server or of API Gateway: ask again, later.
+    if (update.syncRefused) scheduleSync(current, { backOff: true });
     // The connection was admitted for nothing (any more): a new socket with the same URL, after the backoff.
-    if (code === "not_subscribed") current.close(4000, "not subscribed");
+    if (error?.code === "not_subscribed") current.close(4000, "not subscribed");
   };
 
   const onFrame = (current: OrderSocket, data: unknown) => {
-    let frame: ServerFrame;
-    try {
-      frame = JSON.parse(String(data)) as ServerFrame;
-    } catch {
-      return; // not a protocol frame
-    }
-    if (!frame || typeof frame !== "object") return;
+    const frame = readServerFrame(data);
     const update = timeline.apply(frame);
-    if (update.error) onError(current, update.error.code, update.error.message);
+    // Every answer ends the wait for it; statuses are part of one (or pushes), `synced` its end.
+    if (frame && frame.type !== "status") {
+      clearTimeout(answerTimer);
+      answerTimer = undefined;
+    }
+    if (update.error || update.gateway) onRefusal(current, update);
     if (update.added) events.onStatus?.(update.added);
-    if (frame.type === "synced") attempt = 0; // a full round trip: the connection is healthy
+    if (frame?.type === "synced") attempt = 0; // a full round trip: the connection is healthy
     if (update.syncNeeded) scheduleSync(current);
     finishIfComplete();
   };
@@ -215,6 +240,8 @@ export function watchOrder(options: OrderClientOptions) {
       abandonSocket = undefined;
       clearTimeout(syncTimer);
       syncTimer = undefined;
+      clearTimeout(answerTimer);
+      answerTimer = undefined;
       if (stopped || finished) return stop();
       if (!opened) {
         if (expired()) return endExpired();
@@ -236,6 +263,7 @@ export function watchOrder(options: OrderClientOptions) {
     clearTimeout(retryTimer);
     clearTimeout(lingerTimer);
     clearTimeout(syncTimer);
+    clearTimeout(answerTimer);
     const current = socket;
     socket = undefined;
     if (current && current.readyState <= OPEN) current.close(1000, "done");

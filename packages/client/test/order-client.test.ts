@@ -7,7 +7,7 @@ import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WsSocket from "ws";
 import { CallbackToken, OrderStatus } from "@awsomepets/core/index";
-import { callbackUrl, newOrderId, startTestRuntime, TOKEN_SECRET } from "../../local/test/runtime/support";
+import { callbackUrl, floodSyncs, newOrderId, startTestRuntime, TOKEN_SECRET, untilRecorded } from "../../local/test/runtime/support";
 import { watchOrder, type ConnectionState, type StatusFrame } from "../src/order-client";
 
 let runtime: Awaited<ReturnType<typeof startTestRuntime>>;
@@ -172,6 +172,39 @@ describe("the order client against the local runtime", () => {
     ]);
   });
 
+  it("asks again for a sync whose answer never came, on the same socket", async () => {
+    // Prepare: a socket that loses every frame up to the first `synced`: the first sync's answer
+    const orderId = newOrderId();
+    await publish(orderId, "placed", 0);
+    await untilRecorded(callbackUrl(runtime.state.endpoints.websocket, orderId), 1);
+    const lost: any[] = [];
+    const statuses: StatusFrame[] = [];
+    const client = watchOrder({
+      url: callbackUrl(runtime.state.endpoints.websocket, orderId),
+      syncDelay: () => 50,
+      syncTimeoutMs: 300,
+      createSocket: (u) => {
+        const socket = new WebSocket(u);
+        const losing = () => !lost.some((f) => f.type === "synced");
+        return Object.assign(Object.create(socket), {
+          send: (d: string) => socket.send(d),
+          close: (c?: number, r?: string) => socket.close(c, r),
+          addEventListener: (type: string, listener: any) =>
+            socket.addEventListener(type, type !== "message" ? listener : (e: MessageEvent) => (losing() ? lost.push(JSON.parse(String(e.data))) : listener(e))),
+        });
+      },
+      events: { onStatus: (frame) => statuses.push(frame) },
+    });
+    // Act: nothing but waiting
+    await until(() => statuses.length === 1, "placed, answering a sync sent again");
+    client.stop();
+    await client.closed;
+    // Assess
+    expect(lost.at(-1)).toEqual({ type: "synced", orderId, lastSeq: 1 });
+    expect(statuses.map((s) => [s.seq, s.status])).toEqual([[1, "placed"]]);
+    expect(client.opens).toBe(1);
+  });
+
   it("takes another socket implementation (Node's ws), through which a caller sees the refused upgrade's status", async () => {
     const url = callbackUrl(runtime.state.endpoints.websocket, newOrderId()).replace(/orderId=[^&]+/, `orderId=${newOrderId()}`);
     const refusals: number[] = [];
@@ -199,5 +232,64 @@ describe("the order client against the local runtime", () => {
     expect(said).toEqual(["open_failed 1", "open_failed 2"]);
     expect(refusals).toEqual([403, 403]);
     expect(client.opens).toBe(0);
+  });
+});
+
+/**
+ * Issue 24: API Gateway throttles a sync when the stage's message bucket is empty (a reconnect wave of
+ * a few hundred sockets empties it on AWS). Its frame, `{"message": "Too Many Requests", …}`, has no
+ * `type`; the client must take it as the end of its sync and ask again, or a later gap is never filled.
+ */
+describe("the order client against npm start's gateway throttling its sync", () => {
+  // One token every 5 s, at most one held: once another socket's sync has been admitted, every message
+  // of the stage for the next 5 s is throttled, whatever the machine's load (a sync takes milliseconds).
+  const SYNC_ROUTE_THROTTLE = { rateLimit: 0.2, burstLimit: 1 };
+  const UNLIMITED = { rateLimit: 1_000_000, burstLimit: 1_000_000 };
+  let throttled: Awaited<ReturnType<typeof startTestRuntime>>;
+  let bus: EventBridgeClient;
+  beforeAll(async () => {
+    throttled = await startTestRuntime({ throttles: { http: UNLIMITED, webSocket: { default: SYNC_ROUTE_THROTTLE, routes: { $connect: UNLIMITED } } } });
+    bus = new EventBridgeClient({ endpoint: throttled.state.endpoints.events, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  });
+  afterAll(async () => {
+    bus.destroy();
+    await throttled?.close();
+  });
+  const publishThere = (orderId: string, status: OrderStatus.Status, second: number) =>
+    bus.send(
+      new PutEventsCommand({
+        Entries: [OrderStatus.toPutEventsEntry({ orderId, status, occurredAt: `2026-11-26T10:00:0${second}.000Z` }, throttled.state.eventBusName)],
+      }),
+    );
+
+  it("asks again after a throttled sync, and fills the gap a later push leaves, without a reconnect", { timeout: 60_000 }, async () => {
+    // Prepare: `placed` recorded, and the bucket just emptied by the flood's admitted sync (its `synced`)
+    const orderId = newOrderId();
+    const url = callbackUrl(throttled.state.endpoints.websocket, orderId);
+    await publishThere(orderId, "placed", 0);
+    const flooding = await floodSyncs(url, 1);
+    try {
+      await flooding.admitted;
+      // Act: the client opens (its sync is throttled), then `reserved` is pushed while the flood goes on
+      const frames: any[] = [];
+      const watch = recordingClient(url, { onOpen: (socket) => socket.addEventListener("message", (e) => frames.push(JSON.parse(String(e.data)))) });
+      await until(() => frames.length > 0, "the answer to the client's first sync");
+      expect(frames[0]).toMatchObject({ message: "Too Many Requests" }); // the case at stake, not a lucky token
+      await publishThere(orderId, "reserved", 1);
+      await until(() => watch.statuses.some((s) => s.seq === 2), "reserved (seq 2), pushed");
+      flooding.stop();
+      // Assess: placed arrives on the same socket once the bucket refills
+      await until(() => watch.statuses.length === 2, "placed (seq 1) after the flood", 20_000);
+      expect(watch.client.timeline.statuses.map((s) => [s.seq, s.status])).toEqual([
+        [1, "placed"],
+        [2, "reserved"],
+      ]);
+      expect(watch.client.opens).toBe(1);
+      expect(watch.said[0]).toBe("rate_limited");
+      watch.client.stop();
+      await watch.client.closed;
+    } finally {
+      flooding.stop();
+    }
   });
 });

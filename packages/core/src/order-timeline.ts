@@ -4,7 +4,46 @@
  * duplicates by `seq`, keeps the cursor, and says when a `sync` is due.
  */
 import { byOccurrence, isTerminal } from "./order-status-model";
-import type { ServerFrame, StatusFrame, SyncRequest } from "./protocol";
+import type { ErrorCode, GatewayFrame, ReceivedFrame, ServerFrame, StatusFrame, SyncRequest } from "./protocol";
+
+/** The codes that refuse a message for now: the same `sync` sent again later is answered. */
+export const RETRYABLE_ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>(["rate_limited", "internal"]);
+
+/** API Gateway's text for a throttled message (THROTTLED's default body). */
+export const GATEWAY_THROTTLED = "Too Many Requests";
+/** The `message` of each frame API Gateway sends by itself over a WebSocket (protocol.ts's GatewayFrame). */
+export const GATEWAY_MESSAGES = [GATEWAY_THROTTLED, "Internal server error", "Forbidden"] as const;
+
+const PROTOCOL_TYPES: ReadonlySet<unknown> = new Set(["status", "synced", "error"]);
+
+/**
+ * Reads a frame the server side sent (a WebSocket message's data); never throws. The one place that
+ * tells the protocol's frames from API Gateway's own (see GatewayFrame). The protocol's frames are
+ * returned as they are (OrderTimeline checks the fields it uses); a frame with a `type` this version
+ * does not know is `undefined`: a later addition to the protocol, ignored (API Gateway's have none).
+ */
+export function readServerFrame(data: unknown): ReceivedFrame | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(String(data));
+  } catch {
+    return gatewayFrame(String(data));
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return gatewayFrame(String(data));
+  const { type, message } = json as Record<string, unknown>;
+  if (type === undefined) return gatewayFrame(typeof message === "string" ? message : String(data));
+  return PROTOCOL_TYPES.has(type) ? (json as ServerFrame) : undefined;
+}
+
+const gatewayFrame = (message: string): GatewayFrame => ({ type: "gateway", message: message.slice(0, 256), throttled: message === GATEWAY_THROTTLED });
+
+/**
+ * How long a client waits for the answer to a `sync` (its `synced`, an error or a gateway frame) before
+ * it takes the sync for lost and asks again. Every answer comes from one invocation of the sync route's
+ * function, and API Gateway waits at most 29 s for a route's integration (its hard limit; the function's
+ * own timeout, Topology's, is shorter): past 30 s no answer to that sync can still be on its way.
+ */
+export const SYNC_ANSWER_TIMEOUT_MS = 30_000;
 
 export type TimelineUpdate = {
   /** The frame was a status this timeline did not hold yet. */
@@ -14,6 +53,13 @@ export type TimelineUpdate = {
   /** A status is missing (a seq above the cursor + 1 is held): send `syncRequest()`. */
   syncNeeded?: boolean;
   error?: { code: string; message: string };
+  /** API Gateway answered a message itself (throttled, failed, forbidden): see protocol.ts's GatewayFrame. */
+  gateway?: { message: string; throttled: boolean };
+  /**
+   * The sync in flight ended without its answer (a gateway frame, `rate_limited`, `internal`): send
+   * `syncRequest()` again, after a backoff — nothing else would ask for what it was to bring.
+   */
+  syncRefused?: boolean;
 };
 
 export class OrderTimeline {
@@ -59,9 +105,30 @@ export class OrderTimeline {
     while (this.bySeq.has(this.cursorValue + 1)) this.cursorValue++;
   }
 
-  /** Applies one server frame. Frames of another order are ignored. */
-  apply(frame: ServerFrame): TimelineUpdate {
-    if (frame.type === "error") return { error: { code: frame.code, message: frame.message } };
+  /**
+   * The client gave up waiting for the answer to its sync (SYNC_ANSWER_TIMEOUT_MS): it is no longer in
+   * flight, so a gap is asked for again rather than taken for part of an answer that will not come.
+   */
+  syncLost() {
+    this.syncInFlight = false;
+  }
+
+  /**
+   * Applies one frame received, as readServerFrame reads it. Frames of another order are ignored.
+   * Error and gateway frames answer the client's message — its sync — so each ends the sync in flight.
+   */
+  apply(frame: ReceivedFrame | undefined): TimelineUpdate {
+    if (!frame) return {};
+    if (frame.type === "gateway") {
+      this.syncInFlight = false;
+      return { gateway: { message: frame.message, throttled: frame.throttled }, syncRefused: true };
+    }
+    if (frame.type === "error") {
+      this.syncInFlight = false;
+      const update: TimelineUpdate = { error: { code: frame.code, message: frame.message } };
+      if (RETRYABLE_ERROR_CODES.has(frame.code)) update.syncRefused = true;
+      return update;
+    }
     if (frame.orderId !== this.orderId) return {};
     if (frame.type === "synced") {
       this.syncInFlight = false;

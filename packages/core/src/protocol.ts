@@ -31,6 +31,20 @@ export type ErrorFrame = { type: "error"; code: ErrorCode; message: string };
 
 export type ServerFrame = StatusFrame | SyncedFrame | ErrorFrame;
 
+/**
+ * A frame API Gateway sends by itself in answer to a message it did not deliver, with no `type`:
+ * `{"message": "Too Many Requests", "connectionId":…, "requestId":…}` (the stage's route throttle),
+ * `{"message": "Internal server error", …}` (the route's function failed or timed out),
+ * `{"message": "Forbidden", …}` (no route took the message). Any frame a client cannot read as one of
+ * the protocol's (not JSON, not an object, no `type`) is taken for one: it answers a message, so a
+ * client must not keep waiting for that message's answer. Read by order-timeline.ts's readServerFrame
+ * (kept there, out of this module, so that a page's bundle has no zod).
+ */
+export type GatewayFrame = { type: "gateway"; message: string; throttled: boolean };
+
+/** What a client received: one of the protocol's frames or a gateway frame. */
+export type ReceivedFrame = ServerFrame | GatewayFrame;
+
 export const encode = (frame: ServerFrame) => JSON.stringify(frame);
 
 export const errorFrame = (code: ErrorCode, message: string): ErrorFrame => ({ type: "error", code, message });

@@ -15,6 +15,7 @@ import { bundleHandlers } from "@awsomepets/aws-local/lambda/bundle";
 import { createFunctionPool, type FunctionConfiguration, type PoolLogRecord } from "@awsomepets/aws-local/lambda/pool";
 import { handlerConsole } from "./handler-logs";
 import type { Log } from "./log";
+import { isAlive } from "./state-file";
 
 export { FunctionTimeoutError } from "@awsomepets/aws-local/lambda/errors";
 
@@ -169,16 +170,6 @@ function removeBundlesOfDeadProcesses(parent: string) {
   for (const entry of readdirSync(parent)) {
     const pid = Number(/^functions-(\d+)-/.exec(entry)?.[1]);
     if (pid && pid !== process.pid && !isAlive(pid)) rmSync(path.join(parent, entry), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, another user's.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

@@ -31,15 +31,35 @@ export class StateFileTakenError extends Error {
   }
 }
 
-/** Signal 0 checks that the process exists; EPERM means it exists but belongs to someone else. */
+/**
+ * Signal 0 checks that the process exists; EPERM means it exists but belongs to someone else. A
+ * process killed but not yet reaped by its parent (a zombie) exists too, yet runs nothing: a runtime
+ * killed with SIGKILL stays one until its parent (a shell, npm, a test) waits for it, and its restart
+ * must not be refused meanwhile ("Another npm start is running", issue 24).
+ */
 export function isAlive(pid: number) {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: it exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
   }
+  return !isZombie(pid);
+}
+
+/**
+ * Linux: the state in /proc/<pid>/stat, the field after the command name in parentheses (which may
+ * itself hold ") "), is `Z` (zombie) or `X` (dead). Elsewhere (no /proc: macOS) signal 0 is all there is.
+ */
+export function isZombie(pid: number, procRoot = "/proc") {
+  let stat: string;
+  try {
+    stat = readFileSync(path.join(procRoot, String(pid), "stat"), "utf8");
+  } catch {
+    return false;
+  }
+  const state = stat.slice(stat.lastIndexOf(")") + 1).trimStart()[0];
+  return state === "Z" || state === "X";
 }
 
 /** Writes atomically (rename), and never over a live runtime's file (a crashed one's is replaced). */

@@ -79,6 +79,21 @@ export async function openSocket(url: string) {
   };
 }
 
+/** Waits until the server holds `count` statuses of the order (the callback records them asynchronously). */
+export async function untilRecorded(url: string, count: number) {
+  const probe = await openSocket(url);
+  try {
+    for (let asked = 1; !probe.frames.some((f) => f.type === "synced" && f.lastSeq >= count); asked++) {
+      if (asked > 100) throw new Error(`The server never held ${count} statuses: ${JSON.stringify(probe.frames)}`);
+      probe.send({ action: "sync" });
+      await probe.next(probe.frames.length + 1);
+      await new Promise((resolve) => setTimeout(resolve, 500)); // within the socket's 2 messages a second
+    }
+  } finally {
+    probe.close();
+  }
+}
+
 /** The HTTP status with which the server refused an upgrade. */
 export function refusedStatus(url: string) {
   return new Promise<number>((resolve, reject) => {
@@ -93,3 +108,28 @@ export function refusedStatus(url: string) {
 }
 
 export const newOrderId = () => randomUUID();
+
+/**
+ * Another socket that keeps the stage's message bucket (API Gateway's route throttle) empty, as a
+ * reconnect wave of a few hundred sockets does on AWS: a sync every 5 ms until `stop()`. `admitted`
+ * resolves once one of its syncs was answered with every status up to `lastSeq`: with a burst of 1
+ * the bucket has just been emptied, and stays so while the flood goes on.
+ */
+export async function floodSyncs(url: string, lastSeq: number) {
+  const socket = new WebSocket(url);
+  let admit!: () => void;
+  const admitted = new Promise<void>((resolve) => (admit = resolve));
+  socket.on("message", (data) => {
+    const frame = JSON.parse(String(data));
+    if (frame.type === "synced" && frame.lastSeq >= lastSeq) admit();
+  });
+  await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+  const timer = setInterval(() => socket.send(JSON.stringify({ action: "sync" })), 5);
+  return {
+    admitted,
+    stop: () => {
+      clearInterval(timer);
+      socket.close();
+    },
+  };
+}

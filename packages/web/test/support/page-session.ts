@@ -8,14 +8,19 @@ import { afterAll, beforeAll } from "vitest";
 import { launchChromium } from "./browser";
 import { startRuntimeWithPage, type RuntimeWithPage } from "./runtime";
 
-/** Call inside the file's `describe`; `beforeStop` runs first at the end (e.g. to release held sagas). */
-export function usePageSession(options: { beforeStop?: () => void } = {}) {
+type RuntimeOverrides = Parameters<typeof startRuntimeWithPage>[0];
+
+/**
+ * Call inside the file's `describe`; `beforeStop` runs first at the end (e.g. to release held sagas);
+ * `runtime` configures the file's runtime (default: as `npm start`).
+ */
+export function usePageSession(options: { beforeStop?: () => void; runtime?: RuntimeOverrides } = {}) {
   let runtime: RuntimeWithPage | undefined;
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
 
   beforeAll(async () => {
-    runtime = await startRuntimeWithPage();
+    runtime = await startRuntimeWithPage(options.runtime);
     browser = await launchChromium();
   });
   afterAll(async () => {

@@ -3,17 +3,19 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ROOT, startTestRuntime } from "../../../local/test/runtime/support";
+import type { RuntimeConfig } from "../../../local/src/runtime/config";
 import { buildWebPage } from "../../build";
 import * as Steps from "../../../functions/src/workflow/steps";
 
 export { ROOT };
 
-export async function startRuntimeWithPage() {
+/** `overrides`: the runtime's configuration for one file (e.g. a tiny message throttle). */
+export async function startRuntimeWithPage(overrides: Partial<RuntimeConfig> = {}) {
   const webRoot = mkdtempSync(path.join(tmpdir(), "order-tracker-"));
   await buildWebPage({ outDir: webRoot, apiUrl: "" });
   try {
     const runtime = await startTestRuntime(
-      {},
+      overrides,
       {
         webRoot,
         // The payment step runs in this test process rather than in an execution environment of its
