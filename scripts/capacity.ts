@@ -72,7 +72,8 @@ async function main() {
   });
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
   // Loaded after the options are read: core and the model take a moment, --help should not wait.
-  const { atLoad, stageCapacity, perOrder, usdPerOrder, usdPerOrderByItem } = await import("../bench/capacity/model");
+  const { atLoad, stageCapacity, perOrder, usdPerOrder, usdPerOrderByItem, oneClient, WAF_DETECTION_LAG_SECONDS } = await import("../bench/capacity/model");
+  const { Topology } = await import("@awsomepets/core/index");
   const { CallbackTable } = await import("@awsomepets/core/index");
   const watchers = positive("watchers", values.watchers, 1);
   if (!Number.isInteger(watchers) || watchers > CallbackTable.DEFAULT_MAX_CONNECTIONS_PER_ORDER) {
@@ -84,9 +85,11 @@ async function main() {
   const stage = stageCapacity(costFigures, load);
   const scales = [1, 10, 100].map((multiple) => atLoad(costFigures, load, multiple));
   const use = perOrder(costFigures, load);
+  const client = oneClient(costFigures, load);
   if (values.json) {
-    return void process.stdout.write(`${JSON.stringify({ source, measured: costFigures.date, load, stage: { ...stage, limits: undefined }, limits: stage.limits, usd_per_order: usdPerOrder(costFigures, load), usd_per_order_by_item: usdPerOrderByItem(costFigures, load), scales }, null, 2)}\n`);
+    return void process.stdout.write(`${JSON.stringify({ source, measured: costFigures.date, load, stage: { ...stage, limits: undefined }, limits: stage.limits, usd_per_order: usdPerOrder(costFigures, load), usd_per_order_by_item: usdPerOrderByItem(costFigures, load), scales, one_client: client }, null, 2)}\n`);
   }
+  const orders = Topology.EDGE_RULES.OrdersPerAddress;
   const lines = [
     `One stage as shipped, from ${source} (measured ${costFigures.date}; DynamoDB: ${costFigures.engine}).`,
     `Per order: ${use.statuses} statuses, ${load.watchersPerOrder} watching customer(s) for ${n(load.watchMinutes)} min each; ${n(use.concurrency * 1000, 1)} Lambda ms, ${n(use.writeUnits, 2)} write units, ${n(use.messagesIn + use.messagesOut, 2)} WebSocket messages, ${n(use.transitions, 1)} Step Functions transitions.`,
@@ -111,6 +114,14 @@ async function main() {
       `×${s.multiple}: ${n(s.ordersPerSecond, 1)} orders/s (${n(s.ordersPerSecond * use.statuses, 1)} statuses/s), ${usdText(s.usdPerMonth)} a month`,
       ...(s.over.length === 0 ? ["  fits as shipped"] : s.over.map((o) => `  raise ${o.name} from ${n(o.from)} to ≥ ${n(o.to)}: ${o.raise}`)),
     ]),
+    "",
+    `Bill guard at ${n(load.ordersPerSecond, 2)} orders/s: alarm past ${n(client.billGuard)} executions started in 5 min (BILL_GUARD_EXECUTIONS; ${Topology.BILL_GUARD.headroom} × the orders of 5 min).`,
+    `One client (one address) sending valid orders, a day, at ${usdText(client.perOrderUsd * 1e6)} per million orders:`,
+    `  before the edge    ${n(client.before.ordersPerDay)} orders (the stage's ${n(Topology.API_THROTTLES.http.rateLimit)}/s), ${usdText(client.before.usdPerDay)}`,
+    `  behind the edge    ${n(client.paced.ordersPerDay)} orders paced at ${n(orders.limit)} per ${n(orders.windowSeconds)} s, ${usdText(client.paced.usdPerDay)}; bursting into WAF's ~${WAF_DETECTION_LAG_SECONDS} s lag every window: ${n(client.bursting.ordersPerDay)} orders, ${usdText(client.bursting.usdPerDay)}`,
+    `  refused at the edge, at the stage's rate: ${usdText(client.refusedAtStageRateUsdPerDay)} (the edge bills every request it inspects)`,
+    `  a link holder's frames (the edge never sees them): ${n(client.linkHolderMessages.perDay)} at the stage's message throttle, ${usdText(client.linkHolderMessages.usdPerDay)}`,
+    `The edge itself: ${usdText(client.edge.usdPerMonth)} a month (web ACL and ${client.edge.rules} rules) and ${usdText(client.edge.usdPerMillionRequests)} per million requests (WAF and CloudFront).`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
 }

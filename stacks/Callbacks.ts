@@ -7,7 +7,9 @@ import { Duration } from "aws-cdk-lib";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
 import { Queue } from "aws-cdk-lib/aws-sqs";
-import { CfnStage, LogGroupLogDestination, WebSocketApi, WebSocketStage } from "aws-cdk-lib/aws-apigatewayv2";
+import { ApiMapping, CfnApi, CfnStage, DomainName, LogGroupLogDestination, WebSocketApi, WebSocketStage } from "aws-cdk-lib/aws-apigatewayv2";
+import { Certificate } from "aws-cdk-lib/aws-certificatemanager";
+import { CfnOutput } from "aws-cdk-lib";
 import { WebSocketLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import { WebSocketLambdaAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import { Config, EventBus, Function, Table, type StackContext } from "sst/constructs";
@@ -29,6 +31,7 @@ import { isProductionStage } from "./stage";
 import { callbackTunables, deploySettings, throttlesOf } from "./deploy-settings";
 import { runtimeProps } from "./function-runtime";
 import { orderEventSchemas } from "./event-schemas";
+import { edgeDomainOf, edgeHostNames } from "./edge";
 
 export function Callbacks({ stack, app }: StackContext) {
   const production = isProductionStage(app.stage);
@@ -77,7 +80,24 @@ export function Callbacks({ stack, app }: StackContext) {
   });
   apiStage.node.addDependency(apiGatewayLogsRole(stack));
   const apiId = api.apiId;
-  const managementEndpoint = `https://${apiId}.execute-api.${stack.region}.${stack.urlSuffix}/${stageName}`;
+  const executeApiHost = `${apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+  // With a domain of its own (EDGE_DOMAIN) the stage is reached only through the edge: the
+  // execute-api endpoint is disabled, CloudFront calls the API's regional custom domain, and
+  // `@connections` goes through that domain (at its root, where the stage is mapped).
+  const edgeDomain = edgeDomainOf(process.env);
+  let webSocketOrigin = { host: executeApiHost, path: `/${stageName}` };
+  if (edgeDomain) {
+    const host = edgeHostNames(edgeDomain.domainName).wsOrigin;
+    const domainName = new DomainName(stack, "OrderCallbackAPIDomain", {
+      domainName: host,
+      certificate: Certificate.fromCertificateArn(stack, "EdgeCertificate", edgeDomain.certificateArn),
+    });
+    new ApiMapping(stack, "OrderCallbackAPIMapping", { api, domainName, stage: apiStage });
+    (api.node.defaultChild as CfnApi).disableExecuteApiEndpoint = true;
+    webSocketOrigin = { host, path: "" };
+    new CfnOutput(stack, "EdgeDnsWebSocketOrigin", { value: `${host} CNAME ${domainName.regionalDomainName}`, description: "DNS record to create" });
+  }
+  const managementEndpoint = `https://${webSocketOrigin.host}${webSocketOrigin.path}`;
   // $connect asks whether the sockets holding an order's places are still open (only at the cap).
   const getConnections = new PolicyStatement({
     actions: ["execute-api:ManageConnections"],
@@ -212,5 +232,5 @@ export function Callbacks({ stack, app }: StackContext) {
   });
 
   suppressNagFindings(stack, CALLBACKS_STACK_SUPPRESSIONS(production));
-  return { api, apiStage, bus, table, tokenSecrets, functions, operations, tunables, throttles, alarmTopic: alarms.topic };
+  return { api, apiStage, webSocketOrigin, edgeDomain, bus, table, tokenSecrets, functions, operations, tunables, throttles, alarmTopic: alarms.topic };
 }

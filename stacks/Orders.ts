@@ -5,24 +5,29 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { Duration } from "aws-cdk-lib";
+import { Duration, Lazy } from "aws-cdk-lib";
 import { Archive } from "aws-cdk-lib/aws-events";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
 import { Queue } from "aws-cdk-lib/aws-sqs";
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from "aws-cdk-lib/aws-stepfunctions";
 import { Api, Function, Table, use, type StackContext } from "sst/constructs";
-import { OrderStatus, OrdersTable, Topology } from "@awsomepets/core/index";
+import { OrderStatus, OrdersTable, Topology, Tunables } from "@awsomepets/core/index";
 import { Callbacks } from "./Callbacks";
 import { NAME_LIMITS, prefixedName } from "./names";
 import { ORDERS_STACK_SUPPRESSIONS, suppressNagFindings } from "./nag";
 import { createdOrAdopted } from "./tables";
 import { accessLogFormat, HTTP_ACCESS_LOG_FIELDS, logGroup, OperatorAlarms, retainLogsOfEveryFunction } from "./operations";
 import { isProductionStage } from "./stage";
+import { Edge, edgeHostNames } from "./edge";
+import { ApiMapping, CfnApi, DomainName } from "aws-cdk-lib/aws-apigatewayv2";
+import { Certificate } from "aws-cdk-lib/aws-certificatemanager";
+import { CfnOutput } from "aws-cdk-lib";
+import { ComparisonOperator } from "aws-cdk-lib/aws-cloudwatch";
 import { runtimeProps } from "./function-runtime";
 
 export function Orders({ stack, app }: StackContext) {
-  const { bus, apiStage, tokenSecrets, operations, tunables, throttles, alarmTopic } = use(Callbacks);
+  const { bus, webSocketOrigin, edgeDomain, tokenSecrets, operations, tunables, throttles, alarmTopic } = use(Callbacks);
   const alarms = new OperatorAlarms(stack, alarmTopic);
   retainLogsOfEveryFunction(stack, operations);
   const logs = (name: string) => ({ logGroup: logGroup(stack, `${name}Logs`, operations) });
@@ -66,12 +71,25 @@ export function Orders({ stack, app }: StackContext) {
   for (const fn of Object.values(tasks)) fn.grantInvoke(stateMachine);
   bus.cdk.eventBus.grantPutEventsTo(stateMachine);
 
+  // The edge in front of both APIs (stacks/edge.ts): its WebSocket URL is the base of every
+  // clientCallbackUrl, so customers' sockets go through its per-address limits.
+  let httpOrigin = "";
+  const edge = new Edge(stack, "Edge", {
+    rules: Tunables.edgeRulesOf(tunables),
+    // Known once the API exists (below); a token until deploy.
+    httpOrigin: Lazy.string({ produce: () => httpOrigin }),
+    webSocketOrigin: webSocketOrigin.host,
+    webSocketPath: webSocketOrigin.path,
+    domain: edgeDomain,
+    logRetention: operations.logRetentionDays,
+  });
+
   // Each function's environment comes from core's wiring contract (Topology.WIRING).
   const settings = {
     ordersTable: ordersTable.tableName,
     stateMachineArn: stateMachine.stateMachineArn,
     eventBusName: bus.eventBusName,
-    websocketUrl: apiStage.url,
+    websocketUrl: edge.webSocketUrl,
     stage: app.stage,
     stageKeepsData: String(Topology.stageKeepsData(process.env)),
   };
@@ -111,6 +129,20 @@ export function Orders({ stack, app }: StackContext) {
     cors: { allowOrigins: ["*"], allowMethods: ["GET", "POST"], allowHeaders: ["content-type", "authorization", "idempotency-key"] },
     routes: Object.fromEntries(Object.entries(Topology.HTTP_ROUTES).map(([route, name]) => [route, routeFunctions[name]])),
   });
+  httpOrigin = `${api.httpApiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+  if (edgeDomain) {
+    // With a domain of its own the API is reached only through the edge (see Callbacks). On the
+    // CloudFormation resource: SST's Api reads the execute-api URL, which the L2 then refuses to give.
+    (api.cdk.httpApi.node.defaultChild as CfnApi).disableExecuteApiEndpoint = true;
+    const host = edgeHostNames(edgeDomain.domainName).apiOrigin;
+    const domainName = new DomainName(stack, "OrderAPIDomain", {
+      domainName: host,
+      certificate: Certificate.fromCertificateArn(stack, "EdgeCertificate", edgeDomain.certificateArn),
+    });
+    new ApiMapping(stack, "OrderAPIMapping", { api: api.cdk.httpApi, domainName, stage: api.cdk.httpApi.defaultStage! });
+    httpOrigin = host;
+    new CfnOutput(stack, "EdgeDnsApiOrigin", { value: `${host} CNAME ${domainName.regionalDomainName}`, description: "DNS record to create" });
+  }
 
   const projection = new Function(stack, "OrderStatusProjectionFunction", {
     handler: Topology.FUNCTIONS.OrderStatusProjectionFunction,
@@ -139,6 +171,15 @@ export function Orders({ stack, app }: StackContext) {
     "OrderWorkflowFailedAlarm",
     stateMachine.metricFailed({ period: Duration.minutes(5), statistic: "Sum" }),
     "An order workflow failed: StatusesNotPublished (a status the customer was not told; publish it again, see its input) or a step that failed past its retries. See the execution's history.",
+  );
+  // The bill guard: each execution is a paid Standard workflow; more of them than the stage's expected
+  // orders would start is a flood of valid orders (or a bug), whatever the per-address limits let by.
+  alarms.threshold(
+    "OrderWorkflowBillGuardAlarm",
+    stateMachine.metricStarted({ period: Duration.seconds(Topology.BILL_GUARD.periodSeconds), statistic: "Sum" }),
+    tunables.billGuardExecutions,
+    ComparisonOperator.GREATER_THAN_THRESHOLD,
+    `More than ${tunables.billGuardExecutions} order workflows started in 5 minutes (${Topology.DEPLOY_ENV.billGuardExecutions}): orders far above the expected rate, each a paid Standard execution. Check the edge's blocked requests and the order API's access log.`,
   );
   alarms.metric(
     "OrderWorkflowTimedOutAlarm",
@@ -171,5 +212,5 @@ export function Orders({ stack, app }: StackContext) {
     EventArchiveArn: archive.archiveArn,
   });
   suppressNagFindings(stack, ORDERS_STACK_SUPPRESSIONS(production));
-  return { api, ordersTable, stateMachine };
+  return { api, edge, ordersTable, stateMachine };
 }

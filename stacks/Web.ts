@@ -13,7 +13,7 @@ import { suppressNagFindings, WEB_STACK_SUPPRESSIONS } from "./nag";
 export const SITE_PATH = "packages/web";
 
 export function Web({ stack }: StackContext) {
-  const { api } = use(Orders);
+  const { edge } = use(Orders);
   retainLogsOfEveryFunction(stack, use(Callbacks).operations);
 
   const site = new StaticSite(stack, "OrderTrackerSite", {
@@ -23,7 +23,8 @@ export function Web({ stack }: StackContext) {
     // so a redeploy must change their names (index.html, which loads them, is never cached).
     buildCommand: "../../node_modules/.bin/tsx build.ts --out dist --hash-names",
     buildOutput: "dist",
-    environment: { API_URL: api.url },
+    // Through the edge (stacks/edge.ts), where each client's requests are limited.
+    environment: { API_URL: edge.httpUrl },
     errorPage: "redirect_to_index_page",
     assets: { fileOptions: [{ files: "**/*.html", cacheControl: "no-cache,no-store,must-revalidate,max-age=0" }] },
     cdk: { bucket: { enforceSSL: true } },

@@ -97,10 +97,33 @@ export const WEB_STACK_SUPPRESSIONS: NagPackSuppression[] = [
   },
   { id: "AwsSolutions-S1", reason: "The bucket holds only the public page's build output; CloudFront is its only reader." },
   { id: "AwsSolutions-CFR1", reason: "A shop that ships anywhere has no country to block." },
-  { id: "AwsSolutions-CFR2", reason: "A static page with no form posting to CloudFront; the order API is throttled at its stage. WAF costs more than it protects here." },
+  {
+    id: "AwsSolutions-CFR2",
+    reason: "A static page served from S3 with no form posting to this distribution; each request costs only CloudFront's own price. The APIs it calls are behind their own distributions with a WAF web ACL of per-address rate rules (stacks/edge.ts) and the stage throttles behind it.",
+  },
   { id: "AwsSolutions-CFR3", reason: "Access logs of a static page are not needed by a small shop; the order API and WebSocket stages log every request." },
   { id: "AwsSolutions-CFR4", reason: "The default *.cloudfront.net certificate cannot be pinned to TLS 1.2; a custom domain with its own certificate would allow it." },
   { id: "AwsSolutions-CFR7", reason: "SST v2's StaticSite creates an origin access identity; the bucket is still private and readable only through CloudFront." },
+];
+
+/**
+ * The edge's two distributions (stacks/edge.ts), suppressed on those resources only. CFR2 (WAF) is
+ * satisfied: they are what carries the web ACL.
+ */
+export const EDGE_DISTRIBUTION_SUPPRESSIONS = (ownDomain: boolean): NagPackSuppression[] => [
+  { id: "AwsSolutions-CFR1", reason: "A shop that ships anywhere has no country to block; the web ACL limits each address instead." },
+  {
+    id: "AwsSolutions-CFR3",
+    reason: "CloudFront's access logs record the query string, which carries a callback link's token; the web ACL's log (query string and Authorization redacted) keeps each viewer's address instead, and the API stages log every request.",
+  },
+  ...(ownDomain
+    ? []
+    : [
+        {
+          id: "AwsSolutions-CFR4",
+          reason: "Without EDGE_DOMAIN the distribution answers at its *.cloudfront.net name, whose default certificate cannot be pinned to TLS 1.2; a stage with its own domain gets TLSv1.2_2021.",
+        },
+      ]),
 ];
 
 /** Applies `suppressions` to every resource of `stack`. */

@@ -112,12 +112,12 @@ export class OperatorAlarms {
     readonly topic: ITopic,
   ) {}
 
-  private alarm(id: string, metric: IMetric, description: string) {
+  private alarm(id: string, metric: IMetric, description: string, threshold = 1, comparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD) {
     const alarm = new Alarm(this.stack, id, {
       metric,
-      threshold: 1,
+      threshold,
       evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      comparisonOperator,
       treatMissingData: TreatMissingData.NOT_BREACHING,
       alarmDescription: description,
     });
@@ -145,6 +145,11 @@ export class OperatorAlarms {
 
   metric(id: string, metric: IMetric, description: string) {
     return this.alarm(id, metric, description);
+  }
+
+  /** An alarm on a count past a threshold of its own (the bill guard's executions started). */
+  threshold(id: string, metric: IMetric, threshold: number, comparison: ComparisonOperator, description: string) {
+    return this.alarm(id, metric, description, threshold, comparison);
   }
 
   /**

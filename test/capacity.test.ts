@@ -59,6 +59,21 @@ describe("npm run capacity", () => {
     expect(stdout).toContain(`×1: 2 orders/s (8 statuses/s), $${month} a month`);
   });
 
+  it("prices one client before and behind the edge, and the bill guard for the given load", async () => {
+    const { stdout } = await capacity("--figures", figuresFile, "--orders-per-second", "2");
+    // Per order, by hand as above (one watcher for the default 10 minutes).
+    const gb = Topology.FUNCTION_RUNTIME.OrderWSCallbackFunction.memoryMB / 1024;
+    const perOrder = 0.4 * gb * 0.0000133334 + 4 * 0.2e-6 + 4 * 0.625e-6 + 6 * 1e-6 + 4 * 1e-6 + 6 * 0.025e-3 + 10 * 0.25e-6;
+    const money = (usd: number) => `$${usd.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    const before = Topology.API_THROTTLES.http.rateLimit * 86_400;
+    expect(stdout).toContain(`before the edge    ${before.toLocaleString("en-US")} orders (the stage's ${Topology.API_THROTTLES.http.rateLimit}/s), ${money(before * perOrder)}`);
+    const rule = Topology.EDGE_RULES.OrdersPerAddress;
+    const paced = rule.limit * (86_400 / rule.windowSeconds);
+    expect(stdout).toContain(`behind the edge    ${paced.toLocaleString("en-US")} orders paced at ${rule.limit} per ${rule.windowSeconds} s, ${money(paced * perOrder)}`);
+    expect(stdout).toContain(`alarm past ${(2 * 300 * 2).toLocaleString("en-US")} executions started in 5 min`);
+    expect(stdout).toContain("The edge itself: $8.00 a month (web ACL and 3 rules) and $1.60 per million requests");
+  });
+
   it("names the first limit the stage's declared throttles set", async () => {
     const { stdout } = await capacity("--figures", figuresFile, "--json");
     const report = JSON.parse(stdout) as { stage: { ordersPerSecond: number; bindsFirst: { name: string } } };

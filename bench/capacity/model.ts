@@ -12,7 +12,7 @@
  */
 import { CallbackTable, Topology } from "@awsomepets/core/index";
 import type { CostResults } from "../lib/results";
-import { usd } from "../lib/aws-prices";
+import { EDGE_PRICES, usd } from "../lib/aws-prices";
 import { QUOTAS, type Quota } from "./quotas";
 
 export type CostFigures = Pick<CostResults, "date" | "engine" | "scenario" | "prices" | "ours">;
@@ -130,5 +130,53 @@ export function stageCapacity(figures: CostFigures, load: Load) {
     bindsFirst: first,
     limits: all,
     perOrderCap: CallbackTable.DEFAULT_MAX_CONNECTIONS_PER_ORDER,
+  };
+}
+
+const SECONDS_PER_DAY = 24 * 60 * 60;
+/**
+ * How long WAF may let a flood through before its rate-based rule blocks: "usually below 30 seconds"
+ * (AWS WAF Developer Guide, "Rate-based rule caveats"; up to several minutes at worst).
+ */
+export const WAF_DETECTION_LAG_SECONDS = 30;
+
+/** The edge's own bill: the web ACL and its rules a month, and what each request through it costs. */
+export function edgePrices() {
+  const rules = Object.keys(Topology.EDGE_RULES).length;
+  return {
+    rules,
+    usdPerMonth: EDGE_PRICES.waf.usd_per_web_acl_month + rules * EDGE_PRICES.waf.usd_per_rule_month,
+    usdPerMillionRequests: EDGE_PRICES.waf.usd_per_million_requests + EDGE_PRICES.cloudFront.usd_per_10k_https_requests * 100,
+  };
+}
+
+/**
+ * What one client (one address) can cost a day before a limit stops it, sending valid orders:
+ * before the edge only the stage's HTTP throttle bounded it; behind it, the per-address rule, paced
+ * at its limit or bursting at the stage's rate into WAF's detection lag once per window. A blocked
+ * flood is not free: the edge bills each request it refuses.
+ */
+export function oneClient(figures: CostFigures, load: Load) {
+  const perOrderUsd = usdPerOrder(figures, { ...load, watchersPerOrder: 1 });
+  const stageRate = Topology.API_THROTTLES.http.rateLimit;
+  const rule = Topology.EDGE_RULES.OrdersPerAddress;
+  const day = (ordersPerDay: number) => ({ ordersPerDay, usdPerDay: ordersPerDay * perOrderUsd });
+  const edge = edgePrices();
+  const messages = Topology.API_THROTTLES.webSocket.default.rateLimit;
+  const pending = figures.ours.by_function.OrderWSPendingFunction;
+  const pendingMemory = Topology.FUNCTION_RUNTIME.OrderWSPendingFunction.memoryMB;
+  const perMessageUsd =
+    usd.messages(1, figures.prices) + usd.lambdaRequests(1, figures.prices) + (pending ? usd.lambdaMs(pending.ms_per_invocation_at_aws_latency, pendingMemory, figures.prices) : 0);
+  return {
+    perOrderUsd,
+    before: day(stageRate * SECONDS_PER_DAY),
+    paced: day(rule.limit * (SECONDS_PER_DAY / rule.windowSeconds)),
+    bursting: day((stageRate * WAF_DETECTION_LAG_SECONDS + rule.limit) * (SECONDS_PER_DAY / (rule.windowSeconds + WAF_DETECTION_LAG_SECONDS))),
+    /** A flood the edge refuses, at the stage's rate: the edge's price per request is all it costs. */
+    refusedAtStageRateUsdPerDay: (stageRate * SECONDS_PER_DAY * edge.usdPerMillionRequests) / 1e6,
+    /** A link holder's frames: the edge never sees them; the stage's message throttle bounds them, each a message and a Lambda invocation. */
+    linkHolderMessages: { perDay: messages * SECONDS_PER_DAY, usdPerDay: messages * SECONDS_PER_DAY * perMessageUsd },
+    edge,
+    billGuard: Topology.billGuardThreshold(load.ordersPerSecond),
   };
 }

@@ -58,3 +58,27 @@ export const usd = {
   events: (n: number, p: Prices = PRICES) => (n * p.eventBridge.usd_per_million_events) / 1e6,
   transitions: (n: number, p: Prices = PRICES) => (n * p.stepFunctions.usd_per_thousand_transitions) / 1e3,
 };
+
+/**
+ * The edge's prices (stacks/edge.ts), apart from PRICES: the benchmark measures nothing at the edge,
+ * and its results copy PRICES as they were measured. Used by `npm run capacity` to price one client.
+ */
+export const EDGE_PRICES = {
+  checked: "2026-12-06",
+  waf: {
+    usd_per_web_acl_month: 5,
+    usd_per_rule_month: 1,
+    /** Every request the web ACL inspects, allowed or blocked. */
+    usd_per_million_requests: 0.6,
+    source: "https://aws.amazon.com/waf/pricing/",
+    note: "From AWS's blog 'Cost-effective ways for securing your web applications using AWS WAF' (pricing model) and third-party copies of the pricing page (c3x.dev, awsnegotiations.com, 2026): $5 per web ACL and $1 per rule a month, $0.60 per million requests; the same in every region.",
+  },
+  cloudFront: {
+    /** HTTPS requests, United States and Europe; WebSocket upgrades and POSTs are billed as requests too. */
+    usd_per_10k_https_requests: 0.01,
+    /** Always-free tier per month, across the account's distributions. */
+    free_requests_per_month: 10_000_000,
+    source: "https://aws.amazon.com/cloudfront/pricing/",
+    note: "From the pricing page's copy in the search corpus (data transfer $0.085/GB for the first 10 TB in the US; 10,000,000 requests a month free); the request rate of $0.0100 per 10,000 HTTPS requests is the US/Europe list price as I know it (the copy cut off before the request table). Data out is left out: a status frame is under 1 KB.",
+  },
+} as const;

@@ -13,7 +13,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException, type CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
-import { CallbackTable, OrdersTable, Topology } from "@awsomepets/core/index";
+import { CallbackTable, OrdersTable, Topology, Tunables } from "@awsomepets/core/index";
 import { resolveHandler } from "../../packages/local/src/runtime/lambda";
 import { names, startLocalRuntime } from "../../packages/local/src/runtime/start-runtime";
 import { createAwsMeter } from "./aws-meter";
@@ -115,6 +115,12 @@ async function main() {
       stepDelayMs: flags["step-delay-ms"] ? Number(flags["step-delay-ms"]) : undefined,
       // The figures measure the callbacks at a load far above a stage's throttles, which are not what they measure.
       throttles: { http: UNTHROTTLED, webSocket: { default: UNTHROTTLED, routes: { $connect: UNTHROTTLED } } },
+      // Its clients are all one address, so the edge's per-address rules are raised to WAF's largest limit too.
+      edgeRules: Tunables.edgeRulesOf({
+        edgeOrdersPerAddress: Topology.WAF_MAX_RATE_LIMIT,
+        edgeConnectsPerAddress: Topology.WAF_MAX_RATE_LIMIT,
+        edgeRequestsPerAddress: Topology.WAF_MAX_RATE_LIMIT,
+      }),
     },
     overrideHandlers: meter ? meteredHandlers(meter, seed ? seedHandlers() : undefined) : seed ? seedHandlers() : ourHandlersInProcess(),
   });

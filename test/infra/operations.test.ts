@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, inject } from "vitest";
-import { Delivery, Topology } from "@awsomepets/core/index";
+import { Delivery, Topology, Tunables } from "@awsomepets/core/index";
 import { DEFAULTS, operationsConfig } from "../../stacks/operations";
 import { LONG_STAGE, LONG_STAGE_ENV } from "./synth-setup";
 import { functionLogicalId, resourcesOfType } from "./template";
@@ -88,9 +88,13 @@ describe("alarms", () => {
     expect(outcomeSteps.sort()).toEqual(["CompleteOrderFunction", "ProcessPaymentFunction", "ReserveInventoryFunction"]);
   });
 
-  it("fires on a failed or timed-out order workflow (a cancelled order's execution succeeds)", () => {
+  it("fires on a failed or timed-out order workflow (a cancelled order's execution succeeds), and past the bill guard's executions started", () => {
     const states = alarms(dev.orders).filter((a) => a.Namespace === "AWS/States");
-    expect(states.map((a) => [a.MetricName, a.Threshold])).toEqual([["ExecutionsFailed", 1], ["ExecutionsTimedOut", 1]]);
+    expect(states.map((a) => [a.MetricName, a.Threshold])).toEqual([
+      ["ExecutionsFailed", 1],
+      ["ExecutionsStarted", Tunables.TUNABLES.billGuardExecutions.defaultValue],
+      ["ExecutionsTimedOut", 1],
+    ]);
   });
 
   it("notifies the topic of every alarm, when it fires and when it clears", () => {

@@ -26,6 +26,11 @@ export const LONG_STAGE_ENV = {
   MAX_CONNECTIONS_PER_ORDER: "3",
   ORDER_EVENTS_ARCHIVE_DAYS: "9",
   ADOPT_ORDERS_TABLE: "prod-awsomepets-callbacks-Orders-OrdersTblTable1A2B3C4D-0123456789AB",
+  EDGE_ORDERS_PER_ADDRESS: "30",
+  BILL_GUARD_EXECUTIONS: "1234",
+  // A stage with its own domain: the APIs' execute-api endpoints disabled, the edge the only way in.
+  EDGE_DOMAIN: "shop.example.com",
+  EDGE_CERTIFICATE_ARN: "arn:aws:acm:us-east-1:123456789012:certificate/01234567-89ab-cdef-0123-456789abcdef",
 };
 
 declare module "vitest" {

@@ -56,7 +56,8 @@ describe("OrderTrackerSite", () => {
     expect(uploaders).toHaveLength(1);
     const [, uploader] = uploaders[0]!;
     expect(uploader.Properties.sources).toEqual([{ bucketName: expect.any(String), objectKey: expect.stringMatching(/^[0-9a-f]{64}\.zip$/) }]);
-    const apiUrl = { "Fn::ImportValue": expect.stringMatching(/-Orders:.*OrderAPI/) };
+    // The order API through the edge (stacks/edge.ts): its distribution's domain.
+    const apiUrl = { "Fn::Join": ["", ["https://", { "Fn::ImportValue": expect.stringMatching(/-Orders:.*EdgeApi.*DomainName/) }]] };
     expect(uploader.Properties.replaceValues).toEqual([
       { files: "**/*.html", search: PLACEHOLDER, replace: apiUrl },
       { files: "**/*.js", search: PLACEHOLDER, replace: apiUrl },

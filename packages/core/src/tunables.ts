@@ -7,7 +7,19 @@
  */
 import { CONNECTION_TTL_SECONDS, DEFAULT_HISTORY_RETENTION_SECONDS, DEFAULT_MAX_CONNECTIONS_PER_ORDER } from "./callback-table";
 import { DEFAULT_SYNC_RATE } from "./sync-rate-limit";
-import { API_THROTTLES, DEPLOY_ENV, ENV, type Throttle } from "./topology";
+import {
+  API_THROTTLES,
+  BILL_GUARD,
+  billGuardThreshold,
+  DEPLOY_ENV,
+  EDGE_RULES,
+  ENV,
+  EXPECTED_ORDERS_PER_SECOND,
+  WAF_MAX_RATE_LIMIT,
+  WAF_MIN_RATE_LIMIT,
+  type EdgeRuleName,
+  type Throttle,
+} from "./topology";
 
 export type TunableSpec = {
   /** The environment variable that sets it. */
@@ -45,6 +57,16 @@ const connects = throttle(
   API_THROTTLES.webSocket.routes.$connect,
   "connects",
 );
+
+const edgeRule = (variable: string, rule: EdgeRuleName, what: string) =>
+  ({
+    variable,
+    defaultValue: EDGE_RULES[rule].limit,
+    min: WAF_MIN_RATE_LIMIT,
+    max: WAF_MAX_RATE_LIMIT,
+    unit: `${what} per source address per ${EDGE_RULES[rule].windowSeconds} s`,
+    reason: `AWS WAF's rate-based rules take a limit from ${WAF_MIN_RATE_LIMIT} to ${WAF_MAX_RATE_LIMIT.toLocaleString("en-US")}`,
+  }) as const;
 
 export const TUNABLES = {
   /**
@@ -99,6 +121,20 @@ export const TUNABLES = {
   webSocketConnectThrottleRate: connects.rate,
   webSocketConnectThrottleBurst: connects.burst,
   orderEventsArchiveDays: { variable: DEPLOY_ENV.orderEventsArchiveDays, defaultValue: 30, min: 1, max: 3_650, unit: "days" },
+  edgeOrdersPerAddress: edgeRule(DEPLOY_ENV.edgeOrdersPerAddress, "OrdersPerAddress", "POST /orders"),
+  edgeConnectsPerAddress: edgeRule(DEPLOY_ENV.edgeConnectsPerAddress, "ConnectsPerAddress", "WebSocket upgrades"),
+  edgeRequestsPerAddress: edgeRule(DEPLOY_ENV.edgeRequestsPerAddress, "RequestsPerAddress", "requests"),
+  /**
+   * Default: the stage's expected orders/s (`Topology.EXPECTED_ORDERS_PER_SECOND`) over 5 minutes ×
+   * headroom; `npm run capacity -- --orders-per-second <n>` prints the figure for another load.
+   */
+  billGuardExecutions: {
+    variable: DEPLOY_ENV.billGuardExecutions,
+    defaultValue: billGuardThreshold(EXPECTED_ORDERS_PER_SECOND),
+    min: 1,
+    max: 100_000_000,
+    unit: `Step Functions executions started per ${BILL_GUARD.periodSeconds} s`,
+  },
 } as const satisfies Record<string, TunableSpec>;
 export type TunableName = keyof typeof TUNABLES;
 
@@ -155,3 +191,13 @@ export function throttlesOf(settings: Record<TunableName, number>) {
     },
   };
 }
+
+/** The edge's rate-based rules from the tunables: what the web ACL holds and `npm start` enforces. */
+export function edgeRulesOf(settings: Pick<Record<TunableName, number>, "edgeOrdersPerAddress" | "edgeConnectsPerAddress" | "edgeRequestsPerAddress">) {
+  return {
+    OrdersPerAddress: { ...EDGE_RULES.OrdersPerAddress, limit: settings.edgeOrdersPerAddress },
+    ConnectsPerAddress: { ...EDGE_RULES.ConnectsPerAddress, limit: settings.edgeConnectsPerAddress },
+    RequestsPerAddress: { ...EDGE_RULES.RequestsPerAddress, limit: settings.edgeRequestsPerAddress },
+  } satisfies Record<EdgeRuleName, unknown>;
+}
+export type EdgeRules = ReturnType<typeof edgeRulesOf>;

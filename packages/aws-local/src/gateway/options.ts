@@ -1,5 +1,6 @@
 /** The public shape of the local WebSocket gateway: what callers pass in and what they get back. */
 import type { RouteThrottleSettings } from "../throttle";
+import type { EdgeOptions } from "../edge-rate-limit";
 
 /** Route key (`$connect`, `$disconnect`, `$default`, `sync`, ...) → name of the function serving it. */
 export type RouteTable = Readonly<Record<string, string>>;
@@ -77,6 +78,14 @@ export type WebSocketGatewayOptions = {
    * with a "Too Many Requests" frame (the connection stays open). None given: nothing is throttled.
    */
   throttles?: RouteThrottleSettings;
+  /**
+   * The edge in front of the stage (CloudFront and its WAF web ACL on AWS): per-address limits on the
+   * upgrades, checked before anything else; a refused upgrade is answered the edge's refusal. It sees
+   * only the upgrade, never a socket's frames, as WAF does; `@connections` does not go through it.
+   */
+  edge?: EdgeOptions;
+  /** Told of every upgrade the edge refused (the local stand-in for WAF's log and metrics). */
+  onEdgeRefusal?: (record: { sourceIp: string; rule: string; path: string }) => void;
   log?: (record: RouteLogRecord) => void;
 };
 

@@ -1,5 +1,6 @@
 /** The state one running gateway shares between its upgrade, message, close and management handlers. */
 import type { Duplex } from "node:stream";
+import type { EdgeOptions } from "../edge-rate-limit";
 import type { ConnectAuthorizer } from "./authorizer";
 import type { ConnectionRegistry } from "./connections";
 import type { EventScope } from "./events";
@@ -16,6 +17,9 @@ export type GatewayRuntime = {
   /** `$connect`'s Lambda authorizer, if the API has one. */
   authorizer?: ConnectAuthorizer;
   selectRoute: RouteSelector;
+  /** The per-address limits in front of the upgrades (the edge on AWS); none: every upgrade reaches the stage. */
+  edge?: EdgeOptions;
+  onEdgeRefusal?: (record: { sourceIp: string; rule: string; path: string }) => void;
   /** Upgrade requests whose `$connect` is still running; `close()` destroys them. */
   pendingUpgrades: Set<Duplex>;
   /** Route invocations and open sockets; `close()` resolves once all of them have settled. */

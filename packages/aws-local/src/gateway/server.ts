@@ -34,6 +34,8 @@ export async function startWebSocketGateway(options: WebSocketGatewayOptions): P
       authorizer: connectAuthorizer(options.authorizer, options.region ?? DEFAULT_REGION, options.accountId ?? DEFAULT_ACCOUNT, options.stage),
     }),
     selectRoute: createRouteSelector(options.routeSelectionExpression, options.routes),
+    ...(options.edge && { edge: options.edge }),
+    ...(options.onEdgeRefusal && { onEdgeRefusal: options.onEdgeRefusal }),
     pendingUpgrades: new Set(),
     inFlight: new Set(),
     closing: false,

@@ -10,6 +10,7 @@ import type { Connection } from "./connections";
 import { buildConnectEvent } from "./events";
 import { newConnectionId } from "./ids";
 import { rejectUpgrade } from "./raw-http-response";
+import { sourceIpOf } from "../edge-rate-limit";
 import type { GatewayRuntime } from "./runtime";
 
 const FORBIDDEN_BODY = JSON.stringify({ message: "Forbidden" });
@@ -33,6 +34,16 @@ export async function handleUpgrade(
   // Errors on a socket nobody listens to would crash the process; a dead client is simply gone.
   socket.on("error", () => socket.destroy());
   const url = new URL(request.url ?? "/", "http://gateway");
+  // The edge answers before the stage sees anything, whatever the path (WAF sees every request).
+  if (runtime.edge) {
+    const sourceIp = sourceIpOf(request.socket);
+    const verdict = runtime.edge.admit({ sourceIp, method: request.method ?? "GET", path: url.pathname, upgrade: request.headers.upgrade });
+    if (!verdict.allowed) {
+      const { statusCode, contentType, body, headers } = runtime.edge.refusal;
+      runtime.onEdgeRefusal?.({ sourceIp, rule: verdict.rule, path: url.pathname });
+      return rejectUpgrade(socket, statusCode, body, { ...headers, "Content-Type": contentType });
+    }
+  }
   if (url.pathname.replace(/\/$/, "") !== `/${runtime.scope.stage}`) return rejectUpgrade(socket, 403, FORBIDDEN_BODY);
   if (runtime.closing) return rejectUpgrade(socket, 503, "");
   // Checked before `$connect` so the app never records a connection that `ws` would then refuse.
@@ -44,7 +55,7 @@ export async function handleUpgrade(
     state: "connecting",
     connectedAt: now,
     lastActiveAt: now,
-    identity: { sourceIp: sourceIpOf(request), userAgent: request.headers["user-agent"] ?? "" },
+    identity: { sourceIp: sourceIpOf(request.socket), userAgent: request.headers["user-agent"] ?? "" },
   };
   const orderId = url.searchParams.get("orderId");
   if (orderId !== null) connection.orderId = orderId;
@@ -120,9 +131,4 @@ function isWebSocketHandshake(request: IncomingMessage) {
     typeof request.headers["sec-websocket-key"] === "string" &&
     ["8", "13"].includes(request.headers["sec-websocket-version"] ?? "")
   );
-}
-
-/** IPv4 clients show up as `::ffff:127.0.0.1` on dual-stack sockets; API Gateway reports the plain address. */
-function sourceIpOf(request: IncomingMessage) {
-  return (request.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
 }

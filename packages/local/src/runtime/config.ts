@@ -7,7 +7,7 @@ import { parseFlags } from "../cli/parse-flags";
 import { parseStage } from "../cli/stage-option";
 import { parseDuration } from "./duration";
 import { MAX_STAGE_LENGTH } from "@awsomepets/core/stage-name";
-import { readTunables, throttlesOf, TunableError, TUNABLES, type TunableName } from "@awsomepets/core/tunables";
+import { edgeRulesOf, readTunables, throttlesOf, TunableError, TUNABLES, type EdgeRules, type TunableName } from "@awsomepets/core/tunables";
 
 export const DEFAULT_PORTS = { http: 3000, websocket: 3001, events: 4010, stepfunctions: 4020, dynamodb: 8000 } as const;
 export const PORT_VARIABLES = {
@@ -58,6 +58,12 @@ export type RuntimeConfig = {
     http?: { rateLimit: number; burstLimit: number };
     webSocket?: { default?: { rateLimit: number; burstLimit: number }; routes?: Record<string, { rateLimit: number; burstLimit: number }> };
   };
+  /**
+   * The edge's per-address rate-based rules (`Topology.EDGE_RULES`, `EDGE_*_PER_ADDRESS`) in front of
+   * the order API and the WebSocket upgrades; tests and the benchmark that drive many orders from one
+   * address raise them, as they raise the throttles.
+   */
+  edgeRules?: EdgeRules;
 };
 
 export const START_USAGE = `Usage: npm start -- [options]
@@ -179,6 +185,7 @@ export function readConfig(allArgs: string[], env: NodeJS.ProcessEnv): RuntimeCo
     tokenSecretGenerated: !configuredSecret,
     tokenSecretOrigin: configuredSecret ? "configuration" : undefined,
     throttles: throttlesOf(settings),
+    edgeRules: edgeRulesOf(settings),
     ...(stepDelayMs ? { stepDelayMs } : {}),
   };
 }

@@ -4,7 +4,8 @@
  * configuration (environment variables and `AWS_ENDPOINT_URL_<SERVICE>`). `npm start` and the
  * end-to-end tests both start it through here. The handlers run in Lambda-like execution environments
  * (worker threads, see lambda.ts), each function with its own timeout, memory and environment; the
- * gateway and the order API enforce the stage's throttles (`Topology.API_THROTTLES`).
+ * gateway and the order API enforce the stage's throttles (`Topology.API_THROTTLES`), behind the
+ * edge's per-address limits (`Topology.EDGE_RULES`, ./edge.ts) as CloudFront and WAF are on AWS.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -16,6 +17,7 @@ import { startWebSocketGateway, type WebSocketGateway } from "@awsomepets/aws-lo
 import { createHttpApi } from "@awsomepets/aws-local/http-api/server";
 import { startStepFunctionsEndpoint, type StepFunctionsEndpoint } from "@awsomepets/aws-local/stepfunctions/server";
 import { createStaticFiles } from "./static-files";
+import { localEdge } from "./edge";
 import { orderWorkflow } from "./workflow";
 import type { RuntimeConfig } from "./config";
 import { PORT_VARIABLES } from "./config";
@@ -175,6 +177,8 @@ export async function startLocalRuntime(options: {
     closers.push(events.close);
     mark("events");
 
+    // One edge in front of both APIs, as one web ACL serves both distributions on AWS.
+    const edge = localEdge(config.edgeRules);
     const gateway = await onPort(config.ports.websocket, "WebSocket gateway", PORT_VARIABLES.websocket, () =>
       startWebSocketGateway({
         port: config.ports.websocket,
@@ -187,6 +191,9 @@ export async function startLocalRuntime(options: {
         invoke: (name, event) => runner.invoke(name, event),
         limits: config.limits,
         throttles: config.throttles?.webSocket ?? Topology.API_THROTTLES.webSocket,
+        edge,
+        onEdgeRefusal: ({ sourceIp, rule, path }) =>
+          log({ component: "websocket", message: `upgrade ${path} refused at the edge`, statusCode: Topology.EDGE_REFUSAL.statusCode, error: "edge-rate-limit", rule, sourceIp }),
         log: ({ source: _source, route, functionName, status, ...fields }) =>
           log({ component: "websocket", message: `${route} → ${functionName}`, statusCode: status, ...fields }),
       }),
@@ -250,6 +257,7 @@ export async function startLocalRuntime(options: {
       invoke: (name, event) => runner.invoke(name, event),
       log,
       throttle: config.throttles?.http ?? Topology.API_THROTTLES.http,
+      edge,
     });
     const staticFiles = options.webRoot ? createStaticFiles(options.webRoot) : undefined;
 

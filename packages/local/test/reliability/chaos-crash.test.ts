@@ -76,7 +76,11 @@ it.skipIf(CRASHES === 0)(`loses no status and shows none twice across ${ORDERS} 
       [Topology.DEPLOY_ENV[`${name}Burst`], String(Tunables.ACCOUNT_BURST_LIMIT)],
     ]),
   );
-  const runtime = await startCrashableRuntime({ env: { [Topology.ENV.maxConnectionsPerOrder]: "1000", ...unthrottled } });
+  // Every client here is one address: the edge's per-address rules raised to WAF's largest limit too.
+  const noEdgeLimits = Object.fromEntries(
+    (["edgeOrdersPerAddress", "edgeConnectsPerAddress", "edgeRequestsPerAddress"] as const).map((name) => [Topology.DEPLOY_ENV[name], String(Topology.WAF_MAX_RATE_LIMIT)]),
+  );
+  const runtime = await startCrashableRuntime({ env: { [Topology.ENV.maxConnectionsPerOrder]: "1000", ...unthrottled, ...noEdgeLimits } });
   cleanup.push(() => runtime.kill());
   const { state } = runtime;
   const { orders, entries, batches, pauses, clientStreams, published } = chaosScenario({

@@ -25,3 +25,12 @@ describe("npm start's throttles", () => {
     expect(() => readConfig([], { [Topology.DEPLOY_ENV.webSocketThrottleRate]: "0" })).toThrow(/WEBSOCKET_THROTTLE_RATE="0" is not allowed/);
   });
 });
+
+describe("npm start's edge limits", () => {
+  it("are the declared rules by default, and follow the deploy variables", () => {
+    expect(readConfig([], {}).edgeRules).toEqual(Topology.EDGE_RULES);
+    const config = readConfig([], { [Topology.DEPLOY_ENV.edgeOrdersPerAddress]: "1000" });
+    expect(config.edgeRules?.OrdersPerAddress.limit).toBe(1000);
+    expect(() => readConfig([], { [Topology.DEPLOY_ENV.edgeRequestsPerAddress]: "5" })).toThrow(/EDGE_REQUESTS_PER_ADDRESS="5" is not allowed/);
+  });
+});

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
-import { CallbackToken } from "@awsomepets/core/index";
+import { CallbackToken, Topology, Tunables } from "@awsomepets/core/index";
 import type { RuntimeConfig } from "../../src/runtime/config";
 import type { LogRecord } from "../../src/runtime/log";
 import { startLocalRuntime } from "../../src/runtime/start-runtime";
@@ -15,6 +15,16 @@ export const TEST_STAGE = "test";
 /** For runs about something else than API Gateway's throttles, which their clients would exceed. */
 const UNLIMITED = { rateLimit: 1_000_000, burstLimit: 1_000_000 };
 export const NO_THROTTLES: NonNullable<RuntimeConfig["throttles"]> = { http: UNLIMITED, webSocket: { default: UNLIMITED, routes: { $connect: UNLIMITED } } };
+/**
+ * The edge's per-address rules raised to WAF's largest limit. Every client of a test process is one
+ * address (127.0.0.1) placing far more orders in 5 minutes than a customer would, so runtimes started
+ * here have these unless a test passes its own: the edge's tests pass `Topology.EDGE_RULES`.
+ */
+export const NO_EDGE_LIMITS: NonNullable<RuntimeConfig["edgeRules"]> = Tunables.edgeRulesOf({
+  edgeOrdersPerAddress: Topology.WAF_MAX_RATE_LIMIT,
+  edgeConnectsPerAddress: Topology.WAF_MAX_RATE_LIMIT,
+  edgeRequestsPerAddress: Topology.WAF_MAX_RATE_LIMIT,
+});
 
 type RuntimeOptions = Parameters<typeof startLocalRuntime>[0];
 
@@ -33,6 +43,7 @@ export async function startTestRuntime(
     tokenSecret: TOKEN_SECRET,
     tokenSecretGenerated: false,
     retryBaseDelayMs: 5,
+    edgeRules: NO_EDGE_LIMITS,
     ...overrides,
   };
   const runtime = await startLocalRuntime({ config, log: (record) => records.push(record), ...options, root: options.root ?? ROOT });

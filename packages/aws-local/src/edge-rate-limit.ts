@@ -1,0 +1,115 @@
+/**
+ * The edge in front of the APIs: a CloudFront distribution with an AWS WAF web ACL of rate-based
+ * rules that count requests per source address (aggregate key IP) over an evaluation window and block
+ * an address above its limit with a custom response. `npm start` has no CloudFront; this stands in for
+ * it, in front of the local HTTP API and the WebSocket gateway's upgrades, before the stage throttles.
+ *
+ * What it reproduces (AWS WAF Developer Guide, "Rate-based rule high-level settings" and "caveats"):
+ * - one count per (rule, source address) of the requests in the rule's scope over the last
+ *   `windowSeconds` (WAF: 60, 120, 300 or 600), and a refusal of every further request in scope
+ *   while the count is above `limit`; an address under its limits again is let through again;
+ * - rules are evaluated in order and the first that blocks ends the evaluation, so a blocked request
+ *   is not counted by the later rules (WAF's terminating Block action);
+ * - a blocked request still counts for the rule that blocked it: an address that keeps flooding stays
+ *   refused (WAF counts every request matching the rule's criteria, as its "rate-limited requests").
+ *
+ * Where it differs from WAF, on purpose, and what that means:
+ * - WAF estimates the rate and blocks with a lag ("usually below 30 seconds", up to minutes), so a
+ *   flood gets through to the stage throttles for a while first; this blocks at the first request over
+ *   the limit. Locally an address is therefore refused sooner than on AWS, and the stage throttles
+ *   (which stay the total behind the edge on AWS too) see less of a flood than they would there.
+ * - the count is exact, in one-second buckets; WAF's is an estimate "near the limit".
+ * - WAF sees the viewer's address as CloudFront does; locally it is the TCP peer's address (on Linux
+ *   every 127.x.y.z is loopback, so tests bind clients to 127.0.0.2 to be another client).
+ */
+
+/** The request as the edge sees it before anything behind it runs. */
+export type EdgeRequest = { sourceIp: string; method: string; path: string; upgrade?: string };
+
+export type EdgeRateRule = {
+  name: string;
+  limit: number;
+  windowSeconds: number;
+  /** Whether the rule counts (and may refuse) this request: WAF's scope-down statement. */
+  matches: (request: EdgeRequest) => boolean;
+};
+
+export type EdgeVerdict = { allowed: true } | { allowed: false; rule: string };
+
+/** Counts per one-second bucket of the window, for one (rule, address). */
+class WindowCount {
+  private readonly buckets: number[];
+  private total = 0;
+  private second: number;
+
+  constructor(
+    private readonly windowSeconds: number,
+    now: number,
+  ) {
+    this.buckets = new Array(windowSeconds).fill(0);
+    this.second = now;
+  }
+
+  /** Drops the seconds that fell out of the window by `now`. */
+  private advance(now: number) {
+    const elapsed = Math.min(now - this.second, this.windowSeconds);
+    for (let i = 1; i <= elapsed; i++) {
+      const slot = (this.second + i) % this.windowSeconds;
+      this.total -= this.buckets[slot]!;
+      this.buckets[slot] = 0;
+    }
+    if (now > this.second) this.second = now;
+  }
+
+  add(now: number) {
+    this.advance(now);
+    this.buckets[this.second % this.windowSeconds]! += 1;
+    this.total += 1;
+    return this.total;
+  }
+
+  idle(now: number) {
+    this.advance(now);
+    return this.total === 0;
+  }
+}
+
+/**
+ * `admit(request)`: counts the request in every rule it reaches and refuses it if one of them is over
+ * its limit. Counts of addresses idle for a whole window are dropped, so memory follows the addresses
+ * active in the last window, not every address ever seen.
+ */
+export function edgeRateLimiter(rules: readonly EdgeRateRule[], now: () => number = () => performance.now()) {
+  const counts = new Map<string, WindowCount>();
+  const longest = Math.max(0, ...rules.map((rule) => rule.windowSeconds));
+  let sweptAt = 0;
+  const sweep = (second: number) => {
+    if (second - sweptAt < longest) return;
+    sweptAt = second;
+    for (const [key, count] of counts) if (count.idle(second)) counts.delete(key);
+  };
+  return (request: EdgeRequest): EdgeVerdict => {
+    const second = Math.floor(now() / 1000);
+    sweep(second);
+    for (const rule of rules) {
+      if (!rule.matches(request)) continue;
+      const key = `${rule.name}\u0000${request.sourceIp}`;
+      let count = counts.get(key);
+      if (!count) counts.set(key, (count = new WindowCount(rule.windowSeconds, second)));
+      if (count.add(second) > rule.limit) return { allowed: false, rule: rule.name };
+    }
+    return { allowed: true };
+  };
+}
+export type EdgeAdmission = ReturnType<typeof edgeRateLimiter>;
+
+/** The edge's refusal as the caller defines it (the web ACL's custom response). */
+export type EdgeRefusal = { statusCode: number; contentType: string; body: string; headers: Readonly<Record<string, string>> };
+
+/** What the local servers take: who is let in, and what a refused client is answered. */
+export type EdgeOptions = { admit: EdgeAdmission; refusal: EdgeRefusal };
+
+/** IPv4 clients show up as `::ffff:127.0.0.1` on dual-stack sockets; WAF and API Gateway report the plain address. */
+export function sourceIpOf(socket: { remoteAddress?: string | undefined }) {
+  return (socket.remoteAddress ?? "").replace(/^::ffff:/, "");
+}

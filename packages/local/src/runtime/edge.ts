@@ -1,0 +1,21 @@
+/**
+ * `npm start`'s stand-in for the edge (CloudFront with its AWS WAF web ACL, stacks/edge.ts): one set
+ * of per-address counts in front of both the order API and the WebSocket upgrades, as one web ACL
+ * serves both distributions, with the rules and the refusal core declares (`Topology.EDGE_RULES`,
+ * `Topology.EDGE_REFUSAL`). Where the model differs from WAF: packages/aws-local/src/edge-rate-limit.ts.
+ */
+import { Topology } from "@awsomepets/core/index";
+import type { EdgeRules } from "@awsomepets/core/tunables";
+import { edgeRateLimiter, type EdgeOptions } from "@awsomepets/aws-local/edge-rate-limit";
+
+export function localEdge(rules: EdgeRules = Topology.EDGE_RULES): EdgeOptions {
+  const admit = edgeRateLimiter(
+    Object.entries(rules).map(([name, rule]) => ({
+      name,
+      limit: rule.limit,
+      windowSeconds: rule.windowSeconds,
+      matches: (request) => Topology.edgeScopeMatches(rule.scope, request),
+    })),
+  );
+  return { admit, refusal: Topology.EDGE_REFUSAL };
+}
