@@ -30,3 +30,23 @@ export async function launchChromium(): Promise<Browser> {
   const { chromium } = await import("playwright-core");
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS, headless: true, timeout: 30_000 });
 }
+
+/**
+ * Records, from the first script of every document of the page on, each Content-Security-Policy
+ * violation (the `securitypolicyviolation` event), each console error (Chromium also logs every
+ * refused load there) and each uncaught error: `violations()` lists them, one line each.
+ */
+export async function watchPolicyViolations(page: import("playwright-core").Page) {
+  const seen: string[] = [];
+  page.on("console", (message) => void (message.type() === "error" && seen.push(`console: ${message.text()}`)));
+  page.on("pageerror", (error) => void seen.push(`pageerror: ${error.message}`));
+  // A binding and an init script are CDP's, not the page's: the policy under test does not block them.
+  await page.exposeBinding("__reportPolicyViolation", (_source, line: string) => void seen.push(line));
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => {
+      const report = (window as unknown as { __reportPolicyViolation: (line: string) => void }).__reportPolicyViolation;
+      report(`csp: ${event.effectiveDirective} blocked ${event.blockedURI || "inline"} (${event.sourceFile}:${event.lineNumber})`);
+    });
+  });
+  return () => [...seen];
+}
