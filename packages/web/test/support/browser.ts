@@ -50,3 +50,23 @@ export async function watchPolicyViolations(page: import("playwright-core").Page
   });
   return () => [...seen];
 }
+
+/**
+ * Below the page, sends each WebSocket it opens elsewhere: `from` replaced by `to` in the URL. The
+ * page opens only its stage's WebSocket URL (order-link.ts), so a test of a socket that cannot open
+ * (another stage path, a closed port) or of a stub server reroutes that URL here; the page's own
+ * code sees its stage's URL and a real socket that fails or talks to the stub.
+ */
+export async function rerouteSockets(page: import("playwright-core").Page, from: string, to: string) {
+  await page.addInitScript(
+    ([from, to]) => {
+      const Native = window.WebSocket;
+      window.WebSocket = class extends Native {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(String(url).replace(from!, to!), protocols);
+        }
+      } as typeof WebSocket;
+    },
+    [from, to],
+  );
+}
