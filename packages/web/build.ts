@@ -1,14 +1,15 @@
 /**
  * Builds the order tracker page into a folder: index.html, styles.css and app.js (one esbuild bundle,
- * the API URL injected at build time). `sst deploy` runs it with API_URL="{{ API_URL }}", which SST
- * replaces in the uploaded files — so the value must reach app.js as one plain string literal.
+ * the order API's URL and the callback WebSocket's URL injected at build time). `sst deploy` runs it
+ * with API_URL="{{ API_URL }}" and WEBSOCKET_URL="{{ WEBSOCKET_URL }}", which SST replaces in the
+ * uploaded files — so each value must reach app.js as one plain string literal.
  *
  * With `--hash-names` (the deploy) the script and stylesheet are named after their content
  * (app.<hash>.js, styles.<hash>.css) and index.html is rewritten to load those names: the CDN and
  * browsers may keep them for a year, and a redeployed page (index.html, never cached) loads the new ones.
  *
- *   tsx packages/web/build.ts [--out <dir>] [--api-url <url>] [--hash-names]
- *   (defaults: packages/web/dist, $API_URL or "", fixed names)
+ *   tsx packages/web/build.ts [--out <dir>] [--api-url <url>] [--websocket-url <url>] [--hash-names]
+ *   (defaults: packages/web/dist, $API_URL or "", $WEBSOCKET_URL or "", fixed names)
  */
 import { createHash } from "node:crypto";
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
@@ -52,7 +53,7 @@ async function hashAssetNames(outDir: string) {
   await writeFile(indexFile, html);
 }
 
-export async function buildWebPage(options: { outDir: string; apiUrl: string; hashNames?: boolean }): Promise<void> {
+export async function buildWebPage(options: { outDir: string; apiUrl: string; websocketUrl: string; hashNames?: boolean }): Promise<void> {
   const outDir = path.resolve(options.outDir);
   await mkdir(outDir, { recursive: true });
   // Hashed names of earlier builds would otherwise pile up in the folder and be uploaded again.
@@ -68,8 +69,8 @@ export async function buildWebPage(options: { outDir: string; apiUrl: string; ha
     sourcemap: false,
     legalComments: "none",
     logLevel: "warning",
-    // config.ts reads this global; JSON.stringify makes it a string literal that minification keeps whole.
-    define: { __AWSOMEPETS_API_URL__: JSON.stringify(options.apiUrl) },
+    // config.ts reads these globals; JSON.stringify makes each a string literal that minification keeps whole.
+    define: { __AWSOMEPETS_API_URL__: JSON.stringify(options.apiUrl), __AWSOMEPETS_WEBSOCKET_URL__: JSON.stringify(options.websocketUrl) },
     // The repository tsconfig targets ES2023, which this esbuild does not know; the page needs none of it.
     tsconfigRaw: {},
   });
@@ -79,17 +80,19 @@ export async function buildWebPage(options: { outDir: string; apiUrl: string; ha
 
 const runDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
 if (runDirectly) {
-  const usage = `Usage: npm run build:web -- [--out <dir>] [--api-url <url>] [--hash-names]
+  const usage = `Usage: npm run build:web -- [--out <dir>] [--api-url <url>] [--websocket-url <url>] [--hash-names]
   Builds the order tracker page.
-  --out <dir>      output folder (default packages/web/dist)
-  --api-url <url>  the order API's URL (default $API_URL, else same origin)
-  --hash-names     name the script and stylesheet after their content (app.<hash>.js,
-                   styles.<hash>.css) and load those from index.html, as the deploy does
-  -h, --help       this help`;
+  --out <dir>            output folder (default packages/web/dist)
+  --api-url <url>        the order API's URL (default $API_URL, else same origin)
+  --websocket-url <url>  the callback WebSocket's URL, wss://host/stage (default $WEBSOCKET_URL); the
+                         page opens order links to this URL only (none at all without it)
+  --hash-names           name the script and stylesheet after their content (app.<hash>.js,
+                         styles.<hash>.css) and load those from index.html, as the deploy does
+  -h, --help             this help`;
   const values = (() => {
     try {
       return parseArgs({
-        options: { out: { type: "string" }, "api-url": { type: "string" }, "hash-names": { type: "boolean", default: false }, help: { type: "boolean", short: "h" } },
+        options: { out: { type: "string" }, "api-url": { type: "string" }, "websocket-url": { type: "string" }, "hash-names": { type: "boolean", default: false }, help: { type: "boolean", short: "h" } },
       }).values;
     } catch (error) {
       console.error(`build:web: ${(error as Error).message}\n${usage}`);
@@ -102,6 +105,7 @@ if (runDirectly) {
   }
   const outDir = path.resolve(values.out ?? DEFAULT_OUT_DIR);
   const apiUrl = values["api-url"] ?? process.env.API_URL ?? "";
-  await buildWebPage({ outDir, apiUrl, hashNames: values["hash-names"] });
-  console.log(`Order tracker page built into ${outDir} (API: ${apiUrl || "same origin"})`);
+  const websocketUrl = values["websocket-url"] ?? process.env.WEBSOCKET_URL ?? "";
+  await buildWebPage({ outDir, apiUrl, websocketUrl, hashNames: values["hash-names"] });
+  console.log(`Order tracker page built into ${outDir} (API: ${apiUrl || "same origin"}; WebSocket: ${websocketUrl || "none: order links are refused"})`);
 }

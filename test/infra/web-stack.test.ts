@@ -1,26 +1,33 @@
 /**
- * The Web stack as CloudFormation (stage `dev`, synthesized offline): the order tracker page in a
- * private bucket behind CloudFront, built during synthesis with SST's `{{ API_URL }}` placeholder,
- * which the upload replaces with the Orders stack's API URL.
+ * The Web stack as CloudFormation (stages `dev` and `prod`, synthesized offline): the order tracker
+ * page in a private bucket behind CloudFront, built during synthesis with SST's `{{ API_URL }}` and
+ * `{{ WEBSOCKET_URL }}` placeholders, which the upload replaces with the stage's URLs; every response
+ * with core's SiteHeaders, as a response headers policy.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it, inject } from "vitest";
+import { SiteHeaders } from "../../packages/core/src/index";
 import { hashedName } from "../../packages/web/build";
 import { resourcesOfType } from "./template";
 
 const STAGE = "dev";
 const SITE_OUTPUT = path.resolve("packages/web/dist");
 const PLACEHOLDER = "{{ API_URL }}";
+const WEBSOCKET_PLACEHOLDER = "{{ WEBSOCKET_URL }}";
+
+function webTemplate(stage: string) {
+  const dir = path.join(inject("synthDir"), stage);
+  const file = readdirSync(dir).find((f) => f.endsWith("-Web.json"));
+  if (!file) throw new Error(`No Web stack among ${readdirSync(dir)} (is stacks/Web.ts in sst.config.ts?)`);
+  return JSON.parse(readFileSync(path.join(dir, file), "utf8"));
+}
 
 let template: Template;
 let raw: any;
 beforeAll(() => {
-  const dir = path.join(inject("synthDir"), STAGE);
-  const file = readdirSync(dir).find((f) => f.endsWith("-Web.json"));
-  if (!file) throw new Error(`No Web stack among ${readdirSync(dir)} (is stacks/Web.ts in sst.config.ts?)`);
-  raw = JSON.parse(readFileSync(path.join(dir, file), "utf8"));
+  raw = webTemplate(STAGE);
   template = Template.fromJSON(raw);
 });
 
@@ -58,9 +65,12 @@ describe("OrderTrackerSite", () => {
     expect(uploader.Properties.sources).toEqual([{ bucketName: expect.any(String), objectKey: expect.stringMatching(/^[0-9a-f]{64}\.zip$/) }]);
     // The order API through the edge (stacks/edge.ts): its distribution's domain.
     const apiUrl = { "Fn::Join": ["", ["https://", { "Fn::ImportValue": expect.stringMatching(/-Orders:.*EdgeApi.*DomainName/) }]] };
+    const websocketUrl = { "Fn::Join": ["", ["wss://", { "Fn::ImportValue": expect.stringMatching(/-Orders:.*EdgeWebSocket.*DomainName/) }, `/${STAGE}`]] };
     expect(uploader.Properties.replaceValues).toEqual([
       { files: "**/*.html", search: PLACEHOLDER, replace: apiUrl },
       { files: "**/*.js", search: PLACEHOLDER, replace: apiUrl },
+      { files: "**/*.html", search: WEBSOCKET_PLACEHOLDER, replace: websocketUrl },
+      { files: "**/*.js", search: WEBSOCKET_PLACEHOLDER, replace: websocketUrl },
     ]);
   });
 
@@ -69,6 +79,7 @@ describe("OrderTrackerSite", () => {
     expect(files).toEqual([expect.stringMatching(/^app\.[0-9a-f]{12}\.js$/), "index.html", expect.stringMatching(/^styles\.[0-9a-f]{12}\.css$/)]);
     const js = readFileSync(path.join(SITE_OUTPUT, files[0]!), "utf8");
     expect(js.split(`"${PLACEHOLDER}"`)).toHaveLength(2);
+    expect(js.split(`"${WEBSOCKET_PLACEHOLDER}"`)).toHaveLength(2);
   });
 
   it("names the script and stylesheet after their content, loads those from index.html, and never caches index.html", () => {
@@ -86,5 +97,74 @@ describe("OrderTrackerSite", () => {
     // The last matching option wins in SST's uploader: HTML is revalidated on every load.
     const htmlOptions = uploader.Properties.fileOptions.filter((o: any) => [o.files].flat().some((g: string) => g.endsWith(".html")));
     expect(htmlOptions.at(-1).cacheControl).toMatch(/no-cache/);
+  });
+});
+
+/**
+ * CloudFormation's string functions, evaluated as CloudFormation would, with each stack import and
+ * pseudo parameter given a realistic value: the policy's header values as a browser receives them.
+ */
+function evaluate(value: any, imports: (name: string) => string): any {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => evaluate(v, imports));
+  const [[fn, args]] = Object.entries(value) as [[string, any]];
+  if (fn === "Fn::Join") return (evaluate(args[1], imports) as string[]).join(args[0]);
+  if (fn === "Fn::Split") return (evaluate(args[1], imports) as string).split(args[0]);
+  if (fn === "Fn::Select") return evaluate(args[1], imports)[args[0]];
+  if (fn === "Fn::ImportValue") return imports(args);
+  if (fn === "Ref" && args === "AWS::URLSuffix") return "amazonaws.com";
+  throw new Error(`evaluate: ${fn} is not expected in the site's headers`);
+}
+
+describe("the site's security headers (stage prod)", () => {
+  const prod = () => {
+    const raw = webTemplate("prod");
+    return { raw, template: Template.fromJSON(raw) };
+  };
+  // What the two imports hold once deployed: the order API's endpoint, the WebSocket API's id.
+  const imports = (name: string) => {
+    if (/-Orders:.*OrderAPI/.test(name)) return "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com";
+    if (/-Callbacks:.*OrderCallbackAPI/.test(name)) return "f6g7h8i9j0";
+    throw new Error(`unexpected import ${name}`);
+  };
+
+  it("are one response headers policy, used by the distribution's default behavior", () => {
+    const { raw, template } = prod();
+    const policies = resourcesOfType(raw, "AWS::CloudFront::ResponseHeadersPolicy");
+    expect(policies).toHaveLength(1);
+    template.hasResourceProperties("AWS::CloudFront::Distribution", {
+      DistributionConfig: Match.objectLike({ DefaultCacheBehavior: Match.objectLike({ ResponseHeadersPolicyId: { Ref: policies[0]![0] } }) }),
+    });
+    // SST adds no other behavior that could serve a file without the policy.
+    const [, distribution] = resourcesOfType(raw, "AWS::CloudFront::Distribution")[0]!;
+    expect(distribution.Properties.DistributionConfig.CacheBehaviors ?? []).toEqual([]);
+  });
+
+  it("are core's SiteHeaders for the stage's API and WebSocket origins, the CSP directive by directive", () => {
+    const [, policy] = resourcesOfType(prod().raw, "AWS::CloudFront::ResponseHeadersPolicy")[0]!;
+    const config = policy.Properties.ResponseHeadersPolicyConfig;
+    const expected = SiteHeaders.siteHeaders({ api: "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com", websocket: "wss://f6g7h8i9j0.execute-api.us-east-1.amazonaws.com" });
+    const csp: string = evaluate(config.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy, imports);
+    expect(Object.fromEntries(csp.split("; ").map((d) => [d.slice(0, d.indexOf(" ")), d.slice(d.indexOf(" ") + 1)]))).toEqual({
+      "default-src": "'self'",
+      "script-src": "'self'",
+      "style-src": "'self'",
+      "img-src": "'self' data:",
+      "connect-src": "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com wss://f6g7h8i9j0.execute-api.us-east-1.amazonaws.com",
+      "object-src": "'none'",
+      "frame-ancestors": "'none'",
+      "base-uri": "'none'",
+      "form-action": "'none'",
+    });
+    expect(csp).toBe(expected["content-security-policy"]);
+    expect(config.SecurityHeadersConfig).toEqual({
+      ContentSecurityPolicy: { ContentSecurityPolicy: expect.anything(), Override: true },
+      StrictTransportSecurity: { AccessControlMaxAgeSec: 63_072_000, IncludeSubdomains: true, Override: true },
+      ContentTypeOptions: { Override: true },
+      FrameOptions: { FrameOption: expected["x-frame-options"], Override: true },
+      ReferrerPolicy: { ReferrerPolicy: expected["referrer-policy"], Override: true },
+    });
+    expect(expected["strict-transport-security"]).toBe("max-age=63072000; includeSubDomains");
+    expect(config.CustomHeadersConfig).toBeUndefined(); // every header of core's has a CloudFront field
   });
 });

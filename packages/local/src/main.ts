@@ -58,12 +58,11 @@ async function main(): Promise<number> {
   if (config.inspectPort !== undefined) openInspector(config.inspectPort, log);
   let runtime: LocalRuntime;
   try {
-    // The page is built while the endpoints start: it is only read when a browser asks for it.
-    const built = webPage(root);
+    // The page is built while the other endpoints start, once the gateway's URL (its port may be 0) is known.
     runtime = await startLocalRuntime({ config, log, root, stateFile, webRoot: webPageDir(root), warm: "background",
+      buildWebPage: (websocketUrl) => webPage(root, websocketUrl),
       ...(config.inspectPort !== undefined ? { functionTimeoutMs: DEBUG_FUNCTION_TIMEOUT_MS } : {}),
     });
-    await built;
   } catch (error) {
     // Lost a race with another process between the preflight and listen: still one line.
     if (error instanceof PortInUseError || error instanceof StateFileTakenError) throw new CommandError(error.message);

@@ -2,9 +2,10 @@
 /** The order tracker page: wires the form, the workshop's panel, the customer's orders and their storage together. */
 import { priceCents, SOLD_OUT_SKU } from "@awsomepets/core/catalogue";
 import { createApiClient, type OrderRequest } from "./api-client";
-import { apiBase } from "./config";
+import { tokenOf } from "./callback-url";
+import { apiBase, websocketBase } from "./config";
 import { refusalText } from "./field-errors";
-import { orderLink, parseOrderLink } from "./order-link";
+import { callbackUrlFor, orderLink, parseOrderLink, REFUSED_LINK_TEXT, stageCallback } from "./order-link";
 import { createOrderForm } from "./order-form";
 import { watchOrder, type OrderWatch } from "./order-watch";
 import type { NextStep } from "./outcome";
@@ -14,7 +15,14 @@ import { createSubmissionKeys } from "./submission-key";
 import { createOrderCard } from "./timeline-view";
 
 const api = createApiClient(apiBase());
-const storage = createOrderStorage(storageOrUndefined("localStorage"), { session: storageOrUndefined("sessionStorage") });
+const socketBase = websocketBase();
+const storage = createOrderStorage(storageOrUndefined("localStorage"), {
+  session: storageOrUndefined("sessionStorage"),
+  // Only orders on this stage's WebSocket API are followed; any other was stored from a crafted link.
+  accepts: (order) => stageCallback(order.clientCallbackUrl, socketBase) !== undefined,
+});
+/** The whole shipping address of orders placed in this tab ("Try another card" fills it in); storage keeps the country only. */
+const addresses = new Map<string, OrderRequest["shippingAddress"]>();
 const watches = new Map<string, OrderWatch>();
 const submissionKeys = createSubmissionKeys();
 
@@ -24,6 +32,7 @@ const noOrders = document.querySelector<HTMLElement>("#no-orders")!;
 const ordersCount = document.querySelector<HTMLElement>("#orders-count")!;
 const announcer = document.querySelector<HTMLElement>("#announcer")!;
 const workshopError = document.querySelector<HTMLElement>("#workshop-error")!;
+const linkError = document.querySelector<HTMLElement>("#link-error")!;
 const form = createOrderForm(formElement);
 
 function storageOrUndefined(name: "localStorage" | "sessionStorage") {
@@ -55,10 +64,13 @@ function orderAgain(orderId: string, step: NextStep["kind"]) {
   if (!summary) return;
   const basket = step === "without-sold-out" ? summary.basket.filter((line) => line.sku !== SOLD_OUT_SKU) : summary.basket;
   const another = step === "another-card" ? "" : undefined;
-  form.apply({ basket, cardToken: another, shippingAddress: summary.shippingAddress?.country === "XX" ? { ...summary.shippingAddress, country: "" } : summary.shippingAddress });
+  const address = addresses.get(orderId);
+  form.apply({ basket, cardToken: another, shippingAddress: address?.country === "XX" ? { ...address, country: "" } : address });
   form.showNote(
     step === "another-card"
-      ? "The pets and address of that order are filled in: choose another card, then place the order."
+      ? address
+        ? "The pets and address of that order are filled in: choose another card, then place the order."
+        : "The pets of that order are filled in: check the address, choose another card, then place the order."
       : step === "another-address"
         ? "The pets of that order are filled in: change the address, then place the order."
         : "The other pets of that order are filled in: place the order when you are ready.",
@@ -90,7 +102,8 @@ function watch(saved: WatchedOrder) {
       formElement.querySelector<HTMLButtonElement>("button[type=submit]")?.focus();
     },
   });
-  card.setLink(orderLink(location.href, saved.clientCallbackUrl));
+  const token = tokenOf(saved.clientCallbackUrl);
+  if (token) card.setLink(orderLink(location.href, { orderId: saved.orderId, token }));
   ordersElement.prepend(card.element); // newest first
   watches.set(saved.orderId, watchOrder({ saved, api, storage, card, announce }));
   showCount();
@@ -105,8 +118,12 @@ function reveal(heading: HTMLElement) {
 }
 
 /** A new order from the 202: shown at once (its `placed` kept whatever happens to the link), and announced. */
-function addPlaced(order: { orderId: string; clientCallbackUrl: string }, request: OrderRequest, amount?: number) {
+function addPlaced(placed: { orderId: string; clientCallbackUrl: string }, request: OrderRequest, amount?: number) {
   const placedAt = new Date().toISOString();
+  // The page opens only the stage's WebSocket URL, which it knows from its build: the 202 gives the token.
+  const token = tokenOf(placed.clientCallbackUrl);
+  const order = socketBase && token ? { orderId: placed.orderId, clientCallbackUrl: callbackUrlFor(socketBase, placed.orderId, token) } : placed;
+  addresses.set(order.orderId, request.shippingAddress);
   const summary: OrderSummary = { basket: request.basket, amount, shippingAddress: request.shippingAddress, placedAt };
   const heading = watch({ ...order, addedAt: placedAt, statuses: [], fromApi: [{ status: "placed", occurredAt: placedAt }], summary });
   announce(`Order ${order.orderId.slice(0, 8)}: Order placed.`);
@@ -170,11 +187,18 @@ for (const button of document.querySelectorAll<HTMLButtonElement>("[data-path]")
   });
 }
 
-/** An order link (`#order=…`): the order is added to this browser's orders and shown. */
+/** An order link (`#order=…`): the order is added to this browser's orders and shown; a link elsewhere is refused. */
 function openLinkedOrder() {
-  const linked = parseOrderLink(location.hash);
-  if (!linked) return;
+  const parsed = parseOrderLink(location.hash, socketBase);
+  if (!parsed) return;
   history.replaceState(null, "", location.pathname + location.search); // the token stays out of the address bar
+  linkError.hidden = parsed.kind !== "refused";
+  if (parsed.kind === "refused") {
+    linkError.textContent = REFUSED_LINK_TEXT;
+    linkError.scrollIntoView({ block: "center" });
+    return;
+  }
+  const linked = parsed.order;
   const known = storage.get(linked.orderId);
   const heading = watch(known ?? { ...linked, addedAt: new Date().toISOString(), statuses: [], fromApi: [] });
   reveal(heading);

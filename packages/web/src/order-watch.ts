@@ -123,7 +123,9 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
     if (result.kind === "failed") return "unreachable";
     const { order } = result;
     fromApi = order.history;
-    summary = { basket: order.basket, amount: order.amount, shippingAddress: order.shippingAddress ?? summary?.shippingAddress, placedAt: order.placedAt };
+    const shippingAddress = order.shippingAddress ?? summary?.shippingAddress;
+    const country = shippingAddress?.country ?? summary?.country;
+    summary = { basket: order.basket, amount: order.amount, shippingAddress, ...(country ? { country } : {}), placedAt: order.placedAt };
     card.setSummary(summary);
     order.history.forEach((entry) => show(entry, true));
     persist();

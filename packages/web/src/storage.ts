@@ -4,6 +4,11 @@
  * order's token, which also reads the order over HTTP), what was bought, and the statuses held so far
  * (with their seq, so a resumed timeline asks only for what it misses). Orders are forgotten
  * KEEP_DAYS after they were placed; the newest MAX_WATCHED_ORDERS are kept.
+ *
+ * Nothing the page does not need is kept: of the shipping address only the country (the card says
+ * "Ships to Portugal"; the rest stays in the tab that placed the order), since whatever is stored
+ * here for 30 days is one injected script away from anyone. An order whose callback URL is not the
+ * stage's (`accepts`: one stored from a crafted link by an older page) is dropped when the page loads.
  */
 import type { StatusFrame } from "@awsomepets/core/protocol";
 import type { HistoryEntry, OrderRequest } from "./api-client";
@@ -21,7 +26,10 @@ export type OrderSummary = {
   basket: OrderRequest["basket"];
   /** In the catalogue's currency. */
   amount?: number;
+  /** The whole address: in the memory of the tab that placed the order only, never stored. */
   shippingAddress?: OrderRequest["shippingAddress"];
+  /** The shipping country's ISO code: what is stored of the address. */
+  country?: string;
   /** When the order was placed (RFC 3339). */
   placedAt?: string;
 };
@@ -55,22 +63,39 @@ function parseOrders(text: string | null | undefined): WatchedOrder[] {
   }
 }
 
-export function createOrderStorage(storage: StorageLike | undefined, options: { session?: StorageLike; now?: () => number } = {}) {
+/** What is written of an order: its summary without the address, only its country. */
+function stored(order: WatchedOrder): WatchedOrder {
+  if (!order.summary) return order;
+  const { shippingAddress, ...summary } = order.summary;
+  const country = summary.country ?? shippingAddress?.country;
+  return { ...order, summary: country ? { ...summary, country } : summary };
+}
+
+export function createOrderStorage(
+  storage: StorageLike | undefined,
+  options: {
+    session?: StorageLike;
+    now?: () => number;
+    /** Whether the page may follow this order (its callback URL is the stage's); the others are dropped. */
+    accepts?: (order: WatchedOrder) => boolean;
+  } = {},
+) {
   const now = options.now ?? Date.now;
+  const accepts = options.accepts ?? (() => true);
   const fresh = (order: WatchedOrder) => {
     const added = Date.parse(order.summary?.placedAt ?? order.addedAt);
     return Number.isNaN(added) || now() - added < KEEP_DAYS * DAY_MS;
   };
   const readAll = (): WatchedOrder[] => {
     try {
-      return parseOrders(storage?.getItem(STORAGE_KEY)).filter(fresh);
+      return parseOrders(storage?.getItem(STORAGE_KEY)).filter((order) => fresh(order) && accepts(order));
     } catch {
       return [];
     }
   };
   const writeAll = (orders: WatchedOrder[]) => {
     try {
-      storage?.setItem(STORAGE_KEY, JSON.stringify(orders.slice(-MAX_WATCHED_ORDERS)));
+      storage?.setItem(STORAGE_KEY, JSON.stringify(orders.slice(-MAX_WATCHED_ORDERS).map(stored)));
     } catch {
       // Storage full or disabled (private mode): watching still works, only a reload forgets.
     }
@@ -91,7 +116,14 @@ export function createOrderStorage(storage: StorageLike | undefined, options: { 
     },
   };
   try {
-    const fromSession = parseOrders(options.session?.getItem(SESSION_STORAGE_KEY));
+    // What an older page stored (addresses, orders of other servers, stale ones) leaves storage now, not on the next write.
+    const raw = storage?.getItem(STORAGE_KEY);
+    if (raw && JSON.stringify(readAll().map(stored)) !== raw) writeAll(readAll());
+  } catch {
+    // storage disabled: nothing kept to clean
+  }
+  try {
+    const fromSession = parseOrders(options.session?.getItem(SESSION_STORAGE_KEY)).filter(accepts);
     for (const order of fromSession) if (!api.get(order.orderId)) api.save(order);
     if (fromSession.length > 0) options.session?.setItem(SESSION_STORAGE_KEY, "[]");
   } catch {

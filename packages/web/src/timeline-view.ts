@@ -59,10 +59,12 @@ function renderSummary(summary: OrderSummary) {
   const parts: Node[] = [items];
   if (summary.amount !== undefined) parts.push(el("p", { className: "total" }, "Total ", el("strong", { textContent: formatAmount(summary.amount) })));
   const address = summary.shippingAddress;
-  if (address) {
-    const where = [address.name, address.line1, `${address.postalCode} ${address.city}`, countryName(address.country) ?? address.country].filter(Boolean).join(", ");
-    parts.push(el("p", { className: "destination" }, "Ships to ", el("span", { textContent: where })));
-  }
+  // The whole address in the tab that placed the order; elsewhere only its country is kept (storage.ts).
+  const country = address?.country ?? summary.country;
+  const where = address
+    ? [address.name, address.line1, `${address.postalCode} ${address.city}`, countryName(address.country) ?? address.country].filter(Boolean).join(", ")
+    : country && (countryName(country) ?? country);
+  if (where) parts.push(el("p", { className: "destination" }, "Ships to ", el("span", { textContent: where })));
   return parts;
 }
 

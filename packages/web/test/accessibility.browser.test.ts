@@ -20,7 +20,8 @@ type Violation = { id: string; impact: string | null; help: string; nodes: Array
 
 /** The violations axe finds on the page as it is now (any impact: the page keeps to zero). */
 async function seriousViolations(page: Page) {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE_SOURCE });
+  // Evaluated over CDP, not as a <script> tag: the page's Content-Security-Policy (script-src 'self') stays on.
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Violation[] }> } }).axe;
     const result = await axe.run(document, { resultTypes: ["violations"] });
@@ -188,11 +189,12 @@ describe.skipIf(chromiumMissing)("order tracker page: accessibility", () => {
   });
 });
 
-/** An order the page saved whose link the WebSocket gateway refuses (wrong stage) and the API does not know: its live updates end. */
+/** An order the page saved whose token the WebSocket gateway refuses (forged) and the API does not know: its live updates end. */
 async function refusedOrder(page: Page) {
   const orderId = crypto.randomUUID();
-  const wsPort = await page.evaluate(() => new URL(JSON.parse(localStorage.getItem("awsomepets.orders.v2") ?? "[]")[0]?.clientCallbackUrl ?? "ws://127.0.0.1:1/").port);
-  const saved = { orderId, clientCallbackUrl: `ws://127.0.0.1:${wsPort}/no-such-stage?orderId=${orderId}&token=${Math.floor(Date.now() / 1000) + 3600}.forged`, addedAt: new Date().toISOString(), statuses: [], fromApi: [] };
+  // The stage's own URL (the page drops any other), from the order already saved.
+  const stageUrl = await page.evaluate(() => JSON.parse(localStorage.getItem("awsomepets.orders.v2") ?? "[]")[0]?.clientCallbackUrl.split("?")[0] as string);
+  const saved = { orderId, clientCallbackUrl: `${stageUrl}?orderId=${orderId}&token=${Math.floor(Date.now() / 1000) + 3600}.forged`, addedAt: new Date().toISOString(), statuses: [], fromApi: [] };
   await page.evaluate(([key, value]) => localStorage.setItem(key!, JSON.stringify([...JSON.parse(localStorage.getItem(key!) ?? "[]"), JSON.parse(value!)])), [STORAGE_KEY, JSON.stringify(saved)]);
   await page.reload();
   await page.getByLabel(/Labrador puppy/).waitFor();

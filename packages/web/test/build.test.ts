@@ -20,7 +20,7 @@ describe("buildWebPage", () => {
     // Prepare
     const outDir = tempDir();
     // Act
-    await buildWebPage({ outDir, apiUrl: "" });
+    await buildWebPage({ outDir, apiUrl: "", websocketUrl: "ws://127.0.0.1:3001/local" });
     // Assess
     expect(readdirSync(outDir).sort()).toEqual(["app.js", "index.html", "styles.css"]);
     const html = readFileSync(path.join(outDir, "index.html"), "utf8");
@@ -28,37 +28,50 @@ describe("buildWebPage", () => {
     expect(html).toContain('href="styles.css"');
   });
 
+  it("leaves nothing inline that the site's Content-Security-Policy (script-src/style-src 'self') would block", async () => {
+    const outDir = tempDir();
+    await buildWebPage({ outDir, apiUrl: "", websocketUrl: "ws://127.0.0.1:3001/local" });
+    const html = readFileSync(path.join(outDir, "index.html"), "utf8");
+    expect(html.match(/<script\b[^>]*>/g)).toEqual(['<script type="module" src="app.js"></script>'.replace("</script>", "")]);
+    expect(html).not.toMatch(/<style\b|\sstyle=|\son[a-z]+=|javascript:/i);
+  });
+
   it("keeps SST's placeholder as one whole string literal through minification, so the deploy can replace it", async () => {
     // Prepare
     const outDir = tempDir();
     // Act
-    await buildWebPage({ outDir, apiUrl: "{{ API_URL }}" });
+    await buildWebPage({ outDir, apiUrl: "{{ API_URL }}", websocketUrl: "{{ WEBSOCKET_URL }}" });
     // Assess
     const js = readFileSync(path.join(outDir, "app.js"), "utf8");
-    expect(js.match(/"\{\{ API_URL \}\}"/g)).toHaveLength(1);
-    expect(js.split("{{ API_URL }}")).toHaveLength(2); // nowhere else, e.g. folded into another string
+    for (const placeholder of ["{{ API_URL }}", "{{ WEBSOCKET_URL }}"]) {
+      expect(js.split(`"${placeholder}"`)).toHaveLength(2);
+      expect(js.split(placeholder)).toHaveLength(2); // nowhere else, e.g. folded into another string
+    }
   });
 
   it("bundles only browser code: the timeline from core, without zod or node modules", async () => {
     const outDir = tempDir();
-    await buildWebPage({ outDir, apiUrl: "https://api.example.com" });
+    await buildWebPage({ outDir, apiUrl: "https://api.example.com", websocketUrl: "wss://ws.example.com/prod" });
     const js = readFileSync(path.join(outDir, "app.js"), "utf8");
     expect(js).toContain('"https://api.example.com"');
+    expect(js).toContain('"wss://ws.example.com/prod"');
     expect(js).not.toMatch(/ZodError|node:crypto|require\(/);
     expect(js.length).toBeLessThan(60_000);
   });
 
-  it("runs as a command with --out, taking the API URL from API_URL", () => {
+  it("runs as a command with --out, taking the URLs from API_URL and WEBSOCKET_URL", () => {
     // Prepare
     const outDir = tempDir();
     // Act
     const output = execFileSync(path.join(ROOT, "node_modules/.bin/tsx"), ["packages/web/build.ts", "--out", outDir], {
       cwd: ROOT,
-      env: { ...process.env, API_URL: "https://abc.execute-api.us-east-1.amazonaws.com" },
+      env: { ...process.env, API_URL: "https://abc.execute-api.us-east-1.amazonaws.com", WEBSOCKET_URL: "wss://def.execute-api.us-east-1.amazonaws.com/dev" },
       encoding: "utf8",
     });
     // Assess
     expect(output).toContain(outDir);
-    expect(readFileSync(path.join(outDir, "app.js"), "utf8")).toContain('"https://abc.execute-api.us-east-1.amazonaws.com"');
+    const js = readFileSync(path.join(outDir, "app.js"), "utf8");
+    expect(js).toContain('"https://abc.execute-api.us-east-1.amazonaws.com"');
+    expect(js).toContain('"wss://def.execute-api.us-east-1.amazonaws.com/dev"');
   });
 });

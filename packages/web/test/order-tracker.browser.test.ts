@@ -10,10 +10,11 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { SiteHeaders } from "@awsomepets/core/index";
 import { createStaticFiles } from "../../local/src/runtime/static-files";
 import { buildWebPage } from "../build";
 import type { Page } from "playwright-core";
-import { chromiumMissing, warnIfChromiumMissing } from "./support/browser";
+import { chromiumMissing, warnIfChromiumMissing, watchPolicyViolations } from "./support/browser";
 import { usePageSession } from "./support/page-session";
 import { fillOrder, openTracker, placeFailurePath, placeOrder, screenshotPath, shownStatuses, upcomingSteps, waitForTerminal } from "./support/tracker-page";
 
@@ -132,18 +133,22 @@ describe.skipIf(chromiumMissing)("order tracker page", () => {
 
   it("works as deployed: built with SST's placeholder, replaced like SST does, served from another origin", async () => {
     // Prepare: the build `sst deploy` runs, then the replacement its uploader makes, served on localhost (not 127.0.0.1)
+    // with the headers the stage's CloudFront sends for an API on another origin
     const siteDir = mkdtempSync(path.join(tmpdir(), "order-tracker-site-"));
-    const serve = createStaticFiles(siteDir);
+    const websocketUrl = session.runtime.state.endpoints.websocket;
+    const headers = SiteHeaders.siteHeaders({ api: SiteHeaders.originOf(session.runtime.url), websocket: SiteHeaders.originOf(websocketUrl) });
+    const serve = createStaticFiles(siteDir, headers);
     const site = createServer(async (req, res) => {
       if (!(await serve(req, res))) res.writeHead(404).end();
     });
     try {
-      await buildWebPage({ outDir: siteDir, apiUrl: "{{ API_URL }}" });
+      await buildWebPage({ outDir: siteDir, apiUrl: "{{ API_URL }}", websocketUrl: "{{ WEBSOCKET_URL }}" });
       const appJs = path.join(siteDir, "app.js");
-      writeFileSync(appJs, readFileSync(appJs, "utf8").replaceAll("{{ API_URL }}", session.runtime.url));
+      writeFileSync(appJs, readFileSync(appJs, "utf8").replaceAll("{{ API_URL }}", session.runtime.url).replaceAll("{{ WEBSOCKET_URL }}", websocketUrl));
       await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
       const siteUrl = `http://localhost:${(site.address() as AddressInfo).port}/`;
       page = await session.freshPage();
+      const violations = await watchPolicyViolations(page);
       // Act
       await openTracker(page, siteUrl);
       const card = await placeOrder(page);
@@ -151,6 +156,7 @@ describe.skipIf(chromiumMissing)("order tracker page", () => {
       // Assess
       expect(new URL(siteUrl).origin).not.toBe(new URL(session.runtime.url).origin);
       await expect.poll(() => shownStatuses(card), { timeout: 15_000 }).toEqual(["placed", "reserved", "paid", "completed"]);
+      expect(violations()).toEqual([]);
     } finally {
       site.closeAllConnections();
       await new Promise((resolve) => site.close(resolve));

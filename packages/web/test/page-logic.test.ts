@@ -1,10 +1,9 @@
-/** The page's pure parts: error placement, wording and formats, backoff, tokens, order links, the API base, saved orders. */
+/** The page's pure parts: error placement, wording and formats, backoff, tokens, the API base, saved orders (order links: order-link.test.ts). */
 import { describe, expect, it } from "vitest";
 import { tokenExpired, tokenExpiresAt, tokenOf } from "../src/callback-url";
 import { apiBase } from "../src/config";
 import { BASKET_EMPTY_TEXT, BASKET_FIELD, customerMessage, fieldForPath, FORM_FIELD, groupFieldErrors, QUANTITY_TEXT, refusalText, UNPLACED_TEXT } from "../src/field-errors";
 import { countryName, countryOptions } from "../src/countries";
-import { orderLink, parseOrderLink } from "../src/order-link";
 import { outcomeOf } from "../src/outcome";
 import { customerReason, formatAmount, formatCents, formatDateTime, petName } from "../src/status-text";
 import { createSubmissionKeys } from "../src/submission-key";
@@ -139,23 +138,6 @@ describe("reconnectDelay", () => {
     expect(reconnectDelay(50, () => 1)).toBe(RECONNECT_MAX_MS);
     expect(reconnectDelay(50, () => 0)).toBe(RECONNECT_MAX_MS / 2);
   });
-});
-
-describe("order links", () => {
-  const callback = "wss://x.execute-api.us-east-1.amazonaws.com/dev?orderId=0b6e&token=1700000000.abc_-";
-  it("carry the callback URL in the fragment, and read back", () => {
-    const link = orderLink("https://shop.example/track/?x=1#old", callback);
-    expect(link).toBe(`https://shop.example/track/?x=1#order=${encodeURIComponent(callback)}`);
-    expect(parseOrderLink(new URL(link).hash)).toEqual({ orderId: "0b6e", clientCallbackUrl: callback });
-  });
-  it.each([
-    ["", "nothing"],
-    ["#order=", "an empty value"],
-    [`#order=${encodeURIComponent("https://evil.example/?orderId=a&token=b")}`, "a URL that is not a WebSocket's"],
-    [`#order=${encodeURIComponent("wss://h/dev?orderId=a")}`, "no token"],
-    [`#order=${encodeURIComponent("wss://h/dev?token=1.a")}`, "no order id"],
-    ["#order=%E0%A4%A", "broken escapes"],
-  ])("ignore %j (%s)", (hash) => expect(parseOrderLink(hash)).toBeUndefined());
 });
 
 describe("callback URL token", () => {

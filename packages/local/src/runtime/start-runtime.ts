@@ -9,7 +9,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CallbackTable, OrderStatus, OrdersTable, Topology } from "@awsomepets/core/index";
+import { CallbackTable, OrderStatus, OrdersTable, SiteHeaders, Topology } from "@awsomepets/core/index";
 import { fitName, NAME_LIMITS } from "@awsomepets/core/stage-name";
 import { archiveArn, eventBusArn, startEventBridgeEndpoint, type EventBridgeEndpoint } from "@awsomepets/aws-local/eventbridge/server";
 import { DEFAULT_ACCOUNT } from "@awsomepets/aws-local/defaults";
@@ -88,6 +88,11 @@ export async function startLocalRuntime(options: {
   stateFile?: string;
   /** A built order-tracker page to serve at `/` (see packages/web). */
   webRoot?: string;
+  /**
+   * Builds the page into webRoot for the gateway's URL (the page accepts order links to that URL
+   * only): started once the gateway listens, finished before the HTTP server does.
+   */
+  buildWebPage?: (websocketUrl: string) => Promise<unknown>;
   /**
    * Wraps every EventBridge target invocation: fault-injection tests use it to make a target fail
    * (so that the retry path runs). `invoke` runs the real handler.
@@ -200,6 +205,9 @@ export async function startLocalRuntime(options: {
     );
     closers.push(gateway.close);
     mark("gateway");
+    const pageBuilt = options.buildWebPage?.(gateway.url);
+    // Awaited before the HTTP server listens; a failure meanwhile must not be an unhandled rejection.
+    pageBuilt?.catch(() => {});
 
     const workflow = orderWorkflow({
       root,
@@ -259,7 +267,11 @@ export async function startLocalRuntime(options: {
       throttle: config.throttles?.http ?? Topology.API_THROTTLES.http,
       edge,
     });
-    const staticFiles = options.webRoot ? createStaticFiles(options.webRoot) : undefined;
+    // The same headers as the stage's CloudFront (stacks/Web.ts): the page calls the API on its own origin here.
+    const pageHeaders = SiteHeaders.siteHeaders({ api: "self", websocket: SiteHeaders.originOf(gateway.url) });
+    const staticFiles = options.webRoot ? createStaticFiles(options.webRoot, pageHeaders) : undefined;
+    await pageBuilt;
+    mark("page");
 
     let state: RuntimeState;
     const http = createServer(async (req: IncomingMessage, res: ServerResponse) => {
@@ -276,7 +288,8 @@ export async function startLocalRuntime(options: {
         }, eventBusName: state.eventBusName, stage: state.stage }));
         return;
       }
-      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ message: "Not found" }));
+      // Any other path is the site's as far as a browser knows: its 404 carries the page's headers too.
+      res.writeHead(404, { ...pageHeaders, "content-type": "application/json" }).end(JSON.stringify({ message: "Not found" }));
     });
     await onPort(config.ports.http, "HTTP server", PORT_VARIABLES.http, () => listen(http, config.ports.http, "HTTP server"));
     closers.push(() => new Promise<void>((resolve) => {

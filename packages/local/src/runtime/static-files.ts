@@ -1,4 +1,7 @@
-/** Serves the built order-tracker page (a folder of files) at `/`, read-only, no directory listing. */
+/**
+ * Serves the built order-tracker page (a folder of files) at `/`, read-only, no directory listing,
+ * every response with the site's security headers (core's SiteHeaders, as the stage's CloudFront).
+ */
 import { readFile, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
@@ -14,7 +17,7 @@ const TYPES: Record<string, string> = {
   ".ico": "image/x-icon",
 };
 
-export function createStaticFiles(root: string) {
+export function createStaticFiles(root: string, headers: Record<string, string> = {}) {
   const base = path.resolve(root);
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (req.method !== "GET" && req.method !== "HEAD") return false;
@@ -24,7 +27,7 @@ export function createStaticFiles(root: string) {
     try {
       if (!(await stat(file)).isFile()) return false;
       const body = await readFile(file);
-      res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream", "cache-control": "no-cache" });
+      res.writeHead(200, { ...headers, "content-type": TYPES[path.extname(file)] ?? "application/octet-stream", "cache-control": "no-cache" });
       res.end(req.method === "HEAD" ? undefined : body);
       return true;
     } catch {
