@@ -184,7 +184,11 @@ export class Edge extends Construct {
     // A token even when the domain is known: SST then builds the page with its `{{ API_URL }}`
     // placeholder and replaces it at upload, as for every other stage (stacks/Web.ts).
     this.httpUrl = names ? Lazy.string({ produce: () => `https://${names.api}` }) : `https://${this.api.distributionDomainName}`;
-    this.webSocketUrl = `wss://${names?.ws ?? this.webSocket.distributionDomainName}${props.webSocketPath}`;
+    // Lazy as httpUrl: with a domain both are plain strings, and the page's build would then bake one in
+    // and leave the other a placeholder; one way for both keeps the build output the same for every stage.
+    this.webSocketUrl = names
+      ? Lazy.string({ produce: () => `wss://${names.ws}${props.webSocketPath}` })
+      : `wss://${this.webSocket.distributionDomainName}${props.webSocketPath}`;
 
     new CfnOutput(Stack.of(this), "EdgeApiUrl", { value: this.httpUrl, description: "The order API through the edge (what the page calls)" });
     new CfnOutput(Stack.of(this), "EdgeWebSocketUrl", { value: this.webSocketUrl, description: "The WebSocket API through the edge (the base of every clientCallbackUrl)" });

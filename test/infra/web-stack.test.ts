@@ -121,10 +121,10 @@ describe("the site's security headers (stage prod)", () => {
     const raw = webTemplate("prod");
     return { raw, template: Template.fromJSON(raw) };
   };
-  // What the two imports hold once deployed: the order API's endpoint, the WebSocket API's id.
+  // What the two imports hold once deployed: the edge's two distributions' domains (stacks/edge.ts).
   const imports = (name: string) => {
-    if (/-Orders:.*OrderAPI/.test(name)) return "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com";
-    if (/-Callbacks:.*OrderCallbackAPI/.test(name)) return "f6g7h8i9j0";
+    if (/-Orders:.*EdgeApi.*DomainName/.test(name)) return "d111111abcdef8.cloudfront.net";
+    if (/-Orders:.*EdgeWebSocket.*DomainName/.test(name)) return "d222222abcdef8.cloudfront.net";
     throw new Error(`unexpected import ${name}`);
   };
 
@@ -143,14 +143,14 @@ describe("the site's security headers (stage prod)", () => {
   it("are core's SiteHeaders for the stage's API and WebSocket origins, the CSP directive by directive", () => {
     const [, policy] = resourcesOfType(prod().raw, "AWS::CloudFront::ResponseHeadersPolicy")[0]!;
     const config = policy.Properties.ResponseHeadersPolicyConfig;
-    const expected = SiteHeaders.siteHeaders({ api: "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com", websocket: "wss://f6g7h8i9j0.execute-api.us-east-1.amazonaws.com" });
+    const expected = SiteHeaders.siteHeaders({ api: "https://d111111abcdef8.cloudfront.net", websocket: "wss://d222222abcdef8.cloudfront.net" });
     const csp: string = evaluate(config.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy, imports);
     expect(Object.fromEntries(csp.split("; ").map((d) => [d.slice(0, d.indexOf(" ")), d.slice(d.indexOf(" ") + 1)]))).toEqual({
       "default-src": "'self'",
       "script-src": "'self'",
       "style-src": "'self'",
       "img-src": "'self' data:",
-      "connect-src": "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com wss://f6g7h8i9j0.execute-api.us-east-1.amazonaws.com",
+      "connect-src": "https://d111111abcdef8.cloudfront.net wss://d222222abcdef8.cloudfront.net",
       "object-src": "'none'",
       "frame-ancestors": "'none'",
       "base-uri": "'none'",
