@@ -25,18 +25,18 @@ import {
   retainLogsOfEveryFunction,
   WEBSOCKET_ACCESS_LOG_FIELDS,
 } from "./operations";
-import { isProductionStage } from "./stage";
+import { stageKeepsData } from "./stage";
 import { callbackTunables, deploySettings, throttlesOf } from "./deploy-settings";
 import { runtimeProps } from "./function-runtime";
 import { orderEventSchemas } from "./event-schemas";
 
 export function Callbacks({ stack, app }: StackContext) {
-  const production = isProductionStage(app.stage);
+  const keepsData = stageKeepsData(process.env);
   // First, so that a bad value stops the synth before anything is built.
   const tunables = deploySettings(process.env);
   const throttles = throttlesOf(tunables);
 
-  const operations = operationsConfig(process.env, production);
+  const operations = operationsConfig(process.env, keepsData);
   const alarms = new OperatorAlarms(stack, alarmTopic(stack, operations));
   retainLogsOfEveryFunction(stack, operations);
 
@@ -49,8 +49,8 @@ export function Callbacks({ stack, app }: StackContext) {
     },
     primaryIndex: { partitionKey: CallbackTable.PARTITION_KEY, sortKey: CallbackTable.SORT_KEY },
     timeToLiveAttribute: CallbackTable.TTL_ATTRIBUTE,
-    // Generated name; retained with PITR in production (stacks/tables.ts).
-    cdk: { table: tableStorage(production) },
+    // Generated name; retained with PITR by a stage that keeps data (stacks/tables.ts).
+    cdk: { table: tableStorage(keepsData) },
   });
 
   // CDK's WebSocket constructs rather than SST's WebSocketApi: the latter grants every route function
@@ -205,6 +205,6 @@ export function Callbacks({ stack, app }: StackContext) {
     EventBusArn: bus.eventBusArn,
   });
 
-  suppressNagFindings(stack, CALLBACKS_STACK_SUPPRESSIONS(production));
+  suppressNagFindings(stack, CALLBACKS_STACK_SUPPRESSIONS(keepsData));
   return { api, apiStage, bus, table, tokenSecret, functions, operations, tunables, throttles, alarmTopic: alarms.topic };
 }

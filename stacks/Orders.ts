@@ -18,7 +18,7 @@ import { NAME_LIMITS, prefixedName } from "./names";
 import { ORDERS_STACK_SUPPRESSIONS, suppressNagFindings } from "./nag";
 import { createdOrAdopted } from "./tables";
 import { accessLogFormat, HTTP_ACCESS_LOG_FIELDS, logGroup, OperatorAlarms, retainLogsOfEveryFunction } from "./operations";
-import { isProductionStage } from "./stage";
+import { stageKeepsData } from "./stage";
 import { runtimeProps } from "./function-runtime";
 
 export function Orders({ stack, app }: StackContext) {
@@ -26,9 +26,9 @@ export function Orders({ stack, app }: StackContext) {
   const alarms = new OperatorAlarms(stack, alarmTopic);
   retainLogsOfEveryFunction(stack, operations);
   const logs = (name: string) => ({ logGroup: logGroup(stack, `${name}Logs`, operations) });
-  const production = isProductionStage(app.stage);
+  const keepsData = stageKeepsData(process.env);
 
-  // The orders themselves: kept by a production stage, and adoptable again after a removal
+  // The orders themselves: kept by a stage that keeps data, and adoptable again after a removal
   // (ADOPT_ORDERS_TABLE=<retained table name> at deploy; see stacks/tables.ts and the README).
   const ordersTable = new Table(
     stack,
@@ -37,7 +37,7 @@ export function Orders({ stack, app }: StackContext) {
       fields: { [OrdersTable.PARTITION_KEY]: "string" },
       primaryIndex: { partitionKey: OrdersTable.PARTITION_KEY },
       timeToLiveAttribute: OrdersTable.TTL_ATTRIBUTE,
-    }, production),
+    }, keepsData),
   );
   const tableActions = (...actions: string[]) =>
     new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [ordersTable.tableArn] });
@@ -168,6 +168,6 @@ export function Orders({ stack, app }: StackContext) {
     ProjectionFunctionName: projection.functionName,
     EventArchiveArn: archive.archiveArn,
   });
-  suppressNagFindings(stack, ORDERS_STACK_SUPPRESSIONS(production));
+  suppressNagFindings(stack, ORDERS_STACK_SUPPRESSIONS(keepsData));
   return { api, ordersTable, stateMachine };
 }
