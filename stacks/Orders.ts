@@ -42,16 +42,35 @@ export function Orders({ stack, app }: StackContext) {
   const tableActions = (...actions: string[]) =>
     new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [ordersTable.tableArn] });
 
-  // The saga's task functions: pure business rules, no AWS access of their own.
+  // The saga's task functions: business rules that read the order's item (the workflow's input holds
+  // nothing personal), each allowed only the reads and writes its step makes (core/src/saga.ts).
+  const TASK_TABLE_ACTIONS: Record<keyof typeof Topology.WORKFLOW.tasks, string[]> = {
+    ReserveInventory: ["GetItem"],
+    ProcessPayment: ["GetItem", "UpdateItem"], // records the outcome, removes the card token
+    CompleteOrder: ["GetItem"],
+    ReleaseInventory: [],
+    ProcessRefund: [],
+    CancelOrder: ["UpdateItem"], // removes the card token of an order cancelled before payment
+  };
   const tasks = Object.fromEntries(
-    Object.entries(Topology.WORKFLOW.tasks).map(([state, name]) => [state, new Function(stack, name, { handler: Topology.FUNCTIONS[name], ...runtimeProps(name), ...logs(name) })]),
+    Object.entries(Topology.WORKFLOW.tasks).map(([state, name]) => {
+      const actions = TASK_TABLE_ACTIONS[state as keyof typeof TASK_TABLE_ACTIONS];
+      return [state, new Function(stack, name, {
+        handler: Topology.FUNCTIONS[name],
+        ...runtimeProps(name),
+        ...logs(name),
+        environment: Topology.environmentOf(name, { ordersTable: ordersTable.tableName }),
+        permissions: actions.length ? [tableActions(...actions)] : [],
+      })];
+    }),
   ) as Record<keyof typeof Topology.WORKFLOW.tasks, Function>;
 
   const definition = readFileSync(path.join(app.appPath, Topology.WORKFLOW.definitionFile), "utf8");
   const stateMachine = new StateMachine(stack, Topology.WORKFLOW.name, {
     stateMachineName: prefixedName(app, Topology.WORKFLOW.name, NAME_LIMITS.stateMachine),
     stateMachineType: StateMachineType.STANDARD,
-    // ERROR: failed executions and states, without their data (orders carry addresses).
+    // ERROR: failed executions and states, without their data (nothing personal is in it either, but
+    // a step's error message may quote an order).
     logs: { destination: logGroup(stack, "OrderWorkflowLogs", operations), level: LogLevel.ERROR, includeExecutionData: false },
     tracingEnabled: true,
     // Inline, not an S3 asset: the template then shows (and the tests check) the exact definition.
@@ -72,6 +91,7 @@ export function Orders({ stack, app }: StackContext) {
     stateMachineArn: stateMachine.stateMachineArn,
     eventBusName: bus.eventBusName,
     websocketUrl: apiStage.url,
+    orderRetentionDays: String(tunables.orderRetentionDays),
   };
   const createOrder = new Function(stack, "CreateOrderFunction", {
     handler: Topology.FUNCTIONS.CreateOrderFunction,

@@ -27,6 +27,7 @@ export const eventBusName = required("eventBusName");
 export const websocketUrl = required("websocketUrl");
 
 export const historyRetentionSeconds = tunable("historyRetentionSeconds");
+export const orderRetentionDays = tunable("orderRetentionDays");
 export const fanoutConcurrency = tunable("fanoutConcurrency");
 export const maxConnectionsPerOrder = tunable("maxConnectionsPerOrder");
 const syncRatePerSecond = tunable("syncRatePerSecond");
