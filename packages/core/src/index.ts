@@ -17,3 +17,4 @@ export * as Orders from "./orders";
 export * as Saga from "./saga";
 export * as OrdersTable from "./orders-table";
 export { OrderStore } from "./order-store";
+export * as Erasure from "./erasure";
