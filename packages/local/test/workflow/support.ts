@@ -70,10 +70,14 @@ export async function testOrderStore(cleanups: ReturnType<typeof cleanupList>) {
   return { store, client, tableName };
 }
 
-/** Stores the order `orderInput` described, as `POST /orders` does before starting the workflow (idempotent). */
+/** Stores the order `orderInput` described, as `POST /orders` does before starting the workflow: once per store. */
+const storedIn = new WeakMap<OrderStore, Set<string>>();
 async function stored(store: OrderStore, orderId: string) {
   const placed = requests.get(orderId);
-  if (placed) await store.createOrder({ orderId, ...placed });
+  const done = storedIn.get(store) ?? storedIn.set(store, new Set()).get(store)!;
+  if (!placed || done.has(orderId)) return;
+  await store.createOrder({ orderId, ...placed });
+  done.add(orderId);
 }
 
 export type PutEventsParameters = { Entries: Array<{ EventBusName: string; Source: string; DetailType: string; Detail: Record<string, unknown> }> };
