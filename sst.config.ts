@@ -3,7 +3,7 @@ import { Topology } from "@awsomepets/core/index";
 import { Callbacks } from "./stacks/Callbacks";
 import { Orders } from "./stacks/Orders";
 import { Web } from "./stacks/Web";
-import { isProductionStage } from "./stacks/stage";
+import { stageKeepsData } from "./stacks/stage";
 import { FUNCTION_NODEJS_PROPS } from "./sst.functions";
 import { declareRuntimeOfEveryFunction } from "./stacks/function-runtime";
 
@@ -18,7 +18,8 @@ export default {
       architecture: "arm_64",
       nodejs: { ...FUNCTION_NODEJS_PROPS },
     });
-    if (!isProductionStage(app.stage)) app.setDefaultRemovalPolicy("destroy");
+    // A disposable stage (DISPOSABLE_STAGE=true at deploy) is destroyed with its data; any other keeps it.
+    if (!stageKeepsData(process.env)) app.setDefaultRemovalPolicy("destroy");
     app.stack(Callbacks).stack(Orders).stack(Web);
     declareRuntimeOfEveryFunction(app);
   },

@@ -27,19 +27,19 @@ import {
   retainLogsOfEveryFunction,
   WEBSOCKET_ACCESS_LOG_FIELDS,
 } from "./operations";
-import { isProductionStage } from "./stage";
+import { stageKeepsData } from "./stage";
 import { callbackTunables, deploySettings, throttlesOf } from "./deploy-settings";
 import { runtimeProps } from "./function-runtime";
 import { orderEventSchemas } from "./event-schemas";
 import { edgeDomainOf, edgeHostNames } from "./edge";
 
 export function Callbacks({ stack, app }: StackContext) {
-  const production = isProductionStage(app.stage);
+  const keepsData = stageKeepsData(process.env);
   // First, so that a bad value stops the synth before anything is built.
   const tunables = deploySettings(process.env);
   const throttles = throttlesOf(tunables);
 
-  const operations = operationsConfig(process.env, production);
+  const operations = operationsConfig(process.env, keepsData);
   const alarms = new OperatorAlarms(stack, alarmTopic(stack, operations));
   retainLogsOfEveryFunction(stack, operations);
 
@@ -55,8 +55,8 @@ export function Callbacks({ stack, app }: StackContext) {
     },
     primaryIndex: { partitionKey: CallbackTable.PARTITION_KEY, sortKey: CallbackTable.SORT_KEY },
     timeToLiveAttribute: CallbackTable.TTL_ATTRIBUTE,
-    // Generated name; retained with PITR in production (stacks/tables.ts).
-    cdk: { table: tableStorage(production) },
+    // Generated name; retained with PITR by a stage that keeps data (stacks/tables.ts).
+    cdk: { table: tableStorage(keepsData) },
   });
 
   // CDK's WebSocket constructs rather than SST's WebSocketApi: the latter grants every route function
@@ -123,7 +123,7 @@ export function Callbacks({ stack, app }: StackContext) {
     managementEndpoint,
     // Bound into every callback token; a stage that keeps data refuses the fallback secret at run time.
     stage: app.stage,
-    stageKeepsData: String(Topology.stageKeepsData(process.env)),
+    stageKeepsData: String(keepsData),
     // The callback path's limits, as validated above: each function's environment shows the value in force.
     ...callbackTunables(tunables),
   };
@@ -231,6 +231,6 @@ export function Callbacks({ stack, app }: StackContext) {
     EventBusArn: bus.eventBusArn,
   });
 
-  suppressNagFindings(stack, CALLBACKS_STACK_SUPPRESSIONS(production));
+  suppressNagFindings(stack, CALLBACKS_STACK_SUPPRESSIONS(keepsData));
   return { api, apiStage, webSocketOrigin, edgeDomain, bus, table, tokenSecrets, functions, operations, tunables, throttles, alarmTopic: alarms.topic };
 }

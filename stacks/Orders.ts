@@ -18,7 +18,7 @@ import { NAME_LIMITS, prefixedName } from "./names";
 import { ORDERS_STACK_SUPPRESSIONS, suppressNagFindings } from "./nag";
 import { createdOrAdopted } from "./tables";
 import { accessLogFormat, HTTP_ACCESS_LOG_FIELDS, logGroup, OperatorAlarms, retainLogsOfEveryFunction } from "./operations";
-import { isProductionStage } from "./stage";
+import { stageKeepsData } from "./stage";
 import { Edge, edgeHostNames } from "./edge";
 import { ApiMapping, CfnApi, DomainName } from "aws-cdk-lib/aws-apigatewayv2";
 import { Certificate } from "aws-cdk-lib/aws-certificatemanager";
@@ -31,9 +31,9 @@ export function Orders({ stack, app }: StackContext) {
   const alarms = new OperatorAlarms(stack, alarmTopic);
   retainLogsOfEveryFunction(stack, operations);
   const logs = (name: string) => ({ logGroup: logGroup(stack, `${name}Logs`, operations) });
-  const production = isProductionStage(app.stage);
+  const keepsData = stageKeepsData(process.env);
 
-  // The orders themselves: kept by a production stage, and adoptable again after a removal
+  // The orders themselves: kept by a stage that keeps data, and adoptable again after a removal
   // (ADOPT_ORDERS_TABLE=<retained table name> at deploy; see stacks/tables.ts and the README).
   const ordersTable = new Table(
     stack,
@@ -42,21 +42,40 @@ export function Orders({ stack, app }: StackContext) {
       fields: { [OrdersTable.PARTITION_KEY]: "string" },
       primaryIndex: { partitionKey: OrdersTable.PARTITION_KEY },
       timeToLiveAttribute: OrdersTable.TTL_ATTRIBUTE,
-    }, production),
+    }, keepsData),
   );
   const tableActions = (...actions: string[]) =>
     new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [ordersTable.tableArn] });
 
-  // The saga's task functions: pure business rules, no AWS access of their own.
+  // The saga's task functions: business rules that read the order's item (the workflow's input holds
+  // nothing personal), each allowed only the reads and writes its step makes (core/src/saga.ts).
+  const TASK_TABLE_ACTIONS: Record<keyof typeof Topology.WORKFLOW.tasks, string[]> = {
+    ReserveInventory: ["GetItem"],
+    ProcessPayment: ["GetItem", "UpdateItem"], // records the outcome, removes the card token
+    CompleteOrder: ["GetItem"],
+    ReleaseInventory: [],
+    ProcessRefund: [],
+    CancelOrder: ["UpdateItem"], // removes the card token of an order cancelled before payment
+  };
   const tasks = Object.fromEntries(
-    Object.entries(Topology.WORKFLOW.tasks).map(([state, name]) => [state, new Function(stack, name, { handler: Topology.FUNCTIONS[name], ...runtimeProps(name), ...logs(name) })]),
+    Object.entries(Topology.WORKFLOW.tasks).map(([state, name]) => {
+      const actions = TASK_TABLE_ACTIONS[state as keyof typeof TASK_TABLE_ACTIONS];
+      return [state, new Function(stack, name, {
+        handler: Topology.FUNCTIONS[name],
+        ...runtimeProps(name),
+        ...logs(name),
+        environment: Topology.environmentOf(name, { ordersTable: ordersTable.tableName }),
+        permissions: actions.length ? [tableActions(...actions)] : [],
+      })];
+    }),
   ) as Record<keyof typeof Topology.WORKFLOW.tasks, Function>;
 
   const definition = readFileSync(path.join(app.appPath, Topology.WORKFLOW.definitionFile), "utf8");
   const stateMachine = new StateMachine(stack, Topology.WORKFLOW.name, {
     stateMachineName: prefixedName(app, Topology.WORKFLOW.name, NAME_LIMITS.stateMachine),
     stateMachineType: StateMachineType.STANDARD,
-    // ERROR: failed executions and states, without their data (orders carry addresses).
+    // ERROR: failed executions and states, without their data (nothing personal is in it either, but
+    // a step's error message may quote an order).
     logs: { destination: logGroup(stack, "OrderWorkflowLogs", operations), level: LogLevel.ERROR, includeExecutionData: false },
     tracingEnabled: true,
     // Inline, not an S3 asset: the template then shows (and the tests check) the exact definition.
@@ -91,7 +110,8 @@ export function Orders({ stack, app }: StackContext) {
     eventBusName: bus.eventBusName,
     websocketUrl: edge.webSocketUrl,
     stage: app.stage,
-    stageKeepsData: String(Topology.stageKeepsData(process.env)),
+    stageKeepsData: String(keepsData),
+    orderRetentionDays: String(tunables.orderRetentionDays),
   };
   const createOrder = new Function(stack, "CreateOrderFunction", {
     handler: Topology.FUNCTIONS.CreateOrderFunction,
@@ -211,6 +231,6 @@ export function Orders({ stack, app }: StackContext) {
     ProjectionFunctionName: projection.functionName,
     EventArchiveArn: archive.archiveArn,
   });
-  suppressNagFindings(stack, ORDERS_STACK_SUPPRESSIONS(production));
+  suppressNagFindings(stack, ORDERS_STACK_SUPPRESSIONS(keepsData));
   return { api, edge, ordersTable, stateMachine };
 }

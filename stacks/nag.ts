@@ -49,13 +49,13 @@ const PUBLIC_APIS: NagPackSuppression = {
   reason: "The order API is public by design (a shop's checkout). A WebSocket API can authorize $connect only: its Lambda authorizer binds the connection to its order, and the $connect function checks the order's HMAC callback token, the only credential a customer has.",
 };
 
-const DEV_TABLES = (production: boolean): NagPackSuppression[] =>
-  production ? [] : [{ id: "AwsSolutions-DDB3", reason: "Point-in-time recovery is on for production stages only; a branch stage's data is disposable." }];
+const DEV_TABLES = (keepsData: boolean): NagPackSuppression[] =>
+  keepsData ? [] : [{ id: "AwsSolutions-DDB3", reason: "Point-in-time recovery is on unless the stage was declared disposable (DISPOSABLE_STAGE=true)." }];
 
-export const CALLBACKS_STACK_SUPPRESSIONS = (production: boolean): NagPackSuppression[] => [
+export const CALLBACKS_STACK_SUPPRESSIONS = (keepsData: boolean): NagPackSuppression[] => [
   ...COMMON,
   ...DEAD_LETTER_QUEUES,
-  ...DEV_TABLES(production),
+  ...DEV_TABLES(keepsData),
   PUBLIC_APIS,
   {
     id: "AwsSolutions-IAM5",
@@ -69,10 +69,10 @@ export const CALLBACKS_STACK_SUPPRESSIONS = (production: boolean): NagPackSuppre
   },
 ];
 
-export const ORDERS_STACK_SUPPRESSIONS = (production: boolean): NagPackSuppression[] => [
+export const ORDERS_STACK_SUPPRESSIONS = (keepsData: boolean): NagPackSuppression[] => [
   ...COMMON,
   ...DEAD_LETTER_QUEUES,
-  ...DEV_TABLES(production),
+  ...DEV_TABLES(keepsData),
   PUBLIC_APIS,
   {
     id: "AwsSolutions-IAM5",

@@ -24,7 +24,8 @@ export type OperationsConfig = {
 
 /** The API throttles are tunables (stacks/deploy-settings.ts), sized in core's topology. */
 export const DEFAULTS = {
-  logRetentionDays: { production: 30, other: 7 },
+  /** A stage that keeps data keeps its logs longer; a disposable one (DISPOSABLE_STAGE=true) a week. */
+  logRetentionDays: { keepsData: 30, disposable: 7 },
 } as const;
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number) {
@@ -35,8 +36,8 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
 }
 
 /** Reads the deploy-time settings; a bad value stops the deploy with a message naming the variable. */
-export function operationsConfig(env: NodeJS.ProcessEnv, production: boolean): OperationsConfig {
-  const days = positiveInteger(env, "LOG_RETENTION_DAYS", DEFAULTS.logRetentionDays[production ? "production" : "other"]);
+export function operationsConfig(env: NodeJS.ProcessEnv, keepsData: boolean): OperationsConfig {
+  const days = positiveInteger(env, "LOG_RETENTION_DAYS", DEFAULTS.logRetentionDays[keepsData ? "keepsData" : "disposable"]);
   if (!Object.values(RetentionDays).includes(days)) {
     const allowed = Object.values(RetentionDays).filter((d) => typeof d === "number" && d > 0 && d < 10_000);
     throw new Error(`LOG_RETENTION_DAYS must be one of CloudWatch's retention periods (${allowed.join(", ")}), got ${days}`);

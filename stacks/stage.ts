@@ -1,3 +1,16 @@
-/** Stages whose data must survive `sst remove` and stack replacement. */
-export const PRODUCTION_STAGES = ["prod", "production"];
-export const isProductionStage = (stage: string) => PRODUCTION_STAGES.includes(stage);
+/**
+ * Whether the stage being deployed keeps its data (retained tables with point-in-time recovery and
+ * deletion protection, longer log retention): a deploy setting (`DISPOSABLE_STAGE`, read by core's
+ * `Topology.stageKeepsData`), never a guess from the stage's name — a stage named `live` holding real
+ * orders keeps them unless it was declared disposable. SST prints a VisibleError without a stack trace.
+ */
+import { VisibleError } from "sst/error.js";
+import { Topology } from "@awsomepets/core/index";
+
+export function stageKeepsData(env: Record<string, string | undefined> = process.env): boolean {
+  try {
+    return Topology.stageKeepsData(env);
+  } catch (error) {
+    throw new VisibleError(`Deploy setting refused: ${(error as Error).message}`);
+  }
+}

@@ -62,8 +62,8 @@ export function openApiDocument() {
         get: {
           operationId: "getOrder",
           summary: "Read an order, with its callback token",
-          description: "The current status is the furthest step of the saga the order reached (terminal statuses last). The token is the `token` of the clientCallbackUrl, as a Bearer token or a `token` query parameter.",
-          security: [{ callbackToken: [] }, { callbackTokenQuery: [] }],
+          description: "The current status is the furthest step of the saga the order reached (terminal statuses last). The token is the `token` of the clientCallbackUrl, as a Bearer token in the Authorization header only (a query parameter would land in access logs and browser history). The answer has nothing personal beyond the basket: no shipping address, no card, since the link may be forwarded. An order past its retention (`ORDER_RETENTION_DAYS`, 30 days by default) or erased is 404.",
+          security: [{ callbackToken: [] }],
           parameters: [
             { name: "orderId", in: "path", required: true, schema: { type: "string", format: "uuid" } },
           ],
@@ -71,7 +71,7 @@ export function openApiDocument() {
             "200": { description: "The order.", content: { "application/json": { schema: ref("Order") } } },
             "400": problem("orderId is not a UUID."),
             "403": problem("The token is missing, malformed, forged, for another order or stage, expired, expiring more than 24 h ahead (`overlong`), or signed with a secret the stage no longer holds (`unknown_key`) (`Forbidden: token is …`)."),
-            "404": problem("No such order."),
+            "404": problem("No such order: never placed, past its retention, or erased."),
             "429": throttled,
             "500": problem("Internal error."),
           },
@@ -98,8 +98,7 @@ export function openApiDocument() {
         Problem: schema(Problem),
       },
       securitySchemes: {
-        callbackToken: { type: "http", scheme: "bearer", description: "The `token` query parameter of the order's clientCallbackUrl." },
-        callbackTokenQuery: { type: "apiKey", in: "query", name: "token", description: "The same token as a query parameter." },
+        callbackToken: { type: "http", scheme: "bearer", description: "The `token` query parameter of the order's clientCallbackUrl, sent as `Authorization: Bearer <token>`." },
       },
     },
   };

@@ -59,7 +59,6 @@ export const OrderViewBody = z.strictObject({
   placedAt: z.iso.datetime(),
   amount: z.number().check(z.nonnegative()),
   basket: Order.OrderRequest.shape.basket,
-  shippingAddress: Order.OrderRequest.shape.shippingAddress,
   history: z.array(historyEntry),
 });
 export const CataloguePet = z.strictObject({

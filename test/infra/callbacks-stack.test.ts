@@ -28,7 +28,7 @@ describe("ClientCallbackTbl", () => {
     });
   });
 
-  it("is destroyed with a non-production stage", () => {
+  it("is destroyed with a stage declared disposable (dev)", () => {
     template.hasResource("AWS::DynamoDB::Table", { DeletionPolicy: "Delete", UpdateReplacePolicy: "Delete" });
   });
 });

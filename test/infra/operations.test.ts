@@ -153,8 +153,8 @@ describe("logs", () => {
   });
 
   it.each([
-    ["dev", dev, DEFAULTS.logRetentionDays.other],
-    ["prod", stage("prod"), DEFAULTS.logRetentionDays.production],
+    ["dev", dev, DEFAULTS.logRetentionDays.disposable],
+    ["prod", stage("prod"), DEFAULTS.logRetentionDays.keepsData],
     [LONG_STAGE, long, Number(LONG_STAGE_ENV.LOG_RETENTION_DAYS)],
   ] as const)("stage %s: every log group has a retention (%i days), and every function logs into one", (_name, s, days) => {
     for (const raw of all(s)) {
@@ -170,7 +170,7 @@ describe("logs", () => {
 
 describe("operationsConfig", () => {
   it("uses the defaults, or refuses a bad value naming the variable", () => {
-    expect(operationsConfig({}, false)).toEqual({ logRetentionDays: DEFAULTS.logRetentionDays.other, alarmEmail: undefined });
+    expect(operationsConfig({}, false)).toEqual({ logRetentionDays: DEFAULTS.logRetentionDays.disposable, alarmEmail: undefined });
     expect(() => operationsConfig({ LOG_RETENTION_DAYS: "10" }, false)).toThrow(/LOG_RETENTION_DAYS must be one of CloudWatch's retention periods/);
     expect(() => operationsConfig({ ALARM_EMAIL: "ops" }, true)).toThrow(/ALARM_EMAIL/);
   });

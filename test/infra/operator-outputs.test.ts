@@ -29,8 +29,9 @@ it("Callbacks: the callback table, its dead-letter queue and function, the bus A
   expect(output(callbacks, keys.eventBusArn)).toEqual({ "Fn::GetAtt": [onlyId(callbacks, "AWS::Events::EventBus", "OrderEventBus"), "Arn"] });
 });
 
-it("Orders: the projection's dead-letter queue and function, the archive ARN", () => {
+it("Orders: the orders table (erase-order), the projection's dead-letter queue and function, the archive ARN", () => {
   const keys = STACK_OUTPUTS.Orders;
+  expect(output(orders, keys.ordersTable)).toEqual({ Ref: onlyId(orders, "AWS::DynamoDB::Table", "OrdersTbl") });
   expect(output(orders, keys.projectionDeadLetterQueueUrl)).toEqual({ Ref: onlyId(orders, "AWS::SQS::Queue", "OrderStatusProjectionDLQ") });
   expect(output(orders, keys.projectionFunctionName)).toEqual({ Ref: functionLogicalId(orders, "OrderStatusProjectionFunction") });
   expect(output(orders, keys.eventArchiveArn)).toEqual({ "Fn::GetAtt": [onlyId(orders, "AWS::Events::Archive", "OrderEventsArchive"), "Arn"] });

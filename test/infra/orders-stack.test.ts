@@ -174,10 +174,24 @@ describe("least privilege (both stacks)", () => {
     expect(actions.find(([a]) => a === "events:PutEvents")?.[1]).toMatch(/OrderEventBus/);
   });
 
-  it("gives the saga's task functions no AWS permissions beyond tracing", () => {
+  it("lets the saga's task functions read or update only OrdersTbl, each only as its step needs, and nothing else", () => {
+    // Prepare
+    const [[table]] = resourcesOfType(raw, "AWS::DynamoDB::Table") as [[string, unknown]];
+    const expected: Record<string, string[]> = {
+      ReserveInventoryFunction: ["dynamodb:GetItem"],
+      ProcessPaymentFunction: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+      CompleteOrderFunction: ["dynamodb:GetItem"],
+      ReleaseInventoryFunction: [],
+      ProcessRefundFunction: [],
+      CancelOrderFunction: ["dynamodb:UpdateItem"],
+    };
     for (const name of Object.values(Topology.WORKFLOW.tasks)) {
-      const actions = policyStatements(raw).filter((s) => s.policy.startsWith(name)).flatMap((s) => list(s.Action));
-      expect(actions.every((a: string) => a.startsWith("xray:"))).toBe(true);
+      // Act
+      const statements = policyStatements(raw).filter((s) => s.policy.startsWith(name));
+      const actions = statements.flatMap((s) => list(s.Action)).filter((a: string) => !a.startsWith("xray:"));
+      // Assess
+      expect({ name, actions: actions.sort() }).toEqual({ name, actions: expected[name] });
+      for (const s of statements.filter((s) => list(s.Action).some((a: string) => a.startsWith("dynamodb:")))) expect(json(s.Resource), name).toContain(table);
     }
   });
 });

@@ -1,9 +1,12 @@
 /**
  * Tables a stage can be removed and deployed again with, or replaced: names left to CloudFormation in
- * every stage; in production, kept on removal and on replacement (with point-in-time recovery and
- * deletion protection); and a retained orders table adopted again by name (ADOPT_ORDERS_TABLE).
+ * every stage; in a stage that keeps data (any not deployed with DISPOSABLE_STAGE=true, whatever its
+ * name), kept on removal and on replacement (with point-in-time recovery and deletion protection); and
+ * a retained orders table adopted again by name (ADOPT_ORDERS_TABLE).
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { VisibleError } from "sst/error.js";
+import { stageKeepsData } from "../../stacks/stage";
 import { LONG_STAGE, LONG_STAGE_ENV } from "./synth-setup";
 import { policyStatements, resourcesOfType, stageTemplates } from "./template";
 
@@ -38,7 +41,17 @@ describe("tables", () => {
     }
   });
 
-  it("stage dev: both are deleted with the stage", () => {
+  it(`stage ${LONG_STAGE}: not declared disposable, its callback table is kept as prod's, whatever its name`, () => {
+    const [[id, table]] = resourcesOfType(adopting.callbacks.raw, "AWS::DynamoDB::Table") as [[string, any]];
+    expect({ id, DeletionPolicy: table.DeletionPolicy, UpdateReplacePolicy: table.UpdateReplacePolicy }).toEqual({
+      id,
+      DeletionPolicy: "Retain",
+      UpdateReplacePolicy: "Retain",
+    });
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+  });
+
+  it("stage dev (DISPOSABLE_STAGE=true): both are deleted with the stage", () => {
     for (const [, table] of tables(dev)) expect([table.DeletionPolicy, table.Properties.DeletionProtectionEnabled]).toEqual(["Delete", undefined]);
   });
 
@@ -51,5 +64,13 @@ describe("tables", () => {
     expect(resourcesOfType(adopting.orders.raw, "AWS::DynamoDB::Table")).toEqual([]);
     expect(json(createOrder.filter((s) => json(s.Action).includes("dynamodb:")).map((s) => s.Resource))).toContain(`:table/${name}`);
     expect(json(adopting.orders.raw.Outputs.OrdersTable.Value)).toContain(name);
+  });
+});
+
+describe("DISPOSABLE_STAGE", () => {
+  it("keeps data unless set to true, and refuses any other value with a message naming the variable (a typo must not destroy orders)", () => {
+    expect([stageKeepsData({}), stageKeepsData({ DISPOSABLE_STAGE: "" }), stageKeepsData({ DISPOSABLE_STAGE: "true" })]).toEqual([true, true, false]);
+    expect(() => stageKeepsData({ DISPOSABLE_STAGE: "yes" })).toThrow(/^Deploy setting refused: DISPOSABLE_STAGE="yes" is not allowed/);
+    expect(() => stageKeepsData({ DISPOSABLE_STAGE: "yes" })).toThrow(VisibleError); // SST prints it without a stack trace
   });
 });

@@ -12,6 +12,11 @@ import type { TestProject } from "vitest/node";
 /** A branch stage as long as SST lets one be (40 characters here; SST sets no maximum), to prove every name fits AWS's limits. */
 export const LONG_STAGE = "feature-payments-refactor-and-more-xyz12";
 export const SYNTH_STAGES = ["dev", "prod", LONG_STAGE] as const;
+/**
+ * Whether a stage keeps data is a deploy setting, not its name: `dev` is declared disposable; `prod`
+ * and the long stage (whose name says nothing either way) keep theirs.
+ */
+export const DISPOSABLE_STAGE_ENV = { DISPOSABLE_STAGE: "true" };
 /** Deploy-time settings of the long stage, to show that they reach the templates. */
 export const LONG_STAGE_ENV = {
   ALARM_EMAIL: "ops@example.com",
@@ -25,6 +30,7 @@ export const LONG_STAGE_ENV = {
   HISTORY_RETENTION_SECONDS: "172800",
   MAX_CONNECTIONS_PER_ORDER: "3",
   ORDER_EVENTS_ARCHIVE_DAYS: "9",
+  ORDER_RETENTION_DAYS: "45",
   ADOPT_ORDERS_TABLE: "prod-awsomepets-callbacks-Orders-OrdersTblTable1A2B3C4D-0123456789AB",
   EDGE_ORDERS_PER_ADDRESS: "30",
   BILL_GUARD_EXECUTIONS: "1234",
@@ -43,7 +49,8 @@ export default function setup(project: TestProject) {
   const dir = mkdtempSync(path.join(tmpdir(), "synth-"));
   const tsx = path.resolve("node_modules", ".bin", "tsx");
   for (const stage of SYNTH_STAGES) {
-    const env = { ...process.env, ...(stage === LONG_STAGE ? LONG_STAGE_ENV : {}) };
+    const { DISPOSABLE_STAGE: _unset, ...inherited } = process.env;
+    const env = { ...inherited, ...(stage === LONG_STAGE ? LONG_STAGE_ENV : stage === "dev" ? DISPOSABLE_STAGE_ENV : {}) };
     execFileSync(tsx, ["scripts/synth.ts", "--stage", stage, "--out", dir], { stdio: ["ignore", "ignore", "inherit"], env });
   }
   project.provide("synthDir", dir);

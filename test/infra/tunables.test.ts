@@ -43,6 +43,18 @@ describe("deploy-time settings", () => {
     expect(pending).toMatchObject({ SYNC_RATE_PER_SECOND: "2", SYNC_BURST: "5" });
   });
 
+  it("give CreateOrderFunction the orders' retention, and no other function (the readers only compare expiresAt with now)", async () => {
+    const ordersVariables = async (stage: string, name: Topology.FunctionName) => {
+      const { raw } = (await stageTemplates(stage)).orders;
+      return raw.Resources[functionLogicalId(raw, name)].Properties.Environment?.Variables as Record<string, string> | undefined;
+    };
+    expect((await ordersVariables("dev", "CreateOrderFunction"))?.[Topology.ENV.orderRetentionDays]).toBe(String(Tunables.TUNABLES.orderRetentionDays.defaultValue));
+    expect((await ordersVariables(LONG_STAGE, "CreateOrderFunction"))?.[Topology.ENV.orderRetentionDays]).toBe(LONG_STAGE_ENV.ORDER_RETENTION_DAYS);
+    for (const name of ["GetOrderFunction", "ProcessPaymentFunction", "OrderStatusProjectionFunction"] as const) {
+      expect((await ordersVariables("dev", name))?.[Topology.ENV.orderRetentionDays], name).toBeUndefined();
+    }
+  });
+
   it("set the order events' archive retention", async () => {
     const archive = async (stage: string) => resourcesOfType((await stageTemplates(stage)).orders.raw, "AWS::Events::Archive")[0]![1].Properties.RetentionDays;
     expect(await archive("dev")).toBe(Tunables.TUNABLES.orderEventsArchiveDays.defaultValue);

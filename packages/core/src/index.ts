@@ -18,3 +18,4 @@ export * as Saga from "./saga";
 export * as OrdersTable from "./orders-table";
 export { OrderStore } from "./order-store";
 export * as SiteHeaders from "./site-headers";
+export * as Erasure from "./erasure";

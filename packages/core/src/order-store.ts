@@ -4,12 +4,15 @@
  */
 import { createHash } from "node:crypto";
 import { isConditionFailure } from "./dynamodb-conditions";
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { OrderRequest } from "./order";
 import * as OrderStatus from "./order-status";
 import * as Table from "./orders-table";
 
 export type StatusEntry = { status: OrderStatus.Status; occurredAt: string; reason?: string; amountPaid?: number };
+
+/** What the payment step decided, recorded once on the order (with the card token removed in the same write). */
+export type PaymentOutcome = { outcome: "paid"; paymentId: string; amountPaid: number } | { outcome: "declined" };
 
 export type OrderRecord = {
   orderId: string;
@@ -21,16 +24,48 @@ export type OrderRecord = {
   status: OrderStatus.Status;
   /** Every status seen, by status (each happens at most once per order). */
   statuses: Partial<Record<OrderStatus.Status, StatusEntry>>;
+  /** Until the payment step has used it (or the order was cancelled before payment); then absent. */
+  cardToken?: string;
+  /** The payment step's outcome, once it has run. */
+  payment?: PaymentOutcome;
+  /** The hash of the Idempotency-Key the order was placed with, if any (erasure finds its record by it). */
+  idempotencyKeyHash?: string;
+  /** Epoch seconds after which the order is gone for every reader (the table's TTL). Absent on items written before retention. */
+  expiresAt?: number;
 };
 
+/** What `eraseOrder` removed from OrdersTbl: the order's item and its Idempotency-Key's record. */
+export type OrderErasure = { order: boolean; idempotencyRecord: boolean; status?: OrderStatus.Status; idempotencyKeyKnown: boolean };
+
+/** The hash an Idempotency-Key is stored under: the key itself (the shop's) is never stored. */
+export const idempotencyKeyHash = (key: string) => createHash("sha256").update(key).digest("hex");
 
 export class OrderStore {
   constructor(
-    private readonly config: { client: DynamoDBDocumentClient; tableName: string; now?: () => Date },
+    private readonly config: {
+      client: DynamoDBDocumentClient;
+      tableName: string;
+      now?: () => Date;
+      /** How long a new order's item is kept after it was placed (the tunable `orderRetentionDays`). */
+      orderRetentionDays?: number;
+    },
   ) {}
 
   private now() {
     return this.config.now?.() ?? new Date();
+  }
+
+  private nowSeconds() {
+    return Math.floor(this.now().getTime() / 1000);
+  }
+
+  /** The condition that an order's item exists and has not expired (TTL deletes only eventually; dynalite never). */
+  private live() {
+    return {
+      condition: "attribute_exists(pk) AND (attribute_not_exists(#ttl) OR #ttl > :now)",
+      names: { "#ttl": Table.TTL_ATTRIBUTE },
+      values: { ":now": this.nowSeconds() },
+    };
   }
 
   /**
@@ -39,8 +74,8 @@ export class OrderStore {
    * `requestHash` tells a retry (same body) from a misuse of the key (another body).
    */
   async claimIdempotencyKey(input: { key: string; requestHash: string; orderId: string; token: string }) {
-    const keyHash = createHash("sha256").update(input.key).digest("hex");
-    const nowSeconds = Math.floor(this.now().getTime() / 1000);
+    const keyHash = idempotencyKeyHash(input.key);
+    const nowSeconds = this.nowSeconds();
     try {
       await this.config.client.send(
         new PutCommand({
@@ -58,7 +93,7 @@ export class OrderStore {
           ExpressionAttributeValues: { ":now": nowSeconds },
         }),
       );
-      return { orderId: input.orderId, token: input.token, claimed: true, sameRequest: true };
+      return { orderId: input.orderId, token: input.token, keyHash, claimed: true, sameRequest: true };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const { Item } = await this.config.client.send(
@@ -69,15 +104,21 @@ export class OrderStore {
         orderId: String(Item.orderId),
         // Claims written before tokens were stored have none: the caller signs one for them.
         token: typeof Item.token === "string" ? Item.token : undefined,
+        keyHash,
         claimed: false,
         sameRequest: Item.requestHash === input.requestHash,
       };
     }
   }
 
-  /** Stores a new order as `placed`; storing it again changes nothing and returns the first `placedAt`. */
-  async createOrder(order: { orderId: string; placedAt: string; request: OrderRequest; amountCents: number }) {
+  /**
+   * Stores a new order as `placed`, with its card token (until the payment step uses it) and an
+   * expiry `orderRetentionDays` after `placedAt`; storing it again changes nothing and returns the
+   * first `placedAt` (a retry never brings back a card token the payment step removed).
+   */
+  async createOrder(order: { orderId: string; placedAt: string; request: OrderRequest; amountCents: number; idempotencyKeyHash?: string }) {
     const placed: StatusEntry = { status: "placed", occurredAt: order.placedAt };
+    const retentionDays = this.config.orderRetentionDays ?? Table.DEFAULT_ORDER_RETENTION_DAYS;
     try {
       await this.config.client.send(
         new PutCommand({
@@ -88,8 +129,11 @@ export class OrderStore {
             placedAt: order.placedAt,
             basket: order.request.basket,
             shippingAddress: order.request.shippingAddress,
+            cardToken: order.request.paymentDetail.cardToken,
             amountCents: order.amountCents,
             statuses: { placed },
+            ...(order.idempotencyKeyHash && { idempotencyKeyHash: order.idempotencyKeyHash }),
+            [Table.TTL_ATTRIBUTE]: Math.floor(Date.parse(order.placedAt) / 1000) + retentionDays * Table.DAY_SECONDS,
           },
           ConditionExpression: "attribute_not_exists(pk)",
         }),
@@ -103,11 +147,14 @@ export class OrderStore {
     }
   }
 
+  /** The order, or undefined when there is none or it has expired (an expired item awaiting TTL's sweep is absent). */
   async getOrder(orderId: string): Promise<OrderRecord | undefined> {
     const { Item } = await this.config.client.send(
       new GetCommand({ TableName: this.config.tableName, Key: Table.orderKey(orderId), ConsistentRead: true }),
     );
     if (!Item) return undefined;
+    const expiresAt = Item[Table.TTL_ATTRIBUTE];
+    if (typeof expiresAt === "number" && expiresAt <= this.nowSeconds()) return undefined;
     const { pk: _pk, status: _stored, statusOccurredAt: _at, ...stored } = Item;
     const record = stored as Omit<OrderRecord, "status">;
     return { ...record, status: OrderStatus.currentStatus(Object.keys(record.statuses) as OrderStatus.Status[]) ?? "placed" };
@@ -117,21 +164,22 @@ export class OrderStore {
    * Applies a status event to the order's projection, in any order and any number of times, in one
    * write: the first event of a status wins (a duplicate's fields never overwrite). The current
    * status is derived from the statuses held (`OrderStatus.currentStatus`), not from their dates.
-   * Returns false if the order is unknown here.
+   * Returns false if the order is unknown here, erased or expired (never writes an item back).
    */
   async applyStatus(detail: OrderStatus.Detail, { signal }: { signal?: AbortSignal } = {}) {
     const entry: StatusEntry = { status: detail.status, occurredAt: detail.occurredAt };
     if (detail.reason !== undefined) entry.reason = detail.reason;
     if (detail.amountPaid !== undefined) entry.amountPaid = detail.amountPaid;
+    const live = this.live();
     try {
       await this.config.client.send(
         new UpdateCommand({
           TableName: this.config.tableName,
           Key: Table.orderKey(detail.orderId),
           UpdateExpression: "SET statuses.#status = if_not_exists(statuses.#status, :entry)",
-          ConditionExpression: "attribute_exists(pk)",
-          ExpressionAttributeNames: { "#status": detail.status },
-          ExpressionAttributeValues: { ":entry": entry },
+          ConditionExpression: live.condition,
+          ExpressionAttributeNames: { "#status": detail.status, ...live.names },
+          ExpressionAttributeValues: { ":entry": entry, ...live.values },
         }),
         { abortSignal: signal },
       );
@@ -140,6 +188,95 @@ export class OrderStore {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  /**
+   * Records the payment step's outcome and removes the card token, in one conditional write: the
+   * first outcome recorded wins and is returned, so a payment step that runs again (a retry, a
+   * redriven execution) repeats it instead of charging again. Undefined if the order is gone.
+   */
+  async recordPayment(orderId: string, outcome: PaymentOutcome): Promise<PaymentOutcome | undefined> {
+    const live = this.live();
+    try {
+      await this.config.client.send(
+        new UpdateCommand({
+          TableName: this.config.tableName,
+          Key: Table.orderKey(orderId),
+          UpdateExpression: "SET payment = :outcome REMOVE cardToken",
+          ConditionExpression: `${live.condition} AND attribute_not_exists(payment)`,
+          ExpressionAttributeNames: live.names,
+          ExpressionAttributeValues: { ":outcome": outcome, ...live.values },
+        }),
+      );
+      return outcome;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return (await this.getOrder(orderId))?.payment;
+    }
+  }
+
+  /** Removes the card token of an order that ends without paying (cancelled before the payment step). False if the order is gone. */
+  async forgetCard(orderId: string) {
+    try {
+      await this.config.client.send(
+        new UpdateCommand({
+          TableName: this.config.tableName,
+          Key: Table.orderKey(orderId),
+          UpdateExpression: "REMOVE cardToken",
+          // Never writes an erased order's item back.
+          ConditionExpression: "attribute_exists(pk)",
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Removes the order's item and its Idempotency-Key's record (found by the hash kept on the order),
+   * expired or not. The key's record goes first, and only if it still names this order, so that a run
+   * cut short is finished by the next one, which still finds the hash. Idempotent: a second run
+   * removes nothing and says so.
+   */
+  async eraseOrder(orderId: string): Promise<OrderErasure> {
+    const { Item } = await this.config.client.send(
+      new GetCommand({ TableName: this.config.tableName, Key: Table.orderKey(orderId), ConsistentRead: true }),
+    );
+    const keyHash = typeof Item?.idempotencyKeyHash === "string" ? Item.idempotencyKeyHash : undefined;
+    let idempotencyRecord = false;
+    if (keyHash) {
+      try {
+        await this.config.client.send(
+          new DeleteCommand({
+            TableName: this.config.tableName,
+            Key: Table.idempotencyKey(keyHash),
+            ConditionExpression: "orderId = :orderId",
+            ExpressionAttributeValues: { ":orderId": orderId },
+          }),
+        );
+        idempotencyRecord = true;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error; // already gone, or the key now names another order
+      }
+    }
+    const { Attributes } = await this.config.client.send(
+      new DeleteCommand({
+        TableName: this.config.tableName,
+        Key: Table.orderKey(orderId),
+        ConditionExpression: "attribute_not_exists(pk) OR orderId = :orderId",
+        ExpressionAttributeValues: { ":orderId": orderId },
+        ReturnValues: "ALL_OLD",
+      }),
+    );
+    const statuses = Attributes?.statuses as OrderRecord["statuses"] | undefined;
+    return {
+      order: Attributes !== undefined,
+      idempotencyRecord,
+      idempotencyKeyKnown: keyHash !== undefined,
+      ...(statuses && { status: OrderStatus.currentStatus(Object.keys(statuses) as OrderStatus.Status[]) ?? "placed" }),
+    };
   }
 }
 

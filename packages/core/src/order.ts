@@ -38,8 +38,13 @@ export const OrderRequest = z.strictObject({
 });
 export type OrderRequest = z.output<typeof OrderRequest>;
 
-/** The workflow's input: the order and its id (also the execution's name). */
-export type WorkflowInput = OrderRequest & { orderId: string; placedAt: string };
+/**
+ * The workflow's input, and so what its execution history shows anyone with
+ * `states:GetExecutionHistory` for 90 days: nothing personal. The order's id (also the execution's
+ * name), when it was placed and its amount; a step that needs the basket, the card or the address
+ * reads them from the order's item (saga.ts).
+ */
+export type WorkflowInput = { orderId: string; placedAt: string; amountCents: number };
 
 export type FieldError = { path: string; message: string };
 

@@ -2,6 +2,12 @@
  * `OrdersTbl`: one item per order (`pk = order#<orderId>`) holding the order, its current status
  * (a projection of the status events) and each status's detail; and one item per Idempotency-Key
  * (`pk = idempotency#<sha256>`) remembering which order a retried `POST /orders` belongs to.
+ *
+ * Both kinds carry `expiresAt` (epoch seconds, the table's TTL): the order's item its retention
+ * after it was placed (`orderRetentionDays`), the key's 24 hours. DynamoDB deletes expired items
+ * only eventually and dynalite never does, so readers treat an expired item as absent. The order's
+ * item keeps the hash of its Idempotency-Key (`idempotencyKeyHash`), so that erasing the order finds
+ * the key's record too, and the card token (`cardToken`) only until the payment step has used it.
  */
 import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 
@@ -12,6 +18,12 @@ export const idempotencyKey = (keyHash: string) => ({ [PARTITION_KEY]: `idempote
 
 /** How long a retried POST with the same Idempotency-Key returns the same order. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+
+/** How long an order's item is kept after it was placed, by default (the tunable `orderRetentionDays`). */
+export const DEFAULT_ORDER_RETENTION_DAYS = 30;
+/** Past the Idempotency-Key's record (24 h): see the tunable. */
+export const MIN_ORDER_RETENTION_DAYS = 2;
+export const DAY_SECONDS = 24 * 60 * 60;
 
 export function createTableInput(tableName: string): CreateTableCommandInput {
   return {

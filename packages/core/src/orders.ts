@@ -63,6 +63,7 @@ export async function placeOrder(
   const now = deps.now?.() ?? new Date();
   let orderId: string = randomUUID();
   let token = CallbackToken.sign({ orderId, stage: deps.stage, secret: deps.tokenKeys.current, now });
+  let idempotencyKeyHash: string | undefined;
   if (input.idempotencyKey) {
     // The token is stored with the claim: a retry gets the first one back, not a fresh one (which
     // would extend the expiry for anyone who learns the key).
@@ -74,14 +75,17 @@ export async function placeOrder(
     });
     if (!claim.sameRequest) return { kind: "idempotency_conflict" };
     orderId = claim.orderId;
+    idempotencyKeyHash = claim.keyHash;
     token = claim.token ?? CallbackToken.sign({ orderId, stage: deps.stage, secret: deps.tokenKeys.current, now });
   }
   const amountCents = Catalogue.priceCents(input.request.basket);
   if (amountCents === undefined) throw new Error("The basket was validated against the catalogue");
-  const { placedAt } = await deps.store.createOrder({ orderId, placedAt: now.toISOString(), request: input.request, amountCents });
+  const { placedAt } = await deps.store.createOrder({ orderId, placedAt: now.toISOString(), request: input.request, amountCents, idempotencyKeyHash });
 
   await publishStatus(deps, { orderId, status: "placed", occurredAt: placedAt });
-  const workflowInput: WorkflowInput = { ...input.request, orderId, placedAt };
+  // Nothing personal: an execution's input stays readable in its history for 90 days. The steps
+  // read the basket, card and address from the order's item, which expires and can be erased.
+  const workflowInput: WorkflowInput = { orderId, placedAt, amountCents };
   // Named after the order: Step Functions runs one execution per name, ever. A retry gets the running
   // execution back, or ExecutionAlreadyExists once it has finished: either way the order has its one run.
   try {
@@ -99,6 +103,10 @@ export async function placeOrder(
   };
 }
 
+/**
+ * What the holder of an order's callback token sees. No shipping address, no card: the link may be
+ * forwarded, and whoever has it sees only what the order's progress needs.
+ */
 export type OrderView = {
   orderId: string;
   status: OrderStatus.Status;
@@ -106,7 +114,6 @@ export type OrderView = {
   placedAt: string;
   amount: number;
   basket: OrderRequest["basket"];
-  shippingAddress: OrderRequest["shippingAddress"];
   history: ReturnType<typeof historyOf>;
 };
 
@@ -115,7 +122,14 @@ export type ViewResult =
   | { kind: "forbidden"; reason: string }
   | { kind: "not_found" };
 
-/** `GET /orders/{orderId}`: only with the order's callback token. */
+/**
+ * `GET /orders/{orderId}`: only with the order's callback token; an order past its retention (or
+ * erased) is `not_found`.
+ *
+ * @example
+ * const result = await viewOrder({ store, tokenSecret }, { orderId, token });
+ * if (result.kind === "found") console.log(result.order.status); // no shippingAddress in it
+ */
 export async function viewOrder(
   deps: Pick<OrderDeps, "store" | "tokenKeys" | "stage" | "now">,
   input: { orderId: string; token: string | undefined },
@@ -134,7 +148,6 @@ export async function viewOrder(
       placedAt: order.placedAt,
       amount: order.amountCents / 100,
       basket: order.basket,
-      shippingAddress: order.shippingAddress,
       history: historyOf(order),
     },
   };

@@ -56,7 +56,8 @@ type FunctionRuntime = {
  * - 512 MB for the callback (was 1,024): it mostly waits on its posts and writes; nobody waits on its
  *   cold start beyond the status's own latency.
  * - 256 MB for the projection and `$disconnect`: one small write each, nobody waiting.
- * - 128 MB (Lambda's least) for the saga's steps: a few ms of CPU, no SDK client, Step Functions waiting.
+ * - 128 MB (Lambda's least) for the saga's steps: a few ms of CPU and one or two reads or writes of
+ *   the order's item, Step Functions waiting.
  * - 128 MB and 3 s for `$connect`'s authorizer: it only reads the query (no SDK client, nothing to
  *   wait on), so a run takes milliseconds; every connection waits on it, so a stuck one fails the
  *   upgrade (500, the client retries) in 3 s rather than holding it for `$connect`'s 10.
@@ -99,6 +100,8 @@ export const ENV = {
   eventBusName: "EVENT_BUS_NAME",
   /** Tunable (optional): how long an order's callback state is kept after its last write, seconds. */
   historyRetentionSeconds: "HISTORY_RETENTION_SECONDS",
+  /** Tunable (optional): how long an order's item (and with it the basket and address) is kept after it was placed, days. */
+  orderRetentionDays: "ORDER_RETENTION_DAYS",
   /** Tunable (optional): posts in flight at once per fan-out. */
   fanoutConcurrency: "FANOUT_CONCURRENCY",
   /** Tunable (optional): sockets one order may have open at once (`$connect` answers 429 past it). */
@@ -119,6 +122,7 @@ export type Setting = keyof typeof ENV;
 /** Settings with a default in core; every other setting must be given. */
 export const OPTIONAL_SETTINGS = new Set<Setting>([
   "historyRetentionSeconds",
+  "orderRetentionDays",
   "fanoutConcurrency",
   "maxConnectionsPerOrder",
   "syncRatePerSecond",
@@ -142,15 +146,17 @@ export const WIRING = {
   OrderWSPendingFunction: callbacks("clientCallbackTable", "managementEndpoint", "syncRatePerSecond", "syncBurst"),
   OrderWSCallbackFunction: callbacks("clientCallbackTable", "managementEndpoint", "historyRetentionSeconds", "fanoutConcurrency"),
   OrderStatusProjectionFunction: orders("ordersTable"),
-  CreateOrderFunction: orders("ordersTable", "stateMachineArn", "eventBusName", "websocketUrl", "stage", "stageKeepsData"),
+  CreateOrderFunction: orders("ordersTable", "stateMachineArn", "eventBusName", "websocketUrl", "stage", "stageKeepsData", "orderRetentionDays"),
   GetOrderFunction: orders("ordersTable", "stage", "stageKeepsData"),
   GetCatalogueFunction: orders(),
-  ReserveInventoryFunction: orders(),
-  ProcessPaymentFunction: orders(),
-  CompleteOrderFunction: orders(),
+  // The workflow's input is only the order's id and amount: the steps that need the basket, the card
+  // or the address read them from the order's item (CancelOrder forgets the card of an unpaid order).
+  ReserveInventoryFunction: orders("ordersTable"),
+  ProcessPaymentFunction: orders("ordersTable"),
+  CompleteOrderFunction: orders("ordersTable"),
   ReleaseInventoryFunction: orders(),
   ProcessRefundFunction: orders(),
-  CancelOrderFunction: orders(),
+  CancelOrderFunction: orders("ordersTable"),
 } as const satisfies Record<FunctionName, Wiring>;
 
 /**

@@ -6,6 +6,7 @@
  * stacks read).
  */
 import { CONNECTION_TTL_SECONDS, DEFAULT_HISTORY_RETENTION_SECONDS, DEFAULT_MAX_CONNECTIONS_PER_ORDER } from "./callback-table";
+import { DEFAULT_ORDER_RETENTION_DAYS, MIN_ORDER_RETENTION_DAYS } from "./orders-table";
 import { DEFAULT_SYNC_RATE } from "./sync-rate-limit";
 import {
   API_THROTTLES,
@@ -134,6 +135,22 @@ export const TUNABLES = {
     min: 1,
     max: 100_000_000,
     unit: `Step Functions executions started per ${BILL_GUARD.periodSeconds} s`,
+  },
+  /**
+   * An order's item in OrdersTbl (basket, shipping address, statuses) expires this long after it was
+   * placed; after it, `GET /orders/{id}` answers 404 and the steps, the projection and erase-order see
+   * no order. At least 2 days: longer than the Idempotency-Key's record (24 h), so that a retried
+   * `POST /orders` never finds its claim alive and its order gone (and stores the order again under a
+   * workflow that has already run), and longer than the callback token (24 h) and the workflow (1 h).
+   * See docs/deploy-and-operate.md ("How long an order is kept").
+   */
+  orderRetentionDays: {
+    variable: ENV.orderRetentionDays,
+    defaultValue: DEFAULT_ORDER_RETENTION_DAYS,
+    min: MIN_ORDER_RETENTION_DAYS,
+    max: 3_650,
+    unit: "days",
+    reason: "longer than an Idempotency-Key's record and a callback token (24 hours each)",
   },
 } as const satisfies Record<string, TunableSpec>;
 export type TunableName = keyof typeof TUNABLES;

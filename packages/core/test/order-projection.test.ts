@@ -24,7 +24,7 @@ async function placed() {
   const orderId = randomUUID();
   await store.createOrder({
     orderId,
-    placedAt: "2026-11-26T10:00:00.000Z",
+    placedAt: new Date().toISOString(), // the store's clock is the real one: a fixed date would expire
     request: {
       basket: [{ sku: "DOG-LAB", quantity: 1 }],
       paymentDetail: { cardToken: "tok_visa" },

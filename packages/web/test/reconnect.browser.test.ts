@@ -28,13 +28,15 @@ vi.mock("@awsomepets/core/saga", async (importOriginal) => {
   const saga = await importOriginal<typeof import("@awsomepets/core/saga")>();
   return {
     ...saga,
-    processPayment: async (order: Parameters<typeof saga.processPayment>[0]) => {
-      if (order.paymentDetail.cardToken === "tok_held") {
+    // The step's input holds only the order's id: the card is read from the order, as the step reads it.
+    processPayment: async (deps: Parameters<typeof saga.processPayment>[0], input: Parameters<typeof saga.processPayment>[1]) => {
+      const cardToken = (await deps.store.getOrder(input.orderId))?.cardToken;
+      if (cardToken === "tok_held") {
         gate.reached();
         await gate.opened;
       }
-      if (order.paymentDetail.cardToken === "tok_held_long") await gate.suiteEnded;
-      return saga.processPayment(order);
+      if (cardToken === "tok_held_long") await gate.suiteEnded;
+      return saga.processPayment(deps, input);
     },
   };
 });

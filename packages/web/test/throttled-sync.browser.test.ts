@@ -26,12 +26,13 @@ vi.mock("@awsomepets/core/saga", async (importOriginal) => {
   const saga = await importOriginal<typeof import("@awsomepets/core/saga")>();
   return {
     ...saga,
-    processPayment: async (order: Parameters<typeof saga.processPayment>[0]) => {
-      if (order.paymentDetail.cardToken === "tok_held") {
+    // The step's input holds only the order's id: the card is read from the order, as the step reads it.
+    processPayment: async (deps: Parameters<typeof saga.processPayment>[0], input: Parameters<typeof saga.processPayment>[1]) => {
+      if ((await deps.store.getOrder(input.orderId))?.cardToken === "tok_held") {
         gate.reached();
         await gate.opened;
       }
-      return saga.processPayment(order);
+      return saga.processPayment(deps, input);
     },
   };
 });

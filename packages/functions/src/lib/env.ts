@@ -29,6 +29,7 @@ export const websocketUrl = required("websocketUrl");
 export const stage = required("stage");
 
 export const historyRetentionSeconds = tunable("historyRetentionSeconds");
+export const orderRetentionDays = tunable("orderRetentionDays");
 export const fanoutConcurrency = tunable("fanoutConcurrency");
 export const maxConnectionsPerOrder = tunable("maxConnectionsPerOrder");
 const syncRatePerSecond = tunable("syncRatePerSecond");

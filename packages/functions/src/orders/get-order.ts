@@ -1,4 +1,8 @@
-/** `GET /orders/{orderId}` → GetOrderFunction: the order's status and history, for its token holder. */
+/**
+ * `GET /orders/{orderId}` → GetOrderFunction: the order's status and history, for its token holder.
+ * The token is read from `Authorization: Bearer` only: a query string lands in access logs, browser
+ * history and forwarded links.
+ */
 import * as z from "zod/mini";
 import * as Orders from "@awsomepets/core/orders";
 import { header, HttpEvent, json, problem } from "../lib/http";
@@ -14,8 +18,7 @@ export const handler = lambdaHandler("GetOrderFunction", async (raw, { logger })
   if (!event.success) return problem(400, "Bad request");
   const orderId = event.data.pathParameters?.orderId;
   if (!isUuid(orderId)) return problem(400, "orderId must be a UUID");
-  const bearer = /^Bearer\s+(\S+)$/i.exec(header(event.data, "authorization") ?? "")?.[1];
-  const token = bearer ?? event.data.queryStringParameters?.token;
+  const token = /^Bearer\s+(\S+)$/i.exec(header(event.data, "authorization") ?? "")?.[1];
   try {
     const result = await Orders.viewOrder({ store: orderStore(), tokenKeys: await callbackTokenKeysFor(token), stage: stage() }, { orderId, token });
     if (result.kind === "forbidden") {

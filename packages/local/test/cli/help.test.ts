@@ -10,6 +10,7 @@ const COMMANDS = [
   ["pending", /^Usage: npm run pending/m],
   ["redrive", /^Usage: npm run redrive/m],
   ["replay", /^Usage: npm run replay/m],
+  ["erase-order", /^Usage: npm run erase-order/m],
   ["synth", /^Usage: npm run synth/m],
   ["build:web", /^Usage: npm run build:web/m],
 ] as const;

@@ -62,6 +62,7 @@ describe("a stage name that AWS cannot take", () => {
     ["scripts/synth.ts", ["--stage", "s".repeat(100)], /^synth: --stage is 100 characters long; at most 97 fit/],
     ["scripts/deploy.ts", ["--stage", BRANCH], /^deploy: --stage "feature\/jira-1234-add-order-status-cb-v2" is not a stage name: .* Try --stage feature-jira-1234-add-order-status-cb-v2$/],
     ["packages/local/src/cli/ops/pending.ts", ["--stage", BRANCH], /^pending: --stage "feature\/jira-1234-add-order-status-cb-v2" is not a stage name/],
+    ["packages/local/src/cli/ops/erase-order.ts", ["--stage", BRANCH, "--order-id", "3f0c6a4e-8b1d-4c2a-9e57-1d2b3c4d5e6f"], /^erase-order: --stage "feature\/jira-1234-add-order-status-cb-v2" is not a stage name/],
     ["packages/local/src/cli/publish-status.ts", ["--stage", "a_b", "--order-id", "3f0c6a4e-8b1d-4c2a-9e57-1d2b3c4d5e6f", "--status", "placed"], /^publish-status: --stage "a_b" is not a stage name: .* Try --stage a-b$/],
   ])("%s %j: exit 2 before anything is built or called", async (script, args, line) => {
     expectOneLine(await run(script, args), 2, line);

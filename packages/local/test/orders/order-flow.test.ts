@@ -2,18 +2,35 @@
  * The order service end to end through `npm start`'s runtime: `POST /orders` → the saga on the local
  * Step Functions endpoint → statuses through EventBridge → the browser's socket, for every path.
  */
-import { ListExecutionsCommand, SFNClient } from "@aws-sdk/client-sfn";
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from "@aws-sdk/client-sfn";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OrderTimeline, type Protocol } from "@awsomepets/core/index";
+import { Catalogue, OrdersTable, OrderTimeline, type Protocol } from "@awsomepets/core/index";
 import { names } from "../../src/runtime/start-runtime";
 import { startTestRuntime } from "../runtime/support";
 
 let runtime: Awaited<ReturnType<typeof startTestRuntime>>;
+let sfn: SFNClient;
+let dynamo: DynamoDBDocumentClient;
 beforeAll(async () => {
   runtime = await startTestRuntime();
+  const local = { region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } };
+  sfn = new SFNClient({ endpoint: runtime.state.endpoints.stepfunctions, ...local });
+  dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: runtime.state.endpoints.dynamodb, ...local }));
 });
-afterAll(() => runtime.close());
+afterAll(async () => {
+  sfn.destroy();
+  dynamo.destroy();
+  await runtime.close();
+});
+
+/** The order's item in the runtime's OrdersTbl, as stored (not through the store's reader). */
+const storedOrder = async (orderId: string) =>
+  (await dynamo.send(new GetCommand({ TableName: names("test").ordersTable, Key: OrdersTable.orderKey(orderId) }))).Item;
+/** Every piece of the request that is personal: none may reach the workflow's input or history. */
+const PERSONAL = ["Ana Silva", "Rua Augusta", "Lisboa", "1100-048", "tok_"];
 
 const order = (overrides: { sku?: string; cardToken?: string; country?: string } = {}) => ({
   basket: [{ sku: "DOG-LAB", quantity: 1 }, { sku: "FSH-BET", quantity: 2 }, ...(overrides.sku ? [{ sku: overrides.sku, quantity: 1 }] : [])],
@@ -82,6 +99,21 @@ describe("the four saga paths", () => {
     expect(view.status).toBe(200);
     expect(body.status).toBe(expected.at(-1));
     expect(body.history.map((h: any) => h.status)).toEqual(expected);
+    // Nothing personal for a link holder; the card token is gone from the order once the order has ended.
+    expect(Object.keys(body).sort()).toEqual(["amount", "basket", "history", "orderId", "placedAt", "status", "terminal"]);
+    const item = await storedOrder(placed.body.orderId);
+    expect(item).toMatchObject({ shippingAddress: { name: "Ana Silva" }, expiresAt: expect.any(Number) });
+    expect(item).not.toHaveProperty("cardToken");
+
+    // The workflow's input, and so its whole history, holds nothing personal: only the id, when and how much.
+    const executionArn = `${runtime.stepFunctions.stateMachineArn(names("test").stateMachineName).replace(":stateMachine:", ":execution:")}:${placed.body.orderId}`;
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    expect(JSON.parse(described.input!)).toEqual({ orderId: placed.body.orderId, placedAt: body.placedAt, amountCents: Catalogue.priceCents(order(overrides).basket) });
+    const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+    const history = JSON.stringify(events);
+    expect(events.length).toBeGreaterThan(expected.length); // the history was read, not an empty page
+    expect(history).toContain(placed.body.orderId);
+    for (const text of PERSONAL) expect(history, text).not.toContain(text);
   });
 });
 
@@ -109,9 +141,7 @@ describe("order API", () => {
     // Assess
     expect(second.body.orderId).toBe(first.body.orderId);
     expect(misuse.status).toBe(422);
-    const sfn = new SFNClient({ endpoint: runtime.state.endpoints.stepfunctions, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
     const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: runtime.stepFunctions.stateMachineArn(names("test").stateMachineName) }));
-    sfn.destroy();
     expect(executions.filter((e) => e.name === first.body.orderId)).toHaveLength(1);
   });
 
@@ -132,9 +162,15 @@ describe("order API", () => {
     const placed = await post(order());
     const other = await post(order());
     const otherToken = new URL(other.body.clientCallbackUrl).searchParams.get("token");
-    const forbidden = await fetch(`${runtime.state.endpoints.http}/orders/${placed.body.orderId}?token=${otherToken}`);
+    const ownToken = new URL(placed.body.clientCallbackUrl).searchParams.get("token");
+    const url = `${runtime.state.endpoints.http}/orders/${placed.body.orderId}`;
+    const forbidden = await fetch(url, { headers: { authorization: `Bearer ${otherToken}` } });
     expect(forbidden.status).toBe(403);
-    const missing = await fetch(`${runtime.state.endpoints.http}/orders/${placed.body.orderId}`);
+    const missing = await fetch(url);
     expect(missing.status).toBe(403);
+    // The token is taken from the Authorization header only: in the query it is not even read.
+    const inQuery = await fetch(`${url}?token=${ownToken}`);
+    expect([inQuery.status, await inQuery.json()]).toEqual([403, { message: "Forbidden: token is missing" }]);
+    expect((await fetch(url, { headers: { authorization: `Bearer ${ownToken}` } })).status).toBe(200);
   });
 });

@@ -9,6 +9,7 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from 
 import WebSocket from "ws";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { OrderStatus, OrderTimeline, Saga, type Protocol } from "@awsomepets/core/index";
+import { orderStore } from "../../../functions/src/lib/order-store";
 import * as Steps from "../../../functions/src/workflow/steps";
 import { names } from "../../src/runtime/start-runtime";
 import { startTestRuntime } from "../runtime/support";
@@ -19,8 +20,10 @@ const FAILING: Record<string, { step: "reserve" | "complete"; error: Error }> = 
   "Outcome Long": { step: "reserve", error: new Saga.SagaStepError("InventoryUnavailable", LONG_MESSAGE) },
   "Bug Long": { step: "complete", error: Object.assign(new TypeError(`Cannot read properties of undefined\n${"    at step (file.ts:1:1)\n".repeat(200)}`.slice(0, 5000))) },
 };
-const failing = (input: { shippingAddress: { name: string } }, step: "reserve" | "complete") => {
-  const failure = FAILING[input.shippingAddress.name];
+/** The step's input holds only the order's id: the name is read from the order's item, as the steps read it. */
+const failing = async (input: { orderId: string }, step: "reserve" | "complete") => {
+  const order = await orderStore().getOrder(input.orderId);
+  const failure = FAILING[order?.shippingAddress.name ?? ""];
   if (failure?.step === step) throw failure.error;
 };
 
@@ -32,8 +35,8 @@ beforeAll(async () => {
     {
       // The deployed step modules, failing for the orders above.
       overrideHandlers: {
-        ReserveInventoryFunction: async (event) => (failing(event as never, "reserve"), Steps.reserveInventory(event as never)),
-        CompleteOrderFunction: async (event) => (failing(event as never, "complete"), Steps.completeOrder(event as never)),
+        ReserveInventoryFunction: async (event) => (await failing(event as never, "reserve"), Steps.reserveInventory(event as never)),
+        CompleteOrderFunction: async (event) => (await failing(event as never, "complete"), Steps.completeOrder(event as never)),
       },
     },
   );

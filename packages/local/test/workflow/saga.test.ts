@@ -5,8 +5,9 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
-import { Catalogue } from "@awsomepets/core/index";
-import { BUS, cleanupList, ISO_MS, orderInput, startSaga } from "./support";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { Catalogue, OrdersTable, Saga } from "@awsomepets/core/index";
+import { BUS, cleanupList, ISO_MS, orderInput, startSaga, testOrderStore } from "./support";
 
 const cleanups = cleanupList();
 afterEach(() => cleanups.run());
@@ -43,7 +44,7 @@ const paths: Path[] = [
 describe("the order saga on the local Step Functions endpoint", () => {
   it.each(paths)("%s: publishes the expected statuses and ends as Step Functions would", async (path, overrides, expected, expectedStatus) => {
     // Prepare
-    const { client, endpoint, published, stateMachineArn } = await startSaga(cleanups);
+    const { client, endpoint, published, stateMachineArn, orders } = await startSaga(cleanups);
     const input = orderInput(overrides);
 
     // Act
@@ -78,6 +79,11 @@ describe("the order saga on the local Step Functions endpoint", () => {
       expect(output).toMatchObject({ orderId: input.orderId, compensation: { reason: expected.at(-1)!.reason } });
     }
     expect(output.unpublished).toBeUndefined();
+    // The card token is gone from the order on every path: used by the payment step, or forgotten by CancelOrder.
+    const { Item } = await orders.client.send(new GetCommand({ TableName: orders.tableName, Key: OrdersTable.orderKey(input.orderId) }));
+    expect(Item).toMatchObject({ orderId: input.orderId, basket: expect.any(Array) });
+    expect(Item).not.toHaveProperty("cardToken");
+    expect(Item?.payment?.outcome).toBe({ success: "paid", "sold out": undefined, "card declined": "declined", undeliverable: "paid" }[path]);
   });
 
   it("hands Catch a failed step's error as Step Functions does for Lambda: Error is the errorType, Cause its JSON payload", async () => {
@@ -154,5 +160,46 @@ describe("the order saga on the local Step Functions endpoint", () => {
     expect(described).toMatchObject({ status: "SUCCEEDED", inputDetails: { included: false }, outputDetails: { included: false } });
     expect(described.input).toBeUndefined();
     expect(described.output).toBeUndefined();
+  });
+});
+
+describe("the steps read the order from the order service's store", () => {
+  it("ProcessPayment run again repeats the recorded outcome: the card, used once and removed, is not needed again", async () => {
+    // Prepare
+    const { store, client, tableName } = await testOrderStore(cleanups);
+    const paid = orderInput({ orderId: "paid-twice" });
+    const declined = orderInput({ orderId: "declined-twice", paymentDetail: { cardToken: "tok_declined" } });
+    for (const input of [paid, declined]) {
+      await store.createOrder({ ...input, request: { basket: [{ sku: "DOG-LAB", quantity: 1 }], paymentDetail: { cardToken: input === paid ? "tok_visa" : "tok_declined" }, shippingAddress: { name: "Ana", line1: "1 Main St", city: "Lisbon", postalCode: "1000-001", country: "PT" } } });
+    }
+
+    // Act
+    const first = await Saga.processPayment({ store }, paid);
+    const again = await Saga.processPayment({ store }, paid);
+    const declinedRuns = await Promise.allSettled([Saga.processPayment({ store }, declined), Saga.processPayment({ store }, declined)]);
+
+    // Assess
+    expect(first).toEqual({ paymentId: "pay-paid-twice", amountPaid: 450 });
+    expect(again).toEqual(first);
+    for (const run of declinedRuns) expect(run).toMatchObject({ status: "rejected", reason: { name: "PaymentDeclined", message: "The card was declined" } });
+    for (const orderId of [paid.orderId, declined.orderId]) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: OrdersTable.orderKey(orderId) }));
+      expect(Item, orderId).not.toHaveProperty("cardToken");
+    }
+  });
+
+  it("a step of an order that is gone (erased, expired) fails as OrderNotFound, and CancelOrder writes no item back", async () => {
+    // Prepare: the order's item was never stored, as after erase-order
+    const { store, client, tableName } = await testOrderStore(cleanups);
+    const input = { orderId: "erased", placedAt: "2026-11-26T10:00:00.000Z", amountCents: 45000 };
+
+    // Act
+    const reserve = await Saga.reserveInventory({ store }, input).catch((error: Error) => error);
+    const cancelled = await Saga.cancelOrder({ store }, { ...input, error: { Error: "OrderNotFound", Cause: "{}" } });
+
+    // Assess
+    expect(reserve).toMatchObject({ name: "OrderNotFound" });
+    expect(cancelled).toEqual({ reason: Saga.UNEXPECTED_FAILURE_REASON });
+    expect((await client.send(new GetCommand({ TableName: tableName, Key: OrdersTable.orderKey("erased") }))).Item).toBeUndefined();
   });
 });

@@ -1,10 +1,18 @@
-/** Starts the local Step Functions endpoint with the real order saga, and an SFNClient pointed at it. */
+/**
+ * Starts the local Step Functions endpoint with the real order saga, and an SFNClient pointed at it.
+ * The steps read each order from a real OrdersTbl (the run's dynalite), as the deployed ones do: a
+ * test describes an order with `orderInput` (its basket, card and address), gets back the workflow's
+ * input (nothing personal), and the order is stored the way `POST /orders` stores it before its first
+ * step runs.
+ */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { CreateTableCommand, DeleteTableCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { cleanupList, sfnClient } from "../../../aws-local/test/stepfunctions/support";
-import { Saga, Topology } from "@awsomepets/core/index";
-import type { WorkflowInput } from "@awsomepets/core/order";
+import { Catalogue, OrderStore, OrdersTable, Saga, Topology } from "@awsomepets/core/index";
+import type { OrderRequest, WorkflowInput } from "@awsomepets/core/order";
+import { testDocumentClient, testDynamoClient } from "../../../../test/support/dynamodb";
 import { loadDefinition, taskStates } from "@awsomepets/aws-local/stepfunctions/definition";
 import { startStepFunctionsEndpoint, type StepFunctionsEndpointOptions, type TaskHandler } from "@awsomepets/aws-local/stepfunctions/server";
 
@@ -27,28 +35,65 @@ export const SUBSTITUTIONS: Record<string, string> = {
   ),
 };
 
-export const orderInput = (overrides: Partial<WorkflowInput> = {}): WorkflowInput => ({
-  orderId: randomUUID(),
-  placedAt: "2026-11-26T10:00:00.000Z",
-  basket: [{ sku: "DOG-LAB", quantity: 1 }],
-  paymentDetail: { cardToken: "tok_visa" },
-  shippingAddress: { name: "Ana", line1: "1 Main St", city: "Lisbon", postalCode: "1000-001", country: "PT" },
-  ...overrides,
-});
+/** What each order a test described was placed with, by order id: stored before its first step. */
+const requests = new Map<string, { request: OrderRequest; placedAt: string; amountCents: number }>();
+
+export type OrderFixture = Partial<WorkflowInput & OrderRequest>;
+
+/** An order as the workflow is started with: `{ orderId, placedAt, amountCents }`; its request is kept for the store. */
+export function orderInput(overrides: OrderFixture = {}): WorkflowInput {
+  const {
+    orderId = randomUUID(),
+    placedAt = "2026-11-26T10:00:00.000Z",
+    basket = [{ sku: "DOG-LAB", quantity: 1 }],
+    paymentDetail = { cardToken: "tok_visa" },
+    shippingAddress = { name: "Ana", line1: "1 Main St", city: "Lisbon", postalCode: "1000-001", country: "PT" },
+  } = overrides;
+  const amountCents = overrides.amountCents ?? Catalogue.priceCents(basket) ?? 0;
+  requests.set(orderId, { request: { basket, paymentDetail, shippingAddress }, placedAt, amountCents });
+  return { orderId, placedAt, amountCents };
+}
+
+/** A fresh OrdersTbl on the run's dynalite, and the store the steps read it through. */
+export async function testOrderStore(cleanups: ReturnType<typeof cleanupList>) {
+  const tableName = `OrdersTbl-${randomUUID()}`;
+  const dynamo = testDynamoClient();
+  await dynamo.send(new CreateTableCommand(OrdersTable.createTableInput(tableName)));
+  const client = testDocumentClient();
+  cleanups.add(async () => {
+    await dynamo.send(new DeleteTableCommand({ TableName: tableName }));
+    dynamo.destroy();
+    client.destroy();
+  });
+  // The clock of the fixtures' placedAt: their items are not expired when the steps read them.
+  const store = new OrderStore({ client, tableName, now: () => new Date("2026-11-26T10:00:00.000Z") });
+  return { store, client, tableName };
+}
+
+/** Stores the order `orderInput` described, as `POST /orders` does before starting the workflow: once per store. */
+const storedIn = new WeakMap<OrderStore, Set<string>>();
+async function stored(store: OrderStore, orderId: string) {
+  const placed = requests.get(orderId);
+  const done = storedIn.get(store) ?? storedIn.set(store, new Set()).get(store)!;
+  if (!placed || done.has(orderId)) return;
+  await store.createOrder({ orderId, ...placed });
+  done.add(orderId);
+}
 
 export type PutEventsParameters = { Entries: Array<{ EventBusName: string; Source: string; DetailType: string; Detail: Record<string, unknown> }> };
 
-/** The saga's handlers: its steps call the real Saga module; the Publish states record what they were given. */
-export function sagaHandlers() {
+/** The saga's handlers: its steps call the real Saga module on `store`; the Publish states record what they were given. */
+export function sagaHandlers(store: OrderStore) {
   const published: PutEventsParameters[] = [];
   const taskInputs: Record<string, unknown[]> = {};
+  const deps = { store };
   const steps: Record<keyof typeof Topology.WORKFLOW.tasks, (input: any) => unknown> = {
-    ReserveInventory: Saga.reserveInventory,
-    ProcessPayment: Saga.processPayment,
-    CompleteOrder: Saga.completeOrder,
+    ReserveInventory: (input) => Saga.reserveInventory(deps, input),
+    ProcessPayment: (input) => Saga.processPayment(deps, input),
+    CompleteOrder: (input) => Saga.completeOrder(deps, input),
     ReleaseInventory: Saga.releaseInventory,
     ProcessRefund: Saga.processRefund,
-    CancelOrder: Saga.cancelOrder,
+    CancelOrder: (input) => Saga.cancelOrder(deps, input),
   };
   const definition = loadDefinition(ASL_TEXT, SUBSTITUTIONS);
   const handlers: Record<string, TaskHandler> = {};
@@ -61,6 +106,7 @@ export function sagaHandlers() {
         return { FailedEntryCount: 0, Entries: [{ EventId: randomUUID() }] };
       }
       if (!step) throw new Error(`no saga step for ${name}`);
+      await stored(store, (input as { orderId: string }).orderId);
       return step(input);
     };
   }
@@ -71,7 +117,8 @@ export { cleanupList, sfnClient } from "../../../aws-local/test/stepfunctions/su
 
 /** The saga on a fresh endpoint plus a client; both are registered for cleanup. */
 export async function startSaga(cleanups: ReturnType<typeof cleanupList>, options: Partial<StepFunctionsEndpointOptions> & { handlers?: Record<string, TaskHandler> } = {}) {
-  const saga = sagaHandlers();
+  const orders = await testOrderStore(cleanups);
+  const saga = sagaHandlers(orders.store);
   const logLines: Array<Record<string, unknown>> = [];
   const endpoint = await startStepFunctionsEndpoint({
     region: REGION,
@@ -84,7 +131,7 @@ export async function startSaga(cleanups: ReturnType<typeof cleanupList>, option
   cleanups.add(() => endpoint.close());
   const client = sfnClient(endpoint.url);
   cleanups.add(() => client.destroy());
-  return { ...saga, endpoint, client, logLines, stateMachineArn: endpoint.stateMachineArn(Topology.WORKFLOW.name) };
+  return { ...saga, orders, endpoint, client, logLines, stateMachineArn: endpoint.stateMachineArn(Topology.WORKFLOW.name) };
 }
 
 /** A promise to release by hand: a handler awaiting it stays in flight until the test says so. */

@@ -9,21 +9,28 @@ import type { AwsCallContext } from "../aws-error-message";
 
 export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 
-/** The runtime names its tables like the stacks do: `<stage>-<app>-ClientCallbackTbl`. */
+/** The runtime names its tables like the stacks do: `<stage>-<app>-ClientCallbackTbl`, `…-OrdersTbl`. */
 const CALLBACK_TABLE_SUFFIX = "-ClientCallbackTbl";
+const ORDERS_TABLE_SUFFIX = "-OrdersTbl";
 
 export function localRuntime(stateFile?: string) {
   const state = readRunningRuntime(stateFile);
   const clientConfig = (endpoint: string) => ({ endpoint, region: state.region, credentials: LOCAL_CREDENTIALS });
   const context = (endpoint: string): AwsCallContext => ({ endpoint });
+  const tableEndingWith = (suffix: string) => {
+    const table = state.tables.find((name) => name.endsWith(suffix));
+    if (!table) throw new CommandError(`The local runtime lists no *${suffix} table (is it an older version? restart \`npm start\`)`);
+    return table;
+  };
   return {
     state,
     clientConfig,
     context,
     clientCallbackTable() {
-      const table = state.tables.find((name) => name.endsWith(CALLBACK_TABLE_SUFFIX));
-      if (!table) throw new CommandError(`The local runtime lists no *${CALLBACK_TABLE_SUFFIX} table (is it an older version? restart \`npm start\`)`);
-      return table;
+      return tableEndingWith(CALLBACK_TABLE_SUFFIX);
+    },
+    ordersTable() {
+      return tableEndingWith(ORDERS_TABLE_SUFFIX);
     },
     replayArns() {
       if (!state.eventArchiveArn || !state.eventBusArn) throw new CommandError("The local runtime has no event archive (is it an older version? restart `npm start`)");

@@ -18,6 +18,7 @@ export const STACK_OUTPUTS = {
     eventBusArn: "EventBusArn",
   },
   Orders: {
+    ordersTable: "OrdersTable",
     projectionDeadLetterQueueUrl: "ProjectionDeadLetterQueueUrl",
     projectionFunctionName: "ProjectionFunctionName",
     eventArchiveArn: "EventArchiveArn",

@@ -5,9 +5,12 @@
  */
 import { writeFileSync } from "node:fs";
 import path from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CallbackToken, OrderStatus } from "@awsomepets/core/index";
+import { CallbackTable, CallbackToken, OrderStatus } from "@awsomepets/core/index";
+import { names } from "../../../src/runtime/start-runtime";
 import { cliEnv, newOrderId, openSocket, runCli, startRuntimeWithStateFile, TOKEN_SECRET } from "../support";
 
 let runtime: Awaited<ReturnType<typeof startRuntimeWithStateFile>>;
@@ -147,6 +150,65 @@ describe("replay", () => {
   });
 });
 
+describe("erase-order", () => {
+  /** The items of the order in the runtime's two tables, found by scanning them (not through the code under test). */
+  async function itemsOf(orderId: string) {
+    const local = { endpoint: runtime.state.endpoints.dynamodb, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } };
+    const client = DynamoDBDocumentClient.from(new DynamoDBClient(local));
+    try {
+      const scan = async (TableName: string) => (await client.send(new ScanCommand({ TableName, ConsistentRead: true }))).Items ?? [];
+      const tables = names("test");
+      const orders = (await scan(tables.ordersTable)).filter((item) => item.orderId === orderId).map((item) => String(item.pk).split("#")[0]);
+      const callbacks = (await scan(tables.clientCallbackTable)).filter((item) => item[CallbackTable.PARTITION_KEY] === orderId).map(() => "callback");
+      return [...orders, ...callbacks].sort();
+    } finally {
+      client.destroy();
+    }
+  }
+
+  it("leaves nothing of an ended order in any table (its item, its Idempotency-Key's record, its callback item); run again, says nothing was left", async () => {
+    // Prepare: an order placed with an Idempotency-Key, to its end
+    const response = await fetch(`${runtime.state.endpoints.http}/orders`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "idempotency-key": `erase-${Date.now()}` },
+      body: JSON.stringify({
+        basket: [{ sku: "DOG-LAB", quantity: 1 }],
+        paymentDetail: { cardToken: "tok_visa" },
+        shippingAddress: { name: "Ana Silva", line1: "1 Rua Augusta", city: "Lisboa", postalCode: "1100-048", country: "PT" },
+      }),
+    });
+    const { orderId, clientCallbackUrl } = (await response.json()) as { orderId: string; clientCallbackUrl: string };
+    await runtime.stepFunctions.idle();
+    await runtime.events.idle();
+    expect(await itemsOf(orderId)).toEqual(["callback", "idempotency", "order"]);
+
+    // Act
+    const first = await runCli("ops/erase-order", ["--order-id", orderId], env);
+    const second = await runCli("ops/erase-order", ["--order-id", orderId, "--json"], env);
+
+    // Assess
+    const tables = names("test");
+    expect([first.code, first.stderr]).toEqual([0, ""]);
+    expect(first.stdout).toBe(
+      `Erased order ${orderId} (completed): its item in ${tables.ordersTable}, its Idempotency-Key's record in ${tables.ordersTable}, its callback item in ${tables.clientCallbackTable}.\n`,
+    );
+    expect(await itemsOf(orderId)).toEqual([]);
+    expect([second.code, JSON.parse(second.stdout)]).toEqual([0, { orderId, removed: { order: false, idempotencyRecord: false, callbackItem: false }, idempotencyKeyKnown: false }]);
+    const token = new URL(clientCallbackUrl).searchParams.get("token");
+    const view = await fetch(`${runtime.state.endpoints.http}/orders/${orderId}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(view.status).toBe(404);
+  });
+
+  it("answers an order id that is not a UUID, or none, with one line first and exit 2", async () => {
+    const notUuid = await runCli("ops/erase-order", ["--order-id", "nope"], env);
+    expect([notUuid.code, notUuid.stderr]).toEqual([2, `erase-order: --order-id must be a UUID, got "nope"\n`]);
+    const missing = await runCli("ops/erase-order", [], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.split("\n")[0]).toBe("erase-order: --order-id is required");
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
 describe("usage", () => {
   // --help and unknown options of each command, through `npm run`: ../help.test.ts.
 
@@ -162,7 +224,10 @@ describe("usage", () => {
     // Act
     const noRuntime = await runCli("ops/pending", [], cliEnv({ LOCAL_RUNTIME_STATE_FILE: path.join(runtime.dir, "none.json") }));
     const stage = await runCli("ops/redrive", ["--stage", "dev", "--dry-run"], noCredentials);
+    const erase = await runCli("ops/erase-order", ["--stage", "dev", "--order-id", newOrderId()], noCredentials);
     // Assess
+    expect(erase.code).toBe(1);
+    expect(erase.stderr).toMatch(/^erase-order: No AWS credentials found .*\n$/);
     expect([noRuntime.code, noRuntime.stderr]).toEqual([1, "pending: No local runtime is running (start it with `npm start`)\n"]);
     expect(stage.code).toBe(1);
     expect(stage.stderr).toMatch(/^redrive: No AWS credentials found .*\n$/);
