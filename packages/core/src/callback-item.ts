@@ -31,9 +31,9 @@ const StoredOrder = z.object({
   pending: z.optional(z.set(z.enum(STATUSES))),
   connCount: z.optional(z.number()),
   handovers: z.optional(z.number()),
-  statusCount: z.optional(z.number()),
-  syncedCount: z.optional(z.number()),
-  // Written by the layout before `syncedCount` (a deploy mid-order): read for its statuses only.
+  lastSeq: z.optional(z.number()),
+  syncedSeq: z.optional(z.number()),
+  // Written by the layout before `syncedSeq` (a deploy mid-order): read for its statuses only.
   lastSyncedAt: z.optional(z.number()),
 });
 const Listeners = z.number();
@@ -109,19 +109,19 @@ export function parseOrderItem(orderId: string, item: Record<string, unknown> | 
 
 /**
  * Whether an admitted message read this status (so a `sync` handed it over, or marked it), from the
- * item's own order of writes (./callback-table): the record write counts statuses (`statusCount`) and
- * a message's write copies that count (`syncedCount`), so the status counted n-th was read iff
- * n ≤ syncedCount. No clock: the callback and the message handler run on different hosts.
+ * item's own order of writes (./callback-table): the record write counts statuses (`lastSeq`) and
+ * a message's write copies that count (`syncedSeq`), so the status counted n-th was read iff
+ * n ≤ syncedSeq. No clock: the callback and the message handler run on different hosts.
  *
  * Statuses recorded before the item counted them (the layout before, a deploy mid-order) are the
- * first `length - statusCount` seqs, since every counted one is appended after them. One of those
- * was read if a message was admitted since the count began (`syncedCount` exists: that message read
+ * first `length - lastSeq` seqs, since every counted one is appended after them. One of those
+ * was read if a message was admitted since the count began (`syncedSeq` exists: that message read
  * the whole history) or, as that layout judged it, if it was recorded before `lastSyncedAt`.
  */
 function handedOver(stored: z.infer<typeof StoredOrder>, length: number, entry: HistoryEntry) {
-  const counted = entry.seq - (length - (stored.statusCount ?? 0));
-  if (counted >= 1) return counted <= (stored.syncedCount ?? 0);
-  return stored.syncedCount !== undefined || Date.parse(entry.recordedAt) <= (stored.lastSyncedAt ?? -Infinity);
+  const counted = entry.seq - (length - (stored.lastSeq ?? 0));
+  if (counted >= 1) return counted <= (stored.syncedSeq ?? 0);
+  return stored.syncedSeq !== undefined || Date.parse(entry.recordedAt) <= (stored.lastSyncedAt ?? -Infinity);
 }
 
 /** DynamoDB has no `undefined`; keep entries free of absent optional keys so they compare equal. */

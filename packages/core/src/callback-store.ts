@@ -94,7 +94,7 @@ export class CallbackStore {
             // until the next admitted message, without a write of its own (./callback-table). The
             // count moves with the append, so the item itself orders statuses and messages: no clock.
             UpdateExpression:
-              "SET history = list_append(if_not_exists(history, :none), :entry), #listeners = if_not_exists(connCount, :zero), #ttl = :expiresAt ADD statusCount :one",
+              "SET history = list_append(if_not_exists(history, :none), :entry), #listeners = if_not_exists(connCount, :zero), #ttl = :expiresAt ADD lastSeq :one",
             // Not recorded yet, in an item that has not expired (an expired one is cleared below first).
             // `recorded`: the status set items written before `listeners#` kept (a deploy mid-order).
             ConditionExpression:

@@ -26,7 +26,7 @@ const MAX_ADMISSION_ROUNDS = 4;
  * A message from a connection, judged by the connection's bucket (./sync-rate-limit) in the order's
  * item, where every execution environment sees it. The first write is the one a `sync` makes anyway:
  * it marks the connection synced (proof the socket is open, see CallbackStore.removeGoneConnection) and
- * the order (`syncedCount = statusCount`: the statuses counted so far are on their way to a client,
+ * the order (`syncedSeq = lastSeq`: the statuses counted so far are on their way to a client,
  * so no longer pending by derivation — a `sync` whose posts fail marks what it could not deliver; a
  * refused message moves it too, but comes only right after admitted ones on a subscribed socket, so
  * every status recorded in between had a listener), bumps `handovers`, and
@@ -58,7 +58,7 @@ export async function admitMessage(
           TableName: table.tableName,
           Key: Table.orderKey(input.orderId),
           UpdateExpression:
-            "SET #conn.syncedAt = :now, syncedCount = if_not_exists(statusCount, :zero), #conn.idleTat = :idleTat, #conn.toldTat = if_not_exists(#conn.burstTat, :zero) ADD handovers :one",
+            "SET #conn.syncedAt = :now, syncedSeq = if_not_exists(lastSeq, :zero), #conn.idleTat = :idleTat, #conn.toldTat = if_not_exists(#conn.burstTat, :zero) ADD handovers :one",
           ConditionExpression: "attribute_exists(#conn) AND #conn.#ttl > :nowSeconds AND #ttl > :nowSeconds",
           ExpressionAttributeNames: { ...names, "#ttl": Table.TTL_ATTRIBUTE },
           ExpressionAttributeValues: {

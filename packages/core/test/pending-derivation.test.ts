@@ -1,6 +1,6 @@
 /**
  * "Pending by derivation" — recorded while nobody listened and not read by a message since — decided
- * by the order the item's own writes keep (`statusCount`, `syncedCount`), not by comparing the
+ * by the order the item's own writes keep (`lastSeq`, `syncedSeq`), not by comparing the
  * callback's clock with the message handler's: on AWS they are different hosts. Items written by the
  * layout before (`recordedAt` vs `lastSyncedAt`, a deploy mid-order) are still read as it read them.
  */
