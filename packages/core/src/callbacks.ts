@@ -26,6 +26,10 @@ export const AFTER_DEADLINE_GRACE_MS = 250;
 /**
  * A signal that aborts `AFTER_DEADLINE_GRACE_MS` after `signal`'s deadline (none without one): one
  * grace per invocation, however many calls ask for it (./deadline `graceAfterDeadline`).
+ *
+ * @example
+ * // the handler's catch, after a sync whose clean-up already ran into the grace:
+ * await postToConnection(management, connectionId, frame, { signal: graceAfter(signal) }); // the rest of it
  */
 export function graceAfter(signal: AbortSignal | undefined): AbortSignal | undefined {
   return graceAfterDeadline(signal, AFTER_DEADLINE_GRACE_MS);
