@@ -31,6 +31,9 @@ const StoredOrder = z.object({
   pending: z.optional(z.set(z.enum(STATUSES))),
   connCount: z.optional(z.number()),
   handovers: z.optional(z.number()),
+  lastSeq: z.optional(z.number()),
+  syncedSeq: z.optional(z.number()),
+  // Written by the layout before `syncedSeq` (a deploy mid-order): read for its statuses only.
   lastSyncedAt: z.optional(z.number()),
 });
 const Listeners = z.number();
@@ -70,10 +73,9 @@ export function parseOrderItem(orderId: string, item: Record<string, unknown> | 
   const history = (stored.history ?? []).map(
     (entry, index): HistoryEntry => ({ ...withoutUndefined(entry), orderId, seq: index + 1 }),
   );
-  const lastSyncedAt = stored.lastSyncedAt ?? -Infinity;
   const marked = new Set(stored.pending ?? []);
   const heardByNobody = (entry: HistoryEntry) =>
-    Listeners.parse(item?.[Table.listenersAttribute(entry.status)] ?? 0) === 0 && Date.parse(entry.recordedAt) > lastSyncedAt;
+    Listeners.parse(item?.[Table.listenersAttribute(entry.status)] ?? 0) === 0 && !handedOver(stored, history.length, entry);
   const pending = new Set([...marked, ...history.filter(heardByNobody).map((entry) => entry.status)]);
   const connections: LiveConnection[] = [];
   const expiredConnectionAttributes: string[] = [];
@@ -103,6 +105,23 @@ export function parseOrderItem(orderId: string, item: Record<string, unknown> | 
     lastSeq: history.length,
     handovers: stored.handovers ?? 0,
   };
+}
+
+/**
+ * Whether an admitted message read this status (so a `sync` handed it over, or marked it), from the
+ * item's own order of writes (./callback-table): the record write counts statuses (`lastSeq`) and
+ * a message's write copies that count (`syncedSeq`), so the status counted n-th was read iff
+ * n ≤ syncedSeq. No clock: the callback and the message handler run on different hosts.
+ *
+ * Statuses recorded before the item counted them (the layout before, a deploy mid-order) are the
+ * first `length - lastSeq` seqs, since every counted one is appended after them. One of those
+ * was read if a message was admitted since the count began (`syncedSeq` exists: that message read
+ * the whole history) or, as that layout judged it, if it was recorded before `lastSyncedAt`.
+ */
+function handedOver(stored: z.infer<typeof StoredOrder>, length: number, entry: HistoryEntry) {
+  const counted = entry.seq - (length - (stored.lastSeq ?? 0));
+  if (counted >= 1) return counted <= (stored.syncedSeq ?? 0);
+  return stored.syncedSeq !== undefined || Date.parse(entry.recordedAt) <= (stored.lastSyncedAt ?? -Infinity);
 }
 
 /** DynamoDB has no `undefined`; keep entries free of absent optional keys so they compare equal. */

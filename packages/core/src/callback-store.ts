@@ -91,9 +91,10 @@ export class CallbackStore {
             TableName: this.tableName,
             Key: Table.orderKey(detail.orderId),
             // The listeners at this instant are kept with the status: a status nobody heard is pending
-            // until the next admitted message, without a write of its own (./callback-table).
+            // until the next admitted message, without a write of its own (./callback-table). The
+            // count moves with the append, so the item itself orders statuses and messages: no clock.
             UpdateExpression:
-              "SET history = list_append(if_not_exists(history, :none), :entry), #listeners = if_not_exists(connCount, :zero), #ttl = :expiresAt",
+              "SET history = list_append(if_not_exists(history, :none), :entry), #listeners = if_not_exists(connCount, :zero), #ttl = :expiresAt ADD lastSeq :one",
             // Not recorded yet, in an item that has not expired (an expired one is cleared below first).
             // `recorded`: the status set items written before `listeners#` kept (a deploy mid-order).
             ConditionExpression:
@@ -102,10 +103,12 @@ export class CallbackStore {
             ExpressionAttributeValues: {
               ":none": [],
               // Not the orderId: the key holds it (parseOrderItem puts it back), and every byte of
-              // the item is paid on each of its writes once it passes 1 KB.
+              // the item is paid on each of its writes once it passes 1 KB. `recordedAt` is for
+              // operators (`npm run pending`); nothing compares it with another host's clock.
               ":entry": [{ ...storedEntry(detail), recordedAt: now.toISOString() }],
               ":expiresAt": this.itemExpiry(),
               ":zero": 0,
+              ":one": 1,
               ":status": detail.status,
               ":nowSeconds": Table.epochSeconds(now),
             },

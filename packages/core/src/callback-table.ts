@@ -7,14 +7,23 @@
  *       history      list of status entries; an entry's seq is its position + 1 (so no gap can exist)
  *       listeners#<status>  per recorded status: the connections subscribed when it was recorded
  *                    (its absence is the condition that keeps statuses unique; 0: nobody heard it live)
- *       lastSyncedAt when a message was last admitted for the order (epoch ms): a `sync` reads every status
+ *       lastSeq      statuses counted: the record write adds 1 as it appends, so it is the history's
+ *                    length, i.e. the highest seq (less in an item begun by the layout before, below)
+ *       syncedSeq    `lastSeq` as the last admitted message's write found it: that message read
+ *                    (a `sync` hands over) every status counted up to it
  *       pending      string set of statuses marked as no client having received them (see below)
  *       conn#<id>    one map per connection listening: {connectedAt, syncedAt?, expiresAt}
  *       connCount    connections added and not yet removed: the per-order socket cap is one condition on it
  *       expiresAt    TTL: retention after the last write
  *     A status is pending — no client has received it — when it was recorded with no listener and no
- *     message was admitted since (derived: no write), or when it is marked (the rarer cases where
- *     posts to listeners all failed; a write, cleared by the delivery that follows).
+ *     message was admitted since (derived: no write; "since" is the item's own order of writes, its
+ *     count above `syncedSeq`, never a clock), or when it is marked (the rarer cases where posts to
+ *     listeners all failed; a write, cleared by the delivery that follows).
+ *     Items of the layout before the counts (a deploy mid-order) hold `lastSyncedAt` (the message
+ *     handler's clock) instead and their statuses no count: those statuses are the history's first
+ *     `length - lastSeq`, and are read as then — handed over if recorded (`recordedAt`, the
+ *     callback's clock) before `lastSyncedAt` — or as handed over once a counted message came
+ *     (`syncedSeq` exists). See docs/decisions/pending-by-count.md.
  *     An order has at most seven statuses and at most `MAX_CONNECTIONS_PER_ORDER` live sockets, so the
  *     item stays a few KB, far from DynamoDB's 400 KB.
  *   There is no item per connection: a connection's order travels with the connection (the `$connect`

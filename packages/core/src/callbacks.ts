@@ -7,6 +7,7 @@
 import type { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import type { CallbackStore, CallOptions, HistoryEntry, MessageAdmission } from "./callback-store";
 import { DEFAULT_MAX_CONNECTIONS_PER_ORDER } from "./callback-table";
+import { graceAfterDeadline } from "./deadline";
 import * as CallbackToken from "./callback-token";
 import { isConnectionOpen, postToAll, postToConnection, DEFAULT_CONCURRENCY, type PostOutcome } from "./delivery";
 import type { Detail, Status } from "./order-status";
@@ -18,17 +19,20 @@ import * as z from "zod/mini";
  * How long after the invocation's signal the writes that record what the posts did (pending marks,
  * 410 removals) and a last error frame may still run: within the handler's reserve before the
  * deadline, so that a status cut mid-delivery is still marked and a client still told `internal`.
+ * Counted once from the deadline: all of them together, not each (see `graceAfter`).
  */
 export const AFTER_DEADLINE_GRACE_MS = 250;
 
-/** A signal that aborts `AFTER_DEADLINE_GRACE_MS` after `signal` does (none without one). */
+/**
+ * A signal that aborts `AFTER_DEADLINE_GRACE_MS` after `signal`'s deadline (none without one): one
+ * grace per invocation, however many calls ask for it (./deadline `graceAfterDeadline`).
+ *
+ * @example
+ * // the handler's catch, after a sync whose clean-up already ran into the grace:
+ * await postToConnection(management, connectionId, frame, { signal: graceAfter(signal) }); // the rest of it
+ */
 export function graceAfter(signal: AbortSignal | undefined): AbortSignal | undefined {
-  if (!signal) return undefined;
-  const controller = new AbortController();
-  const start = () => setTimeout(() => controller.abort(signal.reason), AFTER_DEADLINE_GRACE_MS).unref();
-  if (signal.aborted) start();
-  else signal.addEventListener("abort", start, { once: true });
-  return controller.signal;
+  return graceAfterDeadline(signal, AFTER_DEADLINE_GRACE_MS);
 }
 
 const OrderId = z.uuid();

@@ -26,10 +26,10 @@ const MAX_ADMISSION_ROUNDS = 4;
  * A message from a connection, judged by the connection's bucket (./sync-rate-limit) in the order's
  * item, where every execution environment sees it. The first write is the one a `sync` makes anyway:
  * it marks the connection synced (proof the socket is open, see CallbackStore.removeGoneConnection) and
- * the order (`lastSyncedAt`: what was recorded before is on its way to a client, so no longer pending
- * by derivation — a `sync` whose posts fail marks what it could not deliver; a refused message moves
- * it too, but comes only right after admitted ones on a subscribed socket, so every status recorded
- * in between had a listener), bumps `handovers`, and
+ * the order (`syncedSeq = lastSeq`: the statuses counted so far are on their way to a client,
+ * so no longer pending by derivation — a `sync` whose posts fail marks what it could not deliver; a
+ * refused message moves it too, but comes only right after admitted ones on a subscribed socket, so
+ * every status recorded in between had a listener), bumps `handovers`, and
  * returns the item as it was — its condition is also the authorisation check, since
  * only a connection `$connect` admitted for this order is in the item. It also moves the bucket, in a
  * way that is right whatever the bucket held, because an update cannot compute max(TAT, now):
@@ -58,7 +58,7 @@ export async function admitMessage(
           TableName: table.tableName,
           Key: Table.orderKey(input.orderId),
           UpdateExpression:
-            "SET #conn.syncedAt = :now, lastSyncedAt = :now, #conn.idleTat = :idleTat, #conn.toldTat = if_not_exists(#conn.burstTat, :zero) ADD handovers :one",
+            "SET #conn.syncedAt = :now, syncedSeq = if_not_exists(lastSeq, :zero), #conn.idleTat = :idleTat, #conn.toldTat = if_not_exists(#conn.burstTat, :zero) ADD handovers :one",
           ConditionExpression: "attribute_exists(#conn) AND #conn.#ttl > :nowSeconds AND #ttl > :nowSeconds",
           ExpressionAttributeNames: { ...names, "#ttl": Table.TTL_ATTRIBUTE },
           ExpressionAttributeValues: {

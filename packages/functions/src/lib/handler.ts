@@ -21,7 +21,9 @@ export type Counter = {
 /**
  * What a handler keeps for itself after its AWS calls were cut at the signal: logging the outcome,
  * marking what it could not deliver (one DynamoDB write, ~10 ms warm) and answering. A few hundred
- * ms covers a slow write and the log and metric flush; more would only shorten every call.
+ * ms covers a slow write and the log and metric flush; more would only shorten every call. Core's
+ * calls after the signal share one grace of 250 ms from it (core callbacks `graceAfter`), leaving
+ * the rest for the log and the flush.
  */
 export const DEADLINE_RESERVE_MS = 500;
 
