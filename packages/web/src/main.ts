@@ -5,7 +5,7 @@ import { createApiClient, type OrderRequest } from "./api-client";
 import { tokenOf } from "./callback-url";
 import { apiBase, websocketBase } from "./config";
 import { refusalText } from "./field-errors";
-import { callbackUrlFor, orderLink, parseOrderLink, REFUSED_LINK_TEXT, stageCallback } from "./order-link";
+import { callbackUrlFor, orderLink, parseOrderLink, orderOnStage, REFUSED_LINK_TEXT } from "./order-link";
 import { createOrderForm } from "./order-form";
 import { watchOrder, type OrderWatch } from "./order-watch";
 import type { NextStep } from "./outcome";
@@ -18,8 +18,9 @@ const api = createApiClient(apiBase());
 const socketBase = websocketBase();
 const storage = createOrderStorage(storageOrUndefined("localStorage"), {
   session: storageOrUndefined("sessionStorage"),
-  // Only orders on this stage's WebSocket API are followed; any other was stored from a crafted link.
-  accepts: (order) => stageCallback(order.clientCallbackUrl, socketBase) !== undefined,
+  // Only this stage's WebSocket API is followed: another URL (the stage's before the edge, or a crafted
+  // link's kept by an older page) is rebuilt on it from the order's id and token, or dropped.
+  onStage: (order) => orderOnStage(order, socketBase),
 });
 /** The whole shipping address of orders placed in this tab ("Try another card" fills it in); storage keeps the country only. */
 const addresses = new Map<string, OrderRequest["shippingAddress"]>();

@@ -61,6 +61,27 @@ export function stageCallback(clientCallbackUrl: string, base: URL | undefined =
   return UUID.test(orderId) && TOKEN.test(token) ? { orderId, token } : undefined;
 }
 
+/**
+ * A stored order as this stage follows it: unchanged if its callback URL is the stage's; else (a URL
+ * of the stage before its edge moved it, or one an older page kept from a crafted link) rebuilt on
+ * the stage's URL from its order id and token — the server checks the token, not the URL — with the
+ * statuses that other server sent dropped (the stage's own sync sends them again). Undefined when no
+ * order id and token can be read from it: nothing left to follow.
+ */
+export function orderOnStage<T extends { orderId: string; clientCallbackUrl: string; statuses: unknown[] }>(order: T, base: URL | undefined = websocketBase()): T | undefined {
+  if (!base) return undefined;
+  if (stageCallback(order.clientCallbackUrl, base)) return order;
+  let url: URL;
+  try {
+    url = new URL(order.clientCallbackUrl);
+  } catch {
+    return undefined;
+  }
+  const token = url.searchParams.get(TOKEN_PARAM) ?? "";
+  if (url.searchParams.get("orderId") !== order.orderId || !UUID.test(order.orderId) || !TOKEN.test(token)) return undefined;
+  return { ...order, clientCallbackUrl: callbackUrlFor(base, order.orderId, token), statuses: [] };
+}
+
 /** The link that reopens an order: its id and token only, no server named. */
 export function orderLink(pageUrl: string, order: { orderId: string; token: string }) {
   const url = new URL(pageUrl);

@@ -8,7 +8,7 @@
  * Nothing the page does not need is kept: of the shipping address only the country (the card says
  * "Ships to Portugal"; the rest stays in the tab that placed the order), since whatever is stored
  * here for 30 days is one injected script away from anyone. An order whose callback URL is not the
- * stage's (`accepts`: one stored from a crafted link by an older page) is dropped when the page loads.
+ * stage's is rebuilt on the stage's URL, or dropped, when the page loads (`onStage`).
  */
 import type { StatusFrame } from "@awsomepets/core/protocol";
 import type { HistoryEntry, OrderRequest } from "./api-client";
@@ -76,19 +76,20 @@ export function createOrderStorage(
   options: {
     session?: StorageLike;
     now?: () => number;
-    /** Whether the page may follow this order (its callback URL is the stage's); the others are dropped. */
-    accepts?: (order: WatchedOrder) => boolean;
+    /** The order as the page may follow it (on the stage's callback URL), or undefined to drop it. */
+    onStage?: (order: WatchedOrder) => WatchedOrder | undefined;
   } = {},
 ) {
   const now = options.now ?? Date.now;
-  const accepts = options.accepts ?? (() => true);
+  const onStage = options.onStage ?? ((order: WatchedOrder) => order);
+  const followable = (orders: WatchedOrder[]) => orders.flatMap((order) => onStage(order) ?? []);
   const fresh = (order: WatchedOrder) => {
     const added = Date.parse(order.summary?.placedAt ?? order.addedAt);
     return Number.isNaN(added) || now() - added < KEEP_DAYS * DAY_MS;
   };
   const readAll = (): WatchedOrder[] => {
     try {
-      return parseOrders(storage?.getItem(STORAGE_KEY)).filter((order) => fresh(order) && accepts(order));
+      return followable(parseOrders(storage?.getItem(STORAGE_KEY)).filter(fresh));
     } catch {
       return [];
     }
@@ -116,14 +117,14 @@ export function createOrderStorage(
     },
   };
   try {
-    // What an older page stored (addresses, orders of other servers, stale ones) leaves storage now, not on the next write.
+    // What an older page stored (addresses, other servers' URLs and statuses, stale orders) leaves storage now, not on the next write.
     const raw = storage?.getItem(STORAGE_KEY);
     if (raw && JSON.stringify(readAll().map(stored)) !== raw) writeAll(readAll());
   } catch {
     // storage disabled: nothing kept to clean
   }
   try {
-    const fromSession = parseOrders(options.session?.getItem(SESSION_STORAGE_KEY)).filter(accepts);
+    const fromSession = followable(parseOrders(options.session?.getItem(SESSION_STORAGE_KEY)));
     for (const order of fromSession) if (!api.get(order.orderId)) api.save(order);
     if (fromSession.length > 0) options.session?.setItem(SESSION_STORAGE_KEY, "[]");
   } catch {

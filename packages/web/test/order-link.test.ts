@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { websocketBase } from "../src/config";
-import { callbackUrlFor, orderLink, parseOrderLink, stageCallback } from "../src/order-link";
+import { callbackUrlFor, orderLink, orderOnStage, parseOrderLink, stageCallback } from "../src/order-link";
 import { createOrderStorage, SESSION_STORAGE_KEY, STORAGE_KEY, type WatchedOrder } from "../src/storage";
 
 const STAGE = "wss://abc123.execute-api.eu-west-1.amazonaws.com/prod";
@@ -101,34 +101,42 @@ describe("order storage keeps what the page needs only", () => {
     fromApi: [],
     summary: { basket: [{ sku: "DOG-LAB", quantity: 1 }], amount: 450, shippingAddress: address, placedAt: new Date().toISOString() },
   });
-  const accepts = (o: WatchedOrder) => stageCallback(o.clientCallbackUrl, base) !== undefined;
+  const onStage = (o: WatchedOrder) => orderOnStage(o, base);
   const foreignId = "5d1e2b9a-0c3f-4e6d-8a7b-9c0d1e2f3a4b";
   const foreign = `wss://evil.example/prod?orderId=${foreignId}&token=${TOKEN}`;
 
   it("stores the shipping country, never the rest of the address", () => {
     const local = memory();
-    createOrderStorage(local, { accepts }).save(order(ORDER_ID, own));
+    createOrderStorage(local, { onStage }).save(order(ORDER_ID, own));
     const raw = local.items.get(STORAGE_KEY)!;
     expect(raw).not.toMatch(/Ana Silva|Rua Augusta|Lisboa|1100-048|shippingAddress/);
     expect(JSON.parse(raw)[0].summary).toEqual({ basket: [{ sku: "DOG-LAB", quantity: 1 }], amount: 450, country: "PT", placedAt: expect.any(String) });
   });
 
-  it("drops, on load, orders an older page stored from a crafted link and the addresses it stored", () => {
+  it("rebuilds, on load, an order stored with another server's URL on the stage's, without that server's statuses or the address", () => {
     // Prepare: what the page before this one stored (address and all), with an order of another server
-    const local = memory({ [STORAGE_KEY]: JSON.stringify([order(ORDER_ID, own), order(foreignId, foreign)]) });
+    // that had sent it a status, and an order whose URL names no token (nothing to follow)
+    const fromElsewhere = { ...order(foreignId, foreign), statuses: [{ type: "status", seq: 1, status: "refunded" }] } as unknown as WatchedOrder;
+    const tokenless = order("0b0f6d1e-3c8a-4c1e-9f1a-2b3c4d5e6f70", "wss://evil.example/prod?orderId=0b0f6d1e-3c8a-4c1e-9f1a-2b3c4d5e6f70");
+    const local = memory({ [STORAGE_KEY]: JSON.stringify([order(ORDER_ID, own), fromElsewhere, tokenless]) });
     // Act
-    const store = createOrderStorage(local, { accepts });
-    // Assess: gone from storage itself, not only from what the page reads
-    expect(store.all().map((o) => o.orderId)).toEqual([ORDER_ID]);
+    const store = createOrderStorage(local, { onStage });
+    // Assess: the other server is gone from storage itself, not only from what the page reads
+    expect(store.all().map((o) => [o.orderId, o.clientCallbackUrl, o.statuses.length])).toEqual([
+      [ORDER_ID, own, 0],
+      [foreignId, callbackUrlFor(base, foreignId, TOKEN), 0],
+    ]);
     const raw = local.items.get(STORAGE_KEY)!;
     expect(raw).not.toContain("evil.example");
+    expect(raw).not.toContain("refunded");
     expect(raw).not.toContain("Rua Augusta");
   });
 
-  it("moves over no foreign order from a tab's sessionStorage", () => {
+  it("moves a tab's sessionStorage orders over only on the stage's URL", () => {
     const session = memory({ [SESSION_STORAGE_KEY]: JSON.stringify([order(foreignId, foreign)]) });
     const local = memory();
-    expect(createOrderStorage(local, { session, accepts }).all()).toEqual([]);
+    const moved = createOrderStorage(local, { session, onStage }).all();
+    expect(moved.map((o) => o.clientCallbackUrl)).toEqual([callbackUrlFor(base, foreignId, TOKEN)]);
     expect(local.items.get(STORAGE_KEY) ?? "").not.toContain("evil.example");
   });
 });
