@@ -75,7 +75,7 @@ export function Callbacks({ stack, app }: StackContext) {
       format: accessLogFormat(WEBSOCKET_ACCESS_LOG_FIELDS),
     },
   });
-  apiStage.node.addDependency(apiGatewayLogsRole(stack));
+  apiStage.node.addDependency(apiGatewayLogsRole(stack, operations));
   const apiId = api.apiId;
   const managementEndpoint = `https://${apiId}.execute-api.${stack.region}.${stack.urlSuffix}/${stageName}`;
   // $connect asks whether the sockets holding an order's places are still open (only at the cap).

@@ -62,11 +62,6 @@ export const CALLBACKS_STACK_SUPPRESSIONS = (production: boolean): NagPackSuppre
     reason: "Connection ids are only known at run time: ManageConnections is granted on POST @connections/* (posting functions) or GET @connections/* ($connect, at the cap) of this API's own stage only.",
     appliesTo: [{ regex: "/^Resource::arn:<AWS::Partition>:execute-api:[^:]+:[0-9]+:<OrderCallbackAPI[0-9A-F]+>\\/[^/]+\\/(POST|GET)\\/@connections\\/\\*$/" }],
   },
-  {
-    id: "AwsSolutions-IAM4",
-    reason: "AmazonAPIGatewayPushToCloudWatchLogs is the policy AWS documents for API Gateway's account-level logging role (needed for WebSocket access logs).",
-    appliesTo: ["Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"],
-  },
 ];
 
 export const ORDERS_STACK_SUPPRESSIONS = (production: boolean): NagPackSuppression[] => [
