@@ -72,7 +72,7 @@ async function main() {
   });
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
   // Loaded after the options are read: core and the model take a moment, --help should not wait.
-  const { atLoad, stageCapacity, perOrder, usdPerOrder, usdPerOrderByItem } = await import("../bench/capacity/model");
+  const { atLoad, stageCapacity, perOrder, usdPerOrder, usdPerOrderByItem, lambdaConcurrencyNeed } = await import("../bench/capacity/model");
   const { CallbackTable } = await import("@awsomepets/core/index");
   const watchers = positive("watchers", values.watchers, 1);
   if (!Number.isInteger(watchers) || watchers > CallbackTable.DEFAULT_MAX_CONNECTIONS_PER_ORDER) {
@@ -84,8 +84,9 @@ async function main() {
   const stage = stageCapacity(costFigures, load);
   const scales = [1, 10, 100].map((multiple) => atLoad(costFigures, load, multiple));
   const use = perOrder(costFigures, load);
+  const concurrency = lambdaConcurrencyNeed(costFigures, load);
   if (values.json) {
-    return void process.stdout.write(`${JSON.stringify({ source, measured: costFigures.date, load, stage: { ...stage, limits: undefined }, limits: stage.limits, usd_per_order: usdPerOrder(costFigures, load), usd_per_order_by_item: usdPerOrderByItem(costFigures, load), scales }, null, 2)}\n`);
+    return void process.stdout.write(`${JSON.stringify({ source, measured: costFigures.date, load, stage: { ...stage, limits: undefined }, lambda_concurrency_need: concurrency, limits: stage.limits, usd_per_order: usdPerOrder(costFigures, load), usd_per_order_by_item: usdPerOrderByItem(costFigures, load), scales }, null, 2)}\n`);
   }
   const lines = [
     `One stage as shipped, from ${source} (measured ${costFigures.date}; DynamoDB: ${costFigures.engine}).`,
@@ -96,6 +97,7 @@ async function main() {
     `  statuses/s           ${n(stage.statusesPerSecond, 1)}`,
     `  new connections/s    ${n(stage.newConnectionsPerSecond, 1)}`,
     `  watching customers   ${n(stage.watchingCustomers)} at once`,
+    `  Lambda concurrency   ${n(concurrency.unreserved)} executions at once${concurrency.reserved ? ` + ${n(concurrency.reserved)} reserved` : ""} (npm run deploy checks the account has them)`,
     `  binds first          ${stage.bindsFirst.name}: ${n(stage.bindsFirst.limit)} ${stage.bindsFirst.unit}`,
     "",
     "Limits, first to bind first (use per order → orders/s it allows):",
