@@ -25,7 +25,7 @@ const COMMON: NagPackSuppression[] = [
   },
   {
     id: "Serverless-LambdaDLQ",
-    reason: "Functions invoked synchronously (API routes, saga tasks, SST's custom resource) return errors to their caller; the two asynchronously invoked functions have an on-failure destination to an SQS dead-letter queue, which keeps more than a DLQ would.",
+    reason: "Functions invoked synchronously (API routes, saga tasks, SST's custom resource) return errors to their caller; the API Gateway account custom resource reports its own failure to CloudFormation (the deploy fails and says why); the two asynchronously invoked app functions have an on-failure destination to an SQS dead-letter queue, which keeps more than a DLQ would.",
   },
   {
     id: "Serverless-LambdaTracing",
