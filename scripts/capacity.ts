@@ -72,7 +72,7 @@ async function main() {
   });
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
   // Loaded after the options are read: core and the model take a moment, --help should not wait.
-  const { atLoad, stageCapacity, perOrder, usdPerOrder, usdPerOrderByItem, oneClient, WAF_DETECTION_LAG_SECONDS } = await import("../bench/capacity/model");
+  const { atLoad, stageCapacity, perOrder, usdPerOrder, usdPerOrderByItem, oneClient, WAF_DETECTION_LAG_SECONDS, lambdaConcurrencyNeed } = await import("../bench/capacity/model");
   const { Topology } = await import("@awsomepets/core/index");
   const { CallbackTable } = await import("@awsomepets/core/index");
   const watchers = positive("watchers", values.watchers, 1);
@@ -86,8 +86,9 @@ async function main() {
   const scales = [1, 10, 100].map((multiple) => atLoad(costFigures, load, multiple));
   const use = perOrder(costFigures, load);
   const client = oneClient(costFigures, load);
+  const concurrency = lambdaConcurrencyNeed(costFigures, load);
   if (values.json) {
-    return void process.stdout.write(`${JSON.stringify({ source, measured: costFigures.date, load, stage: { ...stage, limits: undefined }, limits: stage.limits, usd_per_order: usdPerOrder(costFigures, load), usd_per_order_by_item: usdPerOrderByItem(costFigures, load), scales, one_client: client }, null, 2)}\n`);
+    return void process.stdout.write(`${JSON.stringify({ source, measured: costFigures.date, load, stage: { ...stage, limits: undefined }, lambda_concurrency_need: concurrency, limits: stage.limits, usd_per_order: usdPerOrder(costFigures, load), usd_per_order_by_item: usdPerOrderByItem(costFigures, load), scales, one_client: client }, null, 2)}\n`);
   }
   const orders = Topology.EDGE_RULES.OrdersPerAddress;
   const lines = [
@@ -99,6 +100,7 @@ async function main() {
     `  statuses/s           ${n(stage.statusesPerSecond, 1)}`,
     `  new connections/s    ${n(stage.newConnectionsPerSecond, 1)}`,
     `  watching customers   ${n(stage.watchingCustomers)} at once`,
+    `  Lambda concurrency   ${n(concurrency.unreserved)} executions at once${concurrency.reserved ? ` + ${n(concurrency.reserved)} reserved` : ""} (npm run deploy checks the account has them)`,
     `  binds first          ${stage.bindsFirst.name}: ${n(stage.bindsFirst.limit)} ${stage.bindsFirst.unit}`,
     "",
     "Limits, first to bind first (use per order → orders/s it allows):",

@@ -1,24 +1,30 @@
 /**
- * `npm run deploy -- --stage <name> [sst deploy options]`: checks that the stage's callback-token
- * secret is set and long enough, and is the stage's own unless the stage is disposable
- * (`DISPOSABLE_STAGE=true`; stacks/secret-policy.ts), then runs `sst deploy` with the same options. Exits 1 with the fix when the secret is not right, with sst's exit code otherwise.
+ * `npm run deploy -- --stage <name> [--accept-low-concurrency] [sst deploy options]`: checks that the
+ * stage's callback-token secret is set and long enough, and is the stage's own unless the stage is
+ * disposable (`DISPOSABLE_STAGE=true`; stacks/secret-policy.ts), and that the account's Lambda
+ * concurrency in the region runs the stage's peak (scripts/deploy-checks.ts), then runs `sst deploy`
+ * with the same options. Exits 1 with the fix when a check fails, with sst's exit code otherwise.
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { stageNameProblem } from "@awsomepets/core/stage-name";
 import { stageKeepsData } from "@awsomepets/core/topology";
+import { OVERRIDE_FLAG } from "./deploy-checks";
 
-const USAGE = "usage: npm run deploy -- --stage <name> [other sst deploy options]";
-const args = process.argv.slice(2);
+const USAGE = `usage: npm run deploy -- --stage <name> [${OVERRIDE_FLAG}] [other sst deploy options]`;
+const args = process.argv.slice(2).filter((arg) => arg !== OVERRIDE_FLAG);
+const acceptLowConcurrency = args.length < process.argv.length - 2;
 if (args.includes("--help") || args.includes("-h")) {
-  console.log(`${USAGE}\nChecks the stage's CallbackTokenSecret (set, at least 32 characters, not the app-wide fallback unless DISPOSABLE_STAGE=true), then runs sst deploy.`);
+  console.log(
+    `${USAGE}\nChecks the stage name, the stage's CallbackTokenSecret (set, at least 32 characters, not the app-wide fallback unless DISPOSABLE_STAGE=true) and the account's Lambda concurrency in the region against the stage's peak (npm run capacity; ${OVERRIDE_FLAG} deploys anyway), then runs sst deploy.`,
+  );
   process.exit(0);
 }
 const { values } = parseArgs({ args, options: { stage: { type: "string" } }, strict: false, allowPositionals: true });
 const stage = typeof values.stage === "string" ? values.stage : undefined;
 if (!stage) {
-  console.error(`The stage is required.\n${USAGE}`);
+  console.error(`deploy: the stage is required (${USAGE})`);
   process.exit(2);
 }
 const stageProblem = stageNameProblem(stage);
@@ -47,6 +53,10 @@ try {
   console.error(`Could not read the stage's secrets from SSM (are AWS credentials set?): ${(error as Error).message}`);
   process.exit(1);
 }
+
+// The account's Lambda concurrency against the stage's peak (new accounts may have far less than 1,000).
+const { checkLambdaConcurrency } = await import("./deploy-account");
+if (!(await checkLambdaConcurrency(acceptLowConcurrency))) process.exit(1);
 
 const sst = spawn(path.resolve("node_modules", ".bin", "sst"), ["deploy", ...args], { stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => sst.kill(signal));

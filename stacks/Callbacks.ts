@@ -78,7 +78,7 @@ export function Callbacks({ stack, app }: StackContext) {
       format: accessLogFormat(WEBSOCKET_ACCESS_LOG_FIELDS),
     },
   });
-  apiStage.node.addDependency(apiGatewayLogsRole(stack));
+  apiStage.node.addDependency(apiGatewayLogsRole(stack, operations));
   const apiId = api.apiId;
   const executeApiHost = `${apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
   // With a domain of its own (EDGE_DOMAIN) the stage is reached only through the edge: the

@@ -17,7 +17,7 @@ import { Callbacks } from "./Callbacks";
 import { NAME_LIMITS, prefixedName } from "./names";
 import { ORDERS_STACK_SUPPRESSIONS, suppressNagFindings } from "./nag";
 import { createdOrAdopted } from "./tables";
-import { accessLogFormat, HTTP_ACCESS_LOG_FIELDS, logGroup, OperatorAlarms, retainLogsOfEveryFunction } from "./operations";
+import { accessLogFormat, HTTP_ACCESS_LOG_FIELDS, logGroup, OperatorAlarms, retainLogsOfEveryFunction, vendedLogGroup } from "./operations";
 import { stageKeepsData } from "./stage";
 import { Edge, edgeHostNames } from "./edge";
 import { ApiMapping, CfnApi, DomainName } from "aws-cdk-lib/aws-apigatewayv2";
@@ -76,7 +76,7 @@ export function Orders({ stack, app }: StackContext) {
     stateMachineType: StateMachineType.STANDARD,
     // ERROR: failed executions and states, without their data (nothing personal is in it either, but
     // a step's error message may quote an order).
-    logs: { destination: logGroup(stack, "OrderWorkflowLogs", operations), level: LogLevel.ERROR, includeExecutionData: false },
+    logs: { destination: vendedLogGroup(stack, "OrderWorkflowLogs", operations, "states", prefixedName(app, Topology.WORKFLOW.name, NAME_LIMITS.stateMachine)), level: LogLevel.ERROR, includeExecutionData: false },
     tracingEnabled: true,
     // Inline, not an S3 asset: the template then shows (and the tests check) the exact definition.
     definitionBody: DefinitionBody.fromString(definition),

@@ -1,23 +1,45 @@
 /**
- * A WebSocket (or REST) API stage can write access logs only once the account's API Gateway settings
- * name a role that may write to CloudWatch Logs (HTTP APIs need none). This sets it, as CDK's RestApi
- * does with `cloudWatchRole: true`: one role per account and region in effect, kept when the stack is
- * removed because other APIs of the account may rely on the setting.
+ * A WebSocket API stage can log only once API Gateway's account settings name a CloudWatch role (HTTP
+ * APIs need none). That setting is one per account and region, so no stage owns it: a custom resource
+ * (packages/functions/src/deploy/api-gateway-account.ts) keeps any role already set, else sets
+ * `Topology.API_GATEWAY_LOGS_ROLE_NAME` (created outside every stack), and leaves both in place
+ * when the stage is removed. Why not `AWS::ApiGateway::Account`: docs/decisions/api-gateway-account-role.md.
  */
-import { Aspects, CfnResource, RemovalPolicy, type Stack } from "aws-cdk-lib";
-import type { IConstruct } from "constructs";
-import { CfnAccount } from "aws-cdk-lib/aws-apigateway";
-import { ManagedPolicy, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { CustomResource, type Stack } from "aws-cdk-lib";
+import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { Function } from "sst/constructs";
+import { Topology } from "@awsomepets/core/index";
+import { runtimeProps } from "./function-runtime";
+import { logGroup, type OperationsConfig } from "./operations";
 
-export function apiGatewayLogsRole(stack: Stack) {
-  const role = new Role(stack, "ApiGatewayCloudWatchRole", {
-    assumedBy: new ServicePrincipal("apigateway.amazonaws.com"),
-    managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName("service-role/AmazonAPIGatewayPushToCloudWatchLogs")],
+const NAME = "ApiGatewayAccountFunction" satisfies Topology.DeployFunctionName;
+
+export function apiGatewayLogsRole(stack: Stack, operations: OperationsConfig) {
+  const roleArn = stack.formatArn({ service: "iam", region: "", resource: "role", resourceName: Topology.API_GATEWAY_LOGS_ROLE_NAME });
+  const pushToLogs = `arn:${stack.partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`;
+  const fn = new Function(stack, NAME, {
+    handler: Topology.DEPLOY_FUNCTIONS[NAME],
+    ...runtimeProps(NAME),
+    logGroup: logGroup(stack, `${NAME}Logs`, operations),
+    // Runs inside CloudFormation's deploy: never proxied to a laptop by `sst dev`.
+    enableLiveDev: false,
+    permissions: [
+      new PolicyStatement({
+        actions: ["apigateway:GET", "apigateway:PATCH"],
+        resources: [`arn:${stack.partition}:apigateway:${stack.region}::/account`],
+      }),
+      new PolicyStatement({ actions: ["iam:GetRole", "iam:CreateRole", "iam:PassRole"], resources: [roleArn] }),
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ["iam:AttachRolePolicy"],
+        resources: [roleArn],
+        conditions: { ArnEquals: { "iam:PolicyARN": pushToLogs } },
+      }),
+    ],
   });
-  const account = new CfnAccount(stack, "ApiGatewayAccount", { cloudWatchRoleArn: role.roleArn });
-  // An aspect, so that it wins over SST's default removal policy of a branch stage (applied later).
-  const retain = { visit: (node: IConstruct) => node instanceof CfnResource && node.applyRemovalPolicy(RemovalPolicy.RETAIN) };
-  Aspects.of(role).add(retain);
-  Aspects.of(account).add(retain);
-  return account;
+  return new CustomResource(stack, "ApiGatewayAccountLogsRole", {
+    serviceToken: fn.functionArn,
+    resourceType: "Custom::ApiGatewayAccountLogsRole",
+    properties: { RoleName: Topology.API_GATEWAY_LOGS_ROLE_NAME },
+  });
 }

@@ -13,7 +13,7 @@ import { Topology } from "@awsomepets/core/index";
 type Runtime = { timeoutSeconds: number; memoryMB: number; reservedConcurrency?: number };
 
 /** SST Function props for an app function. No reserved concurrency unless declared: it would take from the account's pool. */
-export function runtimeProps(name: Topology.FunctionName) {
+export function runtimeProps(name: Topology.FunctionName | Topology.DeployFunctionName) {
   const runtime: Runtime = Topology.FUNCTION_RUNTIME[name];
   return {
     timeout: runtime.timeoutSeconds,

@@ -25,7 +25,7 @@ const COMMON: NagPackSuppression[] = [
   },
   {
     id: "Serverless-LambdaDLQ",
-    reason: "Functions invoked synchronously (API routes, saga tasks, SST's custom resource) return errors to their caller; the two asynchronously invoked functions have an on-failure destination to an SQS dead-letter queue, which keeps more than a DLQ would.",
+    reason: "Functions invoked synchronously (API routes, saga tasks, SST's custom resource) return errors to their caller; the API Gateway account custom resource reports its own failure to CloudFormation (the deploy fails and says why); the two asynchronously invoked app functions have an on-failure destination to an SQS dead-letter queue, which keeps more than a DLQ would.",
   },
   {
     id: "Serverless-LambdaTracing",
@@ -61,11 +61,6 @@ export const CALLBACKS_STACK_SUPPRESSIONS = (keepsData: boolean): NagPackSuppres
     id: "AwsSolutions-IAM5",
     reason: "Connection ids are only known at run time: ManageConnections is granted on POST @connections/* (posting functions) or GET @connections/* ($connect, at the cap) of this API's own stage only.",
     appliesTo: [{ regex: "/^Resource::arn:<AWS::Partition>:execute-api:[^:]+:[0-9]+:<OrderCallbackAPI[0-9A-F]+>\\/[^/]+\\/(POST|GET)\\/@connections\\/\\*$/" }],
-  },
-  {
-    id: "AwsSolutions-IAM4",
-    reason: "AmazonAPIGatewayPushToCloudWatchLogs is the policy AWS documents for API Gateway's account-level logging role (needed for WebSocket access logs).",
-    appliesTo: ["Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"],
   },
 ];
 

@@ -3,7 +3,7 @@
  * defaults a small shop would pick), log groups with a retention, and CloudWatch alarms that notify
  * one SNS topic (subscribe to it, or set ALARM_EMAIL at deploy).
  */
-import { Aspects, CfnOutput, CfnResource, Duration, type Stack } from "aws-cdk-lib";
+import { Aspects, CfnOutput, CfnResource, Duration, Fn, type Stack } from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
@@ -53,6 +53,19 @@ export function operationsConfig(env: NodeJS.ProcessEnv, keepsData: boolean): Op
 /** A log group with the stage's retention; its name is CloudFormation's, so a redeploy never collides. */
 export const logGroup = (scope: Construct, id: string, config: OperationsConfig) =>
   new LogGroup(scope, id, { retention: config.logRetentionDays });
+
+/**
+ * A log group under `/aws/vendedlogs/<service>/` for a service that delivers logs through CloudWatch
+ * Logs' resource policy (Step Functions): under that prefix the service adds nothing to the account's
+ * one 5,120-character policy per log group (Step Functions guide, "Avoiding CloudWatch Logs resource
+ * policy size restrictions"). A name is needed for the prefix, so it ends with the stack's own id
+ * (the UUID in `AWS::StackId`, new with each creation of the stack): a stage removed with its logs
+ * retained and deployed again gets a new group instead of colliding with the old one.
+ */
+export function vendedLogGroup(stack: Stack, id: string, config: OperationsConfig, service: string, name: string) {
+  const stackUuid = Fn.select(2, Fn.split("/", stack.stackId));
+  return new LogGroup(stack, id, { retention: config.logRetentionDays, logGroupName: `/aws/vendedlogs/${service}/${name}-${stackUuid}` });
+}
 
 /**
  * Gives every Lambda function of `stack` that has no log group of its own (SST's and CDK's deploy-time

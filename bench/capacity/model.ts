@@ -180,3 +180,18 @@ export function oneClient(figures: CostFigures, load: Load) {
     billGuard: Topology.billGuardThreshold(load.ordersPerSecond),
   };
 }
+
+/** `npm run capacity`'s default load: one order a second, one customer watching it for 10 minutes. */
+export const DEFAULT_LOAD: Load = { ordersPerSecond: 1, watchersPerOrder: 1, watchMinutes: 10 };
+
+/**
+ * The Lambda concurrency a stage needs at the most it carries (`stageCapacity`): its functions'
+ * concurrent executions from the account's unreserved pool at that rate (Little's law, rounded up),
+ * and the reserved concurrency its functions declare (`Topology.FUNCTION_RUNTIME`). `npm run deploy`
+ * checks the account against it.
+ */
+export function lambdaConcurrencyNeed(figures: CostFigures, load: Load = DEFAULT_LOAD) {
+  const { ordersPerSecond } = stageCapacity(figures, load);
+  const reserved = Object.values(Topology.FUNCTION_RUNTIME as Record<string, { reservedConcurrency?: number }>).reduce((total, r) => total + (r.reservedConcurrency ?? 0), 0);
+  return { ordersPerSecond, unreserved: Math.ceil(ordersPerSecond * perOrder(figures, load).concurrency), reserved };
+}

@@ -35,9 +35,9 @@ const functionsOf = (stage: string) => {
 describe.each(SYNTH_STAGES)("stage %s", (stage) => {
   const functions = functionsOf(stage);
 
-  it("has each of the app's functions once", () => {
+  it("has each of the app's functions once, deploy-time ones included", () => {
     const owners = functions.map(([id]) => ownerOf(id)).filter((owner) => owner && owner in Topology.FUNCTION_RUNTIME);
-    expect(owners.sort()).toEqual(Object.keys(Topology.FUNCTIONS).sort());
+    expect(owners.sort()).toEqual(Object.keys({ ...Topology.FUNCTIONS, ...Topology.DEPLOY_FUNCTIONS }).sort());
   });
 
   it("gives every Lambda function its declared timeout, memory and reserved concurrency", () => {

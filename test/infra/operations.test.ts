@@ -137,11 +137,34 @@ describe("API stages", () => {
     expect(JSON.parse(AccessLogSettings.Format)).toMatchObject({ requestId: "$context.requestId", status: "$context.status" });
   });
 
-  it("sets API Gateway's account logging role, which WebSocket access logs need, and keeps it on removal", () => {
-    const [[, account]] = resourcesOfType(dev.callbacks, "AWS::ApiGateway::Account") as [[string, any]];
-    const roleId = account.Properties.CloudWatchRoleArn["Fn::GetAtt"][0];
-    expect(dev.callbacks.Resources[roleId].DeletionPolicy).toBe("Retain");
-    expect(account.DeletionPolicy).toBe("Retain");
+  it.each([["dev"], ["prod"], [LONG_STAGE]])(
+    "stage %s: no stage owns API Gateway's account settings; a custom resource sets its CloudWatch role before the WebSocket stage, only if none is set",
+    (name) => {
+      const s = stage(name);
+      for (const raw of all(s)) expect(resourcesOfType(raw, "AWS::ApiGateway::Account")).toEqual([]);
+      const raw = s.callbacks;
+      const [[resourceId, resource]] = resourcesOfType(raw, "Custom::ApiGatewayAccountLogsRole") as [[string, any]];
+      expect(resource.Properties.RoleName).toBe(Topology.API_GATEWAY_LOGS_ROLE_NAME);
+      expect(resource.Properties.ServiceToken["Fn::GetAtt"]).toEqual([functionLogicalId(raw, "ApiGatewayAccountFunction"), "Arn"]);
+      const [stageId] = resourcesOfType(raw, "AWS::ApiGatewayV2::Stage")[0]!;
+      expect(raw.Resources[stageId].DependsOn).toContain(resourceId);
+      // Nothing account-wide is created by the template: the role is the function's to create, once.
+      expect(resourcesOfType(raw, "AWS::IAM::Role").filter(([, r]) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes("apigateway.amazonaws.com"))).toEqual([]);
+    },
+  );
+
+  it("lets that function touch only the account settings and the one role of that name", () => {
+    const id = functionLogicalId(dev.callbacks, "ApiGatewayAccountFunction");
+    const roleRef = dev.callbacks.Resources[id].Properties.Role["Fn::GetAtt"][0];
+    const statements = resourcesOfType(dev.callbacks, "AWS::IAM::Policy")
+      .filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === roleRef))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement)
+      .filter((st: any) => JSON.stringify(st.Action).match(/apigateway:|iam:/));
+    const text = JSON.stringify(statements);
+    expect(text).toContain("::/account");
+    expect(text).toContain(`:role/${Topology.API_GATEWAY_LOGS_ROLE_NAME}`);
+    expect(text).not.toMatch(/role\/\*|"\*"/);
+    expect(text).toContain("AmazonAPIGatewayPushToCloudWatchLogs");
   });
 });
 
@@ -151,6 +174,21 @@ describe("logs", () => {
     expect(machine.Properties.LoggingConfiguration).toMatchObject({ Level: "ERROR", IncludeExecutionData: false });
     expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
   });
+
+  it.each([["dev"], ["prod"], [LONG_STAGE]])(
+    "stage %s: the workflow logs under /aws/vendedlogs/states/, in a group named after the stack's own id (a redeploy after a removal that kept it does not collide)",
+    (name) => {
+      const { orders } = stage(name);
+      const [, machine] = resourcesOfType(orders, "AWS::StepFunctions::StateMachine")[0]!;
+      const [groupId] = machine.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn["Fn::GetAtt"];
+      const logGroupName = orders.Resources[groupId].Properties.LogGroupName;
+      const [separator, [prefix, uuid]] = logGroupName["Fn::Join"];
+      expect(separator).toBe("");
+      expect(prefix).toMatch(new RegExp(`^/aws/vendedlogs/states/${name}-${Topology.APP_NAME}-OrderWorkflow-`));
+      expect(prefix.length + 36).toBeLessThanOrEqual(512);
+      expect(uuid).toEqual({ "Fn::Select": [2, { "Fn::Split": ["/", { Ref: "AWS::StackId" }] }] });
+    },
+  );
 
   it.each([
     ["dev", dev, DEFAULTS.logRetentionDays.disposable],

@@ -27,6 +27,22 @@ export const FUNCTIONS = {
 } as const;
 export type FunctionName = keyof typeof FUNCTIONS;
 
+/**
+ * Functions that run only while CloudFormation deploys a stack (custom resources): declared like the
+ * others (a handler here, a runtime in FUNCTION_RUNTIME), never run by `npm start`.
+ */
+export const DEPLOY_FUNCTIONS = {
+  /** Sets API Gateway's account-wide CloudWatch role once per account and region (stacks/api-gateway-account.ts). */
+  ApiGatewayAccountFunction: "packages/functions/src/deploy/api-gateway-account.handler",
+} as const;
+export type DeployFunctionName = keyof typeof DEPLOY_FUNCTIONS;
+
+/**
+ * The IAM role API Gateway writes WebSocket logs with, when the account and region has none set: IAM
+ * is global, so one role of this name serves every region; it belongs to no stage (no stack removes it).
+ */
+export const API_GATEWAY_LOGS_ROLE_NAME = `${APP_NAME}-apigateway-cloudwatch-logs`;
+
 /** API Gateway ends a route's integration after 29 s (WebSocket and HTTP APIs alike); the function may run on. */
 export const API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS = 29;
 
@@ -78,7 +94,10 @@ export const FUNCTION_RUNTIME = {
   ReleaseInventoryFunction: { timeoutSeconds: 10, memoryMB: 128 },
   ProcessRefundFunction: { timeoutSeconds: 10, memoryMB: 128 },
   CancelOrderFunction: { timeoutSeconds: 10, memoryMB: 128 },
-} as const satisfies Record<FunctionName, FunctionRuntime>;
+  // At deploy only: a few API calls, then retries while a new IAM role propagates (seconds to a
+  // minute); it answers CloudFormation before its timeout whatever happens.
+  ApiGatewayAccountFunction: { timeoutSeconds: 180, memoryMB: 256 },
+} as const satisfies Record<FunctionName | DeployFunctionName, FunctionRuntime>;
 
 /**
  * The wiring contract: each function's environment variables — their names, what they point at, and
