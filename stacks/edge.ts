@@ -78,7 +78,7 @@ function scopeDown(scope: Topology.EdgeScope): CfnWebACL.StatementProperty | und
   });
   if (scope === "all") return undefined;
   if ("upgrade" in scope) return exactly({ singleHeader: { Name: "upgrade" } }, scope.upgrade, true);
-  return { andStatement: { statements: [exactly({ method: {} }, scope.method), exactly({ uriPath: {} }, scope.path)] } };
+  return exactly({ method: {} }, scope.method);
 }
 
 export type EdgeProps = {

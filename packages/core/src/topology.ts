@@ -278,8 +278,13 @@ export const WAF_MIN_RATE_LIMIT = 10;
 /** AWS WAF's largest rate-based limit. */
 export const WAF_MAX_RATE_LIMIT = 2_000_000_000;
 
-/** What a rule counts: `POST /orders` on the order API, WebSocket upgrades (`$connect`), or every request through the edge. */
-export type EdgeScope = { method: "POST"; path: "/orders" } | { upgrade: "websocket" } | "all";
+/**
+ * What a rule counts: every POST (the order API's one POST route is `POST /orders`), WebSocket
+ * upgrades (`$connect`), or every request through the edge. By method, not by path: API Gateway
+ * routes `/orders/` and other spellings of the path to the same route, and a rule on the exact path
+ * would let them through under the looser catch-all.
+ */
+export type EdgeScope = { method: "POST" } | { upgrade: "websocket" } | "all";
 export type EdgeRule = { limit: number; windowSeconds: number; scope: EdgeScope };
 
 /** One customer's requests in a window, from the traffic the stage throttles are sized for. */
@@ -299,7 +304,7 @@ const PER_CUSTOMER = perCustomerPerWindow();
 export function edgeScopeMatches(scope: EdgeScope, request: { method: string; path: string; upgrade?: string }) {
   if (scope === "all") return true;
   if ("upgrade" in scope) return request.upgrade?.toLowerCase() === scope.upgrade;
-  return request.method === scope.method && request.path === scope.path;
+  return request.method.toUpperCase() === scope.method;
 }
 
 /**
@@ -308,7 +313,7 @@ export function edgeScopeMatches(scope: EdgeScope, request: { method: string; pa
  */
 export const EDGE_RULES = {
   /** Each one starts a paid Standard execution: the tightest. */
-  OrdersPerAddress: { limit: edgeLimit(PER_CUSTOMER.orders), windowSeconds: EDGE_SIZING.windowSeconds, scope: { method: "POST", path: "/orders" } },
+  OrdersPerAddress: { limit: edgeLimit(PER_CUSTOMER.orders), windowSeconds: EDGE_SIZING.windowSeconds, scope: { method: "POST" } },
   /** `$connect` runs the authorizer and the connect function, and takes a place of the stage's 20/s. */
   ConnectsPerAddress: { limit: edgeLimit(PER_CUSTOMER.connects), windowSeconds: EDGE_SIZING.windowSeconds, scope: { upgrade: "websocket" } },
   /** Everything else through either distribution: page loads' GETs, preflights, upgrades. */

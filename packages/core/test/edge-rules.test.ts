@@ -38,6 +38,10 @@ describe("the edge's rate-based rules", () => {
     const { OrdersPerAddress, ConnectsPerAddress, RequestsPerAddress } = Topology.EDGE_RULES;
     expect(Topology.edgeScopeMatches(OrdersPerAddress.scope, { method: "POST", path: "/orders" })).toBe(true);
     expect(Topology.edgeScopeMatches(OrdersPerAddress.scope, { method: "GET", path: "/orders" })).toBe(false);
+    // The orders rule is by method: it counts POST /orders only while that is the API's one POST route.
+    expect(Object.keys(Topology.HTTP_ROUTES).filter((route) => route.startsWith("POST "))).toEqual(["POST /orders"]);
+    // Any spelling of the path API Gateway may route to POST /orders counts against the orders rule.
+    for (const path of ["/orders/", "//orders", "/Orders", "/orders?x=1"]) expect(Topology.edgeScopeMatches(OrdersPerAddress.scope, { method: "POST", path }), path).toBe(true);
     expect(Topology.edgeScopeMatches(ConnectsPerAddress.scope, { method: "GET", path: "/prod", upgrade: "WebSocket" })).toBe(true);
     expect(Topology.edgeScopeMatches(ConnectsPerAddress.scope, { method: "GET", path: "/prod" })).toBe(false);
     expect(Topology.edgeScopeMatches(RequestsPerAddress.scope, { method: "GET", path: "/catalogue" })).toBe(true);
