@@ -28,6 +28,18 @@ describe("tokenSecretProblem", () => {
     expect(tokenSecretProblem("prod", { CallbackTokenSecret: { value: "y".repeat(40), fallback: "x".repeat(40) } }, KEEPS_DATA)).toBeUndefined();
   });
 
+  it("refuses, for a stage that keeps data, its own secret or previous secret copied from a fallback", () => {
+    const shared = "s".repeat(40);
+    expect(tokenSecretProblem("prod", { CallbackTokenSecret: { value: shared, fallback: shared } }, KEEPS_DATA)).toMatch(
+      /^The secret CallbackTokenSecret of stage prod is the same as an app-wide fallback, which every stage can read; set one with: npx sst secrets set CallbackTokenSecret/,
+    );
+    expect(tokenSecretProblem("prod", { CallbackTokenSecret: { value: "y".repeat(40), fallback: shared }, CallbackTokenPreviousSecret: { value: shared } }, KEEPS_DATA)).toMatch(
+      /^The secret CallbackTokenPreviousSecret of stage prod is the same as an app-wide fallback.*npx sst secrets set CallbackTokenPreviousSecret/,
+    );
+    // A disposable stage may share it.
+    expect(tokenSecretProblem("pr-42", { CallbackTokenSecret: { value: shared, fallback: shared } }, DISPOSABLE)).toBeUndefined();
+  });
+
   it("decides keeps-data from DISPOSABLE_STAGE as the stacks do: unset keeps data", () => {
     const fallbackOnly = { CallbackTokenSecret: { fallback: "x".repeat(40) } };
     expect(tokenSecretProblem("prod", fallbackOnly, Topology.stageKeepsData({}))).toMatch(/only the app-wide fallback/);

@@ -45,6 +45,13 @@ const TOKEN_V2 = /^v2\.([A-Za-z0-9_-]{8})\.([1-9]\d{0,11})\.([A-Za-z0-9_-]{43})$
  * token can verify any more and this path and `legacySignature` can be deleted.
  */
 const TOKEN_LEGACY = /^([1-9]\d{0,11})\.([A-Za-z0-9_-]{43})$/;
+/**
+ * The last moment a legacy token verifies, whatever its expiry: its signature names no stage, so
+ * while it is accepted, stages that share a secret can read each other's orders. A fixed date rather
+ * than "a day after the deploy" because no function knows when v2 was deployed: deploying this
+ * version later than this breaks only the links the older version issued in its last 24 hours.
+ */
+export const LEGACY_ACCEPTED_UNTIL = Date.parse("2027-01-31T00:00:00Z") / 1000;
 
 /** Every spelling verify reads (v2 or legacy), as a regular expression's source: the contracts' pattern. */
 export const TOKEN_PATTERN = `${TOKEN_V2.source}|${TOKEN_LEGACY.source}`;
@@ -168,6 +175,7 @@ export function verify(input: { orderId: string; stage: string; token: string; k
   }
   const legacy = TOKEN_LEGACY.exec(input.token);
   if (!legacy) return { ok: false, reason: "malformed" };
+  if (Math.floor((input.now ?? new Date()).getTime() / 1000) >= LEGACY_ACCEPTED_UNTIL) return { ok: false, reason: "expired" };
   const given = canonicalBytes(legacy[2]!);
   if (!given) return { ok: false, reason: "malformed" };
   const expiresAt = Number(legacy[1]);

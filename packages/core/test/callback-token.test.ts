@@ -128,6 +128,14 @@ describe("CallbackToken", () => {
     ])("refuses one %s", (_name, makeToken, reason) => {
       expect(verify(makeToken())).toEqual({ ok: false, reason });
     });
+
+    it("refuses every one from LEGACY_ACCEPTED_UNTIL on, however it was signed (it names no stage)", () => {
+      const cutoff = new Date(CallbackToken.LEGACY_ACCEPTED_UNTIL * 1000);
+      const justBefore = new Date(cutoff.getTime() - 1000);
+      const expiresAt = CallbackToken.LEGACY_ACCEPTED_UNTIL + 3600;
+      expect(verify(legacy(secret, expiresAt), { now: justBefore })).toEqual({ ok: true, expiresAt });
+      expect(verify(legacy(secret, expiresAt), { now: cutoff })).toEqual({ ok: false, reason: "expired" });
+    });
   });
 
   describe("accepts exactly one spelling of a token", () => {
