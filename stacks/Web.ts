@@ -1,10 +1,12 @@
 /**
  * The order tracker page (packages/web) as an S3 bucket behind CloudFront. The page is built with
- * the stage's order API URL and callback WebSocket URL: SST runs the build with
+ * the edge's order API URL and callback WebSocket URL: SST runs the build with
  * API_URL="{{ API_URL }}" and WEBSOCKET_URL="{{ WEBSOCKET_URL }}" and, once the stage exists,
- * replaces those placeholders in the uploaded index.html and *.js files with the real URLs (a
- * stage's URLs never change, so the hashed name of app.js, taken with the placeholders in it, stays
- * truthful). Every response carries core's SiteHeaders, as a CloudFront response headers policy.
+ * replaces those placeholders in the uploaded index.html and *.js files with the real URLs. The
+ * hashed name of app.js is taken with the placeholders in it: it stays truthful while a stage's URLs
+ * stay the same, which they do until EDGE_DOMAIN is set or changed (then a browser may keep the
+ * cached script with the old URLs: docs/deploy-and-operate.md, "The edge"). Every response carries
+ * core's SiteHeaders, as a CloudFront response headers policy.
  */
 import { Duration, Fn } from "aws-cdk-lib";
 import { HeadersFrameOption, HeadersReferrerPolicy, ResponseHeadersPolicy, type ResponseSecurityHeadersBehavior } from "aws-cdk-lib/aws-cloudfront";

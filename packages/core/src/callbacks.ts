@@ -302,7 +302,7 @@ async function answerSync(
   }
   // What the client received is no longer pending, even if the signal cut the rest (the reserve's
   // writes): marks are cleared; a status pending by derivation is not any more (the admission moved
-  // `lastSyncedAt`), so one this answer failed to deliver is marked instead. Both rare: no write when
+  // `syncedSeq`), so one this answer failed to deliver is marked instead. Both rare: no write when
   // nothing was marked and every post went through.
   const after = { signal: graceAfter(signal) };
   const undelivered = unseen.map((entry) => entry.status).filter((status) => !received.includes(status));

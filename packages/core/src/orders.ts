@@ -127,7 +127,7 @@ export type ViewResult =
  * erased) is `not_found`.
  *
  * @example
- * const result = await viewOrder({ store, tokenSecret }, { orderId, token });
+ * const result = await viewOrder({ store, tokenKeys: { current: secret }, stage: "prod" }, { orderId, token });
  * if (result.kind === "found") console.log(result.order.status); // no shippingAddress in it
  */
 export async function viewOrder(

@@ -459,7 +459,7 @@ export const WORKFLOW = {
 export const taskPlaceholder = (state: keyof typeof WORKFLOW.tasks) => `${state}FunctionArn`;
 
 /**
- * Whether a stage keeps data, from `DEPLOY_ENV.disposableStage` as given at deploy: unset or empty
+ * Whether a stage keeps data, from `DEPLOY_ENV.disposableStage` as given at deploy: unset, empty or `false`
  * keeps it; `true` declares the stage disposable; anything else is a mistake (thrown, naming the
  * variable), since a typo must not quietly destroy a shop's orders.
  */

@@ -138,8 +138,8 @@ export const TUNABLES = {
   },
   /**
    * An order's item in OrdersTbl (basket, shipping address, statuses) expires this long after it was
-   * placed; after it, `GET /orders/{id}` answers 404 and the steps, the projection and erase-order see
-   * no order. At least 2 days: longer than the Idempotency-Key's record (24 h), so that a retried
+   * placed; after it, `GET /orders/{id}` answers 404 and the steps and the projection see no order
+   * (erase-order still removes the item, expired or not). At least 2 days: longer than the Idempotency-Key's record (24 h), so that a retried
    * `POST /orders` never finds its claim alive and its order gone (and stores the order again under a
    * workflow that has already run), and longer than the callback token (24 h) and the workflow (1 h).
    * See docs/deploy-and-operate.md ("How long an order is kept").
