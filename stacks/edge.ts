@@ -171,9 +171,9 @@ export class Edge extends Construct {
       new Distribution(this, id, {
         comment,
         defaultBehavior: {
-          // The proof a request came through here (and its web ACL): CloudFront adds it after WAF
-          // admitted the request, overwriting a viewer's header of that name, so WAF's log never
-          // holds it and a client cannot forge it; a request that goes around the edge lacks it.
+          // The proof a request came through here (and its web ACL): CloudFront adds it to the
+          // request it sends the origin, after WAF inspected the viewer's, so WAF's log never holds
+          // it; a request that goes around the edge lacks it, and a client cannot know its value.
           origin: new HttpOrigin(origin, {
             protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
             customHeaders: { [OriginVerify.HEADER]: props.originVerify },

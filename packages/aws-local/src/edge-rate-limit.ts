@@ -115,10 +115,10 @@ export type EdgeRefusal = { statusCode: number; contentType: string; body: strin
 export type EdgeOptions = { admit: EdgeAdmission; refusal: EdgeRefusal; originHeaders?: Readonly<Record<string, string>> };
 
 /**
- * Adds the edge's origin headers to an admitted request, replacing a viewer's header of the same name
- * as CloudFront does ("If a viewer request includes headers that have the same names as custom origin
- * headers, CloudFront overwrites them"): a client cannot forge them through the edge. Both views of the
- * request change, `headers` (HTTP API events) and `rawHeaders` (WebSocket events keep the spelling).
+ * Adds the edge's origin headers to an admitted request, replacing a viewer's header of the same name,
+ * so the functions behind see exactly the edge's value. (Whether CloudFront replaces or appends to a
+ * viewer's copy, a client that does not know the value gains nothing by sending one.) Both views of
+ * the request change, `headers` (HTTP API events) and `rawHeaders` (WebSocket events keep the spelling).
  */
 export function addOriginHeaders(request: IncomingMessage, headers: Readonly<Record<string, string>> | undefined) {
   if (!headers) return;
