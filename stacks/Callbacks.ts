@@ -3,7 +3,7 @@
  * route functions, and the order event bus whose rule feeds `OrderWSCallbackFunction`.
  * Permissions are granted action by action (SST's `bind: [table]` would grant `dynamodb:*`).
  */
-import { Duration } from "aws-cdk-lib";
+import { Duration, Fn } from "aws-cdk-lib";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
 import { Queue } from "aws-cdk-lib/aws-sqs";
@@ -98,6 +98,11 @@ export function Callbacks({ stack, app }: StackContext) {
     new CfnOutput(stack, "EdgeDnsWebSocketOrigin", { value: `${host} CNAME ${domainName.regionalDomainName}`, description: "DNS record to create" });
   }
   const managementEndpoint = `https://${webSocketOrigin.host}${webSocketOrigin.path}`;
+  // The value the edge adds to every request it passes to either API (stacks/edge.ts) and the
+  // functions behind the costly routes check (core's origin-verify.ts): the UUID CloudFormation gave
+  // this stack, which nobody outside the account can know, with nothing for an operator to set or
+  // rotate by hand. Who can read it, and why that is acceptable: docs/decisions/0001-….
+  const originVerify = Fn.select(2, Fn.split("/", stack.stackId));
   // $connect asks whether the sockets holding an order's places are still open (only at the cap).
   const getConnections = new PolicyStatement({
     actions: ["execute-api:ManageConnections"],
@@ -124,6 +129,7 @@ export function Callbacks({ stack, app }: StackContext) {
     // Bound into every callback token; a stage that keeps data refuses the fallback secret at run time.
     stage: app.stage,
     stageKeepsData: String(keepsData),
+    originVerify,
     // The callback path's limits, as validated above: each function's environment shows the value in force.
     ...callbackTunables(tunables),
   };
@@ -149,7 +155,7 @@ export function Callbacks({ stack, app }: StackContext) {
       tableActions("GetItem", "UpdateItem", "DeleteItem"),
       postToConnections,
     ]),
-    // Reads only the query: no permission at all.
+    // Reads only the request (the query and the edge's header): no permission at all.
     [Topology.WEBSOCKET_AUTHORIZER.functionName]: fn(Topology.WEBSOCKET_AUTHORIZER.functionName, []),
   };
 
@@ -232,5 +238,5 @@ export function Callbacks({ stack, app }: StackContext) {
   });
 
   suppressNagFindings(stack, CALLBACKS_STACK_SUPPRESSIONS(keepsData));
-  return { api, apiStage, webSocketOrigin, edgeDomain, bus, table, tokenSecrets, functions, operations, tunables, throttles, alarmTopic: alarms.topic };
+  return { api, apiStage, webSocketOrigin, originVerify, edgeDomain, bus, table, tokenSecrets, functions, operations, tunables, throttles, alarmTopic: alarms.topic };
 }

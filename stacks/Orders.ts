@@ -27,7 +27,7 @@ import { ComparisonOperator } from "aws-cdk-lib/aws-cloudwatch";
 import { runtimeProps } from "./function-runtime";
 
 export function Orders({ stack, app }: StackContext) {
-  const { bus, webSocketOrigin, edgeDomain, tokenSecrets, operations, tunables, throttles, alarmTopic } = use(Callbacks);
+  const { bus, webSocketOrigin, originVerify, edgeDomain, tokenSecrets, operations, tunables, throttles, alarmTopic } = use(Callbacks);
   const alarms = new OperatorAlarms(stack, alarmTopic);
   retainLogsOfEveryFunction(stack, operations);
   const logs = (name: string) => ({ logGroup: logGroup(stack, `${name}Logs`, operations) });
@@ -99,6 +99,7 @@ export function Orders({ stack, app }: StackContext) {
     httpOrigin: Lazy.string({ produce: () => httpOrigin }),
     webSocketOrigin: webSocketOrigin.host,
     webSocketPath: webSocketOrigin.path,
+    originVerify,
     domain: edgeDomain,
     logRetention: operations.logRetentionDays,
   });
@@ -112,6 +113,7 @@ export function Orders({ stack, app }: StackContext) {
     stage: app.stage,
     stageKeepsData: String(keepsData),
     orderRetentionDays: String(tunables.orderRetentionDays),
+    originVerify,
   };
   const createOrder = new Function(stack, "CreateOrderFunction", {
     handler: Topology.FUNCTIONS.CreateOrderFunction,

@@ -16,6 +16,10 @@
  *   headers and `orderId`/`token`; `GET /orders/{id}` its Authorization header (CloudFront forwards
  *   Authorization only with the all-viewer policies). Host stays CloudFront's origin's, which is how
  *   API Gateway finds the API.
+ * - Both distributions add a secret header to every origin request (`OriginVerify.HEADER`, the
+ *   Callbacks stack's UUID); the APIs refuse a request without it before anything costly runs, so a
+ *   client that goes around the edge (execute-api URL, `*-origin.<domain>`) skips nothing.
+ * - IPv4 only to the viewer, so each rate-based rule's "address" is one a client cannot multiply.
  */
 import { ArnFormat, CfnOutput, Fn, Lazy, Stack } from "aws-cdk-lib";
 import { Certificate } from "aws-cdk-lib/aws-certificatemanager";
@@ -34,7 +38,7 @@ import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
 import { CfnLoggingConfiguration, CfnWebACL } from "aws-cdk-lib/aws-wafv2";
 import { Construct } from "constructs";
 import { NagSuppressions } from "cdk-nag";
-import { Topology, type Tunables } from "@awsomepets/core/index";
+import { OriginVerify, Topology, type Tunables } from "@awsomepets/core/index";
 import { EDGE_DISTRIBUTION_SUPPRESSIONS } from "./nag";
 
 /** A stage's own domain for the edge: the distributions answer at `api.` and `ws.` under it. */
@@ -88,6 +92,8 @@ export type EdgeProps = {
   /** The WebSocket API's origin, and the path its stage answers at there (`/<stage>` on execute-api, "" on a custom domain). */
   webSocketOrigin: string;
   webSocketPath: string;
+  /** What both distributions add to every origin request, and the APIs' functions check (core's origin-verify.ts). */
+  originVerify: string;
   domain?: EdgeDomain;
   logRetention: RetentionDays;
 };
@@ -165,7 +171,13 @@ export class Edge extends Construct {
       new Distribution(this, id, {
         comment,
         defaultBehavior: {
-          origin: new HttpOrigin(origin, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
+          // The proof a request came through here (and its web ACL): CloudFront adds it to the
+          // request it sends the origin, after WAF inspected the viewer's, so WAF's log never holds
+          // it; a request that goes around the edge lacks it, and a client cannot know its value.
+          origin: new HttpOrigin(origin, {
+            protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+            customHeaders: { [OriginVerify.HEADER]: props.originVerify },
+          }),
           viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: AllowedMethods.ALLOW_ALL,
           cachePolicy: CachePolicy.CACHING_DISABLED,
@@ -174,6 +186,9 @@ export class Edge extends Construct {
         webAclId: this.webAcl.attrArn,
         // Access logs record query strings (a callback link's token): off; WAF's log keeps the viewer's address.
         enableLogging: false,
+        // IPv4 only: WAF's rate-based rules count each IPv6 address apart, and a client is given a
+        // whole /64 (2^64 addresses), so over IPv6 one client could be as many "addresses" as it likes.
+        enableIpv6: false,
         // North America and Europe: the least per-request price; viewers elsewhere are served from there.
         priceClass: PriceClass.PRICE_CLASS_100,
         ...(host && certificate && { domainNames: [host], certificate, minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021 }),

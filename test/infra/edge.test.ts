@@ -5,7 +5,7 @@
  * branch stage has its own domain (LONG_STAGE_ENV): its APIs' execute-api endpoints are disabled.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { Topology, Tunables } from "@awsomepets/core/index";
+import { OriginVerify, Topology, Tunables } from "@awsomepets/core/index";
 import { functionLogicalId, resourcesOfType, stageTemplates } from "./template";
 import { LONG_STAGE, LONG_STAGE_ENV } from "./synth-setup";
 
@@ -96,6 +96,62 @@ describe("the distributions", () => {
     expect(websocketUrl).toContain("DomainName"); // the distribution's
     expect(websocketUrl).not.toContain("execute-api");
     expect(Object.keys(prod.orders.raw.Outputs)).toEqual(expect.arrayContaining(["EdgeApiUrl", "EdgeWebSocketUrl", "EdgeWebAclArn"]));
+  });
+});
+
+describe("the way around the edge, closed for every stage", () => {
+  /** The Callbacks stack's own UUID, `Fn::Select 2` of its `AWS::StackId` split at "/". */
+  const CALLBACKS_UUID = { "Fn::Select": [2, { "Fn::Split": ["/", { Ref: "AWS::StackId" }] }] };
+
+  it.each([["prod", () => prod], ["a stage with its own domain", () => long]])(
+    "%s: both distributions add the edge's header to every origin request, with the Callbacks stack's UUID",
+    (_name, stacks) => {
+      const distributions = resourcesOfType(stacks().orders.raw, "AWS::CloudFront::Distribution").map(([, d]) => d.Properties.DistributionConfig);
+      expect(distributions).toHaveLength(2);
+      const values = distributions.map((config) => {
+        const headers = config.Origins[0].OriginCustomHeaders;
+        expect(headers).toHaveLength(1);
+        expect(headers[0].HeaderName).toBe(OriginVerify.HEADER);
+        return headers[0].HeaderValue;
+      });
+      // The same value on both: the Callbacks stack's UUID, from its StackId as it exports it.
+      expect(values[0]).toEqual(values[1]);
+      const imported = values[0]["Fn::Select"]?.[1]?.["Fn::Split"]?.[1]?.["Fn::ImportValue"];
+      expect(values[0]).toEqual({ "Fn::Select": [2, { "Fn::Split": ["/", { "Fn::ImportValue": imported }] }] });
+      const exported = Object.values(stacks().callbacks.raw.Outputs as Record<string, { Value: unknown; Export?: { Name: unknown } }>)
+        .find((output) => JSON.stringify(output.Export?.Name) === JSON.stringify(imported));
+      expect(exported?.Value).toEqual({ Ref: "AWS::StackId" });
+    },
+  );
+
+  it("makes the edge's header an identity source of $connect's authorizer (API Gateway answers 401 without it)", () => {
+    for (const stacks of [prod, long]) {
+      const authorizer = only(stacks.callbacks.raw, "AWS::ApiGatewayV2::Authorizer");
+      expect(authorizer.AuthorizerType).toBe("REQUEST");
+      expect(authorizer.IdentitySource).toEqual(["route.request.querystring.orderId", `route.request.header.${OriginVerify.HEADER}`]);
+    }
+  });
+
+  it("gives the value to the functions that check it, and to no other", () => {
+    for (const stacks of [prod, long]) {
+      const authorizerFn = stacks.callbacks.raw.Resources[functionLogicalId(stacks.callbacks.raw, "OrderWSAuthorizerFunction")];
+      expect(authorizerFn.Properties.Environment.Variables[Topology.ENV.originVerify]).toEqual(CALLBACKS_UUID);
+      for (const name of ["CreateOrderFunction", "GetOrderFunction"]) {
+        const fn = stacks.orders.raw.Resources[functionLogicalId(stacks.orders.raw, name)];
+        expect(JSON.stringify(fn.Properties.Environment.Variables[Topology.ENV.originVerify])).toContain("ImportValue");
+      }
+      for (const [raw, name] of [[stacks.callbacks.raw, "OrderWSConnectFunction"], [stacks.orders.raw, "GetCatalogueFunction"]] as const) {
+        const fn = raw.Resources[functionLogicalId(raw, name)];
+        expect(fn.Properties.Environment?.Variables?.[Topology.ENV.originVerify]).toBeUndefined();
+      }
+    }
+  });
+
+  it("serves viewers over IPv4 only, so a client cannot be a new address per request within its /64", () => {
+    for (const stacks of [prod, long]) {
+      const distributions = resourcesOfType(stacks.orders.raw, "AWS::CloudFront::Distribution").map(([, d]) => d.Properties.DistributionConfig);
+      for (const config of distributions) expect(config.IPV6Enabled).toBe(false);
+    }
   });
 });
 

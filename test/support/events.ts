@@ -1,6 +1,11 @@
 /** Lambda events as API Gateway and EventBridge deliver them, for calling handlers directly. */
 import { randomUUID } from "node:crypto";
-import { OrderStatus } from "@awsomepets/core/index";
+import { OrderStatus, OriginVerify } from "@awsomepets/core/index";
+
+/** The edge's value in tests: what `Topology.ENV.originVerify` is set to, and what `throughTheEdge` adds. */
+export const ORIGIN_VERIFY = "test-origin-verify-0123456789abcdef";
+/** A request's headers as CloudFront passes them on: with the edge's header (core's origin-verify.ts). */
+export const throughTheEdge = (headers: Record<string, string> = {}) => ({ ...headers, [OriginVerify.HEADER]: ORIGIN_VERIFY });
 
 function requestContext(routeKey: string, eventType: string, connectionId: string) {
   const now = Date.now();
@@ -27,7 +32,7 @@ const authorizer = (orderId: string | undefined) => (orderId ? { authorizer: { p
 /** `$connect` as allowed by its authorizer, which returns the query's orderId (unless told another). */
 export function connectEvent(connectionId: string, query: Record<string, string> | null, authorizerOrderId = query?.orderId) {
   return {
-    headers: { Host: "abc123.execute-api.us-east-1.amazonaws.com" },
+    headers: throughTheEdge({ Host: "abc123.execute-api.us-east-1.amazonaws.com" }),
     queryStringParameters: query,
     requestContext: { ...requestContext("$connect", "CONNECT", connectionId), ...authorizer(authorizerOrderId) },
     isBase64Encoded: false,

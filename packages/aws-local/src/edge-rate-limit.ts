@@ -22,6 +22,7 @@
  * - WAF sees the viewer's address as CloudFront does; locally it is the TCP peer's address (on Linux
  *   every 127.x.y.z is loopback, so tests bind clients to 127.0.0.2 to be another client).
  */
+import type { IncomingMessage } from "node:http";
 
 /** The request as the edge sees it before anything behind it runs. */
 export type EdgeRequest = { sourceIp: string; method: string; path: string; upgrade?: string };
@@ -106,8 +107,31 @@ export type EdgeAdmission = ReturnType<typeof edgeRateLimiter>;
 /** The edge's refusal as the caller defines it (the web ACL's custom response). */
 export type EdgeRefusal = { statusCode: number; contentType: string; body: string; headers: Readonly<Record<string, string>> };
 
-/** What the local servers take: who is let in, and what a refused client is answered. */
-export type EdgeOptions = { admit: EdgeAdmission; refusal: EdgeRefusal };
+/**
+ * What the local servers take: who is let in, what a refused client is answered, and the headers the
+ * edge adds to every request it lets in (CloudFront's origin custom headers: the proof, checked
+ * behind it, that a request came through the edge).
+ */
+export type EdgeOptions = { admit: EdgeAdmission; refusal: EdgeRefusal; originHeaders?: Readonly<Record<string, string>> };
+
+/**
+ * Adds the edge's origin headers to an admitted request, replacing a viewer's header of the same name,
+ * so the functions behind see exactly the edge's value. (Whether CloudFront replaces or appends to a
+ * viewer's copy, a client that does not know the value gains nothing by sending one.) Both views of
+ * the request change, `headers` (HTTP API events) and `rawHeaders` (WebSocket events keep the spelling).
+ */
+export function addOriginHeaders(request: IncomingMessage, headers: Readonly<Record<string, string>> | undefined) {
+  if (!headers) return;
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    const raw: string[] = [];
+    for (let index = 0; index + 1 < request.rawHeaders.length; index += 2) {
+      if (request.rawHeaders[index]!.toLowerCase() !== lower) raw.push(request.rawHeaders[index]!, request.rawHeaders[index + 1]!);
+    }
+    request.rawHeaders = [...raw, name, value];
+    request.headers[lower] = value;
+  }
+}
 
 /** IPv4 clients show up as `::ffff:127.0.0.1` on dual-stack sockets; WAF and API Gateway report the plain address. */
 export function sourceIpOf(socket: { remoteAddress?: string | undefined }) {

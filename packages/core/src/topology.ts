@@ -3,6 +3,7 @@
  * the retry policy of the status target. The stack deploys exactly this; `npm start` runs exactly this.
  */
 import * as OrderStatus from "./order-status";
+import { HEADER as ORIGIN_VERIFY_HEADER } from "./origin-verify";
 
 /** The SST app name: stack names, resource names and SSM paths all start from it. */
 export const APP_NAME = "awsomepets-callbacks";
@@ -135,6 +136,11 @@ export const ENV = {
    * keeps data refuses the app-wide fallback secret at run time as at deploy (see `stageKeepsData`).
    */
   stageKeepsData: "STAGE_KEEPS_DATA",
+  /**
+   * The value the edge adds to every request it passes to the APIs (`OriginVerify.HEADER`): the
+   * functions behind a route that costs refuse a request without it (core's origin-verify.ts).
+   */
+  originVerify: "ORIGIN_VERIFY",
 } as const;
 export type Setting = keyof typeof ENV;
 
@@ -160,13 +166,14 @@ export const WIRING = {
   // The three that sign or verify callback tokens also get the stage bound into them, and whether it
   // keeps data (which refuses the fallback secret).
   OrderWSConnectFunction: callbacks("clientCallbackTable", "managementEndpoint", "historyRetentionSeconds", "maxConnectionsPerOrder", "stage", "stageKeepsData"),
-  OrderWSAuthorizerFunction: callbacks(),
+  // The functions that refuse a request that went around the edge (`originVerify`, core's origin-verify.ts).
+  OrderWSAuthorizerFunction: callbacks("originVerify"),
   OrderWSDisconnectFunction: callbacks("clientCallbackTable"),
   OrderWSPendingFunction: callbacks("clientCallbackTable", "managementEndpoint", "syncRatePerSecond", "syncBurst"),
   OrderWSCallbackFunction: callbacks("clientCallbackTable", "managementEndpoint", "historyRetentionSeconds", "fanoutConcurrency"),
   OrderStatusProjectionFunction: orders("ordersTable"),
-  CreateOrderFunction: orders("ordersTable", "stateMachineArn", "eventBusName", "websocketUrl", "stage", "stageKeepsData", "orderRetentionDays"),
-  GetOrderFunction: orders("ordersTable", "stage", "stageKeepsData"),
+  CreateOrderFunction: orders("ordersTable", "stateMachineArn", "eventBusName", "websocketUrl", "stage", "stageKeepsData", "orderRetentionDays", "originVerify"),
+  GetOrderFunction: orders("ordersTable", "stage", "stageKeepsData", "originVerify"),
   GetCatalogueFunction: orders(),
   // The workflow's input is only the order's id and amount: the steps that need the basket, the card
   // or the address read them from the order's item (CancelOrder forgets the card of an unpaid order).
@@ -395,14 +402,16 @@ export const WEBSOCKET_ROUTES = {
 
 /**
  * `$connect`'s Lambda REQUEST authorizer (a WebSocket API can authorize no other route). API Gateway
- * answers 401 without invoking it when the identity source is missing or empty, and hands what it
+ * answers 401 without invoking it when an identity source is missing or empty — the order's id, and
+ * the edge's header (`OriginVerify.HEADER`), so an upgrade that went around the edge costs no
+ * invocation; the authorizer denies (403) a wrong value — and hands what it
  * allows — `{ principalId, ...context }` — to `$connect` and to every later route of the connection
  * as `requestContext.authorizer`: the connection's order travels with it, with no table read.
  * The stacks attach it, `npm start`'s gateway runs it.
  */
 export const WEBSOCKET_AUTHORIZER = {
   functionName: "OrderWSAuthorizerFunction",
-  identitySource: ["route.request.querystring.orderId"],
+  identitySource: ["route.request.querystring.orderId", `route.request.header.${ORIGIN_VERIFY_HEADER}`],
   /** Longer is denied (403), so no later event carries an oversized context; an order's id is a 36-character UUID. */
   maxOrderIdLength: 64,
 } as const satisfies { functionName: FunctionName; identitySource: readonly string[]; maxOrderIdLength: number };

@@ -6,6 +6,7 @@
 import { CallbackStore, CallbackToken, Topology } from "@awsomepets/core/index";
 import { startConnectionsServer } from "../../../test/support/connections-server";
 import { createCallbackTable, dynamodbEndpoint, testDocumentClient } from "../../../test/support/dynamodb";
+import { ORIGIN_VERIFY } from "../../../test/support/events";
 
 /** Above the 50-socket fan-out test, below what a flood test opens. */
 export const MAX_CONNECTIONS_PER_ORDER = 60;
@@ -31,6 +32,7 @@ export async function startHarness() {
     SST_Secret_value_CallbackTokenSecret: TOKEN_SECRET,
     [Topology.ENV.stage]: STAGE,
     [Topology.ENV.stageKeepsData]: "true",
+    [Topology.ENV.originVerify]: ORIGIN_VERIFY,
     POWERTOOLS_LOG_LEVEL: "SILENT",
     POWERTOOLS_METRICS_DISABLED: "true",
   });

@@ -84,12 +84,20 @@ export type WebSocketGatewayOptions = {
    * only the upgrade, never a socket's frames, as WAF does; `@connections` does not go through it.
    */
   edge?: EdgeOptions;
+  /**
+   * Also listen here (0: any free port) for upgrades that go around the edge, as a stage's
+   * execute-api URL or origin domain is reached on AWS: the same stage, without the edge's limits or
+   * its origin headers. `originUrl` then says where.
+   */
+  originPort?: number;
   /** Told of every upgrade the edge refused (the local stand-in for WAF's log and metrics). */
   onEdgeRefusal?: (record: { sourceIp: string; rule: string; path: string }) => void;
   log?: (record: RouteLogRecord) => void;
 };
 
 export type WebSocketGateway = {
+  /** With `originPort`: the stage's URL around the edge. */
+  originUrl?: string;
   /** `ws://host:port/stage`, what clients connect to. */
   url: string;
   /** `http://host:port/stage`, the `endpoint` of an `ApiGatewayManagementApiClient`. */

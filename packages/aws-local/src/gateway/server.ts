@@ -2,7 +2,8 @@
  * A local stand-in for an API Gateway WebSocket API stage: one HTTP server that takes WebSocket upgrades
  * at `/{stage}` and serves the stage's `@connections` API, calling route functions through `invoke`.
  */
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { Duplex } from "node:stream";
 import { closeServer, listen } from "../http/index";
 import { WebSocketServer } from "ws";
 import { connectAuthorizer } from "./authorizer";
@@ -53,13 +54,18 @@ export async function startWebSocketGateway(options: WebSocketGatewayOptions): P
   });
 
   const server = createServer();
-  server.on("upgrade", (request, socket, head) => {
+  const onUpgrade = (throughEdge: boolean) => (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const upgrade = handleUpgrade(runtime, webSockets, request, socket, head, (connection, webSocket) =>
-      attachSocket(runtime, connection, webSocket),
+      attachSocket(runtime, connection, webSocket), throughEdge,
     );
     // Tracked so `close()` also waits for a `$connect` still running.
     track(runtime, upgrade).catch(() => socket.destroy());
-  });
+  };
+  server.on("upgrade", onUpgrade(true));
+  // The stage reached around the edge (a stage's execute-api URL): upgrades only.
+  const origin = options.originPort === undefined ? undefined : createServer();
+  origin?.on("upgrade", onUpgrade(false));
+  origin?.on("request", (_request, response) => response.writeHead(404).end());
   server.on("request", (request, response) => {
     handleManagementRequest(runtime, request, response).catch(() => {
       if (!response.headersSent) response.writeHead(500).end();
@@ -69,16 +75,18 @@ export async function startWebSocketGateway(options: WebSocketGatewayOptions): P
 
   const port = await listen(server, options.port, "WebSocket gateway", host);
   runtime.scope.domainName = `${host}:${port}`;
+  const originPort = origin ? await listen(origin, options.originPort!, "WebSocket gateway origin", host) : undefined;
   let closed: Promise<void> | undefined;
 
   return {
+    ...(originPort !== undefined && { originUrl: `ws://${host}:${originPort}/${options.stage}` }),
     url: `ws://${host}:${port}/${options.stage}`,
     managementEndpoint: `http://${host}:${port}/${options.stage}`,
     port,
     connections: () => runtime.registry.open().map((connection) => connection.id),
     tcpConnections: () => new Promise<number>((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
     dropConnection: (connectionId) => dropConnection(runtime, connectionId),
-    close: () => (closed ??= closeGateway(runtime, server, webSockets)),
+    close: () => (closed ??= closeGateway(runtime, server, webSockets).then(() => (origin ? closeServer(origin) : undefined))),
   };
 }
 

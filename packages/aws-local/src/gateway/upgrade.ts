@@ -10,7 +10,7 @@ import type { Connection } from "./connections";
 import { buildConnectEvent } from "./events";
 import { newConnectionId } from "./ids";
 import { rejectUpgrade } from "./raw-http-response";
-import { sourceIpOf } from "../edge-rate-limit";
+import { addOriginHeaders, sourceIpOf } from "../edge-rate-limit";
 import type { GatewayRuntime } from "./runtime";
 
 const FORBIDDEN_BODY = JSON.stringify({ message: "Forbidden" });
@@ -30,12 +30,14 @@ export async function handleUpgrade(
   socket: Duplex,
   head: Buffer,
   onOpen: (connection: Connection, socket: WebSocket) => void,
+  /** False for the origin listener: the request went around the edge (`originPort`). */
+  throughEdge = true,
 ) {
   // Errors on a socket nobody listens to would crash the process; a dead client is simply gone.
   socket.on("error", () => socket.destroy());
   const url = new URL(request.url ?? "/", "http://gateway");
   // The edge answers before the stage sees anything, whatever the path (WAF sees every request).
-  if (runtime.edge) {
+  if (runtime.edge && throughEdge) {
     const sourceIp = sourceIpOf(request.socket);
     const verdict = runtime.edge.admit({ sourceIp, method: request.method ?? "GET", path: url.pathname, upgrade: request.headers.upgrade });
     if (!verdict.allowed) {
@@ -43,6 +45,7 @@ export async function handleUpgrade(
       runtime.onEdgeRefusal?.({ sourceIp, rule: verdict.rule, path: url.pathname });
       return rejectUpgrade(socket, statusCode, body, { ...headers, "Content-Type": contentType });
     }
+    addOriginHeaders(request, runtime.edge.originHeaders);
   }
   if (url.pathname.replace(/\/$/, "") !== `/${runtime.scope.stage}`) return rejectUpgrade(socket, 403, FORBIDDEN_BODY);
   if (runtime.closing) return rejectUpgrade(socket, 503, "");

@@ -11,7 +11,7 @@ import { BodyTooLargeError, readBody } from "../http/index";
 import { httpApiEvent } from "./events";
 import { createRouter } from "./routes";
 import { routeThrottles, type Throttle } from "../throttle";
-import { sourceIpOf, type EdgeOptions } from "../edge-rate-limit";
+import { addOriginHeaders, sourceIpOf, type EdgeOptions } from "../edge-rate-limit";
 
 /** API Gateway HTTP APIs accept at most 10 MB of payload. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -47,7 +47,10 @@ export function createHttpApi(options: {
   const refusedAtEdge = (req: IncomingMessage, res: ServerResponse, path: string) => {
     if (!options.edge) return false;
     const verdict = options.edge.admit({ sourceIp: sourceIpOf(req.socket), method: req.method ?? "GET", path });
-    if (verdict.allowed) return false;
+    if (verdict.allowed) {
+      addOriginHeaders(req, options.edge.originHeaders);
+      return false;
+    }
     const { statusCode, contentType, body, headers } = options.edge.refusal;
     req.resume();
     send(res, statusCode, { ...headers, "content-type": contentType }, body);

@@ -5,10 +5,11 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { expect, it, onTestFinished } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { createFunctionPool, type FunctionConfiguration } from "../../src/lambda/pool";
 import { startWebSocketGateway, type RouteLogRecord } from "../../src/gateway/index";
 import type { RouteThrottleSettings } from "../../src/throttle";
+import type { EdgeOptions } from "../../src/edge-rate-limit";
 import { ROUTE_SELECTION_EXPRESSION, WEBSOCKET_ROUTES } from "../fixtures";
 import { openClient, refusedHandshake, STAGE, type RecordedCall } from "./support";
 
@@ -22,7 +23,10 @@ const fn = (exportName: string, timeoutMs = 5_000): FunctionConfiguration => ({
   environment: () => ({}),
 });
 
-async function startGateway(throttles?: RouteThrottleSettings) {
+async function startGateway(
+  throttles?: RouteThrottleSettings,
+  more: { identitySource?: string[]; edge?: EdgeOptions; originPort?: number } = {},
+) {
   const pool = createFunctionPool({
     functions: {
       [AUTHORIZER]: fn("authorize", 1_000),
@@ -38,7 +42,9 @@ async function startGateway(throttles?: RouteThrottleSettings) {
     stage: STAGE,
     routes: WEBSOCKET_ROUTES,
     routeSelectionExpression: ROUTE_SELECTION_EXPRESSION,
-    authorizer: { functionName: AUTHORIZER, identitySource: ["route.request.querystring.orderId"] },
+    authorizer: { functionName: AUTHORIZER, identitySource: more.identitySource ?? ["route.request.querystring.orderId"] },
+    ...(more.edge && { edge: more.edge }),
+    ...(more.originPort !== undefined && { originPort: more.originPort }),
     region: "eu-west-1",
     accountId: "123456789012",
     invoke: (functionName, event) => {
@@ -152,6 +158,45 @@ it("takes $connect's throttle once per upgrade, before the authorizer: a throttl
   expect(JSON.parse(refusal.body)).toEqual({ message: "Too Many Requests" });
   expect(callsOf(AUTHORIZER)).toHaveLength(1);
   expect(callsOf(WEBSOCKET_ROUTES.$connect)).toHaveLength(1);
+});
+
+describe("a header identity source (the edge's, as Topology.WEBSOCKET_AUTHORIZER declares it)", () => {
+  const HEADER_SOURCES = ["route.request.querystring.orderId", "route.request.header.x-origin-verify"];
+  /** An edge that admits everyone and adds its origin header, as CloudFront does. */
+  const EDGE: EdgeOptions = {
+    admit: () => ({ allowed: true }),
+    refusal: { statusCode: 429, contentType: "application/json", body: "{}", headers: {} },
+    originHeaders: { "x-origin-verify": "the-edge-value-0123456789" },
+  };
+
+  it.each([
+    ["without the header", {}],
+    ["with the header empty", { "x-origin-verify": "" }],
+  ])("answers an upgrade %s 401 without invoking the authorizer", async (_case, headers) => {
+    const { gateway, calls } = await startGateway(undefined, { identitySource: HEADER_SOURCES });
+    const refusal = await refusedHandshake(`${gateway.url}?orderId=o-1`, headers);
+    expect(refusal.statusCode).toBe(401);
+    expect(calls).toEqual([]);
+  });
+
+  it("invokes the authorizer when the header is there, whatever its spelling, and passes it on", async () => {
+    const { gateway, callsOf } = await startGateway(undefined, { identitySource: HEADER_SOURCES });
+    await openClient(`${gateway.url}?orderId=o-1`, { "X-Origin-Verify": "anything" });
+    expect(callsOf(AUTHORIZER)).toHaveLength(1);
+    expect((callsOf(AUTHORIZER)[0]!.event as { headers: Record<string, string> }).headers["X-Origin-Verify"]).toBe("anything");
+  });
+
+  it("gets the header from the edge, which replaces a client's own, while the origin port skips the edge and is refused", async () => {
+    const { gateway, callsOf } = await startGateway(undefined, { identitySource: HEADER_SOURCES, edge: EDGE, originPort: 0 });
+    // Through the edge: the edge's value, never the client's forged one.
+    await openClient(`${gateway.url}?orderId=o-1`, { "X-Origin-Verify": "forged" });
+    const headers = (callsOf(AUTHORIZER)[0]!.event as { headers: Record<string, string> }).headers;
+    expect(Object.entries(headers).filter(([name]) => name.toLowerCase() === "x-origin-verify")).toEqual([["x-origin-verify", "the-edge-value-0123456789"]]);
+    // Around it: no header, 401, no invocation.
+    const refusal = await refusedHandshake(`${gateway.originUrl}?orderId=o-2`);
+    expect(refusal.statusCode).toBe(401);
+    expect(callsOf(AUTHORIZER)).toHaveLength(1);
+  });
 });
 
 it("refuses to start with an identity source it cannot read", async () => {

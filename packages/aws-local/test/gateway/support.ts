@@ -61,8 +61,8 @@ export type TestClient = {
 };
 
 /** A client that has completed the handshake; rejects if the gateway refuses it. */
-export function openClient(url: string): Promise<TestClient> {
-  const socket = new WebSocket(url, { headers: { "User-Agent": USER_AGENT } });
+export function openClient(url: string, headers: Record<string, string> = {}): Promise<TestClient> {
+  const socket = new WebSocket(url, { headers: { "User-Agent": USER_AGENT, ...headers } });
   onTestFinished(() => socket.terminate());
   const frames: Array<string | Buffer> = [];
   const waiting: Array<(frame: string | Buffer) => void> = [];
@@ -88,8 +88,8 @@ export function openClient(url: string): Promise<TestClient> {
 }
 
 /** The HTTP response a refused handshake gets; rejects if the socket opens instead. */
-export function refusedHandshake(url: string): Promise<{ statusCode: number; body: string; opened: () => boolean }> {
-  const socket = new WebSocket(url);
+export function refusedHandshake(url: string, headers: Record<string, string> = {}): Promise<{ statusCode: number; body: string; opened: () => boolean }> {
+  const socket = new WebSocket(url, { headers });
   onTestFinished(() => socket.terminate());
   let opened = false;
   socket.on("open", () => (opened = true));

@@ -27,6 +27,8 @@ export const eventBusName = required("eventBusName");
 export const websocketUrl = required("websocketUrl");
 /** The stage bound into callback tokens (`STAGE_KEEPS_DATA` is read with the secrets, lib/secrets.ts). */
 export const stage = required("stage");
+/** What the edge adds to every request it passes on (core's origin-verify.ts). Never logged. */
+export const originVerify = required("originVerify");
 
 export const historyRetentionSeconds = tunable("historyRetentionSeconds");
 export const orderRetentionDays = tunable("orderRetentionDays");

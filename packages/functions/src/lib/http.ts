@@ -3,6 +3,7 @@
  */
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import * as z from "zod/mini";
+import * as OriginVerify from "@awsomepets/core/origin-verify";
 
 const StringMap = z.nullish(z.record(z.string(), z.optional(z.string())));
 
@@ -37,4 +38,13 @@ export const problem = (statusCode: number, message: string, extra: Record<strin
 export function bodyBytes(event: HttpEvent) {
   if (!event.body) return Buffer.alloc(0);
   return event.isBase64Encoded ? Buffer.from(event.body, "base64") : Buffer.from(event.body, "utf8");
+}
+
+/**
+ * The edge's check (core's origin-verify.ts) as the order API answers it: a Problem body, or
+ * undefined when the request came through the edge. The value is never logged, nor is what was sent.
+ */
+export function refusedAroundTheEdge(event: HttpEvent, expected: string) {
+  const verdict = OriginVerify.verify(event.headers, expected);
+  return verdict.ok ? undefined : { reason: verdict.reason, response: problem(403, "Forbidden") };
 }

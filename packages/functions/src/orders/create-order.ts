@@ -1,10 +1,12 @@
 /**
  * `POST /orders` → CreateOrderFunction: validate the order, then place it (store, publish
- * `placed`, start the workflow) and answer 202 with the `clientCallbackUrl` to watch it on.
+ * `placed`, start the workflow) and answer 202 with the `clientCallbackUrl` to watch it on. A request
+ * without the edge's header (core's origin-verify.ts) is refused 403 before anything else.
  */
 import * as Order from "@awsomepets/core/order";
 import * as Orders from "@awsomepets/core/orders";
-import { bodyBytes, header, HttpEvent, json, problem } from "../lib/http";
+import { bodyBytes, header, HttpEvent, json, problem, refusedAroundTheEdge } from "../lib/http";
+import { originVerify } from "../lib/env";
 import { lambdaHandler } from "../lib/handler";
 import { orderDeps } from "../lib/order-deps";
 
@@ -13,6 +15,12 @@ const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 export const handler = lambdaHandler("CreateOrderFunction", async (raw, { logger }) => {
   const event = HttpEvent.safeParse(raw);
   if (!event.success) return problem(400, "Bad request");
+  // First: a request that went around the edge (and its per-address limits) stores nothing and starts nothing.
+  const aroundTheEdge = refusedAroundTheEdge(event.data, originVerify());
+  if (aroundTheEdge) {
+    logger.warn("Order refused: not through the edge", { reason: aroundTheEdge.reason });
+    return aroundTheEdge.response;
+  }
   const contentType = header(event.data, "content-type") ?? "";
   if (!/^application\/json\s*(;|$)/i.test(contentType)) {
     return problem(415, "Send the order as JSON (Content-Type: application/json)");

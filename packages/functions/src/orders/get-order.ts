@@ -5,17 +5,23 @@
  */
 import * as z from "zod/mini";
 import * as Orders from "@awsomepets/core/orders";
-import { header, HttpEvent, json, problem } from "../lib/http";
+import { header, HttpEvent, json, problem, refusedAroundTheEdge } from "../lib/http";
 import { lambdaHandler } from "../lib/handler";
 import { orderStore } from "../lib/order-store";
 import { callbackTokenKeysFor } from "../lib/secrets";
-import { stage } from "../lib/env";
+import { originVerify, stage } from "../lib/env";
 
 const isUuid = (value: string | undefined): value is string => z.uuid().safeParse(value).success;
 
 export const handler = lambdaHandler("GetOrderFunction", async (raw, { logger }) => {
   const event = HttpEvent.safeParse(raw);
   if (!event.success) return problem(400, "Bad request");
+  // Through the edge only: its per-address limits are what stop one client guessing at tokens.
+  const aroundTheEdge = refusedAroundTheEdge(event.data, originVerify());
+  if (aroundTheEdge) {
+    logger.warn("Order view refused: not through the edge", { reason: aroundTheEdge.reason });
+    return aroundTheEdge.response;
+  }
   const orderId = event.data.pathParameters?.orderId;
   if (!isUuid(orderId)) return problem(400, "orderId must be a UUID");
   const token = /^Bearer\s+(\S+)$/i.exec(header(event.data, "authorization") ?? "")?.[1];

@@ -6,12 +6,15 @@
  * It does NOT verify the token: `$connect` still does (signature, expiry, the order's socket cap),
  * against the orderId this returns, with the refusals it has always given (401, 403, 429). Checking
  * the token here too would only move those refusals to a second place. API Gateway answers a URL
- * without `orderId` 401 before this runs; this denies (403) an id that is not a UUID, so that no
- * later event carries an oversized or odd context and every route may take the id as an order's.
+ * without `orderId` or the edge's header (core's origin-verify.ts) 401 before this runs; this denies
+ * (403) a wrong edge value, and an id that is not a UUID, so that no later event carries an oversized
+ * or odd context and every route may take the id as an order's.
  */
 import type { APIGatewayAuthorizerWithContextResult } from "aws-lambda";
 import * as z from "zod/mini";
 import { WEBSOCKET_AUTHORIZER } from "@awsomepets/core/topology";
+import * as OriginVerify from "@awsomepets/core/origin-verify";
+import { originVerify } from "../lib/env";
 import { lambdaHandler } from "../lib/handler";
 
 const { maxOrderIdLength } = WEBSOCKET_AUTHORIZER;
@@ -20,6 +23,7 @@ const OrderId = z.uuid();
 const AuthorizerEvent = z.looseObject({
   methodArn: z.string().check(z.minLength(1)),
   queryStringParameters: z.nullish(z.record(z.string(), z.optional(z.string()))),
+  headers: z.nullish(z.record(z.string(), z.optional(z.string()))),
 });
 
 export type ConnectionContext = { orderId: string };
@@ -38,6 +42,13 @@ export const handler = lambdaHandler("OrderWSAuthorizerFunction", async (raw, { 
     throw new Error("Malformed authorizer event");
   }
   const { methodArn } = event.data;
+  // First: an upgrade that went around the edge. API Gateway answers a missing header 401 before this
+  // runs (it is an identity source); a wrong one is denied here, in constant time, never logged.
+  const edge = OriginVerify.verify(event.data.headers, originVerify());
+  if (!edge.ok) {
+    logger.warn("Connection denied", { reason: `not through the edge (${edge.reason})` });
+    return { principalId: "anonymous", policyDocument: policy("Deny", methodArn), context: {} };
+  }
   const orderId = event.data.queryStringParameters?.orderId ?? "";
   if (orderId === "" || orderId.length > maxOrderIdLength || !OrderId.safeParse(orderId).success) {
     // The id itself is logged only when short: a long one is what this guards against.

@@ -21,6 +21,8 @@ export type EnvironmentOptions = {
   region: string;
   stage: string;
   tokenSecret: string;
+  /** What the local edge adds to every request it admits (edge.ts), as CloudFront does on AWS. */
+  originVerify: string;
   json: boolean;
   tables: { clientCallbackTable: string; ordersTable: string; eventBusName: string };
   endpoints: LocalEndpoints;
@@ -54,6 +56,7 @@ export function functionEnvironment(name: Topology.FunctionName, options: Enviro
     // (locally the secret is given as a value, never the SSM fallback, so it changes nothing else).
     stage: options.stage,
     stageKeepsData: String(Topology.stageKeepsData(host)),
+    originVerify: options.originVerify,
     ...tunablesFrom(host),
     ...options.overrides,
   };

@@ -7,6 +7,7 @@
  * gateway and the order API enforce the stage's throttles (`Topology.API_THROTTLES`), behind the
  * edge's per-address limits (`Topology.EDGE_RULES`, ./edge.ts) as CloudFront and WAF are on AWS.
  */
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CallbackTable, OrderStatus, OrdersTable, SiteHeaders, Topology } from "@awsomepets/core/index";
@@ -59,6 +60,11 @@ const endpointLog = (log: Log, component: string, prefix: string) =>
 
 export type LocalRuntime = {
   state: RuntimeState;
+  /**
+   * The APIs as reached around the edge, like a stage's execute-api URLs: no per-address limits and
+   * no edge header, so the functions refuse what costs (core's origin-verify.ts). Not in the banner.
+   */
+  origins: { http: string; websocket: string };
   gateway: WebSocketGateway;
   events: EventBridgeEndpoint;
   stepFunctions: StepFunctionsEndpoint;
@@ -141,9 +147,12 @@ export async function startLocalRuntime(options: {
     // Known once every endpoint listens, before any function runs (preload below).
     let endpoints: LocalEndpoints | undefined;
     const overrides: Partial<Record<Topology.Setting, string>> = {};
+    // What the local edge adds to every request it admits, as CloudFront adds the stage's: per run,
+    // since nothing outside the runtime needs it (the origins below are reached without it).
+    const originVerify = randomBytes(18).toString("base64url");
     const environmentOptions = (): EnvironmentOptions => {
       if (!endpoints) throw new Error("a function started before the runtime's endpoints were up");
-      return { region: config.region, stage: config.stage, tokenSecret: config.tokenSecret, json: config.json, tables, endpoints, overrides };
+      return { region: config.region, stage: config.stage, tokenSecret: config.tokenSecret, originVerify, json: config.json, tables, endpoints, overrides };
     };
     const moduleRunner = createFunctionRunner({
       root,
@@ -183,7 +192,7 @@ export async function startLocalRuntime(options: {
     mark("events");
 
     // One edge in front of both APIs, as one web ACL serves both distributions on AWS.
-    const edge = localEdge(config.edgeRules);
+    const edge = localEdge(config.edgeRules, originVerify);
     const gateway = await onPort(config.ports.websocket, "WebSocket gateway", PORT_VARIABLES.websocket, () =>
       startWebSocketGateway({
         port: config.ports.websocket,
@@ -197,6 +206,8 @@ export async function startLocalRuntime(options: {
         limits: config.limits,
         throttles: config.throttles?.webSocket ?? Topology.API_THROTTLES.webSocket,
         edge,
+        // The stage as reached around the edge (the execute-api URL on AWS): no limits, no header.
+        originPort: 0,
         onEdgeRefusal: ({ sourceIp, rule, path }) =>
           log({ component: "websocket", message: `upgrade ${path} refused at the edge`, statusCode: Topology.EDGE_REFUSAL.statusCode, error: "edge-rate-limit", rule, sourceIp }),
         log: ({ source: _source, route, functionName, status, ...fields }) =>
@@ -267,6 +278,22 @@ export async function startLocalRuntime(options: {
       throttle: config.throttles?.http ?? Topology.API_THROTTLES.http,
       edge,
     });
+    // The order API as reached around the edge (its execute-api URL on AWS): the same routes and
+    // functions, without the edge's limits or header, so a test can show the functions refuse it.
+    const originApi = createHttpApi({
+      routes: Topology.HTTP_ROUTES,
+      invoke: (name, event) => runner.invoke(name, event),
+      log,
+      throttle: config.throttles?.http ?? Topology.API_THROTTLES.http,
+    });
+    const origin = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+      if (!(await originApi(req, res))) res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ message: "Not Found" }));
+    });
+    await listen(origin, 0, "HTTP origin");
+    closers.push(() => new Promise<void>((resolve) => {
+      origin.close(() => resolve());
+      origin.closeAllConnections();
+    }));
     // The same headers as the stage's CloudFront (stacks/Web.ts): the page calls the API on its own origin here.
     const pageHeaders = SiteHeaders.siteHeaders({ api: "self", websocket: SiteHeaders.originOf(gateway.url) });
     const staticFiles = options.webRoot ? createStaticFiles(options.webRoot, pageHeaders) : undefined;
@@ -330,7 +357,8 @@ export async function startLocalRuntime(options: {
       },
       stats: moduleRunner.stats,
     };
-    return { state, gateway, events, stepFunctions, dynamodbRequests: dynamodb.requests, functions, close, startupMs };
+    const origins = { http: `http://127.0.0.1:${(origin.address() as AddressInfo).port}`, websocket: gateway.originUrl! };
+    return { state, origins, gateway, events, stepFunctions, dynamodbRequests: dynamodb.requests, functions, close, startupMs };
   } catch (error) {
     await close();
     throw error;
