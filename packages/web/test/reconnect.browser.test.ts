@@ -151,7 +151,8 @@ describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", (
     await expect.poll(() => shownStatuses(card), { timeout: 15_000 }).toEqual(["placed", "reserved", "released", "cancelled"]);
     expect(await card.locator(".outcome").textContent()).toBe("Cancelled: your card was declined. You have not been charged.");
     expect(await card.locator(".summary .items li").allTextContents()).toEqual(["1 × Holland Lop rabbit€85.00"]); // from GET /orders/{id}
-    expect(await card.locator(".summary .destination").textContent()).toMatch(/^Ships to .*United Kingdom$/); // the whole address only if the API still gives it
+    // The API shows a link holder no address (issue 23): a browser that did not place the order shows none.
+    expect(await card.locator(".summary .destination").count()).toBe(0);
     await expect.poll(() => card.getAttribute("data-connection")).toBe("finished");
     // The socket never opened. The page counts opens only once a failed open reaches it, which it may
     // not if the GET has already finished the order (then the socket is stopped first): "0" or unset.
