@@ -101,7 +101,7 @@ export function Callbacks({ stack, app }: StackContext) {
   // The value the edge adds to every request it passes to either API (stacks/edge.ts) and the
   // functions behind the costly routes check (core's origin-verify.ts): the UUID CloudFormation gave
   // this stack, which nobody outside the account can know, with nothing for an operator to set or
-  // rotate by hand. Who can read it, and why that is acceptable: docs/decisions/0001-….
+  // rotate by hand. Who can read it, and why that is acceptable: docs/decisions/per-client-limits-at-the-edge.md.
   const originVerify = Fn.select(2, Fn.split("/", stack.stackId));
   // $connect asks whether the sockets holding an order's places are still open (only at the cap).
   const getConnections = new PolicyStatement({

@@ -3,7 +3,7 @@
  * AWS WAF web ACL on both, whose rate-based rules limit each source address (`Topology.EDGE_RULES`,
  * tunables `EDGE_*_PER_ADDRESS`). WAF attaches to CloudFront but not to HTTP or WebSocket APIs; the
  * stage throttles stay the total behind it. Design, evidence and what stays open:
- * docs/decisions/0001-per-client-limits-at-the-edge.md.
+ * docs/decisions/per-client-limits-at-the-edge.md.
  *
  * - A refusal is the web ACL's custom response, `Topology.EDGE_REFUSAL` (429 with a JSON body that
  *   the page can read), never WAF's default 403.

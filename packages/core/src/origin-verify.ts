@@ -3,7 +3,7 @@
  * every request it sends to either API (an origin custom header, stacks/edge.ts), after its WAF web
  * ACL admitted it; the APIs refuse a request without it before anything costly runs. A request that
  * goes around the edge (the execute-api URL, the `*-origin.<domain>` names) then gets nothing but a
- * refusal, whatever it sends: it cannot know the value (docs/decisions/0001-…).
+ * refusal, whatever it sends: it cannot know the value (docs/decisions/per-client-limits-at-the-edge.md).
  *
  * `npm start`'s edge adds the same header to what it admits (packages/local/src/runtime/edge.ts).
  */

@@ -264,7 +264,7 @@ export const API_THROTTLES = {
  * the CloudFront distributions in front of both APIs (stacks/edge.ts); `npm start` enforces the same
  * rules per source address before the stage throttles (packages/aws-local/src/edge-rate-limit.ts).
  * WAF attaches to CloudFront but not to HTTP or WebSocket APIs, and counts per address over a
- * window of 60, 120, 300 or 600 s with a limit of at least 10 (docs/decisions/0001-…).
+ * window of 60, 120, 300 or 600 s with a limit of at least 10 (docs/decisions/per-client-limits-at-the-edge.md).
  *
  * Sized from `THROTTLE_SIZING`: what one customer does in a window (the same per-customer rates the
  * stage throttles add up), × the customers one address may carry (an office or a carrier's NAT),
