@@ -19,3 +19,4 @@ export * as OrdersTable from "./orders-table";
 export { OrderStore } from "./order-store";
 export * as SiteHeaders from "./site-headers";
 export * as Erasure from "./erasure";
+export * as Permissions from "./permissions";
