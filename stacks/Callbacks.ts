@@ -1,11 +1,9 @@
 /**
  * The callback microservice: `ClientCallbackTbl`, the WebSocket API `OrderCallbackAPI` and its three
  * route functions, and the order event bus whose rule feeds `OrderWSCallbackFunction`.
- * Permissions are granted action by action (SST's `bind: [table]` would grant `dynamodb:*`).
+ * Permissions are granted action by action, as core declares them (SST's `bind: [table]` would grant `dynamodb:*`).
  */
 import { Duration, Fn } from "aws-cdk-lib";
-import { PolicyStatement } from "aws-cdk-lib/aws-iam";
-import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
 import { Queue } from "aws-cdk-lib/aws-sqs";
 import { ApiMapping, CfnApi, CfnStage, DomainName, LogGroupLogDestination, WebSocketApi, WebSocketStage } from "aws-cdk-lib/aws-apigatewayv2";
 import { Certificate } from "aws-cdk-lib/aws-certificatemanager";
@@ -18,6 +16,7 @@ import { NAME_LIMITS, prefixedName } from "./names";
 import { apiGatewayLogsRole } from "./api-gateway-account";
 import { CALLBACKS_STACK_SUPPRESSIONS, suppressNagFindings } from "./nag";
 import { tableStorage } from "./tables";
+import { DeadLetterDestination, policyStatementsOf, secretsToBind, type GrantTargets } from "./permissions";
 import {
   accessLogFormat,
   alarmTopic,
@@ -103,24 +102,14 @@ export function Callbacks({ stack, app }: StackContext) {
   // this stack, which nobody outside the account can know, with nothing for an operator to set or
   // rotate by hand. Who can read it, and why that is acceptable: docs/decisions/per-client-limits-at-the-edge.md.
   const originVerify = Fn.select(2, Fn.split("/", stack.stackId));
-  // $connect asks whether the sockets holding an order's places are still open (only at the cap).
-  const getConnections = new PolicyStatement({
-    actions: ["execute-api:ManageConnections"],
-    resources: [
-      stack.formatArn({ service: "execute-api", resource: apiId, resourceName: `${stageName}/GET/@connections/*` }),
-    ],
-  });
-  const postToConnections = new PolicyStatement({
-    actions: ["execute-api:ManageConnections"],
-    resources: [
-      stack.formatArn({ service: "execute-api", resource: apiId, resourceName: `${stageName}/POST/@connections/*` }),
-    ],
-  });
-  const tableActions = (...actions: string[]) =>
-    new PolicyStatement({
-      actions: actions.map((action) => `dynamodb:${action}`),
-      resources: [table.tableArn],
-    });
+  // What each function may do comes from core's declaration (Permissions.FUNCTION_GRANTS), found
+  // equal to what its code calls (test/infra/permissions.test.ts); the stack names the resources.
+  const targets: GrantTargets = {
+    ClientCallbackTbl: { arn: table.tableArn },
+    // `@connections` of this stage only, per method: $connect asks (GET), the others post (POST).
+    connections: (method) =>
+      stack.formatArn({ service: "execute-api", resource: apiId, resourceName: `${stageName}/${method}/@connections/*` }),
+  };
 
   // Each function's environment comes from core's wiring contract (Topology.WIRING).
   const settings = {
@@ -133,30 +122,23 @@ export function Callbacks({ stack, app }: StackContext) {
     // The callback path's limits, as validated above: each function's environment shows the value in force.
     ...callbackTunables(tunables),
   };
-  const fn = (name: Topology.FunctionName, permissions: PolicyStatement[], bind: Config.Secret[] = []) =>
+  const fn = (name: Topology.FunctionName) =>
     new Function(stack, name, {
       handler: Topology.FUNCTIONS[name],
       ...runtimeProps(name),
       environment: Topology.environmentOf(name, settings),
-      permissions,
-      bind,
+      permissions: policyStatementsOf(name, targets),
+      bind: secretsToBind(name, tokenSecrets),
       logGroup: logGroup(stack, `${name}Logs`, operations),
     });
 
   const functions = {
-    OrderWSConnectFunction: fn(
-      "OrderWSConnectFunction",
-      [tableActions("GetItem", "UpdateItem", "PutItem", "DeleteItem"), getConnections],
-      tokenSecrets,
-    ),
-    OrderWSDisconnectFunction: fn("OrderWSDisconnectFunction", [tableActions("GetItem", "UpdateItem", "DeleteItem")]),
-    OrderWSPendingFunction: fn("OrderWSPendingFunction", [tableActions("GetItem", "UpdateItem"), postToConnections]),
-    OrderWSCallbackFunction: fn("OrderWSCallbackFunction", [
-      tableActions("GetItem", "UpdateItem", "DeleteItem"),
-      postToConnections,
-    ]),
+    OrderWSConnectFunction: fn("OrderWSConnectFunction"),
+    OrderWSDisconnectFunction: fn("OrderWSDisconnectFunction"),
+    OrderWSPendingFunction: fn("OrderWSPendingFunction"),
+    OrderWSCallbackFunction: fn("OrderWSCallbackFunction"),
     // Reads only the request (the query and the edge's header): no permission at all.
-    [Topology.WEBSOCKET_AUTHORIZER.functionName]: fn(Topology.WEBSOCKET_AUTHORIZER.functionName, []),
+    [Topology.WEBSOCKET_AUTHORIZER.functionName]: fn(Topology.WEBSOCKET_AUTHORIZER.functionName),
   };
 
   // `$connect`'s authorizer (the only route a WebSocket API can authorize): its context, the order's
@@ -209,7 +191,7 @@ export function Callbacks({ stack, app }: StackContext) {
     maxEventAge: Duration.seconds(rule.retryPolicy.maximumEventAgeSeconds),
   };
   const target = functions[rule.target];
-  target.configureAsyncInvoke({ ...retry, onFailure: new SqsDestination(deadLetters) });
+  target.configureAsyncInvoke({ ...retry, onFailure: new DeadLetterDestination(deadLetters) });
 
   const bus = new EventBus(stack, "OrderEventBus", {
     rules: {

@@ -7,8 +7,6 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Duration, Lazy } from "aws-cdk-lib";
 import { Archive } from "aws-cdk-lib/aws-events";
-import { PolicyStatement } from "aws-cdk-lib/aws-iam";
-import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
 import { Queue } from "aws-cdk-lib/aws-sqs";
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from "aws-cdk-lib/aws-stepfunctions";
 import { Api, Function, Table, use, type StackContext } from "sst/constructs";
@@ -25,6 +23,7 @@ import { Certificate } from "aws-cdk-lib/aws-certificatemanager";
 import { CfnOutput } from "aws-cdk-lib";
 import { ComparisonOperator } from "aws-cdk-lib/aws-cloudwatch";
 import { runtimeProps } from "./function-runtime";
+import { DeadLetterDestination, policyStatementsOf, secretsToBind, type GrantTargets } from "./permissions";
 
 export function Orders({ stack, app }: StackContext) {
   const { bus, webSocketOrigin, originVerify, edgeDomain, tokenSecrets, operations, tunables, throttles, alarmTopic } = use(Callbacks);
@@ -44,28 +43,19 @@ export function Orders({ stack, app }: StackContext) {
       timeToLiveAttribute: OrdersTable.TTL_ATTRIBUTE,
     }, keepsData),
   );
-  const tableActions = (...actions: string[]) =>
-    new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [ordersTable.tableArn] });
+  // What each function may do comes from core's declaration (Permissions.FUNCTION_GRANTS), found
+  // equal to what its code calls (test/infra/permissions.test.ts); the stack names the resources.
+  // The saga's steps read the order's item (the workflow's input holds nothing personal).
+  const targets: GrantTargets = { OrdersTbl: { arn: ordersTable.tableArn } };
 
-  // The saga's task functions: business rules that read the order's item (the workflow's input holds
-  // nothing personal), each allowed only the reads and writes its step makes (core/src/saga.ts).
-  const TASK_TABLE_ACTIONS: Record<keyof typeof Topology.WORKFLOW.tasks, string[]> = {
-    ReserveInventory: ["GetItem"],
-    ProcessPayment: ["GetItem", "UpdateItem"], // records the outcome, removes the card token
-    CompleteOrder: ["GetItem"],
-    ReleaseInventory: [],
-    ProcessRefund: [],
-    CancelOrder: ["UpdateItem"], // removes the card token of an order cancelled before payment
-  };
   const tasks = Object.fromEntries(
     Object.entries(Topology.WORKFLOW.tasks).map(([state, name]) => {
-      const actions = TASK_TABLE_ACTIONS[state as keyof typeof TASK_TABLE_ACTIONS];
       return [state, new Function(stack, name, {
         handler: Topology.FUNCTIONS[name],
         ...runtimeProps(name),
         ...logs(name),
         environment: Topology.environmentOf(name, { ordersTable: ordersTable.tableName }),
-        permissions: actions.length ? [tableActions(...actions)] : [],
+        permissions: policyStatementsOf(name, targets),
       })];
     }),
   ) as Record<keyof typeof Topology.WORKFLOW.tasks, Function>;
@@ -88,6 +78,8 @@ export function Orders({ stack, app }: StackContext) {
     },
   });
   for (const fn of Object.values(tasks)) fn.grantInvoke(stateMachine);
+  targets.OrderWorkflow = { arn: stateMachine.stateMachineArn };
+  targets.OrderEventBus = { arn: bus.eventBusArn };
   bus.cdk.eventBus.grantPutEventsTo(stateMachine);
 
   // The edge in front of both APIs (stacks/edge.ts): its WebSocket URL is the base of every
@@ -120,25 +112,22 @@ export function Orders({ stack, app }: StackContext) {
     ...runtimeProps("CreateOrderFunction"),
     ...logs("CreateOrderFunction"),
     environment: Topology.environmentOf("CreateOrderFunction", settings),
-    bind: tokenSecrets,
-    permissions: [
-      tableActions("PutItem", "GetItem"),
-      new PolicyStatement({ actions: ["states:StartExecution"], resources: [stateMachine.stateMachineArn] }),
-      new PolicyStatement({ actions: ["events:PutEvents"], resources: [bus.eventBusArn] }),
-    ],
+    bind: secretsToBind("CreateOrderFunction", tokenSecrets),
+    permissions: policyStatementsOf("CreateOrderFunction", targets),
   });
   const getOrder = new Function(stack, "GetOrderFunction", {
     handler: Topology.FUNCTIONS.GetOrderFunction,
     ...runtimeProps("GetOrderFunction"),
     ...logs("GetOrderFunction"),
     environment: Topology.environmentOf("GetOrderFunction", settings),
-    bind: tokenSecrets,
-    permissions: [tableActions("GetItem")],
+    bind: secretsToBind("GetOrderFunction", tokenSecrets),
+    permissions: policyStatementsOf("GetOrderFunction", targets),
   });
   const getCatalogue = new Function(stack, "GetCatalogueFunction", {
     handler: Topology.FUNCTIONS.GetCatalogueFunction,
     ...runtimeProps("GetCatalogueFunction"),
     ...logs("GetCatalogueFunction"),
+    permissions: policyStatementsOf("GetCatalogueFunction", targets),
   });
   const routeFunctions = { CreateOrderFunction: createOrder, GetOrderFunction: getOrder, GetCatalogueFunction: getCatalogue };
 
@@ -171,12 +160,12 @@ export function Orders({ stack, app }: StackContext) {
     ...runtimeProps("OrderStatusProjectionFunction"),
     ...logs("OrderStatusProjectionFunction"),
     environment: Topology.environmentOf("OrderStatusProjectionFunction", settings),
-    permissions: [tableActions("UpdateItem")],
+    permissions: policyStatementsOf("OrderStatusProjectionFunction", targets),
   });
   const rule = Topology.EVENT_RULES.OrderStatusToProjection;
   const retry = { retryAttempts: rule.retryPolicy.retryAttempts, maxEventAge: Duration.seconds(rule.retryPolicy.maximumEventAgeSeconds) };
   const deadLetters = new Queue(stack, "OrderStatusProjectionDLQ", { retentionPeriod: Duration.days(14), enforceSSL: true });
-  projection.configureAsyncInvoke({ ...retry, onFailure: new SqsDestination(deadLetters) });
+  projection.configureAsyncInvoke({ ...retry, onFailure: new DeadLetterDestination(deadLetters) });
   alarms.deadLetterQueue("OrderStatusProjectionDLQ", deadLetters, "A status the order projection never applied");
   for (const [name, fn] of Object.entries({ ...routeFunctions, OrderStatusProjectionFunction: projection })) alarms.lambda(name, fn);
   // A step whose state catches errors reports a business outcome (sold out, card declined) by

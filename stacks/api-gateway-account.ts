@@ -6,10 +6,10 @@
  * when the stage is removed. Why not `AWS::ApiGateway::Account`: docs/decisions/api-gateway-account-role.md.
  */
 import { CustomResource, type Stack } from "aws-cdk-lib";
-import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Function } from "sst/constructs";
 import { Topology } from "@awsomepets/core/index";
 import { runtimeProps } from "./function-runtime";
+import { policyStatementsOf } from "./permissions";
 import { logGroup, type OperationsConfig } from "./operations";
 
 const NAME = "ApiGatewayAccountFunction" satisfies Topology.DeployFunctionName;
@@ -23,19 +23,13 @@ export function apiGatewayLogsRole(stack: Stack, operations: OperationsConfig) {
     logGroup: logGroup(stack, `${NAME}Logs`, operations),
     // Runs inside CloudFormation's deploy: never proxied to a laptop by `sst dev`.
     enableLiveDev: false,
-    permissions: [
-      new PolicyStatement({
-        actions: ["apigateway:GET", "apigateway:PATCH"],
-        resources: [`arn:${stack.partition}:apigateway:${stack.region}::/account`],
-      }),
-      new PolicyStatement({ actions: ["iam:GetRole", "iam:CreateRole", "iam:PassRole"], resources: [roleArn] }),
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ["iam:AttachRolePolicy"],
-        resources: [roleArn],
-        conditions: { ArnEquals: { "iam:PolicyARN": pushToLogs } },
-      }),
-    ],
+    // Core's declaration (Permissions.FUNCTION_GRANTS) names the actions; the role only by its name,
+    // and AttachRolePolicy only of AWS's push-to-CloudWatch policy.
+    permissions: policyStatementsOf(NAME, {
+      ApiGatewayAccount: { arn: `arn:${stack.partition}:apigateway:${stack.region}::/account` },
+      ApiGatewayLogsRole: { arn: roleArn },
+      ApiGatewayLogsRolePolicy: { arn: roleArn, conditions: { ArnEquals: { "iam:PolicyARN": pushToLogs } } },
+    }),
   });
   return new CustomResource(stack, "ApiGatewayAccountLogsRole", {
     serviceToken: fn.functionArn,

@@ -20,3 +20,4 @@ export { OrderStore } from "./order-store";
 export * as SiteHeaders from "./site-headers";
 export * as Erasure from "./erasure";
 export * as OriginVerify from "./origin-verify";
+export * as Permissions from "./permissions";
