@@ -16,6 +16,12 @@ describe("the edge's rate-based rules", () => {
     for (const rule of Object.values(Topology.EDGE_RULES)) expect([60, 120, 300, 600]).toContain(rule.windowSeconds);
   });
 
+  it("come to the figures the docs state (deploy-and-operate.md, capacity.md, the edge decision)", () => {
+    const limits = Object.fromEntries(Object.entries(Topology.EDGE_RULES).map(([name, rule]) => [name, [rule.limit, rule.windowSeconds]]));
+    expect(limits).toEqual({ OrdersPerAddress: [20, 300], ConnectsPerAddress: [200, 300], RequestsPerAddress: [420, 300] });
+    expect(Tunables.TUNABLES.billGuardExecutions.defaultValue).toBe(600);
+  });
+
   it("leave a customer far below and one client flooding at the stage's rate far above", () => {
     const { http, webSocket } = Topology.API_THROTTLES;
     for (const [rule, customer, flood] of [
