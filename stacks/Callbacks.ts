@@ -11,7 +11,7 @@ import { CfnOutput } from "aws-cdk-lib";
 import { WebSocketLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import { WebSocketLambdaAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import { Config, EventBus, Function, Table, type StackContext } from "sst/constructs";
-import { CallbackTable, Topology } from "@awsomepets/core/index";
+import { CallbackTable, CallbackToken, Topology } from "@awsomepets/core/index";
 import { NAME_LIMITS, prefixedName } from "./names";
 import { apiGatewayLogsRole } from "./api-gateway-account";
 import { CALLBACKS_STACK_SUPPRESSIONS, suppressNagFindings } from "./nag";
@@ -42,9 +42,9 @@ export function Callbacks({ stack, app }: StackContext) {
   const alarms = new OperatorAlarms(stack, alarmTopic(stack, operations));
   retainLogsOfEveryFunction(stack, operations);
 
-  const tokenSecret = new Config.Secret(stack, "CallbackTokenSecret");
+  const tokenSecret = new Config.Secret(stack, CallbackToken.SECRET_NAMES.current);
   // Set only during a rotation (docs/deploy-and-operate.md): links signed with it keep working.
-  const tokenPreviousSecret = new Config.Secret(stack, "CallbackTokenPreviousSecret");
+  const tokenPreviousSecret = new Config.Secret(stack, CallbackToken.SECRET_NAMES.previous);
   const tokenSecrets = [tokenSecret, tokenPreviousSecret];
 
   const table = new Table(stack, "ClientCallbackTbl", {

@@ -10,8 +10,7 @@
  */
 import { CallbackToken } from "@awsomepets/core/index";
 
-export const TOKEN_SECRET_NAME = "CallbackTokenSecret";
-export const TOKEN_PREVIOUS_SECRET_NAME = "CallbackTokenPreviousSecret";
+const { current: TOKEN_SECRET_NAME, previous: TOKEN_PREVIOUS_SECRET_NAME } = CallbackToken.SECRET_NAMES;
 
 type StoredSecrets = Record<string, { value?: string; fallback?: string }>;
 

@@ -27,6 +27,13 @@ export const MIN_SECRET_LENGTH = 32;
  */
 export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
 
+/**
+ * The stage's two secrets, by their SST `Config.Secret` names: the stacks declare them, the deploy
+ * checks them (stacks/secret-policy.ts), the functions read them (functions/lib/secrets.ts), and
+ * `npm start` sets the current one. `current` signs; `previous` only verifies, during a rotation.
+ */
+export const SECRET_NAMES = { current: "CallbackTokenSecret", previous: "CallbackTokenPreviousSecret" } as const;
+
 export const VERSION = "v2";
 export const PURPOSE = "order-callback";
 const KEY_ID_LABEL = "callback-token-key-id";

@@ -11,33 +11,15 @@
  * refuses it too (stacks/secret-policy.ts); this is the check that holds when someone sets secrets
  * after the deploy.
  *
- * Read here rather than through `sst/node/config`, which pins an older AWS SDK (~500 KB minified with
- * its own credential chain) and awaits SSM at import time. Not through Powertools Parameters either:
- * it resolves `@aws-sdk/client-ssm` from the workspace root, where `sst` pins that same old version.
- * So: one GetParameters call (both secrets) with the SDK version every other client shares, on first
- * use, kept KEYS_CACHE_MS (see there).
- *
- * Parameter Store's limit: with standard throughput (the default, free) GetParameter(s) share ~40
- * transactions a second per account and region, and every new execution environment of `$connect`,
- * `POST /orders` and `GET /orders/{id}` makes one. A burst of cold starts past that is answered
- * ThrottlingException, so the read is retried by the SDK's standard retry mode (exponential backoff
- * with full jitter, which spreads the herd) with more attempts than its default 3, all within a
- * deadline that leaves the function time to answer. Chosen over
- * - higher throughput: thousands of transactions a second, but billed per call for every Parameter
- *   Store call of the whole account and region, and switched outside CloudFormation — the account
- *   owner's decision, and the next step for a shop whose cold starts outgrow the retries;
- * - the AWS Parameters and Secrets Lambda extension: it caches per execution environment, as this
- *   module already does, so each new environment still calls SSM once; it would add a layer, a local
- *   HTTP hop and init time without removing a single call that hits the limit.
- * The API throttles bound how fast those cold starts can come: `$connect` (Topology.API_THROTTLES)
- * and the HTTP API's each admit a few tens a second, and only new environments read the secret.
+ * Read with one GetParameters call (both secrets), retried within a deadline, kept KEYS_CACHE_MS:
+ * why not `sst/node/config`, Powertools Parameters or the Parameters and Secrets extension, and how
+ * Parameter Store's ~40 reads a second are met, is docs/decisions/reading-the-token-secrets.md.
  */
 import { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
 import * as CallbackToken from "@awsomepets/core/callback-token";
 import * as Topology from "@awsomepets/core/topology";
 
-export const CALLBACK_TOKEN_SECRET = "CallbackTokenSecret";
-export const CALLBACK_TOKEN_PREVIOUS_SECRET = "CallbackTokenPreviousSecret";
+const { current: CALLBACK_TOKEN_SECRET, previous: CALLBACK_TOKEN_PREVIOUS_SECRET } = CallbackToken.SECRET_NAMES;
 const valueVariable = (name: string) => `SST_Secret_value_${name}`;
 const FROM_SSM = "__FETCH_FROM_SSM__";
 

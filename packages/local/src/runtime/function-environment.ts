@@ -6,7 +6,7 @@
  * own environment is not the functions'. Credentials are dummies: nothing local checks signatures,
  * and real ones must never reach a local endpoint.
  */
-import { Topology } from "@awsomepets/core/index";
+import { CallbackToken, Topology } from "@awsomepets/core/index";
 
 export type LocalEndpoints = {
   dynamodb: string;
@@ -71,7 +71,7 @@ export function functionEnvironment(name: Topology.FunctionName, options: Enviro
     AWS_ENDPOINT_URL_SFN: endpoints.stepfunctions,
     SST_APP: Topology.APP_NAME,
     SST_STAGE: options.stage,
-    SST_Secret_value_CallbackTokenSecret: options.tokenSecret,
+    [`SST_Secret_value_${CallbackToken.SECRET_NAMES.current}`]: options.tokenSecret,
     POWERTOOLS_LOG_LEVEL: host.POWERTOOLS_LOG_LEVEL ?? (options.json ? "INFO" : "WARN"),
     // The Logger then writes through the global console, which the environment hands to the runtime's log (handler-logs.ts).
     POWERTOOLS_DEV: "true",
