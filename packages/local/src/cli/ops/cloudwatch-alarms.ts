@@ -2,7 +2,9 @@
  * CloudWatch `DescribeAlarms` for `npm run smoke`: the stage's alarms are those that notify its alarm
  * topic (`ActionPrefix` = the `AlarmTopicArn` output: every alarm of both stacks notifies it).
  * No CloudWatch SDK client is installed (and the project adds no npm dependency), so this is the
- * API's Query protocol (form-encoded POST, XML answer), signed with the SDK's own SigV4 signer and
+ * API's Query protocol (form-encoded POST, XML answer; botocore 1.43's model lists it beside
+ * smithy-rpc-v2-cbor and json), signed with the SDK's own SigV4 signer (@smithy/signature-v4, which
+ * every installed client depends on; the signature checked equal to botocore's for one request) and
  * the credentials an installed client resolves from the standard chain.
  */
 import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
