@@ -29,7 +29,7 @@ export async function runChecks(target: SmokeTarget, report: SmokeReport, option
       "POST /orders through the edge answers 202 with a clientCallbackUrl on the edge's WebSocket URL",
       async () => {
         const orders = [await placeOrder(target.apiUrl, SMOKE_ORDERS.refunded), await placeOrder(target.apiUrl, SMOKE_ORDERS.soldOut)] as [PlacedOrder, PlacedOrder];
-        const elsewhere = orders.find((o) => !o.clientCallbackUrl.startsWith(`${target.websocketUrl}?`));
+        const elsewhere = orders.find((o) => withoutQuery(o.clientCallbackUrl) !== withoutQuery(target.websocketUrl));
         if (elsewhere) throw new Failed(`order ${elsewhere.orderId}'s link does not start with ${target.websocketUrl}: ${withoutToken(elsewhere.clientCallbackUrl)}`);
         return { seen: `orders ${orders.map((o) => o.orderId).join(" and ")}, links on ${target.websocketUrl}`, value: orders };
       },
@@ -186,6 +186,12 @@ function withParams(url: URL, params: Record<string, string | undefined>) {
     else copy.searchParams.set(name, value);
   }
   return copy.toString();
+}
+
+/** Origin and path: `wss://host/stage` and `wss://host/stage/?orderId=…` are the same API. */
+function withoutQuery(url: string) {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname.replace(/\/$/, "")}`;
 }
 
 /** A link for a line: the token is a credential. */
