@@ -88,16 +88,28 @@ export async function stageTarget(target: StageTarget): Promise<SmokeTarget> {
     },
     // Credentials as an installed SDK client resolves them (profile, SSO, environment).
     alarms: () => describeAlarmsNotifying({ topicArn: callbacks.AlarmTopicArn, region: target.region, credentials: () => sqs.config.credentials() }),
-    // The operator's shell may call disposable a stage that was not deployed so: its table says how it was.
-    async refuseIfKeepsData(why) {
-      const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: callbacks.ClientCallbackTable }));
-      if (Table?.DeletionProtectionEnabled !== false) {
-        throw new UsageError(`${why}: refused, stage ${target.stage} was deployed keeping its data (its ClientCallbackTbl has deletion protection on)`, false);
-      }
-    },
+    refuseIfKeepsData: (why) =>
+      refuseIfDeployedKeepingData(
+        async (table) => (await dynamodb.send(new DescribeTableCommand({ TableName: table }))).Table,
+        { table: callbacks.ClientCallbackTable, stage: target.stage, why },
+      ),
     close() {
       sqs.destroy();
       dynamodb.destroy();
     },
   };
+}
+
+/**
+ * The operator's shell may call disposable a stage that was not deployed so: the stage's table says
+ * how it was (a stage that keeps data has deletion protection on, stacks/tables.ts).
+ */
+export async function refuseIfDeployedKeepingData(
+  describeTable: (table: string) => Promise<{ DeletionProtectionEnabled?: boolean } | undefined>,
+  { table, stage, why }: { table: string; stage: string; why: string },
+) {
+  const description = await describeTable(table);
+  if (description?.DeletionProtectionEnabled !== false) {
+    throw new UsageError(`${why}: refused, stage ${stage} was deployed keeping its data (its ClientCallbackTbl has deletion protection on)`, false);
+  }
 }

@@ -10,7 +10,8 @@ import { explainAwsError } from "../../../src/cli/aws-error-message";
 import { describeAlarmsNotifying, readDescribeAlarms } from "../../../src/cli/ops/cloudwatch-alarms";
 import { runChecks } from "../../../src/cli/ops/smoke-checks";
 import { SmokeReport, SmokeStopped } from "../../../src/cli/ops/smoke-report";
-import type { SmokeTarget } from "../../../src/cli/ops/smoke-target";
+import { refuseIfDeployedKeepingData, type SmokeTarget } from "../../../src/cli/ops/smoke-target";
+import { UsageError } from "../../../src/cli/cli-errors";
 
 const TOPIC = "arn:aws:sns:eu-west-1:123456789012:dev-awsomepets-callbacks-Callbacks-OperatorAlarmTopic-AbC";
 const CREDENTIALS = async () => ({ accessKeyId: "AKIDSMOKE", secretAccessKey: "secret", sessionToken: "session" });
@@ -135,5 +136,20 @@ describe("the health checks before the run", () => {
     expect(lines[1]).toBe("PASS alarms-before: no alarm of the stage is firing before the run — 2 alarms: 1 OK, 1 INSUFFICIENT_DATA");
     // The order API is unreachable here (.invalid): the next check fails on it, named.
     expect(lines[2]).toMatch(/^FAIL orders-placed: /);
+  });
+});
+
+describe("--probe-throttle on a stage the shell calls disposable", () => {
+  const refuse = (answer: { DeletionProtectionEnabled?: boolean } | undefined) =>
+    refuseIfDeployedKeepingData(async (table) => (table === "dev-ClientCallbackTbl" ? answer : undefined), { table: "dev-ClientCallbackTbl", stage: "dev", why: "--probe-throttle" });
+
+  it("is refused when the stage's table was deployed with deletion protection, or says nothing", async () => {
+    await expect(refuse({ DeletionProtectionEnabled: true })).rejects.toThrow(UsageError);
+    await expect(refuse({ DeletionProtectionEnabled: true })).rejects.toThrow(/refused, stage dev was deployed keeping its data/);
+    await expect(refuse({})).rejects.toThrow(UsageError);
+  });
+
+  it("runs on a stage deployed disposable (no deletion protection)", async () => {
+    await expect(refuse({ DeletionProtectionEnabled: false })).resolves.toBeUndefined();
   });
 });
