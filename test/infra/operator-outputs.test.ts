@@ -36,3 +36,17 @@ it("Orders: the orders table (erase-order), the projection's dead-letter queue a
   expect(output(orders, keys.projectionFunctionName)).toEqual({ Ref: functionLogicalId(orders, "OrderStatusProjectionFunction") });
   expect(output(orders, keys.eventArchiveArn)).toEqual({ "Fn::GetAtt": [onlyId(orders, "AWS::Events::Archive", "OrderEventsArchive"), "Arn"] });
 });
+
+it("npm run smoke: the @connections endpoint, the alarm topic every alarm notifies, the edge's URLs", () => {
+  const { Callbacks, Orders } = STACK_OUTPUTS;
+  expect(output(callbacks, Callbacks.alarmTopicArn)).toEqual({ Ref: onlyId(callbacks, "AWS::SNS::Topic", "OperatorAlarmTopic") });
+  for (const raw of [callbacks, orders]) {
+    const alarms = resourcesOfType(raw, "AWS::CloudWatch::Alarm");
+    expect(alarms.length).toBeGreaterThan(0);
+    // DescribeAlarms' ActionPrefix finds the stage's alarms by this topic: each one notifies it.
+    for (const [, alarm] of alarms) expect(JSON.stringify(alarm.Properties.AlarmActions)).toContain("OperatorAlarmTopic");
+  }
+  expect(output(callbacks, Callbacks.managementEndpoint)).toBeDefined();
+  expect(output(orders, Orders.edgeApiUrl)).toBeDefined();
+  expect(output(orders, Orders.edgeWebSocketUrl)).toBeDefined();
+});

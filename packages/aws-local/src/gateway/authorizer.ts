@@ -11,6 +11,8 @@
  *   input and output but does not spell this part out; the evidence is a bug report against
  *   serverless-offline (its emulator passed the context to `$connect` only; users reported that API
  *   Gateway sends it with every route, and the emulator was fixed to do the same).
+ * `npm run smoke` checks these on a deployed stage (packages/local/src/cli/ops/smoke-checks.ts):
+ * refuse-no-order-id (401), context-on-default, context-on-disconnect.
  */
 import type { Connection } from "./connections";
 import { buildAuthorizerEvent, type AuthorizerContext, type WebSocketProxyEvent } from "./events";

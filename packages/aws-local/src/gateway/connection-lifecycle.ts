@@ -7,7 +7,7 @@ import { markActive, type CloseCause, type Connection } from "./connections";
 import { startConnectionTimers } from "./connection-timers";
 import { buildDisconnectEvent } from "./events";
 import { handleMessage } from "./messages";
-import { track, type GatewayRuntime } from "./runtime";
+import { track, withFaults, type GatewayRuntime } from "./runtime";
 
 /** How long a client gets to answer our close frame before its socket is cut. */
 const CLOSE_HANDSHAKE_TIMEOUT_MS = 2_000;
@@ -67,7 +67,7 @@ export function attachSocket(runtime: GatewayRuntime, connection: Connection, so
 async function runDisconnect(runtime: GatewayRuntime, connection: Connection, cause: CloseCause) {
   if (!("$disconnect" in runtime.routes)) return;
   // A throttled `$disconnect` is not run (and logged with 429): API Gateway's is only best-effort anyway.
-  await runtime.invokeRoute(connection, buildDisconnectEvent(runtime.scope, connection, cause));
+  await runtime.invokeRoute(connection, withFaults(runtime, buildDisconnectEvent(runtime.scope, connection, cause)));
 }
 
 /** The gateway's side of a close (DELETE, timeouts, shutdown); `$disconnect` follows from the socket's close. */

@@ -2,6 +2,7 @@
 export { startWebSocketGateway } from "./server";
 export { API_GATEWAY_LIMITS } from "./options";
 export type {
+  GatewayFaults,
   GatewayLimits,
   InvokeFunction,
   RouteLogRecord,

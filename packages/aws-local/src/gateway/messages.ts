@@ -3,7 +3,7 @@ import { markActive, type Connection } from "./connections";
 import { gatewayErrorFrame } from "./error-frames";
 import { buildMessageEvent } from "./events";
 import { newRequestId } from "./ids";
-import type { GatewayRuntime } from "./runtime";
+import { withFaults, type GatewayRuntime } from "./runtime";
 
 export async function handleMessage(runtime: GatewayRuntime, connection: Connection, data: Buffer, isBinary: boolean) {
   markActive(connection);
@@ -13,7 +13,7 @@ export async function handleMessage(runtime: GatewayRuntime, connection: Connect
     sendToClient(connection, gatewayErrorFrame("Forbidden", connection.id, newRequestId()));
     return;
   }
-  const event = buildMessageEvent(runtime.scope, connection, routeKey, data, isBinary);
+  const event = withFaults(runtime, buildMessageEvent(runtime.scope, connection, routeKey, data, isBinary));
   const outcome = await runtime.invokeRoute(connection, event);
   // No route response is configured (SST's default), so a handler's return value goes nowhere; only a
   // failed or throttled invocation is reported to the client, and the connection stays open.

@@ -93,6 +93,20 @@ export type WebSocketGatewayOptions = {
   /** Told of every upgrade the edge refused (the local stand-in for WAF's log and metrics). */
   onEdgeRefusal?: (record: { sourceIp: string; rule: string; path: string }) => void;
   log?: (record: RouteLogRecord) => void;
+  /** Test-only: assumptions about API Gateway broken on purpose (see GatewayFaults). */
+  faults?: GatewayFaults;
+};
+
+/**
+ * Test-only: API Gateway behaviours this emulator models, broken on purpose, so a test can show that
+ * `npm run smoke` (packages/local/src/cli/ops/smoke.ts) fails naming the broken one. Read on every
+ * use, so a test may change them between runs; `npm start` never sets them.
+ */
+export type GatewayFaults = {
+  /** Route keys whose events lose the `$connect` authorizer's context (`requestContext.authorizer`). */
+  withholdAuthorizerContext?: readonly string[];
+  /** The status a `@connections` post to a closed connection is answered with, instead of 410. */
+  goneStatus?: number;
 };
 
 export type WebSocketGateway = {

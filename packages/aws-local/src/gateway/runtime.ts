@@ -4,7 +4,7 @@ import type { EdgeOptions } from "../edge-rate-limit";
 import type { ConnectAuthorizer } from "./authorizer";
 import type { ConnectionRegistry } from "./connections";
 import type { EventScope } from "./events";
-import type { GatewayLimits, RouteTable } from "./options";
+import type { GatewayFaults, GatewayLimits, RouteTable } from "./options";
 import type { RouteInvoker } from "./route-invocation";
 import type { RouteSelector } from "./route-selection";
 
@@ -25,7 +25,15 @@ export type GatewayRuntime = {
   /** Route invocations and open sockets; `close()` resolves once all of them have settled. */
   inFlight: Set<Promise<unknown>>;
   closing: boolean;
+  /** Test-only (options.ts): held by reference, so a test may change it between runs. */
+  faults?: GatewayFaults;
 };
+
+/** The event as the route gets it: without the authorizer's context where a test withholds it (GatewayFaults). */
+export function withFaults<E extends { requestContext: { routeKey: string; authorizer?: unknown } }>(runtime: GatewayRuntime, event: E): E {
+  if (runtime.faults?.withholdAuthorizerContext?.includes(event.requestContext.routeKey)) delete event.requestContext.authorizer;
+  return event;
+}
 
 /** Remembers `work` until it settles, so `close()` can wait for it. */
 export function track<T>(runtime: GatewayRuntime, work: Promise<T>): Promise<T> {

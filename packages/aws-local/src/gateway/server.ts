@@ -37,6 +37,7 @@ export async function startWebSocketGateway(options: WebSocketGatewayOptions): P
     selectRoute: createRouteSelector(options.routeSelectionExpression, options.routes),
     ...(options.edge && { edge: options.edge }),
     ...(options.onEdgeRefusal && { onEdgeRefusal: options.onEdgeRefusal }),
+    ...(options.faults && { faults: options.faults }),
     pendingUpgrades: new Set(),
     inFlight: new Set(),
     closing: false,

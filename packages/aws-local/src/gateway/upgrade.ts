@@ -1,6 +1,7 @@
 /**
  * A WebSocket upgrade request, held open while `$connect` runs: API Gateway only completes the handshake
- * when the route's integration succeeds, and answers the upgrade with the integration's status otherwise.
+ * when the route's integration succeeds, and answers the upgrade with the integration's status otherwise
+ * (`npm run smoke` checks a stage: refuse-forged-token, refuse-other-orders-token).
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";

@@ -14,7 +14,7 @@ import { CallbackTable, OrderStatus, OrdersTable, SiteHeaders, Topology } from "
 import { fitName, NAME_LIMITS } from "@awsomepets/core/stage-name";
 import { archiveArn, eventBusArn, startEventBridgeEndpoint, type EventBridgeEndpoint } from "@awsomepets/aws-local/eventbridge/server";
 import { DEFAULT_ACCOUNT } from "@awsomepets/aws-local/defaults";
-import { startWebSocketGateway, type WebSocketGateway } from "@awsomepets/aws-local/gateway/index";
+import { startWebSocketGateway, type GatewayFaults, type WebSocketGateway } from "@awsomepets/aws-local/gateway/index";
 import { createHttpApi } from "@awsomepets/aws-local/http-api/server";
 import { startStepFunctionsEndpoint, type StepFunctionsEndpoint } from "@awsomepets/aws-local/stepfunctions/server";
 import { createStaticFiles } from "./static-files";
@@ -112,6 +112,8 @@ export async function startLocalRuntime(options: {
    * ready sooner; a first request meanwhile may wait for a cold start, as on Lambda).
    */
   warm?: "before-ready" | "background";
+  /** Test-only: the gateway's behaviours broken on purpose (GatewayFaults), for the smoke check's tests. */
+  gatewayFaults?: GatewayFaults;
   /** Replaces every function's own timeout (`Topology.FUNCTION_RUNTIME`): the chaos run at full size loads 2 cores past them. */
   functionTimeoutMs?: number;
 }): Promise<LocalRuntime> {
@@ -210,6 +212,7 @@ export async function startLocalRuntime(options: {
         originPort: 0,
         onEdgeRefusal: ({ sourceIp, rule, path }) =>
           log({ component: "websocket", message: `upgrade ${path} refused at the edge`, statusCode: Topology.EDGE_REFUSAL.statusCode, error: "edge-rate-limit", rule, sourceIp }),
+        ...(options.gatewayFaults && { faults: options.gatewayFaults }),
         log: ({ source: _source, route, functionName, status, ...fields }) =>
           log({ component: "websocket", message: `${route} → ${functionName}`, statusCode: status, ...fields }),
       }),

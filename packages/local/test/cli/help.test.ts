@@ -11,6 +11,7 @@ const COMMANDS = [
   ["redrive", /^Usage: npm run redrive/m],
   ["replay", /^Usage: npm run replay/m],
   ["erase-order", /^Usage: npm run erase-order/m],
+  ["smoke", /^Usage: npm run smoke/m],
   ["synth", /^Usage: npm run synth/m],
   ["build:web", /^Usage: npm run build:web/m],
 ] as const;

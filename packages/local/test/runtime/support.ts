@@ -30,7 +30,7 @@ type RuntimeOptions = Parameters<typeof startLocalRuntime>[0];
 
 export async function startTestRuntime(
   overrides: Partial<RuntimeConfig> = {},
-  options: Pick<RuntimeOptions, "stateFile" | "webRoot" | "buildWebPage" | "interceptTarget" | "functionTimeoutMs" | "overrideHandlers"> & { root?: string } = {},
+  options: Pick<RuntimeOptions, "stateFile" | "webRoot" | "buildWebPage" | "interceptTarget" | "functionTimeoutMs" | "overrideHandlers" | "gatewayFaults"> & { root?: string } = {},
 ) {
   // The handlers' own logs would drown the test report; the runtime's records are asserted on.
   process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";

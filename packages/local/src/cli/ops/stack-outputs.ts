@@ -16,12 +16,18 @@ export const STACK_OUTPUTS = {
     callbackDeadLetterQueueUrl: "DeadLetterQueueUrl",
     callbackFunctionName: "CallbackFunctionName",
     eventBusArn: "EventBusArn",
+    /** `npm run smoke`: the @connections API, and the topic every alarm of the stage notifies. */
+    managementEndpoint: "ManagementEndpoint",
+    alarmTopicArn: "AlarmTopicArn",
   },
   Orders: {
     ordersTable: "OrdersTable",
     projectionDeadLetterQueueUrl: "ProjectionDeadLetterQueueUrl",
     projectionFunctionName: "ProjectionFunctionName",
     eventArchiveArn: "EventArchiveArn",
+    /** `npm run smoke`: the URLs customers use (CloudFront and WAF in front of both APIs). */
+    edgeApiUrl: "EdgeApiUrl",
+    edgeWebSocketUrl: "EdgeWebSocketUrl",
   },
 } as const;
 
