@@ -63,12 +63,13 @@ export const FUNCTION_GRANTS = {
   },
   GetOrderFunction: { OrdersTbl: ["dynamodb:GetItem"], CallbackTokenSecrets: ["ssm:GetParameters"] },
   GetCatalogueFunction: {},
-  ReserveInventoryFunction: { OrdersTbl: ["dynamodb:GetItem"] },
+  // The steps record what they did once, by conditional writes, and read it back when they lose (saga.ts).
+  ReserveInventoryFunction: { OrdersTbl: ["dynamodb:GetItem", "dynamodb:UpdateItem"] },
   // Records the outcome and removes the card token.
   ProcessPaymentFunction: { OrdersTbl: ["dynamodb:GetItem", "dynamodb:UpdateItem"] },
   CompleteOrderFunction: { OrdersTbl: ["dynamodb:GetItem"] },
-  ReleaseInventoryFunction: {},
-  ProcessRefundFunction: {},
+  ReleaseInventoryFunction: { OrdersTbl: ["dynamodb:UpdateItem"] },
+  ProcessRefundFunction: { OrdersTbl: ["dynamodb:GetItem", "dynamodb:UpdateItem"] },
   // Removes the card token of an order cancelled before payment.
   CancelOrderFunction: { OrdersTbl: ["dynamodb:UpdateItem"] },
   ApiGatewayAccountFunction: {

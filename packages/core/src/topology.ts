@@ -180,8 +180,9 @@ export const WIRING = {
   ReserveInventoryFunction: orders("ordersTable"),
   ProcessPaymentFunction: orders("ordersTable"),
   CompleteOrderFunction: orders("ordersTable"),
-  ReleaseInventoryFunction: orders(),
-  ProcessRefundFunction: orders(),
+  // Every step records what it did on the order's item, once (saga.ts): a step run twice does it once.
+  ReleaseInventoryFunction: orders("ordersTable"),
+  ProcessRefundFunction: orders("ordersTable"),
   CancelOrderFunction: orders("ordersTable"),
 } as const satisfies Record<FunctionName, Wiring>;
 
