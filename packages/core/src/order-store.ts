@@ -38,6 +38,8 @@ export type OrderRecord = {
   reservation?: Reservation;
   /** The refund step's refund, once it has run. */
   refund?: Refund;
+  /** When `POST /orders` had its workflow started (a retry then starts none). */
+  workflowStartedAt?: string;
   /** The hash of the Idempotency-Key the order was placed with, if any (erasure finds its record by it). */
   idempotencyKeyHash?: string;
   /** Epoch seconds after which the order is gone for every reader (the table's TTL). Absent on items written before retention. */
@@ -148,12 +150,36 @@ export class OrderStore {
           ConditionExpression: "attribute_not_exists(pk)",
         }),
       );
-      return { placedAt: order.placedAt };
+      return { placedAt: order.placedAt, workflowStarted: false };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const existing = await this.getOrder(order.orderId);
       if (!existing) throw new Error(`Order ${order.orderId} vanished`);
-      return { placedAt: existing.placedAt };
+      return { placedAt: existing.placedAt, workflowStarted: existing.workflowStartedAt !== undefined };
+    }
+  }
+
+  /**
+   * Notes that the order's workflow was started, once StartExecution has answered: a retried
+   * `POST /orders` that finds the note starts nothing (an Express execution name is not unique, so
+   * StartExecution itself would start a second). A retry before the note (a crash between the two)
+   * starts a second execution, which the idempotent steps make harmless (saga.ts).
+   */
+  async markWorkflowStarted(orderId: string, startedAt: string) {
+    const live = this.live();
+    try {
+      await this.config.client.send(
+        new UpdateCommand({
+          TableName: this.config.tableName,
+          Key: Table.orderKey(orderId),
+          UpdateExpression: "SET workflowStartedAt = if_not_exists(workflowStartedAt, :startedAt)",
+          ConditionExpression: live.condition,
+          ExpressionAttributeNames: live.names,
+          ExpressionAttributeValues: { ":startedAt": startedAt, ...live.values },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error; // erased meanwhile: nothing to note
     }
   }
 

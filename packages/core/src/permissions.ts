@@ -54,9 +54,10 @@ export const FUNCTION_GRANTS = {
     "@connections": ["POST"],
   },
   OrderStatusProjectionFunction: { OrdersTbl: ["dynamodb:UpdateItem"] },
-  // Claims the idempotency key (PutItem, read back on a retry), stores the order, publishes `placed`, starts the workflow.
+  // Claims the idempotency key (PutItem, read back on a retry), stores the order, publishes `placed`,
+  // starts the workflow and notes it on the order (UpdateItem), so that a retry starts none.
   CreateOrderFunction: {
-    OrdersTbl: ["dynamodb:PutItem", "dynamodb:GetItem"],
+    OrdersTbl: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"],
     OrderWorkflow: ["states:StartExecution"],
     OrderEventBus: ["events:PutEvents"],
     CallbackTokenSecrets: ["ssm:GetParameters"],

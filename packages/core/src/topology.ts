@@ -389,6 +389,13 @@ export const DEPLOY_ENV = {
    * (retained tables with point-in-time recovery, longer log retention): never a guess from its name.
    */
   disposableStage: "DISPOSABLE_STAGE",
+  /** The order workflow's type, STANDARD or EXPRESS (`WORKFLOW_TYPES`); read by the stacks and by `npm start`. */
+  orderWorkflowType: "ORDER_WORKFLOW_TYPE",
+  /**
+   * During a switch of type: the previous type, whose state machine is kept (no order starts on it)
+   * until its executions in flight have ended; then deployed again without it. docs/deploy-and-operate.md.
+   */
+  orderWorkflowDraining: "ORDER_WORKFLOW_DRAINING",
 } as const;
 export type DeploySetting = keyof typeof DEPLOY_ENV;
 
@@ -467,6 +474,39 @@ export const WORKFLOW = {
 } as const satisfies { tasks: Record<string, FunctionName> } & Record<string, unknown>;
 
 export const taskPlaceholder = (state: keyof typeof WORKFLOW.tasks) => `${state}FunctionArn`;
+
+/**
+ * The order workflow's two types (`ORDER_WORKFLOW_TYPE`, core's tunables.ts): Standard runs an
+ * execution exactly once, keeps its history (GetExecutionHistory, 90 days) and bills every state
+ * transition; asynchronous Express runs it at least once, keeps no history (its log group at level
+ * ALL does), ends it after 5 minutes, and bills requests and duration. The saga's steps are
+ * idempotent by order (saga.ts), so both give the customer the same order; docs/decisions/express-order-workflow.md.
+ */
+export const WORKFLOW_TYPES = ["STANDARD", "EXPRESS"] as const;
+export type WorkflowType = (typeof WORKFLOW_TYPES)[number];
+
+/**
+ * The state machine's name per type, so that during a switch both exist (the new one takes new
+ * orders, the old one finishes those in flight): Standard keeps the name stages were deployed with.
+ */
+export const workflowName = (type: WorkflowType) => (type === "STANDARD" ? WORKFLOW.name : `${WORKFLOW.name}Express`);
+
+/**
+ * AWS's limits on an Express execution, which the local Step Functions reproduces: it ends (TIMED_OUT,
+ * `States.Timeout`) after 5 minutes whatever the definition's TimeoutSeconds; per the "Quotas for
+ * Express Workflows" page (https://docs.aws.amazon.com/step-functions/latest/dg/express-limits.html).
+ */
+export const EXPRESS_MAX_DURATION_SECONDS = 300;
+
+/**
+ * The definition deployed for a type: the ASL file as it is, except that an Express one's own timeout
+ * is at most Express's limit (the file's 3,600 s would never be reached; saying 300 makes the template
+ * and the local model agree on when an order's execution is cut).
+ */
+export function workflowDefinitionFor<T extends { TimeoutSeconds?: number }>(definition: T, type: WorkflowType): T {
+  if (type === "STANDARD") return definition;
+  return { ...definition, TimeoutSeconds: Math.min(definition.TimeoutSeconds ?? EXPRESS_MAX_DURATION_SECONDS, EXPRESS_MAX_DURATION_SECONDS) };
+}
 
 /**
  * Whether a stage keeps data, from `DEPLOY_ENV.disposableStage` as given at deploy: unset, empty or `false`
