@@ -320,7 +320,7 @@ export function edgeScopeMatches(scope: EdgeScope, request: { method: string; pa
  * evaluation). Their limits are tunables (`EDGE_*_PER_ADDRESS`, core's tunables.ts).
  */
 export const EDGE_RULES = {
-  /** Each one starts a paid Standard execution: the tightest. */
+  /** Each one starts a paid workflow execution and the whole order path: the tightest. */
   OrdersPerAddress: { limit: edgeLimit(PER_CUSTOMER.orders), windowSeconds: EDGE_SIZING.windowSeconds, scope: { method: "POST" } },
   /** `$connect` runs the authorizer and the connect function, and takes a place of the stage's 20/s. */
   ConnectsPerAddress: { limit: edgeLimit(PER_CUSTOMER.connects), windowSeconds: EDGE_SIZING.windowSeconds, scope: { upgrade: "websocket" } },
@@ -345,8 +345,9 @@ export const EDGE_REFUSAL = {
 
 /**
  * The bill guard: an alarm when more Step Functions executions start in 5 minutes than the stage's
- * expected orders would start, with headroom. Each order is one Standard execution of ~8 transitions
- * ($0.025 per 1,000), so executions started is what a flood of valid orders costs.
+ * expected orders would start, with headroom. Each order is one execution (Standard: ~8 transitions at
+ * $0.025 per 1,000; Express: a request and its duration) and the whole order path behind it, so
+ * executions started is what a flood of valid orders costs.
  */
 export const BILL_GUARD = { periodSeconds: 300, headroom: 2 } as const;
 /** The alarm's threshold (executions started in a period) for an expected rate of orders. */
