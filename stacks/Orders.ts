@@ -73,13 +73,14 @@ export function Orders({ stack, app }: StackContext) {
     const machine = new StateMachine(stack, name, {
       stateMachineName,
       stateMachineType: express ? StateMachineType.EXPRESS : StateMachineType.STANDARD,
-      // Standard: ERROR, without data (its history, GetExecutionHistory, holds the rest for 90 days).
-      // Express keeps no history: ALL with data is what an operator reads instead (a StatusesNotPublished
-      // input, a step's error), and nothing personal is in it (the input is the order's id, date and
-      // amount; steps' outputs are ids and reasons). Its bytes are priced by the cost bench.
+      // ERROR: failed and timed-out executions only. Standard without data (its history holds the rest
+      // for 90 days). Express keeps no history: with data, its failure events are what an operator
+      // reads instead — a StatusesNotPublished cause is the execution's state as JSON (the ASL's
+      // HandOverUnpublished), nothing personal. Level ALL would log every event of every order,
+      // ~23 KB each, $11 per million orders (bench/RESULTS.md): an order's own items say what it did.
       logs: {
         destination: vendedLogGroup(stack, `${name}Logs`, operations, "states", stateMachineName),
-        level: express ? LogLevel.ALL : LogLevel.ERROR,
+        level: LogLevel.ERROR,
         includeExecutionData: express,
       },
       tracingEnabled: true,

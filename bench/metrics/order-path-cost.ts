@@ -30,8 +30,10 @@ export type WorkflowUsage = {
   transitions_per_order: number;
   /** The execution's duration in the local runtime, less the bench's own step delays (not work). */
   duration_ms_per_order: number;
-  /** Bytes an Express execution writes to its log group at level ALL with data (events as CloudWatch holds them). */
+  /** Bytes an Express execution writes to its log group at level ERROR with data: its error events (events as CloudWatch holds them). */
   express_log_bytes_per_order: number;
+  /** What level ALL with data would write: every event, the whole history (not deployed; its price is shown). */
+  express_all_log_bytes_per_order: number;
   /** Bytes a Standard execution writes at level ERROR without data: its error events only. */
   standard_log_bytes_per_order: number;
 };
@@ -64,7 +66,7 @@ export async function workflowUsageOf(runtime: BenchRuntime, orderIds: string[],
   const machine = names(runtime.state.stage, "STANDARD").stateMachineName;
   const lambdaSteps = Object.keys(Topology.WORKFLOW.tasks);
   try {
-    const totals = { transitions: 0, durationMs: 0, expressBytes: 0, standardBytes: 0 };
+    const totals = { transitions: 0, durationMs: 0, expressBytes: 0, expressAllBytes: 0, standardBytes: 0 };
     for (const orderId of orderIds) {
       const arn = executionArn(runtime.state.region, DEFAULT_ACCOUNT, machine, orderId);
       const events: HistoryEvent[] = [];
@@ -81,8 +83,11 @@ export async function workflowUsageOf(runtime: BenchRuntime, orderIds: string[],
       totals.durationMs += Math.max(0, described.stopDate!.getTime() - described.startDate!.getTime() - delayed);
       for (const event of events) {
         const bytes = Buffer.byteLength(expressLogEvent(event, orderId)) + LOG_EVENT_OVERHEAD_BYTES;
+        totals.expressAllBytes += bytes;
+        if (!ERROR_EVENT.test(event.type ?? "")) continue;
         totals.expressBytes += bytes;
-        if (ERROR_EVENT.test(event.type ?? "")) totals.standardBytes += bytes;
+        const withoutData = Buffer.byteLength(expressLogEvent({ ...event, executionFailedEventDetails: undefined, taskFailedEventDetails: undefined, lambdaFunctionFailedEventDetails: undefined }, orderId));
+        totals.standardBytes += withoutData + LOG_EVENT_OVERHEAD_BYTES;
       }
     }
     const per = (n: number) => round(n / orderIds.length, 1);
@@ -90,6 +95,7 @@ export async function workflowUsageOf(runtime: BenchRuntime, orderIds: string[],
       transitions_per_order: per(totals.transitions),
       duration_ms_per_order: per(totals.durationMs),
       express_log_bytes_per_order: per(totals.expressBytes),
+      express_all_log_bytes_per_order: per(totals.expressAllBytes),
       standard_log_bytes_per_order: per(totals.standardBytes),
     };
   } finally {
@@ -130,7 +136,9 @@ export function orderPathCost(ours: VariantCost, usage: WorkflowUsage, p: Prices
   let lambda = 0;
   for (const [name, f] of Object.entries(ours.by_function)) {
     const memoryMB = Topology.FUNCTION_RUNTIME[name as Topology.FunctionName]?.memoryMB ?? f!.memory_mb;
-    lambda += usd.lambdaMs(perOrder(f!.billed_ms_per_status), memoryMB, p) + usd.lambdaRequests(perOrder(f!.invocations_per_status), p);
+    // At AWS latency (each DynamoDB request's local wait replaced by AWS's, bench/lib/aws-meter.ts), as `npm run capacity` prices it.
+    const invocations = perOrder(f!.invocations_per_status);
+    lambda += usd.lambdaMs(invocations * f!.ms_per_invocation_at_aws_latency, memoryMB, p) + usd.lambdaRequests(invocations, p);
   }
   const units = Object.values(ours.units_per_status_by_table).reduce((t, u) => ({ write: t.write + u.write, read: t.read + u.read }), { write: 0, read: 0 });
   const httpRequests = 1;
@@ -162,7 +170,8 @@ export function orderPathCost(ours: VariantCost, usage: WorkflowUsage, p: Prices
     note:
       "The success path, one watching customer per order, edge apart. Express's duration is the local run's, less the bench's step delays: " +
       "a real payment provider's seconds would add about $1 per million orders per second of workflow. Logs: the workflow's own log group only " +
-      "(the functions' logs are the same for both types and left out); ingestion priced, storage ($0.03 per GB-month) left out.",
+      "(the functions' logs are the same for both types and left out), both at level ERROR: nothing on the success path; ingestion priced, storage ($0.03 per GB-month) left out. " +
+      "Lambda at AWS latency (each DynamoDB request's local wait replaced by AWS's), at each function's declared memory.",
   };
 }
 
@@ -198,7 +207,7 @@ export function orderPathMarkdown(o: OrderPathResults & { prices: typeof ORDER_P
     ...items.map((item) => `| ${item.replaceAll("_", " ")} | ${usdText(o.standard.usd_per_million_orders_by_item[item])} | ${usdText(o.express.usd_per_million_orders_by_item[item])} |`),
     `| **whole order path** | **${usdText(o.standard.usd_per_million_orders)}** | **${usdText(o.express.usd_per_million_orders)}** |`,
     `| Step Functions billed as | ${o.standard.step_functions_basis} | ${o.express.step_functions_basis} |`,
-    `| workflow log bytes per order | ${o.usage.standard_log_bytes_per_order} (level ERROR, no data) | ${o.usage.express_log_bytes_per_order} (level ALL, with data) |`,
+    `| workflow log bytes per order | ${o.usage.standard_log_bytes_per_order} (level ERROR, no data) | ${o.usage.express_log_bytes_per_order} (level ERROR, with data); level ALL would write ${o.usage.express_all_log_bytes_per_order}, ${usdText(usd.logBytes(o.usage.express_all_log_bytes_per_order) * 1e6)} per million orders |`,
     `| Step Functions quotas that bind (us-east-1 defaults) | ${bind(quotas.standard)} | ${bind(quotas.express)}; 5 minutes per execution |`,
     "",
     `Per order: ${o.usage.transitions_per_order} transitions, ${o.usage.duration_ms_per_order} ms of workflow (local, less the step delays), ${o.usage.http_requests_per_order} HTTP request, ${o.usage.connection_minutes_per_order} connection minute. ` +

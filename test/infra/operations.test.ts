@@ -169,12 +169,12 @@ describe("API stages", () => {
 });
 
 describe("logs", () => {
-  it("logs a Standard workflow's errors without execution data, an Express one's every event with its data (its only history), and traces both", () => {
+  it("logs a Standard workflow's errors without execution data, an Express one's with their data (it has no history), and traces both", () => {
     // The long stage runs Standard while an Express workflow drains; dev runs the default type.
     const machines = [...resourcesOfType(stage(LONG_STAGE).orders, "AWS::StepFunctions::StateMachine"), ...resourcesOfType(dev.orders, "AWS::StepFunctions::StateMachine")];
     const logging = (type: string) => machines.find(([, m]) => m.Properties.StateMachineType === type)![1].Properties;
     expect(logging("STANDARD").LoggingConfiguration).toMatchObject({ Level: "ERROR", IncludeExecutionData: false });
-    expect(logging("EXPRESS").LoggingConfiguration).toMatchObject({ Level: "ALL", IncludeExecutionData: true });
+    expect(logging("EXPRESS").LoggingConfiguration).toMatchObject({ Level: "ERROR", IncludeExecutionData: true });
     for (const [, machine] of machines) expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
   });
 

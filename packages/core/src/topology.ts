@@ -479,8 +479,8 @@ export const taskPlaceholder = (state: keyof typeof WORKFLOW.tasks) => `${state}
 /**
  * The order workflow's two types (`ORDER_WORKFLOW_TYPE`, core's tunables.ts): Standard runs an
  * execution exactly once, keeps its history (GetExecutionHistory, 90 days) and bills every state
- * transition; asynchronous Express runs it at least once, keeps no history (its log group at level
- * ALL does), ends it after 5 minutes, and bills requests and duration. The saga's steps are
+ * transition; asynchronous Express runs it at least once, keeps no history (its log group keeps
+ * failed executions, with their state), ends it after 5 minutes, and bills requests and duration. The saga's steps are
  * idempotent by order (saga.ts), so both give the customer the same order; docs/decisions/express-order-workflow.md.
  */
 export const WORKFLOW_TYPES = ["STANDARD", "EXPRESS"] as const;
