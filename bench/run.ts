@@ -13,7 +13,8 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { describeMachine } from "./lib/machine";
 import { markdownTable, resultsMarkdown } from "./lib/report";
-import { PRICES } from "./lib/aws-prices";
+import { ORDER_PATH_PRICES, PRICES } from "./lib/aws-prices";
+import { orderPathCost } from "./metrics/order-path-cost";
 import { COST_SUMMARY, costMarkdown, withCostSection } from "./lib/cost-report";
 import type { BenchResults, CallbackFigures, CostResults } from "./lib/results";
 import { startBenchRuntime, type BenchRuntime, type RuntimeOptions, type Variant } from "./lib/runtime-handle";
@@ -251,6 +252,7 @@ async function measureCosts(
       prices: PRICES,
       ours: figures.ours!,
       ...(figures.seed ? { seed: figures.seed } : {}),
+      ...(figures.ours?.workflow_usage ? { order_path: { ...orderPathCost(figures.ours, figures.ours.workflow_usage, PRICES), prices: ORDER_PATH_PRICES } } : {}),
     };
   } finally {
     await dynamodbLocal?.stop();

@@ -87,8 +87,26 @@ async function main() {
   const use = perOrder(costFigures, load);
   const client = oneClient(costFigures, load);
   const concurrency = lambdaConcurrencyNeed(costFigures, load);
+  // The whole order path per workflow type, as the bench priced it (bench/metrics/order-path-cost.ts), when the figures hold it.
+  const { workflowQuotas } = await import("../bench/metrics/order-path-cost");
+  const { DEFAULT_ORDER_WORKFLOW_TYPE } = await import("@awsomepets/core/tunables");
+  const orderPath = (figures as { order_path?: { standard: { usd_per_million_orders: number }; express: { usd_per_million_orders: number }; usage: { transitions_per_order: number } } }).order_path;
+  const workflowLines = orderPath
+    ? (() => {
+        const quotas = workflowQuotas(orderPath.usage);
+        const binds = (list: Array<{ name: string; orders_per_second: number }>) => list.reduce((a, b) => (b.orders_per_second < a.orders_per_second ? b : a));
+        const standard = binds(quotas.standard);
+        const express = binds(quotas.express);
+        return [
+          "",
+          `The order workflow's type (ORDER_WORKFLOW_TYPE, default ${DEFAULT_ORDER_WORKFLOW_TYPE}; the figures above are its own): the whole order path per million orders in the bench's scenario (one watcher for seconds, success path, edge apart):`,
+          `  STANDARD  ${usdText(orderPath.standard.usd_per_million_orders)}; Step Functions binds at ${n(standard.orders_per_second)} orders/s (${standard.name})`,
+          `  EXPRESS   ${usdText(orderPath.express.usd_per_million_orders)}; Step Functions binds at ${n(express.orders_per_second)} orders/s (${express.name}), 5 minutes per execution`,
+        ];
+      })()
+    : [];
   if (values.json) {
-    return void process.stdout.write(`${JSON.stringify({ source, measured: costFigures.date, load, stage: { ...stage, limits: undefined }, lambda_concurrency_need: concurrency, limits: stage.limits, usd_per_order: usdPerOrder(costFigures, load), usd_per_order_by_item: usdPerOrderByItem(costFigures, load), scales, one_client: client }, null, 2)}\n`);
+    return void process.stdout.write(`${JSON.stringify({ source, measured: costFigures.date, load, stage: { ...stage, limits: undefined }, lambda_concurrency_need: concurrency, limits: stage.limits, usd_per_order: usdPerOrder(costFigures, load), usd_per_order_by_item: usdPerOrderByItem(costFigures, load), scales, one_client: client, ...(orderPath ? { order_path: { standard: orderPath.standard.usd_per_million_orders, express: orderPath.express.usd_per_million_orders, unit: "USD per million orders" } } : {}) }, null, 2)}\n`);
   }
   const orders = Topology.EDGE_RULES.OrdersPerAddress;
   const lines = [
@@ -112,6 +130,7 @@ async function main() {
       .sort((a, b) => b[1] - a[1])
       .map(([item, value]) => `${item} ${usdText(value * 1e6)}`)
       .join(", ")}.`,
+    ...workflowLines,
     ...scales.flatMap((s) => [
       `×${s.multiple}: ${n(s.ordersPerSecond, 1)} orders/s (${n(s.ordersPerSecond * use.statuses, 1)} statuses/s), ${usdText(s.usdPerMonth)} a month`,
       ...(s.over.length === 0 ? ["  fits as shipped"] : s.over.map((o) => `  raise ${o.name} from ${n(o.from)} to ≥ ${n(o.to)}: ${o.raise}`)),

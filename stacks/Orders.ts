@@ -17,6 +17,7 @@ import { ORDERS_STACK_SUPPRESSIONS, suppressNagFindings } from "./nag";
 import { createdOrAdopted } from "./tables";
 import { accessLogFormat, HTTP_ACCESS_LOG_FIELDS, logGroup, OperatorAlarms, retainLogsOfEveryFunction, vendedLogGroup } from "./operations";
 import { stageKeepsData } from "./stage";
+import { workflowSettings } from "./deploy-settings";
 import { Edge, edgeHostNames } from "./edge";
 import { ApiMapping, CfnApi, DomainName } from "aws-cdk-lib/aws-apigatewayv2";
 import { Certificate } from "aws-cdk-lib/aws-certificatemanager";
@@ -60,27 +61,47 @@ export function Orders({ stack, app }: StackContext) {
     }),
   ) as Record<keyof typeof Topology.WORKFLOW.tasks, Function>;
 
+  // The order workflow of the stage's type (ORDER_WORKFLOW_TYPE), and during a switch of type the
+  // previous one (ORDER_WORKFLOW_DRAINING): kept, with its alarms, until the orders in flight on it
+  // have ended; no new order starts on it (docs/deploy-and-operate.md, "The order workflow's type").
+  const { orderWorkflowType, orderWorkflowDraining } = workflowSettings(process.env);
   const definition = readFileSync(path.join(app.appPath, Topology.WORKFLOW.definitionFile), "utf8");
-  const stateMachine = new StateMachine(stack, Topology.WORKFLOW.name, {
-    stateMachineName: prefixedName(app, Topology.WORKFLOW.name, NAME_LIMITS.stateMachine),
-    stateMachineType: StateMachineType.STANDARD,
-    // ERROR: failed executions and states, without their data (nothing personal is in it either, but
-    // a step's error message may quote an order).
-    logs: { destination: vendedLogGroup(stack, "OrderWorkflowLogs", operations, "states", prefixedName(app, Topology.WORKFLOW.name, NAME_LIMITS.stateMachine)), level: LogLevel.ERROR, includeExecutionData: false },
-    tracingEnabled: true,
-    // Inline, not an S3 asset: the template then shows (and the tests check) the exact definition.
-    definitionBody: DefinitionBody.fromString(definition),
-    definitionSubstitutions: {
-      [Topology.WORKFLOW.eventBusPlaceholder]: bus.eventBusName,
-      ...Object.fromEntries(
-        Object.entries(tasks).map(([state, fn]) => [Topology.taskPlaceholder(state as keyof typeof tasks), fn.functionArn]),
-      ),
-    },
-  });
-  for (const fn of Object.values(tasks)) fn.grantInvoke(stateMachine);
+  const workflowOf = (type: Topology.WorkflowType) => {
+    const name = Topology.workflowName(type);
+    const stateMachineName = prefixedName(app, name, NAME_LIMITS.stateMachine);
+    const express = type === "EXPRESS";
+    const machine = new StateMachine(stack, name, {
+      stateMachineName,
+      stateMachineType: express ? StateMachineType.EXPRESS : StateMachineType.STANDARD,
+      // ERROR: failed and timed-out executions only. Standard without data (its history holds the rest
+      // for 90 days). Express keeps no history: with data, its failure events are what an operator
+      // reads instead — a StatusesNotPublished cause is the execution's state as JSON (the ASL's
+      // HandOverUnpublished), nothing personal. Level ALL would log every event of every order,
+      // ~23 KB each, $11 per million orders (bench/RESULTS.md): an order's own items say what it did.
+      logs: {
+        destination: vendedLogGroup(stack, `${name}Logs`, operations, "states", stateMachineName),
+        level: LogLevel.ERROR,
+        includeExecutionData: express,
+      },
+      tracingEnabled: true,
+      // Inline, not an S3 asset: the template then shows (and the tests check) the exact definition;
+      // Express's with its own timeout within Express's 5 minutes (Topology.workflowDefinitionFor).
+      definitionBody: DefinitionBody.fromString(express ? JSON.stringify(Topology.workflowDefinitionFor(JSON.parse(definition), type), null, 2) : definition),
+      definitionSubstitutions: {
+        [Topology.WORKFLOW.eventBusPlaceholder]: bus.eventBusName,
+        ...Object.fromEntries(
+          Object.entries(tasks).map(([state, fn]) => [Topology.taskPlaceholder(state as keyof typeof tasks), fn.functionArn]),
+        ),
+      },
+    });
+    for (const fn of Object.values(tasks)) fn.grantInvoke(machine);
+    bus.cdk.eventBus.grantPutEventsTo(machine);
+    return machine;
+  };
+  const stateMachine = workflowOf(orderWorkflowType);
+  const drained = orderWorkflowDraining === "NONE" ? undefined : workflowOf(orderWorkflowDraining);
   targets.OrderWorkflow = { arn: stateMachine.stateMachineArn };
   targets.OrderEventBus = { arn: bus.eventBusArn };
-  bus.cdk.eventBus.grantPutEventsTo(stateMachine);
 
   // The edge in front of both APIs (stacks/edge.ts): its WebSocket URL is the base of every
   // clientCallbackUrl, so customers' sockets go through its per-address limits.
@@ -176,27 +197,33 @@ export function Orders({ stack, app }: StackContext) {
       .map(([name]) => name),
   );
   for (const [state, fn] of Object.entries(tasks)) alarms.lambda(fn.node.id, fn, { errors: !catching.has(state) });
-  // A cancelled order ends in a Succeed state: a failed execution is an order an operator must see to,
-  // e.g. `StatusesNotPublished` (EventBridge refused a status past its retries: the customer was not told).
-  alarms.metric(
-    "OrderWorkflowFailedAlarm",
-    stateMachine.metricFailed({ period: Duration.minutes(5), statistic: "Sum" }),
-    "An order workflow failed: StatusesNotPublished (a status the customer was not told; publish it again, see its input) or a step that failed past its retries. See the execution's history.",
-  );
-  // The bill guard: each execution is a paid Standard workflow; more of them than the stage's expected
-  // orders would start is a flood of valid orders (or a bug), whatever the per-address limits let by.
-  alarms.threshold(
-    "OrderWorkflowBillGuardAlarm",
-    stateMachine.metricStarted({ period: Duration.seconds(Topology.BILL_GUARD.periodSeconds), statistic: "Sum" }),
-    tunables.billGuardExecutions,
-    ComparisonOperator.GREATER_THAN_THRESHOLD,
-    `More than ${tunables.billGuardExecutions} order workflows started in 5 minutes (${Topology.DEPLOY_ENV.billGuardExecutions}): orders far above the expected rate, each a paid Standard execution. Check the edge's blocked requests and the order API's access log.`,
-  );
-  alarms.metric(
-    "OrderWorkflowTimedOutAlarm",
-    stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: "Sum" }),
-    "An order workflow timed out: an order stopped mid-way, see the state machine's log and the execution.",
-  );
+  // Both types publish ExecutionsFailed, ExecutionsTimedOut and ExecutionsStarted to CloudWatch
+  // (AWS/States, by StateMachineArn): the same alarms for either, and for a drained one until it goes.
+  for (const [type, machine] of [[orderWorkflowType, stateMachine], ...(drained ? [[orderWorkflowDraining, drained]] : [])] as Array<[Topology.WorkflowType, StateMachine]>) {
+    const name = Topology.workflowName(type);
+    const where = type === "EXPRESS" ? "its log group (/aws/vendedlogs/states/…, level ALL: the execution's events with their data)" : "the execution's history";
+    // A cancelled order ends in a Succeed state: a failed execution is an order an operator must see to,
+    // e.g. `StatusesNotPublished` (EventBridge refused a status past its retries: the customer was not told).
+    alarms.metric(
+      `${name}FailedAlarm`,
+      machine.metricFailed({ period: Duration.minutes(5), statistic: "Sum" }),
+      `An order workflow failed: StatusesNotPublished (a status the customer was not told; publish it again, see its input) or a step that failed past its retries. See ${where}.`,
+    );
+    // The bill guard: more executions than the stage's expected orders would start is a flood of valid
+    // orders (or a bug), whatever the per-address limits let by.
+    alarms.threshold(
+      `${name}BillGuardAlarm`,
+      machine.metricStarted({ period: Duration.seconds(Topology.BILL_GUARD.periodSeconds), statistic: "Sum" }),
+      tunables.billGuardExecutions,
+      ComparisonOperator.GREATER_THAN_THRESHOLD,
+      `More than ${tunables.billGuardExecutions} order workflows started in 5 minutes (${Topology.DEPLOY_ENV.billGuardExecutions}): orders far above the expected rate, each a paid ${type === "EXPRESS" ? "Express" : "Standard"} execution. Check the edge's blocked requests and the order API's access log.`,
+    );
+    alarms.metric(
+      `${name}TimedOutAlarm`,
+      machine.metricTimedOut({ period: Duration.minutes(5), statistic: "Sum" }),
+      `An order workflow timed out${type === "EXPRESS" ? " (Express ends an execution after 5 minutes)" : ""}: an order stopped mid-way. See ${where}; its steps are idempotent, so starting the order's execution again with the same input finishes it (docs/deploy-and-operate.md).`,
+    );
+  }
   bus.addRules(stack, {
     OrderStatusToProjection: {
       pattern: { source: [...rule.pattern.source], detailType: [...rule.pattern["detail-type"]] },
@@ -216,6 +243,7 @@ export function Orders({ stack, app }: StackContext) {
   stack.addOutputs({
     OrderApiUrl: api.url,
     StateMachineArn: stateMachine.stateMachineArn,
+    OrderWorkflowType: orderWorkflowType,
     OrdersTable: ordersTable.tableName,
     // For the operator commands (packages/local/src/cli/ops/stack-outputs.ts).
     ProjectionDeadLetterQueueUrl: deadLetters.queueUrl,

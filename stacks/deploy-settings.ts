@@ -30,3 +30,13 @@ export function callbackTunables(settings: DeploySettings): Partial<Record<Topol
     fanoutConcurrency: String(settings.fanoutConcurrency),
   };
 }
+
+/** The order workflow's type and the one being drained (`ORDER_WORKFLOW_TYPE`, `ORDER_WORKFLOW_DRAINING`), through core's one parser. */
+export function workflowSettings(env: Record<string, string | undefined> = process.env): Tunables.Choices {
+  try {
+    return Tunables.readChoices(env);
+  } catch (error) {
+    if (error instanceof Tunables.TunableError) throw new VisibleError(`Deploy settings out of range:\n${error.message}`);
+    throw error;
+  }
+}

@@ -10,12 +10,19 @@
  * the others once per order. Lambda concurrency = invocations/s × duration (Little's law) with the
  * durations measured with DynamoDB at AWS latency; the same for watching customers.
  */
-import { CallbackTable, Topology } from "@awsomepets/core/index";
+import { CallbackTable, Topology, Tunables } from "@awsomepets/core/index";
 import type { CostResults } from "../lib/results";
 import { EDGE_PRICES, usd } from "../lib/aws-prices";
 import { QUOTAS, type Quota } from "./quotas";
 
-export type CostFigures = Pick<CostResults, "date" | "engine" | "scenario" | "prices" | "ours">;
+export type CostFigures = Pick<CostResults, "date" | "engine" | "scenario" | "prices" | "ours"> & Partial<Pick<CostResults, "order_path">>;
+
+/**
+ * The type whose Step Functions bill and quotas the model uses: core's default (ORDER_WORKFLOW_TYPE),
+ * when the figures price it (`order_path`, from a cost run since issue 27); else Standard's transitions.
+ */
+export const workflowTypeOf = (figures: CostFigures): Topology.WorkflowType =>
+  figures.order_path && Tunables.DEFAULT_ORDER_WORKFLOW_TYPE === "EXPRESS" ? "EXPRESS" : "STANDARD";
 export type Load = { ordersPerSecond: number; watchersPerOrder: number; watchMinutes: number };
 
 /** A limit: what it is, how much of it one order per second uses, and how to raise it. */
@@ -68,8 +75,12 @@ export function limits(figures: CostFigures, load: Load): Limit[] {
     { name: "DynamoDB on-demand table writes", ...quota(QUOTAS.dynamodbOnDemandTableWriteUnitsPerSecond), perOrder: use.writeUnits, raise: "the table's maximum throughput / a Service Quotas request (DynamoDB)" },
     { name: "EventBridge PutEvents", ...quota(QUOTAS.eventBridgePutEventsPerSecond), perOrder: use.putEvents, raise: "a Service Quotas request (EventBridge PutEvents)" },
     { name: "EventBridge target invocations", ...quota(QUOTAS.eventBridgeTargetInvocationsPerSecond), perOrder: use.statuses * Object.keys(Topology.EVENT_RULES).length, raise: "a Service Quotas request (EventBridge invocations)" },
-    { name: "Step Functions StartExecution", ...quota(QUOTAS.stepFunctionsStartExecutionPerSecond), perOrder: 1, raise: "a Service Quotas request (Step Functions)" },
-    { name: "Step Functions state transitions", ...quota(QUOTAS.stepFunctionsStateTransitionsPerSecond), perOrder: use.transitions, raise: "a Service Quotas request (Step Functions)" },
+    ...(workflowTypeOf(figures) === "EXPRESS"
+      ? [{ name: "Step Functions StartExecution (Express)", ...quota(QUOTAS.stepFunctionsExpressStartExecutionPerSecond), perOrder: 1, raise: "a Service Quotas request (Step Functions)" }]
+      : [
+          { name: "Step Functions StartExecution", ...quota(QUOTAS.stepFunctionsStartExecutionPerSecond), perOrder: 1, raise: "a Service Quotas request (Step Functions)" },
+          { name: "Step Functions state transitions", ...quota(QUOTAS.stepFunctionsStateTransitionsPerSecond), perOrder: use.transitions, raise: "a Service Quotas request (Step Functions)" },
+        ]),
   ];
   for (const [name, runtime] of Object.entries(Topology.FUNCTION_RUNTIME) as Array<[string, { reservedConcurrency?: number }]>) {
     const f = use.functions.find((fn) => fn.name === name);
@@ -97,7 +108,8 @@ export function usdPerOrderByItem(figures: CostFigures, load: Load) {
     webSocketMessages: usd.messages(use.messagesIn + use.messagesOut, p),
     connectionMinutes: usd.connectionMinutes(load.watchersPerOrder * load.watchMinutes, p),
     eventBridge: usd.events(use.putEvents, p),
-    stepFunctions: usd.transitions(use.transitions, p),
+    stepFunctions:
+      workflowTypeOf(figures) === "EXPRESS" ? figures.order_path!.express.usd_per_million_orders_by_item.step_functions / 1e6 : usd.transitions(use.transitions, p),
   };
 }
 

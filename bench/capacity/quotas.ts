@@ -78,6 +78,24 @@ export const QUOTAS = {
     adjustable: true,
     source: "https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html",
   },
+  stepFunctionsOpenExecutions: {
+    value: 1_000_000,
+    unit: "open executions per account per region, standard workflows (ExecutionLimitExceeded past it; 'does not apply to Express workflows')",
+    adjustable: true,
+    source: "https://docs.aws.amazon.com/step-functions/latest/dg/limits.html",
+  },
+  stepFunctionsExpressStartExecutionPerSecond: {
+    value: 6_000,
+    unit: "StartExecution per second, express workflows, us-east-1 (refill rate; bucket 6,000); no open-execution or state-transition quota applies to Express",
+    adjustable: true,
+    source: "https://docs.aws.amazon.com/step-functions/latest/dg/express-limits.html (the corpus's copy ends before its throttling table: the figures are AWS's as I know them)",
+  },
+  stepFunctionsExpressDurationSeconds: {
+    value: 300,
+    unit: "seconds an express execution may run (then it fails with a timeout)",
+    adjustable: false,
+    source: "https://docs.aws.amazon.com/step-functions/latest/dg/express-limits.html",
+  },
 } as const satisfies Record<string, Quota>;
 
 export type QuotaName = keyof typeof QUOTAS;

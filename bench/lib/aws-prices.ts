@@ -47,6 +47,34 @@ export const PRICES = {
 
 export type Prices = typeof PRICES;
 
+/**
+ * The prices the whole order path adds to PRICES (bench/metrics/order-path-cost.ts): Express
+ * workflows, the HTTP API's requests and the workflow's CloudWatch Logs. Apart from PRICES so that
+ * the per-status figures' copy of their prices stays what it was; the order path's results copy these.
+ */
+export const ORDER_PATH_PRICES = {
+  checked: "2026-12-07",
+  stepFunctionsExpress: {
+    usd_per_million_requests: 1.0,
+    /** $0.06000 per GB-hour, the first 1,000 GB-hours a month; duration rounded up to 100 ms, memory in 64-MB chunks. */
+    usd_per_gb_second: 0.0000166667,
+    source: "https://aws.amazon.com/step-functions/pricing/",
+    note: "From copies of the page in the search corpus (aws.amazon.com/step-functions/pricing, its pricing example: $1.00 per million requests, $0.06000 per GB-hour for the first 1,000 GB-hours; 'rounded up to the nearest 100ms', 'billed in 64-MB chunks', memory = 50 MB + definition + data).",
+  },
+  apiGatewayHttp: {
+    /** HTTP APIs, first 300 million requests a month, metered per 512 KB. */
+    usd_per_million_requests: 1.0,
+    source: "https://aws.amazon.com/api-gateway/pricing/",
+    note: "The HTTP API list price as I know it (the corpus's copies of the page render the rate table without numbers).",
+  },
+  cloudWatchLogs: {
+    /** Ingestion, Standard log class (Step Functions' logs are vended logs, the same first-tier price). */
+    usd_per_gb_ingested: 0.5,
+    source: "https://aws.amazon.com/cloudwatch/pricing/",
+    note: "The us-east-1 list price as I know it; storage ($0.03 per GB-month, compressed) left out.",
+  },
+} as const;
+
 /** What `units` of each kind cost, in USD. */
 export const usd = {
   writeUnits: (units: number, p: Prices = PRICES) => (units * p.dynamodb.usd_per_million_write_units) / 1e6,
@@ -57,6 +85,11 @@ export const usd = {
   connectionMinutes: (n: number, p: Prices = PRICES) => (n * p.apiGatewayWebSocket.usd_per_million_connection_minutes) / 1e6,
   events: (n: number, p: Prices = PRICES) => (n * p.eventBridge.usd_per_million_events) / 1e6,
   transitions: (n: number, p: Prices = PRICES) => (n * p.stepFunctions.usd_per_thousand_transitions) / 1e3,
+  /** One Express execution: its request, and its billed duration at its billed memory. */
+  expressExecution: (billedMs: number, billedMemoryMB: number, o = ORDER_PATH_PRICES) =>
+    o.stepFunctionsExpress.usd_per_million_requests / 1e6 + (billedMs / 1000) * (billedMemoryMB / 1024) * o.stepFunctionsExpress.usd_per_gb_second,
+  httpRequests: (n: number, o = ORDER_PATH_PRICES) => (n * o.apiGatewayHttp.usd_per_million_requests) / 1e6,
+  logBytes: (bytes: number, o = ORDER_PATH_PRICES) => (bytes / 1024 ** 3) * o.cloudWatchLogs.usd_per_gb_ingested,
 };
 
 /**

@@ -8,6 +8,7 @@ import type { CostResults } from "./results";
 import type { VariantCost } from "../metrics/cost";
 import { round } from "./stats";
 import { AWS_DYNAMODB_REQUEST_MS } from "./aws-meter";
+import { orderPathMarkdown } from "../metrics/order-path-cost";
 
 /** The committed summary of the cost figures, for `npm run capacity` on a clone without a run of its own. */
 export const COST_SUMMARY = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "cost-summary.json");
@@ -85,6 +86,7 @@ export function costMarkdown(cost: CostResults) {
     ...(incomplete ? [incomplete] : []),
     byFunction,
     orderService,
+    ...(cost.order_path ? [orderPathMarkdown(cost.order_path)] : []),
     `Prices, checked ${prices.checked} (bench/lib/aws-prices.ts):\n\n${priceRows}`,
   ].join("\n\n");
 }

@@ -3,7 +3,8 @@ import type { describeMachine } from "./machine";
 import type { BundleFigures } from "../metrics/bundles";
 import type { PostCost } from "../metrics/post-cost";
 import type { VariantCost } from "../metrics/cost";
-import type { Prices } from "./aws-prices";
+import type { ORDER_PATH_PRICES, Prices } from "./aws-prices";
+import type { OrderPathResults } from "../metrics/order-path-cost";
 
 export type Latency = { p50: number; p95: number; p99: number };
 /** One variant's callback figures (ours, or the seed baseline's in the same run). */
@@ -32,6 +33,8 @@ export type CostResults = {
   prices: Prices;
   ours: VariantCost;
   seed?: VariantCost;
+  /** The whole order path per workflow type, per million orders (bench/metrics/order-path-cost.ts), and the prices it adds. */
+  order_path?: OrderPathResults & { prices: typeof ORDER_PATH_PRICES };
 };
 
 export type Target = { metric: string; ours: number; seed_or_limit: number; ratio: number; goal: string; pass: boolean };

@@ -113,6 +113,9 @@ async function main() {
       tokenSecret: BENCH_TOKEN_SECRET,
       tokenSecretGenerated: false,
       stepDelayMs: flags["step-delay-ms"] ? Number(flags["step-delay-ms"]) : undefined,
+      // Standard: the cost figures read each execution's history (bench/metrics/order-path-cost.ts),
+      // and price both types from it; the functions' work is the same for either.
+      workflowType: "STANDARD",
       // The figures measure the callbacks at a load far above a stage's throttles, which are not what they measure.
       throttles: { http: UNTHROTTLED, webSocket: { default: UNTHROTTLED, routes: { $connect: UNTHROTTLED } } },
       // Its clients are all one address, so the edge's per-address rules are raised to WAF's largest limit too.

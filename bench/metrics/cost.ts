@@ -26,6 +26,7 @@ import { openSyncedSocket } from "../lib/order-socket";
 import type { BenchRuntime } from "../lib/runtime-handle";
 import { round } from "../lib/stats";
 import { inPool, sleep, waitUntil } from "../lib/wait";
+import { workflowUsageOf, type WorkflowUsage } from "./order-path-cost";
 
 export const ORDERS = 60;
 export const CONCURRENCY = 6;
@@ -97,6 +98,8 @@ export type VariantCost = {
     read_units_per_order: number;
     events_per_order: number;
   };
+  /** What the run's executions did, for the whole order path's price per workflow type (ours only). */
+  workflow_usage?: WorkflowUsage;
 };
 
 const memoryOf = (name: string) => Topology.FUNCTION_RUNTIME[name as Topology.FunctionName]?.memoryMB ?? 0;
@@ -104,7 +107,7 @@ const sum = (meters: FunctionMeter[], key: keyof FunctionMeter) => meters.reduce
 
 async function transitionsOf(runtime: BenchRuntime, orderIds: string[]) {
   const sfn = new SFNClient({ endpoint: runtime.state.endpoints.stepfunctions, region: runtime.state.region, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
-  const machine = names(runtime.state.stage).stateMachineName;
+  const machine = names(runtime.state.stage, "STANDARD").stateMachineName;
   try {
     let transitions = 0;
     for (const orderId of orderIds) {
@@ -187,6 +190,8 @@ export async function measureCost(runtime: BenchRuntime, options = { orders: ORD
     messages,
     transitionsPerOrder: await transitionsOf(runtime, orderIds),
   });
+  // The whole order path's Step Functions and workflow logs, per type (./order-path-cost.ts).
+  if (runtime.variant === "ours") figures.workflow_usage = await workflowUsageOf(runtime, orderIds, STEP_DELAY_MS);
   if (incomplete.length === 0) return figures;
   return { ...figures, incomplete_orders: await Promise.all(incomplete.slice(0, 5).map(async (o) => ({ ...o, saga: await sagaOf(runtime, o.orderId) }))) };
 }
@@ -195,7 +200,7 @@ export async function measureCost(runtime: BenchRuntime, options = { orders: ORD
 async function sagaOf(runtime: BenchRuntime, orderId: string) {
   const sfn = new SFNClient({ endpoint: runtime.state.endpoints.stepfunctions, region: runtime.state.region, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
   try {
-    const arn = executionArn(runtime.state.region, DEFAULT_ACCOUNT, names(runtime.state.stage).stateMachineName, orderId);
+    const arn = executionArn(runtime.state.region, DEFAULT_ACCOUNT, names(runtime.state.stage, "STANDARD").stateMachineName, orderId);
     const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
     const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn, includeExecutionData: false }));
     const entered = events.filter((e) => e.type?.endsWith("StateEntered")).map((e) => e.stateEnteredEventDetails?.name);

@@ -176,7 +176,7 @@ describe("a stage with its own domain", () => {
 });
 
 describe("the bill guard", () => {
-  const guard = (raw: any) => resourcesOfType(raw, "AWS::CloudWatch::Alarm").find(([id]) => id.startsWith("OrderWorkflowBillGuardAlarm"))![1].Properties;
+  const guard = (raw: any) => resourcesOfType(raw, "AWS::CloudWatch::Alarm").find(([id]) => id.startsWith(`${Topology.workflowName(Tunables.DEFAULT_ORDER_WORKFLOW_TYPE)}BillGuardAlarm`))![1].Properties;
 
   it("alarms the topic when more executions start in 5 minutes than the tunable allows (default from the expected orders/s)", () => {
     const alarm = guard(prod.orders.raw);

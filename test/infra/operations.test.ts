@@ -169,24 +169,28 @@ describe("API stages", () => {
 });
 
 describe("logs", () => {
-  it("logs the order workflow's errors, without execution data, and traces it", () => {
-    const [, machine] = resourcesOfType(dev.orders, "AWS::StepFunctions::StateMachine")[0]!;
-    expect(machine.Properties.LoggingConfiguration).toMatchObject({ Level: "ERROR", IncludeExecutionData: false });
-    expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
+  it("logs a Standard workflow's errors without execution data, an Express one's with their data (it has no history), and traces both", () => {
+    // The long stage runs Standard while an Express workflow drains; dev runs the default type.
+    const machines = [...resourcesOfType(stage(LONG_STAGE).orders, "AWS::StepFunctions::StateMachine"), ...resourcesOfType(dev.orders, "AWS::StepFunctions::StateMachine")];
+    const logging = (type: string) => machines.find(([, m]) => m.Properties.StateMachineType === type)![1].Properties;
+    expect(logging("STANDARD").LoggingConfiguration).toMatchObject({ Level: "ERROR", IncludeExecutionData: false });
+    expect(logging("EXPRESS").LoggingConfiguration).toMatchObject({ Level: "ERROR", IncludeExecutionData: true });
+    for (const [, machine] of machines) expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
   });
 
   it.each([["dev"], ["prod"], [LONG_STAGE]])(
     "stage %s: the workflow logs under /aws/vendedlogs/states/, in a group named after the stack's own id (a redeploy after a removal that kept it does not collide)",
     (name) => {
       const { orders } = stage(name);
-      const [, machine] = resourcesOfType(orders, "AWS::StepFunctions::StateMachine")[0]!;
+      for (const [, machine] of resourcesOfType(orders, "AWS::StepFunctions::StateMachine")) {
       const [groupId] = machine.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn["Fn::GetAtt"];
       const logGroupName = orders.Resources[groupId].Properties.LogGroupName;
       const [separator, [prefix, uuid]] = logGroupName["Fn::Join"];
       expect(separator).toBe("");
-      expect(prefix).toMatch(new RegExp(`^/aws/vendedlogs/states/${name}-${Topology.APP_NAME}-OrderWorkflow-`));
+      expect(prefix).toMatch(new RegExp(`^/aws/vendedlogs/states/${name}-${Topology.APP_NAME}-OrderWork`)); // the Express name of a long stage is fitted to 80 characters with a hash
       expect(prefix.length + 36).toBeLessThanOrEqual(512);
       expect(uuid).toEqual({ "Fn::Select": [2, { "Fn::Split": ["/", { Ref: "AWS::StackId" }] }] });
+      }
     },
   );
 

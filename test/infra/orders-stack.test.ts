@@ -5,8 +5,9 @@
 import { readFileSync } from "node:fs";
 import { Match, type Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
-import { OrderStatus, OrdersTable, Topology } from "@awsomepets/core/index";
+import { OrderStatus, OrdersTable, Topology, Tunables } from "@awsomepets/core/index";
 import { functionLogicalId, policyStatements, resourcesOfType, stageTemplates } from "./template";
+import { LONG_STAGE } from "./synth-setup";
 
 let template: Template;
 let raw: any;
@@ -39,14 +40,19 @@ describe("order API", () => {
 });
 
 describe("order workflow", () => {
-  it("is a Standard state machine whose definition is the ASL file, with every placeholder substituted", () => {
+  it("is one state machine of the default type whose definition is the ASL file's for that type, with every placeholder substituted", () => {
     // Prepare
-    const [, machine] = resourcesOfType(raw, "AWS::StepFunctions::StateMachine")[0]!;
+    const machines = resourcesOfType(raw, "AWS::StepFunctions::StateMachine");
+    const [, machine] = machines[0]!;
     const file = readFileSync(Topology.WORKFLOW.definitionFile, "utf8");
     const placeholders = [...file.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]).sort();
+    const type = Tunables.DEFAULT_ORDER_WORKFLOW_TYPE;
     // Assess
-    expect(machine.Properties.StateMachineType).toBe("STANDARD");
-    expect(machine.Properties.DefinitionString).toBe(file);
+    expect(machines).toHaveLength(1);
+    expect(machine.Properties.StateMachineType).toBe(type);
+    expect(JSON.parse(machine.Properties.DefinitionString)).toEqual(Topology.workflowDefinitionFor(JSON.parse(file), type));
+    if (type === "EXPRESS") expect(JSON.parse(machine.Properties.DefinitionString).TimeoutSeconds).toBeLessThanOrEqual(Topology.EXPRESS_MAX_DURATION_SECONDS);
+    else expect(machine.Properties.DefinitionString).toBe(file);
     expect(Object.keys(machine.Properties.DefinitionSubstitutions).sort()).toEqual([...new Set(placeholders)]);
     for (const [state, functionName] of Object.entries(Topology.WORKFLOW.tasks)) {
       expect(machine.Properties.DefinitionSubstitutions[`${state}FunctionArn`]).toEqual({
@@ -170,7 +176,7 @@ describe("least privilege (both stacks)", () => {
     const actions = policyStatements(raw)
       .filter((s) => s.policy.startsWith("CreateOrderFunction"))
       .flatMap((s) => list(s.Action).map((a: string): [string, string] => [a, json(s.Resource)]));
-    expect(actions.filter(([a]) => a.startsWith("dynamodb:")).map(([a]) => a).sort()).toEqual(["dynamodb:GetItem", "dynamodb:PutItem"]);
+    expect(actions.filter(([a]) => a.startsWith("dynamodb:")).map(([a]) => a).sort()).toEqual(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]);
     expect(actions.find(([a]) => a === "states:StartExecution")?.[1]).toMatch(/OrderWorkflow/);
     expect(actions.find(([a]) => a === "events:PutEvents")?.[1]).toMatch(/OrderEventBus/);
   });
@@ -179,11 +185,11 @@ describe("least privilege (both stacks)", () => {
     // Prepare
     const [[table]] = resourcesOfType(raw, "AWS::DynamoDB::Table") as [[string, unknown]];
     const expected: Record<string, string[]> = {
-      ReserveInventoryFunction: ["dynamodb:GetItem"],
+      ReserveInventoryFunction: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
       ProcessPaymentFunction: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
       CompleteOrderFunction: ["dynamodb:GetItem"],
-      ReleaseInventoryFunction: [],
-      ProcessRefundFunction: [],
+      ReleaseInventoryFunction: ["dynamodb:UpdateItem"],
+      ProcessRefundFunction: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
       CancelOrderFunction: ["dynamodb:UpdateItem"],
     };
     for (const name of Object.values(Topology.WORKFLOW.tasks)) {
@@ -194,5 +200,24 @@ describe("least privilege (both stacks)", () => {
       expect({ name, actions: actions.sort() }).toEqual({ name, actions: expected[name] });
       for (const s of statements.filter((s) => list(s.Action).some((a: string) => a.startsWith("dynamodb:")))) expect(json(s.Resource), name).toContain(table);
     }
+  });
+});
+
+describe("a switch of the workflow's type (the long stage: STANDARD, with EXPRESS draining)", () => {
+  it("keeps both state machines, each with its failed, timed-out and bill-guard alarms; new orders start only on the deployed type", async () => {
+    // Prepare
+    const { raw: long } = (await stageTemplates(LONG_STAGE)).orders;
+    const machines = resourcesOfType(long, "AWS::StepFunctions::StateMachine");
+    const byType = Object.fromEntries(machines.map(([id, m]) => [m.Properties.StateMachineType, id]));
+    const alarms = resourcesOfType(long, "AWS::CloudWatch::Alarm").map(([, a]) => a.Properties);
+    const createOrder = long.Resources[functionLogicalId(long, "CreateOrderFunction")];
+    // Assess
+    expect(Object.keys(byType).sort()).toEqual(["EXPRESS", "STANDARD"]);
+    expect(byType.STANDARD).toMatch(/^OrderWorkflow[0-9A-F]{8}$/); // the id stages were deployed with: not replaced
+    for (const id of Object.values(byType)) {
+      const metrics = alarms.filter((a) => a.Dimensions?.[0]?.Value?.Ref === id).map((a) => a.MetricName).sort();
+      expect({ id, metrics }).toEqual({ id, metrics: ["ExecutionsFailed", "ExecutionsStarted", "ExecutionsTimedOut"] });
+    }
+    expect(createOrder.Properties.Environment.Variables[Topology.ENV.stateMachineArn]).toEqual({ Ref: byType.STANDARD });
   });
 });

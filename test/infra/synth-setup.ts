@@ -34,6 +34,10 @@ export const LONG_STAGE_ENV = {
   ADOPT_ORDERS_TABLE: "prod-awsomepets-callbacks-Orders-OrdersTblTable1A2B3C4D-0123456789AB",
   EDGE_ORDERS_PER_ADDRESS: "30",
   BILL_GUARD_EXECUTIONS: "1234",
+  // The order workflow on Standard while an Express one drains (the other half of a switch of type):
+  // dev and prod run the default type, so both types' templates pass every test.
+  ORDER_WORKFLOW_TYPE: "STANDARD",
+  ORDER_WORKFLOW_DRAINING: "EXPRESS",
   // A stage with its own domain: the APIs' execute-api endpoints disabled, the edge the only way in.
   EDGE_DOMAIN: "shop.example.com",
   EDGE_CERTIFICATE_ARN: "arn:aws:acm:us-east-1:123456789012:certificate/01234567-89ab-cdef-0123-456789abcdef",

@@ -14,6 +14,12 @@ export type StatusEntry = { status: OrderStatus.Status; occurredAt: string; reas
 /** What the payment step decided, recorded once on the order (with the card token removed in the same write). */
 export type PaymentOutcome = { outcome: "paid"; paymentId: string; amountPaid: number } | { outcome: "declined" };
 
+/** The order's reservation of its pets, recorded once by ReserveInventory; `releasedAt` once by ReleaseInventory. */
+export type Reservation = { reservationId: string; reservedAt: string; releasedAt?: string };
+
+/** The order's refund, recorded once by ProcessRefund. */
+export type Refund = { refundId: string; amountRefunded: number; refundedAt: string };
+
 export type OrderRecord = {
   orderId: string;
   placedAt: string;
@@ -28,6 +34,12 @@ export type OrderRecord = {
   cardToken?: string;
   /** The payment step's outcome, once it has run. */
   payment?: PaymentOutcome;
+  /** The inventory step's reservation, once it has run (and its release). */
+  reservation?: Reservation;
+  /** The refund step's refund, once it has run. */
+  refund?: Refund;
+  /** When `POST /orders` had its workflow started (a retry then starts none). */
+  workflowStartedAt?: string;
   /** The hash of the Idempotency-Key the order was placed with, if any (erasure finds its record by it). */
   idempotencyKeyHash?: string;
   /** Epoch seconds after which the order is gone for every reader (the table's TTL). Absent on items written before retention. */
@@ -138,12 +150,36 @@ export class OrderStore {
           ConditionExpression: "attribute_not_exists(pk)",
         }),
       );
-      return { placedAt: order.placedAt };
+      return { placedAt: order.placedAt, workflowStarted: false };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const existing = await this.getOrder(order.orderId);
       if (!existing) throw new Error(`Order ${order.orderId} vanished`);
-      return { placedAt: existing.placedAt };
+      return { placedAt: existing.placedAt, workflowStarted: existing.workflowStartedAt !== undefined };
+    }
+  }
+
+  /**
+   * Notes that the order's workflow was started, once StartExecution has answered: a retried
+   * `POST /orders` that finds the note starts nothing (an Express execution name is not unique, so
+   * StartExecution itself would start a second). A retry before the note (a crash between the two)
+   * starts a second execution, which the idempotent steps make harmless (saga.ts).
+   */
+  async markWorkflowStarted(orderId: string, startedAt: string) {
+    const live = this.live();
+    try {
+      await this.config.client.send(
+        new UpdateCommand({
+          TableName: this.config.tableName,
+          Key: Table.orderKey(orderId),
+          UpdateExpression: "SET workflowStartedAt = if_not_exists(workflowStartedAt, :startedAt)",
+          ConditionExpression: live.condition,
+          ExpressionAttributeNames: live.names,
+          ExpressionAttributeValues: { ":startedAt": startedAt, ...live.values },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error; // erased meanwhile: nothing to note
     }
   }
 
@@ -212,6 +248,65 @@ export class OrderStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       return (await this.getOrder(orderId))?.payment;
+    }
+  }
+
+  /**
+   * Records a step's outcome under `attribute` once, in one conditional write: the first recorded
+   * wins and is returned, so a step run again (a retry, a redriven execution, a second Express
+   * execution of the same order, at once or later) repeats it. Undefined if the order is gone.
+   */
+  private async recordOnce<T extends Record<string, unknown>>(orderId: string, attribute: "reservation" | "refund", value: T): Promise<T | undefined> {
+    const live = this.live();
+    try {
+      await this.config.client.send(
+        new UpdateCommand({
+          TableName: this.config.tableName,
+          Key: Table.orderKey(orderId),
+          UpdateExpression: "SET #attribute = :value",
+          ConditionExpression: `${live.condition} AND attribute_not_exists(#attribute)`,
+          ExpressionAttributeNames: { "#attribute": attribute, ...live.names },
+          ExpressionAttributeValues: { ":value": value, ...live.values },
+        }),
+      );
+      return value;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return (await this.getOrder(orderId))?.[attribute] as T | undefined;
+    }
+  }
+
+  /** The order's reservation, recorded once (see `recordOnce`). */
+  recordReservation(orderId: string, reservation: Reservation) {
+    return this.recordOnce(orderId, "reservation", reservation);
+  }
+
+  /** The order's refund, recorded once (see `recordOnce`). */
+  recordRefund(orderId: string, refund: Refund) {
+    return this.recordOnce(orderId, "refund", refund);
+  }
+
+  /**
+   * Marks the order's reservation released, once: true if this call released it, false if it was
+   * already released, never reserved, or the order is gone (nothing to give back twice).
+   */
+  async releaseReservation(orderId: string, releasedAt: string) {
+    const live = this.live();
+    try {
+      await this.config.client.send(
+        new UpdateCommand({
+          TableName: this.config.tableName,
+          Key: Table.orderKey(orderId),
+          UpdateExpression: "SET reservation.releasedAt = :releasedAt",
+          ConditionExpression: `${live.condition} AND attribute_exists(reservation) AND attribute_not_exists(reservation.releasedAt)`,
+          ExpressionAttributeNames: live.names,
+          ExpressionAttributeValues: { ":releasedAt": releasedAt, ...live.values },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
     }
   }
 

@@ -80,20 +80,25 @@ export async function placeOrder(
   }
   const amountCents = Catalogue.priceCents(input.request.basket);
   if (amountCents === undefined) throw new Error("The basket was validated against the catalogue");
-  const { placedAt } = await deps.store.createOrder({ orderId, placedAt: now.toISOString(), request: input.request, amountCents, idempotencyKeyHash });
+  const { placedAt, workflowStarted } = await deps.store.createOrder({ orderId, placedAt: now.toISOString(), request: input.request, amountCents, idempotencyKeyHash });
 
   await publishStatus(deps, { orderId, status: "placed", occurredAt: placedAt });
   // Nothing personal: an execution's input stays readable in its history for 90 days. The steps
   // read the basket, card and address from the order's item, which expires and can be erased.
   const workflowInput: WorkflowInput = { orderId, placedAt, amountCents };
-  // Named after the order: Step Functions runs one execution per name, ever. A retry gets the running
-  // execution back, or ExecutionAlreadyExists once it has finished: either way the order has its one run.
-  try {
-    await deps.sfn.send(
-      new StartExecutionCommand({ stateMachineArn: deps.stateMachineArn, name: orderId, input: JSON.stringify(workflowInput) }),
-    );
-  } catch (error) {
-    if (!(error instanceof ExecutionAlreadyExists)) throw error;
+  // Named after the order. Standard runs one execution per name, ever: a retry gets the running one
+  // back, or ExecutionAlreadyExists once it has finished. Express names are not unique, so a retry
+  // that finds the order's workflow started starts nothing; one that does not (a crash between the
+  // start and the note) starts a second execution, which ends the same (the steps are idempotent).
+  if (!workflowStarted) {
+    try {
+      await deps.sfn.send(
+        new StartExecutionCommand({ stateMachineArn: deps.stateMachineArn, name: orderId, input: JSON.stringify(workflowInput) }),
+      );
+    } catch (error) {
+      if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    }
+    await deps.store.markWorkflowStarted(orderId, (deps.now?.() ?? new Date()).toISOString());
   }
   return {
     kind: "placed",

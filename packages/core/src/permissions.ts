@@ -54,21 +54,23 @@ export const FUNCTION_GRANTS = {
     "@connections": ["POST"],
   },
   OrderStatusProjectionFunction: { OrdersTbl: ["dynamodb:UpdateItem"] },
-  // Claims the idempotency key (PutItem, read back on a retry), stores the order, publishes `placed`, starts the workflow.
+  // Claims the idempotency key (PutItem, read back on a retry), stores the order, publishes `placed`,
+  // starts the workflow and notes it on the order (UpdateItem), so that a retry starts none.
   CreateOrderFunction: {
-    OrdersTbl: ["dynamodb:PutItem", "dynamodb:GetItem"],
+    OrdersTbl: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"],
     OrderWorkflow: ["states:StartExecution"],
     OrderEventBus: ["events:PutEvents"],
     CallbackTokenSecrets: ["ssm:GetParameters"],
   },
   GetOrderFunction: { OrdersTbl: ["dynamodb:GetItem"], CallbackTokenSecrets: ["ssm:GetParameters"] },
   GetCatalogueFunction: {},
-  ReserveInventoryFunction: { OrdersTbl: ["dynamodb:GetItem"] },
+  // The steps record what they did once, by conditional writes, and read it back when they lose (saga.ts).
+  ReserveInventoryFunction: { OrdersTbl: ["dynamodb:GetItem", "dynamodb:UpdateItem"] },
   // Records the outcome and removes the card token.
   ProcessPaymentFunction: { OrdersTbl: ["dynamodb:GetItem", "dynamodb:UpdateItem"] },
   CompleteOrderFunction: { OrdersTbl: ["dynamodb:GetItem"] },
-  ReleaseInventoryFunction: {},
-  ProcessRefundFunction: {},
+  ReleaseInventoryFunction: { OrdersTbl: ["dynamodb:UpdateItem"] },
+  ProcessRefundFunction: { OrdersTbl: ["dynamodb:GetItem", "dynamodb:UpdateItem"] },
   // Removes the card token of an order cancelled before payment.
   CancelOrderFunction: { OrdersTbl: ["dynamodb:UpdateItem"] },
   ApiGatewayAccountFunction: {

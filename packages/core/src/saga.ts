@@ -6,6 +6,12 @@
  *   - anything else                                → reserved, paid (amountPaid), completed
  * A step's failure is an Error whose name is the Step Functions error the workflow catches.
  *
+ * Every step is idempotent by order, because an Express execution runs at least once (a whole order
+ * may run twice, even at once) and any task may be retried: what a step does is recorded on the
+ * order's item by one conditional write (reservation, payment, refund; the first recorded wins and
+ * a repeat returns it), and what it asks of a provider carries an idempotency key derived from the
+ * order's id, which a real provider answers with its first answer (`PaymentProvider`).
+ *
  * The workflow carries only `WorkflowInput` (id, placedAt, amount): a step that needs the basket, the
  * card or the address reads the order from the order service's store. The card token is removed by
  * the payment step once used (with its outcome, whatever it is) or by CancelOrder if the order ends
@@ -17,8 +23,42 @@ import type { WorkflowInput } from "./order";
 import type { OrderRecord, OrderStore, PaymentOutcome } from "./order-store";
 import { REASON_MAX_LENGTH } from "./order-status";
 
-/** What the steps that read the order need: the order service's store. */
-export type StepDeps = { store: Pick<OrderStore, "getOrder" | "recordPayment" | "forgetCard"> };
+/**
+ * A payment provider as a real one is called (Stripe's `Idempotency-Key`, Adyen's, …): every request
+ * carries a key, and a request repeated with the same key gets the first one's answer instead of a
+ * second charge or refund. Two executions of one order racing past the order's item both ask with
+ * the same key: one charge.
+ */
+export type PaymentProvider = {
+  charge(request: { idempotencyKey: string; cardToken: string; amountCents: number }): Promise<PaymentOutcome>;
+  refund(request: { idempotencyKey: string; paymentId: string; amountCents: number }): Promise<{ refundId: string }>;
+};
+
+/** The idempotency keys of an order's requests to its payment provider: one charge and one refund per order, ever. */
+export const paymentIdempotencyKey = (orderId: string) => `order-${orderId}-charge`;
+export const refundIdempotencyKey = (orderId: string) => `order-${orderId}-refund`;
+
+/**
+ * The workshop's provider: the outcome follows from the card token (`tok_declined` is declined) and
+ * every id from the key, so it answers a repeated key as a real provider does, with nothing to keep.
+ */
+export const WORKSHOP_PAYMENTS: PaymentProvider = {
+  async charge({ idempotencyKey, cardToken, amountCents }) {
+    if (cardToken === DECLINED_CARD_TOKEN) return { outcome: "declined" };
+    return { outcome: "paid", paymentId: `pay-${idempotencyKey}`, amountPaid: amountCents / 100 };
+  },
+  async refund({ idempotencyKey }) {
+    return { refundId: `ref-${idempotencyKey}` };
+  },
+};
+
+/** What the steps need: the order service's store, and the payment provider (the workshop's unless given). */
+export type StepDeps = {
+  store: Pick<OrderStore, "getOrder" | "recordPayment" | "forgetCard" | "recordReservation" | "releaseReservation" | "recordRefund">;
+  payments?: PaymentProvider;
+  now?: () => Date;
+};
+const nowOf = (deps: StepDeps) => (deps.now?.() ?? new Date()).toISOString();
 
 export const DECLINED_CARD_TOKEN = "tok_declined";
 export const UNDELIVERABLE_COUNTRY = "XX";
@@ -59,14 +99,17 @@ export async function reserveInventory(deps: StepDeps, input: WorkflowInput) {
   const order = await orderOf(deps, input);
   const soldOut = order.basket.filter((line) => line.sku === Catalogue.SOLD_OUT_SKU).map((line) => line.sku);
   if (soldOut.length > 0) throw new SagaStepError("InventoryUnavailable", `Out of stock: ${soldOut.join(", ")}`);
-  return { reservationId: `res-${order.orderId}` };
+  // One reservation per order: a second run finds the first and returns it.
+  const reservation = order.reservation ?? (await deps.store.recordReservation(order.orderId, { reservationId: `res-${order.orderId}`, reservedAt: nowOf(deps) }));
+  if (!reservation) throw new OrderNotFoundError(input.orderId);
+  return { reservationId: reservation.reservationId };
 }
 
-/** Charges the card once: the outcome is decided from the card token, then recorded (the token removed). */
-function charge(order: OrderRecord): PaymentOutcome {
+/** Charges the card once, with the order's key: the provider decides, the outcome is then recorded (the token removed). */
+async function charge(deps: StepDeps, order: OrderRecord): Promise<PaymentOutcome> {
   if (order.cardToken === undefined) throw new Error(`Order ${order.orderId} has neither a card token nor a recorded payment`);
-  if (order.cardToken === DECLINED_CARD_TOKEN) return { outcome: "declined" };
-  return { outcome: "paid", paymentId: `pay-${order.orderId}`, amountPaid: order.amountCents / 100 };
+  const payments = deps.payments ?? WORKSHOP_PAYMENTS;
+  return payments.charge({ idempotencyKey: paymentIdempotencyKey(order.orderId), cardToken: order.cardToken, amountCents: order.amountCents });
 }
 
 /**
@@ -79,7 +122,7 @@ function charge(order: OrderRecord): PaymentOutcome {
  */
 export async function processPayment(deps: StepDeps, input: WorkflowInput) {
   const order = await orderOf(deps, input);
-  const outcome = order.payment ?? (await deps.store.recordPayment(order.orderId, charge(order)));
+  const outcome = order.payment ?? (await deps.store.recordPayment(order.orderId, await charge(deps, order)));
   if (!outcome) throw new OrderNotFoundError(input.orderId);
   if (outcome.outcome === "declined") throw new SagaStepError("PaymentDeclined", "The card was declined");
   return { paymentId: outcome.paymentId, amountPaid: outcome.amountPaid };
@@ -139,8 +182,39 @@ export function bounded(text: string, max = REASON_MAX_LENGTH) {
   return `${text.slice(0, end)}…`;
 }
 
-export const releaseInventory = (input: Compensation) => ({ reason: reasonOf(input) });
-export const processRefund = (input: Compensation) => ({ reason: reasonOf(input) });
+/**
+ * Gives the order's reserved pets back, once: a second run finds the reservation released and
+ * changes nothing. An order that is gone, or was never reserved, has nothing to give back.
+ *
+ * @example
+ * await releaseInventory({ store }, { orderId, placedAt, amountCents, error }); // { reason: "The card was declined" }
+ */
+export async function releaseInventory(deps: StepDeps, input: Compensation) {
+  await deps.store.releaseReservation(input.orderId, nowOf(deps));
+  return { reason: reasonOf(input) };
+}
+
+/**
+ * Refunds the order's payment, once: with the order's refund key (a provider asked twice refunds
+ * once), then recorded on the order; a second run returns the recorded refund. An order that was
+ * not paid has nothing to refund; one that is gone (erased mid-way) neither, as far as this step can tell.
+ *
+ * @example
+ * await processRefund({ store }, { orderId, placedAt, amountCents, error }); // { reason: "We cannot deliver to XX", refundId }
+ */
+export async function processRefund(deps: StepDeps, input: Compensation) {
+  const reason = reasonOf(input);
+  const order = await deps.store.getOrder(input.orderId);
+  if (!order || order.payment?.outcome !== "paid") return { reason };
+  let refund = order.refund;
+  if (!refund) {
+    const payments = deps.payments ?? WORKSHOP_PAYMENTS;
+    const amountCents = Math.round(order.payment.amountPaid * 100);
+    const { refundId } = await payments.refund({ idempotencyKey: refundIdempotencyKey(order.orderId), paymentId: order.payment.paymentId, amountCents });
+    refund = await deps.store.recordRefund(order.orderId, { refundId, amountRefunded: order.payment.amountPaid, refundedAt: nowOf(deps) });
+  }
+  return { reason, ...(refund && { refundId: refund.refundId }) };
+}
 
 /**
  * Cancels the order: every cancelled path passes here, so an order cancelled before its payment step

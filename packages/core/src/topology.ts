@@ -180,8 +180,9 @@ export const WIRING = {
   ReserveInventoryFunction: orders("ordersTable"),
   ProcessPaymentFunction: orders("ordersTable"),
   CompleteOrderFunction: orders("ordersTable"),
-  ReleaseInventoryFunction: orders(),
-  ProcessRefundFunction: orders(),
+  // Every step records what it did on the order's item, once (saga.ts): a step run twice does it once.
+  ReleaseInventoryFunction: orders("ordersTable"),
+  ProcessRefundFunction: orders("ordersTable"),
   CancelOrderFunction: orders("ordersTable"),
 } as const satisfies Record<FunctionName, Wiring>;
 
@@ -319,7 +320,7 @@ export function edgeScopeMatches(scope: EdgeScope, request: { method: string; pa
  * evaluation). Their limits are tunables (`EDGE_*_PER_ADDRESS`, core's tunables.ts).
  */
 export const EDGE_RULES = {
-  /** Each one starts a paid Standard execution: the tightest. */
+  /** Each one starts a paid workflow execution and the whole order path: the tightest. */
   OrdersPerAddress: { limit: edgeLimit(PER_CUSTOMER.orders), windowSeconds: EDGE_SIZING.windowSeconds, scope: { method: "POST" } },
   /** `$connect` runs the authorizer and the connect function, and takes a place of the stage's 20/s. */
   ConnectsPerAddress: { limit: edgeLimit(PER_CUSTOMER.connects), windowSeconds: EDGE_SIZING.windowSeconds, scope: { upgrade: "websocket" } },
@@ -344,8 +345,9 @@ export const EDGE_REFUSAL = {
 
 /**
  * The bill guard: an alarm when more Step Functions executions start in 5 minutes than the stage's
- * expected orders would start, with headroom. Each order is one Standard execution of ~8 transitions
- * ($0.025 per 1,000), so executions started is what a flood of valid orders costs.
+ * expected orders would start, with headroom. Each order is one execution (Standard: ~8 transitions at
+ * $0.025 per 1,000; Express: a request and its duration) and the whole order path behind it, so
+ * executions started is what a flood of valid orders costs.
  */
 export const BILL_GUARD = { periodSeconds: 300, headroom: 2 } as const;
 /** The alarm's threshold (executions started in a period) for an expected rate of orders. */
@@ -388,6 +390,13 @@ export const DEPLOY_ENV = {
    * (retained tables with point-in-time recovery, longer log retention): never a guess from its name.
    */
   disposableStage: "DISPOSABLE_STAGE",
+  /** The order workflow's type, STANDARD or EXPRESS (`WORKFLOW_TYPES`); read by the stacks and by `npm start`. */
+  orderWorkflowType: "ORDER_WORKFLOW_TYPE",
+  /**
+   * During a switch of type: the previous type, whose state machine is kept (no order starts on it)
+   * until its executions in flight have ended; then deployed again without it. docs/deploy-and-operate.md.
+   */
+  orderWorkflowDraining: "ORDER_WORKFLOW_DRAINING",
 } as const;
 export type DeploySetting = keyof typeof DEPLOY_ENV;
 
@@ -466,6 +475,39 @@ export const WORKFLOW = {
 } as const satisfies { tasks: Record<string, FunctionName> } & Record<string, unknown>;
 
 export const taskPlaceholder = (state: keyof typeof WORKFLOW.tasks) => `${state}FunctionArn`;
+
+/**
+ * The order workflow's two types (`ORDER_WORKFLOW_TYPE`, core's tunables.ts): Standard runs an
+ * execution exactly once, keeps its history (GetExecutionHistory, 90 days) and bills every state
+ * transition; asynchronous Express runs it at least once, keeps no history (its log group keeps
+ * failed executions, with their state), ends it after 5 minutes, and bills requests and duration. The saga's steps are
+ * idempotent by order (saga.ts), so both give the customer the same order; docs/decisions/express-order-workflow.md.
+ */
+export const WORKFLOW_TYPES = ["STANDARD", "EXPRESS"] as const;
+export type WorkflowType = (typeof WORKFLOW_TYPES)[number];
+
+/**
+ * The state machine's name per type, so that during a switch both exist (the new one takes new
+ * orders, the old one finishes those in flight): Standard keeps the name stages were deployed with.
+ */
+export const workflowName = (type: WorkflowType) => (type === "STANDARD" ? WORKFLOW.name : `${WORKFLOW.name}Express`);
+
+/**
+ * AWS's limits on an Express execution, which the local Step Functions reproduces: it ends (TIMED_OUT,
+ * `States.Timeout`) after 5 minutes whatever the definition's TimeoutSeconds; per the "Quotas for
+ * Express Workflows" page (https://docs.aws.amazon.com/step-functions/latest/dg/express-limits.html).
+ */
+export const EXPRESS_MAX_DURATION_SECONDS = 300;
+
+/**
+ * The definition deployed for a type: the ASL file as it is, except that an Express one's own timeout
+ * is at most Express's limit (the file's 3,600 s would never be reached; saying 300 makes the template
+ * and the local model agree on when an order's execution is cut).
+ */
+export function workflowDefinitionFor<T extends { TimeoutSeconds?: number }>(definition: T, type: WorkflowType): T {
+  if (type === "STANDARD") return definition;
+  return { ...definition, TimeoutSeconds: Math.min(definition.TimeoutSeconds ?? EXPRESS_MAX_DURATION_SECONDS, EXPRESS_MAX_DURATION_SECONDS) };
+}
 
 /**
  * Whether a stage keeps data, from `DEPLOY_ENV.disposableStage` as given at deploy: unset, empty or `false`

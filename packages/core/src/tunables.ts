@@ -18,8 +18,10 @@ import {
   EXPECTED_ORDERS_PER_SECOND,
   WAF_MAX_RATE_LIMIT,
   WAF_MIN_RATE_LIMIT,
+  WORKFLOW_TYPES,
   type EdgeRuleName,
   type Throttle,
+  type WorkflowType,
 } from "./topology";
 
 export type TunableSpec = {
@@ -195,6 +197,65 @@ export function readTunables<N extends TunableName>(env: Record<string, string |
   }
   if (problems.length) throw new TunableError(problems);
   return values;
+}
+
+/** A setting that names one of a few values (not a number); parsed by `parseChoice`, with the same kind of error. */
+export type ChoiceSpec<V extends string = string> = { variable: string; values: readonly V[]; defaultValue: V; reason: string };
+
+/**
+ * The order workflow's type when `ORDER_WORKFLOW_TYPE` is unset: the one that wins once every
+ * guarantee holds on both (docs/decisions/express-order-workflow.md).
+ */
+export const DEFAULT_ORDER_WORKFLOW_TYPE: WorkflowType = "EXPRESS";
+
+export const CHOICES = {
+  orderWorkflowType: {
+    variable: DEPLOY_ENV.orderWorkflowType,
+    values: WORKFLOW_TYPES,
+    defaultValue: DEFAULT_ORDER_WORKFLOW_TYPE,
+    reason: "the order workflow's Step Functions type (docs/deploy-and-operate.md, \"The order workflow's type\")",
+  },
+  /** `NONE`: no previous type is kept. */
+  orderWorkflowDraining: {
+    variable: DEPLOY_ENV.orderWorkflowDraining,
+    values: ["NONE", ...WORKFLOW_TYPES],
+    defaultValue: "NONE",
+    reason: "the previous type's state machine, kept while its executions in flight end during a switch of type",
+  },
+} as const satisfies Record<string, ChoiceSpec>;
+export type ChoiceName = keyof typeof CHOICES;
+export type Choices = { orderWorkflowType: WorkflowType; orderWorkflowDraining: "NONE" | WorkflowType };
+
+/** The value of one choice: its default when unset or empty, else `raw` if it is one of its values (exactly, in capitals). */
+export function parseChoice<N extends ChoiceName>(name: N, raw: string | undefined): Choices[N] {
+  const spec: ChoiceSpec = CHOICES[name];
+  if (raw === undefined || raw === "") return spec.defaultValue as Choices[N];
+  if (spec.values.includes(raw)) return raw as Choices[N];
+  throw new TunableError([`${spec.variable}="${raw}" is not allowed: it must be one of ${spec.values.join(", ")} (default ${spec.defaultValue}); ${spec.reason}`]);
+}
+
+/**
+ * Every choice from an environment at once (a TunableError lists every bad one), and the rule
+ * between them: the type being drained is the other type, never the one deployed.
+ */
+export function readChoices(env: Record<string, string | undefined>): Choices {
+  const problems: string[] = [];
+  const read = <N extends ChoiceName>(name: N): Choices[N] | undefined => {
+    try {
+      return parseChoice(name, env[CHOICES[name].variable]);
+    } catch (error) {
+      if (!(error instanceof TunableError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  const orderWorkflowType = read("orderWorkflowType");
+  const orderWorkflowDraining = read("orderWorkflowDraining");
+  if (orderWorkflowType && orderWorkflowDraining === orderWorkflowType) {
+    problems.push(`${CHOICES.orderWorkflowDraining.variable}="${orderWorkflowDraining}" is not allowed: it names the type being deployed (${CHOICES.orderWorkflowType.variable}); drain the previous type, or leave it unset`);
+  }
+  if (problems.length) throw new TunableError(problems);
+  return { orderWorkflowType: orderWorkflowType!, orderWorkflowDraining: orderWorkflowDraining! };
 }
 
 /** The stages' and routes' throttles from the tunables: what the stacks deploy and `npm start` enforces. */

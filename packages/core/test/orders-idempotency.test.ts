@@ -94,3 +94,34 @@ describe("placeOrder with an Idempotency-Key", () => {
     expect(tokenOf(unkeyed)).not.toBe(tokenOf(first));
   });
 });
+
+describe("placeOrder retried once its workflow has started", () => {
+  it("starts no second execution (an Express name is not unique); a retry after a failed start starts one", async () => {
+    // Prepare: a Step Functions stand-in that counts starts, the first attempt of the second order failing
+    const started: string[] = [];
+    let failNext = false;
+    const sfn = {
+      send: async (command: { input: { name: string } }) => {
+        if (failNext) {
+          failNext = false;
+          throw Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });
+        }
+        started.push(command.input.name);
+        return { executionArn: "arn" };
+      },
+    };
+    const withSfn = (): Orders.OrderDeps => ({ ...deps(), sfn: sfn as unknown as SFNClient });
+    const key = randomUUID();
+    const otherKey = randomUUID();
+    // Act
+    const first = await Orders.placeOrder(withSfn(), { request: request(), idempotencyKey: key });
+    await Orders.placeOrder(withSfn(), { request: request(), idempotencyKey: key });
+    failNext = true;
+    const failed = await Orders.placeOrder(withSfn(), { request: request(), idempotencyKey: otherKey }).catch((error: Error) => error.name);
+    const retried = await Orders.placeOrder(withSfn(), { request: request(), idempotencyKey: otherKey });
+    await Orders.placeOrder(withSfn(), { request: request(), idempotencyKey: otherKey });
+    // Assess
+    expect(failed).toBe("ThrottlingException");
+    expect(started).toEqual([(first as { orderId: string }).orderId, (retried as { orderId: string }).orderId]);
+  });
+});

@@ -110,3 +110,49 @@ describe("throttle sizing", () => {
     expect(readme).toContain(`WEBSOCKET_CONNECT_THROTTLE_RATE\`/\`_BURST\` [${webSocket.routes.$connect.rateLimit}/${webSocket.routes.$connect.burstLimit} `);
   });
 });
+
+describe("the order workflow's type (a choice, not a number)", () => {
+  it("defaults when unset or empty, takes either type exactly, and names the variable, the values and the default otherwise", () => {
+    expect(Tunables.parseChoice("orderWorkflowType", undefined)).toBe(Tunables.DEFAULT_ORDER_WORKFLOW_TYPE);
+    expect(Tunables.parseChoice("orderWorkflowType", "")).toBe(Tunables.DEFAULT_ORDER_WORKFLOW_TYPE);
+    expect(Tunables.parseChoice("orderWorkflowType", "STANDARD")).toBe("STANDARD");
+    expect(Tunables.parseChoice("orderWorkflowType", "EXPRESS")).toBe("EXPRESS");
+    expect(() => Tunables.parseChoice("orderWorkflowType", "express")).toThrow(
+      `ORDER_WORKFLOW_TYPE="express" is not allowed: it must be one of STANDARD, EXPRESS (default ${Tunables.DEFAULT_ORDER_WORKFLOW_TYPE})`,
+    );
+  });
+
+  it("drains only the other type, and lists every problem at once", () => {
+    expect(Tunables.readChoices({ ORDER_WORKFLOW_TYPE: "EXPRESS", ORDER_WORKFLOW_DRAINING: "STANDARD" })).toEqual({ orderWorkflowType: "EXPRESS", orderWorkflowDraining: "STANDARD" });
+    expect(Tunables.readChoices({})).toEqual({ orderWorkflowType: Tunables.DEFAULT_ORDER_WORKFLOW_TYPE, orderWorkflowDraining: "NONE" });
+    expect(() => Tunables.readChoices({ ORDER_WORKFLOW_TYPE: "STANDARD", ORDER_WORKFLOW_DRAINING: "STANDARD" })).toThrow(/ORDER_WORKFLOW_DRAINING="STANDARD" is not allowed: it names the type being deployed/);
+    const both = (() => {
+      try {
+        Tunables.readChoices({ ORDER_WORKFLOW_TYPE: "FAST", ORDER_WORKFLOW_DRAINING: "SLOW" });
+      } catch (error) {
+        return (error as Tunables.TunableError).problems;
+      }
+    })();
+    expect(both?.map((p) => p.split("=")[0])).toEqual(["ORDER_WORKFLOW_TYPE", "ORDER_WORKFLOW_DRAINING"]);
+  });
+
+  it("gives each type its own state machine name (Standard keeps the one stages were deployed with) and bounds Express's definition by its 5 minutes", () => {
+    expect(Topology.workflowName("STANDARD")).toBe(Topology.WORKFLOW.name);
+    expect(Topology.workflowName("EXPRESS")).not.toBe(Topology.WORKFLOW.name);
+    const asl = JSON.parse(readFileSync(Topology.WORKFLOW.definitionFile, "utf8"));
+    expect(Topology.workflowDefinitionFor(asl, "STANDARD")).toBe(asl);
+    expect(Topology.workflowDefinitionFor(asl, "EXPRESS")).toEqual({ ...asl, TimeoutSeconds: Topology.EXPRESS_MAX_DURATION_SECONDS });
+  });
+
+  it("leaves room in Express's 5 minutes for every status's publish retries on the longest path", () => {
+    // The longest path publishes reserved, paid, refunded, released, cancelled: each Publish state's
+    // retries wait at most the sum of its intervals (full jitter waits less).
+    const asl = JSON.parse(readFileSync(Topology.WORKFLOW.definitionFile, "utf8"));
+    const publishes = Object.values(asl.States as Record<string, any>).filter((s) => s.Resource === "arn:aws:states:::events:putEvents");
+    const worstWait = (retry: { IntervalSeconds: number; MaxAttempts: number; BackoffRate: number }) =>
+      Array.from({ length: retry.MaxAttempts }, (_, i) => retry.IntervalSeconds * retry.BackoffRate ** i).reduce((a, b) => a + b, 0);
+    const total = publishes.reduce((sum, s) => sum + worstWait(s.Retry[0]), 0);
+    expect(publishes).toHaveLength(6);
+    expect(total).toBeLessThan(Topology.EXPRESS_MAX_DURATION_SECONDS / 1.5);
+  });
+});

@@ -9,3 +9,12 @@ export const executionArn = (region: string, account: string, stateMachineName: 
 export const isStateMachineArn = (arn: string) => /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:\s]{1,80}$/.test(arn);
 
 export const isExecutionArn = (arn: string) => /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:\s]{1,80}:[^:\s]{1,80}$/.test(arn);
+
+/**
+ * An Express execution's ARN: Step Functions gives each its own, even under one name (names are not
+ * unique for Express), as `…:express:<state machine>:<name>:<id>`.
+ */
+export const expressExecutionArn = (region: string, account: string, stateMachineName: string, executionName: string, id: string) =>
+  `arn:aws:states:${region}:${account}:express:${stateMachineName}:${executionName}:${id}`;
+
+export const isExpressExecutionArn = (arn: string) => /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:express:[^:\s]{1,80}:[^:\s]{1,80}:[^:\s]+$/.test(arn);

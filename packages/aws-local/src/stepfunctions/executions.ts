@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { StateMachine } from "aws-local-stepfunctions";
 import type { Log, LogLine } from "../eventbridge/delivery-log";
 import type { Journal } from "../journal";
-import { executionArn } from "./arns";
+import { executionArn, expressExecutionArn } from "./arns";
 import { StepFunctionsError } from "./aws-json";
 import { contextObject, recordingStateEntries, StateEntries } from "./context-object";
 import { causeText, closingHistoryEvent, historyEventsOf, type HistoryEventBody, type LibraryEvent } from "./execution-history";
@@ -30,7 +30,17 @@ export interface ExecutionsOptions {
   journal?: Journal<JournalEntry>;
   /** Finished executions kept for DescribeExecution/ListExecutions/GetExecutionHistory. */
   maxFinished?: number;
+  /**
+   * At-least-once made visible: every Express StartExecution also runs a second execution of the same
+   * name and input, as AWS may (tests and `npm start` with LOCAL_EXPRESS_RUNS_TWICE=true). Standard is exactly once.
+   */
+  expressRunsTwice?: boolean;
+  /** Express's 5-minute limit, shortened by tests (AWS ends an Express execution after it: TIMED_OUT). */
+  expressMaxDurationMs?: number;
 }
+
+/** AWS ends an Express execution after 5 minutes (https://docs.aws.amazon.com/step-functions/latest/dg/express-limits.html). */
+export const EXPRESS_MAX_DURATION_MS = 5 * 60 * 1000;
 
 /** What the journal keeps of a running execution: enough to start it again where it was. */
 export interface JournalEntry {
@@ -57,14 +67,21 @@ export class Executions {
 
   constructor(private readonly options: ExecutionsOptions) {}
 
-  /** StartExecution: a new execution, or the running one with the same name and input. */
+  /**
+   * StartExecution. Standard: a new execution, or the running one with the same name and input.
+   * Express: always a new execution with an ARN of its own (names are not unique, no idempotency),
+   * and with `expressRunsTwice` a second one of the same name and input (at least once).
+   */
   start(machine: LocalStateMachine, request: { name?: string; input?: string }): ExecutionRecord {
     if (this.stopped) throw new Error("The local Step Functions endpoint is closing");
     const name = request.name ?? randomUUID();
     const problem = nameProblem(name);
     if (problem) throw new StepFunctionsError("InvalidName", `Invalid Name: '${name}' (${problem})`);
     const inputText = request.input ?? "{}";
-    const arn = executionArn(this.options.region, this.options.account, machine.name, name);
+    const express = machine.type === "EXPRESS";
+    const arn = express
+      ? expressExecutionArn(this.options.region, this.options.account, machine.name, name, randomUUID())
+      : executionArn(this.options.region, this.options.account, machine.name, name);
 
     // Standard workflows: the same name and input while the first runs is the same execution; a
     // different input, or any start once it has closed, is refused.
@@ -73,6 +90,15 @@ export class Executions {
       if (existing.status === "RUNNING" && existing.input === inputText) return existing;
       throw new StepFunctionsError("ExecutionAlreadyExists", `Execution Already Exists: '${arn}'`);
     }
+    const record = this.startNew(machine, arn, name, inputText);
+    if (express && this.options.expressRunsTwice) {
+      const again = this.startNew(machine, expressExecutionArn(this.options.region, this.options.account, machine.name, name, randomUUID()), name, inputText);
+      this.options.log({ level: "warn", message: "stepfunctions.execution.duplicated", ...logFields(again, JSON.parse(inputText)), executionArn: again.executionArn, of: arn });
+    }
+    return record;
+  }
+
+  private startNew(machine: LocalStateMachine, arn: string, name: string, inputText: string): ExecutionRecord {
     let input: ExecutionInput;
     try {
       input = JSON.parse(inputText) as ExecutionInput;
@@ -109,7 +135,8 @@ export class Executions {
       history: [],
     };
     this.records.set(record.executionArn, record);
-    const at = entry.checkpoint && Object.hasOwn(machine.definition.States, entry.checkpoint.state) ? entry.checkpoint : undefined;
+    // Express keeps no state between transitions: an execution AWS loses is run again from its start.
+    const at = machine.type !== "EXPRESS" && entry.checkpoint && Object.hasOwn(machine.definition.States, entry.checkpoint.state) ? entry.checkpoint : undefined;
     this.options.log({ level: "warn", message: "stepfunctions.execution.resumed", ...logFields(record, JSON.parse(entry.input)), executionArn: record.executionArn, state: at?.state ?? machine.definition.StartAt });
     this.run(machine, record, JSON.parse(entry.input) as ExecutionInput, at);
     return record;
@@ -148,7 +175,8 @@ export class Executions {
     const entries = new StateEntries(now);
     const stop = new AbortController();
     // A fresh library instance per execution: the entry recorder belongs to this execution only.
-    const definition = resumeAt ? { ...machine.definition, StartAt: resumeAt.state } : machine.definition;
+    const bounded = machine.type === "EXPRESS" ? expressBounded(machine.definition, this.options.expressMaxDurationMs ?? EXPRESS_MAX_DURATION_MS) : machine.definition;
+    const definition = resumeAt ? { ...bounded, StartAt: resumeAt.state } : bounded;
     const firstInput = resumeAt ? (resumeAt.input as ExecutionInput) : input;
     const execution = new StateMachine(recordingStateEntries(definition, entries), { validationOptions: { noValidate: true } }).run(firstInput, {
       overrides: {
@@ -211,7 +239,7 @@ export class Executions {
       for (const historyEvent of historyEventsOf(event, machine.resources, roleArn, this.options.region, failedTasks)) appendHistory(record, historyEvent);
       switch (event.type) {
         case "StateEntered":
-          if (!this.stopped && isTopLevel(event, machine)) {
+          if (!this.stopped && isTopLevel(event, machine) && machine.type !== "EXPRESS") {
             this.options.journal?.put(record.executionArn, journalEntryOf(record, { state: event.state.name, input: event.state.input }));
           }
           log({ level: "info", message: "stepfunctions.state.entered", ...fields, state: event.state.name });
@@ -228,6 +256,12 @@ export class Executions {
       }
     }
   }
+}
+
+/** The definition with its own timeout no longer than Express's limit (the library ends it with TIMED_OUT). */
+function expressBounded(definition: LocalStateMachine["definition"], maxMs: number): LocalStateMachine["definition"] {
+  const own = definition.TimeoutSeconds;
+  return { ...definition, TimeoutSeconds: own === undefined ? maxMs / 1000 : Math.min(own, maxMs / 1000) };
 }
 
 /** A state of the definition itself (not one inside a Map or Parallel branch). */

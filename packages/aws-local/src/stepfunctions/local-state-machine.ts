@@ -5,8 +5,12 @@ import { retryingStates, taskStates } from "./definition";
 import { nameProblem } from "./names";
 import type { TaskHandler } from "./task-handlers";
 
+/** Standard (the default) or asynchronous Express: what differs is modelled in executions.ts and operations.ts. */
+export type StateMachineType = "STANDARD" | "EXPRESS";
+
 export interface StateMachineConfig {
   name: string;
+  type?: StateMachineType;
   /** The parsed definition, placeholders already substituted (see `loadDefinition`). */
   definition: StateMachineDefinition;
   /** One local function per Task state, by state name: nothing is ever sent to AWS. */

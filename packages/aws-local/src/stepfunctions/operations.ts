@@ -1,5 +1,5 @@
 /** The Step Functions operations the endpoint implements, from parsed request body to response body. */
-import { isExecutionArn, isStateMachineArn } from "./arns";
+import { isExecutionArn, isExpressExecutionArn, isStateMachineArn } from "./arns";
 import { epochSeconds, StepFunctionsError } from "./aws-json";
 import { describeExecutionOutput, EXECUTION_STATUSES, executionListItem, type ExecutionRecord, type ExecutionStatus } from "./execution-record";
 import type { Executions } from "./executions";
@@ -34,6 +34,8 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
 
   ListExecutions(body, { machines, executions }) {
     const machine = stateMachineOf(requiredString(body, "stateMachineArn"), machines);
+    // "This API action is not supported by EXPRESS state machines" (ListExecutions' reference).
+    if (machine.type === "EXPRESS") throw new StepFunctionsError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");
     const status = statusFilterOf(optionalString(body, "statusFilter"));
     const listed = page(executions.ofStateMachine(machine.arn, status), optionalInteger(body, "maxResults", 0, MAX_PAGE_SIZE), optionalString(body, "nextToken"));
     return { executions: listed.items.map(executionListItem), ...(listed.nextToken ? { nextToken: listed.nextToken } : {}) };
@@ -56,7 +58,13 @@ function stateMachineOf(arn: string, machines: ReadonlyMap<string, LocalStateMac
   return machine;
 }
 
+/**
+ * DescribeExecution and GetExecutionHistory know only Standard executions ("This API action is not
+ * supported by EXPRESS state machines", their references): an Express execution's ARN is refused as
+ * AWS refuses it, so nothing local reads what a deployed Express workflow would not give.
+ */
 function executionOf(arn: string, executions: Executions): ExecutionRecord {
+  if (isExpressExecutionArn(arn)) throw new StepFunctionsError("InvalidArn", `Invalid Arn: 'Resource type not valid in this context: express'`);
   if (!isExecutionArn(arn)) throw new StepFunctionsError("InvalidArn", `Invalid Arn: '${arn}'`);
   const record = executions.find(arn);
   if (!record) throw new StepFunctionsError("ExecutionDoesNotExist", `Execution Does Not Exist: '${arn}'`);

@@ -5,6 +5,10 @@
  * Signatures are not checked. Bound to 127.0.0.1 only.
  *
  *   POST /  (X-Amz-Target: AWSStepFunctions.StartExecution | DescribeExecution | ListExecutions | GetExecutionHistory)
+ *
+ * A state machine is Standard or asynchronous Express (`StateMachineConfig.type`); for Express it
+ * models what AWS does differently: names are not unique (each start is a new execution), at least
+ * once (`expressRunsTwice`), no DescribeExecution/GetExecutionHistory/ListExecutions, 5 minutes at most.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { DEFAULT_ACCOUNT, DEFAULT_REGION } from "../defaults";
@@ -42,6 +46,10 @@ export interface StepFunctionsEndpointOptions {
   validateDefinitions?: boolean;
   /** Finished executions remembered, oldest evicted first (default 1000). */
   maxFinishedExecutions?: number;
+  /** Every Express StartExecution runs twice (at least once, made visible); see `ExecutionsOptions`. */
+  expressRunsTwice?: boolean;
+  /** Express's 5-minute limit, shortened by tests. */
+  expressMaxDurationMs?: number;
   now?: () => Date;
 }
 
@@ -71,7 +79,7 @@ export async function startStepFunctionsEndpoint(options: StepFunctionsEndpointO
     if (machines.has(machine.arn)) throw new Error(`Two state machines are named ${config.name}`);
     machines.set(machine.arn, machine);
   }
-  const executions = new Executions({ region, account, log, now: options.now ?? (() => new Date()), journal: options.journal, maxFinished: options.maxFinishedExecutions });
+  const executions = new Executions({ region, account, log, now: options.now ?? (() => new Date()), journal: options.journal, maxFinished: options.maxFinishedExecutions, expressRunsTwice: options.expressRunsTwice, expressMaxDurationMs: options.expressMaxDurationMs });
   /** Resumes what the journal holds; the caller says when (once its task functions can run). */
   const resumeJournaled = () => {
     let resumed = 0;

@@ -13,6 +13,6 @@ const deps = () => ({ store: orderStore() });
 export const reserveInventory = async (input: Input) => Saga.reserveInventory(deps(), input);
 export const processPayment = async (input: Input) => Saga.processPayment(deps(), input);
 export const completeOrder = async (input: Input) => Saga.completeOrder(deps(), input);
-export const releaseInventory = async (input: Saga.Compensation) => Saga.releaseInventory(input);
-export const processRefund = async (input: Saga.Compensation) => Saga.processRefund(input);
+export const releaseInventory = async (input: Saga.Compensation) => Saga.releaseInventory(deps(), input);
+export const processRefund = async (input: Saga.Compensation) => Saga.processRefund(deps(), input);
 export const cancelOrder = async (input: Saga.Compensation) => Saga.cancelOrder(deps(), input);

@@ -7,7 +7,8 @@ import { parseFlags } from "../cli/parse-flags";
 import { parseStage } from "../cli/stage-option";
 import { parseDuration } from "./duration";
 import { MAX_STAGE_LENGTH } from "@awsomepets/core/stage-name";
-import { edgeRulesOf, readTunables, throttlesOf, TunableError, TUNABLES, type EdgeRules, type TunableName } from "@awsomepets/core/tunables";
+import { DEFAULT_ORDER_WORKFLOW_TYPE, edgeRulesOf, readChoices, readTunables, throttlesOf, TunableError, TUNABLES, type EdgeRules, type TunableName } from "@awsomepets/core/tunables";
+import type { WorkflowType } from "@awsomepets/core/topology";
 
 export const DEFAULT_PORTS = { http: 3000, websocket: 3001, events: 4010, stepfunctions: 4020, dynamodb: 8000 } as const;
 export const PORT_VARIABLES = {
@@ -64,7 +65,16 @@ export type RuntimeConfig = {
    * address raise them, as they raise the throttles.
    */
   edgeRules?: EdgeRules;
+  /** The order workflow's type (`ORDER_WORKFLOW_TYPE`, core's default unless given), as a stage deploys it. */
+  workflowType?: WorkflowType;
+  /** Express's at-least-once made visible: every order's execution runs twice (`LOCAL_EXPRESS_RUNS_TWICE=true`). */
+  expressRunsTwice?: boolean;
+  /** Express's 5-minute limit, shortened by tests. */
+  expressMaxDurationMs?: number;
 };
+
+/** The workflow type a runtime runs: its configuration's, else core's default. */
+export const workflowTypeOf = (config: Pick<RuntimeConfig, "workflowType">): WorkflowType => config.workflowType ?? DEFAULT_ORDER_WORKFLOW_TYPE;
 
 export const START_USAGE = `Usage: npm start -- [options]
 
@@ -92,6 +102,8 @@ Options (each port also reads the variable named, default in brackets; 0 picks a
 
 Environment:
   LOCAL_CALLBACK_TOKEN_SECRET  the callback-link signing secret (else kept in --data-dir, else generated)
+  ORDER_WORKFLOW_TYPE          the order workflow's type, STANDARD or EXPRESS, as at deploy [${DEFAULT_ORDER_WORKFLOW_TYPE}]
+  LOCAL_EXPRESS_RUNS_TWICE     true: every Express execution runs twice, as AWS may (at least once)
   AWS_REGION                   region in ARNs and event envelopes [us-east-1]
   LOCAL_RUNTIME_STATE_FILE     where the other commands find this runtime [.sst/local/runtime.json]
 
@@ -165,11 +177,18 @@ export function readConfig(allArgs: string[], env: NodeJS.ProcessEnv): RuntimeCo
   // stacks read them at deploy, through the same parser: a bad value stops the start instead of
   // failing every invocation, and the throttles enforced are the ones a deploy would set.
   let settings: Record<TunableName, number>;
+  let workflowType: WorkflowType;
   try {
     settings = readTunables(env, Object.keys(TUNABLES) as TunableName[]);
+    // ORDER_WORKFLOW_DRAINING is a deploy's matter: a local runtime runs one state machine.
+    workflowType = readChoices({ ...env, ORDER_WORKFLOW_DRAINING: undefined }).orderWorkflowType;
   } catch (error) {
     if (error instanceof TunableError) throw new UsageError(error.message, false);
     throw error;
+  }
+  const runsTwice = env.LOCAL_EXPRESS_RUNS_TWICE;
+  if (runsTwice !== undefined && runsTwice !== "" && runsTwice !== "true" && runsTwice !== "false") {
+    throw new UsageError(`LOCAL_EXPRESS_RUNS_TWICE must be true or false, got ${JSON.stringify(runsTwice)}`, false);
   }
   const configuredSecret = env.LOCAL_CALLBACK_TOKEN_SECRET || undefined;
   return {
@@ -186,6 +205,8 @@ export function readConfig(allArgs: string[], env: NodeJS.ProcessEnv): RuntimeCo
     tokenSecretOrigin: configuredSecret ? "configuration" : undefined,
     throttles: throttlesOf(settings),
     edgeRules: edgeRulesOf(settings),
+    workflowType,
+    ...(runsTwice === "true" ? { expressRunsTwice: true } : {}),
     ...(stepDelayMs ? { stepDelayMs } : {}),
   };
 }

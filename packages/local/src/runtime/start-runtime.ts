@@ -10,7 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CallbackTable, OrderStatus, OrdersTable, SiteHeaders, Topology } from "@awsomepets/core/index";
+import { CallbackTable, OrderStatus, OrdersTable, SiteHeaders, Topology, Tunables } from "@awsomepets/core/index";
 import { fitName, NAME_LIMITS } from "@awsomepets/core/stage-name";
 import { archiveArn, eventBusArn, startEventBridgeEndpoint, type EventBridgeEndpoint } from "@awsomepets/aws-local/eventbridge/server";
 import { DEFAULT_ACCOUNT } from "@awsomepets/aws-local/defaults";
@@ -21,7 +21,7 @@ import { createStaticFiles } from "./static-files";
 import { localEdge } from "./edge";
 import { orderWorkflow } from "./workflow";
 import type { RuntimeConfig } from "./config";
-import { PORT_VARIABLES } from "./config";
+import { PORT_VARIABLES, workflowTypeOf } from "./config";
 import { startDynamoDB } from "./dynamodb";
 import { functionEnvironment, unionEnvironment, type EnvironmentOptions, type LocalEndpoints } from "./function-environment";
 import { dynamodbDir, persistence } from "./persistence";
@@ -34,13 +34,13 @@ import { removeState, writeState, type RuntimeState } from "./state-file";
 
 const { APP_NAME } = Topology;
 /** Resource names as the stack's would read for this stage. */
-export const names = (stage: string) => ({
+export const names = (stage: string, workflowType: Topology.WorkflowType = Tunables.DEFAULT_ORDER_WORKFLOW_TYPE) => ({
   clientCallbackTable: `${stage}-${APP_NAME}-ClientCallbackTbl`,
   ordersTable: `${stage}-${APP_NAME}-OrdersTbl`,
   eventBusName: `${stage}-${APP_NAME}-OrderEventBus`,
   /** Like the Orders stack's archive: every order event, for `npm run replay`. */
   eventArchiveName: fitName(`${stage}-${APP_NAME}-orders`, NAME_LIMITS.eventArchive),
-  stateMachineName: fitName(`${stage}-${APP_NAME}-${Topology.WORKFLOW.name}`, NAME_LIMITS.stateMachine),
+  stateMachineName: fitName(`${stage}-${APP_NAME}-${Topology.workflowName(workflowType)}`, NAME_LIMITS.stateMachine),
 });
 
 /** Re-throws a listen failure as the one-line error that names the port and its variable. */
@@ -126,7 +126,7 @@ export async function startLocalRuntime(options: {
     startupMs[phase] = Math.round(now - lastMark);
     lastMark = now;
   };
-  const tables = names(config.stage);
+  const tables = names(config.stage, workflowTypeOf(config));
   const closers: Array<() => Promise<void>> = [];
   const close = async () => {
     for (const closeOne of closers.reverse()) await closeOne().catch(() => {});
@@ -231,6 +231,7 @@ export async function startLocalRuntime(options: {
       eventsEndpoint: events.url,
       runner,
       stepDelayMs: config.stepDelayMs,
+      type: workflowTypeOf(config),
     });
     closers.push(async () => workflow.close());
     const stepFunctions = await onPort(config.ports.stepfunctions, "Step Functions endpoint", PORT_VARIABLES.stepfunctions, () =>
@@ -243,6 +244,8 @@ export async function startLocalRuntime(options: {
         // The ASL file is validated by the workflow tests (packages/local/test/workflow); skipping it here saves start-up time.
         validateDefinitions: false,
         maxFinishedExecutions: config.maxFinishedExecutions,
+        expressRunsTwice: config.expressRunsTwice,
+        expressMaxDurationMs: config.expressMaxDurationMs,
         log: endpointLog(log, "workflow", "stepfunctions."),
       }),
     );

@@ -50,13 +50,15 @@ export function orderWorkflow(options: {
   runner: FunctionRunner;
   /** `--step-delay`: each Lambda step waits this long first, so the statuses it publishes arrive one by one. */
   stepDelayMs?: number;
+  /** The state machine's type (`ORDER_WORKFLOW_TYPE`); its definition as the stack deploys it for that type. */
+  type: Topology.WorkflowType;
 }): { config: StateMachineConfig; close: () => void } {
   const functionArn = (name: string) => `arn:aws:lambda:${options.region}:000000000000:function:${name}`;
   const substitutions: Record<string, string> = { [Topology.WORKFLOW.eventBusPlaceholder]: options.eventBusName };
   for (const [state, name] of Object.entries(Topology.WORKFLOW.tasks)) {
     substitutions[Topology.taskPlaceholder(state as keyof typeof Topology.WORKFLOW.tasks)] = functionArn(name);
   }
-  const definition = loadDefinition(readFileSync(path.join(options.root, Topology.WORKFLOW.definitionFile), "utf8"), substitutions);
+  const definition = Topology.workflowDefinitionFor(loadDefinition(readFileSync(path.join(options.root, Topology.WORKFLOW.definitionFile), "utf8"), substitutions), options.type);
 
   const events = new EventBridgeClient({
     endpoint: options.eventsEndpoint,
@@ -71,5 +73,5 @@ export function orderWorkflow(options: {
     else if (task.resource === PUT_EVENTS) taskHandlers[task.name] = putEventsTask(events);
     else throw new Error(`The local runtime cannot run task ${task.name} (${task.resource})`);
   }
-  return { config: { name: options.name, definition, taskHandlers }, close: () => events.destroy() };
+  return { config: { name: options.name, type: options.type, definition, taskHandlers }, close: () => events.destroy() };
 }

@@ -15,7 +15,9 @@ let runtime: Awaited<ReturnType<typeof startTestRuntime>>;
 let sfn: SFNClient;
 let dynamo: DynamoDBDocumentClient;
 beforeAll(async () => {
-  runtime = await startTestRuntime();
+  // Standard: these tests read executions back (DescribeExecution, GetExecutionHistory, ListExecutions),
+  // which Express has not; the Express runs are in ../workflow/express.test.ts.
+  runtime = await startTestRuntime({ workflowType: "STANDARD" });
   const local = { region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } };
   sfn = new SFNClient({ endpoint: runtime.state.endpoints.stepfunctions, ...local });
   dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: runtime.state.endpoints.dynamodb, ...local }));
@@ -106,7 +108,7 @@ describe("the four saga paths", () => {
     expect(item).not.toHaveProperty("cardToken");
 
     // The workflow's input, and so its whole history, holds nothing personal: only the id, when and how much.
-    const executionArn = `${runtime.stepFunctions.stateMachineArn(names("test").stateMachineName).replace(":stateMachine:", ":execution:")}:${placed.body.orderId}`;
+    const executionArn = `${runtime.stepFunctions.stateMachineArn(names("test", "STANDARD").stateMachineName).replace(":stateMachine:", ":execution:")}:${placed.body.orderId}`;
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     expect(JSON.parse(described.input!)).toEqual({ orderId: placed.body.orderId, placedAt: body.placedAt, amountCents: Catalogue.priceCents(order(overrides).basket) });
     const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
@@ -141,7 +143,7 @@ describe("order API", () => {
     // Assess
     expect(second.body.orderId).toBe(first.body.orderId);
     expect(misuse.status).toBe(422);
-    const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: runtime.stepFunctions.stateMachineArn(names("test").stateMachineName) }));
+    const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: runtime.stepFunctions.stateMachineArn(names("test", "STANDARD").stateMachineName) }));
     expect(executions.filter((e) => e.name === first.body.orderId)).toHaveLength(1);
   });
 

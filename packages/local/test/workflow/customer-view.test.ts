@@ -31,7 +31,8 @@ let runtime: Awaited<ReturnType<typeof startTestRuntime>>;
 let sfn: SFNClient;
 beforeAll(async () => {
   runtime = await startTestRuntime(
-    {},
+    // Standard: the operator's path below reads the execution's history, which Express keeps in its log group instead.
+    { workflowType: "STANDARD" },
     {
       // The deployed step modules, failing for the orders above.
       overrideHandlers: {
@@ -95,7 +96,7 @@ async function orderView(placed: { orderId: string; clientCallbackUrl: string })
   return (await response.json()) as { status: string; history: Array<{ status: string; reason?: string }> };
 }
 
-const executionArn = (orderId: string) => `${runtime.stepFunctions.stateMachineArn(names("test").stateMachineName).replace(":stateMachine:", ":execution:")}:${orderId}`;
+const executionArn = (orderId: string) => `${runtime.stepFunctions.stateMachineArn(names("test", "STANDARD").stateMachineName).replace(":stateMachine:", ":execution:")}:${orderId}`;
 
 describe("a step failing with a 5,000-character message", () => {
   it("a business outcome: the customer sees cancelled, with its message cut to the event's limit", async () => {

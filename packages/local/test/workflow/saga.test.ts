@@ -179,7 +179,7 @@ describe("the steps read the order from the order service's store", () => {
     const declinedRuns = await Promise.allSettled([Saga.processPayment({ store }, declined), Saga.processPayment({ store }, declined)]);
 
     // Assess
-    expect(first).toEqual({ paymentId: "pay-paid-twice", amountPaid: 450 });
+    expect(first).toEqual({ paymentId: `pay-${Saga.paymentIdempotencyKey("paid-twice")}`, amountPaid: 450 });
     expect(again).toEqual(first);
     for (const run of declinedRuns) expect(run).toMatchObject({ status: "rejected", reason: { name: "PaymentDeclined", message: "The card was declined" } });
     for (const orderId of [paid.orderId, declined.orderId]) {

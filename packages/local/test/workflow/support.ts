@@ -91,8 +91,8 @@ export function sagaHandlers(store: OrderStore) {
     ReserveInventory: (input) => Saga.reserveInventory(deps, input),
     ProcessPayment: (input) => Saga.processPayment(deps, input),
     CompleteOrder: (input) => Saga.completeOrder(deps, input),
-    ReleaseInventory: Saga.releaseInventory,
-    ProcessRefund: Saga.processRefund,
+    ReleaseInventory: (input) => Saga.releaseInventory(deps, input),
+    ProcessRefund: (input) => Saga.processRefund(deps, input),
     CancelOrder: (input) => Saga.cancelOrder(deps, input),
   };
   const definition = loadDefinition(ASL_TEXT, SUBSTITUTIONS);
