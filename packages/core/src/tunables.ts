@@ -35,7 +35,8 @@ export type TunableSpec = {
   reason?: string;
 };
 
-/** Posts in flight at once per fan-out: enough to reach 1,000 sockets quickly, few enough to stay under
+/** Posts in flight at once per fan-out: more than an order may have sockets (at most 18, below), so a
+ * status goes to all of them at once; few enough to stay under
  * the account's `@connections` rate and the Lambda's sockets. Here, not in delivery.ts: every function
  * reads its tunables, and only two may bundle the `@connections` client that delivery.ts imports. */
 export const DEFAULT_FANOUT_CONCURRENCY = 64;
