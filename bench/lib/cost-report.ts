@@ -9,6 +9,7 @@ import type { VariantCost } from "../metrics/cost";
 import { round } from "./stats";
 import { AWS_DYNAMODB_REQUEST_MS } from "./aws-meter";
 import { orderPathMarkdown } from "../metrics/order-path-cost";
+import { OrderStatus } from "@awsomepets/core/index";
 
 /** The committed summary of the cost figures, for `npm run capacity` on a clone without a run of its own. */
 export const COST_SUMMARY = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "cost-summary.json");
@@ -76,6 +77,21 @@ export function costMarkdown(cost: CostResults) {
   const incomplete = ours.incomplete_orders?.length
     ? `**Ours missed statuses** (${ours.lost} of ${ours.statuses_published}); for example: ${ours.incomplete_orders.map((o) => `order ${o.orderId} received ${o.frames.join(", ")} (saga ${o.saga})`).join("; ")}.`
     : "";
+  const scenarios = cost.scenarios?.length
+    ? [
+        "Every scenario, per delivered status (the first is the one above; each in the same runtime after it, metered apart). The callback store's write units are what its layout decides: each write is billed on the order's item's size, before or after, per started KB (docs/capacity.md, \"One order's item\").",
+        [
+          "| scenario | orders | callback store write units: ours | seed | ours / seed | all write units: ours | seed | USD per million statuses: ours | seed | delivered / published: ours | seed |",
+          "|---|---|---|---|---|---|---|---|---|---|---|",
+          ...cost.scenarios.map((s) => {
+            const both = (get: (f: NonNullable<typeof s.seed>) => number | string, format: (v: number | string) => string = String) => [format(get(s.ours)), s.seed ? format(get(s.seed)) : "–"];
+            const [oursUnits, seedUnits] = both((f) => f.callback_store_write_units_per_status);
+            return `| ${s.name} | ${s.orders} | ${oursUnits} | ${seedUnits} | ${ratio(s.ours.callback_store_write_units_per_status, s.seed?.callback_store_write_units_per_status)} | ${both((f) => f.write_units_per_status).join(" | ")} | ${both((f) => f.usd_per_million_statuses, (v) => usd(Number(v))).join(" | ")} | ${both((f) => `${f.statuses_delivered} / ${f.statuses_published}`).join(" | ")} |`;
+          }),
+        ].join("\n"),
+        `The cancel path is the longest (placed, reserved, paid, refunded, released, cancelled; the last three each carrying a reason of ${OrderStatus.REASON_MAX_LENGTH} characters, the most an event may carry), published on the bus a saga step apart, since the saga's own reasons are short; the seed's statuses, like ours, are the same events.`,
+      ]
+    : [];
   return [
     `Scenario: ${scenario.orders} orders through \`POST /orders\` (${scenario.statuses_per_order} statuses each, saga steps ${scenario.step_delay_ms} ms apart), ${scenario.concurrency} at a time, each watched by one client from the POST's answer until it has the order's statuses; ` +
       `DynamoDB: ${cost.engine}. Units are what DynamoDB answered to \`ReturnConsumedCapacity: TOTAL\` (index writes included); Lambda ms are handler durations in the local runtime, rounded up per invocation as Lambda bills, ` +
@@ -84,6 +100,7 @@ export function costMarkdown(cost: CostResults) {
       "Ours and the seed's run on one DynamoDB with one step delay, so what differs is the algorithm. Connection minutes are left out (per watching minute, not per status: see docs/capacity.md).",
     perStatus,
     ...(incomplete ? [incomplete] : []),
+    ...scenarios,
     byFunction,
     orderService,
     ...(cost.order_path ? [orderPathMarkdown(cost.order_path)] : []),

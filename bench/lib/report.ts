@@ -3,6 +3,7 @@
  * limits it" is computed from the figures of the run it describes, so that none can go stale.
  */
 import { Delivery } from "@awsomepets/core/index";
+import { MAX_SOCKETS } from "../metrics/fanout";
 import type { BenchResults, CallbackFigures } from "./results";
 import { round } from "./stats";
 
@@ -32,7 +33,7 @@ function latencyLimits(ours: CallbackFigures, seed: CallbackFigures | undefined)
 function fanoutLimits(ours: CallbackFigures, seed: CallbackFigures | undefined) {
   const per = (f: CallbackFigures) => round((f.fanout_1000_ms ?? 0) / 1000, 2);
   const first = (f: CallbackFigures) => Math.min(...(f.fanout_rounds ?? []).map((r) => r.first_ms));
-  const parts = [`Ours: ${per(ours)} ms per connection (up to ${Delivery.DEFAULT_CONCURRENCY} posts in flight over one keep-alive pool, each signed without the SDK command's middleware), first frame after ${first(ours)} ms (the append that returns the 1,000 connections).`];
+  const parts = [`Ours: ${per(ours)} ms per connection (up to ${Delivery.DEFAULT_CONCURRENCY} posts in flight over one keep-alive pool, each signed without the SDK command's middleware), first frame after ${first(ours)} ms (the appends that return the orders' connections).`];
   if (seed?.fanout_1000_ms) parts.push(`The seed's posts run one after another, each with a new management client (a new TCP connection): ${per(seed)} ms per connection, first frame after ${first(seed)} ms.`);
   return parts.join(" ");
 }
@@ -49,9 +50,9 @@ function throughputLimits(ours: CallbackFigures, seed: CallbackFigures | undefin
 function dynamodbLimits(ours: CallbackFigures, seed: CallbackFigures | undefined) {
   const d = ours.dynamodb_requests_per_status;
   if (!d) return "";
-  const flat = d["1"] === d["100"] ? "flat from 1 to 100 connections" : `${round(d["100"] - d["1"], 2)} more with 100 connections than with 1`;
+  const flat = d["1"] === d.max ? `flat from 1 to ${MAX_SOCKETS} connections` : `${round(d.max - d["1"], 2)} more with ${MAX_SOCKETS} connections than with 1`;
   const s = seed?.dynamodb_requests_per_status;
-  return `Both rules count (callback and projection). Ours: ${flat}; ${d["0"]} with no connection (the record leaves the status pending: no mark to write).${s ? ` The seed's: ${s["0"]} / ${s["1"]} / ${s["100"]} with 0 / 1 / 100 connections.` : ""}`;
+  return `Both rules count (callback and projection). Ours: ${flat}; ${d["0"]} with no connection (the record leaves the status pending: no mark to write).${s ? ` The seed's: ${s["0"]} / ${s["1"]} / ${s.max} with 0 / 1 / ${MAX_SOCKETS} connections.` : ""}`;
 }
 
 function bundleLimits(results: BenchResults) {
@@ -105,14 +106,14 @@ export function markdownTable(results: BenchResults) {
     ]);
   }
   if (results.fanout_1000_ms !== undefined) {
-    rows.push(["fanout_1000_ms", fmt(results.fanout_1000_ms), fmt(seed?.fanout_1000_ms), "last of 1,000 frames of one order, median of 3", fanoutLimits(results, seed)]);
+    rows.push(["fanout_1000_ms", fmt(results.fanout_1000_ms), fmt(seed?.fanout_1000_ms), `last of 1,000 frames: one status to each of ${Math.ceil(1000 / MAX_SOCKETS)} orders of up to ${MAX_SOCKETS} sockets, median of 3`, fanoutLimits(results, seed)]);
   }
   if (results.throughput_statuses_per_s !== undefined) {
     rows.push(["throughput_statuses_per_s", fmt(results.throughput_statuses_per_s), fmt(seed?.throughput_statuses_per_s), `500 sagas via POST /orders, 1 client per order; median of ${roundsOf(results.throughput_rounds, seed?.throughput_rounds, "statuses/s")}`, throughputLimits(results, seed)]);
   }
   if (results.dynamodb_requests_per_status) {
-    const d = (f?: CallbackFigures) => (f?.dynamodb_requests_per_status ? `${f.dynamodb_requests_per_status["0"]} / ${f.dynamodb_requests_per_status["1"]} / ${f.dynamodb_requests_per_status["100"]}` : "–");
-    rows.push(["dynamodb_requests_per_status (0 / 1 / 100 conns)", d(results), d(seed), "10 orders × 5 statuses, both rules", dynamodbLimits(results, seed)]);
+    const d = (f?: CallbackFigures) => (f?.dynamodb_requests_per_status ? `${f.dynamodb_requests_per_status["0"]} / ${f.dynamodb_requests_per_status["1"]} / ${f.dynamodb_requests_per_status.max}` : "–");
+    rows.push([`dynamodb_requests_per_status (0 / 1 / ${MAX_SOCKETS} conns)`, d(results), d(seed), "10 orders × 5 statuses, both rules", dynamodbLimits(results, seed)]);
   }
   if (rows.length) sections.push(["| metric | ours | seed | how | what limits it (from this run) |", "|---|---|---|---|---|", ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n"));
 

@@ -19,7 +19,8 @@ export type CallbackFigures = {
   throughput_run?: { statuses: number; lost: number; seconds: number };
   /** Each alternating round's statuses per second; the figures above are the median round's. */
   throughput_rounds?: number[];
-  dynamodb_requests_per_status?: { "0": number; "1": number; "100": number };
+  /** With 0, 1 and the most sockets per order a deploy may allow (`max`: Tunables' maxConnectionsPerOrder.max). */
+  dynamodb_requests_per_status?: { "0": number; "1": number; max: number };
 };
 
 /** What a delivered status costs on AWS (bench/metrics/cost.ts), ours and the seed's, and the prices used. */
@@ -35,7 +36,16 @@ export type CostResults = {
   seed?: VariantCost;
   /** The whole order path per workflow type, per million orders (bench/metrics/order-path-cost.ts), and the prices it adds. */
   order_path?: OrderPathResults & { prices: typeof ORDER_PATH_PRICES };
+  /** Every scenario (the first is the one above): what the callback store's layout decides, ours next to the seed's. */
+  scenarios?: ScenarioCost[];
 };
+
+/** One cost scenario's figures per delivered status, for each variant. */
+export type ScenarioFigures = Pick<
+  VariantCost,
+  "callback_store_write_units_per_status" | "write_units_per_status" | "failed_conditional_writes_per_status" | "usd_per_million_statuses" | "statuses_published" | "statuses_delivered" | "lost"
+>;
+export type ScenarioCost = { name: string; watchers: number; path: string; orders: number; ours: ScenarioFigures; seed?: ScenarioFigures };
 
 export type Target = { metric: string; ours: number; seed_or_limit: number; ratio: number; goal: string; pass: boolean };
 

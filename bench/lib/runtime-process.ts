@@ -25,7 +25,6 @@ const send = (message: RuntimeResponse) => process.send?.(message);
 
 const STAGE = BENCH_STAGE;
 const SEED_TABLE = `${STAGE}-SeedClientCallbackTbl`;
-const BENCH_MAX_CONNECTIONS_PER_ORDER = 1000;
 const UNTHROTTLED = { rateLimit: 1_000_000, burstLimit: 1_000_000 };
 
 /** The seed's handlers, imported at first call: their module creates its client once the runtime has set the endpoints. */
@@ -92,8 +91,9 @@ async function createTables(endpoint: string, inputs: CreateTableCommandInput[])
 
 async function main() {
   process.env.POWERTOOLS_LOG_LEVEL = process.env.BENCH_DEBUG ? "WARN" : "SILENT";
-  // The fan-out figure is 1,000 sockets of one order: above the default cap, which it is not measuring.
-  process.env[Topology.ENV.maxConnectionsPerOrder] = String(BENCH_MAX_CONNECTIONS_PER_ORDER);
+  // The fan-out and request figures open as many sockets per order as a deploy may allow: above the
+  // default cap, which they are not measuring.
+  process.env[Topology.ENV.maxConnectionsPerOrder] = String(Tunables.TUNABLES.maxConnectionsPerOrder.max);
   const { values: flags } = parseArgs({ options: { seed: { type: "boolean" }, meter: { type: "boolean" }, "dynamodb-endpoint": { type: "string" }, "step-delay-ms": { type: "string" } } });
   const seed = flags.seed ?? false;
   const dynamodbEndpoint = flags["dynamodb-endpoint"];

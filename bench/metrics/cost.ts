@@ -7,6 +7,11 @@
  * time), `CONCURRENCY` at a time, each watched by one client that connects when its POST answers and
  * closes once it has the order's statuses (or, for the lossy seed, once the saga is surely over).
  *
+ * More scenarios (`COST_SCENARIOS`) run in the same runtime after it: 3 and 10 watchers per order, and
+ * the longest cancel path with the longest reason an event may carry (REASON_MAX_LENGTH characters, on
+ * its three compensation statuses), published on the bus as the saga would (the saga's own reasons
+ * are short); their figures are the callback store's write units per status, next to the seed's.
+ *
  * Per delivered status (distinct order and status a client received), over the functions of the
  * status path (those behind the WebSocket routes and the status rules): DynamoDB write and read units
  * as DynamoDB answered them, Lambda billed milliseconds (each invocation's duration rounded up to the
@@ -15,14 +20,16 @@
  * The order service (`POST /orders`, the saga's steps and its Step Functions transitions) is counted
  * apart, per order: it is the same for ours and the seed's.
  */
+import { randomUUID } from "node:crypto";
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from "@aws-sdk/client-sfn";
-import { Topology } from "@awsomepets/core/index";
+import { OrderStatus, Topology } from "@awsomepets/core/index";
 import { DEFAULT_ACCOUNT } from "@awsomepets/aws-local/defaults";
 import { executionArn } from "@awsomepets/aws-local/stepfunctions/arns";
 import { names } from "../../packages/local/src/runtime/start-runtime";
 import { meterDifference, OUTSIDE_FUNCTIONS, type FunctionMeter, type MeterSnapshot } from "../lib/aws-meter";
 import { usd } from "../lib/aws-prices";
-import { openSyncedSocket } from "../lib/order-socket";
+import { openSyncedSocket, type OrderSocket } from "../lib/order-socket";
+import { createPublisher } from "../lib/publisher";
 import type { BenchRuntime } from "../lib/runtime-handle";
 import { round } from "../lib/stats";
 import { inPool, sleep, waitUntil } from "../lib/wait";
@@ -32,6 +39,33 @@ export const ORDERS = 60;
 export const CONCURRENCY = 6;
 export const STEP_DELAY_MS = 250;
 const STATUSES_PER_ORDER = 4;
+
+/** A way customers place and watch orders: how many watch each, and which path its statuses take. */
+export type CostScenario = {
+  name: string;
+  watchers: number;
+  /** `success`: through POST /orders and the saga; `cancel-longest-reason`: published on the bus (below). */
+  path: "success" | "cancel-longest-reason";
+  orders: number;
+};
+/** The first is the headline scenario (the figures `npm run capacity` reads); the others follow in the same runtime. */
+export const COST_SCENARIOS: readonly CostScenario[] = [
+  { name: "1 watcher per order", watchers: 1, path: "success", orders: ORDERS },
+  { name: "3 watchers per order", watchers: 3, path: "success", orders: 30 },
+  { name: "10 watchers per order", watchers: 10, path: "success", orders: 18 },
+  { name: "cancel path, longest reason, 1 watcher", watchers: 1, path: "cancel-longest-reason", orders: 30 },
+];
+/** The longest way to cancelled (CompleteOrder fails after payment), every compensation carrying the reason. */
+const CANCEL_PATH: ReadonlyArray<[OrderStatus.Status, Partial<OrderStatus.Detail>?]> = [
+  ["placed"],
+  ["reserved"],
+  ["paid", { amountPaid: 450 }],
+  ["refunded", { reason: "" }],
+  ["released", { reason: "" }],
+  ["cancelled", { reason: "" }],
+];
+/** The longest reason an event may carry, in words as the saga writes them (ASCII: the bytes are its length). */
+export const LONGEST_REASON = "We cannot deliver to this address: ".padEnd(OrderStatus.REASON_MAX_LENGTH, "x");
 const OURS_ORDER_TIMEOUT_MS = 30_000;
 /** After the POST answers, the saga's three steps are surely over by then (ours must have everything sooner). */
 const ORDER_DONE_MS = STEP_DELAY_MS * 3 + 3_000;
@@ -125,7 +159,44 @@ async function transitionsOf(runtime: BenchRuntime, orderIds: string[]) {
   }
 }
 
-export async function measureCost(runtime: BenchRuntime, options = { orders: ORDERS, concurrency: CONCURRENCY }): Promise<VariantCost> {
+/** Places an order (through POST /orders, or its first status on the bus) and returns its id and the path's status count. */
+async function placeOrder(runtime: BenchRuntime, scenario: CostScenario, publisher: ReturnType<typeof createPublisher>) {
+  if (scenario.path === "cancel-longest-reason") {
+    const orderId = randomUUID();
+    await publisher.publish([cancelDetail(orderId, 0)]);
+    return { orderId, statuses: CANCEL_PATH.length };
+  }
+  const response = await fetch(`${runtime.state.endpoints.http}/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: SUCCESS_ORDER });
+  const placed = (await response.json()) as { orderId?: string };
+  if (response.status !== 202 || !placed.orderId) throw new Error(`POST /orders answered ${response.status}: ${JSON.stringify(placed)}`);
+  return { orderId: placed.orderId, statuses: STATUSES_PER_ORDER };
+}
+
+function cancelDetail(orderId: string, step: number): OrderStatus.Detail {
+  const [status, extra = {}] = CANCEL_PATH[step]!;
+  const detail = { orderId, status, occurredAt: new Date(Date.now()).toISOString(), ...extra };
+  return extra.reason === undefined ? detail : { ...detail, reason: LONGEST_REASON };
+}
+
+/** The cancel path's later statuses, a saga step apart, after its watchers have connected. */
+async function publishRest(orderId: string, publisher: ReturnType<typeof createPublisher>) {
+  for (let step = 1; step < CANCEL_PATH.length; step++) {
+    await sleep(STEP_DELAY_MS);
+    await publisher.publish([cancelDetail(orderId, step)]);
+  }
+}
+
+export async function measureCost(runtime: BenchRuntime, scenario: CostScenario = COST_SCENARIOS[0]!, concurrency = CONCURRENCY): Promise<VariantCost> {
+  const options = { orders: scenario.orders, concurrency };
+  const publisher = createPublisher(runtime.state.endpoints.events, runtime.state.eventBusName);
+  try {
+    return await measureScenario(runtime, scenario, options, publisher);
+  } finally {
+    publisher.close();
+  }
+}
+
+async function measureScenario(runtime: BenchRuntime, scenario: CostScenario, options: { orders: number; concurrency: number }, publisher: ReturnType<typeof createPublisher>): Promise<VariantCost> {
   const meterNow = async () => {
     const { meter } = await runtime.counters();
     if (!meter) throw new Error("the runtime runs without the AWS meter");
@@ -137,44 +208,58 @@ export async function measureCost(runtime: BenchRuntime, options = { orders: ORD
   const delivered = new Set<string>();
   const orderIds: string[] = [];
   const incomplete: Array<{ orderId: string; frames: string[] }> = [];
+  let published = 0;
   await inPool(Array.from({ length: options.orders }), options.concurrency, async () => {
-    const response = await fetch(`${runtime.state.endpoints.http}/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: SUCCESS_ORDER });
-    const placed = (await response.json()) as { orderId?: string };
-    if (response.status !== 202 || !placed.orderId) throw new Error(`POST /orders answered ${response.status}: ${JSON.stringify(placed)}`);
-    const orderId = placed.orderId;
+    const { orderId, statuses: expected } = await placeOrder(runtime, scenario, publisher);
     orderIds.push(orderId);
+    published += expected;
     const answeredAt = Date.now();
-    let statuses = 0;
+    // Every watcher must have every status (ours); the order counts each status once, whoever got it.
+    const received: number[] = [];
     const frames: string[] = [];
-    const socket = await openSyncedSocket(
-      runtime.state.endpoints.websocket,
-      orderId,
-      (frame) => {
-        messages.out++;
-        frames.push(frame.type === "status" ? `${frame.status}#${frame.seq}` : frame.type);
-        if (frame.type !== "status" || delivered.has(`${frame.orderId}#${frame.status}`)) return;
-        delivered.add(`${frame.orderId}#${frame.status}`);
-        statuses++;
-      },
-      runtime.variant,
-    );
-    messages.in++; // its `sync` (ours) or `{"orderId"}` (the seed's)
+    const sockets: OrderSocket[] = [];
     try {
+      for (let w = 0; w < scenario.watchers; w++) {
+        const seen = new Set<string>();
+        received.push(0);
+        sockets.push(
+          await openSyncedSocket(
+            runtime.state.endpoints.websocket,
+            orderId,
+            (frame) => {
+              messages.out++;
+              if (w === 0) frames.push(frame.type === "status" ? `${frame.status}#${frame.seq}` : frame.type);
+              if (frame.type !== "status" || seen.has(frame.status)) return;
+              seen.add(frame.status);
+              received[w]!++;
+              delivered.add(`${frame.orderId}#${frame.status}`);
+            },
+            runtime.variant,
+          ),
+        );
+        messages.in++; // its `sync` (ours) or `{"orderId"}` (the seed's)
+      }
+      const rest = scenario.path === "cancel-longest-reason" ? publishRest(orderId, publisher) : Promise.resolve();
+      const allHaveAll = () => received.every((n) => n === expected);
       if (runtime.variant === "ours") {
         // Ours must deliver every status: one missing is recorded (and fails a goal), with what its client saw.
-        await waitUntil(() => statuses === STATUSES_PER_ORDER, OURS_ORDER_TIMEOUT_MS, "").catch(() => incomplete.push({ orderId, frames }));
+        await waitUntil(allHaveAll, OURS_ORDER_TIMEOUT_MS, "").catch(() => incomplete.push({ orderId, frames }));
+      } else {
+        const doneAfter = scenario.path === "success" ? ORDER_DONE_MS : STEP_DELAY_MS * CANCEL_PATH.length + 3_000;
+        while (!allHaveAll() && Date.now() - answeredAt < doneAfter) await sleep(20);
       }
-      else while (statuses < STATUSES_PER_ORDER && Date.now() - answeredAt < ORDER_DONE_MS) await sleep(20);
+      await rest;
     } finally {
-      await socket.close();
+      await Promise.all(sockets.map((s) => s.close()));
     }
   });
   await runtime.idle();
   // `$disconnect` runs after the close has been answered: wait for every one.
   const deadline = Date.now() + 30_000;
   let spent = meterDifference(before, await meterNow());
-  while ((spent.functions.OrderWSDisconnectFunction?.invocations ?? 0) < options.orders) {
-    if (Date.now() > deadline) throw new Error(`${options.orders} $disconnect invocations not done within 30 s`);
+  const sockets = options.orders * scenario.watchers;
+  while ((spent.functions.OrderWSDisconnectFunction?.invocations ?? 0) < sockets) {
+    if (Date.now() > deadline) throw new Error(`${sockets} $disconnect invocations not done within 30 s`);
     await sleep(50);
     spent = meterDifference(before, await meterNow());
   }
@@ -185,15 +270,22 @@ export async function measureCost(runtime: BenchRuntime, options = { orders: ORD
   const figures = costOf(spent, {
     ordersTable: names(runtime.state.stage).ordersTable,
     statuses: delivered.size,
-    published: options.orders * STATUSES_PER_ORDER,
+    published,
     orders: options.orders,
     messages,
-    transitionsPerOrder: await transitionsOf(runtime, orderIds),
+    // The cancel path's statuses are published by the bench, not by a saga: no execution to count.
+    transitionsPerOrder: scenario.path === "success" ? await transitionsOf(runtime, orderIds) : 0,
   });
   // The whole order path's Step Functions and workflow logs, per type (./order-path-cost.ts).
   if (runtime.variant === "ours") figures.workflow_usage = await workflowUsageOf(runtime, orderIds, STEP_DELAY_MS);
   if (incomplete.length === 0) return figures;
   return { ...figures, incomplete_orders: await Promise.all(incomplete.slice(0, 5).map(async (o) => ({ ...o, saga: await sagaOf(runtime, o.orderId) }))) };
+}
+
+/** A scenario's figures as the results keep them. */
+export function scenarioFigures(v: VariantCost) {
+  const { callback_store_write_units_per_status, write_units_per_status, failed_conditional_writes_per_status, usd_per_million_statuses, statuses_published, statuses_delivered, lost } = v;
+  return { callback_store_write_units_per_status, write_units_per_status, failed_conditional_writes_per_status, usd_per_million_statuses, statuses_published, statuses_delivered, lost };
 }
 
 /** How an order's saga ended and the last state it entered: was a missing status ever published? */

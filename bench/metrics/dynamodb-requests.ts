@@ -1,6 +1,6 @@
 /**
  * dynamodb_requests_per_status: DynamoDB requests (the runtime's counter) per delivered status, with
- * 0, 1 and 100 synced connections on each order (0: the status is recorded and marked pending). Ten orders, five statuses each, published one
+ * 0, 1 and the most a deploy may allow (`MAX_SOCKETS`) synced connections on each order (0: the status is recorded and marked pending). Ten orders, five statuses each, published one
  * round at a time (status k of every order) so that no two statuses of an order race for a seq.
  * Both rules count: the callback and the projection (which finds no OrdersTbl row for these orders).
  */
@@ -10,6 +10,7 @@ import { closeAll, openSyncedSocket } from "../lib/order-socket";
 import type { BenchRuntime } from "../lib/runtime-handle";
 import { round } from "../lib/stats";
 import { inPool, waitUntil } from "../lib/wait";
+import { MAX_SOCKETS } from "./fanout";
 
 const ORDERS = 10;
 const STATUSES = 5;
@@ -44,5 +45,5 @@ async function requestsPerStatus(runtime: BenchRuntime, connectionsPerOrder: num
 }
 
 export async function measureDynamoDbRequests(runtime: BenchRuntime) {
-  return { "0": await requestsPerStatus(runtime, 0), "1": await requestsPerStatus(runtime, 1), "100": await requestsPerStatus(runtime, 100) };
+  return { "0": await requestsPerStatus(runtime, 0), "1": await requestsPerStatus(runtime, 1), max: await requestsPerStatus(runtime, MAX_SOCKETS) };
 }

@@ -63,7 +63,7 @@ describe("deploy-time settings", () => {
 
   it("are refused all at once, each named with its value and range", () => {
     expect(() => deploySettings({ HISTORY_RETENTION_SECONDS: "1d", MAX_CONNECTIONS_PER_ORDER: "999999", SYNC_BURST: "5" })).toThrow(
-      /^Deploy settings out of range:\nHISTORY_RETENTION_SECONDS="1d" is not allowed: .* from 8100 to 2592000 .*\nMAX_CONNECTIONS_PER_ORDER="999999" is not allowed: .* from 1 to 1000 /,
+      /^Deploy settings out of range:\nHISTORY_RETENTION_SECONDS="1d" is not allowed: .* from 8100 to 2592000 .*\nMAX_CONNECTIONS_PER_ORDER="999999" is not allowed: .* from 1 to 18 /,
     );
   });
 

@@ -8,7 +8,17 @@ import * as Table from "./callback-table";
 import { byOccurrence, STATUSES, type Entry, type Status } from "./order-status-model";
 import type { StoredBucket } from "./sync-rate-limit";
 
+const F = Table.ENTRY_FIELDS;
 const StoredEntry = z.object({
+  [F.status]: z.enum(STATUSES),
+  [F.occurredAt]: z.string(),
+  [F.recordedAt]: z.number(),
+  [F.reason]: z.optional(z.string()),
+  [F.reasonKey]: z.optional(z.string()),
+  [F.amountPaid]: z.optional(z.number()),
+});
+/** An entry written by the layout before the short names (a deploy mid-order). */
+const LegacyEntry = z.object({
   status: z.enum(STATUSES),
   occurredAt: z.string(),
   reason: z.optional(z.string()),
@@ -16,18 +26,27 @@ const StoredEntry = z.object({
   recordedAt: z.string(),
 });
 
+const C = Table.CONNECTION_FIELDS;
 const StoredConnection = z.object({
+  [C.connectedAt]: z.number(),
+  [C.syncedAt]: z.optional(z.number()),
+  // The connection's message bucket (./sync-rate-limit), absent until its first message.
+  [C.idleTat]: z.optional(z.number()),
+  [C.burstTat]: z.optional(z.number()),
+  [C.toldTat]: z.optional(z.number()),
+});
+/** A connection of the layout before the short names: its own expiry, the same fields spelled out. */
+const LegacyConnection = z.object({
   connectedAt: z.number(),
   syncedAt: z.optional(z.number()),
   expiresAt: z.number(),
-  // The connection's message bucket (./sync-rate-limit), absent until its first message.
   idleTat: z.optional(z.number()),
   burstTat: z.optional(z.number()),
   toldTat: z.optional(z.number()),
 });
 
 const StoredOrder = z.object({
-  history: z.optional(z.array(StoredEntry)),
+  history: z.optional(z.array(z.union([StoredEntry, LegacyEntry]))),
   pending: z.optional(z.set(z.enum(STATUSES))),
   connCount: z.optional(z.number()),
   handovers: z.optional(z.number()),
@@ -42,6 +61,47 @@ const Listeners = z.number();
 export type HistoryEntry = Entry & { recordedAt: string };
 
 export type LiveConnection = { connectionId: string; connectedAt: number; syncedAt?: number; bucket: StoredBucket };
+
+type AnyEntry = z.infer<typeof StoredEntry> | z.infer<typeof LegacyEntry>;
+
+/** An entry of either layout as the store returns it (a long reason read from its attribute). */
+function entryOf(stored: AnyEntry, item: Record<string, unknown> | undefined): Omit<HistoryEntry, "orderId" | "seq"> {
+  if ("status" in stored) return withoutUndefined(stored);
+  const key = stored[F.reasonKey];
+  const reason = key === undefined ? stored[F.reason] : z.string().parse(item?.[Table.reasonAttribute(key)]);
+  return withoutUndefined({
+    status: stored[F.status],
+    occurredAt: stored[F.occurredAt],
+    reason,
+    amountPaid: stored[F.amountPaid],
+    recordedAt: new Date(stored[F.recordedAt]).toISOString(),
+  });
+}
+
+/** A connection attribute of either layout, or undefined for any other attribute. */
+function connectionOf(attribute: string, value: unknown) {
+  if (attribute.startsWith(Table.CONNECTION_ATTRIBUTE_PREFIX)) {
+    const c = StoredConnection.parse(value);
+    return {
+      connectionId: attribute.slice(Table.CONNECTION_ATTRIBUTE_PREFIX.length),
+      connectedAt: c[C.connectedAt],
+      syncedAt: c[C.syncedAt],
+      expiresAt: Table.connectionExpiresAt(c[C.connectedAt]),
+      bucket: { idleTat: c[C.idleTat], burstTat: c[C.burstTat], toldTat: c[C.toldTat] },
+    };
+  }
+  if (attribute.startsWith(Table.LEGACY_CONNECTION_ATTRIBUTE_PREFIX)) {
+    const c = LegacyConnection.parse(value);
+    return {
+      connectionId: attribute.slice(Table.LEGACY_CONNECTION_ATTRIBUTE_PREFIX.length),
+      connectedAt: c.connectedAt,
+      syncedAt: c.syncedAt,
+      expiresAt: c.expiresAt,
+      bucket: { idleTat: c.idleTat, burstTat: c.burstTat, toldTat: c.toldTat },
+    };
+  }
+  return undefined;
+}
 
 export type OrderCallbacks = {
   /** Every recorded status, in occurrence order (seq = position in the stored list + 1). */
@@ -70,9 +130,7 @@ export type OrderCallbacks = {
 
 export function parseOrderItem(orderId: string, item: Record<string, unknown> | undefined, nowSeconds: number): OrderCallbacks {
   const stored = StoredOrder.parse(item ?? {});
-  const history = (stored.history ?? []).map(
-    (entry, index): HistoryEntry => ({ ...withoutUndefined(entry), orderId, seq: index + 1 }),
-  );
+  const history = (stored.history ?? []).map((entry, index): HistoryEntry => ({ ...entryOf(entry, item), orderId, seq: index + 1 }));
   const marked = new Set(stored.pending ?? []);
   const heardByNobody = (entry: HistoryEntry) =>
     Listeners.parse(item?.[Table.listenersAttribute(entry.status)] ?? 0) === 0 && !handedOver(stored, history.length, entry);
@@ -80,17 +138,16 @@ export function parseOrderItem(orderId: string, item: Record<string, unknown> | 
   const connections: LiveConnection[] = [];
   const expiredConnectionAttributes: string[] = [];
   for (const [attribute, value] of Object.entries(item ?? {})) {
-    if (!attribute.startsWith(Table.CONNECTION_ATTRIBUTE_PREFIX)) continue;
-    const connection = StoredConnection.parse(value);
+    const connection = connectionOf(attribute, value);
+    if (!connection) continue;
     if (connection.expiresAt <= nowSeconds) {
       expiredConnectionAttributes.push(attribute);
       continue;
     }
-    const { idleTat, burstTat, toldTat } = connection;
     const live: LiveConnection = {
-      connectionId: attribute.slice(Table.CONNECTION_ATTRIBUTE_PREFIX.length),
+      connectionId: connection.connectionId,
       connectedAt: connection.connectedAt,
-      bucket: withoutUndefined({ idleTat, burstTat, toldTat }),
+      bucket: withoutUndefined(connection.bucket),
     };
     if (connection.syncedAt !== undefined) live.syncedAt = connection.syncedAt;
     connections.push(live);

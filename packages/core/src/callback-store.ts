@@ -7,6 +7,7 @@
  * Every method takes `{ signal }`: the invocation's deadline, passed to each request (and backoff),
  * so that a slow table ends the call with an abort error instead of the invocation being killed.
  */
+import { createHash } from "node:crypto";
 import { DeleteCommand, GetCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { isConditionFailure } from "./dynamodb-conditions";
 import * as Table from "./callback-table";
@@ -49,9 +50,20 @@ const backoff = (attempt: number, signal?: AbortSignal) =>
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 
-/** A status as the history stores it: without the orderId, which the item's key already says. */
-function storedEntry({ orderId: _orderId, ...entry }: Detail) {
-  return entry;
+const F = Table.ENTRY_FIELDS;
+
+/**
+ * A status as the history stores it, in the short names (./callback-table): without the orderId,
+ * which the item's key already says, and a long reason by its key, with the attribute that keeps it
+ * once (the compensation statuses repeat one reason: kept once, it is paid once on every write).
+ */
+function storedEntry(detail: Detail, recordedAt: Date) {
+  const entry: Record<string, unknown> = { [F.status]: detail.status, [F.occurredAt]: detail.occurredAt, [F.recordedAt]: recordedAt.getTime() };
+  if (detail.amountPaid !== undefined) entry[F.amountPaid] = detail.amountPaid;
+  if (detail.reason === undefined) return { entry };
+  if (Buffer.byteLength(detail.reason, "utf8") <= Table.INLINE_REASON_MAX_BYTES) return { entry: { ...entry, [F.reason]: detail.reason } };
+  const key = createHash("sha256").update(detail.reason).digest("base64url").slice(0, 12);
+  return { entry: { ...entry, [F.reasonKey]: key }, reason: { attribute: Table.reasonAttribute(key), value: detail.reason } };
 }
 
 export class CallbackStore {
@@ -85,6 +97,10 @@ export class CallbackStore {
   async recordStatus(detail: Detail, { signal }: CallOptions = {}): Promise<{ entry: HistoryEntry; isNew: boolean; order: OrderCallbacks }> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const now = this.now();
+      // Not the orderId: the key holds it (parseOrderItem puts it back), and every byte of the item is
+      // paid on each of its writes once it passes 1 KB. `recordedAt` is for operators (`npm run
+      // pending`); nothing compares it with another host's clock.
+      const { entry, reason } = storedEntry(detail, now);
       try {
         const { Attributes } = await this.client.send(
           new UpdateCommand({
@@ -94,18 +110,22 @@ export class CallbackStore {
             // until the next admitted message, without a write of its own (./callback-table). The
             // count moves with the append, so the item itself orders statuses and messages: no clock.
             UpdateExpression:
-              "SET history = list_append(if_not_exists(history, :none), :entry), #listeners = if_not_exists(connCount, :zero), #ttl = :expiresAt ADD lastSeq :one",
+              "SET history = list_append(if_not_exists(history, :none), :entry), #listeners = if_not_exists(connCount, :zero), #ttl = :expiresAt" +
+              (reason ? ", #reason = if_not_exists(#reason, :reason)" : "") +
+              " ADD lastSeq :one",
             // Not recorded yet, in an item that has not expired (an expired one is cleared below first).
             // `recorded`: the status set items written before `listeners#` kept (a deploy mid-order).
             ConditionExpression:
               "attribute_not_exists(#listeners) AND NOT contains(recorded, :status) AND (attribute_not_exists(#ttl) OR #ttl > :nowSeconds)",
-            ExpressionAttributeNames: { "#ttl": Table.TTL_ATTRIBUTE, "#listeners": Table.listenersAttribute(detail.status) },
+            ExpressionAttributeNames: {
+              "#ttl": Table.TTL_ATTRIBUTE,
+              "#listeners": Table.listenersAttribute(detail.status),
+              ...(reason ? { "#reason": reason.attribute } : {}),
+            },
             ExpressionAttributeValues: {
               ":none": [],
-              // Not the orderId: the key holds it (parseOrderItem puts it back), and every byte of
-              // the item is paid on each of its writes once it passes 1 KB. `recordedAt` is for
-              // operators (`npm run pending`); nothing compares it with another host's clock.
-              ":entry": [{ ...storedEntry(detail), recordedAt: now.toISOString() }],
+              ":entry": [entry],
+              ...(reason ? { ":reason": reason.value } : {}),
               ":expiresAt": this.itemExpiry(),
               ":zero": 0,
               ":one": 1,
@@ -223,6 +243,7 @@ export class CallbackStore {
     { signal }: CallOptions = {},
   ): Promise<Admission> {
     const attribute = Table.connectionAttribute(input.connectionId);
+    const C = Table.CONNECTION_FIELDS;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const now = this.now();
       const nowSeconds = Table.epochSeconds(now);
@@ -232,11 +253,13 @@ export class CallbackStore {
             TableName: this.tableName,
             Key: Table.orderKey(input.orderId),
             UpdateExpression: "SET #new = :connection, #ttl = :expiresAt ADD connCount :one",
+            // (`#old`: the same connection in the layout before, were this a retry across a deploy.)
             ConditionExpression:
-              "attribute_not_exists(#new) AND (attribute_not_exists(connCount) OR connCount < :max) AND (attribute_not_exists(#ttl) OR #ttl > :nowSeconds)",
-            ExpressionAttributeNames: { "#new": attribute, "#ttl": Table.TTL_ATTRIBUTE },
+              "attribute_not_exists(#new) AND attribute_not_exists(#old) AND (attribute_not_exists(connCount) OR connCount < :max) AND (attribute_not_exists(#ttl) OR #ttl > :nowSeconds)",
+            ExpressionAttributeNames: { "#new": attribute, "#old": Table.legacyConnectionAttribute(input.connectionId), "#ttl": Table.TTL_ATTRIBUTE },
             ExpressionAttributeValues: {
-              ":connection": { connectedAt: now.getTime(), expiresAt: nowSeconds + Table.CONNECTION_TTL_SECONDS },
+              // Its expiry follows from `connectedAt` (Table.connectionExpiresAt): not kept.
+              ":connection": { [C.connectedAt]: now.getTime() },
               ":expiresAt": this.itemExpiry(),
               ":one": 1,
               ":max": input.maxConnections,
@@ -329,16 +352,18 @@ export class CallbackStore {
     input: { orderId: string; connectionId: string; graceMs: number; syncedAt: number | undefined },
     { signal }: CallOptions = {},
   ) {
-    const syncedBeforePost = input.syncedAt === undefined ? "" : "#conn.syncedAt = :syncedAt OR ";
+    // The connection is in one layout or the other (./callback-table): one write tries both.
+    const rule = (conn: string, fields: Table.ConnectionFields) =>
+      `${input.syncedAt === undefined ? "" : `${conn}.${fields.syncedAt} = :syncedAt OR `}${conn}.${fields.connectedAt} < :cutoff`;
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: Table.orderKey(input.orderId),
-          UpdateExpression: "REMOVE #conn ADD connCount :minus",
-          // Either clause holds only while the connection is there, so it is uncounted once.
-          ConditionExpression: `${syncedBeforePost}#conn.connectedAt < :cutoff`,
-          ExpressionAttributeNames: { "#conn": Table.connectionAttribute(input.connectionId) },
+          UpdateExpression: "REMOVE #conn, #old ADD connCount :minus",
+          // Every clause holds only while the connection is there, so it is uncounted once.
+          ConditionExpression: `${rule("#conn", Table.CONNECTION_FIELDS)} OR ${rule("#old", Table.LEGACY_CONNECTION_FIELDS)}`,
+          ExpressionAttributeNames: { "#conn": Table.connectionAttribute(input.connectionId), "#old": Table.legacyConnectionAttribute(input.connectionId) },
           ExpressionAttributeValues: {
             ":cutoff": this.now().getTime() - input.graceMs,
             ":minus": -1,
@@ -361,10 +386,10 @@ export class CallbackStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: Table.orderKey(input.orderId),
-          UpdateExpression: "REMOVE #conn ADD connCount :minus",
-          // Only while it is there: so it is uncounted once, and no missing item is created.
-          ConditionExpression: "attribute_exists(#conn)",
-          ExpressionAttributeNames: { "#conn": Table.connectionAttribute(input.connectionId) },
+          UpdateExpression: "REMOVE #conn, #old ADD connCount :minus",
+          // Only while it is there (in either layout): so it is uncounted once, and no missing item is created.
+          ConditionExpression: "attribute_exists(#conn) OR attribute_exists(#old)",
+          ExpressionAttributeNames: { "#conn": Table.connectionAttribute(input.connectionId), "#old": Table.legacyConnectionAttribute(input.connectionId) },
           ExpressionAttributeValues: { ":minus": -1 },
         }),
         { abortSignal: signal },

@@ -48,44 +48,75 @@ export async function admitMessage(
   input: { orderId: string; connectionId: string; rate: Bucket.SyncRate },
   { signal }: CallOptions = {},
 ): Promise<MessageAdmission> {
-  const names = { "#conn": Table.connectionAttribute(input.connectionId) };
   for (let round = 0; round < MAX_ADMISSION_ROUNDS; round++) {
     const nowMs = table.now().getTime();
-    let before: Record<string, unknown> | undefined;
-    try {
-      ({ Attributes: before } = await table.client.send(
-        new UpdateCommand({
-          TableName: table.tableName,
-          Key: Table.orderKey(input.orderId),
-          UpdateExpression:
-            "SET #conn.syncedAt = :now, syncedSeq = if_not_exists(lastSeq, :zero), #conn.idleTat = :idleTat, #conn.toldTat = if_not_exists(#conn.burstTat, :zero) ADD handovers :one",
-          ConditionExpression: "attribute_exists(#conn) AND #conn.#ttl > :nowSeconds AND #ttl > :nowSeconds",
-          ExpressionAttributeNames: { ...names, "#ttl": Table.TTL_ATTRIBUTE },
-          ExpressionAttributeValues: {
-            ":now": nowMs,
-            ":idleTat": nowMs + Bucket.intervalMs(input.rate),
-            ":zero": 0,
-            ":one": 1,
-            ":nowSeconds": Table.epochSeconds(table.now()),
-          },
-          ReturnValues: "ALL_OLD",
-        }),
-        { abortSignal: signal },
-      ));
-    } catch (error) {
-      if (isConditionFailure(error)) return { kind: "not_subscribed" };
-      throw error;
-    }
-    const order = parseOrderItem(input.orderId, before, Table.epochSeconds(table.now()));
+    const first = await firstWrite(table, input, nowMs, signal);
+    if (!first) return { kind: "not_subscribed" };
+    const order = parseOrderItem(input.orderId, first.before, Table.epochSeconds(table.now()));
     const bucket = order.connections.find((c) => c.connectionId === input.connectionId)?.bucket ?? {};
     const state = Bucket.classify(bucket, input.rate, nowMs);
     if (state.kind === "limited") return state;
-    if (state.kind === "idle" || (await chargeBurst(table, input, nowMs, bucket, signal))) {
+    if (state.kind === "idle" || (await chargeBurst(table, input, first.layout, nowMs, bucket, signal))) {
       return { kind: "admitted", order: { ...order, handovers: order.handovers + 1 } };
     }
     // Racing messages took the room between our two writes: look again.
   }
   return { kind: "limited", tell: false };
+}
+
+/** Where the connection is: its attribute and field names, in the layout that wrote it (./callback-table). */
+type ConnectionLayout = { attribute: string; fields: Table.ConnectionFields; legacy: boolean };
+
+const layoutsOf = (connectionId: string): ConnectionLayout[] => [
+  { attribute: Table.connectionAttribute(connectionId), fields: Table.CONNECTION_FIELDS, legacy: false },
+  // A connection made before the short names (a deploy mid-order): tried only when the first finds none.
+  { attribute: Table.legacyConnectionAttribute(connectionId), fields: Table.LEGACY_CONNECTION_FIELDS, legacy: true },
+];
+
+/** Expression names for a connection's fields, so that one expression serves both layouts. */
+const fieldNames = (layout: ConnectionLayout) => ({
+  "#conn": layout.attribute,
+  "#c": layout.fields.connectedAt,
+  "#s": layout.fields.syncedAt,
+  "#i": layout.fields.idleTat,
+  "#b": layout.fields.burstTat,
+  "#t": layout.fields.toldTat,
+});
+
+/** A message's first write (above), in the connection's layout; undefined when no layout holds it live. */
+async function firstWrite(table: AdmissionTable, input: { orderId: string; connectionId: string; rate: Bucket.SyncRate }, nowMs: number, signal: AbortSignal | undefined) {
+  const nowSeconds = Table.epochSeconds(table.now());
+  for (const layout of layoutsOf(input.connectionId)) {
+    // Live: connected less than its TTL ago (the layout before kept the expiry itself).
+    const live = layout.legacy ? "#conn.#exp > :nowSeconds" : "#conn.#c > :connectedAfter";
+    // DynamoDB refuses a name the expressions do not use.
+    const { "#c": connectedAt, ...names } = fieldNames(layout);
+    try {
+      const { Attributes: before } = await table.client.send(
+        new UpdateCommand({
+          TableName: table.tableName,
+          Key: Table.orderKey(input.orderId),
+          UpdateExpression: "SET #conn.#s = :now, syncedSeq = if_not_exists(lastSeq, :zero), #conn.#i = :idleTat, #conn.#t = if_not_exists(#conn.#b, :zero) ADD handovers :one",
+          ConditionExpression: `attribute_exists(#conn) AND ${live} AND #ttl > :nowSeconds`,
+          ExpressionAttributeNames: { ...names, "#ttl": Table.TTL_ATTRIBUTE, ...(layout.legacy ? { "#exp": "expiresAt" } : { "#c": connectedAt }) },
+          ExpressionAttributeValues: {
+            ":now": nowMs,
+            ":idleTat": nowMs + Bucket.intervalMs(input.rate),
+            ":zero": 0,
+            ":one": 1,
+            ":nowSeconds": nowSeconds,
+            ...(layout.legacy ? {} : { ":connectedAfter": nowMs - Table.CONNECTION_TTL_SECONDS * 1000 }),
+          },
+          ReturnValues: "ALL_OLD",
+        }),
+        { abortSignal: signal },
+      );
+      return { before, layout };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -95,23 +126,25 @@ export async function admitMessage(
 async function chargeBurst(
   table: AdmissionTable,
   input: { orderId: string; connectionId: string; rate: Bucket.SyncRate },
+  layout: ConnectionLayout,
   nowMs: number,
   before: Bucket.StoredBucket,
   signal: AbortSignal | undefined,
 ) {
+  // #b: burstTat, #i: idleTat, in the connection's layout (`fieldNames`).
   const forms = [
     // burstTat is the larger part (or equal).
     {
-      update: "SET #conn.burstTat = #conn.burstTat + :interval",
-      condition: "attribute_exists(#conn) AND #conn.burstTat >= #conn.idleTat AND #conn.burstTat <= :admitUpTo",
+      update: "SET #conn.#b = #conn.#b + :interval",
+      condition: "attribute_exists(#conn) AND #conn.#b >= #conn.#i AND #conn.#b <= :admitUpTo",
     },
     // idleTat is the larger part (burstTat absent or smaller).
     {
-      update: "SET #conn.burstTat = #conn.idleTat + :interval",
-      condition:
-        "attribute_exists(#conn) AND (attribute_not_exists(#conn.burstTat) OR #conn.burstTat < #conn.idleTat) AND #conn.idleTat <= :admitUpTo",
+      update: "SET #conn.#b = #conn.#i + :interval",
+      condition: "attribute_exists(#conn) AND (attribute_not_exists(#conn.#b) OR #conn.#b < #conn.#i) AND #conn.#i <= :admitUpTo",
     },
   ];
+  const { "#conn": conn, "#b": b, "#i": i } = fieldNames(layout);
   const interval = Bucket.intervalMs(input.rate);
   // Our first write set idleTat to now + T: burstTat is the larger part only if it was past that.
   if ((before.burstTat ?? -Infinity) < nowMs + interval) forms.reverse();
@@ -123,7 +156,7 @@ async function chargeBurst(
           Key: Table.orderKey(input.orderId),
           UpdateExpression: form.update,
           ConditionExpression: form.condition,
-          ExpressionAttributeNames: { "#conn": Table.connectionAttribute(input.connectionId) },
+          ExpressionAttributeNames: { "#conn": conn, "#b": b, "#i": i },
           ExpressionAttributeValues: { ":interval": interval, ":admitUpTo": Bucket.admitUpTo(input.rate, nowMs) },
         }),
         { abortSignal: signal },

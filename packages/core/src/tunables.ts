@@ -5,7 +5,7 @@
  * names come from `Topology.ENV` (what a function reads) and `Topology.DEPLOY_ENV` (what only the
  * stacks read).
  */
-import { CONNECTION_TTL_SECONDS, DEFAULT_HISTORY_RETENTION_SECONDS, DEFAULT_MAX_CONNECTIONS_PER_ORDER } from "./callback-table";
+import { CONNECTION_TTL_SECONDS, DEFAULT_HISTORY_RETENTION_SECONDS, DEFAULT_MAX_CONNECTIONS_PER_ORDER, MAX_CONNECTIONS_PER_ORDER_LIMIT } from "./callback-table";
 import { DEFAULT_ORDER_RETENTION_DAYS, MIN_ORDER_RETENTION_DAYS } from "./orders-table";
 import { DEFAULT_SYNC_RATE } from "./sync-rate-limit";
 import {
@@ -37,7 +37,8 @@ export type TunableSpec = {
   reason?: string;
 };
 
-/** Posts in flight at once per fan-out: enough to reach 1,000 sockets quickly, few enough to stay under
+/** Posts in flight at once per fan-out: more than an order may have sockets (at most 18, below), so a
+ * status goes to all of them at once; few enough to stay under
  * the account's `@connections` rate and the Lambda's sockets. Here, not in delivery.ts: every function
  * reads its tunables, and only two may bundle the `@connections` client that delivery.ts imports. */
 export const DEFAULT_FANOUT_CONCURRENCY = 64;
@@ -87,19 +88,27 @@ export const TUNABLES = {
     reason: `at least the connections' TTL (${CONNECTION_TTL_SECONDS} s), so that an order's item outlives its sockets`,
   },
   /**
-   * The order's item holds one attribute per socket: `conn#<16-character id>` (21 bytes) and a map of
-   * connectedAt, syncedAt and expiresAt (~56 bytes as DynamoDB counts it), ~80 bytes in all. At
-   * ~5,000 sockets the item would reach DynamoDB's 400 KB item limit and every `$connect` would fail;
-   * 1,000 take ~80 KB, a fifth, leaving the rest to the history. Every write of the item is also
-   * billed by its size (1 WCU per KB): at 1,000 sockets each `$connect`, `sync` and status costs ~80.
+   * Every write of an order's item is billed on its whole size, before or after, per started KB
+   * (./item-size), and one order is one partition: 1,000 write units/s. A synced socket is 54 bytes of
+   * the item: its name, `c#` and API Gateway's 16-character id, 18; its map, 36 (3, and per field 1,
+   * a 1-byte name and the value: three epoch-ms numbers of 8 bytes and a 0 of 1). The maximum is
+   * where the sockets stay within one KB, 18 × 54 = 972 bytes: any write costs at most one unit more
+   * than the history alone makes it — 2 for every path the saga publishes (its item
+   * is at most ~0.4 KB without sockets), 3 with a reason of REASON_MAX_LENGTH ASCII characters (kept
+   * once, ~1.6 KB), 5 with one of three-byte characters. One order's writes are its sockets' (a
+   * `$connect`, each message — two in a burst — and a `$disconnect`) and its ≤ 7 statuses: all 18
+   * sockets reconnecting at once make 54 writes, ≤ 108 units at 2, and a flood of messages is held to
+   * the stage's message throttle (60/s as shipped: ≤ 120 writes/s), so no order comes near its
+   * partition's limit. At the 1,000 allowed before, an item reached ~100 KB: ~99 units a write.
+   * docs/capacity.md ("One order's item") has the measured sizes.
    */
   maxConnectionsPerOrder: {
     variable: ENV.maxConnectionsPerOrder,
     defaultValue: DEFAULT_MAX_CONNECTIONS_PER_ORDER,
     min: 1,
-    max: 1_000,
+    max: MAX_CONNECTIONS_PER_ORDER_LIMIT,
     unit: "sockets",
-    reason: "an order's item holds one ~80-byte attribute per socket, within DynamoDB's 400 KB item limit",
+    reason: "each socket adds 54 bytes to the order's item, which every write of it pays for per KB",
   },
   /** A client sends one `sync` per open and one per gap: past 20 a second the bucket limits nothing. */
   syncRatePerSecond: { variable: ENV.syncRatePerSecond, defaultValue: DEFAULT_SYNC_RATE.perSecond, min: 1, max: 20, unit: "messages per second per socket" },

@@ -159,8 +159,9 @@ describe("CallbackStore connections", () => {
     expect(admission).toEqual({ admitted: true });
     expect(counting.counts).toEqual({ UpdateItem: 1 });
     const { Item } = await client.send(new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }));
-    expect(Item!["conn#c1="]).toMatchObject({ connectedAt: clock.getTime() });
-    expect(Item!["conn#c1="].expiresAt - Math.floor(clock.getTime() / 1000)).toBeGreaterThan(2 * 3600);
+    // Only when it connected (epoch ms, 54 bytes once synced): its expiry follows from that.
+    expect(Item![CallbackTable.connectionAttribute("c1=")]).toEqual({ [CallbackTable.CONNECTION_FIELDS.connectedAt]: clock.getTime() });
+    expect(CallbackTable.connectionExpiresAt(clock.getTime()) - Math.floor(clock.getTime() / 1000)).toBeGreaterThan(2 * 3600);
   });
 
   it("refuses the connection past the cap, even when many connect at once", async () => {
@@ -200,7 +201,7 @@ describe("CallbackStore connections", () => {
     // Assess
     expect(admission).toEqual({ admitted: true });
     const { Item } = await client.send(new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }));
-    expect(Object.keys(Item!).filter((k) => k.startsWith("conn#"))).toEqual(["conn#new="]);
+    expect(Object.keys(Item!).filter((k) => k.startsWith(CallbackTable.CONNECTION_ATTRIBUTE_PREFIX))).toEqual([CallbackTable.connectionAttribute("new=")]);
   });
 
   it("ignores expired connections when syncing", async () => {

@@ -97,7 +97,7 @@ describe("an order's item written by the layout before (recordedAt and lastSynce
           lastSyncedAt: syncedAt,
           handovers: 1,
           connCount: 1,
-          [CallbackTable.connectionAttribute(connectionId)]: {
+          [CallbackTable.legacyConnectionAttribute(connectionId)]: {
             connectedAt: syncedAt - 2 * MINUTE,
             syncedAt,
             expiresAt: CallbackTable.epochSeconds(new Date()) + CallbackTable.CONNECTION_TTL_SECONDS,

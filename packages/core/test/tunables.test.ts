@@ -16,7 +16,7 @@ describe("parseTunable", () => {
 
   it("takes a whole number within the range, the bounds included", () => {
     expect(parseTunable("maxConnectionsPerOrder", "1")).toBe(1);
-    expect(parseTunable("maxConnectionsPerOrder", "1000")).toBe(1000);
+    expect(parseTunable("maxConnectionsPerOrder", "18")).toBe(18);
     expect(parseTunable("historyRetentionSeconds", String(CallbackTable.CONNECTION_TTL_SECONDS))).toBe(CallbackTable.CONNECTION_TTL_SECONDS);
   });
 
@@ -44,8 +44,9 @@ describe("parseTunable", () => {
     );
   });
 
-  it("refuses more than 1,000 sockets per order, and 0", () => {
-    expect(() => parseTunable("maxConnectionsPerOrder", "1001")).toThrow(/MAX_CONNECTIONS_PER_ORDER="1001" .* from 1 to 1000 .*400 KB item limit/);
+  it("refuses more than 18 sockets per order (the order's item would pass 1 KB of sockets), and 0", () => {
+    expect(() => parseTunable("maxConnectionsPerOrder", "19")).toThrow(/MAX_CONNECTIONS_PER_ORDER="19" .* from 1 to 18 .*54 bytes to the order's item/);
+    expect(() => parseTunable("maxConnectionsPerOrder", "1000")).toThrow(TunableError);
     expect(() => parseTunable("maxConnectionsPerOrder", "999999")).toThrow(TunableError);
     expect(() => parseTunable("maxConnectionsPerOrder", "0")).toThrow(TunableError);
   });

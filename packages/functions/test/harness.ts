@@ -3,13 +3,13 @@
  * (reached the way deployed code is configured: `AWS_ENDPOINT_URL_DYNAMODB`), and a real HTTP
  * `@connections` stand-in. Configuration goes in through the same variables the stack sets.
  */
-import { CallbackStore, CallbackToken, Topology } from "@awsomepets/core/index";
+import { CallbackStore, CallbackToken, Topology, Tunables } from "@awsomepets/core/index";
 import { startConnectionsServer } from "../../../test/support/connections-server";
 import { createCallbackTable, dynamodbEndpoint, testDocumentClient } from "../../../test/support/dynamodb";
 import { ORIGIN_VERIFY } from "../../../test/support/events";
 
 /** Above the 50-socket fan-out test, below what a flood test opens. */
-export const MAX_CONNECTIONS_PER_ORDER = 60;
+export const MAX_CONNECTIONS_PER_ORDER = Tunables.TUNABLES.maxConnectionsPerOrder.max;
 
 export const TOKEN_SECRET = "test-secret-test-secret-test-secret-0123";
 export const STAGE = "test";

@@ -80,7 +80,7 @@ it.skipIf(CRASHES === 0)(`loses no status and shows none twice across ${ORDERS} 
   const noEdgeLimits = Object.fromEntries(
     (["edgeOrdersPerAddress", "edgeConnectsPerAddress", "edgeRequestsPerAddress"] as const).map((name) => [Topology.DEPLOY_ENV[name], String(Topology.WAF_MAX_RATE_LIMIT)]),
   );
-  const runtime = await startCrashableRuntime({ env: { [Topology.ENV.maxConnectionsPerOrder]: "1000", ...unthrottled, ...noEdgeLimits } });
+  const runtime = await startCrashableRuntime({ env: { [Topology.ENV.maxConnectionsPerOrder]: String(Tunables.TUNABLES.maxConnectionsPerOrder.max), ...unthrottled, ...noEdgeLimits } });
   cleanup.push(() => runtime.kill());
   const { state } = runtime;
   const { orders, entries, batches, pauses, clientStreams, published } = chaosScenario({

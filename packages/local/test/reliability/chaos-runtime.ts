@@ -1,7 +1,7 @@
 /** `startTestRuntime` with a target interceptor: the fault-injection hook of the chaos run. */
 import type { RuntimeConfig } from "../../src/runtime/config";
 import type { startLocalRuntime } from "../../src/runtime/start-runtime";
-import { Topology } from "@awsomepets/core/index";
+import { Topology, Tunables } from "@awsomepets/core/index";
 import { NO_THROTTLES, startTestRuntime } from "../runtime/support";
 
 type InterceptTarget = NonNullable<Parameters<typeof startLocalRuntime>[0]["interceptTarget"]>;
@@ -12,10 +12,10 @@ type InterceptTarget = NonNullable<Parameters<typeof startLocalRuntime>[0]["inte
  * losing nothing, so it gives the functions a minute.
  */
 export const startRuntimeWithInterceptor = (interceptTarget: InterceptTarget, overrides: Partial<RuntimeConfig> = {}) => {
-  // Chaos clients open ~200 sockets per order at full size, many aborted during $connect (which
-  // still hold a place for the 30 s grace): the run tests loss and duplication, not the socket cap,
-  // which has tests of its own (packages/functions/test/connect.test.ts).
-  process.env[Topology.ENV.maxConnectionsPerOrder] = "1000";
+  // Chaos clients open many sockets per order, many aborted during $connect (which still hold a
+  // place for the 30 s grace): the run tests loss and duplication, not the socket cap, which has
+  // tests of its own (packages/functions/test/connect.test.ts) — so the cap is the most allowed.
+  process.env[Topology.ENV.maxConnectionsPerOrder] = String(Tunables.TUNABLES.maxConnectionsPerOrder.max);
   // Its clients connect and sync far faster than the stage's throttles allow, which have tests of their own.
   return startTestRuntime({ throttles: NO_THROTTLES, ...overrides }, { interceptTarget, functionTimeoutMs: 60_000 });
 };
