@@ -3,6 +3,7 @@ import type { describeMachine } from "./machine";
 import type { BundleFigures } from "../metrics/bundles";
 import type { PostCost } from "../metrics/post-cost";
 import type { VariantCost } from "../metrics/cost";
+import type { MemoryFigures } from "../metrics/memory";
 import type { Prices } from "./aws-prices";
 
 export type Latency = { p50: number; p95: number; p99: number };
@@ -44,6 +45,8 @@ export type BenchResults = CallbackFigures & {
   post_cpu_us?: PostCost;
   bundles?: Record<string, BundleFigures>;
   cost?: CostResults;
+  /** `npm start`'s runtime under a steady load (bench/metrics/memory.ts). */
+  memory?: MemoryFigures;
   targets: Target[];
   duration_s: number;
 };
