@@ -107,7 +107,7 @@ function readOptions(argv: string[]) {
   const costEngine = values["cost-engine"] as (typeof COST_ENGINES)[number];
   if (!COST_ENGINES.includes(costEngine)) throw new UsageError(`unknown --cost-engine ${costEngine} (choose from ${COST_ENGINES.join(", ")})`);
   const memoryMinutes = Number(values["memory-minutes"]);
-  if (!(memoryMinutes > 0 && memoryMinutes <= 60)) throw new UsageError(`--memory-minutes must be a number of minutes from 0 to 60, got ${values["memory-minutes"]}`);
+  if (!(memoryMinutes > 0 && memoryMinutes <= 60)) throw new UsageError(`--memory-minutes must be a number of minutes above 0, at most 60, got ${values["memory-minutes"]}`);
   if (values.render && (values.only || values["ours-only"] || values["cpu-prof"])) throw new UsageError("--render measures nothing: it takes no other option");
   return {
     help: values.help,
