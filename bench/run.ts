@@ -25,6 +25,7 @@ import { startDynamoDbLocal } from "../test/support/dynamodb-local";
 import { measureDynamoDbRequests } from "./metrics/dynamodb-requests";
 import { measureFanout } from "./metrics/fanout";
 import { measureLatency } from "./metrics/latency";
+import { DEFAULT_MINUTES as MEMORY_MINUTES, measureMemory } from "./metrics/memory";
 import { measurePostCost, type PostCost } from "./metrics/post-cost";
 import { measureThroughput } from "./metrics/throughput";
 
@@ -40,7 +41,7 @@ function medianBy<T>(runs: T[], key: (run: T) => number): T {
   return [...runs].sort((a, b) => key(a) - key(b))[Math.floor((runs.length - 1) / 2)]!;
 }
 
-const METRICS = ["latency", "fanout", "throughput", "dynamodb", "post", "bundles", "cost"] as const;
+const METRICS = ["latency", "fanout", "throughput", "dynamodb", "post", "bundles", "cost", "memory"] as const;
 const COST_ENGINES = ["dynamodb-local", "dynalite"] as const;
 
 type Metric = (typeof METRICS)[number];
@@ -58,6 +59,7 @@ Options:
                      --only cost: then only RESULTS.md's cost section and the summary)
   --cost-engine <e>  the DynamoDB whose capacity units the cost figures use: dynamodb-local (AWS's
                      DynamoDB Local, needs Java 17; the default) or dynalite
+  --memory-minutes <n>  how long the memory metric runs (default ${MEMORY_MINUTES}; its goal is for 10)
   --cpu-prof         run each runtime under node --cpu-prof (profiles in bench/results/profiles;
                      summarise with: npx tsx bench/profile-summary.ts <file>)
   --render           measure nothing: write bench/RESULTS.md again from bench/results/latest.json
@@ -92,6 +94,7 @@ function readOptions(argv: string[]) {
       "cpu-prof": { type: "boolean", default: false },
       render: { type: "boolean", default: false },
       "cost-engine": { type: "string", default: "dynamodb-local" },
+      "memory-minutes": { type: "string", default: String(MEMORY_MINUTES) },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -104,6 +107,8 @@ function readOptions(argv: string[]) {
   if (values["write-results"] && ((values.only && !costOnly) || values["ours-only"])) throw new UsageError("--write-results needs a full run or --only cost (and no --ours-only)");
   const costEngine = values["cost-engine"] as (typeof COST_ENGINES)[number];
   if (!COST_ENGINES.includes(costEngine)) throw new UsageError(`unknown --cost-engine ${costEngine} (choose from ${COST_ENGINES.join(", ")})`);
+  const memoryMinutes = Number(values["memory-minutes"]);
+  if (!(memoryMinutes > 0 && memoryMinutes <= 60)) throw new UsageError(`--memory-minutes must be a number of minutes above 0, at most 60, got ${values["memory-minutes"]}`);
   if (values.render && (values.only || values["ours-only"] || values["cpu-prof"])) throw new UsageError("--render measures nothing: it takes no other option");
   return {
     help: values.help,
@@ -113,6 +118,7 @@ function readOptions(argv: string[]) {
     writeResults: values["write-results"],
     costOnly,
     costEngine,
+    memoryMinutes,
     cpuProfDir: values["cpu-prof"] ? path.join(benchDir, "results", "profiles") : undefined,
   };
 }
@@ -204,6 +210,11 @@ async function main() {
   let cost: CostResults | undefined;
   if (options.only.includes("cost")) cost = await measureCosts(options.variants, options.costEngine, withRuntime);
 
+  // Ours only: the seed's handlers run in the runtime's own thread, so there are no environments to weigh.
+  const memory = options.only.includes("memory")
+    ? await withRuntime(`memory, ${options.memoryMinutes} min`, "ours", (r) => measureMemory(r, { minutes: options.memoryMinutes, progress }), { environments: true })
+    : undefined;
+
   const partial = {
     date,
     machine,
@@ -213,6 +224,7 @@ async function main() {
     ...(postCost ? { post_cpu_us: postCost } : {}),
     ...(bundles ? { bundles } : {}),
     ...(cost ? { cost } : {}),
+    ...(memory ? { memory } : {}),
   };
   const results: BenchResults = { ...partial, targets: computeTargets(partial), duration_s: Math.round((performance.now() - started) / 1000) };
   mkdirSync(path.join(benchDir, "results"), { recursive: true });

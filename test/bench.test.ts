@@ -2,7 +2,8 @@
  * The benchmark's own parts, without timing anything: the seed baseline really runs the seed's
  * algorithm in the local runtime (a status reaches its connection; one published before anyone
  * connects is kept pending and handed over at the client's first message), the goals are computed
- * from the figures, and the "what limits it" notes follow the figures they are given.
+ * from the figures, and the "what limits it" notes follow the figures they are given. The memory
+ * metric runs for a few seconds against npm start's runtime, its environments within their bound.
  */
 import { randomUUID } from "node:crypto";
 import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
@@ -16,6 +17,8 @@ import { startBenchRuntime, type BenchRuntime } from "../bench/lib/runtime-handl
 import { computeTargets } from "../bench/lib/targets";
 import { sdkClientPackages } from "../bench/metrics/bundles";
 import { waitUntil } from "../bench/lib/wait";
+import { fittedRise, measureMemory } from "../bench/metrics/memory";
+import { LOCAL_MAX_ENVIRONMENTS } from "../packages/local/src/runtime/lambda";
 
 describe("the seed baseline in the local runtime", () => {
   let runtime: BenchRuntime;
@@ -87,4 +90,28 @@ describe("goals and notes", () => {
     };
     expect(sdkClientPackages(inputs)).toEqual(["@aws-sdk/client-dynamodb"]);
   });
+});
+
+describe("the memory metric", () => {
+  it("measures growth as the rise of a fitted line, not by one garbage collection", () => {
+    const sawtooth = Array.from({ length: 100 }, (_, t) => [t, 500 + (t % 10 === 9 ? -40 : 0)] as const);
+    const ramp = Array.from({ length: 100 }, (_, t) => [t, 500 + t * 0.5 + (t % 10 === 9 ? -40 : 0)] as const);
+    expect(Math.abs(fittedRise(sawtooth))).toBeLessThan(5); // the last sample alone would say -40
+    expect(Math.abs(fittedRise(ramp) - 49.5)).toBeLessThan(5);
+  });
+
+  it("samples npm start's runtime under orders watched to their end, its environments within their bound", async () => {
+    const runtime = await startBenchRuntime("ours", { environments: true });
+    try {
+      const figures = await measureMemory(runtime, { minutes: 0.2 });
+      expect(figures.orders).toBeGreaterThanOrEqual(55);
+      expect(figures.errors).toBeLessThan(figures.orders);
+      expect(figures.rss_mb.peak).toBeGreaterThanOrEqual(figures.rss_mb.ready);
+      expect(figures.rss_mb.ready).toBeGreaterThan(50);
+      expect(figures.environments.peak).toBeGreaterThan(1);
+      expect(figures.environments.peak).toBeLessThanOrEqual(LOCAL_MAX_ENVIRONMENTS);
+    } finally {
+      await runtime.close();
+    }
+  }, 120_000);
 });

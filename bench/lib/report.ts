@@ -135,6 +135,14 @@ export function markdownTable(results: BenchResults) {
         `\n\nBundles — what limits them (from this run): ${bundleLimits(results)}`,
     );
   }
+  if (results.memory) {
+    const m = results.memory;
+    sections.push(
+      `\`npm start\`'s memory (every function in its execution environments; ${m.orders} orders at ${m.orders_per_s}/s over ${m.duration_s} s, each watched over its socket to its last status, ${m.errors} failed): ` +
+        `RSS ${m.rss_mb.ready} MB at ready, peak ${m.rss_mb.peak} MB at ${m.rss_mb.peak_at_s} s, ${m.rss_mb.end} MB at the end; ` +
+        `${m.growth_mb >= 0 ? "+" : ""}${m.growth_mb} MB over the last ${m.growth_window_s} s (least-squares line); execution environments at most ${m.environments.peak}, ${m.environments.end} at the end.`,
+    );
+  }
   if (results.targets.length) {
     sections.push(
       [

@@ -5,6 +5,7 @@ import type { PostCost } from "../metrics/post-cost";
 import type { VariantCost } from "../metrics/cost";
 import type { ORDER_PATH_PRICES, Prices } from "./aws-prices";
 import type { OrderPathResults } from "../metrics/order-path-cost";
+import type { MemoryFigures } from "../metrics/memory";
 
 export type Latency = { p50: number; p95: number; p99: number };
 /** One variant's callback figures (ours, or the seed baseline's in the same run). */
@@ -57,6 +58,8 @@ export type BenchResults = CallbackFigures & {
   post_cpu_us?: PostCost;
   bundles?: Record<string, BundleFigures>;
   cost?: CostResults;
+  /** `npm start`'s runtime under a steady load (bench/metrics/memory.ts). */
+  memory?: MemoryFigures;
   targets: Target[];
   duration_s: number;
 };

@@ -13,6 +13,8 @@ export type Variant = "ours" | "seed";
 
 export type BenchRuntime = {
   variant: Variant;
+  /** The runtime process's id: its RSS includes its worker threads' (the memory metric samples it). */
+  pid: number;
   state: RuntimeState;
   counters(): Promise<Counters>;
   /** Resolves when no workflow or event delivery is running or waiting to retry. */
@@ -28,6 +30,8 @@ export type RuntimeOptions = {
   dynamodbEndpoint?: string;
   /** Each saga step waits this long first (npm start's `--step-delay`). */
   stepDelayMs?: number;
+  /** Every function in its execution environments, as under `npm start` (no handler run in the runtime's own thread). */
+  environments?: boolean;
 };
 
 export async function startBenchRuntime(variant: Variant = "ours", options: RuntimeOptions = {}): Promise<BenchRuntime> {
@@ -37,6 +41,7 @@ export async function startBenchRuntime(variant: Variant = "ours", options: Runt
     ...(options.meter ? ["--meter"] : []),
     ...(options.dynamodbEndpoint ? ["--dynamodb-endpoint", options.dynamodbEndpoint] : []),
     ...(options.stepDelayMs ? ["--step-delay-ms", String(options.stepDelayMs)] : []),
+    ...(options.environments ? ["--environments"] : []),
   ];
   const child: ChildProcess = fork(CHILD, args, { execArgv: ["--import", "tsx", ...profile], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const pending = new Map<number, (result: Counters | null) => void>();
@@ -65,6 +70,7 @@ export async function startBenchRuntime(variant: Variant = "ours", options: Runt
     });
   return {
     variant,
+    pid: child.pid!,
     state,
     counters: async () => (await request("counters"))!,
     idle: async () => void (await request("idle")),

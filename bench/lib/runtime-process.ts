@@ -7,7 +7,9 @@
  * With `--meter`, every invocation runs through the AWS meter (./aws-meter.ts: durations, DynamoDB
  * capacity units, PutEvents entries), and `--dynamodb-endpoint <url>` points the handlers' DynamoDB
  * clients at another DynamoDB (AWS's DynamoDB Local, for its capacity units) instead of dynalite;
- * `--step-delay-ms <n>` paces the saga (npm start's `--step-delay`).
+ * `--step-delay-ms <n>` paces the saga (npm start's `--step-delay`). With `--environments`, every
+function runs as under `npm start`: in its execution environments (worker threads), none replaced,
+each function's first environment started in the background once ready (the memory metric).
  */
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -89,12 +91,16 @@ async function createTables(endpoint: string, inputs: CreateTableCommandInput[])
   }
 }
 
+/** Execution environments (worker threads) of every function, starting, idle or busy. */
+const environmentCount = (runtime: { functions: { stats(): Record<string, { environments: number }> } }) =>
+  Object.values(runtime.functions.stats()).reduce((sum, fn) => sum + fn.environments, 0);
+
 async function main() {
   process.env.POWERTOOLS_LOG_LEVEL = process.env.BENCH_DEBUG ? "WARN" : "SILENT";
   // The fan-out and request figures open as many sockets per order as a deploy may allow: above the
   // default cap, which they are not measuring.
   process.env[Topology.ENV.maxConnectionsPerOrder] = String(Tunables.TUNABLES.maxConnectionsPerOrder.max);
-  const { values: flags } = parseArgs({ options: { seed: { type: "boolean" }, meter: { type: "boolean" }, "dynamodb-endpoint": { type: "string" }, "step-delay-ms": { type: "string" } } });
+  const { values: flags } = parseArgs({ options: { seed: { type: "boolean" }, meter: { type: "boolean" }, environments: { type: "boolean" }, "dynamodb-endpoint": { type: "string" }, "step-delay-ms": { type: "string" } } });
   const seed = flags.seed ?? false;
   const dynamodbEndpoint = flags["dynamodb-endpoint"];
   const meter = flags.meter ? createAwsMeter({ expectedDynamoDbEndpoint: () => process.env.AWS_ENDPOINT_URL_DYNAMODB }) : undefined;
@@ -125,7 +131,9 @@ async function main() {
         edgeRequestsPerAddress: Topology.WAF_MAX_RATE_LIMIT,
       }),
     },
-    overrideHandlers: meter ? meteredHandlers(meter, seed ? seedHandlers() : undefined) : seed ? seedHandlers() : ourHandlersInProcess(),
+    ...(flags.environments
+      ? { warm: "background" as const }
+      : { overrideHandlers: meter ? meteredHandlers(meter, seed ? seedHandlers() : undefined) : seed ? seedHandlers() : ourHandlersInProcess() }),
   });
   if (dynamodbEndpoint) {
     // No handler has sent a DynamoDB request yet, and the SDK reads its endpoint variable at a
@@ -142,7 +150,7 @@ async function main() {
     await createTables(runtime.state.endpoints.dynamodb, [seedTableInput(SEED_TABLE)]);
   }
   process.on("message", async (request: RuntimeRequest) => {
-    if (request.op === "counters") return send({ id: request.id, result: { dynamodbRequests: runtime.dynamodbRequests(), retries, ...(meter ? { meter: meter.snapshot() } : {}) } });
+    if (request.op === "counters") return send({ id: request.id, result: { dynamodbRequests: runtime.dynamodbRequests(), retries, environments: environmentCount(runtime), mainHeapMb: Math.round(process.memoryUsage().heapUsed / 1048576), ...(meter ? { meter: meter.snapshot() } : {}) } });
     if (request.op === "idle") {
       await runtime.stepFunctions.idle();
       await runtime.events.idle();

@@ -13,6 +13,9 @@ export const GOALS = {
   /** In every cost scenario, the callback store's write units per status at most the seed's. */
   callbackStoreWritesVsSeed: 1,
   costVsSeed: 1.2,
+  /** `npm start` on a laptop: RSS at its peak, and its growth over the last 40% of the run, MB. */
+  memoryPeakMb: 600,
+  memoryGrowthMb: 25,
 };
 
 export function computeTargets(r: Omit<BenchResults, "targets" | "duration_s">): Target[] {
@@ -56,6 +59,13 @@ export function computeTargets(r: Omit<BenchResults, "targets" | "duration_s">):
       const ratio = ours.usd_per_million_statuses / seed.usd_per_million_statuses;
       add("USD per million statuses vs seed", ours.usd_per_million_statuses, seed.usd_per_million_statuses, ratio, `≤ ${GOALS.costVsSeed}×`, ratio <= GOALS.costVsSeed);
     }
+  }
+  if (r.memory) {
+    const m = r.memory;
+    const at = `${m.orders_per_s} orders/s, ${Math.round(m.duration_s / 60)} min`;
+    add(`npm start RSS peak MB, ${at}`, m.rss_mb.peak, GOALS.memoryPeakMb, m.rss_mb.peak / GOALS.memoryPeakMb, `≤ ${GOALS.memoryPeakMb}`, m.rss_mb.peak <= GOALS.memoryPeakMb);
+    add(`npm start RSS growth MB, last ${m.growth_window_s} s`, m.growth_mb, GOALS.memoryGrowthMb, m.growth_mb / GOALS.memoryGrowthMb, `≤ ${GOALS.memoryGrowthMb}`, m.growth_mb <= GOALS.memoryGrowthMb);
+    add("orders that failed in the memory run", m.errors, 0, m.errors, "0", m.errors === 0);
   }
   return targets;
 }

@@ -11,7 +11,7 @@ import type { BenchRuntime } from "../lib/runtime-handle";
 import { round } from "../lib/stats";
 import { inPool, sleep, waitUntil } from "../lib/wait";
 
-const SUCCESS_ORDER = JSON.stringify({
+export const SUCCESS_ORDER = JSON.stringify({
   basket: [{ sku: "DOG-LAB", quantity: 1 }, { sku: "FSH-BET", quantity: 2 }],
   paymentDetail: { cardToken: "tok_visa" },
   shippingAddress: { name: "Ana Silva", line1: "1 Rua Augusta", city: "Lisboa", postalCode: "1100-048", country: "PT" },

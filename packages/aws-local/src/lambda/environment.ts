@@ -21,6 +21,8 @@ export type EnvironmentSpec = {
   timeoutMs: number;
   memoryMB: number;
   environment: Record<string, string>;
+  /** The V8 young generation's size, MB (V8's own sizing if not given). */
+  youngGenerationMb?: number;
 };
 
 export type ConsoleLine = { functionName: string; environmentId: string; method: ConsoleMethod; text: string };
@@ -54,8 +56,9 @@ export class ExecutionEnvironment {
       },
       // The host's flags (`--import tsx`, vitest's) are not the function's; the entry registers tsx itself.
       execArgv: [],
-      // The function's memory setting bounds the heap, so a leak fails here as it would on Lambda.
-      resourceLimits: { maxOldGenerationSizeMb: spec.memoryMB },
+      // The function's memory setting bounds the heap, so a leak fails here as it would on Lambda. The
+      // young generation only sets how often short-lived objects are collected, not what fits.
+      resourceLimits: { maxOldGenerationSizeMb: spec.memoryMB, ...(spec.youngGenerationMb ? { maxYoungGenerationSizeMb: spec.youngGenerationMb } : {}) },
       stdout: false,
       stderr: false,
     });

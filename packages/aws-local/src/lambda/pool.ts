@@ -22,6 +22,13 @@
  * the account's) concurrency gets 429 TooManyRequestsException, which API Gateway answers as an
  * error; an asynchronous invoke (EventBridge's) is queued by Lambda and retried for up to 6 hours.
  * Waiting is the local choice because the bound here is this machine's cores, not a quota.
+ *
+ * Memory: all functions together have at most `maxEnvironments` environments (each is a V8 heap with
+ * its own copy of its modules). A function that needs a new one when all exist gets the room of
+ * another function's idle environment (discarded, as Lambda may reclaim an idle environment at any
+ * time: a cold start more, never shared state; see makeRoom), else waits, first come first served,
+ * until one is idle or gone. Lambda refuses only beyond the account's concurrency (1,000 by
+ * default); locally the bound is this machine's memory, and the wait only delays.
  */
 import { randomUUID } from "node:crypto";
 import { ExecutionEnvironment, type ConsoleLine } from "./environment";
@@ -47,6 +54,10 @@ export type FunctionPoolOptions = {
   idleTimeoutMs?: number;
   /** Environments per function at most; invocations beyond wait. */
   maxEnvironmentsPerFunction?: number;
+  /** Environments of all functions together at most (idle ones of other functions make room); unbounded by default. */
+  maxEnvironments?: number;
+  /** Each environment's V8 young generation, MB (V8's own sizing by default); the old generation is the function's memory. */
+  youngGenerationMb?: number;
   /** How long an invocation waits for a busy environment of its function before a new one is started. */
   scaleOutDelayMs?: number;
   /** Cold starts started at once by `warm()`. */
@@ -59,6 +70,8 @@ export type FunctionPoolOptions = {
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
 export const DEFAULT_MAX_ENVIRONMENTS_PER_FUNCTION = 4;
+/** An idle environment is reclaimed for another function's scale-out only once idle this long (see makeRoom). */
+export const RECLAIM_AFTER_IDLE_MS = 1_000;
 
 type Waiter = { resolve: (environment: ExecutionEnvironment) => void; reject: (error: Error) => void };
 type FunctionState = {
@@ -76,12 +89,16 @@ type FunctionState = {
   idleTimers: Map<ExecutionEnvironment, NodeJS.Timeout>;
 };
 
+/** An idle environment, with its function and since when it is idle (the one idle longest makes room first). */
+type IdleEntry = { fn: FunctionState; since: number };
+
 export type FunctionPool = ReturnType<typeof createFunctionPool>;
 
 export function createFunctionPool(options: FunctionPoolOptions) {
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const perFunction = options.maxEnvironmentsPerFunction ?? DEFAULT_MAX_ENVIRONMENTS_PER_FUNCTION;
   const scaleOutDelayMs = options.scaleOutDelayMs ?? 100;
+  const maxTotal = options.maxEnvironments ?? Infinity;
   const log = options.log ?? (() => {});
   const onConsole = options.onConsole ?? defaultConsole;
   let generation = 0;
@@ -93,12 +110,17 @@ export function createFunctionPool(options: FunctionPoolOptions) {
     ]),
   );
   const countOf = (fn: FunctionState) => fn.all.size;
+  const total = () => [...functions.values()].reduce((sum, fn) => sum + countOf(fn), 0);
+  /** Every idle environment of every function, in the order they became idle. */
+  const idleSince = new Map<ExecutionEnvironment, IdleEntry>();
+  /** Functions with invocations waiting for room under `maxEnvironments`, first come first served. */
+  const blocked = new Set<FunctionState>();
   const startingOf = (fn: FunctionState) => [...fn.all.keys()].filter((environment) => environment instanceof Promise).length;
 
   async function coldStart(fn: FunctionState): Promise<ExecutionEnvironment> {
     const started = performance.now();
     const born = generation;
-    const starting = ExecutionEnvironment.start({ functionName: fn.name, ...fn.config, environment: fn.config.environment() }, onConsole);
+    const starting = ExecutionEnvironment.start({ functionName: fn.name, ...fn.config, environment: fn.config.environment(), youngGenerationMb: options.youngGenerationMb }, onConsole);
     fn.all.set(starting, born);
     try {
       const environment = await starting;
@@ -117,14 +139,51 @@ export function createFunctionPool(options: FunctionPoolOptions) {
     }
   }
 
-  function forget(fn: FunctionState, environment: ExecutionEnvironment) {
+  function discard(fn: FunctionState, environment: ExecutionEnvironment) {
     fn.all.delete(environment);
     clearTimeout(fn.idleTimers.get(environment));
     fn.idleTimers.delete(environment);
+    idleSince.delete(environment);
     const at = fn.idle.indexOf(environment);
     if (at >= 0) fn.idle.splice(at, 1);
     void environment.discard();
+  }
+
+  function forget(fn: FunctionState, environment: ExecutionEnvironment) {
+    discard(fn, environment);
     dispatch(fn);
+    unblock();
+  }
+
+  /**
+   * Discards another function's idle environment, the one idle longest, to make room for one of
+   * `fn`'s. For a first environment any idle one will do (`fn` could not run otherwise); for one more
+   * (a scale-out), only one idle at least `RECLAIM_AFTER_IDLE_MS`: one its function is not reusing
+   * right now, so that room does not go round in circles between busy functions.
+   */
+  function makeRoom(fn: FunctionState) {
+    const now = performance.now();
+    for (const [environment, entry] of idleSince) {
+      if (entry.fn === fn) continue;
+      if (countOf(fn) > 0 && now - entry.since < RECLAIM_AFTER_IDLE_MS) return false; // the rest have been idle less long
+      return reclaim(environment, entry, fn);
+    }
+    return false;
+  }
+
+  function reclaim(environment: ExecutionEnvironment, { fn: owner }: IdleEntry, fn: FunctionState) {
+    log({ level: "info", message: "lambda.reclaimed", functionName: owner.name, environmentId: environment.id, for: fn.name });
+    discard(owner, environment);
+    return true;
+  }
+
+  /** Functions waiting for room, oldest first, try again; one still without room keeps the rest waiting. */
+  function unblock() {
+    for (const fn of [...blocked]) {
+      blocked.delete(fn);
+      dispatch(fn);
+      if (blocked.has(fn)) return;
+    }
   }
 
   /**
@@ -134,11 +193,17 @@ export function createFunctionPool(options: FunctionPoolOptions) {
    */
   function dispatch(fn: FunctionState) {
     while (!closed && fn.waiters.length > startingOf(fn) && countOf(fn) < fn.max) {
+      if (total() >= maxTotal && !makeRoom(fn)) {
+        if (!blocked.has(fn)) log({ level: "info", message: "lambda.waiting-for-room", functionName: fn.name, environments: countOf(fn), environmentsAll: total() });
+        blocked.add(fn);
+        return;
+      }
       coldStart(fn).then(
         (environment) => release(fn, environment),
         (error: Error) => {
           fn.waiters.shift()?.reject(error);
           dispatch(fn);
+          unblock();
         },
       );
     }
@@ -150,6 +215,7 @@ export function createFunctionPool(options: FunctionPoolOptions) {
     if (warm) {
       clearTimeout(fn.idleTimers.get(warm));
       fn.idleTimers.delete(warm);
+      idleSince.delete(warm);
       return Promise.resolve(warm);
     }
     const waiting = new Promise<ExecutionEnvironment>((resolve, reject) => fn.waiters.push({ resolve, reject }));
@@ -171,12 +237,15 @@ export function createFunctionPool(options: FunctionPoolOptions) {
     if (waiter) return waiter.resolve(environment);
     fn.saturated = false;
     fn.idle.push(environment);
+    idleSince.set(environment, { fn, since: performance.now() });
     const timer = setTimeout(() => {
       log({ level: "info", message: "lambda.idle-discarded", functionName: fn.name, environmentId: environment.id });
       forget(fn, environment);
     }, idleTimeoutMs);
     timer.unref();
     fn.idleTimers.set(environment, timer);
+    // Another function may be waiting for room: this idle environment is now the one to reclaim.
+    if (blocked.size > 0) unblock();
   }
 
   function functionState(name: string) {
@@ -203,10 +272,11 @@ export function createFunctionPool(options: FunctionPoolOptions) {
 
     /** Starts one environment for each function that has none, so a module that fails to load fails here. */
     async warm(names: string[] = [...functions.keys()]) {
+      // Warming takes free room only: it never reclaims another function's environment.
       const queue = names.map(functionState).filter((fn) => countOf(fn) === 0);
       const failures: Error[] = [];
       const worker = async () => {
-        for (let fn = queue.shift(); fn; fn = queue.shift()) {
+        for (let fn = queue.shift(); fn && total() < maxTotal; fn = queue.shift()) {
           try {
             release(fn, await coldStart(fn));
           } catch (error) {
@@ -241,6 +311,8 @@ export function createFunctionPool(options: FunctionPoolOptions) {
     async close() {
       closed = true;
       const terminations: Promise<unknown>[] = [];
+      blocked.clear();
+      idleSince.clear();
       for (const fn of functions.values()) {
         for (const waiter of fn.waiters.splice(0)) waiter.reject(new Error("the function pool is closed"));
         for (const timer of fn.idleTimers.values()) clearTimeout(timer);

@@ -1,7 +1,7 @@
 /**
  * Lambda's execution environments on worker threads: module state per environment, reuse while warm,
  * discard after a timeout, a crash, idleness or a retirement, the function's own configuration, and
- * the bound on environments per function.
+ * the bounds on environments per function and on all of them together.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -134,6 +134,52 @@ it("makes an invocation wait for an environment once its function has as many as
   expect(coldStarts()).toHaveLength(1);
   expect([first.invocations, second.invocations].sort()).toEqual([1, 2]);
   expect(records).toContainEqual(expect.objectContaining({ message: "lambda.waiting", functionName: "Counter", environments: 1 }));
+});
+
+it("makes room under the bound on all environments by reclaiming another function's idle one", async () => {
+  // Prepare: one environment for all functions together; A's is warm and idle.
+  const { pool, invoke, records, coldStarts } = startPool({ A: fn("handler"), B: fn("handler") }, { maxEnvironments: 1 });
+  await invoke("A");
+
+  // Act
+  const b = await invoke("B");
+
+  // Assess: A's idle environment made room for B's cold start; A's next invocation starts afresh.
+  expect(b.invocations).toBe(1);
+  expect(records).toContainEqual(expect.objectContaining({ message: "lambda.reclaimed", functionName: "A", for: "B" }));
+  expect(pool.stats()).toMatchObject({ A: { environments: 0 }, B: { environments: 1, idle: 1 } });
+  expect((await invoke("A")).invocations).toBe(1);
+  expect(coldStarts().map((record) => record.functionName)).toEqual(["A", "B", "A"]);
+});
+
+it("queues an invocation while every environment of every function is busy, and never shares one", async () => {
+  // Prepare: room for two environments in all; A holds both until told to finish.
+  const dir = mkdtempSync(path.join(tmpdir(), "pool-test-"));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const startedFile = path.join(dir, "started");
+  const untilFile = path.join(dir, "go");
+  const started = () => (existsSync(startedFile) ? readFileSync(startedFile, "utf8").trim().split("\n") : []);
+  const { pool, invoke, records } = startPool({ A: fn("handler"), B: fn("handler") }, { maxEnvironments: 2, scaleOutDelayMs: 0 });
+  const first = invoke("A", { startedFile, untilFile });
+  const second = invoke("A", { startedFile, untilFile });
+  await until(() => started().length === 2, "both invocations of A");
+
+  // Act: B needs an environment while both are busy.
+  const third = invoke("B", { startedFile });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const startedWhileBusy = started().length;
+  const whileBusy = pool.stats();
+  writeFileSync(untilFile, "");
+  const [one, two, b] = await Promise.all([first, second, third]);
+
+  // Assess: A's two invocations ran at once in two threads; B waited for room, then had its own.
+  expect(startedWhileBusy).toBe(2);
+  expect(whileBusy).toMatchObject({ A: { environments: 2 }, B: { environments: 0, waiting: 1 } });
+  expect(one.threadId).not.toBe(two.threadId);
+  expect(b.invocations).toBe(1);
+  expect([one.threadId, two.threadId]).not.toContain(b.threadId);
+  expect(records).toContainEqual(expect.objectContaining({ message: "lambda.waiting-for-room", functionName: "B", environmentsAll: 2 }));
+  expect(Object.values(pool.stats()).reduce((sum, fn) => sum + fn.environments, 0)).toBeLessThanOrEqual(2);
 });
 
 it("discards an environment left idle, and all warm ones when told to retire them", async () => {

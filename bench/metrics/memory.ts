@@ -1,0 +1,141 @@
+/**
+ * memory: what `npm start` holds on a developer's machine under a steady trickle of orders. The
+ * runtime runs as under `npm start` (every function in its execution environments, worker threads of
+ * the one process: their memory is in its RSS); `ORDERS_PER_S` orders a second are placed through
+ * `POST /orders`, each watched over its own socket until its last status, then closed. The runtime
+ * process's RSS is sampled every second (Linux: /proc/<pid>/status; elsewhere `ps`), with its count
+ * of execution environments. Figures: RSS at ready, its peak, and its growth over the last 40% of the
+ * run (a least-squares line through those samples, so that one garbage collection does not decide
+ * it). The goal (targets.ts) is laptop-sized: peak ≤ 600 MB, growth ≤ 25 MB, from the 10-minute run
+ * (`--memory-minutes 10`); the full bench's default run is shorter.
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { OrderStatus } from "@awsomepets/core/index";
+import { closeAll, openSyncedSocket, type OrderSocket } from "../lib/order-socket";
+import type { BenchRuntime } from "../lib/runtime-handle";
+import { round } from "../lib/stats";
+import { sleep } from "../lib/wait";
+import { SUCCESS_ORDER } from "./throughput";
+
+export const ORDERS_PER_S = 5;
+export const DEFAULT_MINUTES = 3;
+/** The share of the run, at its end, over which growth is measured (4 of 10 minutes). */
+export const GROWTH_WINDOW = 0.4;
+/** An order not at its last status this long after it was placed counts as an error. */
+const ORDER_TIMEOUT_MS = 60_000;
+const SAMPLE_MS = 1_000;
+
+export type MemoryFigures = {
+  duration_s: number;
+  orders_per_s: number;
+  orders: number;
+  /** Orders that failed: a POST refused, a socket not synced, a status missing or shown twice, no last status in time. */
+  errors: number;
+  first_error?: string;
+  rss_mb: { ready: number; peak: number; peak_at_s: number; end: number };
+  /** Over the last 40% of the run: the fitted line's rise, and the window's length. */
+  growth_mb: number;
+  growth_window_s: number;
+  environments: { peak: number; end: number };
+  /** The main thread's heap in use (emulators, tables), MB: at ready and at the end. */
+  main_heap_mb: { ready: number; end: number };
+  /** One sample in ten: [seconds since ready, RSS MB, environments, main thread heap MB]. */
+  series: Array<[number, number, number, number]>;
+};
+
+/** Resident set of a process, MB: its whole address space, so every worker thread's heap too. */
+export function rssMb(pid: number): number {
+  if (process.platform === "linux") {
+    const kb = Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
+    return round(kb / 1024);
+  }
+  return round(Number(execFileSync("ps", ["-o", "rss=", "-p", String(pid)], { encoding: "utf8" }).trim()) / 1024);
+}
+
+/** The rise of the least-squares line through (t, y) from its first t to its last. */
+export function fittedRise(samples: ReadonlyArray<readonly [number, number]>): number {
+  if (samples.length < 2) return 0;
+  const n = samples.length;
+  const mt = samples.reduce((s, [t]) => s + t, 0) / n;
+  const my = samples.reduce((s, [, y]) => s + y, 0) / n;
+  const sxy = samples.reduce((s, [t, y]) => s + (t - mt) * (y - my), 0);
+  const sxx = samples.reduce((s, [t]) => s + (t - mt) ** 2, 0);
+  return sxx === 0 ? 0 : (sxy / sxx) * (samples[n - 1]![0] - samples[0]![0]);
+}
+
+/**
+ * Places one order and watches it to its end: its last status, with every seq before it (a seq may
+ * come twice — a push racing the sync's answer — and out of order: the protocol's client drops the
+ * copy). Resolves with why it failed, or undefined.
+ */
+async function watchOneOrder(runtime: BenchRuntime, sockets: Set<OrderSocket>): Promise<string | undefined> {
+  const response = await fetch(`${runtime.state.endpoints.http}/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: SUCCESS_ORDER });
+  const placed = (await response.json()) as { orderId?: string };
+  if (response.status !== 202 || !placed.orderId) return `POST /orders ${response.status}`;
+  const seqs = new Set<number>();
+  let last = 0;
+  let ended!: () => void;
+  const end = new Promise<void>((resolve) => (ended = resolve));
+  const socket = await openSyncedSocket(runtime.state.endpoints.websocket, placed.orderId, (frame) => {
+    if (frame.type !== "status") return;
+    seqs.add(frame.seq);
+    if (OrderStatus.isTerminal(frame.status)) last = frame.seq;
+    if (last > 0 && seqs.size === last && Math.max(...seqs) === last) ended();
+  });
+  sockets.add(socket);
+  try {
+    const timeout = sleep(ORDER_TIMEOUT_MS).then(() => "timeout" as const);
+    if ((await Promise.race([end, timeout])) === "timeout") return `not ended in ${ORDER_TIMEOUT_MS / 1000} s (seqs ${[...seqs].sort().join(",")})`;
+    return undefined;
+  } finally {
+    sockets.delete(socket);
+    await socket.close();
+  }
+}
+
+export async function measureMemory(runtime: BenchRuntime, options: { minutes?: number; progress?: (line: string) => void } = {}): Promise<MemoryFigures> {
+  const durationMs = (options.minutes ?? DEFAULT_MINUTES) * 60_000;
+  const samples: Array<[number, number, number, number]> = [];
+  const sockets = new Set<OrderSocket>();
+  const orders: Promise<string | undefined>[] = [];
+  const start = performance.now();
+  const elapsed = () => (performance.now() - start) / 1000;
+  let sampling = true;
+  const sampler = (async () => {
+    for (let next = start; sampling; next += SAMPLE_MS) {
+      const { environments, mainHeapMb } = await runtime.counters();
+      samples.push([round(elapsed(), 1), rssMb(runtime.pid), environments, mainHeapMb]);
+      if (samples.length % 60 === 0) options.progress?.(`memory: ${Math.round(elapsed())} s, RSS ${samples.at(-1)![1]} MB, ${environments} environments, ${orders.length} orders`);
+      await sleep(Math.max(0, next + SAMPLE_MS - performance.now()));
+    }
+  })();
+  try {
+    // On a schedule, not one after another: a slow order does not slow the offered load.
+    for (let i = 0; performance.now() - start < durationMs; i++) {
+      orders.push(watchOneOrder(runtime, sockets).catch((error: Error) => error.message));
+      await sleep(Math.max(0, start + ((i + 1) * 1000) / ORDERS_PER_S - performance.now()));
+    }
+  } finally {
+    sampling = false;
+    await sampler;
+  }
+  const outcomes = await Promise.all(orders);
+  await closeAll([...sockets]);
+  const windowStart = samples[samples.length - 1]![0] * (1 - GROWTH_WINDOW);
+  const window = samples.filter(([t]) => t >= windowStart);
+  const peak = samples.reduce((a, b) => (b[1] > a[1] ? b : a));
+  return {
+    duration_s: round(samples.at(-1)![0], 0),
+    orders_per_s: ORDERS_PER_S,
+    orders: outcomes.length,
+    errors: outcomes.filter((failure) => failure !== undefined).length,
+    ...(outcomes.some((failure) => failure !== undefined) ? { first_error: outcomes.find((failure) => failure !== undefined) } : {}),
+    rss_mb: { ready: samples[0]![1], peak: peak[1], peak_at_s: round(peak[0], 0), end: samples.at(-1)![1] },
+    growth_mb: round(fittedRise(window.map(([t, rss]) => [t, rss] as const))),
+    growth_window_s: round(window.at(-1)![0] - window[0]![0], 0),
+    environments: { peak: Math.max(...samples.map(([, , e]) => e)), end: samples.at(-1)![2] },
+    main_heap_mb: { ready: samples[0]![3], end: samples.at(-1)![3] },
+    series: samples.filter((_, i) => i % 10 === 0),
+  };
+}
