@@ -277,7 +277,7 @@ async function measureScenario(runtime: BenchRuntime, scenario: CostScenario, op
     transitionsPerOrder: scenario.path === "success" ? await transitionsOf(runtime, orderIds) : 0,
   });
   // The whole order path's Step Functions and workflow logs, per type (./order-path-cost.ts).
-  if (runtime.variant === "ours") figures.workflow_usage = await workflowUsageOf(runtime, orderIds, STEP_DELAY_MS);
+  if (runtime.variant === "ours" && scenario.path === "success") figures.workflow_usage = await workflowUsageOf(runtime, orderIds, STEP_DELAY_MS);
   if (incomplete.length === 0) return figures;
   return { ...figures, incomplete_orders: await Promise.all(incomplete.slice(0, 5).map(async (o) => ({ ...o, saga: await sagaOf(runtime, o.orderId) }))) };
 }
