@@ -16,7 +16,7 @@ import type { BenchResults } from "../bench/lib/results";
 import { startBenchRuntime, type BenchRuntime } from "../bench/lib/runtime-handle";
 import { computeTargets } from "../bench/lib/targets";
 import { sdkClientPackages } from "../bench/metrics/bundles";
-import { waitUntil } from "../bench/lib/wait";
+import { bounded, waitUntil } from "../bench/lib/wait";
 import { fittedRise, measureMemory } from "../bench/metrics/memory";
 import { LOCAL_MAX_ENVIRONMENTS } from "../packages/local/src/runtime/lambda";
 
@@ -89,6 +89,33 @@ describe("goals and notes", () => {
       "packages/functions/src/lib/deps.ts": { bytesInOutput: 300 },
     };
     expect(sdkClientPackages(inputs)).toEqual(["@aws-sdk/client-dynamodb"]);
+  });
+});
+
+describe("the harness's waiting", () => {
+  it("names how far a wait got when it times out, not how far it was when it began", async () => {
+    let got = 0;
+    const counting = setInterval(() => got++, 5);
+    try {
+      await expect(waitUntil(() => false, 60, () => `frames (got ${got})`)).rejects.toThrow(/got [1-9]/);
+    } finally {
+      clearInterval(counting);
+    }
+  });
+
+  it("runs a bounded function at most so many calls at once, each to its own result", async () => {
+    let running = 0;
+    let most = 0;
+    const work = bounded(3, async (n: number) => {
+      most = Math.max(most, ++running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running--;
+      if (n === 4) throw new Error("four");
+      return n * 2;
+    });
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, n) => work(n)));
+    expect(most).toBe(3);
+    expect(results.map((r) => (r.status === "fulfilled" ? r.value : "failed"))).toEqual([0, 2, 4, 6, "failed", 10, 12, 14, 16, 18]);
   });
 });
 

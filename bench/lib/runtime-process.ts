@@ -19,6 +19,7 @@ import { CallbackTable, OrdersTable, Topology, Tunables } from "@awsomepets/core
 import { resolveHandler } from "../../packages/local/src/runtime/lambda";
 import { names, startLocalRuntime } from "../../packages/local/src/runtime/start-runtime";
 import { createAwsMeter } from "./aws-meter";
+import { bounded } from "./wait";
 import { BENCH_STAGE, BENCH_TOKEN_SECRET } from "./bench-secret";
 import type { RuntimeRequest, RuntimeResponse } from "./runtime-messages";
 
@@ -74,6 +75,22 @@ function meteredHandlers(meter: ReturnType<typeof createAwsMeter>, replaced: Han
       return [name, (event: unknown, context?: object) => meter.invocation(name, () => handler(event, context))];
     }),
   );
+}
+
+/**
+ * At most as many status callbacks at once in this process as their posts fit one management
+ * client's socket pool. In this process a function's module is loaded once, so every invocation
+ * shares its one `@connections` client: `FANOUT_CONCURRENCY` sockets (64), whose connection and
+ * request timeouts (2 s, 5 s) count the wait for a socket. Lambda runs one invocation per
+ * environment, each with its own client; unbounded here, the fan-out's 56 callbacks queued 1,000
+ * posts behind 64 sockets, which under load (10-17) timed out as retryable, and each retried event
+ * posted to its order's every socket again: a collapse, no end. The seed's run under the same bound.
+ */
+const CALLBACKS_AT_ONCE = Math.max(1, Math.floor(Tunables.DEFAULT_FANOUT_CONCURRENCY / Tunables.TUNABLES.maxConnectionsPerOrder.max));
+
+function boundCallbacks(handlers: Handlers): Handlers {
+  const callback = handlers.OrderWSCallbackFunction;
+  return callback ? { ...handlers, OrderWSCallbackFunction: bounded(CALLBACKS_AT_ONCE, callback) } : handlers;
 }
 
 async function createTables(endpoint: string, inputs: CreateTableCommandInput[]) {
@@ -133,7 +150,7 @@ async function main() {
     },
     ...(flags.environments
       ? { warm: "background" as const }
-      : { overrideHandlers: meter ? meteredHandlers(meter, seed ? seedHandlers() : undefined) : seed ? seedHandlers() : ourHandlersInProcess() }),
+      : { overrideHandlers: boundCallbacks(meter ? meteredHandlers(meter, seed ? seedHandlers() : undefined) : seed ? seedHandlers() : ourHandlersInProcess()) }),
   });
   if (dynamodbEndpoint) {
     // No handler has sent a DynamoDB request yet, and the SDK reads its endpoint variable at a

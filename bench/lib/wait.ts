@@ -1,10 +1,11 @@
 /** Bounded waiting: every loop of the benchmark ends, with an error naming what did not happen. */
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function waitUntil(done: () => boolean, timeoutMs: number, what: string) {
+/** `what` names what did not happen; as a function it is read at the timeout, so it can say how far it got. */
+export async function waitUntil(done: () => boolean, timeoutMs: number, what: string | (() => string)) {
   const deadline = Date.now() + timeoutMs;
   while (!done()) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${typeof what === "function" ? what() : what}`);
     await sleep(10);
   }
 }
@@ -21,4 +22,22 @@ export async function inPool<T, R>(items: readonly T[], concurrency: number, wor
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
   return results;
+}
+
+/** `work` with at most `concurrency` calls running at once; the others wait, first come first served. */
+export function bounded<A extends unknown[], R>(concurrency: number, work: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  let running = 0;
+  const queue: Array<() => void> = [];
+  return async (...args) => {
+    if (running >= concurrency) await new Promise<void>((resolve) => queue.push(resolve));
+    else running++;
+    try {
+      return await work(...args);
+    } finally {
+      // The slot passes to the next waiter as it is.
+      const next = queue.shift();
+      if (next) next();
+      else running--;
+    }
+  };
 }

@@ -32,7 +32,7 @@ async function requestsPerStatus(runtime: BenchRuntime, connectionsPerOrder: num
     for (let k = 0; k < STATUSES; k++) {
       await publisher.publish(details.map((d) => d[k]!));
       const expected = (k + 1) * ORDERS * connectionsPerOrder;
-      await waitUntil(() => frames >= expected, 60_000, `${expected} frames (got ${frames})`);
+      await waitUntil(() => frames >= expected, 60_000, () => `${expected} frames (got ${frames})`);
       await runtime.idle();
     }
     const after = (await runtime.counters()).dynamodbRequests;

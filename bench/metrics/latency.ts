@@ -43,7 +43,7 @@ export async function measureLatency(runtime: BenchRuntime, options = { orders: 
       sends.push(publisher.publish([detail]));
     }
     await Promise.all(sends);
-    await waitUntil(() => latencies.length === stream.length, 60_000, `${stream.length} status frames (got ${latencies.length})`);
+    await waitUntil(() => latencies.length === stream.length, 60_000, () => `${stream.length} status frames (got ${latencies.length})`);
     const elapsedS = (performance.now() - start) / 1000;
     await runtime.idle();
     return {

@@ -44,7 +44,7 @@ export async function measureThroughput(runtime: BenchRuntime, options = { order
     });
     const expected = options.orders * STATUSES_PER_ORDER;
     if (runtime.variant === "ours") {
-      await waitUntil(() => seen.size === expected, 180_000, `${expected} distinct statuses (got ${seen.size})`);
+      await waitUntil(() => seen.size === expected, 180_000, () => `${expected} distinct statuses (got ${seen.size})`);
       await runtime.idle();
     } else {
       await runtime.idle();
