@@ -5,10 +5,13 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { GetAccountSettingsCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { useAWSClient } from "sst/credentials.js";
+import { stackName } from "@awsomepets/core/topology";
+import type { Choices } from "@awsomepets/core/tunables";
 import { lambdaConcurrencyNeed, type CostFigures } from "../bench/capacity/model";
-import { concurrencyFindings, OVERRIDE_FLAG } from "./deploy-checks";
+import { concurrencyFindings, deployedWorkflowType, isMissingStack, OVERRIDE_FLAG, workflowSwitchFindings, type DeployedStack } from "./deploy-checks";
 
 const FIGURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "bench", "cost-summary.json");
 
@@ -35,4 +38,32 @@ export async function checkLambdaConcurrency(accept: boolean) {
     if (finding.refuse && !accept) ok = false;
   }
   return ok;
+}
+
+/**
+ * The stage's deployed workflow type (its Orders stack's output) against the one about to be deployed:
+ * prints the refusal and returns false for an undrained switch. No override: the fix is a setting.
+ */
+export async function checkWorkflowSwitch(stage: string, choices: Choices) {
+  const client = useAWSClient(CloudFormationClient);
+  const name = stackName(stage, "Orders");
+  let stack: DeployedStack | undefined;
+  try {
+    stack = (await client.send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0];
+  } catch (error) {
+    if (!isMissingStack(error)) {
+      console.error(`deploy: could not read stack ${name} in ${await client.config.region()} (cloudformation:DescribeStacks): ${(error as Error).message}`);
+      return false;
+    }
+  }
+  let deployed;
+  try {
+    deployed = deployedWorkflowType(stack);
+  } catch (error) {
+    console.error(`deploy: ${(error as Error).message}`);
+    return false;
+  }
+  const findings = workflowSwitchFindings(stage, deployed, choices);
+  for (const finding of findings) console.error(finding.line);
+  return findings.length === 0;
 }
