@@ -24,7 +24,7 @@ describe("lambdaConcurrencyNeed", () => {
   it("is the stage's peak (what npm run capacity says it carries) times each order's concurrency, rounded up", () => {
     const computed = lambdaConcurrencyNeed(figures);
     expect(computed.ordersPerSecond).toBe(20); // the $connect throttle binds first (docs/capacity.md)
-    expect(computed.unreserved).toBe(4); // 20 orders/s × 0.1665 s of Lambda per order = 3.3
+    expect(computed.unreserved).toBe(10); // 20 orders/s × 0.473 s of Lambda per order = 9.5
     expect(computed.reserved).toBe(0);
   });
 });
