@@ -8,15 +8,15 @@ import { fileURLToPath } from "node:url";
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { GetAccountSettingsCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { useAWSClient } from "sst/credentials.js";
-import { stackName } from "@awsomepets/core/topology";
+import { stackName, type WorkflowType } from "@awsomepets/core/topology";
 import type { Choices } from "@awsomepets/core/tunables";
-import { lambdaConcurrencyNeed, type CostFigures } from "../bench/capacity/model";
+import { DEFAULT_LOAD, lambdaConcurrencyNeed, type CostFigures } from "../bench/capacity/model";
 import { concurrencyFindings, deployedWorkflowType, isMissingStack, OVERRIDE_FLAG, workflowSwitchFindings, type DeployedStack } from "./deploy-checks";
 
 const FIGURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "bench", "cost-summary.json");
 
 /** Prints one line per finding; false when the deploy must stop (unless accepted). */
-export async function checkLambdaConcurrency(accept: boolean) {
+export async function checkLambdaConcurrency(accept: boolean, workflowType: WorkflowType) {
   const client = useAWSClient(LambdaClient);
   const region = await client.config.region();
   let settings;
@@ -33,7 +33,7 @@ export async function checkLambdaConcurrency(accept: boolean) {
     unreservedConcurrentExecutions: settings.AccountLimit?.UnreservedConcurrentExecutions ?? 0,
   };
   let ok = true;
-  for (const finding of concurrencyFindings(account, lambdaConcurrencyNeed(figures), region)) {
+  for (const finding of concurrencyFindings(account, lambdaConcurrencyNeed(figures, { ...DEFAULT_LOAD, workflowType }), region)) {
     console.error(finding.refuse && accept ? `${finding.line} (accepted: ${OVERRIDE_FLAG})` : finding.line);
     if (finding.refuse && !accept) ok = false;
   }

@@ -61,7 +61,7 @@ try {
 // The account's Lambda concurrency against the stage's peak (new accounts may have far less than 1,000),
 // then a stage already deployed keeps its workflow type unless the other is drained.
 const { checkLambdaConcurrency, checkWorkflowSwitch } = await import("./deploy-account");
-if (!(await checkLambdaConcurrency(acceptLowConcurrency))) process.exit(1);
+if (!(await checkLambdaConcurrency(acceptLowConcurrency, choices.orderWorkflowType))) process.exit(1);
 if (!(await checkWorkflowSwitch(stage, choices))) process.exit(1);
 
 const sst = spawn(path.resolve("node_modules", ".bin", "sst"), ["deploy", ...args], { stdio: "inherit" });
