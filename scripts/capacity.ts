@@ -2,12 +2,28 @@
  * `npm run capacity`: how far one stage as shipped carries, which limit binds first, and what to
  * raise (and what a month costs) for 10× and 100× a given load. Computed by bench/capacity/model.ts
  * from the benchmark's cost figures (bench/results/latest.json when it holds them, else the committed
- * bench/cost-summary.json) and the stage's declared settings in core's Topology.
+ * bench/cost-summary.json), the stage's declared settings in core's Topology and its workflow type
+ * (ORDER_WORKFLOW_TYPE, through core's parser, as the stacks read it).
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { CallbackTable, Topology } from "@awsomepets/core/index";
+import { CHOICES, parseChoice, TunableError } from "@awsomepets/core/tunables";
+import {
+  atLoad,
+  checkPriceable,
+  lambdaConcurrencyNeed,
+  oneClient,
+  perOrder,
+  stageCapacity,
+  usdPerOrder,
+  usdPerOrderByItem,
+  WAF_DETECTION_LAG_SECONDS,
+  type CostFigures,
+} from "../bench/capacity/model";
+import { workflowQuotas } from "../bench/metrics/order-path-cost";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const LATEST = path.join(root, "bench", "results", "latest.json");
@@ -28,7 +44,10 @@ Options:
   --json                    the same as JSON
   -h, --help                this text
 
-Exit status: 0 printed, 2 usage error, 1 the figures could not be read.`;
+Environment: ORDER_WORKFLOW_TYPE=STANDARD|EXPRESS, the type to price (default ${CHOICES.orderWorkflowType.defaultValue},
+as a stage deploys it); EXPRESS needs figures with an order_path (a cost run since issue 27).
+
+Exit status: 0 printed, 2 usage error, 1 the figures could not be read or cannot price the type.`;
 
 class UsageError extends Error {}
 
@@ -71,26 +90,28 @@ async function main() {
     allowPositionals: false,
   });
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
-  // Loaded after the options are read: core and the model take a moment, --help should not wait.
-  const { atLoad, stageCapacity, perOrder, usdPerOrder, usdPerOrderByItem, oneClient, WAF_DETECTION_LAG_SECONDS, lambdaConcurrencyNeed } = await import("../bench/capacity/model");
-  const { Topology } = await import("@awsomepets/core/index");
-  const { CallbackTable } = await import("@awsomepets/core/index");
+  let workflowType;
+  try {
+    workflowType = parseChoice("orderWorkflowType", process.env[CHOICES.orderWorkflowType.variable]);
+  } catch (error) {
+    if (error instanceof TunableError) throw new UsageError(error.message);
+    throw error;
+  }
   const watchers = positive("watchers", values.watchers, 1);
   if (!Number.isInteger(watchers) || watchers > CallbackTable.DEFAULT_MAX_CONNECTIONS_PER_ORDER) {
     throw new UsageError(`--watchers must be a whole number from 1 to ${CallbackTable.DEFAULT_MAX_CONNECTIONS_PER_ORDER} (MAX_CONNECTIONS_PER_ORDER), got "${values.watchers}"`);
   }
-  const load = { ordersPerSecond: positive("orders-per-second", values["orders-per-second"], 1), watchersPerOrder: watchers, watchMinutes: positive("watch-minutes", values["watch-minutes"], 10) };
+  const load = { ordersPerSecond: positive("orders-per-second", values["orders-per-second"], 1), watchersPerOrder: watchers, watchMinutes: positive("watch-minutes", values["watch-minutes"], 10), workflowType };
   const { source, figures } = readFigures(values.figures);
-  const costFigures = figures as unknown as Parameters<typeof stageCapacity>[0];
+  const costFigures = figures as unknown as CostFigures;
+  checkPriceable(costFigures, workflowType, source);
   const stage = stageCapacity(costFigures, load);
   const scales = [1, 10, 100].map((multiple) => atLoad(costFigures, load, multiple));
   const use = perOrder(costFigures, load);
   const client = oneClient(costFigures, load);
   const concurrency = lambdaConcurrencyNeed(costFigures, load);
   // The whole order path per workflow type, as the bench priced it (bench/metrics/order-path-cost.ts), when the figures hold it.
-  const { workflowQuotas } = await import("../bench/metrics/order-path-cost");
-  const { DEFAULT_ORDER_WORKFLOW_TYPE } = await import("@awsomepets/core/tunables");
-  const orderPath = (figures as { order_path?: { standard: { usd_per_million_orders: number }; express: { usd_per_million_orders: number }; usage: { transitions_per_order: number } } }).order_path;
+  const orderPath = costFigures.order_path;
   const workflowLines = orderPath
     ? (() => {
         const quotas = workflowQuotas(orderPath.usage);
@@ -99,18 +120,18 @@ async function main() {
         const express = binds(quotas.express);
         return [
           "",
-          `The order workflow's type (ORDER_WORKFLOW_TYPE, default ${DEFAULT_ORDER_WORKFLOW_TYPE}; the figures above are its own): the whole order path per million orders in the bench's scenario (one watcher for seconds, success path, edge apart):`,
+          `The order workflow's type (ORDER_WORKFLOW_TYPE, default ${CHOICES.orderWorkflowType.defaultValue}; the figures above are ${workflowType}'s): the whole order path per million orders in the bench's scenario (one watcher for seconds, success path, edge apart):`,
           `  STANDARD  ${usdText(orderPath.standard.usd_per_million_orders)}; Step Functions binds at ${n(standard.orders_per_second)} orders/s (${standard.name})`,
           `  EXPRESS   ${usdText(orderPath.express.usd_per_million_orders)}; Step Functions binds at ${n(express.orders_per_second)} orders/s (${express.name}), 5 minutes per execution`,
         ];
       })()
     : [];
   if (values.json) {
-    return void process.stdout.write(`${JSON.stringify({ source, measured: costFigures.date, load, stage: { ...stage, limits: undefined }, lambda_concurrency_need: concurrency, limits: stage.limits, usd_per_order: usdPerOrder(costFigures, load), usd_per_order_by_item: usdPerOrderByItem(costFigures, load), scales, one_client: client, ...(orderPath ? { order_path: { standard: orderPath.standard.usd_per_million_orders, express: orderPath.express.usd_per_million_orders, unit: "USD per million orders" } } : {}) }, null, 2)}\n`);
+    return void process.stdout.write(`${JSON.stringify({ source, measured: costFigures.date, workflow_type: workflowType, load, stage: { ...stage, limits: undefined }, lambda_concurrency_need: concurrency, limits: stage.limits, usd_per_order: usdPerOrder(costFigures, load), usd_per_order_by_item: usdPerOrderByItem(costFigures, load), scales, one_client: client, ...(orderPath ? { order_path: { standard: orderPath.standard.usd_per_million_orders, express: orderPath.express.usd_per_million_orders, unit: "USD per million orders" } } : {}) }, null, 2)}\n`);
   }
   const orders = Topology.EDGE_RULES.OrdersPerAddress;
   const lines = [
-    `One stage as shipped, from ${source} (measured ${costFigures.date}; DynamoDB: ${costFigures.engine}).`,
+    `One stage as shipped, from ${source} (measured ${costFigures.date}; DynamoDB: ${costFigures.engine}), its order workflow priced as ${workflowType} (ORDER_WORKFLOW_TYPE${process.env[CHOICES.orderWorkflowType.variable] ? "" : ", the default"}).`,
     `Per order: ${use.statuses} statuses, ${load.watchersPerOrder} watching customer(s) for ${n(load.watchMinutes)} min each; ${n(use.concurrency * 1000, 1)} Lambda ms, ${n(use.writeUnits, 2)} write units, ${n(use.messagesIn + use.messagesOut, 2)} WebSocket messages, ${n(use.transitions, 1)} Step Functions transitions.`,
     "",
     "It carries:",

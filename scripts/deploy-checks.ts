@@ -1,7 +1,9 @@
 /**
  * `npm run deploy`'s checks of the AWS account, as pure functions of values fetched by the script
- * (scripts/deploy.ts does the calls): each problem is one line saying what to request or set.
+ * (scripts/deploy-account.ts does the calls): each problem is one line saying what to request or set.
  */
+import { CHOICES, type Choices } from "@awsomepets/core/tunables";
+import { WORKFLOW_TYPES, type WorkflowType } from "@awsomepets/core/topology";
 import { QUOTAS } from "../bench/capacity/quotas";
 
 /** Lambda's `GetAccountSettings`: `AccountLimit.ConcurrentExecutions` and `UnreservedConcurrentExecutions`. */
@@ -41,4 +43,46 @@ export function concurrencyFindings(account: LambdaAccount, need: ConcurrencyNee
     findings.push({ refuse: false, line: `deploy: warning: ${region}'s Lambda concurrency is ${n(limit)}, below the ${n(QUOTAS.lambdaConcurrentExecutions.value)} docs/capacity.md assumes; the stage needs ${peak}, shared with every other function of the account: ${request(region, QUOTAS.lambdaConcurrentExecutions.value)}` });
   }
   return findings;
+}
+
+/** CloudFormation's `DescribeStacks` answer for one stack, as far as the checks read it. */
+export type DeployedStack = { StackStatus?: string; Outputs?: Array<{ OutputKey?: string; OutputValue?: string }> };
+/** The Orders stack's output naming the workflow type it deployed (stacks/Orders.ts). */
+export const WORKFLOW_TYPE_OUTPUT = "OrderWorkflowType";
+/** Stacks whose resources are all gone (a first deploy that rolled back) or never made: no machine runs. */
+const NOTHING_DEPLOYED = new Set(["ROLLBACK_COMPLETE", "REVIEW_IN_PROGRESS", "DELETE_COMPLETE"]);
+
+/** DescribeStacks' error for a stack that does not exist (the SDK's ValidationError; AWS has no code of its own for it). */
+export const isMissingStack = (error: unknown) =>
+  (error as Error)?.name === "ValidationError" && /does not exist/i.test((error as Error).message ?? "");
+
+/**
+ * The workflow type a stage runs, from its Orders stack: undefined when none runs (no stack, or one
+ * whose creation rolled back). A stack deployed before the output existed ran Standard, the only
+ * type there was.
+ */
+export function deployedWorkflowType(stack: DeployedStack | undefined): WorkflowType | undefined {
+  if (!stack || NOTHING_DEPLOYED.has(stack.StackStatus ?? "")) return undefined;
+  const output = stack.Outputs?.find((o) => o.OutputKey === WORKFLOW_TYPE_OUTPUT)?.OutputValue;
+  if (output === undefined) return "STANDARD";
+  if ((WORKFLOW_TYPES as readonly string[]).includes(output)) return output as WorkflowType;
+  throw new Error(`the Orders stack's ${WORKFLOW_TYPE_OUTPUT} output is "${output}", not one of ${WORKFLOW_TYPES.join(", ")}`);
+}
+
+/**
+ * Refuses a switch of type that is not drained: each type has its own state machine, so deploying the
+ * other type without `ORDER_WORKFLOW_DRAINING` naming the deployed one makes CloudFormation delete the
+ * machine under its running executions (docs/deploy-and-operate.md, "Switching a live stage").
+ */
+export function workflowSwitchFindings(stage: string, deployed: WorkflowType | undefined, choices: Choices): Finding[] {
+  const { orderWorkflowType: next, orderWorkflowDraining: draining } = choices;
+  if (!deployed || deployed === next || draining === deployed) return [];
+  const type = CHOICES.orderWorkflowType.variable;
+  const drain = CHOICES.orderWorkflowDraining.variable;
+  return [
+    {
+      refuse: true,
+      line: `deploy: stage ${stage} runs the ${deployed} order workflow; deploying ${next} without draining would delete it under its running orders: deploy ${type}=${next} ${drain}=${deployed} first, then without ${drain} once none runs, or keep ${type}=${deployed} (docs/deploy-and-operate.md, "Switching a live stage")`,
+    },
+  ];
 }

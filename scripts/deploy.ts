@@ -2,7 +2,8 @@
  * `npm run deploy -- --stage <name> [--accept-low-concurrency] [sst deploy options]`: checks that the
  * stage's callback-token secret is set and long enough, and is the stage's own unless the stage is
  * disposable (`DISPOSABLE_STAGE=true`; stacks/secret-policy.ts), and that the account's Lambda
- * concurrency in the region runs the stage's peak (scripts/deploy-checks.ts), then runs `sst deploy`
+ * concurrency in the region runs the stage's peak and that a stage already deployed is not switched
+ * to the other workflow type undrained (scripts/deploy-checks.ts), then runs `sst deploy`
  * with the same options. Exits 1 with the fix when a check fails, with sst's exit code otherwise.
  */
 import { spawn } from "node:child_process";
@@ -10,6 +11,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { stageNameProblem } from "@awsomepets/core/stage-name";
 import { stageKeepsData } from "@awsomepets/core/topology";
+import { readChoices, type Choices } from "@awsomepets/core/tunables";
 import { OVERRIDE_FLAG } from "./deploy-checks";
 
 const USAGE = `usage: npm run deploy -- --stage <name> [${OVERRIDE_FLAG}] [other sst deploy options]`;
@@ -17,7 +19,7 @@ const args = process.argv.slice(2).filter((arg) => arg !== OVERRIDE_FLAG);
 const acceptLowConcurrency = args.length < process.argv.length - 2;
 if (args.includes("--help") || args.includes("-h")) {
   console.log(
-    `${USAGE}\nChecks the stage name, the stage's CallbackTokenSecret (set, at least 32 characters, not the app-wide fallback unless DISPOSABLE_STAGE=true) and the account's Lambda concurrency in the region against the stage's peak (npm run capacity; ${OVERRIDE_FLAG} deploys anyway), then runs sst deploy.`,
+    `${USAGE}\nChecks the stage name, the stage's CallbackTokenSecret (set, at least 32 characters, not the app-wide fallback unless DISPOSABLE_STAGE=true), the account's Lambda concurrency in the region against the stage's peak (npm run capacity; ${OVERRIDE_FLAG} deploys anyway) and, for a stage already deployed, that ORDER_WORKFLOW_TYPE keeps its workflow type or ORDER_WORKFLOW_DRAINING names the deployed one (docs/deploy-and-operate.md, "Switching a live stage"), then runs sst deploy.`,
   );
   process.exit(0);
 }
@@ -33,8 +35,10 @@ if (stageProblem) {
   process.exit(2);
 }
 let keepsData: boolean;
+let choices: Choices;
 try {
   keepsData = stageKeepsData(process.env);
+  choices = readChoices(process.env);
 } catch (error) {
   console.error(`deploy: ${(error as Error).message}`);
   process.exit(2);
@@ -54,9 +58,11 @@ try {
   process.exit(1);
 }
 
-// The account's Lambda concurrency against the stage's peak (new accounts may have far less than 1,000).
-const { checkLambdaConcurrency } = await import("./deploy-account");
-if (!(await checkLambdaConcurrency(acceptLowConcurrency))) process.exit(1);
+// The account's Lambda concurrency against the stage's peak (new accounts may have far less than 1,000),
+// then a stage already deployed keeps its workflow type unless the other is drained.
+const { checkLambdaConcurrency, checkWorkflowSwitch } = await import("./deploy-account");
+if (!(await checkLambdaConcurrency(acceptLowConcurrency, choices.orderWorkflowType))) process.exit(1);
+if (!(await checkWorkflowSwitch(stage, choices))) process.exit(1);
 
 const sst = spawn(path.resolve("node_modules", ".bin", "sst"), ["deploy", ...args], { stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => sst.kill(signal));

@@ -43,7 +43,14 @@ const figures = {
 writeFileSync(figuresFile, JSON.stringify(figures));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const capacity = (...args: string[]) => run(process.execPath, ["--import", "tsx", path.join(root, "scripts", "capacity.ts"), ...args], { cwd: root });
+/** `npm run capacity` with ORDER_WORKFLOW_TYPE as given (unset: core's default), whatever the shell running the tests has. */
+const capacityAs = (workflowType: string | undefined, ...args: string[]) => {
+  const env = { ...process.env, ORDER_WORKFLOW_TYPE: workflowType };
+  if (workflowType === undefined) delete env.ORDER_WORKFLOW_TYPE;
+  return run(process.execPath, ["--import", "tsx", path.join(root, "scripts", "capacity.ts"), ...args], { cwd: root, env });
+};
+// The small figures have no order_path (Express's bill): they price Standard's transitions.
+const capacity = (...args: string[]) => capacityAs("STANDARD", ...args);
 
 describe("npm run capacity", () => {
   it("prints what the stage carries, what binds first and the bill at 1×, 10× and 100×", async () => {
@@ -88,9 +95,26 @@ describe("npm run capacity", () => {
     const shown = /`npm run capacity -- (--orders-per-second \d+ --figures bench\/cost-summary\.json)`[^`]*```\n([\s\S]*?)```/.exec(page);
     expect(shown, "docs/capacity.md's shipped-stage command and its output block").not.toBeNull();
     // Act
-    const { stdout } = await capacity(...shown![1]!.split(" "));
+    const { stdout } = await capacityAs(undefined, ...shown![1]!.split(" "));
     // Assess: `npm run capacity -- --orders-per-second 5 --figures bench/cost-summary.json` regenerates it
     expect(shown![2]).toBe(stdout);
+  });
+
+  it("says which workflow type it prices: core's default unless ORDER_WORKFLOW_TYPE says otherwise", async () => {
+    const shipped = await capacityAs(undefined, "--figures", "bench/cost-summary.json");
+    expect(shipped.stdout).toContain("its order workflow priced as EXPRESS (ORDER_WORKFLOW_TYPE, the default)");
+    expect(shipped.stdout).toMatch(/Limits, first to bind first[\s\S]*Step Functions StartExecution \(Express\)/);
+    const standard = await capacityAs("STANDARD", "--figures", "bench/cost-summary.json");
+    expect(standard.stdout).toContain("its order workflow priced as STANDARD (ORDER_WORKFLOW_TYPE)");
+    expect(standard.stdout).toContain("Step Functions state transitions");
+    expect(shipped.stdout).not.toContain("Step Functions state transitions");
+  });
+
+  it("refuses to price Express from figures without an order_path, in one line, exit status 1", async () => {
+    const failed = (await capacityAs("EXPRESS", "--figures", figuresFile).then(() => undefined, (error: { code: number; stderr: string }) => error))!;
+    expect(failed).toMatchObject({ code: 1 });
+    expect(failed.stderr.trim().split("\n")).toHaveLength(1);
+    expect(failed.stderr).toMatch(/ORDER_WORKFLOW_TYPE is EXPRESS but .*figures\.json has no order_path.*or set ORDER_WORKFLOW_TYPE=STANDARD/);
   });
 
   it("answers a bad option with one line and exit status 2", async () => {
@@ -101,5 +125,12 @@ describe("npm run capacity", () => {
     }
     const failed = await capacity("--orders-per-second", "0").catch((error: { stderr: string }) => error);
     expect((failed as { stderr: string }).stderr).toContain("--orders-per-second must be a positive number");
+  }, 90_000); // five processes, each loading core and the model (static imports): ~6 s apiece on a busy 2-core machine
+
+  it("answers a workflow type it does not know as a usage error, naming the values", async () => {
+    const failed = (await capacityAs("express", "--figures", figuresFile).then(() => undefined, (error: { code: number; stderr: string }) => error))!;
+    expect(failed).toMatchObject({ code: 2 });
+    expect(failed.stderr.trim().split("\n")).toHaveLength(1);
+    expect(failed.stderr).toContain('ORDER_WORKFLOW_TYPE="express" is not allowed: it must be one of STANDARD, EXPRESS');
   });
 });

@@ -18,12 +18,20 @@ import { QUOTAS, type Quota } from "./quotas";
 export type CostFigures = Pick<CostResults, "date" | "engine" | "scenario" | "prices" | "ours"> & Partial<Pick<CostResults, "order_path">>;
 
 /**
- * The type whose Step Functions bill and quotas the model uses: core's default (ORDER_WORKFLOW_TYPE),
- * when the figures price it (`order_path`, from a cost run since issue 27); else Standard's transitions.
+ * The load, and the workflow type whose Step Functions bill and quotas apply (the stage's
+ * ORDER_WORKFLOW_TYPE, read by the caller through core's parser): Standard is priced from the figures'
+ * transitions, Express from their `order_path` (a cost run since issue 27), which `checkPriceable` requires.
  */
-export const workflowTypeOf = (figures: CostFigures): Topology.WorkflowType =>
-  figures.order_path && Tunables.DEFAULT_ORDER_WORKFLOW_TYPE === "EXPRESS" ? "EXPRESS" : "STANDARD";
-export type Load = { ordersPerSecond: number; watchersPerOrder: number; watchMinutes: number };
+export type Load = { ordersPerSecond: number; watchersPerOrder: number; watchMinutes: number; workflowType: Topology.WorkflowType };
+
+/** Figures without `order_path` price Standard only: asked for Express, they would price the wrong bill. */
+export function checkPriceable(figures: CostFigures, workflowType: Topology.WorkflowType, source: string) {
+  if (workflowType === "EXPRESS" && !figures.order_path) {
+    throw new Error(
+      `${Tunables.CHOICES.orderWorkflowType.variable} is EXPRESS but ${source} has no order_path (figures from a cost run before issue 27 price Standard only): run npm run bench -- --only cost, or set ${Tunables.CHOICES.orderWorkflowType.variable}=STANDARD`,
+    );
+  }
+}
 
 /** A limit: what it is, how much of it one order per second uses, and how to raise it. */
 export type Limit = { name: string; limit: number; unit: string; perOrder: number; raise: string; source?: string };
@@ -75,7 +83,7 @@ export function limits(figures: CostFigures, load: Load): Limit[] {
     { name: "DynamoDB on-demand table writes", ...quota(QUOTAS.dynamodbOnDemandTableWriteUnitsPerSecond), perOrder: use.writeUnits, raise: "the table's maximum throughput / a Service Quotas request (DynamoDB)" },
     { name: "EventBridge PutEvents", ...quota(QUOTAS.eventBridgePutEventsPerSecond), perOrder: use.putEvents, raise: "a Service Quotas request (EventBridge PutEvents)" },
     { name: "EventBridge target invocations", ...quota(QUOTAS.eventBridgeTargetInvocationsPerSecond), perOrder: use.statuses * Object.keys(Topology.EVENT_RULES).length, raise: "a Service Quotas request (EventBridge invocations)" },
-    ...(workflowTypeOf(figures) === "EXPRESS"
+    ...(load.workflowType === "EXPRESS"
       ? [{ name: "Step Functions StartExecution (Express)", ...quota(QUOTAS.stepFunctionsExpressStartExecutionPerSecond), perOrder: 1, raise: "a Service Quotas request (Step Functions)" }]
       : [
           { name: "Step Functions StartExecution", ...quota(QUOTAS.stepFunctionsStartExecutionPerSecond), perOrder: 1, raise: "a Service Quotas request (Step Functions)" },
@@ -109,8 +117,13 @@ export function usdPerOrderByItem(figures: CostFigures, load: Load) {
     connectionMinutes: usd.connectionMinutes(load.watchersPerOrder * load.watchMinutes, p),
     eventBridge: usd.events(use.putEvents, p),
     stepFunctions:
-      workflowTypeOf(figures) === "EXPRESS" ? figures.order_path!.express.usd_per_million_orders_by_item.step_functions / 1e6 : usd.transitions(use.transitions, p),
+      load.workflowType === "EXPRESS" ? expressPath(figures).express.usd_per_million_orders_by_item.step_functions / 1e6 : usd.transitions(use.transitions, p),
   };
+}
+
+function expressPath(figures: CostFigures) {
+  checkPriceable(figures, "EXPRESS", "the figures");
+  return figures.order_path!;
 }
 
 export const usdPerOrder = (figures: CostFigures, load: Load) => Object.values(usdPerOrderByItem(figures, load)).reduce((a, b) => a + b, 0);
@@ -193,8 +206,8 @@ export function oneClient(figures: CostFigures, load: Load) {
   };
 }
 
-/** `npm run capacity`'s default load: one order a second, one customer watching it for 10 minutes. */
-export const DEFAULT_LOAD: Load = { ordersPerSecond: 1, watchersPerOrder: 1, watchMinutes: 10 };
+/** `npm run capacity`'s default load: one order a second, one customer watching it for 10 minutes, core's default type. */
+export const DEFAULT_LOAD: Load = { ordersPerSecond: 1, watchersPerOrder: 1, watchMinutes: 10, workflowType: Tunables.DEFAULT_ORDER_WORKFLOW_TYPE };
 
 /**
  * The Lambda concurrency a stage needs at the most it carries (`stageCapacity`): its functions'

@@ -3,6 +3,8 @@
  * Defaults of a fresh account: most are raised through Service Quotas or AWS Support on request.
  * Checked 2026-12-02 against the pages named (some through copies in the search corpus).
  */
+import { EXPRESS_MAX_DURATION_SECONDS } from "@awsomepets/core/topology";
+
 export type Quota = { value: number; unit: string; adjustable: boolean; source: string };
 
 export const QUOTAS = {
@@ -90,8 +92,9 @@ export const QUOTAS = {
     adjustable: true,
     source: "https://docs.aws.amazon.com/step-functions/latest/dg/express-limits.html (the corpus's copy ends before its throttling table: the figures are AWS's as I know them)",
   },
+  /** Declared once in core (the stacks' Express definition uses it). */
   stepFunctionsExpressDurationSeconds: {
-    value: 300,
+    value: EXPRESS_MAX_DURATION_SECONDS,
     unit: "seconds an express execution may run (then it fails with a timeout)",
     adjustable: false,
     source: "https://docs.aws.amazon.com/step-functions/latest/dg/express-limits.html",

@@ -493,9 +493,11 @@ export type WorkflowType = (typeof WORKFLOW_TYPES)[number];
 export const workflowName = (type: WorkflowType) => (type === "STANDARD" ? WORKFLOW.name : `${WORKFLOW.name}Express`);
 
 /**
- * AWS's limits on an Express execution, which the local Step Functions reproduces: it ends (TIMED_OUT,
- * `States.Timeout`) after 5 minutes whatever the definition's TimeoutSeconds; per the "Quotas for
- * Express Workflows" page (https://docs.aws.amazon.com/step-functions/latest/dg/express-limits.html).
+ * AWS's limits on an Express execution: it ends (TIMED_OUT, `States.Timeout`) after 5 minutes whatever
+ * the definition's TimeoutSeconds; per the "Quotas for Express Workflows" page
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/express-limits.html). The app's one declaration
+ * (the stacks' definition, bench/capacity/quotas.ts); the local Step Functions, which imports nothing
+ * from the app, models it with its own EXPRESS_MAX_DURATION_MS, checked equal in packages/local's tests.
  */
 export const EXPRESS_MAX_DURATION_SECONDS = 300;
 

@@ -2,9 +2,10 @@
  * The executions of the configured state machines: started with Step Functions' naming and
  * idempotency rules, run in the background on aws-local-stepfunctions, and remembered afterwards
  * (the newest `maxFinished` finished ones; older ones are evicted, as AWS forgets closed executions
- * after 90 days). With a journal, a running execution is written down at start and at every state
- * it enters, so that after a crash or a restart it resumes at the state it was in (that state runs
- * again: at least once, as Step Functions retries a task after a failure).
+ * after 90 days). With a journal, a running execution is written down at start and, if Standard, at
+ * every state it enters, so that after a crash or a restart it resumes at the state it was in (that
+ * state runs again: at least once, as Step Functions retries a task after a failure); an Express one
+ * runs again from its start, as AWS keeps no state of it between transitions.
  */
 import { randomUUID } from "node:crypto";
 import { StateMachine } from "aws-local-stepfunctions";
@@ -39,7 +40,11 @@ export interface ExecutionsOptions {
   expressMaxDurationMs?: number;
 }
 
-/** AWS ends an Express execution after 5 minutes (https://docs.aws.amazon.com/step-functions/latest/dg/express-limits.html). */
+/**
+ * AWS ends an Express execution after 5 minutes (https://docs.aws.amazon.com/step-functions/latest/dg/express-limits.html).
+ * The emulator's own copy (this package imports nothing from the app); the app declares the limit once,
+ * core's `Topology.EXPRESS_MAX_DURATION_SECONDS`, and packages/local's tests check the two agree.
+ */
 export const EXPRESS_MAX_DURATION_MS = 5 * 60 * 1000;
 
 /** What the journal keeps of a running execution: enough to start it again where it was. */

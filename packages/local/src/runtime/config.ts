@@ -103,7 +103,7 @@ Options (each port also reads the variable named, default in brackets; 0 picks a
 Environment:
   LOCAL_CALLBACK_TOKEN_SECRET  the callback-link signing secret (else kept in --data-dir, else generated)
   ORDER_WORKFLOW_TYPE          the order workflow's type, STANDARD or EXPRESS, as at deploy [${DEFAULT_ORDER_WORKFLOW_TYPE}]
-  LOCAL_EXPRESS_RUNS_TWICE     true: every Express execution runs twice, as AWS may (at least once)
+  LOCAL_EXPRESS_RUNS_TWICE     true: every Express execution runs twice, as AWS may (at least once); EXPRESS only
   AWS_REGION                   region in ARNs and event envelopes [us-east-1]
   LOCAL_RUNTIME_STATE_FILE     where the other commands find this runtime [.sst/local/runtime.json]
 
@@ -189,6 +189,10 @@ export function readConfig(allArgs: string[], env: NodeJS.ProcessEnv): RuntimeCo
   const runsTwice = env.LOCAL_EXPRESS_RUNS_TWICE;
   if (runsTwice !== undefined && runsTwice !== "" && runsTwice !== "true" && runsTwice !== "false") {
     throw new UsageError(`LOCAL_EXPRESS_RUNS_TWICE must be true or false, got ${JSON.stringify(runsTwice)}`, false);
+  }
+  // Only an Express execution runs at least once; asked of Standard it would be silently ignored.
+  if (runsTwice === "true" && workflowType !== "EXPRESS") {
+    throw new UsageError(`LOCAL_EXPRESS_RUNS_TWICE=true needs ORDER_WORKFLOW_TYPE=EXPRESS (it is ${workflowType}): Standard runs each execution exactly once`, false);
   }
   const configuredSecret = env.LOCAL_CALLBACK_TOKEN_SECRET || undefined;
   return {

@@ -50,7 +50,7 @@ export function orderWorkflow(options: {
   runner: FunctionRunner;
   /** `--step-delay`: each Lambda step waits this long first, so the statuses it publishes arrive one by one. */
   stepDelayMs?: number;
-  /** The state machine's type (`ORDER_WORKFLOW_TYPE`); its definition as the stack deploys it for that type. */
+  /** The state machine's type (`ORDER_WORKFLOW_TYPE`); the local Step Functions applies the type's limits. */
   type: Topology.WorkflowType;
 }): { config: StateMachineConfig; close: () => void } {
   const functionArn = (name: string) => `arn:aws:lambda:${options.region}:000000000000:function:${name}`;
@@ -58,7 +58,10 @@ export function orderWorkflow(options: {
   for (const [state, name] of Object.entries(Topology.WORKFLOW.tasks)) {
     substitutions[Topology.taskPlaceholder(state as keyof typeof Topology.WORKFLOW.tasks)] = functionArn(name);
   }
-  const definition = Topology.workflowDefinitionFor(loadDefinition(readFileSync(path.join(options.root, Topology.WORKFLOW.definitionFile), "utf8"), substitutions), options.type);
+  // The ASL file as it is, for either type: the local Step Functions, as AWS does, ends an Express
+  // execution after 5 minutes whatever its TimeoutSeconds (aws-local's EXPRESS_MAX_DURATION_MS), so
+  // core's workflowDefinitionFor (the stack's template saying 300 s) would change nothing here.
+  const definition = loadDefinition(readFileSync(path.join(options.root, Topology.WORKFLOW.definitionFile), "utf8"), substitutions);
 
   const events = new EventBridgeClient({
     endpoint: options.eventsEndpoint,

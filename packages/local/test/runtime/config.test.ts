@@ -34,3 +34,14 @@ describe("npm start's edge limits", () => {
     expect(() => readConfig([], { [Topology.DEPLOY_ENV.edgeRequestsPerAddress]: "5" })).toThrow(/EDGE_REQUESTS_PER_ADDRESS="5" is not allowed/);
   });
 });
+
+describe("npm start's workflow type", () => {
+  it("runs Express twice only when asked, and refuses the ask for Standard naming both variables", () => {
+    expect(readConfig([], { ORDER_WORKFLOW_TYPE: "EXPRESS", LOCAL_EXPRESS_RUNS_TWICE: "true" })).toMatchObject({ workflowType: "EXPRESS", expressRunsTwice: true });
+    expect(readConfig([], { ORDER_WORKFLOW_TYPE: "STANDARD", LOCAL_EXPRESS_RUNS_TWICE: "false" })).toMatchObject({ workflowType: "STANDARD" });
+    expect(readConfig([], { ORDER_WORKFLOW_TYPE: "STANDARD", LOCAL_EXPRESS_RUNS_TWICE: "false" }).expressRunsTwice).toBeUndefined();
+    const standard = { ORDER_WORKFLOW_TYPE: "STANDARD", LOCAL_EXPRESS_RUNS_TWICE: "true" };
+    expect(() => readConfig([], standard)).toThrow(UsageError);
+    expect(() => readConfig([], standard)).toThrow(/^LOCAL_EXPRESS_RUNS_TWICE=true needs ORDER_WORKFLOW_TYPE=EXPRESS \(it is STANDARD\)/);
+  });
+});
