@@ -18,7 +18,7 @@ import { computeTargets } from "../bench/lib/targets";
 import { sdkClientPackages } from "../bench/metrics/bundles";
 import { bounded, waitUntil } from "../bench/lib/wait";
 import { fittedRise, measureMemory } from "../bench/metrics/memory";
-import { LOCAL_MAX_ENVIRONMENTS } from "../packages/local/src/runtime/lambda";
+import { DEFAULT_MAX_ENVIRONMENTS } from "../packages/local/src/runtime/config";
 
 describe("the seed baseline in the local runtime", () => {
   let runtime: BenchRuntime;
@@ -136,7 +136,7 @@ describe("the memory metric", () => {
       expect(figures.rss_mb.peak).toBeGreaterThanOrEqual(figures.rss_mb.ready);
       expect(figures.rss_mb.ready).toBeGreaterThan(50);
       expect(figures.environments.peak).toBeGreaterThan(1);
-      expect(figures.environments.peak).toBeLessThanOrEqual(LOCAL_MAX_ENVIRONMENTS);
+      expect(figures.environments.peak).toBeLessThanOrEqual(DEFAULT_MAX_ENVIRONMENTS);
     } finally {
       await runtime.close();
     }

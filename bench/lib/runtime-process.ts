@@ -8,14 +8,16 @@
  * capacity units, PutEvents entries), and `--dynamodb-endpoint <url>` points the handlers' DynamoDB
  * clients at another DynamoDB (AWS's DynamoDB Local, for its capacity units) instead of dynalite;
  * `--step-delay-ms <n>` paces the saga (npm start's `--step-delay`). With `--environments`, every
-function runs as under `npm start`: in its execution environments (worker threads), none replaced,
-each function's first environment started in the background once ready (the memory metric).
+ * function runs as under `npm start`: in its execution environments (worker threads), none replaced,
+ * each function's first environment started in the background once ready, with npm start's workflow
+ * type, stage throttles and environment bounds, from the same variables (the memory metric).
  */
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException, type CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 import { CallbackTable, OrdersTable, Topology, Tunables } from "@awsomepets/core/index";
+import { readConfig } from "../../packages/local/src/runtime/config";
 import { resolveHandler } from "../../packages/local/src/runtime/lambda";
 import { names, startLocalRuntime } from "../../packages/local/src/runtime/start-runtime";
 import { createAwsMeter } from "./aws-meter";
@@ -123,6 +125,9 @@ async function main() {
   const meter = flags.meter ? createAwsMeter({ expectedDynamoDbEndpoint: () => process.env.AWS_ENDPOINT_URL_DYNAMODB }) : undefined;
   meter?.install();
   let retries = 0;
+  // The memory metric measures what npm start holds: its settings, read as it reads them (a bad
+  // variable fails the run with npm start's message).
+  const asNpmStart = flags.environments ? readConfig([], process.env) : undefined;
   const runtime = await startLocalRuntime({
     root,
     log: (record) => {
@@ -138,10 +143,15 @@ async function main() {
       stepDelayMs: flags["step-delay-ms"] ? Number(flags["step-delay-ms"]) : undefined,
       // Standard: the cost figures read each execution's history (bench/metrics/order-path-cost.ts),
       // and price both types from it; the functions' work is the same for either.
-      workflowType: "STANDARD",
-      // The figures measure the callbacks at a load far above a stage's throttles, which are not what they measure.
-      throttles: { http: UNTHROTTLED, webSocket: { default: UNTHROTTLED, routes: { $connect: UNTHROTTLED } } },
-      // Its clients are all one address, so the edge's per-address rules are raised to WAF's largest limit too.
+      workflowType: asNpmStart?.workflowType ?? "STANDARD",
+      // The figures measure the callbacks at a load far above a stage's throttles, which are not what
+      // they measure; the memory metric's 5 orders a second are well within them (22 requests, 20
+      // connects a second), so it keeps them, as npm start does.
+      throttles: asNpmStart?.throttles ?? { http: UNTHROTTLED, webSocket: { default: UNTHROTTLED, routes: { $connect: UNTHROTTLED } } },
+      maxEnvironments: asNpmStart?.maxEnvironments,
+      youngGenerationMb: asNpmStart?.youngGenerationMb,
+      // Its clients are all one address, so the edge's per-address rules are raised to WAF's largest
+      // limit (the memory metric too: npm start's, per address, would refuse one address's 5 orders a second).
       edgeRules: Tunables.edgeRulesOf({
         edgeOrdersPerAddress: Topology.WAF_MAX_RATE_LIMIT,
         edgeConnectsPerAddress: Topology.WAF_MAX_RATE_LIMIT,

@@ -1,7 +1,9 @@
 /**
  * memory: what `npm start` holds on a developer's machine under a steady trickle of orders. The
  * runtime runs as under `npm start` (every function in its execution environments, worker threads of
- * the one process: their memory is in its RSS); `ORDERS_PER_S` orders a second are placed through
+ * the one process: their memory is in its RSS; npm start's workflow type, throttles and environment
+ * bounds, read from the same variables; the edge's per-address rules raised, the one address placing
+ * every order); `ORDERS_PER_S` orders a second are placed through
  * `POST /orders`, each watched over its own socket until its last status, then closed. The runtime
  * process's RSS is sampled every second (Linux: /proc/<pid>/status; elsewhere `ps`), with its count
  * of execution environments. Figures: RSS at ready, its peak, and its growth over the last 40% of the

@@ -26,9 +26,11 @@
  * Memory: all functions together have at most `maxEnvironments` environments (each is a V8 heap with
  * its own copy of its modules). A function that needs a new one when all exist gets the room of
  * another function's idle environment (discarded, as Lambda may reclaim an idle environment at any
- * time: a cold start more, never shared state; see makeRoom), else waits, first come first served,
- * until one is idle or gone. Lambda refuses only beyond the account's concurrency (1,000 by
- * default); locally the bound is this machine's memory, and the wait only delays.
+ * time: a cold start more, never shared state; see makeRoom), else waits until one is idle or gone.
+ * Across functions the wait is first come first served: a function that frees an environment while
+ * its own invocations queue gives that room up to one that waited longer and has none, or two fewer
+ * (see owedRoom), so no function waits on another's queue. Lambda refuses only beyond the account's
+ * concurrency (1,000 by default); locally the bound is this machine's memory, and the wait only delays.
  */
 import { randomUUID } from "node:crypto";
 import { ExecutionEnvironment, type ConsoleLine } from "./environment";
@@ -73,7 +75,8 @@ export const DEFAULT_MAX_ENVIRONMENTS_PER_FUNCTION = 4;
 /** An idle environment is reclaimed for another function's scale-out only once idle this long (see makeRoom). */
 export const RECLAIM_AFTER_IDLE_MS = 1_000;
 
-type Waiter = { resolve: (environment: ExecutionEnvironment) => void; reject: (error: Error) => void };
+/** `since`: when the invocation started waiting (performance.now()), for first come first served across functions. */
+type Waiter = { resolve: (environment: ExecutionEnvironment) => void; reject: (error: Error) => void; since: number };
 type FunctionState = {
   name: string;
   config: FunctionConfiguration;
@@ -116,6 +119,11 @@ export function createFunctionPool(options: FunctionPoolOptions) {
   /** Functions with invocations waiting for room under `maxEnvironments`, first come first served. */
   const blocked = new Set<FunctionState>();
   const startingOf = (fn: FunctionState) => [...fn.all.keys()].filter((environment) => environment instanceof Promise).length;
+  /** Set while a reclaim was refused because the idle environments were too fresh: retries when the oldest is old enough. */
+  let reclaimTimer: NodeJS.Timeout | undefined;
+  /** Whether `fn` has an invocation that no environment, starting or busy, will serve unless it gets room. */
+  const needsRoom = (fn: FunctionState) => fn.waiters.length > startingOf(fn) && countOf(fn) < fn.max;
+  const oldestWait = (fn: FunctionState) => fn.waiters[0]?.since ?? Infinity;
 
   async function coldStart(fn: FunctionState): Promise<ExecutionEnvironment> {
     const started = performance.now();
@@ -165,7 +173,15 @@ export function createFunctionPool(options: FunctionPoolOptions) {
     const now = performance.now();
     for (const [environment, entry] of idleSince) {
       if (entry.fn === fn) continue;
-      if (countOf(fn) > 0 && now - entry.since < RECLAIM_AFTER_IDLE_MS) return false; // the rest have been idle less long
+      if (countOf(fn) > 0 && now - entry.since < RECLAIM_AFTER_IDLE_MS) {
+        // The rest have been idle less long. Nothing else may happen once this one is old enough
+        // (no release, no invocation), so look again then.
+        reclaimTimer ??= setTimeout(() => {
+          reclaimTimer = undefined;
+          unblock();
+        }, RECLAIM_AFTER_IDLE_MS - (now - entry.since) + 1);
+        return false;
+      }
       return reclaim(environment, entry, fn);
     }
     return false;
@@ -177,13 +193,32 @@ export function createFunctionPool(options: FunctionPoolOptions) {
     return true;
   }
 
-  /** Functions waiting for room, oldest first, try again; one still without room keeps the rest waiting. */
+  /**
+   * Functions waiting for room try again: those without any environment first (they cannot run at
+   * all; a scale-out only runs faster), each group oldest waiter first. One still without room does
+   * not stop the rest: it may be refused only a scale-out while the next needs its first environment.
+   */
   function unblock() {
-    for (const fn of [...blocked]) {
+    const order = [...blocked].sort((a, b) => Number(countOf(a) > 0) - Number(countOf(b) > 0) || oldestWait(a) - oldestWait(b));
+    for (const fn of order) {
       blocked.delete(fn);
       dispatch(fn);
-      if (blocked.has(fn)) return;
     }
+  }
+
+  /**
+   * The blocked function that should have `fn`'s freed environment's room rather than `fn`'s own next
+   * invocation: one that waited longer and has no environment, or at least two fewer than `fn` — so
+   * room moves towards an even share, never back and forth between two busy functions (each move is
+   * a cold start).
+   */
+  function owedRoom(fn: FunctionState): FunctionState | undefined {
+    const next = oldestWait(fn);
+    for (const other of blocked) {
+      if (other === fn || !needsRoom(other) || oldestWait(other) >= next) continue;
+      if (countOf(other) === 0 || countOf(other) <= countOf(fn) - 2) return other;
+    }
+    return undefined;
   }
 
   /**
@@ -218,7 +253,7 @@ export function createFunctionPool(options: FunctionPoolOptions) {
       idleSince.delete(warm);
       return Promise.resolve(warm);
     }
-    const waiting = new Promise<ExecutionEnvironment>((resolve, reject) => fn.waiters.push({ resolve, reject }));
+    const waiting = new Promise<ExecutionEnvironment>((resolve, reject) => fn.waiters.push({ resolve, reject, since: performance.now() }));
     if (countOf(fn) === 0) dispatch(fn);
     else fn.scaleOut ??= setTimeout(() => {
       fn.scaleOut = undefined;
@@ -233,6 +268,18 @@ export function createFunctionPool(options: FunctionPoolOptions) {
 
   function release(fn: FunctionState, environment: ExecutionEnvironment) {
     if (environment.gone || closed || (fn.all.get(environment) ?? -1) < generation) return forget(fn, environment);
+    const owed = fn.waiters.length > 0 ? owedRoom(fn) : undefined;
+    if (owed) {
+      // First come first served across functions: the freed room goes to the invocation that waited
+      // longest; `fn`'s own waiters keep its other environments, or queue for room in their turn.
+      log({ level: "info", message: "lambda.reclaimed", functionName: fn.name, environmentId: environment.id, for: owed.name });
+      discard(fn, environment);
+      blocked.delete(owed);
+      dispatch(owed);
+      dispatch(fn);
+      unblock();
+      return;
+    }
     const waiter = fn.waiters.shift();
     if (waiter) return waiter.resolve(environment);
     fn.saturated = false;
@@ -313,6 +360,7 @@ export function createFunctionPool(options: FunctionPoolOptions) {
       const terminations: Promise<unknown>[] = [];
       blocked.clear();
       idleSince.clear();
+      clearTimeout(reclaimTimer);
       for (const fn of functions.values()) {
         for (const waiter of fn.waiters.splice(0)) waiter.reject(new Error("the function pool is closed"));
         for (const timer of fn.idleTimers.values()) clearTimeout(timer);

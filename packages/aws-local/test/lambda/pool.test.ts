@@ -182,6 +182,75 @@ it("queues an invocation while every environment of every function is busy, and 
   expect(Object.values(pool.stats()).reduce((sum, fn) => sum + fn.environments, 0)).toBeLessThanOrEqual(2);
 });
 
+function holdFiles() {
+  const dir = mkdtempSync(path.join(tmpdir(), "pool-test-"));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string) => path.join(dir, name);
+  const started = (name: string) => (existsSync(file(name)) ? readFileSync(file(name), "utf8").trim().split("\n").length : 0);
+  return { file, started, go: (name: string) => writeFileSync(file(name), "") };
+}
+
+it("serves the invocation that waited longest first when room is short, not the busiest function's queue", async () => {
+  // Prepare: room for two environments in all; A holds both, then B arrives, then A's queue grows.
+  const { file, started, go } = holdFiles();
+  const { invoke, records } = startPool({ A: fn("handler"), B: fn("handler") }, { maxEnvironments: 2, scaleOutDelayMs: 0 });
+  const finished: string[] = [];
+  const tracked = (name: string, event: object) => invoke(name, event).then(() => finished.push(name));
+  const holding = [tracked("A", { startedFile: file("A"), untilFile: file("goA") }), tracked("A", { startedFile: file("A"), untilFile: file("goA") })];
+  await until(() => started("A") === 2, "both invocations of A");
+  const b = tracked("B", {});
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const queued = Array.from({ length: 8 }, () => tracked("A", { waitMs: 300 }));
+
+  // Act
+  go("goA");
+  await Promise.all([...holding, b, ...queued]);
+
+  // Assess: B, waiting before A's queue, got the first room that came free (from A, which had two).
+  expect(finished.indexOf("B")).toBeLessThan(5);
+  expect(records).toContainEqual(expect.objectContaining({ message: "lambda.reclaimed", functionName: "A", for: "B" }));
+});
+
+it("gives an idle environment's room to a function without any even while another waits to scale out", async () => {
+  // Prepare: room for three; A has two busy and a third invocation waiting for room, then B needs its first.
+  const { file, started, go } = holdFiles();
+  const { invoke } = startPool({ A: fn("handler"), B: fn("handler"), C: fn("handler") }, { maxEnvironments: 3, scaleOutDelayMs: 0 });
+  const c = invoke("C", { startedFile: file("C"), untilFile: file("goC") });
+  const holding = [0, 1].map(() => invoke("A", { startedFile: file("A"), untilFile: file("goA") }));
+  await until(() => started("C") === 1 && started("A") === 2, "C and both invocations of A");
+  const third = invoke("A", { startedFile: file("A"), untilFile: file("goA") });
+  await new Promise((resolve) => setTimeout(resolve, 50)); // A blocked first
+  const b = invoke("B", { startedFile: file("B") });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+
+  // Act: C's environment goes idle, fresh (too fresh for A's scale-out, any for B's first).
+  go("goC");
+  await c;
+
+  // Assess: B runs while A still holds its two.
+  await until(() => started("B") === 1, "B's invocation while A is busy", 4_000);
+  go("goA");
+  await Promise.all([...holding, third, b]);
+});
+
+it("reclaims an idle environment for a scale-out once it has been idle long enough, with nothing else happening", async () => {
+  // Prepare: room for two; A has one busy, C one freshly idle.
+  const { file, started, go } = holdFiles();
+  const { invoke, records } = startPool({ A: fn("handler", { timeoutMs: 60_000 }), C: fn("handler") }, { maxEnvironments: 2, scaleOutDelayMs: 0 });
+  const first = invoke("A", { startedFile: file("A"), untilFile: file("goA") });
+  await until(() => started("A") === 1, "A's first invocation");
+  await invoke("C");
+
+  // Act: A's second invocation needs a second environment; C's is too fresh to reclaim yet.
+  const second = invoke("A", { startedFile: file("A") });
+
+  // Assess: it runs once C's has been idle a second, while A's first still holds its own.
+  await until(() => started("A") === 2, "A's second invocation while the first is busy", 4_000);
+  expect(records).toContainEqual(expect.objectContaining({ message: "lambda.reclaimed", functionName: "C", for: "A" }));
+  go("goA");
+  await Promise.all([first, second]);
+});
+
 it("discards an environment left idle, and all warm ones when told to retire them", async () => {
   // Prepare
   const { pool, invoke, coldStarts } = startPool({ Counter: fn("handler") }, { idleTimeoutMs: 200 });

@@ -28,6 +28,26 @@ export const PORT_LABELS = {
 } as const;
 export type PortName = keyof typeof DEFAULT_PORTS;
 
+/**
+ * Environments of all functions together at most (`LOCAL_MAX_ENVIRONMENTS`): what keeps `npm start`
+ * laptop-sized. Each is a V8 heap with its own copy of its modules (15–40 MB resident;
+ * docs/decisions/local-environments-share-a-cap.md), and one order's path runs 10 of the 15
+ * functions: room for each of those plus two invocations at once. Past it, another function's idle
+ * environment is reclaimed, or the invocation waits (aws-local's pool.ts). Above 60 (15 functions ×
+ * 4 each) it binds nothing; below 2 every order's steps would queue behind the authorizer.
+ */
+export const DEFAULT_MAX_ENVIRONMENTS = 12;
+export const MAX_ENVIRONMENTS_RANGE = { min: 2, max: 60 } as const;
+
+/**
+ * Each environment's V8 young generation, MB (`LOCAL_YOUNG_GENERATION_MB`): V8 sizes it from the
+ * heap's limit (up to 3 × 16 MB), and an environment's short-lived garbage then stays resident
+ * between its scavenges. 4 MB means more frequent scavenges, each of a few objects; what fits in
+ * the function's memory is unchanged. 64 is past what V8 would choose itself.
+ */
+export const DEFAULT_YOUNG_GENERATION_MB = 4;
+export const YOUNG_GENERATION_MB_RANGE = { min: 1, max: 64 } as const;
+
 export type RuntimeConfig = {
   stage: string;
   region: string;
@@ -71,6 +91,10 @@ export type RuntimeConfig = {
   expressRunsTwice?: boolean;
   /** Express's 5-minute limit, shortened by tests. */
   expressMaxDurationMs?: number;
+  /** Environments of all functions together (`LOCAL_MAX_ENVIRONMENTS`), `DEFAULT_MAX_ENVIRONMENTS` unless given. */
+  maxEnvironments?: number;
+  /** Each environment's V8 young generation, MB (`LOCAL_YOUNG_GENERATION_MB`), `DEFAULT_YOUNG_GENERATION_MB` unless given. */
+  youngGenerationMb?: number;
 };
 
 /** The workflow type a runtime runs: its configuration's, else core's default. */
@@ -104,6 +128,8 @@ Environment:
   LOCAL_CALLBACK_TOKEN_SECRET  the callback-link signing secret (else kept in --data-dir, else generated)
   ORDER_WORKFLOW_TYPE          the order workflow's type, STANDARD or EXPRESS, as at deploy [${DEFAULT_ORDER_WORKFLOW_TYPE}]
   LOCAL_EXPRESS_RUNS_TWICE     true: every Express execution runs twice, as AWS may (at least once); EXPRESS only
+  LOCAL_MAX_ENVIRONMENTS       Lambda environments of all functions together, ${MAX_ENVIRONMENTS_RANGE.min}-${MAX_ENVIRONMENTS_RANGE.max} [${DEFAULT_MAX_ENVIRONMENTS}]
+  LOCAL_YOUNG_GENERATION_MB    each environment's V8 young generation in MB, ${YOUNG_GENERATION_MB_RANGE.min}-${YOUNG_GENERATION_MB_RANGE.max} [${DEFAULT_YOUNG_GENERATION_MB}]
   AWS_REGION                   region in ARNs and event envelopes [us-east-1]
   LOCAL_RUNTIME_STATE_FILE     where the other commands find this runtime [.sst/local/runtime.json]
 
@@ -114,6 +140,17 @@ function port(value: string | undefined, name: string) {
   const n = Number(value);
   if (value === undefined || value.trim() === "" || !Number.isInteger(n) || n < 0 || n > 65535) {
     throw new UsageError(`${name} must be a port number (0-65535), got ${JSON.stringify(value)}`, false);
+  }
+  return n;
+}
+
+/** An integer variable within its range; unset or empty: its default. */
+function integerVariable(env: NodeJS.ProcessEnv, name: string, range: { min: number; max: number }, fallback: number) {
+  const value = env[name];
+  if (value === undefined || value.trim() === "") return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < range.min || n > range.max) {
+    throw new UsageError(`${name} must be an integer from ${range.min} to ${range.max} (default ${fallback}), got ${JSON.stringify(value)}`, false);
   }
   return n;
 }
@@ -211,6 +248,8 @@ export function readConfig(allArgs: string[], env: NodeJS.ProcessEnv): RuntimeCo
     edgeRules: edgeRulesOf(settings),
     workflowType,
     ...(runsTwice === "true" ? { expressRunsTwice: true } : {}),
+    maxEnvironments: integerVariable(env, "LOCAL_MAX_ENVIRONMENTS", MAX_ENVIRONMENTS_RANGE, DEFAULT_MAX_ENVIRONMENTS),
+    youngGenerationMb: integerVariable(env, "LOCAL_YOUNG_GENERATION_MB", YOUNG_GENERATION_MB_RANGE, DEFAULT_YOUNG_GENERATION_MB),
     ...(stepDelayMs ? { stepDelayMs } : {}),
   };
 }

@@ -13,6 +13,7 @@ import path from "node:path";
 import { Topology } from "@awsomepets/core/index";
 import { bundleHandlers } from "@awsomepets/aws-local/lambda/bundle";
 import { createFunctionPool, type FunctionConfiguration, type PoolLogRecord } from "@awsomepets/aws-local/lambda/pool";
+import { DEFAULT_MAX_ENVIRONMENTS, DEFAULT_YOUNG_GENERATION_MB } from "./config";
 import { handlerConsole } from "./handler-logs";
 import type { Log } from "./log";
 import { isAlive } from "./state-file";
@@ -31,20 +32,6 @@ export function resolveHandler(root: string, spec: string) {
  */
 export const LOCAL_MAX_ENVIRONMENTS_PER_FUNCTION = 4;
 
-/**
- * Environments of all functions together at most: what keeps `npm start` laptop-sized. Each is a V8
- * heap with its own copy of its modules (15–40 MB resident; docs/decisions/local-environments-share-a-cap.md),
- * and one order's path runs 10 of the 15 functions: room for each of those plus two invocations at
- * once. Past it, another function's idle environment is reclaimed, or the invocation waits (pool.ts).
- */
-export const LOCAL_MAX_ENVIRONMENTS = 12;
-
-/**
- * Each environment's V8 young generation, MB: V8 sizes it from the heap's limit (up to 3 × 16 MB),
- * and an environment's short-lived garbage then stays resident between its scavenges. 4 MB means
- * more frequent scavenges, each of a few objects; what fits in the function's memory is unchanged.
- */
-export const LOCAL_YOUNG_GENERATION_MB = 4;
 
 type RunnerOptions = {
   root: string;
@@ -55,7 +42,10 @@ type RunnerOptions = {
   timeoutMs?: number;
   idleTimeoutMs?: number;
   maxEnvironmentsPerFunction?: number;
+  /** Environments of all functions together (`LOCAL_MAX_ENVIRONMENTS`, config.ts). */
   maxEnvironments?: number;
+  /** Each environment's V8 young generation, MB (`LOCAL_YOUNG_GENERATION_MB`, config.ts). */
+  youngGenerationMb?: number;
 };
 
 /** Each function's module, timeout, memory and reserved concurrency, from core's topology. */
@@ -95,8 +85,8 @@ export function createFunctionRunner(options: RunnerOptions) {
     functions,
     idleTimeoutMs: options.idleTimeoutMs,
     maxEnvironmentsPerFunction: options.maxEnvironmentsPerFunction ?? LOCAL_MAX_ENVIRONMENTS_PER_FUNCTION,
-    maxEnvironments: options.maxEnvironments ?? LOCAL_MAX_ENVIRONMENTS,
-    youngGenerationMb: LOCAL_YOUNG_GENERATION_MB,
+    maxEnvironments: options.maxEnvironments ?? DEFAULT_MAX_ENVIRONMENTS,
+    youngGenerationMb: options.youngGenerationMb ?? DEFAULT_YOUNG_GENERATION_MB,
     // Two cores: one cold start at a time leaves the other to whatever else starts.
     warmParallelism: 1,
     log: poolLog(options.log),

@@ -161,6 +161,8 @@ export async function startLocalRuntime(options: {
       log,
       environment: (name) => functionEnvironment(name, environmentOptions()),
       timeoutMs: options.functionTimeoutMs,
+      maxEnvironments: config.maxEnvironments,
+      youngGenerationMb: config.youngGenerationMb,
     });
     closers.push(moduleRunner.close);
     const runner: typeof moduleRunner = {

@@ -45,3 +45,19 @@ describe("npm start's workflow type", () => {
     expect(() => readConfig([], standard)).toThrow(/^LOCAL_EXPRESS_RUNS_TWICE=true needs ORDER_WORKFLOW_TYPE=EXPRESS \(it is STANDARD\)/);
   });
 });
+
+describe("npm start's bound on Lambda environments", () => {
+  it("are 12 environments with a 4 MB young generation by default, and follow their variables", () => {
+    expect(readConfig([], {})).toMatchObject({ maxEnvironments: 12, youngGenerationMb: 4 });
+    expect(readConfig([], { LOCAL_MAX_ENVIRONMENTS: "" })).toMatchObject({ maxEnvironments: 12 });
+    expect(readConfig([], { LOCAL_MAX_ENVIRONMENTS: "20", LOCAL_YOUNG_GENERATION_MB: "16" })).toMatchObject({ maxEnvironments: 20, youngGenerationMb: 16 });
+  });
+
+  it("refuse a value that is not an integer in range as a usage error naming the variable, range and default", () => {
+    for (const value of ["1", "61", "12.5", "twelve"]) {
+      expect(() => readConfig([], { LOCAL_MAX_ENVIRONMENTS: value })).toThrow(UsageError);
+      expect(() => readConfig([], { LOCAL_MAX_ENVIRONMENTS: value })).toThrow(`LOCAL_MAX_ENVIRONMENTS must be an integer from 2 to 60 (default 12), got "${value}"`);
+    }
+    expect(() => readConfig([], { LOCAL_YOUNG_GENERATION_MB: "0" })).toThrow(`LOCAL_YOUNG_GENERATION_MB must be an integer from 1 to 64 (default 4), got "0"`);
+  });
+});
