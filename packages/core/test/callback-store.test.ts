@@ -219,6 +219,20 @@ describe("CallbackStore connections", () => {
     expect((await store.readOrder(orderId)).connections[0]).toMatchObject({ connectionId: "mine=", syncedAt: clock.getTime() });
   });
 
+  it("costs an order the connection is not on one failed write, not one per layout", async () => {
+    // Prepare: an order with a status and a listener, and a stranger who never connected to it
+    const orderId = randomUUID();
+    await store.recordStatus({ orderId, status: "placed", occurredAt: clock.toISOString() });
+    await store.addConnection({ orderId, connectionId: "listener=", maxConnections: 10 });
+    const counting = countingDocumentClient();
+    const counted = new CallbackStore({ client: counting.client, tableName: table.tableName, now: () => clock });
+    // Act
+    const admission = await counted.admitMessage({ orderId, connectionId: "stranger=", rate });
+    // Assess
+    expect(admission).toEqual({ kind: "not_subscribed" });
+    expect(counting.counts).toEqual({ UpdateItem: 1 });
+  });
+
   it("admits a connection's messages as a bucket: the burst at once, then one per interval, a refusal told once per streak", async () => {
     // Prepare: 2 per second, burst 5, on a clock the test moves
     const orderId = randomUUID();
