@@ -68,7 +68,7 @@ type AnyEntry = z.infer<typeof StoredEntry> | z.infer<typeof LegacyEntry>;
 function entryOf(stored: AnyEntry, item: Record<string, unknown> | undefined): Omit<HistoryEntry, "orderId" | "seq"> {
   if ("status" in stored) return withoutUndefined(stored);
   const key = stored[F.reasonKey];
-  const reason = key === undefined ? stored[F.reason] : z.string().parse(item?.[Table.reasonAttribute(key)]);
+  const reason = key === undefined ? stored[F.reason] : longReason(stored, key, item);
   return withoutUndefined({
     status: stored[F.status],
     occurredAt: stored[F.occurredAt],
@@ -76,6 +76,20 @@ function entryOf(stored: AnyEntry, item: Record<string, unknown> | undefined): O
     amountPaid: stored[F.amountPaid],
     recordedAt: new Date(stored[F.recordedAt]).toISOString(),
   });
+}
+
+/**
+ * An entry's long reason, from its `r#<key>` attribute. Written in the same update as the entry, so
+ * never missing — but if it is (a hand edit, a bad restore), every reader of the order would fail:
+ * the entry says a generic reason instead, and a log line (Lambda keeps stderr) names what is missing.
+ */
+function longReason(stored: z.infer<typeof StoredEntry>, key: string, item: Record<string, unknown> | undefined) {
+  const attribute = Table.reasonAttribute(key);
+  const value = item?.[attribute];
+  if (typeof value === "string") return value;
+  const orderId = item?.[Table.PARTITION_KEY];
+  console.warn(JSON.stringify({ level: "WARN", message: "An order's history entry names a reason attribute that holds no text", orderId, status: stored[F.status], attribute }));
+  return Table.UNREADABLE_REASON;
 }
 
 /** A connection attribute of either layout, or undefined for any other attribute. */

@@ -13,8 +13,7 @@ import { isConditionFailure } from "./dynamodb-conditions";
 import * as Table from "./callback-table";
 import { parseOrderItem, type HistoryEntry, type LiveConnection, type OrderCallbacks } from "./callback-item";
 import type { Detail, Status } from "./order-status";
-import type * as Bucket from "./sync-rate-limit";
-import { admitMessage, type MessageAdmission } from "./message-admission";
+import { admitMessage, type AdmissionInput, type MessageAdmission } from "./message-admission";
 
 export type { MessageAdmission } from "./message-admission";
 
@@ -335,7 +334,7 @@ export class CallbackStore {
   }
 
   /** A message from a connection, judged by the connection's bucket in the order's item (./message-admission). */
-  admitMessage(input: { orderId: string; connectionId: string; rate: Bucket.SyncRate }, options: CallOptions = {}): Promise<MessageAdmission> {
+  admitMessage(input: AdmissionInput, options: CallOptions = {}): Promise<MessageAdmission> {
     return admitMessage({ client: this.client, tableName: this.tableName, now: this.now }, input, options);
   }
 

@@ -73,6 +73,8 @@ export const ENTRY_FIELDS = { status: "s", occurredAt: "o", recordedAt: "t", amo
 export const INLINE_REASON_MAX_BYTES = 48;
 export const REASON_ATTRIBUTE_PREFIX = "r#";
 export const reasonAttribute = (key: string) => `${REASON_ATTRIBUTE_PREFIX}${key}`;
+/** Read instead of a long reason whose `r#` attribute is missing (./callback-item). */
+export const UNREADABLE_REASON = "Reason unavailable";
 export const LISTENERS_ATTRIBUTE_PREFIX = "listeners#";
 export const listenersAttribute = (status: string) => `${LISTENERS_ATTRIBUTE_PREFIX}${status}`;
 

@@ -249,8 +249,9 @@ export async function sync(
 
 /**
  * The message's room in its connection's bucket, in the order it names (else the connection's own).
- * A message naming an order the connection does not hold is charged to the one it holds, so that
- * asking for other orders is limited like anything else; a connection that holds none cannot be.
+ * A message naming an order the connection does not hold is first charged to the one it holds, so
+ * that asking for other orders is limited like anything else and a limited socket writes nothing on
+ * them; a connection that holds none cannot be charged.
  */
 async function admit(
   deps: CallbackDeps,
@@ -262,10 +263,11 @@ async function admit(
   const { connectionId, connectionOrderId: held } = connection;
   const orderId = named ?? held;
   if (!orderId) return { admission: { kind: "not_subscribed" } };
-  const admission = await deps.store.admitMessage({ orderId, connectionId, rate }, options);
-  if (admission.kind !== "not_subscribed" || !named) return { orderId, admission };
-  const charged = held && held !== named ? await deps.store.admitMessage({ orderId: held, connectionId, rate }, options) : undefined;
-  return { orderId, admission: charged?.kind === "limited" ? charged : admission };
+  if (held && held !== orderId) {
+    const charged = await deps.store.admitMessage({ orderId: held, connectionId, rate, held: true }, options);
+    if (charged.kind === "limited") return { orderId, admission: charged };
+  }
+  return { orderId, admission: await deps.store.admitMessage({ orderId, connectionId, rate, held: orderId === held }, options) };
 }
 
 async function refuse(deps: CallbackDeps, connectionId: string, tell: boolean, options: CallOptions) {

@@ -19,6 +19,12 @@ export type MessageAdmission =
 /** The table as the store holds it. */
 export type AdmissionTable = { client: DynamoDBDocumentClient; tableName: string; now: () => Date };
 
+/**
+ * A message to admit. `held`: the connection's `$connect` was for this order (the authorizer's
+ * context), so it may be there in the layout before even where the engine cannot say (firstWrite).
+ */
+export type AdmissionInput = { orderId: string; connectionId: string; rate: Bucket.SyncRate; held?: boolean };
+
 /** Rounds of a message's first and second write when racing messages keep taking the room first. */
 const MAX_ADMISSION_ROUNDS = 4;
 
@@ -45,7 +51,7 @@ const MAX_ADMISSION_ROUNDS = 4;
  */
 export async function admitMessage(
   table: AdmissionTable,
-  input: { orderId: string; connectionId: string; rate: Bucket.SyncRate },
+  input: AdmissionInput,
   { signal }: CallOptions = {},
 ): Promise<MessageAdmission> {
   for (let round = 0; round < MAX_ADMISSION_ROUNDS; round++) {
@@ -67,11 +73,10 @@ export async function admitMessage(
 /** Where the connection is: its attribute and field names, in the layout that wrote it (./callback-table). */
 type ConnectionLayout = { attribute: string; fields: Table.ConnectionFields; legacy: boolean };
 
-const layoutsOf = (connectionId: string): ConnectionLayout[] => [
-  { attribute: Table.connectionAttribute(connectionId), fields: Table.CONNECTION_FIELDS, legacy: false },
-  // A connection made before the short names (a deploy mid-order): tried only when the first finds none.
-  { attribute: Table.legacyConnectionAttribute(connectionId), fields: Table.LEGACY_CONNECTION_FIELDS, legacy: true },
-];
+const layoutOf = (connectionId: string, legacy: boolean): ConnectionLayout =>
+  legacy
+    ? { attribute: Table.legacyConnectionAttribute(connectionId), fields: Table.LEGACY_CONNECTION_FIELDS, legacy }
+    : { attribute: Table.connectionAttribute(connectionId), fields: Table.CONNECTION_FIELDS, legacy };
 
 /** Expression names for a connection's fields, so that one expression serves both layouts. */
 const fieldNames = (layout: ConnectionLayout) => ({
@@ -83,12 +88,23 @@ const fieldNames = (layout: ConnectionLayout) => ({
   "#t": layout.fields.toldTat,
 });
 
-/** A message's first write (above), in the connection's layout; undefined when no layout holds it live. */
-async function firstWrite(table: AdmissionTable, input: { orderId: string; connectionId: string; rate: Bucket.SyncRate }, nowMs: number, signal: AbortSignal | undefined) {
+/**
+ * A message's first write (above), in the connection's layout; undefined when no layout holds it live.
+ * Today's layout first. The layout before (`conn#<id>`, a deploy mid-order) is tried only when the
+ * failed write's old item (ReturnValuesOnConditionCheckFailure) shows `conn#<id>`, so a message naming
+ * an order the socket is not on costs that order one failed write. dynalite (v4.0.0) returns no item
+ * on a failed condition: there, and for an order with no item at all, the layout before is tried only
+ * for the order the connection's `$connect` was for (`held`), the one order it can be on.
+ * REMOVE the layout before (here, LEGACY_* in ./callback-table, its tests) after 2027-01-15: every
+ * `conn#` socket is gone CONNECTION_TTL_SECONDS (2 h 15 min) after the deploy of the short names; an
+ * old item may stay until HISTORY_RETENTION, but only its sockets need this fallback.
+ */
+async function firstWrite(table: AdmissionTable, input: AdmissionInput, nowMs: number, signal: AbortSignal | undefined) {
   const nowSeconds = Table.epochSeconds(table.now());
-  for (const layout of layoutsOf(input.connectionId)) {
+  for (const legacy of [false, true]) {
+    const layout = layoutOf(input.connectionId, legacy);
     // Live: connected less than its TTL ago (the layout before kept the expiry itself).
-    const live = layout.legacy ? "#conn.#exp > :nowSeconds" : "#conn.#c > :connectedAfter";
+    const live = legacy ? "#conn.#exp > :nowSeconds" : "#conn.#c > :connectedAfter";
     // DynamoDB refuses a name the expressions do not use.
     const { "#c": connectedAt, ...names } = fieldNames(layout);
     try {
@@ -98,25 +114,34 @@ async function firstWrite(table: AdmissionTable, input: { orderId: string; conne
           Key: Table.orderKey(input.orderId),
           UpdateExpression: "SET #conn.#s = :now, syncedSeq = if_not_exists(lastSeq, :zero), #conn.#i = :idleTat, #conn.#t = if_not_exists(#conn.#b, :zero) ADD handovers :one",
           ConditionExpression: `attribute_exists(#conn) AND ${live} AND #ttl > :nowSeconds`,
-          ExpressionAttributeNames: { ...names, "#ttl": Table.TTL_ATTRIBUTE, ...(layout.legacy ? { "#exp": "expiresAt" } : { "#c": connectedAt }) },
+          ExpressionAttributeNames: { ...names, "#ttl": Table.TTL_ATTRIBUTE, ...(legacy ? { "#exp": "expiresAt" } : { "#c": connectedAt }) },
           ExpressionAttributeValues: {
             ":now": nowMs,
             ":idleTat": nowMs + Bucket.intervalMs(input.rate),
             ":zero": 0,
             ":one": 1,
             ":nowSeconds": nowSeconds,
-            ...(layout.legacy ? {} : { ":connectedAfter": nowMs - Table.CONNECTION_TTL_SECONDS * 1000 }),
+            ...(legacy ? {} : { ":connectedAfter": nowMs - Table.CONNECTION_TTL_SECONDS * 1000 }),
           },
           ReturnValues: "ALL_OLD",
+          ...(legacy ? {} : { ReturnValuesOnConditionCheckFailure: "ALL_OLD" as const }),
         }),
         { abortSignal: signal },
       );
       return { before, layout };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+      if (legacy || !mayHoldTheLayoutBefore(error, input)) return undefined;
     }
   }
   return undefined;
+}
+
+/** Whether a failed first write in today's layout leaves the layout before worth a try (firstWrite). */
+function mayHoldTheLayoutBefore(failure: unknown, input: AdmissionInput) {
+  // The SDK hands the old item over as sent, in DynamoDB's attribute-value form: only its names matter here.
+  const item = (failure as { Item?: Record<string, unknown> }).Item;
+  return item ? Table.legacyConnectionAttribute(input.connectionId) in item : input.held === true;
 }
 
 /**
@@ -125,7 +150,7 @@ async function firstWrite(table: AdmissionTable, input: { orderId: string; conne
  */
 async function chargeBurst(
   table: AdmissionTable,
-  input: { orderId: string; connectionId: string; rate: Bucket.SyncRate },
+  input: AdmissionInput,
   layout: ConnectionLayout,
   nowMs: number,
   before: Bucket.StoredBucket,

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CallbackStore, CallbackTable, SyncRateLimit, type OrderStatus } from "@awsomepets/core/index";
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { CallbackStore, CallbackTable, OrderStatus, SyncRateLimit } from "@awsomepets/core/index";
 import { countingDocumentClient, createCallbackTable, testDocumentClient } from "../../../test/support/dynamodb";
 
 const client = testDocumentClient();
@@ -34,6 +34,25 @@ describe("CallbackStore.recordStatus", () => {
     const history = await store.history(orderId);
     expect(history.map((e) => [e.status, e.seq])).toEqual([["placed", 1], ["reserved", 3], ["paid", 2]]);
     expect(history[2]).toEqual({ orderId, status: "paid", occurredAt: "2026-11-26T10:00:02.000Z", amountPaid: 42.5, seq: 2, recordedAt: clock.toISOString() });
+  });
+
+  it("reads an entry whose long reason's attribute is gone with a generic reason, and says so in a log line", async () => {
+    // Prepare: a long reason (kept in its own attribute), then that attribute removed by hand
+    const orderId = randomUUID();
+    const reason = "Out of stock: ".padEnd(OrderStatus.REASON_MAX_LENGTH, "x");
+    await store.recordStatus(detail(orderId, "placed", "2026-11-26T10:00:00.000Z"));
+    await store.recordStatus(detail(orderId, "cancelled", "2026-11-26T10:00:01.000Z", { reason }));
+    const { Item } = await client.send(new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }));
+    const [attribute] = Object.keys(Item!).filter((k) => k.startsWith(CallbackTable.REASON_ATTRIBUTE_PREFIX));
+    await client.send(new UpdateCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId), UpdateExpression: "REMOVE #r", ExpressionAttributeNames: { "#r": attribute! } }));
+    const warn = vi.spyOn(console, "warn");
+    // Act
+    const history = await store.history(orderId);
+    const lines = warn.mock.calls.map(([line]) => JSON.parse(String(line)));
+    warn.mockRestore();
+    // Assess
+    expect(history.map((e) => [e.status, e.reason])).toEqual([["placed", undefined], ["cancelled", CallbackTable.UNREADABLE_REASON]]);
+    expect(lines).toEqual([expect.objectContaining({ level: "WARN", orderId, status: "cancelled", attribute })]);
   });
 
   it("records a status in one request and returns the connections listening at that instant", async () => {
@@ -217,6 +236,20 @@ describe("CallbackStore connections", () => {
     expect(await store.admitMessage({ orderId: randomUUID(), connectionId: "mine=", rate })).toEqual({ kind: "not_subscribed" });
     expect(await store.admitMessage({ orderId, connectionId: "mine=", rate })).toMatchObject({ kind: "admitted" });
     expect((await store.readOrder(orderId)).connections[0]).toMatchObject({ connectionId: "mine=", syncedAt: clock.getTime() });
+  });
+
+  it("costs an order the connection is not on one failed write, not one per layout", async () => {
+    // Prepare: an order with a status and a listener, and a stranger who never connected to it
+    const orderId = randomUUID();
+    await store.recordStatus({ orderId, status: "placed", occurredAt: clock.toISOString() });
+    await store.addConnection({ orderId, connectionId: "listener=", maxConnections: 10 });
+    const counting = countingDocumentClient();
+    const counted = new CallbackStore({ client: counting.client, tableName: table.tableName, now: () => clock });
+    // Act
+    const admission = await counted.admitMessage({ orderId, connectionId: "stranger=", rate });
+    // Assess
+    expect(admission).toEqual({ kind: "not_subscribed" });
+    expect(counting.counts).toEqual({ UpdateItem: 1 });
   });
 
   it("admits a connection's messages as a bucket: the burst at once, then one per interval, a refusal told once per streak", async () => {

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { Aws, CallbackStore, Callbacks, type OrderStatus } from "@awsomepets/core/index";
+import { Aws, CallbackStore, CallbackTable, Callbacks, type OrderStatus } from "@awsomepets/core/index";
 import { startConnectionsServer, type ConnectionsServer } from "../../../test/support/connections-server";
 import { countingDocumentClient, createCallbackTable, testDocumentClient } from "../../../test/support/dynamodb";
 
@@ -138,4 +138,60 @@ describe("DynamoDB requests of the callback path", () => {
     expect(frames.filter((f) => f.type === "error").map((f) => f.code)).toEqual(["rate_limited"]);
     expect(frames.filter((f) => f.type === "status")).toHaveLength(2);
   });
+
+  it("a message naming an order the socket does not hold writes that order once, after charging its own bucket", async () => {
+    // Prepare: the victim's order has a status and a listener of its own; the caller holds another order
+    const [victim, own] = [randomUUID(), randomUUID()];
+    await listening(victim, 1);
+    await Callbacks.publishStatus(deps, status(victim, "placed"));
+    const [connectionId] = await listening(own, 1);
+    const keys = orderKeysWritten();
+    counting.reset();
+    // Act
+    const result = await Callbacks.answerMessage(deps, { connectionId: connectionId!, connectionOrderId: own, body: `{"orderId":"${victim}"}` });
+    // Assess: the caller's own bucket first, then one failed condition on the victim's item
+    expect(result).toMatchObject({ kind: "not_subscribed", orderId: victim });
+    expect(keys.written).toEqual([own, victim]);
+    expect(counting.counts).toEqual({ UpdateItem: 2 });
+    keys.stop();
+  });
+
+  it("a rate-limited socket naming another order writes nothing on that order", async () => {
+    // Prepare: the caller's bucket (burst 2) emptied by syncs of its own order
+    const [victim, own] = [randomUUID(), randomUUID()];
+    await Callbacks.publishStatus(deps, status(victim, "placed"));
+    const [connectionId] = await listening(own, 1);
+    for (let i = 0; i < 3; i++) await Callbacks.answerMessage(deps, { connectionId: connectionId!, connectionOrderId: own, body: "{}" });
+    const keys = orderKeysWritten();
+    counting.reset();
+    // Act
+    const results = [];
+    for (let i = 0; i < 5; i++) results.push(await Callbacks.answerMessage(deps, { connectionId: connectionId!, connectionOrderId: own, body: `{"orderId":"${victim}"}` }));
+    // Assess: each refusal is one write on the caller's own item
+    expect(results.map((r) => r.kind)).toEqual(Array(5).fill("rate_limited"));
+    expect(keys.written).toEqual(Array(5).fill(own));
+    keys.stop();
+  });
 });
+
+/** The order ids of the UpdateItems the counted client sends from now until stop(). */
+function orderKeysWritten() {
+  const written: string[] = [];
+  const name = `orderKeys-${randomUUID()}`;
+  counting.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { Key?: Record<string, unknown> };
+      if (context.commandName === "UpdateItemCommand" && input.Key) written.push(orderIdOf(input.Key));
+      return next(args);
+    },
+    { step: "initialize", name },
+  );
+  return { written, stop: () => counting.client.middlewareStack.remove(name) };
+}
+
+
+/** The key, marshalled or not (whichever the document client's middleware has done by then). */
+const orderIdOf = (key: Record<string, unknown>) => {
+  const value = key[CallbackTable.PARTITION_KEY];
+  return typeof value === "string" ? value : String((value as { S?: string }).S);
+};

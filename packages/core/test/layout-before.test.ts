@@ -5,10 +5,11 @@
  * a 410 or `$disconnect`, and new connections and statuses join it in today's names.
  */
 import { randomUUID } from "node:crypto";
+import { GetItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CallbackStore, CallbackTable, OrderStatus, SyncRateLimit } from "@awsomepets/core/index";
-import { createCallbackTable, testDocumentClient } from "../../../test/support/dynamodb";
+import { countingDocumentClient, createCallbackTable, testDocumentClient, testDynamoClient } from "../../../test/support/dynamodb";
 
 const client = testDocumentClient();
 let table: Awaited<ReturnType<typeof createCallbackTable>>;
@@ -69,12 +70,29 @@ describe("an order's item of the layout before the short names", () => {
     await itemOfTheLayoutBefore(orderId);
     // Act: more messages at once than the burst admits
     const answers = [];
-    for (let i = 0; i < rate.burst + 1; i++) answers.push((await store.admitMessage({ orderId, connectionId: "old=", rate })).kind);
+    for (let i = 0; i < rate.burst + 1; i++) answers.push((await store.admitMessage({ orderId, connectionId: "old=", rate, held: true })).kind);
     // Assess
     expect(answers).toEqual([...Array(rate.burst).fill("admitted"), "limited"]);
     const item = await rawItem(orderId);
     expect(item["conn#old="]).toMatchObject({ syncedAt: clock.getTime(), idleTat: clock.getTime() + 1000 / rate.perSecond, burstTat: expect.any(Number) });
     expect(item[CallbackTable.connectionAttribute("old=")]).toBeUndefined();
+  });
+
+  it("finds an old connection in an order it did not say it holds through the failed write's item, as AWS returns it", async () => {
+    // Prepare: neither dynalite 4.0.0 nor the DynamoDB Local jar under test (2020) returns the item on a
+    // failed condition (ReturnValuesOnConditionCheckFailure, 2023); AWS does, as the stand-in below
+    const orderId = randomUUID();
+    await itemOfTheLayoutBefore(orderId, ["old="]);
+    const aws = withItemOnConditionFailure();
+    const awsStore = new CallbackStore({ client: aws.client, tableName: table.tableName, now: () => clock });
+    // Act: no `held` (the authorizer's context did not say this order)
+    const withoutItem = await store.admitMessage({ orderId, connectionId: "old=", rate });
+    const old = await awsStore.admitMessage({ orderId, connectionId: "old=", rate });
+    aws.counting.reset();
+    const stranger = await awsStore.admitMessage({ orderId, connectionId: "stranger=", rate });
+    // Assess
+    expect([withoutItem.kind, old.kind, stranger.kind]).toEqual(["not_subscribed", "admitted", "not_subscribed"]);
+    expect(aws.counting.counts).toEqual({ UpdateItem: 1 });
   });
 
   it("records new statuses in today's names next to the old ones, and hands them to the old connection", async () => {
@@ -115,3 +133,29 @@ describe("an order's item of the layout before the short names", () => {
     expect(item.connCount).toBe(1);
   });
 });
+
+/**
+ * A counted client whose failed conditions carry the item as it is, as AWS answers a write that asks
+ * ReturnValuesOnConditionCheckFailure: ALL_OLD (read right after the failure: no writer races here).
+ */
+function withItemOnConditionFailure() {
+  const counting = countingDocumentClient();
+  const reader = testDynamoClient();
+  counting.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        const input = args.input as { TableName: string; Key: Record<string, AttributeValue>; ReturnValuesOnConditionCheckFailure?: string };
+        if ((error as Error).name === "ConditionalCheckFailedException" && input.ReturnValuesOnConditionCheckFailure === "ALL_OLD" && context.commandName === "UpdateItemCommand") {
+          const { Item } = await reader.send(new GetItemCommand({ TableName: input.TableName, Key: input.Key, ConsistentRead: true }));
+          Object.assign(error as object, { Item });
+        }
+        throw error;
+      }
+    },
+    { step: "build", name: "itemOnConditionFailure" },
+  );
+  return { client: counting.client, counting };
+}
+

@@ -122,7 +122,7 @@ describe("an order's item written by the layout before (recordedAt and lastSynce
     connections.open(client);
     const deps = hostWithClock(0);
     // Act: the client syncs, leaves, and the next status finds nobody
-    const synced = await Callbacks.sync(deps, { connectionId: client, orderId, after: 0 });
+    const synced = await Callbacks.sync(deps, { connectionId: client, connectionOrderId: orderId, orderId, after: 0 });
     const afterSync = await pendingOf(orderId);
     await store.removeConnection({ orderId, connectionId: client });
     const paid = await Callbacks.publishStatus(deps, detail(orderId, "paid"));

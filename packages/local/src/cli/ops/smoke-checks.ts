@@ -70,17 +70,17 @@ export async function runChecks(target: SmokeTarget, report: SmokeReport, option
         async () => {
           const during = await connectionIds(followed.orderId);
           const added = during.filter((id) => !before.includes(id));
-          if (added.length !== 1) throw new Failed(`expected the open socket's one conn# attribute in the order's item, found ${added.length} new (${during.length} in all)`);
+          if (added.length !== 1) throw new Failed(`expected the open socket's one ${CallbackTable.CONNECTION_ATTRIBUTE_PREFIX}<id> attribute in the order's item, found ${added.length} new (${during.length} in all)`);
           const id = added[0]!;
           const closedAt = Date.now();
           await socket.close();
           while ((await connectionIds(followed.orderId)).includes(id)) {
             if (Date.now() - closedAt > SMOKE_TIMEOUTS.disconnectMs) {
-              throw new Failed(`conn#${id} still in the order's item ${SMOKE_TIMEOUTS.disconnectMs / 1000} s after the close ($disconnect did not get the order, or did not run: it is best-effort, so run the smoke again before concluding)`);
+              throw new Failed(`${CallbackTable.connectionAttribute(id)} still in the order's item ${SMOKE_TIMEOUTS.disconnectMs / 1000} s after the close ($disconnect did not get the order, or did not run: it is best-effort, so run the smoke again before concluding)`);
             }
             await new Promise((resolve) => setTimeout(resolve, 250));
           }
-          return { seen: `conn#${id} gone ${Date.now() - closedAt} ms after the close`, value: id };
+          return { seen: `${CallbackTable.connectionAttribute(id)} gone ${Date.now() - closedAt} ms after the close`, value: id };
         },
       );
     } finally {

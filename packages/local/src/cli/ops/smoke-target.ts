@@ -86,8 +86,7 @@ export async function stageTarget(target: StageTarget): Promise<SmokeTarget> {
         }),
       );
     },
-    // Credentials as an installed SDK client resolves them (profile, SSO, environment).
-    alarms: () => describeAlarmsNotifying({ topicArn: callbacks.AlarmTopicArn, region: target.region, credentials: () => sqs.config.credentials() }),
+    alarms: () => describeAlarmsNotifying({ topicArn: callbacks.AlarmTopicArn, config }),
     refuseIfKeepsData: (why) =>
       refuseIfDeployedKeepingData(
         async (table) => (await dynamodb.send(new DescribeTableCommand({ TableName: table }))).Table,

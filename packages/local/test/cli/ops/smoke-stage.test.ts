@@ -1,13 +1,13 @@
 /**
  * `npm run smoke -- --stage`'s parts that talk to AWS, with AWS stubbed (the only mock allowed): the
- * signed CloudWatch DescribeAlarms (Query protocol) against a local HTTP stand-in, and the health
+ * CloudWatch DescribeAlarms through the SDK client (JSON 1.0 protocol) against a local HTTP stand-in, and the health
  * checks' verdicts on what the stage's queues and alarms answer.
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { explainAwsError } from "../../../src/cli/aws-error-message";
-import { describeAlarmsNotifying, readDescribeAlarms } from "../../../src/cli/ops/cloudwatch-alarms";
+import { describeAlarmsNotifying } from "../../../src/cli/ops/cloudwatch-alarms";
 import { runChecks } from "../../../src/cli/ops/smoke-checks";
 import { SmokeReport, SmokeStopped } from "../../../src/cli/ops/smoke-report";
 import { refuseIfDeployedKeepingData, type SmokeTarget } from "../../../src/cli/ops/smoke-target";
@@ -16,24 +16,18 @@ import { UsageError } from "../../../src/cli/cli-errors";
 const TOPIC = "arn:aws:sns:eu-west-1:123456789012:dev-awsomepets-callbacks-Callbacks-OperatorAlarmTopic-AbC";
 const CREDENTIALS = async () => ({ accessKeyId: "AKIDSMOKE", secretAccessKey: "secret", sessionToken: "session" });
 
-const alarmsPage = (alarms: Array<[string, string]>, nextToken?: string) => `<DescribeAlarmsResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/">
-  <DescribeAlarmsResult>
-    <MetricAlarms>${alarms
-      .map(
-        ([name, state]) => `
-      <member>
-        <AlarmName>${name}</AlarmName>
-        <AlarmActions><member>${TOPIC}</member></AlarmActions>
-        <Dimensions><member><Name>QueueName</Name><Value>q</Value></member></Dimensions>
-        <StateValue>${state}</StateValue>
-        <StateReason>Threshold Crossed: 1 datapoint [2.0] was &gt;= the threshold (1.0).</StateReason>
-      </member>`,
-      )
-      .join("")}
-    </MetricAlarms>${nextToken ? `\n    <NextToken>${nextToken}</NextToken>` : ""}
-  </DescribeAlarmsResult>
-  <ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata>
-</DescribeAlarmsResponse>`;
+/** A DescribeAlarms answer in the JSON 1.0 protocol the SDK speaks to CloudWatch. */
+const alarmsPage = (alarms: Array<[string, string]>, NextToken?: string) =>
+  JSON.stringify({
+    MetricAlarms: alarms.map(([AlarmName, StateValue]) => ({
+      AlarmName,
+      AlarmActions: [TOPIC],
+      Dimensions: [{ Name: "QueueName", Value: "q" }],
+      StateValue,
+      StateReason: "Threshold Crossed: 1 datapoint [2.0] was >= the threshold (1.0).",
+    })),
+    ...(NextToken && { NextToken }),
+  });
 
 let server: Server | undefined;
 afterEach(() => {
@@ -41,55 +35,72 @@ afterEach(() => {
   server = undefined;
 });
 
-/** CloudWatch's stand-in: records each request, answers from `answer`. */
-async function cloudWatch(answer: (form: URLSearchParams) => { status: number; body: string }) {
-  const requests: Array<{ headers: IncomingMessage["headers"]; form: URLSearchParams }> = [];
+type CloudWatchAnswer = { status: number; body: string; headers?: Record<string, string> };
+
+/** CloudWatch's stand-in: records each request (headers, JSON body), answers from `answer`. */
+async function cloudWatch(answer: (input: Record<string, unknown>) => CloudWatchAnswer) {
+  const requests: Array<{ headers: IncomingMessage["headers"]; input: Record<string, unknown> }> = [];
   server = createServer((request, response) => {
     let body = "";
     request.on("data", (d) => (body += d));
     request.on("end", () => {
-      const form = new URLSearchParams(body);
-      requests.push({ headers: request.headers, form });
-      const { status, body: xml } = answer(form);
-      response.writeHead(status, { "content-type": "text/xml" }).end(xml);
+      const input = JSON.parse(body) as Record<string, unknown>;
+      requests.push({ headers: request.headers, input });
+      const reply = answer(input);
+      response.writeHead(reply.status, { "content-type": "application/x-amz-json-1.0", ...reply.headers }).end(reply.body);
     });
   });
   await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
-  return { requests, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { requests, config: { region: "eu-west-1", endpoint, credentials: CREDENTIALS, maxAttempts: 1 } };
 }
 
-describe("DescribeAlarms over the Query protocol", () => {
+describe("DescribeAlarms through the CloudWatch SDK client", () => {
   it("asks for the alarms notifying the topic, signed for monitoring in the region, every page", async () => {
-    const { requests, endpoint } = await cloudWatch((form) =>
-      form.get("NextToken") === "page-2"
+    const { requests, config } = await cloudWatch((input) =>
+      input.NextToken === "page-2"
         ? { status: 200, body: alarmsPage([["dev-Orders-BillGuard-1", "INSUFFICIENT_DATA"]]) }
-        : { status: 200, body: alarmsPage([["dev-Callbacks-DLQ&lt;1&gt;", "OK"], ["dev-Callbacks-Errors-2", "ALARM"]], "page-2") },
+        : { status: 200, body: alarmsPage([["dev-Callbacks-DLQ<1>", "OK"], ["dev-Callbacks-Errors-2", "ALARM"]], "page-2") },
     );
-    const alarms = await describeAlarmsNotifying({ topicArn: TOPIC, region: "eu-west-1", credentials: CREDENTIALS, endpoint });
+    const alarms = await describeAlarmsNotifying({ topicArn: TOPIC, config });
     expect(alarms).toEqual([
       { name: "dev-Callbacks-DLQ<1>", state: "OK" },
       { name: "dev-Callbacks-Errors-2", state: "ALARM" },
       { name: "dev-Orders-BillGuard-1", state: "INSUFFICIENT_DATA" },
     ]);
     expect(requests).toHaveLength(2);
-    expect(Object.fromEntries(requests[0]!.form)).toEqual({ Action: "DescribeAlarms", Version: "2010-08-01", ActionPrefix: TOPIC, MaxRecords: "100" });
-    expect(requests[1]!.form.get("NextToken")).toBe("page-2");
+    expect(requests[0]!.headers["x-amz-target"]).toBe("GraniteServiceVersion20100801.DescribeAlarms");
+    expect(requests[0]!.input).toEqual({ ActionPrefix: TOPIC, MaxRecords: 100 });
+    expect(requests[1]!.input.NextToken).toBe("page-2");
     expect(requests[0]!.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDSMOKE\/\d{8}\/eu-west-1\/monitoring\/aws4_request, SignedHeaders=[^,]*host[^,]*, Signature=[0-9a-f]{64}$/);
     expect(requests[0]!.headers["x-amz-security-token"]).toBe("session");
   });
 
   it("turns an error answer into an error named by its code, which the command explains in one line", async () => {
-    const { endpoint } = await cloudWatch(() => ({
-      status: 403,
-      body: "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: cloudwatch:DescribeAlarms</Message></Error></ErrorResponse>",
+    const { config } = await cloudWatch(() => ({
+      status: 400,
+      headers: { "x-amzn-query-error": "AccessDenied;Sender" },
+      body: JSON.stringify({ __type: "com.amazon.coral.service#AccessDeniedException", message: "User is not authorized to perform: cloudwatch:DescribeAlarms" }),
     }));
-    const error = await describeAlarmsNotifying({ topicArn: TOPIC, region: "eu-west-1", credentials: CREDENTIALS, endpoint }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: "AccessDenied" });
+    const error = await describeAlarmsNotifying({ topicArn: TOPIC, config }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: expect.stringMatching(/^AccessDenied/) });
     expect(explainAwsError(error, { region: "eu-west-1" })).toBe("Access denied by AWS in eu-west-1 (User is not authorized to perform: cloudwatch:DescribeAlarms)");
   });
 
-  it("refuses an answer whose names and states do not pair up", () => {
-    expect(() => readDescribeAlarms("<AlarmName>a</AlarmName>")).toThrow(/1 alarm names but 0 states/);
+  it("stops with an error when CloudWatch hands back a NextToken it gave before", async () => {
+    // page-1 -> page-2 -> page-1 again: the SDK's paginator stops only on the same token twice in a row
+    const { requests, config } = await cloudWatch((input) => ({ status: 200, body: alarmsPage([["a", "OK"]], input.NextToken === "page-1" ? "page-2" : "page-1") }));
+    await expect(describeAlarmsNotifying({ topicArn: TOPIC, config })).rejects.toThrow(/NextToken "page-1" twice/);
+    expect(requests).toHaveLength(3);
+  });
+
+  it("gives up on a CloudWatch that accepts the request and never answers", async () => {
+    server = createServer(() => {}); // holds every request open
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const config = { region: "eu-west-1", endpoint, credentials: CREDENTIALS, maxAttempts: 1 };
+    await expect(describeAlarmsNotifying({ topicArn: TOPIC, config, requestTimeoutMs: 300 })).rejects.toMatchObject({ name: "TimeoutError" });
+    server.closeAllConnections();
   });
 });
 

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GatewayFaults } from "@awsomepets/aws-local/gateway/index";
+import { CallbackTable } from "@awsomepets/core/index";
 import { readSmokeFlags } from "../../../src/cli/ops/smoke-options";
 import { UsageError } from "../../../src/cli/cli-errors";
 import { cliEnv, runCli, startRuntimeWithStateFile } from "../support";
@@ -54,6 +55,8 @@ describe("npm run smoke -- --local", () => {
     expect(lines.filter((l) => l.startsWith("SKIP")).map((l) => l.split(/[ :]/)[1])).toEqual(["alarms-before", "alarms-after"]);
     expect(result.stdout).toContain("npm start models no CloudWatch alarms");
     expect(lines.find((l) => l.includes("throttle-frame"))).toMatch(/— message, connectionId, requestId: \{"message": "Too Many Requests", "connectionId":"[^"]+", "requestId":"[^"]+"\}$/);
+    // The socket's attribute as the store writes it (the layout of docs/decisions/order-item-size.md).
+    expect(lines.find((l) => l.includes("context-on-disconnect"))).toMatch(new RegExp(`— ${CallbackTable.CONNECTION_ATTRIBUTE_PREFIX}\\S+ gone \\d+ ms after the close$`));
     expect(lines.find((l) => l.includes("order-followed"))).toMatch(/placed #1, reserved #2, paid #3, refunded #4, released #5, cancelled #6 in .*placed #1, cancelled #2 in /);
     expect(result.stdout).toMatch(/\n11 passed, 2 skipped, none failed\n$/);
   }, 150_000);
@@ -75,6 +78,7 @@ describe("npm run smoke -- --local", () => {
         expect(lines.map((l) => l.split(/[ :]/)[1])).toEqual(CHECKS_IN_ORDER.slice(0, at + 1));
         expect(lines.slice(0, at).every((l) => /^(PASS|SKIP) /.test(l))).toBe(true);
         expect(lines.at(-1)).toMatch(new RegExp(`^FAIL ${check}: `));
+        if (check === "context-on-disconnect") expect(lines.at(-1)).toContain(`— ${CallbackTable.CONNECTION_ATTRIBUTE_PREFIX}`);
         expect(result.stdout).not.toContain("none failed");
         expect(result.stderr).not.toMatch(NO_STACK);
       } finally {
