@@ -281,11 +281,43 @@ export class OrderStore {
   }
 
   /**
+   * Settles the order's one final outcome, in one conditional write: `completed` only if the order
+   * was not cancelled and its reservation neither released nor refunded, `cancelled` only if it
+   * was not completed. Two executions of one order (Express runs at least once) may take opposite
+   * branches; whichever settles first decides, and the other learns it here. `"settled"` if the
+   * order now holds this outcome (this call or an earlier one), `"opposite"` if it holds the other,
+   * `"gone"` if the order is not in the table.
+   */
+  async settleOutcome(orderId: string, outcome: "completed" | "cancelled", at: string): Promise<"settled" | "opposite" | "gone"> {
+    const live = this.live();
+    const [mine, other] = outcome === "completed" ? ["completedAt", "cancelledAt"] : ["cancelledAt", "completedAt"];
+    const completable = outcome === "completed" ? " AND attribute_not_exists(reservation.releasedAt) AND attribute_not_exists(refund)" : "";
+    try {
+      await this.config.client.send(
+        new UpdateCommand({
+          TableName: this.config.tableName,
+          Key: Table.orderKey(orderId),
+          UpdateExpression: `SET ${mine} = if_not_exists(${mine}, :at)`,
+          ConditionExpression: `${live.condition} AND attribute_not_exists(${other})${completable}`,
+          ExpressionAttributeNames: live.names,
+          ExpressionAttributeValues: { ":at": at, ...live.values },
+        }),
+      );
+      return "settled";
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return (await this.getOrder(orderId)) ? "opposite" : "gone";
+    }
+  }
+
+  /**
    * Records the payment step's outcome and removes the card token, in one conditional write: the
    * first outcome recorded wins and is returned, so a payment step that runs again (a retry, a
-   * redriven execution) repeats it instead of charging again. Undefined if the order is gone.
+   * redriven execution) repeats it instead of charging again. Only while the order is neither
+   * cancelled nor released: a payment then is refused (`{ refused: true }`, the card token kept for
+   * CancelOrder to remove) and the caller refunds what it charged. Undefined if the order is gone.
    */
-  async recordPayment(orderId: string, outcome: PaymentOutcome): Promise<PaymentOutcome | undefined> {
+  async recordPayment(orderId: string, outcome: PaymentOutcome): Promise<PaymentOutcome | { refused: true } | undefined> {
     const live = this.live();
     try {
       await this.config.client.send(
@@ -293,7 +325,7 @@ export class OrderStore {
           TableName: this.config.tableName,
           Key: Table.orderKey(orderId),
           UpdateExpression: "SET payment = :outcome REMOVE cardToken",
-          ConditionExpression: `${live.condition} AND attribute_not_exists(payment)`,
+          ConditionExpression: `${live.condition} AND attribute_not_exists(payment) AND attribute_not_exists(cancelledAt) AND attribute_not_exists(reservation.releasedAt)`,
           ExpressionAttributeNames: live.names,
           ExpressionAttributeValues: { ":outcome": outcome, ...live.values },
         }),
@@ -301,7 +333,9 @@ export class OrderStore {
       return outcome;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      return (await this.getOrder(orderId))?.payment;
+      const order = await this.getOrder(orderId);
+      if (!order) return undefined;
+      return order.payment ?? { refused: true };
     }
   }
 

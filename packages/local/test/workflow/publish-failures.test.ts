@@ -53,11 +53,12 @@ describe("the workflow definition", () => {
     }
   });
 
-  it("ends only in OrderCompleted, OrderCancelled (both Succeed) or StatusesNotPublished, the one Fail state, reached when a status is unpublished", () => {
+  it("ends only in OrderCompleted, OrderCancelled, CompletedByAnotherExecution (Succeed) or StatusesNotPublished, the one Fail state, reached when a status is unpublished", () => {
     const ends = Object.entries(states).filter(([, state]) => ["Succeed", "Fail"].includes(state.Type) || (state as { End?: boolean }).End);
     expect(ends.map(([name, state]) => [name, state.Type])).toEqual([
       ["OrderCompleted", "Succeed"],
       ["OrderCancelled", "Succeed"],
+      ["CompletedByAnotherExecution", "Succeed"],
       ["StatusesNotPublished", "Fail"],
     ]);
     for (const confirm of ["ConfirmCompleted", "ConfirmCancelled"]) {
