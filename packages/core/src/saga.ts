@@ -147,7 +147,22 @@ export async function reserveInventory(deps: StepDeps, input: WorkflowInput) {
 async function charge(deps: StepDeps, order: OrderRecord): Promise<PaymentOutcome> {
   if (order.cardToken === undefined) throw new Error(`Order ${order.orderId} has neither a card token nor a recorded payment`);
   const payments = deps.payments ?? WORKSHOP_PAYMENTS;
-  return payments.charge({ idempotencyKey: paymentIdempotencyKey(order.orderId), cardToken: order.cardToken, amountCents: order.amountCents });
+  return payments
+    .charge({ idempotencyKey: paymentIdempotencyKey(order.orderId), cardToken: order.cardToken, amountCents: order.amountCents })
+    .catch((error: unknown) => Promise.reject(new PaymentProviderError(error)));
+}
+
+/**
+ * A payment provider's failure, re-thrown without its text: a provider's message may quote the
+ * request (the card token), and Step Functions copies a step's error into its Catch, its failure
+ * cause and an Express log group. The provider's error name is kept for the operator.
+ */
+export class PaymentProviderError extends Error {
+  constructor(cause: unknown) {
+    const name = cause instanceof Error && /^[\w.-]{1,64}$/.test(cause.name) ? cause.name : "unknown";
+    super(`The payment provider failed (${name})`);
+    this.name = "PaymentProviderError";
+  }
 }
 
 /**
@@ -273,12 +288,14 @@ export async function processRefund(deps: StepDeps, input: Compensation) {
 async function refundCharge(deps: StepDeps, order: OrderRecord, paymentId: string | undefined) {
   const payments = deps.payments ?? WORKSHOP_PAYMENTS;
   const amountCents = order.payment?.outcome === "paid" ? Math.round(order.payment.amountPaid * 100) : order.amountCents;
-  const refunded = await payments.refund({
-    idempotencyKey: refundIdempotencyKey(order.orderId),
-    chargeIdempotencyKey: paymentIdempotencyKey(order.orderId),
-    ...(paymentId !== undefined && { paymentId }),
-    amountCents,
-  });
+  const refunded = await payments
+    .refund({
+      idempotencyKey: refundIdempotencyKey(order.orderId),
+      chargeIdempotencyKey: paymentIdempotencyKey(order.orderId),
+      ...(paymentId !== undefined && { paymentId }),
+      amountCents,
+    })
+    .catch((error: unknown) => Promise.reject(new PaymentProviderError(error)));
   if (!refunded) return undefined;
   return deps.store.recordRefund(order.orderId, { refundId: refunded.refundId, amountRefunded: amountCents / 100, refundedAt: nowOf(deps) });
 }

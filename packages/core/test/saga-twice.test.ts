@@ -320,3 +320,20 @@ describe("a charge the order never recorded", () => {
     expect(stored.refund).toMatchObject({ amountRefunded: 1299 });
   });
 });
+
+describe("a payment provider's failure", () => {
+  it("reaches the workflow without the provider's text, which may quote the card token", async () => {
+    // Prepare
+    const input = await placed({ cardToken: "tok_secret_4242" });
+    const leaky: Saga.PaymentProvider = {
+      charge: async (request) => Promise.reject(Object.assign(new Error(`card ${request.cardToken} could not be charged`), { name: "CardError" })),
+      refund: async () => Promise.reject(Object.assign(new Error("refund of tok_secret_4242 failed"), { name: "ApiError" })),
+    };
+    // Act
+    const pay = await settled(Saga.processPayment({ store, payments: leaky }, input));
+    const refund = await settled(Saga.processRefund({ store, payments: leaky }, { ...input, error: { Error: "PaymentProviderError", Cause: "" } }));
+    // Assess
+    expect(pay).toEqual({ error: "PaymentProviderError", message: "The payment provider failed (CardError)" });
+    expect(refund).toEqual({ error: "PaymentProviderError", message: "The payment provider failed (ApiError)" });
+  });
+});
