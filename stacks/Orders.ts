@@ -201,13 +201,13 @@ export function Orders({ stack, app }: StackContext) {
   // (AWS/States, by StateMachineArn): the same alarms for either, and for a drained one until it goes.
   for (const [type, machine] of [[orderWorkflowType, stateMachine], ...(drained ? [[orderWorkflowDraining, drained]] : [])] as Array<[Topology.WorkflowType, StateMachine]>) {
     const name = Topology.workflowName(type);
-    const where = type === "EXPRESS" ? "its log group (/aws/vendedlogs/states/…, level ALL: the execution's events with their data)" : "the execution's history";
+    const where = type === "EXPRESS" ? "its log group (/aws/vendedlogs/states/…, level ERROR with data: the failure's events and cause)" : "the execution's history";
     // A cancelled order ends in a Succeed state: a failed execution is an order an operator must see to,
     // e.g. `StatusesNotPublished` (EventBridge refused a status past its retries: the customer was not told).
     alarms.metric(
       `${name}FailedAlarm`,
       machine.metricFailed({ period: Duration.minutes(5), statistic: "Sum" }),
-      `An order workflow failed: StatusesNotPublished (a status the customer was not told; publish it again, see its input) or a step that failed past its retries. See ${where}.`,
+      `An order workflow failed: StatusesNotPublished (statuses the customer was not told; the failure's cause names them and their details: publish them again with npm run publish-status) or a step that failed past its retries. See ${where}.`,
     );
     // The bill guard: more executions than the stage's expected orders would start is a flood of valid
     // orders (or a bug), whatever the per-address limits let by.

@@ -7,8 +7,9 @@
  * - Standard: every state entered (retries included) at the transition price; logs at level ERROR
  *   without data (its history is kept by Step Functions), nothing on a path without errors.
  * - Express: one request per execution, and its duration rounded up to 100 ms at its memory in 64-MB
- *   chunks; logs at level ALL with data (its only history): every event of the execution, whose bytes
- *   are estimated here from the very events the run's executions recorded.
+ *   chunks; logs at level ERROR with data (it keeps no history): only a failed or timed-out
+ *   execution's error events, nothing on a path without errors. Their bytes, and what level ALL
+ *   would write (every event; shown, not deployed), are estimated from the run's recorded events.
  *
  * The executions are read back from the run's Standard executions (GetExecutionHistory: the bench
  * runs the Standard type for this), which enter the same states an Express one would. The edge

@@ -40,6 +40,11 @@ export type OrderRecord = {
   refund?: Refund;
   /** When `POST /orders` had its workflow started (a retry then starts none). */
   workflowStartedAt?: string;
+  /** When a `POST /orders` claimed the start of the order's workflow (`claimWorkflowStart`). */
+  workflowStartingAt?: string;
+  /** The order's one final outcome, written once by CompleteOrder or by the first compensation step: never both. */
+  completedAt?: string;
+  cancelledAt?: string;
   /** The hash of the Idempotency-Key the order was placed with, if any (erasure finds its record by it). */
   idempotencyKeyHash?: string;
   /** Epoch seconds after which the order is gone for every reader (the table's TTL). Absent on items written before retention. */
@@ -130,6 +135,7 @@ export class OrderStore {
    */
   async createOrder(order: { orderId: string; placedAt: string; request: OrderRequest; amountCents: number; idempotencyKeyHash?: string }) {
     const placed: StatusEntry = { status: "placed", occurredAt: order.placedAt };
+    const claimedAt = this.now().toISOString();
     const retentionDays = this.config.orderRetentionDays ?? Table.DEFAULT_ORDER_RETENTION_DAYS;
     try {
       await this.config.client.send(
@@ -144,26 +150,74 @@ export class OrderStore {
             cardToken: order.request.paymentDetail.cardToken,
             amountCents: order.amountCents,
             statuses: { placed },
+            // The request that stores the order holds the claim to start its workflow.
+            workflowStartingAt: claimedAt,
             ...(order.idempotencyKeyHash && { idempotencyKeyHash: order.idempotencyKeyHash }),
             [Table.TTL_ATTRIBUTE]: Math.floor(Date.parse(order.placedAt) / 1000) + retentionDays * Table.DAY_SECONDS,
           },
           ConditionExpression: "attribute_not_exists(pk)",
         }),
       );
-      return { placedAt: order.placedAt, workflowStarted: false };
+      return { placedAt: order.placedAt, startClaim: claimedAt as string | undefined };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const existing = await this.getOrder(order.orderId);
       if (!existing) throw new Error(`Order ${order.orderId} vanished`);
-      return { placedAt: existing.placedAt, workflowStarted: existing.workflowStartedAt !== undefined };
+      return { placedAt: existing.placedAt, startClaim: await this.claimWorkflowStart(order.orderId) };
     }
   }
 
   /**
-   * Notes that the order's workflow was started, once StartExecution has answered: a retried
-   * `POST /orders` that finds the note starts nothing (an Express execution name is not unique, so
-   * StartExecution itself would start a second). A retry before the note (a crash between the two)
-   * starts a second execution, which the idempotent steps make harmless (saga.ts).
+   * Claims the start of an order's workflow for this request, in one conditional write made BEFORE
+   * StartExecution (an Express name is not unique: whoever asks starts one): the claim's time for the
+   * one request that may start it, undefined for the others. A claim lasts `WORKFLOW_START_LEASE_SECONDS`, after which a retry takes
+   * it over (the winner's StartExecution failed, or it died). An order without any claim was placed
+   * before claims existed, by a request that started its workflow right after storing it (or died
+   * there, which a retry cannot tell apart): it counts as started, since a second execution is the
+   * worse fault.
+   */
+  async claimWorkflowStart(orderId: string): Promise<string | undefined> {
+    const live = this.live();
+    const now = this.now();
+    const leaseEnd = new Date(now.getTime() - Table.WORKFLOW_START_LEASE_SECONDS * 1000).toISOString();
+    try {
+      await this.config.client.send(
+        new UpdateCommand({
+          TableName: this.config.tableName,
+          Key: Table.orderKey(orderId),
+          UpdateExpression: "SET workflowStartingAt = :claimedAt",
+          ConditionExpression: `${live.condition} AND attribute_not_exists(workflowStartedAt) AND workflowStartingAt <= :leaseEnd`,
+          ExpressionAttributeNames: live.names,
+          ExpressionAttributeValues: { ":claimedAt": now.toISOString(), ":leaseEnd": leaseEnd, ...live.values },
+        }),
+      );
+      return now.toISOString();
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Gives up this request's claim (its StartExecution failed), so that the next retry need not wait out the lease. */
+  async releaseWorkflowStart(orderId: string, claimedAt: string) {
+    try {
+      await this.config.client.send(
+        new UpdateCommand({
+          TableName: this.config.tableName,
+          Key: Table.orderKey(orderId),
+          UpdateExpression: "SET workflowStartingAt = :epoch",
+          ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(workflowStartedAt) AND workflowStartingAt = :claimedAt",
+          ExpressionAttributeValues: { ":epoch": new Date(0).toISOString(), ":claimedAt": claimedAt },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /**
+   * Notes that the order's workflow was started, once StartExecution has answered: from then on no
+   * retry can claim the start (`claimWorkflowStart`), however old its claim.
    */
   async markWorkflowStarted(orderId: string, startedAt: string) {
     const live = this.live();
@@ -227,11 +281,43 @@ export class OrderStore {
   }
 
   /**
+   * Settles the order's one final outcome, in one conditional write: `completed` only if the order
+   * was not cancelled and its reservation neither released nor refunded, `cancelled` only if it
+   * was not completed. Two executions of one order (Express runs at least once) may take opposite
+   * branches; whichever settles first decides, and the other learns it here. `"settled"` if the
+   * order now holds this outcome (this call or an earlier one), `"opposite"` if it holds the other,
+   * `"gone"` if the order is not in the table.
+   */
+  async settleOutcome(orderId: string, outcome: "completed" | "cancelled", at: string): Promise<"settled" | "opposite" | "gone"> {
+    const live = this.live();
+    const [mine, other] = outcome === "completed" ? ["completedAt", "cancelledAt"] : ["cancelledAt", "completedAt"];
+    const completable = outcome === "completed" ? " AND attribute_not_exists(reservation.releasedAt) AND attribute_not_exists(refund)" : "";
+    try {
+      await this.config.client.send(
+        new UpdateCommand({
+          TableName: this.config.tableName,
+          Key: Table.orderKey(orderId),
+          UpdateExpression: `SET ${mine} = if_not_exists(${mine}, :at)`,
+          ConditionExpression: `${live.condition} AND attribute_not_exists(${other})${completable}`,
+          ExpressionAttributeNames: live.names,
+          ExpressionAttributeValues: { ":at": at, ...live.values },
+        }),
+      );
+      return "settled";
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return (await this.getOrder(orderId)) ? "opposite" : "gone";
+    }
+  }
+
+  /**
    * Records the payment step's outcome and removes the card token, in one conditional write: the
    * first outcome recorded wins and is returned, so a payment step that runs again (a retry, a
-   * redriven execution) repeats it instead of charging again. Undefined if the order is gone.
+   * redriven execution) repeats it instead of charging again. Only while the order is neither
+   * cancelled nor released: a payment then is refused (`{ refused: true }`, the card token kept for
+   * CancelOrder to remove) and the caller refunds what it charged. Undefined if the order is gone.
    */
-  async recordPayment(orderId: string, outcome: PaymentOutcome): Promise<PaymentOutcome | undefined> {
+  async recordPayment(orderId: string, outcome: PaymentOutcome): Promise<PaymentOutcome | { refused: true } | undefined> {
     const live = this.live();
     try {
       await this.config.client.send(
@@ -239,7 +325,7 @@ export class OrderStore {
           TableName: this.config.tableName,
           Key: Table.orderKey(orderId),
           UpdateExpression: "SET payment = :outcome REMOVE cardToken",
-          ConditionExpression: `${live.condition} AND attribute_not_exists(payment)`,
+          ConditionExpression: `${live.condition} AND attribute_not_exists(payment) AND attribute_not_exists(cancelledAt) AND attribute_not_exists(reservation.releasedAt)`,
           ExpressionAttributeNames: live.names,
           ExpressionAttributeValues: { ":outcome": outcome, ...live.values },
         }),
@@ -247,7 +333,9 @@ export class OrderStore {
       return outcome;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      return (await this.getOrder(orderId))?.payment;
+      const order = await this.getOrder(orderId);
+      if (!order) return undefined;
+      return order.payment ?? { refused: true };
     }
   }
 

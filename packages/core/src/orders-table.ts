@@ -19,6 +19,13 @@ export const idempotencyKey = (keyHash: string) => ({ [PARTITION_KEY]: `idempote
 /** How long a retried POST with the same Idempotency-Key returns the same order. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
+/**
+ * How long the request that claimed an order's workflow start has to start it before a retry may
+ * take the claim over (its StartExecution failed, or it died before asking). Far above one
+ * StartExecution with the SDK's retries (seconds), so a slow winner is not doubled by a retry.
+ */
+export const WORKFLOW_START_LEASE_SECONDS = 30;
+
 /** How long an order's item is kept after it was placed, by default (the tunable `orderRetentionDays`). */
 export const DEFAULT_ORDER_RETENTION_DAYS = 30;
 /** Past the Idempotency-Key's record (24 h): see the tunable. */

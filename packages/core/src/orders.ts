@@ -80,23 +80,26 @@ export async function placeOrder(
   }
   const amountCents = Catalogue.priceCents(input.request.basket);
   if (amountCents === undefined) throw new Error("The basket was validated against the catalogue");
-  const { placedAt, workflowStarted } = await deps.store.createOrder({ orderId, placedAt: now.toISOString(), request: input.request, amountCents, idempotencyKeyHash });
+  const { placedAt, startClaim } = await deps.store.createOrder({ orderId, placedAt: now.toISOString(), request: input.request, amountCents, idempotencyKeyHash });
 
   await publishStatus(deps, { orderId, status: "placed", occurredAt: placedAt });
   // Nothing personal: an execution's input stays readable in its history for 90 days. The steps
   // read the basket, card and address from the order's item, which expires and can be erased.
   const workflowInput: WorkflowInput = { orderId, placedAt, amountCents };
-  // Named after the order. Standard runs one execution per name, ever: a retry gets the running one
-  // back, or ExecutionAlreadyExists once it has finished. Express names are not unique, so a retry
-  // that finds the order's workflow started starts nothing; one that does not (a crash between the
-  // start and the note) starts a second execution, which ends the same (the steps are idempotent).
-  if (!workflowStarted) {
+  // Named after the order, but an Express name is not unique: only the request holding the order's
+  // start claim (order-store `claimWorkflowStart`, written before StartExecution) starts it; a
+  // concurrent or later retry answers with the same order and starts nothing. Standard would also
+  // refuse a second execution of the name (ExecutionAlreadyExists).
+  if (startClaim) {
     try {
       await deps.sfn.send(
         new StartExecutionCommand({ stateMachineArn: deps.stateMachineArn, name: orderId, input: JSON.stringify(workflowInput) }),
       );
     } catch (error) {
-      if (!(error instanceof ExecutionAlreadyExists)) throw error;
+      if (!(error instanceof ExecutionAlreadyExists)) {
+        await deps.store.releaseWorkflowStart(orderId, startClaim).catch(() => undefined); // else the lease runs out
+        throw error;
+      }
     }
     await deps.store.markWorkflowStarted(orderId, (deps.now?.() ?? new Date()).toISOString());
   }

@@ -12,6 +12,15 @@
  * a repeat returns it), and what it asks of a provider carries an idempotency key derived from the
  * order's id, which a real provider answers with its first answer (`PaymentProvider`).
  *
+ * Two executions of one order may also take opposite branches (one's step fails for a reason that
+ * is not the order's, a timeout or a throttle, while the other's succeeds): the order has one final
+ * outcome, settled by one conditional write (`OrderStore.settleOutcome`): CompleteOrder settles
+ * `completed`, the first compensation step `cancelled`, and the loser learns it. A compensation step
+ * finding the order completed fails as `OrderAlreadyCompleted`, which ends its execution without
+ * publishing anything (the other execution told the customer); a payment or completion finding it
+ * cancelled fails as `OrderAlreadyCancelled` and its execution compensates what it did. Nothing is
+ * reserved again once released, nor charged once cancelled.
+ *
  * The workflow carries only `WorkflowInput` (id, placedAt, amount): a step that needs the basket, the
  * card or the address reads the order from the order service's store. The card token is removed by
  * the payment step once used (with its outcome, whatever it is) or by CancelOrder if the order ends
@@ -31,7 +40,12 @@ import { REASON_MAX_LENGTH } from "./order-status";
  */
 export type PaymentProvider = {
   charge(request: { idempotencyKey: string; cardToken: string; amountCents: number }): Promise<PaymentOutcome>;
-  refund(request: { idempotencyKey: string; paymentId: string; amountCents: number }): Promise<{ refundId: string }>;
+  /**
+   * Refunds the charge made with `chargeIdempotencyKey`, whether or not the order recorded it (a
+   * step may time out after the provider charged); `paymentId` when the order recorded one. Answers
+   * undefined, refunding nothing, when no charge was made with that key.
+   */
+  refund(request: { idempotencyKey: string; chargeIdempotencyKey: string; paymentId?: string; amountCents: number }): Promise<{ refundId: string } | undefined>;
 };
 
 /** The idempotency keys of an order's requests to its payment provider: one charge and one refund per order, ever. */
@@ -41,20 +55,22 @@ export const refundIdempotencyKey = (orderId: string) => `order-${orderId}-refun
 /**
  * The workshop's provider: the outcome follows from the card token (`tok_declined` is declined) and
  * every id from the key, so it answers a repeated key as a real provider does, with nothing to keep.
+ * It charges nothing real and keeps no ledger, so the only charge it knows of is one the order
+ * recorded (`paymentId`): a refund by the charge's key alone refunds nothing.
  */
 export const WORKSHOP_PAYMENTS: PaymentProvider = {
   async charge({ idempotencyKey, cardToken, amountCents }) {
     if (cardToken === DECLINED_CARD_TOKEN) return { outcome: "declined" };
     return { outcome: "paid", paymentId: `pay-${idempotencyKey}`, amountPaid: amountCents / 100 };
   },
-  async refund({ idempotencyKey }) {
-    return { refundId: `ref-${idempotencyKey}` };
+  async refund({ idempotencyKey, paymentId }) {
+    return paymentId === undefined ? undefined : { refundId: `ref-${idempotencyKey}` };
   },
 };
 
 /** What the steps need: the order service's store, and the payment provider (the workshop's unless given). */
 export type StepDeps = {
-  store: Pick<OrderStore, "getOrder" | "recordPayment" | "forgetCard" | "recordReservation" | "releaseReservation" | "recordRefund">;
+  store: Pick<OrderStore, "getOrder" | "recordPayment" | "forgetCard" | "recordReservation" | "releaseReservation" | "recordRefund" | "settleOutcome">;
   payments?: PaymentProvider;
   now?: () => Date;
 };
@@ -83,6 +99,25 @@ export class OrderNotFoundError extends Error {
   }
 }
 
+/**
+ * The order's outcome was settled the other way by another execution of it (module comment): the
+ * name is the error the workflow catches. Its message is for the logs.
+ */
+export class OrderSettledError extends Error {
+  constructor(name: "OrderAlreadyCompleted" | "OrderAlreadyCancelled", orderId: string) {
+    super(`Order ${orderId} was ${name === "OrderAlreadyCompleted" ? "completed" : "cancelled"} by another execution`);
+    this.name = name;
+  }
+}
+
+/** Settles the order cancelled before a compensation step acts; throws if another execution completed it. */
+async function settleCancelled(deps: StepDeps, orderId: string) {
+  if ((await deps.store.settleOutcome(orderId, "cancelled", nowOf(deps))) === "opposite") throw new OrderSettledError("OrderAlreadyCompleted", orderId);
+}
+
+/** The message a step whose order is already cancelled gives the customer (a business outcome). */
+export const CANCELLED_REASON = "This order was cancelled";
+
 async function orderOf(deps: StepDeps, input: WorkflowInput): Promise<OrderRecord> {
   const order = await deps.store.getOrder(input.orderId);
   if (!order) throw new OrderNotFoundError(input.orderId);
@@ -99,9 +134,12 @@ export async function reserveInventory(deps: StepDeps, input: WorkflowInput) {
   const order = await orderOf(deps, input);
   const soldOut = order.basket.filter((line) => line.sku === Catalogue.SOLD_OUT_SKU).map((line) => line.sku);
   if (soldOut.length > 0) throw new SagaStepError("InventoryUnavailable", `Out of stock: ${soldOut.join(", ")}`);
+  // Never again once another execution cancelled the order: its pets may be someone else's by now.
+  if (order.cancelledAt !== undefined || order.reservation?.releasedAt !== undefined) throw new SagaStepError("InventoryUnavailable", CANCELLED_REASON);
   // One reservation per order: a second run finds the first and returns it.
   const reservation = order.reservation ?? (await deps.store.recordReservation(order.orderId, { reservationId: `res-${order.orderId}`, reservedAt: nowOf(deps) }));
   if (!reservation) throw new OrderNotFoundError(input.orderId);
+  if (reservation.releasedAt !== undefined) throw new SagaStepError("InventoryUnavailable", CANCELLED_REASON);
   return { reservationId: reservation.reservationId };
 }
 
@@ -109,7 +147,22 @@ export async function reserveInventory(deps: StepDeps, input: WorkflowInput) {
 async function charge(deps: StepDeps, order: OrderRecord): Promise<PaymentOutcome> {
   if (order.cardToken === undefined) throw new Error(`Order ${order.orderId} has neither a card token nor a recorded payment`);
   const payments = deps.payments ?? WORKSHOP_PAYMENTS;
-  return payments.charge({ idempotencyKey: paymentIdempotencyKey(order.orderId), cardToken: order.cardToken, amountCents: order.amountCents });
+  return payments
+    .charge({ idempotencyKey: paymentIdempotencyKey(order.orderId), cardToken: order.cardToken, amountCents: order.amountCents })
+    .catch((error: unknown) => Promise.reject(new PaymentProviderError(error)));
+}
+
+/**
+ * A payment provider's failure, re-thrown without its text: a provider's message may quote the
+ * request (the card token), and Step Functions copies a step's error into its Catch, its failure
+ * cause and an Express log group. The provider's error name is kept for the operator.
+ */
+export class PaymentProviderError extends Error {
+  constructor(cause: unknown) {
+    const name = cause instanceof Error && /^[\w.-]{1,64}$/.test(cause.name) ? cause.name : "unknown";
+    super(`The payment provider failed (${name})`);
+    this.name = "PaymentProviderError";
+  }
 }
 
 /**
@@ -122,7 +175,18 @@ async function charge(deps: StepDeps, order: OrderRecord): Promise<PaymentOutcom
  */
 export async function processPayment(deps: StepDeps, input: WorkflowInput) {
   const order = await orderOf(deps, input);
-  const outcome = order.payment ?? (await deps.store.recordPayment(order.orderId, await charge(deps, order)));
+  let outcome = order.payment;
+  if (!outcome) {
+    if (order.cancelledAt !== undefined || order.reservation?.releasedAt !== undefined) throw new OrderSettledError("OrderAlreadyCancelled", order.orderId);
+    const charged = await charge(deps, order);
+    const recorded = await deps.store.recordPayment(order.orderId, charged);
+    if (recorded && "refused" in recorded) {
+      // Cancelled while the provider charged: give the money back now, under the order's one refund key.
+      if (charged.outcome === "paid") await refundCharge(deps, order, charged.paymentId);
+      throw new OrderSettledError("OrderAlreadyCancelled", order.orderId);
+    }
+    outcome = recorded;
+  }
   if (!outcome) throw new OrderNotFoundError(input.orderId);
   if (outcome.outcome === "declined") throw new SagaStepError("PaymentDeclined", "The card was declined");
   return { paymentId: outcome.paymentId, amountPaid: outcome.amountPaid };
@@ -139,6 +203,9 @@ export async function completeOrder(deps: StepDeps, input: WorkflowInput) {
   if (order.shippingAddress.country === UNDELIVERABLE_COUNTRY) {
     throw new SagaStepError("DeliveryUnavailable", `We cannot deliver to ${UNDELIVERABLE_COUNTRY}`);
   }
+  const settled = await deps.store.settleOutcome(order.orderId, "completed", nowOf(deps));
+  if (settled === "gone") throw new OrderNotFoundError(order.orderId);
+  if (settled === "opposite") throw new OrderSettledError("OrderAlreadyCancelled", order.orderId);
   return { shipmentId: `shp-${order.orderId}` };
 }
 
@@ -183,47 +250,65 @@ export function bounded(text: string, max = REASON_MAX_LENGTH) {
 }
 
 /**
- * Gives the order's reserved pets back, once: a second run finds the reservation released and
+ * Settles the order cancelled, then gives its reserved pets back, once: a second run finds the reservation released and
  * changes nothing. An order that is gone, or was never reserved, has nothing to give back.
  *
  * @example
  * await releaseInventory({ store }, { orderId, placedAt, amountCents, error }); // { reason: "The card was declined" }
  */
 export async function releaseInventory(deps: StepDeps, input: Compensation) {
+  await settleCancelled(deps, input.orderId);
   await deps.store.releaseReservation(input.orderId, nowOf(deps));
   return { reason: reasonOf(input) };
 }
 
 /**
- * Refunds the order's payment, once: with the order's refund key (a provider asked twice refunds
- * once), then recorded on the order; a second run returns the recorded refund. An order that was
- * not paid has nothing to refund; one that is gone (erased mid-way) neither, as far as this step can tell.
+ * Settles the order cancelled, then refunds its charge, once: with the order's refund key (a
+ * provider asked twice refunds once), then recorded on the order; a second run returns the recorded
+ * refund. A payment the order did not record is asked of the provider by the charge's key (the
+ * payment step may have timed out after the provider charged): no charge, no refund, no `refundId`
+ * (the workflow then publishes no `refunded`). A declined card has nothing to refund; an order that
+ * is gone (erased mid-way) neither, as far as this step can tell.
  *
  * @example
  * await processRefund({ store }, { orderId, placedAt, amountCents, error }); // { reason: "We cannot deliver to XX", refundId }
  */
 export async function processRefund(deps: StepDeps, input: Compensation) {
   const reason = reasonOf(input);
+  await settleCancelled(deps, input.orderId);
   const order = await deps.store.getOrder(input.orderId);
-  if (!order || order.payment?.outcome !== "paid") return { reason };
-  let refund = order.refund;
-  if (!refund) {
-    const payments = deps.payments ?? WORKSHOP_PAYMENTS;
-    const amountCents = Math.round(order.payment.amountPaid * 100);
-    const { refundId } = await payments.refund({ idempotencyKey: refundIdempotencyKey(order.orderId), paymentId: order.payment.paymentId, amountCents });
-    refund = await deps.store.recordRefund(order.orderId, { refundId, amountRefunded: order.payment.amountPaid, refundedAt: nowOf(deps) });
-  }
+  // A declined card was not charged. A payment not recorded may still have been charged (the
+  // step timed out after the provider answered): the provider is asked by the charge's key.
+  if (!order || order.payment?.outcome === "declined") return { reason };
+  const refund = order.refund ?? (await refundCharge(deps, order, order.payment?.paymentId));
   return { reason, ...(refund && { refundId: refund.refundId }) };
 }
 
+/** Refunds the order's charge, once (the order's refund key), and records it; undefined if there was no charge. */
+async function refundCharge(deps: StepDeps, order: OrderRecord, paymentId: string | undefined) {
+  const payments = deps.payments ?? WORKSHOP_PAYMENTS;
+  const amountCents = order.payment?.outcome === "paid" ? Math.round(order.payment.amountPaid * 100) : order.amountCents;
+  const refunded = await payments
+    .refund({
+      idempotencyKey: refundIdempotencyKey(order.orderId),
+      chargeIdempotencyKey: paymentIdempotencyKey(order.orderId),
+      ...(paymentId !== undefined && { paymentId }),
+      amountCents,
+    })
+    .catch((error: unknown) => Promise.reject(new PaymentProviderError(error)));
+  if (!refunded) return undefined;
+  return deps.store.recordRefund(order.orderId, { refundId: refunded.refundId, amountRefunded: amountCents / 100, refundedAt: nowOf(deps) });
+}
+
 /**
- * Cancels the order: every cancelled path passes here, so an order cancelled before its payment step
+ * Cancels the order (settles it cancelled, if no earlier step did): every cancelled path passes here, so an order cancelled before its payment step
  * (sold out, a failure) has its card token removed here; an erased order is left alone.
  *
  * @example
  * await cancelOrder({ store }, { orderId, placedAt, amountCents, error }); // { reason: "Out of stock: SOLD-OUT" }
  */
 export async function cancelOrder(deps: StepDeps, input: Compensation) {
+  await settleCancelled(deps, input.orderId);
   await deps.store.forgetCard(input.orderId);
   return { reason: reasonOf(input) };
 }

@@ -125,3 +125,68 @@ describe("placeOrder retried once its workflow has started", () => {
     expect(started).toEqual([(first as { orderId: string }).orderId, (retried as { orderId: string }).orderId]);
   });
 });
+
+describe("placeOrder retried while its workflow is being started", () => {
+  const countingSfn = () => {
+    const started: string[] = [];
+    const sfn = {
+      send: async (command: { input: { name: string } }) => {
+        await new Promise((resolve) => setTimeout(resolve, 400)); // a slow StartExecution: the retries arrive meanwhile
+        started.push(command.input.name);
+        return { executionArn: "arn" };
+      },
+    };
+    return { started, deps: (): Orders.OrderDeps => ({ ...deps(), sfn: sfn as unknown as SFNClient }) };
+  };
+
+  it("starts one execution for ten concurrent requests with one key, and all answer the same order", async () => {
+    // Prepare
+    clock = new Date("2026-11-26T10:00:00.000Z");
+    const { started, deps: withSfn } = countingSfn();
+    const key = randomUUID();
+    // Act
+    const results = await Promise.all(Array.from({ length: 10 }, () => Orders.placeOrder(withSfn(), { request: request(), idempotencyKey: key })));
+    // Assess
+    const orderIds = new Set(results.map((r) => (r as { orderId: string }).orderId));
+    expect(orderIds.size).toBe(1);
+    expect(started).toEqual([...orderIds]);
+  });
+
+  it("lets a retry start the workflow only once the claim of a request that died has run out", async () => {
+    // Prepare: the first request stored the order (and its claim) and died before StartExecution
+    clock = new Date("2026-11-26T10:00:00.000Z");
+    const { started, deps: withSfn } = countingSfn();
+    const key = randomUUID();
+    const dying = { ...withSfn(), eventBridge: { send: async () => Promise.reject(new Error("died")) } as unknown as EventBridgeClient };
+    await Orders.placeOrder(dying, { request: request(), idempotencyKey: key }).catch(() => undefined);
+    // Act
+    clock = new Date(clock.getTime() + 5_000);
+    const early = await Orders.placeOrder(withSfn(), { request: request(), idempotencyKey: key });
+    const startedEarly = started.length;
+    clock = new Date(clock.getTime() + OrdersTable.WORKFLOW_START_LEASE_SECONDS * 1000);
+    const late = await Orders.placeOrder(withSfn(), { request: request(), idempotencyKey: key });
+    await Orders.placeOrder(withSfn(), { request: request(), idempotencyKey: key });
+    // Assess
+    expect(startedEarly).toBe(0);
+    expect(late).toEqual(early);
+    expect(started).toEqual([(late as { orderId: string }).orderId]);
+  });
+
+  it("starts nothing for an order placed before start claims existed (its request started it)", async () => {
+    // Prepare: an order as the previous version stored it, with neither claim nor note
+    clock = new Date("2026-11-26T10:00:00.000Z");
+    const { started, deps: withSfn } = countingSfn();
+    const key = randomUUID();
+    const first = (await Orders.placeOrder(withSfn(), { request: request(), idempotencyKey: key })) as { orderId: string };
+    await testDocumentClient().send(
+      new UpdateCommand({ TableName: tableName, Key: OrdersTable.orderKey(first.orderId), UpdateExpression: "REMOVE workflowStartingAt, workflowStartedAt" }),
+    );
+    started.length = 0;
+    // Act
+    clock = new Date(clock.getTime() + 3_600_000);
+    const retry = await Orders.placeOrder(withSfn(), { request: request(), idempotencyKey: key });
+    // Assess
+    expect(retry).toEqual(first);
+    expect(started).toEqual([]);
+  });
+});

@@ -53,16 +53,19 @@ describe("the workflow definition", () => {
     }
   });
 
-  it("ends only in OrderCompleted, OrderCancelled (both Succeed) or StatusesNotPublished, the one Fail state, reached when a status is unpublished", () => {
+  it("ends only in OrderCompleted, OrderCancelled, CompletedByAnotherExecution (Succeed) or StatusesNotPublished, the one Fail state, reached when a status is unpublished", () => {
     const ends = Object.entries(states).filter(([, state]) => ["Succeed", "Fail"].includes(state.Type) || (state as { End?: boolean }).End);
     expect(ends.map(([name, state]) => [name, state.Type])).toEqual([
       ["OrderCompleted", "Succeed"],
       ["OrderCancelled", "Succeed"],
+      ["CompletedByAnotherExecution", "Succeed"],
       ["StatusesNotPublished", "Fail"],
     ]);
     for (const confirm of ["ConfirmCompleted", "ConfirmCancelled"]) {
-      expect(states[confirm]).toMatchObject({ Type: "Choice", Choices: [{ Variable: "$.unpublished", IsPresent: true, Next: "HandOverUnpublished" }] });
+      expect(states[confirm]).toMatchObject({ Type: "Choice", Choices: [{ Variable: "$.unpublished", IsPresent: true, Next: "ForgetStepError" }] });
     }
+    // A step's error text (a Lambda's, a provider's) does not reach the cause: it may quote what the step was asked.
+    expect(states.ForgetStepError).toMatchObject({ Type: "Pass", Result: { dropped: true }, ResultPath: "$.error", Next: "HandOverUnpublished" });
     // The failure's cause is the state itself as JSON: an Express workflow, which keeps no history, logs it at level ERROR.
     expect(states.HandOverUnpublished).toMatchObject({ Type: "Pass", Parameters: { "cause.$": "States.JsonToString($)" }, ResultPath: "$.handOver", Next: "StatusesNotPublished" });
     expect(states.StatusesNotPublished).toMatchObject({ Error: "StatusesNotPublished", CausePath: "$.handOver.cause" });
@@ -139,5 +142,19 @@ describe("an EventBridge outage from payment on", () => {
     expect(run.attempted.filter((state) => state === "PublishPaid")).toHaveLength(4);
     expect(run.details.map((detail) => detail.status)).toEqual(["reserved", "paid", "completed"]);
     expect(run.described.status).toBe("SUCCEEDED");
+  });
+});
+
+describe("the failure's cause of an order whose step failed", () => {
+  it("holds no text of the step's error, which may quote the card token", async () => {
+    // Prepare: CompleteOrder fails with a message quoting a token, then PublishCancelled fails
+    const input = orderInput();
+    const failStep = { state: "CompleteOrder" as const, name: "Error", message: "provider said: card tok_secret_4242 refused" };
+    // Act
+    const run = await saga.run(input, { failStep, failPublish: (state) => state === "PublishCancelled" });
+    // Assess
+    expect(run.described).toMatchObject({ status: "FAILED", error: "StatusesNotPublished" });
+    expect(run.described.cause).toContain(`"unpublished":{"cancelled"`);
+    expect(run.described.cause).not.toContain("tok_secret_4242");
   });
 });
