@@ -188,10 +188,10 @@ describe("least privilege (both stacks)", () => {
     const expected: Record<string, string[]> = {
       ReserveInventoryFunction: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
       ProcessPaymentFunction: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
-      CompleteOrderFunction: ["dynamodb:GetItem"],
-      ReleaseInventoryFunction: ["dynamodb:UpdateItem"],
+      CompleteOrderFunction: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+      ReleaseInventoryFunction: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
       ProcessRefundFunction: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
-      CancelOrderFunction: ["dynamodb:UpdateItem"],
+      CancelOrderFunction: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
     };
     for (const name of Object.values(Topology.WORKFLOW.tasks)) {
       // Act

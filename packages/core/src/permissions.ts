@@ -68,11 +68,11 @@ export const FUNCTION_GRANTS = {
   ReserveInventoryFunction: { OrdersTbl: ["dynamodb:GetItem", "dynamodb:UpdateItem"] },
   // Records the outcome and removes the card token.
   ProcessPaymentFunction: { OrdersTbl: ["dynamodb:GetItem", "dynamodb:UpdateItem"] },
-  CompleteOrderFunction: { OrdersTbl: ["dynamodb:GetItem"] },
-  ReleaseInventoryFunction: { OrdersTbl: ["dynamodb:UpdateItem"] },
+  CompleteOrderFunction: { OrdersTbl: ["dynamodb:GetItem", "dynamodb:UpdateItem"] },
+  ReleaseInventoryFunction: { OrdersTbl: ["dynamodb:GetItem", "dynamodb:UpdateItem"] },
   ProcessRefundFunction: { OrdersTbl: ["dynamodb:GetItem", "dynamodb:UpdateItem"] },
   // Removes the card token of an order cancelled before payment.
-  CancelOrderFunction: { OrdersTbl: ["dynamodb:UpdateItem"] },
+  CancelOrderFunction: { OrdersTbl: ["dynamodb:GetItem", "dynamodb:UpdateItem"] },
   ApiGatewayAccountFunction: {
     ApiGatewayAccount: ["apigateway:GET", "apigateway:PATCH"],
     ApiGatewayLogsRole: ["iam:GetRole", "iam:CreateRole", "iam:PassRole"],
