@@ -3,7 +3,9 @@ import { JAVA, missingToolNotice } from "./test/support/outside-tools";
 
 // Without Java (and without a DynamoDB API given by hand) the second engine's project is left out,
 // with one line saying so; under CI=true this throws instead (test/support/outside-tools.ts).
-const javaMissing = process.env.TEST_DYNAMODB_ENDPOINT ? undefined : missingToolNotice(JAVA, "project dynamodb-local (core and handler tests on AWS's DynamoDB Local)");
+const javaMissing = process.env.TEST_DYNAMODB_ENDPOINT
+  ? undefined
+  : missingToolNotice(JAVA, "project dynamodb-local (core and handler tests on AWS's DynamoDB Local)");
 // Vitest evaluates this file once per project too: say it once per run.
 const said = globalThis as { javaNoticeSaid?: boolean };
 if (javaMissing && !said.javaNoticeSaid) console.warn(javaMissing);

@@ -9,7 +9,10 @@ type Node = { id: number; callFrame: { url: string; functionName: string } };
 type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] };
 
 function bucket(url: string, functionName: string) {
-  if (!url) return functionName === "(idle)" || functionName === "(program)" || functionName === "(garbage collector)" ? functionName : "(native)";
+  if (!url)
+    return functionName === "(idle)" || functionName === "(program)" || functionName === "(garbage collector)"
+      ? functionName
+      : "(native)";
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
   if (pkg) return pkg;
   const ours = /\/(packages\/[^/]+|bench)\//.exec(url)?.[1];

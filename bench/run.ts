@@ -20,7 +20,15 @@ import type { BenchResults, CallbackFigures, CostResults, ScenarioCost } from ".
 import { startBenchRuntime, type BenchRuntime, type RuntimeOptions, type Variant } from "./lib/runtime-handle";
 import { computeTargets } from "./lib/targets";
 import { measureBundles } from "./metrics/bundles";
-import { CONCURRENCY as COST_CONCURRENCY, COST_SCENARIOS, measureCost, ORDERS as COST_ORDERS, scenarioFigures, STEP_DELAY_MS as COST_STEP_DELAY_MS, type VariantCost } from "./metrics/cost";
+import {
+  CONCURRENCY as COST_CONCURRENCY,
+  COST_SCENARIOS,
+  measureCost,
+  ORDERS as COST_ORDERS,
+  scenarioFigures,
+  STEP_DELAY_MS as COST_STEP_DELAY_MS,
+  type VariantCost,
+} from "./metrics/cost";
 import { startDynamoDbLocal } from "../test/support/dynamodb-local";
 import { measureDynamoDbRequests } from "./metrics/dynamodb-requests";
 import { measureFanout } from "./metrics/fanout";
@@ -78,9 +86,7 @@ let dynamodbLocal: { stop(): Promise<void> } | undefined;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     progress(`${signal}: stopping`);
-    void (active?.close() ?? Promise.resolve())
-      .then(() => dynamodbLocal?.stop())
-      .finally(() => process.exit(130));
+    void (active?.close() ?? Promise.resolve()).then(() => dynamodbLocal?.stop()).finally(() => process.exit(130));
   });
 }
 
@@ -104,12 +110,18 @@ function readOptions(argv: string[]) {
   const unknown = only.filter((m) => !(METRICS as readonly string[]).includes(m));
   if (unknown.length) throw new UsageError(`unknown metric ${unknown.join(", ")} (choose from ${METRICS.join(", ")})`);
   const costOnly = only.length === 1 && only[0] === "cost";
-  if (values["write-results"] && ((values.only && !costOnly) || values["ours-only"])) throw new UsageError("--write-results needs a full run or --only cost (and no --ours-only)");
+  if (values["write-results"] && ((values.only && !costOnly) || values["ours-only"]))
+    throw new UsageError("--write-results needs a full run or --only cost (and no --ours-only)");
   const costEngine = values["cost-engine"] as (typeof COST_ENGINES)[number];
-  if (!COST_ENGINES.includes(costEngine)) throw new UsageError(`unknown --cost-engine ${costEngine} (choose from ${COST_ENGINES.join(", ")})`);
+  if (!COST_ENGINES.includes(costEngine))
+    throw new UsageError(`unknown --cost-engine ${costEngine} (choose from ${COST_ENGINES.join(", ")})`);
   const memoryMinutes = Number(values["memory-minutes"]);
-  if (!(memoryMinutes > 0 && memoryMinutes <= 60)) throw new UsageError(`--memory-minutes must be a number of minutes above 0, at most 60, got ${values["memory-minutes"]}`);
-  if (values.render && (values.only || values["ours-only"] || values["cpu-prof"])) throw new UsageError("--render measures nothing: it takes no other option");
+  if (!(memoryMinutes > 0 && memoryMinutes <= 60))
+    throw new UsageError(
+      `--memory-minutes must be a number of minutes above 0, at most 60, got ${values["memory-minutes"]}`,
+    );
+  if (values.render && (values.only || values["ours-only"] || values["cpu-prof"]))
+    throw new UsageError("--render measures nothing: it takes no other option");
   return {
     help: values.help,
     render: values.render,
@@ -128,9 +140,13 @@ async function main() {
   if (options.help) return void process.stdout.write(USAGE);
   const latest = path.join(benchDir, "results", "latest.json");
   if (options.render) {
-    if (!existsSync(latest)) throw new UsageError(`${path.relative(root, latest)} does not exist: run the benchmark first`);
+    if (!existsSync(latest))
+      throw new UsageError(`${path.relative(root, latest)} does not exist: run the benchmark first`);
     const previous = JSON.parse(readFileSync(latest, "utf8")) as BenchResults;
-    if (previous.only?.length !== METRICS.length || !previous.seed) throw new UsageError(`${path.relative(root, latest)} holds a partial run (${previous.only?.join(", ")}): RESULTS.md needs a full one`);
+    if (previous.only?.length !== METRICS.length || !previous.seed)
+      throw new UsageError(
+        `${path.relative(root, latest)} holds a partial run (${previous.only?.join(", ")}): RESULTS.md needs a full one`,
+      );
     writeResultsFiles(previous, false);
     return void process.stdout.write(`wrote bench/RESULTS.md from the run of ${previous.date}\n`);
   }
@@ -139,7 +155,12 @@ async function main() {
   const machine = describeMachine(); // its load average is the one the run started under
   const figures: Record<Variant, CallbackFigures> = { ours: {}, seed: {} };
 
-  async function withRuntime<T>(name: string, variant: Variant, measure: (runtime: BenchRuntime) => Promise<T>, runtimeOptions: RuntimeOptions = {}): Promise<T> {
+  async function withRuntime<T>(
+    name: string,
+    variant: Variant,
+    measure: (runtime: BenchRuntime) => Promise<T>,
+    runtimeOptions: RuntimeOptions = {},
+  ): Promise<T> {
     progress(`${name} (${variant})…`);
     const t0 = performance.now();
     const runtime = await startBenchRuntime(variant, { cpuProfDir: options.cpuProfDir, ...runtimeOptions });
@@ -156,7 +177,8 @@ async function main() {
   async function alternating<T>(name: string, measure: (runtime: BenchRuntime) => Promise<T>) {
     const runs = new Map<Variant, T[]>(options.variants.map((v) => [v, []]));
     for (let round = 1; round <= PAIRED_ROUNDS; round++) {
-      for (const variant of options.variants) runs.get(variant)!.push(await withRuntime(`${name}, round ${round}/${PAIRED_ROUNDS}`, variant, measure));
+      for (const variant of options.variants)
+        runs.get(variant)!.push(await withRuntime(`${name}, round ${round}/${PAIRED_ROUNDS}`, variant, measure));
     }
     return runs;
   }
@@ -169,15 +191,20 @@ async function main() {
     for (const [variant, runs] of rounds) {
       const l = medianBy(runs, (run) => run.p99);
       figures[variant].latency_ms = { p50: l.p50, p95: l.p95, p99: l.p99 };
-      figures[variant].latency_run = { events: l.events, offered_per_s: l.offered_per_s, achieved_per_s: l.achieved_per_s };
+      figures[variant].latency_run = {
+        events: l.events,
+        offered_per_s: l.offered_per_s,
+        achieved_per_s: l.achieved_per_s,
+      };
       figures[variant].latency_rounds_p99 = runs.map((run) => run.p99);
     }
   }
-  for (const variant of options.variants) if (options.only.includes("fanout")) {
-    const fan = await withRuntime("fan-out to 1,000", variant, (r) => measureFanout(r));
-    figures[variant].fanout_1000_ms = fan.ms;
-    figures[variant].fanout_rounds = fan.rounds;
-  }
+  for (const variant of options.variants)
+    if (options.only.includes("fanout")) {
+      const fan = await withRuntime("fan-out to 1,000", variant, (r) => measureFanout(r));
+      figures[variant].fanout_1000_ms = fan.ms;
+      figures[variant].fanout_rounds = fan.rounds;
+    }
   if (options.only.includes("throughput")) {
     const rounds = await alternating("throughput of 500 sagas", (r) => measureThroughput(r));
     for (const [variant, runs] of rounds) {
@@ -187,9 +214,14 @@ async function main() {
       figures[variant].throughput_rounds = runs.map((run) => run.per_s);
     }
   }
-  for (const variant of options.variants) if (options.only.includes("dynamodb")) {
-    figures[variant].dynamodb_requests_per_status = await withRuntime("DynamoDB requests per status", variant, measureDynamoDbRequests);
-  }
+  for (const variant of options.variants)
+    if (options.only.includes("dynamodb")) {
+      figures[variant].dynamodb_requests_per_status = await withRuntime(
+        "DynamoDB requests per status",
+        variant,
+        measureDynamoDbRequests,
+      );
+    }
   let postCost: PostCost | undefined;
   if (options.only.includes("post")) {
     progress("CPU per @connections post (ours, the SDK command)…");
@@ -212,7 +244,12 @@ async function main() {
 
   // Ours only: the seed's handlers run in the runtime's own thread, so there are no environments to weigh.
   const memory = options.only.includes("memory")
-    ? await withRuntime(`memory, ${options.memoryMinutes} min`, "ours", (r) => measureMemory(r, { minutes: options.memoryMinutes, progress }), { environments: true })
+    ? await withRuntime(
+        `memory, ${options.memoryMinutes} min`,
+        "ours",
+        (r) => measureMemory(r, { minutes: options.memoryMinutes, progress }),
+        { environments: true },
+      )
     : undefined;
 
   const partial = {
@@ -226,11 +263,17 @@ async function main() {
     ...(cost ? { cost } : {}),
     ...(memory ? { memory } : {}),
   };
-  const results: BenchResults = { ...partial, targets: computeTargets(partial), duration_s: Math.round((performance.now() - started) / 1000) };
+  const results: BenchResults = {
+    ...partial,
+    targets: computeTargets(partial),
+    duration_s: Math.round((performance.now() - started) / 1000),
+  };
   mkdirSync(path.join(benchDir, "results"), { recursive: true });
   writeFileSync(latest, JSON.stringify(results, null, 2) + "\n");
   if (options.writeResults) writeResultsFiles(results, options.costOnly);
-  process.stdout.write(`\n${[results.cost ? costMarkdown(results.cost) : "", markdownTable(results)].filter(Boolean).join("\n\n")}\n`);
+  process.stdout.write(
+    `\n${[results.cost ? costMarkdown(results.cost) : "", markdownTable(results)].filter(Boolean).join("\n\n")}\n`,
+  );
   // Like a test run: the exit code says whether every goal of this run was met.
   process.exitCode = results.targets.every((t) => t.pass) ? 0 : 3;
 }
@@ -239,13 +282,19 @@ async function main() {
 async function measureCosts(
   variants: Variant[],
   engine: (typeof COST_ENGINES)[number],
-  withRuntime: <T>(name: string, variant: Variant, measure: (runtime: BenchRuntime) => Promise<T>, runtimeOptions?: RuntimeOptions) => Promise<T>,
+  withRuntime: <T>(
+    name: string,
+    variant: Variant,
+    measure: (runtime: BenchRuntime) => Promise<T>,
+    runtimeOptions?: RuntimeOptions,
+  ) => Promise<T>,
 ): Promise<CostResults> {
   const started = { date: new Date().toISOString(), load_average_1m: describeMachine().load_average_1m };
   let endpoint: string | undefined;
   let engineName = "dynalite (the runtime's own)";
   if (engine === "dynamodb-local") {
-    if (spawnSync("java", ["-version"]).status !== 0) throw new UsageError("--cost-engine dynamodb-local needs Java 17 on the PATH (or use --cost-engine dynalite)");
+    if (spawnSync("java", ["-version"]).status !== 0)
+      throw new UsageError("--cost-engine dynamodb-local needs Java 17 on the PATH (or use --cost-engine dynalite)");
     progress("cost: starting DynamoDB Local…");
     const local = await startDynamoDbLocal();
     dynamodbLocal = local;
@@ -281,12 +330,24 @@ async function measureCosts(
     return {
       ...started,
       engine: engineName,
-      scenario: { orders: COST_ORDERS, statuses_per_order: 4, step_delay_ms: COST_STEP_DELAY_MS, concurrency: COST_CONCURRENCY },
+      scenario: {
+        orders: COST_ORDERS,
+        statuses_per_order: 4,
+        step_delay_ms: COST_STEP_DELAY_MS,
+        concurrency: COST_CONCURRENCY,
+      },
       prices: PRICES,
       ours: figures.ours![0]!,
       ...(figures.seed ? { seed: figures.seed[0]! } : {}),
       scenarios,
-      ...(figures.ours?.[0]?.workflow_usage ? { order_path: { ...orderPathCost(figures.ours[0], figures.ours[0].workflow_usage, PRICES), prices: ORDER_PATH_PRICES } } : {}),
+      ...(figures.ours?.[0]?.workflow_usage
+        ? {
+            order_path: {
+              ...orderPathCost(figures.ours[0], figures.ours[0].workflow_usage, PRICES),
+              prices: ORDER_PATH_PRICES,
+            },
+          }
+        : {}),
     };
   } finally {
     await dynamodbLocal?.stop();
@@ -303,10 +364,19 @@ function writeResultsFiles(results: BenchResults, costOnly: boolean) {
   const heading = `## What a status costs on AWS
 
 Measured ${c.date} (load average ${c.load_average_1m} at its start, on ${results.machine.cores} cores) by \`npm run bench -- --only cost --write-results\`, ours and the seed's in one run.`;
-  writeFileSync(file, withCostSection(readFileSync(file, "utf8"), `${heading}
+  writeFileSync(
+    file,
+    withCostSection(
+      readFileSync(file, "utf8"),
+      `${heading}
 
-${costMarkdown(c)}`));
-  const summary = { written_by: "npm run bench -- --only cost --write-results (bench/run.ts); read by npm run capacity", ...c };
+${costMarkdown(c)}`,
+    ),
+  );
+  const summary = {
+    written_by: "npm run bench -- --only cost --write-results (bench/run.ts); read by npm run capacity",
+    ...c,
+  };
   writeFileSync(COST_SUMMARY, JSON.stringify(summary, null, 2) + "\n");
 }
 

@@ -41,7 +41,9 @@ async function main() {
   const wanted = process.argv.slice(2);
   const unknown = wanted.filter((name) => !Object.hasOwn(Topology.FUNCTIONS, name));
   if (unknown.length) {
-    process.stderr.write(`sdk-clients-why: unknown function ${unknown.join(", ")} (one of ${Object.keys(Topology.FUNCTIONS).join(", ")})\n`);
+    process.stderr.write(
+      `sdk-clients-why: unknown function ${unknown.join(", ")} (one of ${Object.keys(Topology.FUNCTIONS).join(", ")})\n`,
+    );
     process.exit(2);
   }
   const out = mkdtempSync(path.join(tmpdir(), "sdk-clients-why-"));
@@ -53,8 +55,11 @@ async function main() {
       const output = Object.values(metafile.outputs).find((o) => o.entryPoint)!;
       const entry = output.entryPoint!;
       const clients = sdkClientPackages(output.inputs);
-      process.stdout.write(`${name}: ${clients.length ? clients.map((c) => c.replace("@aws-sdk/client-", "")).join(", ") : "no SDK client"}\n`);
-      for (const client of clients) process.stdout.write(`  ${client}: ${chainTo(metafile, entry, client).join(" → ")}\n`);
+      process.stdout.write(
+        `${name}: ${clients.length ? clients.map((c) => c.replace("@aws-sdk/client-", "")).join(", ") : "no SDK client"}\n`,
+      );
+      for (const client of clients)
+        process.stdout.write(`  ${client}: ${chainTo(metafile, entry, client).join(" → ")}\n`);
     }
   } finally {
     rmSync(out, { recursive: true, force: true });

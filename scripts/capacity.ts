@@ -67,14 +67,17 @@ function readFigures(file: string | undefined) {
     }
     const json = JSON.parse(readFileSync(candidate, "utf8")) as Record<string, unknown>;
     const cost = (json.cost ?? json) as Record<string, unknown>;
-    if (cost.ours && cost.scenario && cost.prices) return { source: path.relative(process.cwd(), candidate) || candidate, figures: cost };
+    if (cost.ours && cost.scenario && cost.prices)
+      return { source: path.relative(process.cwd(), candidate) || candidate, figures: cost };
     if (file) throw new UsageError(`--figures ${file} holds no cost figures (run npm run bench -- --only cost)`);
   }
   throw new Error("no cost figures: run npm run bench -- --only cost (or restore bench/cost-summary.json)");
 }
 
-const n = (value: number, digits = 0) => value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
-const usdText = (value: number) => `$${value.toLocaleString("en-US", { maximumFractionDigits: 2, minimumFractionDigits: 2 })}`;
+const n = (value: number, digits = 0) =>
+  value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+const usdText = (value: number) =>
+  `$${value.toLocaleString("en-US", { maximumFractionDigits: 2, minimumFractionDigits: 2 })}`;
 
 async function main() {
   const { values } = parseArgs({
@@ -99,9 +102,16 @@ async function main() {
   }
   const watchers = positive("watchers", values.watchers, 1);
   if (!Number.isInteger(watchers) || watchers > CallbackTable.DEFAULT_MAX_CONNECTIONS_PER_ORDER) {
-    throw new UsageError(`--watchers must be a whole number from 1 to ${CallbackTable.DEFAULT_MAX_CONNECTIONS_PER_ORDER} (MAX_CONNECTIONS_PER_ORDER), got "${values.watchers}"`);
+    throw new UsageError(
+      `--watchers must be a whole number from 1 to ${CallbackTable.DEFAULT_MAX_CONNECTIONS_PER_ORDER} (MAX_CONNECTIONS_PER_ORDER), got "${values.watchers}"`,
+    );
   }
-  const load = { ordersPerSecond: positive("orders-per-second", values["orders-per-second"], 1), watchersPerOrder: watchers, watchMinutes: positive("watch-minutes", values["watch-minutes"], 10), workflowType };
+  const load = {
+    ordersPerSecond: positive("orders-per-second", values["orders-per-second"], 1),
+    watchersPerOrder: watchers,
+    watchMinutes: positive("watch-minutes", values["watch-minutes"], 10),
+    workflowType,
+  };
   const { source, figures } = readFigures(values.figures);
   const costFigures = figures as unknown as CostFigures;
   checkPriceable(costFigures, workflowType, source);
@@ -115,7 +125,8 @@ async function main() {
   const workflowLines = orderPath
     ? (() => {
         const quotas = workflowQuotas(orderPath.usage);
-        const binds = (list: Array<{ name: string; orders_per_second: number }>) => list.reduce((a, b) => (b.orders_per_second < a.orders_per_second ? b : a));
+        const binds = (list: Array<{ name: string; orders_per_second: number }>) =>
+          list.reduce((a, b) => (b.orders_per_second < a.orders_per_second ? b : a));
         const standard = binds(quotas.standard);
         const express = binds(quotas.express);
         return [
@@ -127,7 +138,9 @@ async function main() {
       })()
     : [];
   if (values.json) {
-    return void process.stdout.write(`${JSON.stringify({ source, measured: costFigures.date, workflow_type: workflowType, load, stage: { ...stage, limits: undefined }, lambda_concurrency_need: concurrency, limits: stage.limits, usd_per_order: usdPerOrder(costFigures, load), usd_per_order_by_item: usdPerOrderByItem(costFigures, load), scales, one_client: client, ...(orderPath ? { order_path: { standard: orderPath.standard.usd_per_million_orders, express: orderPath.express.usd_per_million_orders, unit: "USD per million orders" } } : {}) }, null, 2)}\n`);
+    return void process.stdout.write(
+      `${JSON.stringify({ source, measured: costFigures.date, workflow_type: workflowType, load, stage: { ...stage, limits: undefined }, lambda_concurrency_need: concurrency, limits: stage.limits, usd_per_order: usdPerOrder(costFigures, load), usd_per_order_by_item: usdPerOrderByItem(costFigures, load), scales, one_client: client, ...(orderPath ? { order_path: { standard: orderPath.standard.usd_per_million_orders, express: orderPath.express.usd_per_million_orders, unit: "USD per million orders" } } : {}) }, null, 2)}\n`,
+    );
   }
   const orders = Topology.EDGE_RULES.OrdersPerAddress;
   const lines = [
@@ -143,18 +156,25 @@ async function main() {
     `  binds first          ${stage.bindsFirst.name}: ${n(stage.bindsFirst.limit)} ${stage.bindsFirst.unit}`,
     "",
     "Limits, first to bind first (use per order → orders/s it allows):",
-    ...stage.limits.map((l) => `  ${n(l.ordersPerSecond, 1).padStart(10)}  ${l.name}: ${n(l.limit)} ${l.unit}; ${n(l.perOrder, 3)} per order`),
+    ...stage.limits.map(
+      (l) =>
+        `  ${n(l.ordersPerSecond, 1).padStart(10)}  ${l.name}: ${n(l.limit)} ${l.unit}; ${n(l.perOrder, 3)} per order`,
+    ),
     `  One order is one DynamoDB partition (${n(1000)} write units/s): its item, 7 statuses and at most ${stage.perOrderCap} sockets, is billed a few units a write, far below (docs/capacity.md, "One order's item").`,
     "  SSM (40 GetParameters/s): one per new execution environment of the functions that read the token secret; it paces a cold scale-up, not a steady load.",
     "",
-    `Per million orders: ${usdText(usdPerOrder(costFigures, load) * 1e6)} — ${Object.entries(usdPerOrderByItem(costFigures, load))
+    `Per million orders: ${usdText(usdPerOrder(costFigures, load) * 1e6)} — ${Object.entries(
+      usdPerOrderByItem(costFigures, load),
+    )
       .sort((a, b) => b[1] - a[1])
       .map(([item, value]) => `${item} ${usdText(value * 1e6)}`)
       .join(", ")}.`,
     ...workflowLines,
     ...scales.flatMap((s) => [
       `×${s.multiple}: ${n(s.ordersPerSecond, 1)} orders/s (${n(s.ordersPerSecond * use.statuses, 1)} statuses/s), ${usdText(s.usdPerMonth)} a month`,
-      ...(s.over.length === 0 ? ["  fits as shipped"] : s.over.map((o) => `  raise ${o.name} from ${n(o.from)} to ≥ ${n(o.to)}: ${o.raise}`)),
+      ...(s.over.length === 0
+        ? ["  fits as shipped"]
+        : s.over.map((o) => `  raise ${o.name} from ${n(o.from)} to ≥ ${n(o.to)}: ${o.raise}`)),
     ]),
     "",
     `Bill guard at ${n(load.ordersPerSecond, 2)} orders/s: alarm past ${n(client.billGuard)} executions started in 5 min (BILL_GUARD_EXECUTIONS; ${Topology.BILL_GUARD.headroom} × the orders of 5 min).`,

@@ -31,11 +31,14 @@ const generated = generateContracts();
 const present = existsSync(dir) ? readdirSync(dir) : [];
 const stale = present.filter((name) => !(name in generated));
 const changed = Object.entries(generated)
-  .filter(([name, content]) => !existsSync(path.join(dir, name)) || readFileSync(path.join(dir, name), "utf8") !== content)
+  .filter(
+    ([name, content]) => !existsSync(path.join(dir, name)) || readFileSync(path.join(dir, name), "utf8") !== content,
+  )
   .map(([name]) => name);
 
 if (values.check) {
-  for (const name of [...changed, ...stale]) console.error(`contracts: ${CONTRACTS_DIR}/${name} is out of date; run npm run contracts`);
+  for (const name of [...changed, ...stale])
+    console.error(`contracts: ${CONTRACTS_DIR}/${name} is out of date; run npm run contracts`);
   process.exit(changed.length + stale.length ? 1 : 0);
 }
 mkdirSync(dir, { recursive: true });

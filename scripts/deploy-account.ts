@@ -11,7 +11,14 @@ import { useAWSClient } from "sst/credentials.js";
 import { stackName, type WorkflowType } from "@awsomepets/core/topology";
 import type { Choices } from "@awsomepets/core/tunables";
 import { DEFAULT_LOAD, lambdaConcurrencyNeed, type CostFigures } from "../bench/capacity/model";
-import { concurrencyFindings, deployedWorkflowType, isMissingStack, OVERRIDE_FLAG, workflowSwitchFindings, type DeployedStack } from "./deploy-checks";
+import {
+  concurrencyFindings,
+  deployedWorkflowType,
+  isMissingStack,
+  OVERRIDE_FLAG,
+  workflowSwitchFindings,
+  type DeployedStack,
+} from "./deploy-checks";
 
 const FIGURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "bench", "cost-summary.json");
 
@@ -23,7 +30,9 @@ export async function checkLambdaConcurrency(accept: boolean, workflowType: Work
   try {
     settings = await client.send(new GetAccountSettingsCommand({}));
   } catch (error) {
-    console.error(`deploy: could not read the account's Lambda settings in ${region} (lambda:GetAccountSettings): ${(error as Error).message}`);
+    console.error(
+      `deploy: could not read the account's Lambda settings in ${region} (lambda:GetAccountSettings): ${(error as Error).message}`,
+    );
     return false;
   }
   // The committed figures, as `npm run capacity` and docs/capacity.md use them.
@@ -33,7 +42,11 @@ export async function checkLambdaConcurrency(accept: boolean, workflowType: Work
     unreservedConcurrentExecutions: settings.AccountLimit?.UnreservedConcurrentExecutions ?? 0,
   };
   let ok = true;
-  for (const finding of concurrencyFindings(account, lambdaConcurrencyNeed(figures, { ...DEFAULT_LOAD, workflowType }), region)) {
+  for (const finding of concurrencyFindings(
+    account,
+    lambdaConcurrencyNeed(figures, { ...DEFAULT_LOAD, workflowType }),
+    region,
+  )) {
     console.error(finding.refuse && accept ? `${finding.line} (accepted: ${OVERRIDE_FLAG})` : finding.line);
     if (finding.refuse && !accept) ok = false;
   }
@@ -52,7 +65,9 @@ export async function checkWorkflowSwitch(stage: string, choices: Choices) {
     stack = (await client.send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0];
   } catch (error) {
     if (!isMissingStack(error)) {
-      console.error(`deploy: could not read stack ${name} in ${await client.config.region()} (cloudformation:DescribeStacks): ${(error as Error).message}`);
+      console.error(
+        `deploy: could not read stack ${name} in ${await client.config.region()} (cloudformation:DescribeStacks): ${(error as Error).message}`,
+      );
       return false;
     }
   }

@@ -34,13 +34,22 @@ export function concurrencyFindings(account: LambdaAccount, need: ConcurrencyNee
   const peak = `${n(need.unreserved)} concurrent executions at its peak (${n(Math.round(need.ordersPerSecond * 10) / 10)} orders/s, npm run capacity)`;
   if (need.reserved > 0 && unreserved - need.reserved < MINIMUM_UNRESERVED) {
     const atLeast = limit + MINIMUM_UNRESERVED - (unreserved - need.reserved);
-    findings.push({ refuse: true, line: `deploy: the stage reserves ${n(need.reserved)} Lambda executions but ${region} has ${n(unreserved)} unreserved and Lambda keeps ${MINIMUM_UNRESERVED}: ${request(region, atLeast)}, or lower reservedConcurrency in Topology.FUNCTION_RUNTIME` });
+    findings.push({
+      refuse: true,
+      line: `deploy: the stage reserves ${n(need.reserved)} Lambda executions but ${region} has ${n(unreserved)} unreserved and Lambda keeps ${MINIMUM_UNRESERVED}: ${request(region, atLeast)}, or lower reservedConcurrency in Topology.FUNCTION_RUNTIME`,
+    });
   }
   const free = unreserved - need.reserved;
   if (free < need.unreserved) {
-    findings.push({ refuse: true, line: `deploy: the stage needs ${peak} but ${region} leaves it ${n(Math.max(free, 0))} unreserved: ${request(region, limit + need.unreserved - free)}, or deploy anyway with ${OVERRIDE_FLAG}` });
+    findings.push({
+      refuse: true,
+      line: `deploy: the stage needs ${peak} but ${region} leaves it ${n(Math.max(free, 0))} unreserved: ${request(region, limit + need.unreserved - free)}, or deploy anyway with ${OVERRIDE_FLAG}`,
+    });
   } else if (limit < QUOTAS.lambdaConcurrentExecutions.value) {
-    findings.push({ refuse: false, line: `deploy: warning: ${region}'s Lambda concurrency is ${n(limit)}, below the ${n(QUOTAS.lambdaConcurrentExecutions.value)} docs/capacity.md assumes; the stage needs ${peak}, shared with every other function of the account: ${request(region, QUOTAS.lambdaConcurrentExecutions.value)}` });
+    findings.push({
+      refuse: false,
+      line: `deploy: warning: ${region}'s Lambda concurrency is ${n(limit)}, below the ${n(QUOTAS.lambdaConcurrentExecutions.value)} docs/capacity.md assumes; the stage needs ${peak}, shared with every other function of the account: ${request(region, QUOTAS.lambdaConcurrentExecutions.value)}`,
+    });
   }
   return findings;
 }
@@ -66,7 +75,9 @@ export function deployedWorkflowType(stack: DeployedStack | undefined): Workflow
   const output = stack.Outputs?.find((o) => o.OutputKey === WORKFLOW_TYPE_OUTPUT)?.OutputValue;
   if (output === undefined) return "STANDARD";
   if ((WORKFLOW_TYPES as readonly string[]).includes(output)) return output as WorkflowType;
-  throw new Error(`the Orders stack's ${WORKFLOW_TYPE_OUTPUT} output is "${output}", not one of ${WORKFLOW_TYPES.join(", ")}`);
+  throw new Error(
+    `the Orders stack's ${WORKFLOW_TYPE_OUTPUT} output is "${output}", not one of ${WORKFLOW_TYPES.join(", ")}`,
+  );
 }
 
 /**

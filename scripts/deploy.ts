@@ -45,7 +45,11 @@ try {
 }
 
 // Loaded once the arguments are known good: SST's modules take seconds to import.
-const [{ Config }, { initProject }, { tokenSecretProblem }] = await Promise.all([import("sst/config.js"), import("sst/project.js"), import("../stacks/secret-policy")]);
+const [{ Config }, { initProject }, { tokenSecretProblem }] = await Promise.all([
+  import("sst/config.js"),
+  import("sst/project.js"),
+  import("../stacks/secret-policy"),
+]);
 try {
   await initProject({ stage });
   const problem = tokenSecretProblem(stage, await Config.secrets(), keepsData);

@@ -16,7 +16,11 @@ const USAGE = `Usage: npm run synth -- [--stage <name>] [--out <dir>]
 const values = (() => {
   try {
     return parseArgs({
-      options: { stage: { type: "string", default: "dev" }, out: { type: "string", default: path.join(".sst", "synth") }, help: { type: "boolean", short: "h" } },
+      options: {
+        stage: { type: "string", default: "dev" },
+        out: { type: "string", default: path.join(".sst", "synth") },
+        help: { type: "boolean", short: "h" },
+      },
     }).values;
   } catch (error) {
     console.error(`synth: ${(error as Error).message}\n${USAGE}`);
@@ -47,7 +51,9 @@ mkdirSync(path.join(dir, "nag"), { recursive: true });
 for (const stack of assembly.stacks) {
   const file = path.join(dir, `${stack.stackName}.json`);
   writeFileSync(file, JSON.stringify(stack.template, null, 2) + "\n");
-  console.log(`${stack.stackName}: ${Object.keys(stack.template.Resources ?? {}).length} resources → ${path.relative(process.cwd(), file)}`);
+  console.log(
+    `${stack.stackName}: ${Object.keys(stack.template.Resources ?? {}).length} resources → ${path.relative(process.cwd(), file)}`,
+  );
 }
 
 // cdk-nag reports each unsuppressed finding as an error or warning annotation on its construct.

@@ -5,7 +5,15 @@
  */
 import { Duration, Fn } from "aws-cdk-lib";
 import { Queue } from "aws-cdk-lib/aws-sqs";
-import { ApiMapping, CfnApi, CfnStage, DomainName, LogGroupLogDestination, WebSocketApi, WebSocketStage } from "aws-cdk-lib/aws-apigatewayv2";
+import {
+  ApiMapping,
+  CfnApi,
+  CfnStage,
+  DomainName,
+  LogGroupLogDestination,
+  WebSocketApi,
+  WebSocketStage,
+} from "aws-cdk-lib/aws-apigatewayv2";
 import { Certificate } from "aws-cdk-lib/aws-certificatemanager";
 import { CfnOutput } from "aws-cdk-lib";
 import { WebSocketLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
@@ -94,7 +102,10 @@ export function Callbacks({ stack, app }: StackContext) {
     new ApiMapping(stack, "OrderCallbackAPIMapping", { api, domainName, stage: apiStage });
     (api.node.defaultChild as CfnApi).disableExecuteApiEndpoint = true;
     webSocketOrigin = { host, path: "" };
-    new CfnOutput(stack, "EdgeDnsWebSocketOrigin", { value: `${host} CNAME ${domainName.regionalDomainName}`, description: "DNS record to create" });
+    new CfnOutput(stack, "EdgeDnsWebSocketOrigin", {
+      value: `${host} CNAME ${domainName.regionalDomainName}`,
+      description: "DNS record to create",
+    });
   }
   const managementEndpoint = `https://${webSocketOrigin.host}${webSocketOrigin.path}`;
   // The value the edge adds to every request it passes to either API (stacks/edge.ts) and the
@@ -108,7 +119,11 @@ export function Callbacks({ stack, app }: StackContext) {
     ClientCallbackTbl: { arn: table.tableArn },
     // `@connections` of this stage only, per method: $connect asks (GET), the others post (POST).
     connections: (method) =>
-      stack.formatArn({ service: "execute-api", resource: apiId, resourceName: `${stageName}/${method}/@connections/*` }),
+      stack.formatArn({
+        service: "execute-api",
+        resource: apiId,
+        resourceName: `${stageName}/${method}/@connections/*`,
+      }),
   };
 
   // Each function's environment comes from core's wiring contract (Topology.WIRING).
@@ -220,5 +235,19 @@ export function Callbacks({ stack, app }: StackContext) {
   });
 
   suppressNagFindings(stack, CALLBACKS_STACK_SUPPRESSIONS(keepsData));
-  return { api, apiStage, webSocketOrigin, originVerify, edgeDomain, bus, table, tokenSecrets, functions, operations, tunables, throttles, alarmTopic: alarms.topic };
+  return {
+    api,
+    apiStage,
+    webSocketOrigin,
+    originVerify,
+    edgeDomain,
+    bus,
+    table,
+    tokenSecrets,
+    functions,
+    operations,
+    tunables,
+    throttles,
+    alarmTopic: alarms.topic,
+  };
 }

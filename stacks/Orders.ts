@@ -15,7 +15,14 @@ import { Callbacks } from "./Callbacks";
 import { NAME_LIMITS, prefixedName } from "./names";
 import { ORDERS_STACK_SUPPRESSIONS, suppressNagFindings } from "./nag";
 import { createdOrAdopted } from "./tables";
-import { accessLogFormat, HTTP_ACCESS_LOG_FIELDS, logGroup, OperatorAlarms, retainLogsOfEveryFunction, vendedLogGroup } from "./operations";
+import {
+  accessLogFormat,
+  HTTP_ACCESS_LOG_FIELDS,
+  logGroup,
+  OperatorAlarms,
+  retainLogsOfEveryFunction,
+  vendedLogGroup,
+} from "./operations";
 import { stageKeepsData } from "./stage";
 import { workflowSettings } from "./deploy-settings";
 import { Edge, edgeHostNames } from "./edge";
@@ -27,7 +34,8 @@ import { runtimeProps } from "./function-runtime";
 import { DeadLetterDestination, policyStatementsOf, secretsToBind, type GrantTargets } from "./permissions";
 
 export function Orders({ stack, app }: StackContext) {
-  const { bus, webSocketOrigin, originVerify, edgeDomain, tokenSecrets, operations, tunables, throttles, alarmTopic } = use(Callbacks);
+  const { bus, webSocketOrigin, originVerify, edgeDomain, tokenSecrets, operations, tunables, throttles, alarmTopic } =
+    use(Callbacks);
   const alarms = new OperatorAlarms(stack, alarmTopic);
   retainLogsOfEveryFunction(stack, operations);
   const logs = (name: string) => ({ logGroup: logGroup(stack, `${name}Logs`, operations) });
@@ -38,11 +46,17 @@ export function Orders({ stack, app }: StackContext) {
   const ordersTable = new Table(
     stack,
     "OrdersTbl",
-    createdOrAdopted(stack, "OrdersTbl", "ADOPT_ORDERS_TABLE", {
-      fields: { [OrdersTable.PARTITION_KEY]: "string" },
-      primaryIndex: { partitionKey: OrdersTable.PARTITION_KEY },
-      timeToLiveAttribute: OrdersTable.TTL_ATTRIBUTE,
-    }, keepsData),
+    createdOrAdopted(
+      stack,
+      "OrdersTbl",
+      "ADOPT_ORDERS_TABLE",
+      {
+        fields: { [OrdersTable.PARTITION_KEY]: "string" },
+        primaryIndex: { partitionKey: OrdersTable.PARTITION_KEY },
+        timeToLiveAttribute: OrdersTable.TTL_ATTRIBUTE,
+      },
+      keepsData,
+    ),
   );
   // What each function may do comes from core's declaration (Permissions.FUNCTION_GRANTS), found
   // equal to what its code calls (test/infra/permissions.test.ts); the stack names the resources.
@@ -51,13 +65,16 @@ export function Orders({ stack, app }: StackContext) {
 
   const tasks = Object.fromEntries(
     Object.entries(Topology.WORKFLOW.tasks).map(([state, name]) => {
-      return [state, new Function(stack, name, {
-        handler: Topology.FUNCTIONS[name],
-        ...runtimeProps(name),
-        ...logs(name),
-        environment: Topology.environmentOf(name, { ordersTable: ordersTable.tableName }),
-        permissions: policyStatementsOf(name, targets),
-      })];
+      return [
+        state,
+        new Function(stack, name, {
+          handler: Topology.FUNCTIONS[name],
+          ...runtimeProps(name),
+          ...logs(name),
+          environment: Topology.environmentOf(name, { ordersTable: ordersTable.tableName }),
+          permissions: policyStatementsOf(name, targets),
+        }),
+      ];
     }),
   ) as Record<keyof typeof Topology.WORKFLOW.tasks, Function>;
 
@@ -86,11 +103,16 @@ export function Orders({ stack, app }: StackContext) {
       tracingEnabled: true,
       // Inline, not an S3 asset: the template then shows (and the tests check) the exact definition;
       // Express's with its own timeout within Express's 5 minutes (Topology.workflowDefinitionFor).
-      definitionBody: DefinitionBody.fromString(express ? JSON.stringify(Topology.workflowDefinitionFor(JSON.parse(definition), type), null, 2) : definition),
+      definitionBody: DefinitionBody.fromString(
+        express ? JSON.stringify(Topology.workflowDefinitionFor(JSON.parse(definition), type), null, 2) : definition,
+      ),
       definitionSubstitutions: {
         [Topology.WORKFLOW.eventBusPlaceholder]: bus.eventBusName,
         ...Object.fromEntries(
-          Object.entries(tasks).map(([state, fn]) => [Topology.taskPlaceholder(state as keyof typeof tasks), fn.functionArn]),
+          Object.entries(tasks).map(([state, fn]) => [
+            Topology.taskPlaceholder(state as keyof typeof tasks),
+            fn.functionArn,
+          ]),
         ),
       },
     });
@@ -150,7 +172,11 @@ export function Orders({ stack, app }: StackContext) {
     ...logs("GetCatalogueFunction"),
     permissions: policyStatementsOf("GetCatalogueFunction", targets),
   });
-  const routeFunctions = { CreateOrderFunction: createOrder, GetOrderFunction: getOrder, GetCatalogueFunction: getCatalogue };
+  const routeFunctions = {
+    CreateOrderFunction: createOrder,
+    GetOrderFunction: getOrder,
+    GetCatalogueFunction: getCatalogue,
+  };
 
   const api = new Api(stack, "OrderAPI", {
     defaults: { throttle: { rate: throttles.http.rateLimit, burst: throttles.http.burstLimit } },
@@ -158,8 +184,14 @@ export function Orders({ stack, app }: StackContext) {
       destinationArn: logGroup(stack, "OrderAPIAccessLogs", operations).logGroupArn,
       format: accessLogFormat(HTTP_ACCESS_LOG_FIELDS).toString(),
     },
-    cors: { allowOrigins: ["*"], allowMethods: ["GET", "POST"], allowHeaders: ["content-type", "authorization", "idempotency-key"] },
-    routes: Object.fromEntries(Object.entries(Topology.HTTP_ROUTES).map(([route, name]) => [route, routeFunctions[name]])),
+    cors: {
+      allowOrigins: ["*"],
+      allowMethods: ["GET", "POST"],
+      allowHeaders: ["content-type", "authorization", "idempotency-key"],
+    },
+    routes: Object.fromEntries(
+      Object.entries(Topology.HTTP_ROUTES).map(([route, name]) => [route, routeFunctions[name]]),
+    ),
   });
   httpOrigin = `${api.httpApiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
   if (edgeDomain) {
@@ -171,9 +203,16 @@ export function Orders({ stack, app }: StackContext) {
       domainName: host,
       certificate: Certificate.fromCertificateArn(stack, "EdgeCertificate", edgeDomain.certificateArn),
     });
-    new ApiMapping(stack, "OrderAPIMapping", { api: api.cdk.httpApi, domainName, stage: api.cdk.httpApi.defaultStage! });
+    new ApiMapping(stack, "OrderAPIMapping", {
+      api: api.cdk.httpApi,
+      domainName,
+      stage: api.cdk.httpApi.defaultStage!,
+    });
     httpOrigin = host;
-    new CfnOutput(stack, "EdgeDnsApiOrigin", { value: `${host} CNAME ${domainName.regionalDomainName}`, description: "DNS record to create" });
+    new CfnOutput(stack, "EdgeDnsApiOrigin", {
+      value: `${host} CNAME ${domainName.regionalDomainName}`,
+      description: "DNS record to create",
+    });
   }
 
   const projection = new Function(stack, "OrderStatusProjectionFunction", {
@@ -184,11 +223,18 @@ export function Orders({ stack, app }: StackContext) {
     permissions: policyStatementsOf("OrderStatusProjectionFunction", targets),
   });
   const rule = Topology.EVENT_RULES.OrderStatusToProjection;
-  const retry = { retryAttempts: rule.retryPolicy.retryAttempts, maxEventAge: Duration.seconds(rule.retryPolicy.maximumEventAgeSeconds) };
-  const deadLetters = new Queue(stack, "OrderStatusProjectionDLQ", { retentionPeriod: Duration.days(14), enforceSSL: true });
+  const retry = {
+    retryAttempts: rule.retryPolicy.retryAttempts,
+    maxEventAge: Duration.seconds(rule.retryPolicy.maximumEventAgeSeconds),
+  };
+  const deadLetters = new Queue(stack, "OrderStatusProjectionDLQ", {
+    retentionPeriod: Duration.days(14),
+    enforceSSL: true,
+  });
   projection.configureAsyncInvoke({ ...retry, onFailure: new DeadLetterDestination(deadLetters) });
   alarms.deadLetterQueue("OrderStatusProjectionDLQ", deadLetters, "A status the order projection never applied");
-  for (const [name, fn] of Object.entries({ ...routeFunctions, OrderStatusProjectionFunction: projection })) alarms.lambda(name, fn);
+  for (const [name, fn] of Object.entries({ ...routeFunctions, OrderStatusProjectionFunction: projection }))
+    alarms.lambda(name, fn);
   // A step whose state catches errors reports a business outcome (sold out, card declined) by
   // throwing: an error of its function is no alarm (the order ends cancelled); a throttle is.
   const catching = new Set(
@@ -199,9 +245,15 @@ export function Orders({ stack, app }: StackContext) {
   for (const [state, fn] of Object.entries(tasks)) alarms.lambda(fn.node.id, fn, { errors: !catching.has(state) });
   // Both types publish ExecutionsFailed, ExecutionsTimedOut and ExecutionsStarted to CloudWatch
   // (AWS/States, by StateMachineArn): the same alarms for either, and for a drained one until it goes.
-  for (const [type, machine] of [[orderWorkflowType, stateMachine], ...(drained ? [[orderWorkflowDraining, drained]] : [])] as Array<[Topology.WorkflowType, StateMachine]>) {
+  for (const [type, machine] of [
+    [orderWorkflowType, stateMachine],
+    ...(drained ? [[orderWorkflowDraining, drained]] : []),
+  ] as Array<[Topology.WorkflowType, StateMachine]>) {
     const name = Topology.workflowName(type);
-    const where = type === "EXPRESS" ? "its log group (/aws/vendedlogs/states/…, level ERROR with data: the failure's events and cause)" : "the execution's history";
+    const where =
+      type === "EXPRESS"
+        ? "its log group (/aws/vendedlogs/states/…, level ERROR with data: the failure's events and cause)"
+        : "the execution's history";
     // A cancelled order ends in a Succeed state: a failed execution is an order an operator must see to,
     // e.g. `StatusesNotPublished` (EventBridge refused a status past its retries: the customer was not told).
     alarms.metric(

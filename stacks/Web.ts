@@ -9,7 +9,12 @@
  * core's SiteHeaders, as a CloudFront response headers policy.
  */
 import { Duration, Fn } from "aws-cdk-lib";
-import { HeadersFrameOption, HeadersReferrerPolicy, ResponseHeadersPolicy, type ResponseSecurityHeadersBehavior } from "aws-cdk-lib/aws-cloudfront";
+import {
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  ResponseHeadersPolicy,
+  type ResponseSecurityHeadersBehavior,
+} from "aws-cdk-lib/aws-cloudfront";
 import { StaticSite, use, type StackContext } from "sst/constructs";
 import { SiteHeaders } from "@awsomepets/core/index";
 import { Callbacks } from "./Callbacks";
@@ -31,14 +36,31 @@ const tokenOrigin = (url: string) => {
  * express exactly fails the synth rather than deploying other headers than `npm start` sends.
  */
 export function cloudFrontHeaders(headers: Record<string, string>) {
-  const { "content-security-policy": csp, "strict-transport-security": hsts, "x-content-type-options": nosniff, "x-frame-options": frame, "referrer-policy": referrer, ...custom } = headers;
+  const {
+    "content-security-policy": csp,
+    "strict-transport-security": hsts,
+    "x-content-type-options": nosniff,
+    "x-frame-options": frame,
+    "referrer-policy": referrer,
+    ...custom
+  } = headers;
   const hstsMatch = /^max-age=(\d+)(; includeSubDomains)?$/.exec(hsts ?? "");
-  if (!csp || !hstsMatch || nosniff !== "nosniff" || !Object.values(HeadersFrameOption).includes(frame as HeadersFrameOption) || !Object.values(HeadersReferrerPolicy).includes(referrer as HeadersReferrerPolicy)) {
+  if (
+    !csp ||
+    !hstsMatch ||
+    nosniff !== "nosniff" ||
+    !Object.values(HeadersFrameOption).includes(frame as HeadersFrameOption) ||
+    !Object.values(HeadersReferrerPolicy).includes(referrer as HeadersReferrerPolicy)
+  ) {
     throw new Error(`stacks/Web.ts: CloudFront cannot send these site headers as given: ${JSON.stringify(headers)}`);
   }
   const security: ResponseSecurityHeadersBehavior = {
     contentSecurityPolicy: { contentSecurityPolicy: csp, override: true },
-    strictTransportSecurity: { accessControlMaxAge: Duration.seconds(Number(hstsMatch[1])), includeSubdomains: !!hstsMatch[2], override: true },
+    strictTransportSecurity: {
+      accessControlMaxAge: Duration.seconds(Number(hstsMatch[1])),
+      includeSubdomains: !!hstsMatch[2],
+      override: true,
+    },
     contentTypeOptions: { override: true },
     frameOptions: { frameOption: frame as HeadersFrameOption, override: true },
     referrerPolicy: { referrerPolicy: referrer as HeadersReferrerPolicy, override: true },
@@ -54,7 +76,9 @@ export function Web({ stack }: StackContext) {
   // Where the page talks to, in one place: the build gets these URLs, the CSP allows their origins only.
   // Both through the edge (stacks/edge.ts), where each client's requests are limited.
   const urls = { api: edge.httpUrl, websocket: edge.webSocketUrl };
-  const { security, custom } = cloudFrontHeaders(SiteHeaders.siteHeaders({ api: tokenOrigin(urls.api), websocket: tokenOrigin(urls.websocket) }));
+  const { security, custom } = cloudFrontHeaders(
+    SiteHeaders.siteHeaders({ api: tokenOrigin(urls.api), websocket: tokenOrigin(urls.websocket) }),
+  );
   const headersPolicy = new ResponseHeadersPolicy(stack, "OrderTrackerSiteHeaders", {
     comment: "Order tracker page: core's SiteHeaders (CSP, HSTS, nosniff, framing, referrer)",
     securityHeadersBehavior: security,

@@ -15,7 +15,12 @@ import { logGroup, type OperationsConfig } from "./operations";
 const NAME = "ApiGatewayAccountFunction" satisfies Topology.DeployFunctionName;
 
 export function apiGatewayLogsRole(stack: Stack, operations: OperationsConfig) {
-  const roleArn = stack.formatArn({ service: "iam", region: "", resource: "role", resourceName: Topology.API_GATEWAY_LOGS_ROLE_NAME });
+  const roleArn = stack.formatArn({
+    service: "iam",
+    region: "",
+    resource: "role",
+    resourceName: Topology.API_GATEWAY_LOGS_ROLE_NAME,
+  });
   const pushToLogs = `arn:${stack.partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`;
   const fn = new Function(stack, NAME, {
     handler: Topology.DEPLOY_FUNCTIONS[NAME],

@@ -12,7 +12,8 @@ export function deploySettings(env: Record<string, string | undefined> = process
   try {
     return Tunables.readTunables(env, Object.keys(Tunables.TUNABLES) as Tunables.TunableName[]);
   } catch (error) {
-    if (error instanceof Tunables.TunableError) throw new VisibleError(`Deploy settings out of range:\n${error.message}`);
+    if (error instanceof Tunables.TunableError)
+      throw new VisibleError(`Deploy settings out of range:\n${error.message}`);
     throw error;
   }
 }
@@ -36,7 +37,8 @@ export function workflowSettings(env: Record<string, string | undefined> = proce
   try {
     return Tunables.readChoices(env);
   } catch (error) {
-    if (error instanceof Tunables.TunableError) throw new VisibleError(`Deploy settings out of range:\n${error.message}`);
+    if (error instanceof Tunables.TunableError)
+      throw new VisibleError(`Deploy settings out of range:\n${error.message}`);
     throw error;
   }
 }

@@ -58,12 +58,17 @@ export function edgeDomainOf(env: Record<string, string | undefined>): EdgeDomai
   const certificateArn = env[Topology.DEPLOY_ENV.edgeCertificateArn] || undefined;
   if (!domainName && !certificateArn) return undefined;
   if (!domainName || !certificateArn) {
-    throw new Error(`${Topology.DEPLOY_ENV.edgeDomain} and ${Topology.DEPLOY_ENV.edgeCertificateArn} are set together or not at all`);
+    throw new Error(
+      `${Topology.DEPLOY_ENV.edgeDomain} and ${Topology.DEPLOY_ENV.edgeCertificateArn} are set together or not at all`,
+    );
   }
-  if (!/^(?!-)[a-z0-9-]{1,63}(\.(?!-)[a-z0-9-]{1,63})+$/.test(domainName)) throw new Error(`${Topology.DEPLOY_ENV.edgeDomain}="${domainName}" is not a domain name`);
+  if (!/^(?!-)[a-z0-9-]{1,63}(\.(?!-)[a-z0-9-]{1,63})+$/.test(domainName))
+    throw new Error(`${Topology.DEPLOY_ENV.edgeDomain}="${domainName}" is not a domain name`);
   // CloudFront takes certificates from us-east-1 only; the APIs' regional custom domains from their own region (us-east-1 too).
   if (!/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(certificateArn)) {
-    throw new Error(`${Topology.DEPLOY_ENV.edgeCertificateArn} must be an ACM certificate in us-east-1 covering *.${domainName}, got "${certificateArn}"`);
+    throw new Error(
+      `${Topology.DEPLOY_ENV.edgeCertificateArn} must be an ACM certificate in us-east-1 covering *.${domainName}, got "${certificateArn}"`,
+    );
   }
   return { domainName, certificateArn };
 }
@@ -72,7 +77,11 @@ export function edgeDomainOf(env: Record<string, string | undefined>): EdgeDomai
 const REFUSAL_BODY_KEY = "TooManyRequests";
 
 function scopeDown(scope: Topology.EdgeScope): CfnWebACL.StatementProperty | undefined {
-  const exactly = (fieldToMatch: CfnWebACL.FieldToMatchProperty, searchString: string, lowercase = false): CfnWebACL.StatementProperty => ({
+  const exactly = (
+    fieldToMatch: CfnWebACL.FieldToMatchProperty,
+    searchString: string,
+    lowercase = false,
+  ): CfnWebACL.StatementProperty => ({
     byteMatchStatement: {
       fieldToMatch,
       searchString,
@@ -140,7 +149,10 @@ export class Edge extends Construct {
               customResponse: {
                 responseCode: Topology.EDGE_REFUSAL.statusCode,
                 customResponseBodyKey: REFUSAL_BODY_KEY,
-                responseHeaders: Object.entries(Topology.EDGE_REFUSAL.headers).map(([name, value]) => ({ name, value })),
+                responseHeaders: Object.entries(Topology.EDGE_REFUSAL.headers).map(([name, value]) => ({
+                  name,
+                  value,
+                })),
               },
             },
           },
@@ -159,7 +171,12 @@ export class Edge extends Construct {
       resourceArn: this.webAcl.attrArn,
       // WAF wants the log group's ARN without the `:*` CloudFormation's Arn attribute ends with.
       logDestinationConfigs: [
-        Stack.of(this).formatArn({ service: "logs", resource: "log-group", resourceName: wafLogs.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+        Stack.of(this).formatArn({
+          service: "logs",
+          resource: "log-group",
+          resourceName: wafLogs.logGroupName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
       ],
       redactedFields: [{ queryString: {} }, { singleHeader: { Name: "authorization" } }],
     });
@@ -191,26 +208,56 @@ export class Edge extends Construct {
         enableIpv6: false,
         // North America and Europe: the least per-request price; viewers elsewhere are served from there.
         priceClass: PriceClass.PRICE_CLASS_100,
-        ...(host && certificate && { domainNames: [host], certificate, minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021 }),
+        ...(host &&
+          certificate && {
+            domainNames: [host],
+            certificate,
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+          }),
       });
-    this.api = distribution("Api", props.httpOrigin, names?.api, "Order API, rate-limited per address by the edge web ACL");
-    this.webSocket = distribution("WebSocket", props.webSocketOrigin, names?.ws, "Order callbacks WebSocket API, rate-limited per address by the edge web ACL");
-    for (const each of [this.api, this.webSocket]) NagSuppressions.addResourceSuppressions(each, EDGE_DISTRIBUTION_SUPPRESSIONS(domain !== undefined));
+    this.api = distribution(
+      "Api",
+      props.httpOrigin,
+      names?.api,
+      "Order API, rate-limited per address by the edge web ACL",
+    );
+    this.webSocket = distribution(
+      "WebSocket",
+      props.webSocketOrigin,
+      names?.ws,
+      "Order callbacks WebSocket API, rate-limited per address by the edge web ACL",
+    );
+    for (const each of [this.api, this.webSocket])
+      NagSuppressions.addResourceSuppressions(each, EDGE_DISTRIBUTION_SUPPRESSIONS(domain !== undefined));
     // A token even when the domain is known: SST then builds the page with its `{{ API_URL }}`
     // placeholder and replaces it at upload, as for every other stage (stacks/Web.ts).
-    this.httpUrl = names ? Lazy.string({ produce: () => `https://${names.api}` }) : `https://${this.api.distributionDomainName}`;
+    this.httpUrl = names
+      ? Lazy.string({ produce: () => `https://${names.api}` })
+      : `https://${this.api.distributionDomainName}`;
     // Lazy as httpUrl: with a domain both are plain strings, and the page's build would then bake one in
     // and leave the other a placeholder; one way for both keeps the build output the same for every stage.
     this.webSocketUrl = names
       ? Lazy.string({ produce: () => `wss://${names.ws}${props.webSocketPath}` })
       : `wss://${this.webSocket.distributionDomainName}${props.webSocketPath}`;
 
-    new CfnOutput(Stack.of(this), "EdgeApiUrl", { value: this.httpUrl, description: "The order API through the edge (what the page calls)" });
-    new CfnOutput(Stack.of(this), "EdgeWebSocketUrl", { value: this.webSocketUrl, description: "The WebSocket API through the edge (the base of every clientCallbackUrl)" });
+    new CfnOutput(Stack.of(this), "EdgeApiUrl", {
+      value: this.httpUrl,
+      description: "The order API through the edge (what the page calls)",
+    });
+    new CfnOutput(Stack.of(this), "EdgeWebSocketUrl", {
+      value: this.webSocketUrl,
+      description: "The WebSocket API through the edge (the base of every clientCallbackUrl)",
+    });
     new CfnOutput(Stack.of(this), "EdgeWebAclArn", { value: this.webAcl.attrArn });
     if (names) {
-      new CfnOutput(Stack.of(this), "EdgeDnsApi", { value: `${names.api} CNAME ${this.api.distributionDomainName}`, description: "DNS record to create" });
-      new CfnOutput(Stack.of(this), "EdgeDnsWebSocket", { value: `${names.ws} CNAME ${this.webSocket.distributionDomainName}`, description: "DNS record to create" });
+      new CfnOutput(Stack.of(this), "EdgeDnsApi", {
+        value: `${names.api} CNAME ${this.api.distributionDomainName}`,
+        description: "DNS record to create",
+      });
+      new CfnOutput(Stack.of(this), "EdgeDnsWebSocket", {
+        value: `${names.ws} CNAME ${this.webSocket.distributionDomainName}`,
+        description: "DNS record to create",
+      });
     }
   }
 }

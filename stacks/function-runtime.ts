@@ -39,7 +39,8 @@ export const DEPLOY_HELPER_RUNTIME = {
 } as const satisfies Record<string, Runtime>;
 
 const declared = (owner: string): Runtime | undefined =>
-  (Topology.FUNCTION_RUNTIME as Record<string, Runtime>)[owner] ?? (DEPLOY_HELPER_RUNTIME as Record<string, Runtime>)[owner];
+  (Topology.FUNCTION_RUNTIME as Record<string, Runtime>)[owner] ??
+  (DEPLOY_HELPER_RUNTIME as Record<string, Runtime>)[owner];
 
 class DeclaredRuntime implements IAspect {
   visit(node: IConstruct) {
@@ -48,7 +49,9 @@ class DeclaredRuntime implements IAspect {
     const owner = node.node.scope!.node.id;
     const runtime = declared(owner);
     if (!runtime) {
-      throw new VisibleError(`Lambda function ${node.node.path} has no declared timeout and memory: add it to Topology.FUNCTION_RUNTIME or DEPLOY_HELPER_RUNTIME (stacks/function-runtime.ts)`);
+      throw new VisibleError(
+        `Lambda function ${node.node.path} has no declared timeout and memory: add it to Topology.FUNCTION_RUNTIME or DEPLOY_HELPER_RUNTIME (stacks/function-runtime.ts)`,
+      );
     }
     if (owner in Topology.FUNCTION_RUNTIME) {
       // Set through runtimeProps when the function is created; only checked here (except under
@@ -56,8 +59,14 @@ class DeclaredRuntime implements IAspect {
       const fn = node as CfnFunction;
       const debugging = (node.node.root as { debugIncreaseTimeout?: boolean }).debugIncreaseTimeout === true;
       if (debugging) return;
-      if (fn.timeout !== runtime.timeoutSeconds || fn.memorySize !== runtime.memoryMB || fn.reservedConcurrentExecutions !== runtime.reservedConcurrency) {
-        throw new VisibleError(`${owner} is not created with its declared runtime (${JSON.stringify(runtime)}): pass runtimeProps("${owner}")`);
+      if (
+        fn.timeout !== runtime.timeoutSeconds ||
+        fn.memorySize !== runtime.memoryMB ||
+        fn.reservedConcurrentExecutions !== runtime.reservedConcurrency
+      ) {
+        throw new VisibleError(
+          `${owner} is not created with its declared runtime (${JSON.stringify(runtime)}): pass runtimeProps("${owner}")`,
+        );
       }
       return;
     }

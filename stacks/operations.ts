@@ -37,13 +37,20 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
 
 /** Reads the deploy-time settings; a bad value stops the deploy with a message naming the variable. */
 export function operationsConfig(env: NodeJS.ProcessEnv, keepsData: boolean): OperationsConfig {
-  const days = positiveInteger(env, "LOG_RETENTION_DAYS", DEFAULTS.logRetentionDays[keepsData ? "keepsData" : "disposable"]);
+  const days = positiveInteger(
+    env,
+    "LOG_RETENTION_DAYS",
+    DEFAULTS.logRetentionDays[keepsData ? "keepsData" : "disposable"],
+  );
   if (!Object.values(RetentionDays).includes(days)) {
     const allowed = Object.values(RetentionDays).filter((d) => typeof d === "number" && d > 0 && d < 10_000);
-    throw new Error(`LOG_RETENTION_DAYS must be one of CloudWatch's retention periods (${allowed.join(", ")}), got ${days}`);
+    throw new Error(
+      `LOG_RETENTION_DAYS must be one of CloudWatch's retention periods (${allowed.join(", ")}), got ${days}`,
+    );
   }
   const alarmEmail = env.ALARM_EMAIL || undefined;
-  if (alarmEmail && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) throw new Error(`ALARM_EMAIL is not an e-mail address: "${alarmEmail}"`);
+  if (alarmEmail && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail))
+    throw new Error(`ALARM_EMAIL is not an e-mail address: "${alarmEmail}"`);
   return {
     logRetentionDays: days as RetentionDays,
     alarmEmail,
@@ -64,7 +71,10 @@ export const logGroup = (scope: Construct, id: string, config: OperationsConfig)
  */
 export function vendedLogGroup(stack: Stack, id: string, config: OperationsConfig, service: string, name: string) {
   const stackUuid = Fn.select(2, Fn.split("/", stack.stackId));
-  return new LogGroup(stack, id, { retention: config.logRetentionDays, logGroupName: `/aws/vendedlogs/${service}/${name}-${stackUuid}` });
+  return new LogGroup(stack, id, {
+    retention: config.logRetentionDays,
+    logGroupName: `/aws/vendedlogs/${service}/${name}-${stackUuid}`,
+  });
 }
 
 /**
@@ -77,7 +87,8 @@ export function retainLogsOfEveryFunction(stack: Stack, config: OperationsConfig
     visit(node: IConstruct) {
       if (!(node instanceof CfnResource) || node.cfnResourceType !== "AWS::Lambda::Function") return;
       const props = (node as CfnResource & { loggingConfig?: { logGroup?: string } }).loggingConfig;
-      const overridden = (node as unknown as { rawOverrides: Record<string, any> }).rawOverrides?.Properties?.LoggingConfig;
+      const overridden = (node as unknown as { rawOverrides: Record<string, any> }).rawOverrides?.Properties
+        ?.LoggingConfig;
       if (props?.logGroup || overridden) return;
       const group = logGroup(node.node.scope!, `${node.node.id}Logs`, config);
       node.addPropertyOverride("LoggingConfig.LogGroup", group.logGroupName);
@@ -115,7 +126,10 @@ export const HTTP_ACCESS_LOG_FIELDS = {
 export function alarmTopic(stack: Stack, config: OperationsConfig) {
   const topic = new Topic(stack, "OperatorAlarmTopic", { enforceSSL: true });
   if (config.alarmEmail) topic.addSubscription(new EmailSubscription(config.alarmEmail));
-  new CfnOutput(stack, "AlarmTopicArn", { value: topic.topicArn, description: "Subscribe here to be told of every alarm" });
+  new CfnOutput(stack, "AlarmTopicArn", {
+    value: topic.topicArn,
+    description: "Subscribe here to be told of every alarm",
+  });
   return topic;
 }
 
@@ -126,7 +140,13 @@ export class OperatorAlarms {
     readonly topic: ITopic,
   ) {}
 
-  private alarm(id: string, metric: IMetric, description: string, threshold = 1, comparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD) {
+  private alarm(
+    id: string,
+    metric: IMetric,
+    description: string,
+    threshold = 1,
+    comparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+  ) {
     const alarm = new Alarm(this.stack, id, {
       metric,
       threshold,
@@ -152,9 +172,20 @@ export class OperatorAlarms {
   /** Errors (a handler threw or timed out) and throttles (concurrency exhausted) of one function. */
   lambda(id: string, fn: IFunction, options: { errors: boolean } = { errors: true }) {
     const period = Duration.minutes(5);
-    const throttles = this.alarm(`${id}ThrottlesAlarm`, fn.metricThrottles({ period, statistic: "Sum" }), `${id} was throttled at least once in 5 minutes.`);
+    const throttles = this.alarm(
+      `${id}ThrottlesAlarm`,
+      fn.metricThrottles({ period, statistic: "Sum" }),
+      `${id} was throttled at least once in 5 minutes.`,
+    );
     if (!options.errors) return [throttles];
-    return [this.alarm(`${id}ErrorsAlarm`, fn.metricErrors({ period, statistic: "Sum" }), `${id} failed at least once in 5 minutes.`), throttles];
+    return [
+      this.alarm(
+        `${id}ErrorsAlarm`,
+        fn.metricErrors({ period, statistic: "Sum" }),
+        `${id} failed at least once in 5 minutes.`,
+      ),
+      throttles,
+    ];
   }
 
   metric(id: string, metric: IMetric, description: string) {

@@ -29,13 +29,21 @@ export function policyStatementsOf(name: Name, targets: GrantTargets): PolicySta
       const connections = targets.connections;
       if (!connections) throw new Error(`${name} is declared to call @connections, and the stack gives no API`);
       for (const method of Permissions.connectionsMethods(name)) {
-        statements.push(new PolicyStatement({ actions: ["execute-api:ManageConnections"], resources: [connections(method)] }));
+        statements.push(
+          new PolicyStatement({ actions: ["execute-api:ManageConnections"], resources: [connections(method)] }),
+        );
       }
       continue;
     }
     const target = targets[resource];
     if (!target) throw new Error(`${name} is declared to act on ${resource}, and the stack gives no such resource`);
-    statements.push(new PolicyStatement({ actions: Permissions.actionsOn(name, resource), resources: [target.arn], conditions: target.conditions }));
+    statements.push(
+      new PolicyStatement({
+        actions: Permissions.actionsOn(name, resource),
+        resources: [target.arn],
+        conditions: target.conditions,
+      }),
+    );
   }
   return statements;
 }

@@ -30,10 +30,16 @@ export function tokenSecretProblem(stage: string, secrets: StoredSecrets, keepsD
     );
   }
   // A stage secret copied from the fallback is the fallback under another name: every stage reads it.
-  const fallbacks = new Set([stored?.fallback, secrets[TOKEN_PREVIOUS_SECRET_NAME]?.fallback].filter((v) => v !== undefined));
+  const fallbacks = new Set(
+    [stored?.fallback, secrets[TOKEN_PREVIOUS_SECRET_NAME]?.fallback].filter((v) => v !== undefined),
+  );
   if (keepsData) {
-    const copied = [TOKEN_SECRET_NAME, TOKEN_PREVIOUS_SECRET_NAME].find((name) => { const own = secrets[name]?.value; return own !== undefined && fallbacks.has(own); });
-    if (copied) return `The secret ${copied} of stage ${stage} is the same as an app-wide fallback, which every stage can read; ${fix.replace(TOKEN_SECRET_NAME, copied)}`;
+    const copied = [TOKEN_SECRET_NAME, TOKEN_PREVIOUS_SECRET_NAME].find((name) => {
+      const own = secrets[name]?.value;
+      return own !== undefined && fallbacks.has(own);
+    });
+    if (copied)
+      return `The secret ${copied} of stage ${stage} is the same as an app-wide fallback, which every stage can read; ${fix.replace(TOKEN_SECRET_NAME, copied)}`;
   }
   const value = stored?.value ?? stored?.fallback;
   if (value === undefined) return `The secret ${TOKEN_SECRET_NAME} is not set for stage ${stage}; ${fix}`;

@@ -21,9 +21,17 @@ export const tableStorage = (keepsData: boolean) =>
  * table (one a removed or replaced stage retained), that table as it is: the stack then
  * grants access to it and leaves it alone on removal.
  */
-export function createdOrAdopted(stack: Stack, id: string, adoptVariable: string, props: TableProps, keepsData: boolean): TableProps {
+export function createdOrAdopted(
+  stack: Stack,
+  id: string,
+  adoptVariable: string,
+  props: TableProps,
+  keepsData: boolean,
+): TableProps {
   const adopted = process.env[adoptVariable];
-  if (!adopted) return { ...props, cdk: { ...props.cdk, table: { ...tableStorage(keepsData), ...(props.cdk?.table ?? {}) } } };
-  if (!/^[a-zA-Z0-9_.-]{3,255}$/.test(adopted)) throw new Error(`${adoptVariable} is not a DynamoDB table name: "${adopted}"`);
+  if (!adopted)
+    return { ...props, cdk: { ...props.cdk, table: { ...tableStorage(keepsData), ...(props.cdk?.table ?? {}) } } };
+  if (!/^[a-zA-Z0-9_.-]{3,255}$/.test(adopted))
+    throw new Error(`${adoptVariable} is not a DynamoDB table name: "${adopted}"`);
   return { cdk: { table: DynamoDBTable.fromTableName(stack, `${id}Adopted`, adopted) } };
 }

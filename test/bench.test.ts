@@ -38,13 +38,24 @@ describe("the seed baseline in the local runtime", () => {
       const [placed, reserved] = orderStatuses(orderId, 2, Date.UTC(2026, 10, 26));
       await publisher.publish([placed!]);
       await runtime.idle();
-      const db = new DynamoDBClient({ endpoint: runtime.state.endpoints.dynamodb, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+      const db = new DynamoDBClient({
+        endpoint: runtime.state.endpoints.dynamodb,
+        region: "us-east-1",
+        credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      });
       const rows = await db.send(new ScanCommand({ TableName: "bench-SeedClientCallbackTbl" }));
       db.destroy();
       expect(rows.Items?.map((i) => i.connectionId?.S)).toEqual([expect.stringMatching(/^pending#\d+$/)]);
 
       const received: string[] = [];
-      sockets.push(await openSyncedSocket(runtime.state.endpoints.websocket, orderId, (frame) => void (frame.type === "status" && received.push(frame.status)), "seed"));
+      sockets.push(
+        await openSyncedSocket(
+          runtime.state.endpoints.websocket,
+          orderId,
+          (frame) => void (frame.type === "status" && received.push(frame.status)),
+          "seed",
+        ),
+      );
       await waitUntil(() => received.length === 1, 10_000, "the pending status");
       await publisher.publish([reserved!]);
       await waitUntil(() => received.length === 2, 10_000, "the second status");
@@ -69,7 +80,10 @@ describe("goals and notes", () => {
   it("computes each goal as a ratio of the run's figures", () => {
     const targets = computeTargets(figures(1000, 2900));
     expect(targets.find((t) => t.metric.startsWith("fan-out"))).toMatchObject({ ratio: 2.9, pass: false });
-    expect(computeTargets(figures(900, 2900)).find((t) => t.metric.startsWith("fan-out"))).toMatchObject({ ratio: 3.22, pass: true });
+    expect(computeTargets(figures(900, 2900)).find((t) => t.metric.startsWith("fan-out"))).toMatchObject({
+      ratio: 3.22,
+      pass: true,
+    });
     expect(targets.filter((t) => t.metric.startsWith("DynamoDB")).map((t) => t.pass)).toEqual([true, true, false]);
   });
 
@@ -97,7 +111,13 @@ describe("the harness's waiting", () => {
     let got = 0;
     const counting = setInterval(() => got++, 5);
     try {
-      await expect(waitUntil(() => false, 60, () => `frames (got ${got})`)).rejects.toThrow(/got [1-9]/);
+      await expect(
+        waitUntil(
+          () => false,
+          60,
+          () => `frames (got ${got})`,
+        ),
+      ).rejects.toThrow(/got [1-9]/);
     } finally {
       clearInterval(counting);
     }
@@ -115,7 +135,18 @@ describe("the harness's waiting", () => {
     });
     const results = await Promise.allSettled(Array.from({ length: 10 }, (_, n) => work(n)));
     expect(most).toBe(3);
-    expect(results.map((r) => (r.status === "fulfilled" ? r.value : "failed"))).toEqual([0, 2, 4, 6, "failed", 10, 12, 14, 16, 18]);
+    expect(results.map((r) => (r.status === "fulfilled" ? r.value : "failed"))).toEqual([
+      0,
+      2,
+      4,
+      6,
+      "failed",
+      10,
+      12,
+      14,
+      16,
+      18,
+    ]);
   });
 });
 

@@ -19,9 +19,13 @@ const committed = (name: string) => readFileSync(path.join(dir, name), "utf8");
 
 describe("contract documents", () => {
   it("are committed exactly as `npm run contracts` generates them", () => {
-    expect(readdirSync(dir).sort(), `${CONTRACTS_DIR}/ holds other files: run npm run contracts`).toEqual(Object.keys(generated).sort());
+    expect(readdirSync(dir).sort(), `${CONTRACTS_DIR}/ holds other files: run npm run contracts`).toEqual(
+      Object.keys(generated).sort(),
+    );
     for (const [name, content] of Object.entries(generated)) {
-      expect(committed(name), `${CONTRACTS_DIR}/${name} differs from a fresh generation: run npm run contracts`).toBe(content);
+      expect(committed(name), `${CONTRACTS_DIR}/${name} differs from a fresh generation: run npm run contracts`).toBe(
+        content,
+      );
     }
   });
 
@@ -38,19 +42,38 @@ describe("contract documents", () => {
     for (const status of [400, 401, 403, 429]) expect(channel.description()).toContain(`**${status}**`);
     const sync = document!.operations().get("sync")!;
     expect(sync.action()).toBe("receive");
-    expect(sync.reply()!.messages().all().map((m) => m.name())).toEqual(["status", "synced", "error", "gatewayError"]);
+    expect(
+      sync
+        .reply()!
+        .messages()
+        .all()
+        .map((m) => m.name()),
+    ).toEqual(["status", "synced", "error", "gatewayError"]);
     const gatewayError = document!.messages().get("gatewayError")!;
     expect(gatewayError.payload()!.properties()!.message!.enum()).toEqual([...GATEWAY_MESSAGES]);
   });
 
   it("the OpenAPI document passes swagger-parser's validation and documents every route of the stack", async () => {
     const document = JSON.parse(committed("order-api.openapi.json"));
-    const api = (await SwaggerParser.validate(document)) as unknown as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    const api = (await SwaggerParser.validate(document)) as unknown as {
+      openapi: string;
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
     expect(api.openapi).toBe("3.1.0");
-    const routes = Object.entries(api.paths).flatMap(([p, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${p}`));
+    const routes = Object.entries(api.paths).flatMap(([p, ops]) =>
+      Object.keys(ops).map((method) => `${method.toUpperCase()} ${p}`),
+    );
     expect(routes.sort()).toEqual(Object.keys(HTTP_ROUTES).sort());
     expect([...DOCUMENTED_ROUTES].sort()).toEqual(Object.keys(HTTP_ROUTES).sort());
-    expect(Object.keys(api.paths["/orders"]!.post!.responses)).toEqual(["202", "400", "413", "415", "422", "429", "500"]);
+    expect(Object.keys(api.paths["/orders"]!.post!.responses)).toEqual([
+      "202",
+      "400",
+      "413",
+      "415",
+      "422",
+      "429",
+      "500",
+    ]);
   });
 
   it("the event's schema is JSON Schema draft-04 of the event as the bus delivers it", () => {

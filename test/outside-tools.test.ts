@@ -24,7 +24,9 @@ describe("missingToolNotice", () => {
     expect(missingToolNotice(JAVA, "project dynamodb-local", { PATH: emptyDir })).toBe(
       "[skipped] project dynamodb-local: Java 17 (runs AWS's DynamoDB Local) is not on PATH (apt-get install -y openjdk-17-jre-headless; CI=true requires it)",
     );
-    expect(missingToolNotice(CFN_LINT, "lint", { PATH: emptyDir })).toMatch(/^\[skipped\] lint: cfn-lint .* \(pip install cfn-lint; CI=true requires it\)$/);
+    expect(missingToolNotice(CFN_LINT, "lint", { PATH: emptyDir })).toMatch(
+      /^\[skipped\] lint: cfn-lint .* \(pip install cfn-lint; CI=true requires it\)$/,
+    );
   });
 
   it("is nothing when an executable of that name is on PATH", () => {
@@ -35,8 +37,12 @@ describe("missingToolNotice", () => {
   });
 
   it("throws under CI=true: CI must run every suite", () => {
-    expect(() => missingToolNotice(JAVA, "project dynamodb-local", { PATH: emptyDir, CI: "true" })).toThrow(MissingToolError);
-    expect(() => missingToolNotice(JAVA, "project dynamodb-local", { PATH: emptyDir, CI: "true" })).toThrow(/CI=true requires every suite: apt-get install/);
+    expect(() => missingToolNotice(JAVA, "project dynamodb-local", { PATH: emptyDir, CI: "true" })).toThrow(
+      MissingToolError,
+    );
+    expect(() => missingToolNotice(JAVA, "project dynamodb-local", { PATH: emptyDir, CI: "true" })).toThrow(
+      /CI=true requires every suite: apt-get install/,
+    );
   });
 });
 
@@ -44,15 +50,30 @@ describe("vitest.config.ts on a machine without Java", () => {
   const loadConfig = (env: Record<string, string>) =>
     spawnSync(
       NODE,
-      ["--import", "tsx", "--input-type=module", "-e", "const c = (await import('./vitest.config.ts')).default; console.log(JSON.stringify(c.test.projects.map((p) => p.test.name)))"],
-      { cwd: ROOT, encoding: "utf8", env: { HOME: process.env.HOME ?? "/tmp", PATH: emptyDir, ...env }, timeout: 30_000 },
+      [
+        "--import",
+        "tsx",
+        "--input-type=module",
+        "-e",
+        "const c = (await import('./vitest.config.ts')).default; console.log(JSON.stringify(c.test.projects.map((p) => p.test.name)))",
+      ],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { HOME: process.env.HOME ?? "/tmp", PATH: emptyDir, ...env },
+        timeout: 30_000,
+      },
     );
 
   it("leaves the dynamodb-local project out, with one line saying why", () => {
     const result = loadConfig({});
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual(["unit-and-e2e", "infra"]);
-    expect(result.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^\[skipped\] project dynamodb-local .*: Java 17 .* is not on PATH \(apt-get install -y openjdk-17-jre-headless; CI=true requires it\)$/)]);
+    expect(result.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(
+        /^\[skipped\] project dynamodb-local .*: Java 17 .* is not on PATH \(apt-get install -y openjdk-17-jre-headless; CI=true requires it\)$/,
+      ),
+    ]);
   }, 30_000);
 
   it("refuses to load under CI=true", () => {
@@ -62,6 +83,8 @@ describe("vitest.config.ts on a machine without Java", () => {
   }, 30_000);
 
   it("keeps the project where a DynamoDB API is given by hand (no Java needed)", () => {
-    expect(JSON.parse(loadConfig({ TEST_DYNAMODB_ENDPOINT: "http://127.0.0.1:1" }).stdout)).toEqual(["unit-and-e2e", "infra"].toSpliced(1, 0, "dynamodb-local"));
+    expect(JSON.parse(loadConfig({ TEST_DYNAMODB_ENDPOINT: "http://127.0.0.1:1" }).stdout)).toEqual(
+      ["unit-and-e2e", "infra"].toSpliced(1, 0, "dynamodb-local"),
+    );
   }, 30_000);
 });

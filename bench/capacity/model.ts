@@ -15,14 +15,20 @@ import type { CostResults } from "../lib/results";
 import { EDGE_PRICES, usd } from "../lib/aws-prices";
 import { QUOTAS, type Quota } from "./quotas";
 
-export type CostFigures = Pick<CostResults, "date" | "engine" | "scenario" | "prices" | "ours"> & Partial<Pick<CostResults, "order_path">>;
+export type CostFigures = Pick<CostResults, "date" | "engine" | "scenario" | "prices" | "ours"> &
+  Partial<Pick<CostResults, "order_path">>;
 
 /**
  * The load, and the workflow type whose Step Functions bill and quotas apply (the stage's
  * ORDER_WORKFLOW_TYPE, read by the caller through core's parser): Standard is priced from the figures'
  * transitions, Express from their `order_path` (a cost run since issue 27), which `checkPriceable` requires.
  */
-export type Load = { ordersPerSecond: number; watchersPerOrder: number; watchMinutes: number; workflowType: Topology.WorkflowType };
+export type Load = {
+  ordersPerSecond: number;
+  watchersPerOrder: number;
+  watchMinutes: number;
+  workflowType: Topology.WorkflowType;
+};
 
 /** Figures without `order_path` price Standard only: asked for Express, they would price the wrong bill. */
 export function checkPriceable(figures: CostFigures, workflowType: Topology.WorkflowType, source: string) {
@@ -38,7 +44,10 @@ export type Limit = { name: string; limit: number; unit: string; perOrder: numbe
 
 const SECONDS_PER_MONTH = 30 * 24 * 60 * 60;
 /** Run once per watching customer's socket: the routes and `$connect`'s authorizer. */
-const ROUTE_FUNCTIONS = new Set<string>([...Object.values(Topology.WEBSOCKET_ROUTES), Topology.WEBSOCKET_AUTHORIZER.functionName]);
+const ROUTE_FUNCTIONS = new Set<string>([
+  ...Object.values(Topology.WEBSOCKET_ROUTES),
+  Topology.WEBSOCKET_AUTHORIZER.functionName,
+]);
 
 /** What one order uses, per kind, from the figures (measured with one watcher per order). */
 export function perOrder(figures: CostFigures, load: Load) {
@@ -48,7 +57,14 @@ export function perOrder(figures: CostFigures, load: Load) {
     const times = ROUTE_FUNCTIONS.has(name) ? load.watchersPerOrder : 1;
     // Priced at the memory declared now (local durations do not depend on it).
     const memoryMB = Topology.FUNCTION_RUNTIME[name as Topology.FunctionName]?.memoryMB ?? f!.memory_mb;
-    return { name, memoryMB, invocations: f!.invocations_per_status * statuses * times, ms: f!.ms_per_invocation_at_aws_latency, writeUnits: f!.write_units_per_status * statuses * times, readUnits: f!.read_units_per_status * statuses * times };
+    return {
+      name,
+      memoryMB,
+      invocations: f!.invocations_per_status * statuses * times,
+      ms: f!.ms_per_invocation_at_aws_latency,
+      writeUnits: f!.write_units_per_status * statuses * times,
+      readUnits: f!.read_units_per_status * statuses * times,
+    };
   });
   const messagesIn = (ours.messages.in / ours.orders) * load.watchersPerOrder;
   const messagesOut = (ours.messages.out / ours.orders) * load.watchersPerOrder;
@@ -74,26 +90,99 @@ export function limits(figures: CostFigures, load: Load): Limit[] {
   const connect = Topology.API_THROTTLES.webSocket.routes.$connect.rateLimit;
   const messages = Topology.API_THROTTLES.webSocket.default.rateLimit;
   const list: Limit[] = [
-    { name: "HTTP API stage throttle", limit: http, unit: "requests/s (POST /orders: one per order)", perOrder: 1, raise: "HTTP_API_THROTTLE_RATE at deploy (Topology.API_THROTTLES.http)" },
-    { name: "WebSocket $connect route throttle", limit: connect, unit: "new connections/s on the stage", perOrder: use.newConnections, raise: "Topology.API_THROTTLES.webSocket.routes.$connect" },
-    { name: "WebSocket message throttle", limit: messages, unit: "messages/s to the routes (each watcher's sync and $disconnect)", perOrder: use.messagesIn + load.watchersPerOrder, raise: "WEBSOCKET_THROTTLE_RATE at deploy (Topology.API_THROTTLES.webSocket.default)" },
-    { name: "API Gateway new WebSocket connections", ...quota(QUOTAS.webSocketNewConnectionsPerSecond), perOrder: use.newConnections, raise: "a Service Quotas request (API Gateway)" },
-    { name: "API Gateway requests (account)", ...quota(QUOTAS.apiGatewayRequestsPerSecond), perOrder: 1 + use.newConnections + use.messagesIn + load.watchersPerOrder + use.messagesOut, raise: "a Service Quotas request (API Gateway throttle)" },
-    { name: "Lambda concurrent executions", ...quota(QUOTAS.lambdaConcurrentExecutions), perOrder: use.concurrency, raise: "a Service Quotas request (Lambda concurrent executions)" },
-    { name: "DynamoDB on-demand table writes", ...quota(QUOTAS.dynamodbOnDemandTableWriteUnitsPerSecond), perOrder: use.writeUnits, raise: "the table's maximum throughput / a Service Quotas request (DynamoDB)" },
-    { name: "EventBridge PutEvents", ...quota(QUOTAS.eventBridgePutEventsPerSecond), perOrder: use.putEvents, raise: "a Service Quotas request (EventBridge PutEvents)" },
-    { name: "EventBridge target invocations", ...quota(QUOTAS.eventBridgeTargetInvocationsPerSecond), perOrder: use.statuses * Object.keys(Topology.EVENT_RULES).length, raise: "a Service Quotas request (EventBridge invocations)" },
+    {
+      name: "HTTP API stage throttle",
+      limit: http,
+      unit: "requests/s (POST /orders: one per order)",
+      perOrder: 1,
+      raise: "HTTP_API_THROTTLE_RATE at deploy (Topology.API_THROTTLES.http)",
+    },
+    {
+      name: "WebSocket $connect route throttle",
+      limit: connect,
+      unit: "new connections/s on the stage",
+      perOrder: use.newConnections,
+      raise: "Topology.API_THROTTLES.webSocket.routes.$connect",
+    },
+    {
+      name: "WebSocket message throttle",
+      limit: messages,
+      unit: "messages/s to the routes (each watcher's sync and $disconnect)",
+      perOrder: use.messagesIn + load.watchersPerOrder,
+      raise: "WEBSOCKET_THROTTLE_RATE at deploy (Topology.API_THROTTLES.webSocket.default)",
+    },
+    {
+      name: "API Gateway new WebSocket connections",
+      ...quota(QUOTAS.webSocketNewConnectionsPerSecond),
+      perOrder: use.newConnections,
+      raise: "a Service Quotas request (API Gateway)",
+    },
+    {
+      name: "API Gateway requests (account)",
+      ...quota(QUOTAS.apiGatewayRequestsPerSecond),
+      perOrder: 1 + use.newConnections + use.messagesIn + load.watchersPerOrder + use.messagesOut,
+      raise: "a Service Quotas request (API Gateway throttle)",
+    },
+    {
+      name: "Lambda concurrent executions",
+      ...quota(QUOTAS.lambdaConcurrentExecutions),
+      perOrder: use.concurrency,
+      raise: "a Service Quotas request (Lambda concurrent executions)",
+    },
+    {
+      name: "DynamoDB on-demand table writes",
+      ...quota(QUOTAS.dynamodbOnDemandTableWriteUnitsPerSecond),
+      perOrder: use.writeUnits,
+      raise: "the table's maximum throughput / a Service Quotas request (DynamoDB)",
+    },
+    {
+      name: "EventBridge PutEvents",
+      ...quota(QUOTAS.eventBridgePutEventsPerSecond),
+      perOrder: use.putEvents,
+      raise: "a Service Quotas request (EventBridge PutEvents)",
+    },
+    {
+      name: "EventBridge target invocations",
+      ...quota(QUOTAS.eventBridgeTargetInvocationsPerSecond),
+      perOrder: use.statuses * Object.keys(Topology.EVENT_RULES).length,
+      raise: "a Service Quotas request (EventBridge invocations)",
+    },
     ...(load.workflowType === "EXPRESS"
-      ? [{ name: "Step Functions StartExecution (Express)", ...quota(QUOTAS.stepFunctionsExpressStartExecutionPerSecond), perOrder: 1, raise: "a Service Quotas request (Step Functions)" }]
+      ? [
+          {
+            name: "Step Functions StartExecution (Express)",
+            ...quota(QUOTAS.stepFunctionsExpressStartExecutionPerSecond),
+            perOrder: 1,
+            raise: "a Service Quotas request (Step Functions)",
+          },
+        ]
       : [
-          { name: "Step Functions StartExecution", ...quota(QUOTAS.stepFunctionsStartExecutionPerSecond), perOrder: 1, raise: "a Service Quotas request (Step Functions)" },
-          { name: "Step Functions state transitions", ...quota(QUOTAS.stepFunctionsStateTransitionsPerSecond), perOrder: use.transitions, raise: "a Service Quotas request (Step Functions)" },
+          {
+            name: "Step Functions StartExecution",
+            ...quota(QUOTAS.stepFunctionsStartExecutionPerSecond),
+            perOrder: 1,
+            raise: "a Service Quotas request (Step Functions)",
+          },
+          {
+            name: "Step Functions state transitions",
+            ...quota(QUOTAS.stepFunctionsStateTransitionsPerSecond),
+            perOrder: use.transitions,
+            raise: "a Service Quotas request (Step Functions)",
+          },
         ]),
   ];
-  for (const [name, runtime] of Object.entries(Topology.FUNCTION_RUNTIME) as Array<[string, { reservedConcurrency?: number }]>) {
+  for (const [name, runtime] of Object.entries(Topology.FUNCTION_RUNTIME) as Array<
+    [string, { reservedConcurrency?: number }]
+  >) {
     const f = use.functions.find((fn) => fn.name === name);
     if (runtime.reservedConcurrency === undefined || !f) continue;
-    list.push({ name: `${name} reserved concurrency`, limit: runtime.reservedConcurrency, unit: "concurrent executions", perOrder: (f.invocations * f.ms) / 1000, raise: `Topology.FUNCTION_RUNTIME.${name}.reservedConcurrency` });
+    list.push({
+      name: `${name} reserved concurrency`,
+      limit: runtime.reservedConcurrency,
+      unit: "concurrent executions",
+      perOrder: (f.invocations * f.ms) / 1000,
+      raise: `Topology.FUNCTION_RUNTIME.${name}.reservedConcurrency`,
+    });
   }
   return list;
 }
@@ -111,13 +200,18 @@ export function usdPerOrderByItem(figures: CostFigures, load: Load) {
   const use = perOrder(figures, load);
   const p = figures.prices;
   return {
-    lambda: use.functions.reduce((total, f) => total + usd.lambdaMs(f.invocations * f.ms, f.memoryMB, p) + usd.lambdaRequests(f.invocations, p), 0),
+    lambda: use.functions.reduce(
+      (total, f) => total + usd.lambdaMs(f.invocations * f.ms, f.memoryMB, p) + usd.lambdaRequests(f.invocations, p),
+      0,
+    ),
     dynamodb: usd.writeUnits(use.writeUnits, p) + usd.readUnits(use.readUnits, p),
     webSocketMessages: usd.messages(use.messagesIn + use.messagesOut, p),
     connectionMinutes: usd.connectionMinutes(load.watchersPerOrder * load.watchMinutes, p),
     eventBridge: usd.events(use.putEvents, p),
     stepFunctions:
-      load.workflowType === "EXPRESS" ? expressPath(figures).express.usd_per_million_orders_by_item.step_functions / 1e6 : usd.transitions(use.transitions, p),
+      load.workflowType === "EXPRESS"
+        ? expressPath(figures).express.usd_per_million_orders_by_item.step_functions / 1e6
+        : usd.transitions(use.transitions, p),
   };
 }
 
@@ -126,9 +220,11 @@ function expressPath(figures: CostFigures) {
   return figures.order_path!;
 }
 
-export const usdPerOrder = (figures: CostFigures, load: Load) => Object.values(usdPerOrderByItem(figures, load)).reduce((a, b) => a + b, 0);
+export const usdPerOrder = (figures: CostFigures, load: Load) =>
+  Object.values(usdPerOrderByItem(figures, load)).reduce((a, b) => a + b, 0);
 
-export const usdPerMonth = (figures: CostFigures, load: Load) => usdPerOrder(figures, load) * load.ordersPerSecond * SECONDS_PER_MONTH;
+export const usdPerMonth = (figures: CostFigures, load: Load) =>
+  usdPerOrder(figures, load) * load.ordersPerSecond * SECONDS_PER_MONTH;
 
 /** For `multiple` × the load: the limits it passes, what to raise them to, and the month's bill. */
 export function atLoad(figures: CostFigures, load: Load, multiple: number) {
@@ -171,7 +267,8 @@ export function edgePrices() {
   return {
     rules,
     usdPerMonth: EDGE_PRICES.waf.usd_per_web_acl_month + rules * EDGE_PRICES.waf.usd_per_rule_month,
-    usdPerMillionRequests: EDGE_PRICES.waf.usd_per_million_requests + EDGE_PRICES.cloudFront.usd_per_10k_https_requests * 100,
+    usdPerMillionRequests:
+      EDGE_PRICES.waf.usd_per_million_requests + EDGE_PRICES.cloudFront.usd_per_10k_https_requests * 100,
   };
 }
 
@@ -191,12 +288,17 @@ export function oneClient(figures: CostFigures, load: Load) {
   const pending = figures.ours.by_function.OrderWSPendingFunction;
   const pendingMemory = Topology.FUNCTION_RUNTIME.OrderWSPendingFunction.memoryMB;
   const perMessageUsd =
-    usd.messages(1, figures.prices) + usd.lambdaRequests(1, figures.prices) + (pending ? usd.lambdaMs(pending.ms_per_invocation_at_aws_latency, pendingMemory, figures.prices) : 0);
+    usd.messages(1, figures.prices) +
+    usd.lambdaRequests(1, figures.prices) +
+    (pending ? usd.lambdaMs(pending.ms_per_invocation_at_aws_latency, pendingMemory, figures.prices) : 0);
   return {
     perOrderUsd,
     before: day(stageRate * SECONDS_PER_DAY),
     paced: day(rule.limit * (SECONDS_PER_DAY / rule.windowSeconds)),
-    bursting: day((stageRate * WAF_DETECTION_LAG_SECONDS + rule.limit) * (SECONDS_PER_DAY / (rule.windowSeconds + WAF_DETECTION_LAG_SECONDS))),
+    bursting: day(
+      (stageRate * WAF_DETECTION_LAG_SECONDS + rule.limit) *
+        (SECONDS_PER_DAY / (rule.windowSeconds + WAF_DETECTION_LAG_SECONDS)),
+    ),
     /** A flood the edge refuses, at the stage's rate: the edge's price per request is all it costs. */
     refusedAtStageRateUsdPerDay: (stageRate * SECONDS_PER_DAY * edge.usdPerMillionRequests) / 1e6,
     /** A link holder's frames: the edge never sees them; the stage's message throttle bounds them, each a message and a Lambda invocation. */
@@ -207,7 +309,12 @@ export function oneClient(figures: CostFigures, load: Load) {
 }
 
 /** `npm run capacity`'s default load: one order a second, one customer watching it for 10 minutes, core's default type. */
-export const DEFAULT_LOAD: Load = { ordersPerSecond: 1, watchersPerOrder: 1, watchMinutes: 10, workflowType: Tunables.DEFAULT_ORDER_WORKFLOW_TYPE };
+export const DEFAULT_LOAD: Load = {
+  ordersPerSecond: 1,
+  watchersPerOrder: 1,
+  watchMinutes: 10,
+  workflowType: Tunables.DEFAULT_ORDER_WORKFLOW_TYPE,
+};
 
 /**
  * The Lambda concurrency a stage needs at the most it carries (`stageCapacity`): its functions'
@@ -217,6 +324,9 @@ export const DEFAULT_LOAD: Load = { ordersPerSecond: 1, watchersPerOrder: 1, wat
  */
 export function lambdaConcurrencyNeed(figures: CostFigures, load: Load = DEFAULT_LOAD) {
   const { ordersPerSecond } = stageCapacity(figures, load);
-  const reserved = Object.values(Topology.FUNCTION_RUNTIME as Record<string, { reservedConcurrency?: number }>).reduce((total, r) => total + (r.reservedConcurrency ?? 0), 0);
+  const reserved = Object.values(Topology.FUNCTION_RUNTIME as Record<string, { reservedConcurrency?: number }>).reduce(
+    (total, r) => total + (r.reservedConcurrency ?? 0),
+    0,
+  );
   return { ordersPerSecond, unreserved: Math.ceil(ordersPerSecond * perOrder(figures, load).concurrency), reserved };
 }

@@ -12,7 +12,8 @@ export const QUOTAS = {
     value: 500,
     unit: "new WebSocket connections per second, per account per region (all WebSocket APIs)",
     adjustable: true,
-    source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html",
+    source:
+      "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html",
   },
   apiGatewayRequestsPerSecond: {
     value: 10_000,
@@ -24,7 +25,8 @@ export const QUOTAS = {
     value: 2,
     unit: "hours a WebSocket connection may last (10 minutes idle)",
     adjustable: false,
-    source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html",
+    source:
+      "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html",
   },
   lambdaConcurrentExecutions: {
     value: 1_000,
@@ -90,7 +92,8 @@ export const QUOTAS = {
     value: 6_000,
     unit: "StartExecution per second, express workflows, us-east-1 (refill rate; bucket 6,000); no open-execution or state-transition quota applies to Express",
     adjustable: true,
-    source: "https://docs.aws.amazon.com/step-functions/latest/dg/express-limits.html (the corpus's copy ends before its throttling table: the figures are AWS's as I know them)",
+    source:
+      "https://docs.aws.amazon.com/step-functions/latest/dg/express-limits.html (the corpus's copy ends before its throttling table: the figures are AWS's as I know them)",
   },
   /** Declared once in core (the stacks' Express definition uses it). */
   stepFunctionsExpressDurationSeconds: {

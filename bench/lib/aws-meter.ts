@@ -107,7 +107,14 @@ export function createAwsMeter(options: { expectedDynamoDbEndpoint?: () => strin
     }
   };
 
-  const dynamodbMiddleware = (next: (args: { input: Record<string, unknown>; request?: { hostname?: string; port?: number } }) => Promise<{ output: Record<string, unknown> }>, context: { commandName?: string }) =>
+  const dynamodbMiddleware =
+    (
+      next: (args: {
+        input: Record<string, unknown>;
+        request?: { hostname?: string; port?: number };
+      }) => Promise<{ output: Record<string, unknown> }>,
+      context: { commandName?: string },
+    ) =>
     async (args: { input: Record<string, unknown> }) => {
       const operation = String(context.commandName ?? "").replace(/Command$/, "");
       const kind = METERED_OPERATIONS[operation] ?? METERED_OPERATIONS[documentOperation(operation)];
@@ -117,7 +124,10 @@ export function createAwsMeter(options: { expectedDynamoDbEndpoint?: () => strin
       const invocation = current.getStore();
       const sent = performance.now();
       try {
-        const result = await next({ ...args, input: { ...args.input, ReturnConsumedCapacity: askedByCaller ? args.input.ReturnConsumedCapacity : "TOTAL" } });
+        const result = await next({
+          ...args,
+          input: { ...args.input, ReturnConsumedCapacity: askedByCaller ? args.input.ReturnConsumedCapacity : "TOTAL" },
+        });
         addUnits(kind, result.output.ConsumedCapacity as ConsumedCapacity | ConsumedCapacity[] | undefined);
         // The caller sees what it would have seen without the meter.
         if (!askedByCaller) delete result.output.ConsumedCapacity;
@@ -136,19 +146,25 @@ export function createAwsMeter(options: { expectedDynamoDbEndpoint?: () => strin
       }
     };
 
-  const endpointCheck = (next: (args: { request: { hostname?: string; port?: number } }) => Promise<unknown>) => async (args: { request: { hostname?: string; port?: number } }) => {
-    const expected = options.expectedDynamoDbEndpoint?.();
-    if (expected) {
-      const url = new URL(expected);
-      if (args.request.hostname !== url.hostname || String(args.request.port ?? "") !== url.port) snapshot.unexpected_endpoint_requests++;
-    }
-    return next(args);
-  };
+  const endpointCheck =
+    (next: (args: { request: { hostname?: string; port?: number } }) => Promise<unknown>) =>
+    async (args: { request: { hostname?: string; port?: number } }) => {
+      const expected = options.expectedDynamoDbEndpoint?.();
+      if (expected) {
+        const url = new URL(expected);
+        if (args.request.hostname !== url.hostname || String(args.request.port ?? "") !== url.port)
+          snapshot.unexpected_endpoint_requests++;
+      }
+      return next(args);
+    };
 
-  const eventBridgeMiddleware = (next: (args: { input: Record<string, unknown> }) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: Record<string, unknown> }) => {
-    if (context.commandName === "PutEventsCommand") of().put_events_entries += (args.input.Entries as unknown[] | undefined)?.length ?? 0;
-    return next(args);
-  };
+  const eventBridgeMiddleware =
+    (next: (args: { input: Record<string, unknown> }) => Promise<unknown>, context: { commandName?: string }) =>
+    async (args: { input: Record<string, unknown> }) => {
+      if (context.commandName === "PutEventsCommand")
+        of().put_events_entries += (args.input.Entries as unknown[] | undefined)?.length ?? 0;
+      return next(args);
+    };
 
   const instrumented = new WeakSet<MiddlewareStack>();
   function instrument(client: SdkClient) {
@@ -156,10 +172,18 @@ export function createAwsMeter(options: { expectedDynamoDbEndpoint?: () => strin
     instrumented.add(client.middlewareStack);
     const service = client.config?.serviceId;
     if (service === "DynamoDB") {
-      client.middlewareStack.add(dynamodbMiddleware, { step: "initialize", name: "benchConsumedCapacity", priority: "high" });
+      client.middlewareStack.add(dynamodbMiddleware, {
+        step: "initialize",
+        name: "benchConsumedCapacity",
+        priority: "high",
+      });
       client.middlewareStack.add(endpointCheck, { step: "finalizeRequest", name: "benchEndpointCheck" });
     } else if (service === "EventBridge") {
-      client.middlewareStack.add(eventBridgeMiddleware, { step: "initialize", name: "benchPutEventsEntries", priority: "high" });
+      client.middlewareStack.add(eventBridgeMiddleware, {
+        step: "initialize",
+        name: "benchPutEventsEntries",
+        priority: "high",
+      });
     }
   }
 
@@ -173,7 +197,9 @@ export function createAwsMeter(options: { expectedDynamoDbEndpoint?: () => strin
       for (const anchor of SDK_ANCHORS) {
         let requireFrom: NodeRequire;
         try {
-          requireFrom = createRequire(createRequire(path.join(root, anchor)).resolve(anchor.split("/node_modules/").pop()!));
+          requireFrom = createRequire(
+            createRequire(path.join(root, anchor)).resolve(anchor.split("/node_modules/").pop()!),
+          );
         } catch {
           continue; // that copy is not installed
         }
@@ -217,7 +243,18 @@ export function createAwsMeter(options: { expectedDynamoDbEndpoint?: () => strin
 
 /** The document client's commands are named after the operations (`Put` → PutItem). */
 function documentOperation(name: string) {
-  return { Put: "PutItem", Get: "GetItem", Update: "UpdateItem", Delete: "DeleteItem", BatchGet: "BatchGetItem", BatchWrite: "BatchWriteItem", TransactGet: "TransactGetItems", TransactWrite: "TransactWriteItems" }[name] ?? name;
+  return (
+    {
+      Put: "PutItem",
+      Get: "GetItem",
+      Update: "UpdateItem",
+      Delete: "DeleteItem",
+      BatchGet: "BatchGetItem",
+      BatchWrite: "BatchWriteItem",
+      TransactGet: "TransactGetItems",
+      TransactWrite: "TransactWriteItems",
+    }[name] ?? name
+  );
 }
 
 /** `after - before`, function by function and table by table. */
@@ -225,7 +262,9 @@ export function meterDifference(before: MeterSnapshot, after: MeterSnapshot): Me
   const functions: Record<string, FunctionMeter> = {};
   for (const [name, a] of Object.entries(after.functions)) {
     const b = before.functions[name] ?? emptyFunction();
-    const d = Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - b[k as keyof FunctionMeter]])) as FunctionMeter;
+    const d = Object.fromEntries(
+      Object.entries(a).map(([k, v]) => [k, v - b[k as keyof FunctionMeter]]),
+    ) as FunctionMeter;
     if (Object.values(d).some((v) => v !== 0)) functions[name] = d;
   }
   const tables: MeterSnapshot["tables"] = {};
@@ -233,5 +272,9 @@ export function meterDifference(before: MeterSnapshot, after: MeterSnapshot): Me
     const b = before.tables[name] ?? { write_units: 0, read_units: 0 };
     tables[name] = { write_units: a.write_units - b.write_units, read_units: a.read_units - b.read_units };
   }
-  return { functions, tables, unexpected_endpoint_requests: after.unexpected_endpoint_requests - before.unexpected_endpoint_requests };
+  return {
+    functions,
+    tables,
+    unexpected_endpoint_requests: after.unexpected_endpoint_requests - before.unexpected_endpoint_requests,
+  };
 }

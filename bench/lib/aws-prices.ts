@@ -79,15 +79,18 @@ export const ORDER_PATH_PRICES = {
 export const usd = {
   writeUnits: (units: number, p: Prices = PRICES) => (units * p.dynamodb.usd_per_million_write_units) / 1e6,
   readUnits: (units: number, p: Prices = PRICES) => (units * p.dynamodb.usd_per_million_read_units) / 1e6,
-  lambdaMs: (ms: number, memoryMB: number, p: Prices = PRICES) => (ms / 1000) * (memoryMB / 1024) * p.lambda.usd_per_gb_second,
+  lambdaMs: (ms: number, memoryMB: number, p: Prices = PRICES) =>
+    (ms / 1000) * (memoryMB / 1024) * p.lambda.usd_per_gb_second,
   lambdaRequests: (n: number, p: Prices = PRICES) => (n * p.lambda.usd_per_million_requests) / 1e6,
   messages: (n: number, p: Prices = PRICES) => (n * p.apiGatewayWebSocket.usd_per_million_messages) / 1e6,
-  connectionMinutes: (n: number, p: Prices = PRICES) => (n * p.apiGatewayWebSocket.usd_per_million_connection_minutes) / 1e6,
+  connectionMinutes: (n: number, p: Prices = PRICES) =>
+    (n * p.apiGatewayWebSocket.usd_per_million_connection_minutes) / 1e6,
   events: (n: number, p: Prices = PRICES) => (n * p.eventBridge.usd_per_million_events) / 1e6,
   transitions: (n: number, p: Prices = PRICES) => (n * p.stepFunctions.usd_per_thousand_transitions) / 1e3,
   /** One Express execution: its request, and its billed duration at its billed memory. */
   expressExecution: (billedMs: number, billedMemoryMB: number, o = ORDER_PATH_PRICES) =>
-    o.stepFunctionsExpress.usd_per_million_requests / 1e6 + (billedMs / 1000) * (billedMemoryMB / 1024) * o.stepFunctionsExpress.usd_per_gb_second,
+    o.stepFunctionsExpress.usd_per_million_requests / 1e6 +
+    (billedMs / 1000) * (billedMemoryMB / 1024) * o.stepFunctionsExpress.usd_per_gb_second,
   httpRequests: (n: number, o = ORDER_PATH_PRICES) => (n * o.apiGatewayHttp.usd_per_million_requests) / 1e6,
   logBytes: (bytes: number, o = ORDER_PATH_PRICES) => (bytes / 1024 ** 3) * o.cloudWatchLogs.usd_per_gb_ingested,
 };

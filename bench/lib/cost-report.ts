@@ -45,14 +45,17 @@ export function costMarkdown(cost: CostResults) {
     row("Lambda invocations", (v) => v.lambda_invocations_per_status),
     row("WebSocket messages (in + out)", (v) => v.messages_per_status),
     row("EventBridge events", (v) => v.events_per_status),
-    ...items.map(([label, key]) => row(`USD per million statuses: ${label}`, (v) => v.usd_per_million_statuses_by_item[key], usd)),
+    ...items.map(([label, key]) =>
+      row(`USD per million statuses: ${label}`, (v) => v.usd_per_million_statuses_by_item[key], usd),
+    ),
     row("**USD per million statuses**", (v) => v.usd_per_million_statuses, usd),
     row("USD per million statuses, DynamoDB at AWS latency", (v) => v.usd_per_million_statuses_at_aws_latency, usd),
     `| statuses delivered / published | ${ours.statuses_delivered} / ${ours.statuses_published} | ${seed ? `${seed.statuses_delivered} / ${seed.statuses_published}` : "–"} | |`,
   ].join("\n");
   const functionRows = (who: string, v: VariantCost) =>
     Object.entries(v.by_function).map(
-      ([name, f]) => `| ${who} | ${name} | ${f.memory_mb} | ${f.invocations_per_status} | ${f.ms_per_invocation} (${f.ms_per_invocation_at_aws_latency}) | ${f.billed_ms_per_status} | ${f.write_units_per_status} | ${f.read_units_per_status} |`,
+      ([name, f]) =>
+        `| ${who} | ${name} | ${f.memory_mb} | ${f.invocations_per_status} | ${f.ms_per_invocation} (${f.ms_per_invocation_at_aws_latency}) | ${f.billed_ms_per_status} | ${f.write_units_per_status} | ${f.read_units_per_status} |`,
     );
   const byFunction = [
     "| | function | MB | invocations / status | billed ms / invocation (DynamoDB at AWS latency) | billed ms / status | write units / status | read units / status |",
@@ -84,9 +87,15 @@ export function costMarkdown(cost: CostResults) {
           "| scenario | orders | callback store write units: ours | seed | ours / seed | all write units: ours | seed | USD per million statuses: ours | seed | delivered / published: ours | seed |",
           "|---|---|---|---|---|---|---|---|---|---|---|",
           ...cost.scenarios.map((s) => {
-            const both = (get: (f: NonNullable<typeof s.seed>) => number | string, format: (v: number | string) => string = String) => [format(get(s.ours)), s.seed ? format(get(s.seed)) : "–"];
+            const both = (
+              get: (f: NonNullable<typeof s.seed>) => number | string,
+              format: (v: number | string) => string = String,
+            ) => [format(get(s.ours)), s.seed ? format(get(s.seed)) : "–"];
             const [oursUnits, seedUnits] = both((f) => f.callback_store_write_units_per_status);
-            return `| ${s.name} | ${s.orders} | ${oursUnits} | ${seedUnits} | ${ratio(s.ours.callback_store_write_units_per_status, s.seed?.callback_store_write_units_per_status)} | ${both((f) => f.write_units_per_status).join(" | ")} | ${both((f) => f.usd_per_million_statuses, (v) => usd(Number(v))).join(" | ")} | ${both((f) => `${f.statuses_delivered} / ${f.statuses_published}`).join(" | ")} |`;
+            return `| ${s.name} | ${s.orders} | ${oursUnits} | ${seedUnits} | ${ratio(s.ours.callback_store_write_units_per_status, s.seed?.callback_store_write_units_per_status)} | ${both((f) => f.write_units_per_status).join(" | ")} | ${both(
+              (f) => f.usd_per_million_statuses,
+              (v) => usd(Number(v)),
+            ).join(" | ")} | ${both((f) => `${f.statuses_delivered} / ${f.statuses_published}`).join(" | ")} |`;
           }),
         ].join("\n"),
         `The cancel path is the longest (placed, reserved, paid, refunded, released, cancelled; the last three each carrying a reason of ${OrderStatus.REASON_MAX_LENGTH} characters, the most an event may carry), published on the bus a saga step apart, since the saga's own reasons are short; the seed's statuses, like ours, are the same events.`,

@@ -15,7 +15,12 @@ const READY_TIMEOUT_MS = 30_000;
 
 export type OrderSocket = { socket: WebSocket; close(): Promise<void> };
 
-export function openSyncedSocket(websocketUrl: string, orderId: string, onFrame: FrameListener = () => {}, variant: Variant = "ours"): Promise<OrderSocket> {
+export function openSyncedSocket(
+  websocketUrl: string,
+  orderId: string,
+  onFrame: FrameListener = () => {},
+  variant: Variant = "ours",
+): Promise<OrderSocket> {
   const socket = new WebSocket(signedCallbackUrl(websocketUrl, orderId), { perMessageDeflate: false });
   const close = () =>
     new Promise<void>((resolve) => {

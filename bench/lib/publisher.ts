@@ -14,7 +14,9 @@ export function createPublisher(endpoint: string, busName: string) {
   });
   return {
     async publish(details: readonly OrderStatus.Detail[]) {
-      const result = await client.send(new PutEventsCommand({ Entries: details.map((d) => OrderStatus.toPutEventsEntry(d, busName)) }));
+      const result = await client.send(
+        new PutEventsCommand({ Entries: details.map((d) => OrderStatus.toPutEventsEntry(d, busName)) }),
+      );
       if (result.FailedEntryCount) throw new Error(`PutEvents failed: ${JSON.stringify(result.Entries)}`);
     },
     close: () => client.destroy(),
@@ -23,5 +25,9 @@ export function createPublisher(endpoint: string, busName: string) {
 
 /** Distinct statuses of one order, `count` of them (an order has at most seven). */
 export function orderStatuses(orderId: string, count: number, startMs: number): OrderStatus.Detail[] {
-  return OrderStatus.STATUSES.slice(0, count).map((status, i) => ({ orderId, status, occurredAt: new Date(startMs + i * 1000).toISOString() }));
+  return OrderStatus.STATUSES.slice(0, count).map((status, i) => ({
+    orderId,
+    status,
+    occurredAt: new Date(startMs + i * 1000).toISOString(),
+  }));
 }

@@ -11,11 +11,16 @@ const fmt = (n: number | undefined, unit = "") => (n === undefined ? "–" : `${
 const kb = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
 /** "3 alternating rounds (ours 1 / 2 / 3, seed 1 / 2 / 3 p99)", from the rounds the run kept. */
 const roundsOf = (ours: number[] | undefined, seed: number[] | undefined, unit: string) =>
-  ours ? `${ours.length} alternating rounds (ours ${ours.join(" / ")}${seed ? `, seed ${seed.join(" / ")}` : ""} ${unit})` : "1 round";
+  ours
+    ? `${ours.length} alternating rounds (ours ${ours.join(" / ")}${seed ? `, seed ${seed.join(" / ")}` : ""} ${unit})`
+    : "1 round";
 
 function latencyLimits(ours: CallbackFigures, seed: CallbackFigures | undefined) {
   const lines: string[] = [];
-  for (const [who, f] of [["Ours", ours], ["The seed's", seed]] as const) {
+  for (const [who, f] of [
+    ["Ours", ours],
+    ["The seed's", seed],
+  ] as const) {
     if (!f?.latency_run || !f.latency_ms) continue;
     const { offered_per_s: offered, achieved_per_s: achieved } = f.latency_run;
     const spread = round(f.latency_ms.p99 / f.latency_ms.p50, 1);
@@ -33,16 +38,27 @@ function latencyLimits(ours: CallbackFigures, seed: CallbackFigures | undefined)
 function fanoutLimits(ours: CallbackFigures, seed: CallbackFigures | undefined) {
   const per = (f: CallbackFigures) => round((f.fanout_1000_ms ?? 0) / 1000, 2);
   const first = (f: CallbackFigures) => Math.min(...(f.fanout_rounds ?? []).map((r) => r.first_ms));
-  const parts = [`Ours: ${per(ours)} ms per connection (up to ${Delivery.DEFAULT_CONCURRENCY} posts in flight over one keep-alive pool, each signed without the SDK command's middleware), first frame after ${first(ours)} ms (the appends that return the orders' connections).`];
-  if (seed?.fanout_1000_ms) parts.push(`The seed's posts run one after another, each with a new management client (a new TCP connection): ${per(seed)} ms per connection, first frame after ${first(seed)} ms.`);
+  const parts = [
+    `Ours: ${per(ours)} ms per connection (up to ${Delivery.DEFAULT_CONCURRENCY} posts in flight over one keep-alive pool, each signed without the SDK command's middleware), first frame after ${first(ours)} ms (the appends that return the orders' connections).`,
+  ];
+  if (seed?.fanout_1000_ms)
+    parts.push(
+      `The seed's posts run one after another, each with a new management client (a new TCP connection): ${per(seed)} ms per connection, first frame after ${first(seed)} ms.`,
+    );
   return parts.join(" ");
 }
 
 function throughputLimits(ours: CallbackFigures, seed: CallbackFigures | undefined) {
   const parts: string[] = [];
   const req = (f: CallbackFigures | undefined) => f?.dynamodb_requests_per_status?.["1"];
-  if (ours.throughput_run) parts.push(`Ours delivered ${ours.throughput_run.statuses} statuses in ${ours.throughput_run.seconds} s, lost ${ours.throughput_run.lost}${req(ours) !== undefined ? `, at ${req(ours)} DynamoDB requests per status (one client)` : ""}.`);
-  if (seed?.throughput_run) parts.push(`The seed delivered ${seed.throughput_run.statuses} in ${seed.throughput_run.seconds} s and lost ${seed.throughput_run.lost}${req(seed) !== undefined ? `, at ${req(seed)} requests per status` : ""}.`);
+  if (ours.throughput_run)
+    parts.push(
+      `Ours delivered ${ours.throughput_run.statuses} statuses in ${ours.throughput_run.seconds} s, lost ${ours.throughput_run.lost}${req(ours) !== undefined ? `, at ${req(ours)} DynamoDB requests per status (one client)` : ""}.`,
+    );
+  if (seed?.throughput_run)
+    parts.push(
+      `The seed delivered ${seed.throughput_run.statuses} in ${seed.throughput_run.seconds} s and lost ${seed.throughput_run.lost}${req(seed) !== undefined ? `, at ${req(seed)} requests per status` : ""}.`,
+    );
   parts.push("The saga, both rules, dynalite and every handler share one event loop in the runtime process.");
   return parts.join(" ");
 }
@@ -50,7 +66,10 @@ function throughputLimits(ours: CallbackFigures, seed: CallbackFigures | undefin
 function dynamodbLimits(ours: CallbackFigures, seed: CallbackFigures | undefined) {
   const d = ours.dynamodb_requests_per_status;
   if (!d) return "";
-  const flat = d["1"] === d.max ? `flat from 1 to ${MAX_SOCKETS} connections` : `${round(d.max - d["1"], 2)} more with ${MAX_SOCKETS} connections than with 1`;
+  const flat =
+    d["1"] === d.max
+      ? `flat from 1 to ${MAX_SOCKETS} connections`
+      : `${round(d.max - d["1"], 2)} more with ${MAX_SOCKETS} connections than with 1`;
   const s = seed?.dynamodb_requests_per_status;
   return `Both rules count (callback and projection). Ours: ${flat}; ${d["0"]} with no connection (the record leaves the status pending: no mark to write).${s ? ` The seed's: ${s["0"]} / ${s["1"]} / ${s.max} with 0 / 1 / ${MAX_SOCKETS} connections.` : ""}`;
 }
@@ -60,7 +79,9 @@ function bundleLimits(results: BenchResults) {
   if (entries.length === 0) return "";
   const [largestName, largest] = entries.reduce((a, b) => (b[1].bytes > a[1].bytes ? b : a));
   const withRatio = entries.filter(([, b]) => b.ratio !== null);
-  const parts = Object.entries(largest.largest_parts).map(([p, bytes]) => `${p} ${kb(bytes)}`).join(", ");
+  const parts = Object.entries(largest.largest_parts)
+    .map(([p, bytes]) => `${p} ${kb(bytes)}`)
+    .join(", ");
   const lines = [`Largest bundle: ${largestName}, ${kb(largest.bytes)} (${parts}).`];
   if (withRatio.length) {
     const [worstName, worst] = withRatio.reduce((a, b) => (b[1].ratio! > a[1].ratio! ? b : a));
@@ -68,25 +89,39 @@ function bundleLimits(results: BenchResults) {
       .filter(([p]) => p !== "@aws-sdk" && p !== "@smithy")
       .map(([p, bytes]) => `${p} ${kb(bytes)}`)
       .join(", ");
-    lines.push(`Highest import over its SDK floor: ${worstName}, ${worst.init_cpu_ms} vs ${worst.sdk_floor_init_cpu_ms} CPU ms (${worst.ratio}×); its largest parts outside the AWS SDK: ${beyondSdk}.`);
+    lines.push(
+      `Highest import over its SDK floor: ${worstName}, ${worst.init_cpu_ms} vs ${worst.sdk_floor_init_cpu_ms} CPU ms (${worst.ratio}×); its largest parts outside the AWS SDK: ${beyondSdk}.`,
+    );
   }
   const sdkOnly = entries.filter(([, b]) => b.aws_sdk_clients.length === 0 && b.bytes > 100 * 1024);
   for (const [name, b] of sdkOnly) {
-    lines.push(`${name} bundles no AWS SDK: its ${kb(b.bytes)} (${Object.entries(b.largest_parts).map(([p, bytes]) => `${p} ${kb(bytes)}`).join(", ")}) import in ${b.init_cpu_ms} CPU ms.`);
+    lines.push(
+      `${name} bundles no AWS SDK: its ${kb(b.bytes)} (${Object.entries(b.largest_parts)
+        .map(([p, bytes]) => `${p} ${kb(bytes)}`)
+        .join(", ")}) import in ${b.init_cpu_ms} CPU ms.`,
+    );
   }
   const withConfig = entries.filter(([, b]) => b.without_sst_config);
   if (withConfig.length) {
     const brought = new Set(
-      withConfig.flatMap(([, b]) => b.aws_sdk_clients.filter((c) => b.without_sst_config?.aws_sdk_clients && !b.without_sst_config.aws_sdk_clients.includes(c))),
+      withConfig.flatMap(([, b]) =>
+        b.aws_sdk_clients.filter(
+          (c) => b.without_sst_config?.aws_sdk_clients && !b.without_sst_config.aws_sdk_clients.includes(c),
+        ),
+      ),
     );
-    const clients = brought.size ? ` the clients ${[...brought].map((c) => c.replace("@aws-sdk/client-", "")).join(", ")} (counted in those functions' SDK floor)` : " an SSM client";
+    const clients = brought.size
+      ? ` the clients ${[...brought].map((c) => c.replace("@aws-sdk/client-", "")).join(", ")} (counted in those functions' SDK floor)`
+      : " an SSM client";
     lines.push(
       `\`sst/node/config\` brings${clients} and a top-level await; replaced by a read of the \`SST_Secret_value_*\` variable (a lower bound: deployed, the secret must still come from SSM):`,
     );
   }
   for (const [name, b] of withConfig) {
     if (!b.without_sst_config) continue;
-    lines.push(`${name} ${kb(b.bytes)} → ${kb(b.without_sst_config.bytes)}, ${b.init_cpu_ms} → ${b.without_sst_config.init_cpu_ms} CPU ms.`);
+    lines.push(
+      `${name} ${kb(b.bytes)} → ${kb(b.without_sst_config.bytes)}, ${b.init_cpu_ms} → ${b.without_sst_config.init_cpu_ms} CPU ms.`,
+    );
   }
   return lines.join(" ");
 }
@@ -106,16 +141,44 @@ export function markdownTable(results: BenchResults) {
     ]);
   }
   if (results.fanout_1000_ms !== undefined) {
-    rows.push(["fanout_1000_ms", fmt(results.fanout_1000_ms), fmt(seed?.fanout_1000_ms), `last of 1,000 frames: one status to each of ${Math.ceil(1000 / MAX_SOCKETS)} orders of up to ${MAX_SOCKETS} sockets, median of 3`, fanoutLimits(results, seed)]);
+    rows.push([
+      "fanout_1000_ms",
+      fmt(results.fanout_1000_ms),
+      fmt(seed?.fanout_1000_ms),
+      `last of 1,000 frames: one status to each of ${Math.ceil(1000 / MAX_SOCKETS)} orders of up to ${MAX_SOCKETS} sockets, median of 3`,
+      fanoutLimits(results, seed),
+    ]);
   }
   if (results.throughput_statuses_per_s !== undefined) {
-    rows.push(["throughput_statuses_per_s", fmt(results.throughput_statuses_per_s), fmt(seed?.throughput_statuses_per_s), `500 sagas via POST /orders, 1 client per order; median of ${roundsOf(results.throughput_rounds, seed?.throughput_rounds, "statuses/s")}`, throughputLimits(results, seed)]);
+    rows.push([
+      "throughput_statuses_per_s",
+      fmt(results.throughput_statuses_per_s),
+      fmt(seed?.throughput_statuses_per_s),
+      `500 sagas via POST /orders, 1 client per order; median of ${roundsOf(results.throughput_rounds, seed?.throughput_rounds, "statuses/s")}`,
+      throughputLimits(results, seed),
+    ]);
   }
   if (results.dynamodb_requests_per_status) {
-    const d = (f?: CallbackFigures) => (f?.dynamodb_requests_per_status ? `${f.dynamodb_requests_per_status["0"]} / ${f.dynamodb_requests_per_status["1"]} / ${f.dynamodb_requests_per_status.max}` : "–");
-    rows.push([`dynamodb_requests_per_status (0 / 1 / ${MAX_SOCKETS} conns)`, d(results), d(seed), "10 orders × 5 statuses, both rules", dynamodbLimits(results, seed)]);
+    const d = (f?: CallbackFigures) =>
+      f?.dynamodb_requests_per_status
+        ? `${f.dynamodb_requests_per_status["0"]} / ${f.dynamodb_requests_per_status["1"]} / ${f.dynamodb_requests_per_status.max}`
+        : "–";
+    rows.push([
+      `dynamodb_requests_per_status (0 / 1 / ${MAX_SOCKETS} conns)`,
+      d(results),
+      d(seed),
+      "10 orders × 5 statuses, both rules",
+      dynamodbLimits(results, seed),
+    ]);
   }
-  if (rows.length) sections.push(["| metric | ours | seed | how | what limits it (from this run) |", "|---|---|---|---|---|", ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n"));
+  if (rows.length)
+    sections.push(
+      [
+        "| metric | ours | seed | how | what limits it (from this run) |",
+        "|---|---|---|---|---|",
+        ...rows.map((r) => `| ${r.join(" | ")} |`),
+      ].join("\n"),
+    );
 
   if (results.post_cpu_us) {
     const p = results.post_cpu_us;
@@ -128,11 +191,19 @@ export function markdownTable(results: BenchResults) {
   if (results.bundles) {
     const bundleRows = Object.entries(results.bundles).map(
       ([name, b]) =>
-        `| ${name} | ${kb(b.bytes)} | ${b.init_ms} / ${b.init_cpu_ms} | ${b.aws_sdk_clients.map((c) => c.replace("@aws-sdk/client-", "")).join(", ") || "–"} | ${b.ratio === null ? "–" : `${b.sdk_floor_init_ms} / ${b.sdk_floor_init_cpu_ms}`} | ${b.ratio ?? "–"} | ${Object.entries(b.largest_parts).slice(0, 3).map(([p, bytes]) => `${p} ${kb(bytes)}`).join(", ")} |`,
+        `| ${name} | ${kb(b.bytes)} | ${b.init_ms} / ${b.init_cpu_ms} | ${b.aws_sdk_clients.map((c) => c.replace("@aws-sdk/client-", "")).join(", ") || "–"} | ${b.ratio === null ? "–" : `${b.sdk_floor_init_ms} / ${b.sdk_floor_init_cpu_ms}`} | ${b.ratio ?? "–"} | ${Object.entries(
+          b.largest_parts,
+        )
+          .slice(0, 3)
+          .map(([p, bytes]) => `${p} ${kb(bytes)}`)
+          .join(", ")} |`,
     );
     sections.push(
-      ["| function | bytes | init ms (wall / CPU) | SDK clients | SDK floor init ms (wall / CPU) | ratio (CPU) | largest parts |", "|---|---|---|---|---|---|---|", ...bundleRows].join("\n") +
-        `\n\nBundles — what limits them (from this run): ${bundleLimits(results)}`,
+      [
+        "| function | bytes | init ms (wall / CPU) | SDK clients | SDK floor init ms (wall / CPU) | ratio (CPU) | largest parts |",
+        "|---|---|---|---|---|---|---|",
+        ...bundleRows,
+      ].join("\n") + `\n\nBundles — what limits them (from this run): ${bundleLimits(results)}`,
     );
   }
   if (results.memory) {
@@ -148,7 +219,10 @@ export function markdownTable(results: BenchResults) {
       [
         "| goal (bench/lib/targets.ts) | ours | seed / limit | ratio | target | |",
         "|---|---|---|---|---|---|",
-        ...results.targets.map((t) => `| ${t.metric} | ${t.ours} | ${t.seed_or_limit} | ${t.ratio} | ${t.goal} | ${t.pass ? "pass" : "FAIL"} |`),
+        ...results.targets.map(
+          (t) =>
+            `| ${t.metric} | ${t.ours} | ${t.seed_or_limit} | ${t.ratio} | ${t.goal} | ${t.pass ? "pass" : "FAIL"} |`,
+        ),
       ].join("\n"),
     );
   }

@@ -44,11 +44,31 @@ export type CostResults = {
 /** One cost scenario's figures per delivered status, for each variant. */
 export type ScenarioFigures = Pick<
   VariantCost,
-  "callback_store_write_units_per_status" | "write_units_per_status" | "failed_conditional_writes_per_status" | "usd_per_million_statuses" | "statuses_published" | "statuses_delivered" | "lost"
+  | "callback_store_write_units_per_status"
+  | "write_units_per_status"
+  | "failed_conditional_writes_per_status"
+  | "usd_per_million_statuses"
+  | "statuses_published"
+  | "statuses_delivered"
+  | "lost"
 >;
-export type ScenarioCost = { name: string; watchers: number; path: string; orders: number; ours: ScenarioFigures; seed?: ScenarioFigures };
+export type ScenarioCost = {
+  name: string;
+  watchers: number;
+  path: string;
+  orders: number;
+  ours: ScenarioFigures;
+  seed?: ScenarioFigures;
+};
 
-export type Target = { metric: string; ours: number; seed_or_limit: number; ratio: number; goal: string; pass: boolean };
+export type Target = {
+  metric: string;
+  ours: number;
+  seed_or_limit: number;
+  ratio: number;
+  goal: string;
+  pass: boolean;
+};
 
 export type BenchResults = CallbackFigures & {
   date: string;

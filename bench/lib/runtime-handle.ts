@@ -34,8 +34,13 @@ export type RuntimeOptions = {
   environments?: boolean;
 };
 
-export async function startBenchRuntime(variant: Variant = "ours", options: RuntimeOptions = {}): Promise<BenchRuntime> {
-  const profile = options.cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", options.cpuProfDir, "--cpu-prof-name", `${variant}-${Date.now()}.cpuprofile`] : [];
+export async function startBenchRuntime(
+  variant: Variant = "ours",
+  options: RuntimeOptions = {},
+): Promise<BenchRuntime> {
+  const profile = options.cpuProfDir
+    ? ["--cpu-prof", "--cpu-prof-dir", options.cpuProfDir, "--cpu-prof-name", `${variant}-${Date.now()}.cpuprofile`]
+    : [];
   const args = [
     ...(variant === "seed" ? ["--seed"] : []),
     ...(options.meter ? ["--meter"] : []),
@@ -43,7 +48,10 @@ export async function startBenchRuntime(variant: Variant = "ours", options: Runt
     ...(options.stepDelayMs ? ["--step-delay-ms", String(options.stepDelayMs)] : []),
     ...(options.environments ? ["--environments"] : []),
   ];
-  const child: ChildProcess = fork(CHILD, args, { execArgv: ["--import", "tsx", ...profile], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child: ChildProcess = fork(CHILD, args, {
+    execArgv: ["--import", "tsx", ...profile],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   const pending = new Map<number, (result: Counters | null) => void>();
   let nextId = 1;
   const state = await new Promise<RuntimeState>((resolve, reject) => {

@@ -8,5 +8,11 @@ export type RuntimeRequest = { id: number; op: "counters" | "idle" | "close" };
  * `environments`: execution environments (worker threads) alive now, every function together;
  * `mainHeapMb`: the runtime's main thread's heap in use (the emulators, dynalite's tables).
  */
-export type Counters = { dynamodbRequests: number; retries: number; environments: number; mainHeapMb: number; meter?: MeterSnapshot };
+export type Counters = {
+  dynamodbRequests: number;
+  retries: number;
+  environments: number;
+  mainHeapMb: number;
+  meter?: MeterSnapshot;
+};
 export type RuntimeResponse = { id: number; result: Counters | null } | { ready: { state: RuntimeState } };

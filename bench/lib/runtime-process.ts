@@ -15,7 +15,12 @@
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException, type CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  type CreateTableCommandInput,
+} from "@aws-sdk/client-dynamodb";
 import { CallbackTable, OrdersTable, Topology, Tunables } from "@awsomepets/core/index";
 import { readConfig } from "../../packages/local/src/runtime/config";
 import { resolveHandler } from "../../packages/local/src/runtime/lambda";
@@ -66,7 +71,9 @@ function inProcessHandler(name: Topology.FunctionName): Handler {
  * CPU time on this machine, which the seed's in-process handlers would not pay).
  */
 function ourHandlersInProcess(): Handlers {
-  return Object.fromEntries((Object.keys(seedHandlers()) as Topology.FunctionName[]).map((name) => [name, inProcessHandler(name)]));
+  return Object.fromEntries(
+    (Object.keys(seedHandlers()) as Topology.FunctionName[]).map((name) => [name, inProcessHandler(name)]),
+  );
 }
 
 /** Every function through the meter: the seed's handlers where given, else the function's module, in this process. */
@@ -88,7 +95,10 @@ function meteredHandlers(meter: ReturnType<typeof createAwsMeter>, replaced: Han
  * posts behind 64 sockets, which under load (10-17) timed out as retryable, and each retried event
  * posted to its order's every socket again: a collapse, no end. The seed's run under the same bound.
  */
-const CALLBACKS_AT_ONCE = Math.max(1, Math.floor(Tunables.DEFAULT_FANOUT_CONCURRENCY / Tunables.TUNABLES.maxConnectionsPerOrder.max));
+const CALLBACKS_AT_ONCE = Math.max(
+  1,
+  Math.floor(Tunables.DEFAULT_FANOUT_CONCURRENCY / Tunables.TUNABLES.maxConnectionsPerOrder.max),
+);
 
 function boundCallbacks(handlers: Handlers): Handlers {
   const callback = handlers.OrderWSCallbackFunction;
@@ -96,7 +106,11 @@ function boundCallbacks(handlers: Handlers): Handlers {
 }
 
 async function createTables(endpoint: string, inputs: CreateTableCommandInput[]) {
-  const admin = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  const admin = new DynamoDBClient({
+    endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
   try {
     for (const input of inputs) {
       try {
@@ -119,10 +133,20 @@ async function main() {
   // The fan-out and request figures open as many sockets per order as a deploy may allow: above the
   // default cap, which they are not measuring.
   process.env[Topology.ENV.maxConnectionsPerOrder] = String(Tunables.TUNABLES.maxConnectionsPerOrder.max);
-  const { values: flags } = parseArgs({ options: { seed: { type: "boolean" }, meter: { type: "boolean" }, environments: { type: "boolean" }, "dynamodb-endpoint": { type: "string" }, "step-delay-ms": { type: "string" } } });
+  const { values: flags } = parseArgs({
+    options: {
+      seed: { type: "boolean" },
+      meter: { type: "boolean" },
+      environments: { type: "boolean" },
+      "dynamodb-endpoint": { type: "string" },
+      "step-delay-ms": { type: "string" },
+    },
+  });
   const seed = flags.seed ?? false;
   const dynamodbEndpoint = flags["dynamodb-endpoint"];
-  const meter = flags.meter ? createAwsMeter({ expectedDynamoDbEndpoint: () => process.env.AWS_ENDPOINT_URL_DYNAMODB }) : undefined;
+  const meter = flags.meter
+    ? createAwsMeter({ expectedDynamoDbEndpoint: () => process.env.AWS_ENDPOINT_URL_DYNAMODB })
+    : undefined;
   meter?.install();
   let retries = 0;
   // The memory metric measures what npm start holds: its settings, read as it reads them (a bad
@@ -147,7 +171,10 @@ async function main() {
       // The figures measure the callbacks at a load far above a stage's throttles, which are not what
       // they measure; the memory metric's 5 orders a second are well within them (22 requests, 20
       // connects a second), so it keeps them, as npm start does.
-      throttles: asNpmStart?.throttles ?? { http: UNTHROTTLED, webSocket: { default: UNTHROTTLED, routes: { $connect: UNTHROTTLED } } },
+      throttles: asNpmStart?.throttles ?? {
+        http: UNTHROTTLED,
+        webSocket: { default: UNTHROTTLED, routes: { $connect: UNTHROTTLED } },
+      },
       maxEnvironments: asNpmStart?.maxEnvironments,
       youngGenerationMb: asNpmStart?.youngGenerationMb,
       // Its clients are all one address, so the edge's per-address rules are raised to WAF's largest
@@ -160,14 +187,25 @@ async function main() {
     },
     ...(flags.environments
       ? { warm: "background" as const }
-      : { overrideHandlers: boundCallbacks(meter ? meteredHandlers(meter, seed ? seedHandlers() : undefined) : seed ? seedHandlers() : ourHandlersInProcess()) }),
+      : {
+          overrideHandlers: boundCallbacks(
+            meter
+              ? meteredHandlers(meter, seed ? seedHandlers() : undefined)
+              : seed
+                ? seedHandlers()
+                : ourHandlersInProcess(),
+          ),
+        }),
   });
   if (dynamodbEndpoint) {
     // No handler has sent a DynamoDB request yet, and the SDK reads its endpoint variable at a
     // client's first request: from here on every handler's client goes to this DynamoDB (the meter
     // counts any request that does not).
     const tables = names(STAGE);
-    await createTables(dynamodbEndpoint, [CallbackTable.createTableInput(tables.clientCallbackTable), OrdersTable.createTableInput(tables.ordersTable)]);
+    await createTables(dynamodbEndpoint, [
+      CallbackTable.createTableInput(tables.clientCallbackTable),
+      OrdersTable.createTableInput(tables.ordersTable),
+    ]);
     process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamodbEndpoint;
     runtime.state.endpoints.dynamodb = dynamodbEndpoint;
   }
@@ -177,7 +215,17 @@ async function main() {
     await createTables(runtime.state.endpoints.dynamodb, [seedTableInput(SEED_TABLE)]);
   }
   process.on("message", async (request: RuntimeRequest) => {
-    if (request.op === "counters") return send({ id: request.id, result: { dynamodbRequests: runtime.dynamodbRequests(), retries, environments: environmentCount(runtime), mainHeapMb: Math.round(process.memoryUsage().heapUsed / 1048576), ...(meter ? { meter: meter.snapshot() } : {}) } });
+    if (request.op === "counters")
+      return send({
+        id: request.id,
+        result: {
+          dynamodbRequests: runtime.dynamodbRequests(),
+          retries,
+          environments: environmentCount(runtime),
+          mainHeapMb: Math.round(process.memoryUsage().heapUsed / 1048576),
+          ...(meter ? { meter: meter.snapshot() } : {}),
+        },
+      });
     if (request.op === "idle") {
       await runtime.stepFunctions.idle();
       await runtime.events.idle();

@@ -5,13 +5,18 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 export async function waitUntil(done: () => boolean, timeoutMs: number, what: string | (() => string)) {
   const deadline = Date.now() + timeoutMs;
   while (!done()) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${typeof what === "function" ? what() : what}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${typeof what === "function" ? what() : what}`);
     await sleep(10);
   }
 }
 
 /** Runs `work` over `items`, at most `concurrency` at a time. */
-export async function inPool<T, R>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function inPool<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
@@ -25,7 +30,10 @@ export async function inPool<T, R>(items: readonly T[], concurrency: number, wor
 }
 
 /** `work` with at most `concurrency` calls running at once; the others wait, first come first served. */
-export function bounded<A extends unknown[], R>(concurrency: number, work: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+export function bounded<A extends unknown[], R>(
+  concurrency: number,
+  work: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
   let running = 0;
   const queue: Array<() => void> = [];
   return async (...args) => {

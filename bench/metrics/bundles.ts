@@ -22,11 +22,23 @@ import { FUNCTION_NODEJS_PROPS } from "../../sst.functions";
 import { BENCH_TOKEN_SECRET } from "../lib/bench-secret";
 import { median, round } from "../lib/stats";
 
-type NodejsProps = { format?: "esm" | "cjs"; minify?: boolean; sourcemap?: boolean; banner?: string; install?: string[]; splitting?: boolean };
+type NodejsProps = {
+  format?: "esm" | "cjs";
+  minify?: boolean;
+  sourcemap?: boolean;
+  banner?: string;
+  install?: string[];
+  splitting?: boolean;
+};
 
 /** SST v2's esbuild options for `sst deploy` (ESM branch), as node.js builds them from the `nodejs` props. */
-export function sstDeployOptions(entry: string, outfile: string, nodejs: NodejsProps = FUNCTION_NODEJS_PROPS): BuildOptions {
-  if ((nodejs.format ?? "esm") !== "esm" || nodejs.splitting) throw new Error("bundles.ts mirrors SST's single-file ESM build only");
+export function sstDeployOptions(
+  entry: string,
+  outfile: string,
+  nodejs: NodejsProps = FUNCTION_NODEJS_PROPS,
+): BuildOptions {
+  if ((nodejs.format ?? "esm") !== "esm" || nodejs.splitting)
+    throw new Error("bundles.ts mirrors SST's single-file ESM build only");
   return {
     entryPoints: [entry],
     platform: "node",
@@ -72,13 +84,20 @@ const IMPORT_ENV = {
  */
 function importMs(file: string) {
   const code = `const c = process.cpuUsage(), t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); const u = process.cpuUsage(c); process.stdout.write(JSON.stringify({ wall: performance.now() - t, cpu: (u.user + u.system) / 1000 }));`;
-  const run = spawnSync(process.execPath, ["--input-type=module", "-e", code], { env: IMPORT_ENV, encoding: "utf8", timeout: 30_000 });
+  const run = spawnSync(process.execPath, ["--input-type=module", "-e", code], {
+    env: IMPORT_ENV,
+    encoding: "utf8",
+    timeout: 30_000,
+  });
   if (run.status !== 0) throw new Error(`importing ${file} failed: ${run.stderr.slice(0, 500)}`);
   return JSON.parse(run.stdout) as { wall: number; cpu: number };
 }
 
 /** Median import times of each file, all measured interleaved (A, B, C, then B, C, A, …). */
-export function interleavedInitMs(files: Record<string, string>, runs: number): Record<string, { wall: number; cpu: number }> {
+export function interleavedInitMs(
+  files: Record<string, string>,
+  runs: number,
+): Record<string, { wall: number; cpu: number }> {
   const variants = Object.entries(files);
   const samples = new Map(variants.map(([name]) => [name, { wall: [] as number[], cpu: [] as number[] }]));
   for (let i = 0; i < runs; i++) {
@@ -89,7 +108,12 @@ export function interleavedInitMs(files: Record<string, string>, runs: number): 
       samples.get(name)!.cpu.push(cpu);
     }
   }
-  return Object.fromEntries(variants.map(([name]) => [name, { wall: round(median(samples.get(name)!.wall)), cpu: round(median(samples.get(name)!.cpu)) }]));
+  return Object.fromEntries(
+    variants.map(([name]) => [
+      name,
+      { wall: round(median(samples.get(name)!.wall)), cpu: round(median(samples.get(name)!.cpu)) },
+    ]),
+  );
 }
 
 async function bundle(options: BuildOptions) {
@@ -129,7 +153,9 @@ async function sdkFloorSource(packages: readonly string[]) {
   const lines: string[] = [];
   for (const [i, name] of packages.entries()) {
     const module = (await import(name)) as Record<string, unknown>;
-    const client = Object.keys(module).find((key) => key !== "__Client" && key.endsWith("Client") && typeof module[key] === "function");
+    const client = Object.keys(module).find(
+      (key) => key !== "__Client" && key.endsWith("Client") && typeof module[key] === "function",
+    );
     if (!client) throw new Error(`${name} exports no client class`);
     lines.push(`import { ${client} as C${i} } from ${JSON.stringify(name)};`);
   }
@@ -148,7 +174,8 @@ const withoutSstConfig: Plugin = {
     }));
   },
 };
-const bundlesSstConfig = (inputs: OutputInputs) => Object.keys(inputs).some((input) => input.includes("node_modules/sst/node/config/"));
+const bundlesSstConfig = (inputs: OutputInputs) =>
+  Object.keys(inputs).some((input) => input.includes("node_modules/sst/node/config/"));
 
 export type BundleFigures = {
   bytes: number;
@@ -169,7 +196,11 @@ export type BundleFigures = {
   without_sst_config?: { bytes: number; init_ms: number; init_cpu_ms: number; aws_sdk_clients: string[] };
 };
 
-export async function measureBundles(root: string, outDir: string, options: { runs?: number; progress?: (line: string) => void } = {}) {
+export async function measureBundles(
+  root: string,
+  outDir: string,
+  options: { runs?: number; progress?: (line: string) => void } = {},
+) {
   const runs = options.runs ?? 11;
   rmSync(outDir, { recursive: true, force: true });
   const figures: Record<string, BundleFigures> = {};
@@ -186,7 +217,9 @@ export async function measureBundles(root: string, outDir: string, options: { ru
       const floorEntry = path.join(outDir, name, "sdk-floor.entry.mjs");
       writeFileSync(floorEntry, await sdkFloorSource(clients));
       files.floor = path.join(outDir, name, "sdk-floor.mjs");
-      floorBytes = (await bundle({ ...sstDeployOptions(floorEntry, files.floor), nodePaths: [path.join(root, "node_modules")] })).bytes;
+      floorBytes = (
+        await bundle({ ...sstDeployOptions(floorEntry, files.floor), nodePaths: [path.join(root, "node_modules")] })
+      ).bytes;
     }
     let withoutConfig: Awaited<ReturnType<typeof bundle>> | undefined;
     if (bundlesSstConfig(own.inputs)) {
@@ -207,10 +240,19 @@ export async function measureBundles(root: string, outDir: string, options: { ru
       ratio: floor ? round(fn!.cpu / floor.cpu, 2) : null,
       ratio_wall: floor ? round(fn!.wall / floor.wall, 2) : null,
       ...(withoutConfig && withoutConfigInit
-        ? { without_sst_config: { bytes: withoutConfig.bytes, init_ms: withoutConfigInit.wall, init_cpu_ms: withoutConfigInit.cpu, aws_sdk_clients: sdkClientPackages(withoutConfig.inputs) } }
+        ? {
+            without_sst_config: {
+              bytes: withoutConfig.bytes,
+              init_ms: withoutConfigInit.wall,
+              init_cpu_ms: withoutConfigInit.cpu,
+              aws_sdk_clients: sdkClientPackages(withoutConfig.inputs),
+            },
+          }
         : {}),
     };
-    options.progress?.(`${name}: ${(own.bytes / 1024).toFixed(0)} KB, import ${fn!.wall} ms wall / ${fn!.cpu} ms CPU (SDK floor ${floor ? `${floor.wall} / ${floor.cpu}` : "–"})`);
+    options.progress?.(
+      `${name}: ${(own.bytes / 1024).toFixed(0)} KB, import ${fn!.wall} ms wall / ${fn!.cpu} ms CPU (SDK floor ${floor ? `${floor.wall} / ${floor.cpu}` : "–"})`,
+    );
   }
   return figures;
 }

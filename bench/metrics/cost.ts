@@ -70,7 +70,10 @@ const OURS_ORDER_TIMEOUT_MS = 30_000;
 /** After the POST answers, the saga's three steps are surely over by then (ours must have everything sooner). */
 const ORDER_DONE_MS = STEP_DELAY_MS * 3 + 3_000;
 const SUCCESS_ORDER = JSON.stringify({
-  basket: [{ sku: "DOG-LAB", quantity: 1 }, { sku: "FSH-BET", quantity: 2 }],
+  basket: [
+    { sku: "DOG-LAB", quantity: 1 },
+    { sku: "FSH-BET", quantity: 2 },
+  ],
   paymentDetail: { cardToken: "tok_visa" },
   shippingAddress: { name: "Ana Silva", line1: "1 Rua Augusta", city: "Lisboa", postalCode: "1100-048", country: "PT" },
 });
@@ -111,7 +114,14 @@ export type VariantCost = {
   events_per_status: number;
   usd_per_million_statuses: number;
   /** The same, by what is billed. */
-  usd_per_million_statuses_by_item: { dynamodb_writes: number; dynamodb_reads: number; lambda_duration: number; lambda_requests: number; messages: number; events: number };
+  usd_per_million_statuses_by_item: {
+    dynamodb_writes: number;
+    dynamodb_reads: number;
+    lambda_duration: number;
+    lambda_requests: number;
+    messages: number;
+    events: number;
+  };
   /** Conditional writes that failed (billed, without ConsumedCapacity: counted as 1 unit each in the write units). */
   failed_conditional_writes_per_status: number;
   orders: number;
@@ -140,14 +150,24 @@ const memoryOf = (name: string) => Topology.FUNCTION_RUNTIME[name as Topology.Fu
 const sum = (meters: FunctionMeter[], key: keyof FunctionMeter) => meters.reduce((total, m) => total + m[key], 0);
 
 async function transitionsOf(runtime: BenchRuntime, orderIds: string[]) {
-  const sfn = new SFNClient({ endpoint: runtime.state.endpoints.stepfunctions, region: runtime.state.region, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  const sfn = new SFNClient({
+    endpoint: runtime.state.endpoints.stepfunctions,
+    region: runtime.state.region,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
   const machine = names(runtime.state.stage, "STANDARD").stateMachineName;
   try {
     let transitions = 0;
     for (const orderId of orderIds) {
       let nextToken: string | undefined;
       do {
-        const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn: executionArn(runtime.state.region, DEFAULT_ACCOUNT, machine, orderId), nextToken, includeExecutionData: false }));
+        const page = await sfn.send(
+          new GetExecutionHistoryCommand({
+            executionArn: executionArn(runtime.state.region, DEFAULT_ACCOUNT, machine, orderId),
+            nextToken,
+            includeExecutionData: false,
+          }),
+        );
         // Step Functions bills a transition for every state entered (retries included).
         transitions += (page.events ?? []).filter((e) => e.type?.endsWith("StateEntered")).length;
         nextToken = page.nextToken;
@@ -160,15 +180,24 @@ async function transitionsOf(runtime: BenchRuntime, orderIds: string[]) {
 }
 
 /** Places an order (through POST /orders, or its first status on the bus) and returns its id and the path's status count. */
-async function placeOrder(runtime: BenchRuntime, scenario: CostScenario, publisher: ReturnType<typeof createPublisher>) {
+async function placeOrder(
+  runtime: BenchRuntime,
+  scenario: CostScenario,
+  publisher: ReturnType<typeof createPublisher>,
+) {
   if (scenario.path === "cancel-longest-reason") {
     const orderId = randomUUID();
     await publisher.publish([cancelDetail(orderId, 0)]);
     return { orderId, statuses: CANCEL_PATH.length };
   }
-  const response = await fetch(`${runtime.state.endpoints.http}/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: SUCCESS_ORDER });
+  const response = await fetch(`${runtime.state.endpoints.http}/orders`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: SUCCESS_ORDER,
+  });
   const placed = (await response.json()) as { orderId?: string };
-  if (response.status !== 202 || !placed.orderId) throw new Error(`POST /orders answered ${response.status}: ${JSON.stringify(placed)}`);
+  if (response.status !== 202 || !placed.orderId)
+    throw new Error(`POST /orders answered ${response.status}: ${JSON.stringify(placed)}`);
   return { orderId: placed.orderId, statuses: STATUSES_PER_ORDER };
 }
 
@@ -186,7 +215,11 @@ async function publishRest(orderId: string, publisher: ReturnType<typeof createP
   }
 }
 
-export async function measureCost(runtime: BenchRuntime, scenario: CostScenario = COST_SCENARIOS[0]!, concurrency = CONCURRENCY): Promise<VariantCost> {
+export async function measureCost(
+  runtime: BenchRuntime,
+  scenario: CostScenario = COST_SCENARIOS[0]!,
+  concurrency = CONCURRENCY,
+): Promise<VariantCost> {
   const options = { orders: scenario.orders, concurrency };
   const publisher = createPublisher(runtime.state.endpoints.events, runtime.state.eventBusName);
   try {
@@ -196,7 +229,12 @@ export async function measureCost(runtime: BenchRuntime, scenario: CostScenario 
   }
 }
 
-async function measureScenario(runtime: BenchRuntime, scenario: CostScenario, options: { orders: number; concurrency: number }, publisher: ReturnType<typeof createPublisher>): Promise<VariantCost> {
+async function measureScenario(
+  runtime: BenchRuntime,
+  scenario: CostScenario,
+  options: { orders: number; concurrency: number },
+  publisher: ReturnType<typeof createPublisher>,
+): Promise<VariantCost> {
   const meterNow = async () => {
     const { meter } = await runtime.counters();
     if (!meter) throw new Error("the runtime runs without the AWS meter");
@@ -266,7 +304,10 @@ async function measureScenario(runtime: BenchRuntime, scenario: CostScenario, op
   // The seed's design has no `$connect` authorizer: the harness's gateway runs ours for its sockets too,
   // which is not the seed's cost.
   if (runtime.variant === "seed") delete spent.functions[Topology.WEBSOCKET_AUTHORIZER.functionName];
-  if (spent.unexpected_endpoint_requests > 0) throw new Error(`${spent.unexpected_endpoint_requests} DynamoDB requests went to another endpoint than the one metered`);
+  if (spent.unexpected_endpoint_requests > 0)
+    throw new Error(
+      `${spent.unexpected_endpoint_requests} DynamoDB requests went to another endpoint than the one metered`,
+    );
   const figures = costOf(spent, {
     ordersTable: names(runtime.state.stage).ordersTable,
     statuses: delivered.size,
@@ -277,24 +318,57 @@ async function measureScenario(runtime: BenchRuntime, scenario: CostScenario, op
     transitionsPerOrder: scenario.path === "success" ? await transitionsOf(runtime, orderIds) : 0,
   });
   // The whole order path's Step Functions and workflow logs, per type (./order-path-cost.ts).
-  if (runtime.variant === "ours" && scenario.path === "success") figures.workflow_usage = await workflowUsageOf(runtime, orderIds, STEP_DELAY_MS);
+  if (runtime.variant === "ours" && scenario.path === "success")
+    figures.workflow_usage = await workflowUsageOf(runtime, orderIds, STEP_DELAY_MS);
   if (incomplete.length === 0) return figures;
-  return { ...figures, incomplete_orders: await Promise.all(incomplete.slice(0, 5).map(async (o) => ({ ...o, saga: await sagaOf(runtime, o.orderId) }))) };
+  return {
+    ...figures,
+    incomplete_orders: await Promise.all(
+      incomplete.slice(0, 5).map(async (o) => ({ ...o, saga: await sagaOf(runtime, o.orderId) })),
+    ),
+  };
 }
 
 /** A scenario's figures as the results keep them. */
 export function scenarioFigures(v: VariantCost) {
-  const { callback_store_write_units_per_status, write_units_per_status, failed_conditional_writes_per_status, usd_per_million_statuses, statuses_published, statuses_delivered, lost } = v;
-  return { callback_store_write_units_per_status, write_units_per_status, failed_conditional_writes_per_status, usd_per_million_statuses, statuses_published, statuses_delivered, lost };
+  const {
+    callback_store_write_units_per_status,
+    write_units_per_status,
+    failed_conditional_writes_per_status,
+    usd_per_million_statuses,
+    statuses_published,
+    statuses_delivered,
+    lost,
+  } = v;
+  return {
+    callback_store_write_units_per_status,
+    write_units_per_status,
+    failed_conditional_writes_per_status,
+    usd_per_million_statuses,
+    statuses_published,
+    statuses_delivered,
+    lost,
+  };
 }
 
 /** How an order's saga ended and the last state it entered: was a missing status ever published? */
 async function sagaOf(runtime: BenchRuntime, orderId: string) {
-  const sfn = new SFNClient({ endpoint: runtime.state.endpoints.stepfunctions, region: runtime.state.region, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  const sfn = new SFNClient({
+    endpoint: runtime.state.endpoints.stepfunctions,
+    region: runtime.state.region,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
   try {
-    const arn = executionArn(runtime.state.region, DEFAULT_ACCOUNT, names(runtime.state.stage, "STANDARD").stateMachineName, orderId);
+    const arn = executionArn(
+      runtime.state.region,
+      DEFAULT_ACCOUNT,
+      names(runtime.state.stage, "STANDARD").stateMachineName,
+      orderId,
+    );
     const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
-    const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn, includeExecutionData: false }));
+    const { events = [] } = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn: arn, includeExecutionData: false }),
+    );
     const entered = events.filter((e) => e.type?.endsWith("StateEntered")).map((e) => e.stateEnteredEventDetails?.name);
     return `${status}, states entered: ${entered.join(" → ")}`;
   } catch (error) {
@@ -304,27 +378,50 @@ async function sagaOf(runtime: BenchRuntime, orderId: string) {
   }
 }
 
-export function costOf(spent: MeterSnapshot, run: { ordersTable: string; statuses: number; published: number; orders: number; messages: { in: number; out: number }; transitionsPerOrder: number }): VariantCost {
+export function costOf(
+  spent: MeterSnapshot,
+  run: {
+    ordersTable: string;
+    statuses: number;
+    published: number;
+    orders: number;
+    messages: { in: number; out: number };
+    transitionsPerOrder: number;
+  },
+): VariantCost {
   const per = (n: number, digits = 3) => round(n / run.statuses, digits);
-  const statusPath = STATUS_PATH_FUNCTIONS.map((name) => spent.functions[name]).filter((m): m is FunctionMeter => m !== undefined);
-  const orderService = Object.entries(spent.functions).filter(([name]) => !STATUS_PATH_FUNCTIONS.includes(name as Topology.FunctionName)).map(([, m]) => m);
+  const statusPath = STATUS_PATH_FUNCTIONS.map((name) => spent.functions[name]).filter(
+    (m): m is FunctionMeter => m !== undefined,
+  );
+  const orderService = Object.entries(spent.functions)
+    .filter(([name]) => !STATUS_PATH_FUNCTIONS.includes(name as Topology.FunctionName))
+    .map(([, m]) => m);
   const writeUnits = sum(statusPath, "write_units");
   const readUnits = sum(statusPath, "read_units");
   const billedMs = sum(statusPath, "billed_ms");
-  const gbMs = STATUS_PATH_FUNCTIONS.reduce((total, name) => total + ((spent.functions[name]?.billed_ms ?? 0) * memoryOf(name)) / 1024, 0);
+  const gbMs = STATUS_PATH_FUNCTIONS.reduce(
+    (total, name) => total + ((spent.functions[name]?.billed_ms ?? 0) * memoryOf(name)) / 1024,
+    0,
+  );
   const invocations = sum(statusPath, "invocations");
   const messageCount = run.messages.in + run.messages.out;
   const events = sum(Object.values(spent.functions), "put_events_entries");
   const byItem = {
     dynamodb_writes: usd.writeUnits(writeUnits),
     dynamodb_reads: usd.readUnits(readUnits),
-    lambda_duration: STATUS_PATH_FUNCTIONS.reduce((total, name) => total + usd.lambdaMs(spent.functions[name]?.billed_ms ?? 0, memoryOf(name)), 0),
+    lambda_duration: STATUS_PATH_FUNCTIONS.reduce(
+      (total, name) => total + usd.lambdaMs(spent.functions[name]?.billed_ms ?? 0, memoryOf(name)),
+      0,
+    ),
     lambda_requests: usd.lambdaRequests(invocations),
     messages: usd.messages(messageCount),
     events: usd.events(events),
   };
   const perMillion = (value: number) => round((value / run.statuses) * 1e6, 4);
-  const durationAtAwsLatency = STATUS_PATH_FUNCTIONS.reduce((total, name) => total + usd.lambdaMs(spent.functions[name]?.billed_ms_at_aws_latency ?? 0, memoryOf(name)), 0);
+  const durationAtAwsLatency = STATUS_PATH_FUNCTIONS.reduce(
+    (total, name) => total + usd.lambdaMs(spent.functions[name]?.billed_ms_at_aws_latency ?? 0, memoryOf(name)),
+    0,
+  );
   const total = Object.values(byItem).reduce((a, b) => a + b, 0);
   const byFunction: VariantCost["by_function"] = {};
   for (const [name, m] of Object.entries(spent.functions)) {
@@ -339,7 +436,9 @@ export function costOf(spent: MeterSnapshot, run: { ordersTable: string; statuse
       read_units_per_status: per(m.read_units),
     };
   }
-  const callbackStoreWrites = Object.entries(spent.tables).filter(([table]) => table !== run.ordersTable).reduce((total, [, u]) => total + u.write_units, 0);
+  const callbackStoreWrites = Object.entries(spent.tables)
+    .filter(([table]) => table !== run.ordersTable)
+    .reduce((total, [, u]) => total + u.write_units, 0);
   return {
     write_units_per_status: per(writeUnits),
     callback_store_write_units_per_status: per(callbackStoreWrites),
@@ -352,7 +451,9 @@ export function costOf(spent: MeterSnapshot, run: { ordersTable: string; statuse
     messages_per_status: per(messageCount),
     events_per_status: per(events),
     usd_per_million_statuses: perMillion(total),
-    usd_per_million_statuses_by_item: Object.fromEntries(Object.entries(byItem).map(([k, v]) => [k, perMillion(v)])) as VariantCost["usd_per_million_statuses_by_item"],
+    usd_per_million_statuses_by_item: Object.fromEntries(
+      Object.entries(byItem).map(([k, v]) => [k, perMillion(v)]),
+    ) as VariantCost["usd_per_million_statuses_by_item"],
     failed_conditional_writes_per_status: per(sum(statusPath, "failed_conditional_writes")),
     orders: run.orders,
     statuses_published: run.published,
@@ -360,7 +461,9 @@ export function costOf(spent: MeterSnapshot, run: { ordersTable: string; statuse
     lost: run.published - run.statuses,
     messages: run.messages,
     by_function: byFunction,
-    units_per_status_by_table: Object.fromEntries(Object.entries(spent.tables).map(([table, u]) => [table, { write: per(u.write_units), read: per(u.read_units) }])),
+    units_per_status_by_table: Object.fromEntries(
+      Object.entries(spent.tables).map(([table, u]) => [table, { write: per(u.write_units), read: per(u.read_units) }]),
+    ),
     order_service: {
       transitions_per_order: round(run.transitionsPerOrder, 2),
       usd_per_million_orders_transitions: round(usd.transitions(run.transitionsPerOrder) * 1e6, 2),

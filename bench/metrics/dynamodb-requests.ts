@@ -22,7 +22,13 @@ async function requestsPerStatus(runtime: BenchRuntime, connectionsPerOrder: num
     // Round-robin over the orders, so that the 25 concurrent $connects do not all update one order's item.
     Array.from({ length: connectionsPerOrder }, () => orderIds).flat(),
     25,
-    (orderId) => openSyncedSocket(runtime.state.endpoints.websocket, orderId, (frame) => void (frame.type === "status" && frames++), runtime.variant),
+    (orderId) =>
+      openSyncedSocket(
+        runtime.state.endpoints.websocket,
+        orderId,
+        (frame) => void (frame.type === "status" && frames++),
+        runtime.variant,
+      ),
   );
   const publisher = createPublisher(runtime.state.endpoints.events, runtime.state.eventBusName);
   try {
@@ -32,7 +38,11 @@ async function requestsPerStatus(runtime: BenchRuntime, connectionsPerOrder: num
     for (let k = 0; k < STATUSES; k++) {
       await publisher.publish(details.map((d) => d[k]!));
       const expected = (k + 1) * ORDERS * connectionsPerOrder;
-      await waitUntil(() => frames >= expected, 60_000, () => `${expected} frames (got ${frames})`);
+      await waitUntil(
+        () => frames >= expected,
+        60_000,
+        () => `${expected} frames (got ${frames})`,
+      );
       await runtime.idle();
     }
     const after = (await runtime.counters()).dynamodbRequests;
@@ -45,5 +55,9 @@ async function requestsPerStatus(runtime: BenchRuntime, connectionsPerOrder: num
 }
 
 export async function measureDynamoDbRequests(runtime: BenchRuntime) {
-  return { "0": await requestsPerStatus(runtime, 0), "1": await requestsPerStatus(runtime, 1), max: await requestsPerStatus(runtime, MAX_SOCKETS) };
+  return {
+    "0": await requestsPerStatus(runtime, 0),
+    "1": await requestsPerStatus(runtime, 1),
+    max: await requestsPerStatus(runtime, MAX_SOCKETS),
+  };
 }

@@ -28,10 +28,15 @@ export async function measureFanout(runtime: BenchRuntime, options = { connectio
     Array.from({ length: options.connections }, (_, i) => orderIds[i % orderIds.length]!),
     5,
     (orderId, socket) =>
-      openSyncedSocket(runtime.state.endpoints.websocket, orderId, (frame, receivedAt) => {
-        const received = frame.type === "status" ? arrivals.get(frame.status) : undefined;
-        if (received && !received.has(socket)) received.set(socket, receivedAt);
-      }, runtime.variant),
+      openSyncedSocket(
+        runtime.state.endpoints.websocket,
+        orderId,
+        (frame, receivedAt) => {
+          const received = frame.type === "status" ? arrivals.get(frame.status) : undefined;
+          if (received && !received.has(socket)) received.set(socket, receivedAt);
+        },
+        runtime.variant,
+      ),
   );
   const publisher = createPublisher(runtime.state.endpoints.events, runtime.state.eventBusName);
   try {
@@ -44,12 +49,21 @@ export async function measureFanout(runtime: BenchRuntime, options = { connectio
       const received = new Map<number, number>();
       arrivals.set(round_[0]!.status, received);
       const sentAt = performance.now();
-      const batches = Array.from({ length: Math.ceil(round_.length / PUT_EVENTS_MAX_ENTRIES) }, (_, b) => round_.slice(b * PUT_EVENTS_MAX_ENTRIES, (b + 1) * PUT_EVENTS_MAX_ENTRIES));
+      const batches = Array.from({ length: Math.ceil(round_.length / PUT_EVENTS_MAX_ENTRIES) }, (_, b) =>
+        round_.slice(b * PUT_EVENTS_MAX_ENTRIES, (b + 1) * PUT_EVENTS_MAX_ENTRIES),
+      );
       for (const batch of batches) await publisher.publish(batch);
-      await waitUntil(() => received.size === options.connections, k === 0 ? 600_000 : 120_000, () => `${options.connections} sockets' frame of ${round_[0]!.status} (got ${received.size})`);
+      await waitUntil(
+        () => received.size === options.connections,
+        k === 0 ? 600_000 : 120_000,
+        () => `${options.connections} sockets' frame of ${round_[0]!.status} (got ${received.size})`,
+      );
       await runtime.idle();
       if (k === 0) continue;
-      rounds.push({ first_ms: round(Math.min(...received.values()) - sentAt), last_ms: round(Math.max(...received.values()) - sentAt) });
+      rounds.push({
+        first_ms: round(Math.min(...received.values()) - sentAt),
+        last_ms: round(Math.max(...received.values()) - sentAt),
+      });
     }
     return { ms: median(rounds.map((r) => r.last_ms)), rounds };
   } finally {

@@ -13,20 +13,28 @@ import type { BenchRuntime } from "../lib/runtime-handle";
 import { percentile, round } from "../lib/stats";
 import { inPool, sleep, waitUntil } from "../lib/wait";
 
-export async function measureLatency(runtime: BenchRuntime, options = { orders: 400, statusesPerOrder: 5, perSecond: 50 }) {
+export async function measureLatency(
+  runtime: BenchRuntime,
+  options = { orders: 400, statusesPerOrder: 5, perSecond: 50 },
+) {
   const { websocket, events } = runtime.state.endpoints;
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   const orderIds = Array.from({ length: options.orders }, () => randomUUID());
   const sockets = await inPool(orderIds, 20, (orderId) =>
-    openSyncedSocket(websocket, orderId, (frame, receivedAt) => {
-      if (frame.type !== "status") return;
-      const key = `${frame.orderId}/${frame.status}`;
-      const started = sentAt.get(key);
-      if (started === undefined) return;
-      latencies.push(receivedAt - started);
-      sentAt.delete(key);
-    }, runtime.variant),
+    openSyncedSocket(
+      websocket,
+      orderId,
+      (frame, receivedAt) => {
+        if (frame.type !== "status") return;
+        const key = `${frame.orderId}/${frame.status}`;
+        const started = sentAt.get(key);
+        if (started === undefined) return;
+        latencies.push(receivedAt - started);
+        sentAt.delete(key);
+      },
+      runtime.variant,
+    ),
   );
   const publisher = createPublisher(events, runtime.state.eventBusName);
   try {
@@ -43,7 +51,11 @@ export async function measureLatency(runtime: BenchRuntime, options = { orders: 
       sends.push(publisher.publish([detail]));
     }
     await Promise.all(sends);
-    await waitUntil(() => latencies.length === stream.length, 60_000, () => `${stream.length} status frames (got ${latencies.length})`);
+    await waitUntil(
+      () => latencies.length === stream.length,
+      60_000,
+      () => `${stream.length} status frames (got ${latencies.length})`,
+    );
     const elapsedS = (performance.now() - start) / 1000;
     await runtime.idle();
     return {

@@ -72,7 +72,11 @@ export function fittedRise(samples: ReadonlyArray<readonly [number, number]>): n
  * copy). Resolves with why it failed, or undefined.
  */
 async function watchOneOrder(runtime: BenchRuntime, sockets: Set<OrderSocket>): Promise<string | undefined> {
-  const response = await fetch(`${runtime.state.endpoints.http}/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: SUCCESS_ORDER });
+  const response = await fetch(`${runtime.state.endpoints.http}/orders`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: SUCCESS_ORDER,
+  });
   const placed = (await response.json()) as { orderId?: string };
   if (response.status !== 202 || !placed.orderId) return `POST /orders ${response.status}`;
   const seqs = new Set<number>();
@@ -88,7 +92,8 @@ async function watchOneOrder(runtime: BenchRuntime, sockets: Set<OrderSocket>): 
   sockets.add(socket);
   try {
     const timeout = sleep(ORDER_TIMEOUT_MS).then(() => "timeout" as const);
-    if ((await Promise.race([end, timeout])) === "timeout") return `not ended in ${ORDER_TIMEOUT_MS / 1000} s (seqs ${[...seqs].sort().join(",")})`;
+    if ((await Promise.race([end, timeout])) === "timeout")
+      return `not ended in ${ORDER_TIMEOUT_MS / 1000} s (seqs ${[...seqs].sort().join(",")})`;
     return undefined;
   } finally {
     sockets.delete(socket);
@@ -96,7 +101,10 @@ async function watchOneOrder(runtime: BenchRuntime, sockets: Set<OrderSocket>): 
   }
 }
 
-export async function measureMemory(runtime: BenchRuntime, options: { minutes?: number; progress?: (line: string) => void } = {}): Promise<MemoryFigures> {
+export async function measureMemory(
+  runtime: BenchRuntime,
+  options: { minutes?: number; progress?: (line: string) => void } = {},
+): Promise<MemoryFigures> {
   const durationMs = (options.minutes ?? DEFAULT_MINUTES) * 60_000;
   const samples: Array<[number, number, number, number]> = [];
   const sockets = new Set<OrderSocket>();
@@ -108,7 +116,10 @@ export async function measureMemory(runtime: BenchRuntime, options: { minutes?: 
     for (let next = start; sampling; next += SAMPLE_MS) {
       const { environments, mainHeapMb } = await runtime.counters();
       samples.push([round(elapsed(), 1), rssMb(runtime.pid), environments, mainHeapMb]);
-      if (samples.length % 60 === 0) options.progress?.(`memory: ${Math.round(elapsed())} s, RSS ${samples.at(-1)![1]} MB, ${environments} environments, ${orders.length} orders`);
+      if (samples.length % 60 === 0)
+        options.progress?.(
+          `memory: ${Math.round(elapsed())} s, RSS ${samples.at(-1)![1]} MB, ${environments} environments, ${orders.length} orders`,
+        );
       await sleep(Math.max(0, next + SAMPLE_MS - performance.now()));
     }
   })();
@@ -132,7 +143,9 @@ export async function measureMemory(runtime: BenchRuntime, options: { minutes?: 
     orders_per_s: ORDERS_PER_S,
     orders: outcomes.length,
     errors: outcomes.filter((failure) => failure !== undefined).length,
-    ...(outcomes.some((failure) => failure !== undefined) ? { first_error: outcomes.find((failure) => failure !== undefined) } : {}),
+    ...(outcomes.some((failure) => failure !== undefined)
+      ? { first_error: outcomes.find((failure) => failure !== undefined) }
+      : {}),
     rss_mb: { ready: samples[0]![1], peak: peak[1], peak_at_s: round(peak[0], 0), end: samples.at(-1)![1] },
     growth_mb: round(fittedRise(window.map(([t, rss]) => [t, rss] as const))),
     growth_window_s: round(window.at(-1)![0] - window[0]![0], 0),

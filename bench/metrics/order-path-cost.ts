@@ -15,7 +15,12 @@
  * runs the Standard type for this), which enter the same states an Express one would. The edge
  * (CloudFront, WAF) is apart, as in `npm run capacity`.
  */
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from "@aws-sdk/client-sfn";
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  SFNClient,
+  type HistoryEvent,
+} from "@aws-sdk/client-sfn";
 import { Topology } from "@awsomepets/core/index";
 import { DEFAULT_ACCOUNT } from "@awsomepets/aws-local/defaults";
 import { executionArn } from "@awsomepets/aws-local/stepfunctions/arns";
@@ -62,8 +67,16 @@ function expressLogEvent(event: HistoryEvent, orderId: string) {
   });
 }
 
-export async function workflowUsageOf(runtime: BenchRuntime, orderIds: string[], stepDelayMs: number): Promise<WorkflowUsage> {
-  const sfn = new SFNClient({ endpoint: runtime.state.endpoints.stepfunctions, region: runtime.state.region, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+export async function workflowUsageOf(
+  runtime: BenchRuntime,
+  orderIds: string[],
+  stepDelayMs: number,
+): Promise<WorkflowUsage> {
+  const sfn = new SFNClient({
+    endpoint: runtime.state.endpoints.stepfunctions,
+    region: runtime.state.region,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
   const machine = names(runtime.state.stage, "STANDARD").stateMachineName;
   const lambdaSteps = Object.keys(Topology.WORKFLOW.tasks);
   try {
@@ -73,21 +86,38 @@ export async function workflowUsageOf(runtime: BenchRuntime, orderIds: string[],
       const events: HistoryEvent[] = [];
       let nextToken: string | undefined;
       do {
-        const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn, nextToken, includeExecutionData: true }));
+        const page = await sfn.send(
+          new GetExecutionHistoryCommand({ executionArn: arn, nextToken, includeExecutionData: true }),
+        );
         events.push(...(page.events ?? []));
         nextToken = page.nextToken;
       } while (nextToken);
-      const described = await sfn.send(new DescribeExecutionCommand({ executionArn: arn, includedData: "METADATA_ONLY" }));
+      const described = await sfn.send(
+        new DescribeExecutionCommand({ executionArn: arn, includedData: "METADATA_ONLY" }),
+      );
       // Step Functions bills a transition for every state entered (retries included).
       totals.transitions += events.filter((e) => e.type?.endsWith("StateEntered")).length;
-      const delayed = events.filter((e) => e.type === "TaskStateEntered" && lambdaSteps.includes(e.stateEnteredEventDetails?.name ?? "")).length * stepDelayMs;
+      const delayed =
+        events.filter(
+          (e) => e.type === "TaskStateEntered" && lambdaSteps.includes(e.stateEnteredEventDetails?.name ?? ""),
+        ).length * stepDelayMs;
       totals.durationMs += Math.max(0, described.stopDate!.getTime() - described.startDate!.getTime() - delayed);
       for (const event of events) {
         const bytes = Buffer.byteLength(expressLogEvent(event, orderId)) + LOG_EVENT_OVERHEAD_BYTES;
         totals.expressAllBytes += bytes;
         if (!ERROR_EVENT.test(event.type ?? "")) continue;
         totals.expressBytes += bytes;
-        const withoutData = Buffer.byteLength(expressLogEvent({ ...event, executionFailedEventDetails: undefined, taskFailedEventDetails: undefined, lambdaFunctionFailedEventDetails: undefined }, orderId));
+        const withoutData = Buffer.byteLength(
+          expressLogEvent(
+            {
+              ...event,
+              executionFailedEventDetails: undefined,
+              taskFailedEventDetails: undefined,
+              lambdaFunctionFailedEventDetails: undefined,
+            },
+            orderId,
+          ),
+        );
         totals.standardBytes += withoutData + LOG_EVENT_OVERHEAD_BYTES;
       }
     }
@@ -114,9 +144,18 @@ export type OrderPathItems = {
   step_functions: number;
   cloudwatch_logs: number;
 };
-export type OrderPathCost = { usd_per_million_orders: number; usd_per_million_orders_by_item: OrderPathItems; step_functions_basis: string };
+export type OrderPathCost = {
+  usd_per_million_orders: number;
+  usd_per_million_orders_by_item: OrderPathItems;
+  step_functions_basis: string;
+};
 export type OrderPathResults = {
-  usage: WorkflowUsage & { http_requests_per_order: number; connection_minutes_per_order: number; express_billed_ms: number; express_billed_memory_mb: number };
+  usage: WorkflowUsage & {
+    http_requests_per_order: number;
+    connection_minutes_per_order: number;
+    express_billed_ms: number;
+    express_billed_memory_mb: number;
+  };
   standard: OrderPathCost;
   express: OrderPathCost;
   note: string;
@@ -139,9 +178,13 @@ export function orderPathCost(ours: VariantCost, usage: WorkflowUsage, p: Prices
     const memoryMB = Topology.FUNCTION_RUNTIME[name as Topology.FunctionName]?.memoryMB ?? f!.memory_mb;
     // At AWS latency (each DynamoDB request's local wait replaced by AWS's, bench/lib/aws-meter.ts), as `npm run capacity` prices it.
     const invocations = perOrder(f!.invocations_per_status);
-    lambda += usd.lambdaMs(invocations * f!.ms_per_invocation_at_aws_latency, memoryMB, p) + usd.lambdaRequests(invocations, p);
+    lambda +=
+      usd.lambdaMs(invocations * f!.ms_per_invocation_at_aws_latency, memoryMB, p) + usd.lambdaRequests(invocations, p);
   }
-  const units = Object.values(ours.units_per_status_by_table).reduce((t, u) => ({ write: t.write + u.write, read: t.read + u.read }), { write: 0, read: 0 });
+  const units = Object.values(ours.units_per_status_by_table).reduce(
+    (t, u) => ({ write: t.write + u.write, read: t.read + u.read }),
+    { write: 0, read: 0 },
+  );
   const httpRequests = 1;
   const connectionMinutes = ours.messages.in / ours.orders; // one socket per `sync` sent on open: one per watching customer
   const shared = {
@@ -154,15 +197,33 @@ export function orderPathCost(ours: VariantCost, usage: WorkflowUsage, p: Prices
   };
   const billedMs = Math.max(100, Math.ceil(usage.duration_ms_per_order / 100) * 100);
   const items = {
-    standard: { ...shared, step_functions: usd.transitions(usage.transitions_per_order, p), cloudwatch_logs: usd.logBytes(usage.standard_log_bytes_per_order) },
-    express: { ...shared, step_functions: usd.expressExecution(billedMs, EXPRESS_BILLED_MEMORY_MB), cloudwatch_logs: usd.logBytes(usage.express_log_bytes_per_order) },
+    standard: {
+      ...shared,
+      step_functions: usd.transitions(usage.transitions_per_order, p),
+      cloudwatch_logs: usd.logBytes(usage.standard_log_bytes_per_order),
+    },
+    express: {
+      ...shared,
+      step_functions: usd.expressExecution(billedMs, EXPRESS_BILLED_MEMORY_MB),
+      cloudwatch_logs: usd.logBytes(usage.express_log_bytes_per_order),
+    },
   };
   const million = (items: OrderPathItems): OrderPathCost["usd_per_million_orders_by_item"] =>
     Object.fromEntries(Object.entries(items).map(([k, v]) => [k, round(v * 1e6, 2)])) as OrderPathItems;
   const total = (items: OrderPathItems) => round(Object.values(items).reduce((a, b) => a + b, 0) * 1e6, 2);
   return {
-    usage: { ...usage, http_requests_per_order: httpRequests, connection_minutes_per_order: round(connectionMinutes, 2), express_billed_ms: billedMs, express_billed_memory_mb: EXPRESS_BILLED_MEMORY_MB },
-    standard: { usd_per_million_orders: total(items.standard), usd_per_million_orders_by_item: million(items.standard), step_functions_basis: `${usage.transitions_per_order} transitions per order` },
+    usage: {
+      ...usage,
+      http_requests_per_order: httpRequests,
+      connection_minutes_per_order: round(connectionMinutes, 2),
+      express_billed_ms: billedMs,
+      express_billed_memory_mb: EXPRESS_BILLED_MEMORY_MB,
+    },
+    standard: {
+      usd_per_million_orders: total(items.standard),
+      usd_per_million_orders_by_item: million(items.standard),
+      step_functions_basis: `${usage.transitions_per_order} transitions per order`,
+    },
     express: {
       usd_per_million_orders: total(items.express),
       usd_per_million_orders_by_item: million(items.express),
@@ -176,17 +237,26 @@ export function orderPathCost(ours: VariantCost, usage: WorkflowUsage, p: Prices
   };
 }
 
-
-
 /** The Step Functions quotas that bind each type, as orders per second (one execution per order). */
 export function workflowQuotas(usage: Pick<WorkflowUsage, "transitions_per_order">) {
-  const { stepFunctionsStartExecutionPerSecond: start, stepFunctionsStateTransitionsPerSecond: transitions, stepFunctionsExpressStartExecutionPerSecond: express } = QUOTAS;
+  const {
+    stepFunctionsStartExecutionPerSecond: start,
+    stepFunctionsStateTransitionsPerSecond: transitions,
+    stepFunctionsExpressStartExecutionPerSecond: express,
+  } = QUOTAS;
   return {
     standard: [
       { name: "StartExecution", orders_per_second: start.value, quota: `${start.value}/s`, source: start.source },
-      { name: "state transitions", orders_per_second: Math.floor(transitions.value / usage.transitions_per_order), quota: `${transitions.value}/s ÷ ${usage.transitions_per_order} per order`, source: transitions.source },
+      {
+        name: "state transitions",
+        orders_per_second: Math.floor(transitions.value / usage.transitions_per_order),
+        quota: `${transitions.value}/s ÷ ${usage.transitions_per_order} per order`,
+        source: transitions.source,
+      },
     ],
-    express: [{ name: "StartExecution", orders_per_second: express.value, quota: `${express.value}/s`, source: express.source }],
+    express: [
+      { name: "StartExecution", orders_per_second: express.value, quota: `${express.value}/s`, source: express.source },
+    ],
   };
 }
 
@@ -196,7 +266,10 @@ export function orderPathMarkdown(o: OrderPathResults & { prices: typeof ORDER_P
   const usdText = (n: number) => `$${n.toFixed(2)}`;
   const quotas = workflowQuotas(o.usage);
   const bind = (list: Array<{ name: string; orders_per_second: number; quota: string }>) =>
-    [...list].sort((a, b) => a.orders_per_second - b.orders_per_second).map((q) => `${q.name} ${q.quota} → ${q.orders_per_second.toLocaleString("en-US")} orders/s`).join("; ");
+    [...list]
+      .sort((a, b) => a.orders_per_second - b.orders_per_second)
+      .map((q) => `${q.name} ${q.quota} → ${q.orders_per_second.toLocaleString("en-US")} orders/s`)
+      .join("; ");
   const x = o.prices;
   return [
     "### The whole order path, per workflow type",
@@ -205,7 +278,10 @@ export function orderPathMarkdown(o: OrderPathResults & { prices: typeof ORDER_P
     "",
     "| USD per million orders | Standard | Express |",
     "|---|---|---|",
-    ...items.map((item) => `| ${item.replaceAll("_", " ")} | ${usdText(o.standard.usd_per_million_orders_by_item[item])} | ${usdText(o.express.usd_per_million_orders_by_item[item])} |`),
+    ...items.map(
+      (item) =>
+        `| ${item.replaceAll("_", " ")} | ${usdText(o.standard.usd_per_million_orders_by_item[item])} | ${usdText(o.express.usd_per_million_orders_by_item[item])} |`,
+    ),
     `| **whole order path** | **${usdText(o.standard.usd_per_million_orders)}** | **${usdText(o.express.usd_per_million_orders)}** |`,
     `| Step Functions billed as | ${o.standard.step_functions_basis} | ${o.express.step_functions_basis} |`,
     `| workflow log bytes per order | ${o.usage.standard_log_bytes_per_order} (level ERROR, no data) | ${o.usage.express_log_bytes_per_order} (level ERROR, with data); level ALL would write ${o.usage.express_all_log_bytes_per_order}, ${usdText(usd.logBytes(o.usage.express_all_log_bytes_per_order) * 1e6)} per million orders |`,

@@ -27,7 +27,15 @@ export async function measurePostCost(options = { posts: 2000, rounds: 5 }): Pro
   Object.assign(process.env, { AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "bench", AWS_SECRET_ACCESS_KEY: "bench" });
   const ours = Aws.managementClient(endpoint, Delivery.DEFAULT_CONCURRENCY);
   const sdk = Aws.managementClient(endpoint, Delivery.DEFAULT_CONCURRENCY);
-  const frame = new TextEncoder().encode(JSON.stringify({ type: "status", orderId: "00000000-0000-4000-8000-000000000000", status: "paid", occurredAt: "2026-11-26T10:00:00.000Z", seq: 3 }));
+  const frame = new TextEncoder().encode(
+    JSON.stringify({
+      type: "status",
+      orderId: "00000000-0000-4000-8000-000000000000",
+      status: "paid",
+      occurredAt: "2026-11-26T10:00:00.000Z",
+      seq: 3,
+    }),
+  );
 
   const cpuPerPost = async (post: (connectionId: string) => Promise<unknown>) => {
     const limit = pLimit(Delivery.DEFAULT_CONCURRENCY);
@@ -51,7 +59,12 @@ export async function measurePostCost(options = { posts: 2000, rounds: 5 }): Pro
       oursRounds.push(await cpuPerPost(oursPost));
       sdkRounds.push(await cpuPerPost(sdkPost));
     }
-    return { ours_us: round(median(oursRounds)), sdk_command_us: round(median(sdkRounds)), posts_per_round: options.posts, rounds: options.rounds };
+    return {
+      ours_us: round(median(oursRounds)),
+      sdk_command_us: round(median(sdkRounds)),
+      posts_per_round: options.posts,
+      rounds: options.rounds,
+    };
   } finally {
     process.env = saved;
     ours.destroy();

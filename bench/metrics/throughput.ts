@@ -12,7 +12,10 @@ import { round } from "../lib/stats";
 import { inPool, sleep, waitUntil } from "../lib/wait";
 
 export const SUCCESS_ORDER = JSON.stringify({
-  basket: [{ sku: "DOG-LAB", quantity: 1 }, { sku: "FSH-BET", quantity: 2 }],
+  basket: [
+    { sku: "DOG-LAB", quantity: 1 },
+    { sku: "FSH-BET", quantity: 2 },
+  ],
   paymentDetail: { cardToken: "tok_visa" },
   shippingAddress: { name: "Ana Silva", line1: "1 Rua Augusta", city: "Lisboa", postalCode: "1100-048", country: "PT" },
 });
@@ -26,9 +29,14 @@ export async function measureThroughput(runtime: BenchRuntime, options = { order
   const start = performance.now();
   try {
     await inPool(Array.from({ length: options.orders }), options.postConcurrency, async () => {
-      const response = await fetch(`${runtime.state.endpoints.http}/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: SUCCESS_ORDER });
+      const response = await fetch(`${runtime.state.endpoints.http}/orders`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: SUCCESS_ORDER,
+      });
       const placed = (await response.json()) as { orderId?: string; clientCallbackUrl?: string };
-      if (response.status !== 202 || !placed.orderId) throw new Error(`POST /orders answered ${response.status}: ${JSON.stringify(placed)}`);
+      if (response.status !== 202 || !placed.orderId)
+        throw new Error(`POST /orders answered ${response.status}: ${JSON.stringify(placed)}`);
       sockets.push(
         await openSyncedSocket(
           runtime.state.endpoints.websocket,
@@ -44,14 +52,23 @@ export async function measureThroughput(runtime: BenchRuntime, options = { order
     });
     const expected = options.orders * STATUSES_PER_ORDER;
     if (runtime.variant === "ours") {
-      await waitUntil(() => seen.size === expected, 180_000, () => `${expected} distinct statuses (got ${seen.size})`);
+      await waitUntil(
+        () => seen.size === expected,
+        180_000,
+        () => `${expected} distinct statuses (got ${seen.size})`,
+      );
       await runtime.idle();
     } else {
       await runtime.idle();
       while (seen.size < expected && performance.now() - lastNewFrameAt < QUIET_MS) await sleep(100);
     }
     const seconds = (lastNewFrameAt - start) / 1000;
-    return { per_s: round(seen.size / seconds), statuses: seen.size, lost: expected - seen.size, seconds: round(seconds, 2) };
+    return {
+      per_s: round(seen.size / seconds),
+      statuses: seen.size,
+      lost: expected - seen.size,
+      seconds: round(seconds, 2),
+    };
   } finally {
     await closeAll(sockets);
   }

@@ -53,7 +53,12 @@ async function hashAssetNames(outDir: string) {
   await writeFile(indexFile, html);
 }
 
-export async function buildWebPage(options: { outDir: string; apiUrl: string; websocketUrl: string; hashNames?: boolean }): Promise<void> {
+export async function buildWebPage(options: {
+  outDir: string;
+  apiUrl: string;
+  websocketUrl: string;
+  hashNames?: boolean;
+}): Promise<void> {
   const outDir = path.resolve(options.outDir);
   await mkdir(outDir, { recursive: true });
   // Hashed names of earlier builds would otherwise pile up in the folder and be uploaded again.
@@ -70,7 +75,10 @@ export async function buildWebPage(options: { outDir: string; apiUrl: string; we
     legalComments: "none",
     logLevel: "warning",
     // config.ts reads these globals; JSON.stringify makes each a string literal that minification keeps whole.
-    define: { __AWSOMEPETS_API_URL__: JSON.stringify(options.apiUrl), __AWSOMEPETS_WEBSOCKET_URL__: JSON.stringify(options.websocketUrl) },
+    define: {
+      __AWSOMEPETS_API_URL__: JSON.stringify(options.apiUrl),
+      __AWSOMEPETS_WEBSOCKET_URL__: JSON.stringify(options.websocketUrl),
+    },
     // The repository tsconfig targets ES2023, which this esbuild does not know; the page needs none of it.
     tsconfigRaw: {},
   });
@@ -78,7 +86,8 @@ export async function buildWebPage(options: { outDir: string; apiUrl: string; we
   if (options.hashNames) await hashAssetNames(outDir);
 }
 
-const runDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
+const runDirectly =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
 if (runDirectly) {
   const usage = `Usage: npm run build:web -- [--out <dir>] [--api-url <url>] [--websocket-url <url>] [--hash-names]
   Builds the order tracker page.
@@ -92,7 +101,13 @@ if (runDirectly) {
   const values = (() => {
     try {
       return parseArgs({
-        options: { out: { type: "string" }, "api-url": { type: "string" }, "websocket-url": { type: "string" }, "hash-names": { type: "boolean", default: false }, help: { type: "boolean", short: "h" } },
+        options: {
+          out: { type: "string" },
+          "api-url": { type: "string" },
+          "websocket-url": { type: "string" },
+          "hash-names": { type: "boolean", default: false },
+          help: { type: "boolean", short: "h" },
+        },
       }).values;
     } catch (error) {
       console.error(`build:web: ${(error as Error).message}\n${usage}`);
@@ -107,5 +122,7 @@ if (runDirectly) {
   const apiUrl = values["api-url"] ?? process.env.API_URL ?? "";
   const websocketUrl = values["websocket-url"] ?? process.env.WEBSOCKET_URL ?? "";
   await buildWebPage({ outDir, apiUrl, websocketUrl, hashNames: values["hash-names"] });
-  console.log(`Order tracker page built into ${outDir} (API: ${apiUrl || "same origin"}; WebSocket: ${websocketUrl || "none: order links are refused"})`);
+  console.log(
+    `Order tracker page built into ${outDir} (API: ${apiUrl || "same origin"}; WebSocket: ${websocketUrl || "none: order links are refused"})`,
+  );
 }

@@ -100,7 +100,8 @@ export function asyncApiDocument() {
                 token: {
                   type: "string",
                   pattern: TOKEN_PATTERN,
-                  description: "The order's callback token: `v2.<keyId>.<expiresAt>.<signature>` (or, issued before v2, `<expiresAt>.<signature>`).",
+                  description:
+                    "The order's callback token: `v2.<keyId>.<expiresAt>.<signature>` (or, issued before v2, `<expiresAt>.<signature>`).",
                 },
               },
               required: ["orderId", "token"],
@@ -161,7 +162,14 @@ export function asyncApiDocument() {
           examples: [
             {
               name: "paid",
-              payload: { type: "status", orderId: "0b5e3c1e-6a0f-4d6e-9a55-3f0c2a9b7d11", status: "paid", occurredAt: "2026-11-26T10:00:02.000Z", seq: 3, amountPaid: 42.5 },
+              payload: {
+                type: "status",
+                orderId: "0b5e3c1e-6a0f-4d6e-9a55-3f0c2a9b7d11",
+                status: "paid",
+                occurredAt: "2026-11-26T10:00:02.000Z",
+                seq: 3,
+                amountPaid: 42.5,
+              },
             },
           ],
         },
@@ -179,12 +187,18 @@ export function asyncApiDocument() {
             .map(([code, meaning]) => `- \`${code}\`: ${meaning}`)
             .join("\n"),
           payload: schema(ErrorFrame),
-          examples: [{ name: "rate_limited", payload: { type: "error", code: "rate_limited", message: "Too many messages; wait, then sync again" } }],
+          examples: [
+            {
+              name: "rate_limited",
+              payload: { type: "error", code: "rate_limited", message: "Too many messages; wait, then sync again" },
+            },
+          ],
         },
         gatewayError: {
           name: "gatewayError",
           title: "API Gateway's own frame",
-          summary: "API Gateway did not deliver a message and says so itself, without a `type`; the connection stays open.",
+          summary:
+            "API Gateway did not deliver a message and says so itself, without a `type`; the connection stays open.",
           description: [
             "- `Too Many Requests`: the stage's message throttle (a token bucket per route) was empty; a reconnect wave of a few hundred sockets empties it.",
             "- `Internal server error`: the route's function failed or timed out.",
@@ -201,7 +215,16 @@ export function asyncApiDocument() {
             },
             required: ["message"],
           },
-          examples: [{ name: "throttled", payload: { message: "Too Many Requests", connectionId: "L0SM9cOFvHcCIhw=", requestId: "L0SM9FxoIAMF-3w=" } }],
+          examples: [
+            {
+              name: "throttled",
+              payload: {
+                message: "Too Many Requests",
+                connectionId: "L0SM9cOFvHcCIhw=",
+                requestId: "L0SM9FxoIAMF-3w=",
+              },
+            },
+          ],
         },
       },
     },

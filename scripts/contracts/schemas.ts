@@ -16,7 +16,11 @@ type JsonSchema = Record<string, unknown>;
 export type Dialect = "draft-4" | "draft-7" | "draft-2020-12";
 
 /** Input schemas: what a sender may write (an output schema cannot express `occurredAt`'s normalising transform). */
-export function jsonSchema(schema: z.core.$ZodType, target: Dialect, options: { keepDialect?: boolean } = {}): JsonSchema {
+export function jsonSchema(
+  schema: z.core.$ZodType,
+  target: Dialect,
+  options: { keepDialect?: boolean } = {},
+): JsonSchema {
   const { $schema, ...rest } = z.toJSONSchema(schema, { io: "input", target, unrepresentable: "throw" }) as JsonSchema;
   return options.keepDialect ? { $schema, ...rest } : rest;
 }

@@ -45,7 +45,9 @@ describe("OrderCallbackAPI", () => {
   it.each(Object.entries(Topology.WEBSOCKET_ROUTES))("routes %s to %s", (routeKey, functionName) => {
     // Prepare
     const fnId = functionLogicalId(raw, functionName);
-    const [routeId, route] = resourcesOfType(raw, "AWS::ApiGatewayV2::Route").find(([, r]) => r.Properties.RouteKey === routeKey)!;
+    const [routeId, route] = resourcesOfType(raw, "AWS::ApiGatewayV2::Route").find(
+      ([, r]) => r.Properties.RouteKey === routeKey,
+    )!;
     // Act: follow the route to its integration
     const integrationId = route.Properties.Target["Fn::Join"][1][1].Ref;
     const integration = raw.Resources[integrationId];
@@ -85,7 +87,9 @@ describe("OrderCallbackAPI", () => {
   });
 
   it("declares exactly the core's routes", () => {
-    const keys = resourcesOfType(raw, "AWS::ApiGatewayV2::Route").map(([, r]) => r.Properties.RouteKey).sort();
+    const keys = resourcesOfType(raw, "AWS::ApiGatewayV2::Route")
+      .map(([, r]) => r.Properties.RouteKey)
+      .sort();
     expect(keys).toEqual(Object.keys(Topology.WEBSOCKET_ROUTES).sort());
   });
 });
@@ -99,21 +103,28 @@ const CALLBACK_FUNCTIONS = [
 ];
 
 describe("functions", () => {
-  it.each(CALLBACK_FUNCTIONS)("%s runs nodejs22.x on arm64 with the environment core's wiring contract gives it", (name) => {
-    const fn = raw.Resources[functionLogicalId(raw, name)];
-    expect(fn.Properties.Runtime).toBe("nodejs22.x");
-    expect(fn.Properties.Architectures).toEqual(["arm64"]);
-    const { settings } = Topology.WIRING[name];
-    const contract = settings.map((setting) => Topology.ENV[setting]);
-    const required = settings.filter((setting) => !Topology.OPTIONAL_SETTINGS.has(setting)).map((setting) => Topology.ENV[setting]);
-    const appVariables = Object.keys(fn.Properties.Environment.Variables).filter((key) => !/^(SST_|AWS_)/.test(key));
-    expect(appVariables).toEqual(expect.arrayContaining(required));
-    expect(contract).toEqual(expect.arrayContaining(appVariables));
-  });
+  it.each(CALLBACK_FUNCTIONS)(
+    "%s runs nodejs22.x on arm64 with the environment core's wiring contract gives it",
+    (name) => {
+      const fn = raw.Resources[functionLogicalId(raw, name)];
+      expect(fn.Properties.Runtime).toBe("nodejs22.x");
+      expect(fn.Properties.Architectures).toEqual(["arm64"]);
+      const { settings } = Topology.WIRING[name];
+      const contract = settings.map((setting) => Topology.ENV[setting]);
+      const required = settings
+        .filter((setting) => !Topology.OPTIONAL_SETTINGS.has(setting))
+        .map((setting) => Topology.ENV[setting]);
+      const appVariables = Object.keys(fn.Properties.Environment.Variables).filter((key) => !/^(SST_|AWS_)/.test(key));
+      expect(appVariables).toEqual(expect.arrayContaining(required));
+      expect(contract).toEqual(expect.arrayContaining(appVariables));
+    },
+  );
 
   it("binds the callback-token secret to the connect function only", () => {
     const withSecret = CALLBACK_FUNCTIONS.filter((name) =>
-      json(raw.Resources[functionLogicalId(raw, name)].Properties.Environment.Variables).includes("CallbackTokenSecret"),
+      json(raw.Resources[functionLogicalId(raw, name)].Properties.Environment.Variables).includes(
+        "CallbackTokenSecret",
+      ),
     );
     expect(withSecret).toEqual(["OrderWSConnectFunction"]);
   });
@@ -135,7 +146,10 @@ describe("order event bus", () => {
     template.hasResourceProperties("AWS::Events::Rule", {
       Targets: [
         Match.objectLike({
-          RetryPolicy: { MaximumRetryAttempts: policy.retryAttempts, MaximumEventAgeInSeconds: policy.maximumEventAgeSeconds },
+          RetryPolicy: {
+            MaximumRetryAttempts: policy.retryAttempts,
+            MaximumEventAgeInSeconds: policy.maximumEventAgeSeconds,
+          },
           DeadLetterConfig: { Arn: { "Fn::GetAtt": [Match.stringLikeRegexp("^OrderStatusCallbackDLQ"), "Arn"] } },
         }),
       ],
@@ -143,12 +157,16 @@ describe("order event bus", () => {
     template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", {
       MaximumRetryAttempts: policy.retryAttempts,
       MaximumEventAgeInSeconds: policy.maximumEventAgeSeconds,
-      DestinationConfig: { OnFailure: { Destination: { "Fn::GetAtt": [Match.stringLikeRegexp("^OrderStatusCallbackDLQ"), "Arn"] } } },
+      DestinationConfig: {
+        OnFailure: { Destination: { "Fn::GetAtt": [Match.stringLikeRegexp("^OrderStatusCallbackDLQ"), "Arn"] } },
+      },
     });
   });
 
   it("outputs the WebSocket URL and the bus name", () => {
-    expect(Object.keys(raw.Outputs)).toEqual(expect.arrayContaining(["WebSocketUrl", "EventBusName", "ManagementEndpoint"]));
+    expect(Object.keys(raw.Outputs)).toEqual(
+      expect.arrayContaining(["WebSocketUrl", "EventBusName", "ManagementEndpoint"]),
+    );
   });
 });
 
@@ -167,7 +185,12 @@ describe("least privilege", () => {
   it("grants ManageConnections only on this API's stage: POST to the posting functions, GET to $connect", () => {
     // Prepare
     const manage = statements().filter((s) => list(s.Action).includes("execute-api:ManageConnections"));
-    const methodOf = (s: any) => (json(s.Resource).includes('/dev/POST/@connections/*"') ? "POST" : json(s.Resource).includes('/dev/GET/@connections/*"') ? "GET" : "other");
+    const methodOf = (s: any) =>
+      json(s.Resource).includes('/dev/POST/@connections/*"')
+        ? "POST"
+        : json(s.Resource).includes('/dev/GET/@connections/*"')
+          ? "GET"
+          : "other";
     // Assess
     for (const s of manage) {
       expect(json(s.Resource)).not.toMatch(/"\*"|\/\*\/\*\//);
@@ -188,9 +211,17 @@ describe("least privilege", () => {
         .flatMap((s) => list(s.Action))
         .filter((a: string) => a.startsWith("dynamodb:"))
         .sort();
-    expect(tableActions("OrderWSConnectFunction")).toEqual(["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]);
+    expect(tableActions("OrderWSConnectFunction")).toEqual([
+      "dynamodb:DeleteItem",
+      "dynamodb:GetItem",
+      "dynamodb:UpdateItem",
+    ]);
     expect(tableActions("OrderWSDisconnectFunction")).toEqual(["dynamodb:UpdateItem"]);
     expect(tableActions("OrderWSPendingFunction")).toEqual(["dynamodb:UpdateItem"]);
-    expect(tableActions("OrderWSCallbackFunction")).toEqual(["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]);
+    expect(tableActions("OrderWSCallbackFunction")).toEqual([
+      "dynamodb:DeleteItem",
+      "dynamodb:GetItem",
+      "dynamodb:UpdateItem",
+    ]);
   });
 });

@@ -36,7 +36,11 @@ describe("the web ACL", () => {
     for (const [i, [name, rule]] of Object.entries(Topology.EDGE_RULES).entries()) {
       const deployed = acl.Rules[i];
       expect(deployed.Priority).toBe(i);
-      expect(deployed.Statement.RateBasedStatement).toMatchObject({ Limit: rule.limit, EvaluationWindowSec: rule.windowSeconds, AggregateKeyType: "IP" });
+      expect(deployed.Statement.RateBasedStatement).toMatchObject({
+        Limit: rule.limit,
+        EvaluationWindowSec: rule.windowSeconds,
+        AggregateKeyType: "IP",
+      });
       expect(deployed.Action.Block.CustomResponse).toEqual({
         ResponseCode: 429,
         CustomResponseBodyKey: key,
@@ -48,10 +52,20 @@ describe("the web ACL", () => {
   });
 
   it("scopes the order rule to POST (whatever the path's spelling) and the connect rule to WebSocket upgrades", () => {
-    const [orders, connects, all] = only(prod.orders.raw, "AWS::WAFv2::WebACL").Rules.map((rule: any) => rule.Statement.RateBasedStatement.ScopeDownStatement);
+    const [orders, connects, all] = only(prod.orders.raw, "AWS::WAFv2::WebACL").Rules.map(
+      (rule: any) => rule.Statement.RateBasedStatement.ScopeDownStatement,
+    );
     const matches = (statement: any) => statement.ByteMatchStatement;
-    expect(matches(orders)).toMatchObject({ FieldToMatch: { Method: {} }, SearchString: "POST", PositionalConstraint: "EXACTLY" });
-    expect(matches(connects)).toMatchObject({ FieldToMatch: { SingleHeader: { Name: "upgrade" } }, SearchString: "websocket", TextTransformations: [{ Priority: 0, Type: "LOWERCASE" }] });
+    expect(matches(orders)).toMatchObject({
+      FieldToMatch: { Method: {} },
+      SearchString: "POST",
+      PositionalConstraint: "EXACTLY",
+    });
+    expect(matches(connects)).toMatchObject({
+      FieldToMatch: { SingleHeader: { Name: "upgrade" } },
+      SearchString: "websocket",
+      TextTransformations: [{ Priority: 0, Type: "LOWERCASE" }],
+    });
     expect(all).toBeUndefined();
   });
 
@@ -63,14 +77,18 @@ describe("the web ACL", () => {
   it("logs to CloudWatch with the query string (a link's token) and the Authorization header redacted", () => {
     const logging = only(prod.orders.raw, "AWS::WAFv2::LoggingConfiguration");
     expect(logging.RedactedFields).toEqual([{ QueryString: {} }, { SingleHeader: { Name: "authorization" } }]);
-    const [, group] = resourcesOfType(prod.orders.raw, "AWS::Logs::LogGroup").find(([id]) => JSON.stringify(logging.LogDestinationConfigs).includes(id))!;
+    const [, group] = resourcesOfType(prod.orders.raw, "AWS::Logs::LogGroup").find(([id]) =>
+      JSON.stringify(logging.LogDestinationConfigs).includes(id),
+    )!;
     expect(JSON.stringify(group.Properties.LogGroupName)).toContain("aws-waf-logs-");
   });
 });
 
 describe("the distributions", () => {
   it("put one in front of each API, with the web ACL, no cache, every viewer header but Host, and no access log", () => {
-    const distributions = resourcesOfType(prod.orders.raw, "AWS::CloudFront::Distribution").map(([, d]) => d.Properties.DistributionConfig);
+    const distributions = resourcesOfType(prod.orders.raw, "AWS::CloudFront::Distribution").map(
+      ([, d]) => d.Properties.DistributionConfig,
+    );
     expect(distributions).toHaveLength(2);
     const [aclId] = resourcesOfType(prod.orders.raw, "AWS::WAFv2::WebACL")[0]!;
     for (const config of distributions) {
@@ -95,7 +113,9 @@ describe("the distributions", () => {
     expect(websocketUrl).toContain("wss://");
     expect(websocketUrl).toContain("DomainName"); // the distribution's
     expect(websocketUrl).not.toContain("execute-api");
-    expect(Object.keys(prod.orders.raw.Outputs)).toEqual(expect.arrayContaining(["EdgeApiUrl", "EdgeWebSocketUrl", "EdgeWebAclArn"]));
+    expect(Object.keys(prod.orders.raw.Outputs)).toEqual(
+      expect.arrayContaining(["EdgeApiUrl", "EdgeWebSocketUrl", "EdgeWebAclArn"]),
+    );
   });
 });
 
@@ -103,10 +123,15 @@ describe("the way around the edge, closed for every stage", () => {
   /** The Callbacks stack's own UUID, `Fn::Select 2` of its `AWS::StackId` split at "/". */
   const CALLBACKS_UUID = { "Fn::Select": [2, { "Fn::Split": ["/", { Ref: "AWS::StackId" }] }] };
 
-  it.each([["prod", () => prod], ["a stage with its own domain", () => long]])(
+  it.each([
+    ["prod", () => prod],
+    ["a stage with its own domain", () => long],
+  ])(
     "%s: both distributions add the edge's header to every origin request, with the Callbacks stack's UUID",
     (_name, stacks) => {
-      const distributions = resourcesOfType(stacks().orders.raw, "AWS::CloudFront::Distribution").map(([, d]) => d.Properties.DistributionConfig);
+      const distributions = resourcesOfType(stacks().orders.raw, "AWS::CloudFront::Distribution").map(
+        ([, d]) => d.Properties.DistributionConfig,
+      );
       expect(distributions).toHaveLength(2);
       const values = distributions.map((config) => {
         const headers = config.Origins[0].OriginCustomHeaders;
@@ -118,8 +143,9 @@ describe("the way around the edge, closed for every stage", () => {
       expect(values[0]).toEqual(values[1]);
       const imported = values[0]["Fn::Select"]?.[1]?.["Fn::Split"]?.[1]?.["Fn::ImportValue"];
       expect(values[0]).toEqual({ "Fn::Select": [2, { "Fn::Split": ["/", { "Fn::ImportValue": imported }] }] });
-      const exported = Object.values(stacks().callbacks.raw.Outputs as Record<string, { Value: unknown; Export?: { Name: unknown } }>)
-        .find((output) => JSON.stringify(output.Export?.Name) === JSON.stringify(imported));
+      const exported = Object.values(
+        stacks().callbacks.raw.Outputs as Record<string, { Value: unknown; Export?: { Name: unknown } }>,
+      ).find((output) => JSON.stringify(output.Export?.Name) === JSON.stringify(imported));
       expect(exported?.Value).toEqual({ Ref: "AWS::StackId" });
     },
   );
@@ -128,19 +154,26 @@ describe("the way around the edge, closed for every stage", () => {
     for (const stacks of [prod, long]) {
       const authorizer = only(stacks.callbacks.raw, "AWS::ApiGatewayV2::Authorizer");
       expect(authorizer.AuthorizerType).toBe("REQUEST");
-      expect(authorizer.IdentitySource).toEqual(["route.request.querystring.orderId", `route.request.header.${OriginVerify.HEADER}`]);
+      expect(authorizer.IdentitySource).toEqual([
+        "route.request.querystring.orderId",
+        `route.request.header.${OriginVerify.HEADER}`,
+      ]);
     }
   });
 
   it("gives the value to the functions that check it, and to no other", () => {
     for (const stacks of [prod, long]) {
-      const authorizerFn = stacks.callbacks.raw.Resources[functionLogicalId(stacks.callbacks.raw, "OrderWSAuthorizerFunction")];
+      const authorizerFn =
+        stacks.callbacks.raw.Resources[functionLogicalId(stacks.callbacks.raw, "OrderWSAuthorizerFunction")];
       expect(authorizerFn.Properties.Environment.Variables[Topology.ENV.originVerify]).toEqual(CALLBACKS_UUID);
       for (const name of ["CreateOrderFunction", "GetOrderFunction"]) {
         const fn = stacks.orders.raw.Resources[functionLogicalId(stacks.orders.raw, name)];
         expect(JSON.stringify(fn.Properties.Environment.Variables[Topology.ENV.originVerify])).toContain("ImportValue");
       }
-      for (const [raw, name] of [[stacks.callbacks.raw, "OrderWSConnectFunction"], [stacks.orders.raw, "GetCatalogueFunction"]] as const) {
+      for (const [raw, name] of [
+        [stacks.callbacks.raw, "OrderWSConnectFunction"],
+        [stacks.orders.raw, "GetCatalogueFunction"],
+      ] as const) {
         const fn = raw.Resources[functionLogicalId(raw, name)];
         expect(fn.Properties.Environment?.Variables?.[Topology.ENV.originVerify]).toBeUndefined();
       }
@@ -149,7 +182,9 @@ describe("the way around the edge, closed for every stage", () => {
 
   it("serves viewers over IPv4 only, so a client cannot be a new address per request within its /64", () => {
     for (const stacks of [prod, long]) {
-      const distributions = resourcesOfType(stacks.orders.raw, "AWS::CloudFront::Distribution").map(([, d]) => d.Properties.DistributionConfig);
+      const distributions = resourcesOfType(stacks.orders.raw, "AWS::CloudFront::Distribution").map(
+        ([, d]) => d.Properties.DistributionConfig,
+      );
       for (const config of distributions) expect(config.IPV6Enabled).toBe(false);
     }
   });
@@ -162,21 +197,35 @@ describe("a stage with its own domain", () => {
     expect(only(long.orders.raw, "AWS::ApiGatewayV2::Api").DisableExecuteApiEndpoint).toBe(true);
     expect(only(long.callbacks.raw, "AWS::ApiGatewayV2::DomainName").DomainName).toBe(`ws-origin.${domainName}`);
     expect(only(long.orders.raw, "AWS::ApiGatewayV2::DomainName").DomainName).toBe(`api-origin.${domainName}`);
-    const aliases = resourcesOfType(long.orders.raw, "AWS::CloudFront::Distribution").map(([, d]) => d.Properties.DistributionConfig);
+    const aliases = resourcesOfType(long.orders.raw, "AWS::CloudFront::Distribution").map(
+      ([, d]) => d.Properties.DistributionConfig,
+    );
     expect(aliases.map((config) => config.Aliases)).toEqual([[`api.${domainName}`], [`ws.${domainName}`]]);
-    for (const config of aliases) expect(config.ViewerCertificate).toMatchObject({ AcmCertificateArn: LONG_STAGE_ENV.EDGE_CERTIFICATE_ARN, MinimumProtocolVersion: "TLSv1.2_2021", SslSupportMethod: "sni-only" });
+    for (const config of aliases)
+      expect(config.ViewerCertificate).toMatchObject({
+        AcmCertificateArn: LONG_STAGE_ENV.EDGE_CERTIFICATE_ARN,
+        MinimumProtocolVersion: "TLSv1.2_2021",
+        SslSupportMethod: "sni-only",
+      });
   });
 
   it("sends @connections through the WebSocket API's custom domain and clientCallbackUrls through ws.<domain>", () => {
     const connect = long.callbacks.raw.Resources[functionLogicalId(long.callbacks.raw, "OrderWSConnectFunction")];
-    expect(connect.Properties.Environment.Variables[Topology.ENV.managementEndpoint]).toBe(`https://ws-origin.${LONG_STAGE_ENV.EDGE_DOMAIN}`);
+    expect(connect.Properties.Environment.Variables[Topology.ENV.managementEndpoint]).toBe(
+      `https://ws-origin.${LONG_STAGE_ENV.EDGE_DOMAIN}`,
+    );
     const createOrder = long.orders.raw.Resources[functionLogicalId(long.orders.raw, "CreateOrderFunction")];
-    expect(createOrder.Properties.Environment.Variables[Topology.ENV.websocketUrl]).toBe(`wss://ws.${LONG_STAGE_ENV.EDGE_DOMAIN}`);
+    expect(createOrder.Properties.Environment.Variables[Topology.ENV.websocketUrl]).toBe(
+      `wss://ws.${LONG_STAGE_ENV.EDGE_DOMAIN}`,
+    );
   });
 });
 
 describe("the bill guard", () => {
-  const guard = (raw: any) => resourcesOfType(raw, "AWS::CloudWatch::Alarm").find(([id]) => id.startsWith(`${Topology.workflowName(Tunables.DEFAULT_ORDER_WORKFLOW_TYPE)}BillGuardAlarm`))![1].Properties;
+  const guard = (raw: any) =>
+    resourcesOfType(raw, "AWS::CloudWatch::Alarm").find(([id]) =>
+      id.startsWith(`${Topology.workflowName(Tunables.DEFAULT_ORDER_WORKFLOW_TYPE)}BillGuardAlarm`),
+    )![1].Properties;
 
   it("alarms the topic when more executions start in 5 minutes than the tunable allows (default from the expected orders/s)", () => {
     const alarm = guard(prod.orders.raw);

@@ -17,13 +17,17 @@ import { resourcesOfType } from "./template";
  * cold start still ends in the function's answer, not the gateway's.
  */
 const LAMBDA_INIT_LIMIT_SECONDS = 10;
-const ROUTE_FUNCTIONS = [...new Set([...Object.values(Topology.WEBSOCKET_ROUTES), ...Object.values(Topology.HTTP_ROUTES)])];
+const ROUTE_FUNCTIONS = [
+  ...new Set([...Object.values(Topology.WEBSOCKET_ROUTES), ...Object.values(Topology.HTTP_ROUTES)]),
+];
 
 type Runtime = { timeoutSeconds: number; memoryMB: number; reservedConcurrency?: number };
 const declared: Record<string, Runtime> = { ...Topology.FUNCTION_RUNTIME, ...DEPLOY_HELPER_RUNTIME };
 /** The construct id a function's logical id starts with (CDK drops non-alphanumerics and appends a hash). */
 const ownerOf = (logicalId: string) =>
-  Object.keys(declared).find((owner) => new RegExp(`^${owner.replace(/[^A-Za-z0-9]/g, "")}(Handler)?[0-9A-F]{8}$`).test(logicalId));
+  Object.keys(declared).find((owner) =>
+    new RegExp(`^${owner.replace(/[^A-Za-z0-9]/g, "")}(Handler)?[0-9A-F]{8}$`).test(logicalId),
+  );
 
 const functionsOf = (stage: string) => {
   const dir = path.join(inject("synthDir"), stage);
@@ -45,7 +49,12 @@ describe.each(SYNTH_STAGES)("stage %s", (stage) => {
       const owner = ownerOf(id);
       expect(owner, `${id} has no declared runtime`).toBeDefined();
       const runtime = declared[owner!]!;
-      expect({ id, timeout: fn.Properties.Timeout, memory: fn.Properties.MemorySize, reserved: fn.Properties.ReservedConcurrentExecutions }).toEqual({
+      expect({
+        id,
+        timeout: fn.Properties.Timeout,
+        memory: fn.Properties.MemorySize,
+        reserved: fn.Properties.ReservedConcurrentExecutions,
+      }).toEqual({
         id,
         timeout: runtime.timeoutSeconds,
         memory: runtime.memoryMB,

@@ -15,10 +15,17 @@ let prod: Stacks;
 let dev: Stacks;
 let adopting: Stacks;
 beforeAll(async () => {
-  [prod, dev, adopting] = await Promise.all([stageTemplates("prod"), stageTemplates("dev"), stageTemplates(LONG_STAGE)]);
+  [prod, dev, adopting] = await Promise.all([
+    stageTemplates("prod"),
+    stageTemplates("dev"),
+    stageTemplates(LONG_STAGE),
+  ]);
 });
 
-const tables = (s: Stacks) => [...resourcesOfType(s.callbacks.raw, "AWS::DynamoDB::Table"), ...resourcesOfType(s.orders.raw, "AWS::DynamoDB::Table")];
+const tables = (s: Stacks) => [
+  ...resourcesOfType(s.callbacks.raw, "AWS::DynamoDB::Table"),
+  ...resourcesOfType(s.orders.raw, "AWS::DynamoDB::Table"),
+];
 
 describe("tables", () => {
   it("are named by CloudFormation in every stage, so neither a redeploy after removal nor a replacement collides", () => {
@@ -52,7 +59,8 @@ describe("tables", () => {
   });
 
   it("stage dev (DISPOSABLE_STAGE=true): both are deleted with the stage", () => {
-    for (const [, table] of tables(dev)) expect([table.DeletionPolicy, table.Properties.DeletionProtectionEnabled]).toEqual(["Delete", undefined]);
+    for (const [, table] of tables(dev))
+      expect([table.DeletionPolicy, table.Properties.DeletionProtectionEnabled]).toEqual(["Delete", undefined]);
   });
 
   it("with ADOPT_ORDERS_TABLE, the stage uses that retained table instead of creating one, and grants access to it", () => {
@@ -62,15 +70,23 @@ describe("tables", () => {
     const createOrder = policyStatements(adopting.orders.raw).filter((s) => s.policy.startsWith("CreateOrderFunction"));
     // Assess
     expect(resourcesOfType(adopting.orders.raw, "AWS::DynamoDB::Table")).toEqual([]);
-    expect(json(createOrder.filter((s) => json(s.Action).includes("dynamodb:")).map((s) => s.Resource))).toContain(`:table/${name}`);
+    expect(json(createOrder.filter((s) => json(s.Action).includes("dynamodb:")).map((s) => s.Resource))).toContain(
+      `:table/${name}`,
+    );
     expect(json(adopting.orders.raw.Outputs.OrdersTable.Value)).toContain(name);
   });
 });
 
 describe("DISPOSABLE_STAGE", () => {
   it("keeps data unless set to true, and refuses any other value with a message naming the variable (a typo must not destroy orders)", () => {
-    expect([stageKeepsData({}), stageKeepsData({ DISPOSABLE_STAGE: "" }), stageKeepsData({ DISPOSABLE_STAGE: "true" })]).toEqual([true, true, false]);
-    expect(() => stageKeepsData({ DISPOSABLE_STAGE: "yes" })).toThrow(/^Deploy setting refused: DISPOSABLE_STAGE="yes" is not allowed/);
+    expect([
+      stageKeepsData({}),
+      stageKeepsData({ DISPOSABLE_STAGE: "" }),
+      stageKeepsData({ DISPOSABLE_STAGE: "true" }),
+    ]).toEqual([true, true, false]);
+    expect(() => stageKeepsData({ DISPOSABLE_STAGE: "yes" })).toThrow(
+      /^Deploy setting refused: DISPOSABLE_STAGE="yes" is not allowed/,
+    );
     expect(() => stageKeepsData({ DISPOSABLE_STAGE: "yes" })).toThrow(VisibleError); // SST prints it without a stack trace
   });
 });

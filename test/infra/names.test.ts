@@ -29,7 +29,9 @@ const LIMITS: Record<string, [property: string, max: number]> = {
 let templates: Array<{ file: string; raw: any }>;
 beforeAll(() => {
   const dir = path.join(inject("synthDir"), LONG_STAGE);
-  templates = readdirSync(dir).filter((file) => file.endsWith(".json")).map((file) => ({ file, raw: JSON.parse(readFileSync(path.join(dir, file), "utf8")) }));
+  templates = readdirSync(dir)
+    .filter((file) => file.endsWith(".json"))
+    .map((file) => ({ file, raw: JSON.parse(readFileSync(path.join(dir, file), "utf8")) }));
 });
 
 describe(`a ${LONG_STAGE.length}-character stage (${LONG_STAGE})`, () => {
@@ -50,12 +52,16 @@ describe(`a ${LONG_STAGE.length}-character stage (${LONG_STAGE})`, () => {
       }),
     );
     // Assess: the check saw the names that carry the stage, and none is too long
-    expect(names.map((n) => n.type)).toEqual(expect.arrayContaining(["AWS::Events::Archive", "AWS::StepFunctions::StateMachine"]));
+    expect(names.map((n) => n.type)).toEqual(
+      expect.arrayContaining(["AWS::Events::Archive", "AWS::StepFunctions::StateMachine"]),
+    );
     expect(names.filter((n) => n.name.length > n.max)).toEqual([]);
   });
 
   it("leaves the event rules' names to CloudFormation (SST's would exceed 64 characters)", () => {
-    const rules = templates.flatMap(({ raw }) => Object.values(raw.Resources).filter((r: any) => r.Type === "AWS::Events::Rule"));
+    const rules = templates.flatMap(({ raw }) =>
+      Object.values(raw.Resources).filter((r: any) => r.Type === "AWS::Events::Rule"),
+    );
     expect(rules.length).toBeGreaterThanOrEqual(2);
     for (const rule of rules as any[]) expect(rule.Properties.Name).toBeUndefined();
   });

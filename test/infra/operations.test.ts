@@ -62,10 +62,11 @@ describe("alarms", () => {
       Threshold: 1,
       ComparisonOperator: "GreaterThanOrEqualToThreshold",
     });
-    expect(["OrderWSCallbackFunction", "OrderWSPendingFunction"].map((name) => Topology.WIRING[name as Topology.FunctionName].service)).toEqual([
-      Topology.SERVICES.callbacks,
-      Topology.SERVICES.callbacks,
-    ]);
+    expect(
+      ["OrderWSCallbackFunction", "OrderWSPendingFunction"].map(
+        (name) => Topology.WIRING[name as Topology.FunctionName].service,
+      ),
+    ).toEqual([Topology.SERVICES.callbacks, Topology.SERVICES.callbacks]);
   });
 
   // Saga steps whose state has a Catch throw to report a business outcome (sold out, declined card).
@@ -76,13 +77,25 @@ describe("alarms", () => {
   const lambdaAlarm = (raw: any, metric: string, fnId: string) =>
     alarms(raw).find((a) => a.MetricName === metric && a.Dimensions?.[0]?.Value?.Ref === fnId);
 
-  it.each(Object.keys(Topology.FUNCTIONS))("fires on throttles of %s, and on its errors unless they are business outcomes", (name) => {
-    const raw = [dev.callbacks, dev.orders].find((t) => Object.keys(t.Resources).some((id) => id.startsWith(name)))!;
-    const fnId = functionLogicalId(raw, name);
-    expect(lambdaAlarm(raw, "Throttles", fnId)).toMatchObject({ Namespace: "AWS/Lambda", Threshold: 1, Statistic: "Sum" });
-    if (outcomeSteps.includes(name)) expect(lambdaAlarm(raw, "Errors", fnId)).toBeUndefined();
-    else expect(lambdaAlarm(raw, "Errors", fnId)).toMatchObject({ Namespace: "AWS/Lambda", Threshold: 1, Statistic: "Sum" });
-  });
+  it.each(Object.keys(Topology.FUNCTIONS))(
+    "fires on throttles of %s, and on its errors unless they are business outcomes",
+    (name) => {
+      const raw = [dev.callbacks, dev.orders].find((t) => Object.keys(t.Resources).some((id) => id.startsWith(name)))!;
+      const fnId = functionLogicalId(raw, name);
+      expect(lambdaAlarm(raw, "Throttles", fnId)).toMatchObject({
+        Namespace: "AWS/Lambda",
+        Threshold: 1,
+        Statistic: "Sum",
+      });
+      if (outcomeSteps.includes(name)) expect(lambdaAlarm(raw, "Errors", fnId)).toBeUndefined();
+      else
+        expect(lambdaAlarm(raw, "Errors", fnId)).toMatchObject({
+          Namespace: "AWS/Lambda",
+          Threshold: 1,
+          Statistic: "Sum",
+        });
+    },
+  );
 
   // Compensation reports an outcome too since one order has one outcome: a step that finds the order
   // completed by another execution throws OrderAlreadyCompleted, which the workflow catches.
@@ -108,8 +121,10 @@ describe("alarms", () => {
 
   it("notifies the topic of every alarm, when it fires and when it clears", () => {
     const importedTopic = { "Fn::ImportValue": expect.stringMatching(/OperatorAlarmTopic/) };
-    for (const a of alarms(dev.callbacks)) expect([a.AlarmActions, a.OKActions]).toEqual([[{ Ref: topicId[0] }], [{ Ref: topicId[0] }]]);
-    for (const a of alarms(dev.orders)) expect([a.AlarmActions, a.OKActions]).toEqual([[importedTopic], [importedTopic]]);
+    for (const a of alarms(dev.callbacks))
+      expect([a.AlarmActions, a.OKActions]).toEqual([[{ Ref: topicId[0] }], [{ Ref: topicId[0] }]]);
+    for (const a of alarms(dev.orders))
+      expect([a.AlarmActions, a.OKActions]).toEqual([[importedTopic], [importedTopic]]);
   });
 });
 
@@ -117,34 +132,53 @@ describe("API stages", () => {
   const webSocketStage = (raw: any) => resourcesOfType(raw, "AWS::ApiGatewayV2::Stage")[0]![1].Properties;
   const httpStage = webSocketStage;
 
-  const settings = (throttle: Topology.Throttle) => ({ ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit });
+  const settings = (throttle: Topology.Throttle) => ({
+    ThrottlingRateLimit: throttle.rateLimit,
+    ThrottlingBurstLimit: throttle.burstLimit,
+  });
   const { http, webSocket } = Topology.API_THROTTLES;
 
   it("throttle the WebSocket and HTTP stages with core's throttles, or the configured rate and burst", () => {
     expect(webSocketStage(dev.callbacks).DefaultRouteSettings).toMatchObject(settings(webSocket.default));
     expect(httpStage(dev.orders).DefaultRouteSettings).toMatchObject(settings(http));
-    expect(webSocketStage(long.callbacks).DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 6 });
-    expect(httpStage(long.orders).DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 3, ThrottlingBurstLimit: 4 });
+    expect(webSocketStage(long.callbacks).DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: 5,
+      ThrottlingBurstLimit: 6,
+    });
+    expect(httpStage(long.orders).DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: 3,
+      ThrottlingBurstLimit: 4,
+    });
   });
 
   it("give $connect a throttle of its own, apart from the messages' default, on a route the API has", () => {
     const stage = webSocketStage(dev.callbacks);
     expect(stage.RouteSettings).toEqual({ $connect: settings(webSocket.routes.$connect) });
     expect(stage.RouteSettings.$connect).not.toEqual(settings(webSocket.default));
-    expect(webSocketStage(long.callbacks).RouteSettings).toEqual({ $connect: { ThrottlingRateLimit: 7, ThrottlingBurstLimit: 8 } });
+    expect(webSocketStage(long.callbacks).RouteSettings).toEqual({
+      $connect: { ThrottlingRateLimit: 7, ThrottlingBurstLimit: 8 },
+    });
     // CloudFormation must create the $connect route before the stage that names it.
     const [stageId] = resourcesOfType(dev.callbacks, "AWS::ApiGatewayV2::Stage")[0]!;
-    const [routeId] = resourcesOfType(dev.callbacks, "AWS::ApiGatewayV2::Route").find(([, r]) => r.Properties.RouteKey === "$connect")!;
+    const [routeId] = resourcesOfType(dev.callbacks, "AWS::ApiGatewayV2::Route").find(
+      ([, r]) => r.Properties.RouteKey === "$connect",
+    )!;
     expect(dev.callbacks.Resources[stageId].DependsOn).toContain(routeId);
   });
 
-  it.each(["callbacks", "orders"] as const)("log every request of the %s API as JSON into a log group of the stack", (stack) => {
-    const raw = dev[stack];
-    const { AccessLogSettings } = webSocketStage(raw);
-    const [logGroupId] = AccessLogSettings.DestinationArn["Fn::GetAtt"];
-    expect(raw.Resources[logGroupId].Type).toBe("AWS::Logs::LogGroup");
-    expect(JSON.parse(AccessLogSettings.Format)).toMatchObject({ requestId: "$context.requestId", status: "$context.status" });
-  });
+  it.each(["callbacks", "orders"] as const)(
+    "log every request of the %s API as JSON into a log group of the stack",
+    (stack) => {
+      const raw = dev[stack];
+      const { AccessLogSettings } = webSocketStage(raw);
+      const [logGroupId] = AccessLogSettings.DestinationArn["Fn::GetAtt"];
+      expect(raw.Resources[logGroupId].Type).toBe("AWS::Logs::LogGroup");
+      expect(JSON.parse(AccessLogSettings.Format)).toMatchObject({
+        requestId: "$context.requestId",
+        status: "$context.status",
+      });
+    },
+  );
 
   it.each([["dev"], ["prod"], [LONG_STAGE]])(
     "stage %s: no stage owns API Gateway's account settings; a custom resource sets its CloudWatch role before the WebSocket stage, only if none is set",
@@ -154,11 +188,18 @@ describe("API stages", () => {
       const raw = s.callbacks;
       const [[resourceId, resource]] = resourcesOfType(raw, "Custom::ApiGatewayAccountLogsRole") as [[string, any]];
       expect(resource.Properties.RoleName).toBe(Topology.API_GATEWAY_LOGS_ROLE_NAME);
-      expect(resource.Properties.ServiceToken["Fn::GetAtt"]).toEqual([functionLogicalId(raw, "ApiGatewayAccountFunction"), "Arn"]);
+      expect(resource.Properties.ServiceToken["Fn::GetAtt"]).toEqual([
+        functionLogicalId(raw, "ApiGatewayAccountFunction"),
+        "Arn",
+      ]);
       const [stageId] = resourcesOfType(raw, "AWS::ApiGatewayV2::Stage")[0]!;
       expect(raw.Resources[stageId].DependsOn).toContain(resourceId);
       // Nothing account-wide is created by the template: the role is the function's to create, once.
-      expect(resourcesOfType(raw, "AWS::IAM::Role").filter(([, r]) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes("apigateway.amazonaws.com"))).toEqual([]);
+      expect(
+        resourcesOfType(raw, "AWS::IAM::Role").filter(([, r]) =>
+          JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes("apigateway.amazonaws.com"),
+        ),
+      ).toEqual([]);
     },
   );
 
@@ -180,7 +221,10 @@ describe("API stages", () => {
 describe("logs", () => {
   it("logs a Standard workflow's errors without execution data, an Express one's with their data (it has no history), and traces both", () => {
     // The long stage runs Standard while an Express workflow drains; dev runs the default type.
-    const machines = [...resourcesOfType(stage(LONG_STAGE).orders, "AWS::StepFunctions::StateMachine"), ...resourcesOfType(dev.orders, "AWS::StepFunctions::StateMachine")];
+    const machines = [
+      ...resourcesOfType(stage(LONG_STAGE).orders, "AWS::StepFunctions::StateMachine"),
+      ...resourcesOfType(dev.orders, "AWS::StepFunctions::StateMachine"),
+    ];
     const logging = (type: string) => machines.find(([, m]) => m.Properties.StateMachineType === type)![1].Properties;
     expect(logging("STANDARD").LoggingConfiguration).toMatchObject({ Level: "ERROR", IncludeExecutionData: false });
     expect(logging("EXPRESS").LoggingConfiguration).toMatchObject({ Level: "ERROR", IncludeExecutionData: true });
@@ -192,13 +236,14 @@ describe("logs", () => {
     (name) => {
       const { orders } = stage(name);
       for (const [, machine] of resourcesOfType(orders, "AWS::StepFunctions::StateMachine")) {
-      const [groupId] = machine.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn["Fn::GetAtt"];
-      const logGroupName = orders.Resources[groupId].Properties.LogGroupName;
-      const [separator, [prefix, uuid]] = logGroupName["Fn::Join"];
-      expect(separator).toBe("");
-      expect(prefix).toMatch(new RegExp(`^/aws/vendedlogs/states/${name}-${Topology.APP_NAME}-OrderWork`)); // the Express name of a long stage is fitted to 80 characters with a hash
-      expect(prefix.length + 36).toBeLessThanOrEqual(512);
-      expect(uuid).toEqual({ "Fn::Select": [2, { "Fn::Split": ["/", { Ref: "AWS::StackId" }] }] });
+        const [groupId] =
+          machine.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn["Fn::GetAtt"];
+        const logGroupName = orders.Resources[groupId].Properties.LogGroupName;
+        const [separator, [prefix, uuid]] = logGroupName["Fn::Join"];
+        expect(separator).toBe("");
+        expect(prefix).toMatch(new RegExp(`^/aws/vendedlogs/states/${name}-${Topology.APP_NAME}-OrderWork`)); // the Express name of a long stage is fitted to 80 characters with a hash
+        expect(prefix.length + 36).toBeLessThanOrEqual(512);
+        expect(uuid).toEqual({ "Fn::Select": [2, { "Fn::Split": ["/", { Ref: "AWS::StackId" }] }] });
       }
     },
   );
@@ -207,22 +252,30 @@ describe("logs", () => {
     ["dev", dev, DEFAULTS.logRetentionDays.disposable],
     ["prod", stage("prod"), DEFAULTS.logRetentionDays.keepsData],
     [LONG_STAGE, long, Number(LONG_STAGE_ENV.LOG_RETENTION_DAYS)],
-  ] as const)("stage %s: every log group has a retention (%i days), and every function logs into one", (_name, s, days) => {
-    for (const raw of all(s)) {
-      const groups = resourcesOfType(raw, "AWS::Logs::LogGroup");
-      for (const [id, group] of groups) expect(group.Properties.RetentionInDays, id).toBe(days);
-      for (const [id, fn] of resourcesOfType(raw, "AWS::Lambda::Function")) {
-        const target = fn.Properties.LoggingConfig?.LogGroup?.Ref;
-        expect(raw.Resources[target]?.Type, `log group of ${id}`).toBe("AWS::Logs::LogGroup");
+  ] as const)(
+    "stage %s: every log group has a retention (%i days), and every function logs into one",
+    (_name, s, days) => {
+      for (const raw of all(s)) {
+        const groups = resourcesOfType(raw, "AWS::Logs::LogGroup");
+        for (const [id, group] of groups) expect(group.Properties.RetentionInDays, id).toBe(days);
+        for (const [id, fn] of resourcesOfType(raw, "AWS::Lambda::Function")) {
+          const target = fn.Properties.LoggingConfig?.LogGroup?.Ref;
+          expect(raw.Resources[target]?.Type, `log group of ${id}`).toBe("AWS::Logs::LogGroup");
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 describe("operationsConfig", () => {
   it("uses the defaults, or refuses a bad value naming the variable", () => {
-    expect(operationsConfig({}, false)).toEqual({ logRetentionDays: DEFAULTS.logRetentionDays.disposable, alarmEmail: undefined });
-    expect(() => operationsConfig({ LOG_RETENTION_DAYS: "10" }, false)).toThrow(/LOG_RETENTION_DAYS must be one of CloudWatch's retention periods/);
+    expect(operationsConfig({}, false)).toEqual({
+      logRetentionDays: DEFAULTS.logRetentionDays.disposable,
+      alarmEmail: undefined,
+    });
+    expect(() => operationsConfig({ LOG_RETENTION_DAYS: "10" }, false)).toThrow(
+      /LOG_RETENTION_DAYS must be one of CloudWatch's retention periods/,
+    );
     expect(() => operationsConfig({ ALARM_EMAIL: "ops" }, true)).toThrow(/ALARM_EMAIL/);
   });
 });

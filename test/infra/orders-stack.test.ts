@@ -23,9 +23,13 @@ const list = (value: unknown) => (Array.isArray(value) ? value : [value]);
 
 describe("order API", () => {
   it.each(Object.entries(Topology.HTTP_ROUTES))("routes %s to %s", (routeKey, functionName) => {
-    const [, route] = resourcesOfType(raw, "AWS::ApiGatewayV2::Route").find(([, r]) => r.Properties.RouteKey === routeKey)!;
+    const [, route] = resourcesOfType(raw, "AWS::ApiGatewayV2::Route").find(
+      ([, r]) => r.Properties.RouteKey === routeKey,
+    )!;
     const integrationId = route.Properties.Target["Fn::Join"][1][1].Ref;
-    expect(json(raw.Resources[integrationId].Properties.IntegrationUri)).toContain(`"${functionLogicalId(raw, functionName)}"`);
+    expect(json(raw.Resources[integrationId].Properties.IntegrationUri)).toContain(
+      `"${functionLogicalId(raw, functionName)}"`,
+    );
   });
 
   it("has OrdersTbl keyed by pk with a TTL, destroyed with a dev stage", () => {
@@ -50,8 +54,13 @@ describe("order workflow", () => {
     // Assess
     expect(machines).toHaveLength(1);
     expect(machine.Properties.StateMachineType).toBe(type);
-    expect(JSON.parse(machine.Properties.DefinitionString)).toEqual(Topology.workflowDefinitionFor(JSON.parse(file), type));
-    if (type === "EXPRESS") expect(JSON.parse(machine.Properties.DefinitionString).TimeoutSeconds).toBeLessThanOrEqual(Topology.EXPRESS_MAX_DURATION_SECONDS);
+    expect(JSON.parse(machine.Properties.DefinitionString)).toEqual(
+      Topology.workflowDefinitionFor(JSON.parse(file), type),
+    );
+    if (type === "EXPRESS")
+      expect(JSON.parse(machine.Properties.DefinitionString).TimeoutSeconds).toBeLessThanOrEqual(
+        Topology.EXPRESS_MAX_DURATION_SECONDS,
+      );
     else expect(machine.Properties.DefinitionString).toBe(file);
     expect(Object.keys(machine.Properties.DefinitionSubstitutions).sort()).toEqual([...new Set(placeholders)]);
     for (const [state, functionName] of Object.entries(Topology.WORKFLOW.tasks)) {
@@ -79,7 +88,8 @@ describe("order workflow", () => {
 });
 
 describe("an order an operator must see to", () => {
-  const definitionOf = () => JSON.parse(resourcesOfType(raw, "AWS::StepFunctions::StateMachine")[0]![1].Properties.DefinitionString);
+  const definitionOf = () =>
+    JSON.parse(resourcesOfType(raw, "AWS::StepFunctions::StateMachine")[0]![1].Properties.DefinitionString);
 
   it("every events:putEvents state of the deployed workflow catches every error, so an EventBridge outage never strands an order", () => {
     const states: Array<[string, any]> = Object.entries(definitionOf().States);
@@ -89,12 +99,19 @@ describe("an order an operator must see to", () => {
     // A cancelled order is a business outcome; the one Fail state is the hand-over to an operator.
     expect(states.filter(([, state]) => state.Type === "Fail").map(([name]) => name)).toEqual(["StatusesNotPublished"]);
     // CompletedByAnotherExecution: the execution that lost to another of the same order (Express runs at least once).
-    expect(states.filter(([, state]) => state.Type === "Succeed").map(([name]) => name).sort()).toEqual(["CompletedByAnotherExecution", "OrderCancelled", "OrderCompleted"]);
+    expect(
+      states
+        .filter(([, state]) => state.Type === "Succeed")
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(["CompletedByAnotherExecution", "OrderCancelled", "OrderCompleted"]);
   });
 
   it("alarms on any failed execution of the workflow, notifying the operators' topic", () => {
     const [machineId] = resourcesOfType(raw, "AWS::StepFunctions::StateMachine")[0]!;
-    const alarm = resourcesOfType(raw, "AWS::CloudWatch::Alarm").map(([, a]) => a.Properties).find((a) => a.MetricName === "ExecutionsFailed");
+    const alarm = resourcesOfType(raw, "AWS::CloudWatch::Alarm")
+      .map(([, a]) => a.Properties)
+      .find((a) => a.MetricName === "ExecutionsFailed");
     expect(alarm).toMatchObject({
       Namespace: "AWS/States",
       Dimensions: [{ Name: "StateMachineArn", Value: { Ref: machineId } }],
@@ -113,14 +130,16 @@ describe("projection rule and archive", () => {
   it("routes the core's event pattern to OrderStatusProjectionFunction with retries and a DLQ", () => {
     template.hasResourceProperties("AWS::Events::Rule", {
       EventPattern: OrderStatus.eventPattern,
-      Targets: [Match.objectLike({
-        Arn: { "Fn::GetAtt": [functionLogicalId(raw, "OrderStatusProjectionFunction"), "Arn"] },
-        RetryPolicy: {
-          MaximumRetryAttempts: Topology.STATUS_TARGET_RETRY_POLICY.retryAttempts,
-          MaximumEventAgeInSeconds: Topology.STATUS_TARGET_RETRY_POLICY.maximumEventAgeSeconds,
-        },
-        DeadLetterConfig: Match.anyValue(),
-      })],
+      Targets: [
+        Match.objectLike({
+          Arn: { "Fn::GetAtt": [functionLogicalId(raw, "OrderStatusProjectionFunction"), "Arn"] },
+          RetryPolicy: {
+            MaximumRetryAttempts: Topology.STATUS_TARGET_RETRY_POLICY.retryAttempts,
+            MaximumEventAgeInSeconds: Topology.STATUS_TARGET_RETRY_POLICY.maximumEventAgeSeconds,
+          },
+          DeadLetterConfig: Match.anyValue(),
+        }),
+      ],
     });
   });
 
@@ -134,8 +153,10 @@ describe("projection rule and archive", () => {
 
 describe("every function of both stacks", () => {
   it("runs nodejs22.x on arm64", () => {
-    const functions = [...resourcesOfType(raw, "AWS::Lambda::Function"), ...resourcesOfType(callbacksRaw, "AWS::Lambda::Function")]
-      .filter(([id]) => !id.startsWith("CustomResourceHandler")); // SST's own deploy-time helper
+    const functions = [
+      ...resourcesOfType(raw, "AWS::Lambda::Function"),
+      ...resourcesOfType(callbacksRaw, "AWS::Lambda::Function"),
+    ].filter(([id]) => !id.startsWith("CustomResourceHandler")); // SST's own deploy-time helper
     expect(functions.length).toBe(Object.keys({ ...Topology.FUNCTIONS, ...Topology.DEPLOY_FUNCTIONS }).length);
     for (const [, fn] of functions) {
       expect(fn.Properties.Runtime).toBe("nodejs22.x");
@@ -151,20 +172,23 @@ describe("callback tokens (both stacks)", () => {
     ["GetOrderFunction", () => raw],
   ] as const;
 
-  it.each(TOKEN_FUNCTIONS)("%s gets the stage bound into tokens, whether it keeps data, and may read both secrets' stage and fallback paths", (name, template) => {
-    const stack = template();
-    const id = functionLogicalId(stack, name);
-    const variables = stack.Resources[id].Properties.Environment.Variables;
-    expect(variables[Topology.ENV.stage]).toBe("dev");
-    // dev is synthesized as a disposable stage (synth-setup.ts sets DISPOSABLE_STAGE=true for it).
-    expect(variables[Topology.ENV.stageKeepsData]).toBe("false");
-    const reads = policyStatements(stack)
-      .filter((s) => s.policy.startsWith(name) && list(s.Action).includes("ssm:GetParameters"))
-      .flatMap((s) => list(s.Resource).map((r: unknown) => json(r)));
-    for (const secret of ["CallbackTokenSecret", "CallbackTokenPreviousSecret"]) {
-      expect(reads.filter((r) => r.includes(`/Secret/${secret}/value`))).toHaveLength(2);
-    }
-  });
+  it.each(TOKEN_FUNCTIONS)(
+    "%s gets the stage bound into tokens, whether it keeps data, and may read both secrets' stage and fallback paths",
+    (name, template) => {
+      const stack = template();
+      const id = functionLogicalId(stack, name);
+      const variables = stack.Resources[id].Properties.Environment.Variables;
+      expect(variables[Topology.ENV.stage]).toBe("dev");
+      // dev is synthesized as a disposable stage (synth-setup.ts sets DISPOSABLE_STAGE=true for it).
+      expect(variables[Topology.ENV.stageKeepsData]).toBe("false");
+      const reads = policyStatements(stack)
+        .filter((s) => s.policy.startsWith(name) && list(s.Action).includes("ssm:GetParameters"))
+        .flatMap((s) => list(s.Resource).map((r: unknown) => json(r)));
+      for (const secret of ["CallbackTokenSecret", "CallbackTokenPreviousSecret"]) {
+        expect(reads.filter((r) => r.includes(`/Secret/${secret}/value`))).toHaveLength(2);
+      }
+    },
+  );
 });
 
 describe("least privilege (both stacks)", () => {
@@ -177,7 +201,12 @@ describe("least privilege (both stacks)", () => {
     const actions = policyStatements(raw)
       .filter((s) => s.policy.startsWith("CreateOrderFunction"))
       .flatMap((s) => list(s.Action).map((a: string): [string, string] => [a, json(s.Resource)]));
-    expect(actions.filter(([a]) => a.startsWith("dynamodb:")).map(([a]) => a).sort()).toEqual(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]);
+    expect(
+      actions
+        .filter(([a]) => a.startsWith("dynamodb:"))
+        .map(([a]) => a)
+        .sort(),
+    ).toEqual(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]);
     expect(actions.find(([a]) => a === "states:StartExecution")?.[1]).toMatch(/OrderWorkflow/);
     expect(actions.find(([a]) => a === "events:PutEvents")?.[1]).toMatch(/OrderEventBus/);
   });
@@ -199,7 +228,8 @@ describe("least privilege (both stacks)", () => {
       const actions = statements.flatMap((s) => list(s.Action)).filter((a: string) => !a.startsWith("xray:"));
       // Assess
       expect({ name, actions: actions.sort() }).toEqual({ name, actions: expected[name] });
-      for (const s of statements.filter((s) => list(s.Action).some((a: string) => a.startsWith("dynamodb:")))) expect(json(s.Resource), name).toContain(table);
+      for (const s of statements.filter((s) => list(s.Action).some((a: string) => a.startsWith("dynamodb:"))))
+        expect(json(s.Resource), name).toContain(table);
     }
   });
 });
@@ -216,9 +246,14 @@ describe("a switch of the workflow's type (the long stage: STANDARD, with EXPRES
     expect(Object.keys(byType).sort()).toEqual(["EXPRESS", "STANDARD"]);
     expect(byType.STANDARD).toMatch(/^OrderWorkflow[0-9A-F]{8}$/); // the id stages were deployed with: not replaced
     for (const id of Object.values(byType)) {
-      const metrics = alarms.filter((a) => a.Dimensions?.[0]?.Value?.Ref === id).map((a) => a.MetricName).sort();
+      const metrics = alarms
+        .filter((a) => a.Dimensions?.[0]?.Value?.Ref === id)
+        .map((a) => a.MetricName)
+        .sort();
       expect({ id, metrics }).toEqual({ id, metrics: ["ExecutionsFailed", "ExecutionsStarted", "ExecutionsTimedOut"] });
     }
-    expect(createOrder.Properties.Environment.Variables[Topology.ENV.stateMachineArn]).toEqual({ Ref: byType.STANDARD });
+    expect(createOrder.Properties.Environment.Variables[Topology.ENV.stateMachineArn]).toEqual({
+      Ref: byType.STANDARD,
+    });
   });
 });

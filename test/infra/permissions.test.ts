@@ -28,7 +28,10 @@ describe("each function's declared actions are those its code can reach", () => 
   }, 120_000);
 
   it.each(NAMES)("%s: declared == reachable", (name) => {
-    expect({ name, actions: [...reached[name].actions].sort() }).toEqual({ name, actions: Permissions.allActions(name) });
+    expect({ name, actions: [...reached[name].actions].sort() }).toEqual({
+      name,
+      actions: Permissions.allActions(name),
+    });
   });
 
   it.each(NAMES)("%s: every command it builds is known, every call through a signature looked at", (name) => {
@@ -55,7 +58,9 @@ describe.each(SYNTH_STAGES)("stage %s grants each function's role exactly its de
   /** The function's role, as its resource names it, in whichever stack holds the function. */
   const roleOf = (name: Name) => {
     for (const raw of templates) {
-      const ids = Object.keys(raw.Resources).filter((id) => raw.Resources[id].Type === "AWS::Lambda::Function" && new RegExp(`^${name}[0-9A-F]{8}$`).test(id));
+      const ids = Object.keys(raw.Resources).filter(
+        (id) => raw.Resources[id].Type === "AWS::Lambda::Function" && new RegExp(`^${name}[0-9A-F]{8}$`).test(id),
+      );
       if (ids.length === 1) return { raw, roleId: raw.Resources[ids[0]!].Properties.Role["Fn::GetAtt"][0] as string };
     }
     throw new Error(`No function ${name} in stage ${stage}`);
@@ -63,7 +68,9 @@ describe.each(SYNTH_STAGES)("stage %s grants each function's role exactly its de
   /** Every statement attached to the function's role: its policies (by their Roles), and the role's inline ones. */
   const statementsOf = (name: Name) => {
     const { raw, roleId } = roleOf(name);
-    const attached = policyStatements(raw).filter((s) => list(raw.Resources[s.policy].Properties.Roles).some((r: any) => r?.Ref === roleId));
+    const attached = policyStatements(raw).filter((s) =>
+      list(raw.Resources[s.policy].Properties.Roles).some((r: any) => r?.Ref === roleId),
+    );
     const inline = (raw.Resources[roleId].Properties.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement);
     return [...attached, ...inline];
   };
@@ -86,7 +93,9 @@ describe.each(SYNTH_STAGES)("stage %s grants each function's role exactly its de
 
   it.each(NAMES)("%s's role has no managed policy but Lambda's basic execution (logs)", (name) => {
     const { raw, roleId } = roleOf(name);
-    const managed = (raw.Resources[roleId].Properties.ManagedPolicyArns ?? []).map((arn: unknown) => JSON.stringify(arn));
+    const managed = (raw.Resources[roleId].Properties.ManagedPolicyArns ?? []).map((arn: unknown) =>
+      JSON.stringify(arn),
+    );
     expect(managed.filter((arn: string) => !arn.includes("service-role/AWSLambdaBasicExecutionRole"))).toEqual([]);
   });
 });

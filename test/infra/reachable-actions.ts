@@ -56,16 +56,19 @@ export const SIGNED_BY_HAND: Record<string, readonly string[]> = {
  * until someone looks at it and adds it here (or follows it another way).
  */
 export const REVIEWED_SIGNATURES: Record<string, string> = {
-  "packages/functions/src/lib/handler.ts#metrics": "the handler's Counter factory: lib/metrics.ts's emfMetrics (reached and walked: it writes EMF lines to stdout)",
+  "packages/functions/src/lib/handler.ts#metrics":
+    "the handler's Counter factory: lib/metrics.ts's emfMetrics (reached and walked: it writes EMF lines to stdout)",
   "packages/functions/src/lib/handler.ts#flush": "Counter.flush: lib/metrics.ts (walked), stdout only",
   "packages/core/src/deadline.ts#cancel": "clears the deadline's timer",
   "packages/core/src/orders.ts#now": "an injected clock (tests); Date otherwise",
   "packages/core/src/order-store.ts#now": "an injected clock (tests); Date otherwise",
   "packages/core/src/message-admission.ts#now": "the store's clock",
   "packages/core/src/saga.ts#now": "an injected clock (tests); Date otherwise",
-  "packages/core/src/saga.ts#charge": "PaymentProvider.charge: WORKSHOP_PAYMENTS in the functions (computes the outcome, no AWS call); a real provider is no AWS call either",
+  "packages/core/src/saga.ts#charge":
+    "PaymentProvider.charge: WORKSHOP_PAYMENTS in the functions (computes the outcome, no AWS call); a real provider is no AWS call either",
   "packages/core/src/saga.ts#refund": "PaymentProvider.refund: as charge",
-  "packages/core/src/connection-post.ts#signer": "the SDK client's SigV4 signer: part of the POST counted in SIGNED_BY_HAND",
+  "packages/core/src/connection-post.ts#signer":
+    "the SDK client's SigV4 signer: part of the POST counted in SIGNED_BY_HAND",
   "packages/core/src/connection-post.ts#sign": "the SigV4 signer, as above",
   "packages/core/src/connection-post.ts#endpoint": "the client's resolved endpoint, no request",
   "packages/core/src/connection-post.ts#handle": "the client's HTTP handler sending the signed POST (SIGNED_BY_HAND)",
@@ -76,14 +79,21 @@ export const REVIEWED_SIGNATURES: Record<string, string> = {
   "packages/core/src/connection-post.ts#refreshRetryTokenForRetry": "retry bookkeeping, no request",
   "packages/core/src/connection-post.ts#recordSuccess": "retry bookkeeping, no request",
   "packages/core/src/connection-post.ts#getRetryDelay": "retry bookkeeping, no request",
-  "packages/functions/src/deploy/api-gateway-account.ts#cloudWatchRoleArn": "AccountApi: sdkAccountApi's methods, reached and walked (their commands are counted)",
+  "packages/functions/src/deploy/api-gateway-account.ts#cloudWatchRoleArn":
+    "AccountApi: sdkAccountApi's methods, reached and walked (their commands are counted)",
   "packages/functions/src/deploy/api-gateway-account.ts#setCloudWatchRoleArn": "AccountApi, as above",
   "packages/functions/src/deploy/api-gateway-account.ts#ensureRole": "AccountApi, as above",
-  "packages/functions/src/deploy/api-gateway-account.ts#send": "the runtime SDK's client.send: the commands are counted where they are built",
+  "packages/functions/src/deploy/api-gateway-account.ts#send":
+    "the runtime SDK's client.send: the commands are counted where they are built",
   "packages/functions/src/deploy/api-gateway-account.ts#getRemainingTimeInMillis": "the Lambda context's clock",
 };
 
-export type Reach = { actions: Set<string>; commands: Set<string>; unknownCommands: Set<string>; unresolved: Set<string> };
+export type Reach = {
+  actions: Set<string>;
+  commands: Set<string>;
+  unknownCommands: Set<string>;
+  unresolved: Set<string>;
+};
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const relative = (file: string) => path.relative(ROOT, file).split(path.sep).join("/");
@@ -93,7 +103,10 @@ const ours = (file: string) => !file.includes("/node_modules/") && !file.endsWit
 export function createAnalyzer(handlerFiles: string[]) {
   const config = ts.readConfigFile(path.join(ROOT, "tsconfig.json"), ts.sys.readFile);
   const { options } = ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT);
-  const program = ts.createProgram(handlerFiles.map((f) => path.join(ROOT, f)), { ...options, noEmit: true });
+  const program = ts.createProgram(
+    handlerFiles.map((f) => path.join(ROOT, f)),
+    { ...options, noEmit: true },
+  );
   const checker = program.getTypeChecker();
 
   const resolve = (node: ts.Node): ts.Symbol | undefined => {
@@ -109,7 +122,12 @@ export function createAnalyzer(handlerFiles: string[]) {
     const moduleSymbol = checker.getSymbolAtLocation(source)!;
     const entry = checker.getExportsOfModule(moduleSymbol).find((s) => s.name === exportName);
     if (!entry) throw new Error(`${file} exports no ${exportName}`);
-    const result: Reach = { actions: new Set(), commands: new Set(), unknownCommands: new Set(), unresolved: new Set() };
+    const result: Reach = {
+      actions: new Set(),
+      commands: new Set(),
+      unknownCommands: new Set(),
+      unresolved: new Set(),
+    };
     const seen = new Set<ts.Node>();
     const queue: ts.Node[] = [];
     const enqueue = (symbol: ts.Symbol | undefined) => {
@@ -129,7 +147,9 @@ export function createAnalyzer(handlerFiles: string[]) {
         const name = symbol?.name ?? callee.getText();
         // From the SDK's types, or untyped: the deploy function `require`s the runtime's SDK (`any`).
         const declarations = symbol?.declarations ?? [];
-        const fromSdk = declarations.length === 0 || declarations.some((d) => /\/node_modules\/@aws-sdk\//.test(d.getSourceFile().fileName));
+        const fromSdk =
+          declarations.length === 0 ||
+          declarations.some((d) => /\/node_modules\/@aws-sdk\//.test(d.getSourceFile().fileName));
         if (fromSdk && name.endsWith("Command")) {
           result.commands.add(name);
           const actions = COMMAND_ACTIONS[name];
@@ -160,11 +180,17 @@ export function createAnalyzer(handlerFiles: string[]) {
       // A class: its constructor and field initializers run on `new`; its methods only when named.
       if (ts.isClassDeclaration(declaration)) {
         for (const member of declaration.members) {
-          if (ts.isConstructorDeclaration(member) || (ts.isPropertyDeclaration(member) && member.initializer)) visit(member);
+          if (ts.isConstructorDeclaration(member) || (ts.isPropertyDeclaration(member) && member.initializer))
+            visit(member);
         }
         continue;
       }
-      if (ts.isInterfaceDeclaration(declaration) || ts.isTypeAliasDeclaration(declaration) || ts.isModuleDeclaration(declaration)) continue;
+      if (
+        ts.isInterfaceDeclaration(declaration) ||
+        ts.isTypeAliasDeclaration(declaration) ||
+        ts.isModuleDeclaration(declaration)
+      )
+        continue;
       if (ts.isSourceFile(declaration)) continue; // a namespace import: its members are followed one by one
       visit(declaration);
     }
@@ -175,7 +201,7 @@ export function createAnalyzer(handlerFiles: string[]) {
     for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
       if (ts.isTypeNode(n) && !ts.isExpressionWithTypeArguments(n)) return true;
       if (ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) return true;
-      if (ts.isStatement(n) || ts.isExpression(n) && !ts.isIdentifier(n)) return false;
+      if (ts.isStatement(n) || (ts.isExpression(n) && !ts.isIdentifier(n))) return false;
     }
     return false;
   }

@@ -54,8 +54,14 @@ export default function setup(project: TestProject) {
   const tsx = path.resolve("node_modules", ".bin", "tsx");
   for (const stage of SYNTH_STAGES) {
     const { DISPOSABLE_STAGE: _unset, ...inherited } = process.env;
-    const env = { ...inherited, ...(stage === LONG_STAGE ? LONG_STAGE_ENV : stage === "dev" ? DISPOSABLE_STAGE_ENV : {}) };
-    execFileSync(tsx, ["scripts/synth.ts", "--stage", stage, "--out", dir], { stdio: ["ignore", "ignore", "inherit"], env });
+    const env = {
+      ...inherited,
+      ...(stage === LONG_STAGE ? LONG_STAGE_ENV : stage === "dev" ? DISPOSABLE_STAGE_ENV : {}),
+    };
+    execFileSync(tsx, ["scripts/synth.ts", "--stage", stage, "--out", dir], {
+      stdio: ["ignore", "ignore", "inherit"],
+      env,
+    });
   }
   project.provide("synthDir", dir);
   return () => rmSync(dir, { recursive: true, force: true });

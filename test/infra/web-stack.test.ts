@@ -37,7 +37,12 @@ describe("OrderTrackerSite", () => {
     template.hasResource("AWS::S3::Bucket", {
       DeletionPolicy: "Delete",
       Properties: {
-        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
       },
     });
     template.resourceCountIs("Custom::S3AutoDeleteObjects", 1);
@@ -54,7 +59,10 @@ describe("OrderTrackerSite", () => {
       }),
     });
     expect(raw.Outputs.SiteUrl.Value).toEqual({
-      "Fn::Join": ["", ["https://", { "Fn::GetAtt": [expect.stringMatching(/^OrderTrackerSiteDistribution/), "DomainName"] }]],
+      "Fn::Join": [
+        "",
+        ["https://", { "Fn::GetAtt": [expect.stringMatching(/^OrderTrackerSiteDistribution/), "DomainName"] }],
+      ],
     });
   });
 
@@ -62,10 +70,19 @@ describe("OrderTrackerSite", () => {
     const uploaders = resourcesOfType(raw, "Custom::S3Uploader");
     expect(uploaders).toHaveLength(1);
     const [, uploader] = uploaders[0]!;
-    expect(uploader.Properties.sources).toEqual([{ bucketName: expect.any(String), objectKey: expect.stringMatching(/^[0-9a-f]{64}\.zip$/) }]);
+    expect(uploader.Properties.sources).toEqual([
+      { bucketName: expect.any(String), objectKey: expect.stringMatching(/^[0-9a-f]{64}\.zip$/) },
+    ]);
     // The order API through the edge (stacks/edge.ts): its distribution's domain.
-    const apiUrl = { "Fn::Join": ["", ["https://", { "Fn::ImportValue": expect.stringMatching(/-Orders:.*EdgeApi.*DomainName/) }]] };
-    const websocketUrl = { "Fn::Join": ["", ["wss://", { "Fn::ImportValue": expect.stringMatching(/-Orders:.*EdgeWebSocket.*DomainName/) }, `/${STAGE}`]] };
+    const apiUrl = {
+      "Fn::Join": ["", ["https://", { "Fn::ImportValue": expect.stringMatching(/-Orders:.*EdgeApi.*DomainName/) }]],
+    };
+    const websocketUrl = {
+      "Fn::Join": [
+        "",
+        ["wss://", { "Fn::ImportValue": expect.stringMatching(/-Orders:.*EdgeWebSocket.*DomainName/) }, `/${STAGE}`],
+      ],
+    };
     expect(uploader.Properties.replaceValues).toEqual([
       { files: "**/*.html", search: PLACEHOLDER, replace: apiUrl },
       { files: "**/*.js", search: PLACEHOLDER, replace: apiUrl },
@@ -76,7 +93,11 @@ describe("OrderTrackerSite", () => {
 
   it("ran the page build during synthesis, leaving the placeholder as one string literal SST can replace", () => {
     const files = readdirSync(SITE_OUTPUT).sort();
-    expect(files).toEqual([expect.stringMatching(/^app\.[0-9a-f]{12}\.js$/), "index.html", expect.stringMatching(/^styles\.[0-9a-f]{12}\.css$/)]);
+    expect(files).toEqual([
+      expect.stringMatching(/^app\.[0-9a-f]{12}\.js$/),
+      "index.html",
+      expect.stringMatching(/^styles\.[0-9a-f]{12}\.css$/),
+    ]);
     const js = readFileSync(path.join(SITE_OUTPUT, files[0]!), "utf8");
     expect(js.split(`"${PLACEHOLDER}"`)).toHaveLength(2);
     expect(js.split(`"${WEBSOCKET_PLACEHOLDER}"`)).toHaveLength(2);
@@ -95,7 +116,9 @@ describe("OrderTrackerSite", () => {
     }
     expect(html).not.toMatch(/"(app\.js|styles\.css)"/);
     // The last matching option wins in SST's uploader: HTML is revalidated on every load.
-    const htmlOptions = uploader.Properties.fileOptions.filter((o: any) => [o.files].flat().some((g: string) => g.endsWith(".html")));
+    const htmlOptions = uploader.Properties.fileOptions.filter((o: any) =>
+      [o.files].flat().some((g: string) => g.endsWith(".html")),
+    );
     expect(htmlOptions.at(-1).cacheControl).toMatch(/no-cache/);
   });
 });
@@ -133,7 +156,9 @@ describe("the site's security headers (stage prod)", () => {
     const policies = resourcesOfType(raw, "AWS::CloudFront::ResponseHeadersPolicy");
     expect(policies).toHaveLength(1);
     template.hasResourceProperties("AWS::CloudFront::Distribution", {
-      DistributionConfig: Match.objectLike({ DefaultCacheBehavior: Match.objectLike({ ResponseHeadersPolicyId: { Ref: policies[0]![0] } }) }),
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({ ResponseHeadersPolicyId: { Ref: policies[0]![0] } }),
+      }),
     });
     // SST adds no other behavior that could serve a file without the policy.
     const [, distribution] = resourcesOfType(raw, "AWS::CloudFront::Distribution")[0]!;
@@ -143,9 +168,14 @@ describe("the site's security headers (stage prod)", () => {
   it("are core's SiteHeaders for the stage's API and WebSocket origins, the CSP directive by directive", () => {
     const [, policy] = resourcesOfType(prod().raw, "AWS::CloudFront::ResponseHeadersPolicy")[0]!;
     const config = policy.Properties.ResponseHeadersPolicyConfig;
-    const expected = SiteHeaders.siteHeaders({ api: "https://d111111abcdef8.cloudfront.net", websocket: "wss://d222222abcdef8.cloudfront.net" });
+    const expected = SiteHeaders.siteHeaders({
+      api: "https://d111111abcdef8.cloudfront.net",
+      websocket: "wss://d222222abcdef8.cloudfront.net",
+    });
     const csp: string = evaluate(config.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy, imports);
-    expect(Object.fromEntries(csp.split("; ").map((d) => [d.slice(0, d.indexOf(" ")), d.slice(d.indexOf(" ") + 1)]))).toEqual({
+    expect(
+      Object.fromEntries(csp.split("; ").map((d) => [d.slice(0, d.indexOf(" ")), d.slice(d.indexOf(" ") + 1)])),
+    ).toEqual({
       "default-src": "'self'",
       "script-src": "'self'",
       "style-src": "'self'",

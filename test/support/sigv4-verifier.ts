@@ -8,18 +8,29 @@
 import { createHash, createHmac } from "node:crypto";
 
 export type Credentials = { accessKeyId: string; secretAccessKey: string };
-export type Received = { method: string; rawPath: string; headers: Record<string, string | string[] | undefined>; body: Buffer };
+export type Received = {
+  method: string;
+  rawPath: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+};
 
-const AUTH = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
+const AUTH =
+  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
 
 /** `undefined` if the signature holds, else why not. */
-export function sigv4Problem(request: Received, credentials: Credentials, expected: { region: string; service: string }) {
+export function sigv4Problem(
+  request: Received,
+  credentials: Credentials,
+  expected: { region: string; service: string },
+) {
   const authorization = header(request, "authorization");
   const match = AUTH.exec(authorization ?? "");
   if (!match) return `no SigV4 Authorization header (${authorization ?? "none"})`;
   const [, accessKeyId, day, region, service, signedHeaders, signature] = match as unknown as string[];
   if (accessKeyId !== credentials.accessKeyId) return `unknown access key ${accessKeyId}`;
-  if (region !== expected.region || service !== expected.service) return `scope ${region}/${service}, expected ${expected.region}/${expected.service}`;
+  if (region !== expected.region || service !== expected.service)
+    return `scope ${region}/${service}, expected ${expected.region}/${expected.service}`;
   const amzDate = header(request, "x-amz-date") ?? "";
   if (!amzDate.startsWith(day!)) return `x-amz-date ${amzDate} outside the scope's day ${day}`;
   const names = signedHeaders!.split(";");

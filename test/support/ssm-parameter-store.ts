@@ -17,7 +17,10 @@ export async function startParameterStore(parameters: Record<string, string>, si
   let hanging = false;
 
   const answer = (res: ServerResponse, status: number, body: object, errorType?: string) => {
-    res.writeHead(status, { "content-type": "application/x-amz-json-1.1", ...(errorType ? { "x-amzn-errortype": errorType } : {}) });
+    res.writeHead(status, {
+      "content-type": "application/x-amz-json-1.1",
+      ...(errorType ? { "x-amzn-errortype": errorType } : {}),
+    });
     res.end(JSON.stringify(body));
   };
 
@@ -26,16 +29,25 @@ export async function startParameterStore(parameters: Record<string, string>, si
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
-      const problem = sigv4Problem({ method: req.method ?? "", rawPath: req.url ?? "", headers: req.headers, body }, signing.credentials, {
-        region: signing.region,
-        service: "ssm",
-      });
+      const problem = sigv4Problem(
+        { method: req.method ?? "", rawPath: req.url ?? "", headers: req.headers, body },
+        signing.credentials,
+        {
+          region: signing.region,
+          service: "ssm",
+        },
+      );
       if (problem) {
         badSignatures.push(problem);
         return answer(res, 400, { __type: "InvalidSignatureException", message: problem }, "InvalidSignatureException");
       }
       if (req.headers["x-amz-target"] !== "AmazonSSM.GetParameters") {
-        return answer(res, 400, { __type: "InvalidAction", message: `not served: ${req.headers["x-amz-target"]}` }, "InvalidAction");
+        return answer(
+          res,
+          400,
+          { __type: "InvalidAction", message: `not served: ${req.headers["x-amz-target"]}` },
+          "InvalidAction",
+        );
       }
       const { Names = [] } = JSON.parse(body.toString("utf8")) as { Names?: string[] };
       requests.push({ at: Date.now(), names: Names });
@@ -45,7 +57,12 @@ export async function startParameterStore(parameters: Record<string, string>, si
         return answer(res, 400, { __type: "ThrottlingException", message: "Rate exceeded" }, "ThrottlingException");
       }
       answer(res, 200, {
-        Parameters: Names.filter((name) => name in parameters).map((name) => ({ Name: name, Type: "SecureString", Value: parameters[name], Version: 1 })),
+        Parameters: Names.filter((name) => name in parameters).map((name) => ({
+          Name: name,
+          Type: "SecureString",
+          Value: parameters[name],
+          Version: 1,
+        })),
         InvalidParameters: Names.filter((name) => !(name in parameters)),
       });
     });

@@ -105,14 +105,23 @@ export function edgeRateLimiter(rules: readonly EdgeRateRule[], now: () => numbe
 export type EdgeAdmission = ReturnType<typeof edgeRateLimiter>;
 
 /** The edge's refusal as the caller defines it (the web ACL's custom response). */
-export type EdgeRefusal = { statusCode: number; contentType: string; body: string; headers: Readonly<Record<string, string>> };
+export type EdgeRefusal = {
+  statusCode: number;
+  contentType: string;
+  body: string;
+  headers: Readonly<Record<string, string>>;
+};
 
 /**
  * What the local servers take: who is let in, what a refused client is answered, and the headers the
  * edge adds to every request it lets in (CloudFront's origin custom headers: the proof, checked
  * behind it, that a request came through the edge).
  */
-export type EdgeOptions = { admit: EdgeAdmission; refusal: EdgeRefusal; originHeaders?: Readonly<Record<string, string>> };
+export type EdgeOptions = {
+  admit: EdgeAdmission;
+  refusal: EdgeRefusal;
+  originHeaders?: Readonly<Record<string, string>>;
+};
 
 /**
  * Adds the edge's origin headers to an admitted request, replacing a viewer's header of the same name,
@@ -126,7 +135,8 @@ export function addOriginHeaders(request: IncomingMessage, headers: Readonly<Rec
     const lower = name.toLowerCase();
     const raw: string[] = [];
     for (let index = 0; index + 1 < request.rawHeaders.length; index += 2) {
-      if (request.rawHeaders[index]!.toLowerCase() !== lower) raw.push(request.rawHeaders[index]!, request.rawHeaders[index + 1]!);
+      if (request.rawHeaders[index]!.toLowerCase() !== lower)
+        raw.push(request.rawHeaders[index]!, request.rawHeaders[index + 1]!);
     }
     request.rawHeaders = [...raw, name, value];
     request.headers[lower] = value;

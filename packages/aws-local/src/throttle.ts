@@ -29,7 +29,10 @@ export class TokenBucket {
   /** Takes a token if there is one. */
   take(): boolean {
     const now = this.now();
-    this.tokens = Math.min(this.throttle.burstLimit, this.tokens + ((now - this.refilledAt) / 1000) * this.throttle.rateLimit);
+    this.tokens = Math.min(
+      this.throttle.burstLimit,
+      this.tokens + ((now - this.refilledAt) / 1000) * this.throttle.rateLimit,
+    );
     this.refilledAt = now;
     if (this.tokens < 1) return false;
     this.tokens -= 1;
@@ -41,7 +44,8 @@ export class TokenBucket {
 export function routeThrottles(settings: RouteThrottleSettings = {}, now?: () => number) {
   const buckets = new Map<string, TokenBucket>();
   return (routeKey: string): boolean => {
-    const throttle = (Object.hasOwn(settings.routes ?? {}, routeKey) ? settings.routes![routeKey] : undefined) ?? settings.default;
+    const throttle =
+      (Object.hasOwn(settings.routes ?? {}, routeKey) ? settings.routes![routeKey] : undefined) ?? settings.default;
     if (!throttle) return true;
     let bucket = buckets.get(routeKey);
     if (!bucket) buckets.set(routeKey, (bucket = new TokenBucket(throttle, now)));

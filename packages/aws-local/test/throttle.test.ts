@@ -19,7 +19,10 @@ it("lets the burst through at once, then one request per 1/rate seconds", () => 
 
 it("gives each route its own bucket, its own settings before the default, and leaves unconfigured routes alone", () => {
   // Prepare
-  const admit = routeThrottles({ default: { rateLimit: 1, burstLimit: 1 }, routes: { $connect: { rateLimit: 1, burstLimit: 2 } } }, () => 0);
+  const admit = routeThrottles(
+    { default: { rateLimit: 1, burstLimit: 1 }, routes: { $connect: { rateLimit: 1, burstLimit: 2 } } },
+    () => 0,
+  );
   const unthrottled = routeThrottles({}, () => 0);
 
   // Act + Assess

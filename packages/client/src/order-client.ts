@@ -10,7 +10,12 @@
  * Browser and Node ≥ 22 alike: it uses the platform's WebSocket and imports only core's pure modules
  * (no schema library, no SDK), so a page's bundle stays small.
  */
-import { OrderTimeline, readServerFrame, SYNC_ANSWER_TIMEOUT_MS, type TimelineUpdate } from "@awsomepets/core/order-timeline";
+import {
+  OrderTimeline,
+  readServerFrame,
+  SYNC_ANSWER_TIMEOUT_MS,
+  type TimelineUpdate,
+} from "@awsomepets/core/order-timeline";
 import type { ErrorCode, StatusFrame } from "@awsomepets/core/protocol";
 import { reconnectDelay } from "./reconnect-delay";
 
@@ -308,7 +313,10 @@ export type OrderClient = ReturnType<typeof watchOrder>;
  * In a browser: give the socket up when the network goes (`offline`), reconnect at once when it comes
  * back (`online`). Returns the unsubscriber; a no-op where there are no such events.
  */
-export function reconnectWhenOnline(client: Pick<OrderClient, "reconnectNow" | "connectionLost">, target?: EventTarget) {
+export function reconnectWhenOnline(
+  client: Pick<OrderClient, "reconnectNow" | "connectionLost">,
+  target?: EventTarget,
+) {
   const on = target ?? (globalThis as { window?: EventTarget }).window;
   if (!on) return () => {};
   const now = () => client.reconnectNow();

@@ -7,7 +7,13 @@
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OrderStatus } from "@awsomepets/core/index";
-import { callbackUrl, newOrderId, NO_THROTTLES, startTestRuntime, untilRecorded } from "../../local/test/runtime/support";
+import {
+  callbackUrl,
+  newOrderId,
+  NO_THROTTLES,
+  startTestRuntime,
+  untilRecorded,
+} from "../../local/test/runtime/support";
 import { watchOrder, type StatusFrame } from "../src/order-client";
 
 /** Orders whose next sync fails in the function, as a crash or a timeout would. */
@@ -22,13 +28,21 @@ beforeAll(async () => {
         // A rejection reaches the gateway as the function's failure; `undefined` lets the runtime invoke
         // the real handler in its execution environment (start-runtime.ts: override ?? the module's).
         OrderWSPendingFunction: (event) => {
-          const orderId = (event as { requestContext: { authorizer?: { orderId?: string } } }).requestContext.authorizer?.orderId ?? "";
-          return failNextSync.delete(orderId) ? Promise.reject(new Error("injected failure")) : (undefined as unknown as Promise<unknown>);
+          const orderId =
+            (event as { requestContext: { authorizer?: { orderId?: string } } }).requestContext.authorizer?.orderId ??
+            "";
+          return failNextSync.delete(orderId)
+            ? Promise.reject(new Error("injected failure"))
+            : (undefined as unknown as Promise<unknown>);
         },
       },
     },
   );
-  events = new EventBridgeClient({ endpoint: runtime.state.endpoints.events, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  events = new EventBridgeClient({
+    endpoint: runtime.state.endpoints.events,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
 });
 afterAll(async () => {
   events?.destroy();
@@ -48,7 +62,16 @@ describe("the order client and API Gateway's error frame", () => {
     // Prepare: `placed` recorded (a sync of its own sees it), the client's first sync set to fail
     const orderId = newOrderId();
     const url = callbackUrl(runtime.state.endpoints.websocket, orderId);
-    await events.send(new PutEventsCommand({ Entries: [OrderStatus.toPutEventsEntry({ orderId, status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" }, runtime.state.eventBusName)] }));
+    await events.send(
+      new PutEventsCommand({
+        Entries: [
+          OrderStatus.toPutEventsEntry(
+            { orderId, status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" },
+            runtime.state.eventBusName,
+          ),
+        ],
+      }),
+    );
     await untilRecorded(url, 1); // else `placed` could come pushed, not as a sync's answer
     const said: string[] = [];
     const statuses: StatusFrame[] = [];

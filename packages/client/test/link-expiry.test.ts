@@ -16,6 +16,10 @@ it("reads a legacy token's expiry from its first part", () => {
   expect(linkExpiresAt(link(`1764151200.${"A".repeat(43)}`))).toEqual(new Date(1_764_151_200_000));
 });
 
-it.each([["another version", `v3.AbCd_-12.1764151200.${"A".repeat(43)}`], ["no token", ""], ["junk", "opaque"]])("reads no expiry from %s", (_name, token) => {
+it.each([
+  ["another version", `v3.AbCd_-12.1764151200.${"A".repeat(43)}`],
+  ["no token", ""],
+  ["junk", "opaque"],
+])("reads no expiry from %s", (_name, token) => {
   expect(linkExpiresAt(link(token))).toBeUndefined();
 });

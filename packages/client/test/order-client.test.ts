@@ -7,14 +7,25 @@ import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WsSocket from "ws";
 import { CallbackToken, OrderStatus } from "@awsomepets/core/index";
-import { callbackUrl, floodSyncs, newOrderId, startTestRuntime, TOKEN_SECRET, untilRecorded } from "../../local/test/runtime/support";
+import {
+  callbackUrl,
+  floodSyncs,
+  newOrderId,
+  startTestRuntime,
+  TOKEN_SECRET,
+  untilRecorded,
+} from "../../local/test/runtime/support";
 import { watchOrder, type ConnectionState, type StatusFrame } from "../src/order-client";
 
 let runtime: Awaited<ReturnType<typeof startTestRuntime>>;
 let events: EventBridgeClient;
 beforeAll(async () => {
   runtime = await startTestRuntime();
-  events = new EventBridgeClient({ endpoint: runtime.state.endpoints.events, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  events = new EventBridgeClient({
+    endpoint: runtime.state.endpoints.events,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
 });
 afterAll(async () => {
   events.destroy();
@@ -24,7 +35,12 @@ afterAll(async () => {
 const publish = (orderId: string, status: OrderStatus.Status, second: number) =>
   events.send(
     new PutEventsCommand({
-      Entries: [OrderStatus.toPutEventsEntry({ orderId, status, occurredAt: `2026-11-26T10:00:0${second}.000Z` }, runtime.state.eventBusName)],
+      Entries: [
+        OrderStatus.toPutEventsEntry(
+          { orderId, status, occurredAt: `2026-11-26T10:00:0${second}.000Z` },
+          runtime.state.eventBusName,
+        ),
+      ],
     }),
   );
 
@@ -112,7 +128,15 @@ describe("the order client against the local runtime", () => {
         sockets.push(socket);
         if (sockets.length > 1) return socket;
         // The first socket's close never reaches the client.
-        return { get readyState() { return socket.readyState; }, send: (d: string) => socket.send(d), close: (c?: number, r?: string) => socket.close(c, r), addEventListener: (type: string, listener: any) => type !== "close" && socket.addEventListener(type, listener) } as any;
+        return {
+          get readyState() {
+            return socket.readyState;
+          },
+          send: (d: string) => socket.send(d),
+          close: (c?: number, r?: string) => socket.close(c, r),
+          addEventListener: (type: string, listener: any) =>
+            type !== "close" && socket.addEventListener(type, listener),
+        } as any;
       },
       events: { onState: (state) => states.push(state.kind), onStatus: (frame) => statuses.push(frame) },
     });
@@ -134,7 +158,10 @@ describe("the order client against the local runtime", () => {
   });
 
   it("reports a refused open (another order's token: 403) as open_failed, and stops cleanly", async () => {
-    const url = callbackUrl(runtime.state.endpoints.websocket, newOrderId()).replace(/orderId=[^&]+/, `orderId=${newOrderId()}`);
+    const url = callbackUrl(runtime.state.endpoints.websocket, newOrderId()).replace(
+      /orderId=[^&]+/,
+      `orderId=${newOrderId()}`,
+    );
     const watch = recordingClient(url);
     await until(() => watch.said.length >= 2, "two failed opens");
     watch.client.stop();
@@ -146,7 +173,12 @@ describe("the order client against the local runtime", () => {
 
   it("reports an expired link as expired, without opening a socket", async () => {
     const orderId = newOrderId();
-    const token = CallbackToken.sign({ orderId, stage: runtime.state.stage, secret: TOKEN_SECRET, now: new Date(Date.now() - 2 * 86_400_000) });
+    const token = CallbackToken.sign({
+      orderId,
+      stage: runtime.state.stage,
+      secret: TOKEN_SECRET,
+      now: new Date(Date.now() - 2 * 86_400_000),
+    });
     const watch = recordingClient(callbackUrl(runtime.state.endpoints.websocket, orderId, token));
     await watch.client.closed;
     expect(watch.said).toEqual(["expired"]);
@@ -190,7 +222,12 @@ describe("the order client against the local runtime", () => {
           send: (d: string) => socket.send(d),
           close: (c?: number, r?: string) => socket.close(c, r),
           addEventListener: (type: string, listener: any) =>
-            socket.addEventListener(type, type !== "message" ? listener : (e: MessageEvent) => (losing() ? lost.push(JSON.parse(String(e.data))) : listener(e))),
+            socket.addEventListener(
+              type,
+              type !== "message"
+                ? listener
+                : (e: MessageEvent) => (losing() ? lost.push(JSON.parse(String(e.data))) : listener(e)),
+            ),
         });
       },
       events: { onStatus: (frame) => statuses.push(frame) },
@@ -206,7 +243,10 @@ describe("the order client against the local runtime", () => {
   });
 
   it("takes another socket implementation (Node's ws), through which a caller sees the refused upgrade's status", async () => {
-    const url = callbackUrl(runtime.state.endpoints.websocket, newOrderId()).replace(/orderId=[^&]+/, `orderId=${newOrderId()}`);
+    const url = callbackUrl(runtime.state.endpoints.websocket, newOrderId()).replace(
+      /orderId=[^&]+/,
+      `orderId=${newOrderId()}`,
+    );
     const refusals: number[] = [];
     const said: string[] = [];
     const client = watchOrder({
@@ -248,8 +288,14 @@ describe("the order client against npm start's gateway throttling its sync", () 
   let throttled: Awaited<ReturnType<typeof startTestRuntime>>;
   let bus: EventBridgeClient;
   beforeAll(async () => {
-    throttled = await startTestRuntime({ throttles: { http: UNLIMITED, webSocket: { default: SYNC_ROUTE_THROTTLE, routes: { $connect: UNLIMITED } } } });
-    bus = new EventBridgeClient({ endpoint: throttled.state.endpoints.events, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    throttled = await startTestRuntime({
+      throttles: { http: UNLIMITED, webSocket: { default: SYNC_ROUTE_THROTTLE, routes: { $connect: UNLIMITED } } },
+    });
+    bus = new EventBridgeClient({
+      endpoint: throttled.state.endpoints.events,
+      region: "us-east-1",
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
   });
   afterAll(async () => {
     bus.destroy();
@@ -258,11 +304,18 @@ describe("the order client against npm start's gateway throttling its sync", () 
   const publishThere = (orderId: string, status: OrderStatus.Status, second: number) =>
     bus.send(
       new PutEventsCommand({
-        Entries: [OrderStatus.toPutEventsEntry({ orderId, status, occurredAt: `2026-11-26T10:00:0${second}.000Z` }, throttled.state.eventBusName)],
+        Entries: [
+          OrderStatus.toPutEventsEntry(
+            { orderId, status, occurredAt: `2026-11-26T10:00:0${second}.000Z` },
+            throttled.state.eventBusName,
+          ),
+        ],
       }),
     );
 
-  it("asks again after a throttled sync, and fills the gap a later push leaves, without a reconnect", { timeout: 60_000 }, async () => {
+  it("asks again after a throttled sync, and fills the gap a later push leaves, without a reconnect", {
+    timeout: 60_000,
+  }, async () => {
     // Prepare: `placed` recorded, and the bucket just emptied by the flood's admitted sync (its `synced`)
     const orderId = newOrderId();
     const url = callbackUrl(throttled.state.endpoints.websocket, orderId);
@@ -272,7 +325,9 @@ describe("the order client against npm start's gateway throttling its sync", () 
       await flooding.admitted;
       // Act: the client opens (its sync is throttled), then `reserved` is pushed while the flood goes on
       const frames: any[] = [];
-      const watch = recordingClient(url, { onOpen: (socket) => socket.addEventListener("message", (e) => frames.push(JSON.parse(String(e.data)))) });
+      const watch = recordingClient(url, {
+        onOpen: (socket) => socket.addEventListener("message", (e) => frames.push(JSON.parse(String(e.data)))),
+      });
       await until(() => frames.length > 0, "the answer to the client's first sync");
       expect(frames[0]).toMatchObject({ message: "Too Many Requests" }); // the case at stake, not a lucky token
       await publishThere(orderId, "reserved", 1);

@@ -88,7 +88,15 @@ function longReason(stored: z.infer<typeof StoredEntry>, key: string, item: Reco
   const value = item?.[attribute];
   if (typeof value === "string") return value;
   const orderId = item?.[Table.PARTITION_KEY];
-  console.warn(JSON.stringify({ level: "WARN", message: "An order's history entry names a reason attribute that holds no text", orderId, status: stored[F.status], attribute }));
+  console.warn(
+    JSON.stringify({
+      level: "WARN",
+      message: "An order's history entry names a reason attribute that holds no text",
+      orderId,
+      status: stored[F.status],
+      attribute,
+    }),
+  );
   return Table.UNREADABLE_REASON;
 }
 
@@ -142,12 +150,19 @@ export type OrderCallbacks = {
   handovers: number;
 };
 
-export function parseOrderItem(orderId: string, item: Record<string, unknown> | undefined, nowSeconds: number): OrderCallbacks {
+export function parseOrderItem(
+  orderId: string,
+  item: Record<string, unknown> | undefined,
+  nowSeconds: number,
+): OrderCallbacks {
   const stored = StoredOrder.parse(item ?? {});
-  const history = (stored.history ?? []).map((entry, index): HistoryEntry => ({ ...entryOf(entry, item), orderId, seq: index + 1 }));
+  const history = (stored.history ?? []).map(
+    (entry, index): HistoryEntry => ({ ...entryOf(entry, item), orderId, seq: index + 1 }),
+  );
   const marked = new Set(stored.pending ?? []);
   const heardByNobody = (entry: HistoryEntry) =>
-    Listeners.parse(item?.[Table.listenersAttribute(entry.status)] ?? 0) === 0 && !handedOver(stored, history.length, entry);
+    Listeners.parse(item?.[Table.listenersAttribute(entry.status)] ?? 0) === 0 &&
+    !handedOver(stored, history.length, entry);
   const pending = new Set([...marked, ...history.filter(heardByNobody).map((entry) => entry.status)]);
   const connections: LiveConnection[] = [];
   const expiredConnectionAttributes: string[] = [];

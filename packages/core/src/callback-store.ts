@@ -8,7 +8,13 @@
  * so that a slow table ends the call with an abort error instead of the invocation being killed.
  */
 import { createHash } from "node:crypto";
-import { DeleteCommand, GetCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import {
+  DeleteCommand,
+  GetCommand,
+  ScanCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from "@aws-sdk/lib-dynamodb";
 import { isConditionFailure } from "./dynamodb-conditions";
 import * as Table from "./callback-table";
 import { parseOrderItem, type HistoryEntry, type LiveConnection, type OrderCallbacks } from "./callback-item";
@@ -42,10 +48,13 @@ const backoff = (attempt: number, signal?: AbortSignal) =>
       clearTimeout(timer);
       reject(signal!.reason);
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, Math.random() * Math.min(250, 5 * 2 ** attempt));
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      },
+      Math.random() * Math.min(250, 5 * 2 ** attempt),
+    );
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 
@@ -57,12 +66,20 @@ const F = Table.ENTRY_FIELDS;
  * once (the compensation statuses repeat one reason: kept once, it is paid once on every write).
  */
 function storedEntry(detail: Detail, recordedAt: Date) {
-  const entry: Record<string, unknown> = { [F.status]: detail.status, [F.occurredAt]: detail.occurredAt, [F.recordedAt]: recordedAt.getTime() };
+  const entry: Record<string, unknown> = {
+    [F.status]: detail.status,
+    [F.occurredAt]: detail.occurredAt,
+    [F.recordedAt]: recordedAt.getTime(),
+  };
   if (detail.amountPaid !== undefined) entry[F.amountPaid] = detail.amountPaid;
   if (detail.reason === undefined) return { entry };
-  if (Buffer.byteLength(detail.reason, "utf8") <= Table.INLINE_REASON_MAX_BYTES) return { entry: { ...entry, [F.reason]: detail.reason } };
+  if (Buffer.byteLength(detail.reason, "utf8") <= Table.INLINE_REASON_MAX_BYTES)
+    return { entry: { ...entry, [F.reason]: detail.reason } };
   const key = createHash("sha256").update(detail.reason).digest("base64url").slice(0, 12);
-  return { entry: { ...entry, [F.reasonKey]: key }, reason: { attribute: Table.reasonAttribute(key), value: detail.reason } };
+  return {
+    entry: { ...entry, [F.reasonKey]: key },
+    reason: { attribute: Table.reasonAttribute(key), value: detail.reason },
+  };
 }
 
 export class CallbackStore {
@@ -93,7 +110,10 @@ export class CallbackStore {
    * lands after this write is followed by a `sync` that reads this status; one before it is returned
    * here. A duplicate fails the condition and is read back (first detail wins).
    */
-  async recordStatus(detail: Detail, { signal }: CallOptions = {}): Promise<{ entry: HistoryEntry; isNew: boolean; order: OrderCallbacks }> {
+  async recordStatus(
+    detail: Detail,
+    { signal }: CallOptions = {},
+  ): Promise<{ entry: HistoryEntry; isNew: boolean; order: OrderCallbacks }> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const now = this.now();
       // Not the orderId: the key holds it (parseOrderItem puts it back), and every byte of the item is
@@ -164,7 +184,12 @@ export class CallbackStore {
    * duplicate or a replay never marks: the status may have been delivered by the first one, which
    * left no trace.
    */
-  async markPending(orderId: string, statuses: readonly Status[], handoversAtRead: number, { signal }: CallOptions = {}): Promise<boolean> {
+  async markPending(
+    orderId: string,
+    statuses: readonly Status[],
+    handoversAtRead: number,
+    { signal }: CallOptions = {},
+  ): Promise<boolean> {
     if (statuses.length === 0) return false;
     try {
       await this.client.send(
@@ -173,7 +198,8 @@ export class CallbackStore {
           Key: Table.orderKey(orderId),
           UpdateExpression: "ADD pending :statuses",
           // Never create an item just to mark it; `handovers` is never removed, so absent means 0.
-          ConditionExpression: "attribute_exists(history) AND (attribute_not_exists(handovers) OR handovers = :handovers)",
+          ConditionExpression:
+            "attribute_exists(history) AND (attribute_not_exists(handovers) OR handovers = :handovers)",
           ExpressionAttributeValues: { ":statuses": new Set(statuses), ":handovers": handoversAtRead },
         }),
         { abortSignal: signal },
@@ -197,10 +223,16 @@ export class CallbackStore {
    * second count changes nothing that is read (0 or not).
    */
   async handedOver(orderId: string, status: Status, { signal }: CallOptions = {}) {
-    await this.updatePending(orderId, "DELETE pending :statuses ADD handovers :one, #listeners :one", [status], signal, {
-      values: { ":one": 1 },
-      names: { "#listeners": Table.listenersAttribute(status) },
-    });
+    await this.updatePending(
+      orderId,
+      "DELETE pending :statuses ADD handovers :one, #listeners :one",
+      [status],
+      signal,
+      {
+        values: { ":one": 1 },
+        names: { "#listeners": Table.listenersAttribute(status) },
+      },
+    );
   }
 
   private async updatePending(
@@ -255,7 +287,11 @@ export class CallbackStore {
             // (`#old`: the same connection in the layout before, were this a retry across a deploy.)
             ConditionExpression:
               "attribute_not_exists(#new) AND attribute_not_exists(#old) AND (attribute_not_exists(connCount) OR connCount < :max) AND (attribute_not_exists(#ttl) OR #ttl > :nowSeconds)",
-            ExpressionAttributeNames: { "#new": attribute, "#old": Table.legacyConnectionAttribute(input.connectionId), "#ttl": Table.TTL_ATTRIBUTE },
+            ExpressionAttributeNames: {
+              "#new": attribute,
+              "#old": Table.legacyConnectionAttribute(input.connectionId),
+              "#ttl": Table.TTL_ATTRIBUTE,
+            },
             ExpressionAttributeValues: {
               // Its expiry follows from `connectedAt` (Table.connectionExpiresAt): not kept.
               ":connection": { [C.connectedAt]: now.getTime() },
@@ -362,7 +398,10 @@ export class CallbackStore {
           UpdateExpression: "REMOVE #conn, #old ADD connCount :minus",
           // Every clause holds only while the connection is there, so it is uncounted once.
           ConditionExpression: `${rule("#conn", Table.CONNECTION_FIELDS)} OR ${rule("#old", Table.LEGACY_CONNECTION_FIELDS)}`,
-          ExpressionAttributeNames: { "#conn": Table.connectionAttribute(input.connectionId), "#old": Table.legacyConnectionAttribute(input.connectionId) },
+          ExpressionAttributeNames: {
+            "#conn": Table.connectionAttribute(input.connectionId),
+            "#old": Table.legacyConnectionAttribute(input.connectionId),
+          },
           ExpressionAttributeValues: {
             ":cutoff": this.now().getTime() - input.graceMs,
             ":minus": -1,
@@ -379,7 +418,10 @@ export class CallbackStore {
   }
 
   /** `$disconnect`: forget the connection in its order's item; idempotent. Returns whether it was there. */
-  async removeConnection(input: { orderId: string; connectionId: string }, { signal }: CallOptions = {}): Promise<boolean> {
+  async removeConnection(
+    input: { orderId: string; connectionId: string },
+    { signal }: CallOptions = {},
+  ): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
@@ -388,7 +430,10 @@ export class CallbackStore {
           UpdateExpression: "REMOVE #conn, #old ADD connCount :minus",
           // Only while it is there (in either layout): so it is uncounted once, and no missing item is created.
           ConditionExpression: "attribute_exists(#conn) OR attribute_exists(#old)",
-          ExpressionAttributeNames: { "#conn": Table.connectionAttribute(input.connectionId), "#old": Table.legacyConnectionAttribute(input.connectionId) },
+          ExpressionAttributeNames: {
+            "#conn": Table.connectionAttribute(input.connectionId),
+            "#old": Table.legacyConnectionAttribute(input.connectionId),
+          },
           ExpressionAttributeValues: { ":minus": -1 },
         }),
         { abortSignal: signal },

@@ -52,20 +52,40 @@ export const TTL_ATTRIBUTE = "expiresAt";
 export const ORDER_SK = "order";
 export const CONNECTION_ATTRIBUTE_PREFIX = "c#";
 /** A connection's fields, by what they mean (./sync-rate-limit names the bucket's). */
-export const CONNECTION_FIELDS = { connectedAt: "c", syncedAt: "s", idleTat: "i", burstTat: "b", toldTat: "t" } as const;
+export const CONNECTION_FIELDS = {
+  connectedAt: "c",
+  syncedAt: "s",
+  idleTat: "i",
+  burstTat: "b",
+  toldTat: "t",
+} as const;
 /** The layout before the short names: read, and written for its own connections until they leave. */
 export const LEGACY_CONNECTION_ATTRIBUTE_PREFIX = "conn#";
-export const LEGACY_CONNECTION_FIELDS = { connectedAt: "connectedAt", syncedAt: "syncedAt", idleTat: "idleTat", burstTat: "burstTat", toldTat: "toldTat" } as const;
+export const LEGACY_CONNECTION_FIELDS = {
+  connectedAt: "connectedAt",
+  syncedAt: "syncedAt",
+  idleTat: "idleTat",
+  burstTat: "burstTat",
+  toldTat: "toldTat",
+} as const;
 export type ConnectionFields = typeof CONNECTION_FIELDS | typeof LEGACY_CONNECTION_FIELDS;
 
 export const orderKey = (orderId: string) => ({ [PARTITION_KEY]: orderId, [SORT_KEY]: ORDER_SK });
 export const connectionAttribute = (connectionId: string) => `${CONNECTION_ATTRIBUTE_PREFIX}${connectionId}`;
-export const legacyConnectionAttribute = (connectionId: string) => `${LEGACY_CONNECTION_ATTRIBUTE_PREFIX}${connectionId}`;
+export const legacyConnectionAttribute = (connectionId: string) =>
+  `${LEGACY_CONNECTION_ATTRIBUTE_PREFIX}${connectionId}`;
 /** A connection's expiry (epoch s), from when it connected: API Gateway closes every socket by then. */
 export const connectionExpiresAt = (connectedAtMs: number) => Math.floor(connectedAtMs / 1000) + CONNECTION_TTL_SECONDS;
 
 /** A history entry's fields (the layout before spelled them out: `status`, `occurredAt`, …). */
-export const ENTRY_FIELDS = { status: "s", occurredAt: "o", recordedAt: "t", amountPaid: "a", reason: "r", reasonKey: "h" } as const;
+export const ENTRY_FIELDS = {
+  status: "s",
+  occurredAt: "o",
+  recordedAt: "t",
+  amountPaid: "a",
+  reason: "r",
+  reasonKey: "h",
+} as const;
 /**
  * A reason up to this many bytes is kept in its entry; a longer one once per order, in `r#<key>`
  * (key: 12 characters of its SHA-256), which costs the entry 15 bytes and the item 14 more once.

@@ -122,12 +122,19 @@ function legacySignature(secret: string, orderId: string, expiresAt: number) {
  * const token = CallbackToken.sign({ orderId, stage: "prod", secret: keys.current });
  * // "v2.<keyId>.<expiresAt>.<signature>"
  */
-export function sign(input: { orderId: string; stage: string; secret: string; now?: Date; ttlSeconds?: number }): string {
+export function sign(input: {
+  orderId: string;
+  stage: string;
+  secret: string;
+  now?: Date;
+  ttlSeconds?: number;
+}): string {
   assertSecret(input.secret);
   assertStage(input.stage);
   if (input.orderId.includes("\n")) throw new Error("An order id cannot contain a newline");
   const ttlSeconds = input.ttlSeconds ?? DEFAULT_TTL_SECONDS;
-  if (ttlSeconds > DEFAULT_TTL_SECONDS) throw new Error(`A callback token lives at most ${DEFAULT_TTL_SECONDS} seconds`);
+  if (ttlSeconds > DEFAULT_TTL_SECONDS)
+    throw new Error(`A callback token lives at most ${DEFAULT_TTL_SECONDS} seconds`);
   const expiresAt = Math.floor((input.now ?? new Date()).getTime() / 1000) + ttlSeconds;
   const fields = { stage: input.stage, orderId: input.orderId, expiresAt };
   return `${VERSION}.${keyIdOf(input.secret)}.${expiresAt}.${signature(input.secret, fields)}`;
@@ -177,18 +184,21 @@ export function verify(input: { orderId: string; stage: string; token: string; k
     if (secret === undefined) return { ok: false, reason: "unknown_key" };
     const expiresAt = Number(expiry);
     // Compare the signature before looking at the expiry so that timing says nothing about either.
-    if (!matches(given, signature(secret, { stage: input.stage, orderId: input.orderId, expiresAt }))) return { ok: false, reason: "forged" };
+    if (!matches(given, signature(secret, { stage: input.stage, orderId: input.orderId, expiresAt })))
+      return { ok: false, reason: "forged" };
     return checkExpiry(expiresAt, input.now);
   }
   const legacy = TOKEN_LEGACY.exec(input.token);
   if (!legacy) return { ok: false, reason: "malformed" };
-  if (Math.floor((input.now ?? new Date()).getTime() / 1000) >= LEGACY_ACCEPTED_UNTIL) return { ok: false, reason: "expired" };
+  if (Math.floor((input.now ?? new Date()).getTime() / 1000) >= LEGACY_ACCEPTED_UNTIL)
+    return { ok: false, reason: "expired" };
   const given = canonicalBytes(legacy[2]!);
   if (!given) return { ok: false, reason: "malformed" };
   const expiresAt = Number(legacy[1]);
   // No key id: the token was signed with what is now the current secret, or the previous one if a
   // rotation has happened since.
-  if (!secrets.some((s) => matches(given, legacySignature(s, input.orderId, expiresAt)))) return { ok: false, reason: "forged" };
+  if (!secrets.some((s) => matches(given, legacySignature(s, input.orderId, expiresAt))))
+    return { ok: false, reason: "forged" };
   return checkExpiry(expiresAt, input.now);
 }
 

@@ -61,7 +61,12 @@ export class RetryableDeliveryError extends Error {
 }
 
 function describe(error: unknown) {
-  const e = (error ?? {}) as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const e = (error ?? {}) as {
+    name?: string;
+    code?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
   const status = e.$metadata?.httpStatusCode;
   return [e.name, e.code, status && `HTTP ${status}`, e.message].filter(Boolean).join(": ");
 }
@@ -86,12 +91,22 @@ export type PublishResult = {
  * hold; a duplicate that reaches a client clears the mark (and a duplicate never sets it: the first
  * delivery may have reached someone).
  */
-export async function publishStatus(deps: CallbackDeps, detail: Detail, { signal }: CallOptions = {}): Promise<PublishResult> {
+export async function publishStatus(
+  deps: CallbackDeps,
+  detail: Detail,
+  { signal }: CallOptions = {},
+): Promise<PublishResult> {
   const { entry, isNew, order } = await deps.store.recordStatus(detail, { signal });
   const connectionIds = order.connections.map((c) => c.connectionId);
-  const outcomes = await postToAll(deps.management, connectionIds, encode(toStatusFrame(entry)), deps.concurrency ?? DEFAULT_CONCURRENCY, {
-    signal,
-  });
+  const outcomes = await postToAll(
+    deps.management,
+    connectionIds,
+    encode(toStatusFrame(entry)),
+    deps.concurrency ?? DEFAULT_CONCURRENCY,
+    {
+      signal,
+    },
+  );
   const gone = outcomes.filter((o) => o.result === "gone").map((o) => o.connectionId);
   const delivered = outcomes.filter((o) => o.result === "delivered").length;
   // Recording what the posts did still runs if the signal cut them: that is what the reserve is for.
@@ -99,7 +114,9 @@ export async function publishStatus(deps: CallbackDeps, detail: Detail, { signal
   const nobodyTookIt = isNew && delivered === 0;
   const pendingAlready = order.pending.has(entry.status); // recorded with no listener: pending by derivation
   const [marked] = await Promise.all([
-    nobodyTookIt && !pendingAlready ? deps.store.markPending(detail.orderId, [entry.status], order.handovers, after) : false,
+    nobodyTookIt && !pendingAlready
+      ? deps.store.markPending(detail.orderId, [entry.status], order.handovers, after)
+      : false,
     !isNew && delivered > 0 ? deps.store.handedOver(detail.orderId, entry.status, after) : undefined,
     ...gone.map((connectionId) =>
       deps.store.removeGoneConnection(
@@ -128,7 +145,9 @@ export async function publishStatus(deps: CallbackDeps, detail: Detail, { signal
 }
 
 export type Refusal = "bad_order_id" | "token_missing" | `token_${TokenFailure}` | "too_many_connections";
-export type Admission = { admitted: true } | { admitted: false; statusCode: 400 | 401 | 403 | 429; refusal: Refusal; reason: string };
+export type Admission =
+  | { admitted: true }
+  | { admitted: false; statusCode: 400 | 401 | 403 | 429; refusal: Refusal; reason: string };
 
 /**
  * `$connect`: admit the socket only with a valid token for this very order, and only while fewer than
@@ -153,16 +172,31 @@ export async function connect(
     return { admitted: false, statusCode: 400, refusal: "bad_order_id", reason: "orderId must be the order's UUID" };
   }
   if (!input.token) return { admitted: false, statusCode: 401, refusal: "token_missing", reason: "token is missing" };
-  const verification = CallbackToken.verify({ orderId: input.orderId, stage: input.stage, token: input.token, keys: input.keys, now: input.now });
+  const verification = CallbackToken.verify({
+    orderId: input.orderId,
+    stage: input.stage,
+    token: input.token,
+    keys: input.keys,
+    now: input.now,
+  });
   if (!verification.ok) {
-    return { admitted: false, statusCode: 403, refusal: `token_${verification.reason}`, reason: `token is ${verification.reason}` };
+    return {
+      admitted: false,
+      statusCode: 403,
+      refusal: `token_${verification.reason}`,
+      reason: `token is ${verification.reason}`,
+    };
   }
   const maxConnections = input.maxConnections ?? DEFAULT_MAX_CONNECTIONS_PER_ORDER;
   const request = { orderId: input.orderId, connectionId: input.connectionId, maxConnections };
   let added = await deps.store.addConnection(request, options);
   // At the cap, sockets that died without `$disconnect` may be taking the places: ask API Gateway.
   const management = deps.management;
-  if (!added.admitted && management && (await removeClosedConnections({ ...deps, management }, input.orderId, added.connections, options)) > 0) {
+  if (
+    !added.admitted &&
+    management &&
+    (await removeClosedConnections({ ...deps, management }, input.orderId, added.connections, options)) > 0
+  ) {
     added = await deps.store.addConnection(request, options);
   }
   if (!added.admitted) {
@@ -188,13 +222,18 @@ async function removeClosedConnections(
   options: CallOptions,
 ) {
   const closed = await Promise.all(
-    connections.map(async (c) => ((await isConnectionOpen(deps.management, c.connectionId, options)) === false ? c : undefined)),
+    connections.map(async (c) =>
+      (await isConnectionOpen(deps.management, c.connectionId, options)) === false ? c : undefined,
+    ),
   );
   const removed = await Promise.all(
     closed
       .filter((c) => c !== undefined)
       .map(({ connectionId, syncedAt }) =>
-        deps.store.removeGoneConnection({ orderId, connectionId, graceMs: deps.connectGraceMs ?? DEFAULT_CONNECT_GRACE_MS, syncedAt }, options),
+        deps.store.removeGoneConnection(
+          { orderId, connectionId, graceMs: deps.connectGraceMs ?? DEFAULT_CONNECT_GRACE_MS, syncedAt },
+          options,
+        ),
       ),
   );
   return removed.filter(Boolean).length;
@@ -267,11 +306,20 @@ async function admit(
     const charged = await deps.store.admitMessage({ orderId: held, connectionId, rate, held: true }, options);
     if (charged.kind === "limited") return { orderId, admission: charged };
   }
-  return { orderId, admission: await deps.store.admitMessage({ orderId, connectionId, rate, held: orderId === held }, options) };
+  return {
+    orderId,
+    admission: await deps.store.admitMessage({ orderId, connectionId, rate, held: orderId === held }, options),
+  };
 }
 
 async function refuse(deps: CallbackDeps, connectionId: string, tell: boolean, options: CallOptions) {
-  if (tell) await postToConnection(deps.management, connectionId, encode(errorFrame("rate_limited", "Too many messages; wait a second, then sync again")), options);
+  if (tell)
+    await postToConnection(
+      deps.management,
+      connectionId,
+      encode(errorFrame("rate_limited", "Too many messages; wait a second, then sync again")),
+      options,
+    );
   return { kind: "rate_limited" as const, told: tell };
 }
 
@@ -282,9 +330,14 @@ async function answerSync(
   { signal }: CallOptions,
 ): Promise<Extract<MessageResult, { kind: "synced" | "not_subscribed" }>> {
   if (admission.kind === "not_subscribed") {
-    await postToConnection(deps.management, input.connectionId, encode(errorFrame("not_subscribed", "This connection is not subscribed to that order")), {
-      signal,
-    });
+    await postToConnection(
+      deps.management,
+      input.connectionId,
+      encode(errorFrame("not_subscribed", "This connection is not subscribed to that order")),
+      {
+        signal,
+      },
+    );
     return input.orderId ? { kind: "not_subscribed", orderId: input.orderId } : { kind: "not_subscribed" };
   }
   const { order } = admission;
@@ -294,7 +347,8 @@ async function answerSync(
   let outcome: PostOutcome["result"] = "delivered";
   // One post at a time: the client sees them in occurrence order.
   for (const entry of unseen) {
-    outcome = (await postToConnection(deps.management, input.connectionId, encode(toStatusFrame(entry)), { signal })).result;
+    outcome = (await postToConnection(deps.management, input.connectionId, encode(toStatusFrame(entry)), { signal }))
+      .result;
     if (outcome !== "delivered") break;
     received.push(entry.status);
   }
@@ -309,8 +363,17 @@ async function answerSync(
   const after = { signal: graceAfter(signal) };
   const undelivered = unseen.map((entry) => entry.status).filter((status) => !received.includes(status));
   await Promise.all([
-    deps.store.clearPending(orderId, received.filter((status) => order.marked.has(status)), after),
-    deps.store.markPending(orderId, undelivered.filter((status) => order.pending.has(status) && !order.marked.has(status)), order.handovers, after),
+    deps.store.clearPending(
+      orderId,
+      received.filter((status) => order.marked.has(status)),
+      after,
+    ),
+    deps.store.markPending(
+      orderId,
+      undelivered.filter((status) => order.pending.has(status) && !order.marked.has(status)),
+      order.handovers,
+      after,
+    ),
   ]);
   // Cut by the deadline: the client has part of the answer and no `synced`; the handler says `internal`.
   signal?.throwIfAborted();
@@ -318,8 +381,14 @@ async function answerSync(
 }
 
 /** The answer to a message that failed (a slow dependency, the deadline): `internal`, "send it again". */
-export async function answerFailure(deps: Pick<CallbackDeps, "management">, connectionId: string, { signal }: CallOptions = {}) {
-  return postToConnection(deps.management, connectionId, encode(errorFrame("internal", "Sync failed; send it again")), { signal: graceAfter(signal) });
+export async function answerFailure(
+  deps: Pick<CallbackDeps, "management">,
+  connectionId: string,
+  { signal }: CallOptions = {},
+) {
+  return postToConnection(deps.management, connectionId, encode(errorFrame("internal", "Sync failed; send it again")), {
+    signal: graceAfter(signal),
+  });
 }
 
 export type { HistoryEntry };

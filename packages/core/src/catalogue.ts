@@ -6,9 +6,24 @@
 /** The one currency every price, total and payment is in (ISO 4217). */
 export const CURRENCY = "EUR";
 
-export type Pet = { sku: string; name: string; species: string; priceCents: number; price: number; description: string; soldOut: boolean };
+export type Pet = {
+  sku: string;
+  name: string;
+  species: string;
+  priceCents: number;
+  price: number;
+  description: string;
+  soldOut: boolean;
+};
 
-const pet = (sku: string, name: string, species: string, priceCents: number, description: string, soldOut = false): Pet => ({
+const pet = (
+  sku: string,
+  name: string,
+  species: string,
+  priceCents: number,
+  description: string,
+  soldOut = false,
+): Pet => ({
   sku,
   name,
   species,

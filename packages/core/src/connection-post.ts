@@ -25,12 +25,19 @@ type Request = {
   headers: Record<string, string>;
   body: Uint8Array;
 };
-type Response = { statusCode: number; headers: Record<string, string | undefined>; body?: AsyncIterable<Uint8Array> & { resume?: () => void } };
+type Response = {
+  statusCode: number;
+  headers: Record<string, string | undefined>;
+  body?: AsyncIterable<Uint8Array> & { resume?: () => void };
+};
 /** The SDK's retry strategy interface (`RetryStrategyV2`): standard or adaptive, as the client is configured. */
 export type RetryToken = { getRetryCount(): number; getRetryDelay(): number };
 export type RetryStrategy = {
   acquireInitialRetryToken(scope: string): Promise<RetryToken>;
-  refreshRetryTokenForRetry(token: RetryToken, errorInfo: { error?: unknown; errorType: "THROTTLING" | "TRANSIENT" | "SERVER_ERROR" | "CLIENT_ERROR" }): Promise<RetryToken>;
+  refreshRetryTokenForRetry(
+    token: RetryToken,
+    errorInfo: { error?: unknown; errorType: "THROTTLING" | "TRANSIENT" | "SERVER_ERROR" | "CLIENT_ERROR" },
+  ): Promise<RetryToken>;
   recordSuccess(token: RetryToken): void;
 };
 /** The members of the client's resolved config this module uses (typed in the SDK's resolved-config
@@ -38,7 +45,9 @@ export type RetryStrategy = {
 type ClientParts = {
   signer: () => Promise<{ sign(request: Request, options?: { signingDate?: Date }): Promise<Request> }>;
   endpoint: () => Promise<Endpoint>;
-  requestHandler: { handle(request: Request, options?: { abortSignal?: AbortSignal }): Promise<{ response: Response }> };
+  requestHandler: {
+    handle(request: Request, options?: { abortSignal?: AbortSignal }): Promise<{ response: Response }>;
+  };
   maxAttempts: () => Promise<number>;
   retryStrategy: () => Promise<RetryStrategy>;
   systemClockOffset?: number;
@@ -88,7 +97,12 @@ function encodeLabel(value: string) {
  * Resolves when the POST was answered 2xx; throws `ConnectionsApiError` for an error answer, or the
  * handler's network error (an `AbortError` once `signal` aborts, at once if it already has).
  */
-export async function postSigned(parts: Parts, connectionId: string, body: Uint8Array, signal?: AbortSignal): Promise<void> {
+export async function postSigned(
+  parts: Parts,
+  connectionId: string,
+  body: Uint8Array,
+  signal?: AbortSignal,
+): Promise<void> {
   const { endpoint, signer, config, basePath } = parts;
   const request: Request = {
     method: "POST",

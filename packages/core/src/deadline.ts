@@ -52,7 +52,8 @@ export function graceAfterDeadline(signal: AbortSignal | undefined, graceMs: num
   const made = bySignal.get(graceMs);
   if (made) return made;
   const controller = new AbortController();
-  const abort = () => controller.abort(signal.reason ?? new DOMException("the invocation's time is up", "TimeoutError"));
+  const abort = () =>
+    controller.abort(signal.reason ?? new DOMException("the invocation's time is up", "TimeoutError"));
   const deadline = deadlines.get(signal);
   if (deadline !== undefined) {
     deadlines.set(controller.signal, deadline + graceMs);

@@ -91,7 +91,10 @@ export async function postToConnection(
  */
 async function nextAttempt(strategy: RetryStrategy, token: RetryToken, error: unknown, signal?: AbortSignal) {
   try {
-    const next = await abortable(strategy.refreshRetryTokenForRetry(token, { error, errorType: retryErrorType(error) }), signal);
+    const next = await abortable(
+      strategy.refreshRetryTokenForRetry(token, { error, errorType: retryErrorType(error) }),
+      signal,
+    );
     const delay = next.getRetryDelay();
     if (delay > 0) await abortable(new Promise((resolve) => setTimeout(resolve, delay)), signal);
     return next;

@@ -36,12 +36,20 @@ export const nothingRemoved = (report: ErasureReport) => !Object.values(report.r
  */
 export async function eraseOrder(deps: EraseDeps, orderId: string): Promise<ErasureReport> {
   const { Attributes } = await deps.client.send(
-    new DeleteCommand({ TableName: deps.clientCallbackTable, Key: CallbackTable.orderKey(orderId), ReturnValues: "ALL_OLD" }),
+    new DeleteCommand({
+      TableName: deps.clientCallbackTable,
+      Key: CallbackTable.orderKey(orderId),
+      ReturnValues: "ALL_OLD",
+    }),
   );
   const orders = await new OrderStore({ client: deps.client, tableName: deps.ordersTable }).eraseOrder(orderId);
   return {
     orderId,
-    removed: { order: orders.order, idempotencyRecord: orders.idempotencyRecord, callbackItem: Attributes !== undefined },
+    removed: {
+      order: orders.order,
+      idempotencyRecord: orders.idempotencyRecord,
+      callbackItem: Attributes !== undefined,
+    },
     idempotencyKeyKnown: orders.idempotencyKeyKnown,
     ...(orders.status && { status: orders.status }),
   };

@@ -99,7 +99,12 @@ const fieldNames = (layout: ConnectionLayout) => ({
  * `conn#` socket is gone CONNECTION_TTL_SECONDS (2 h 15 min) after the deploy of the short names; an
  * old item may stay until HISTORY_RETENTION, but only its sockets need this fallback.
  */
-async function firstWrite(table: AdmissionTable, input: AdmissionInput, nowMs: number, signal: AbortSignal | undefined) {
+async function firstWrite(
+  table: AdmissionTable,
+  input: AdmissionInput,
+  nowMs: number,
+  signal: AbortSignal | undefined,
+) {
   const nowSeconds = Table.epochSeconds(table.now());
   for (const legacy of [false, true]) {
     const layout = layoutOf(input.connectionId, legacy);
@@ -112,9 +117,14 @@ async function firstWrite(table: AdmissionTable, input: AdmissionInput, nowMs: n
         new UpdateCommand({
           TableName: table.tableName,
           Key: Table.orderKey(input.orderId),
-          UpdateExpression: "SET #conn.#s = :now, syncedSeq = if_not_exists(lastSeq, :zero), #conn.#i = :idleTat, #conn.#t = if_not_exists(#conn.#b, :zero) ADD handovers :one",
+          UpdateExpression:
+            "SET #conn.#s = :now, syncedSeq = if_not_exists(lastSeq, :zero), #conn.#i = :idleTat, #conn.#t = if_not_exists(#conn.#b, :zero) ADD handovers :one",
           ConditionExpression: `attribute_exists(#conn) AND ${live} AND #ttl > :nowSeconds`,
-          ExpressionAttributeNames: { ...names, "#ttl": Table.TTL_ATTRIBUTE, ...(legacy ? { "#exp": "expiresAt" } : { "#c": connectedAt }) },
+          ExpressionAttributeNames: {
+            ...names,
+            "#ttl": Table.TTL_ATTRIBUTE,
+            ...(legacy ? { "#exp": "expiresAt" } : { "#c": connectedAt }),
+          },
           ExpressionAttributeValues: {
             ":now": nowMs,
             ":idleTat": nowMs + Bucket.intervalMs(input.rate),
@@ -166,7 +176,8 @@ async function chargeBurst(
     // idleTat is the larger part (burstTat absent or smaller).
     {
       update: "SET #conn.#b = #conn.#i + :interval",
-      condition: "attribute_exists(#conn) AND (attribute_not_exists(#conn.#b) OR #conn.#b < #conn.#i) AND #conn.#i <= :admitUpTo",
+      condition:
+        "attribute_exists(#conn) AND (attribute_not_exists(#conn.#b) OR #conn.#b < #conn.#i) AND #conn.#i <= :admitUpTo",
     },
   ];
   const { "#conn": conn, "#b": b, "#i": i } = fieldNames(layout);

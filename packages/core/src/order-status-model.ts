@@ -3,15 +3,7 @@
  * statuses, the terminal set, the saga's order of steps ("current status"), the history entry and
  * the occurrence order. `./order-status` validates events into these types and re-exports all of it.
  */
-export const STATUSES = [
-  "placed",
-  "reserved",
-  "paid",
-  "completed",
-  "released",
-  "refunded",
-  "cancelled",
-] as const;
+export const STATUSES = ["placed", "reserved", "paid", "completed", "released", "refunded", "cancelled"] as const;
 export type Status = (typeof STATUSES)[number];
 
 export const TERMINAL_STATUSES: ReadonlySet<Status> = new Set<Status>(["completed", "cancelled"]);
@@ -23,7 +15,15 @@ export const isTerminal = (status: Status) => TERMINAL_STATUSES.has(status);
  * cancelled): a later step always has a higher rank. The current status of an order is the highest
  * ranked one it has — no clock involved, so a forged or skewed `occurredAt` cannot pin an order.
  */
-const RANK: Record<Status, number> = { placed: 0, reserved: 1, paid: 2, refunded: 3, released: 4, completed: 5, cancelled: 5 };
+const RANK: Record<Status, number> = {
+  placed: 0,
+  reserved: 1,
+  paid: 2,
+  refunded: 3,
+  released: 4,
+  completed: 5,
+  cancelled: 5,
+};
 
 export function currentStatus(statuses: Iterable<Status>): Status | undefined {
   let current: Status | undefined;

@@ -4,7 +4,13 @@
  */
 import { createHash } from "node:crypto";
 import { isConditionFailure } from "./dynamodb-conditions";
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from "@aws-sdk/lib-dynamodb";
 import type { OrderRequest } from "./order";
 import * as OrderStatus from "./order-status";
 import * as Table from "./orders-table";
@@ -52,7 +58,12 @@ export type OrderRecord = {
 };
 
 /** What `eraseOrder` removed from OrdersTbl: the order's item and its Idempotency-Key's record. */
-export type OrderErasure = { order: boolean; idempotencyRecord: boolean; status?: OrderStatus.Status; idempotencyKeyKnown: boolean };
+export type OrderErasure = {
+  order: boolean;
+  idempotencyRecord: boolean;
+  status?: OrderStatus.Status;
+  idempotencyKeyKnown: boolean;
+};
 
 /** The hash an Idempotency-Key is stored under: the key itself (the shop's) is never stored. */
 export const idempotencyKeyHash = (key: string) => createHash("sha256").update(key).digest("hex");
@@ -133,7 +144,13 @@ export class OrderStore {
    * expiry `orderRetentionDays` after `placedAt`; storing it again changes nothing and returns the
    * first `placedAt` (a retry never brings back a card token the payment step removed).
    */
-  async createOrder(order: { orderId: string; placedAt: string; request: OrderRequest; amountCents: number; idempotencyKeyHash?: string }) {
+  async createOrder(order: {
+    orderId: string;
+    placedAt: string;
+    request: OrderRequest;
+    amountCents: number;
+    idempotencyKeyHash?: string;
+  }) {
     const placed: StatusEntry = { status: "placed", occurredAt: order.placedAt };
     const claimedAt = this.now().toISOString();
     const retentionDays = this.config.orderRetentionDays ?? Table.DEFAULT_ORDER_RETENTION_DAYS;
@@ -206,7 +223,8 @@ export class OrderStore {
           TableName: this.config.tableName,
           Key: Table.orderKey(orderId),
           UpdateExpression: "SET workflowStartingAt = :epoch",
-          ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(workflowStartedAt) AND workflowStartingAt = :claimedAt",
+          ConditionExpression:
+            "attribute_exists(pk) AND attribute_not_exists(workflowStartedAt) AND workflowStartingAt = :claimedAt",
           ExpressionAttributeValues: { ":epoch": new Date(0).toISOString(), ":claimedAt": claimedAt },
         }),
       );
@@ -247,7 +265,10 @@ export class OrderStore {
     if (typeof expiresAt === "number" && expiresAt <= this.nowSeconds()) return undefined;
     const { pk: _pk, status: _stored, statusOccurredAt: _at, ...stored } = Item;
     const record = stored as Omit<OrderRecord, "status">;
-    return { ...record, status: OrderStatus.currentStatus(Object.keys(record.statuses) as OrderStatus.Status[]) ?? "placed" };
+    return {
+      ...record,
+      status: OrderStatus.currentStatus(Object.keys(record.statuses) as OrderStatus.Status[]) ?? "placed",
+    };
   }
 
   /**
@@ -288,10 +309,17 @@ export class OrderStore {
    * order now holds this outcome (this call or an earlier one), `"opposite"` if it holds the other,
    * `"gone"` if the order is not in the table.
    */
-  async settleOutcome(orderId: string, outcome: "completed" | "cancelled", at: string): Promise<"settled" | "opposite" | "gone"> {
+  async settleOutcome(
+    orderId: string,
+    outcome: "completed" | "cancelled",
+    at: string,
+  ): Promise<"settled" | "opposite" | "gone"> {
     const live = this.live();
     const [mine, other] = outcome === "completed" ? ["completedAt", "cancelledAt"] : ["cancelledAt", "completedAt"];
-    const completable = outcome === "completed" ? " AND attribute_not_exists(reservation.releasedAt) AND attribute_not_exists(refund)" : "";
+    const completable =
+      outcome === "completed"
+        ? " AND attribute_not_exists(reservation.releasedAt) AND attribute_not_exists(refund)"
+        : "";
     try {
       await this.config.client.send(
         new UpdateCommand({
@@ -317,7 +345,10 @@ export class OrderStore {
    * cancelled nor released: a payment then is refused (`{ refused: true }`, the card token kept for
    * CancelOrder to remove) and the caller refunds what it charged. Undefined if the order is gone.
    */
-  async recordPayment(orderId: string, outcome: PaymentOutcome): Promise<PaymentOutcome | { refused: true } | undefined> {
+  async recordPayment(
+    orderId: string,
+    outcome: PaymentOutcome,
+  ): Promise<PaymentOutcome | { refused: true } | undefined> {
     const live = this.live();
     try {
       await this.config.client.send(
@@ -344,7 +375,11 @@ export class OrderStore {
    * wins and is returned, so a step run again (a retry, a redriven execution, a second Express
    * execution of the same order, at once or later) repeats it. Undefined if the order is gone.
    */
-  private async recordOnce<T extends Record<string, unknown>>(orderId: string, attribute: "reservation" | "refund", value: T): Promise<T | undefined> {
+  private async recordOnce<T extends Record<string, unknown>>(
+    orderId: string,
+    attribute: "reservation" | "refund",
+    value: T,
+  ): Promise<T | undefined> {
     const live = this.live();
     try {
       await this.config.client.send(

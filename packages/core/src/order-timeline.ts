@@ -35,7 +35,11 @@ export function readServerFrame(data: unknown): ReceivedFrame | undefined {
   return PROTOCOL_TYPES.has(type) ? (json as ServerFrame) : undefined;
 }
 
-const gatewayFrame = (message: string): GatewayFrame => ({ type: "gateway", message: message.slice(0, 256), throttled: message === GATEWAY_THROTTLED });
+const gatewayFrame = (message: string): GatewayFrame => ({
+  type: "gateway",
+  message: message.slice(0, 256),
+  throttled: message === GATEWAY_THROTTLED,
+});
 
 /**
  * How long a client waits for the answer to a `sync` (its `synced`, an error or a gateway frame) before
@@ -70,7 +74,10 @@ export class OrderTimeline {
   private syncInFlight = false;
   duplicatesDropped = 0;
 
-  constructor(readonly orderId: string, held: Iterable<StatusFrame> = []) {
+  constructor(
+    readonly orderId: string,
+    held: Iterable<StatusFrame> = [],
+  ) {
     for (const frame of held) this.hold(frame);
   }
 

@@ -32,7 +32,10 @@ export const OrderRequest = z.strictObject({
     // that the saga's refund can be tried; no country picker offers it.
     country: z.string().check(
       z.regex(/^[A-Z]{2}$/, "must be a two-letter country code, e.g. DE"),
-      z.refine((code) => !/^[A-Z]{2}$/.test(code) || isCountryCode(code) || code === UNDELIVERABLE_COUNTRY, "is not an ISO 3166-1 country code"),
+      z.refine(
+        (code) => !/^[A-Z]{2}$/.test(code) || isCountryCode(code) || code === UNDELIVERABLE_COUNTRY,
+        "is not an ISO 3166-1 country code",
+      ),
     ),
   }),
 });
@@ -52,14 +55,23 @@ type Issue = z.core.$ZodIssue;
 
 /** A short English reason per issue (zod/mini carries no locale); the page words its own per field. */
 function describe(issue: Issue): string {
-  if (issue.code === "custom" || (issue.code === "invalid_format" && issue.message !== "Invalid input")) return issue.message;
+  if (issue.code === "custom" || (issue.code === "invalid_format" && issue.message !== "Invalid input"))
+    return issue.message;
   switch (issue.code) {
     case "invalid_type":
       return issue.input === undefined ? "is required" : `must be a ${issue.expected}`;
     case "too_small":
-      return issue.origin === "array" ? `needs at least ${issue.minimum} item(s)` : issue.origin === "string" ? "is required" : `must be at least ${issue.minimum}`;
+      return issue.origin === "array"
+        ? `needs at least ${issue.minimum} item(s)`
+        : issue.origin === "string"
+          ? "is required"
+          : `must be at least ${issue.minimum}`;
     case "too_big":
-      return issue.origin === "array" ? `takes at most ${issue.maximum} items` : issue.origin === "string" ? `is longer than ${issue.maximum} characters` : `must be at most ${issue.maximum}`;
+      return issue.origin === "array"
+        ? `takes at most ${issue.maximum} items`
+        : issue.origin === "string"
+          ? `is longer than ${issue.maximum} characters`
+          : `must be at most ${issue.maximum}`;
     case "unrecognized_keys":
       return `has unknown field(s): ${issue.keys.join(", ")}`;
     default:
@@ -68,5 +80,8 @@ function describe(issue: Issue): string {
 }
 
 export function fieldErrors(error: { issues: readonly Issue[] }): FieldError[] {
-  return error.issues.map((issue) => ({ path: issue.path.map(String).join(".") || "(body)", message: describe(issue) }));
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join(".") || "(body)",
+    message: describe(issue),
+  }));
 }

@@ -31,7 +31,10 @@ export type PlaceResult =
   | { kind: "idempotency_conflict" };
 
 export class PublishFailedError extends Error {
-  constructor(readonly errorCode: string | undefined, message: string | undefined) {
+  constructor(
+    readonly errorCode: string | undefined,
+    message: string | undefined,
+  ) {
     super(`PutEvents rejected the status: ${errorCode ?? "unknown"} ${message ?? ""}`.trim());
     this.name = "PublishFailedError";
   }
@@ -43,9 +46,15 @@ function requestHash(request: OrderRequest) {
     Array.isArray(value)
       ? value.map(canonical)
       : value && typeof value === "object"
-        ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]))
+        ? Object.fromEntries(
+            Object.keys(value)
+              .sort()
+              .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+          )
         : value;
-  return createHash("sha256").update(JSON.stringify(canonical(request))).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify(canonical(request)))
+    .digest("hex");
 }
 
 export async function publishStatus(deps: Pick<OrderDeps, "eventBridge" | "eventBusName">, detail: OrderStatus.Detail) {
@@ -80,7 +89,13 @@ export async function placeOrder(
   }
   const amountCents = Catalogue.priceCents(input.request.basket);
   if (amountCents === undefined) throw new Error("The basket was validated against the catalogue");
-  const { placedAt, startClaim } = await deps.store.createOrder({ orderId, placedAt: now.toISOString(), request: input.request, amountCents, idempotencyKeyHash });
+  const { placedAt, startClaim } = await deps.store.createOrder({
+    orderId,
+    placedAt: now.toISOString(),
+    request: input.request,
+    amountCents,
+    idempotencyKeyHash,
+  });
 
   await publishStatus(deps, { orderId, status: "placed", occurredAt: placedAt });
   // Nothing personal: an execution's input stays readable in its history for 90 days. The steps
@@ -93,7 +108,11 @@ export async function placeOrder(
   if (startClaim) {
     try {
       await deps.sfn.send(
-        new StartExecutionCommand({ stateMachineArn: deps.stateMachineArn, name: orderId, input: JSON.stringify(workflowInput) }),
+        new StartExecutionCommand({
+          stateMachineArn: deps.stateMachineArn,
+          name: orderId,
+          input: JSON.stringify(workflowInput),
+        }),
       );
     } catch (error) {
       if (!(error instanceof ExecutionAlreadyExists)) {
@@ -143,7 +162,13 @@ export async function viewOrder(
   input: { orderId: string; token: string | undefined },
 ): Promise<ViewResult> {
   if (!input.token) return { kind: "forbidden", reason: "token is missing" };
-  const verification = CallbackToken.verify({ orderId: input.orderId, stage: deps.stage, token: input.token, keys: deps.tokenKeys, now: deps.now?.() });
+  const verification = CallbackToken.verify({
+    orderId: input.orderId,
+    stage: deps.stage,
+    token: input.token,
+    keys: deps.tokenKeys,
+    now: deps.now?.(),
+  });
   if (!verification.ok) return { kind: "forbidden", reason: `token is ${verification.reason}` };
   const order = await deps.store.getOrder(input.orderId);
   if (!order) return { kind: "not_found" };

@@ -33,10 +33,15 @@ export function headerOf(headers: Readonly<Record<string, string | undefined>> |
  * digests, so the lengths need not match); an expected value that is too short refuses everything
  * rather than admit by a guessable value.
  */
-export function verify(headers: Readonly<Record<string, string | undefined>> | null | undefined, expected: string): Verdict {
+export function verify(
+  headers: Readonly<Record<string, string | undefined>> | null | undefined,
+  expected: string,
+): Verdict {
   const given = headerOf(headers);
   if (!given) return { ok: false, statusCode: 401, reason: "missing" };
   if (expected.length < MIN_VALUE_LENGTH) return { ok: false, statusCode: 403, reason: "wrong" };
   const digest = (value: string) => createHash("sha256").update(value, "utf8").digest();
-  return timingSafeEqual(digest(given), digest(expected)) ? { ok: true } : { ok: false, statusCode: 403, reason: "wrong" };
+  return timingSafeEqual(digest(given), digest(expected))
+    ? { ok: true }
+    : { ok: false, statusCode: 403, reason: "wrong" };
 }

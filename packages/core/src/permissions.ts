@@ -7,7 +7,13 @@
  */
 import type { DeployFunctionName, FunctionName } from "./topology";
 
-type DynamoDbAction = "dynamodb:GetItem" | "dynamodb:PutItem" | "dynamodb:UpdateItem" | "dynamodb:DeleteItem" | "dynamodb:Query" | "dynamodb:Scan";
+type DynamoDbAction =
+  | "dynamodb:GetItem"
+  | "dynamodb:PutItem"
+  | "dynamodb:UpdateItem"
+  | "dynamodb:DeleteItem"
+  | "dynamodb:Query"
+  | "dynamodb:Scan";
 /** `@connections`: IAM's `execute-api:ManageConnections`, on the stage's `{method}/@connections/*`. */
 export type ConnectionsMethod = "GET" | "POST" | "DELETE";
 
@@ -81,7 +87,10 @@ export const FUNCTION_GRANTS = {
 } as const satisfies Record<FunctionName | DeployFunctionName, Grants>;
 
 /** The IAM actions `name` is granted on `resource` (none if the declaration names none). */
-export function actionsOn(name: FunctionName | DeployFunctionName, resource: Exclude<Resource, "@connections">): string[] {
+export function actionsOn(
+  name: FunctionName | DeployFunctionName,
+  resource: Exclude<Resource, "@connections">,
+): string[] {
   return [...((FUNCTION_GRANTS[name] as Grants)[resource] ?? [])];
 }
 

@@ -78,12 +78,18 @@ export function parseClientMessage(body: string | undefined | null): SyncRequest
   }
   const action = Object.hasOwn(json, "action") ? (json as Record<string, unknown>).action : undefined;
   if (action !== undefined && action !== SYNC_ACTION) {
-    return errorFrame("unknown_action", `Unknown action ${JSON.stringify(action).slice(0, 64)}; the only action is "sync"`);
+    return errorFrame(
+      "unknown_action",
+      `Unknown action ${JSON.stringify(action).slice(0, 64)}; the only action is "sync"`,
+    );
   }
   const parsed = SyncRequest.safeParse(json);
   if (!parsed.success) {
     const fields = [...new Set(parsed.error.issues.map((i) => i.path.map(String).join(".")))].join(", ");
-    return errorFrame("bad_request", `Invalid sync request: check ${fields} ("orderId" is the order's UUID, "after" a seq ≥ 0)`.slice(0, 512));
+    return errorFrame(
+      "bad_request",
+      `Invalid sync request: check ${fields} ("orderId" is the order's UUID, "after" a seq ≥ 0)`.slice(0, 512),
+    );
   }
   const request: SyncRequest = { after: parsed.data.after };
   if (parsed.data.action) request.action = parsed.data.action;

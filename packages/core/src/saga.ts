@@ -45,7 +45,12 @@ export type PaymentProvider = {
    * step may time out after the provider charged); `paymentId` when the order recorded one. Answers
    * undefined, refunding nothing, when no charge was made with that key.
    */
-  refund(request: { idempotencyKey: string; chargeIdempotencyKey: string; paymentId?: string; amountCents: number }): Promise<{ refundId: string } | undefined>;
+  refund(request: {
+    idempotencyKey: string;
+    chargeIdempotencyKey: string;
+    paymentId?: string;
+    amountCents: number;
+  }): Promise<{ refundId: string } | undefined>;
 };
 
 /** The idempotency keys of an order's requests to its payment provider: one charge and one refund per order, ever. */
@@ -70,7 +75,16 @@ export const WORKSHOP_PAYMENTS: PaymentProvider = {
 
 /** What the steps need: the order service's store, and the payment provider (the workshop's unless given). */
 export type StepDeps = {
-  store: Pick<OrderStore, "getOrder" | "recordPayment" | "forgetCard" | "recordReservation" | "releaseReservation" | "recordRefund" | "settleOutcome">;
+  store: Pick<
+    OrderStore,
+    | "getOrder"
+    | "recordPayment"
+    | "forgetCard"
+    | "recordReservation"
+    | "releaseReservation"
+    | "recordRefund"
+    | "settleOutcome"
+  >;
   payments?: PaymentProvider;
   now?: () => Date;
 };
@@ -112,7 +126,8 @@ export class OrderSettledError extends Error {
 
 /** Settles the order cancelled before a compensation step acts; throws if another execution completed it. */
 async function settleCancelled(deps: StepDeps, orderId: string) {
-  if ((await deps.store.settleOutcome(orderId, "cancelled", nowOf(deps))) === "opposite") throw new OrderSettledError("OrderAlreadyCompleted", orderId);
+  if ((await deps.store.settleOutcome(orderId, "cancelled", nowOf(deps))) === "opposite")
+    throw new OrderSettledError("OrderAlreadyCompleted", orderId);
 }
 
 /** The message a step whose order is already cancelled gives the customer (a business outcome). */
@@ -135,9 +150,15 @@ export async function reserveInventory(deps: StepDeps, input: WorkflowInput) {
   const soldOut = order.basket.filter((line) => line.sku === Catalogue.SOLD_OUT_SKU).map((line) => line.sku);
   if (soldOut.length > 0) throw new SagaStepError("InventoryUnavailable", `Out of stock: ${soldOut.join(", ")}`);
   // Never again once another execution cancelled the order: its pets may be someone else's by now.
-  if (order.cancelledAt !== undefined || order.reservation?.releasedAt !== undefined) throw new SagaStepError("InventoryUnavailable", CANCELLED_REASON);
+  if (order.cancelledAt !== undefined || order.reservation?.releasedAt !== undefined)
+    throw new SagaStepError("InventoryUnavailable", CANCELLED_REASON);
   // One reservation per order: a second run finds the first and returns it.
-  const reservation = order.reservation ?? (await deps.store.recordReservation(order.orderId, { reservationId: `res-${order.orderId}`, reservedAt: nowOf(deps) }));
+  const reservation =
+    order.reservation ??
+    (await deps.store.recordReservation(order.orderId, {
+      reservationId: `res-${order.orderId}`,
+      reservedAt: nowOf(deps),
+    }));
   if (!reservation) throw new OrderNotFoundError(input.orderId);
   if (reservation.releasedAt !== undefined) throw new SagaStepError("InventoryUnavailable", CANCELLED_REASON);
   return { reservationId: reservation.reservationId };
@@ -145,10 +166,15 @@ export async function reserveInventory(deps: StepDeps, input: WorkflowInput) {
 
 /** Charges the card once, with the order's key: the provider decides, the outcome is then recorded (the token removed). */
 async function charge(deps: StepDeps, order: OrderRecord): Promise<PaymentOutcome> {
-  if (order.cardToken === undefined) throw new Error(`Order ${order.orderId} has neither a card token nor a recorded payment`);
+  if (order.cardToken === undefined)
+    throw new Error(`Order ${order.orderId} has neither a card token nor a recorded payment`);
   const payments = deps.payments ?? WORKSHOP_PAYMENTS;
   return payments
-    .charge({ idempotencyKey: paymentIdempotencyKey(order.orderId), cardToken: order.cardToken, amountCents: order.amountCents })
+    .charge({
+      idempotencyKey: paymentIdempotencyKey(order.orderId),
+      cardToken: order.cardToken,
+      amountCents: order.amountCents,
+    })
     .catch((error: unknown) => Promise.reject(new PaymentProviderError(error)));
 }
 
@@ -177,7 +203,8 @@ export async function processPayment(deps: StepDeps, input: WorkflowInput) {
   const order = await orderOf(deps, input);
   let outcome = order.payment;
   if (!outcome) {
-    if (order.cancelledAt !== undefined || order.reservation?.releasedAt !== undefined) throw new OrderSettledError("OrderAlreadyCancelled", order.orderId);
+    if (order.cancelledAt !== undefined || order.reservation?.releasedAt !== undefined)
+      throw new OrderSettledError("OrderAlreadyCancelled", order.orderId);
     const charged = await charge(deps, order);
     const recorded = await deps.store.recordPayment(order.orderId, charged);
     if (recorded && "refused" in recorded) {
@@ -287,7 +314,8 @@ export async function processRefund(deps: StepDeps, input: Compensation) {
 /** Refunds the order's charge, once (the order's refund key), and records it; undefined if there was no charge. */
 async function refundCharge(deps: StepDeps, order: OrderRecord, paymentId: string | undefined) {
   const payments = deps.payments ?? WORKSHOP_PAYMENTS;
-  const amountCents = order.payment?.outcome === "paid" ? Math.round(order.payment.amountPaid * 100) : order.amountCents;
+  const amountCents =
+    order.payment?.outcome === "paid" ? Math.round(order.payment.amountPaid * 100) : order.amountCents;
   const refunded = await payments
     .refund({
       idempotencyKey: refundIdempotencyKey(order.orderId),
@@ -297,7 +325,11 @@ async function refundCharge(deps: StepDeps, order: OrderRecord, paymentId: strin
     })
     .catch((error: unknown) => Promise.reject(new PaymentProviderError(error)));
   if (!refunded) return undefined;
-  return deps.store.recordRefund(order.orderId, { refundId: refunded.refundId, amountRefunded: amountCents / 100, refundedAt: nowOf(deps) });
+  return deps.store.recordRefund(order.orderId, {
+    refundId: refunded.refundId,
+    amountRefunded: amountCents / 100,
+    refundedAt: nowOf(deps),
+  });
 }
 
 /**

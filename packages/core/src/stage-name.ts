@@ -57,7 +57,9 @@ export function sanitizeStageName(stage: string) {
  */
 export function stageNameProblem(stage: string, source = "--stage"): string | undefined {
   const suggestion = sanitizeStageName(stage);
-  const tryIt = suggestion ? ` Try ${source.startsWith("-") ? `${source} ${suggestion}` : `${source}=${suggestion}`}` : "";
+  const tryIt = suggestion
+    ? ` Try ${source.startsWith("-") ? `${source} ${suggestion}` : `${source}=${suggestion}`}`
+    : "";
   if (!STAGE_NAME_PATTERN.test(stage)) {
     return `${source} ${JSON.stringify(stage)} is not a stage name: it must start with a letter and hold only letters, digits and hyphens, as it goes into AWS resource names.${tryIt}`;
   }

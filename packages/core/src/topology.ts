@@ -165,14 +165,35 @@ const orders = (...settings: Setting[]): Wiring => ({ service: SERVICES.orders, 
 export const WIRING = {
   // The three that sign or verify callback tokens also get the stage bound into them, and whether it
   // keeps data (which refuses the fallback secret).
-  OrderWSConnectFunction: callbacks("clientCallbackTable", "managementEndpoint", "historyRetentionSeconds", "maxConnectionsPerOrder", "stage", "stageKeepsData"),
+  OrderWSConnectFunction: callbacks(
+    "clientCallbackTable",
+    "managementEndpoint",
+    "historyRetentionSeconds",
+    "maxConnectionsPerOrder",
+    "stage",
+    "stageKeepsData",
+  ),
   // The functions that refuse a request that went around the edge (`originVerify`, core's origin-verify.ts).
   OrderWSAuthorizerFunction: callbacks("originVerify"),
   OrderWSDisconnectFunction: callbacks("clientCallbackTable"),
   OrderWSPendingFunction: callbacks("clientCallbackTable", "managementEndpoint", "syncRatePerSecond", "syncBurst"),
-  OrderWSCallbackFunction: callbacks("clientCallbackTable", "managementEndpoint", "historyRetentionSeconds", "fanoutConcurrency"),
+  OrderWSCallbackFunction: callbacks(
+    "clientCallbackTable",
+    "managementEndpoint",
+    "historyRetentionSeconds",
+    "fanoutConcurrency",
+  ),
   OrderStatusProjectionFunction: orders("ordersTable"),
-  CreateOrderFunction: orders("ordersTable", "stateMachineArn", "eventBusName", "websocketUrl", "stage", "stageKeepsData", "orderRetentionDays", "originVerify"),
+  CreateOrderFunction: orders(
+    "ordersTable",
+    "stateMachineArn",
+    "eventBusName",
+    "websocketUrl",
+    "stage",
+    "stageKeepsData",
+    "orderRetentionDays",
+    "originVerify",
+  ),
   GetOrderFunction: orders("ordersTable", "stage", "stageKeepsData", "originVerify"),
   GetCatalogueFunction: orders(),
   // The workflow's input is only the order's id and amount: the steps that need the basket, the card
@@ -227,7 +248,10 @@ export const THROTTLE_SIZING = {
 } as const;
 
 /** The throttle for an expected steady `perSecond`: headroom above it, and a burst of `burstSeconds` of it. */
-export function throttleFor(perSecond: number, sizing: { headroom: number; burstSeconds: number } = THROTTLE_SIZING): Throttle {
+export function throttleFor(
+  perSecond: number,
+  sizing: { headroom: number; burstSeconds: number } = THROTTLE_SIZING,
+): Throttle {
   const rateLimit = Math.ceil(perSecond * sizing.headroom);
   return { rateLimit, burstLimit: rateLimit * sizing.burstSeconds };
 }
@@ -296,11 +320,17 @@ export type EdgeScope = { method: "POST" } | { upgrade: "websocket" } | "all";
 export type EdgeRule = { limit: number; windowSeconds: number; scope: EdgeScope };
 
 /** One customer's requests in a window, from the traffic the stage throttles are sized for. */
-export function perCustomerPerWindow(sizing: typeof THROTTLE_SIZING = THROTTLE_SIZING, windowSeconds: number = EDGE_SIZING.windowSeconds) {
+export function perCustomerPerWindow(
+  sizing: typeof THROTTLE_SIZING = THROTTLE_SIZING,
+  windowSeconds: number = EDGE_SIZING.windowSeconds,
+) {
   const minutes = windowSeconds / 60;
   const orders = (sizing.ordersPerMinute / sizing.concurrentCustomers) * minutes;
   const connects = sizing.socketsPerCustomer * sizing.connectsPerSocketPerMinute * minutes;
-  const http = ((sizing.pageLoadsPerMinute * sizing.httpRequestsPerPageLoad + sizing.ordersPerMinute) / sizing.concurrentCustomers) * minutes;
+  const http =
+    ((sizing.pageLoadsPerMinute * sizing.httpRequestsPerPageLoad + sizing.ordersPerMinute) /
+      sizing.concurrentCustomers) *
+    minutes;
   return { orders, connects, requests: http + connects };
 }
 
@@ -321,11 +351,23 @@ export function edgeScopeMatches(scope: EdgeScope, request: { method: string; pa
  */
 export const EDGE_RULES = {
   /** Each one starts a paid workflow execution and the whole order path: the tightest. */
-  OrdersPerAddress: { limit: edgeLimit(PER_CUSTOMER.orders), windowSeconds: EDGE_SIZING.windowSeconds, scope: { method: "POST" } },
+  OrdersPerAddress: {
+    limit: edgeLimit(PER_CUSTOMER.orders),
+    windowSeconds: EDGE_SIZING.windowSeconds,
+    scope: { method: "POST" },
+  },
   /** `$connect` runs the authorizer and the connect function, and takes a place of the stage's 20/s. */
-  ConnectsPerAddress: { limit: edgeLimit(PER_CUSTOMER.connects), windowSeconds: EDGE_SIZING.windowSeconds, scope: { upgrade: "websocket" } },
+  ConnectsPerAddress: {
+    limit: edgeLimit(PER_CUSTOMER.connects),
+    windowSeconds: EDGE_SIZING.windowSeconds,
+    scope: { upgrade: "websocket" },
+  },
   /** Everything else through either distribution: page loads' GETs, preflights, upgrades. */
-  RequestsPerAddress: { limit: edgeLimit(PER_CUSTOMER.requests), windowSeconds: EDGE_SIZING.windowSeconds, scope: "all" },
+  RequestsPerAddress: {
+    limit: edgeLimit(PER_CUSTOMER.requests),
+    windowSeconds: EDGE_SIZING.windowSeconds,
+    scope: "all",
+  },
 } as const satisfies Record<string, EdgeRule>;
 export type EdgeRuleName = keyof typeof EDGE_RULES;
 
@@ -508,7 +550,10 @@ export const EXPRESS_MAX_DURATION_SECONDS = 300;
  */
 export function workflowDefinitionFor<T extends { TimeoutSeconds?: number }>(definition: T, type: WorkflowType): T {
   if (type === "STANDARD") return definition;
-  return { ...definition, TimeoutSeconds: Math.min(definition.TimeoutSeconds ?? EXPRESS_MAX_DURATION_SECONDS, EXPRESS_MAX_DURATION_SECONDS) };
+  return {
+    ...definition,
+    TimeoutSeconds: Math.min(definition.TimeoutSeconds ?? EXPRESS_MAX_DURATION_SECONDS, EXPRESS_MAX_DURATION_SECONDS),
+  };
 }
 
 /**
@@ -520,5 +565,7 @@ export function stageKeepsData(env: Record<string, string | undefined>): boolean
   const raw = env[DEPLOY_ENV.disposableStage];
   if (raw === undefined || raw === "" || raw === "false") return true;
   if (raw === "true") return false;
-  throw new Error(`${DEPLOY_ENV.disposableStage}="${raw}" is not allowed: use true (a disposable stage) or leave it unset (the stage keeps its data)`);
+  throw new Error(
+    `${DEPLOY_ENV.disposableStage}="${raw}" is not allowed: use true (a disposable stage) or leave it unset (the stage keeps its data)`,
+  );
 }

@@ -5,7 +5,12 @@
  * names come from `Topology.ENV` (what a function reads) and `Topology.DEPLOY_ENV` (what only the
  * stacks read).
  */
-import { CONNECTION_TTL_SECONDS, DEFAULT_HISTORY_RETENTION_SECONDS, DEFAULT_MAX_CONNECTIONS_PER_ORDER, MAX_CONNECTIONS_PER_ORDER_LIMIT } from "./callback-table";
+import {
+  CONNECTION_TTL_SECONDS,
+  DEFAULT_HISTORY_RETENTION_SECONDS,
+  DEFAULT_MAX_CONNECTIONS_PER_ORDER,
+  MAX_CONNECTIONS_PER_ORDER_LIMIT,
+} from "./callback-table";
 import { DEFAULT_ORDER_RETENTION_DAYS, MIN_ORDER_RETENTION_DAYS } from "./orders-table";
 import { DEFAULT_SYNC_RATE } from "./sync-rate-limit";
 import {
@@ -50,11 +55,22 @@ const DAY_SECONDS = 24 * 60 * 60;
 
 const throttle = (rate: string, burst: string, defaults: { rateLimit: number; burstLimit: number }, unit: string) =>
   ({
-    rate: { variable: rate, defaultValue: defaults.rateLimit, min: 1, max: ACCOUNT_RATE_LIMIT, unit: `${unit} per second` },
+    rate: {
+      variable: rate,
+      defaultValue: defaults.rateLimit,
+      min: 1,
+      max: ACCOUNT_RATE_LIMIT,
+      unit: `${unit} per second`,
+    },
     burst: { variable: burst, defaultValue: defaults.burstLimit, min: 1, max: ACCOUNT_BURST_LIMIT, unit },
   }) as const;
 const http = throttle(DEPLOY_ENV.httpThrottleRate, DEPLOY_ENV.httpThrottleBurst, API_THROTTLES.http, "requests");
-const messages = throttle(DEPLOY_ENV.webSocketThrottleRate, DEPLOY_ENV.webSocketThrottleBurst, API_THROTTLES.webSocket.default, "messages");
+const messages = throttle(
+  DEPLOY_ENV.webSocketThrottleRate,
+  DEPLOY_ENV.webSocketThrottleBurst,
+  API_THROTTLES.webSocket.default,
+  "messages",
+);
 const connects = throttle(
   DEPLOY_ENV.webSocketConnectThrottleRate,
   DEPLOY_ENV.webSocketConnectThrottleBurst,
@@ -111,7 +127,13 @@ export const TUNABLES = {
     reason: "each socket adds 54 bytes to the order's item, which every write of it pays for per KB",
   },
   /** A client sends one `sync` per open and one per gap: past 20 a second the bucket limits nothing. */
-  syncRatePerSecond: { variable: ENV.syncRatePerSecond, defaultValue: DEFAULT_SYNC_RATE.perSecond, min: 1, max: 20, unit: "messages per second per socket" },
+  syncRatePerSecond: {
+    variable: ENV.syncRatePerSecond,
+    defaultValue: DEFAULT_SYNC_RATE.perSecond,
+    min: 1,
+    max: 20,
+    unit: "messages per second per socket",
+  },
   /** At least 2: the bucket tells a streak of refusals apart only by a burst's second writes (sync-rate-limit.ts). */
   syncBurst: {
     variable: ENV.syncBurst,
@@ -125,14 +147,26 @@ export const TUNABLES = {
    * Each post in flight holds a socket of the management client's pool in one execution environment,
    * which may open 1,024 file descriptors in all; more posts in flight would only queue.
    */
-  fanoutConcurrency: { variable: ENV.fanoutConcurrency, defaultValue: DEFAULT_FANOUT_CONCURRENCY, min: 1, max: 256, unit: "posts in flight" },
+  fanoutConcurrency: {
+    variable: ENV.fanoutConcurrency,
+    defaultValue: DEFAULT_FANOUT_CONCURRENCY,
+    min: 1,
+    max: 256,
+    unit: "posts in flight",
+  },
   httpThrottleRate: http.rate,
   httpThrottleBurst: http.burst,
   webSocketThrottleRate: messages.rate,
   webSocketThrottleBurst: messages.burst,
   webSocketConnectThrottleRate: connects.rate,
   webSocketConnectThrottleBurst: connects.burst,
-  orderEventsArchiveDays: { variable: DEPLOY_ENV.orderEventsArchiveDays, defaultValue: 30, min: 1, max: 3_650, unit: "days" },
+  orderEventsArchiveDays: {
+    variable: DEPLOY_ENV.orderEventsArchiveDays,
+    defaultValue: 30,
+    min: 1,
+    max: 3_650,
+    unit: "days",
+  },
   edgeOrdersPerAddress: edgeRule(DEPLOY_ENV.edgeOrdersPerAddress, "OrdersPerAddress", "POST /orders"),
   edgeConnectsPerAddress: edgeRule(DEPLOY_ENV.edgeConnectsPerAddress, "ConnectsPerAddress", "WebSocket upgrades"),
   edgeRequestsPerAddress: edgeRule(DEPLOY_ENV.edgeRequestsPerAddress, "RequestsPerAddress", "requests"),
@@ -193,7 +227,10 @@ export function parseTunable(name: TunableName, raw: string | undefined): number
 }
 
 /** Several tunables from an environment at once; a TunableError lists every bad one, not only the first. */
-export function readTunables<N extends TunableName>(env: Record<string, string | undefined>, names: readonly N[]): Record<N, number> {
+export function readTunables<N extends TunableName>(
+  env: Record<string, string | undefined>,
+  names: readonly N[],
+): Record<N, number> {
   const values = {} as Record<N, number>;
   const problems: string[] = [];
   for (const name of names) {
@@ -209,7 +246,12 @@ export function readTunables<N extends TunableName>(env: Record<string, string |
 }
 
 /** A setting that names one of a few values (not a number); parsed by `parseChoice`, with the same kind of error. */
-export type ChoiceSpec<V extends string = string> = { variable: string; values: readonly V[]; defaultValue: V; reason: string };
+export type ChoiceSpec<V extends string = string> = {
+  variable: string;
+  values: readonly V[];
+  defaultValue: V;
+  reason: string;
+};
 
 /**
  * The order workflow's type when `ORDER_WORKFLOW_TYPE` is unset: the one that wins once every
@@ -240,7 +282,9 @@ export function parseChoice<N extends ChoiceName>(name: N, raw: string | undefin
   const spec: ChoiceSpec = CHOICES[name];
   if (raw === undefined || raw === "") return spec.defaultValue as Choices[N];
   if (spec.values.includes(raw)) return raw as Choices[N];
-  throw new TunableError([`${spec.variable}="${raw}" is not allowed: it must be one of ${spec.values.join(", ")} (default ${spec.defaultValue}); ${spec.reason}`]);
+  throw new TunableError([
+    `${spec.variable}="${raw}" is not allowed: it must be one of ${spec.values.join(", ")} (default ${spec.defaultValue}); ${spec.reason}`,
+  ]);
 }
 
 /**
@@ -261,7 +305,9 @@ export function readChoices(env: Record<string, string | undefined>): Choices {
   const orderWorkflowType = read("orderWorkflowType");
   const orderWorkflowDraining = read("orderWorkflowDraining");
   if (orderWorkflowType && orderWorkflowDraining === orderWorkflowType) {
-    problems.push(`${CHOICES.orderWorkflowDraining.variable}="${orderWorkflowDraining}" is not allowed: it names the type being deployed (${CHOICES.orderWorkflowType.variable}); drain the previous type, or leave it unset`);
+    problems.push(
+      `${CHOICES.orderWorkflowDraining.variable}="${orderWorkflowDraining}" is not allowed: it names the type being deployed (${CHOICES.orderWorkflowType.variable}); drain the previous type, or leave it unset`,
+    );
   }
   if (problems.length) throw new TunableError(problems);
   return { orderWorkflowType: orderWorkflowType!, orderWorkflowDraining: orderWorkflowDraining! };
@@ -280,7 +326,12 @@ export function throttlesOf(settings: Record<TunableName, number>) {
 }
 
 /** The edge's rate-based rules from the tunables: what the web ACL holds and `npm start` enforces. */
-export function edgeRulesOf(settings: Pick<Record<TunableName, number>, "edgeOrdersPerAddress" | "edgeConnectsPerAddress" | "edgeRequestsPerAddress">) {
+export function edgeRulesOf(
+  settings: Pick<
+    Record<TunableName, number>,
+    "edgeOrdersPerAddress" | "edgeConnectsPerAddress" | "edgeRequestsPerAddress"
+  >,
+) {
   return {
     OrdersPerAddress: { ...EDGE_RULES.OrdersPerAddress, limit: settings.edgeOrdersPerAddress },
     ConnectsPerAddress: { ...EDGE_RULES.ConnectsPerAddress, limit: settings.edgeConnectsPerAddress },

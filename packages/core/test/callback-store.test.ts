@@ -8,7 +8,8 @@ const client = testDocumentClient();
 let table: Awaited<ReturnType<typeof createCallbackTable>>;
 let clock = new Date("2026-11-26T10:00:00.000Z");
 let store: CallbackStore;
-const storeAt = (at: Date) => new CallbackStore({ client, tableName: table.tableName, historyRetentionSeconds: 3600, now: () => at });
+const storeAt = (at: Date) =>
+  new CallbackStore({ client, tableName: table.tableName, historyRetentionSeconds: 3600, now: () => at });
 
 beforeAll(async () => {
   table = await createCallbackTable();
@@ -18,8 +19,12 @@ afterAll(() => table.drop());
 
 const rate = SyncRateLimit.DEFAULT_SYNC_RATE;
 
-const detail = (orderId: string, status: OrderStatus.Status, occurredAt: string, extra: Partial<OrderStatus.Detail> = {}) =>
-  ({ orderId, status, occurredAt, ...extra }) as OrderStatus.Detail;
+const detail = (
+  orderId: string,
+  status: OrderStatus.Status,
+  occurredAt: string,
+  extra: Partial<OrderStatus.Detail> = {},
+) => ({ orderId, status, occurredAt, ...extra }) as OrderStatus.Detail;
 
 describe("CallbackStore.recordStatus", () => {
   it("numbers statuses 1, 2, 3 in arrival order and keeps the history in occurrence order", async () => {
@@ -30,10 +35,25 @@ describe("CallbackStore.recordStatus", () => {
     const paid = await store.recordStatus(detail(orderId, "paid", "2026-11-26T10:00:02.000Z", { amountPaid: 42.5 }));
     const reserved = await store.recordStatus(detail(orderId, "reserved", "2026-11-26T10:00:01.000Z"));
     // Assess
-    expect([placed, paid, reserved].map((r) => [r.entry.seq, r.isNew])).toEqual([[1, true], [2, true], [3, true]]);
+    expect([placed, paid, reserved].map((r) => [r.entry.seq, r.isNew])).toEqual([
+      [1, true],
+      [2, true],
+      [3, true],
+    ]);
     const history = await store.history(orderId);
-    expect(history.map((e) => [e.status, e.seq])).toEqual([["placed", 1], ["reserved", 3], ["paid", 2]]);
-    expect(history[2]).toEqual({ orderId, status: "paid", occurredAt: "2026-11-26T10:00:02.000Z", amountPaid: 42.5, seq: 2, recordedAt: clock.toISOString() });
+    expect(history.map((e) => [e.status, e.seq])).toEqual([
+      ["placed", 1],
+      ["reserved", 3],
+      ["paid", 2],
+    ]);
+    expect(history[2]).toEqual({
+      orderId,
+      status: "paid",
+      occurredAt: "2026-11-26T10:00:02.000Z",
+      amountPaid: 42.5,
+      seq: 2,
+      recordedAt: clock.toISOString(),
+    });
   });
 
   it("reads an entry whose long reason's attribute is gone with a generic reason, and says so in a log line", async () => {
@@ -42,16 +62,28 @@ describe("CallbackStore.recordStatus", () => {
     const reason = "Out of stock: ".padEnd(OrderStatus.REASON_MAX_LENGTH, "x");
     await store.recordStatus(detail(orderId, "placed", "2026-11-26T10:00:00.000Z"));
     await store.recordStatus(detail(orderId, "cancelled", "2026-11-26T10:00:01.000Z", { reason }));
-    const { Item } = await client.send(new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }));
+    const { Item } = await client.send(
+      new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }),
+    );
     const [attribute] = Object.keys(Item!).filter((k) => k.startsWith(CallbackTable.REASON_ATTRIBUTE_PREFIX));
-    await client.send(new UpdateCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId), UpdateExpression: "REMOVE #r", ExpressionAttributeNames: { "#r": attribute! } }));
+    await client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: CallbackTable.orderKey(orderId),
+        UpdateExpression: "REMOVE #r",
+        ExpressionAttributeNames: { "#r": attribute! },
+      }),
+    );
     const warn = vi.spyOn(console, "warn");
     // Act
     const history = await store.history(orderId);
     const lines = warn.mock.calls.map(([line]) => JSON.parse(String(line)));
     warn.mockRestore();
     // Assess
-    expect(history.map((e) => [e.status, e.reason])).toEqual([["placed", undefined], ["cancelled", CallbackTable.UNREADABLE_REASON]]);
+    expect(history.map((e) => [e.status, e.reason])).toEqual([
+      ["placed", undefined],
+      ["cancelled", CallbackTable.UNREADABLE_REASON],
+    ]);
     expect(lines).toEqual([expect.objectContaining({ level: "WARN", orderId, status: "cancelled", attribute })]);
   });
 
@@ -85,7 +117,9 @@ describe("CallbackStore.recordStatus", () => {
     // Prepare: every status of a failing order, each delivered three times, all at once
     const orderId = randomUUID();
     const statuses: OrderStatus.Status[] = ["placed", "reserved", "paid", "refunded", "released", "cancelled"];
-    const deliveries = statuses.flatMap((status, i) => [0, 1, 2].map(() => detail(orderId, status, `2026-11-26T10:00:0${i}.000Z`)));
+    const deliveries = statuses.flatMap((status, i) =>
+      [0, 1, 2].map(() => detail(orderId, status, `2026-11-26T10:00:0${i}.000Z`)),
+    );
     // Act
     const results = await Promise.all(deliveries.map((d) => store.recordStatus(d)));
     // Assess
@@ -115,7 +149,12 @@ describe("CallbackStore.recordStatus", () => {
     const orderId = randomUUID();
     const entry = { status: "placed", occurredAt: "2026-11-26T10:00:00.000Z", recordedAt: clock.toISOString() };
     const expiresAt = Math.floor(clock.getTime() / 1000) + 3600;
-    await client.send(new PutCommand({ TableName: table.tableName, Item: { ...CallbackTable.orderKey(orderId), history: [entry], recorded: new Set(["placed"]), expiresAt } }));
+    await client.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { ...CallbackTable.orderKey(orderId), history: [entry], recorded: new Set(["placed"]), expiresAt },
+      }),
+    );
     // Act
     const again = await store.recordStatus(detail(orderId, "placed", "2026-11-26T10:00:00.000Z"));
     const next = await store.recordStatus(detail(orderId, "reserved", "2026-11-26T10:00:01.000Z"));
@@ -162,7 +201,9 @@ describe("CallbackStore.recordStatus", () => {
   it("never creates an order item just to mark a status pending", async () => {
     const orderId = randomUUID();
     await store.markPending(orderId, ["placed"], 0);
-    const { Item } = await client.send(new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }));
+    const { Item } = await client.send(
+      new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }),
+    );
     expect(Item).toBeUndefined();
   });
 });
@@ -173,14 +214,24 @@ describe("CallbackStore connections", () => {
     const orderId = randomUUID();
     // Act
     const counting = countingDocumentClient();
-    const admission = await new CallbackStore({ client: counting.client, tableName: table.tableName, now: () => clock }).addConnection({ orderId, connectionId: "c1=", maxConnections: 10 });
+    const admission = await new CallbackStore({
+      client: counting.client,
+      tableName: table.tableName,
+      now: () => clock,
+    }).addConnection({ orderId, connectionId: "c1=", maxConnections: 10 });
     // Assess
     expect(admission).toEqual({ admitted: true });
     expect(counting.counts).toEqual({ UpdateItem: 1 });
-    const { Item } = await client.send(new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }));
+    const { Item } = await client.send(
+      new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }),
+    );
     // Only when it connected (epoch ms, 54 bytes once synced): its expiry follows from that.
-    expect(Item![CallbackTable.connectionAttribute("c1=")]).toEqual({ [CallbackTable.CONNECTION_FIELDS.connectedAt]: clock.getTime() });
-    expect(CallbackTable.connectionExpiresAt(clock.getTime()) - Math.floor(clock.getTime() / 1000)).toBeGreaterThan(2 * 3600);
+    expect(Item![CallbackTable.connectionAttribute("c1=")]).toEqual({
+      [CallbackTable.CONNECTION_FIELDS.connectedAt]: clock.getTime(),
+    });
+    expect(CallbackTable.connectionExpiresAt(clock.getTime()) - Math.floor(clock.getTime() / 1000)).toBeGreaterThan(
+      2 * 3600,
+    );
   });
 
   it("refuses the connection past the cap, even when many connect at once", async () => {
@@ -188,7 +239,9 @@ describe("CallbackStore connections", () => {
     const orderId = randomUUID();
     // Act: 8 sockets race for 5 places
     const admissions = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => store.addConnection({ orderId, connectionId: `race${i}=`, maxConnections: 5 })),
+      Array.from({ length: 8 }, (_, i) =>
+        store.addConnection({ orderId, connectionId: `race${i}=`, maxConnections: 5 }),
+      ),
     );
     // Assess
     expect(admissions.filter((a) => a.admitted)).toHaveLength(5);
@@ -201,8 +254,14 @@ describe("CallbackStore connections", () => {
     const orderId = randomUUID();
     const ids = Array.from({ length: 40 }, (_, i) => `crowd${i}=`);
     // Act
-    const admissions = await Promise.all(ids.map((connectionId) => store.addConnection({ orderId, connectionId, maxConnections: 50 })));
-    await Promise.all([store.removeConnection({ orderId, connectionId: "crowd0=" }), store.removeConnection({ orderId, connectionId: "crowd0=" }), store.removeConnection({ orderId, connectionId: "crowd1=" })]);
+    const admissions = await Promise.all(
+      ids.map((connectionId) => store.addConnection({ orderId, connectionId, maxConnections: 50 })),
+    );
+    await Promise.all([
+      store.removeConnection({ orderId, connectionId: "crowd0=" }),
+      store.removeConnection({ orderId, connectionId: "crowd0=" }),
+      store.removeConnection({ orderId, connectionId: "crowd1=" }),
+    ]);
     // Assess
     expect(admissions.every((a) => a.admitted)).toBe(true);
     const order = await store.readOrder(orderId);
@@ -214,13 +273,22 @@ describe("CallbackStore connections", () => {
     const orderId = randomUUID();
     await store.addConnection({ orderId, connectionId: "old1=", maxConnections: 2 });
     await store.addConnection({ orderId, connectionId: "old2=", maxConnections: 2 });
-    const later = new CallbackStore({ client, tableName: table.tableName, historyRetentionSeconds: 6 * 3600, now: () => new Date(clock.getTime() + 3 * 3600_000) });
+    const later = new CallbackStore({
+      client,
+      tableName: table.tableName,
+      historyRetentionSeconds: 6 * 3600,
+      now: () => new Date(clock.getTime() + 3 * 3600_000),
+    });
     // Act
     const admission = await later.addConnection({ orderId, connectionId: "new=", maxConnections: 2 });
     // Assess
     expect(admission).toEqual({ admitted: true });
-    const { Item } = await client.send(new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }));
-    expect(Object.keys(Item!).filter((k) => k.startsWith(CallbackTable.CONNECTION_ATTRIBUTE_PREFIX))).toEqual([CallbackTable.connectionAttribute("new=")]);
+    const { Item } = await client.send(
+      new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }),
+    );
+    expect(Object.keys(Item!).filter((k) => k.startsWith(CallbackTable.CONNECTION_ATTRIBUTE_PREFIX))).toEqual([
+      CallbackTable.connectionAttribute("new="),
+    ]);
   });
 
   it("ignores expired connections when syncing", async () => {
@@ -233,9 +301,14 @@ describe("CallbackStore connections", () => {
   it("lets a connection sync only the order it was admitted for", async () => {
     const orderId = randomUUID();
     await store.addConnection({ orderId, connectionId: "mine=", maxConnections: 10 });
-    expect(await store.admitMessage({ orderId: randomUUID(), connectionId: "mine=", rate })).toEqual({ kind: "not_subscribed" });
+    expect(await store.admitMessage({ orderId: randomUUID(), connectionId: "mine=", rate })).toEqual({
+      kind: "not_subscribed",
+    });
     expect(await store.admitMessage({ orderId, connectionId: "mine=", rate })).toMatchObject({ kind: "admitted" });
-    expect((await store.readOrder(orderId)).connections[0]).toMatchObject({ connectionId: "mine=", syncedAt: clock.getTime() });
+    expect((await store.readOrder(orderId)).connections[0]).toMatchObject({
+      connectionId: "mine=",
+      syncedAt: clock.getTime(),
+    });
   });
 
   it("costs an order the connection is not on one failed write, not one per layout", async () => {
@@ -278,7 +351,9 @@ describe("CallbackStore connections", () => {
   it("admits at most the burst of many messages racing on one connection", async () => {
     const orderId = randomUUID();
     await store.addConnection({ orderId, connectionId: "racing=", maxConnections: 10 });
-    const admissions = await Promise.all(Array.from({ length: 20 }, () => store.admitMessage({ orderId, connectionId: "racing=", rate })));
+    const admissions = await Promise.all(
+      Array.from({ length: 20 }, () => store.admitMessage({ orderId, connectionId: "racing=", rate })),
+    );
     expect(admissions.filter((a) => a.kind === "admitted")).toHaveLength(rate.burst);
     expect(admissions.filter((a) => a.kind === "limited" && a.tell)).toHaveLength(1);
   });
@@ -291,8 +366,18 @@ describe("CallbackStore connections", () => {
     await store.admitMessage({ orderId, connectionId: "synced=", rate });
     const syncedAt = (await store.readOrder(orderId)).connections.find((c) => c.connectionId === "synced=")?.syncedAt;
     // Act
-    const removedConnecting = await store.removeGoneConnection({ orderId, connectionId: "connecting=", graceMs: 30_000, syncedAt: undefined });
-    const removedSynced = await store.removeGoneConnection({ orderId, connectionId: "synced=", graceMs: 30_000, syncedAt });
+    const removedConnecting = await store.removeGoneConnection({
+      orderId,
+      connectionId: "connecting=",
+      graceMs: 30_000,
+      syncedAt: undefined,
+    });
+    const removedSynced = await store.removeGoneConnection({
+      orderId,
+      connectionId: "synced=",
+      graceMs: 30_000,
+      syncedAt,
+    });
     // Assess
     expect([removedConnecting, removedSynced]).toEqual([false, true]);
     const { order } = await store.recordStatus(detail(orderId, "placed", "2026-11-26T10:00:00.000Z"));
@@ -303,7 +388,9 @@ describe("CallbackStore connections", () => {
     const orderId = randomUUID();
     await store.addConnection({ orderId, connectionId: "stale=", maxConnections: 10 });
     const later = storeAt(new Date(clock.getTime() + 60_000));
-    expect(await later.removeGoneConnection({ orderId, connectionId: "stale=", graceMs: 30_000, syncedAt: undefined })).toBe(true);
+    expect(
+      await later.removeGoneConnection({ orderId, connectionId: "stale=", graceMs: 30_000, syncedAt: undefined }),
+    ).toBe(true);
   });
 
   it("forgets a connection on $disconnect, idempotently, leaving its neighbours", async () => {
@@ -324,7 +411,9 @@ describe("CallbackStore connections", () => {
   it("keeps nothing for a connection refused at the cap", async () => {
     const orderId = randomUUID();
     await store.addConnection({ orderId, connectionId: "first=", maxConnections: 1 });
-    expect(await store.addConnection({ orderId, connectionId: "second=", maxConnections: 1 })).toMatchObject({ admitted: false });
+    expect(await store.addConnection({ orderId, connectionId: "second=", maxConnections: 1 })).toMatchObject({
+      admitted: false,
+    });
     const order = await store.readOrder(orderId);
     expect([order.connCount, order.connections.map((c) => c.connectionId)]).toEqual([1, ["first="]]);
   });
@@ -332,7 +421,9 @@ describe("CallbackStore connections", () => {
   it("does not create an order item when an unknown connection disconnects", async () => {
     const orderId = randomUUID();
     expect(await store.removeConnection({ orderId, connectionId: "never-seen=" })).toBe(false);
-    const { Item } = await client.send(new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }));
+    const { Item } = await client.send(
+      new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }),
+    );
     expect(Item).toBeUndefined();
   });
 });

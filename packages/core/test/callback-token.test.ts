@@ -11,7 +11,8 @@ const now = new Date("2026-11-26T10:00:00.000Z");
 const nowSeconds = Math.floor(now.getTime() / 1000);
 const DAY = CallbackToken.DEFAULT_TTL_SECONDS;
 
-const sign = (overrides: Partial<Parameters<typeof CallbackToken.sign>[0]> = {}) => CallbackToken.sign({ orderId, stage, secret, now, ...overrides });
+const sign = (overrides: Partial<Parameters<typeof CallbackToken.sign>[0]> = {}) =>
+  CallbackToken.sign({ orderId, stage, secret, now, ...overrides });
 const verify = (token: string, overrides: Partial<Parameters<typeof CallbackToken.verify>[0]> = {}) =>
   CallbackToken.verify({ orderId, stage, token, keys, now, ...overrides });
 
@@ -22,7 +23,8 @@ function mint(input: { secret: string; stage: string; orderId: string; expiresAt
   return `v2.${keyId}.${input.expiresAt}.${hmac(`v2\norder-callback\n${input.stage}\n${input.orderId}\n${input.expiresAt}`)}`;
 }
 /** A token of the shape issued before v2: `<expiresAt>.<HMAC("<orderId>.<expiresAt>")>`. */
-const legacy = (s: string, expiresAt: number, id = orderId) => `${expiresAt}.${createHmac("sha256", s).update(`${id}.${expiresAt}`).digest("base64url")}`;
+const legacy = (s: string, expiresAt: number, id = orderId) =>
+  `${expiresAt}.${createHmac("sha256", s).update(`${id}.${expiresAt}`).digest("base64url")}`;
 
 describe("CallbackToken", () => {
   it("verifies a token it signed for the same order and stage", () => {
@@ -41,34 +43,62 @@ describe("CallbackToken", () => {
     expect(CallbackToken.keyIdOfToken(token)).toBe(CallbackToken.keyIdOf(secret));
     // The contracts' pattern (AsyncAPI) admits it and the legacy shape, and nothing verify calls malformed.
     const pattern = new RegExp(CallbackToken.TOKEN_PATTERN);
-    expect([token, legacy(secret, nowSeconds + 60), "abc", `v2.${token}`, `${token}=`].map((t) => pattern.test(t))).toEqual([true, true, false, false, false]);
+    expect(
+      [token, legacy(secret, nowSeconds + 60), "abc", `v2.${token}`, `${token}=`].map((t) => pattern.test(t)),
+    ).toEqual([true, true, false, false, false]);
   });
 
   it("signs docs/protocol.md's worked example to the very token printed there", () => {
     // Prepare: the example's inputs and outputs, as printed in the doc's table
     const doc = readFileSync(new URL("../../../docs/protocol.md", import.meta.url), "utf8");
     const row = (name: string) => new RegExp(`^\\| ${name} \\| \`([^\`]+)\``, "m").exec(doc)?.[1];
-    const example = { secret: row("secret")!, stage: row("stage")!, orderId: row("orderId")!, now: new Date("2026-11-26T10:00:00Z") };
+    const example = {
+      secret: row("secret")!,
+      stage: row("stage")!,
+      orderId: row("orderId")!,
+      now: new Date("2026-11-26T10:00:00Z"),
+    };
     // Act
     const token = CallbackToken.sign(example);
     // Assess
     expect(token).toBe(row("token"));
     expect(CallbackToken.keyIdOf(example.secret)).toBe(row("keyId"));
-    expect(JSON.stringify(CallbackToken.signedInput({ ...example, expiresAt: Number(row("expiresAt")) }))).toBe(`"${row("signed input")}"`);
-    expect(CallbackToken.verify({ ...example, token, keys: { current: example.secret } })).toEqual({ ok: true, expiresAt: Number(row("expiresAt")) });
+    expect(JSON.stringify(CallbackToken.signedInput({ ...example, expiresAt: Number(row("expiresAt")) }))).toBe(
+      `"${row("signed input")}"`,
+    );
+    expect(CallbackToken.verify({ ...example, token, keys: { current: example.secret } })).toEqual({
+      ok: true,
+      expiresAt: Number(row("expiresAt")),
+    });
   });
 
   it.each([
     ["another order's token", () => sign({ orderId: randomUUID() }), "forged"],
     ["another stage's token (same secret)", () => sign({ stage: "dev" }), "forged"],
-    ["a token whose key id was swapped for another secret's", () => sign().replace(/^v2\.[^.]+/, `v2.${CallbackToken.keyIdOf("x".repeat(40))}`), "unknown_key"],
+    [
+      "a token whose key id was swapped for another secret's",
+      () => sign().replace(/^v2\.[^.]+/, `v2.${CallbackToken.keyIdOf("x".repeat(40))}`),
+      "unknown_key",
+    ],
     ["a token signed with another secret", () => sign({ secret: "x".repeat(40) }), "unknown_key"],
-    ["a token whose expiry was edited", () => {
-      const [v, keyId, exp, sig] = sign().split(".");
-      return `${v}.${keyId}.${Number(exp) - 3600}.${sig}`;
-    }, "forged"],
-    ["a token signed for a year by whoever holds the secret", () => mint({ secret, stage, orderId, expiresAt: nowSeconds + 365 * DAY }), "overlong"],
-    ["a token expiring just past 24 h and the clock skew", () => mint({ secret, stage, orderId, expiresAt: nowSeconds + DAY + CallbackToken.MAX_CLOCK_SKEW_SECONDS + 1 }), "overlong"],
+    [
+      "a token whose expiry was edited",
+      () => {
+        const [v, keyId, exp, sig] = sign().split(".");
+        return `${v}.${keyId}.${Number(exp) - 3600}.${sig}`;
+      },
+      "forged",
+    ],
+    [
+      "a token signed for a year by whoever holds the secret",
+      () => mint({ secret, stage, orderId, expiresAt: nowSeconds + 365 * DAY }),
+      "overlong",
+    ],
+    [
+      "a token expiring just past 24 h and the clock skew",
+      () => mint({ secret, stage, orderId, expiresAt: nowSeconds + DAY + CallbackToken.MAX_CLOCK_SKEW_SECONDS + 1 }),
+      "overlong",
+    ],
     ["an expired token", () => sign({ now: new Date(now.getTime() - 7200_000), ttlSeconds: 3600 }), "expired"],
     ["a token of another version", () => sign().replace(/^v2/, "v3"), "malformed"],
     ["garbage", () => "not-a-token", "malformed"],
@@ -117,7 +147,10 @@ describe("CallbackToken", () => {
     it("accepts one signed with the current or the previous secret", () => {
       const expiresAt = nowSeconds + 3600;
       expect(verify(legacy(secret, expiresAt))).toEqual({ ok: true, expiresAt });
-      expect(verify(legacy(secret, expiresAt), { keys: { current: "f".repeat(40), previous: secret } })).toEqual({ ok: true, expiresAt });
+      expect(verify(legacy(secret, expiresAt), { keys: { current: "f".repeat(40), previous: secret } })).toEqual({
+        ok: true,
+        expiresAt,
+      });
     });
 
     it.each([
@@ -150,9 +183,12 @@ describe("CallbackToken", () => {
       expect(BASE64URL.indexOf(signature.at(-1)!) % 4).toBe(0); // the 2 unused low bits are zero
     });
 
-    it.each(["0", "00", "000000"])("refuses the expiry with leading zeros %s (same number, another spelling)", (zeros) => {
-      expect(verify(`${head}.${zeros}${expiry}.${signature}`)).toEqual({ ok: false, reason: "malformed" });
-    });
+    it.each(["0", "00", "000000"])(
+      "refuses the expiry with leading zeros %s (same number, another spelling)",
+      (zeros) => {
+        expect(verify(`${head}.${zeros}${expiry}.${signature}`)).toEqual({ ok: false, reason: "malformed" });
+      },
+    );
 
     it("refuses each of the 3 other last characters that decode to the same signature bytes", () => {
       // Prepare: same 6 high bits of the last character, other values of its 2 unused low bits
@@ -169,7 +205,10 @@ describe("CallbackToken", () => {
 
     it.each([
       ["padding", `${token}=`],
-      ["standard base64 characters", `${head}.${expiry}.${signature.replace(/-/g, "+").replace(/_/g, "/")}${/[-_]/.test(signature) ? "" : "+"}`],
+      [
+        "standard base64 characters",
+        `${head}.${expiry}.${signature.replace(/-/g, "+").replace(/_/g, "/")}${/[-_]/.test(signature) ? "" : "+"}`,
+      ],
       ["a sign", `${head}.+${expiry}.${signature}`],
       ["white space", ` ${token}`],
       ["an upper-case version", token.replace(/^v2/, "V2")],
@@ -184,7 +223,13 @@ describe("CallbackToken", () => {
   });
 
   it("builds the clientCallbackUrl with the order id and token in the query", () => {
-    const url = new URL(CallbackToken.callbackUrl({ websocketUrl: "wss://abc.execute-api.us-east-1.amazonaws.com/dev", orderId, token: "1.x" }));
+    const url = new URL(
+      CallbackToken.callbackUrl({
+        websocketUrl: "wss://abc.execute-api.us-east-1.amazonaws.com/dev",
+        orderId,
+        token: "1.x",
+      }),
+    );
     expect(url.pathname).toBe("/dev");
     expect(url.searchParams.get("orderId")).toBe(orderId);
     expect(url.searchParams.get("token")).toBe("1.x");

@@ -94,20 +94,36 @@ describe("DynamoDB requests of the callback path", () => {
     await Callbacks.publishStatus(deps, status(orderId, "placed"));
     const [connectionId] = await listening(orderId, 1);
     let offsetMs = 0;
-    const clocked = { ...deps, store: new CallbackStore({ client: counting.client, tableName: table.tableName, now: () => new Date(Date.now() + offsetMs) }) };
+    const clocked = {
+      ...deps,
+      store: new CallbackStore({
+        client: counting.client,
+        tableName: table.tableName,
+        now: () => new Date(Date.now() + offsetMs),
+      }),
+    };
     const costOf = async (run: () => Promise<unknown>) => {
       counting.reset();
       const result = await run();
       return [result, { ...counting.counts }] as const;
     };
     // Act
-    const [first, firstCost] = await costOf(() => Callbacks.sync(clocked, { connectionId: connectionId!, orderId, after: 0 }));
-    const [inBurst, inBurstCost] = await costOf(() => Callbacks.sync(clocked, { connectionId: connectionId!, orderId, after: 1 }));
+    const [first, firstCost] = await costOf(() =>
+      Callbacks.sync(clocked, { connectionId: connectionId!, orderId, after: 0 }),
+    );
+    const [inBurst, inBurstCost] = await costOf(() =>
+      Callbacks.sync(clocked, { connectionId: connectionId!, orderId, after: 1 }),
+    );
     offsetMs = 60_000; // the bucket is idle again
-    const [later, laterCost] = await costOf(() => Callbacks.sync(clocked, { connectionId: connectionId!, orderId, after: 1 }));
+    const [later, laterCost] = await costOf(() =>
+      Callbacks.sync(clocked, { connectionId: connectionId!, orderId, after: 1 }),
+    );
     // Assess
     expect(first).toMatchObject({ kind: "synced", sent: 1, lastSeq: 1 });
-    expect([inBurst, later]).toMatchObject([{ kind: "synced", sent: 0, lastSeq: 1 }, { kind: "synced", sent: 0, lastSeq: 1 }]);
+    expect([inBurst, later]).toMatchObject([
+      { kind: "synced", sent: 0, lastSeq: 1 },
+      { kind: "synced", sent: 0, lastSeq: 1 },
+    ]);
     expect([firstCost, inBurstCost, laterCost]).toEqual([{ UpdateItem: 1 }, { UpdateItem: 2 }, { UpdateItem: 1 }]);
     expect([...(await setupStore.readOrder(orderId)).pending]).toEqual([]);
   });
@@ -130,7 +146,10 @@ describe("DynamoDB requests of the callback path", () => {
     connections.reset();
     // Act: burst 2, then 8 more at once
     const results = [];
-    for (let i = 0; i < 10; i++) results.push(await Callbacks.answerMessage(deps, { connectionId: connectionId!, body: `{"orderId":"${orderId}"}` }));
+    for (let i = 0; i < 10; i++)
+      results.push(
+        await Callbacks.answerMessage(deps, { connectionId: connectionId!, body: `{"orderId":"${orderId}"}` }),
+      );
     // Assess: the idle sync 1 write, the one in the burst 2 (it is charged), each refusal 1
     expect(results.map((r) => r.kind)).toEqual(["synced", "synced", ...Array(8).fill("rate_limited")]);
     expect(counting.counts).toEqual({ UpdateItem: 1 + 2 + 8 });
@@ -148,7 +167,11 @@ describe("DynamoDB requests of the callback path", () => {
     const keys = orderKeysWritten();
     counting.reset();
     // Act
-    const result = await Callbacks.answerMessage(deps, { connectionId: connectionId!, connectionOrderId: own, body: `{"orderId":"${victim}"}` });
+    const result = await Callbacks.answerMessage(deps, {
+      connectionId: connectionId!,
+      connectionOrderId: own,
+      body: `{"orderId":"${victim}"}`,
+    });
     // Assess: the caller's own bucket first, then one failed condition on the victim's item
     expect(result).toMatchObject({ kind: "not_subscribed", orderId: victim });
     expect(keys.written).toEqual([own, victim]);
@@ -161,12 +184,20 @@ describe("DynamoDB requests of the callback path", () => {
     const [victim, own] = [randomUUID(), randomUUID()];
     await Callbacks.publishStatus(deps, status(victim, "placed"));
     const [connectionId] = await listening(own, 1);
-    for (let i = 0; i < 3; i++) await Callbacks.answerMessage(deps, { connectionId: connectionId!, connectionOrderId: own, body: "{}" });
+    for (let i = 0; i < 3; i++)
+      await Callbacks.answerMessage(deps, { connectionId: connectionId!, connectionOrderId: own, body: "{}" });
     const keys = orderKeysWritten();
     counting.reset();
     // Act
     const results = [];
-    for (let i = 0; i < 5; i++) results.push(await Callbacks.answerMessage(deps, { connectionId: connectionId!, connectionOrderId: own, body: `{"orderId":"${victim}"}` }));
+    for (let i = 0; i < 5; i++)
+      results.push(
+        await Callbacks.answerMessage(deps, {
+          connectionId: connectionId!,
+          connectionOrderId: own,
+          body: `{"orderId":"${victim}"}`,
+        }),
+      );
     // Assess: each refusal is one write on the caller's own item
     expect(results.map((r) => r.kind)).toEqual(Array(5).fill("rate_limited"));
     expect(keys.written).toEqual(Array(5).fill(own));
@@ -188,7 +219,6 @@ function orderKeysWritten() {
   );
   return { written, stop: () => counting.client.middlewareStack.remove(name) };
 }
-
 
 /** The key, marshalled or not (whichever the document client's middleware has done by then). */
 const orderIdOf = (key: Record<string, unknown>) => {

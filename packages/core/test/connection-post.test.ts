@@ -38,7 +38,9 @@ describe("the stand-in's SigV4 check (calibration)", () => {
     const client = Aws.managementClient(connections.endpoint);
     connections.open(AWKWARD_ID);
     // Act
-    await client.send(new PostToConnectionCommand({ ConnectionId: AWKWARD_ID, Data: new TextEncoder().encode('{"type":"sdk"}') }));
+    await client.send(
+      new PostToConnectionCommand({ ConnectionId: AWKWARD_ID, Data: new TextEncoder().encode('{"type":"sdk"}') }),
+    );
     await client.send(new GetConnectionCommand({ ConnectionId: AWKWARD_ID }));
     // Assess
     expect(connections.badSignatures).toEqual([]);
@@ -53,7 +55,10 @@ describe("the stand-in's SigV4 check (calibration)", () => {
     // Act
     const outcome = await postToConnection(stranger, "c1", '{"type":"status"}');
     // Assess
-    expect(outcome).toMatchObject({ result: "rejected", error: { name: "InvalidSignatureException", $metadata: { httpStatusCode: 403 } } });
+    expect(outcome).toMatchObject({
+      result: "rejected",
+      error: { name: "InvalidSignatureException", $metadata: { httpStatusCode: 403 } },
+    });
     expect(connections.badSignatures).toEqual([expect.stringContaining("signature does not match")]);
     expect(connections.posts).toEqual([]);
   });
@@ -74,7 +79,11 @@ describe("postToConnection", () => {
 
   it("signs the session token that Lambda's credentials carry", async () => {
     const client = Aws.managementClient(connections.endpoint);
-    client.config.credentials = async () => ({ accessKeyId: "local", secretAccessKey: "local", sessionToken: "session-token" });
+    client.config.credentials = async () => ({
+      accessKeyId: "local",
+      secretAccessKey: "local",
+      sessionToken: "session-token",
+    });
     connections.open("c1");
 
     const outcome = await postToConnection(client, "c1", "{}");
@@ -96,7 +105,11 @@ describe("postToConnection", () => {
 
     const outcome = await postToConnection(client, "c1", "{}");
 
-    expect(outcome).toMatchObject({ connectionId: "c1", result, error: { name, $metadata: { httpStatusCode: status } } });
+    expect(outcome).toMatchObject({
+      connectionId: "c1",
+      result,
+      error: { name, $metadata: { httpStatusCode: status } },
+    });
     expect(connections.attemptsFor("c1")).toBe(1);
   });
 

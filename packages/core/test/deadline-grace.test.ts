@@ -49,8 +49,14 @@ it("a sync cut at the deadline and its `internal` answer end together within one
   const orderId = randomUUID();
   const connectionId = `${randomUUID()}=`;
   const store = new CallbackStore({ client: testDocumentClient(), tableName: table.tableName });
-  const management = Aws.managementClient(connections.endpoint, 50, { connectionTimeoutMs: 5_000, requestTimeoutMs: 5_000 });
-  await Callbacks.publishStatus({ store, management }, { orderId, status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" });
+  const management = Aws.managementClient(connections.endpoint, 50, {
+    connectionTimeoutMs: 5_000,
+    requestTimeoutMs: 5_000,
+  });
+  await Callbacks.publishStatus(
+    { store, management },
+    { orderId, status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" },
+  );
   await store.addConnection({ orderId, connectionId, maxConnections: 10 });
   connections.open(connectionId);
   connections.hang(connectionId);
@@ -60,7 +66,9 @@ it("a sync cut at the deadline and its `internal` answer end together within one
   const deadline = Date.now() + DEADLINE_MS;
   const { signal, cancel } = deadlineSignal(deadline);
   // Act: what OrderWSPendingFunction does
-  await expect(Callbacks.answerMessage(deps, { connectionId, connectionOrderId: orderId, body: '{"action":"sync"}' }, { signal })).rejects.toThrow();
+  await expect(
+    Callbacks.answerMessage(deps, { connectionId, connectionOrderId: orderId, body: '{"action":"sync"}' }, { signal }),
+  ).rejects.toThrow();
   const cleanUpEnded = Date.now() - deadline;
   await Callbacks.answerFailure(deps, connectionId, { signal });
   const answerEnded = Date.now() - deadline;

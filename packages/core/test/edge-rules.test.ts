@@ -8,8 +8,11 @@ describe("the edge's rate-based rules", () => {
   const { customersPerAddress, headroom, windowSeconds } = Topology.EDGE_SIZING;
 
   it("are one window's use of a customer × the customers behind one address × headroom, never below WAF's minimum", () => {
-    const expected = (n: number) => Math.max(Topology.WAF_MIN_RATE_LIMIT, Math.ceil(n * customersPerAddress * headroom));
-    expect(perCustomer.orders).toBeCloseTo((sizing.ordersPerMinute / sizing.concurrentCustomers) * (windowSeconds / 60));
+    const expected = (n: number) =>
+      Math.max(Topology.WAF_MIN_RATE_LIMIT, Math.ceil(n * customersPerAddress * headroom));
+    expect(perCustomer.orders).toBeCloseTo(
+      (sizing.ordersPerMinute / sizing.concurrentCustomers) * (windowSeconds / 60),
+    );
     expect(Topology.EDGE_RULES.OrdersPerAddress.limit).toBe(expected(perCustomer.orders));
     expect(Topology.EDGE_RULES.ConnectsPerAddress.limit).toBe(expected(perCustomer.connects));
     expect(Topology.EDGE_RULES.RequestsPerAddress.limit).toBe(expected(perCustomer.requests));
@@ -17,8 +20,14 @@ describe("the edge's rate-based rules", () => {
   });
 
   it("come to the figures the docs state (deploy-and-operate.md, capacity.md, the edge decision)", () => {
-    const limits = Object.fromEntries(Object.entries(Topology.EDGE_RULES).map(([name, rule]) => [name, [rule.limit, rule.windowSeconds]]));
-    expect(limits).toEqual({ OrdersPerAddress: [20, 300], ConnectsPerAddress: [200, 300], RequestsPerAddress: [420, 300] });
+    const limits = Object.fromEntries(
+      Object.entries(Topology.EDGE_RULES).map(([name, rule]) => [name, [rule.limit, rule.windowSeconds]]),
+    );
+    expect(limits).toEqual({
+      OrdersPerAddress: [20, 300],
+      ConnectsPerAddress: [200, 300],
+      RequestsPerAddress: [420, 300],
+    });
     expect(Tunables.TUNABLES.billGuardExecutions.defaultValue).toBe(600);
   });
 
@@ -35,9 +44,18 @@ describe("the edge's rate-based rules", () => {
   });
 
   it("are tunables read as the stage throttles are, within WAF's range", () => {
-    const settings = Tunables.readTunables({ EDGE_ORDERS_PER_ADDRESS: "50" }, ["edgeOrdersPerAddress", "edgeConnectsPerAddress", "edgeRequestsPerAddress"]);
-    expect(Tunables.edgeRulesOf(settings).OrdersPerAddress).toEqual({ ...Topology.EDGE_RULES.OrdersPerAddress, limit: 50 });
-    expect(() => Tunables.parseTunable("edgeConnectsPerAddress", "9")).toThrow(/EDGE_CONNECTS_PER_ADDRESS="9" is not allowed.*from 10/);
+    const settings = Tunables.readTunables({ EDGE_ORDERS_PER_ADDRESS: "50" }, [
+      "edgeOrdersPerAddress",
+      "edgeConnectsPerAddress",
+      "edgeRequestsPerAddress",
+    ]);
+    expect(Tunables.edgeRulesOf(settings).OrdersPerAddress).toEqual({
+      ...Topology.EDGE_RULES.OrdersPerAddress,
+      limit: 50,
+    });
+    expect(() => Tunables.parseTunable("edgeConnectsPerAddress", "9")).toThrow(
+      /EDGE_CONNECTS_PER_ADDRESS="9" is not allowed.*from 10/,
+    );
   });
 
   it("scope POST /orders, WebSocket upgrades, and everything", () => {
@@ -47,8 +65,11 @@ describe("the edge's rate-based rules", () => {
     // The orders rule is by method: it counts POST /orders only while that is the API's one POST route.
     expect(Object.keys(Topology.HTTP_ROUTES).filter((route) => route.startsWith("POST "))).toEqual(["POST /orders"]);
     // Any spelling of the path API Gateway may route to POST /orders counts against the orders rule.
-    for (const path of ["/orders/", "//orders", "/Orders", "/orders?x=1"]) expect(Topology.edgeScopeMatches(OrdersPerAddress.scope, { method: "POST", path }), path).toBe(true);
-    expect(Topology.edgeScopeMatches(ConnectsPerAddress.scope, { method: "GET", path: "/prod", upgrade: "WebSocket" })).toBe(true);
+    for (const path of ["/orders/", "//orders", "/Orders", "/orders?x=1"])
+      expect(Topology.edgeScopeMatches(OrdersPerAddress.scope, { method: "POST", path }), path).toBe(true);
+    expect(
+      Topology.edgeScopeMatches(ConnectsPerAddress.scope, { method: "GET", path: "/prod", upgrade: "WebSocket" }),
+    ).toBe(true);
     expect(Topology.edgeScopeMatches(ConnectsPerAddress.scope, { method: "GET", path: "/prod" })).toBe(false);
     expect(Topology.edgeScopeMatches(RequestsPerAddress.scope, { method: "GET", path: "/catalogue" })).toBe(true);
   });
@@ -56,5 +77,7 @@ describe("the edge's rate-based rules", () => {
 
 it("the bill guard's default is the expected orders over 5 minutes with headroom", () => {
   expect(Topology.EXPECTED_ORDERS_PER_SECOND).toBe(Topology.THROTTLE_SIZING.ordersPerMinute / 60);
-  expect(Tunables.TUNABLES.billGuardExecutions.defaultValue).toBe(Math.ceil(Topology.EXPECTED_ORDERS_PER_SECOND * 300 * Topology.BILL_GUARD.headroom));
+  expect(Tunables.TUNABLES.billGuardExecutions.defaultValue).toBe(
+    Math.ceil(Topology.EXPECTED_ORDERS_PER_SECOND * 300 * Topology.BILL_GUARD.headroom),
+  );
 });

@@ -24,15 +24,34 @@ function padded(item: Record<string, unknown>, bytes: number) {
 }
 
 async function unitsOfPut(item: Record<string, unknown>) {
-  const { ConsumedCapacity } = await client.send(new PutCommand({ TableName: table.tableName, Item: item, ReturnConsumedCapacity: "TOTAL" }));
+  const { ConsumedCapacity } = await client.send(
+    new PutCommand({ TableName: table.tableName, Item: item, ReturnConsumedCapacity: "TOTAL" }),
+  );
   return ConsumedCapacity?.CapacityUnits;
 }
 
 const shapes: Record<string, Record<string, unknown>> = {
-  "strings": { note: "Out of stock: SOLD-OUT" },
-  "numbers: epoch ms, epoch s, small counts, fractions, zero, negatives": { at: 1_764_151_200_123, expiresAt: 1_764_151_200, n: 7, p: 42.5, q: 450, r: 0.125, z: 0, big: 120_000, minus: -1 },
-  "a map of numbers": { "conn#L0SM9cOFvHcCIhw=": { connectedAt: 1_764_151_200_123, syncedAt: 1_764_151_201_456, expiresAt: 1_764_159_300 } },
-  "a list of maps": { history: [{ status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" }, { status: "paid", amountPaid: 450 }] },
+  strings: { note: "Out of stock: SOLD-OUT" },
+  "numbers: epoch ms, epoch s, small counts, fractions, zero, negatives": {
+    at: 1_764_151_200_123,
+    expiresAt: 1_764_151_200,
+    n: 7,
+    p: 42.5,
+    q: 450,
+    r: 0.125,
+    z: 0,
+    big: 120_000,
+    minus: -1,
+  },
+  "a map of numbers": {
+    "conn#L0SM9cOFvHcCIhw=": { connectedAt: 1_764_151_200_123, syncedAt: 1_764_151_201_456, expiresAt: 1_764_159_300 },
+  },
+  "a list of maps": {
+    history: [
+      { status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" },
+      { status: "paid", amountPaid: 450 },
+    ],
+  },
   "a string set and nested empties": { pending: new Set(["placed", "paid"]), empty: [], none: {} },
 };
 
@@ -50,7 +69,13 @@ describe("item size by DynamoDB's rules", () => {
     const big = padded(key, 2049);
     await client.send(new PutCommand({ TableName: table.tableName, Item: big }));
     const { ConsumedCapacity } = await client.send(
-      new UpdateCommand({ TableName: table.tableName, Key: key, UpdateExpression: "REMOVE #pad", ExpressionAttributeNames: { "#pad": "pad" }, ReturnConsumedCapacity: "TOTAL" }),
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: key,
+        UpdateExpression: "REMOVE #pad",
+        ExpressionAttributeNames: { "#pad": "pad" },
+        ReturnConsumedCapacity: "TOTAL",
+      }),
     );
     expect(ConsumedCapacity?.CapacityUnits).toBe(3);
     expect(writeUnits(big, key)).toBe(3);

@@ -9,7 +9,12 @@ import { GetItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CallbackStore, CallbackTable, OrderStatus, SyncRateLimit } from "@awsomepets/core/index";
-import { countingDocumentClient, createCallbackTable, testDocumentClient, testDynamoClient } from "../../../test/support/dynamodb";
+import {
+  countingDocumentClient,
+  createCallbackTable,
+  testDocumentClient,
+  testDynamoClient,
+} from "../../../test/support/dynamodb";
 
 const client = testDocumentClient();
 let table: Awaited<ReturnType<typeof createCallbackTable>>;
@@ -41,7 +46,13 @@ async function itemOfTheLayoutBefore(orderId: string, connectionIds = ["old="]) 
         ...Object.fromEntries(
           connectionIds.map((id) => [
             `conn#${id}`,
-            { connectedAt, syncedAt: connectedAt + 100, expiresAt: seconds(new Date(connectedAt)) + CallbackTable.CONNECTION_TTL_SECONDS, idleTat: connectedAt + 600, toldTat: 0 },
+            {
+              connectedAt,
+              syncedAt: connectedAt + 100,
+              expiresAt: seconds(new Date(connectedAt)) + CallbackTable.CONNECTION_TTL_SECONDS,
+              idleTat: connectedAt + 600,
+              toldTat: 0,
+            },
           ]),
         ),
         expiresAt: seconds(clock) + 3600,
@@ -50,7 +61,8 @@ async function itemOfTheLayoutBefore(orderId: string, connectionIds = ["old="]) 
   );
 }
 
-const rawItem = async (orderId: string) => (await client.send(new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }))).Item!;
+const rawItem = async (orderId: string) =>
+  (await client.send(new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }))).Item!;
 const detail = (orderId: string, status: OrderStatus.Status, extra: Partial<OrderStatus.Detail> = {}) =>
   ({ orderId, status, occurredAt: clock.toISOString(), ...extra }) as OrderStatus.Detail;
 
@@ -59,8 +71,22 @@ describe("an order's item of the layout before the short names", () => {
     const orderId = randomUUID();
     await itemOfTheLayoutBefore(orderId);
     const order = await store.readOrder(orderId);
-    expect(order.history).toEqual([{ orderId, seq: 1, status: "placed", occurredAt: "2026-11-26T09:59:00.000Z", recordedAt: "2026-11-26T09:59:00.100Z" }]);
-    expect(order.connections).toMatchObject([{ connectionId: "old=", syncedAt: clock.getTime() - 59_900, bucket: { idleTat: clock.getTime() - 59_400, toldTat: 0 } }]);
+    expect(order.history).toEqual([
+      {
+        orderId,
+        seq: 1,
+        status: "placed",
+        occurredAt: "2026-11-26T09:59:00.000Z",
+        recordedAt: "2026-11-26T09:59:00.100Z",
+      },
+    ]);
+    expect(order.connections).toMatchObject([
+      {
+        connectionId: "old=",
+        syncedAt: clock.getTime() - 59_900,
+        bucket: { idleTat: clock.getTime() - 59_400, toldTat: 0 },
+      },
+    ]);
     expect([...order.pending]).toEqual([]);
   });
 
@@ -70,11 +96,16 @@ describe("an order's item of the layout before the short names", () => {
     await itemOfTheLayoutBefore(orderId);
     // Act: more messages at once than the burst admits
     const answers = [];
-    for (let i = 0; i < rate.burst + 1; i++) answers.push((await store.admitMessage({ orderId, connectionId: "old=", rate, held: true })).kind);
+    for (let i = 0; i < rate.burst + 1; i++)
+      answers.push((await store.admitMessage({ orderId, connectionId: "old=", rate, held: true })).kind);
     // Assess
     expect(answers).toEqual([...Array(rate.burst).fill("admitted"), "limited"]);
     const item = await rawItem(orderId);
-    expect(item["conn#old="]).toMatchObject({ syncedAt: clock.getTime(), idleTat: clock.getTime() + 1000 / rate.perSecond, burstTat: expect.any(Number) });
+    expect(item["conn#old="]).toMatchObject({
+      syncedAt: clock.getTime(),
+      idleTat: clock.getTime() + 1000 / rate.perSecond,
+      burstTat: expect.any(Number),
+    });
     expect(item[CallbackTable.connectionAttribute("old=")]).toBeUndefined();
   });
 
@@ -106,14 +137,26 @@ describe("an order's item of the layout before the short names", () => {
     const cancelled = await store.recordStatus(detail(orderId, "cancelled", { reason }));
     // Assess
     expect(reserved.order.connections.map((c) => c.connectionId)).toEqual(["old="]);
-    expect([reserved, released, cancelled].map((r) => [r.entry.seq, r.isNew])).toEqual([[2, true], [3, true], [4, true]]);
+    expect([reserved, released, cancelled].map((r) => [r.entry.seq, r.isNew])).toEqual([
+      [2, true],
+      [3, true],
+      [4, true],
+    ]);
     const order = await store.readOrder(orderId);
-    expect(order.history.map((e) => [e.status, e.seq, e.reason])).toEqual([["placed", 1, undefined], ["reserved", 2, undefined], ["released", 3, reason], ["cancelled", 4, reason]]);
+    expect(order.history.map((e) => [e.status, e.seq, e.reason])).toEqual([
+      ["placed", 1, undefined],
+      ["reserved", 2, undefined],
+      ["released", 3, reason],
+      ["cancelled", 4, reason],
+    ]);
     expect(order.history[1]!.recordedAt).toBe(clock.toISOString());
     // The long reason is kept once for both statuses.
     const item = await rawItem(orderId);
     expect(Object.keys(item).filter((k) => k.startsWith(CallbackTable.REASON_ATTRIBUTE_PREFIX))).toHaveLength(1);
-    expect(await store.recordStatus(detail(orderId, "placed"))).toMatchObject({ isNew: false, entry: { seq: 1, occurredAt: "2026-11-26T09:59:00.000Z" } });
+    expect(await store.recordStatus(detail(orderId, "placed"))).toMatchObject({
+      isNew: false,
+      entry: { seq: 1, occurredAt: "2026-11-26T09:59:00.000Z" },
+    });
   });
 
   it("counts old and new connections against one cap, and removes an old one on a 410 or $disconnect", async () => {
@@ -123,13 +166,20 @@ describe("an order's item of the layout before the short names", () => {
     // Act
     const admitted = await store.addConnection({ orderId, connectionId: "new=", maxConnections: 3 });
     const refused = await store.addConnection({ orderId, connectionId: "late=", maxConnections: 3 });
-    const gone = await store.removeGoneConnection({ orderId, connectionId: "old1=", graceMs: 30_000, syncedAt: clock.getTime() - 59_900 });
+    const gone = await store.removeGoneConnection({
+      orderId,
+      connectionId: "old1=",
+      graceMs: 30_000,
+      syncedAt: clock.getTime() - 59_900,
+    });
     const left = await store.removeConnection({ orderId, connectionId: "old2=" });
     const again = await store.removeConnection({ orderId, connectionId: "old2=" });
     // Assess
     expect([admitted.admitted, refused.admitted, gone, left, again]).toEqual([true, false, true, true, false]);
     const item = await rawItem(orderId);
-    expect(Object.keys(item).filter((k) => k.startsWith("conn#") || k.startsWith(CallbackTable.CONNECTION_ATTRIBUTE_PREFIX))).toEqual([CallbackTable.connectionAttribute("new=")]);
+    expect(
+      Object.keys(item).filter((k) => k.startsWith("conn#") || k.startsWith(CallbackTable.CONNECTION_ATTRIBUTE_PREFIX)),
+    ).toEqual([CallbackTable.connectionAttribute("new=")]);
     expect(item.connCount).toBe(1);
   });
 });
@@ -146,9 +196,19 @@ function withItemOnConditionFailure() {
       try {
         return await next(args);
       } catch (error) {
-        const input = args.input as { TableName: string; Key: Record<string, AttributeValue>; ReturnValuesOnConditionCheckFailure?: string };
-        if ((error as Error).name === "ConditionalCheckFailedException" && input.ReturnValuesOnConditionCheckFailure === "ALL_OLD" && context.commandName === "UpdateItemCommand") {
-          const { Item } = await reader.send(new GetItemCommand({ TableName: input.TableName, Key: input.Key, ConsistentRead: true }));
+        const input = args.input as {
+          TableName: string;
+          Key: Record<string, AttributeValue>;
+          ReturnValuesOnConditionCheckFailure?: string;
+        };
+        if (
+          (error as Error).name === "ConditionalCheckFailedException" &&
+          input.ReturnValuesOnConditionCheckFailure === "ALL_OLD" &&
+          context.commandName === "UpdateItemCommand"
+        ) {
+          const { Item } = await reader.send(
+            new GetItemCommand({ TableName: input.TableName, Key: input.Key, ConsistentRead: true }),
+          );
           Object.assign(error as object, { Item });
         }
         throw error;
@@ -158,4 +218,3 @@ function withItemOnConditionFailure() {
   );
   return { client: counting.client, counting };
 }
-

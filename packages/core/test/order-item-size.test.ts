@@ -27,8 +27,22 @@ const threeBytes = "在庫切れ".padEnd(OrderStatus.REASON_MAX_LENGTH, "品");
 type Step = [OrderStatus.Status, Partial<OrderStatus.Detail>?];
 const PATHS: Record<string, Step[]> = {
   "success (4 statuses)": [["placed"], ["reserved"], ["paid", { amountPaid: 12_345.67 }], ["completed"]],
-  "cancel, longest reason (6 statuses, 3 reasons of 1,024 ASCII characters)": [["placed"], ["reserved"], ["paid", { amountPaid: 12_345.67 }], ["refunded", { reason: ascii }], ["released", { reason: ascii }], ["cancelled", { reason: ascii }]],
-  "cancel, longest reason in bytes (1,024 three-byte characters)": [["placed"], ["reserved"], ["paid", { amountPaid: 12_345.67 }], ["refunded", { reason: threeBytes }], ["released", { reason: threeBytes }], ["cancelled", { reason: threeBytes }]],
+  "cancel, longest reason (6 statuses, 3 reasons of 1,024 ASCII characters)": [
+    ["placed"],
+    ["reserved"],
+    ["paid", { amountPaid: 12_345.67 }],
+    ["refunded", { reason: ascii }],
+    ["released", { reason: ascii }],
+    ["cancelled", { reason: ascii }],
+  ],
+  "cancel, longest reason in bytes (1,024 three-byte characters)": [
+    ["placed"],
+    ["reserved"],
+    ["paid", { amountPaid: 12_345.67 }],
+    ["refunded", { reason: threeBytes }],
+    ["released", { reason: threeBytes }],
+    ["cancelled", { reason: threeBytes }],
+  ],
 };
 
 /** API Gateway's connection ids are 16 characters (`L0SM9cOFvHcCIhw=`). */
@@ -40,7 +54,12 @@ async function itemAtTheEnd(steps: Step[], watchers: number) {
   const orderId = randomUUID();
   for (const [i, [status, extra]] of steps.entries()) {
     now += 1_000;
-    await store.recordStatus({ orderId, status, occurredAt: new Date(now).toISOString(), ...extra } as OrderStatus.Detail);
+    await store.recordStatus({
+      orderId,
+      status,
+      occurredAt: new Date(now).toISOString(),
+      ...extra,
+    } as OrderStatus.Detail);
     if (i > 0) continue;
     for (let w = 0; w < watchers; w++) {
       now += 137;
@@ -48,14 +67,17 @@ async function itemAtTheEnd(steps: Step[], watchers: number) {
       await store.admitMessage({ orderId, connectionId: connectionId(w), rate: SyncRateLimit.DEFAULT_SYNC_RATE });
     }
   }
-  const { Item } = await client.send(new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }));
+  const { Item } = await client.send(
+    new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }),
+  );
   return Item!;
 }
 
 describe("an order's item at the end of an order", () => {
   const sizes = new Map<string, number[]>();
   beforeAll(async () => {
-    for (const [name, steps] of Object.entries(PATHS)) sizes.set(name, await Promise.all(WATCHERS.map((n) => itemAtTheEnd(steps, n).then(itemSize))));
+    for (const [name, steps] of Object.entries(PATHS))
+      sizes.set(name, await Promise.all(WATCHERS.map((n) => itemAtTheEnd(steps, n).then(itemSize))));
   }, 60_000);
 
   it("a synced socket adds 54 bytes", async () => {
@@ -76,8 +98,15 @@ describe("an order's item at the end of an order", () => {
   });
 
   it("docs/capacity.md shows these sizes", () => {
-    const rows = [...sizes].map(([name, bytes]) => `| ${name} | ${bytes.map((b) => `${b.toLocaleString("en-US")} B (${Math.ceil(b / 1024)})`).join(" | ")} |`);
-    const table = [`| the order's item at its end, with … synced sockets | ${WATCHERS.join(" | ")} (the cap's maximum) |`, `|---|${WATCHERS.map(() => "---").join("|")}|`, ...rows].join("\n");
+    const rows = [...sizes].map(
+      ([name, bytes]) =>
+        `| ${name} | ${bytes.map((b) => `${b.toLocaleString("en-US")} B (${Math.ceil(b / 1024)})`).join(" | ")} |`,
+    );
+    const table = [
+      `| the order's item at its end, with … synced sockets | ${WATCHERS.join(" | ")} (the cap's maximum) |`,
+      `|---|${WATCHERS.map(() => "---").join("|")}|`,
+      ...rows,
+    ].join("\n");
     const page = readFileSync(path.resolve(import.meta.dirname, "../../../docs/capacity.md"), "utf8");
     const shown = /<!-- item-size:start[^>]*-->\n([\s\S]*?)\n<!-- item-size:end -->/.exec(page)?.[1];
     expect(shown, "docs/capacity.md's item-size table (between its markers) is this").toBe(table);

@@ -49,7 +49,11 @@ describe("OrderStore.applyStatus", () => {
     const orderId = await placed();
     await store.applyStatus({ orderId, status: "paid", occurredAt: at("02"), amountPaid: 450 });
     await store.applyStatus({ orderId, status: "paid", occurredAt: at("09"), amountPaid: 1 });
-    expect((await store.getOrder(orderId))?.statuses.paid).toEqual({ status: "paid", occurredAt: at("02"), amountPaid: 450 });
+    expect((await store.getOrder(orderId))?.statuses.paid).toEqual({
+      status: "paid",
+      occurredAt: at("02"),
+      amountPaid: 450,
+    });
   });
 
   it("is not pinned by a forged far-future status: the furthest saga step wins, in any arrival order", async () => {

@@ -11,7 +11,11 @@ const request = (country: string) => ({
 });
 const countryErrors = (country: string) => {
   const parsed = z.safeParse(OrderRequest, request(country));
-  return parsed.success ? [] : fieldErrors(parsed.error).filter((e) => e.path === "shippingAddress.country").map((e) => e.message);
+  return parsed.success
+    ? []
+    : fieldErrors(parsed.error)
+        .filter((e) => e.path === "shippingAddress.country")
+        .map((e) => e.message);
 };
 
 describe("OrderRequest's shipping country", () => {

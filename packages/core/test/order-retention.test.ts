@@ -10,7 +10,15 @@ import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import type { SFNClient } from "@aws-sdk/client-sfn";
 import { GetCommand, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CallbackStore, CallbackTable, CallbackToken, Erasure, OrderStore, Orders, OrdersTable } from "@awsomepets/core/index";
+import {
+  CallbackStore,
+  CallbackTable,
+  CallbackToken,
+  Erasure,
+  OrderStore,
+  Orders,
+  OrdersTable,
+} from "@awsomepets/core/index";
 import { createCallbackTable, testDocumentClient, testDynamoClient } from "../../../test/support/dynamodb";
 
 const raw = testDynamoClient();
@@ -22,7 +30,8 @@ const PLACED = new Date("2026-11-26T10:00:00.000Z");
 const DAY_MS = 24 * 60 * 60 * 1000;
 let clock = PLACED;
 
-const store = (retentionDays?: number) => new OrderStore({ client, tableName: ordersTable, now: () => clock, orderRetentionDays: retentionDays });
+const store = (retentionDays?: number) =>
+  new OrderStore({ client, tableName: ordersTable, now: () => clock, orderRetentionDays: retentionDays });
 const accepted = { send: async () => ({ Entries: [{ EventId: "1" }], FailedEntryCount: 0, executionArn: "arn" }) };
 const deps = (retentionDays?: number): Orders.OrderDeps => ({
   store: store(retentionDays),
@@ -50,9 +59,12 @@ async function place(key?: string, retentionDays?: number) {
 
 /** Every item of both tables that belongs to the order, found by scanning (not through the code under test). */
 async function itemsOf(orderId: string) {
-  const scan = async (TableName: string) => (await client.send(new ScanCommand({ TableName, ConsistentRead: true }))).Items ?? [];
+  const scan = async (TableName: string) =>
+    (await client.send(new ScanCommand({ TableName, ConsistentRead: true }))).Items ?? [];
   const orders = (await scan(ordersTable)).filter((item) => item.orderId === orderId);
-  const callbackItems = (await scan(callbacks.tableName)).filter((item) => item[CallbackTable.PARTITION_KEY] === orderId);
+  const callbackItems = (await scan(callbacks.tableName)).filter(
+    (item) => item[CallbackTable.PARTITION_KEY] === orderId,
+  );
   return [...orders.map((item) => String(item.pk).split("#")[0]), ...callbackItems.map(() => "callback")].sort();
 }
 
@@ -91,14 +103,22 @@ describe("an order's retention", () => {
     const paid = await store().recordPayment(orderId, { outcome: "paid", paymentId: "p", amountPaid: 450 });
     // A token still valid at that time (signed late, as no real link is) meets no order either.
     const lateToken = CallbackToken.sign({ orderId, stage: "dev", secret, now: clock });
-    const view = await Orders.viewOrder({ store: store(), tokenKeys: { current: secret }, stage: "dev", now: () => clock }, { orderId, token: lateToken });
-    const oldLink = await Orders.viewOrder({ store: store(), tokenKeys: { current: secret }, stage: "dev", now: () => clock }, { orderId, token });
+    const view = await Orders.viewOrder(
+      { store: store(), tokenKeys: { current: secret }, stage: "dev", now: () => clock },
+      { orderId, token: lateToken },
+    );
+    const oldLink = await Orders.viewOrder(
+      { store: store(), tokenKeys: { current: secret }, stage: "dev", now: () => clock },
+      { orderId, token },
+    );
     // Assess
     expect(before?.orderId).toBe(orderId);
     expect([after, applied, paid]).toEqual([undefined, false, undefined]);
     expect(view).toEqual({ kind: "not_found" });
     expect(oldLink).toEqual({ kind: "forbidden", reason: "token is expired" }); // the link itself lasts 24 hours
-    const { Item } = await client.send(new GetCommand({ TableName: ordersTable, Key: OrdersTable.orderKey(orderId), ConsistentRead: true }));
+    const { Item } = await client.send(
+      new GetCommand({ TableName: ordersTable, Key: OrdersTable.orderKey(orderId), ConsistentRead: true }),
+    );
     expect(Item?.statuses).toEqual({ placed: expect.any(Object) }); // nothing written to the expired item
   });
 
@@ -106,11 +126,15 @@ describe("an order's retention", () => {
     // Prepare
     const { orderId, token } = await place();
     // Act
-    const view = await Orders.viewOrder({ store: store(), tokenKeys: { current: secret }, stage: "dev", now: () => clock }, { orderId, token });
+    const view = await Orders.viewOrder(
+      { store: store(), tokenKeys: { current: secret }, stage: "dev", now: () => clock },
+      { orderId, token },
+    );
     // Assess
     expect(view.kind).toBe("found");
     const shown = JSON.stringify(view);
-    for (const text of ["Ana Silva", "Rua Augusta", "Lisboa", "1100-048", "tok_visa"]) expect(shown, text).not.toContain(text);
+    for (const text of ["Ana Silva", "Rua Augusta", "Lisboa", "1100-048", "tok_visa"])
+      expect(shown, text).not.toContain(text);
   });
 });
 
@@ -129,9 +153,18 @@ describe("Erasure.eraseOrder", () => {
     const second = await Erasure.eraseOrder({ client, ordersTable, clientCallbackTable: callbacks.tableName }, orderId);
 
     // Assess
-    expect(first).toEqual({ orderId, removed: { order: true, idempotencyRecord: true, callbackItem: true }, idempotencyKeyKnown: true, status: "placed" });
+    expect(first).toEqual({
+      orderId,
+      removed: { order: true, idempotencyRecord: true, callbackItem: true },
+      idempotencyKeyKnown: true,
+      status: "placed",
+    });
     expect(await itemsOf(orderId)).toEqual([]);
-    expect(second).toEqual({ orderId, removed: { order: false, idempotencyRecord: false, callbackItem: false }, idempotencyKeyKnown: false });
+    expect(second).toEqual({
+      orderId,
+      removed: { order: false, idempotencyRecord: false, callbackItem: false },
+      idempotencyKeyKnown: false,
+    });
     expect(Erasure.nothingRemoved(second)).toBe(true);
     expect(await itemsOf(other.orderId)).toEqual(["idempotency", "order"]);
     // The key is free again: a retry with it now places a new order rather than answering the erased one.
@@ -144,7 +177,12 @@ describe("Erasure.eraseOrder", () => {
     // Prepare: the order's item points at a key whose record now belongs to another order
     const { orderId } = await place(undefined, 2);
     const hash = "f".repeat(64);
-    await client.send(new PutCommand({ TableName: ordersTable, Item: { ...OrdersTable.idempotencyKey(hash), orderId: "another", requestHash: "x" } }));
+    await client.send(
+      new PutCommand({
+        TableName: ordersTable,
+        Item: { ...OrdersTable.idempotencyKey(hash), orderId: "another", requestHash: "x" },
+      }),
+    );
     const { Item } = await client.send(new GetCommand({ TableName: ordersTable, Key: OrdersTable.orderKey(orderId) }));
     await client.send(new PutCommand({ TableName: ordersTable, Item: { ...Item, idempotencyKeyHash: hash } }));
     clock = new Date(PLACED.getTime() + 30 * DAY_MS);
@@ -155,7 +193,9 @@ describe("Erasure.eraseOrder", () => {
     // Assess
     expect(report.removed).toEqual({ order: true, idempotencyRecord: false, callbackItem: false });
     expect(await itemsOf(orderId)).toEqual([]);
-    const { Item: kept } = await client.send(new GetCommand({ TableName: ordersTable, Key: OrdersTable.idempotencyKey(hash) }));
+    const { Item: kept } = await client.send(
+      new GetCommand({ TableName: ordersTable, Key: OrdersTable.idempotencyKey(hash) }),
+    );
     expect(kept?.orderId).toBe("another");
   });
 });

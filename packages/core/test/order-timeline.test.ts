@@ -53,7 +53,9 @@ describe("OrderTimeline", () => {
   it("ignores frames of other orders and reports error frames", () => {
     const timeline = new OrderTimeline(orderId);
     expect(timeline.apply({ ...status(1, "placed", 0), orderId: randomUUID() })).toEqual({});
-    expect(timeline.apply({ type: "error", code: "not_subscribed", message: "no" })).toEqual({ error: { code: "not_subscribed", message: "no" } });
+    expect(timeline.apply({ type: "error", code: "not_subscribed", message: "no" })).toEqual({
+      error: { code: "not_subscribed", message: "no" },
+    });
     expect(timeline.statuses).toEqual([]);
   });
 
@@ -63,15 +65,26 @@ describe("OrderTimeline", () => {
     timeline.syncRequest();
     const throttled = readServerFrame('{"message": "Too Many Requests", "connectionId":"abc=", "requestId":"r1"}');
     // Act & Assess: the sync is over, unanswered; a pushed status that leaves a gap asks again
-    expect(timeline.apply(throttled)).toEqual({ gateway: { message: "Too Many Requests", throttled: true }, syncRefused: true });
+    expect(timeline.apply(throttled)).toEqual({
+      gateway: { message: "Too Many Requests", throttled: true },
+      syncRefused: true,
+    });
     expect(timeline.apply(status(2, "reserved", 1))).toMatchObject({ syncNeeded: true });
   });
 
   it("ends the sync in flight on every error frame; asks again after rate_limited and internal only", () => {
-    for (const [code, refused] of [["rate_limited", true], ["internal", true], ["bad_request", undefined], ["not_subscribed", undefined]] as const) {
+    for (const [code, refused] of [
+      ["rate_limited", true],
+      ["internal", true],
+      ["bad_request", undefined],
+      ["not_subscribed", undefined],
+    ] as const) {
       const timeline = new OrderTimeline(orderId);
       timeline.syncRequest();
-      expect(timeline.apply({ type: "error", code, message: "m" }), code).toEqual({ error: { code, message: "m" }, syncRefused: refused });
+      expect(timeline.apply({ type: "error", code, message: "m" }), code).toEqual({
+        error: { code, message: "m" },
+        syncRefused: refused,
+      });
       expect(timeline.apply(status(2, "reserved", 1)).syncNeeded, code).toBe(true);
     }
   });
@@ -96,11 +109,27 @@ describe("readServerFrame", () => {
     const synced = { type: "synced", orderId, lastSeq: 2 };
     expect(readServerFrame(JSON.stringify(synced))).toEqual(synced);
     expect(readServerFrame(JSON.stringify(status(1, "placed", 0)))).toEqual(status(1, "placed", 0));
-    expect(readServerFrame('{"type":"error","code":"internal","message":"m"}')).toEqual({ type: "error", code: "internal", message: "m" });
+    expect(readServerFrame('{"type":"error","code":"internal","message":"m"}')).toEqual({
+      type: "error",
+      code: "internal",
+      message: "m",
+    });
     // API Gateway's frames, as it sends them (no `type`)
-    expect(readServerFrame('{"message": "Too Many Requests", "connectionId":"c", "requestId":"r"}')).toEqual({ type: "gateway", message: "Too Many Requests", throttled: true });
-    expect(readServerFrame('{"message": "Internal server error", "connectionId":"c", "requestId":"r"}')).toEqual({ type: "gateway", message: "Internal server error", throttled: false });
-    expect(readServerFrame('{"message": "Forbidden", "connectionId":"c", "requestId":"r"}')).toEqual({ type: "gateway", message: "Forbidden", throttled: false });
+    expect(readServerFrame('{"message": "Too Many Requests", "connectionId":"c", "requestId":"r"}')).toEqual({
+      type: "gateway",
+      message: "Too Many Requests",
+      throttled: true,
+    });
+    expect(readServerFrame('{"message": "Internal server error", "connectionId":"c", "requestId":"r"}')).toEqual({
+      type: "gateway",
+      message: "Internal server error",
+      throttled: false,
+    });
+    expect(readServerFrame('{"message": "Forbidden", "connectionId":"c", "requestId":"r"}')).toEqual({
+      type: "gateway",
+      message: "Forbidden",
+      throttled: false,
+    });
     // Anything else that is not the protocol's counts as one of them; a `type` added later is ignored
     expect(readServerFrame("upstream gone")).toEqual({ type: "gateway", message: "upstream gone", throttled: false });
     expect(readServerFrame("[1]")).toMatchObject({ type: "gateway" });

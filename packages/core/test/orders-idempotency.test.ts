@@ -54,8 +54,17 @@ describe("placeOrder with an Idempotency-Key", () => {
     const retry = await Orders.placeOrder(deps(), { request: request(), idempotencyKey: key });
     // Assess: same answer; the token's expiry is the first one's, not extended by the retry
     expect(retry).toEqual(first);
-    const verified = CallbackToken.verify({ orderId: (first as { orderId: string }).orderId, stage: "dev", token: tokenOf(retry)!, keys: { current: secret }, now: clock });
-    expect(verified).toEqual({ ok: true, expiresAt: Date.parse("2026-11-26T10:00:00.000Z") / 1000 + CallbackToken.DEFAULT_TTL_SECONDS });
+    const verified = CallbackToken.verify({
+      orderId: (first as { orderId: string }).orderId,
+      stage: "dev",
+      token: tokenOf(retry)!,
+      keys: { current: secret },
+      now: clock,
+    });
+    expect(verified).toEqual({
+      ok: true,
+      expiresAt: Date.parse("2026-11-26T10:00:00.000Z") / 1000 + CallbackToken.DEFAULT_TTL_SECONDS,
+    });
   });
 
   it("hands a retry after the v2 deploy the legacy token stored before it, which still verifies until it expires", async () => {
@@ -67,21 +76,30 @@ describe("placeOrder with an Idempotency-Key", () => {
     const legacy = `${expiresAt}.${createHmac("sha256", secret).update(`${first.orderId}.${expiresAt}`).digest("base64url")}`;
     const keyHash = createHash("sha256").update(key).digest("hex");
     await testDocumentClient().send(
-      new UpdateCommand({ TableName: tableName, Key: OrdersTable.idempotencyKey(keyHash), UpdateExpression: "SET #t = :t", ExpressionAttributeNames: { "#t": "token" }, ExpressionAttributeValues: { ":t": legacy } }),
+      new UpdateCommand({
+        TableName: tableName,
+        Key: OrdersTable.idempotencyKey(keyHash),
+        UpdateExpression: "SET #t = :t",
+        ExpressionAttributeNames: { "#t": "token" },
+        ExpressionAttributeValues: { ":t": legacy },
+      }),
     );
     // Act
     clock = new Date("2026-11-26T11:00:00.000Z");
     const retry = await Orders.placeOrder(deps(), { request: request(), idempotencyKey: key });
     // Assess
     expect(tokenOf(retry)).toBe(legacy);
-    const verify = (now: Date) => CallbackToken.verify({ orderId: first.orderId, stage: "dev", token: legacy, keys: { current: secret }, now });
+    const verify = (now: Date) =>
+      CallbackToken.verify({ orderId: first.orderId, stage: "dev", token: legacy, keys: { current: secret }, now });
     expect(verify(clock)).toEqual({ ok: true, expiresAt });
     expect(verify(new Date(expiresAt * 1000))).toEqual({ ok: false, reason: "expired" });
   });
 
   it("gives concurrent duplicates one order and one token", async () => {
     const key = randomUUID();
-    const results = await Promise.all(Array.from({ length: 5 }, () => Orders.placeOrder(deps(), { request: request(), idempotencyKey: key })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => Orders.placeOrder(deps(), { request: request(), idempotencyKey: key })),
+    );
     expect(new Set(results.map(tokenOf)).size).toBe(1);
     expect(new Set(results.map((r) => (r as { orderId: string }).orderId)).size).toBe(1);
   });
@@ -89,7 +107,9 @@ describe("placeOrder with an Idempotency-Key", () => {
   it("refuses the key with another body, and issues a new order and token without a key", async () => {
     const key = randomUUID();
     const first = await Orders.placeOrder(deps(), { request: request(), idempotencyKey: key });
-    expect(await Orders.placeOrder(deps(), { request: request("DE"), idempotencyKey: key })).toEqual({ kind: "idempotency_conflict" });
+    expect(await Orders.placeOrder(deps(), { request: request("DE"), idempotencyKey: key })).toEqual({
+      kind: "idempotency_conflict",
+    });
     const unkeyed = await Orders.placeOrder(deps(), { request: request() });
     expect(tokenOf(unkeyed)).not.toBe(tokenOf(first));
   });
@@ -117,7 +137,9 @@ describe("placeOrder retried once its workflow has started", () => {
     const first = await Orders.placeOrder(withSfn(), { request: request(), idempotencyKey: key });
     await Orders.placeOrder(withSfn(), { request: request(), idempotencyKey: key });
     failNext = true;
-    const failed = await Orders.placeOrder(withSfn(), { request: request(), idempotencyKey: otherKey }).catch((error: Error) => error.name);
+    const failed = await Orders.placeOrder(withSfn(), { request: request(), idempotencyKey: otherKey }).catch(
+      (error: Error) => error.name,
+    );
     const retried = await Orders.placeOrder(withSfn(), { request: request(), idempotencyKey: otherKey });
     await Orders.placeOrder(withSfn(), { request: request(), idempotencyKey: otherKey });
     // Assess
@@ -145,7 +167,9 @@ describe("placeOrder retried while its workflow is being started", () => {
     const { started, deps: withSfn } = countingSfn();
     const key = randomUUID();
     // Act
-    const results = await Promise.all(Array.from({ length: 10 }, () => Orders.placeOrder(withSfn(), { request: request(), idempotencyKey: key })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => Orders.placeOrder(withSfn(), { request: request(), idempotencyKey: key })),
+    );
     // Assess
     const orderIds = new Set(results.map((r) => (r as { orderId: string }).orderId));
     expect(orderIds.size).toBe(1);
@@ -157,7 +181,10 @@ describe("placeOrder retried while its workflow is being started", () => {
     clock = new Date("2026-11-26T10:00:00.000Z");
     const { started, deps: withSfn } = countingSfn();
     const key = randomUUID();
-    const dying = { ...withSfn(), eventBridge: { send: async () => Promise.reject(new Error("died")) } as unknown as EventBridgeClient };
+    const dying = {
+      ...withSfn(),
+      eventBridge: { send: async () => Promise.reject(new Error("died")) } as unknown as EventBridgeClient,
+    };
     await Orders.placeOrder(dying, { request: request(), idempotencyKey: key }).catch(() => undefined);
     // Act
     clock = new Date(clock.getTime() + 5_000);
@@ -177,9 +204,15 @@ describe("placeOrder retried while its workflow is being started", () => {
     clock = new Date("2026-11-26T10:00:00.000Z");
     const { started, deps: withSfn } = countingSfn();
     const key = randomUUID();
-    const first = (await Orders.placeOrder(withSfn(), { request: request(), idempotencyKey: key })) as { orderId: string };
+    const first = (await Orders.placeOrder(withSfn(), { request: request(), idempotencyKey: key })) as {
+      orderId: string;
+    };
     await testDocumentClient().send(
-      new UpdateCommand({ TableName: tableName, Key: OrdersTable.orderKey(first.orderId), UpdateExpression: "REMOVE workflowStartingAt, workflowStartedAt" }),
+      new UpdateCommand({
+        TableName: tableName,
+        Key: OrdersTable.orderKey(first.orderId),
+        UpdateExpression: "REMOVE workflowStartingAt, workflowStartedAt",
+      }),
     );
     started.length = 0;
     // Act

@@ -24,11 +24,18 @@ describe("OriginVerify.verify", () => {
     ["it with more after it", `${VALUE} `],
     ["it in upper case", VALUE.toUpperCase()],
   ])("answers 403 (wrong) to %s", (_name, given) => {
-    expect(OriginVerify.verify({ [OriginVerify.HEADER]: given }, VALUE)).toEqual({ ok: false, statusCode: 403, reason: "wrong" });
+    expect(OriginVerify.verify({ [OriginVerify.HEADER]: given }, VALUE)).toEqual({
+      ok: false,
+      statusCode: 403,
+      reason: "wrong",
+    });
   });
 
   it("refuses everything when the expected value is too short to be a secret (a misconfiguration)", () => {
     expect(OriginVerify.verify({ [OriginVerify.HEADER]: "" }, "")).toMatchObject({ ok: false, statusCode: 401 });
-    expect(OriginVerify.verify({ [OriginVerify.HEADER]: "short" }, "short")).toMatchObject({ ok: false, statusCode: 403 });
+    expect(OriginVerify.verify({ [OriginVerify.HEADER]: "short" }, "short")).toMatchObject({
+      ok: false,
+      statusCode: 403,
+    });
   });
 });

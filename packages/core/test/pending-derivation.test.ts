@@ -30,11 +30,20 @@ beforeEach(() => connections.reset());
 const MINUTE = 60_000;
 /** The same table as another host sees it: its clock `skewMs` off. */
 const hostWithClock = (skewMs: number) => ({
-  store: new CallbackStore({ client: testDocumentClient(), tableName: table.tableName, now: () => new Date(Date.now() + skewMs) }),
+  store: new CallbackStore({
+    client: testDocumentClient(),
+    tableName: table.tableName,
+    now: () => new Date(Date.now() + skewMs),
+  }),
   management: Aws.managementClient(connections.endpoint),
 });
-const detail = (orderId: string, status: OrderStatus.Status): OrderStatus.Detail => ({ orderId, status, occurredAt: "2026-11-26T10:00:00.000Z" });
-const pendingOf = async (orderId: string) => (await store.listPending()).filter((e) => e.orderId === orderId).map((e) => e.status);
+const detail = (orderId: string, status: OrderStatus.Status): OrderStatus.Detail => ({
+  orderId,
+  status,
+  occurredAt: "2026-11-26T10:00:00.000Z",
+});
+const pendingOf = async (orderId: string) =>
+  (await store.listPending()).filter((e) => e.orderId === orderId).map((e) => e.status);
 
 async function subscribed(orderId: string) {
   const connectionId = `${randomUUID()}=`;
@@ -89,8 +98,16 @@ describe("an order's item written by the layout before (recordedAt and lastSynce
         Item: {
           ...CallbackTable.orderKey(orderId),
           history: [
-            { status: "placed", occurredAt: "2026-11-26T10:00:00.000Z", recordedAt: new Date(syncedAt - MINUTE).toISOString() },
-            { status: "reserved", occurredAt: "2026-11-26T10:00:01.000Z", recordedAt: new Date(syncedAt + MINUTE).toISOString() },
+            {
+              status: "placed",
+              occurredAt: "2026-11-26T10:00:00.000Z",
+              recordedAt: new Date(syncedAt - MINUTE).toISOString(),
+            },
+            {
+              status: "reserved",
+              occurredAt: "2026-11-26T10:00:01.000Z",
+              recordedAt: new Date(syncedAt + MINUTE).toISOString(),
+            },
           ],
           [CallbackTable.listenersAttribute("placed")]: 0,
           [CallbackTable.listenersAttribute("reserved")]: 0,
@@ -102,7 +119,8 @@ describe("an order's item written by the layout before (recordedAt and lastSynce
             syncedAt,
             expiresAt: CallbackTable.epochSeconds(new Date()) + CallbackTable.CONNECTION_TTL_SECONDS,
           },
-          [CallbackTable.TTL_ATTRIBUTE]: CallbackTable.epochSeconds(new Date()) + CallbackTable.DEFAULT_HISTORY_RETENTION_SECONDS,
+          [CallbackTable.TTL_ATTRIBUTE]:
+            CallbackTable.epochSeconds(new Date()) + CallbackTable.DEFAULT_HISTORY_RETENTION_SECONDS,
         },
       }),
     );

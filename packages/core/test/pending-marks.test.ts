@@ -20,7 +20,10 @@ beforeAll(async () => {
   Object.assign(process.env, { AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" });
   store = new CallbackStore({ client: testDocumentClient(), tableName: table.tableName });
   // Posts that hang give up soon: the first delivery below is held between its record and its mark.
-  deps = { store, management: Aws.managementClient(connections.endpoint, 50, { connectionTimeoutMs: 500, requestTimeoutMs: 1_000 }) };
+  deps = {
+    store,
+    management: Aws.managementClient(connections.endpoint, 50, { connectionTimeoutMs: 500, requestTimeoutMs: 1_000 }),
+  };
 });
 afterAll(async () => {
   await connections.stop();
@@ -28,8 +31,13 @@ afterAll(async () => {
 });
 beforeEach(() => connections.reset());
 
-const placed = (orderId: string): OrderStatus.Detail => ({ orderId, status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" });
-const pendingOf = async (orderId: string) => (await store.listPending()).filter((e) => e.orderId === orderId).map((e) => e.status);
+const placed = (orderId: string): OrderStatus.Detail => ({
+  orderId,
+  status: "placed",
+  occurredAt: "2026-11-26T10:00:00.000Z",
+});
+const pendingOf = async (orderId: string) =>
+  (await store.listPending()).filter((e) => e.orderId === orderId).map((e) => e.status);
 
 async function subscribed(orderId: string, { open = true } = {}) {
   const connectionId = `${randomUUID()}=`;
@@ -80,7 +88,12 @@ describe("pending marks", () => {
     expect(failed).toMatchObject({ kind: "synced", sent: 0, outcome: "rejected" });
     expect(afterFailure).toEqual(["placed"]);
     expect(await pendingOf(orderId)).toEqual([]);
-    expect(connections.framesFor(client).filter((f) => f.type === "status").map((f) => f.seq)).toEqual([1]);
+    expect(
+      connections
+        .framesFor(client)
+        .filter((f) => f.type === "status")
+        .map((f) => f.seq),
+    ).toEqual([1]);
   });
 
   it.each([
@@ -100,7 +113,12 @@ describe("pending marks", () => {
     await deliver(orderId, client);
     await firstDelivery;
     // Assess
-    expect(connections.framesFor(client).filter((f) => f.type === "status").map((f) => f.seq)).toEqual([1]);
+    expect(
+      connections
+        .framesFor(client)
+        .filter((f) => f.type === "status")
+        .map((f) => f.seq),
+    ).toEqual([1]);
     expect(await pendingOf(orderId)).toEqual([]);
   });
 });

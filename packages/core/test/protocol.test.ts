@@ -6,8 +6,16 @@ const orderId = randomUUID();
 
 describe("Protocol.parseClientMessage", () => {
   it("reads a sync request, defaulting the cursor to 0", () => {
-    expect(Protocol.parseClientMessage(JSON.stringify({ action: "sync", orderId }))).toEqual({ action: "sync", orderId, after: 0 });
-    expect(Protocol.parseClientMessage(JSON.stringify({ action: "sync", orderId, after: 3 }))).toEqual({ action: "sync", orderId, after: 3 });
+    expect(Protocol.parseClientMessage(JSON.stringify({ action: "sync", orderId }))).toEqual({
+      action: "sync",
+      orderId,
+      after: 0,
+    });
+    expect(Protocol.parseClientMessage(JSON.stringify({ action: "sync", orderId, after: 3 }))).toEqual({
+      action: "sync",
+      orderId,
+      after: 3,
+    });
   });
 
   it.each([
@@ -38,6 +46,10 @@ describe("Protocol.parseClientMessage", () => {
   });
 
   it("never lets a __proto__ key move the cursor", () => {
-    expect(Protocol.parseClientMessage(`{"action":"sync","orderId":"${orderId}","__proto__":{"after":5}}`)).toEqual({ action: "sync", orderId, after: 0 });
+    expect(Protocol.parseClientMessage(`{"action":"sync","orderId":"${orderId}","__proto__":{"after":5}}`)).toEqual({
+      action: "sync",
+      orderId,
+      after: 0,
+    });
   });
 });

@@ -27,7 +27,8 @@ function keyedProvider() {
     async charge(request) {
       calls.charge++;
       await new Promise((resolve) => setTimeout(resolve, 5)); // a provider takes time: two racing requests overlap
-      if (!charges.has(request.idempotencyKey)) charges.set(request.idempotencyKey, await Saga.WORKSHOP_PAYMENTS.charge(request));
+      if (!charges.has(request.idempotencyKey))
+        charges.set(request.idempotencyKey, await Saga.WORKSHOP_PAYMENTS.charge(request));
       return charges.get(request.idempotencyKey)!;
     },
     async refund(request) {
@@ -35,7 +36,8 @@ function keyedProvider() {
       await new Promise((resolve) => setTimeout(resolve, 5));
       // It refunds the charge made with the charge's key, recorded by the order or not; none, nothing.
       if (charges.get(request.chargeIdempotencyKey)?.outcome !== "paid") return undefined;
-      if (!refunds.has(request.idempotencyKey)) refunds.set(request.idempotencyKey, { refundId: `ref-${request.idempotencyKey}` });
+      if (!refunds.has(request.idempotencyKey))
+        refunds.set(request.idempotencyKey, { refundId: `ref-${request.idempotencyKey}` });
       return refunds.get(request.idempotencyKey)!;
     },
   };
@@ -52,19 +54,33 @@ async function placed(overrides: { cardToken?: string; country?: string } = {}) 
     request: {
       basket: [{ sku: "DOG-LAB", quantity: 1 }],
       paymentDetail: { cardToken: overrides.cardToken ?? "tok_visa" },
-      shippingAddress: { name: "Ana", line1: "1 Main St", city: "Lisbon", postalCode: "1000-001", country: overrides.country ?? "PT" },
+      shippingAddress: {
+        name: "Ana",
+        line1: "1 Main St",
+        city: "Lisbon",
+        postalCode: "1000-001",
+        country: overrides.country ?? "PT",
+      },
     },
   });
   return { orderId, placedAt, amountCents: 129900 };
 }
 
 const item = async (orderId: string) =>
-  (await client.send(new GetCommand({ TableName: tableName, Key: OrdersTable.orderKey(orderId), ConsistentRead: true }))).Item;
+  (
+    await client.send(
+      new GetCommand({ TableName: tableName, Key: OrdersTable.orderKey(orderId), ConsistentRead: true }),
+    )
+  ).Item;
 
 const twice = async <T>(mode: "in turn" | "at once", run: () => Promise<T>) =>
   mode === "at once" ? Promise.all([run(), run()]) : [await run(), await run()];
 
-const settled = (promise: Promise<unknown>) => promise.then((value) => ({ value }), (error: Error) => ({ error: error.name, message: error.message }));
+const settled = (promise: Promise<unknown>) =>
+  promise.then(
+    (value) => ({ value }),
+    (error: Error) => ({ error: error.name, message: error.message }),
+  );
 
 beforeAll(async () => {
   await raw.send(new CreateTableCommand(OrdersTable.createTableInput(tableName)));
@@ -112,7 +128,9 @@ describe.each(["in turn", "at once"] as const)("each step run twice for one orde
     const input = await placed({ cardToken: Saga.DECLINED_CARD_TOKEN });
     const payments = keyedProvider();
     // Act
-    const outcomes = await twice(mode, () => settled(Saga.processPayment({ store, payments: payments.provider }, input)));
+    const outcomes = await twice(mode, () =>
+      settled(Saga.processPayment({ store, payments: payments.provider }, input)),
+    );
     // Assess
     expect(outcomes).toEqual([0, 1].map(() => ({ error: "PaymentDeclined", message: "The card was declined" })));
     expect((await item(input.orderId))!.payment).toEqual({ outcome: "declined" });
@@ -159,7 +177,9 @@ describe.each(["in turn", "at once"] as const)("each step run twice for one orde
     await Saga.processPayment({ store, payments: payments.provider }, input);
     const error = { Error: "DeliveryUnavailable", Cause: JSON.stringify({ errorMessage: "We cannot deliver to XX" }) };
     // Act
-    const [first, second] = await twice(mode, () => Saga.processRefund({ store, payments: payments.provider }, { ...input, error }));
+    const [first, second] = await twice(mode, () =>
+      Saga.processRefund({ store, payments: payments.provider }, { ...input, error }),
+    );
     // Assess
     expect(second).toEqual(first);
     expect(first).toEqual({ reason: "We cannot deliver to XX", refundId: `ref-order-${input.orderId}-refund` });
@@ -205,7 +225,10 @@ describe("a step whose order is gone (erased mid-way)", () => {
     const refund = await Saga.processRefund({ store }, input);
     // Assess
     expect(reserve).toMatchObject({ error: "OrderNotFound" });
-    expect([release, refund]).toEqual([{ reason: Saga.UNEXPECTED_FAILURE_REASON }, { reason: Saga.UNEXPECTED_FAILURE_REASON }]);
+    expect([release, refund]).toEqual([
+      { reason: Saga.UNEXPECTED_FAILURE_REASON },
+      { reason: Saga.UNEXPECTED_FAILURE_REASON },
+    ]);
     expect(await item(input.orderId)).toBeUndefined();
   });
 });
@@ -219,7 +242,12 @@ describe("two executions of one order taking opposite branches", () => {
   const timeout = { Error: "States.Timeout", Cause: "" };
   const outcomeOf = async (orderId: string) => {
     const stored = (await item(orderId))!;
-    return { completed: stored.completedAt !== undefined, cancelled: stored.cancelledAt !== undefined, refunded: stored.refund !== undefined, released: stored.reservation?.releasedAt !== undefined };
+    return {
+      completed: stored.completedAt !== undefined,
+      cancelled: stored.cancelledAt !== undefined,
+      refunded: stored.refund !== undefined,
+      released: stored.reservation?.releasedAt !== undefined,
+    };
   };
 
   it("A compensates before B completes: B's completion is refused, B refunds, nothing is reserved again", async () => {
@@ -244,7 +272,12 @@ describe("two executions of one order taking opposite branches", () => {
     expect(refundB).toMatchObject({ refundId: `ref-order-${input.orderId}-refund` });
     expect(reserveAgain).toEqual({ error: "InventoryUnavailable", message: Saga.CANCELLED_REASON });
     expect(later.calls.charge).toBe(0); // the recorded payment stands: the card is not asked again
-    expect(await outcomeOf(input.orderId)).toEqual({ completed: false, cancelled: true, refunded: true, released: true });
+    expect(await outcomeOf(input.orderId)).toEqual({
+      completed: false,
+      cancelled: true,
+      refunded: true,
+      released: true,
+    });
   });
 
   it("B completes before A compensates: A's compensation steps fail as OrderAlreadyCompleted and change nothing", async () => {
@@ -260,30 +293,42 @@ describe("two executions of one order taking opposite branches", () => {
     const steps = [Saga.processRefund, Saga.releaseInventory, Saga.cancelOrder];
     const results = await Promise.all(steps.map((step) => settled(step(deps, { ...input, error: timeout }))));
     // Assess
-    expect(results.map((result) => (result as { error?: string }).error)).toEqual(["OrderAlreadyCompleted", "OrderAlreadyCompleted", "OrderAlreadyCompleted"]);
+    expect(results.map((result) => (result as { error?: string }).error)).toEqual([
+      "OrderAlreadyCompleted",
+      "OrderAlreadyCompleted",
+      "OrderAlreadyCompleted",
+    ]);
     expect(payments.refunds.size).toBe(0);
     expect(await item(input.orderId)).toEqual(before);
-    expect(await outcomeOf(input.orderId)).toEqual({ completed: true, cancelled: false, refunded: false, released: false });
+    expect(await outcomeOf(input.orderId)).toEqual({
+      completed: true,
+      cancelled: false,
+      refunded: false,
+      released: false,
+    });
   });
 
-  it.each(["in turn", "at once"] as const)("completion and compensation raced (%s): one outcome, never both", async (mode) => {
-    for (let round = 0; round < 5; round++) {
-      // Prepare
-      const input = await placed();
-      const payments = keyedProvider();
-      const deps = { store, payments: payments.provider };
-      await Saga.reserveInventory(deps, input);
-      await Saga.processPayment(deps, input);
-      // Act
-      const complete = () => settled(Saga.completeOrder(deps, input));
-      const compensate = () => settled(Saga.releaseInventory(deps, { ...input, error: timeout }));
-      await (mode === "at once" ? Promise.all([complete(), compensate()]) : complete().then(compensate));
-      // Assess
-      const outcome = await outcomeOf(input.orderId);
-      expect(outcome.completed).not.toBe(outcome.cancelled);
-      expect(outcome.released).toBe(outcome.cancelled);
-    }
-  });
+  it.each(["in turn", "at once"] as const)(
+    "completion and compensation raced (%s): one outcome, never both",
+    async (mode) => {
+      for (let round = 0; round < 5; round++) {
+        // Prepare
+        const input = await placed();
+        const payments = keyedProvider();
+        const deps = { store, payments: payments.provider };
+        await Saga.reserveInventory(deps, input);
+        await Saga.processPayment(deps, input);
+        // Act
+        const complete = () => settled(Saga.completeOrder(deps, input));
+        const compensate = () => settled(Saga.releaseInventory(deps, { ...input, error: timeout }));
+        await (mode === "at once" ? Promise.all([complete(), compensate()]) : complete().then(compensate));
+        // Assess
+        const outcome = await outcomeOf(input.orderId);
+        expect(outcome.completed).not.toBe(outcome.cancelled);
+        expect(outcome.released).toBe(outcome.cancelled);
+      }
+    },
+  );
 });
 
 describe("a charge the order never recorded", () => {
@@ -291,9 +336,16 @@ describe("a charge the order never recorded", () => {
     // Prepare: the provider charged, then the step timed out before recording it
     const input = await placed();
     const payments = keyedProvider();
-    await payments.provider.charge({ idempotencyKey: Saga.paymentIdempotencyKey(input.orderId), cardToken: "tok_visa", amountCents: input.amountCents });
+    await payments.provider.charge({
+      idempotencyKey: Saga.paymentIdempotencyKey(input.orderId),
+      cardToken: "tok_visa",
+      amountCents: input.amountCents,
+    });
     // Act
-    const refund = await Saga.processRefund({ store, payments: payments.provider }, { ...input, error: { Error: "States.Timeout", Cause: "" } });
+    const refund = await Saga.processRefund(
+      { store, payments: payments.provider },
+      { ...input, error: { Error: "States.Timeout", Cause: "" } },
+    );
     // Assess
     expect(refund).toEqual({ reason: Saga.UNEXPECTED_FAILURE_REASON, refundId: `ref-order-${input.orderId}-refund` });
     expect((await item(input.orderId))!.refund).toMatchObject({ amountRefunded: 1299 });
@@ -326,12 +378,18 @@ describe("a payment provider's failure", () => {
     // Prepare
     const input = await placed({ cardToken: "tok_secret_4242" });
     const leaky: Saga.PaymentProvider = {
-      charge: async (request) => Promise.reject(Object.assign(new Error(`card ${request.cardToken} could not be charged`), { name: "CardError" })),
-      refund: async () => Promise.reject(Object.assign(new Error("refund of tok_secret_4242 failed"), { name: "ApiError" })),
+      charge: async (request) =>
+        Promise.reject(
+          Object.assign(new Error(`card ${request.cardToken} could not be charged`), { name: "CardError" }),
+        ),
+      refund: async () =>
+        Promise.reject(Object.assign(new Error("refund of tok_secret_4242 failed"), { name: "ApiError" })),
     };
     // Act
     const pay = await settled(Saga.processPayment({ store, payments: leaky }, input));
-    const refund = await settled(Saga.processRefund({ store, payments: leaky }, { ...input, error: { Error: "PaymentProviderError", Cause: "" } }));
+    const refund = await settled(
+      Saga.processRefund({ store, payments: leaky }, { ...input, error: { Error: "PaymentProviderError", Cause: "" } }),
+    );
     // Assess
     expect(pay).toEqual({ error: "PaymentProviderError", message: "The payment provider failed (CardError)" });
     expect(refund).toEqual({ error: "PaymentProviderError", message: "The payment provider failed (ApiError)" });

@@ -3,7 +3,10 @@ import { describe, expect, it } from "vitest";
 import { contentSecurityPolicy, originOf, siteHeaders } from "../src/site-headers";
 
 describe("siteHeaders", () => {
-  const origins = { api: "https://abc.execute-api.eu-west-1.amazonaws.com", websocket: "wss://def.execute-api.eu-west-1.amazonaws.com" };
+  const origins = {
+    api: "https://abc.execute-api.eu-west-1.amazonaws.com",
+    websocket: "wss://def.execute-api.eu-west-1.amazonaws.com",
+  };
 
   it("lets the page load its own files and a data: icon, talk to the two APIs only, and be framed by no one", () => {
     expect(contentSecurityPolicy(origins)).toBe(
@@ -14,7 +17,9 @@ describe("siteHeaders", () => {
   });
 
   it("says 'self' for an API on the page's own origin (npm start)", () => {
-    expect(contentSecurityPolicy({ api: "self", websocket: "ws://127.0.0.1:3001" })).toContain("connect-src 'self' ws://127.0.0.1:3001;");
+    expect(contentSecurityPolicy({ api: "self", websocket: "ws://127.0.0.1:3001" })).toContain(
+      "connect-src 'self' ws://127.0.0.1:3001;",
+    );
   });
 
   it("adds HSTS for two years, nosniff, DENY framing and no referrer", () => {
@@ -29,11 +34,15 @@ describe("siteHeaders", () => {
 
   it("keeps CloudFormation tokens whole in the policy (the stack's origins are tokens at synth)", () => {
     const token = "${Token[TOKEN.123]}";
-    expect(contentSecurityPolicy({ api: `https://${token}`, websocket: `wss://${token}` })).toContain(`connect-src https://${token} wss://${token};`);
+    expect(contentSecurityPolicy({ api: `https://${token}`, websocket: `wss://${token}` })).toContain(
+      `connect-src https://${token} wss://${token};`,
+    );
   });
 
   it("reads the origin of a stage's WebSocket URL", () => {
     expect(originOf("ws://127.0.0.1:3001/local")).toBe("ws://127.0.0.1:3001");
-    expect(originOf("wss://def.execute-api.eu-west-1.amazonaws.com/prod")).toBe("wss://def.execute-api.eu-west-1.amazonaws.com");
+    expect(originOf("wss://def.execute-api.eu-west-1.amazonaws.com/prod")).toBe(
+      "wss://def.execute-api.eu-west-1.amazonaws.com",
+    );
   });
 });

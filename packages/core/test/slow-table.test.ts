@@ -25,8 +25,13 @@ beforeAll(async () => {
   connections = await startConnectionsServer("test");
   Object.assign(process.env, { AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" });
   const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region: "us-east-1", credentials: LOCAL_CREDENTIALS }));
-  deps = { store: new CallbackStore({ client, tableName: "ClientCallbackTbl-slow" }), management: Aws.managementClient(connections.endpoint) };
+  const client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint, region: "us-east-1", credentials: LOCAL_CREDENTIALS }),
+  );
+  deps = {
+    store: new CallbackStore({ client, tableName: "ClientCallbackTbl-slow" }),
+    management: Aws.managementClient(connections.endpoint),
+  };
 });
 afterAll(async () => {
   for (const socket of sockets) socket.destroy();
@@ -46,20 +51,30 @@ describe("a table that does not answer, within the invocation's deadline", () =>
     const signal = AbortSignal.timeout(DEADLINE_MS);
     const started = Date.now();
     // Act
-    const answering = Callbacks.answerMessage(deps, { connectionId, connectionOrderId: randomUUID(), body: '{"action":"sync"}' }, { signal });
+    const answering = Callbacks.answerMessage(
+      deps,
+      { connectionId, connectionOrderId: randomUUID(), body: '{"action":"sync"}' },
+      { signal },
+    );
     await expect(answering).rejects.toThrow();
     const endedAfter = Date.now() - started;
     await Callbacks.answerFailure(deps, connectionId, { signal });
     // Assess
     expect(endedAfter).toBeLessThan(DEADLINE_MS + 1_000);
-    expect(connections.framesFor(connectionId)).toEqual([{ type: "error", code: "internal", message: expect.any(String) }]);
+    expect(connections.framesFor(connectionId)).toEqual([
+      { type: "error", code: "internal", message: expect.any(String) },
+    ]);
   });
 
   it("ends a status delivery at the signal with an error, so that the platform retries it", async () => {
     const signal = AbortSignal.timeout(DEADLINE_MS);
     const started = Date.now();
     await expect(
-      Callbacks.publishStatus(deps, { orderId: randomUUID(), status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" }, { signal }),
+      Callbacks.publishStatus(
+        deps,
+        { orderId: randomUUID(), status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" },
+        { signal },
+      ),
     ).rejects.toThrow();
     expect(Date.now() - started).toBeLessThan(DEADLINE_MS + 1_000);
   });

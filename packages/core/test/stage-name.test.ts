@@ -1,6 +1,14 @@
 /** The one stage-name rule of every command: SST's characters, AWS's length limits, and a name to try. */
 import { describe, expect, it } from "vitest";
-import { fitName, MAX_STAGE_LENGTH, NAME_LIMITS, sanitizeStageName, STACK_IDS, stackNameOf, stageNameProblem } from "../src/stage-name";
+import {
+  fitName,
+  MAX_STAGE_LENGTH,
+  NAME_LIMITS,
+  sanitizeStageName,
+  STACK_IDS,
+  stackNameOf,
+  stageNameProblem,
+} from "../src/stage-name";
 import { APP_NAME } from "../src/topology";
 
 describe("stageNameProblem", () => {
@@ -8,7 +16,8 @@ describe("stageNameProblem", () => {
     // Prepare
     const longest = "a".repeat(MAX_STAGE_LENGTH);
     // Assess
-    for (const stage of ["local", "dev", "prod", "feature-jira-1234-add-order-status-cb-v2", "A1-b2", longest]) expect(stageNameProblem(stage)).toBeUndefined();
+    for (const stage of ["local", "dev", "prod", "feature-jira-1234-add-order-status-cb-v2", "A1-b2", longest])
+      expect(stageNameProblem(stage)).toBeUndefined();
     expect(MAX_STAGE_LENGTH).toBe(97);
     expect(Math.max(...STACK_IDS.map((id) => stackNameOf(longest, id).length))).toBe(NAME_LIMITS.stack);
     // The names the app sets itself with the stage in them still fit, shortened with a hash.
@@ -26,11 +35,15 @@ describe("stageNameProblem", () => {
     // Act
     const problem = stageNameProblem("b".repeat(MAX_STAGE_LENGTH + 1));
     // Assess
-    expect(problem).toMatch(/^--stage is 98 characters long; at most 97 fit, as CloudFormation limits the stack name <stage>-awsomepets-callbacks-Callbacks to 128 characters\. Try --stage b{97}$/);
+    expect(problem).toMatch(
+      /^--stage is 98 characters long; at most 97 fit, as CloudFormation limits the stack name <stage>-awsomepets-callbacks-Callbacks to 128 characters\. Try --stage b{97}$/,
+    );
   });
 
   it("words the suggestion as the user gave the stage (a variable or a flag)", () => {
-    expect(stageNameProblem("a_b", "LOCAL_STAGE")).toMatch(/^LOCAL_STAGE "a_b" is not a stage name: .* Try LOCAL_STAGE=a-b$/);
+    expect(stageNameProblem("a_b", "LOCAL_STAGE")).toMatch(
+      /^LOCAL_STAGE "a_b" is not a stage name: .* Try LOCAL_STAGE=a-b$/,
+    );
   });
 
   it.each([

@@ -75,7 +75,9 @@ it("a 410 from while the socket was in $connect, acted on after its sync, keeps 
   expect(synced).toMatchObject({ kind: "synced", sent: 2, lastSeq: 2 });
   expect((await store.readOrder(orderId)).connections.map((c) => c.connectionId)).toEqual([connectionId]);
   expect(completed).toMatchObject({ seq: 3, connections: 1, delivered: 1 });
-  const received = connections.framesFor(connectionId).map((f) => (f.type === "status" ? `${f.status}#${f.seq}` : f.type));
+  const received = connections
+    .framesFor(connectionId)
+    .map((f) => (f.type === "status" ? `${f.status}#${f.seq}` : f.type));
   expect(received).toEqual(["placed#1", "reserved#2", "synced", "completed#3"]);
 });
 

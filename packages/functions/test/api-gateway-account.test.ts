@@ -4,7 +4,12 @@
  * touches anything on Delete, and always answers CloudFormation.
  */
 import { describe, expect, it } from "vitest";
-import { ensureAccountLogsRole, respond, type AccountApi, type CustomResourceEvent } from "../src/deploy/api-gateway-account";
+import {
+  ensureAccountLogsRole,
+  respond,
+  type AccountApi,
+  type CustomResourceEvent,
+} from "../src/deploy/api-gateway-account";
 
 const ROLE = "arn:aws:iam::123456789012:role/awsomepets-callbacks-apigateway-cloudwatch-logs";
 
@@ -37,25 +42,41 @@ const clock = () => {
 describe("ensureAccountLogsRole", () => {
   it("keeps a role the account already has, creating nothing", async () => {
     const { api, calls } = fakeApi("arn:aws:iam::123456789012:role/other-teams-role");
-    expect(await ensureAccountLogsRole(api, { roleName: "r", deadline: 1e9 })).toEqual({ roleArn: "arn:aws:iam::123456789012:role/other-teams-role", action: "kept" });
+    expect(await ensureAccountLogsRole(api, { roleName: "r", deadline: 1e9 })).toEqual({
+      roleArn: "arn:aws:iam::123456789012:role/other-teams-role",
+      action: "kept",
+    });
     expect(calls).toEqual(["get"]);
   });
 
   it("creates or reuses the app's role and sets it when none is set, retrying while it propagates", async () => {
-    const { api, calls } = fakeApi(undefined, ["The role ARN does not have required permissions set to API Gateway", "The role ARN does not have required permissions set to API Gateway"]);
+    const { api, calls } = fakeApi(undefined, [
+      "The role ARN does not have required permissions set to API Gateway",
+      "The role ARN does not have required permissions set to API Gateway",
+    ]);
     const c = clock();
-    expect(await ensureAccountLogsRole(api, { roleName: "r", deadline: 60_000, ...c })).toEqual({ roleArn: ROLE, action: "set" });
+    expect(await ensureAccountLogsRole(api, { roleName: "r", deadline: 60_000, ...c })).toEqual({
+      roleArn: ROLE,
+      action: "set",
+    });
     expect(calls).toEqual(["get", "ensureRole r", `set ${ROLE}`, `set ${ROLE}`, `set ${ROLE}`]);
     expect(c.now()).toBe(2_000 + 4_000);
   });
 
   it("gives up at the deadline, and at once on any other error", async () => {
     const c = clock();
-    const stuck = fakeApi(undefined, Array(20).fill("The role ARN does not have required permissions set to API Gateway"));
-    await expect(ensureAccountLogsRole(stuck.api, { roleName: "r", deadline: 20_000, ...c })).rejects.toThrow(/required permissions/);
+    const stuck = fakeApi(
+      undefined,
+      Array(20).fill("The role ARN does not have required permissions set to API Gateway"),
+    );
+    await expect(ensureAccountLogsRole(stuck.api, { roleName: "r", deadline: 20_000, ...c })).rejects.toThrow(
+      /required permissions/,
+    );
     expect(c.now()).toBeLessThanOrEqual(20_000);
     const denied = fakeApi(undefined, ["User is not authorized to perform: apigateway:PATCH"]);
-    await expect(ensureAccountLogsRole(denied.api, { roleName: "r", deadline: 1e9, ...clock() })).rejects.toThrow(/apigateway:PATCH/);
+    await expect(ensureAccountLogsRole(denied.api, { roleName: "r", deadline: 1e9, ...clock() })).rejects.toThrow(
+      /apigateway:PATCH/,
+    );
     expect(denied.calls.filter((call) => call.startsWith("set"))).toHaveLength(1);
   });
 });
@@ -77,12 +98,25 @@ describe("respond", () => {
   it("reports success with the role in use, under one physical id", async () => {
     const { sent, put } = capture();
     await respond(event("Create"), async () => ({ roleArn: ROLE, action: "set" }), put);
-    expect(sent).toEqual([expect.objectContaining({ Status: "SUCCESS", PhysicalResourceId: "api-gateway-account-cloudwatch-role", RequestId: "req", Data: { RoleArn: ROLE, Action: "set" } })]);
+    expect(sent).toEqual([
+      expect.objectContaining({
+        Status: "SUCCESS",
+        PhysicalResourceId: "api-gateway-account-cloudwatch-role",
+        RequestId: "req",
+        Data: { RoleArn: ROLE, Action: "set" },
+      }),
+    ]);
   });
 
   it("reports a failure with its reason instead of leaving CloudFormation waiting", async () => {
     const { sent, put } = capture();
-    await respond(event("Update"), async () => { throw new Error("boom"); }, put);
+    await respond(
+      event("Update"),
+      async () => {
+        throw new Error("boom");
+      },
+      put,
+    );
     expect(sent[0]).toMatchObject({ Status: "FAILED", Reason: "API Gateway's CloudWatch role: boom" });
   });
 });

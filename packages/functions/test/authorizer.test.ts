@@ -8,23 +8,29 @@ import { OriginVerify, Topology } from "@awsomepets/core/index";
 import { ORIGIN_VERIFY, throughTheEdge } from "../../../test/support/events";
 import { handler } from "../src/websocket/authorizer";
 
-
 // Before the handler modules load: their logger reads the level once.
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
 });
 const METHOD_ARN = "arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/dev/$connect";
 const HOST = { Host: "abcdef1234.execute-api.eu-west-1.amazonaws.com" };
-const authorizerEvent = (query: Record<string, string> | null, headers: Record<string, string> = throughTheEdge(HOST)) => ({
+const authorizerEvent = (
+  query: Record<string, string> | null,
+  headers: Record<string, string> = throughTheEdge(HOST),
+) => ({
   type: "REQUEST",
   methodArn: METHOD_ARN,
   headers,
   queryStringParameters: query,
-  multiValueQueryStringParameters: query && Object.fromEntries(Object.entries(query).map(([name, value]) => [name, [value]])),
+  multiValueQueryStringParameters:
+    query && Object.fromEntries(Object.entries(query).map(([name, value]) => [name, [value]])),
   stageVariables: {},
   requestContext: { routeKey: "$connect", eventType: "CONNECT", connectionId: "abc=" },
 });
-const statement = (effect: "Allow" | "Deny") => ({ Version: "2012-10-17", Statement: [{ Action: "execute-api:Invoke", Effect: effect, Resource: METHOD_ARN }] });
+const statement = (effect: "Allow" | "Deny") => ({
+  Version: "2012-10-17",
+  Statement: [{ Action: "execute-api:Invoke", Effect: effect, Resource: METHOD_ARN }],
+});
 const DENIED = { principalId: "anonymous", policyDocument: statement("Deny"), context: {} };
 
 beforeAll(() => {
@@ -76,6 +82,8 @@ describe("OrderWSAuthorizerFunction ($connect's authorizer)", () => {
   });
 
   it("throws for an event without a methodArn (API Gateway answers 500)", async () => {
-    await expect(handler({ queryStringParameters: { orderId: randomUUID() } })).rejects.toThrow(/Malformed authorizer event/);
+    await expect(handler({ queryStringParameters: { orderId: randomUUID() } })).rejects.toThrow(
+      /Malformed authorizer event/,
+    );
   });
 });

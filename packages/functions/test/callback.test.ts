@@ -12,7 +12,9 @@ beforeEach(() => h.connections.reset());
 
 async function connected(orderId: string, { synced = true } = {}) {
   const connectionId = `${randomUUID()}=`;
-  expect(await h.handlers.connect(connectEvent(connectionId, { orderId, token: h.token(orderId) }))).toEqual({ statusCode: 200 });
+  expect(await h.handlers.connect(connectEvent(connectionId, { orderId, token: h.token(orderId) }))).toEqual({
+    statusCode: 200,
+  });
   h.connections.open(connectionId);
   if (synced) await h.handlers.pending(messageEvent(connectionId, JSON.stringify({ action: "sync", orderId }), "sync"));
   h.connections.reset();
@@ -51,7 +53,9 @@ describe("OrderWSCallbackFunction (EventBridge target)", () => {
   it("fans out to as many connections of one order as a deploy may allow", async () => {
     // Prepare
     const orderId = randomUUID();
-    const ids = await Promise.all(Array.from({ length: MAX_CONNECTIONS_PER_ORDER }, () => connected(orderId, { synced: false })));
+    const ids = await Promise.all(
+      Array.from({ length: MAX_CONNECTIONS_PER_ORDER }, () => connected(orderId, { synced: false })),
+    );
     h.connections.reset();
     // Act
     await h.handlers.callback(statusEvent({ orderId, status: "cancelled", occurredAt: at(2), reason: "Out of stock" }));
@@ -77,7 +81,12 @@ describe("OrderWSCallbackFunction (EventBridge target)", () => {
     for (const event of events) await h.handlers.callback(event);
     // Assess: duplicates are re-posted with the same seq, so a client drops them
     const frames = h.connections.framesFor(connectionId);
-    expect(frames.map((f) => [f.status, f.seq])).toEqual([["reserved", 1], ["placed", 2], ["reserved", 1], ["placed", 2]]);
+    expect(frames.map((f) => [f.status, f.seq])).toEqual([
+      ["reserved", 1],
+      ["placed", 2],
+      ["reserved", 1],
+      ["placed", 2],
+    ]);
     expect((await h.store.history(orderId)).map((e) => e.status)).toEqual(["placed", "reserved"]);
   });
 
@@ -106,7 +115,11 @@ describe("OrderWSCallbackFunction (EventBridge target)", () => {
     await h.handlers.pending(messageEvent(connectionId, JSON.stringify({ action: "sync", orderId, after: 0 }), "sync"));
     await h.handlers.callback(statusEvent({ orderId, status: "reserved", occurredAt: at(1) }));
     // Assess
-    expect(h.connections.framesFor(connectionId).map((f) => f.status ?? f.type)).toEqual(["placed", "synced", "reserved"]);
+    expect(h.connections.framesFor(connectionId).map((f) => f.status ?? f.type)).toEqual([
+      "placed",
+      "synced",
+      "reserved",
+    ]);
   });
 
   it("throws on a throttled post so that the platform retries, and the retry delivers", async () => {
@@ -118,7 +131,9 @@ describe("OrderWSCallbackFunction (EventBridge target)", () => {
     // Act
     const first = h.handlers.callback(event);
     // Assess
-    await expect(first).rejects.toThrow(/1 post\(s\) failed with a retryable error \(first: LimitExceededException: HTTP 429/);
+    await expect(first).rejects.toThrow(
+      /1 post\(s\) failed with a retryable error \(first: LimitExceededException: HTTP 429/,
+    );
     h.connections.failWith(connectionId, undefined);
     await expect(h.handlers.callback(event)).resolves.toEqual({ accepted: true, seq: 1 });
     expect(h.connections.framesFor(connectionId).map((f) => f.seq)).toEqual([1]);
@@ -135,7 +150,9 @@ describe("OrderWSCallbackFunction (EventBridge target)", () => {
     const orderId = randomUUID();
     const connectionId = await connected(orderId);
     h.connections.failWith(connectionId, 403);
-    await expect(h.handlers.callback(statusEvent({ orderId, status: "placed", occurredAt: at(0) }))).resolves.toMatchObject({ accepted: true });
+    await expect(
+      h.handlers.callback(statusEvent({ orderId, status: "placed", occurredAt: at(0) })),
+    ).resolves.toMatchObject({ accepted: true });
   });
 
   it("accepts any RFC 3339 time with an offset and stores it as UTC milliseconds", async () => {
@@ -144,9 +161,14 @@ describe("OrderWSCallbackFunction (EventBridge target)", () => {
     const connectionId = await connected(orderId);
     // Act
     await h.handlers.callback(statusEvent({ orderId, status: "placed", occurredAt: "2026-11-26T10:00:02Z" }));
-    await h.handlers.callback(statusEvent({ orderId, status: "reserved", occurredAt: "2026-11-26T12:00:03.123456+02:00" }));
+    await h.handlers.callback(
+      statusEvent({ orderId, status: "reserved", occurredAt: "2026-11-26T12:00:03.123456+02:00" }),
+    );
     // Assess
-    expect(h.connections.framesFor(connectionId).map((f) => f.occurredAt)).toEqual(["2026-11-26T10:00:02.000Z", "2026-11-26T10:00:03.123Z"]);
+    expect(h.connections.framesFor(connectionId).map((f) => f.occurredAt)).toEqual([
+      "2026-11-26T10:00:02.000Z",
+      "2026-11-26T10:00:03.123Z",
+    ]);
   });
 
   it("marks a status pending only when no connection took it, and a later delivery of it clears the mark", async () => {
@@ -171,7 +193,9 @@ describe("OrderWSCallbackFunction (EventBridge target)", () => {
     // Prepare: a watched order runs to completion; then its client disconnects
     const orderId = randomUUID();
     const connectionId = await connected(orderId);
-    const events = (["placed", "reserved", "paid", "completed"] as const).map((status, i) => statusEvent({ orderId, status, occurredAt: at(i) }));
+    const events = (["placed", "reserved", "paid", "completed"] as const).map((status, i) =>
+      statusEvent({ orderId, status, occurredAt: at(i) }),
+    );
     for (const event of events) await h.handlers.callback(event);
     await h.handlers.disconnect(disconnectEvent(connectionId, orderId));
     // Act: an operator replays the window (new event ids, same details), and EventBridge duplicates one
@@ -188,10 +212,14 @@ describe("OrderWSCallbackFunction (EventBridge target)", () => {
     const connectionId = await connected(orderId);
     await h.store.recordStatus({ orderId, status: "paid", occurredAt: at(2), amountPaid: 10 });
     // Act: the platform's retry of the same event
-    const retried = await h.handlers.callback(statusEvent({ orderId, status: "paid", occurredAt: at(2), amountPaid: 10 }));
+    const retried = await h.handlers.callback(
+      statusEvent({ orderId, status: "paid", occurredAt: at(2), amountPaid: 10 }),
+    );
     // Assess
     expect(retried).toEqual({ accepted: true, seq: 1 });
-    expect(h.connections.framesFor(connectionId)).toEqual([{ type: "status", orderId, status: "paid", occurredAt: at(2), seq: 1, amountPaid: 10 }]);
+    expect(h.connections.framesFor(connectionId)).toEqual([
+      { type: "status", orderId, status: "paid", occurredAt: at(2), seq: 1, amountPaid: 10 },
+    ]);
     expect((await h.store.listPending()).filter((e) => e.orderId === orderId)).toEqual([]);
   });
 
@@ -200,18 +228,30 @@ describe("OrderWSCallbackFunction (EventBridge target)", () => {
     ["an unknown status", { detail: { orderId: randomUUID(), status: "shipped", occurredAt: at(0) } }],
     ["an order id that is not a UUID", { detail: { orderId: "42", status: "placed", occurredAt: at(0) } }],
     ["a time that is not a time", { detail: { orderId: randomUUID(), status: "placed", occurredAt: "yesterday" } }],
-    ["a time without an offset", { detail: { orderId: randomUUID(), status: "placed", occurredAt: "2026-11-26T10:00:00" } }],
+    [
+      "a time without an offset",
+      { detail: { orderId: randomUUID(), status: "placed", occurredAt: "2026-11-26T10:00:00" } },
+    ],
     ["a negative amount", { detail: { orderId: randomUUID(), status: "paid", occurredAt: at(0), amountPaid: -1 } }],
-    ["an unexpected field", { detail: { orderId: randomUUID(), status: "placed", occurredAt: at(0), __proto__: { x: 1 }, admin: true } }],
+    [
+      "an unexpected field",
+      { detail: { orderId: randomUUID(), status: "placed", occurredAt: at(0), __proto__: { x: 1 }, admin: true } },
+    ],
     ["another source", { source: "evil.corp" }],
-  ])("fails an event with %s, naming the fields, for the retry policy to dead-letter; writes nothing", async (_name, override) => {
-    // Prepare
-    const event = { ...statusEvent({ orderId: randomUUID(), status: "placed", occurredAt: at(0) }), ...override };
-    const pendingBefore = (await h.store.listPending()).length;
-    // Act
-    const result = h.handlers.callback(event);
-    // Assess
-    await expect(result).rejects.toMatchObject({ name: "InvalidStatusEventError", message: expect.stringMatching(/retrying cannot help: (detail|source)\S*: [a-z_]+/) });
-    expect((await h.store.listPending()).length).toBe(pendingBefore);
-  });
+  ])(
+    "fails an event with %s, naming the fields, for the retry policy to dead-letter; writes nothing",
+    async (_name, override) => {
+      // Prepare
+      const event = { ...statusEvent({ orderId: randomUUID(), status: "placed", occurredAt: at(0) }), ...override };
+      const pendingBefore = (await h.store.listPending()).length;
+      // Act
+      const result = h.handlers.callback(event);
+      // Assess
+      await expect(result).rejects.toMatchObject({
+        name: "InvalidStatusEventError",
+        message: expect.stringMatching(/retrying cannot help: (detail|source)\S*: [a-z_]+/),
+      });
+      expect((await h.store.listPending()).length).toBe(pendingBefore);
+    },
+  );
 });

@@ -30,10 +30,25 @@ describe("OrderWSConnectFunction ($connect)", () => {
     ["an empty token", (orderId) => ({ orderId, token: "" }), 401],
     ["a malformed token", (orderId) => ({ orderId, token: "abc" }), 403],
     ["an expired token", (orderId) => ({ orderId, token: h.token(orderId, 60, new Date(Date.now() - 3600_000)) }), 403],
-    ["a forged token", (orderId) => ({ orderId, token: `v2.${CallbackToken.keyIdOf(TOKEN_SECRET)}.${Math.floor(Date.now() / 1000) + 600}.${"A".repeat(43)}` }), 403],
-    ["a forged token of the legacy shape", (orderId) => ({ orderId, token: `${Math.floor(Date.now() / 1000) + 600}.${"A".repeat(43)}` }), 403],
+    [
+      "a forged token",
+      (orderId) => ({
+        orderId,
+        token: `v2.${CallbackToken.keyIdOf(TOKEN_SECRET)}.${Math.floor(Date.now() / 1000) + 600}.${"A".repeat(43)}`,
+      }),
+      403,
+    ],
+    [
+      "a forged token of the legacy shape",
+      (orderId) => ({ orderId, token: `${Math.floor(Date.now() / 1000) + 600}.${"A".repeat(43)}` }),
+      403,
+    ],
     ["another order's token", (orderId) => ({ orderId, token: h.token(randomUUID()) }), 403],
-    ["another stage's token", (orderId) => ({ orderId, token: CallbackToken.sign({ orderId, stage: "prod", secret: TOKEN_SECRET }) }), 403],
+    [
+      "another stage's token",
+      (orderId) => ({ orderId, token: CallbackToken.sign({ orderId, stage: "prod", secret: TOKEN_SECRET }) }),
+      403,
+    ],
   ];
 
   it.each(refusals)("refuses %s and writes nothing", async (_name, query, statusCode) => {
@@ -52,8 +67,12 @@ describe("OrderWSConnectFunction ($connect)", () => {
     // Prepare: the query names an order and carries its valid token; the authorizer's context names another
     const [queried, admitted] = [randomUUID(), randomUUID()];
     // Act
-    const result = await h.handlers.connect(connectEvent("mismatch=", { orderId: queried, token: h.token(queried) }, admitted));
-    const withoutContext = await h.handlers.connect(connectEvent("no-context=", { orderId: queried, token: h.token(queried) }, ""));
+    const result = await h.handlers.connect(
+      connectEvent("mismatch=", { orderId: queried, token: h.token(queried) }, admitted),
+    );
+    const withoutContext = await h.handlers.connect(
+      connectEvent("no-context=", { orderId: queried, token: h.token(queried) }, ""),
+    );
     // Assess
     expect(result).toEqual({ statusCode: 403, body: "token is forged" });
     expect(withoutContext.statusCode).toBe(400);
@@ -70,7 +89,10 @@ describe("OrderWSConnectFunction ($connect)", () => {
     await h.handlers.disconnect(disconnectEvent(ids[0]!, orderId));
     const admitted = await h.handlers.connect(connectEvent("next=", { orderId, token: h.token(orderId) }));
     // Assess
-    expect(refused).toMatchObject({ statusCode: 429, body: expect.stringContaining(`at most ${MAX_CONNECTIONS_PER_ORDER}`) });
+    expect(refused).toMatchObject({
+      statusCode: 429,
+      body: expect.stringContaining(`at most ${MAX_CONNECTIONS_PER_ORDER}`),
+    });
     expect(admitted).toEqual({ statusCode: 200 });
     expect(await h.liveConnectionIds(orderId)).toHaveLength(MAX_CONNECTIONS_PER_ORDER);
   });

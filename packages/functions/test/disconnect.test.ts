@@ -13,8 +13,14 @@ describe("OrderWSDisconnectFunction ($disconnect)", () => {
   it("removes only the closing connection, from the order the authorizer's context names, and is idempotent", async () => {
     // Prepare: two sockets on one order, one on another
     const [orderA, orderB] = [randomUUID(), randomUUID()];
-    for (const [id, order] of [["a1=", orderA], ["a2=", orderA], ["b1=", orderB]] as const) {
-      expect(await h.handlers.connect(connectEvent(id, { orderId: order, token: h.token(order) }))).toEqual({ statusCode: 200 });
+    for (const [id, order] of [
+      ["a1=", orderA],
+      ["a2=", orderA],
+      ["b1=", orderB],
+    ] as const) {
+      expect(await h.handlers.connect(connectEvent(id, { orderId: order, token: h.token(order) }))).toEqual({
+        statusCode: 200,
+      });
     }
     // Act
     const first = await h.handlers.disconnect(disconnectEvent("a1=", orderA));
@@ -29,7 +35,9 @@ describe("OrderWSDisconnectFunction ($disconnect)", () => {
   it("leaves a connection without the authorizer's context to its TTL, answering 200", async () => {
     // Prepare
     const orderId = randomUUID();
-    expect(await h.handlers.connect(connectEvent("old=", { orderId, token: h.token(orderId) }))).toEqual({ statusCode: 200 });
+    expect(await h.handlers.connect(connectEvent("old=", { orderId, token: h.token(orderId) }))).toEqual({
+      statusCode: 200,
+    });
     // Act
     const result = await h.handlers.disconnect(disconnectEvent("old="));
     // Assess

@@ -8,7 +8,8 @@ beforeAll(() => {
   process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
 });
 
-const until = (signal: AbortSignal) => new Promise((resolve) => signal.addEventListener("abort", () => resolve(signal.reason), { once: true }));
+const until = (signal: AbortSignal) =>
+  new Promise((resolve) => signal.addEventListener("abort", () => resolve(signal.reason), { once: true }));
 
 describe("lambdaHandler's signal", () => {
   it("aborts DEADLINE_RESERVE_MS before the invocation's time runs out, leaving the reserve to the handler", async () => {
@@ -31,7 +32,10 @@ describe("lambdaHandler's signal", () => {
   });
 
   it("never aborts without a Lambda context (tests), and has no deadline", async () => {
-    const handler = lambdaHandler("OrderWSCallbackFunction", async (_event, { signal }) => ({ aborted: signal.aborted, left: Aws.msLeft(signal) }));
+    const handler = lambdaHandler("OrderWSCallbackFunction", async (_event, { signal }) => ({
+      aborted: signal.aborted,
+      left: Aws.msLeft(signal),
+    }));
 
     expect(await handler({})).toEqual({ aborted: false, left: Infinity });
   });

@@ -49,7 +49,8 @@ export async function startHarness() {
     connections,
     table,
     /** The connection ids listening to an order now, as the order's item says. */
-    liveConnectionIds: async (orderId: string) => (await store.readOrder(orderId)).connections.map((c) => c.connectionId).sort(),
+    liveConnectionIds: async (orderId: string) =>
+      (await store.readOrder(orderId)).connections.map((c) => c.connectionId).sort(),
     token: (orderId: string, ttlSeconds?: number, now?: Date) =>
       CallbackToken.sign({ orderId, stage: STAGE, secret: TOKEN_SECRET, ttlSeconds, now }),
     stop: async () => {

@@ -9,7 +9,6 @@ import { ORIGIN_VERIFY, throughTheEdge } from "../../../test/support/events";
 import { handler as createOrder } from "../src/orders/create-order";
 import { handler as getOrder } from "../src/orders/get-order";
 
-
 // Before the handler modules load: their logger reads the level once.
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
@@ -29,7 +28,8 @@ const order = JSON.stringify({ basket: [{ sku: "DOG-LAB", quantity: 1 }] });
 beforeAll(() => {
   // Only the edge's value: a handler that went past its check would need the rest, and fail 500.
   Object.assign(process.env, { [Topology.ENV.originVerify]: ORIGIN_VERIFY, AWS_REGION: "us-east-1" });
-  for (const setting of ["ordersTable", "stateMachineArn", "eventBusName", "websocketUrl", "stage"] as const) delete process.env[Topology.ENV[setting]];
+  for (const setting of ["ordersTable", "stateMachineArn", "eventBusName", "websocketUrl", "stage"] as const)
+    delete process.env[Topology.ENV[setting]];
 });
 
 const refusals: [string, Record<string, string>, 401 | 403][] = [

@@ -23,7 +23,11 @@ let environments: ChildProcess[] = [];
 
 beforeAll(async () => {
   h = await startHarness();
-  const env = { ...process.env, [Topology.ENV.syncRatePerSecond]: String(perSecond), [Topology.ENV.syncBurst]: String(burst) };
+  const env = {
+    ...process.env,
+    [Topology.ENV.syncRatePerSecond]: String(perSecond),
+    [Topology.ENV.syncBurst]: String(burst),
+  };
   const script = fileURLToPath(new URL("./support/execution-environment.ts", import.meta.url));
   environments = Array.from({ length: ENVIRONMENTS }, () =>
     fork(script, { env, execArgv: ["--import", "tsx"], stdio: ["ignore", "ignore", "inherit", "ipc"] }),
@@ -49,18 +53,24 @@ describe("OrderWSPendingFunction in several execution environments at once", () 
     // Prepare
     const orderId = randomUUID();
     const connectionId = `${randomUUID()}=`;
-    expect(await h.handlers.connect(connectEvent(connectionId, { orderId, token: h.token(orderId) }))).toEqual({ statusCode: 200 });
+    expect(await h.handlers.connect(connectEvent(connectionId, { orderId, token: h.token(orderId) }))).toEqual({
+      statusCode: 200,
+    });
     h.connections.open(connectionId);
     const sync = () => messageEvent(connectionId, JSON.stringify({ action: "sync", orderId, after: 0 }), "sync");
     // Act: every environment gets its share at the same moment
     const started = Date.now();
-    const results = await Promise.all(environments.map((child) => invokeIn(child, Array.from({ length: MESSAGES_PER_ENVIRONMENT }, sync))));
+    const results = await Promise.all(
+      environments.map((child) => invokeIn(child, Array.from({ length: MESSAGES_PER_ENVIRONMENT }, sync))),
+    );
     const seconds = (Date.now() - started) / 1000;
     // Assess: the burst, plus what the rate refilled while it lasted (≤ 1 s unless the machine is slow);
     // one module-memory bucket per environment would answer ENVIRONMENTS × burst
     const kinds = h.connections.framesFor(connectionId).map((f) => (f.type === "error" ? f.code : f.type));
     const answered = kinds.filter((k) => k === "synced").length;
-    console.log(`${ENVIRONMENTS} environments: ${answered} of ${ENVIRONMENTS * MESSAGES_PER_ENVIRONMENT} syncs answered in ${seconds.toFixed(2)} s`);
+    console.log(
+      `${ENVIRONMENTS} environments: ${answered} of ${ENVIRONMENTS * MESSAGES_PER_ENVIRONMENT} syncs answered in ${seconds.toFixed(2)} s`,
+    );
     expect(results.flat().every((r) => (r as { statusCode?: number }).statusCode === 200)).toBe(true);
     expect(answered).toBeGreaterThanOrEqual(burst);
     expect(answered).toBeLessThanOrEqual(burst + perSecond * Math.max(1, Math.ceil(seconds)));

@@ -13,7 +13,9 @@ beforeEach(() => h.connections.reset());
 
 async function connected(orderId: string) {
   const connectionId = `${randomUUID()}=`;
-  expect(await h.handlers.connect(connectEvent(connectionId, { orderId, token: h.token(orderId) }))).toEqual({ statusCode: 200 });
+  expect(await h.handlers.connect(connectEvent(connectionId, { orderId, token: h.token(orderId) }))).toEqual({
+    statusCode: 200,
+  });
   h.connections.open(connectionId);
   return connectionId;
 }
@@ -25,7 +27,12 @@ describe("OrderWSPendingFunction ($default, sync)", () => {
   it("sends exactly the statuses after the cursor, in occurrence order, then `synced`", async () => {
     // Prepare: four statuses recorded while nobody listened, `paid` arriving before `reserved`
     const orderId = randomUUID();
-    for (const [status, at] of [["placed", "00"], ["paid", "02"], ["reserved", "01"], ["completed", "03"]] as const) {
+    for (const [status, at] of [
+      ["placed", "00"],
+      ["paid", "02"],
+      ["reserved", "01"],
+      ["completed", "03"],
+    ] as const) {
       await h.handlers.callback(statusEvent({ orderId, status, occurredAt: `2026-11-26T10:00:${at}.000Z` }));
     }
     const connectionId = await connected(orderId);
@@ -63,7 +70,9 @@ describe("OrderWSPendingFunction ($default, sync)", () => {
   it("refuses to sync an order the connection did not subscribe to", async () => {
     // Prepare: a socket admitted for order A asks for order B's history
     const [orderA, orderB] = [randomUUID(), randomUUID()];
-    await h.handlers.callback(statusEvent({ orderId: orderB, status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" }));
+    await h.handlers.callback(
+      statusEvent({ orderId: orderB, status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" }),
+    );
     const connectionId = await connected(orderA);
     // Act
     const result = await sync(connectionId, orderB);

@@ -38,7 +38,10 @@ describe("a post that hangs past the invocation's deadline", () => {
     // Act
     const invocation = h.handlers.callback(event, lambdaContext("OrderWSCallbackFunction", DEADLINE_RESERVE_MS + 300));
     // Assess: cut by the signal (AbortError), not by the request timeout (TimeoutError)
-    await expect(invocation).rejects.toMatchObject({ name: "RetryableDeliveryError", message: expect.stringContaining("(first: AbortError") });
+    await expect(invocation).rejects.toMatchObject({
+      name: "RetryableDeliveryError",
+      message: expect.stringContaining("(first: AbortError"),
+    });
     expect(h.connections.attemptsFor(connectionId)).toBe(1);
     expect((await h.store.listPending()).filter((e) => e.orderId === orderId).map((e) => e.status)).toEqual(["placed"]);
   });
@@ -52,9 +55,11 @@ async function withEmf<T>(load: () => Promise<T>, act: (module: T) => Promise<un
   process.env.POWERTOOLS_METRICS_DISABLED = "true";
   const lines: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
-  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: any, ...rest: any[]) =>
-    String(chunk).includes('"_aws"') ? (lines.push(String(chunk)), true) : write(chunk, ...rest),
-  );
+  const spy = vi
+    .spyOn(process.stdout, "write")
+    .mockImplementation((chunk: any, ...rest: any[]) =>
+      String(chunk).includes('"_aws"') ? (lines.push(String(chunk)), true) : write(chunk, ...rest),
+    );
   try {
     await act(module);
   } finally {
@@ -71,7 +76,10 @@ function expectPostsRejected(emf: any[], value: number) {
     service: Topology.SERVICES.callbacks,
     _aws: { CloudWatchMetrics: [{ Namespace: Topology.METRICS_NAMESPACE, Dimensions: [["service"]] }] },
   });
-  expect(metric._aws.CloudWatchMetrics[0].Metrics).toContainEqual({ Name: Delivery.POSTS_REJECTED_METRIC, Unit: "Count" });
+  expect(metric._aws.CloudWatchMetrics[0].Metrics).toContainEqual({
+    Name: Delivery.POSTS_REJECTED_METRIC,
+    Unit: "Count",
+  });
 }
 
 describe("a post @connections refuses with 403", () => {
@@ -85,7 +93,8 @@ describe("a post @connections refuses with 403", () => {
     let result: unknown;
     const emf = await withEmf(
       () => import("../src/events/order-status-callback"),
-      async ({ handler }) => (result = await handler(statusEvent({ orderId, status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" }))),
+      async ({ handler }) =>
+        (result = await handler(statusEvent({ orderId, status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" }))),
     );
     // Assess
     expect(result).toMatchObject({ accepted: true });
@@ -102,7 +111,8 @@ describe("a post @connections refuses with 403", () => {
     // Act
     const emf = await withEmf(
       () => import("../src/websocket/pending"),
-      ({ handler }) => handler(messageEvent(connectionId, JSON.stringify({ action: "sync", orderId, after: 0 }), "sync")),
+      ({ handler }) =>
+        handler(messageEvent(connectionId, JSON.stringify({ action: "sync", orderId, after: 0 }), "sync")),
     );
     // Assess
     expectPostsRejected(emf, 1);

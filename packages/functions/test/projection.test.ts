@@ -42,7 +42,10 @@ describe("OrderStatusProjectionFunction", () => {
 
     const invocation = handler({ ...event, detail: { ...event.detail, status: "shipped" } });
 
-    await expect(invocation).rejects.toMatchObject({ name: "InvalidStatusEventError", message: expect.stringContaining("detail.status") });
+    await expect(invocation).rejects.toMatchObject({
+      name: "InvalidStatusEventError",
+      message: expect.stringContaining("detail.status"),
+    });
   });
 
   it("gives up on a DynamoDB that does not answer at the invocation's deadline, and fails for a retry", async () => {

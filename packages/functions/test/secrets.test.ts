@@ -103,7 +103,9 @@ describe("the callback-token secrets from SSM", () => {
 
   it("refuse a previous secret under 32 characters", async () => {
     setStored({ [STAGE_PATH]: SECRET, [PREVIOUS_PATH]: "short" });
-    await expect(readCallbackTokenKeys()).rejects.toThrow(/^CallbackTokenPreviousSecret must be set to at least 32 characters/);
+    await expect(readCallbackTokenKeys()).rejects.toThrow(
+      /^CallbackTokenPreviousSecret must be set to at least 32 characters/,
+    );
   });
 
   it("is read after two ThrottlingExceptions, retried after a jittered wait", async () => {
@@ -133,7 +135,9 @@ describe("the callback-token secrets from SSM", () => {
   it("gives up at its deadline when SSM does not answer", async () => {
     ssm.hang();
     const limits = { ...SSM_READ, deadlineMs: 300 };
-    await expect(readCallbackTokenKeys(limits)).rejects.toThrow(/^Could not read CallbackTokenSecret from SSM Parameter Store within its 300 ms deadline: AbortError/);
+    await expect(readCallbackTokenKeys(limits)).rejects.toThrow(
+      /^Could not read CallbackTokenSecret from SSM Parameter Store within its 300 ms deadline: AbortError/,
+    );
   });
 
   it("are read again on the next call after a failed first read, then kept KEYS_CACHE_MS", async () => {
@@ -161,7 +165,8 @@ describe("the callback-token secrets from SSM", () => {
     const OLD = SECRET;
     const NEW = "n".repeat(40);
     const orderId = "6f1c2a52-8a8e-4d7b-9a53-0d0f7c1e9b11";
-    const verify = (token: string, keys: CallbackToken.Keys) => CallbackToken.verify({ orderId, stage: "test", token, keys });
+    const verify = (token: string, keys: CallbackToken.Keys) =>
+      CallbackToken.verify({ orderId, stage: "test", token, keys });
 
     it("keeps a live link signed with the old secret working once a container reads the rotated secrets", async () => {
       // Prepare: a link handed out before the rotation
@@ -173,7 +178,9 @@ describe("the callback-token secrets from SSM", () => {
       // Assess
       expect(rotated).toEqual({ current: NEW, previous: OLD });
       expect(verify(live, rotated).ok).toBe(true);
-      expect(CallbackToken.keyIdOfToken(CallbackToken.sign({ orderId, stage: "test", secret: rotated.current }))).toBe(CallbackToken.keyIdOf(NEW));
+      expect(CallbackToken.keyIdOfToken(CallbackToken.sign({ orderId, stage: "test", secret: rotated.current }))).toBe(
+        CallbackToken.keyIdOf(NEW),
+      );
     });
 
     it("lets a container that has not seen the rotation yet re-read at once for a link signed with the new secret, at most every 30 s", async () => {

@@ -36,7 +36,11 @@ const DEBUG_FUNCTION_TIMEOUT_MS = 900_000;
 function openInspector(port: number, log: Log) {
   // Launched by a debugger (VS Code's launch configuration): its inspector is already open.
   const existing = inspector.url();
-  if (existing) return log({ component: "runtime", message: `already under a debugger (${existing}): --inspect opens no other port` });
+  if (existing)
+    return log({
+      component: "runtime",
+      message: `already under a debugger (${existing}): --inspect opens no other port`,
+    });
   try {
     inspector.open(port, "127.0.0.1");
   } catch (error) {
@@ -44,8 +48,15 @@ function openInspector(port: number, log: Log) {
   }
   // Node prints "address already in use" itself and opens nothing: then there is no URL.
   const url = inspector.url();
-  if (!url) throw new CommandError(`--inspect: could not listen on 127.0.0.1:${port} (in use? pick another with --inspect=<port>)`);
-  log({ component: "runtime", message: `debugger listening on ${url}: attach VS Code or open chrome://inspect`, inspectPort: Number(new URL(url).port) });
+  if (!url)
+    throw new CommandError(
+      `--inspect: could not listen on 127.0.0.1:${port} (in use? pick another with --inspect=<port>)`,
+    );
+  log({
+    component: "runtime",
+    message: `debugger listening on ${url}: attach VS Code or open chrome://inspect`,
+    inspectPort: Number(new URL(url).port),
+  });
 }
 
 async function main(): Promise<number> {
@@ -59,7 +70,13 @@ async function main(): Promise<number> {
   let runtime: LocalRuntime;
   try {
     // The page is built while the other endpoints start, once the gateway's URL (its port may be 0) is known.
-    runtime = await startLocalRuntime({ config, log, root, stateFile, webRoot: webPageDir(root), warm: "background",
+    runtime = await startLocalRuntime({
+      config,
+      log,
+      root,
+      stateFile,
+      webRoot: webPageDir(root),
+      warm: "background",
       buildWebPage: (websocketUrl) => webPage(root, websocketUrl),
       ...(config.inspectPort !== undefined ? { functionTimeoutMs: DEBUG_FUNCTION_TIMEOUT_MS } : {}),
     });
@@ -70,7 +87,13 @@ async function main(): Promise<number> {
   }
   process.stdout.write(banner(runtime.state, config));
   // Since node started: loading the modules, then each phase of startLocalRuntime.
-  log({ component: "runtime", message: "ready", sinceProcessStartMs: Math.round(performance.now()), modulesMs: Math.round(started), phasesMs: runtime.startupMs });
+  log({
+    component: "runtime",
+    message: "ready",
+    sinceProcessStartMs: Math.round(performance.now()),
+    modulesMs: Math.round(started),
+    phasesMs: runtime.startupMs,
+  });
   return untilStopped(runtime, log);
 }
 

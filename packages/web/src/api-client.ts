@@ -61,12 +61,20 @@ export function createApiClient(base: string, fetchFn: typeof fetch = (...args) 
           body: JSON.stringify(request),
         });
       } catch {
-        return { kind: "refused", status: 0, message: "The order API cannot be reached; check your connection and try again." };
+        return {
+          kind: "refused",
+          status: 0,
+          message: "The order API cannot be reached; check your connection and try again.",
+        };
       }
       if (response.status === 202) return { kind: "placed", order: (await response.json()) as PlacedOrder };
       if (response.status === 400) {
         const body = (await response.json().catch(() => ({}))) as { message?: string; errors?: FieldError[] };
-        return { kind: "invalid", message: body.message ?? "Invalid order", errors: Array.isArray(body.errors) ? body.errors : [] };
+        return {
+          kind: "invalid",
+          message: body.message ?? "Invalid order",
+          errors: Array.isArray(body.errors) ? body.errors : [],
+        };
       }
       return { kind: "refused", status: response.status, message: await messageOf(response) };
     },
@@ -74,7 +82,9 @@ export function createApiClient(base: string, fetchFn: typeof fetch = (...args) 
     async order(orderId: string, token: string): Promise<GetOrderResult> {
       let response: Response;
       try {
-        response = await fetchFn(`${base}/orders/${encodeURIComponent(orderId)}`, { headers: { authorization: `Bearer ${token}` } });
+        response = await fetchFn(`${base}/orders/${encodeURIComponent(orderId)}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
       } catch {
         return { kind: "failed", status: 0, message: "The order API cannot be reached" };
       }

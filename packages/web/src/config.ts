@@ -10,7 +10,8 @@ declare const __AWSOMEPETS_API_URL__: string;
 declare const __AWSOMEPETS_WEBSOCKET_URL__: string;
 
 export const BUILT_API_URL: string = typeof __AWSOMEPETS_API_URL__ === "string" ? __AWSOMEPETS_API_URL__ : "";
-export const BUILT_WEBSOCKET_URL: string = typeof __AWSOMEPETS_WEBSOCKET_URL__ === "string" ? __AWSOMEPETS_WEBSOCKET_URL__ : "";
+export const BUILT_WEBSOCKET_URL: string =
+  typeof __AWSOMEPETS_WEBSOCKET_URL__ === "string" ? __AWSOMEPETS_WEBSOCKET_URL__ : "";
 
 /** A placeholder nobody replaced: the site was uploaded outside `sst deploy`. */
 const isPlaceholder = (value: string) => /^\{\{.*\}\}$/.test(value.trim());
@@ -34,7 +35,8 @@ export function websocketBase(configured: string = BUILT_WEBSOCKET_URL): URL | u
   } catch {
     return undefined;
   }
-  if ((url.protocol !== "wss:" && url.protocol !== "ws:") || url.search || url.hash || url.username || url.password) return undefined;
+  if ((url.protocol !== "wss:" && url.protocol !== "ws:") || url.search || url.hash || url.username || url.password)
+    return undefined;
   url.pathname = url.pathname.replace(/\/+$/, "");
   return url;
 }

@@ -6,7 +6,10 @@ function namesFor(locale: string | undefined) {
   const key = locale ?? "";
   if (!displayNames.has(key)) {
     try {
-      displayNames.set(key, new Intl.DisplayNames(locale ? [locale, "en"] : undefined, { type: "region", fallback: "none" }));
+      displayNames.set(
+        key,
+        new Intl.DisplayNames(locale ? [locale, "en"] : undefined, { type: "region", fallback: "none" }),
+      );
     } catch {
       displayNames.set(key, undefined); // a browser without Intl.DisplayNames: codes are shown as they are
     }
@@ -26,5 +29,7 @@ export function countryName(code: string, locale?: string): string | undefined {
 /** Every country, sorted by its name as the customer's language sorts it. */
 export function countryOptions(locale?: string) {
   const collator = new Intl.Collator(locale);
-  return COUNTRY_CODES.map((code) => ({ code, name: countryName(code, locale) ?? code })).sort((a, b) => collator.compare(a.name, b.name));
+  return COUNTRY_CODES.map((code) => ({ code, name: countryName(code, locale) ?? code })).sort((a, b) =>
+    collator.compare(a.name, b.name),
+  );
 }

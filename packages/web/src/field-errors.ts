@@ -23,11 +23,23 @@ export function fieldForPath(path: string, sentSkus: readonly string[], knownFie
 
 /** For each field: what to say when it was left empty, and when what was typed is not accepted. */
 const FIELD_TEXT: Record<string, { empty: string; invalid: string }> = {
-  "paymentDetail.cardToken": { empty: "Choose a card to pay with.", invalid: "This card cannot be used. Choose another card." },
-  "shippingAddress.name": { empty: "Enter the name of the person receiving the pets.", invalid: "Keep the name under 200 characters." },
-  "shippingAddress.line1": { empty: "Enter the street and house number.", invalid: "Keep the street and number under 200 characters." },
+  "paymentDetail.cardToken": {
+    empty: "Choose a card to pay with.",
+    invalid: "This card cannot be used. Choose another card.",
+  },
+  "shippingAddress.name": {
+    empty: "Enter the name of the person receiving the pets.",
+    invalid: "Keep the name under 200 characters.",
+  },
+  "shippingAddress.line1": {
+    empty: "Enter the street and house number.",
+    invalid: "Keep the street and number under 200 characters.",
+  },
   "shippingAddress.city": { empty: "Enter the town or city.", invalid: "Keep the town or city under 100 characters." },
-  "shippingAddress.postalCode": { empty: "Enter the postal code.", invalid: "Keep the postal code under 20 characters." },
+  "shippingAddress.postalCode": {
+    empty: "Enter the postal code.",
+    invalid: "Keep the postal code under 20 characters.",
+  },
   "shippingAddress.country": {
     empty: "Choose the country the pets ship to.",
     invalid: "We cannot ship to this country. Choose another one from the list.",
@@ -39,14 +51,20 @@ export const UNAVAILABLE_PET_TEXT = "Sorry, this pet is not in the shop any more
 export const UNPLACED_TEXT = "Part of the order could not be accepted. Please check your details and try again.";
 
 function sentValue(request: OrderRequest, path: string): unknown {
-  return path.split(".").reduce<unknown>((value, key) => (value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined), request);
+  return path
+    .split(".")
+    .reduce<unknown>(
+      (value, key) => (value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined),
+      request,
+    );
 }
 
 /** The customer's words for one error path (the validator's message is deliberately not used). */
 export function customerMessage(path: string, request: OrderRequest): string {
   if (/^basket\.\d+\.sku$/.test(path)) return UNAVAILABLE_PET_TEXT;
   if (/^basket\.\d+(\.|$)/.test(path)) return QUANTITY_TEXT;
-  if (path === BASKET_FIELD) return request.basket.length === 0 ? BASKET_EMPTY_TEXT : "You can order up to 20 different pets at once.";
+  if (path === BASKET_FIELD)
+    return request.basket.length === 0 ? BASKET_EMPTY_TEXT : "You can order up to 20 different pets at once.";
   const text = FIELD_TEXT[path];
   if (!text) return UNPLACED_TEXT;
   const value = sentValue(request, path);
@@ -54,7 +72,11 @@ export function customerMessage(path: string, request: OrderRequest): string {
 }
 
 /** One message per field (several errors on one field say the same thing once). */
-export function groupFieldErrors(errors: readonly FieldError[], request: OrderRequest, knownFields: ReadonlySet<string>) {
+export function groupFieldErrors(
+  errors: readonly FieldError[],
+  request: OrderRequest,
+  knownFields: ReadonlySet<string>,
+) {
   const sentSkus = request.basket.map((line) => line.sku);
   const byField = new Map<string, Set<string>>();
   for (const error of errors) {
@@ -66,10 +88,13 @@ export function groupFieldErrors(errors: readonly FieldError[], request: OrderRe
 
 /** What a customer reads when the API refused the order for something other than its fields. */
 export function refusalText(status: number): string {
-  if (status === 0) return "We couldn't reach the shop. Check your connection and press “Place order” again — you will not be charged twice.";
+  if (status === 0)
+    return "We couldn't reach the shop. Check your connection and press “Place order” again — you will not be charged twice.";
   if (status === 429) return "The shop is very busy right now. Please wait a moment and press “Place order” again.";
-  if (status === 422) return "This order changed while it was being sent. Please check it and press “Place order” again.";
+  if (status === 422)
+    return "This order changed while it was being sent. Please check it and press “Place order” again.";
   if (status === 413) return "This order is too large. Please order fewer pets at once.";
-  if (status >= 500) return "Something went wrong on our side. Please press “Place order” again in a moment — you will not be charged twice.";
+  if (status >= 500)
+    return "Something went wrong on our side. Please press “Place order” again in a moment — you will not be charged twice.";
   return `The shop could not accept this order (error ${status}). Please try again.`;
 }

@@ -57,16 +57,22 @@ function showCount() {
   ordersCount.textContent = watches.size > 0 ? `(${watches.size})` : "";
 }
 
-const cardOf = (orderId: string) => ordersElement.querySelector<HTMLElement>(`.order-card[data-order-id="${CSS.escape(orderId)}"]`);
+const cardOf = (orderId: string) =>
+  ordersElement.querySelector<HTMLElement>(`.order-card[data-order-id="${CSS.escape(orderId)}"]`);
 
 /** "Try another card" and the like: the order's pets and address back in the form, the field to change focused. */
 function orderAgain(orderId: string, step: NextStep["kind"]) {
   const summary = storage.get(orderId)?.summary;
   if (!summary) return;
-  const basket = step === "without-sold-out" ? summary.basket.filter((line) => line.sku !== SOLD_OUT_SKU) : summary.basket;
+  const basket =
+    step === "without-sold-out" ? summary.basket.filter((line) => line.sku !== SOLD_OUT_SKU) : summary.basket;
   const another = step === "another-card" ? "" : undefined;
   const address = addresses.get(orderId);
-  form.apply({ basket, cardToken: another, shippingAddress: address?.country === "XX" ? { ...address, country: "" } : address });
+  form.apply({
+    basket,
+    cardToken: another,
+    shippingAddress: address?.country === "XX" ? { ...address, country: "" } : address,
+  });
   form.showNote(
     step === "another-card"
       ? address
@@ -123,10 +129,19 @@ function addPlaced(placed: { orderId: string; clientCallbackUrl: string }, reque
   const placedAt = new Date().toISOString();
   // The page opens only the stage's WebSocket URL, which it knows from its build: the 202 gives the token.
   const token = tokenOf(placed.clientCallbackUrl);
-  const order = socketBase && token ? { orderId: placed.orderId, clientCallbackUrl: callbackUrlFor(socketBase, placed.orderId, token) } : placed;
+  const order =
+    socketBase && token
+      ? { orderId: placed.orderId, clientCallbackUrl: callbackUrlFor(socketBase, placed.orderId, token) }
+      : placed;
   addresses.set(order.orderId, request.shippingAddress);
   const summary: OrderSummary = { basket: request.basket, amount, shippingAddress: request.shippingAddress, placedAt };
-  const heading = watch({ ...order, addedAt: placedAt, statuses: [], fromApi: [{ status: "placed", occurredAt: placedAt }], summary });
+  const heading = watch({
+    ...order,
+    addedAt: placedAt,
+    statuses: [],
+    fromApi: [{ status: "placed", occurredAt: placedAt }],
+    summary,
+  });
   announce(`Order ${order.orderId.slice(0, 8)}: Order placed.`);
   return heading;
 }
@@ -142,7 +157,9 @@ formElement.addEventListener("submit", async (event) => {
   const body = JSON.stringify(request);
   if (lastPlaced?.body === body && duplicateConfirmed !== body) {
     duplicateConfirmed = body;
-    form.showNote(`You have just placed this same order (order ${lastPlaced.orderId.slice(0, 8)}). To place it a second time, press “Place order” again.`);
+    form.showNote(
+      `You have just placed this same order (order ${lastPlaced.orderId.slice(0, 8)}). To place it a second time, press “Place order” again.`,
+    );
     return;
   }
   form.showNote(undefined);
@@ -159,7 +176,9 @@ formElement.addEventListener("submit", async (event) => {
     duplicateConfirmed = undefined;
     const heading = addPlaced(result.order, request, amount);
     form.resetBasket();
-    form.showNote(`Order ${result.order.orderId.slice(0, 8)} is placed: follow it under “Your orders”. The form is ready for another order.`);
+    form.showNote(
+      `Order ${result.order.orderId.slice(0, 8)} is placed: follow it under “Your orders”. The form is ready for another order.`,
+    );
     reveal(heading);
   } finally {
     form.setBusy(false);
@@ -177,7 +196,8 @@ for (const button of document.querySelectorAll<HTMLButtonElement>("[data-path]")
       const result = await api.placeOrder(request, crypto.randomUUID());
       if (result.kind !== "placed") {
         workshopError.hidden = false;
-        workshopError.textContent = result.kind === "refused" ? refusalText(result.status) : "The shop refused the workshop's order.";
+        workshopError.textContent =
+          result.kind === "refused" ? refusalText(result.status) : "The shop refused the workshop's order.";
         return;
       }
       const cents = priceCents(request.basket);
@@ -209,7 +229,10 @@ function openLinkedOrder() {
 window.addEventListener("offline", () => watches.forEach((w) => w.connectionLost()));
 // Back online, or back to the tab: do not wait out the backoff.
 window.addEventListener("online", () => watches.forEach((w) => w.reconnectNow()));
-document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && watches.forEach((w) => w.reconnectNow()));
+document.addEventListener(
+  "visibilitychange",
+  () => document.visibilityState === "visible" && watches.forEach((w) => w.reconnectNow()),
+);
 window.addEventListener("hashchange", openLinkedOrder);
 // Orders placed or removed in another tab.
 window.addEventListener("storage", (event) => {

@@ -13,7 +13,8 @@ import { formatAmount, formatCents } from "./status-text";
 
 export type FormSubmission = { request: OrderRequest; sentSkus: string[]; amount?: number };
 
-export const FIX_FIELDS_TEXT = "Some details are missing or need a change. Please fix the highlighted fields, then place the order again.";
+export const FIX_FIELDS_TEXT =
+  "Some details are missing or need a change. Please fix the highlighted fields, then place the order again.";
 
 const ADDRESS_FIELDS = ["name", "line1", "city", "postalCode", "country"] as const;
 const CARD_FIELD = "paymentDetail.cardToken";
@@ -30,8 +31,15 @@ export function createOrderForm(form: HTMLFormElement) {
   const control = (name: string) => form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | null;
   const cardInputs = () => [...form.querySelectorAll<HTMLInputElement>(`input[name="${CARD_FIELD}"]`)];
   const errorSlot = (field: string) =>
-    field === BASKET_FIELD ? form.querySelector<HTMLElement>("#basket-error") : form.querySelector<HTMLElement>(`[data-error-for="${CSS.escape(field)}"]`);
-  const knownFields = () => new Set([...form.querySelectorAll<HTMLInputElement | HTMLSelectElement>("input[name], select[name]")].map((input) => input.name));
+    field === BASKET_FIELD
+      ? form.querySelector<HTMLElement>("#basket-error")
+      : form.querySelector<HTMLElement>(`[data-error-for="${CSS.escape(field)}"]`);
+  const knownFields = () =>
+    new Set(
+      [...form.querySelectorAll<HTMLInputElement | HTMLSelectElement>("input[name], select[name]")].map(
+        (input) => input.name,
+      ),
+    );
 
   // The countries, named and sorted in the browser's language; the page itself is in English.
   const language = navigator.language;
@@ -48,16 +56,30 @@ export function createOrderForm(form: HTMLFormElement) {
         const label = document.createElement(pet.soldOut ? "p" : "label");
         label.append(
           Object.assign(document.createElement("span"), { className: "pet-name", textContent: pet.name }),
-          Object.assign(document.createElement("span"), { className: "pet-meta", textContent: `${pet.species} · ${formatAmount(pet.price)} each` }),
+          Object.assign(document.createElement("span"), {
+            className: "pet-meta",
+            textContent: `${pet.species} · ${formatAmount(pet.price)} each`,
+          }),
         );
         label.title = pet.description;
         row.append(label);
         if (pet.soldOut) {
-          row.append(Object.assign(document.createElement("span"), { className: "sold-out-tag", textContent: "Sold out" }));
+          row.append(
+            Object.assign(document.createElement("span"), { className: "sold-out-tag", textContent: "Sold out" }),
+          );
           return row;
         }
         (label as HTMLLabelElement).htmlFor = id;
-        const input = Object.assign(document.createElement("input"), { type: "number", inputMode: "numeric", min: "0", max: "99", step: "1", value: "0", id, name: quantityField(pet.sku) });
+        const input = Object.assign(document.createElement("input"), {
+          type: "number",
+          inputMode: "numeric",
+          min: "0",
+          max: "99",
+          step: "1",
+          value: "0",
+          id,
+          name: quantityField(pet.sku),
+        });
         const error = Object.assign(document.createElement("p"), { className: "field-error", id: `${id}-error` });
         error.dataset.errorFor = input.name;
         input.setAttribute("aria-describedby", `${error.id} basket-error`); // a basket-wide error is read on each pet too
@@ -84,7 +106,8 @@ export function createOrderForm(form: HTMLFormElement) {
 
   function showTotal() {
     const { cents, count } = basketCents();
-    totalText.textContent = count === 0 ? "No pets chosen yet." : `Total: ${formatCents(cents)} for ${count} ${count === 1 ? "pet" : "pets"}`;
+    totalText.textContent =
+      count === 0 ? "No pets chosen yet." : `Total: ${formatCents(cents)} for ${count} ${count === 1 ? "pet" : "pets"}`;
   }
   petList.addEventListener("input", showTotal);
 
@@ -101,7 +124,9 @@ export function createOrderForm(form: HTMLFormElement) {
       if (raw !== "" && Number(raw) !== 0) basket.push({ sku: pet.sku, quantity: Number(raw) });
     }
     const value = (name: string) => control(name)?.value.trim() ?? "";
-    const shippingAddress = Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, value(`shippingAddress.${f}`)])) as OrderRequest["shippingAddress"];
+    const shippingAddress = Object.fromEntries(
+      ADDRESS_FIELDS.map((f) => [f, value(`shippingAddress.${f}`)]),
+    ) as OrderRequest["shippingAddress"];
     const cardToken = cardInputs().find((input) => input.checked)?.value ?? "";
     return {
       request: { basket, paymentDetail: { cardToken }, shippingAddress },
@@ -111,7 +136,11 @@ export function createOrderForm(form: HTMLFormElement) {
   }
 
   /** Fills the form with (part of) an order, e.g. to order again with another card or address. */
-  function apply(draft: { basket?: OrderRequest["basket"]; cardToken?: string; shippingAddress?: OrderRequest["shippingAddress"] }) {
+  function apply(draft: {
+    basket?: OrderRequest["basket"];
+    cardToken?: string;
+    shippingAddress?: OrderRequest["shippingAddress"];
+  }) {
     clearErrors();
     if (draft.basket) {
       for (const pet of pets) {
@@ -119,8 +148,10 @@ export function createOrderForm(form: HTMLFormElement) {
         if (input) input.value = String(draft.basket.find((line) => line.sku === pet.sku)?.quantity ?? 0);
       }
     }
-    if (draft.cardToken !== undefined) for (const input of cardInputs()) input.checked = input.value === draft.cardToken;
-    if (draft.shippingAddress) for (const f of ADDRESS_FIELDS) control(`shippingAddress.${f}`)!.value = draft.shippingAddress[f];
+    if (draft.cardToken !== undefined)
+      for (const input of cardInputs()) input.checked = input.value === draft.cardToken;
+    if (draft.shippingAddress)
+      for (const f of ADDRESS_FIELDS) control(`shippingAddress.${f}`)!.value = draft.shippingAddress[f];
     showTotal();
   }
 
@@ -159,7 +190,12 @@ export function createOrderForm(form: HTMLFormElement) {
       if (field === FORM_FIELD) continue;
       const slot = errorSlot(field);
       if (slot) slot.textContent = text;
-      const inputs = field === BASKET_FIELD ? [petList.querySelector("input")] : field === CARD_FIELD ? cardInputs() : [control(field)];
+      const inputs =
+        field === BASKET_FIELD
+          ? [petList.querySelector("input")]
+          : field === CARD_FIELD
+            ? cardInputs()
+            : [control(field)];
       for (const input of inputs) input?.setAttribute("aria-invalid", "true");
       const input = inputs[0];
       // The first in the form's order, whatever order the API listed the errors in.
@@ -171,7 +207,12 @@ export function createOrderForm(form: HTMLFormElement) {
   }
 
   function focusField(name: "card" | "address" | "pets") {
-    const target = name === "card" ? cardInputs()[0] : name === "address" ? control("shippingAddress.line1") : petList.querySelector("input");
+    const target =
+      name === "card"
+        ? cardInputs()[0]
+        : name === "address"
+          ? control("shippingAddress.line1")
+          : petList.querySelector("input");
     target?.focus();
   }
 
@@ -180,6 +221,18 @@ export function createOrderForm(form: HTMLFormElement) {
     form.setAttribute("aria-busy", String(busy));
   }
 
-  return { renderCatalogue, showCatalogueError, read, apply, resetBasket, clearErrors, showErrors, showFormError, showNote, focusField, setBusy };
+  return {
+    renderCatalogue,
+    showCatalogueError,
+    read,
+    apply,
+    resetBasket,
+    clearErrors,
+    showErrors,
+    showFormError,
+    showNote,
+    focusField,
+    setBusy,
+  };
 }
 export type OrderForm = ReturnType<typeof createOrderForm>;

@@ -44,7 +44,10 @@ export function callbackUrlFor(base: URL, orderId: string, token: string): strin
  * and a query of exactly one `orderId` (a UUID) and one `token` — nothing else, since the page never
  * makes such a link and cannot tell what an extra parameter is for. No fragment, no user name.
  */
-export function stageCallback(clientCallbackUrl: string, base: URL | undefined = websocketBase()): { orderId: string; token: string } | undefined {
+export function stageCallback(
+  clientCallbackUrl: string,
+  base: URL | undefined = websocketBase(),
+): { orderId: string; token: string } | undefined {
   if (!base) return undefined;
   let url: URL;
   try {
@@ -52,7 +55,8 @@ export function stageCallback(clientCallbackUrl: string, base: URL | undefined =
   } catch {
     return undefined;
   }
-  if (url.origin !== base.origin || url.protocol !== base.protocol || !samePath(url.pathname, base.pathname)) return undefined;
+  if (url.origin !== base.origin || url.protocol !== base.protocol || !samePath(url.pathname, base.pathname))
+    return undefined;
   if (url.hash || url.username || url.password) return undefined;
   const names = [...url.searchParams.keys()].sort();
   if (names.length !== 2 || names[0] !== "orderId" || names[1] !== TOKEN_PARAM) return undefined;
@@ -68,7 +72,10 @@ export function stageCallback(clientCallbackUrl: string, base: URL | undefined =
  * statuses that other server sent dropped (the stage's own sync sends them again). Undefined when no
  * order id and token can be read from it: nothing left to follow.
  */
-export function orderOnStage<T extends { orderId: string; clientCallbackUrl: string; statuses: unknown[] }>(order: T, base: URL | undefined = websocketBase()): T | undefined {
+export function orderOnStage<T extends { orderId: string; clientCallbackUrl: string; statuses: unknown[] }>(
+  order: T,
+  base: URL | undefined = websocketBase(),
+): T | undefined {
   if (!base) return undefined;
   if (stageCallback(order.clientCallbackUrl, base)) return order;
   let url: URL;
@@ -78,7 +85,8 @@ export function orderOnStage<T extends { orderId: string; clientCallbackUrl: str
     return undefined;
   }
   const token = url.searchParams.get(TOKEN_PARAM) ?? "";
-  if (url.searchParams.get("orderId") !== order.orderId || !UUID.test(order.orderId) || !TOKEN.test(token)) return undefined;
+  if (url.searchParams.get("orderId") !== order.orderId || !UUID.test(order.orderId) || !TOKEN.test(token))
+    return undefined;
   return { ...order, clientCallbackUrl: callbackUrlFor(base, order.orderId, token), statuses: [] };
 }
 
@@ -102,10 +110,19 @@ export function parseOrderLink(hash: string, base: URL | undefined = websocketBa
   if (!base) return { kind: "refused" };
   if (UUID.test(value)) {
     const token = params.get(TOKEN_PARAM);
-    if (token === null || !TOKEN.test(token) || params.getAll(PARAM).length !== 1 || params.getAll(TOKEN_PARAM).length !== 1) return { kind: "refused" };
+    if (
+      token === null ||
+      !TOKEN.test(token) ||
+      params.getAll(PARAM).length !== 1 ||
+      params.getAll(TOKEN_PARAM).length !== 1
+    )
+      return { kind: "refused" };
     return { kind: "order", order: { orderId: value, clientCallbackUrl: callbackUrlFor(base, value, token) } };
   }
   const callback = stageCallback(value, base);
   if (!callback || params.getAll(PARAM).length !== 1) return { kind: "refused" };
-  return { kind: "order", order: { orderId: callback.orderId, clientCallbackUrl: callbackUrlFor(base, callback.orderId, callback.token) } };
+  return {
+    kind: "order",
+    order: { orderId: callback.orderId, clientCallbackUrl: callbackUrlFor(base, callback.orderId, callback.token) },
+  };
 }

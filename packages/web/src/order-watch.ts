@@ -24,13 +24,25 @@ const sentences = (...parts: string[]) => parts.filter(Boolean).join(" ");
 
 export const NOTICES = {
   stopped: (last: string) => sentences("You turned off live updates for this order.", last),
-  ended: (last: string, id: string) => sentences("We can't follow this order live from here any more.", last, `Press “Check again” to ask the shop, or contact us quoting order number ${id}.`),
-  expired: (last: string, id: string) => sentences("Updates for this order ended a day after it was placed.", last, `If you need help, contact us quoting order number ${id}.`),
+  ended: (last: string, id: string) =>
+    sentences(
+      "We can't follow this order live from here any more.",
+      last,
+      `Press “Check again” to ask the shop, or contact us quoting order number ${id}.`,
+    ),
+  expired: (last: string, id: string) =>
+    sentences(
+      "Updates for this order ended a day after it was placed.",
+      last,
+      `If you need help, contact us quoting order number ${id}.`,
+    ),
   unreachable: (last: string) => sentences("We can't reach the shop right now and will keep trying.", last),
-  paused: (at: string) => `Live updates are paused and we will keep trying. This is the order as the shop had it at ${at}.`,
+  paused: (at: string) =>
+    `Live updates are paused and we will keep trying. This is the order as the shop had it at ${at}.`,
   checked: (at: string, label: string) => `Checked at ${at}: ${label}. Press “Resume watching” for live updates.`,
   checkFailed: (at: string) => `We couldn't reach the shop at ${at}. Please check again in a moment.`,
-  unknown: (at: string, id: string) => `We couldn't check this order at ${at}. If you need help, contact us quoting order number ${id}.`,
+  unknown: (at: string, id: string) =>
+    `We couldn't check this order at ${at}. If you need help, contact us quoting order number ${id}.`,
 } as const;
 
 export type WatchOptions = {
@@ -65,12 +77,18 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
   const say = (text: string) => announce(`Order ${shortId}: ${text}`);
   const lastHeard = () => {
     const last = card.latest;
-    return last ? `Last we heard (${formatDateTime(last.occurredAt)}): ${STATUS_LABELS[last.status].toLowerCase()}.` : "";
+    return last
+      ? `Last we heard (${formatDateTime(last.occurredAt)}): ${STATUS_LABELS[last.status].toLowerCase()}.`
+      : "";
   };
   /** Shows a status; announces it if it is news (not one restored from storage). */
   const show = (entry: StatusFrame | HistoryEntry, news: boolean) => {
     if (!card.add(entry) || !news) return;
-    say(isTerminal(entry.status) ? outcomeOf([...fromApi, ...timeline.statuses, entry], summary)?.text ?? STATUS_LABELS[entry.status] : `${STATUS_LABELS[entry.status]}.`);
+    say(
+      isTerminal(entry.status)
+        ? (outcomeOf([...fromApi, ...timeline.statuses, entry], summary)?.text ?? STATUS_LABELS[entry.status])
+        : `${STATUS_LABELS[entry.status]}.`,
+    );
   };
   card.setSummary(summary);
   timeline.statuses.forEach((entry) => show(entry, false));
@@ -125,7 +143,13 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
     fromApi = order.history;
     const shippingAddress = order.shippingAddress ?? summary?.shippingAddress;
     const country = shippingAddress?.country ?? summary?.country;
-    summary = { basket: order.basket, amount: order.amount, shippingAddress, ...(country ? { country } : {}), placedAt: order.placedAt };
+    summary = {
+      basket: order.basket,
+      amount: order.amount,
+      shippingAddress,
+      ...(country ? { country } : {}),
+      placedAt: order.placedAt,
+    };
     card.setSummary(summary);
     order.history.forEach((entry) => show(entry, true));
     persist();
@@ -153,7 +177,11 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
     const at = formatClock(new Date());
     const last = card.latest;
     const text =
-      read === "found" ? NOTICES.checked(at, last ? STATUS_LABELS[last.status].toLowerCase() : "order placed") : read === "gone" ? NOTICES.unknown(at, shortId) : NOTICES.checkFailed(at);
+      read === "found"
+        ? NOTICES.checked(at, last ? STATUS_LABELS[last.status].toLowerCase() : "order placed")
+        : read === "gone"
+          ? NOTICES.unknown(at, shortId)
+          : NOTICES.checkFailed(at);
     if (following) return; // live again meanwhile: the socket keeps the card current
     card.setNotice(text);
     say(text);
@@ -175,7 +203,12 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
     if (state.kind === "reconnecting") {
       // Counts down to the next attempt, a second at a time ("Reconnect now" skips the wait).
       const at = Date.now() + state.inMs;
-      const tick = () => card.setConnection("reconnecting", `Connection lost — trying again in ${Math.max(1, Math.ceil((at - Date.now()) / 1000))} s`, opens);
+      const tick = () =>
+        card.setConnection(
+          "reconnecting",
+          `Connection lost — trying again in ${Math.max(1, Math.ceil((at - Date.now()) / 1000))} s`,
+          opens,
+        );
       tick();
       countdown = setInterval(tick, 1000);
       card.setMode("reconnecting");
@@ -231,7 +264,10 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
   } else {
     openSocket();
     // Opened from a link: what was bought comes from the API, which also tells a dead link at once.
-    if (!summary) void readOrder().then((read) => read === "gone" && following && end("ended", NOTICES.ended(lastHeard(), shortId)));
+    if (!summary)
+      void readOrder().then(
+        (read) => read === "gone" && following && end("ended", NOTICES.ended(lastHeard(), shortId)),
+      );
     persist();
   }
 

@@ -9,7 +9,6 @@ import { countryName } from "./countries";
 import type { OrderSummary } from "./storage";
 import { customerReason, formatAmount } from "./status-text";
 
-
 type Entry = { status: Status; reason?: string; amountPaid?: number };
 
 export type NextStep = { kind: "another-card" | "without-sold-out" | "another-address"; label: string };
@@ -34,7 +33,11 @@ function reasonText(reason: string | undefined, locale?: string) {
   return "we could not complete it";
 }
 
-export function outcomeOf(entries: readonly Entry[], summary: OrderSummary | undefined, locale?: string): Outcome | undefined {
+export function outcomeOf(
+  entries: readonly Entry[],
+  summary: OrderSummary | undefined,
+  locale?: string,
+): Outcome | undefined {
   const terminal = entries.find((e) => isTerminal(e.status));
   if (!terminal) return undefined;
   if (terminal.status === "completed") return { state: "completed", text: COMPLETED_TEXT };
@@ -49,10 +52,12 @@ export function outcomeOf(entries: readonly Entry[], summary: OrderSummary | und
       ? "Your payment will be refunded."
       : NOT_CHARGED_TEXT;
   const text = `Cancelled: ${said}. ${money}`;
-  if (/card was declined/i.test(reason ?? "")) return { state: "cancelled", text, next: { kind: "another-card", label: "Try another card" } };
+  if (/card was declined/i.test(reason ?? ""))
+    return { state: "cancelled", text, next: { kind: "another-card", label: "Try another card" } };
   if (/^Out of stock/.test(reason ?? "") && summary?.basket.some((line) => !findPet(line.sku)?.soldOut)) {
     return { state: "cancelled", text, next: { kind: "without-sold-out", label: "Order the other pets" } };
   }
-  if (/^We cannot deliver/.test(reason ?? "")) return { state: "cancelled", text, next: { kind: "another-address", label: "Order again to another address" } };
+  if (/^We cannot deliver/.test(reason ?? ""))
+    return { state: "cancelled", text, next: { kind: "another-address", label: "Order again to another address" } };
   return { state: "cancelled", text };
 }

@@ -26,8 +26,13 @@ const basket = [
 
 export type FailurePath = "soldOut" | "declinedCard" | "undeliverable";
 export const FAILURE_PATHS: Record<FailurePath, OrderRequest> = {
-  soldOut: { basket: [...basket, { sku: SOLD_OUT_SKU, quantity: 1 }], paymentDetail: { cardToken: "tok_visa" }, shippingAddress: address },
+  soldOut: {
+    basket: [...basket, { sku: SOLD_OUT_SKU, quantity: 1 }],
+    paymentDetail: { cardToken: "tok_visa" },
+    shippingAddress: address,
+  },
   declinedCard: { basket, paymentDetail: { cardToken: "tok_declined" }, shippingAddress: address },
   undeliverable: { basket, paymentDetail: { cardToken: "tok_visa" }, shippingAddress: { ...address, country: "XX" } },
 };
-export const isFailurePath = (name: string | undefined): name is FailurePath => name !== undefined && name in FAILURE_PATHS;
+export const isFailurePath = (name: string | undefined): name is FailurePath =>
+  name !== undefined && name in FAILURE_PATHS;

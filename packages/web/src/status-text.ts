@@ -19,14 +19,19 @@ export const STATUS_LABELS: Record<Status, string> = {
 /** The steps of an order that goes well, in order: the stepper shows those still to come. */
 export const HAPPY_STEPS: readonly Status[] = ["placed", "reserved", "paid", "completed"];
 /** A step still to come, as the stepper names it. */
-export const UPCOMING_LABELS: Partial<Record<Status, string>> = { reserved: "Reserving your pets", paid: "Payment", completed: "Sending your pets" };
+export const UPCOMING_LABELS: Partial<Record<Status, string>> = {
+  reserved: "Reserving your pets",
+  paid: "Payment",
+  completed: "Sending your pets",
+};
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 /** An amount in the shop's currency, in the customer's locale: "€475.00" (en-GB), "475,00 €" (de-DE). */
 export function formatAmount(amount: number, locale?: string) {
   const key = locale ?? "";
   let format = moneyFormats.get(key);
-  if (!format) moneyFormats.set(key, (format = new Intl.NumberFormat(locale, { style: "currency", currency: CURRENCY })));
+  if (!format)
+    moneyFormats.set(key, (format = new Intl.NumberFormat(locale, { style: "currency", currency: CURRENCY })));
   return format.format(amount);
 }
 export const formatCents = (cents: number, locale?: string) => formatAmount(cents / 100, locale);
@@ -54,7 +59,10 @@ export function formatClock(date: Date, locale?: string) {
 /** A pet's name as a sentence uses it. */
 export const petName = (sku: string) => PETS.find((p) => p.sku === sku)?.name ?? sku;
 
-const SKU_PATTERN = new RegExp(`(?<![\\w-])(${PETS.map((p) => p.sku.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&")).join("|")})(?![\\w-])`, "g");
+const SKU_PATTERN = new RegExp(
+  `(?<![\\w-])(${PETS.map((p) => p.sku.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&")).join("|")})(?![\\w-])`,
+  "g",
+);
 
 /** A cancellation reason with product names instead of SKUs ("Out of stock: SOLD-OUT" → "Out of stock: Golden unicorn"). */
 export const customerReason = (reason: string) => reason.replace(SKU_PATTERN, (sku) => petName(sku));

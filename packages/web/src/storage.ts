@@ -51,7 +51,13 @@ type StorageLike = Pick<Storage, "getItem" | "setItem">;
 
 function isWatchedOrder(value: unknown): value is WatchedOrder {
   const v = value as WatchedOrder;
-  return !!v && typeof v.orderId === "string" && typeof v.clientCallbackUrl === "string" && Array.isArray(v.statuses) && Array.isArray(v.fromApi);
+  return (
+    !!v &&
+    typeof v.orderId === "string" &&
+    typeof v.clientCallbackUrl === "string" &&
+    Array.isArray(v.statuses) &&
+    Array.isArray(v.fromApi)
+  );
 }
 
 function parseOrders(text: string | null | undefined): WatchedOrder[] {

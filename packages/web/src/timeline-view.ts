@@ -33,7 +33,11 @@ export type CardActions = {
 /** Characters every system font has (emoji such as ⏳ are missing from many). */
 const SYMBOLS: Record<Progress, string> = { "in-progress": "◔", "not-live": "‖", completed: "✓", cancelled: "✕" };
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: Array<Node | string>) {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> = {},
+  ...children: Array<Node | string>
+) {
   const node = Object.assign(document.createElement(tag), props);
   node.append(...children);
   return node;
@@ -54,15 +58,32 @@ function renderSummary(summary: OrderSummary) {
   items.setAttribute("aria-label", "Pets ordered");
   for (const line of summary.basket) {
     const lineCents = priceCents([line]);
-    items.append(el("li", {}, `${line.quantity} × ${petName(line.sku)}`, lineCents === undefined ? "" : el("span", { className: "line-amount", textContent: formatAmount(lineCents / 100) })));
+    items.append(
+      el(
+        "li",
+        {},
+        `${line.quantity} × ${petName(line.sku)}`,
+        lineCents === undefined
+          ? ""
+          : el("span", { className: "line-amount", textContent: formatAmount(lineCents / 100) }),
+      ),
+    );
   }
   const parts: Node[] = [items];
-  if (summary.amount !== undefined) parts.push(el("p", { className: "total" }, "Total ", el("strong", { textContent: formatAmount(summary.amount) })));
+  if (summary.amount !== undefined)
+    parts.push(el("p", { className: "total" }, "Total ", el("strong", { textContent: formatAmount(summary.amount) })));
   const address = summary.shippingAddress;
   // The whole address in the tab that placed the order; elsewhere only its country is kept (storage.ts).
   const country = address?.country ?? summary.country;
   const where = address
-    ? [address.name, address.line1, `${address.postalCode} ${address.city}`, countryName(address.country) ?? address.country].filter(Boolean).join(", ")
+    ? [
+        address.name,
+        address.line1,
+        `${address.postalCode} ${address.city}`,
+        countryName(address.country) ?? address.country,
+      ]
+        .filter(Boolean)
+        .join(", ")
     : country && (countryName(country) ?? country);
   if (where) parts.push(el("p", { className: "destination" }, "Ships to ", el("span", { textContent: where })));
   return parts;
@@ -71,7 +92,12 @@ function renderSummary(summary: OrderSummary) {
 export function createOrderCard(orderId: string, actions: CardActions) {
   const shortId = orderId.slice(0, 8);
   const headingId = `order-${orderId}-heading`;
-  const heading = el("h3", { id: headingId, tabIndex: -1 }, "Order ", el("code", { textContent: shortId, title: orderId }));
+  const heading = el(
+    "h3",
+    { id: headingId, tabIndex: -1 },
+    "Order ",
+    el("code", { textContent: shortId, title: orderId }),
+  );
   const progressText = el("span");
   const progress = el("span", { className: "progress" });
   const connection = el("span", { className: "connection", textContent: "Connecting…" });
@@ -86,7 +112,10 @@ export function createOrderCard(orderId: string, actions: CardActions) {
   list.setAttribute("aria-label", "Progress");
   const buttons = el("div", { className: "buttons" });
   const link = el("a", { className: "order-link", textContent: `Link to order ${shortId}` });
-  const linkHint = el("span", { className: "hint", textContent: " — keep it to check this order later, from any browser." });
+  const linkHint = el("span", {
+    className: "hint",
+    textContent: " — keep it to check this order later, from any browser.",
+  });
   const linkLine = el("p", { className: "link-line", hidden: true }, link, linkHint);
 
   const element = el(
@@ -121,19 +150,31 @@ export function createOrderCard(orderId: string, actions: CardActions) {
     const remove = button("Remove", `Remove order ${shortId} from this page`, actions.onRemove);
     const byMode: Record<CardMode, HTMLButtonElement[]> = {
       watching: [button("Stop watching", `Stop watching order ${shortId}`, actions.onStop)],
-      reconnecting: [button("Reconnect now", `Reconnect now: order ${shortId}`, actions.onReconnectNow), button("Stop watching", `Stop watching order ${shortId}`, actions.onStop)],
-      ended: [button("Check again", `Check again: order ${shortId}`, actions.onCheckAgain, true), button("Resume watching", `Resume watching order ${shortId}`, actions.onResume), remove],
+      reconnecting: [
+        button("Reconnect now", `Reconnect now: order ${shortId}`, actions.onReconnectNow),
+        button("Stop watching", `Stop watching order ${shortId}`, actions.onStop),
+      ],
+      ended: [
+        button("Check again", `Check again: order ${shortId}`, actions.onCheckAgain, true),
+        button("Resume watching", `Resume watching order ${shortId}`, actions.onResume),
+        remove,
+      ],
       expired: [remove],
       finished: [remove],
     };
     const wanted = byMode[terminalEntry() ? "finished" : mode];
     // Re-rendered only when the set changes, so a focused button keeps the focus.
-    if (wanted.map((b) => b.textContent).join() !== [...buttons.children].map((b) => b.textContent).join()) buttons.replaceChildren(...wanted);
+    if (wanted.map((b) => b.textContent).join() !== [...buttons.children].map((b) => b.textContent).join())
+      buttons.replaceChildren(...wanted);
   }
 
   function renderProgress() {
     const terminal = terminalEntry();
-    const state: Progress = terminal ? (terminal.status as Progress) : mode === "ended" || mode === "expired" ? "not-live" : "in-progress";
+    const state: Progress = terminal
+      ? (terminal.status as Progress)
+      : mode === "ended" || mode === "expired"
+        ? "not-live"
+        : "in-progress";
     const last = latest();
     const words = {
       "in-progress": "In progress",
@@ -158,7 +199,8 @@ export function createOrderCard(orderId: string, actions: CardActions) {
         el("time", { dateTime: entry.occurredAt, textContent: formatDateTime(entry.occurredAt) }),
       );
       item.dataset.status = entry.status;
-      if (entry.amountPaid !== undefined) item.append(el("span", { className: "amount", textContent: formatAmount(entry.amountPaid) }));
+      if (entry.amountPaid !== undefined)
+        item.append(el("span", { className: "amount", textContent: formatAmount(entry.amountPaid) }));
       if (isTerminal(entry.status)) item.classList.add("terminal", entry.status);
       if (!terminal && index === entries.length - 1) item.setAttribute("aria-current", "step");
       return item;
@@ -167,7 +209,13 @@ export function createOrderCard(orderId: string, actions: CardActions) {
       // The steps of an order that goes well that have not happened yet.
       const reached = Math.max(-1, ...entries.map((e) => HAPPY_STEPS.indexOf(e.status)));
       for (const step of HAPPY_STEPS.slice(reached + 1)) {
-        const item = el("li", { className: "upcoming" }, symbol("○"), el("span", { className: "status", textContent: UPCOMING_LABELS[step] ?? STATUS_LABELS[step] }), el("span", { className: "when", textContent: "to come" }));
+        const item = el(
+          "li",
+          { className: "upcoming" },
+          symbol("○"),
+          el("span", { className: "status", textContent: UPCOMING_LABELS[step] ?? STATUS_LABELS[step] }),
+          el("span", { className: "when", textContent: "to come" }),
+        );
         item.dataset.step = step;
         items.push(item);
       }

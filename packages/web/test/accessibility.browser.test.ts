@@ -23,9 +23,16 @@ async function seriousViolations(page: Page) {
   // Evaluated over CDP, not as a <script> tag: the page's Content-Security-Policy (script-src 'self') stays on.
   if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Violation[] }> } }).axe;
+    const axe = (
+      window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Violation[] }> } }
+    ).axe;
     const result = await axe.run(document, { resultTypes: ["violations"] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => n.target.join(" ")),
+    }));
   });
   return violations;
 }
@@ -33,7 +40,11 @@ async function seriousViolations(page: Page) {
 /** WCAG's contrast ratio of two CSS colours (rgb()/rgba() as getComputedStyle gives them). */
 function contrast(a: string, b: string) {
   const luminance = (css: string) => {
-    const [r, g, b] = css.match(/[\d.]+/g)!.slice(0, 3).map((v) => Number(v) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    const [r, g, b] = css
+      .match(/[\d.]+/g)!
+      .slice(0, 3)
+      .map((v) => Number(v) / 255)
+      .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
     return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
   };
   const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
@@ -67,9 +78,18 @@ describe.skipIf(chromiumMissing)("order tracker page: accessibility", () => {
       await page.locator("#form-error").waitFor({ state: "visible" });
       // Assess
       expect(await seriousViolations(page)).toEqual([]);
-      const undescribed = await page.locator("[aria-invalid=true]").evaluateAll((inputs) =>
-        inputs.filter((input) => !(input.getAttribute("aria-describedby") ?? "").split(" ").some((id) => document.getElementById(id)?.textContent)).map((i) => i.id),
-      );
+      const undescribed = await page
+        .locator("[aria-invalid=true]")
+        .evaluateAll((inputs) =>
+          inputs
+            .filter(
+              (input) =>
+                !(input.getAttribute("aria-describedby") ?? "")
+                  .split(" ")
+                  .some((id) => document.getElementById(id)?.textContent),
+            )
+            .map((i) => i.id),
+        );
       expect(undescribed).toEqual([]);
     });
 
@@ -78,13 +98,17 @@ describe.skipIf(chromiumMissing)("order tracker page: accessibility", () => {
       await waitForTerminal(await placeOrder(page));
       await waitForTerminal(await placeFailurePath(page, /^Sold out$/));
       const announcer = page.locator("#announcer");
-      await expect.poll(() => announcer.textContent()).toContain("Cancelled: Golden unicorn is sold out. You have not been charged.");
+      await expect
+        .poll(() => announcer.textContent())
+        .toContain("Cancelled: Golden unicorn is sold out. You have not been charged.");
       const refused = await refusedOrder(page);
       await refused.locator(".notice").waitFor();
       // Assess
       expect(await seriousViolations(page)).toEqual([]);
       expect(await announcer.getAttribute("role")).toBe("status");
-      await expect.poll(() => announcer.textContent()).toMatch(/We can't follow this order live from here any more\. Press/);
+      await expect
+        .poll(() => announcer.textContent())
+        .toMatch(/We can't follow this order live from here any more\. Press/);
       await page.screenshot({ path: screenshotPath(`order-tracker-${name}.png`), fullPage: true });
     });
   });
@@ -100,7 +124,12 @@ describe.skipIf(chromiumMissing)("order tracker page: accessibility", () => {
     const id = (await card.getAttribute("data-order-id"))!.slice(0, 8);
     await expect.poll(() => page.locator("#announcer p").allTextContents()).toHaveLength(4);
     expect((await page.locator("#announcer p").allTextContents()).sort()).toEqual(
-      [`Order ${id}: Order placed.`, `Order ${id}: Pets reserved for you.`, `Order ${id}: Payment received.`, `Order ${id}: Completed — your pets are on their way.`].sort(),
+      [
+        `Order ${id}: Order placed.`,
+        `Order ${id}: Pets reserved for you.`,
+        `Order ${id}: Payment received.`,
+        `Order ${id}: Completed — your pets are on their way.`,
+      ].sort(),
     );
   });
 
@@ -115,7 +144,8 @@ describe.skipIf(chromiumMissing)("order tracker page: accessibility", () => {
     const readAloud = await page.locator("#orders").evaluate((orders) => {
       const walker = document.createTreeWalker(orders, NodeFilter.SHOW_TEXT);
       const texts: string[] = [];
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) if (!node.parentElement?.closest("[aria-hidden=true]")) texts.push(node.textContent ?? "");
+      for (let node = walker.nextNode(); node; node = walker.nextNode())
+        if (!node.parentElement?.closest("[aria-hidden=true]")) texts.push(node.textContent ?? "");
       return texts.join(" ");
     });
     expect(readAloud).not.toMatch(/[✓✕◔‖○●⏳⏸]/u);
@@ -134,14 +164,25 @@ describe.skipIf(chromiumMissing)("order tracker page: accessibility", () => {
     const input = await page.evaluate(() => {
       const focused = document.activeElement as HTMLElement;
       const style = getComputedStyle(focused);
-      return { id: focused.id, visible: focused.matches(":focus-visible"), outline: style.outlineColor, width: style.outlineWidth, border: style.borderTopColor, behind: getComputedStyle(focused.closest(".panel")!).backgroundColor };
+      return {
+        id: focused.id,
+        visible: focused.matches(":focus-visible"),
+        outline: style.outlineColor,
+        width: style.outlineWidth,
+        border: style.borderTopColor,
+        behind: getComputedStyle(focused.closest(".panel")!).backgroundColor,
+      };
     });
     await page.getByRole("button", { name: "Place order" }).focus();
     await page.keyboard.press("Shift+Tab");
     await page.keyboard.press("Tab");
     const button = await page.evaluate(() => {
       const focused = document.activeElement as HTMLElement;
-      return { text: focused.textContent, outline: getComputedStyle(focused).outlineColor, behind: getComputedStyle(focused.closest(".panel")!).backgroundColor };
+      return {
+        text: focused.textContent,
+        outline: getComputedStyle(focused).outlineColor,
+        behind: getComputedStyle(focused.closest(".panel")!).backgroundColor,
+      };
     });
     // Assess
     expect(input.id).toBe("qty-DOG-LAB");
@@ -152,7 +193,10 @@ describe.skipIf(chromiumMissing)("order tracker page: accessibility", () => {
     expect(contrast(input.outline, "rgb(246, 247, 250)")).toBeGreaterThanOrEqual(3); // the page's background too
     expect(button.text).toBe("Place order");
     expect(contrast(button.outline, button.behind)).toBeGreaterThanOrEqual(3);
-    await page.screenshot({ path: screenshotPath("order-tracker-focus.png"), clip: { x: 0, y: 100, width: 600, height: 200 } });
+    await page.screenshot({
+      path: screenshotPath("order-tracker-focus.png"),
+      clip: { x: 0, y: 100, width: 600, height: 200 },
+    });
   });
 
   it("on a phone, the orders are one tap away from the top of the page, whatever is scrolled", async () => {
@@ -193,9 +237,25 @@ describe.skipIf(chromiumMissing)("order tracker page: accessibility", () => {
 async function refusedOrder(page: Page) {
   const orderId = crypto.randomUUID();
   // The stage's own URL (the page drops any other), from the order already saved.
-  const stageUrl = await page.evaluate(() => JSON.parse(localStorage.getItem("awsomepets.orders.v2") ?? "[]")[0]?.clientCallbackUrl.split("?")[0] as string);
-  const saved = { orderId, clientCallbackUrl: `${stageUrl}?orderId=${orderId}&token=${Math.floor(Date.now() / 1000) + 3600}.forged`, addedAt: new Date().toISOString(), statuses: [], fromApi: [] };
-  await page.evaluate(([key, value]) => localStorage.setItem(key!, JSON.stringify([...JSON.parse(localStorage.getItem(key!) ?? "[]"), JSON.parse(value!)])), [STORAGE_KEY, JSON.stringify(saved)]);
+  const stageUrl = await page.evaluate(
+    () =>
+      JSON.parse(localStorage.getItem("awsomepets.orders.v2") ?? "[]")[0]?.clientCallbackUrl.split("?")[0] as string,
+  );
+  const saved = {
+    orderId,
+    clientCallbackUrl: `${stageUrl}?orderId=${orderId}&token=${Math.floor(Date.now() / 1000) + 3600}.forged`,
+    addedAt: new Date().toISOString(),
+    statuses: [],
+    fromApi: [],
+  };
+  await page.evaluate(
+    ([key, value]) =>
+      localStorage.setItem(
+        key!,
+        JSON.stringify([...JSON.parse(localStorage.getItem(key!) ?? "[]"), JSON.parse(value!)]),
+      ),
+    [STORAGE_KEY, JSON.stringify(saved)],
+  );
   await page.reload();
   await page.getByLabel(/Labrador puppy/).waitFor();
   return page.locator(`.order-card[data-order-id="${orderId}"]`);

@@ -32,7 +32,9 @@ describe("buildWebPage", () => {
     const outDir = tempDir();
     await buildWebPage({ outDir, apiUrl: "", websocketUrl: "ws://127.0.0.1:3001/local" });
     const html = readFileSync(path.join(outDir, "index.html"), "utf8");
-    expect(html.match(/<script\b[^>]*>/g)).toEqual(['<script type="module" src="app.js"></script>'.replace("</script>", "")]);
+    expect(html.match(/<script\b[^>]*>/g)).toEqual([
+      '<script type="module" src="app.js"></script>'.replace("</script>", ""),
+    ]);
     expect(html).not.toMatch(/<style\b|\sstyle=|\son[a-z]+=|javascript:/i);
   });
 
@@ -65,7 +67,11 @@ describe("buildWebPage", () => {
     // Act
     const output = execFileSync(path.join(ROOT, "node_modules/.bin/tsx"), ["packages/web/build.ts", "--out", outDir], {
       cwd: ROOT,
-      env: { ...process.env, API_URL: "https://abc.execute-api.us-east-1.amazonaws.com", WEBSOCKET_URL: "wss://def.execute-api.us-east-1.amazonaws.com/dev" },
+      env: {
+        ...process.env,
+        API_URL: "https://abc.execute-api.us-east-1.amazonaws.com",
+        WEBSOCKET_URL: "wss://def.execute-api.us-east-1.amazonaws.com/dev",
+      },
       encoding: "utf8",
     });
     // Assess

@@ -18,7 +18,18 @@ import { TEST_STAGE, TOKEN_SECRET } from "../../local/test/runtime/support";
 import { STORAGE_KEY, type WatchedOrder } from "../src/storage";
 import { chromiumMissing, rerouteSockets, warnIfChromiumMissing } from "./support/browser";
 import { usePageSession } from "./support/page-session";
-import { type CustomerOrder, fillOrder, HELD_CARD, openTracker, payWithHeldCard, placeFailurePath, placeOrder, screenshotPath, shownStatuses, upcomingSteps } from "./support/tracker-page";
+import {
+  type CustomerOrder,
+  fillOrder,
+  HELD_CARD,
+  openTracker,
+  payWithHeldCard,
+  placeFailurePath,
+  placeOrder,
+  screenshotPath,
+  shownStatuses,
+  upcomingSteps,
+} from "./support/tracker-page";
 
 /** Orders paid with HELD_CARD wait in ProcessPayment until the suite ends (they stay in progress); with BRIEFLY_HELD_CARD, until the test says. */
 const BRIEFLY_HELD_CARD = "tok_held_briefly";
@@ -37,7 +48,10 @@ vi.mock("@awsomepets/core/saga", async (importOriginal) => {
   return {
     ...saga,
     // The step's input holds only the order's id: the card is read from the order, as the step reads it.
-    processPayment: async (deps: Parameters<typeof saga.processPayment>[0], input: Parameters<typeof saga.processPayment>[1]) => {
+    processPayment: async (
+      deps: Parameters<typeof saga.processPayment>[0],
+      input: Parameters<typeof saga.processPayment>[1],
+    ) => {
       const cardToken = (await deps.store.getOrder(input.orderId))?.cardToken;
       if (cardToken === "tok_held") await gate.opened;
       if (cardToken === "tok_held_briefly") await gate.brieflyOpened;
@@ -66,7 +80,10 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
   const replaceSavedTokens = (token: (orderId: string) => string) =>
     page.evaluate(
       ([key, tokens]) => {
-        const saved = JSON.parse(localStorage.getItem(key!) ?? "[]") as Array<{ orderId: string; clientCallbackUrl: string }>;
+        const saved = JSON.parse(localStorage.getItem(key!) ?? "[]") as Array<{
+          orderId: string;
+          clientCallbackUrl: string;
+        }>;
         for (const order of saved) {
           const url = new URL(order.clientCallbackUrl);
           url.searchParams.set("token", (tokens as Record<string, string>)[order.orderId]!);
@@ -93,7 +110,9 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     await page.getByRole("button", { name: "Place order" }).click();
     // Assess
     await page.locator("#form-error").waitFor({ state: "visible" });
-    const errors = await page.locator(".field-error").evaluateAll((slots) => slots.map((s) => s.textContent).filter(Boolean));
+    const errors = await page
+      .locator(".field-error")
+      .evaluateAll((slots) => slots.map((s) => s.textContent).filter(Boolean));
     expect(errors).toEqual([
       "Choose at least one pet: set its quantity to 1 or more.",
       "Enter the name of the person receiving the pets.",
@@ -118,7 +137,13 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     const filled = await page.locator("#basket-total").textContent();
     await page.getByLabel(/Siamese kitten/).fill("2");
     // Assess
-    expect(await page.getByText(/Labrador puppy/).locator("..").locator(".pet-meta").textContent()).toBe("dog · €450.00 each");
+    expect(
+      await page
+        .getByText(/Labrador puppy/)
+        .locator("..")
+        .locator(".pet-meta")
+        .textContent(),
+    ).toBe("dog · €450.00 each");
     expect(filled).toBe("Total: €475.00 for 3 pets");
     expect(await page.locator("#basket-total").textContent()).toBe("Total: €1,115.00 for 5 pets");
   });
@@ -127,7 +152,10 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     // Prepare
     await freshPage({ width: 390, height: 844 });
     const failed: string[] = [];
-    page.on("response", (response) => void (response.status() >= 400 && failed.push(`${response.status()} ${response.url()}`)));
+    page.on(
+      "response",
+      (response) => void (response.status() >= 400 && failed.push(`${response.status()} ${response.url()}`)),
+    );
     await openTracker(page, session.runtime.url);
     // Act
     const card = await placeOrder(page);
@@ -152,13 +180,18 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     // Assess
     expect(await shownStatuses(card)).toEqual(["placed", "reserved"]);
     expect(await upcomingSteps(card)).toEqual(["paid", "completed"]);
-    expect(await card.locator(".timeline li.upcoming").allTextContents()).toEqual(["○Paymentto come", "○Sending your petsto come"]);
+    expect(await card.locator(".timeline li.upcoming").allTextContents()).toEqual([
+      "○Paymentto come",
+      "○Sending your petsto come",
+    ]);
     expect(await card.locator("li[aria-current=step]").getAttribute("data-status")).toBe("reserved");
     expect(await card.locator(".progress").textContent()).toBe("◔ In progress");
     expect(await page.locator("#basket-total").textContent()).toBe("No pets chosen yet.");
     expect(await page.getByLabel(/Labrador puppy/).inputValue()).toBe("0");
     expect(await page.getByLabel("Name", { exact: true }).inputValue()).toBe("Ana Silva"); // the address stays
-    expect(await page.locator("#form-note").textContent()).toMatch(/^Order [0-9a-f]{8} is placed: follow it under “Your orders”. The form is ready for another order.$/);
+    expect(await page.locator("#form-note").textContent()).toMatch(
+      /^Order [0-9a-f]{8} is placed: follow it under “Your orders”. The form is ready for another order.$/,
+    );
   });
 
   it("places the same order twice only when asked twice, and says so", async () => {
@@ -175,7 +208,9 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     const cardsAfterFirstPress = await page.locator(".order-card").count();
     await page.getByRole("button", { name: "Place order" }).click();
     // Assess
-    expect(warned).toMatch(/^You have just placed this same order \(order [0-9a-f]{8}\)\. To place it a second time, press “Place order” again\.$/);
+    expect(warned).toMatch(
+      /^You have just placed this same order \(order [0-9a-f]{8}\)\. To place it a second time, press “Place order” again\.$/,
+    );
     expect(cardsAfterFirstPress).toBe(1);
     await expect.poll(() => page.locator(".order-card").count(), { timeout: 10_000 }).toBe(2);
     expect(posts).toHaveLength(2);
@@ -186,14 +221,20 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     await freshPage();
     await openTracker(page, session.runtime.url);
     await placeHeldOrder();
-    await replaceSavedTokens((orderId) => CallbackToken.sign({ orderId, stage: TEST_STAGE, secret: TOKEN_SECRET, now: new Date(Date.now() - 2 * DAY_MS) }));
+    await replaceSavedTokens((orderId) =>
+      CallbackToken.sign({ orderId, stage: TEST_STAGE, secret: TOKEN_SECRET, now: new Date(Date.now() - 2 * DAY_MS) }),
+    );
     // Act
     await page.reload();
     // Assess
     const card = page.locator(".order-card");
-    await expect.poll(() => card.locator(".notice").textContent(), { timeout: 10_000 }).toMatch(/^Updates for this order ended a day after it was placed\./);
+    await expect
+      .poll(() => card.locator(".notice").textContent(), { timeout: 10_000 })
+      .toMatch(/^Updates for this order ended a day after it was placed\./);
     const notice = (await card.locator(".notice").textContent())!;
-    expect(notice).toMatch(/Last we heard \(\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC\): pets reserved for you\. If you need help, contact us quoting order number [0-9a-f]{8}\.$/);
+    expect(notice).toMatch(
+      /Last we heard \(\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC\): pets reserved for you\. If you need help, contact us quoting order number [0-9a-f]{8}\.$/,
+    );
     expect(await shownStatuses(card)).toEqual(["placed", "reserved"]);
     expect(await card.locator(".progress").textContent()).toBe("‖ Last known: Pets reserved for you");
     expect(await card.getAttribute("data-connection")).toBe("stopped");
@@ -209,10 +250,14 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     await freshPage();
     await openTracker(page, session.runtime.url);
     await placeHeldOrder();
-    await replaceSavedTokens((orderId) => CallbackToken.sign({ orderId, stage: TEST_STAGE, secret: "a-secret-from-before-the-restart-0123456789" }));
+    await replaceSavedTokens((orderId) =>
+      CallbackToken.sign({ orderId, stage: TEST_STAGE, secret: "a-secret-from-before-the-restart-0123456789" }),
+    );
     await page.reload();
     const card = page.locator(".order-card");
-    await expect.poll(() => card.locator(".notice").textContent(), { timeout: 10_000 }).toMatch(/^We can't follow this order live from here any more\./);
+    await expect
+      .poll(() => card.locator(".notice").textContent(), { timeout: 10_000 })
+      .toMatch(/^We can't follow this order live from here any more\./);
     const ended = await card.locator(".notice").textContent();
     const buttons = await card.getByRole("button").allTextContents();
     const gets: string[] = [];
@@ -220,9 +265,15 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     // Act
     await card.getByRole("button", { name: /^Check again/ }).click();
     // Assess
-    await expect.poll(() => card.locator(".notice").textContent()).toMatch(/^We couldn't check this order at \d{2}:\d{2}\. If you need help, contact us quoting order number [0-9a-f]{8}\.$/);
+    await expect
+      .poll(() => card.locator(".notice").textContent())
+      .toMatch(
+        /^We couldn't check this order at \d{2}:\d{2}\. If you need help, contact us quoting order number [0-9a-f]{8}\.$/,
+      );
     expect(gets).toHaveLength(1); // Check again reads the order
-    expect(ended).toMatch(/Last we heard \(.+\): pets reserved for you\. Press “Check again” to ask the shop, or contact us quoting order number [0-9a-f]{8}\.$/);
+    expect(ended).toMatch(
+      /Last we heard \(.+\): pets reserved for you\. Press “Check again” to ask the shop, or contact us quoting order number [0-9a-f]{8}\.$/,
+    );
     expect(buttons).toEqual(["Check again", "Resume watching", "Remove"]);
     expect(await shownStatuses(card)).toEqual(["placed", "reserved"]);
     expect(await card.locator(".progress").textContent()).toBe("‖ Last known: Pets reserved for you");
@@ -242,7 +293,9 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     // Act
     const card = await placeFailurePath(page, /^Declined card$/);
     // Assess
-    await expect.poll(() => card.locator(".notice").textContent(), { timeout: 10_000 }).toMatch(/^We can't reach the shop right now and will keep trying\. Last we heard \(.+\): order placed\.$/);
+    await expect
+      .poll(() => card.locator(".notice").textContent(), { timeout: 10_000 })
+      .toMatch(/^We can't reach the shop right now and will keep trying\. Last we heard \(.+\): order placed\.$/);
     expect(await shownStatuses(card)).toEqual(["placed"]); // from the 202
     expect(await card.locator(".summary .total").textContent()).toBe("Total €475.00");
     await expect.poll(() => card.getAttribute("data-connection")).toMatch(/reconnecting|connecting/);
@@ -262,7 +315,9 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     await session.runtime.events.idle();
     await page.reload();
     // Assess
-    expect(stoppedText).toMatch(/^You turned off live updates for this order\. Last we heard \(.+\): pets reserved for you\.$/);
+    expect(stoppedText).toMatch(
+      /^You turned off live updates for this order\. Last we heard \(.+\): pets reserved for you\.$/,
+    );
     const reloaded = page.locator(".order-card");
     await reloaded.locator(".outcome").waitFor({ timeout: 10_000 });
     expect(await shownStatuses(reloaded)).toEqual(["placed", "reserved", "paid", "completed"]);
@@ -282,7 +337,9 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     const progress = await card.locator(".progress").textContent();
     // Act
     await card.getByRole("button", { name: /^Check again/ }).click();
-    await expect.poll(() => card.locator(".notice").textContent()).toMatch(/^Checked at \d{2}:\d{2}: pets reserved for you\. Press “Resume watching” for live updates\.$/);
+    await expect
+      .poll(() => card.locator(".notice").textContent())
+      .toMatch(/^Checked at \d{2}:\d{2}: pets reserved for you\. Press “Resume watching” for live updates\.$/);
     await card.getByRole("button", { name: /^Resume watching/ }).click();
     // Assess
     expect(buttons).toEqual(["Check again", "Resume watching", "Remove"]);
@@ -326,7 +383,9 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     expect(keys).toHaveLength(3);
     expect(keys[1]).toBe(keys[0]);
     expect(keys[2]).not.toBe(keys[0]);
-    const ids = await page.locator(".order-card").evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.orderId));
+    const ids = await page
+      .locator(".order-card")
+      .evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.orderId));
     expect(ids[1]).toBe(firstOrderId); // the retry got the order the lost answer was for
     expect(ids[0]).not.toBe(firstOrderId);
   });
@@ -368,8 +427,15 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
         summary: { basket: [{ sku: "DOG-LAB", quantity: 1 }], amount: 450 },
       };
       await freshPage(undefined, { bypassCSP: true });
-      await rerouteSockets(page, `${new URL(session.runtime.state.endpoints.websocket).origin}/`, `ws://127.0.0.1:${(stub.address() as AddressInfo).port}/`);
-      await page.addInitScript(([key, value]) => localStorage.setItem(key!, value!), [STORAGE_KEY, JSON.stringify([saved])]);
+      await rerouteSockets(
+        page,
+        `${new URL(session.runtime.state.endpoints.websocket).origin}/`,
+        `ws://127.0.0.1:${(stub.address() as AddressInfo).port}/`,
+      );
+      await page.addInitScript(
+        ([key, value]) => localStorage.setItem(key!, value!),
+        [STORAGE_KEY, JSON.stringify([saved])],
+      );
       syncs = 0;
       connections = 0;
       await page.goto(session.runtime.url);
@@ -385,7 +451,9 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
       onSync = (socket, orderId) => {
         const at = (s: number) => `2026-11-26T10:00:0${s}.000Z`;
         socket.send(JSON.stringify({ type: "status", orderId, status: "placed", occurredAt: at(0), seq: 1 }));
-        socket.send(JSON.stringify({ type: "status", orderId, status: "paid", occurredAt: at(2), seq: 3, amountPaid: 450 }));
+        socket.send(
+          JSON.stringify({ type: "status", orderId, status: "paid", occurredAt: at(2), seq: 3, amountPaid: 450 }),
+        );
         socket.send(JSON.stringify({ type: "synced", orderId, lastSeq: 3 }));
       };
       // Act
@@ -403,23 +471,44 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
       onSync = (socket, orderId) => {
         const at = (s: number) => `2026-11-26T10:00:0${s}.000Z`;
         socket.send(JSON.stringify({ type: "status", orderId, status: "placed", occurredAt: at(0), seq: 1 }));
-        socket.send(JSON.stringify({ type: "status", orderId, status: "cancelled", occurredAt: at(3), seq: 2, reason: "The card was declined" }));
+        socket.send(
+          JSON.stringify({
+            type: "status",
+            orderId,
+            status: "cancelled",
+            occurredAt: at(3),
+            seq: 2,
+            reason: "The card was declined",
+          }),
+        );
         socket.send(JSON.stringify({ type: "synced", orderId, lastSeq: 2 }));
         setTimeout(() => {
           socket.send(JSON.stringify({ type: "status", orderId, status: "reserved", occurredAt: at(1), seq: 3 }));
-          socket.send(JSON.stringify({ type: "status", orderId, status: "released", occurredAt: at(2), seq: 4, reason: "The card was declined" }));
+          socket.send(
+            JSON.stringify({
+              type: "status",
+              orderId,
+              status: "released",
+              occurredAt: at(2),
+              seq: 4,
+              reason: "The card was declined",
+            }),
+          );
         }, 1000);
       };
       // Act
       const { card } = await syncsOver(2500);
       // Assess
-      await expect.poll(() => shownStatuses(card), { timeout: 5_000 }).toEqual(["placed", "reserved", "released", "cancelled"]);
+      await expect
+        .poll(() => shownStatuses(card), { timeout: 5_000 })
+        .toEqual(["placed", "reserved", "released", "cancelled"]);
       expect(await card.getAttribute("data-terminal")).toBe("cancelled");
     });
 
     it("on not_subscribed opens a new socket, after the reconnect backoff", async () => {
       // Prepare
-      onSync = (socket) => socket.send(JSON.stringify({ type: "error", code: "not_subscribed", message: "no subscription" }));
+      onSync = (socket) =>
+        socket.send(JSON.stringify({ type: "error", code: "not_subscribed", message: "no subscription" }));
       // Act
       const { card, connections: opened } = await syncsOver(4000);
       // Assess

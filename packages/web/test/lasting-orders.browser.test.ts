@@ -6,7 +6,14 @@
 import { describe, expect, it } from "vitest";
 import { chromiumMissing, warnIfChromiumMissing } from "./support/browser";
 import { usePageSession } from "./support/page-session";
-import { openTracker, placeFailurePath, placeOrder, screenshotPath, shownStatuses, waitForTerminal } from "./support/tracker-page";
+import {
+  openTracker,
+  placeFailurePath,
+  placeOrder,
+  screenshotPath,
+  shownStatuses,
+  waitForTerminal,
+} from "./support/tracker-page";
 
 warnIfChromiumMissing("order tracker page: orders that outlive the tab");
 
@@ -37,9 +44,15 @@ describe.skipIf(chromiumMissing)("order tracker page: orders that outlive the ta
       for (const page of [second, afterRestart]) {
         const card = (id: string | null) => page.locator(`.order-card[data-order-id="${id}"]`);
         await waitForTerminal(card(completedId));
-        expect(await page.locator(".order-card").evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.orderId))).toEqual([declinedId, completedId]);
+        expect(
+          await page
+            .locator(".order-card")
+            .evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.orderId)),
+        ).toEqual([declinedId, completedId]);
         expect(await shownStatuses(card(completedId))).toEqual(["placed", "reserved", "paid", "completed"]);
-        expect(await card(declinedId).locator(".outcome").textContent()).toBe("Cancelled: your card was declined. You have not been charged.");
+        expect(await card(declinedId).locator(".outcome").textContent()).toBe(
+          "Cancelled: your card was declined. You have not been charged.",
+        );
         expect(await card(completedId).locator(".summary .total").textContent()).toBe("Total €475.00");
         expect(await page.locator("#orders-link").textContent()).toBe("Your orders (2)");
       }
@@ -78,19 +91,28 @@ describe.skipIf(chromiumMissing)("order tracker page: orders that outlive the ta
     try {
       const reader = await elsewhere.newPage();
       const gets: number[] = [];
-      reader.on("response", (response) => void (/\/orders\/[0-9a-f-]+$/.test(response.url()) && gets.push(response.status())));
+      reader.on(
+        "response",
+        (response) => void (/\/orders\/[0-9a-f-]+$/.test(response.url()) && gets.push(response.status())),
+      );
       // Act
       await reader.goto(link);
       // Assess
       const opened = reader.locator(`.order-card[data-order-id="${orderId}"]`);
       await waitForTerminal(opened);
-      await expect.poll(() => shownStatuses(opened), { timeout: 15_000 }).toEqual(["placed", "reserved", "paid", "refunded", "released", "cancelled"]);
+      await expect
+        .poll(() => shownStatuses(opened), { timeout: 15_000 })
+        .toEqual(["placed", "reserved", "paid", "refunded", "released", "cancelled"]);
       await expect.poll(() => opened.locator(".summary .total").textContent()).toBe("Total €475.00"); // from GET /orders/{id}
-      expect(await opened.locator(".outcome").textContent()).toMatch(/^Cancelled: we cannot deliver to this country\. Your payment of €475\.00 has been refunded/);
+      expect(await opened.locator(".outcome").textContent()).toMatch(
+        /^Cancelled: we cannot deliver to this country\. Your payment of €475\.00 has been refunded/,
+      );
       // The link names no server: the page opens its own stage's WebSocket API with that id and token.
       expect(new URL(link).hash).toMatch(new RegExp(`^#order=${orderId}&token=[^&]+$`));
       expect(new URL(reader.url()).hash).toBe(""); // the token does not stay in the address bar
-      expect(await reader.evaluate(() => document.activeElement?.closest(".order-card")?.getAttribute("data-order-id"))).toBe(orderId);
+      expect(
+        await reader.evaluate(() => document.activeElement?.closest(".order-card")?.getAttribute("data-order-id")),
+      ).toBe(orderId);
       expect(gets).toEqual([200]);
 
       // Act: the same token with the other order's id: neither the socket nor the API gives that order away
@@ -101,7 +123,9 @@ describe.skipIf(chromiumMissing)("order tracker page: orders that outlive the ta
       await reader.goto(forged.href);
       const refused = reader.locator(`.order-card[data-order-id="${otherId}"]`);
       // Assess
-      await expect.poll(() => refused.locator(".notice").textContent(), { timeout: 10_000 }).toMatch(/^We can't follow this order live from here any more\./);
+      await expect
+        .poll(() => refused.locator(".notice").textContent(), { timeout: 10_000 })
+        .toMatch(/^We can't follow this order live from here any more\./);
       expect(await refused.locator(".summary").isHidden()).toBe(true);
       expect(await shownStatuses(refused)).toEqual([]);
       expect(await refused.locator(".timeline li").count()).toBe(0); // no steps "to come" for an order it knows nothing of

@@ -14,7 +14,11 @@ warnIfChromiumMissing("order tracker page: the customer's locale");
 /** Fills the example order but the country, which is typed into the focused list. */
 async function typeCountry(page: Page, typed: string) {
   const sent: string[] = [];
-  page.on("request", (request) => void (request.method() === "POST" && sent.push(JSON.parse(request.postData() ?? "{}").shippingAddress?.country)));
+  page.on(
+    "request",
+    (request) =>
+      void (request.method() === "POST" && sent.push(JSON.parse(request.postData() ?? "{}").shippingAddress?.country)),
+  );
   await page.getByLabel("Country", { exact: true }).focus();
   await page.keyboard.type(typed, { delay: 20 });
   return sent;
@@ -25,7 +29,11 @@ describe.skipIf(chromiumMissing)("order tracker page: the customer's locale", ()
 
   it("in a German browser in Berlin: German amounts, Berlin dates, German country names; typed “Deutschland” sends DE", async () => {
     // Prepare
-    const page = await session.freshPage({ viewport: { width: 1200, height: 900 }, locale: "de-DE", timezoneId: "Europe/Berlin" });
+    const page = await session.freshPage({
+      viewport: { width: 1200, height: 900 },
+      locale: "de-DE",
+      timezoneId: "Europe/Berlin",
+    });
     await openTracker(page, session.runtime.url);
     // Act
     let sent: string[] = [];
@@ -37,14 +45,26 @@ describe.skipIf(chromiumMissing)("order tracker page: the customer's locale", ()
     // Assess
     expect(sent).toEqual(["DE"]);
     expect(await page.getByLabel("Country", { exact: true }).inputValue()).toBe("DE");
-    expect(await page.getByText(/Labrador puppy/).locator("..").locator(".pet-meta").textContent()).toBe("dog · 450,00\u00a0€ each");
+    expect(
+      await page
+        .getByText(/Labrador puppy/)
+        .locator("..")
+        .locator(".pet-meta")
+        .textContent(),
+    ).toBe("dog · 450,00\u00a0€ each");
     expect(await card.locator(".summary .total").textContent()).toBe("Total 475,00\u00a0€");
     expect(await card.locator("li[data-status=paid] .amount").textContent()).toBe("475,00\u00a0€");
-    expect(await card.locator(".summary .destination").textContent()).toBe("Ships to Ana Silva, 1 Rua Augusta, 1100-048 Lisboa, Deutschland");
+    expect(await card.locator(".summary .destination").textContent()).toBe(
+      "Ships to Ana Silva, 1 Rua Augusta, 1100-048 Lisboa, Deutschland",
+    );
     const placed = card.locator("li[data-status=placed] time");
     const expected = await placed.evaluate((time) => {
       const at = new Date(time.getAttribute("datetime")!);
-      const hour = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Berlin", hour: "2-digit", minute: "2-digit" }).format(at);
+      const hour = new Intl.DateTimeFormat("en-GB", {
+        timeZone: "Europe/Berlin",
+        hour: "2-digit",
+        minute: "2-digit",
+      }).format(at);
       return { hour, utcHour: at.toISOString().slice(11, 16) };
     });
     const shown = (await placed.textContent())!;
@@ -52,7 +72,9 @@ describe.skipIf(chromiumMissing)("order tracker page: the customer's locale", ()
     expect(shown).toContain(expected.hour);
     expect(expected.hour).not.toBe(expected.utcHour); // Berlin is not UTC: the zone is really applied
     expect(await card.locator(".placed-at").textContent()).toMatch(/^Ordered \d{1,2}\. .+ MEZ$/);
-    const names = await page.locator("#ship-country option").evaluateAll((options) => options.map((o) => o.textContent));
+    const names = await page
+      .locator("#ship-country option")
+      .evaluateAll((options) => options.map((o) => o.textContent));
     expect(names).toContain("Vereinigtes Königreich");
     expect(names.indexOf("Österreich")).toBeLessThan(names.indexOf("Pakistan")); // German sorting: Ö with O
     expect(await page.locator("#ship-country").getAttribute("lang")).toBe("de-DE");
@@ -61,7 +83,11 @@ describe.skipIf(chromiumMissing)("order tracker page: the customer's locale", ()
 
   it("in a British browser: typed “Germany” picks Germany and sends DE, never a guess like GE", async () => {
     // Prepare
-    const page = await session.freshPage({ viewport: { width: 1200, height: 900 }, locale: "en-GB", timezoneId: "Europe/London" });
+    const page = await session.freshPage({
+      viewport: { width: 1200, height: 900 },
+      locale: "en-GB",
+      timezoneId: "Europe/London",
+    });
     await openTracker(page, session.runtime.url);
     // Act
     let sent: string[] = [];

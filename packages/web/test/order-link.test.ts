@@ -20,8 +20,9 @@ describe("websocketBase", () => {
     [`${STAGE}/`, STAGE],
     ["ws://127.0.0.1:3001/local", "ws://127.0.0.1:3001/local"],
   ])("reads %j as the stage's URL", (configured, expected) => expect(websocketBase(configured)?.href).toBe(expected));
-  it.each([["{{ WEBSOCKET_URL }}"], [""], ["https://abc.example/prod"], [`${STAGE}?x=1`], ["not a url"]])("has none for %j: no link is followed", (configured) =>
-    expect(websocketBase(configured)).toBeUndefined(),
+  it.each([["{{ WEBSOCKET_URL }}"], [""], ["https://abc.example/prod"], [`${STAGE}?x=1`], ["not a url"]])(
+    "has none for %j: no link is followed",
+    (configured) => expect(websocketBase(configured)).toBeUndefined(),
   );
 });
 
@@ -29,7 +30,10 @@ describe("order links", () => {
   it("are made of the order id and token only, and read back to the stage's callback URL", () => {
     const link = orderLink("https://shop.example/track/?x=1#old", { orderId: ORDER_ID, token: TOKEN });
     expect(link).toBe(`https://shop.example/track/?x=1#order=${ORDER_ID}&token=${TOKEN}`);
-    expect(parseOrderLink(new URL(link).hash, base)).toEqual({ kind: "order", order: { orderId: ORDER_ID, clientCallbackUrl: own } });
+    expect(parseOrderLink(new URL(link).hash, base)).toEqual({
+      kind: "order",
+      order: { orderId: ORDER_ID, clientCallbackUrl: own },
+    });
   });
 
   it("keep a token with characters that need escaping whole", () => {
@@ -40,23 +44,52 @@ describe("order links", () => {
   });
 
   it("of the older form are followed when they name the stage's own WebSocket URL", () => {
-    expect(parseOrderLink(fragmentOf(own), base)).toEqual({ kind: "order", order: { orderId: ORDER_ID, clientCallbackUrl: own } });
+    expect(parseOrderLink(fragmentOf(own), base)).toEqual({
+      kind: "order",
+      order: { orderId: ORDER_ID, clientCallbackUrl: own },
+    });
     // A trailing slash on the path is the same stage (API Gateway serves both).
-    expect(parseOrderLink(fragmentOf(`${STAGE}/?orderId=${ORDER_ID}&token=${TOKEN}`), base)).toEqual({ kind: "order", order: { orderId: ORDER_ID, clientCallbackUrl: own } });
+    expect(parseOrderLink(fragmentOf(`${STAGE}/?orderId=${ORDER_ID}&token=${TOKEN}`), base)).toEqual({
+      kind: "order",
+      order: { orderId: ORDER_ID, clientCallbackUrl: own },
+    });
   });
 
   it.each([
     [fragmentOf(`wss://evil.example/prod?orderId=${ORDER_ID}&token=${TOKEN}`), "another host"],
-    [fragmentOf(`wss://abc123.execute-api.eu-west-1.amazonaws.com.evil.example/prod?orderId=${ORDER_ID}&token=${TOKEN}`), "a host that starts like the stage's"],
-    [fragmentOf(`wss://abc123.execute-api.eu-west-1.amazonaws.com:8443/prod?orderId=${ORDER_ID}&token=${TOKEN}`), "another port"],
-    [fragmentOf(`wss://abc123.execute-api.eu-west-1.amazonaws.com/dev?orderId=${ORDER_ID}&token=${TOKEN}`), "another stage's path"],
-    [fragmentOf(`wss://abc123.execute-api.eu-west-1.amazonaws.com/prod/x?orderId=${ORDER_ID}&token=${TOKEN}`), "a longer path"],
-    [fragmentOf(`ws://abc123.execute-api.eu-west-1.amazonaws.com/prod?orderId=${ORDER_ID}&token=${TOKEN}`), "ws: for the stage's wss:"],
-    [fragmentOf(`https://abc123.execute-api.eu-west-1.amazonaws.com/prod?orderId=${ORDER_ID}&token=${TOKEN}`), "https: for wss:"],
+    [
+      fragmentOf(
+        `wss://abc123.execute-api.eu-west-1.amazonaws.com.evil.example/prod?orderId=${ORDER_ID}&token=${TOKEN}`,
+      ),
+      "a host that starts like the stage's",
+    ],
+    [
+      fragmentOf(`wss://abc123.execute-api.eu-west-1.amazonaws.com:8443/prod?orderId=${ORDER_ID}&token=${TOKEN}`),
+      "another port",
+    ],
+    [
+      fragmentOf(`wss://abc123.execute-api.eu-west-1.amazonaws.com/dev?orderId=${ORDER_ID}&token=${TOKEN}`),
+      "another stage's path",
+    ],
+    [
+      fragmentOf(`wss://abc123.execute-api.eu-west-1.amazonaws.com/prod/x?orderId=${ORDER_ID}&token=${TOKEN}`),
+      "a longer path",
+    ],
+    [
+      fragmentOf(`ws://abc123.execute-api.eu-west-1.amazonaws.com/prod?orderId=${ORDER_ID}&token=${TOKEN}`),
+      "ws: for the stage's wss:",
+    ],
+    [
+      fragmentOf(`https://abc123.execute-api.eu-west-1.amazonaws.com/prod?orderId=${ORDER_ID}&token=${TOKEN}`),
+      "https: for wss:",
+    ],
     [fragmentOf(`${own}&next=https://evil.example`), "an extra parameter"],
     [fragmentOf(`${own}&token=other`), "a second token"],
     [fragmentOf(`${own}#frag`), "a fragment"],
-    [fragmentOf(`wss://user:pw@abc123.execute-api.eu-west-1.amazonaws.com/prod?orderId=${ORDER_ID}&token=${TOKEN}`), "a user name"],
+    [
+      fragmentOf(`wss://user:pw@abc123.execute-api.eu-west-1.amazonaws.com/prod?orderId=${ORDER_ID}&token=${TOKEN}`),
+      "a user name",
+    ],
     [fragmentOf(`${STAGE}?orderId=${ORDER_ID}`), "no token"],
     [fragmentOf(`${STAGE}?orderId=not-a-uuid&token=${TOKEN}`), "an order id that is not a UUID"],
     [`#order=${ORDER_ID}`, "the short form without a token"],
@@ -81,7 +114,9 @@ describe("order links", () => {
   it("build the callback URL the way core's CallbackToken.callbackUrl does", async () => {
     const { callbackUrl } = await import("@awsomepets/core/callback-token");
     for (const websocketUrl of [STAGE, "ws://127.0.0.1:3001/local"]) {
-      expect(callbackUrlFor(websocketBase(websocketUrl)!, ORDER_ID, "1.a+b")).toBe(callbackUrl({ websocketUrl, orderId: ORDER_ID, token: "1.a+b" }));
+      expect(callbackUrlFor(websocketBase(websocketUrl)!, ORDER_ID, "1.a+b")).toBe(
+        callbackUrl({ websocketUrl, orderId: ORDER_ID, token: "1.a+b" }),
+      );
     }
     expect(stageCallback(own, base)).toEqual({ orderId: ORDER_ID, token: TOKEN });
   });
@@ -90,7 +125,11 @@ describe("order links", () => {
 describe("order storage keeps what the page needs only", () => {
   const memory = (initial: Record<string, string> = {}) => {
     const items = new Map(Object.entries(initial));
-    return { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), items };
+    return {
+      getItem: (k: string) => items.get(k) ?? null,
+      setItem: (k: string, v: string) => void items.set(k, v),
+      items,
+    };
   };
   const address = { name: "Ana Silva", line1: "1 Rua Augusta", city: "Lisboa", postalCode: "1100-048", country: "PT" };
   const order = (orderId: string, clientCallbackUrl: string): WatchedOrder => ({
@@ -99,7 +138,12 @@ describe("order storage keeps what the page needs only", () => {
     addedAt: new Date().toISOString(),
     statuses: [],
     fromApi: [],
-    summary: { basket: [{ sku: "DOG-LAB", quantity: 1 }], amount: 450, shippingAddress: address, placedAt: new Date().toISOString() },
+    summary: {
+      basket: [{ sku: "DOG-LAB", quantity: 1 }],
+      amount: 450,
+      shippingAddress: address,
+      placedAt: new Date().toISOString(),
+    },
   });
   const onStage = (o: WatchedOrder) => orderOnStage(o, base);
   const foreignId = "5d1e2b9a-0c3f-4e6d-8a7b-9c0d1e2f3a4b";
@@ -110,14 +154,25 @@ describe("order storage keeps what the page needs only", () => {
     createOrderStorage(local, { onStage }).save(order(ORDER_ID, own));
     const raw = local.items.get(STORAGE_KEY)!;
     expect(raw).not.toMatch(/Ana Silva|Rua Augusta|Lisboa|1100-048|shippingAddress/);
-    expect(JSON.parse(raw)[0].summary).toEqual({ basket: [{ sku: "DOG-LAB", quantity: 1 }], amount: 450, country: "PT", placedAt: expect.any(String) });
+    expect(JSON.parse(raw)[0].summary).toEqual({
+      basket: [{ sku: "DOG-LAB", quantity: 1 }],
+      amount: 450,
+      country: "PT",
+      placedAt: expect.any(String),
+    });
   });
 
   it("rebuilds, on load, an order stored with another server's URL on the stage's, without that server's statuses or the address", () => {
     // Prepare: what the page before this one stored (address and all), with an order of another server
     // that had sent it a status, and an order whose URL names no token (nothing to follow)
-    const fromElsewhere = { ...order(foreignId, foreign), statuses: [{ type: "status", seq: 1, status: "refunded" }] } as unknown as WatchedOrder;
-    const tokenless = order("0b0f6d1e-3c8a-4c1e-9f1a-2b3c4d5e6f70", "wss://evil.example/prod?orderId=0b0f6d1e-3c8a-4c1e-9f1a-2b3c4d5e6f70");
+    const fromElsewhere = {
+      ...order(foreignId, foreign),
+      statuses: [{ type: "status", seq: 1, status: "refunded" }],
+    } as unknown as WatchedOrder;
+    const tokenless = order(
+      "0b0f6d1e-3c8a-4c1e-9f1a-2b3c4d5e6f70",
+      "wss://evil.example/prod?orderId=0b0f6d1e-3c8a-4c1e-9f1a-2b3c4d5e6f70",
+    );
     const local = memory({ [STORAGE_KEY]: JSON.stringify([order(ORDER_ID, own), fromElsewhere, tokenless]) });
     // Act
     const store = createOrderStorage(local, { onStage });

@@ -16,7 +16,16 @@ import { buildWebPage } from "../build";
 import type { Page } from "playwright-core";
 import { chromiumMissing, warnIfChromiumMissing, watchPolicyViolations } from "./support/browser";
 import { usePageSession } from "./support/page-session";
-import { fillOrder, openTracker, placeFailurePath, placeOrder, screenshotPath, shownStatuses, upcomingSteps, waitForTerminal } from "./support/tracker-page";
+import {
+  fillOrder,
+  openTracker,
+  placeFailurePath,
+  placeOrder,
+  screenshotPath,
+  shownStatuses,
+  upcomingSteps,
+  waitForTerminal,
+} from "./support/tracker-page";
 
 warnIfChromiumMissing("order tracker page");
 
@@ -38,18 +47,29 @@ describe.skipIf(chromiumMissing)("order tracker page", () => {
     const card = await placeOrder(page);
     await waitForTerminal(card);
     // Assess
-    await expect.poll(() => shownStatuses(card), { timeout: 15_000 }).toEqual(["placed", "reserved", "paid", "completed"]);
+    await expect
+      .poll(() => shownStatuses(card), { timeout: 15_000 })
+      .toEqual(["placed", "reserved", "paid", "completed"]);
     await expect.poll(() => card.getAttribute("data-connection")).toBe("finished");
     expect(await upcomingSteps(card)).toEqual([]);
     expect(await card.locator("li[data-status=paid] .amount").textContent()).toBe("€475.00");
-    expect(await card.locator("li[data-status=paid] time").textContent()).toMatch(/^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC$/);
-    expect(await card.locator(".placed-at").textContent()).toMatch(/^Ordered \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC$/);
+    expect(await card.locator("li[data-status=paid] time").textContent()).toMatch(
+      /^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC$/,
+    );
+    expect(await card.locator(".placed-at").textContent()).toMatch(
+      /^Ordered \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC$/,
+    );
     expect(await card.locator(".outcome").textContent()).toBe("Completed — your pets are on their way.");
     expect(await card.getAttribute("data-terminal")).toBe("completed");
     expect(await card.locator(".progress").textContent()).toBe("✓ Completed");
-    expect(await card.locator(".summary .items li").allTextContents()).toEqual(["1 × Labrador puppy€450.00", "2 × Betta fish€25.00"]);
+    expect(await card.locator(".summary .items li").allTextContents()).toEqual([
+      "1 × Labrador puppy€450.00",
+      "2 × Betta fish€25.00",
+    ]);
     expect(await card.locator(".summary .total").textContent()).toBe("Total €475.00");
-    expect(await card.locator(".summary .destination").textContent()).toBe("Ships to Ana Silva, 1 Rua Augusta, 1100-048 Lisboa, Portugal");
+    expect(await card.locator(".summary .destination").textContent()).toBe(
+      "Ships to Ana Silva, 1 Rua Augusta, 1100-048 Lisboa, Portugal",
+    );
     expect(await card.getByRole("button", { name: /^Remove order/ }).textContent()).toBe("Remove");
     await page.screenshot({ path: screenshotPath("order-tracker-completed.png"), fullPage: true });
   });
@@ -62,9 +82,13 @@ describe.skipIf(chromiumMissing)("order tracker page", () => {
     await waitForTerminal(card);
     await card.getByRole("button", { name: /^Try another card/ }).click();
     // Assess
-    await expect.poll(() => shownStatuses(card), { timeout: 15_000 }).toEqual(["placed", "reserved", "released", "cancelled"]);
+    await expect
+      .poll(() => shownStatuses(card), { timeout: 15_000 })
+      .toEqual(["placed", "reserved", "released", "cancelled"]);
     expect(await card.getAttribute("data-terminal")).toBe("cancelled");
-    expect(await card.locator(".outcome").textContent()).toBe("Cancelled: your card was declined. You have not been charged.");
+    expect(await card.locator(".outcome").textContent()).toBe(
+      "Cancelled: your card was declined. You have not been charged.",
+    );
     expect(await card.locator(".progress").textContent()).toBe("✕ Cancelled");
     expect(await card.locator("li[data-status=released] .status").textContent()).toBe("Reservation cancelled");
     // "Try another card": the same pets and address in the form, no card chosen, the focus on the cards
@@ -120,9 +144,17 @@ describe.skipIf(chromiumMissing)("order tracker page", () => {
     await waitForTerminal(card(undeliverableId));
     expect(await page.locator(".order-card").count()).toBe(2);
     await expect.poll(() => shownStatuses(card(soldOutId)), { timeout: 15_000 }).toEqual(["placed", "cancelled"]);
-    expect(await card(soldOutId).locator(".outcome").textContent()).toBe("Cancelled: Golden unicorn is sold out. You have not been charged.");
-    expect(await card(soldOutId).getByRole("button", { name: /^Order the other pets/ }).count()).toBe(1);
-    await expect.poll(() => shownStatuses(card(undeliverableId)), { timeout: 15_000 }).toEqual(["placed", "reserved", "paid", "refunded", "released", "cancelled"]);
+    expect(await card(soldOutId).locator(".outcome").textContent()).toBe(
+      "Cancelled: Golden unicorn is sold out. You have not been charged.",
+    );
+    expect(
+      await card(soldOutId)
+        .getByRole("button", { name: /^Order the other pets/ })
+        .count(),
+    ).toBe(1);
+    await expect
+      .poll(() => shownStatuses(card(undeliverableId)), { timeout: 15_000 })
+      .toEqual(["placed", "reserved", "paid", "refunded", "released", "cancelled"]);
     expect(await card(undeliverableId).locator(".outcome").textContent()).toBe(
       "Cancelled: we cannot deliver to this country. Your payment of €475.00 has been refunded to your card; it can take up to 10 working days to show on your statement.",
     );
@@ -136,7 +168,10 @@ describe.skipIf(chromiumMissing)("order tracker page", () => {
     // with the headers the stage's CloudFront sends for an API on another origin
     const siteDir = mkdtempSync(path.join(tmpdir(), "order-tracker-site-"));
     const websocketUrl = session.runtime.state.endpoints.websocket;
-    const headers = SiteHeaders.siteHeaders({ api: SiteHeaders.originOf(session.runtime.url), websocket: SiteHeaders.originOf(websocketUrl) });
+    const headers = SiteHeaders.siteHeaders({
+      api: SiteHeaders.originOf(session.runtime.url),
+      websocket: SiteHeaders.originOf(websocketUrl),
+    });
     const serve = createStaticFiles(siteDir, headers);
     const site = createServer(async (req, res) => {
       if (!(await serve(req, res))) res.writeHead(404).end();
@@ -144,7 +179,12 @@ describe.skipIf(chromiumMissing)("order tracker page", () => {
     try {
       await buildWebPage({ outDir: siteDir, apiUrl: "{{ API_URL }}", websocketUrl: "{{ WEBSOCKET_URL }}" });
       const appJs = path.join(siteDir, "app.js");
-      writeFileSync(appJs, readFileSync(appJs, "utf8").replaceAll("{{ API_URL }}", session.runtime.url).replaceAll("{{ WEBSOCKET_URL }}", websocketUrl));
+      writeFileSync(
+        appJs,
+        readFileSync(appJs, "utf8")
+          .replaceAll("{{ API_URL }}", session.runtime.url)
+          .replaceAll("{{ WEBSOCKET_URL }}", websocketUrl),
+      );
       await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
       const siteUrl = `http://localhost:${(site.address() as AddressInfo).port}/`;
       page = await session.freshPage();
@@ -155,7 +195,9 @@ describe.skipIf(chromiumMissing)("order tracker page", () => {
       await waitForTerminal(card);
       // Assess
       expect(new URL(siteUrl).origin).not.toBe(new URL(session.runtime.url).origin);
-      await expect.poll(() => shownStatuses(card), { timeout: 15_000 }).toEqual(["placed", "reserved", "paid", "completed"]);
+      await expect
+        .poll(() => shownStatuses(card), { timeout: 15_000 })
+        .toEqual(["placed", "reserved", "paid", "completed"]);
       expect(violations()).toEqual([]);
     } finally {
       site.closeAllConnections();

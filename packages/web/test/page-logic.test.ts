@@ -2,14 +2,31 @@
 import { describe, expect, it } from "vitest";
 import { tokenExpired, tokenExpiresAt, tokenOf } from "../src/callback-url";
 import { apiBase } from "../src/config";
-import { BASKET_EMPTY_TEXT, BASKET_FIELD, customerMessage, fieldForPath, FORM_FIELD, groupFieldErrors, QUANTITY_TEXT, refusalText, UNPLACED_TEXT } from "../src/field-errors";
+import {
+  BASKET_EMPTY_TEXT,
+  BASKET_FIELD,
+  customerMessage,
+  fieldForPath,
+  FORM_FIELD,
+  groupFieldErrors,
+  QUANTITY_TEXT,
+  refusalText,
+  UNPLACED_TEXT,
+} from "../src/field-errors";
 import { countryName, countryOptions } from "../src/countries";
 import { outcomeOf } from "../src/outcome";
 import { customerReason, formatAmount, formatCents, formatDateTime, petName } from "../src/status-text";
 import { createSubmissionKeys } from "../src/submission-key";
 import type { OrderRequest } from "../src/api-client";
 import { reconnectDelay, RECONNECT_MAX_MS } from "../src/reconnect-delay";
-import { createOrderStorage, KEEP_DAYS, MAX_WATCHED_ORDERS, SESSION_STORAGE_KEY, STORAGE_KEY, type WatchedOrder } from "../src/storage";
+import {
+  createOrderStorage,
+  KEEP_DAYS,
+  MAX_WATCHED_ORDERS,
+  SESSION_STORAGE_KEY,
+  STORAGE_KEY,
+  type WatchedOrder,
+} from "../src/storage";
 
 const fields = new Set(["quantity.DOG-LAB", "quantity.FSH-BET", "paymentDetail.cardToken", "shippingAddress.country"]);
 
@@ -32,7 +49,7 @@ describe("fieldForPath", () => {
       [
         { path: "basket.0.quantity", message: "Too big: expected number to be <=99" },
         { path: "basket.0.quantity", message: "Invalid input: expected int, received number" },
-        { path: "pad", message: "Unrecognized key: \"pad\"" },
+        { path: "pad", message: 'Unrecognized key: "pad"' },
       ],
       request({ basket: [{ sku: "DOG-LAB", quantity: 120 }] }),
       fields,
@@ -54,12 +71,22 @@ describe("customerMessage", () => {
     expect(customerMessage("basket", request())).toBe(BASKET_EMPTY_TEXT);
     expect(customerMessage("shippingAddress.country", request())).toBe("Choose the country the pets ship to.");
     const typed = request({ shippingAddress: { name: "A", line1: "B", city: "C", postalCode: "D", country: "QQ" } });
-    expect(customerMessage("shippingAddress.country", typed)).toBe("We cannot ship to this country. Choose another one from the list.");
+    expect(customerMessage("shippingAddress.country", typed)).toBe(
+      "We cannot ship to this country. Choose another one from the list.",
+    );
     expect(customerMessage("paymentDetail.cardToken", request())).toBe("Choose a card to pay with.");
     expect(customerMessage("basket.3.sku", request())).toMatch(/not in the shop any more/);
   });
   it("never passes on the validator's words", () => {
-    for (const path of ["basket", "basket.0.quantity", "shippingAddress.name", "shippingAddress.line1", "shippingAddress.city", "shippingAddress.postalCode", "x.y"]) {
+    for (const path of [
+      "basket",
+      "basket.0.quantity",
+      "shippingAddress.name",
+      "shippingAddress.line1",
+      "shippingAddress.city",
+      "shippingAddress.postalCode",
+      "x.y",
+    ]) {
       expect(customerMessage(path, request())).not.toMatch(/expected|ISO 3166|>=|characters\)/);
     }
   });
@@ -91,22 +118,38 @@ describe("money, dates, countries and reasons", () => {
     expect(german.indexOf("Österreich")).toBeLessThan(german.indexOf("Pakistan"));
   });
   it("says what a cancellation means for the customer, and the next step", () => {
-    const summary = { basket: [{ sku: "DOG-LAB", quantity: 1 }, { sku: "SOLD-OUT", quantity: 1 }], amount: 1449.99 };
-    const cancelled = (reason: string, ...before: Array<{ status: "reserved" | "paid" | "refunded"; amountPaid?: number }>) =>
-      outcomeOf([{ status: "placed" }, ...before, { status: "cancelled", reason }], summary, "en-GB");
+    const summary = {
+      basket: [
+        { sku: "DOG-LAB", quantity: 1 },
+        { sku: "SOLD-OUT", quantity: 1 },
+      ],
+      amount: 1449.99,
+    };
+    const cancelled = (
+      reason: string,
+      ...before: Array<{ status: "reserved" | "paid" | "refunded"; amountPaid?: number }>
+    ) => outcomeOf([{ status: "placed" }, ...before, { status: "cancelled", reason }], summary, "en-GB");
     expect(cancelled("The card was declined", { status: "reserved" })).toEqual({
       state: "cancelled",
       text: "Cancelled: your card was declined. You have not been charged.",
       next: { kind: "another-card", label: "Try another card" },
     });
-    expect(cancelled("Out of stock: SOLD-OUT")?.text).toBe("Cancelled: Golden unicorn is sold out. You have not been charged.");
+    expect(cancelled("Out of stock: SOLD-OUT")?.text).toBe(
+      "Cancelled: Golden unicorn is sold out. You have not been charged.",
+    );
     expect(cancelled("Out of stock: SOLD-OUT")?.next?.kind).toBe("without-sold-out");
-    expect(cancelled("We cannot deliver to XX", { status: "paid", amountPaid: 475 }, { status: "refunded" })?.text).toBe(
+    expect(
+      cancelled("We cannot deliver to XX", { status: "paid", amountPaid: 475 }, { status: "refunded" })?.text,
+    ).toBe(
       "Cancelled: we cannot deliver to this country. Your payment of €475.00 has been refunded to your card; it can take up to 10 working days to show on your statement.",
     );
     expect(cancelled("We cannot deliver to PT")?.text).toMatch(/^Cancelled: we cannot deliver to Portugal\./);
-    expect(cancelled("processPaymentFunction: Task timed out after 10.00 seconds")?.text).toBe("Cancelled: we could not complete it. You have not been charged.");
-    expect(outcomeOf([{ status: "placed" }, { status: "completed" }], summary)?.text).toBe("Completed — your pets are on their way.");
+    expect(cancelled("processPaymentFunction: Task timed out after 10.00 seconds")?.text).toBe(
+      "Cancelled: we could not complete it. You have not been charged.",
+    );
+    expect(outcomeOf([{ status: "placed" }, { status: "completed" }], summary)?.text).toBe(
+      "Completed — your pets are on their way.",
+    );
     expect(outcomeOf([{ status: "placed" }], summary)).toBeUndefined();
   });
   it("names pets instead of SKUs in reasons", () => {
@@ -174,9 +217,19 @@ describe("apiBase", () => {
 describe("order storage", () => {
   const memory = () => {
     const items = new Map<string, string>();
-    return { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), items };
+    return {
+      getItem: (k: string) => items.get(k) ?? null,
+      setItem: (k: string, v: string) => void items.set(k, v),
+      items,
+    };
   };
-  const order = (n: number): WatchedOrder => ({ orderId: `o${n}`, clientCallbackUrl: `ws://h/s?orderId=o${n}`, addedAt: "", statuses: [], fromApi: [] });
+  const order = (n: number): WatchedOrder => ({
+    orderId: `o${n}`,
+    clientCallbackUrl: `ws://h/s?orderId=o${n}`,
+    addedAt: "",
+    statuses: [],
+    fromApi: [],
+  });
 
   it("adds, updates in place, removes, and keeps only the latest orders", () => {
     const store = createOrderStorage(memory());
@@ -205,7 +258,11 @@ describe("order storage", () => {
     const session = memory();
     session.setItem(SESSION_STORAGE_KEY, JSON.stringify([order(1), order(2)]));
     createOrderStorage(local, { session }).save(order(3));
-    expect(createOrderStorage(local, { session }).all().map((o) => o.orderId)).toEqual(["o1", "o2", "o3"]);
+    expect(
+      createOrderStorage(local, { session })
+        .all()
+        .map((o) => o.orderId),
+    ).toEqual(["o1", "o2", "o3"]);
     expect(session.getItem(SESSION_STORAGE_KEY)).toBe("[]");
   });
 
@@ -213,7 +270,12 @@ describe("order storage", () => {
     const corrupt = memory();
     corrupt.setItem(STORAGE_KEY, "{not json");
     expect(createOrderStorage(corrupt).all()).toEqual([]);
-    const full = { getItem: () => null, setItem: () => { throw new Error("QuotaExceededError"); } };
+    const full = {
+      getItem: () => null,
+      setItem: () => {
+        throw new Error("QuotaExceededError");
+      },
+    };
     expect(() => createOrderStorage(full).save(order(1))).not.toThrow();
     expect(createOrderStorage(undefined).all()).toEqual([]);
   });

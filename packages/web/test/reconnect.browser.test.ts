@@ -7,7 +7,14 @@
 import { describe, expect, it, vi } from "vitest";
 import { chromiumMissing, warnIfChromiumMissing, rerouteSockets } from "./support/browser";
 import { usePageSession } from "./support/page-session";
-import { openTracker, payWithHeldCard, placeOrder, screenshotPath, shownStatuses, waitForTerminal } from "./support/tracker-page";
+import {
+  openTracker,
+  payWithHeldCard,
+  placeOrder,
+  screenshotPath,
+  shownStatuses,
+  waitForTerminal,
+} from "./support/tracker-page";
 import { STORAGE_KEY } from "../src/storage";
 
 /** Orders paid with `tok_held` wait in ProcessPayment until the test opens the gate; with `tok_held_long`, until the suite ends. */
@@ -29,7 +36,10 @@ vi.mock("@awsomepets/core/saga", async (importOriginal) => {
   return {
     ...saga,
     // The step's input holds only the order's id: the card is read from the order, as the step reads it.
-    processPayment: async (deps: Parameters<typeof saga.processPayment>[0], input: Parameters<typeof saga.processPayment>[1]) => {
+    processPayment: async (
+      deps: Parameters<typeof saga.processPayment>[0],
+      input: Parameters<typeof saga.processPayment>[1],
+    ) => {
       const cardToken = (await deps.store.getOrder(input.orderId))?.cardToken;
       if (cardToken === "tok_held") {
         gate.reached();
@@ -68,13 +78,18 @@ describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", (
     expect(others).toEqual([]);
 
     // Act: the server deletes the connection, then the saga goes on while the page is away
-    const deleted = await fetch(`${session.runtime.state.endpoints.management}/@connections/${encodeURIComponent(connectionId!)}`, { method: "DELETE" });
+    const deleted = await fetch(
+      `${session.runtime.state.endpoints.management}/@connections/${encodeURIComponent(connectionId!)}`,
+      { method: "DELETE" },
+    );
     gate.open();
     await waitForTerminal(card);
 
     // Assess
     expect(deleted.status).toBe(204);
-    await expect.poll(() => shownStatuses(card), { timeout: 15_000 }).toEqual(["placed", "reserved", "paid", "completed"]);
+    await expect
+      .poll(() => shownStatuses(card), { timeout: 15_000 })
+      .toEqual(["placed", "reserved", "paid", "completed"]);
     expect(await card.getAttribute("data-opens")).toBe("2");
     const states = await page.evaluate(() => (window as any).connectionStates as string[]);
     expect(states.slice(0, 2)).toEqual(["live", "reconnecting"]);
@@ -94,13 +109,22 @@ describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", (
     await expect.poll(() => card.getAttribute("data-connection")).toBe("live");
     await card.locator(".connection").evaluate((badge: HTMLElement) => {
       const seen: Array<{ at: number; text: string }> = ((window as any).badgeTexts = []);
-      new MutationObserver(() => seen.push({ at: performance.now(), text: badge.textContent ?? "" })).observe(badge, { childList: true, characterData: true, subtree: true });
+      new MutationObserver(() => seen.push({ at: performance.now(), text: badge.textContent ?? "" })).observe(badge, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
     });
     // Act: the network goes, the connection with it (offline, the server's close may never reach the
     // page: it gives the socket up on `offline`); attempts fail until the backoff is several seconds
     await context.setOffline(true);
-    for (const id of session.runtime.gateway.connections()) await fetch(`${session.runtime.state.endpoints.management}/@connections/${encodeURIComponent(id)}`, { method: "DELETE" });
-    await expect.poll(() => card.locator(".connection").textContent(), { timeout: 20_000, interval: 100 }).toMatch(/trying again in ([4-9]|1\d) s$/);
+    for (const id of session.runtime.gateway.connections())
+      await fetch(`${session.runtime.state.endpoints.management}/@connections/${encodeURIComponent(id)}`, {
+        method: "DELETE",
+      });
+    await expect
+      .poll(() => card.locator(".connection").textContent(), { timeout: 20_000, interval: 100 })
+      .toMatch(/trying again in ([4-9]|1\d) s$/);
     const whileWaiting = await card.getByRole("button").allTextContents();
     const waiting = Number(/in (\d+) s$/.exec((await card.locator(".connection").textContent())!)![1]);
     await page.waitForTimeout(2100);
@@ -116,7 +140,9 @@ describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", (
     expect(later).toBeGreaterThanOrEqual(2);
     // "in N s" means more than N - 1 s were left: reconnected sooner than the countdown would have allowed
     expect(reconnectedAfterMs).toBeLessThan((later - 1) * 1000);
-    const texts = await page.evaluate(() => (window as any).badgeTexts.map((t: { text: string }) => t.text) as string[]);
+    const texts = await page.evaluate(
+      () => (window as any).badgeTexts.map((t: { text: string }) => t.text) as string[],
+    );
     expect(texts.filter((t) => /trying again in/.test(t)).length).toBeGreaterThan(3);
     expect(texts.at(-1)).toMatch(/^(Live|Updates complete)$/);
   });
@@ -140,7 +166,18 @@ describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", (
     await rerouteSockets(page, "/test?", "/no-such-stage?");
     await page.addInitScript(
       ([key, value]) => localStorage.getItem(key!) ?? localStorage.setItem(key!, value!),
-      [STORAGE_KEY, JSON.stringify([{ orderId: placed.orderId, clientCallbackUrl: placed.clientCallbackUrl, addedAt: new Date().toISOString(), statuses: [], fromApi: [] }])],
+      [
+        STORAGE_KEY,
+        JSON.stringify([
+          {
+            orderId: placed.orderId,
+            clientCallbackUrl: placed.clientCallbackUrl,
+            addedAt: new Date().toISOString(),
+            statuses: [],
+            fromApi: [],
+          },
+        ]),
+      ],
     );
     // Act
     await page.goto(session.runtime.url);
@@ -148,8 +185,12 @@ describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", (
     await waitForTerminal(card);
     // Assess
     expect(sockets.every((url) => url.includes("/no-such-stage?"))).toBe(true);
-    await expect.poll(() => shownStatuses(card), { timeout: 15_000 }).toEqual(["placed", "reserved", "released", "cancelled"]);
-    expect(await card.locator(".outcome").textContent()).toBe("Cancelled: your card was declined. You have not been charged.");
+    await expect
+      .poll(() => shownStatuses(card), { timeout: 15_000 })
+      .toEqual(["placed", "reserved", "released", "cancelled"]);
+    expect(await card.locator(".outcome").textContent()).toBe(
+      "Cancelled: your card was declined. You have not been charged.",
+    );
     expect(await card.locator(".summary .items li").allTextContents()).toEqual(["1 × Holland Lop rabbit€85.00"]); // from GET /orders/{id}
     // The API shows a link holder no address (issue 23): a browser that did not place the order shows none.
     expect(await card.locator(".summary .destination").count()).toBe(0);

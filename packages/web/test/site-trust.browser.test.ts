@@ -22,24 +22,39 @@ const evilCallback = `wss://${EVIL}/?orderId=${ORDER_ID}&token=1900000000.abc`;
 describe.skipIf(chromiumMissing)("order tracker page: trusts only its shop", () => {
   const session = usePageSession();
   const options = { viewport: { width: 1200, height: 900 }, locale: "en-GB", timezoneId: "UTC" };
-  const expectedHeaders = () => SiteHeaders.siteHeaders({ api: "self", websocket: SiteHeaders.originOf(session.runtime.state.endpoints.websocket) });
+  const expectedHeaders = () =>
+    SiteHeaders.siteHeaders({
+      api: "self",
+      websocket: SiteHeaders.originOf(session.runtime.state.endpoints.websocket),
+    });
 
   /** Every socket the page opens and every request it makes that is not to the local runtime. */
   const watchTraffic = (page: Page) => {
     const sockets: string[] = [];
     const foreign: string[] = [];
     page.on("websocket", (socket) => void sockets.push(socket.url()));
-    page.on("request", (request) => void (new URL(request.url()).hostname !== "127.0.0.1" && foreign.push(request.url())));
+    page.on(
+      "request",
+      (request) => void (new URL(request.url()).hostname !== "127.0.0.1" && foreign.push(request.url())),
+    );
     return { sockets, foreign };
   };
 
   it("sends core's security headers on every response of the site, a 404 included", async () => {
     const expected = expectedHeaders();
-    expect(expected["content-security-policy"]).toContain(`connect-src 'self' ${SiteHeaders.originOf(session.runtime.state.endpoints.websocket)};`);
-    for (const [path, status] of [["/", 200], ["/app.js", 200], ["/styles.css", 200], ["/no-such-page", 404]] as const) {
+    expect(expected["content-security-policy"]).toContain(
+      `connect-src 'self' ${SiteHeaders.originOf(session.runtime.state.endpoints.websocket)};`,
+    );
+    for (const [path, status] of [
+      ["/", 200],
+      ["/app.js", 200],
+      ["/styles.css", 200],
+      ["/no-such-page", 404],
+    ] as const) {
       const response = await fetch(new URL(path, session.runtime.url));
       expect(response.status, path).toBe(status);
-      for (const [name, value] of Object.entries(expected)) expect(response.headers.get(name), `${path} ${name}`).toBe(value);
+      for (const [name, value] of Object.entries(expected))
+        expect(response.headers.get(name), `${path} ${name}`).toBe(value);
     }
   });
 
@@ -56,11 +71,15 @@ describe.skipIf(chromiumMissing)("order tracker page: trusts only its shop", () 
     await page.reload();
     await waitForTerminal(card);
     // Assess
-    await expect.poll(() => shownStatuses(card), { timeout: 15_000 }).toEqual(["placed", "reserved", "paid", "completed"]);
+    await expect
+      .poll(() => shownStatuses(card), { timeout: 15_000 })
+      .toEqual(["placed", "reserved", "paid", "completed"]);
     expect(violations()).toEqual([]);
     // The watcher hears a violation when there is one: the policy stops a script sending what it read elsewhere.
     await page.evaluate((url) => fetch(url).catch(() => undefined), `https://${EVIL}/collect`);
-    await expect.poll(() => violations(), { timeout: 5_000 }).toContainEqual(expect.stringMatching(new RegExp(`^csp: connect-src blocked https://${EVIL}/collect`)));
+    await expect
+      .poll(() => violations(), { timeout: 5_000 })
+      .toContainEqual(expect.stringMatching(new RegExp(`^csp: connect-src blocked https://${EVIL}/collect`)));
   }, 60_000); // two orders to their end and a reload, on two shared cores
 
   it("refuses an order link to another server with a sentence for the customer, opens nothing there and stores nothing", async () => {
@@ -77,8 +96,10 @@ describe.skipIf(chromiumMissing)("order tracker page: trusts only its shop", () 
     expect(await refusal.isVisible()).toBe(true);
     expect(await page.locator(".order-card").count()).toBe(0);
     expect(new URL(page.url()).hash).toBe(""); // a reload does not refuse it again, and no token stays in the address bar
-    expect(await page.evaluate((key) => localStorage.getItem(key), STORAGE_KEY) ?? "[]").toBe("[]");
-    expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).not.toContain(EVIL);
+    expect((await page.evaluate((key) => localStorage.getItem(key), STORAGE_KEY)) ?? "[]").toBe("[]");
+    expect(
+      await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })),
+    ).not.toContain(EVIL);
     expect(traffic.sockets).toEqual([]);
     expect(traffic.foreign).toEqual([]);
 
@@ -103,8 +124,21 @@ describe.skipIf(chromiumMissing)("order tracker page: trusts only its shop", () 
     await page.evaluate(
       ([key, callback, orderId]) => {
         const kept = JSON.parse(localStorage.getItem(key!) ?? "[]");
-        const address = { name: "Ana Silva", line1: "1 Rua Augusta", city: "Lisboa", postalCode: "1100-048", country: "PT" };
-        kept.push({ orderId, clientCallbackUrl: callback, addedAt: new Date().toISOString(), statuses: [], fromApi: [], summary: { basket: [], shippingAddress: address } });
+        const address = {
+          name: "Ana Silva",
+          line1: "1 Rua Augusta",
+          city: "Lisboa",
+          postalCode: "1100-048",
+          country: "PT",
+        };
+        kept.push({
+          orderId,
+          clientCallbackUrl: callback,
+          addedAt: new Date().toISOString(),
+          statuses: [],
+          fromApi: [],
+          summary: { basket: [], shippingAddress: address },
+        });
         localStorage.setItem(key!, JSON.stringify(kept));
       },
       [STORAGE_KEY, evilCallback, ORDER_ID],
@@ -114,13 +148,19 @@ describe.skipIf(chromiumMissing)("order tracker page: trusts only its shop", () 
     await waitForTerminal(page.locator(`.order-card[data-order-id="${realId}"]`));
     // Assess
     // The other server's order is followed on the stage's own API, where its token is what is checked.
-    expect((await page.locator(".order-card").evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.orderId))).sort()).toEqual([realId, ORDER_ID].sort());
+    expect(
+      (
+        await page.locator(".order-card").evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.orderId))
+      ).sort(),
+    ).toEqual([realId, ORDER_ID].sort());
     expect(traffic.sockets.every((url) => url.startsWith(session.runtime.state.endpoints.websocket))).toBe(true);
     const stored = (await page.evaluate((key) => localStorage.getItem(key), STORAGE_KEY))!;
     expect(stored).not.toContain(EVIL);
     expect(stored).not.toMatch(/Ana Silva|Rua Augusta|Lisboa|1100-048/); // the real order's address is not kept either
     expect(JSON.parse(stored)[0].summary.country).toBe("PT");
-    expect(await page.locator(`.order-card[data-order-id="${realId}"] .summary .destination`).textContent()).toBe("Ships to Portugal");
+    expect(await page.locator(`.order-card[data-order-id="${realId}"] .summary .destination`).textContent()).toBe(
+      "Ships to Portugal",
+    );
     expect(traffic.sockets.filter((url) => url.includes(EVIL))).toEqual([]);
     expect(traffic.foreign).toEqual([]);
   });

@@ -27,7 +27,10 @@ vi.mock("@awsomepets/core/saga", async (importOriginal) => {
   return {
     ...saga,
     // The step's input holds only the order's id: the card is read from the order, as the step reads it.
-    processPayment: async (deps: Parameters<typeof saga.processPayment>[0], input: Parameters<typeof saga.processPayment>[1]) => {
+    processPayment: async (
+      deps: Parameters<typeof saga.processPayment>[0],
+      input: Parameters<typeof saga.processPayment>[1],
+    ) => {
       if ((await deps.store.getOrder(input.orderId))?.cardToken === "tok_held") {
         gate.reached();
         await gate.opened;
@@ -51,22 +54,47 @@ describe.skipIf(chromiumMissing)("order tracker page: a throttled sync", () => {
   // the order API unlimited.
   const session = usePageSession({
     beforeStop: () => gate.open(),
-    runtime: { throttles: { http: UNLIMITED, webSocket: { default: { rateLimit: 0.2, burstLimit: 1 }, routes: { $connect: UNLIMITED } } } },
+    runtime: {
+      throttles: {
+        http: UNLIMITED,
+        webSocket: { default: { rateLimit: 0.2, burstLimit: 1 }, routes: { $connect: UNLIMITED } },
+      },
+    },
   });
 
-  it("shows every status on the socket it opened, once the stage's messages are admitted again", { timeout: 120_000 }, async () => {
+  it("shows every status on the socket it opened, once the stage's messages are admitted again", {
+    timeout: 120_000,
+  }, async () => {
     // Prepare: an order at `reserved` (seq 2), held before payment; the page keeps it (as after a
     // reload) and has shown nothing yet. The flood's sync saw both statuses: the bucket is empty, and stays so.
-    const placed = await fetch(`${session.runtime.url}/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ORDER) });
+    const placed = await fetch(`${session.runtime.url}/orders`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(ORDER),
+    });
     expect(placed.status).toBe(202);
     const { orderId, clientCallbackUrl } = (await placed.json()) as { orderId: string; clientCallbackUrl: string };
     await gate.reachedPayment;
     const flooding = await floodSyncs(clientCallbackUrl, 2);
     try {
       await flooding.admitted;
-      const saved: WatchedOrder = { orderId, clientCallbackUrl, addedAt: new Date().toISOString(), statuses: [], fromApi: [], summary: { basket: ORDER.basket } };
-      const page = await session.freshPage({ viewport: { width: 1200, height: 900 }, locale: "en-GB", timezoneId: "UTC" });
-      await page.addInitScript(([key, value]) => localStorage.setItem(key!, value!), [STORAGE_KEY, JSON.stringify([saved])]);
+      const saved: WatchedOrder = {
+        orderId,
+        clientCallbackUrl,
+        addedAt: new Date().toISOString(),
+        statuses: [],
+        fromApi: [],
+        summary: { basket: ORDER.basket },
+      };
+      const page = await session.freshPage({
+        viewport: { width: 1200, height: 900 },
+        locale: "en-GB",
+        timezoneId: "UTC",
+      });
+      await page.addInitScript(
+        ([key, value]) => localStorage.setItem(key!, value!),
+        [STORAGE_KEY, JSON.stringify([saved])],
+      );
       const received: string[] = [];
       page.on("websocket", (socket) => socket.on("framereceived", (frame) => received.push(String(frame.payload))));
       // Act: the page opens the order's socket (its sync is throttled); paid and completed are pushed
@@ -75,10 +103,14 @@ describe.skipIf(chromiumMissing)("order tracker page: a throttled sync", () => {
       await expect.poll(() => received.length, { timeout: 20_000 }).toBeGreaterThan(0);
       expect(JSON.parse(received[0]!)).toMatchObject({ message: "Too Many Requests" }); // the case at stake
       gate.open();
-      await expect.poll(() => shownStatuses(card), { timeout: 20_000 }).toEqual(expect.arrayContaining(["paid", "completed"]));
+      await expect
+        .poll(() => shownStatuses(card), { timeout: 20_000 })
+        .toEqual(expect.arrayContaining(["paid", "completed"]));
       flooding.stop();
       // Assess: placed and reserved too, on the same socket (the page's retries back off, up to 15 s apart)
-      await expect.poll(() => shownStatuses(card), { timeout: 40_000, interval: 200 }).toEqual(["placed", "reserved", "paid", "completed"]);
+      await expect
+        .poll(() => shownStatuses(card), { timeout: 40_000, interval: 200 })
+        .toEqual(["placed", "reserved", "paid", "completed"]);
       expect(await card.getAttribute("data-opens")).toBe("1");
       expect(received.some((frame) => frame.includes('"type":"synced"'))).toBe(true);
     } finally {

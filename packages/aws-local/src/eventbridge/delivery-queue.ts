@@ -59,7 +59,12 @@ export class DeliveryQueue {
     if (this.#closed) return;
     this.#inFlight++;
     const delivery = { rule, event, receivedAtMs: receivedAt.getTime(), attempts };
-    this.#options.journal?.put(journalId(delivery), { ruleName: rule.name, event, receivedAt: receivedAt.toISOString(), attempts });
+    this.#options.journal?.put(journalId(delivery), {
+      ruleName: rule.name,
+      event,
+      receivedAt: receivedAt.toISOString(),
+      attempts,
+    });
     this.#schedule(delivery, 0);
   }
 
@@ -79,7 +84,13 @@ export class DeliveryQueue {
     this.#closed = true;
     for (const [timer, delivery] of this.#waiting) {
       clearTimeout(timer);
-      this.#options.log({ level: "warn", message: "eventbridge.cancelled", rule: delivery.rule.name, attempts: delivery.attempts, ...eventFields(delivery.event) });
+      this.#options.log({
+        level: "warn",
+        message: "eventbridge.cancelled",
+        rule: delivery.rule.name,
+        attempts: delivery.attempts,
+        ...eventFields(delivery.event),
+      });
       this.#finish(); // still in the journal: sent again at the next start
     }
     this.#waiting.clear();
@@ -119,17 +130,41 @@ export class DeliveryQueue {
 
     const delayMs = retryDelayMs(retriesDone + 1, retryBaseDelayMs, random);
     const ageAtRetryMs = now().getTime() + delayMs - delivery.receivedAtMs;
-    if (ageAtRetryMs > rule.retryPolicy.maximumEventAgeSeconds * 1000) return this.#giveUp(delivery, error, "MaximumEventAgeExceeded");
+    if (ageAtRetryMs > rule.retryPolicy.maximumEventAgeSeconds * 1000)
+      return this.#giveUp(delivery, error, "MaximumEventAgeExceeded");
 
-    log({ level: "warn", message: "eventbridge.retry", rule: rule.name, nextAttempt: delivery.attempts + 1, delayMs, error: errorMessage(error), ...eventFields(event) });
+    log({
+      level: "warn",
+      message: "eventbridge.retry",
+      rule: rule.name,
+      nextAttempt: delivery.attempts + 1,
+      delayMs,
+      error: errorMessage(error),
+      ...eventFields(event),
+    });
     this.#schedule(delivery, delayMs);
   }
 
   #giveUp(delivery: Delivery, error: unknown, reason: GiveUpReason): void {
     const { rule, event, attempts } = delivery;
     const lastError = errorMessage(error);
-    this.deadLetters.append({ ruleName: rule.name, event, attempts, lastError, reason, failedAt: this.#options.now().toISOString() });
-    this.#options.log({ level: "error", message: "eventbridge.dead-letter", rule: rule.name, attempts, reason, error: lastError, ...eventFields(event) });
+    this.deadLetters.append({
+      ruleName: rule.name,
+      event,
+      attempts,
+      lastError,
+      reason,
+      failedAt: this.#options.now().toISOString(),
+    });
+    this.#options.log({
+      level: "error",
+      message: "eventbridge.dead-letter",
+      rule: rule.name,
+      attempts,
+      reason,
+      error: lastError,
+      ...eventFields(event),
+    });
     this.#options.journal?.remove(journalId(delivery));
     this.#finish();
   }

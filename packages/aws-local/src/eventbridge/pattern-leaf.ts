@@ -23,18 +23,22 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 /** Compiles one element of a pattern array; throws EventPatternError when it is malformed. */
 export function compileLeafCondition(element: unknown, path: string): LeafCondition {
   if (isLeaf(element)) return (values) => values.some((value) => value === element);
-  if (!isPlainObject(element)) throw new EventPatternError(path, "a pattern array may hold only values and operator objects, not nested arrays");
+  if (!isPlainObject(element))
+    throw new EventPatternError(path, "a pattern array may hold only values and operator objects, not nested arrays");
 
   const [operator, ...others] = Object.keys(element);
   if (operator === undefined || others.length > 0) {
-    throw new EventPatternError(path, `an operator object needs exactly one operator, found ${JSON.stringify(Object.keys(element))}`);
+    throw new EventPatternError(
+      path,
+      `an operator object needs exactly one operator, found ${JSON.stringify(Object.keys(element))}`,
+    );
   }
   const operand = element[operator];
   const at = `${path}.${operator}`;
   switch (operator) {
     case "exists":
       if (typeof operand !== "boolean") throw new EventPatternError(at, "exists takes true or false");
-      return (values) => (values.length > 0) === operand;
+      return (values) => values.length > 0 === operand;
     case "numeric": {
       const inRange = compileNumericRange(operand, at);
       return (values) => values.some((value) => typeof value === "number" && inRange(value));
@@ -59,7 +63,9 @@ function compileStringOperator(operator: string, operand: unknown, path: string)
       const { text, ignoreCase } = affixOperand(operand, path);
       const fold = (value: string) => (ignoreCase ? value.toLowerCase() : value);
       const wanted = fold(text);
-      return operator === "prefix" ? (value) => fold(value).startsWith(wanted) : (value) => fold(value).endsWith(wanted);
+      return operator === "prefix"
+        ? (value) => fold(value).startsWith(wanted)
+        : (value) => fold(value).endsWith(wanted);
     }
     case "equals-ignore-case": {
       const wanted = requireString(operand, path).toLowerCase();
@@ -99,14 +105,16 @@ function compileAnythingBut(operand: unknown, path: string): (value: Leaf) => bo
   }
   if (isPlainObject(operand)) {
     const [operator, ...others] = Object.keys(operand);
-    if (operator === undefined || others.length > 0) throw new EventPatternError(path, "anything-but takes exactly one nested operator");
+    if (operator === undefined || others.length > 0)
+      throw new EventPatternError(path, "anything-but takes exactly one nested operator");
     const at = `${path}.${operator}`;
     if (!["prefix", "suffix", "equals-ignore-case", "wildcard"].includes(operator)) {
       throw new EventPatternError(at, `"${operator}" cannot be nested in anything-but`);
     }
     // equals-ignore-case and wildcard also accept a list here: excluded when any of them matches.
     const inner = operand[operator];
-    const operands = Array.isArray(inner) && (operator === "equals-ignore-case" || operator === "wildcard") ? inner : [inner];
+    const operands =
+      Array.isArray(inner) && (operator === "equals-ignore-case" || operator === "wildcard") ? inner : [inner];
     if (operands.length === 0) throw new EventPatternError(at, "needs at least one value");
     const tests = operands.map((item) => compileStringOperator(operator, item, at));
     return (value) => typeof value === "string" && tests.some((test) => test(value));

@@ -35,7 +35,8 @@ export function compileNumericRange(operand: unknown, path: string): (value: num
   if (second !== undefined) {
     const ops = [first![0], second[0]];
     const isRange = ops.some(isLowerBound) && ops.some(isUpperBound);
-    if (!isRange) throw new EventPatternError(path, "a two-part numeric range needs one lower (>, >=) and one upper (<, <=) bound");
+    if (!isRange)
+      throw new EventPatternError(path, "a two-part numeric range needs one lower (>, >=) and one upper (<, <=) bound");
   }
   return (value) => bounds.every(([op, bound]) => COMPARISONS[op](value, bound));
 }

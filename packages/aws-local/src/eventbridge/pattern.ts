@@ -57,7 +57,10 @@ function compileObject(pattern: unknown, path: string): NodeMatcher {
       const matchChildren = compileObject(value, fieldPath);
       return (nodes) => matchChildren(childValues(nodes, key).filter(isPlainObject));
     }
-    throw new EventPatternError(fieldPath, `expected an array of values/operators or a nested object, got ${JSON.stringify(value)}`);
+    throw new EventPatternError(
+      fieldPath,
+      `expected an array of values/operators or a nested object, got ${JSON.stringify(value)}`,
+    );
   });
   return (nodes) => fieldMatchers.every((matchField) => matchField(nodes));
 }
@@ -68,7 +71,8 @@ function compileOr(value: unknown, orPath: string, levelPath: string): NodeMatch
     throw new EventPatternError(orPath, "$or takes a non-empty array of pattern objects");
   }
   const alternatives = value.map((alternative, i) => {
-    if (!isPlainObject(alternative)) throw new EventPatternError(`${orPath}[${i}]`, "each $or alternative must be a pattern object");
+    if (!isPlainObject(alternative))
+      throw new EventPatternError(`${orPath}[${i}]`, "each $or alternative must be a pattern object");
     return compileObject(alternative, levelPath);
   });
   return (nodes) => alternatives.some((matchAlternative) => matchAlternative(nodes));

@@ -72,7 +72,10 @@ interface RequestEntry {
 
 type EntryOutcome = { ok: true; accepted: AcceptedEvent } | { ok: false; code: string; message: string };
 
-export function handlePutEvents(body: unknown, ctx: PutEventsContext): { response: PutEventsResponse; accepted: AcceptedEvent[] } {
+export function handlePutEvents(
+  body: unknown,
+  ctx: PutEventsContext,
+): { response: PutEventsResponse; accepted: AcceptedEvent[] } {
   const entries = readEntries(body);
   const buses = new Set([DEFAULT_BUS, ...ctx.buses]);
   const receivedAt = ctx.now();
@@ -91,14 +94,21 @@ export function handlePutEvents(body: unknown, ctx: PutEventsContext): { respons
 
 /** Request-level checks, in the order and wording of the AWS API's validation errors. */
 function readEntries(body: unknown): RequestEntry[] {
-  if (!isPlainObject(body)) throw new PutEventsRequestError("SerializationException", "The request body must be a JSON object.");
+  if (!isPlainObject(body))
+    throw new PutEventsRequestError("SerializationException", "The request body must be a JSON object.");
   const entries = body.Entries;
   if (entries === undefined || entries === null) {
-    throw new PutEventsRequestError("ValidationException", "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null");
+    throw new PutEventsRequestError(
+      "ValidationException",
+      "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null",
+    );
   }
   if (!Array.isArray(entries)) throw new PutEventsRequestError("SerializationException", "Entries must be a list.");
   if (entries.length < 1) {
-    throw new PutEventsRequestError("ValidationException", "1 validation error detected: Value '[]' at 'entries' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    throw new PutEventsRequestError(
+      "ValidationException",
+      "1 validation error detected: Value '[]' at 'entries' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
   }
   if (entries.length > MAX_ENTRIES) {
     throw new PutEventsRequestError(
@@ -117,7 +127,10 @@ function readEntries(body: unknown): RequestEntry[] {
   });
   const size = typed.reduce((total, entry) => total + entrySize(entry), 0);
   if (size > MAX_REQUEST_ENTRY_BYTES) {
-    throw new PutEventsRequestError("ValidationException", "Total size of the entries in the request is over the limit.");
+    throw new PutEventsRequestError(
+      "ValidationException",
+      "Total size of the entries in the request is over the limit.",
+    );
   }
   return typed;
 }
@@ -127,12 +140,18 @@ function checkEntryTypes(entry: unknown, index: number): RequestEntry {
   const fail = (what: string) => new PutEventsRequestError("SerializationException", `Entries[${index}]${what}`);
   if (!isPlainObject(entry)) throw fail(" must be a JSON object.");
   for (const field of ["Source", "DetailType", "Detail", "EventBusName", "TraceHeader"]) {
-    if (entry[field] !== undefined && entry[field] !== null && typeof entry[field] !== "string") throw fail(`.${field} must be a string.`);
+    if (entry[field] !== undefined && entry[field] !== null && typeof entry[field] !== "string")
+      throw fail(`.${field} must be a string.`);
   }
   const time = entry.Time;
-  if (time !== undefined && time !== null && typeof time !== "number" && typeof time !== "string") throw fail(".Time must be a timestamp.");
+  if (time !== undefined && time !== null && typeof time !== "number" && typeof time !== "string")
+    throw fail(".Time must be a timestamp.");
   const resources = entry.Resources;
-  if (resources !== undefined && resources !== null && !(Array.isArray(resources) && resources.every((r) => typeof r === "string"))) {
+  if (
+    resources !== undefined &&
+    resources !== null &&
+    !(Array.isArray(resources) && resources.every((r) => typeof r === "string"))
+  ) {
     throw fail(".Resources must be a list of strings.");
   }
   return Object.fromEntries(Object.entries(entry).filter(([, value]) => value !== null)) as RequestEntry;
@@ -159,7 +178,8 @@ function toEvent(
     if (!entry[field]) return invalid(`Parameter ${field} is not valid. Reason: ${field} is a required argument.`);
   }
   // Sources starting with `aws.` belong to AWS services; accounts cannot put events with them.
-  if (entry.Source!.startsWith("aws.")) return { ok: false, code: "NotAuthorizedForSourceException", message: "Not authorized for the source." };
+  if (entry.Source!.startsWith("aws."))
+    return { ok: false, code: "NotAuthorizedForSourceException", message: "Not authorized for the source." };
   const detail = parseDetail(entry.Detail!);
   if (detail === undefined) return { ok: false, code: "MalformedDetail", message: "Detail is malformed." };
   const time = entry.Time === undefined ? ctx.receivedAt : parseTime(entry.Time);

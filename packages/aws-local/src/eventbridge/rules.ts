@@ -28,9 +28,11 @@ export function compileRules(rules: readonly EventRule[], buses: Iterable<string
   const compiled = rules.map((rule): { rule: EventRule; matches: EventMatcher } => {
     if (names.has(rule.name)) throw new Error(`Rule ${rule.name} is defined twice`);
     names.add(rule.name);
-    if (!knownBuses.has(rule.busName)) throw new Error(`Rule ${rule.name} is on bus ${rule.busName}, which is not among the buses`);
+    if (!knownBuses.has(rule.busName))
+      throw new Error(`Rule ${rule.name} is on bus ${rule.busName}, which is not among the buses`);
     const { retryAttempts, maximumEventAgeSeconds } = rule.retryPolicy;
-    if (!Number.isInteger(retryAttempts) || retryAttempts < 0) throw new Error(`Rule ${rule.name}: retryAttempts must be a whole number ≥ 0`);
+    if (!Number.isInteger(retryAttempts) || retryAttempts < 0)
+      throw new Error(`Rule ${rule.name}: retryAttempts must be a whole number ≥ 0`);
     if (!(maximumEventAgeSeconds > 0)) throw new Error(`Rule ${rule.name}: maximumEventAgeSeconds must be > 0`);
     try {
       return { rule, matches: compilePattern(rule.pattern) };

@@ -13,7 +13,15 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { DEFAULT_ACCOUNT, DEFAULT_REGION } from "../defaults";
-import { BodyTooLargeError, closeServer, createEmulatorServer, listen, readBody, sendAwsError as sendError, sendJson } from "../http/index";
+import {
+  BodyTooLargeError,
+  closeServer,
+  createEmulatorServer,
+  listen,
+  readBody,
+  sendAwsError as sendError,
+  sendJson,
+} from "../http/index";
 import type { DeadLetter } from "./dead-letters";
 import { eventFields, safeLog, type Log } from "./delivery-log";
 import type { Journal } from "../journal";
@@ -36,7 +44,8 @@ const START_REPLAY_TARGET = "AWSEvents.StartReplay";
 const DESCRIBE_REPLAY_TARGET = "AWSEvents.DescribeReplay";
 /** Far above the 256 KB PutEvents limit; a body this large is refused before it is parsed. */
 const MAX_BODY_BYTES = 1024 * 1024;
-const sendAwsError = (res: ServerResponse, status: number, type: string, message: string) => sendError(res, status, type, message, "json-1.1");
+const sendAwsError = (res: ServerResponse, status: number, type: string, message: string) =>
+  sendError(res, status, type, message, "json-1.1");
 
 export interface EventBridgeEndpointOptions {
   /** 0 (the default) picks a free port. */
@@ -85,14 +94,28 @@ export async function startEventBridgeEndpoint(options: EventBridgeEndpointOptio
   const route = compileRules(options.rules ?? [], buses);
   const log = safeLog(options.log ?? (() => {}));
   const now = options.now ?? (() => new Date());
-  const deliveries = new DeliveryQueue({ log, now, retryBaseDelayMs: options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS, random: options.random, journal: options.journal, maxDeadLetters: options.maxDeadLetters });
+  const deliveries = new DeliveryQueue({
+    log,
+    now,
+    retryBaseDelayMs: options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS,
+    random: options.random,
+    journal: options.journal,
+    maxDeadLetters: options.maxDeadLetters,
+  });
   const context = { buses, account: options.account ?? DEFAULT_ACCOUNT, region: options.region ?? DEFAULT_REGION, now };
   const rulesByName = new Map((options.rules ?? []).map((rule) => [rule.name, rule]));
   const archives = (options.archives ?? []).map((config) => new EventArchive(config, options.maxArchivedEvents));
   const replays = new Replays({
     ...context,
     archives,
-    dispatch: (busName, events) => dispatch(events.map((event) => ({ busName, event })), route, deliveries, log, now()),
+    dispatch: (busName, events) =>
+      dispatch(
+        events.map((event) => ({ busName, event })),
+        route,
+        deliveries,
+        log,
+        now(),
+      ),
   });
 
   /** Dead letters whose rule still exists go back to its target; the others stay in the log. */
@@ -118,9 +141,12 @@ export async function startEventBridgeEndpoint(options: EventBridgeEndpointOptio
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    if (req.method === "GET" && path === "/dead-letters") return sendJson(res, 200, deliveries.deadLetters.list(), "rest-json");
-    if (req.method === "POST" && path === "/dead-letters/redrive") return sendJson(res, 200, { redriven: redriveDeadLetters() }, "rest-json");
-    if (req.method !== "POST" || path !== "/") return sendJson(res, 404, { message: `No route for ${req.method} ${path}` }, "rest-json");
+    if (req.method === "GET" && path === "/dead-letters")
+      return sendJson(res, 200, deliveries.deadLetters.list(), "rest-json");
+    if (req.method === "POST" && path === "/dead-letters/redrive")
+      return sendJson(res, 200, { redriven: redriveDeadLetters() }, "rest-json");
+    if (req.method !== "POST" || path !== "/")
+      return sendJson(res, 404, { message: `No route for ${req.method} ${path}` }, "rest-json");
 
     const raw = await readBody(req, MAX_BODY_BYTES);
     if (raw instanceof BodyTooLargeError) {
@@ -131,7 +157,12 @@ export async function startEventBridgeEndpoint(options: EventBridgeEndpointOptio
     const target = req.headers["x-amz-target"];
     const operations = [PUT_EVENTS_TARGET, START_REPLAY_TARGET, DESCRIBE_REPLAY_TARGET];
     if (typeof target !== "string" || !operations.includes(target)) {
-      return sendAwsError(res, 400, "UnknownOperationException", `The local EventBridge endpoint supports only ${operations.join(", ")}, not ${String(target)}`);
+      return sendAwsError(
+        res,
+        400,
+        "UnknownOperationException",
+        `The local EventBridge endpoint supports only ${operations.join(", ")}, not ${String(target)}`,
+      );
     }
     let body: unknown;
     try {
@@ -141,7 +172,12 @@ export async function startEventBridgeEndpoint(options: EventBridgeEndpointOptio
     }
     if (target !== PUT_EVENTS_TARGET) {
       try {
-        return sendJson(res, 200, target === START_REPLAY_TARGET ? replays.start(body) : replays.describe(body), "json-1.1");
+        return sendJson(
+          res,
+          200,
+          target === START_REPLAY_TARGET ? replays.start(body) : replays.describe(body),
+          "json-1.1",
+        );
       } catch (error) {
         if (!(error instanceof ReplayRequestError)) throw error;
         return sendAwsError(res, 400, error.type, error.message);
@@ -157,7 +193,8 @@ export async function startEventBridgeEndpoint(options: EventBridgeEndpointOptio
     // Queued (and journaled) before the answer; the first attempts run on a later tick, so
     // PutEvents never waits for targets.
     const receivedAt = now();
-    for (const { busName, event } of result.accepted) for (const archive of archives) archive.offer(busName, event, receivedAt);
+    for (const { busName, event } of result.accepted)
+      for (const archive of archives) archive.offer(busName, event, receivedAt);
     dispatch(result.accepted, route, deliveries, log, receivedAt);
     sendJson(res, 200, result.response, "json-1.1");
   }
@@ -184,11 +221,23 @@ export async function startEventBridgeEndpoint(options: EventBridgeEndpointOptio
       for (const entry of options.journal?.list() ?? []) {
         const rule = rules.get(entry.ruleName);
         if (!rule) {
-          log({ level: "warn", message: "eventbridge.dropped", rule: entry.ruleName, reason: "the rule is no longer configured", ...eventFields(entry.event) });
+          log({
+            level: "warn",
+            message: "eventbridge.dropped",
+            rule: entry.ruleName,
+            reason: "the rule is no longer configured",
+            ...eventFields(entry.event),
+          });
           options.journal?.remove(journalKey(entry.event, entry.ruleName));
           continue;
         }
-        log({ level: "warn", message: "eventbridge.redelivered", rule: rule.name, attempts: entry.attempts, ...eventFields(entry.event) });
+        log({
+          level: "warn",
+          message: "eventbridge.redelivered",
+          rule: rule.name,
+          attempts: entry.attempts,
+          ...eventFields(entry.event),
+        });
         deliveries.deliver(rule, entry.event, new Date(entry.receivedAt), entry.attempts);
         count++;
       }
@@ -198,10 +247,17 @@ export async function startEventBridgeEndpoint(options: EventBridgeEndpointOptio
   };
 }
 
-function dispatch(accepted: AcceptedEvent[], route: RouteEvent, deliveries: DeliveryQueue, log: Log, receivedAt: Date): void {
+function dispatch(
+  accepted: AcceptedEvent[],
+  route: RouteEvent,
+  deliveries: DeliveryQueue,
+  log: Log,
+  receivedAt: Date,
+): void {
   for (const { busName, event } of accepted) {
     const rules = route(busName, event);
-    if (rules.length === 0) log({ level: "info", message: "eventbridge.unmatched", bus: busName, ...eventFields(event) });
+    if (rules.length === 0)
+      log({ level: "info", message: "eventbridge.unmatched", bus: busName, ...eventFields(event) });
     for (const rule of rules) {
       log({ level: "info", message: "eventbridge.match", rule: rule.name, bus: busName, ...eventFields(event) });
       deliveries.deliver(rule, event, receivedAt);

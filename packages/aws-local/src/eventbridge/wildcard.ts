@@ -18,7 +18,10 @@ export function wildcardToRegExp(expression: string, path: string): RegExp {
     } else if (char === "\\") {
       const next = expression[i + 1];
       if (next !== "*" && next !== "\\") {
-        throw new EventPatternError(path, `wildcard "${expression}" has an invalid escape; only \\* and \\\\ are allowed`);
+        throw new EventPatternError(
+          path,
+          `wildcard "${expression}" has an invalid escape; only \\* and \\\\ are allowed`,
+        );
       }
       source += escapeRegExp(next);
       i++;

@@ -27,9 +27,13 @@ export function evaluateAuthorizerResult(result: unknown, methodArn: string): Au
     return { malformed: "a statement's Effect is neither Allow nor Deny" };
   }
   const matching = statements.filter(
-    (statement) => anyMatches(statement.Action, "execute-api:Invoke", true) && anyMatches(statement.Resource, methodArn, false),
+    (statement) =>
+      anyMatches(statement.Action, "execute-api:Invoke", true) && anyMatches(statement.Resource, methodArn, false),
   );
-  if (matching.some((statement) => statement.Effect === "Deny") || !matching.some((statement) => statement.Effect === "Allow")) {
+  if (
+    matching.some((statement) => statement.Effect === "Deny") ||
+    !matching.some((statement) => statement.Effect === "Allow")
+  ) {
     return { effect: "Deny" };
   }
   if (context !== undefined && context !== null && (typeof context !== "object" || Array.isArray(context))) {
@@ -40,7 +44,10 @@ export function evaluateAuthorizerResult(result: unknown, methodArn: string): Au
   if (nonScalar) return { malformed: `context.${nonScalar[0]} is not a string, number or boolean` };
   // Handed on as strings, as the documentation's own example context writes them ("numberKey": "1"):
   // a route handler must not count on a number arriving as one.
-  return { effect: "Allow", authorizer: { ...Object.fromEntries(entries.map(([key, value]) => [key, String(value)])), principalId } };
+  return {
+    effect: "Allow",
+    authorizer: { ...Object.fromEntries(entries.map(([key, value]) => [key, String(value)])), principalId },
+  };
 }
 
 /** IAM accepts one statement or a list of them. */
@@ -57,7 +64,10 @@ function anyMatches(patterns: unknown, value: string, ignoreCase: boolean) {
   const list = Array.isArray(patterns) ? patterns : [patterns];
   return list.some((pattern) => {
     if (typeof pattern !== "string") return false;
-    const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const source = pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".");
     return new RegExp(`^${source}$`, ignoreCase ? "i" : "").test(value);
   });
 }

@@ -40,18 +40,25 @@ export type ConnectAuthorizer = {
   methodArn: (apiId: string) => string;
 };
 
-export type AuthorizerVerdict =
-  | { allowed: true; authorizer: AuthorizerContext }
-  | ReturnType<typeof refusal>;
+export type AuthorizerVerdict = { allowed: true; authorizer: AuthorizerContext } | ReturnType<typeof refusal>;
 
 const SOURCE = /^route\.request\.(header|querystring)\.(.+)$/;
 
 /** Checked when the gateway starts: an expression this emulator does not read would admit everyone. */
-export function connectAuthorizer(options: WebSocketAuthorizer, region: string, accountId: string, stage: string): ConnectAuthorizer {
-  if (options.identitySource.length === 0) throw new Error("The $connect authorizer needs at least one identity source");
+export function connectAuthorizer(
+  options: WebSocketAuthorizer,
+  region: string,
+  accountId: string,
+  stage: string,
+): ConnectAuthorizer {
+  if (options.identitySource.length === 0)
+    throw new Error("The $connect authorizer needs at least one identity source");
   const identitySources = options.identitySource.map((expression) => {
     const match = SOURCE.exec(expression);
-    if (!match) throw new Error(`Unsupported identity source ${expression} (route.request.header.<name> or route.request.querystring.<name>)`);
+    if (!match)
+      throw new Error(
+        `Unsupported identity source ${expression} (route.request.header.<name> or route.request.querystring.<name>)`,
+      );
     return { from: match[1] as IdentitySource["from"], name: match[2]! };
   });
   return {
@@ -95,7 +102,9 @@ function verdictOf(outcome: RouteOutcome, methodArn: string): AuthorizerVerdict 
   if (!outcome.ok && "throttled" in outcome) return refusal(429, "Too Many Requests", "throttled");
   if (!outcome.ok) {
     const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
-    return message === "Unauthorized" ? UNAUTHORIZED("the authorizer answered Unauthorized") : INTERNAL_ERROR(`the authorizer failed: ${message}`);
+    return message === "Unauthorized"
+      ? UNAUTHORIZED("the authorizer answered Unauthorized")
+      : INTERNAL_ERROR(`the authorizer failed: ${message}`);
   }
   const decision = evaluateAuthorizerResult(outcome.result, methodArn);
   if ("malformed" in decision) return INTERNAL_ERROR(`malformed authorizer output: ${decision.malformed}`);

@@ -4,6 +4,10 @@
  * The throttle frame's shape is checked on a disposable stage by `npm run smoke -- --probe-throttle`
  * (throttle-frame).
  */
-export function gatewayErrorFrame(message: "Forbidden" | "Internal server error" | "Too Many Requests", connectionId: string, requestId: string) {
+export function gatewayErrorFrame(
+  message: "Forbidden" | "Internal server error" | "Too Many Requests",
+  connectionId: string,
+  requestId: string,
+) {
   return `{"message": "${message}", "connectionId":"${connectionId}", "requestId":"${requestId}"}`;
 }

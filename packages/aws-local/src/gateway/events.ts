@@ -104,7 +104,11 @@ function upgradeHeaders(request: IncomingMessage, sourceIp: string) {
     (multiValueHeaders[name] ??= []).push(request.rawHeaders[index + 1]!);
   }
   const port = String(request.socket.localPort ?? "");
-  const forwarded: Record<string, string> = { "X-Forwarded-For": sourceIp, "X-Forwarded-Port": port, "X-Forwarded-Proto": "http" };
+  const forwarded: Record<string, string> = {
+    "X-Forwarded-For": sourceIp,
+    "X-Forwarded-Port": port,
+    "X-Forwarded-Proto": "http",
+  };
   for (const [name, value] of Object.entries(forwarded)) multiValueHeaders[name] ??= [value];
   const headers = Object.fromEntries(Object.entries(multiValueHeaders).map(([name, values]) => [name, values.at(-1)!]));
   return { headers, multiValueHeaders };
@@ -121,7 +125,12 @@ function queryParameters(url: URL) {
   return { queryStringParameters: single, multiValueQueryStringParameters: multiValue };
 }
 
-export function buildConnectEvent(scope: EventScope, connection: Connection, request: IncomingMessage, url: URL): WebSocketProxyEvent {
+export function buildConnectEvent(
+  scope: EventScope,
+  connection: Connection,
+  request: IncomingMessage,
+  url: URL,
+): WebSocketProxyEvent {
   return {
     ...upgradeHeaders(request, connection.identity.sourceIp),
     ...queryParameters(url),
@@ -160,7 +169,11 @@ export function buildMessageEvent(
 }
 
 /** `$disconnect` carries no client headers (the client is gone), only the placeholders API Gateway sends. */
-export function buildDisconnectEvent(scope: EventScope, connection: Connection, cause: CloseCause): WebSocketProxyEvent {
+export function buildDisconnectEvent(
+  scope: EventScope,
+  connection: Connection,
+  cause: CloseCause,
+): WebSocketProxyEvent {
   const headers = { Host: scope.domainName, "x-api-key": "", "X-Forwarded-For": "", "x-restapi": "" };
   const multiValueHeaders = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]]));
   return {

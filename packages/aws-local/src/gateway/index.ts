@@ -11,5 +11,10 @@ export type {
   WebSocketAuthorizer,
   WebSocketGatewayOptions,
 } from "./options";
-export type { AuthorizerContext, WebSocketAuthorizerEvent, WebSocketProxyEvent, WebSocketRequestContext } from "./events";
+export type {
+  AuthorizerContext,
+  WebSocketAuthorizerEvent,
+  WebSocketProxyEvent,
+  WebSocketRequestContext,
+} from "./events";
 export type { LambdaContext } from "../lambda-context";

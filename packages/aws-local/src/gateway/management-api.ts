@@ -18,7 +18,11 @@ const DELETED = { code: 1000, reason: "Connection deleted" };
 /** What `$disconnect` is told when a connection is cut for not reading. */
 const NOT_READING = { code: 1006, reason: "Client is not reading: posts timed out" };
 
-export async function handleManagementRequest(runtime: GatewayRuntime, request: IncomingMessage, response: ServerResponse) {
+export async function handleManagementRequest(
+  runtime: GatewayRuntime,
+  request: IncomingMessage,
+  response: ServerResponse,
+) {
   const connectionId = connectionIdOf(request.url ?? "/", runtime.scope.stage);
   if (connectionId === undefined || !["GET", "POST", "DELETE"].includes(request.method ?? "")) {
     request.resume();
@@ -27,7 +31,8 @@ export async function handleManagementRequest(runtime: GatewayRuntime, request: 
 
   if (request.method === "POST") {
     const data = await readBody(request, runtime.limits.maxMessageBytes);
-    if (data instanceof BodyTooLargeError) return sendError(response, 413, "PayloadTooLargeException", "Request entity too large");
+    if (data instanceof BodyTooLargeError)
+      return sendError(response, 413, "PayloadTooLargeException", "Request entity too large");
     const connection = runtime.registry.postable(connectionId);
     // A closed (or never opened) connection: 410 GoneException, as on AWS (`npm run smoke` checks a
     // stage: gone-after-close). `faults.goneStatus` breaks it for that check's own test.

@@ -5,7 +5,12 @@ import type { Duplex } from "node:stream";
 /** Framing headers are the gateway's to set; a handler's copy of them would corrupt the response. */
 const FRAMING_HEADERS = new Set(["content-length", "connection", "transfer-encoding", "upgrade"]);
 
-export function rejectUpgrade(socket: Duplex, statusCode: number, body: string | Buffer, headers: Record<string, string> = {}) {
+export function rejectUpgrade(
+  socket: Duplex,
+  statusCode: number,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+) {
   if (socket.destroyed) return;
   const payload = typeof body === "string" ? Buffer.from(body) : body;
   const passed = Object.entries(headers).filter(

@@ -23,7 +23,11 @@ export type RouteCall = {
   answer?: (outcome: RouteOutcome) => { status: number; error?: string };
 };
 
-export type RouteInvoker = (connection: Connection, event: WebSocketProxyEvent | WebSocketAuthorizerEvent, call?: RouteCall) => Promise<RouteOutcome>;
+export type RouteInvoker = (
+  connection: Connection,
+  event: WebSocketProxyEvent | WebSocketAuthorizerEvent,
+  call?: RouteCall,
+) => Promise<RouteOutcome>;
 
 /** A Lambda proxy result's `statusCode`; a handler that returns none (or no object) counts as 200. */
 export function statusCodeOf(result: unknown) {
@@ -64,7 +68,8 @@ export function createRouteInvoker(deps: {
       durationMs: Math.round(performance.now() - started),
     };
     if (connection.orderId !== undefined) record.orderId = connection.orderId;
-    if ("error" in outcome) record.error = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+    if ("error" in outcome)
+      record.error = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
     if ("throttled" in outcome) record.error = "throttled";
     if (call.answer) Object.assign(record, call.answer(outcome));
     try {

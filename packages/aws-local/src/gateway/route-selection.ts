@@ -17,7 +17,8 @@ export function createRouteSelector(expression: string, routes: RouteTable): Rou
 
   return (body) => {
     const selected = body === undefined ? undefined : fieldOf(body, path);
-    if (typeof selected === "string" && Object.hasOwn(routes, selected) && !LIFECYCLE_ROUTES.has(selected)) return selected;
+    if (typeof selected === "string" && Object.hasOwn(routes, selected) && !LIFECYCLE_ROUTES.has(selected))
+      return selected;
     return fallback;
   };
 }

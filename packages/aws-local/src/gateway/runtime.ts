@@ -30,8 +30,12 @@ export type GatewayRuntime = {
 };
 
 /** The event as the route gets it: without the authorizer's context where a test withholds it (GatewayFaults). */
-export function withFaults<E extends { requestContext: { routeKey: string; authorizer?: unknown } }>(runtime: GatewayRuntime, event: E): E {
-  if (runtime.faults?.withholdAuthorizerContext?.includes(event.requestContext.routeKey)) delete event.requestContext.authorizer;
+export function withFaults<E extends { requestContext: { routeKey: string; authorizer?: unknown } }>(
+  runtime: GatewayRuntime,
+  event: E,
+): E {
+  if (runtime.faults?.withholdAuthorizerContext?.includes(event.requestContext.routeKey))
+    delete event.requestContext.authorizer;
   return event;
 }
 

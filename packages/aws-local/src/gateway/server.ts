@@ -23,16 +23,27 @@ import { agreedSubprotocols, handleUpgrade } from "./upgrade";
 export async function startWebSocketGateway(options: WebSocketGatewayOptions): Promise<WebSocketGateway> {
   const host = options.host ?? "127.0.0.1";
   const limits = { ...API_GATEWAY_LIMITS, ...options.limits };
-  if (options.authorizer && !("$connect" in options.routes)) throw new Error("A $connect authorizer needs a $connect route");
+  if (options.authorizer && !("$connect" in options.routes))
+    throw new Error("A $connect authorizer needs a $connect route");
   const runtime: GatewayRuntime = {
     // Known once the server listens; nothing can connect before that.
     scope: { stage: options.stage, apiId: newApiId(), domainName: "" },
     routes: options.routes,
     limits,
     registry: new ConnectionRegistry(),
-    invokeRoute: createRouteInvoker({ routes: options.routes, invoke: options.invoke, admit: routeThrottles(options.throttles), log: options.log ?? (() => {}) }),
+    invokeRoute: createRouteInvoker({
+      routes: options.routes,
+      invoke: options.invoke,
+      admit: routeThrottles(options.throttles),
+      log: options.log ?? (() => {}),
+    }),
     ...(options.authorizer && {
-      authorizer: connectAuthorizer(options.authorizer, options.region ?? DEFAULT_REGION, options.accountId ?? DEFAULT_ACCOUNT, options.stage),
+      authorizer: connectAuthorizer(
+        options.authorizer,
+        options.region ?? DEFAULT_REGION,
+        options.accountId ?? DEFAULT_ACCOUNT,
+        options.stage,
+      ),
     }),
     selectRoute: createRouteSelector(options.routeSelectionExpression, options.routes),
     ...(options.edge && { edge: options.edge }),
@@ -56,8 +67,14 @@ export async function startWebSocketGateway(options: WebSocketGatewayOptions): P
 
   const server = createServer();
   const onUpgrade = (throughEdge: boolean) => (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const upgrade = handleUpgrade(runtime, webSockets, request, socket, head, (connection, webSocket) =>
-      attachSocket(runtime, connection, webSocket), throughEdge,
+    const upgrade = handleUpgrade(
+      runtime,
+      webSockets,
+      request,
+      socket,
+      head,
+      (connection, webSocket) => attachSocket(runtime, connection, webSocket),
+      throughEdge,
     );
     // Tracked so `close()` also waits for a `$connect` still running.
     track(runtime, upgrade).catch(() => socket.destroy());
@@ -85,9 +102,13 @@ export async function startWebSocketGateway(options: WebSocketGatewayOptions): P
     managementEndpoint: `http://${host}:${port}/${options.stage}`,
     port,
     connections: () => runtime.registry.open().map((connection) => connection.id),
-    tcpConnections: () => new Promise<number>((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
+    tcpConnections: () =>
+      new Promise<number>((resolve, reject) =>
+        server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+      ),
     dropConnection: (connectionId) => dropConnection(runtime, connectionId),
-    close: () => (closed ??= closeGateway(runtime, server, webSockets).then(() => (origin ? closeServer(origin) : undefined))),
+    close: () =>
+      (closed ??= closeGateway(runtime, server, webSockets).then(() => (origin ? closeServer(origin) : undefined))),
   };
 }
 

@@ -40,7 +40,12 @@ export async function handleUpgrade(
   // The edge answers before the stage sees anything, whatever the path (WAF sees every request).
   if (runtime.edge && throughEdge) {
     const sourceIp = sourceIpOf(request.socket);
-    const verdict = runtime.edge.admit({ sourceIp, method: request.method ?? "GET", path: url.pathname, upgrade: request.headers.upgrade });
+    const verdict = runtime.edge.admit({
+      sourceIp,
+      method: request.method ?? "GET",
+      path: url.pathname,
+      upgrade: request.headers.upgrade,
+    });
     if (!verdict.allowed) {
       const { statusCode, contentType, body, headers } = runtime.edge.refusal;
       runtime.onEdgeRefusal?.({ sourceIp, rule: verdict.rule, path: url.pathname });
@@ -82,7 +87,12 @@ export async function handleUpgrade(
   // A client that gave up, or a gateway closing meanwhile, never gets an open connection (nor `$disconnect`).
   if (admitted.statusCode >= 300 || socket.destroyed || runtime.closing) {
     runtime.registry.remove(connection.id);
-    return rejectUpgrade(socket, admitted.statusCode >= 300 ? admitted.statusCode : 503, admitted.body, admitted.headers);
+    return rejectUpgrade(
+      socket,
+      admitted.statusCode >= 300 ? admitted.statusCode : 503,
+      admitted.body,
+      admitted.headers,
+    );
   }
   const protocol = headerValue(admitted.headers, "sec-websocket-protocol");
   if (protocol !== undefined) agreedSubprotocols.set(request, protocol);

@@ -16,7 +16,9 @@ export function createRouter(routes: Readonly<Record<string, string>>) {
       const match = route.regex.exec(path);
       if (!match) continue;
       if (route.names.length === 0) return { routeKey: route.routeKey, functionName: route.functionName };
-      const pathParameters = Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
+      const pathParameters = Object.fromEntries(
+        route.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]),
+      );
       return { routeKey: route.routeKey, functionName: route.functionName, pathParameters };
     }
     return undefined;

@@ -54,7 +54,14 @@ export function createHttpApi(options: {
     const { statusCode, contentType, body, headers } = options.edge.refusal;
     req.resume();
     send(res, statusCode, { ...headers, "content-type": contentType }, body);
-    options.log({ component: "http", message: `${req.method} ${path} refused at the edge`, statusCode, error: "edge-rate-limit", rule: verdict.rule, sourceIp: sourceIpOf(req.socket) });
+    options.log({
+      component: "http",
+      message: `${req.method} ${path} refused at the edge`,
+      statusCode,
+      error: "edge-rate-limit",
+      rule: verdict.rule,
+      sourceIp: sourceIpOf(req.socket),
+    });
     return true;
   };
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
@@ -71,7 +78,12 @@ export function createHttpApi(options: {
     if (!admit(match.routeKey)) {
       req.resume();
       send(res, 429, { "content-type": "application/json" }, JSON.stringify({ message: "Too Many Requests" }));
-      options.log({ component: "http", message: `${match.routeKey} → ${match.functionName}`, statusCode: 429, error: "throttled" });
+      options.log({
+        component: "http",
+        message: `${match.routeKey} → ${match.functionName}`,
+        statusCode: 429,
+        error: "throttled",
+      });
       return true;
     }
     const body = await readBody(req, MAX_PAYLOAD_BYTES);
@@ -81,17 +93,33 @@ export function createHttpApi(options: {
     }
     const started = Date.now();
     try {
-      const result = (await options.invoke(match.functionName, httpApiEvent(req, url, match, body))) as Result | string | undefined;
+      const result = (await options.invoke(match.functionName, httpApiEvent(req, url, match, body))) as
+        | Result
+        | string
+        | undefined;
       const structured: Result =
         result && typeof result === "object" && "statusCode" in result
           ? result
           : { statusCode: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(result ?? null) };
-      const payload = structured.isBase64Encoded ? Buffer.from(structured.body ?? "", "base64") : (structured.body ?? "");
+      const payload = structured.isBase64Encoded
+        ? Buffer.from(structured.body ?? "", "base64")
+        : (structured.body ?? "");
       send(res, structured.statusCode ?? 200, structured.headers ?? {}, payload);
-      options.log({ component: "http", message: `${match.routeKey} → ${match.functionName}`, statusCode: structured.statusCode ?? 200, orderId: match.pathParameters?.orderId, durationMs: Date.now() - started });
+      options.log({
+        component: "http",
+        message: `${match.routeKey} → ${match.functionName}`,
+        statusCode: structured.statusCode ?? 200,
+        orderId: match.pathParameters?.orderId,
+        durationMs: Date.now() - started,
+      });
     } catch (error) {
       send(res, 500, { "content-type": "application/json" }, JSON.stringify({ message: "Internal Server Error" }));
-      options.log({ component: "http", message: `${match.routeKey} → ${match.functionName}`, statusCode: 500, error: String(error) });
+      options.log({
+        component: "http",
+        message: `${match.routeKey} → ${match.functionName}`,
+        statusCode: 500,
+        error: String(error),
+      });
     }
     return true;
   };

@@ -10,7 +10,13 @@ export const CONTENT_TYPES = {
 } as const;
 export type AwsProtocol = keyof typeof CONTENT_TYPES;
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, protocol: AwsProtocol, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  protocol: AwsProtocol,
+  headers: Record<string, string> = {},
+): void {
   const payload = body === undefined ? "" : JSON.stringify(body);
   res.writeHead(status, {
     ...headers,
@@ -25,7 +31,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, pro
  * An AWS error: the SDKs read its type from `x-amzn-errortype` (every protocol) or the body's
  * `__type` (the JSON protocols); REST JSON services put only `message` in the body.
  */
-export function sendAwsError(res: ServerResponse, status: number, type: string, message: string, protocol: AwsProtocol): void {
+export function sendAwsError(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  message: string,
+  protocol: AwsProtocol,
+): void {
   const body = protocol === "rest-json" ? { message } : { __type: type, message };
   sendJson(res, status, body, protocol, { "x-amzn-errortype": type });
 }

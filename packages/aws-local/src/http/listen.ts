@@ -4,7 +4,10 @@ import type { Server } from "node:http";
 export class PortInUseError extends Error {
   /** Like the Node error it replaces, so callers can tell it apart by code. */
   readonly code = "EADDRINUSE";
-  constructor(readonly port: number, readonly what: string) {
+  constructor(
+    readonly port: number,
+    readonly what: string,
+  ) {
     super(`Port ${port} (${what}) is already in use.`);
     this.name = "PortInUseError";
   }

@@ -20,10 +20,18 @@ const installedPackagesOutside: Plugin = {
   setup(builder) {
     builder.onResolve({ filter: /^[^./]/ }, async (args) => {
       if (args.pluginData === "resolving") return undefined;
-      if (args.path.startsWith("node:") || BUILTINS.has(args.path.split("/")[0]!)) return { path: args.path, external: true };
-      const resolved = await builder.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: "resolving" });
+      if (args.path.startsWith("node:") || BUILTINS.has(args.path.split("/")[0]!))
+        return { path: args.path, external: true };
+      const resolved = await builder.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: "resolving",
+      });
       if (resolved.errors.length > 0) return { errors: resolved.errors };
-      return resolved.path.split(path.sep).includes("node_modules") ? { path: resolved.path, external: true } : { path: resolved.path };
+      return resolved.path.split(path.sep).includes("node_modules")
+        ? { path: resolved.path, external: true }
+        : { path: resolved.path };
     });
   },
 };
@@ -71,7 +79,9 @@ export async function bundleHandlers(modules: string[], outdir: string): Promise
     entries.map((entry) => {
       const file = path.join(outdir, path.relative(outbase, entry)).replace(/\.[cm]?tsx?$/, ".mjs");
       const output = metafile.outputs[path.relative(process.cwd(), file)];
-      const inputs = importGraph(metafile.inputs, path.relative(process.cwd(), entry)).map((input) => path.resolve(input));
+      const inputs = importGraph(metafile.inputs, path.relative(process.cwd(), entry)).map((input) =>
+        path.resolve(input),
+      );
       const hash = createHash("sha256");
       for (const input of [...inputs].sort()) hash.update(input).update("\0").update(readFileSync(input)).update("\0");
       return [entry, { file, exports: output?.exports ?? [], inputs, hash: hash.digest("hex") }];

@@ -23,7 +23,10 @@ for (const method of CONSOLE_METHODS) {
 
 function serializeError(thrown) {
   if (thrown instanceof Error) return { errorType: thrown.name, errorMessage: thrown.message, stack: thrown.stack };
-  return { errorType: "Error", errorMessage: typeof thrown === "string" ? thrown : (JSON.stringify(thrown) ?? String(thrown)) };
+  return {
+    errorType: "Error",
+    errorMessage: typeof thrown === "string" ? thrown : (JSON.stringify(thrown) ?? String(thrown)),
+  };
 }
 
 /** The `context` Lambda's Node.js runtime passes (see ../lambda-context.ts for its type). */
@@ -47,7 +50,8 @@ async function loadHandler() {
   else process.setSourceMapsEnabled(true);
   const loaded = await import(pathToFileURL(data.modulePath).href);
   const handler = loaded[data.exportName];
-  if (typeof handler !== "function") throw new Error(`${data.modulePath} does not export a function ${data.exportName}`);
+  if (typeof handler !== "function")
+    throw new Error(`${data.modulePath} does not export a function ${data.exportName}`);
   return handler;
 }
 
@@ -59,7 +63,11 @@ async function invoke(handler, message) {
       payload = result === undefined ? undefined : JSON.stringify(result);
     } catch (error) {
       // Lambda cannot return what it cannot serialize either.
-      return send({ type: "error", id: message.id, error: { errorType: "Runtime.MarshalError", errorMessage: String(error) } });
+      return send({
+        type: "error",
+        id: message.id,
+        error: { errorType: "Runtime.MarshalError", errorMessage: String(error) },
+      });
     }
     send({ type: "result", id: message.id, payload });
   } catch (error) {

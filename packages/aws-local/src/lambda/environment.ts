@@ -38,10 +38,21 @@ export class ExecutionEnvironment {
   private nextId = 1;
   private pending = new Map<number, Pending>();
 
-  private constructor(private readonly spec: EnvironmentSpec, onConsole: (line: ConsoleLine) => void) {
+  private constructor(
+    private readonly spec: EnvironmentSpec,
+    onConsole: (line: ConsoleLine) => void,
+  ) {
     const logStreamName = newLogStreamName();
-    const data: EnvironmentData = { functionName: spec.functionName, modulePath: spec.modulePath, exportName: spec.exportName, memoryMB: spec.memoryMB, logStreamName };
-    const host = Object.fromEntries(HOST_VARIABLES.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]!]])));
+    const data: EnvironmentData = {
+      functionName: spec.functionName,
+      modulePath: spec.modulePath,
+      exportName: spec.exportName,
+      memoryMB: spec.memoryMB,
+      logStreamName,
+    };
+    const host = Object.fromEntries(
+      HOST_VARIABLES.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]!]])),
+    );
     this.worker = new Worker(WORKER_ENTRY, {
       workerData: data,
       // Only the function's own configuration, plus what the Lambda runtime itself sets.
@@ -58,15 +69,26 @@ export class ExecutionEnvironment {
       execArgv: [],
       // The function's memory setting bounds the heap, so a leak fails here as it would on Lambda. The
       // young generation only sets how often short-lived objects are collected, not what fits.
-      resourceLimits: { maxOldGenerationSizeMb: spec.memoryMB, ...(spec.youngGenerationMb ? { maxYoungGenerationSizeMb: spec.youngGenerationMb } : {}) },
+      resourceLimits: {
+        maxOldGenerationSizeMb: spec.memoryMB,
+        ...(spec.youngGenerationMb ? { maxYoungGenerationSizeMb: spec.youngGenerationMb } : {}),
+      },
       stdout: false,
       stderr: false,
     });
     this.worker.on("message", (message: WorkerMessage) => {
-      if (message.type === "console") onConsole({ functionName: spec.functionName, environmentId: this.id, method: message.method, text: message.text });
+      if (message.type === "console")
+        onConsole({
+          functionName: spec.functionName,
+          environmentId: this.id,
+          method: message.method,
+          text: message.text,
+        });
       else if (message.type === "result" || message.type === "error") this.settle(message);
     });
-    this.worker.on("error", (error) => this.fail(new EnvironmentExitError(spec.functionName, `${error.name}: ${error.message}`)));
+    this.worker.on("error", (error) =>
+      this.fail(new EnvironmentExitError(spec.functionName, `${error.name}: ${error.message}`)),
+    );
     this.worker.on("exit", (code) => this.fail(new EnvironmentExitError(spec.functionName, `exit code ${code}`)));
   }
 
@@ -89,7 +111,12 @@ export class ExecutionEnvironment {
       };
       const onExit = (code: number) => {
         cleanup();
-        reject(new InitError(spec.functionName, { errorType: "Runtime.ExitError", errorMessage: `exit code ${code} during init` }));
+        reject(
+          new InitError(spec.functionName, {
+            errorType: "Runtime.ExitError",
+            errorMessage: `exit code ${code} during init`,
+          }),
+        );
       };
       const onError = (error: Error) => {
         cleanup();
@@ -134,7 +161,8 @@ export class ExecutionEnvironment {
     this.pending.delete(message.id);
     clearTimeout(pending.timer);
     if (this.pending.size === 0) this.worker.unref();
-    if (message.type === "result") pending.resolve(message.payload === undefined ? undefined : JSON.parse(message.payload));
+    if (message.type === "result")
+      pending.resolve(message.payload === undefined ? undefined : JSON.parse(message.payload));
     else pending.reject(new FunctionError(message.error));
   }
 

@@ -109,7 +109,16 @@ export function createFunctionPool(options: FunctionPoolOptions) {
   const functions = new Map<string, FunctionState>(
     Object.entries(options.functions).map(([name, config]) => [
       name,
-      { name, config, max: Math.max(1, Math.min(perFunction, config.maxEnvironments ?? perFunction)), idle: [], all: new Map(), waiters: [], saturated: false, idleTimers: new Map() },
+      {
+        name,
+        config,
+        max: Math.max(1, Math.min(perFunction, config.maxEnvironments ?? perFunction)),
+        idle: [],
+        all: new Map(),
+        waiters: [],
+        saturated: false,
+        idleTimers: new Map(),
+      },
     ]),
   );
   const countOf = (fn: FunctionState) => fn.all.size;
@@ -118,7 +127,8 @@ export function createFunctionPool(options: FunctionPoolOptions) {
   const idleSince = new Map<ExecutionEnvironment, IdleEntry>();
   /** Functions with invocations waiting for room under `maxEnvironments`, first come first served. */
   const blocked = new Set<FunctionState>();
-  const startingOf = (fn: FunctionState) => [...fn.all.keys()].filter((environment) => environment instanceof Promise).length;
+  const startingOf = (fn: FunctionState) =>
+    [...fn.all.keys()].filter((environment) => environment instanceof Promise).length;
   /** Set while a reclaim was refused because the idle environments were too fresh: retries when the oldest is old enough. */
   let reclaimTimer: NodeJS.Timeout | undefined;
   /** Whether `fn` has an invocation that no environment, starting or busy, will serve unless it gets room. */
@@ -128,7 +138,15 @@ export function createFunctionPool(options: FunctionPoolOptions) {
   async function coldStart(fn: FunctionState): Promise<ExecutionEnvironment> {
     const started = performance.now();
     const born = generation;
-    const starting = ExecutionEnvironment.start({ functionName: fn.name, ...fn.config, environment: fn.config.environment(), youngGenerationMb: options.youngGenerationMb }, onConsole);
+    const starting = ExecutionEnvironment.start(
+      {
+        functionName: fn.name,
+        ...fn.config,
+        environment: fn.config.environment(),
+        youngGenerationMb: options.youngGenerationMb,
+      },
+      onConsole,
+    );
     fn.all.set(starting, born);
     try {
       const environment = await starting;
@@ -137,7 +155,15 @@ export function createFunctionPool(options: FunctionPoolOptions) {
         throw new Error("the function pool is closed");
       }
       fn.all.set(environment, born);
-      log({ level: "info", message: "lambda.cold-start", functionName: fn.name, environmentId: environment.id, initMs: environment.initMs, startMs: Math.round(performance.now() - started), environments: countOf(fn) - 1 });
+      log({
+        level: "info",
+        message: "lambda.cold-start",
+        functionName: fn.name,
+        environmentId: environment.id,
+        initMs: environment.initMs,
+        startMs: Math.round(performance.now() - started),
+        environments: countOf(fn) - 1,
+      });
       return environment;
     } catch (error) {
       log({ level: "warn", message: "lambda.init-failed", functionName: fn.name, error: (error as Error).message });
@@ -176,10 +202,13 @@ export function createFunctionPool(options: FunctionPoolOptions) {
       if (countOf(fn) > 0 && now - entry.since < RECLAIM_AFTER_IDLE_MS) {
         // The rest have been idle less long. Nothing else may happen once this one is old enough
         // (no release, no invocation), so look again then.
-        reclaimTimer ??= setTimeout(() => {
-          reclaimTimer = undefined;
-          unblock();
-        }, RECLAIM_AFTER_IDLE_MS - (now - entry.since) + 1);
+        reclaimTimer ??= setTimeout(
+          () => {
+            reclaimTimer = undefined;
+            unblock();
+          },
+          RECLAIM_AFTER_IDLE_MS - (now - entry.since) + 1,
+        );
         return false;
       }
       return reclaim(environment, entry, fn);
@@ -188,7 +217,13 @@ export function createFunctionPool(options: FunctionPoolOptions) {
   }
 
   function reclaim(environment: ExecutionEnvironment, { fn: owner }: IdleEntry, fn: FunctionState) {
-    log({ level: "info", message: "lambda.reclaimed", functionName: owner.name, environmentId: environment.id, for: fn.name });
+    log({
+      level: "info",
+      message: "lambda.reclaimed",
+      functionName: owner.name,
+      environmentId: environment.id,
+      for: fn.name,
+    });
     discard(owner, environment);
     return true;
   }
@@ -199,7 +234,9 @@ export function createFunctionPool(options: FunctionPoolOptions) {
    * not stop the rest: it may be refused only a scale-out while the next needs its first environment.
    */
   function unblock() {
-    const order = [...blocked].sort((a, b) => Number(countOf(a) > 0) - Number(countOf(b) > 0) || oldestWait(a) - oldestWait(b));
+    const order = [...blocked].sort(
+      (a, b) => Number(countOf(a) > 0) - Number(countOf(b) > 0) || oldestWait(a) - oldestWait(b),
+    );
     for (const fn of order) {
       blocked.delete(fn);
       dispatch(fn);
@@ -229,7 +266,14 @@ export function createFunctionPool(options: FunctionPoolOptions) {
   function dispatch(fn: FunctionState) {
     while (!closed && fn.waiters.length > startingOf(fn) && countOf(fn) < fn.max) {
       if (total() >= maxTotal && !makeRoom(fn)) {
-        if (!blocked.has(fn)) log({ level: "info", message: "lambda.waiting-for-room", functionName: fn.name, environments: countOf(fn), environmentsAll: total() });
+        if (!blocked.has(fn))
+          log({
+            level: "info",
+            message: "lambda.waiting-for-room",
+            functionName: fn.name,
+            environments: countOf(fn),
+            environmentsAll: total(),
+          });
         blocked.add(fn);
         return;
       }
@@ -253,12 +297,15 @@ export function createFunctionPool(options: FunctionPoolOptions) {
       idleSince.delete(warm);
       return Promise.resolve(warm);
     }
-    const waiting = new Promise<ExecutionEnvironment>((resolve, reject) => fn.waiters.push({ resolve, reject, since: performance.now() }));
+    const waiting = new Promise<ExecutionEnvironment>((resolve, reject) =>
+      fn.waiters.push({ resolve, reject, since: performance.now() }),
+    );
     if (countOf(fn) === 0) dispatch(fn);
-    else fn.scaleOut ??= setTimeout(() => {
-      fn.scaleOut = undefined;
-      dispatch(fn);
-    }, scaleOutDelayMs);
+    else
+      fn.scaleOut ??= setTimeout(() => {
+        fn.scaleOut = undefined;
+        dispatch(fn);
+      }, scaleOutDelayMs);
     if (!fn.saturated && countOf(fn) >= fn.max && fn.waiters.length > startingOf(fn)) {
       fn.saturated = true;
       log({ level: "info", message: "lambda.waiting", functionName: fn.name, environments: countOf(fn) });
@@ -272,7 +319,13 @@ export function createFunctionPool(options: FunctionPoolOptions) {
     if (owed) {
       // First come first served across functions: the freed room goes to the invocation that waited
       // longest; `fn`'s own waiters keep its other environments, or queue for room in their turn.
-      log({ level: "info", message: "lambda.reclaimed", functionName: fn.name, environmentId: environment.id, for: owed.name });
+      log({
+        level: "info",
+        message: "lambda.reclaimed",
+        functionName: fn.name,
+        environmentId: environment.id,
+        for: owed.name,
+      });
       discard(fn, environment);
       blocked.delete(owed);
       dispatch(owed);
@@ -309,8 +362,22 @@ export function createFunctionPool(options: FunctionPoolOptions) {
       try {
         return await environment.invoke(event, randomUUID());
       } catch (error) {
-        if (error instanceof FunctionTimeoutError) log({ level: "warn", message: "lambda.timed-out", functionName: name, environmentId: environment.id, timeoutMs: fn.config.timeoutMs });
-        else if (error instanceof EnvironmentExitError) log({ level: "warn", message: "lambda.environment-exited", functionName: name, environmentId: environment.id, error: error.message });
+        if (error instanceof FunctionTimeoutError)
+          log({
+            level: "warn",
+            message: "lambda.timed-out",
+            functionName: name,
+            environmentId: environment.id,
+            timeoutMs: fn.config.timeoutMs,
+          });
+        else if (error instanceof EnvironmentExitError)
+          log({
+            level: "warn",
+            message: "lambda.environment-exited",
+            functionName: name,
+            environmentId: environment.id,
+            error: error.message,
+          });
         throw error;
       } finally {
         release(fn, environment);
@@ -351,7 +418,12 @@ export function createFunctionPool(options: FunctionPoolOptions) {
 
     /** Environments per function (starting, idle or busy) and invocations waiting for one. */
     stats() {
-      return Object.fromEntries([...functions.values()].map((fn) => [fn.name, { environments: countOf(fn), idle: fn.idle.length, waiting: fn.waiters.length }]));
+      return Object.fromEntries(
+        [...functions.values()].map((fn) => [
+          fn.name,
+          { environments: countOf(fn), idle: fn.idle.length, waiting: fn.waiters.length },
+        ]),
+      );
     },
 
     /** Terminates every environment; invocations still running or waiting fail. */
@@ -367,7 +439,8 @@ export function createFunctionPool(options: FunctionPoolOptions) {
         clearTimeout(fn.scaleOut);
         fn.idleTimers.clear();
         fn.idle = [];
-        for (const environment of fn.all.keys()) if (environment instanceof ExecutionEnvironment) terminations.push(environment.discard());
+        for (const environment of fn.all.keys())
+          if (environment instanceof ExecutionEnvironment) terminations.push(environment.discard());
       }
       await Promise.allSettled(terminations);
     },
@@ -375,6 +448,7 @@ export function createFunctionPool(options: FunctionPoolOptions) {
 }
 
 function defaultConsole(line: ConsoleLine) {
-  const stream = line.method === "error" || line.method === "warn" || line.method === "trace" ? process.stderr : process.stdout;
+  const stream =
+    line.method === "error" || line.method === "warn" || line.method === "trace" ? process.stderr : process.stdout;
   stream.write(`${line.text}\n`);
 }

@@ -30,5 +30,8 @@ export type ConsoleMethod = (typeof CONSOLE_METHODS)[number];
 
 export function serializeError(thrown: unknown): SerializedError {
   if (thrown instanceof Error) return { errorType: thrown.name, errorMessage: thrown.message, stack: thrown.stack };
-  return { errorType: "Error", errorMessage: typeof thrown === "string" ? thrown : JSON.stringify(thrown) ?? String(thrown) };
+  return {
+    errorType: "Error",
+    errorMessage: typeof thrown === "string" ? thrown : (JSON.stringify(thrown) ?? String(thrown)),
+  };
 }

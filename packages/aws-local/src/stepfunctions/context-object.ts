@@ -28,7 +28,10 @@ export class StateEntries {
 }
 
 /** The same definition whose `States` lookups record the state being entered. Use a copy per execution. */
-export function recordingStateEntries(definition: StateMachineDefinition, entries: StateEntries): StateMachineDefinition {
+export function recordingStateEntries(
+  definition: StateMachineDefinition,
+  entries: StateEntries,
+): StateMachineDefinition {
   const states = new Proxy(definition.States, {
     get(target, property, receiver) {
       if (typeof property === "string" && Object.hasOwn(target, property)) entries.enter(property);

@@ -35,14 +35,21 @@ export function loadDefinition(aslText: string, substitutions: Record<string, st
   } catch (error) {
     throw new DefinitionError(`The definition is not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (typeof definition !== "object" || definition === null || !("States" in definition) || !("StartAt" in definition)) {
+  if (
+    typeof definition !== "object" ||
+    definition === null ||
+    !("States" in definition) ||
+    !("StartAt" in definition)
+  ) {
     throw new DefinitionError("The definition has no StartAt or States");
   }
   return definition as StateMachineDefinition;
 }
 
 /** Every state with its name, including those inside Parallel branches and Map iterators (the library looks overrides up by name at any depth). */
-export function allStates(definition: Pick<StateMachineDefinition, "States">): Array<{ name: string; state: AnyState }> {
+export function allStates(
+  definition: Pick<StateMachineDefinition, "States">,
+): Array<{ name: string; state: AnyState }> {
   return Object.entries(definition.States).flatMap(([name, state]) => {
     const nested =
       state.Type === "Parallel"
@@ -56,7 +63,9 @@ export function allStates(definition: Pick<StateMachineDefinition, "States">): A
 
 /** The Task states and the resource each would call on AWS. */
 export function taskStates(definition: StateMachineDefinition): Array<{ name: string; resource: string }> {
-  return allStates(definition).flatMap(({ name, state }) => (state.Type === "Task" ? [{ name, resource: state.Resource }] : []));
+  return allStates(definition).flatMap(({ name, state }) =>
+    state.Type === "Task" ? [{ name, resource: state.Resource }] : [],
+  );
 }
 
 /** Names of the states that have a `Retry` field. */

@@ -27,15 +27,36 @@ export function historyEventsOf(
   const timestamp = epochSeconds(new Date(event.timestamp));
   switch (event.type) {
     case "ExecutionStarted":
-      return [{ timestamp, type: "ExecutionStarted", executionStartedEventDetails: { input: JSON.stringify(event.input), inputDetails: { truncated: false }, roleArn } }];
+      return [
+        {
+          timestamp,
+          type: "ExecutionStarted",
+          executionStartedEventDetails: {
+            input: JSON.stringify(event.input),
+            inputDetails: { truncated: false },
+            roleArn,
+          },
+        },
+      ];
     case "StateEntered": {
-      const entered = { timestamp, type: `${event.state.type}StateEntered`, stateEnteredEventDetails: { name: event.state.name, input: JSON.stringify(event.state.input) } };
+      const entered = {
+        timestamp,
+        type: `${event.state.type}StateEntered`,
+        stateEnteredEventDetails: { name: event.state.name, input: JSON.stringify(event.state.input) },
+      };
       if (event.state.type !== "Task") return [entered];
-      return [entered, ...taskStarting(timestamp, resources.get(event.state.name) ?? "", JSON.stringify(event.state.input), region)];
+      return [
+        entered,
+        ...taskStarting(timestamp, resources.get(event.state.name) ?? "", JSON.stringify(event.state.input), region),
+      ];
     }
     case "StateExited": {
       const output = JSON.stringify(event.state.output ?? null);
-      const exited = { timestamp, type: `${event.state.type}StateExited`, stateExitedEventDetails: { name: event.state.name, output } };
+      const exited = {
+        timestamp,
+        type: `${event.state.type}StateExited`,
+        stateExitedEventDetails: { name: event.state.name, output },
+      };
       if (event.state.type !== "Task") return [exited];
       if (failedTasks.delete(event.state.name)) return [exited];
       return [taskSucceeded(timestamp, resources.get(event.state.name) ?? "", output), exited];
@@ -59,7 +80,11 @@ const isLambda = (resource: string) => resource.startsWith("arn:aws:lambda:");
 function taskStarting(timestamp: number, resource: string, input: string, region: string): HistoryEventBody[] {
   if (isLambda(resource)) {
     return [
-      { timestamp, type: "LambdaFunctionScheduled", lambdaFunctionScheduledEventDetails: { resource, input, inputDetails: { truncated: false } } },
+      {
+        timestamp,
+        type: "LambdaFunctionScheduled",
+        lambdaFunctionScheduledEventDetails: { resource, input, inputDetails: { truncated: false } },
+      },
       { timestamp, type: "LambdaFunctionStarted" },
     ];
   }
@@ -71,17 +96,33 @@ function taskStarting(timestamp: number, resource: string, input: string, region
 }
 
 function taskSucceeded(timestamp: number, resource: string, output: string): HistoryEventBody {
-  if (isLambda(resource)) return { timestamp, type: "LambdaFunctionSucceeded", lambdaFunctionSucceededEventDetails: { output, outputDetails: { truncated: false } } };
-  return { timestamp, type: "TaskSucceeded", taskSucceededEventDetails: { ...serviceOf(resource), output, outputDetails: { truncated: false } } };
+  if (isLambda(resource))
+    return {
+      timestamp,
+      type: "LambdaFunctionSucceeded",
+      lambdaFunctionSucceededEventDetails: { output, outputDetails: { truncated: false } },
+    };
+  return {
+    timestamp,
+    type: "TaskSucceeded",
+    taskSucceededEventDetails: { ...serviceOf(resource), output, outputDetails: { truncated: false } },
+  };
 }
 
 /** The event that closes the history of a finished execution. */
 export function closingHistoryEvent(record: ExecutionRecord): HistoryEventBody | undefined {
   const timestamp = epochSeconds(record.stopDate ?? new Date());
-  const failure = { ...(record.error !== undefined ? { error: record.error } : {}), ...(record.cause !== undefined ? { cause: record.cause } : {}) };
+  const failure = {
+    ...(record.error !== undefined ? { error: record.error } : {}),
+    ...(record.cause !== undefined ? { cause: record.cause } : {}),
+  };
   switch (record.status) {
     case "SUCCEEDED":
-      return { timestamp, type: "ExecutionSucceeded", executionSucceededEventDetails: { output: record.output, outputDetails: { truncated: false } } };
+      return {
+        timestamp,
+        type: "ExecutionSucceeded",
+        executionSucceededEventDetails: { output: record.output, outputDetails: { truncated: false } },
+      };
     case "FAILED":
       return { timestamp, type: "ExecutionFailed", executionFailedEventDetails: failure };
     case "ABORTED":
@@ -95,11 +136,13 @@ export function closingHistoryEvent(record: ExecutionRecord): HistoryEventBody |
 
 /** A Lambda function ARN as Resource fails as LambdaFunctionFailed; a service integration as TaskFailed. */
 function taskFailed(timestamp: number, resource: string, error: string, cause: string | undefined) {
-  if (isLambda(resource)) return { timestamp, type: "LambdaFunctionFailed", lambdaFunctionFailedEventDetails: { error, cause } };
+  if (isLambda(resource))
+    return { timestamp, type: "LambdaFunctionFailed", lambdaFunctionFailedEventDetails: { error, cause } };
   return { timestamp, type: "TaskFailed", taskFailedEventDetails: { ...serviceOf(resource), error, cause } };
 }
 
-export const causeText = (cause: unknown) => (cause === undefined || typeof cause === "string" ? cause : JSON.stringify(cause));
+export const causeText = (cause: unknown) =>
+  cause === undefined || typeof cause === "string" ? cause : JSON.stringify(cause);
 
 const EXECUTION_DATA = new Set(["input", "output", "parameters"]);
 

@@ -1,10 +1,20 @@
 /** How an execution ended, from the way aws-local-stepfunctions settled its `result`. */
-import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, type StateMachineDefinition } from "aws-local-stepfunctions";
+import {
+  ExecutionAbortedError,
+  ExecutionError,
+  ExecutionTimeoutError,
+  type StateMachineDefinition,
+} from "aws-local-stepfunctions";
 import type { ExecutionStatus } from "./execution-record";
 
 type AnyState = StateMachineDefinition["States"][string];
 
-export type ExecutionOutcome = { status: Exclude<ExecutionStatus, "RUNNING">; output?: string; error?: string; cause?: string };
+export type ExecutionOutcome = {
+  status: Exclude<ExecutionStatus, "RUNNING">;
+  output?: string;
+  error?: string;
+  cause?: string;
+};
 
 export const STOPPED_BY_CLOSE = "The local Step Functions endpoint closed while the execution was running.";
 
@@ -19,7 +29,11 @@ export function outcomeOf(result: PromiseSettledResult<unknown>, lastState: AnyS
     if (lastState?.Type === "Fail") return failStateOutcome(lastState, name, message);
     return { status: "FAILED", error: name, cause: message };
   }
-  return { status: "FAILED", error: "States.Runtime", cause: reason instanceof Error ? reason.message : String(reason) };
+  return {
+    status: "FAILED",
+    error: "States.Runtime",
+    cause: reason instanceof Error ? reason.message : String(reason),
+  };
 }
 
 /**

@@ -25,8 +25,14 @@ export interface ExecutionRecord {
 export function describeExecutionOutput(record: ExecutionRecord, includeData = true) {
   return {
     ...executionListItem(record),
-    ...(includeData ? { input: record.input, inputDetails: { included: true } } : { inputDetails: { included: false } }),
-    ...(record.output !== undefined ? (includeData ? { output: record.output, outputDetails: { included: true } } : { outputDetails: { included: false } }) : {}),
+    ...(includeData
+      ? { input: record.input, inputDetails: { included: true } }
+      : { inputDetails: { included: false } }),
+    ...(record.output !== undefined
+      ? includeData
+        ? { output: record.output, outputDetails: { included: true } }
+        : { outputDetails: { included: false } }
+      : {}),
     ...(record.error !== undefined ? { error: record.error } : {}),
     ...(record.cause !== undefined ? { cause: record.cause } : {}),
   };

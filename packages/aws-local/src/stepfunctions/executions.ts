@@ -14,7 +14,13 @@ import type { Journal } from "../journal";
 import { executionArn, expressExecutionArn } from "./arns";
 import { StepFunctionsError } from "./aws-json";
 import { contextObject, recordingStateEntries, StateEntries } from "./context-object";
-import { causeText, closingHistoryEvent, historyEventsOf, type HistoryEventBody, type LibraryEvent } from "./execution-history";
+import {
+  causeText,
+  closingHistoryEvent,
+  historyEventsOf,
+  type HistoryEventBody,
+  type LibraryEvent,
+} from "./execution-history";
 import { outcomeOf } from "./execution-outcome";
 import { orderIdOf, type ExecutionRecord, type ExecutionStatus } from "./execution-record";
 import type { LocalStateMachine } from "./local-state-machine";
@@ -97,8 +103,19 @@ export class Executions {
     }
     const record = this.startNew(machine, arn, name, inputText);
     if (express && this.options.expressRunsTwice) {
-      const again = this.startNew(machine, expressExecutionArn(this.options.region, this.options.account, machine.name, name, randomUUID()), name, inputText);
-      this.options.log({ level: "warn", message: "stepfunctions.execution.duplicated", ...logFields(again, JSON.parse(inputText)), executionArn: again.executionArn, of: arn });
+      const again = this.startNew(
+        machine,
+        expressExecutionArn(this.options.region, this.options.account, machine.name, name, randomUUID()),
+        name,
+        inputText,
+      );
+      this.options.log({
+        level: "warn",
+        message: "stepfunctions.execution.duplicated",
+        ...logFields(again, JSON.parse(inputText)),
+        executionArn: again.executionArn,
+        of: arn,
+      });
     }
     return record;
   }
@@ -108,7 +125,10 @@ export class Executions {
     try {
       input = JSON.parse(inputText) as ExecutionInput;
     } catch (error) {
-      throw new StepFunctionsError("InvalidExecutionInput", `Invalid State Machine Execution Input: '${error instanceof Error ? error.message : String(error)}'`);
+      throw new StepFunctionsError(
+        "InvalidExecutionInput",
+        `Invalid State Machine Execution Input: '${error instanceof Error ? error.message : String(error)}'`,
+      );
     }
 
     const record: ExecutionRecord = {
@@ -122,7 +142,13 @@ export class Executions {
       history: [],
     };
     this.records.set(arn, record);
-    this.options.journal?.put(arn, { executionArn: arn, stateMachineArn: machine.arn, name, input: inputText, startDate: record.startDate.toISOString() });
+    this.options.journal?.put(arn, {
+      executionArn: arn,
+      stateMachineArn: machine.arn,
+      name,
+      input: inputText,
+      startDate: record.startDate.toISOString(),
+    });
     this.run(machine, record, input);
     return record;
   }
@@ -141,8 +167,17 @@ export class Executions {
     };
     this.records.set(record.executionArn, record);
     // Express keeps no state between transitions: an execution AWS loses is run again from its start.
-    const at = machine.type !== "EXPRESS" && entry.checkpoint && Object.hasOwn(machine.definition.States, entry.checkpoint.state) ? entry.checkpoint : undefined;
-    this.options.log({ level: "warn", message: "stepfunctions.execution.resumed", ...logFields(record, JSON.parse(entry.input)), executionArn: record.executionArn, state: at?.state ?? machine.definition.StartAt });
+    const at =
+      machine.type !== "EXPRESS" && entry.checkpoint && Object.hasOwn(machine.definition.States, entry.checkpoint.state)
+        ? entry.checkpoint
+        : undefined;
+    this.options.log({
+      level: "warn",
+      message: "stepfunctions.execution.resumed",
+      ...logFields(record, JSON.parse(entry.input)),
+      executionArn: record.executionArn,
+      state: at?.state ?? machine.definition.StartAt,
+    });
     this.run(machine, record, JSON.parse(entry.input) as ExecutionInput, at);
     return record;
   }
@@ -158,7 +193,9 @@ export class Executions {
 
   /** Newest first, as ListExecutions returns them. */
   ofStateMachine(stateMachineArn: string, status?: ExecutionStatus): ExecutionRecord[] {
-    return [...this.records.values()].filter((record) => record.stateMachineArn === stateMachineArn && (!status || record.status === status)).reverse();
+    return [...this.records.values()]
+      .filter((record) => record.stateMachineArn === stateMachineArn && (!status || record.status === status))
+      .reverse();
   }
 
   /** Resolves when no execution is running, including those started while waiting. */
@@ -173,23 +210,41 @@ export class Executions {
     await this.idle();
   }
 
-  private run(machine: LocalStateMachine, record: ExecutionRecord, input: ExecutionInput, resumeAt?: { state: string; input: unknown }): void {
+  private run(
+    machine: LocalStateMachine,
+    record: ExecutionRecord,
+    input: ExecutionInput,
+    resumeAt?: { state: string; input: unknown },
+  ): void {
     const { log, now } = this.options;
     const fields = logFields(record, input);
     const roleArn = `arn:aws:iam::${this.options.account}:role/${machine.name}-local`;
     const entries = new StateEntries(now);
     const stop = new AbortController();
     // A fresh library instance per execution: the entry recorder belongs to this execution only.
-    const bounded = machine.type === "EXPRESS" ? expressBounded(machine.definition, this.options.expressMaxDurationMs ?? EXPRESS_MAX_DURATION_MS) : machine.definition;
+    const bounded =
+      machine.type === "EXPRESS"
+        ? expressBounded(machine.definition, this.options.expressMaxDurationMs ?? EXPRESS_MAX_DURATION_MS)
+        : machine.definition;
     const definition = resumeAt ? { ...bounded, StartAt: resumeAt.state } : bounded;
     const firstInput = resumeAt ? (resumeAt.input as ExecutionInput) : input;
-    const execution = new StateMachine(recordingStateEntries(definition, entries), { validationOptions: { noValidate: true } }).run(firstInput, {
+    const execution = new StateMachine(recordingStateEntries(definition, entries), {
+      validationOptions: { noValidate: true },
+    }).run(firstInput, {
       overrides: {
         taskResourceLocalHandlers: localTaskHandlers(machine.taskHandlers, stop.signal),
         ...(machine.retryIntervalOverrides ? { retryIntervalOverrides: machine.retryIntervalOverrides } : {}),
       },
       context: contextObject(
-        { executionArn: record.executionArn, executionName: record.name, input, startDate: record.startDate, roleArn, stateMachineArn: machine.arn, stateMachineName: machine.name },
+        {
+          executionArn: record.executionArn,
+          executionName: record.name,
+          input,
+          startDate: record.startDate,
+          roleArn,
+          stateMachineArn: machine.arn,
+          stateMachineName: machine.name,
+        },
         entries,
       ),
     });
@@ -214,7 +269,9 @@ export class Executions {
           ...(record.cause !== undefined ? { cause: record.cause } : {}),
         });
       })
-      .catch((error: unknown) => log({ level: "error", message: "stepfunctions.internal-error", ...fields, error: String(error) }))
+      .catch((error: unknown) =>
+        log({ level: "error", message: "stepfunctions.internal-error", ...fields, error: String(error) }),
+      )
       .finally(() => {
         this.running.delete(record.executionArn);
         // Stopped by close(): still running as far as the journal knows, resumed at the next start.
@@ -237,26 +294,55 @@ export class Executions {
   }
 
   /** Turns the library's events into history events and one log record per state entered, failed, retried or caught. */
-  private async follow(events: AsyncGenerator<LibraryEvent>, machine: LocalStateMachine, record: ExecutionRecord, roleArn: string, fields: LogLine): Promise<void> {
+  private async follow(
+    events: AsyncGenerator<LibraryEvent>,
+    machine: LocalStateMachine,
+    record: ExecutionRecord,
+    roleArn: string,
+    fields: LogLine,
+  ): Promise<void> {
     const { log } = this.options;
     const failedTasks = new Set<string>();
     for await (const event of events) {
-      for (const historyEvent of historyEventsOf(event, machine.resources, roleArn, this.options.region, failedTasks)) appendHistory(record, historyEvent);
+      for (const historyEvent of historyEventsOf(event, machine.resources, roleArn, this.options.region, failedTasks))
+        appendHistory(record, historyEvent);
       switch (event.type) {
         case "StateEntered":
           if (!this.stopped && isTopLevel(event, machine) && machine.type !== "EXPRESS") {
-            this.options.journal?.put(record.executionArn, journalEntryOf(record, { state: event.state.name, input: event.state.input }));
+            this.options.journal?.put(
+              record.executionArn,
+              journalEntryOf(record, { state: event.state.name, input: event.state.input }),
+            );
           }
           log({ level: "info", message: "stepfunctions.state.entered", ...fields, state: event.state.name });
           break;
         case "StateFailed":
-          log({ level: "warn", message: "stepfunctions.state.failed", ...fields, state: event.state.name, error: event.Error, cause: causeText(event.Cause) });
+          log({
+            level: "warn",
+            message: "stepfunctions.state.failed",
+            ...fields,
+            state: event.state.name,
+            error: event.Error,
+            cause: causeText(event.Cause),
+          });
           break;
         case "StateRetried":
-          log({ level: "info", message: "stepfunctions.state.retried", ...fields, state: event.state.name, attempt: event.retry.attempt });
+          log({
+            level: "info",
+            message: "stepfunctions.state.retried",
+            ...fields,
+            state: event.state.name,
+            attempt: event.retry.attempt,
+          });
           break;
         case "StateCaught":
-          log({ level: "info", message: "stepfunctions.state.caught", ...fields, state: event.state.name, next: event.catch.catcher.Next });
+          log({
+            level: "info",
+            message: "stepfunctions.state.caught",
+            ...fields,
+            state: event.state.name,
+            next: event.catch.catcher.Next,
+          });
           break;
       }
     }

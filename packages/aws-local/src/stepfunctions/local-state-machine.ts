@@ -34,19 +34,30 @@ export function localStateMachine(
   if (problem) throw new Error(`State machine name ${JSON.stringify(config.name)} ${problem}`);
   // checkArn is off: local substitutions need not be real Lambda ARNs. Throws with the validator's errors.
   // The schema validation costs a few hundred ms; a caller whose definitions its tests validate may skip it.
-  if (where.validate !== false) new StateMachine(config.definition, { validationOptions: { checkArn: false, checkPaths: true } });
+  if (where.validate !== false)
+    new StateMachine(config.definition, { validationOptions: { checkArn: false, checkPaths: true } });
 
   const tasks = taskStates(config.definition);
-  const unhandled = tasks.filter((task) => typeof config.taskHandlers[task.name] !== "function").map((task) => task.name);
-  if (unhandled.length > 0) throw new Error(`State machine ${config.name}: no task handler for ${unhandled.join(", ")}`);
+  const unhandled = tasks
+    .filter((task) => typeof config.taskHandlers[task.name] !== "function")
+    .map((task) => task.name);
+  if (unhandled.length > 0)
+    throw new Error(`State machine ${config.name}: no task handler for ${unhandled.join(", ")}`);
   const unknown = Object.keys(config.taskHandlers).filter((state) => !tasks.some((task) => task.name === state));
-  if (unknown.length > 0) throw new Error(`State machine ${config.name}: task handlers for states that are not Tasks: ${unknown.join(", ")}`);
+  if (unknown.length > 0)
+    throw new Error(`State machine ${config.name}: task handlers for states that are not Tasks: ${unknown.join(", ")}`);
 
   const overrideMs = where.retryIntervalOverrideMs;
   return {
     ...config,
     arn: stateMachineArn(where.region, where.account, config.name),
     resources: new Map(tasks.map((task) => [task.name, task.resource])),
-    ...(overrideMs !== undefined ? { retryIntervalOverrides: Object.fromEntries(retryingStates(config.definition).map((state) => [state, overrideMs])) } : {}),
+    ...(overrideMs !== undefined
+      ? {
+          retryIntervalOverrides: Object.fromEntries(
+            retryingStates(config.definition).map((state) => [state, overrideMs]),
+          ),
+        }
+      : {}),
   };
 }

@@ -1,7 +1,13 @@
 /** The Step Functions operations the endpoint implements, from parsed request body to response body. */
 import { isExecutionArn, isExpressExecutionArn, isStateMachineArn } from "./arns";
 import { epochSeconds, StepFunctionsError } from "./aws-json";
-import { describeExecutionOutput, EXECUTION_STATUSES, executionListItem, type ExecutionRecord, type ExecutionStatus } from "./execution-record";
+import {
+  describeExecutionOutput,
+  EXECUTION_STATUSES,
+  executionListItem,
+  type ExecutionRecord,
+  type ExecutionStatus,
+} from "./execution-record";
 import type { Executions } from "./executions";
 import { withoutExecutionData } from "./execution-history";
 import type { LocalStateMachine } from "./local-state-machine";
@@ -19,7 +25,10 @@ type Operation = (body: RequestBody, scope: OperationScope) => unknown;
 export const OPERATIONS: Readonly<Record<string, Operation>> = {
   StartExecution(body, { machines, executions }) {
     const machine = stateMachineOf(requiredString(body, "stateMachineArn"), machines);
-    const record = executions.start(machine, { name: optionalString(body, "name"), input: optionalString(body, "input") });
+    const record = executions.start(machine, {
+      name: optionalString(body, "name"),
+      input: optionalString(body, "input"),
+    });
     return { executionArn: record.executionArn, startDate: epochSeconds(record.startDate) };
   },
 
@@ -27,7 +36,10 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     const record = executionOf(requiredString(body, "executionArn"), executions);
     const includedData = optionalString(body, "includedData") ?? "ALL_DATA";
     if (includedData !== "ALL_DATA" && includedData !== "METADATA_ONLY") {
-      throw new StepFunctionsError("ValidationException", `1 validation error detected: Value '${includedData}' at 'includedData' failed to satisfy constraint: Member must satisfy enum value set: [ALL_DATA, METADATA_ONLY]`);
+      throw new StepFunctionsError(
+        "ValidationException",
+        `1 validation error detected: Value '${includedData}' at 'includedData' failed to satisfy constraint: Member must satisfy enum value set: [ALL_DATA, METADATA_ONLY]`,
+      );
     }
     return describeExecutionOutput(record, includedData === "ALL_DATA");
   },
@@ -35,18 +47,34 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   ListExecutions(body, { machines, executions }) {
     const machine = stateMachineOf(requiredString(body, "stateMachineArn"), machines);
     // "This API action is not supported by EXPRESS state machines" (ListExecutions' reference).
-    if (machine.type === "EXPRESS") throw new StepFunctionsError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");
+    if (machine.type === "EXPRESS")
+      throw new StepFunctionsError(
+        "StateMachineTypeNotSupported",
+        "This operation is not supported by this type of state machine",
+      );
     const status = statusFilterOf(optionalString(body, "statusFilter"));
-    const listed = page(executions.ofStateMachine(machine.arn, status), optionalInteger(body, "maxResults", 0, MAX_PAGE_SIZE), optionalString(body, "nextToken"));
-    return { executions: listed.items.map(executionListItem), ...(listed.nextToken ? { nextToken: listed.nextToken } : {}) };
+    const listed = page(
+      executions.ofStateMachine(machine.arn, status),
+      optionalInteger(body, "maxResults", 0, MAX_PAGE_SIZE),
+      optionalString(body, "nextToken"),
+    );
+    return {
+      executions: listed.items.map(executionListItem),
+      ...(listed.nextToken ? { nextToken: listed.nextToken } : {}),
+    };
   },
 
   GetExecutionHistory(body, { executions }) {
     const record = executionOf(requiredString(body, "executionArn"), executions);
     const ordered = optionalBoolean(body, "reverseOrder") ? [...record.history].reverse() : record.history;
     // includeExecutionData=false: the events without their inputs, outputs and parameters.
-    const events = optionalBoolean(body, "includeExecutionData") === false ? ordered.map(withoutExecutionData) : ordered;
-    const listed = page(events, optionalInteger(body, "maxResults", 0, MAX_PAGE_SIZE), optionalString(body, "nextToken"));
+    const events =
+      optionalBoolean(body, "includeExecutionData") === false ? ordered.map(withoutExecutionData) : ordered;
+    const listed = page(
+      events,
+      optionalInteger(body, "maxResults", 0, MAX_PAGE_SIZE),
+      optionalString(body, "nextToken"),
+    );
     return { events: listed.items, ...(listed.nextToken ? { nextToken: listed.nextToken } : {}) };
   },
 };
@@ -64,7 +92,8 @@ function stateMachineOf(arn: string, machines: ReadonlyMap<string, LocalStateMac
  * AWS refuses it, so nothing local reads what a deployed Express workflow would not give.
  */
 function executionOf(arn: string, executions: Executions): ExecutionRecord {
-  if (isExpressExecutionArn(arn)) throw new StepFunctionsError("InvalidArn", `Invalid Arn: 'Resource type not valid in this context: express'`);
+  if (isExpressExecutionArn(arn))
+    throw new StepFunctionsError("InvalidArn", `Invalid Arn: 'Resource type not valid in this context: express'`);
   if (!isExecutionArn(arn)) throw new StepFunctionsError("InvalidArn", `Invalid Arn: '${arn}'`);
   const record = executions.find(arn);
   if (!record) throw new StepFunctionsError("ExecutionDoesNotExist", `Execution Does Not Exist: '${arn}'`);
@@ -74,5 +103,8 @@ function executionOf(arn: string, executions: Executions): ExecutionRecord {
 function statusFilterOf(value: string | undefined): ExecutionStatus | undefined {
   if (value === undefined) return undefined;
   if ((EXECUTION_STATUSES as readonly string[]).includes(value)) return value as ExecutionStatus;
-  throw new StepFunctionsError("ValidationException", `1 validation error detected: Value '${value}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${EXECUTION_STATUSES.join(", ")}]`);
+  throw new StepFunctionsError(
+    "ValidationException",
+    `1 validation error detected: Value '${value}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${EXECUTION_STATUSES.join(", ")}]`,
+  );
 }

@@ -5,7 +5,11 @@ export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
 
 /** `maxResults` 0 or absent means the default page size, as on AWS. */
-export function page<T>(items: readonly T[], maxResults: number | undefined, nextToken: string | undefined): { items: T[]; nextToken?: string } {
+export function page<T>(
+  items: readonly T[],
+  maxResults: number | undefined,
+  nextToken: string | undefined,
+): { items: T[]; nextToken?: string } {
   const size = maxResults || DEFAULT_PAGE_SIZE;
   const offset = nextToken === undefined ? 0 : offsetOf(nextToken);
   const end = offset + size;

@@ -4,13 +4,18 @@ import { StepFunctionsError } from "./aws-json";
 export type RequestBody = Record<string, unknown>;
 
 export function requestBody(parsed: unknown): RequestBody {
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new StepFunctionsError("SerializationException", "The request body must be a JSON object");
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw new StepFunctionsError("SerializationException", "The request body must be a JSON object");
   return parsed as RequestBody;
 }
 
 export function requiredString(body: RequestBody, field: string): string {
   const value = optionalString(body, field);
-  if (value === undefined) throw new StepFunctionsError("ValidationException", `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`);
+  if (value === undefined)
+    throw new StepFunctionsError(
+      "ValidationException",
+      `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`,
+    );
   return value;
 }
 
@@ -24,9 +29,13 @@ export function optionalString(body: RequestBody, field: string): string | undef
 export function optionalInteger(body: RequestBody, field: string, min: number, max: number): number | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "number" || !Number.isInteger(value)) throw new StepFunctionsError("SerializationException", `${field} must be an integer`);
+  if (typeof value !== "number" || !Number.isInteger(value))
+    throw new StepFunctionsError("SerializationException", `${field} must be an integer`);
   if (value < min || value > max) {
-    throw new StepFunctionsError("ValidationException", `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must have value between ${min} and ${max}`);
+    throw new StepFunctionsError(
+      "ValidationException",
+      `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must have value between ${min} and ${max}`,
+    );
   }
   return value;
 }

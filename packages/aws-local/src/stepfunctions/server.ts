@@ -69,17 +69,33 @@ export interface StepFunctionsEndpoint {
   close(): Promise<void>;
 }
 
-export async function startStepFunctionsEndpoint(options: StepFunctionsEndpointOptions): Promise<StepFunctionsEndpoint> {
+export async function startStepFunctionsEndpoint(
+  options: StepFunctionsEndpointOptions,
+): Promise<StepFunctionsEndpoint> {
   const region = options.region ?? DEFAULT_REGION;
   const account = options.account ?? DEFAULT_ACCOUNT;
   const log = safeLog(options.log ?? (() => {}));
   const machines = new Map<string, LocalStateMachine>();
   for (const config of options.stateMachines) {
-    const machine = localStateMachine(config, { region, account, retryIntervalOverrideMs: options.retryIntervalOverrideMs, validate: options.validateDefinitions });
+    const machine = localStateMachine(config, {
+      region,
+      account,
+      retryIntervalOverrideMs: options.retryIntervalOverrideMs,
+      validate: options.validateDefinitions,
+    });
     if (machines.has(machine.arn)) throw new Error(`Two state machines are named ${config.name}`);
     machines.set(machine.arn, machine);
   }
-  const executions = new Executions({ region, account, log, now: options.now ?? (() => new Date()), journal: options.journal, maxFinished: options.maxFinishedExecutions, expressRunsTwice: options.expressRunsTwice, expressMaxDurationMs: options.expressMaxDurationMs });
+  const executions = new Executions({
+    region,
+    account,
+    log,
+    now: options.now ?? (() => new Date()),
+    journal: options.journal,
+    maxFinished: options.maxFinishedExecutions,
+    expressRunsTwice: options.expressRunsTwice,
+    expressMaxDurationMs: options.expressMaxDurationMs,
+  });
   /** Resumes what the journal holds; the caller says when (once its task functions can run). */
   const resumeJournaled = () => {
     let resumed = 0;
@@ -89,7 +105,12 @@ export async function startStepFunctionsEndpoint(options: StepFunctionsEndpointO
         executions.resume(machine, entry);
         resumed++;
       } else if (!machine) {
-        log({ level: "warn", message: "stepfunctions.execution.dropped", executionArn: entry.executionArn, reason: "its state machine is no longer configured" });
+        log({
+          level: "warn",
+          message: "stepfunctions.execution.dropped",
+          executionArn: entry.executionArn,
+          reason: "its state machine is no longer configured",
+        });
         options.journal?.remove(entry.executionArn);
       }
     }
@@ -103,7 +124,8 @@ export async function startStepFunctionsEndpoint(options: StepFunctionsEndpointO
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    if (req.method !== "POST" || path !== "/") return sendError(res, 404, "UnknownOperationException", `No route for ${req.method} ${path}`);
+    if (req.method !== "POST" || path !== "/")
+      return sendError(res, 404, "UnknownOperationException", `No route for ${req.method} ${path}`);
     const body = await readBody(req, MAX_BODY_BYTES);
     if (body instanceof BodyTooLargeError) {
       res.setHeader("connection", "close");
@@ -113,7 +135,12 @@ export async function startStepFunctionsEndpoint(options: StepFunctionsEndpointO
     const target = String(req.headers["x-amz-target"] ?? "");
     const operationName = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : "";
     if (!Object.hasOwn(OPERATIONS, operationName)) {
-      return sendError(res, 400, "UnknownOperationException", `The local Step Functions endpoint does not support ${target || "a request without X-Amz-Target"}`);
+      return sendError(
+        res,
+        400,
+        "UnknownOperationException",
+        `The local Step Functions endpoint does not support ${target || "a request without X-Amz-Target"}`,
+      );
     }
     try {
       let parsed: unknown;

@@ -29,7 +29,10 @@ export class ExecutionStoppedError extends Error {
 }
 
 /** Handlers for `taskResourceLocalHandlers`, bound to one execution's stop signal. */
-export function localTaskHandlers(handlers: Record<string, TaskHandler>, stopped: AbortSignal): Record<string, LocalHandler> {
+export function localTaskHandlers(
+  handlers: Record<string, TaskHandler>,
+  stopped: AbortSignal,
+): Record<string, LocalHandler> {
   return Object.fromEntries(Object.entries(handlers).map(([state, handler]) => [state, wrap(handler, stopped)]));
 }
 

@@ -21,7 +21,11 @@ it("keeps the newest maxEvents events, oldest dropped first", () => {
   // Act
   for (let n = 1; n <= 5; n++) archive.offer("bus", event(n), new Date(n * 1000));
   // Assert
-  expect(archive.between(new Date(0), new Date(10_000)).map(({ event }) => event.id)).toEqual(["event-3", "event-4", "event-5"]);
+  expect(archive.between(new Date(0), new Date(10_000)).map(({ event }) => event.id)).toEqual([
+    "event-3",
+    "event-4",
+    "event-5",
+  ]);
 });
 
 it("is bounded by default: a working day's events do not pile up", () => {

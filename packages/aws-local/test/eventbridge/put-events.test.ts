@@ -1,7 +1,12 @@
 /** PutEvents validation (per request and per entry) and the envelope of accepted events. */
 import { describe, expect, it } from "vitest";
 import { DETAIL_TYPE, EVENT_SOURCE, statusEntry } from "../fixtures";
-import { handlePutEvents, MAX_DETAIL_DEPTH, MAX_REQUEST_ENTRY_BYTES, PutEventsRequestError } from "@awsomepets/aws-local/eventbridge/put-events";
+import {
+  handlePutEvents,
+  MAX_DETAIL_DEPTH,
+  MAX_REQUEST_ENTRY_BYTES,
+  PutEventsRequestError,
+} from "@awsomepets/aws-local/eventbridge/put-events";
 
 const NOW = new Date("2025-03-04T05:06:07.890Z");
 const ctx = (overrides: Partial<Parameters<typeof handlePutEvents>[1]> = {}) => ({
@@ -34,14 +39,38 @@ describe("handlePutEvents: request-level validation", () => {
     ["body is not an object", [entry()], "SerializationException", /JSON object/],
     ["Entries missing", {}, "ValidationException", /'entries' .*must not be null/],
     ["Entries empty", { Entries: [] }, "ValidationException", /length greater than or equal to 1/],
-    ["11 entries", { Entries: Array.from({ length: 11 }, () => entry()) }, "ValidationException", /length less than or equal to 10/],
+    [
+      "11 entries",
+      { Entries: Array.from({ length: 11 }, () => entry()) },
+      "ValidationException",
+      /length less than or equal to 10/,
+    ],
     ["Entries not a list", { Entries: "x" }, "SerializationException", /must be a list/],
-    ["an entry is not an object", { Entries: [entry(), 42] }, "SerializationException", /Entries\[1\] must be a JSON object/],
-    ["Source of the wrong type", { Entries: [entry({ Source: 7 })] }, "SerializationException", /Entries\[0\]\.Source must be a string/],
-    ["Resources not strings", { Entries: [entry({ Resources: [1] })] }, "SerializationException", /Resources must be a list of strings/],
+    [
+      "an entry is not an object",
+      { Entries: [entry(), 42] },
+      "SerializationException",
+      /Entries\[1\] must be a JSON object/,
+    ],
+    [
+      "Source of the wrong type",
+      { Entries: [entry({ Source: 7 })] },
+      "SerializationException",
+      /Entries\[0\]\.Source must be a string/,
+    ],
+    [
+      "Resources not strings",
+      { Entries: [entry({ Resources: [1] })] },
+      "SerializationException",
+      /Resources must be a list of strings/,
+    ],
     [
       "entries over 256 KB in total",
-      { Entries: Array.from({ length: 2 }, () => entry({ Detail: JSON.stringify({ pad: "x".repeat(MAX_REQUEST_ENTRY_BYTES / 2) }) })) },
+      {
+        Entries: Array.from({ length: 2 }, () =>
+          entry({ Detail: JSON.stringify({ pad: "x".repeat(MAX_REQUEST_ENTRY_BYTES / 2) }) }),
+        ),
+      },
       "ValidationException",
       /Total size of the entries in the request is over the limit/,
     ],
@@ -58,7 +87,8 @@ describe("handlePutEvents: request-level validation", () => {
 
   it("accepts 10 entries and a request just under 256 KB", () => {
     // Prepare: the size counts Source, DetailType and Detail bytes, per the user guide.
-    const fixed = Buffer.byteLength("com.mycompany.myapp") + Buffer.byteLength("myDetailType") + Buffer.byteLength('{"pad":""}');
+    const fixed =
+      Buffer.byteLength("com.mycompany.myapp") + Buffer.byteLength("myDetailType") + Buffer.byteLength('{"pad":""}');
     const big = entry({ Detail: JSON.stringify({ pad: "x".repeat(MAX_REQUEST_ENTRY_BYTES - fixed) }) });
     // Act
     const ten = handlePutEvents({ Entries: Array.from({ length: 10 }, () => entry()) }, ctx());
@@ -81,15 +111,38 @@ describe("handlePutEvents: per-entry validation", () => {
     ["Detail is a JSON string", { Detail: '"text"' }, "MalformedDetail", /Detail is malformed/],
     ["Time is not a time", { Time: "yesterday" }, "InvalidArgument", /Parameter Time is not valid/],
     ["unknown bus by name", { EventBusName: "payments" }, "InvalidArgument", /Event bus payments does not exist/],
-    ["unknown bus by ARN", { EventBusName: "arn:aws:events:eu-west-1:123456789012:event-bus/payments" }, "InvalidArgument", /Event bus payments does not exist/],
-    ["a source reserved for AWS services", { Source: "aws.ec2" }, "NotAuthorizedForSourceException", /Not authorized for the source/],
-    ["Detail nested deeper than the limit", { Detail: '{"a":'.repeat(MAX_DETAIL_DEPTH + 1) + "1" + "}".repeat(MAX_DETAIL_DEPTH + 1) }, "MalformedDetail", /Detail is malformed/],
-    ["Detail nested 40 000 deep (it once broke GET /dead-letters)", { Detail: '{"a":' + "[".repeat(40_000) + "]".repeat(40_000) + "}" }, "MalformedDetail", /Detail is malformed/],
+    [
+      "unknown bus by ARN",
+      { EventBusName: "arn:aws:events:eu-west-1:123456789012:event-bus/payments" },
+      "InvalidArgument",
+      /Event bus payments does not exist/,
+    ],
+    [
+      "a source reserved for AWS services",
+      { Source: "aws.ec2" },
+      "NotAuthorizedForSourceException",
+      /Not authorized for the source/,
+    ],
+    [
+      "Detail nested deeper than the limit",
+      { Detail: '{"a":'.repeat(MAX_DETAIL_DEPTH + 1) + "1" + "}".repeat(MAX_DETAIL_DEPTH + 1) },
+      "MalformedDetail",
+      /Detail is malformed/,
+    ],
+    [
+      "Detail nested 40 000 deep (it once broke GET /dead-letters)",
+      { Detail: '{"a":' + "[".repeat(40_000) + "]".repeat(40_000) + "}" },
+      "MalformedDetail",
+      /Detail is malformed/,
+    ],
   ];
 
   it("accepts a Detail nested exactly as deep as the limit", () => {
     // Act
-    const { response } = handlePutEvents({ Entries: [entry({ Detail: '{"a":'.repeat(MAX_DETAIL_DEPTH) + "1" + "}".repeat(MAX_DETAIL_DEPTH) })] }, ctx());
+    const { response } = handlePutEvents(
+      { Entries: [entry({ Detail: '{"a":'.repeat(MAX_DETAIL_DEPTH) + "1" + "}".repeat(MAX_DETAIL_DEPTH) })] },
+      ctx(),
+    );
     // Assess
     expect(response.FailedEntryCount).toBe(0);
   });
@@ -116,17 +169,26 @@ describe("handlePutEvents: per-entry validation", () => {
     expect(response.Entries[0]).toEqual({ EventId: expect.stringMatching(UUID) });
     expect(response.Entries[1]).toEqual({ ErrorCode: code, ErrorMessage: expect.stringMatching(message) });
     expect(response.Entries[2]).toEqual({ EventId: expect.stringMatching(UUID) });
-    expect(accepted.map(({ event }) => event.id)).toEqual([response.Entries[0], response.Entries[2]].map((e) => (e as { EventId: string }).EventId));
+    expect(accepted.map(({ event }) => event.id)).toEqual(
+      [response.Entries[0], response.Entries[2]].map((e) => (e as { EventId: string }).EventId),
+    );
   });
 
   it("counts every failed entry and keeps the request order", () => {
     // Prepare
-    const body = { Entries: [entry({ Detail: "nope" }), entry(), entry({ Source: undefined }), entry({ EventBusName: "nope" })] };
+    const body = {
+      Entries: [entry({ Detail: "nope" }), entry(), entry({ Source: undefined }), entry({ EventBusName: "nope" })],
+    };
     // Act
     const { response } = handlePutEvents(body, ctx());
     // Assess
     expect(response.FailedEntryCount).toBe(3);
-    expect(response.Entries.map((e) => ("ErrorCode" in e ? e.ErrorCode : "ok"))).toEqual(["MalformedDetail", "ok", "InvalidArgument", "InvalidArgument"]);
+    expect(response.Entries.map((e) => ("ErrorCode" in e ? e.ErrorCode : "ok"))).toEqual([
+      "MalformedDetail",
+      "ok",
+      "InvalidArgument",
+      "InvalidArgument",
+    ]);
   });
 
   it("gives each accepted entry its own event id", () => {
@@ -143,10 +205,19 @@ describe("handlePutEvents: per-entry validation", () => {
 describe("handlePutEvents: envelope of an accepted event", () => {
   it("builds the event rules see, on the addressed bus", () => {
     // Prepare
-    const detail = { orderId: "7f3e2a1c-5b4d-4c8e-9f6a-1b2c3d4e5f60", status: "paid" as const, occurredAt: "2025-03-04T05:06:07.000Z" };
-    const body = { Entries: [{ ...statusEntry(detail, "orders"), Resources: ["arn:aws:states:eu-west-1:123456789012:execution:x"] }] };
+    const detail = {
+      orderId: "7f3e2a1c-5b4d-4c8e-9f6a-1b2c3d4e5f60",
+      status: "paid" as const,
+      occurredAt: "2025-03-04T05:06:07.000Z",
+    };
+    const body = {
+      Entries: [{ ...statusEntry(detail, "orders"), Resources: ["arn:aws:states:eu-west-1:123456789012:execution:x"] }],
+    };
     // Act
-    const { accepted, response } = handlePutEvents(body, ctx({ newEventId: () => "11710aed-b79e-4468-a20b-bb3c0c3b4860" }));
+    const { accepted, response } = handlePutEvents(
+      body,
+      ctx({ newEventId: () => "11710aed-b79e-4468-a20b-bb3c0c3b4860" }),
+    );
     // Assess
     expect(response).toEqual({ FailedEntryCount: 0, Entries: [{ EventId: "11710aed-b79e-4468-a20b-bb3c0c3b4860" }] });
     expect(accepted).toEqual([
@@ -185,7 +256,13 @@ describe("handlePutEvents: envelope of an accepted event", () => {
 
   it("sends entries without EventBusName to the default bus and resolves ARNs to names", () => {
     // Prepare
-    const body = { Entries: [entry(), entry({ EventBusName: "arn:aws:events:eu-west-1:123456789012:event-bus/orders" }), entry({ EventBusName: "default" })] };
+    const body = {
+      Entries: [
+        entry(),
+        entry({ EventBusName: "arn:aws:events:eu-west-1:123456789012:event-bus/orders" }),
+        entry({ EventBusName: "default" }),
+      ],
+    };
     // Act
     const { accepted } = handlePutEvents(body, ctx());
     // Assess

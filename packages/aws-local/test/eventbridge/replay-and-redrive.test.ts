@@ -3,13 +3,27 @@
  * and the archive with StartReplay/DescribeReplay driven by the real `@aws-sdk/client-eventbridge`.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { DescribeReplayCommand, EventBridgeClient, PutEventsCommand, StartReplayCommand } from "@aws-sdk/client-eventbridge";
+import {
+  DescribeReplayCommand,
+  EventBridgeClient,
+  PutEventsCommand,
+  StartReplayCommand,
+} from "@aws-sdk/client-eventbridge";
 import { EVENT_SOURCE, RETRY_POLICY, STATUS_PATTERN, statusEntry } from "../fixtures";
-import { archiveArn, eventBusArn, startEventBridgeEndpoint, type EventBridgeEvent, type EventBridgeEndpointOptions } from "@awsomepets/aws-local/eventbridge/server";
+import {
+  archiveArn,
+  eventBusArn,
+  startEventBridgeEndpoint,
+  type EventBridgeEvent,
+  type EventBridgeEndpointOptions,
+} from "@awsomepets/aws-local/eventbridge/server";
 
 const BUS = "orders";
 const ARCHIVE = "orders-archive";
-const ARNS = { archive: archiveArn({ region: "us-east-1", account: "000000000000" }, ARCHIVE), bus: eventBusArn({ region: "us-east-1", account: "000000000000" }, BUS) };
+const ARNS = {
+  archive: archiveArn({ region: "us-east-1", account: "000000000000" }, ARCHIVE),
+  bus: eventBusArn({ region: "us-east-1", account: "000000000000" }, BUS),
+};
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -22,31 +36,48 @@ async function start(options: Partial<EventBridgeEndpointOptions> = {}) {
   const received: EventBridgeEvent[] = [];
   const endpoint = await startEventBridgeEndpoint({
     buses: [BUS],
-    rules: [{
-      name: "ToCallback",
-      busName: BUS,
-      pattern: STATUS_PATTERN,
-      retryPolicy: { ...RETRY_POLICY, retryAttempts: 1 },
-      target: async (event) => {
-        if (state.failing) throw new Error("target down");
-        received.push(event);
+    rules: [
+      {
+        name: "ToCallback",
+        busName: BUS,
+        pattern: STATUS_PATTERN,
+        retryPolicy: { ...RETRY_POLICY, retryAttempts: 1 },
+        target: async (event) => {
+          if (state.failing) throw new Error("target down");
+          received.push(event);
+        },
       },
-    }],
+    ],
     archives: [{ name: ARCHIVE, busName: BUS, pattern: { source: [EVENT_SOURCE] } }],
     retryBaseDelayMs: 1,
     now: () => state.now,
     ...options,
   });
   cleanups.push(() => endpoint.close());
-  const client = new EventBridgeClient({ endpoint: endpoint.url, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" }, maxAttempts: 1 });
+  const client = new EventBridgeClient({
+    endpoint: endpoint.url,
+    region: "us-east-1",
+    credentials: { accessKeyId: "l", secretAccessKey: "l" },
+    maxAttempts: 1,
+  });
   cleanups.push(() => client.destroy());
   const publish = async (orderId: string, at: string) => {
     state.now = new Date(at);
-    await client.send(new PutEventsCommand({ Entries: [statusEntry({ orderId, status: "paid", occurredAt: at }, BUS)] }));
+    await client.send(
+      new PutEventsCommand({ Entries: [statusEntry({ orderId, status: "paid", occurredAt: at }, BUS)] }),
+    );
     await endpoint.idle();
   };
   const replay = (name: string, from: string, to: string, destination = ARNS.bus) =>
-    client.send(new StartReplayCommand({ ReplayName: name, EventSourceArn: ARNS.archive, EventStartTime: new Date(from), EventEndTime: new Date(to), Destination: { Arn: destination } }));
+    client.send(
+      new StartReplayCommand({
+        ReplayName: name,
+        EventSourceArn: ARNS.archive,
+        EventStartTime: new Date(from),
+        EventEndTime: new Date(to),
+        Destination: { Arn: destination },
+      }),
+    );
   return { endpoint, client, received, state, publish, replay };
 }
 
@@ -134,11 +165,33 @@ describe("archive and replay", () => {
   it("answers AWS's errors: existing name, unknown archive or replay, another bus, an empty range", async () => {
     const { client, replay } = await start();
     await replay("taken", "2026-11-26T09:00:00Z", "2026-11-26T09:30:00Z");
-    const error = (promise: Promise<unknown>) => promise.then(() => "no error", (e: Error) => e.name);
-    expect(await error(replay("taken", "2026-11-26T09:00:00Z", "2026-11-26T09:30:00Z"))).toBe("ResourceAlreadyExistsException");
-    expect(await error(client.send(new StartReplayCommand({ ReplayName: "x", EventSourceArn: `${ARNS.archive}-nope`, EventStartTime: new Date(0), EventEndTime: new Date(), Destination: { Arn: ARNS.bus } })))).toBe("ResourceNotFoundException");
-    expect(await error(replay("y", "2026-11-26T09:00:00Z", "2026-11-26T09:30:00Z", `${ARNS.bus}-other`))).toBe("ValidationException");
+    const error = (promise: Promise<unknown>) =>
+      promise.then(
+        () => "no error",
+        (e: Error) => e.name,
+      );
+    expect(await error(replay("taken", "2026-11-26T09:00:00Z", "2026-11-26T09:30:00Z"))).toBe(
+      "ResourceAlreadyExistsException",
+    );
+    expect(
+      await error(
+        client.send(
+          new StartReplayCommand({
+            ReplayName: "x",
+            EventSourceArn: `${ARNS.archive}-nope`,
+            EventStartTime: new Date(0),
+            EventEndTime: new Date(),
+            Destination: { Arn: ARNS.bus },
+          }),
+        ),
+      ),
+    ).toBe("ResourceNotFoundException");
+    expect(await error(replay("y", "2026-11-26T09:00:00Z", "2026-11-26T09:30:00Z", `${ARNS.bus}-other`))).toBe(
+      "ValidationException",
+    );
     expect(await error(replay("z", "2026-11-26T09:30:00Z", "2026-11-26T09:00:00Z"))).toBe("ValidationException");
-    expect(await error(client.send(new DescribeReplayCommand({ ReplayName: "never" })))).toBe("ResourceNotFoundException");
+    expect(await error(client.send(new DescribeReplayCommand({ ReplayName: "never" })))).toBe(
+      "ResourceNotFoundException",
+    );
   });
 });

@@ -8,7 +8,14 @@ import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
-import { DETAIL_TYPE, EVENT_SOURCE, RETRY_POLICY, STATUS_PATTERN, statusEntry as sampleEntry, type Status } from "../fixtures";
+import {
+  DETAIL_TYPE,
+  EVENT_SOURCE,
+  RETRY_POLICY,
+  STATUS_PATTERN,
+  statusEntry as sampleEntry,
+  type Status,
+} from "../fixtures";
 import {
   startEventBridgeEndpoint,
   type EventBridgeEndpoint,
@@ -28,7 +35,13 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function start(options: Partial<EventBridgeEndpointOptions> & { target?: EventRule["target"]; retryAttempts?: number; maximumEventAgeSeconds?: number } = {}) {
+async function start(
+  options: Partial<EventBridgeEndpointOptions> & {
+    target?: EventRule["target"];
+    retryAttempts?: number;
+    maximumEventAgeSeconds?: number;
+  } = {},
+) {
   const logLines: Array<Record<string, unknown>> = [];
   const received: EventBridgeEvent[] = [];
   const target = options.target ?? (async (event: EventBridgeEvent) => void received.push(event));
@@ -42,7 +55,13 @@ async function start(options: Partial<EventBridgeEndpointOptions> & { target?: E
       maximumEventAgeSeconds: options.maximumEventAgeSeconds ?? RETRY_POLICY.maximumEventAgeSeconds,
     },
   };
-  const endpoint = await startEventBridgeEndpoint({ buses: [BUS], rules: [rule], retryBaseDelayMs: 5, log: (line) => logLines.push(line), ...options });
+  const endpoint = await startEventBridgeEndpoint({
+    buses: [BUS],
+    rules: [rule],
+    retryBaseDelayMs: 5,
+    log: (line) => logLines.push(line),
+    ...options,
+  });
   cleanups.push(() => endpoint.close());
   const client = new EventBridgeClient({
     endpoint: endpoint.url,
@@ -54,7 +73,8 @@ async function start(options: Partial<EventBridgeEndpointOptions> & { target?: E
   return { endpoint, client, received, logLines };
 }
 
-const messages = (lines: Array<Record<string, unknown>>, message: string) => lines.filter((line) => line.message === message);
+const messages = (lines: Array<Record<string, unknown>>, message: string) =>
+  lines.filter((line) => line.message === message);
 
 describe("local EventBridge endpoint with the AWS SDK", () => {
   it("accepts a status event and delivers it to the rule's target", async () => {
@@ -78,8 +98,12 @@ describe("local EventBridge endpoint with the AWS SDK", () => {
       resources: [],
       detail: { orderId: ORDER_ID, status: "paid" },
     });
-    expect(messages(logLines, "eventbridge.match")).toEqual([expect.objectContaining({ rule: "OrderStatusToCallback", orderId: ORDER_ID })]);
-    expect(messages(logLines, "eventbridge.delivery")).toEqual([expect.objectContaining({ outcome: "succeeded", attempt: 1, orderId: ORDER_ID })]);
+    expect(messages(logLines, "eventbridge.match")).toEqual([
+      expect.objectContaining({ rule: "OrderStatusToCallback", orderId: ORDER_ID }),
+    ]);
+    expect(messages(logLines, "eventbridge.delivery")).toEqual([
+      expect.objectContaining({ outcome: "succeeded", attempt: 1, orderId: ORDER_ID }),
+    ]);
   });
 
   it("answers before the target has finished", async () => {
@@ -164,7 +188,10 @@ describe("local EventBridge endpoint with the AWS SDK", () => {
     await endpoint.idle();
     // Assess
     expect(response.FailedEntryCount).toBe(1);
-    expect(response.Entries![0]).toEqual({ ErrorCode: "InvalidArgument", ErrorMessage: "Event bus payments does not exist." });
+    expect(response.Entries![0]).toEqual({
+      ErrorCode: "InvalidArgument",
+      ErrorMessage: "Event bus payments does not exist.",
+    });
     expect(received).toHaveLength(1);
   });
 
@@ -187,7 +214,11 @@ describe("local EventBridge endpoint with the AWS SDK", () => {
       expect.objectContaining({ nextAttempt: 2, orderId: ORDER_ID, error: "callback store unavailable (1)" }),
       expect.objectContaining({ nextAttempt: 3, orderId: ORDER_ID, error: "callback store unavailable (2)" }),
     ]);
-    expect(messages(logLines, "eventbridge.delivery").map((line) => line.outcome)).toEqual(["failed", "failed", "succeeded"]);
+    expect(messages(logLines, "eventbridge.delivery").map((line) => line.outcome)).toEqual([
+      "failed",
+      "failed",
+      "succeeded",
+    ]);
   });
 
   it("dead-letters an event after 1 + retryAttempts failed attempts", async () => {
@@ -208,7 +239,10 @@ describe("local EventBridge endpoint with the AWS SDK", () => {
     expect(deadLetters).toEqual([
       {
         ruleName: "OrderStatusToCallback",
-        event: expect.objectContaining({ id: response.Entries![0]!.EventId, detail: expect.objectContaining({ orderId: ORDER_ID }) }),
+        event: expect.objectContaining({
+          id: response.Entries![0]!.EventId,
+          detail: expect.objectContaining({ orderId: ORDER_ID }),
+        }),
         attempts: 3,
         lastError: "always down",
         reason: "RetryAttemptsExhausted",
@@ -216,7 +250,9 @@ describe("local EventBridge endpoint with the AWS SDK", () => {
       },
     ]);
     expect(overHttp).toEqual(deadLetters);
-    expect(messages(logLines, "eventbridge.dead-letter")).toEqual([expect.objectContaining({ attempts: 3, orderId: ORDER_ID })]);
+    expect(messages(logLines, "eventbridge.dead-letter")).toEqual([
+      expect.objectContaining({ attempts: 3, orderId: ORDER_ID }),
+    ]);
   });
 
   it("gives up early when a retry would exceed the maximum event age", async () => {
@@ -226,13 +262,20 @@ describe("local EventBridge endpoint with the AWS SDK", () => {
       calls++;
       throw new Error("down");
     };
-    const { endpoint, client } = await start({ target, retryAttempts: 5, maximumEventAgeSeconds: 0.05, retryBaseDelayMs: 200 });
+    const { endpoint, client } = await start({
+      target,
+      retryAttempts: 5,
+      maximumEventAgeSeconds: 0.05,
+      retryBaseDelayMs: 200,
+    });
     // Act
     await client.send(new PutEventsCommand({ Entries: [statusEntry()] }));
     await endpoint.idle();
     // Assess
     expect(calls).toBe(1);
-    expect(endpoint.deadLetters()).toEqual([expect.objectContaining({ attempts: 1, reason: "MaximumEventAgeExceeded" })]);
+    expect(endpoint.deadLetters()).toEqual([
+      expect.objectContaining({ attempts: 1, reason: "MaximumEventAgeExceeded" }),
+    ]);
   });
 
   it("close() stops the server and cancels waiting retries", async () => {
@@ -258,13 +301,19 @@ describe("local EventBridge endpoint with the AWS SDK", () => {
     expect(calls).toBe(1);
     expect(endpoint.deadLetters()).toEqual([]);
     await expect(fetch(`${endpoint.url}/dead-letters`)).rejects.toThrow();
-    expect(process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length).toBeLessThanOrEqual(timersBefore);
+    expect(process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length).toBeLessThanOrEqual(
+      timersBefore,
+    );
   });
 });
 
 describe("local EventBridge endpoint over plain HTTP", () => {
   const post = (url: string, body: string, target = "AWSEvents.PutEvents") =>
-    fetch(url, { method: "POST", headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": target }, body });
+    fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": target },
+      body,
+    });
 
   it("answers unknown operations, bad JSON and oversized bodies with errors and keeps serving", async () => {
     // Prepare
@@ -275,17 +324,30 @@ describe("local EventBridge endpoint over plain HTTP", () => {
     const oversized = await post(endpoint.url, JSON.stringify({ Entries: [{ Detail: "x".repeat(1024 * 1024) }] }));
     const afterwards = await post(endpoint.url, JSON.stringify({ Entries: [statusEntry()] }));
     // Assess
-    expect([unknown.status, unknown.headers.get("x-amzn-errortype"), ((await unknown.json()) as { __type: string }).__type]).toEqual([400, "UnknownOperationException", "UnknownOperationException"]);
+    expect([
+      unknown.status,
+      unknown.headers.get("x-amzn-errortype"),
+      ((await unknown.json()) as { __type: string }).__type,
+    ]).toEqual([400, "UnknownOperationException", "UnknownOperationException"]);
     expect([badJson.status, badJson.headers.get("x-amzn-errortype")]).toEqual([400, "SerializationException"]);
     expect(oversized.status).toBe(413);
-    expect([afterwards.status, await afterwards.json()]).toEqual([200, { FailedEntryCount: 0, Entries: [{ EventId: expect.any(String) }] }]);
+    expect([afterwards.status, await afterwards.json()]).toEqual([
+      200,
+      { FailedEntryCount: 0, Entries: [{ EventId: expect.any(String) }] },
+    ]);
     await endpoint.idle();
   });
 });
 
 /** The AWS CLI, if installed: /usr/bin/aws or any `aws` on PATH. */
 function findAwsCli(): string | undefined {
-  const candidates = ["/usr/bin/aws", ...(process.env.PATH ?? "").split(delimiter).filter(Boolean).map((dir) => join(dir, "aws"))];
+  const candidates = [
+    "/usr/bin/aws",
+    ...(process.env.PATH ?? "")
+      .split(delimiter)
+      .filter(Boolean)
+      .map((dir) => join(dir, "aws")),
+  ];
   return candidates.find((candidate) => existsSync(candidate));
 }
 const awsCli = findAwsCli();
@@ -305,10 +367,19 @@ describe("local EventBridge endpoint with the AWS CLI", () => {
       AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
     };
     // Act: asynchronously, so the endpoint in this process can answer.
-    const { stdout } = await promisify(execFile)(awsCli!, ["events", "put-events", "--endpoint-url", endpoint.url, "--entries", entries, "--output", "json"], { env, timeout: 20_000 });
+    const { stdout } = await promisify(execFile)(
+      awsCli!,
+      ["events", "put-events", "--endpoint-url", endpoint.url, "--entries", entries, "--output", "json"],
+      { env, timeout: 20_000 },
+    );
     await endpoint.idle();
     // Assess
     expect(JSON.parse(stdout)).toEqual({ FailedEntryCount: 0, Entries: [{ EventId: expect.any(String) }] });
-    expect(received).toEqual([expect.objectContaining({ time: "2016-01-14T01:02:03Z", detail: expect.objectContaining({ status: "completed", orderId: ORDER_ID }) })]);
+    expect(received).toEqual([
+      expect.objectContaining({
+        time: "2016-01-14T01:02:03Z",
+        detail: expect.objectContaining({ status: "completed", orderId: ORDER_ID }),
+      }),
+    ]);
   });
 });

@@ -42,7 +42,10 @@ async function startGateway(
     stage: STAGE,
     routes: WEBSOCKET_ROUTES,
     routeSelectionExpression: ROUTE_SELECTION_EXPRESSION,
-    authorizer: { functionName: AUTHORIZER, identitySource: more.identitySource ?? ["route.request.querystring.orderId"] },
+    authorizer: {
+      functionName: AUTHORIZER,
+      identitySource: more.identitySource ?? ["route.request.querystring.orderId"],
+    },
     ...(more.edge && { edge: more.edge }),
     ...(more.originPort !== undefined && { originPort: more.originPort }),
     region: "eu-west-1",
@@ -78,14 +81,19 @@ it("invokes the authorizer with the upgrade's request, and gives its context to 
   const client = await openClient(`${gateway.url}?orderId=o-1`);
   client.socket.send(JSON.stringify({ action: "sync" }));
   client.socket.send("not json");
-  await until(() => calls.filter((call) => call.event.requestContext.eventType === "MESSAGE").length === 2, "both messages");
+  await until(
+    () => calls.filter((call) => call.event.requestContext.eventType === "MESSAGE").length === 2,
+    "both messages",
+  );
   client.socket.close();
   await until(() => calls.some((call) => call.event.requestContext.eventType === "DISCONNECT"), "$disconnect");
 
   // Assess: the authorizer saw $connect's request, with the ARN of $connect.
   const [authorizerCall] = callsOf(AUTHORIZER);
   const { event } = authorizerCall!;
-  const connect = calls.find((call) => call.event.requestContext.eventType === "CONNECT" && call.functionName !== AUTHORIZER)!;
+  const connect = calls.find(
+    (call) => call.event.requestContext.eventType === "CONNECT" && call.functionName !== AUTHORIZER,
+  )!;
   expect(callsOf(AUTHORIZER)).toHaveLength(1);
   expect(event).toMatchObject({
     type: "REQUEST",
@@ -102,7 +110,9 @@ it("invokes the authorizer with the upgrade's request, and gives its context to 
   const routes = calls.filter((call) => call.functionName !== AUTHORIZER).map((call) => call.event.requestContext);
   expect(routes.map((context) => context.routeKey)).toEqual(["$connect", "sync", "$default", "$disconnect"]);
   for (const context of routes) expect(context.authorizer).toEqual(authorizer);
-  expect(logs.filter((record) => record.functionName === AUTHORIZER)).toEqual([expect.objectContaining({ route: "$connect", status: 200 })]);
+  expect(logs.filter((record) => record.functionName === AUTHORIZER)).toEqual([
+    expect.objectContaining({ route: "$connect", status: 200 }),
+  ]);
 });
 
 it.each([
@@ -121,7 +131,14 @@ it.each([
 
   // Assess: the log says what the client was answered, and why.
   expect(refusal.statusCode).toBe(statusCode);
-  expect(logs).toEqual([expect.objectContaining({ route: "$connect", functionName: AUTHORIZER, status: statusCode, error: expect.any(String) })]);
+  expect(logs).toEqual([
+    expect.objectContaining({
+      route: "$connect",
+      functionName: AUTHORIZER,
+      status: statusCode,
+      error: expect.any(String),
+    }),
+  ]);
   expect(JSON.parse(refusal.body)).toEqual({ message });
   expect(callsOf(AUTHORIZER)).toHaveLength(1);
   expect(callsOf(WEBSOCKET_ROUTES.$connect)).toEqual([]);
@@ -183,15 +200,23 @@ describe("a header identity source (the edge's, as Topology.WEBSOCKET_AUTHORIZER
     const { gateway, callsOf } = await startGateway(undefined, { identitySource: HEADER_SOURCES });
     await openClient(`${gateway.url}?orderId=o-1`, { "X-Origin-Verify": "anything" });
     expect(callsOf(AUTHORIZER)).toHaveLength(1);
-    expect((callsOf(AUTHORIZER)[0]!.event as { headers: Record<string, string> }).headers["X-Origin-Verify"]).toBe("anything");
+    expect((callsOf(AUTHORIZER)[0]!.event as { headers: Record<string, string> }).headers["X-Origin-Verify"]).toBe(
+      "anything",
+    );
   });
 
   it("gets the header from the edge, which replaces a client's own, while the origin port skips the edge and is refused", async () => {
-    const { gateway, callsOf } = await startGateway(undefined, { identitySource: HEADER_SOURCES, edge: EDGE, originPort: 0 });
+    const { gateway, callsOf } = await startGateway(undefined, {
+      identitySource: HEADER_SOURCES,
+      edge: EDGE,
+      originPort: 0,
+    });
     // Through the edge: the edge's value, never the client's forged one.
     await openClient(`${gateway.url}?orderId=o-1`, { "X-Origin-Verify": "forged" });
     const headers = (callsOf(AUTHORIZER)[0]!.event as { headers: Record<string, string> }).headers;
-    expect(Object.entries(headers).filter(([name]) => name.toLowerCase() === "x-origin-verify")).toEqual([["x-origin-verify", "the-edge-value-0123456789"]]);
+    expect(Object.entries(headers).filter(([name]) => name.toLowerCase() === "x-origin-verify")).toEqual([
+      ["x-origin-verify", "the-edge-value-0123456789"],
+    ]);
     // Around it: no header, 401, no invocation.
     const refusal = await refusedHandshake(`${gateway.originUrl}?orderId=o-2`);
     expect(refusal.statusCode).toBe(401);

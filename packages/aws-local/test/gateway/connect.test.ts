@@ -2,7 +2,16 @@
 import { GoneException, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
 import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { deferred, lastConnectionId, managementClient, openClient, refusedHandshake, startTestGateway, STAGE, USER_AGENT } from "./support";
+import {
+  deferred,
+  lastConnectionId,
+  managementClient,
+  openClient,
+  refusedHandshake,
+  startTestGateway,
+  STAGE,
+  USER_AGENT,
+} from "./support";
 
 const CONNECTION_ID = /^[A-Za-z0-9_-]{15}=$/;
 const REQUEST_TIME = /^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/;
@@ -89,13 +98,16 @@ describe("$connect refusing the handshake", () => {
   it("lets go at once of the sockets of clients that left while their $connect waited", async () => {
     // Prepare: $connect held (its function's environments busy, as under a reconnect storm)
     const held = deferred();
-    const { gateway, callsTo } = await startTestGateway({ functions: { OrderWSConnectFunction: () => held.promise.then(() => ({ statusCode: 200 })) } });
+    const { gateway, callsTo } = await startTestGateway({
+      functions: { OrderWSConnectFunction: () => held.promise.then(() => ({ statusCode: 200 })) },
+    });
     const clients = Array.from({ length: 20 }, () => new WebSocket(gateway.url).on("error", () => {}));
     while (callsTo("$connect").length < clients.length) await new Promise((resolve) => setTimeout(resolve, 10));
     // Act: every client gives up before its $connect answers
     for (const client of clients) client.terminate();
     const deadline = Date.now() + 2_000;
-    while ((await gateway.tcpConnections()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    while ((await gateway.tcpConnections()) > 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     const heldWhileWaiting = await gateway.tcpConnections();
     held.resolve();
     // Assess: nothing held (each was a file descriptor until its turn); none opened, so no $disconnect

@@ -19,7 +19,10 @@ describe("PostToConnection", () => {
 
     // Act
     await management.send(
-      new PostToConnectionCommand({ ConnectionId: lastConnectionId(calls), Data: JSON.stringify({ status: "shipped ✓" }) }),
+      new PostToConnectionCommand({
+        ConnectionId: lastConnectionId(calls),
+        Data: JSON.stringify({ status: "shipped ✓" }),
+      }),
     );
 
     // Assess
@@ -153,8 +156,12 @@ describe("a connection the client closed", () => {
     const post = management.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: "late" }));
     await expect(post).rejects.toBeInstanceOf(GoneException);
     await expect(post).rejects.toMatchObject({ $metadata: { httpStatusCode: 410 } });
-    await expect(management.send(new GetConnectionCommand({ ConnectionId: connectionId }))).rejects.toBeInstanceOf(GoneException);
-    await expect(management.send(new DeleteConnectionCommand({ ConnectionId: connectionId }))).rejects.toBeInstanceOf(GoneException);
+    await expect(management.send(new GetConnectionCommand({ ConnectionId: connectionId }))).rejects.toBeInstanceOf(
+      GoneException,
+    );
+    await expect(management.send(new DeleteConnectionCommand({ ConnectionId: connectionId }))).rejects.toBeInstanceOf(
+      GoneException,
+    );
     expect(callsTo("$disconnect")).toHaveLength(1);
   });
 
@@ -167,7 +174,10 @@ describe("a connection the client closed", () => {
           const client = managementClient(gateway.managementEndpoint);
           duringDisconnect = await client
             .send(new PostToConnectionCommand({ ConnectionId: event.requestContext.connectionId, Data: "x" }))
-            .then(() => "delivered", (error: unknown) => error);
+            .then(
+              () => "delivered",
+              (error: unknown) => error,
+            );
           client.destroy();
           return { statusCode: 200 };
         },

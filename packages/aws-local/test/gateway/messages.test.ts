@@ -68,7 +68,11 @@ describe("route selection on $request.body.action", () => {
 
     // Assess
     const error = JSON.parse(String(await frame));
-    expect(error).toEqual({ message: "Forbidden", connectionId: lastConnectionId(calls), requestId: expect.any(String) });
+    expect(error).toEqual({
+      message: "Forbidden",
+      connectionId: lastConnectionId(calls),
+      requestId: expect.any(String),
+    });
     expect(calls.map((call) => call.event.requestContext.routeKey)).toEqual(["$connect"]);
   });
 });
@@ -120,7 +124,11 @@ describe("a message function that throws", () => {
     // Assess
     const frame = JSON.parse(String(await errorFrame));
     const message = calls.find((call) => call.event.requestContext.eventType === "MESSAGE");
-    expect(frame).toEqual({ message: "Internal server error", connectionId, requestId: message?.event.requestContext.requestId });
+    expect(frame).toEqual({
+      message: "Internal server error",
+      connectionId,
+      requestId: message?.event.requestContext.requestId,
+    });
     expect(logs.at(-1)).toMatchObject({ route: "sync", status: 500, error: "handler failed" });
     const stillOpen = client.nextFrame();
     await management.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: "still here" }));

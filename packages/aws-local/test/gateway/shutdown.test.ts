@@ -39,7 +39,11 @@ describe("close()", () => {
     // Assess
     const closes = await Promise.all(clients.map((client) => client.closed));
     expect(closes.map((closed) => closed.code)).toEqual([1001, 1001]);
-    expect(callsTo("$disconnect").map((call) => call.event.requestContext.connectionId).sort()).toEqual([...ids].sort());
+    expect(
+      callsTo("$disconnect")
+        .map((call) => call.event.requestContext.connectionId)
+        .sort(),
+    ).toEqual([...ids].sort());
     expect(gateway.connections()).toEqual([]);
     // libuv releases a closed server handle a loop turn or two after Node reports it closed.
     await expect.poll(gatewayHandles, { timeout: 1_000 }).toEqual(baseline);

@@ -10,7 +10,9 @@ import { lastConnectionId, openClient, startTestGateway } from "./support";
 it("cuts a connection whose client does not read once the unread bytes pass the bound", async () => {
   // Prepare: a client whose TCP socket is paused, so nothing posted to it is ever taken.
   const maxBufferedBytes = 256 * 1024;
-  const { gateway, calls, callsTo, management } = await startTestGateway({ limits: { maxBufferedBytes, postTimeoutMs: 60_000 } });
+  const { gateway, calls, callsTo, management } = await startTestGateway({
+    limits: { maxBufferedBytes, postTimeoutMs: 60_000 },
+  });
   const client = await openClient(gateway.url);
   (client.socket as unknown as { _socket: { pause(): void } })._socket.pause();
   management.config.maxAttempts = async () => 1;
@@ -33,5 +35,7 @@ it("cuts a connection whose client does not read once the unread bytes pass the 
   await vi.waitFor(() => expect(callsTo("$disconnect")).toHaveLength(1));
   expect(callsTo("$disconnect")[0]!.event.requestContext).toMatchObject({ connectionId, disconnectStatusCode: 1006 });
   expect(gateway.connections()).toEqual([]);
-  await expect(management.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: payload }))).rejects.toBeInstanceOf(GoneException);
+  await expect(
+    management.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: payload })),
+  ).rejects.toBeInstanceOf(GoneException);
 }, 60_000);

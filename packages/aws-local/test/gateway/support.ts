@@ -7,7 +7,12 @@ import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagem
 import { ROUTE_SELECTION_EXPRESSION, WEBSOCKET_ROUTES } from "../fixtures";
 import { onTestFinished } from "vitest";
 import WebSocket from "ws";
-import { startWebSocketGateway, type GatewayLimits, type RouteLogRecord, type RouteTable } from "../../src/gateway/index";
+import {
+  startWebSocketGateway,
+  type GatewayLimits,
+  type RouteLogRecord,
+  type RouteTable,
+} from "../../src/gateway/index";
 import type { RouteThrottleSettings } from "../../src/throttle";
 
 export const STAGE = "test";
@@ -17,7 +22,12 @@ export type RecordedCall = { functionName: string; event: any };
 export type FakeFunction = (event: any) => unknown;
 
 export async function startTestGateway(
-  setup: { functions?: Record<string, FakeFunction>; routes?: RouteTable; limits?: Partial<GatewayLimits>; throttles?: RouteThrottleSettings } = {},
+  setup: {
+    functions?: Record<string, FakeFunction>;
+    routes?: RouteTable;
+    limits?: Partial<GatewayLimits>;
+    throttles?: RouteThrottleSettings;
+  } = {},
 ) {
   const calls: RecordedCall[] = [];
   const logs: RouteLogRecord[] = [];
@@ -88,7 +98,10 @@ export function openClient(url: string, headers: Record<string, string> = {}): P
 }
 
 /** The HTTP response a refused handshake gets; rejects if the socket opens instead. */
-export function refusedHandshake(url: string, headers: Record<string, string> = {}): Promise<{ statusCode: number; body: string; opened: () => boolean }> {
+export function refusedHandshake(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ statusCode: number; body: string; opened: () => boolean }> {
   const socket = new WebSocket(url, { headers });
   onTestFinished(() => socket.terminate());
   let opened = false;

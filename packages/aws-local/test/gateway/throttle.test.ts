@@ -12,7 +12,9 @@ const bucket = (burstLimit: number) => ({ rateLimit: 0.001, burstLimit });
 describe("a burst of connects beyond the $connect bucket", () => {
   it("is refused with 429 Too Many Requests without running $connect, while messages still pass", async () => {
     // Prepare
-    const { gateway, callsTo, logs } = await startTestGateway({ throttles: { default: bucket(10), routes: { $connect: bucket(3) } } });
+    const { gateway, callsTo, logs } = await startTestGateway({
+      throttles: { default: bucket(10), routes: { $connect: bucket(3) } },
+    });
     const first = await openClient(gateway.url);
 
     // Act
@@ -36,7 +38,9 @@ describe("a burst of connects beyond the $connect bucket", () => {
 describe("a burst of messages beyond the default bucket", () => {
   it("gets Too Many Requests frames for the excess, the connection stays open, and new connects still succeed", async () => {
     // Prepare
-    const { gateway, calls, callsTo, logs } = await startTestGateway({ throttles: { default: bucket(3), routes: { $connect: bucket(10) } } });
+    const { gateway, calls, callsTo, logs } = await startTestGateway({
+      throttles: { default: bucket(3), routes: { $connect: bucket(10) } },
+    });
     const client = await openClient(gateway.url);
     const connectionId = lastConnectionId(calls);
 
@@ -48,7 +52,8 @@ describe("a burst of messages beyond the default bucket", () => {
 
     // Assess
     await expect.poll(() => callsTo("sync")).toHaveLength(3);
-    for (const frame of frames) expect(frame).toEqual({ message: "Too Many Requests", connectionId, requestId: expect.any(String) });
+    for (const frame of frames)
+      expect(frame).toEqual({ message: "Too Many Requests", connectionId, requestId: expect.any(String) });
     expect(logs.filter((record) => record.route === "sync" && record.status === 429)).toHaveLength(2);
     expect(another.socket.readyState).toBe(another.socket.OPEN);
     expect(gateway.connections()).toHaveLength(2);

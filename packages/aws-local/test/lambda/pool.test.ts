@@ -8,7 +8,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, it, onTestFinished } from "vitest";
-import { createFunctionPool, type FunctionConfiguration, type FunctionPoolOptions, type PoolLogRecord } from "../../src/lambda/pool";
+import {
+  createFunctionPool,
+  type FunctionConfiguration,
+  type FunctionPoolOptions,
+  type PoolLogRecord,
+} from "../../src/lambda/pool";
 import type { ConsoleLine } from "../../src/lambda/environment";
 
 const HANDLERS = path.join(path.dirname(fileURLToPath(import.meta.url)), "handlers");
@@ -16,16 +21,34 @@ const HANDLERS = path.join(path.dirname(fileURLToPath(import.meta.url)), "handle
 type Report = Awaited<ReturnType<typeof import("./handlers/counter").handler>>;
 
 function fn(exportName: string, overrides: Partial<FunctionConfiguration> = {}): FunctionConfiguration {
-  return { modulePath: path.join(HANDLERS, "counter.ts"), exportName, timeoutMs: 5_000, memoryMB: 256, environment: () => ({ GREETING: "hello" }), ...overrides };
+  return {
+    modulePath: path.join(HANDLERS, "counter.ts"),
+    exportName,
+    timeoutMs: 5_000,
+    memoryMB: 256,
+    environment: () => ({ GREETING: "hello" }),
+    ...overrides,
+  };
 }
 
 function startPool(functions: FunctionPoolOptions["functions"], options: Omit<FunctionPoolOptions, "functions"> = {}) {
   const records: PoolLogRecord[] = [];
   const lines: ConsoleLine[] = [];
-  const pool = createFunctionPool({ functions, log: (record) => records.push(record), onConsole: (line) => lines.push(line), ...options });
+  const pool = createFunctionPool({
+    functions,
+    log: (record) => records.push(record),
+    onConsole: (line) => lines.push(line),
+    ...options,
+  });
   onTestFinished(() => pool.close());
   const coldStarts = () => records.filter((record) => record.message === "lambda.cold-start");
-  return { pool, records, lines, coldStarts, invoke: (name: string, event: object = {}) => pool.invoke(name, event) as Promise<Report> };
+  return {
+    pool,
+    records,
+    lines,
+    coldStarts,
+    invoke: (name: string, event: object = {}) => pool.invoke(name, event) as Promise<Report>,
+  };
 }
 
 async function until(condition: () => boolean, what: string, timeoutMs = 20_000) {
@@ -89,15 +112,23 @@ it("gives each invocation its function's context and only its function's environ
 
 it("fails an invocation past its function's timeout with Sandbox.Timedout and discards its environment", async () => {
   // Prepare
-  const { pool, invoke, records, coldStarts } = startPool({ Hang: fn("hang", { timeoutMs: 300 }), Counter: fn("handler") });
+  const { pool, invoke, records, coldStarts } = startPool({
+    Hang: fn("hang", { timeoutMs: 300 }),
+    Counter: fn("handler"),
+  });
   await invoke("Counter");
 
   // Act
   const outcome = pool.invoke("Hang", {});
 
   // Assess
-  await expect(outcome).rejects.toMatchObject({ name: "Sandbox.Timedout", message: "Hang: Task timed out after 0.30 seconds" });
-  expect(records).toContainEqual(expect.objectContaining({ message: "lambda.timed-out", functionName: "Hang", timeoutMs: 300 }));
+  await expect(outcome).rejects.toMatchObject({
+    name: "Sandbox.Timedout",
+    message: "Hang: Task timed out after 0.30 seconds",
+  });
+  expect(records).toContainEqual(
+    expect.objectContaining({ message: "lambda.timed-out", functionName: "Hang", timeoutMs: 300 }),
+  );
   expect(pool.stats().Hang).toMatchObject({ environments: 0 });
   await expect(pool.invoke("Hang", {})).rejects.toMatchObject({ name: "Sandbox.Timedout" });
   expect(coldStarts().filter((record) => record.functionName === "Hang")).toHaveLength(2);
@@ -133,12 +164,17 @@ it("makes an invocation wait for an environment once its function has as many as
   // Assess: one environment served both, one after the other.
   expect(coldStarts()).toHaveLength(1);
   expect([first.invocations, second.invocations].sort()).toEqual([1, 2]);
-  expect(records).toContainEqual(expect.objectContaining({ message: "lambda.waiting", functionName: "Counter", environments: 1 }));
+  expect(records).toContainEqual(
+    expect.objectContaining({ message: "lambda.waiting", functionName: "Counter", environments: 1 }),
+  );
 });
 
 it("makes room under the bound on all environments by reclaiming another function's idle one", async () => {
   // Prepare: one environment for all functions together; A's is warm and idle.
-  const { pool, invoke, records, coldStarts } = startPool({ A: fn("handler"), B: fn("handler") }, { maxEnvironments: 1 });
+  const { pool, invoke, records, coldStarts } = startPool(
+    { A: fn("handler"), B: fn("handler") },
+    { maxEnvironments: 1 },
+  );
   await invoke("A");
 
   // Act
@@ -159,7 +195,10 @@ it("queues an invocation while every environment of every function is busy, and 
   const startedFile = path.join(dir, "started");
   const untilFile = path.join(dir, "go");
   const started = () => (existsSync(startedFile) ? readFileSync(startedFile, "utf8").trim().split("\n") : []);
-  const { pool, invoke, records } = startPool({ A: fn("handler"), B: fn("handler") }, { maxEnvironments: 2, scaleOutDelayMs: 0 });
+  const { pool, invoke, records } = startPool(
+    { A: fn("handler"), B: fn("handler") },
+    { maxEnvironments: 2, scaleOutDelayMs: 0 },
+  );
   const first = invoke("A", { startedFile, untilFile });
   const second = invoke("A", { startedFile, untilFile });
   await until(() => started().length === 2, "both invocations of A");
@@ -178,7 +217,9 @@ it("queues an invocation while every environment of every function is busy, and 
   expect(one.threadId).not.toBe(two.threadId);
   expect(b.invocations).toBe(1);
   expect([one.threadId, two.threadId]).not.toContain(b.threadId);
-  expect(records).toContainEqual(expect.objectContaining({ message: "lambda.waiting-for-room", functionName: "B", environmentsAll: 2 }));
+  expect(records).toContainEqual(
+    expect.objectContaining({ message: "lambda.waiting-for-room", functionName: "B", environmentsAll: 2 }),
+  );
   expect(Object.values(pool.stats()).reduce((sum, fn) => sum + fn.environments, 0)).toBeLessThanOrEqual(2);
 });
 
@@ -186,17 +227,24 @@ function holdFiles() {
   const dir = mkdtempSync(path.join(tmpdir(), "pool-test-"));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   const file = (name: string) => path.join(dir, name);
-  const started = (name: string) => (existsSync(file(name)) ? readFileSync(file(name), "utf8").trim().split("\n").length : 0);
+  const started = (name: string) =>
+    existsSync(file(name)) ? readFileSync(file(name), "utf8").trim().split("\n").length : 0;
   return { file, started, go: (name: string) => writeFileSync(file(name), "") };
 }
 
 it("serves the invocation that waited longest first when room is short, not the busiest function's queue", async () => {
   // Prepare: room for two environments in all; A holds both, then B arrives, then A's queue grows.
   const { file, started, go } = holdFiles();
-  const { invoke, records } = startPool({ A: fn("handler"), B: fn("handler") }, { maxEnvironments: 2, scaleOutDelayMs: 0 });
+  const { invoke, records } = startPool(
+    { A: fn("handler"), B: fn("handler") },
+    { maxEnvironments: 2, scaleOutDelayMs: 0 },
+  );
   const finished: string[] = [];
   const tracked = (name: string, event: object) => invoke(name, event).then(() => finished.push(name));
-  const holding = [tracked("A", { startedFile: file("A"), untilFile: file("goA") }), tracked("A", { startedFile: file("A"), untilFile: file("goA") })];
+  const holding = [
+    tracked("A", { startedFile: file("A"), untilFile: file("goA") }),
+    tracked("A", { startedFile: file("A"), untilFile: file("goA") }),
+  ];
   await until(() => started("A") === 2, "both invocations of A");
   const b = tracked("B", {});
   await new Promise((resolve) => setTimeout(resolve, 50));
@@ -214,7 +262,10 @@ it("serves the invocation that waited longest first when room is short, not the 
 it("gives an idle environment's room to a function without any even while another waits to scale out", async () => {
   // Prepare: room for three; A has two busy and a third invocation waiting for room, then B needs its first.
   const { file, started, go } = holdFiles();
-  const { invoke } = startPool({ A: fn("handler"), B: fn("handler"), C: fn("handler") }, { maxEnvironments: 3, scaleOutDelayMs: 0 });
+  const { invoke } = startPool(
+    { A: fn("handler"), B: fn("handler"), C: fn("handler") },
+    { maxEnvironments: 3, scaleOutDelayMs: 0 },
+  );
   const c = invoke("C", { startedFile: file("C"), untilFile: file("goC") });
   const holding = [0, 1].map(() => invoke("A", { startedFile: file("A"), untilFile: file("goA") }));
   await until(() => started("C") === 1 && started("A") === 2, "C and both invocations of A");
@@ -236,7 +287,10 @@ it("gives an idle environment's room to a function without any even while anothe
 it("reclaims an idle environment for a scale-out once it has been idle long enough, with nothing else happening", async () => {
   // Prepare: room for two; A has one busy, C one freshly idle.
   const { file, started, go } = holdFiles();
-  const { invoke, records } = startPool({ A: fn("handler", { timeoutMs: 60_000 }), C: fn("handler") }, { maxEnvironments: 2, scaleOutDelayMs: 0 });
+  const { invoke, records } = startPool(
+    { A: fn("handler", { timeoutMs: 60_000 }), C: fn("handler") },
+    { maxEnvironments: 2, scaleOutDelayMs: 0 },
+  );
   const first = invoke("A", { startedFile: file("A"), untilFile: file("goA") });
   await until(() => started("A") === 1, "A's first invocation");
   await invoke("C");
@@ -277,7 +331,10 @@ it("fails warm() and the invocation when the module cannot load, naming the func
   const { pool } = startPool({ Broken: fn("handler", { modulePath: path.join(HANDLERS, "broken.ts") }) });
 
   // Act + Assess
-  await expect(pool.warm()).rejects.toMatchObject({ name: "Runtime.InitError", message: expect.stringContaining("Broken: init failed: Error: CLIENT_TABLE is not set") });
+  await expect(pool.warm()).rejects.toMatchObject({
+    name: "Runtime.InitError",
+    message: expect.stringContaining("Broken: init failed: Error: CLIENT_TABLE is not set"),
+  });
   await expect(pool.invoke("Broken", {})).rejects.toMatchObject({ name: "Runtime.InitError" });
   await expect(pool.invoke("Missing", {})).rejects.toMatchObject({ name: "ResourceNotFoundException" });
 });

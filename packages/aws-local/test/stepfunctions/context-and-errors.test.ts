@@ -16,18 +16,33 @@ const LAMBDA = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:Local`;
 const stamped = { "at.$": "$$.State.EnteredTime", "state.$": "$$.State.Name" };
 
 async function start(definition: StateMachineDefinition, taskHandlers: Record<string, TaskHandler>) {
-  const endpoint = await startStepFunctionsEndpoint({ region: REGION, account: ACCOUNT, stateMachines: [{ name: "Small", definition, taskHandlers }], retryIntervalOverrideMs: 0 });
+  const endpoint = await startStepFunctionsEndpoint({
+    region: REGION,
+    account: ACCOUNT,
+    stateMachines: [{ name: "Small", definition, taskHandlers }],
+    retryIntervalOverrideMs: 0,
+  });
   cleanups.add(() => endpoint.close());
   const client = sfnClient(endpoint.url);
   cleanups.add(() => client.destroy());
   return { endpoint, client, stateMachineArn: endpoint.stateMachineArn("Small") };
 }
 
-async function runToEnd(definition: StateMachineDefinition, taskHandlers: Record<string, TaskHandler>, input: unknown = {}) {
+async function runToEnd(
+  definition: StateMachineDefinition,
+  taskHandlers: Record<string, TaskHandler>,
+  input: unknown = {},
+) {
   const { endpoint, client, stateMachineArn } = await start(definition, taskHandlers);
-  const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn, name: "run-1", input: JSON.stringify(input) }));
+  const { executionArn } = await client.send(
+    new StartExecutionCommand({ stateMachineArn, name: "run-1", input: JSON.stringify(input) }),
+  );
   await endpoint.idle();
-  return { executionArn, stateMachineArn, described: await client.send(new DescribeExecutionCommand({ executionArn })) };
+  return {
+    executionArn,
+    stateMachineArn,
+    described: await client.send(new DescribeExecutionCommand({ executionArn })),
+  };
 }
 
 describe("the Context Object", () => {
@@ -39,15 +54,24 @@ describe("the Context Object", () => {
       StartAt: "A",
       States: {
         A: { Type: "Task", Resource: LAMBDA, Parameters: stamped, ResultPath: null, Next: "B" },
-        B: { Type: "Task", Resource: LAMBDA, Parameters: stamped, ResultPath: null, Retry: [{ ErrorEquals: ["Flaky"], MaxAttempts: 1 }], Next: "C" },
+        B: {
+          Type: "Task",
+          Resource: LAMBDA,
+          Parameters: stamped,
+          ResultPath: null,
+          Retry: [{ ErrorEquals: ["Flaky"], MaxAttempts: 1 }],
+          Next: "C",
+        },
         C: { Type: "Task", Resource: LAMBDA, Parameters: stamped, ResultPath: null, End: true },
       },
     };
-    const record = (delayMs = 0) => async (input: Record<string, unknown>) => {
-      seen.push(input);
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-      return {};
-    };
+    const record =
+      (delayMs = 0) =>
+      async (input: Record<string, unknown>) => {
+        seen.push(input);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        return {};
+      };
     const flakyOnce = async (input: Record<string, unknown>) => {
       seen.push(input);
       if (bAttempts++ === 0) throw Object.assign(new Error("try again"), { name: "Flaky" });
@@ -75,7 +99,16 @@ describe("the Context Object", () => {
     // Prepare: ten instant states.
     const names = Array.from({ length: 10 }, (_, i) => `S${i}`);
     const States = Object.fromEntries(
-      names.map((name, i) => [name, { Type: "Task" as const, Resource: LAMBDA, Parameters: stamped, ResultPath: null, ...(i < names.length - 1 ? { Next: names[i + 1]! } : { End: true as const }) }]),
+      names.map((name, i) => [
+        name,
+        {
+          Type: "Task" as const,
+          Resource: LAMBDA,
+          Parameters: stamped,
+          ResultPath: null,
+          ...(i < names.length - 1 ? { Next: names[i + 1]! } : { End: true as const }),
+        },
+      ]),
     );
     const stamps: string[] = [];
     const handler = async (input: { at: string }) => void stamps.push(input.at);
@@ -85,7 +118,8 @@ describe("the Context Object", () => {
 
     // Assess
     expect(stamps).toHaveLength(10);
-    for (let i = 1; i < stamps.length; i++) expect(Date.parse(stamps[i]!) - Date.parse(stamps[i - 1]!)).toBeGreaterThanOrEqual(1);
+    for (let i = 1; i < stamps.length; i++)
+      expect(Date.parse(stamps[i]!) - Date.parse(stamps[i - 1]!)).toBeGreaterThanOrEqual(1);
   });
 
   it("describes the execution and state machine in $$.Execution and $$.StateMachine", async () => {
@@ -112,10 +146,20 @@ describe("the Context Object", () => {
     };
 
     // Act
-    const { executionArn, stateMachineArn, described } = await runToEnd(definition, { Look: async (input) => void (seen = input) }, { orderId: "o-1" });
+    const { executionArn, stateMachineArn, described } = await runToEnd(
+      definition,
+      { Look: async (input) => void (seen = input) },
+      { orderId: "o-1" },
+    );
 
     // Assess
-    expect(seen).toMatchObject({ id: executionArn, name: "run-1", input: { orderId: "o-1" }, stateMachineId: stateMachineArn, stateMachineName: "Small" });
+    expect(seen).toMatchObject({
+      id: executionArn,
+      name: "run-1",
+      input: { orderId: "o-1" },
+      stateMachineId: stateMachineArn,
+      stateMachineName: "Small",
+    });
     expect(seen.startTime).toMatch(ISO_MS);
     expect(Math.abs(Date.parse(seen.startTime as string) - described.startDate!.getTime())).toBeLessThan(50);
     expect(seen.roleArn).toMatch(new RegExp(`^arn:aws:iam::${ACCOUNT}:role/`));
@@ -125,7 +169,10 @@ describe("the Context Object", () => {
 describe("how executions end", () => {
   it("fails with the Lambda error when a task's error is not caught: Error is the errorType, Cause the JSON payload", async () => {
     // Prepare
-    const definition: StateMachineDefinition = { StartAt: "Boom", States: { Boom: { Type: "Task", Resource: LAMBDA, End: true } } };
+    const definition: StateMachineDefinition = {
+      StartAt: "Boom",
+      States: { Boom: { Type: "Task", Resource: LAMBDA, End: true } },
+    };
     const boom = async () => {
       throw new RangeError("out of range");
     };
@@ -149,7 +196,10 @@ describe("how executions end", () => {
 
   it("takes a Fail state's ErrorPath and CausePath from the state's input", async () => {
     // Prepare
-    const definition: StateMachineDefinition = { StartAt: "Stop", States: { Stop: { Type: "Fail", ErrorPath: "$.code", CausePath: "$.why" } } };
+    const definition: StateMachineDefinition = {
+      StartAt: "Stop",
+      States: { Stop: { Type: "Fail", ErrorPath: "$.code", CausePath: "$.why" } },
+    };
     // Act
     const { described } = await runToEnd(definition, {}, { code: "Nope", why: "because" });
     // Assess
@@ -160,7 +210,10 @@ describe("how executions end", () => {
 describe("the endpoint at startup and on the wire", () => {
   it("refuses to start when a Task state has no handler, so that nothing would call AWS", async () => {
     // Prepare
-    const definition: StateMachineDefinition = { StartAt: "T", States: { T: { Type: "Task", Resource: LAMBDA, End: true } } };
+    const definition: StateMachineDefinition = {
+      StartAt: "T",
+      States: { T: { Type: "Task", Resource: LAMBDA, End: true } },
+    };
     // Act
     const starting = startStepFunctionsEndpoint({ stateMachines: [{ name: "Small", definition, taskHandlers: {} }] });
     // Assess
@@ -189,18 +242,31 @@ describe("the endpoint at startup and on the wire", () => {
     expect(response.status).toBe(400);
     expect(response.headers.get("content-type")).toBe("application/x-amz-json-1.0");
     expect(response.headers.get("x-amzn-errortype")).toBe("UnknownOperationException");
-    expect(await response.json()).toMatchObject({ __type: "UnknownOperationException", message: expect.stringContaining("DeleteStateMachine") });
+    expect(await response.json()).toMatchObject({
+      __type: "UnknownOperationException",
+      message: expect.stringContaining("DeleteStateMachine"),
+    });
   });
 
   it("refuses a body over 1 MB with 413 RequestEntityTooLargeException, and serves the next request", async () => {
     // Prepare
-    const { endpoint, client, stateMachineArn } = await start({ StartAt: "P", States: { P: { Type: "Pass", End: true } } }, {});
+    const { endpoint, client, stateMachineArn } = await start(
+      { StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+      {},
+    );
     const headers = { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AWSStepFunctions.StartExecution" };
     // Act
-    const oversized = await fetch(endpoint.url, { method: "POST", headers, body: JSON.stringify({ stateMachineArn, input: "x".repeat(1024 * 1024) }) });
+    const oversized = await fetch(endpoint.url, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ stateMachineArn, input: "x".repeat(1024 * 1024) }),
+    });
     const next = await client.send(new StartExecutionCommand({ stateMachineArn, input: "{}" }));
     // Assess
-    expect([oversized.status, oversized.headers.get("x-amzn-errortype")]).toEqual([413, "RequestEntityTooLargeException"]);
+    expect([oversized.status, oversized.headers.get("x-amzn-errortype")]).toEqual([
+      413,
+      "RequestEntityTooLargeException",
+    ]);
     expect(((await oversized.json()) as { message: string }).message).toContain("1048576 bytes");
     expect(next.executionArn).toContain(":Small:");
     await endpoint.idle();

@@ -6,18 +6,34 @@
  * from an Express workflow's log group.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  StartExecutionCommand,
+} from "@aws-sdk/client-sfn";
 import type { StateMachineDefinition } from "@awsomepets/aws-local/stepfunctions/definition";
-import { startStepFunctionsEndpoint, type StepFunctionsEndpointOptions, type TaskHandler } from "@awsomepets/aws-local/stepfunctions/server";
+import {
+  startStepFunctionsEndpoint,
+  type StepFunctionsEndpointOptions,
+  type TaskHandler,
+} from "@awsomepets/aws-local/stepfunctions/server";
 import { ACCOUNT, cleanupList, REGION, sfnClient } from "./support";
 
 const cleanups = cleanupList();
 afterEach(() => cleanups.run());
 
 const LAMBDA = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:Local`;
-const ONE_TASK: StateMachineDefinition = { StartAt: "Work", States: { Work: { Type: "Task", Resource: LAMBDA, End: true } } };
+const ONE_TASK: StateMachineDefinition = {
+  StartAt: "Work",
+  States: { Work: { Type: "Task", Resource: LAMBDA, End: true } },
+};
 
-async function start(taskHandlers: Record<string, TaskHandler>, options: Partial<StepFunctionsEndpointOptions> = {}, definition = ONE_TASK) {
+async function start(
+  taskHandlers: Record<string, TaskHandler>,
+  options: Partial<StepFunctionsEndpointOptions> = {},
+  definition = ONE_TASK,
+) {
   const records: Array<Record<string, unknown>> = [];
   const endpoint = await startStepFunctionsEndpoint({
     region: REGION,
@@ -30,7 +46,8 @@ async function start(taskHandlers: Record<string, TaskHandler>, options: Partial
   cleanups.add(() => endpoint.close());
   const client = sfnClient(endpoint.url);
   cleanups.add(() => client.destroy());
-  const ended = () => records.filter((r) => /^stepfunctions\.execution\.(succeeded|failed|timed-out|aborted)$/.test(String(r.message)));
+  const ended = () =>
+    records.filter((r) => /^stepfunctions\.execution\.(succeeded|failed|timed-out|aborted)$/.test(String(r.message)));
   return { endpoint, client, stateMachineArn: endpoint.stateMachineArn("Quick"), records, ended };
 }
 
@@ -38,14 +55,18 @@ describe("an Express state machine", () => {
   it("starts a new execution for every StartExecution, even with the same name and input", async () => {
     // Prepare
     const runs: unknown[] = [];
-    const { endpoint, client, stateMachineArn, ended } = await start({ Work: async (input) => (runs.push(input), input) });
+    const { endpoint, client, stateMachineArn, ended } = await start({
+      Work: async (input) => (runs.push(input), input),
+    });
     const request = { stateMachineArn, name: "order-1", input: JSON.stringify({ orderId: "order-1" }) };
     // Act
     const first = await client.send(new StartExecutionCommand(request));
     const second = await client.send(new StartExecutionCommand(request));
     await endpoint.idle();
     // Assess
-    expect(first.executionArn).toMatch(new RegExp(`^arn:aws:states:${REGION}:${ACCOUNT}:express:Quick:order-1:[0-9a-f-]{36}$`));
+    expect(first.executionArn).toMatch(
+      new RegExp(`^arn:aws:states:${REGION}:${ACCOUNT}:express:Quick:order-1:[0-9a-f-]{36}$`),
+    );
     expect(second.executionArn).not.toBe(first.executionArn);
     expect(runs).toEqual([{ orderId: "order-1" }, { orderId: "order-1" }]);
     expect(ended().map((r) => r.status)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
@@ -54,9 +75,14 @@ describe("an Express state machine", () => {
   it("runs every execution twice with expressRunsTwice (at least once): the caller gets one ARN", async () => {
     // Prepare
     const runs: unknown[] = [];
-    const { endpoint, client, stateMachineArn, records } = await start({ Work: async (input) => (runs.push(input), input) }, { expressRunsTwice: true });
+    const { endpoint, client, stateMachineArn, records } = await start(
+      { Work: async (input) => (runs.push(input), input) },
+      { expressRunsTwice: true },
+    );
     // Act
-    const started = await client.send(new StartExecutionCommand({ stateMachineArn, name: "order-2", input: JSON.stringify({ orderId: "order-2" }) }));
+    const started = await client.send(
+      new StartExecutionCommand({ stateMachineArn, name: "order-2", input: JSON.stringify({ orderId: "order-2" }) }),
+    );
     await endpoint.idle();
     // Assess
     expect(runs).toEqual([{ orderId: "order-2" }, { orderId: "order-2" }]);
@@ -75,9 +101,16 @@ describe("an Express state machine", () => {
     const history = client.send(new GetExecutionHistoryCommand({ executionArn }));
     const listed = client.send(new ListExecutionsCommand({ stateMachineArn }));
     // Assess
-    await expect(described).rejects.toMatchObject({ name: "InvalidArn", message: expect.stringContaining("express"), $metadata: { httpStatusCode: 400 } });
+    await expect(described).rejects.toMatchObject({
+      name: "InvalidArn",
+      message: expect.stringContaining("express"),
+      $metadata: { httpStatusCode: 400 },
+    });
     await expect(history).rejects.toMatchObject({ name: "InvalidArn", $metadata: { httpStatusCode: 400 } });
-    await expect(listed).rejects.toMatchObject({ name: "StateMachineTypeNotSupported", $metadata: { httpStatusCode: 400 } });
+    await expect(listed).rejects.toMatchObject({
+      name: "StateMachineTypeNotSupported",
+      $metadata: { httpStatusCode: 400 },
+    });
   });
 
   it("ends an execution past Express's limit as TIMED_OUT (States.Timeout), whatever the definition's own timeout", async () => {
@@ -101,7 +134,15 @@ describe("an Express state machine", () => {
     const endpoint = await startStepFunctionsEndpoint({
       region: REGION,
       account: ACCOUNT,
-      stateMachines: [{ name: "Steady", definition: ONE_TASK, taskHandlers: { Work: async (input) => (runs.push(input), new Promise((r) => setTimeout(() => r(input), 50))) } }],
+      stateMachines: [
+        {
+          name: "Steady",
+          definition: ONE_TASK,
+          taskHandlers: {
+            Work: async (input) => (runs.push(input), new Promise((r) => setTimeout(() => r(input), 50))),
+          },
+        },
+      ],
       expressRunsTwice: true,
     });
     cleanups.add(() => endpoint.close());

@@ -7,7 +7,12 @@ export const ACCOUNT = "123456789012";
 export const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export function sfnClient(url: string) {
-  return new SFNClient({ endpoint: url, region: REGION, credentials: { accessKeyId: "local", secretAccessKey: "local" }, maxAttempts: 1 });
+  return new SFNClient({
+    endpoint: url,
+    region: REGION,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    maxAttempts: 1,
+  });
 }
 
 /** Everything a test starts, stopped after it whatever the outcome. */

@@ -62,7 +62,12 @@ export async function respond(
   run: () => Promise<Outcome | undefined>,
   put: (url: string, body: string) => Promise<void>,
 ) {
-  const base = { StackId: event.StackId, RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId, PhysicalResourceId: "api-gateway-account-cloudwatch-role" };
+  const base = {
+    StackId: event.StackId,
+    RequestId: event.RequestId,
+    LogicalResourceId: event.LogicalResourceId,
+    PhysicalResourceId: "api-gateway-account-cloudwatch-role",
+  };
   let body: Record<string, unknown>;
   try {
     const outcome = await run();
@@ -70,7 +75,11 @@ export async function respond(
     body = { ...base, Status: "SUCCESS", Data: outcome ? { RoleArn: outcome.roleArn, Action: outcome.action } : {} };
   } catch (error) {
     console.error(error);
-    body = { ...base, Status: "FAILED", Reason: `API Gateway's CloudWatch role: ${(error as Error).message}`.slice(0, 1000) };
+    body = {
+      ...base,
+      Status: "FAILED",
+      Reason: `API Gateway's CloudWatch role: ${(error as Error).message}`.slice(0, 1000),
+    };
   }
   await put(event.ResponseURL, JSON.stringify(body));
 }
@@ -85,13 +94,18 @@ async function sdkAccountApi(): Promise<AccountApi> {
   const iam = runtimeModule("@aws-sdk/client-iam");
   const gateway: Sdk = new apigw.APIGatewayClient({});
   const identity: Sdk = new iam.IAMClient({});
-  const policyArn = (roleArn: string) => `arn:${roleArn.split(":")[1]}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`;
+  const policyArn = (roleArn: string) =>
+    `arn:${roleArn.split(":")[1]}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`;
   return {
     async cloudWatchRoleArn() {
       return (await gateway.send(new apigw.GetAccountCommand({}))).cloudwatchRoleArn || undefined;
     },
     async setCloudWatchRoleArn(roleArn) {
-      await gateway.send(new apigw.UpdateAccountCommand({ patchOperations: [{ op: "replace", path: "/cloudwatchRoleArn", value: roleArn }] }));
+      await gateway.send(
+        new apigw.UpdateAccountCommand({
+          patchOperations: [{ op: "replace", path: "/cloudwatchRoleArn", value: roleArn }],
+        }),
+      );
     },
     async ensureRole(roleName) {
       let arn: string;
@@ -99,9 +113,23 @@ async function sdkAccountApi(): Promise<AccountApi> {
         arn = (await identity.send(new iam.GetRoleCommand({ RoleName: roleName }))).Role.Arn;
       } catch (error) {
         if ((error as Error).name !== "NoSuchEntityException") throw error;
-        const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }] };
+        const trust = {
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" },
+          ],
+        };
         try {
-          arn = (await identity.send(new iam.CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify(trust), Description: "API Gateway's account-wide CloudWatch Logs role (set once per region by awsomepets stages; no stage removes it)" }))).Role.Arn;
+          arn = (
+            await identity.send(
+              new iam.CreateRoleCommand({
+                RoleName: roleName,
+                AssumeRolePolicyDocument: JSON.stringify(trust),
+                Description:
+                  "API Gateway's account-wide CloudWatch Logs role (set once per region by awsomepets stages; no stage removes it)",
+              }),
+            )
+          ).Role.Arn;
         } catch (createError) {
           // Another stage deploying at the same moment created it first.
           if ((createError as Error).name !== "EntityAlreadyExistsException") throw createError;
@@ -126,7 +154,10 @@ export async function handler(event: CustomResourceEvent, context: { getRemainin
   const deadline = Date.now() + context.getRemainingTimeInMillis() - 20_000;
   await respond(
     event,
-    async () => (event.RequestType === "Delete" ? undefined : ensureAccountLogsRole(await sdkAccountApi(), { roleName: Topology.API_GATEWAY_LOGS_ROLE_NAME, deadline })),
+    async () =>
+      event.RequestType === "Delete"
+        ? undefined
+        : ensureAccountLogsRole(await sdkAccountApi(), { roleName: Topology.API_GATEWAY_LOGS_ROLE_NAME, deadline }),
     put,
   );
 }

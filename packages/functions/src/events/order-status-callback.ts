@@ -12,47 +12,59 @@ import { lambdaHandler } from "../lib/handler";
 import { emfMetrics } from "../lib/metrics";
 import { InvalidStatusEventError, StatusEvent } from "../lib/status-event";
 
-export const handler = lambdaHandler("OrderWSCallbackFunction", async (raw, { logger, count, signal }) => {
-  const event = StatusEvent.safeParse(raw);
-  if (!event.success) {
-    const error = new InvalidStatusEventError(raw, event.error.issues);
-    count("InvalidEvents");
-    logger.error("Invalid order status event; failed, to be retried and dead-lettered", error.context);
-    throw error;
-  }
-  const { id: eventId, detail } = event.data;
-  let result: Callbacks.PublishResult;
-  try {
-    result = await Callbacks.publishStatus(callbackDeps(), detail, { signal });
-  } catch (error) {
-    // Rethrown: Lambda's async retries, then the dead-letter queue, take it from here.
-    logger.error("Status delivery failed; the event will be retried", { eventId, orderId: detail.orderId, status: detail.status, error });
-    throw error;
-  }
-  count("StatusesRecorded", result.duplicate ? 0 : 1);
-  count("StatusesDelivered", result.delivered > 0 ? 1 : 0);
-  count("StatusesPending", result.pending ? 1 : 0);
-  count("ConnectionsGone", result.gone.length);
-  count(Delivery.POSTS_REJECTED_METRIC, result.rejected.length);
-  if (result.rejected.length > 0) {
-    logger.error("Posts refused by @connections; those clients were not told", {
+export const handler = lambdaHandler(
+  "OrderWSCallbackFunction",
+  async (raw, { logger, count, signal }) => {
+    const event = StatusEvent.safeParse(raw);
+    if (!event.success) {
+      const error = new InvalidStatusEventError(raw, event.error.issues);
+      count("InvalidEvents");
+      logger.error("Invalid order status event; failed, to be retried and dead-lettered", error.context);
+      throw error;
+    }
+    const { id: eventId, detail } = event.data;
+    let result: Callbacks.PublishResult;
+    try {
+      result = await Callbacks.publishStatus(callbackDeps(), detail, { signal });
+    } catch (error) {
+      // Rethrown: Lambda's async retries, then the dead-letter queue, take it from here.
+      logger.error("Status delivery failed; the event will be retried", {
+        eventId,
+        orderId: detail.orderId,
+        status: detail.status,
+        error,
+      });
+      throw error;
+    }
+    count("StatusesRecorded", result.duplicate ? 0 : 1);
+    count("StatusesDelivered", result.delivered > 0 ? 1 : 0);
+    count("StatusesPending", result.pending ? 1 : 0);
+    count("ConnectionsGone", result.gone.length);
+    count(Delivery.POSTS_REJECTED_METRIC, result.rejected.length);
+    if (result.rejected.length > 0) {
+      logger.error("Posts refused by @connections; those clients were not told", {
+        eventId,
+        orderId: detail.orderId,
+        status: detail.status,
+        rejected: result.rejected.map((o) => ({
+          connectionId: o.connectionId,
+          error: "error" in o ? o.error : undefined,
+        })),
+      });
+    }
+    logger.info("Status delivered", {
       eventId,
       orderId: detail.orderId,
       status: detail.status,
-      rejected: result.rejected.map((o) => ({ connectionId: o.connectionId, error: "error" in o ? o.error : undefined })),
+      seq: result.seq,
+      duplicate: result.duplicate,
+      connections: result.connections,
+      delivered: result.delivered,
+      gone: result.gone.length,
+      rejected: result.rejected.length,
+      pending: result.pending,
     });
-  }
-  logger.info("Status delivered", {
-    eventId,
-    orderId: detail.orderId,
-    status: detail.status,
-    seq: result.seq,
-    duplicate: result.duplicate,
-    connections: result.connections,
-    delivered: result.delivered,
-    gone: result.gone.length,
-    rejected: result.rejected.length,
-    pending: result.pending,
-  });
-  return { accepted: true, seq: result.seq };
-}, { metrics: emfMetrics });
+    return { accepted: true, seq: result.seq };
+  },
+  { metrics: emfMetrics },
+);

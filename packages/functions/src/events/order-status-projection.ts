@@ -17,6 +17,11 @@ export const handler = lambdaHandler("OrderStatusProjectionFunction", async (raw
   }
   const { id: eventId, detail } = event.data;
   const known = await orderStore().applyStatus(detail, { signal });
-  if (!known) logger.warn("Status for an order this stage does not hold", { eventId, orderId: detail.orderId, status: detail.status });
+  if (!known)
+    logger.warn("Status for an order this stage does not hold", {
+      eventId,
+      orderId: detail.orderId,
+      status: detail.status,
+    });
   return { applied: known };
 });

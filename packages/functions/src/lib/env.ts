@@ -17,7 +17,8 @@ const once = <T>(read: () => T) => {
 
 const required = (setting: Topology.Setting) =>
   once(() => getStringFromEnv({ key: Topology.ENV[setting], errorMessage: `${Topology.ENV[setting]} is not set` }));
-const tunable = (name: Tunables.TunableName) => once(() => Tunables.parseTunable(name, process.env[Tunables.TUNABLES[name].variable]));
+const tunable = (name: Tunables.TunableName) =>
+  once(() => Tunables.parseTunable(name, process.env[Tunables.TUNABLES[name].variable]));
 
 export const clientCallbackTable = required("clientCallbackTable");
 export const managementEndpoint = required("managementEndpoint");

@@ -52,9 +52,15 @@ export function lambdaHandler<R>(
     logger.resetKeys();
     if (context) logger.addContext(context);
     logger.appendKeys({ function: name });
-    const deadline = context ? deadlineSignal(Date.now() + context.getRemainingTimeInMillis() - DEADLINE_RESERVE_MS) : undefined;
+    const deadline = context
+      ? deadlineSignal(Date.now() + context.getRemainingTimeInMillis() - DEADLINE_RESERVE_MS)
+      : undefined;
     try {
-      return await run(event, { logger, count: metrics.count, signal: deadline?.signal ?? new AbortController().signal });
+      return await run(event, {
+        logger,
+        count: metrics.count,
+        signal: deadline?.signal ?? new AbortController().signal,
+      });
     } catch (error) {
       logger.error("Unhandled error", { error });
       throw error;

@@ -6,6 +6,10 @@ import * as env from "./env";
 let store: OrderStore | undefined;
 
 export function orderStore() {
-  store ??= new OrderStore({ client: documentClient(), tableName: env.ordersTable(), orderRetentionDays: env.orderRetentionDays() });
+  store ??= new OrderStore({
+    client: documentClient(),
+    tableName: env.ordersTable(),
+    orderRetentionDays: env.orderRetentionDays(),
+  });
   return store;
 }

@@ -45,15 +45,29 @@ export const FAILED_REREAD_RETRY_MS = 30_000;
  * of a throttled call (3.5 s in all on average for 4 attempts, 7 s at most); the deadline (inside the
  * 10 s timeout of every function that reads the secret, Topology.FUNCTION_RUNTIME) cuts a slower run short.
  */
-export type SsmReadLimits = { maxAttempts: number; deadlineMs: number; connectionTimeoutMs: number; requestTimeoutMs: number };
-export const SSM_READ: SsmReadLimits = { maxAttempts: 4, deadlineMs: 6_000, connectionTimeoutMs: 1_000, requestTimeoutMs: 2_000 };
+export type SsmReadLimits = {
+  maxAttempts: number;
+  deadlineMs: number;
+  connectionTimeoutMs: number;
+  requestTimeoutMs: number;
+};
+export const SSM_READ: SsmReadLimits = {
+  maxAttempts: 4,
+  deadlineMs: 6_000,
+  connectionTimeoutMs: 1_000,
+  requestTimeoutMs: 2_000,
+};
 
 async function fromSsm(names: string[], limits: SsmReadLimits) {
   // GetParameters is what SST's `bind` grants, on each secret's stage path and fallback path.
   const ssm = new SSMClient({
     retryMode: "standard",
     maxAttempts: limits.maxAttempts,
-    requestHandler: { connectionTimeout: limits.connectionTimeoutMs, requestTimeout: limits.requestTimeoutMs, throwOnRequestTimeout: true },
+    requestHandler: {
+      connectionTimeout: limits.connectionTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
   });
   try {
     const { Parameters = [] } = await ssm.send(new GetParametersCommand({ Names: names, WithDecryption: true }), {
@@ -62,11 +76,16 @@ async function fromSsm(names: string[], limits: SsmReadLimits) {
     return new Map(Parameters.map((p) => [p.Name, p.Value]));
   } catch (error) {
     const e = error as Error & { $metadata?: { attempts?: number } };
-    const when = e.name === "AbortError" ? `within its ${limits.deadlineMs} ms deadline` : `after ${e.$metadata?.attempts ?? "its"} attempts`;
+    const when =
+      e.name === "AbortError"
+        ? `within its ${limits.deadlineMs} ms deadline`
+        : `after ${e.$metadata?.attempts ?? "its"} attempts`;
     throw new Error(
       `Could not read ${CALLBACK_TOKEN_SECRET} from SSM Parameter Store ${when}: ` +
         `${e.name}: ${e.message}` +
-        (e.name === "ThrottlingException" ? " (Parameter Store's standard throughput is ~40 reads a second per account and region)" : ""),
+        (e.name === "ThrottlingException"
+          ? " (Parameter Store's standard throughput is ~40 reads a second per account and region)"
+          : ""),
       { cause: error },
     );
   } finally {
@@ -80,26 +99,38 @@ type Env = Record<string, string | undefined>;
 function keepsData(env: Env) {
   const raw = env[Topology.ENV.stageKeepsData];
   if (raw === "true" || raw === "false") return raw === "true";
-  throw new Error(`${Topology.ENV.stageKeepsData} must be "true" or "false" (got ${raw === undefined ? "nothing" : `"${raw}"`})`);
+  throw new Error(
+    `${Topology.ENV.stageKeepsData} must be "true" or "false" (got ${raw === undefined ? "nothing" : `"${raw}"`})`,
+  );
 }
 
 /**
  * Reads both secrets now, without the cache (the cached read is `callbackTokenKeys`): one
  * GetParameters for whichever of them SST left to fetch from SSM.
  */
-export async function readCallbackTokenKeys(limits: SsmReadLimits = SSM_READ, env: Env = process.env): Promise<CallbackToken.Keys> {
+export async function readCallbackTokenKeys(
+  limits: SsmReadLimits = SSM_READ,
+  env: Env = process.env,
+): Promise<CallbackToken.Keys> {
   const stage = env.SST_STAGE;
   const keeps = keepsData(env);
   const paths = (name: string) => {
     const path = `Secret/${name}/value`;
     // A stage that keeps data does not even ask for the fallback (see the file's comment).
-    return { stage: `${env.SST_SSM_PREFIX ?? ""}${path}`, fallback: keeps ? undefined : `/sst/${env.SST_APP}/.fallback/${path}` };
+    return {
+      stage: `${env.SST_SSM_PREFIX ?? ""}${path}`,
+      fallback: keeps ? undefined : `/sst/${env.SST_APP}/.fallback/${path}`,
+    };
   };
   const names = [CALLBACK_TOKEN_SECRET, CALLBACK_TOKEN_PREVIOUS_SECRET];
   const toFetch = names.filter((name) => env[valueVariable(name)] === FROM_SSM);
-  const found = toFetch.length === 0
-    ? new Map<string | undefined, string | undefined>()
-    : await fromSsm(toFetch.flatMap((name) => Object.values(paths(name)).filter((p) => p !== undefined)), limits);
+  const found =
+    toFetch.length === 0
+      ? new Map<string | undefined, string | undefined>()
+      : await fromSsm(
+          toFetch.flatMap((name) => Object.values(paths(name)).filter((p) => p !== undefined)),
+          limits,
+        );
   const valueOf = (name: string) => {
     const bound = env[valueVariable(name)];
     if (bound !== FROM_SSM) return bound;
@@ -115,7 +146,10 @@ export async function readCallbackTokenKeys(limits: SsmReadLimits = SSM_READ, en
     );
   }
   const previous = valueOf(CALLBACK_TOKEN_PREVIOUS_SECRET);
-  for (const [name, value] of [[CALLBACK_TOKEN_SECRET, current], [CALLBACK_TOKEN_PREVIOUS_SECRET, previous]] as const) {
+  for (const [name, value] of [
+    [CALLBACK_TOKEN_SECRET, current],
+    [CALLBACK_TOKEN_PREVIOUS_SECRET, previous],
+  ] as const) {
     if (value !== undefined && value.length < CallbackToken.MIN_SECRET_LENGTH) {
       throw new Error(`${name} must be set to at least ${CallbackToken.MIN_SECRET_LENGTH} characters`);
     }
@@ -158,7 +192,11 @@ export function callbackTokenKeys(now = Date.now()): Promise<CallbackToken.Keys>
 export async function callbackTokenKeysFor(token: string | undefined, now = Date.now()): Promise<CallbackToken.Keys> {
   const keys = await callbackTokenKeys(now);
   const keyId = token === undefined ? undefined : CallbackToken.keyIdOfToken(token);
-  if (keyId === undefined || [keys.current, keys.previous].some((s) => s !== undefined && CallbackToken.keyIdOf(s) === keyId)) return keys;
+  if (
+    keyId === undefined ||
+    [keys.current, keys.previous].some((s) => s !== undefined && CallbackToken.keyIdOf(s) === keyId)
+  )
+    return keys;
   if (now - lastUnknownKeyReread < UNKNOWN_KEY_REREAD_MS) return keys;
   lastUnknownKeyReread = now;
   return reread(now);

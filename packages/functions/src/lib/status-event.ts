@@ -24,7 +24,10 @@ export class InvalidStatusEventError extends Error {
     const fields = OrderStatus.describeIssues(issues);
     // The message is what the dead letter keeps (Lambda's `responsePayload.errorMessage`, the local `lastError`).
     super(`Not a valid order status event, retrying cannot help: ${fields.join("; ")}`);
-    const envelope = (typeof raw === "object" && raw !== null ? raw : {}) as { id?: unknown; detail?: { orderId?: unknown } };
+    const envelope = (typeof raw === "object" && raw !== null ? raw : {}) as {
+      id?: unknown;
+      detail?: { orderId?: unknown };
+    };
     this.eventId = envelope.id;
     this.orderId = envelope.detail?.orderId;
     this.fields = fields;

@@ -26,7 +26,8 @@ export const handler = lambdaHandler("CreateOrderFunction", async (raw, { logger
     return problem(415, "Send the order as JSON (Content-Type: application/json)");
   }
   const bytes = bodyBytes(event.data);
-  if (bytes.length > Order.MAX_BODY_BYTES) return problem(413, `The order is larger than ${Order.MAX_BODY_BYTES} bytes`);
+  if (bytes.length > Order.MAX_BODY_BYTES)
+    return problem(413, `The order is larger than ${Order.MAX_BODY_BYTES} bytes`);
   let body: unknown;
   try {
     body = JSON.parse(bytes.toString("utf8"));
@@ -36,7 +37,10 @@ export const handler = lambdaHandler("CreateOrderFunction", async (raw, { logger
   const request = Order.OrderRequest.safeParse(body);
   if (!request.success) return problem(400, "Invalid order", { errors: Order.fieldErrors(request.error) });
   const idempotencyKey = header(event.data, "idempotency-key");
-  if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+  if (
+    idempotencyKey !== undefined &&
+    (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH)
+  ) {
     return problem(400, `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
   }
   try {
@@ -45,7 +49,12 @@ export const handler = lambdaHandler("CreateOrderFunction", async (raw, { logger
       return problem(422, "This Idempotency-Key was already used for a different order");
     }
     logger.info("Order placed", { orderId: result.orderId, idempotent: idempotencyKey !== undefined });
-    return json(202, { statusCode: 202, status: result.status, orderId: result.orderId, clientCallbackUrl: result.clientCallbackUrl });
+    return json(202, {
+      statusCode: 202,
+      status: result.status,
+      orderId: result.orderId,
+      clientCallbackUrl: result.clientCallbackUrl,
+    });
   } catch (error) {
     logger.error("Placing the order failed", { error, idempotencyKey });
     return problem(500, "The order could not be placed; retry with the same Idempotency-Key");

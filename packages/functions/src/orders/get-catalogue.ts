@@ -3,5 +3,9 @@ import * as Catalogue from "@awsomepets/core/catalogue";
 import { json } from "../lib/http";
 
 export async function handler() {
-  return json(200, Catalogue.PETS.map(({ priceCents: _cents, ...pet }) => pet), { "cache-control": "public, max-age=300" });
+  return json(
+    200,
+    Catalogue.PETS.map(({ priceCents: _cents, ...pet }) => pet),
+    { "cache-control": "public, max-age=300" },
+  );
 }

@@ -26,7 +26,10 @@ export const handler = lambdaHandler("GetOrderFunction", async (raw, { logger })
   if (!isUuid(orderId)) return problem(400, "orderId must be a UUID");
   const token = /^Bearer\s+(\S+)$/i.exec(header(event.data, "authorization") ?? "")?.[1];
   try {
-    const result = await Orders.viewOrder({ store: orderStore(), tokenKeys: await callbackTokenKeysFor(token), stage: stage() }, { orderId, token });
+    const result = await Orders.viewOrder(
+      { store: orderStore(), tokenKeys: await callbackTokenKeysFor(token), stage: stage() },
+      { orderId, token },
+    );
     if (result.kind === "forbidden") {
       logger.warn("Order view refused", { orderId, reason: result.reason });
       return problem(403, `Forbidden: ${result.reason}`);

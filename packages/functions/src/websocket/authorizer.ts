@@ -27,7 +27,9 @@ const AuthorizerEvent = z.looseObject({
 });
 
 export type ConnectionContext = { orderId: string };
-type Result = APIGatewayAuthorizerWithContextResult<ConnectionContext> | APIGatewayAuthorizerWithContextResult<Record<string, never>>;
+type Result =
+  | APIGatewayAuthorizerWithContextResult<ConnectionContext>
+  | APIGatewayAuthorizerWithContextResult<Record<string, never>>;
 
 const policy = (effect: "Allow" | "Deny", methodArn: string) => ({
   Version: "2012-10-17",
@@ -52,8 +54,17 @@ export const handler = lambdaHandler("OrderWSAuthorizerFunction", async (raw, { 
   const orderId = event.data.queryStringParameters?.orderId ?? "";
   if (orderId === "" || orderId.length > maxOrderIdLength || !OrderId.safeParse(orderId).success) {
     // The id itself is logged only when short: a long one is what this guards against.
-    const reason = orderId === "" ? "orderId missing" : orderId.length > maxOrderIdLength ? "orderId too long" : "orderId not a UUID";
-    logger.warn("Connection denied", { reason, orderIdLength: orderId.length, ...(orderId.length <= maxOrderIdLength && { orderId }) });
+    const reason =
+      orderId === ""
+        ? "orderId missing"
+        : orderId.length > maxOrderIdLength
+          ? "orderId too long"
+          : "orderId not a UUID";
+    logger.warn("Connection denied", {
+      reason,
+      orderIdLength: orderId.length,
+      ...(orderId.length <= maxOrderIdLength && { orderId }),
+    });
     return { principalId: "anonymous", policyDocument: policy("Deny", methodArn), context: {} };
   }
   return { principalId: orderId, policyDocument: policy("Allow", methodArn), context: { orderId } };

@@ -9,7 +9,9 @@ export {};
 const { handler } = await import("../../src/websocket/pending");
 
 process.on("message", async (message: { events: unknown[] }) => {
-  const results = await Promise.all(message.events.map((event) => handler(event).catch((error: unknown) => ({ error: String(error) }))));
+  const results = await Promise.all(
+    message.events.map((event) => handler(event).catch((error: unknown) => ({ error: String(error) }))),
+  );
   process.send!({ results });
 });
 process.on("disconnect", () => process.exit(0));

@@ -2,7 +2,13 @@
  * One line that says what went wrong talking to AWS and what to do, instead of the SDK's stack:
  * missing or expired credentials, a stage that is not deployed, a local endpoint that is gone.
  */
-export type AwsCallContext = { region?: string; stage?: string; stackName?: string; profile?: string; endpoint?: string };
+export type AwsCallContext = {
+  region?: string;
+  stage?: string;
+  stackName?: string;
+  profile?: string;
+  endpoint?: string;
+};
 
 const EXPIRED_CODES = new Set([
   "ExpiredToken",
@@ -36,7 +42,10 @@ export function explainAwsError(error: unknown, context: AwsCallContext = {}): s
   const message = firstLine(error instanceof Error ? error.message : String(error));
   const region = context.region ? ` in ${context.region}` : "";
 
-  if (name === "CredentialsProviderError" || /Could not load credentials|Could not resolve credentials/i.test(message)) {
+  if (
+    name === "CredentialsProviderError" ||
+    /Could not load credentials|Could not resolve credentials/i.test(message)
+  ) {
     const profile = context.profile ? ` for profile "${context.profile}"` : "";
     return `No AWS credentials found${profile} (${message}). Set AWS_PROFILE or --profile, run \`aws sso login\`, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.`;
   }

@@ -22,7 +22,10 @@ export function readCallbackUrlOptions(argv: string[]) {
   if (ttl === undefined) return { orderId };
   const ttlSeconds = Number(ttl);
   if (!/^\d+$/.test(ttl) || ttlSeconds < 1 || ttlSeconds > MAX_TTL_SECONDS) {
-    throw new UsageError(`--ttl-seconds must be a whole number from 1 to ${MAX_TTL_SECONDS}, got ${JSON.stringify(ttl)}`, false);
+    throw new UsageError(
+      `--ttl-seconds must be a whole number from 1 to ${MAX_TTL_SECONDS}, got ${JSON.stringify(ttl)}`,
+      false,
+    );
   }
   return { orderId, ttlSeconds };
 }

@@ -8,7 +8,10 @@ export class UsageError extends Error {
   readonly exitCode = 2;
 
   /** The usage helps with a wrong flag, not with a wrong value (the message names the field). */
-  constructor(message: string, readonly showUsage = true) {
+  constructor(
+    message: string,
+    readonly showUsage = true,
+  ) {
     super(message);
   }
 }

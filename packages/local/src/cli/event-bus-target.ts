@@ -38,14 +38,23 @@ async function stageTarget(target: Extract<PublishTarget, { kind: "stage" }>): P
   // profile wins over AWS_ACCESS_KEY_ID in the environment), without touching process.env.
   const config = { region: target.region, ...(target.profile && { profile: target.profile }) };
   const stackName = callbacksStackName(target.stage);
-  const context: AwsCallContext = { region: target.region, stage: target.stage, stackName, ...(target.profile && { profile: target.profile }) };
+  const context: AwsCallContext = {
+    region: target.region,
+    stage: target.stage,
+    stackName,
+    ...(target.profile && { profile: target.profile }),
+  };
   const cloudFormation = new CloudFormationClient(config);
   try {
     const eventBusName = await resolveStageBusName(target.stage, async (name) => {
       const output = await cloudFormation.send(new DescribeStacksCommand({ StackName: name }));
       return output.Stacks?.[0];
     });
-    return { client: new EventBridgeClient(config), eventBusName, context: { ...context, endpoint: `EventBridge in ${target.region}` } };
+    return {
+      client: new EventBridgeClient(config),
+      eventBusName,
+      context: { ...context, endpoint: `EventBridge in ${target.region}` },
+    };
   } catch (error) {
     if (error instanceof CommandError) throw error;
     throw new CommandError(explainAwsError(error, { ...context, endpoint: `CloudFormation in ${target.region}` }));

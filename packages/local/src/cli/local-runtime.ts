@@ -15,9 +15,13 @@ export const localStateFile = (env: NodeJS.ProcessEnv = process.env) => defaultS
 
 export { isAlive as isProcessAlive } from "../runtime/state-file";
 
-export function readRunningRuntime(file = localStateFile(), alive: (pid: number) => boolean = isProcessAlive): RuntimeState {
+export function readRunningRuntime(
+  file = localStateFile(),
+  alive: (pid: number) => boolean = isProcessAlive,
+): RuntimeState {
   const state = readState(file);
-  if (!state || !state.endpoints || !state.eventBusName || !state.tokenSecret) throw new CommandError(NO_RUNTIME_MESSAGE);
+  if (!state || !state.endpoints || !state.eventBusName || !state.tokenSecret)
+    throw new CommandError(NO_RUNTIME_MESSAGE);
   if (typeof state.pid === "number" && !alive(state.pid)) throw new CommandError(NO_RUNTIME_MESSAGE);
   return state;
 }

@@ -6,6 +6,7 @@ const OrderId = z.uuid();
 
 export function parseOrderId(value: string | undefined, flag = "--order-id") {
   if (value === undefined) throw new UsageError(`${flag} is required`);
-  if (!OrderId.safeParse(value).success) throw new UsageError(`${flag} must be a UUID, got ${JSON.stringify(value)}`, false);
+  if (!OrderId.safeParse(value).success)
+    throw new UsageError(`${flag} must be a UUID, got ${JSON.stringify(value)}`, false);
   return value;
 }

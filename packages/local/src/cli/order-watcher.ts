@@ -93,15 +93,21 @@ export function watchOrder(options: {
     events: {
       onState: (state) => {
         if (state.kind === "live") options.err(`connected; syncing after #${timeline.cursor}`);
-        if (state.kind === "reconnecting") options.err(`connection closed (${lastFailure || "no reason given"}); reconnecting in ${state.inMs} ms`);
+        if (state.kind === "reconnecting")
+          options.err(`connection closed (${lastFailure || "no reason given"}); reconnecting in ${state.inMs} ms`);
       },
       onStatus: (frame) => options.out(statusLine(frame)),
       onRateLimited: (message) => options.err(`server error rate_limited: ${message}`),
       onServerError: (code, message) => options.err(`server error ${code}: ${message}`),
       onFinished: () => (outcome = { kind: "finished" }),
-      onExpired: (expiredAt) => (outcome = { kind: "expired", message: `the callback URL expired at ${expiredAt.toISOString()}: its token is valid for 24 h, so this link can no longer be watched` }),
+      onExpired: (expiredAt) =>
+        (outcome = {
+          kind: "expired",
+          message: `the callback URL expired at ${expiredAt.toISOString()}: its token is valid for 24 h, so this link can no longer be watched`,
+        }),
       onOpenFailed: (failures) => {
-        if (refusedWith !== undefined && isFinalRefusal(refusedWith)) return end({ kind: "refused", statusCode: refusedWith, message: describeRefusal(refusedWith) });
+        if (refusedWith !== undefined && isFinalRefusal(refusedWith))
+          return end({ kind: "refused", statusCode: refusedWith, message: describeRefusal(refusedWith) });
         if (client && client.opens > 0) return;
         if (failures < firstConnectAttempts) return;
         const seconds = ((Date.now() - firstConnectStarted) / 1000).toFixed(1);

@@ -8,7 +8,9 @@ import { OrderStatus } from "@awsomepets/core/index";
 import { inBatches } from "./batches";
 import { failedLine, publishedLine, readPutEventsResult } from "./put-events-result";
 
-export type PutEventsSend = (command: PutEventsCommand) => Promise<Pick<PutEventsCommandOutput, "FailedEntryCount" | "Entries">>;
+export type PutEventsSend = (
+  command: PutEventsCommand,
+) => Promise<Pick<PutEventsCommandOutput, "FailedEntryCount" | "Entries">>;
 
 export async function publishDetails(input: {
   details: readonly OrderStatus.Detail[];

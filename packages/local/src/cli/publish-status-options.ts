@@ -41,11 +41,17 @@ const OPTIONS = {
 const DETAIL_FLAGS = ["order-id", "status", "reason", "amount-paid", "occurred-at"] as const;
 
 function readTarget(values: ReturnType<typeof parseFlags<typeof OPTIONS>>, env: NodeJS.ProcessEnv): PublishTarget {
-  const given = (names: readonly (keyof typeof OPTIONS)[]) => names.filter((n) => values[n] !== undefined).map((n) => `--${n}`);
+  const given = (names: readonly (keyof typeof OPTIONS)[]) =>
+    names.filter((n) => values[n] !== undefined).map((n) => `--${n}`);
   if (values.stage !== undefined) {
     const localOnly = given(["local", "endpoint-url", "event-bus-name"]);
     if (localOnly.length) throw new UsageError(`${localOnly.join(", ")} cannot be combined with --stage`);
-    return { kind: "stage", stage: parseStage(values.stage), region: values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1", ...(values.profile && { profile: values.profile }) };
+    return {
+      kind: "stage",
+      stage: parseStage(values.stage),
+      region: values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
+      ...(values.profile && { profile: values.profile }),
+    };
   }
   const stageOnly = given(["region", "profile"]);
   if (stageOnly.length) throw new UsageError(`${stageOnly.join(", ")} only apply with --stage`);
@@ -73,11 +79,15 @@ export function readPublishOptions(
     try {
       text = deps.readFile(values.file);
     } catch (error) {
-      throw new UsageError(`cannot read ${values.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, false);
+      throw new UsageError(
+        `cannot read ${values.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        false,
+      );
     }
     return { details: detailsFromFile(text, values.file, deps.now), target };
   }
-  if (values["order-id"] === undefined || values.status === undefined) throw new UsageError("give --order-id and --status, or --file");
+  if (values["order-id"] === undefined || values.status === undefined)
+    throw new UsageError("give --order-id and --status, or --file");
   const detail = detailFromFlags(
     {
       orderId: values["order-id"],

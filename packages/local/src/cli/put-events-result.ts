@@ -34,4 +34,5 @@ export function readPutEventsResult(details: readonly OrderStatus.Detail[], outp
 }
 
 export const publishedLine = (event: PublishedEvent) => `${event.eventId} ${event.orderId} ${event.status}`;
-export const failedLine = (event: FailedEvent) => `failed ${event.orderId} ${event.status}: ${event.errorCode} ${event.errorMessage}`;
+export const failedLine = (event: FailedEvent) =>
+  `failed ${event.orderId} ${event.status}: ${event.errorCode} ${event.errorMessage}`;

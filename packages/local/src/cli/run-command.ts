@@ -15,7 +15,12 @@ export const processIo: CommandIo = {
 };
 
 /** Returns the exit code instead of exiting, so that tests can run a command's logic in-process. */
-export async function runCommand(name: string, usage: string, main: () => Promise<number | void>, io: CommandIo = processIo) {
+export async function runCommand(
+  name: string,
+  usage: string,
+  main: () => Promise<number | void>,
+  io: CommandIo = processIo,
+) {
   try {
     return (await main()) ?? 0;
   } catch (error) {

@@ -22,7 +22,10 @@ export function eventBusNameFromStack(stack: StackLike | undefined, stackName: s
   return output.OutputValue;
 }
 
-export async function resolveStageBusName(stage: string, describeStack: (stackName: string) => Promise<StackLike | undefined>) {
+export async function resolveStageBusName(
+  stage: string,
+  describeStack: (stackName: string) => Promise<StackLike | undefined>,
+) {
   const stackName = callbacksStackName(stage);
   return eventBusNameFromStack(await describeStack(stackName), stackName);
 }

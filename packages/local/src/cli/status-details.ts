@@ -45,7 +45,10 @@ export function detailFromFlags(flags: StatusFlags, now: Date): OrderStatus.Deta
   };
   const parsed = OrderStatus.Detail.safeParse(input);
   if (!parsed.success) {
-    throw new UsageError(`invalid status event: ${describeIssues(parsed.error.issues, (field) => FLAG_OF_FIELD[field] ?? field)}`, false);
+    throw new UsageError(
+      `invalid status event: ${describeIssues(parsed.error.issues, (field) => FLAG_OF_FIELD[field] ?? field)}`,
+      false,
+    );
   }
   return parsed.data;
 }
@@ -62,7 +65,8 @@ export function detailsFromFile(text: string, fileName: string, now: Date): Orde
   } catch (error) {
     throw new UsageError(`${fileName} is not valid JSON: ${(error as Error).message}`, false);
   }
-  if (!Array.isArray(json) || json.length === 0) throw new UsageError(`${fileName} must hold a non-empty JSON array of status events`, false);
+  if (!Array.isArray(json) || json.length === 0)
+    throw new UsageError(`${fileName} must hold a non-empty JSON array of status events`, false);
   return json.map((entry, index) => {
     const label = `${fileName}[${index}]`;
     const withTime =
@@ -71,7 +75,10 @@ export function detailsFromFile(text: string, fileName: string, now: Date): Orde
         : entry;
     const parsed = OrderStatus.Detail.safeParse(withTime);
     if (!parsed.success) {
-      throw new UsageError(`invalid status event: ${describeIssues(parsed.error.issues, (field) => (field ? `${label}.${field}` : label))}`, false);
+      throw new UsageError(
+        `invalid status event: ${describeIssues(parsed.error.issues, (field) => (field ? `${label}.${field}` : label))}`,
+        false,
+      );
     }
     return parsed.data;
   });

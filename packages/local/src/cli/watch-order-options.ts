@@ -26,9 +26,14 @@ export function readWatchOrderOptions(argv: string[]): WatchOrderOptions {
   } catch {
     throw new UsageError(`--url must be a URL, got ${JSON.stringify(values.url)}`, false);
   }
-  if (url.protocol !== "ws:" && url.protocol !== "wss:") throw new UsageError(`--url must be a ws:// or wss:// URL, got ${url.protocol}`, false);
+  if (url.protocol !== "ws:" && url.protocol !== "wss:")
+    throw new UsageError(`--url must be a ws:// or wss:// URL, got ${url.protocol}`, false);
   const fromUrl = url.searchParams.get("orderId") ?? undefined;
-  const orderId = parseOrderId(values["order-id"] ?? fromUrl, values["order-id"] ? "--order-id" : "the orderId in --url");
-  if (fromUrl !== undefined && fromUrl !== orderId) throw new UsageError(`--order-id ${orderId} is not the order of --url (${fromUrl})`, false);
+  const orderId = parseOrderId(
+    values["order-id"] ?? fromUrl,
+    values["order-id"] ? "--order-id" : "the orderId in --url",
+  );
+  if (fromUrl !== undefined && fromUrl !== orderId)
+    throw new UsageError(`--order-id ${orderId} is not the order of --url (${fromUrl})`, false);
   return { orderId, url: values.url };
 }

@@ -21,6 +21,10 @@ runAsScript("watch-order", WATCH_ORDER_USAGE, async () => {
   const outcome = await watcher.done;
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
-  if (outcome.kind === "refused" || outcome.kind === "unreachable" || outcome.kind === "expired") throw new CommandError(outcome.message);
-  if (outcome.kind === "finished") processIo.err(`order ${watcher.timeline.terminal?.status}; ${watcher.timeline.duplicatesDropped} duplicate(s) dropped`);
+  if (outcome.kind === "refused" || outcome.kind === "unreachable" || outcome.kind === "expired")
+    throw new CommandError(outcome.message);
+  if (outcome.kind === "finished")
+    processIo.err(
+      `order ${watcher.timeline.terminal?.status}; ${watcher.timeline.duplicatesDropped} duplicate(s) dropped`,
+    );
 });

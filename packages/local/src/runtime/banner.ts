@@ -5,7 +5,8 @@ import type { RuntimeState } from "./state-file";
 const TOKEN_SECRET_ORIGINS = {
   configuration: "from LOCAL_CALLBACK_TOKEN_SECRET",
   "data-dir": "kept in the data dir: links survive restarts",
-  generated: "generated for this run: links stop working after a restart (use --data-dir or LOCAL_CALLBACK_TOKEN_SECRET)",
+  generated:
+    "generated for this run: links stop working after a restart (use --data-dir or LOCAL_CALLBACK_TOKEN_SECRET)",
 } as const;
 
 /**
@@ -37,7 +38,14 @@ function jsonBanner(state: RuntimeState, config: RuntimeConfig) {
 function textBanner(state: RuntimeState, config: RuntimeConfig) {
   const orderId = "3f0c6a4e-8b1d-4c2a-9e57-1d2b3c4d5e6f";
   const detail = JSON.stringify({ orderId, status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" });
-  const entries = JSON.stringify([{ EventBusName: state.eventBusName, Source: "awsomepets.orders", DetailType: "Order Status Changed", Detail: detail }]);
+  const entries = JSON.stringify([
+    {
+      EventBusName: state.eventBusName,
+      Source: "awsomepets.orders",
+      DetailType: "Order Status Changed",
+      Detail: detail,
+    },
+  ]);
   return [
     "",
     `AWSomePets order callbacks — running locally (stage ${state.stage})`,

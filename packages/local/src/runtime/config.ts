@@ -7,10 +7,26 @@ import { parseFlags } from "../cli/parse-flags";
 import { parseStage } from "../cli/stage-option";
 import { parseDuration } from "./duration";
 import { MAX_STAGE_LENGTH } from "@awsomepets/core/stage-name";
-import { DEFAULT_ORDER_WORKFLOW_TYPE, edgeRulesOf, readChoices, readTunables, throttlesOf, TunableError, TUNABLES, type EdgeRules, type TunableName } from "@awsomepets/core/tunables";
+import {
+  DEFAULT_ORDER_WORKFLOW_TYPE,
+  edgeRulesOf,
+  readChoices,
+  readTunables,
+  throttlesOf,
+  TunableError,
+  TUNABLES,
+  type EdgeRules,
+  type TunableName,
+} from "@awsomepets/core/tunables";
 import type { WorkflowType } from "@awsomepets/core/topology";
 
-export const DEFAULT_PORTS = { http: 3000, websocket: 3001, events: 4010, stepfunctions: 4020, dynamodb: 8000 } as const;
+export const DEFAULT_PORTS = {
+  http: 3000,
+  websocket: 3001,
+  events: 4010,
+  stepfunctions: 4020,
+  dynamodb: 8000,
+} as const;
 export const PORT_VARIABLES = {
   http: "LOCAL_HTTP_PORT",
   websocket: "LOCAL_WS_PORT",
@@ -18,7 +34,13 @@ export const PORT_VARIABLES = {
   stepfunctions: "LOCAL_SFN_PORT",
   dynamodb: "LOCAL_DYNAMODB_PORT",
 } as const;
-export const PORT_FLAGS = { http: "http-port", websocket: "ws-port", events: "events-port", stepfunctions: "sfn-port", dynamodb: "dynamodb-port" } as const;
+export const PORT_FLAGS = {
+  http: "http-port",
+  websocket: "ws-port",
+  events: "events-port",
+  stepfunctions: "sfn-port",
+  dynamodb: "dynamodb-port",
+} as const;
 export const PORT_LABELS = {
   http: "HTTP server",
   websocket: "WebSocket gateway",
@@ -77,7 +99,10 @@ export type RuntimeConfig = {
    */
   throttles?: {
     http?: { rateLimit: number; burstLimit: number };
-    webSocket?: { default?: { rateLimit: number; burstLimit: number }; routes?: Record<string, { rateLimit: number; burstLimit: number }> };
+    webSocket?: {
+      default?: { rateLimit: number; burstLimit: number };
+      routes?: Record<string, { rateLimit: number; burstLimit: number }>;
+    };
   };
   /**
    * The edge's per-address rate-based rules (`Topology.EDGE_RULES`, `EDGE_*_PER_ADDRESS`) in front of
@@ -98,7 +123,8 @@ export type RuntimeConfig = {
 };
 
 /** The workflow type a runtime runs: its configuration's, else core's default. */
-export const workflowTypeOf = (config: Pick<RuntimeConfig, "workflowType">): WorkflowType => config.workflowType ?? DEFAULT_ORDER_WORKFLOW_TYPE;
+export const workflowTypeOf = (config: Pick<RuntimeConfig, "workflowType">): WorkflowType =>
+  config.workflowType ?? DEFAULT_ORDER_WORKFLOW_TYPE;
 
 export const START_USAGE = `Usage: npm start -- [options]
 
@@ -150,7 +176,10 @@ function integerVariable(env: NodeJS.ProcessEnv, name: string, range: { min: num
   if (value === undefined || value.trim() === "") return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < range.min || n > range.max) {
-    throw new UsageError(`${name} must be an integer from ${range.min} to ${range.max} (default ${fallback}), got ${JSON.stringify(value)}`, false);
+    throw new UsageError(
+      `${name} must be an integer from ${range.min} to ${range.max} (default ${fallback}), got ${JSON.stringify(value)}`,
+      false,
+    );
   }
   return n;
 }
@@ -167,7 +196,10 @@ function inspectOption(argv: string[]): { argv: string[]; inspectPort?: number }
       const n = Number(value);
       // 0 would pick a free port: fine for tests, which read it from the log.
       if (value.trim() === "" || !Number.isInteger(n) || n < 0 || n > 65535) {
-        throw new UsageError(`--inspect must be a port number (0-65535), as in --inspect=9230, got ${JSON.stringify(value)}`, false);
+        throw new UsageError(
+          `--inspect must be a port number (0-65535), as in --inspect=9230, got ${JSON.stringify(value)}`,
+          false,
+        );
       }
       inspectPort = n;
     } else return true;
@@ -202,13 +234,21 @@ export function readConfig(allArgs: string[], env: NodeJS.ProcessEnv): RuntimeCo
   for (const name of Object.keys(DEFAULT_PORTS) as PortName[]) {
     const flag = values[PORT_FLAGS[name]];
     const variable = PORT_VARIABLES[name];
-    ports[name] = port(flag ?? env[variable] ?? String(DEFAULT_PORTS[name]), flag !== undefined ? `--${PORT_FLAGS[name]}` : variable);
+    ports[name] = port(
+      flag ?? env[variable] ?? String(DEFAULT_PORTS[name]),
+      flag !== undefined ? `--${PORT_FLAGS[name]}` : variable,
+    );
   }
   const stepDelay = values["step-delay"];
   const stepDelayMs = stepDelay === undefined ? undefined : parseDuration(stepDelay);
   if (stepDelayMs === null || (stepDelayMs !== undefined && stepDelayMs > 60_000)) {
-    const hint = /^\s*\d+(\.\d+)?\s*$/.test(stepDelay!) ? ` (a unit is required: ${stepDelay!.trim()}ms or ${stepDelay!.trim()}s?)` : "";
-    throw new UsageError(`--step-delay must be a duration up to 60s such as 800ms or 1.5s, got ${JSON.stringify(stepDelay)}${hint}`, false);
+    const hint = /^\s*\d+(\.\d+)?\s*$/.test(stepDelay!)
+      ? ` (a unit is required: ${stepDelay!.trim()}ms or ${stepDelay!.trim()}s?)`
+      : "";
+    throw new UsageError(
+      `--step-delay must be a duration up to 60s such as 800ms or 1.5s, got ${JSON.stringify(stepDelay)}${hint}`,
+      false,
+    );
   }
   // The tunables (the functions' limits, the stage's throttles) come from this environment, as the
   // stacks read them at deploy, through the same parser: a bad value stops the start instead of
@@ -229,11 +269,19 @@ export function readConfig(allArgs: string[], env: NodeJS.ProcessEnv): RuntimeCo
   }
   // Only an Express execution runs at least once; asked of Standard it would be silently ignored.
   if (runsTwice === "true" && workflowType !== "EXPRESS") {
-    throw new UsageError(`LOCAL_EXPRESS_RUNS_TWICE=true needs ORDER_WORKFLOW_TYPE=EXPRESS (it is ${workflowType}): Standard runs each execution exactly once`, false);
+    throw new UsageError(
+      `LOCAL_EXPRESS_RUNS_TWICE=true needs ORDER_WORKFLOW_TYPE=EXPRESS (it is ${workflowType}): Standard runs each execution exactly once`,
+      false,
+    );
   }
   const configuredSecret = env.LOCAL_CALLBACK_TOKEN_SECRET || undefined;
   return {
-    stage: values.stage !== undefined ? parseStage(values.stage) : env.LOCAL_STAGE ? parseStage(env.LOCAL_STAGE, "LOCAL_STAGE") : "local",
+    stage:
+      values.stage !== undefined
+        ? parseStage(values.stage)
+        : env.LOCAL_STAGE
+          ? parseStage(env.LOCAL_STAGE, "LOCAL_STAGE")
+          : "local",
     region: env.AWS_REGION ?? "us-east-1",
     ports,
     dataDir: values["data-dir"],
@@ -249,7 +297,12 @@ export function readConfig(allArgs: string[], env: NodeJS.ProcessEnv): RuntimeCo
     workflowType,
     ...(runsTwice === "true" ? { expressRunsTwice: true } : {}),
     maxEnvironments: integerVariable(env, "LOCAL_MAX_ENVIRONMENTS", MAX_ENVIRONMENTS_RANGE, DEFAULT_MAX_ENVIRONMENTS),
-    youngGenerationMb: integerVariable(env, "LOCAL_YOUNG_GENERATION_MB", YOUNG_GENERATION_MB_RANGE, DEFAULT_YOUNG_GENERATION_MB),
+    youngGenerationMb: integerVariable(
+      env,
+      "LOCAL_YOUNG_GENERATION_MB",
+      YOUNG_GENERATION_MB_RANGE,
+      DEFAULT_YOUNG_GENERATION_MB,
+    ),
     ...(stepDelayMs ? { stepDelayMs } : {}),
   };
 }

@@ -30,7 +30,9 @@ export function claimDataDir(dataDir: string, pid = process.pid) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     const holder = owner(file);
     if (holder !== undefined && holder !== pid && isAlive(holder)) {
-      throw new CommandError(`Another npm start (pid ${holder}) is using --data-dir ${dataDir}. Stop it first (Ctrl-C in its terminal, or kill ${holder}), or give this one another --data-dir.`);
+      throw new CommandError(
+        `Another npm start (pid ${holder}) is using --data-dir ${dataDir}. Stop it first (Ctrl-C in its terminal, or kill ${holder}), or give this one another --data-dir.`,
+      );
     }
     writeFileSync(file, `${pid}\n`);
   }

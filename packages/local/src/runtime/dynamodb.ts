@@ -11,7 +11,10 @@ import { listen } from "@awsomepets/aws-local/http/listen";
 /** How long close() waits for dynalite to answer what it holds (a few thousand queued writes take well under this). */
 const CLOSE_DRAIN_TIMEOUT_MS = 5_000;
 
-export type TableDefinition = { name: string; create: (tableName: string) => ConstructorParameters<typeof CreateTableCommand>[0] };
+export type TableDefinition = {
+  name: string;
+  create: (tableName: string) => ConstructorParameters<typeof CreateTableCommand>[0];
+};
 
 export async function startDynamoDB(options: { port: number; dataDir?: string; tables: TableDefinition[] }) {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
@@ -47,7 +50,11 @@ export async function startDynamoDB(options: { port: number; dataDir?: string; t
     });
   await listen(server, options.port, "DynamoDB API");
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
   try {
     for (const table of options.tables) {
       try {

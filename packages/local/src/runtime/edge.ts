@@ -20,5 +20,9 @@ export function localEdge(rules: EdgeRules = Topology.EDGE_RULES, originVerify?:
   );
   // The header CloudFront adds to what it passes on (stacks/edge.ts): the functions behind refuse a
   // request without it, so the runtime's origins reached around this edge refuse as a stage does.
-  return { admit, refusal: Topology.EDGE_REFUSAL, ...(originVerify && { originHeaders: { [OriginVerify.HEADER]: originVerify } }) };
+  return {
+    admit,
+    refusal: Topology.EDGE_REFUSAL,
+    ...(originVerify && { originHeaders: { [OriginVerify.HEADER]: originVerify } }),
+  };
 }

@@ -82,5 +82,8 @@ export function functionEnvironment(name: Topology.FunctionName, options: Enviro
 
 /** Every function's environment in one: for handlers run in this process instead (bench's `overrideHandlers`). */
 export function unionEnvironment(options: EnvironmentOptions): Record<string, string> {
-  return Object.assign({}, ...Object.keys(Topology.FUNCTIONS).map((name) => functionEnvironment(name as Topology.FunctionName, options)));
+  return Object.assign(
+    {},
+    ...Object.keys(Topology.FUNCTIONS).map((name) => functionEnvironment(name as Topology.FunctionName, options)),
+  );
 }

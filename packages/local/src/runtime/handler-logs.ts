@@ -10,7 +10,19 @@ import type { Log } from "./log";
 
 const METHODS = ["log", "info", "warn", "error", "debug"] as const;
 /** Powertools' envelope: what every line carries, or what the runtime's line already says. */
-const ENVELOPE = new Set(["level", "message", "timestamp", "service", "sampling_rate", "xray_trace_id", "function_memory_size", "function_arn", "function_request_id", "cold_start", "function_name"]);
+const ENVELOPE = new Set([
+  "level",
+  "message",
+  "timestamp",
+  "service",
+  "sampling_rate",
+  "xray_trace_id",
+  "function_memory_size",
+  "function_arn",
+  "function_request_id",
+  "cold_start",
+  "function_name",
+]);
 
 type PowertoolsRecord = { level: string; message: string; service: string; [key: string]: unknown };
 
@@ -28,7 +40,14 @@ function asPowertoolsRecord(args: unknown[]): PowertoolsRecord | undefined {
 
 function logRecord(log: Log, record: PowertoolsRecord, functionName?: unknown) {
   const fields = Object.fromEntries(Object.entries(record).filter(([key]) => !ENVELOPE.has(key)));
-  log({ component: "function", message: record.message, level: record.level.toLowerCase(), fn: functionName ?? record.function, ...fields, function: undefined });
+  log({
+    component: "function",
+    message: record.message,
+    level: record.level.toLowerCase(),
+    fn: functionName ?? record.function,
+    ...fields,
+    function: undefined,
+  });
 }
 
 /** For the execution environments' console output (aws-local's function pool `onConsole`). */
@@ -36,7 +55,8 @@ export function handlerConsole(log: Log) {
   return (line: ConsoleLine) => {
     const record = asPowertoolsRecord([line.text]);
     if (record) return logRecord(log, record, line.functionName);
-    const stream = line.method === "error" || line.method === "warn" || line.method === "trace" ? process.stderr : process.stdout;
+    const stream =
+      line.method === "error" || line.method === "warn" || line.method === "trace" ? process.stderr : process.stdout;
     stream.write(`${line.text}\n`);
   };
 }

@@ -32,7 +32,6 @@ export function resolveHandler(root: string, spec: string) {
  */
 export const LOCAL_MAX_ENVIRONMENTS_PER_FUNCTION = 4;
 
-
 type RunnerOptions = {
   root: string;
   log: Log;
@@ -53,7 +52,8 @@ export function functionConfigurations(options: Pick<RunnerOptions, "root" | "en
   const functions: Record<string, FunctionConfiguration> = {};
   for (const name of Object.keys(Topology.FUNCTIONS) as Topology.FunctionName[]) {
     const { file, exportName } = resolveHandler(options.root, Topology.FUNCTIONS[name]);
-    const runtime: { timeoutSeconds: number; memoryMB: number; reservedConcurrency?: number } = Topology.FUNCTION_RUNTIME[name];
+    const runtime: { timeoutSeconds: number; memoryMB: number; reservedConcurrency?: number } =
+      Topology.FUNCTION_RUNTIME[name];
     functions[name] = {
       modulePath: file,
       exportName,
@@ -105,7 +105,8 @@ export function createFunctionRunner(options: RunnerOptions) {
       bundled = await bundleHandlers(Object.values(sources), outdir);
       for (const [name, fn] of Object.entries(functions)) {
         const bundle = bundled[sources[name]!]!;
-        if (!bundle.exports.includes(fn.exportName)) throw new Error(`${name}: ${sources[name]} does not export ${fn.exportName}`);
+        if (!bundle.exports.includes(fn.exportName))
+          throw new Error(`${name}: ${sources[name]} does not export ${fn.exportName}`);
       }
     } catch (error) {
       rmSync(outdir, { recursive: true, force: true });
@@ -184,5 +185,9 @@ function removeBundlesOfDeadProcesses(parent: string) {
 /** `{message: "lambda.cold-start", functionName}` → `lambda  OrderWSPendingFunction cold start initMs=…`. */
 function poolLog(log: Log) {
   return ({ level: _level, message, functionName, ...fields }: PoolLogRecord) =>
-    log({ component: "lambda", message: `${functionName} ${message.replace(/^lambda\./, "").replace(/-/g, " ")}`, ...fields });
+    log({
+      component: "lambda",
+      message: `${functionName} ${message.replace(/^lambda\./, "").replace(/-/g, " ")}`,
+      ...fields,
+    });
 }

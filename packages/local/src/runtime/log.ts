@@ -18,7 +18,10 @@ export function createLog(options: { json: boolean; write?: (line: string) => vo
   const write = options.write ?? ((line: string) => process.stdout.write(line + "\n"));
   if (options.json) return (record) => write(JSON.stringify({ time: new Date().toISOString(), ...record }));
   return ({ component, message, ...fields }) => {
-    const keys = [...FIRST_KEYS.filter((k) => k in fields), ...Object.keys(fields).filter((k) => !FIRST_KEYS.includes(k))];
+    const keys = [
+      ...FIRST_KEYS.filter((k) => k in fields),
+      ...Object.keys(fields).filter((k) => !FIRST_KEYS.includes(k)),
+    ];
     const rest = keys
       .filter((k) => fields[k] !== undefined && !HIDDEN_IN_TEXT.has(k))
       .map((k) => `${k}=${formatValue(fields[k])}`)

@@ -20,7 +20,9 @@ export function describeRuntime(state: RuntimeState, file: string) {
 function isTaken(port: number) {
   return new Promise<boolean>((resolve, reject) => {
     const probe = createServer();
-    probe.once("error", (error: NodeJS.ErrnoException) => (error.code === "EADDRINUSE" ? resolve(true) : reject(error)));
+    probe.once("error", (error: NodeJS.ErrnoException) =>
+      error.code === "EADDRINUSE" ? resolve(true) : reject(error),
+    );
     probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(false)));
   });
 }
@@ -36,9 +38,14 @@ export async function preflight(ports: Record<PortName, number>, stateFile: stri
   const other = runningRuntime(stateFile);
   const taken = await takenPorts(ports);
   const lines: string[] = [];
-  if (other) lines.push(`${describeRuntime(other, stateFile)} Stop it first (Ctrl-C in its terminal, or kill ${other.pid}), or give this one its own LOCAL_RUNTIME_STATE_FILE and ports.`);
+  if (other)
+    lines.push(
+      `${describeRuntime(other, stateFile)} Stop it first (Ctrl-C in its terminal, or kill ${other.pid}), or give this one its own LOCAL_RUNTIME_STATE_FILE and ports.`,
+    );
   if (taken.length > 0) {
-    const list = taken.map((name) => `${ports[name]} (${PORT_LABELS[name]}: --${PORT_FLAGS[name]} or ${PORT_VARIABLES[name]})`).join(", ");
+    const list = taken
+      .map((name) => `${ports[name]} (${PORT_LABELS[name]}: --${PORT_FLAGS[name]} or ${PORT_VARIABLES[name]})`)
+      .join(", ");
     lines.push(`${taken.length === 1 ? "Port" : "Ports"} already in use: ${list}. Choose free ports (0 picks any).`);
   }
   if (lines.length > 0) throw new CommandError(lines.join("\n"));

@@ -12,7 +12,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { CallbackTable, OrderStatus, OrdersTable, SiteHeaders, Topology, Tunables } from "@awsomepets/core/index";
 import { fitName, NAME_LIMITS } from "@awsomepets/core/stage-name";
-import { archiveArn, eventBusArn, startEventBridgeEndpoint, type EventBridgeEndpoint } from "@awsomepets/aws-local/eventbridge/server";
+import {
+  archiveArn,
+  eventBusArn,
+  startEventBridgeEndpoint,
+  type EventBridgeEndpoint,
+} from "@awsomepets/aws-local/eventbridge/server";
 import { DEFAULT_ACCOUNT } from "@awsomepets/aws-local/defaults";
 import { startWebSocketGateway, type GatewayFaults, type WebSocketGateway } from "@awsomepets/aws-local/gateway/index";
 import { createHttpApi } from "@awsomepets/aws-local/http-api/server";
@@ -23,7 +28,12 @@ import { orderWorkflow } from "./workflow";
 import type { RuntimeConfig } from "./config";
 import { PORT_VARIABLES, workflowTypeOf } from "./config";
 import { startDynamoDB } from "./dynamodb";
-import { functionEnvironment, unionEnvironment, type EnvironmentOptions, type LocalEndpoints } from "./function-environment";
+import {
+  functionEnvironment,
+  unionEnvironment,
+  type EnvironmentOptions,
+  type LocalEndpoints,
+} from "./function-environment";
 import { dynamodbDir, persistence } from "./persistence";
 import { createFunctionRunner } from "./lambda";
 import { watchSources } from "./watch";
@@ -48,13 +58,15 @@ async function onPort<T>(port: number, what: string, variable: string, start: ()
   try {
     return await start();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw new PortInUseError(port, `${what}; set ${variable} to another port`);
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE")
+      throw new PortInUseError(port, `${what}; set ${variable} to another port`);
     throw error;
   }
 }
 
 /** The endpoints log `{level, message: "<prefix>what", ...}`; the runtime's log wants a component. */
-const endpointLog = (log: Log, component: string, prefix: string) =>
+const endpointLog =
+  (log: Log, component: string, prefix: string) =>
   ({ message, level: _level, ...fields }: Record<string, unknown>) =>
     log({ component, message: String(message).replace(prefix, ""), ...fields });
 
@@ -103,7 +115,11 @@ export async function startLocalRuntime(options: {
    * Wraps every EventBridge target invocation: fault-injection tests use it to make a target fail
    * (so that the retry path runs). `invoke` runs the real handler.
    */
-  interceptTarget?: (target: { rule: string; functionName: string }, event: unknown, invoke: () => Promise<unknown>) => Promise<unknown>;
+  interceptTarget?: (
+    target: { rule: string; functionName: string },
+    event: unknown,
+    invoke: () => Promise<unknown>,
+  ) => Promise<unknown>;
   /** Handlers run instead of named functions' modules, for every caller (bench/baseline: the seed's algorithm). */
   overrideHandlers?: Partial<Record<Topology.FunctionName, (event: unknown, context?: object) => Promise<unknown>>>;
   /**
@@ -154,7 +170,16 @@ export async function startLocalRuntime(options: {
     const originVerify = randomBytes(18).toString("base64url");
     const environmentOptions = (): EnvironmentOptions => {
       if (!endpoints) throw new Error("a function started before the runtime's endpoints were up");
-      return { region: config.region, stage: config.stage, tokenSecret: config.tokenSecret, originVerify, json: config.json, tables, endpoints, overrides };
+      return {
+        region: config.region,
+        stage: config.stage,
+        tokenSecret: config.tokenSecret,
+        originVerify,
+        json: config.json,
+        tables,
+        endpoints,
+        overrides,
+      };
     };
     const moduleRunner = createFunctionRunner({
       root,
@@ -167,7 +192,8 @@ export async function startLocalRuntime(options: {
     closers.push(moduleRunner.close);
     const runner: typeof moduleRunner = {
       ...moduleRunner,
-      invoke: (name, event) => options.overrideHandlers?.[name as Topology.FunctionName]?.(event) ?? moduleRunner.invoke(name, event),
+      invoke: (name, event) =>
+        options.overrideHandlers?.[name as Topology.FunctionName]?.(event) ?? moduleRunner.invoke(name, event),
     };
     const journals = persistence(config.dataDir);
 
@@ -176,7 +202,13 @@ export async function startLocalRuntime(options: {
         port: config.ports.events,
         region: config.region,
         buses: [tables.eventBusName],
-        archives: [{ name: tables.eventArchiveName, busName: tables.eventBusName, pattern: { source: [OrderStatus.EVENT_SOURCE] } }],
+        archives: [
+          {
+            name: tables.eventArchiveName,
+            busName: tables.eventBusName,
+            pattern: { source: [OrderStatus.EVENT_SOURCE] },
+          },
+        ],
         retryBaseDelayMs: config.retryBaseDelayMs,
         journal: journals.deliveries,
         rules: Object.entries(Topology.EVENT_RULES).map(([name, rule]) => ({
@@ -186,7 +218,9 @@ export async function startLocalRuntime(options: {
           retryPolicy: rule.retryPolicy,
           target: (event) => {
             const invoke = () => runner.invoke(rule.target, event);
-            return options.interceptTarget ? options.interceptTarget({ rule: name, functionName: rule.target }, event, invoke) : invoke();
+            return options.interceptTarget
+              ? options.interceptTarget({ rule: name, functionName: rule.target }, event, invoke)
+              : invoke();
           },
         })),
         log: endpointLog(log, "events", "eventbridge."),
@@ -213,7 +247,14 @@ export async function startLocalRuntime(options: {
         // The stage as reached around the edge (the execute-api URL on AWS): no limits, no header.
         originPort: 0,
         onEdgeRefusal: ({ sourceIp, rule, path }) =>
-          log({ component: "websocket", message: `upgrade ${path} refused at the edge`, statusCode: Topology.EDGE_REFUSAL.statusCode, error: "edge-rate-limit", rule, sourceIp }),
+          log({
+            component: "websocket",
+            message: `upgrade ${path} refused at the edge`,
+            statusCode: Topology.EDGE_REFUSAL.statusCode,
+            error: "edge-rate-limit",
+            rule,
+            sourceIp,
+          }),
         ...(options.gatewayFaults && { faults: options.gatewayFaults }),
         log: ({ source: _source, route, functionName, status, ...fields }) =>
           log({ component: "websocket", message: `${route} → ${functionName}`, statusCode: status, ...fields }),
@@ -236,20 +277,24 @@ export async function startLocalRuntime(options: {
       type: workflowTypeOf(config),
     });
     closers.push(async () => workflow.close());
-    const stepFunctions = await onPort(config.ports.stepfunctions, "Step Functions endpoint", PORT_VARIABLES.stepfunctions, () =>
-      startStepFunctionsEndpoint({
-        port: config.ports.stepfunctions,
-        region: config.region,
-        stateMachines: [workflow.config],
-        retryIntervalOverrideMs: config.retryBaseDelayMs,
-        journal: journals.executions,
-        // The ASL file is validated by the workflow tests (packages/local/test/workflow); skipping it here saves start-up time.
-        validateDefinitions: false,
-        maxFinishedExecutions: config.maxFinishedExecutions,
-        expressRunsTwice: config.expressRunsTwice,
-        expressMaxDurationMs: config.expressMaxDurationMs,
-        log: endpointLog(log, "workflow", "stepfunctions."),
-      }),
+    const stepFunctions = await onPort(
+      config.ports.stepfunctions,
+      "Step Functions endpoint",
+      PORT_VARIABLES.stepfunctions,
+      () =>
+        startStepFunctionsEndpoint({
+          port: config.ports.stepfunctions,
+          region: config.region,
+          stateMachines: [workflow.config],
+          retryIntervalOverrideMs: config.retryBaseDelayMs,
+          journal: journals.executions,
+          // The ASL file is validated by the workflow tests (packages/local/test/workflow); skipping it here saves start-up time.
+          validateDefinitions: false,
+          maxFinishedExecutions: config.maxFinishedExecutions,
+          expressRunsTwice: config.expressRunsTwice,
+          expressMaxDurationMs: config.expressMaxDurationMs,
+          log: endpointLog(log, "workflow", "stepfunctions."),
+        }),
     );
     closers.push(stepFunctions.close);
     mark("stepfunctions");
@@ -277,7 +322,13 @@ export async function startLocalRuntime(options: {
     // Work a crash or a stop left unfinished (--data-dir): now that every function can run.
     const redelivered = events.redeliverJournaled();
     const resumed = stepFunctions.resumeJournaled();
-    if (redelivered + resumed > 0) log({ component: "runtime", message: "picking up unfinished work from the data dir", executions: resumed, deliveries: redelivered });
+    if (redelivered + resumed > 0)
+      log({
+        component: "runtime",
+        message: "picking up unfinished work from the data dir",
+        executions: resumed,
+        deliveries: redelivered,
+      });
 
     const httpApi = createHttpApi({
       routes: Topology.HTTP_ROUTES,
@@ -295,13 +346,17 @@ export async function startLocalRuntime(options: {
       throttle: config.throttles?.http ?? Topology.API_THROTTLES.http,
     });
     const origin = createServer(async (req: IncomingMessage, res: ServerResponse) => {
-      if (!(await originApi(req, res))) res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ message: "Not Found" }));
+      if (!(await originApi(req, res)))
+        res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ message: "Not Found" }));
     });
     await listen(origin, 0, "HTTP origin");
-    closers.push(() => new Promise<void>((resolve) => {
-      origin.close(() => resolve());
-      origin.closeAllConnections();
-    }));
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          origin.close(() => resolve());
+          origin.closeAllConnections();
+        }),
+    );
     // The same headers as the stage's CloudFront (stacks/Web.ts): the page calls the API on its own origin here.
     const pageHeaders = SiteHeaders.siteHeaders({ api: "self", websocket: SiteHeaders.originOf(gateway.url) });
     const staticFiles = options.webRoot ? createStaticFiles(options.webRoot, pageHeaders) : undefined;
@@ -314,23 +369,37 @@ export async function startLocalRuntime(options: {
       if (staticFiles && (await staticFiles(req, res))) return;
       if (req.method === "GET" && req.url === "/health") {
         res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify({ status: "ok", endpoints: {
-          http: state.endpoints.http,
-          websocket: state.endpoints.websocket,
-          events: state.endpoints.events,
-          dynamodb: state.endpoints.dynamodb,
-          stepfunctions: state.endpoints.stepfunctions,
-        }, eventBusName: state.eventBusName, stage: state.stage }));
+        res.end(
+          JSON.stringify({
+            status: "ok",
+            endpoints: {
+              http: state.endpoints.http,
+              websocket: state.endpoints.websocket,
+              events: state.endpoints.events,
+              dynamodb: state.endpoints.dynamodb,
+              stepfunctions: state.endpoints.stepfunctions,
+            },
+            eventBusName: state.eventBusName,
+            stage: state.stage,
+          }),
+        );
         return;
       }
       // Any other path is the site's as far as a browser knows: its 404 carries the page's headers too.
-      res.writeHead(404, { ...pageHeaders, "content-type": "application/json" }).end(JSON.stringify({ message: "Not found" }));
+      res
+        .writeHead(404, { ...pageHeaders, "content-type": "application/json" })
+        .end(JSON.stringify({ message: "Not found" }));
     });
-    await onPort(config.ports.http, "HTTP server", PORT_VARIABLES.http, () => listen(http, config.ports.http, "HTTP server"));
-    closers.push(() => new Promise<void>((resolve) => {
-      http.close(() => resolve());
-      http.closeAllConnections();
-    }));
+    await onPort(config.ports.http, "HTTP server", PORT_VARIABLES.http, () =>
+      listen(http, config.ports.http, "HTTP server"),
+    );
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          http.close(() => resolve());
+          http.closeAllConnections();
+        }),
+    );
 
     state = {
       pid: process.pid,
@@ -361,12 +430,27 @@ export async function startLocalRuntime(options: {
         const names = Object.keys(Topology.FUNCTIONS) as Topology.FunctionName[];
         const before = names.map((name) => JSON.stringify(functionEnvironment(name, environmentOptions())));
         Object.assign(overrides, settings);
-        await moduleRunner.retire(names.filter((name, i) => JSON.stringify(functionEnvironment(name, environmentOptions())) !== before[i]));
+        await moduleRunner.retire(
+          names.filter((name, i) => JSON.stringify(functionEnvironment(name, environmentOptions())) !== before[i]),
+        );
       },
       stats: moduleRunner.stats,
     };
-    const origins = { http: `http://127.0.0.1:${(origin.address() as AddressInfo).port}`, websocket: gateway.originUrl! };
-    return { state, origins, gateway, events, stepFunctions, dynamodbRequests: dynamodb.requests, functions, close, startupMs };
+    const origins = {
+      http: `http://127.0.0.1:${(origin.address() as AddressInfo).port}`,
+      websocket: gateway.originUrl!,
+    };
+    return {
+      state,
+      origins,
+      gateway,
+      events,
+      stepFunctions,
+      dynamodbRequests: dynamodb.requests,
+      functions,
+      close,
+      startupMs,
+    };
   } catch (error) {
     await close();
     throw error;

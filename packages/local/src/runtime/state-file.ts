@@ -9,7 +9,14 @@ export type RuntimeState = {
   pid: number;
   stage: string;
   region: string;
-  endpoints: { http: string; websocket: string; management: string; events: string; dynamodb: string; stepfunctions: string };
+  endpoints: {
+    http: string;
+    websocket: string;
+    management: string;
+    events: string;
+    dynamodb: string;
+    stepfunctions: string;
+  };
   eventBusName: string;
   /** For `npm run replay` (optional: a state file written before they existed lacks them). */
   eventBusArn?: string;
@@ -26,8 +33,13 @@ export const defaultStateFile = (root: string, env: NodeJS.ProcessEnv = process.
 /** Thrown rather than overwrite the file of another runtime that is still alive. */
 export class StateFileTakenError extends Error {
   override readonly name = "StateFileTakenError";
-  constructor(readonly owner: RuntimeState, file: string) {
-    super(`Another npm start (pid ${owner.pid}, ${owner.endpoints.http}) owns ${file}; stop it first, or set LOCAL_RUNTIME_STATE_FILE to another file.`);
+  constructor(
+    readonly owner: RuntimeState,
+    file: string,
+  ) {
+    super(
+      `Another npm start (pid ${owner.pid}, ${owner.endpoints.http}) owns ${file}; stop it first, or set LOCAL_RUNTIME_STATE_FILE to another file.`,
+    );
   }
 }
 

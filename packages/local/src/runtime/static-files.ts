@@ -27,7 +27,11 @@ export function createStaticFiles(root: string, headers: Record<string, string> 
     try {
       if (!(await stat(file)).isFile()) return false;
       const body = await readFile(file);
-      res.writeHead(200, { ...headers, "content-type": TYPES[path.extname(file)] ?? "application/octet-stream", "cache-control": "no-cache" });
+      res.writeHead(200, {
+        ...headers,
+        "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
+        "cache-control": "no-cache",
+      });
       res.end(req.method === "HEAD" ? undefined : body);
       return true;
     } catch {

@@ -13,7 +13,12 @@ export const TOKEN_SECRET_FILE = "token-secret";
 export function resolveTokenSecret(config: RuntimeConfig): RuntimeConfig {
   if (config.tokenSecret) return { ...config, tokenSecretOrigin: config.tokenSecretOrigin ?? "configuration" };
   if (!config.dataDir) {
-    return { ...config, tokenSecret: randomBytes(32).toString("base64url"), tokenSecretGenerated: true, tokenSecretOrigin: "generated" };
+    return {
+      ...config,
+      tokenSecret: randomBytes(32).toString("base64url"),
+      tokenSecretGenerated: true,
+      tokenSecretOrigin: "generated",
+    };
   }
   const file = path.join(config.dataDir, TOKEN_SECRET_FILE);
   let secret: string | undefined;

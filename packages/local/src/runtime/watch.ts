@@ -50,7 +50,9 @@ export function watchSources(options: {
     const watcher = watch(dir, { recursive: true }, (_event, filename) => {
       if (filename && SOURCE_FILE.test(filename)) onFile(path.join(dir, filename.toString()));
     });
-    watcher.on("error", (error) => log({ component: "watch", message: `stopped watching ${relative}`, error: error.message }));
+    watcher.on("error", (error) =>
+      log({ component: "watch", message: `stopped watching ${relative}`, error: error.message }),
+    );
     watchers.push(watcher);
   };
 
@@ -62,8 +64,14 @@ export function watchSources(options: {
   };
   for (const dir of HANDLER_DIRS) watchDir(dir, onHandlerSource);
   // A handler may bundle a file outside those directories (another workspace package's source).
-  const outside = new Set([...inputs].map(path.dirname).filter((dir) => !HANDLER_DIRS.some((handlerDir) => dir.startsWith(path.join(root, handlerDir)))));
-  for (const dir of outside) if (!dir.split(path.sep).includes("node_modules")) watchDir(path.relative(root, dir), (file) => inputs.has(file) && onHandlerSource(file));
+  const outside = new Set(
+    [...inputs]
+      .map(path.dirname)
+      .filter((dir) => !HANDLER_DIRS.some((handlerDir) => dir.startsWith(path.join(root, handlerDir)))),
+  );
+  for (const dir of outside)
+    if (!dir.split(path.sep).includes("node_modules"))
+      watchDir(path.relative(root, dir), (file) => inputs.has(file) && onHandlerSource(file));
   for (const dir of RUNTIME_DIRS) {
     watchDir(dir, (file) => {
       if (inputs.has(file)) return onHandlerSource(file);
@@ -71,7 +79,10 @@ export function watchSources(options: {
       const now = performance.now();
       if (now - (restartNoticed.get(relative) ?? -Infinity) < 2_000) return;
       restartNoticed.set(relative, now);
-      log({ component: "watch", message: `${relative} changed: it runs in the runtime itself, not in a function — restart npm start to load it` });
+      log({
+        component: "watch",
+        message: `${relative} changed: it runs in the runtime itself, not in a function — restart npm start to load it`,
+      });
     });
   }
 
@@ -93,9 +104,14 @@ export function watchSources(options: {
       inputs = new Set(result.inputs);
       const ms = Math.round(performance.now() - savedAt);
       // A save that changed nothing (a touch, the same bytes again) reloads nothing and says nothing.
-      if (result.changed.length > 0) log({ component: "watch", message: `reloaded ${result.changed.join(", ")}`, files, saveToReadyMs: ms });
+      if (result.changed.length > 0)
+        log({ component: "watch", message: `reloaded ${result.changed.join(", ")}`, files, saveToReadyMs: ms });
     } catch (error) {
-      if (!closed) log({ component: "watch", message: `build failed after ${files.join(", ") || "a change"}; the functions keep running the last code that built:\n${buildErrorText(error)}` });
+      if (!closed)
+        log({
+          component: "watch",
+          message: `build failed after ${files.join(", ") || "a change"}; the functions keep running the last code that built:\n${buildErrorText(error)}`,
+        });
     } finally {
       building = false;
     }
@@ -113,6 +129,7 @@ export function watchSources(options: {
 /** esbuild's errors as it prints them (file:line:column, the line, a caret), else the message. */
 export function buildErrorText(error: unknown): string {
   const errors = (error as { errors?: Message[] }).errors;
-  if (Array.isArray(errors) && errors.length > 0) return formatMessagesSync(errors, { kind: "error", color: false }).join("").trimEnd();
+  if (Array.isArray(errors) && errors.length > 0)
+    return formatMessagesSync(errors, { kind: "error", color: false }).join("").trimEnd();
   return error instanceof Error ? error.message : String(error);
 }

@@ -61,7 +61,10 @@ export function orderWorkflow(options: {
   // The ASL file as it is, for either type: the local Step Functions, as AWS does, ends an Express
   // execution after 5 minutes whatever its TimeoutSeconds (aws-local's EXPRESS_MAX_DURATION_MS), so
   // core's workflowDefinitionFor (the stack's template saying 300 s) would change nothing here.
-  const definition = loadDefinition(readFileSync(path.join(options.root, Topology.WORKFLOW.definitionFile), "utf8"), substitutions);
+  const definition = loadDefinition(
+    readFileSync(path.join(options.root, Topology.WORKFLOW.definitionFile), "utf8"),
+    substitutions,
+  );
 
   const events = new EventBridgeClient({
     endpoint: options.eventsEndpoint,
@@ -72,9 +75,13 @@ export function orderWorkflow(options: {
   const taskHandlers: StateMachineConfig["taskHandlers"] = {};
   for (const task of taskStates(definition)) {
     const functionName = byArn.get(task.resource);
-    if (functionName) taskHandlers[task.name] = paced(options.stepDelayMs, (input) => options.runner.invoke(functionName, input));
+    if (functionName)
+      taskHandlers[task.name] = paced(options.stepDelayMs, (input) => options.runner.invoke(functionName, input));
     else if (task.resource === PUT_EVENTS) taskHandlers[task.name] = putEventsTask(events);
     else throw new Error(`The local runtime cannot run task ${task.name} (${task.resource})`);
   }
-  return { config: { name: options.name, type: options.type, definition, taskHandlers }, close: () => events.destroy() };
+  return {
+    config: { name: options.name, type: options.type, definition, taskHandlers },
+    close: () => events.destroy(),
+  };
 }

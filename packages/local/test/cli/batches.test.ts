@@ -13,7 +13,10 @@ it("splits into batches of at most 10, in order", () => {
 });
 
 it("gives exactly-full batches and no batch for nothing", () => {
-  expect(inBatches([1, 2, 3, 4], 2)).toEqual([[1, 2], [3, 4]]);
+  expect(inBatches([1, 2, 3, 4], 2)).toEqual([
+    [1, 2],
+    [3, 4],
+  ]);
   expect(inBatches([])).toEqual([]);
 });
 

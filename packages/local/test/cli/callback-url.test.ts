@@ -10,18 +10,39 @@ const NOW = new Date("2026-11-26T10:00:00.000Z");
 
 it("builds the local WebSocket URL with the order id and a token that verifies for that order", () => {
   // Act
-  const url = new URL(localCallbackUrl({ state: { endpoints: { websocket: "ws://127.0.0.1:3001/local" } as never, tokenSecret: SECRET, stage: "local" }, orderId: ORDER, ttlSeconds: 60, now: NOW }));
+  const url = new URL(
+    localCallbackUrl({
+      state: { endpoints: { websocket: "ws://127.0.0.1:3001/local" } as never, tokenSecret: SECRET, stage: "local" },
+      orderId: ORDER,
+      ttlSeconds: 60,
+      now: NOW,
+    }),
+  );
   // Assess
   expect(`${url.protocol}//${url.host}${url.pathname}`).toBe("ws://127.0.0.1:3001/local");
   expect(url.searchParams.get("orderId")).toBe(ORDER);
   const token = url.searchParams.get("token")!;
-  expect(CallbackToken.verify({ orderId: ORDER, stage: "local", token, keys: { current: SECRET }, now: NOW })).toEqual({ ok: true, expiresAt: NOW.getTime() / 1000 + 60 });
-  expect(CallbackToken.verify({ orderId: ORDER, stage: "local", token, keys: { current: SECRET }, now: new Date(NOW.getTime() + 61_000) })).toEqual({ ok: false, reason: "expired" });
+  expect(CallbackToken.verify({ orderId: ORDER, stage: "local", token, keys: { current: SECRET }, now: NOW })).toEqual({
+    ok: true,
+    expiresAt: NOW.getTime() / 1000 + 60,
+  });
+  expect(
+    CallbackToken.verify({
+      orderId: ORDER,
+      stage: "local",
+      token,
+      keys: { current: SECRET },
+      now: new Date(NOW.getTime() + 61_000),
+    }),
+  ).toEqual({ ok: false, reason: "expired" });
 });
 
 it("reads --order-id and --ttl-seconds", () => {
   expect(readCallbackUrlOptions(["--order-id", ORDER])).toEqual({ orderId: ORDER });
-  expect(readCallbackUrlOptions(["--order-id", ORDER, "--ttl-seconds", "90"])).toEqual({ orderId: ORDER, ttlSeconds: 90 });
+  expect(readCallbackUrlOptions(["--order-id", ORDER, "--ttl-seconds", "90"])).toEqual({
+    orderId: ORDER,
+    ttlSeconds: 90,
+  });
 });
 
 it.each([

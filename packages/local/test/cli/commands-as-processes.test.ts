@@ -21,7 +21,11 @@ afterAll(async () => {
 });
 
 const urlFor = (orderId: string) =>
-  CallbackToken.callbackUrl({ websocketUrl: runtime.state.endpoints.websocket, orderId, token: CallbackToken.sign({ orderId, stage: runtime.state.stage, secret: TOKEN_SECRET }) });
+  CallbackToken.callbackUrl({
+    websocketUrl: runtime.state.endpoints.websocket,
+    orderId,
+    token: CallbackToken.sign({ orderId, stage: runtime.state.stage, secret: TOKEN_SECRET }),
+  });
 
 /** A synced socket for the order: statuses published from now on arrive as frames 2, 3, … */
 async function syncedSocket(orderId: string) {
@@ -40,13 +44,33 @@ describe("publish-status", () => {
     const client = await syncedSocket(orderId);
     try {
       // Act
-      const result = await runCli("publish-status", ["--order-id", orderId, "--status", "paid", "--amount-paid", "42.5", "--occurred-at", "2026-11-26T10:00:00.000Z"], env);
+      const result = await runCli(
+        "publish-status",
+        [
+          "--order-id",
+          orderId,
+          "--status",
+          "paid",
+          "--amount-paid",
+          "42.5",
+          "--occurred-at",
+          "2026-11-26T10:00:00.000Z",
+        ],
+        env,
+      );
       const frames = await client.next(2);
       // Assess
       expect(result).toMatchObject({ code: 0, stderr: "" });
       expect(result.stdout.trim()).toMatch(EVENT_LINE);
       expect(result.stdout.trim().split(" ").slice(1)).toEqual([orderId, "paid"]);
-      expect(frames[1]).toEqual({ type: "status", orderId, status: "paid", occurredAt: "2026-11-26T10:00:00.000Z", seq: 1, amountPaid: 42.5 });
+      expect(frames[1]).toEqual({
+        type: "status",
+        orderId,
+        status: "paid",
+        occurredAt: "2026-11-26T10:00:00.000Z",
+        seq: 1,
+        amountPaid: 42.5,
+      });
     } finally {
       await client.close();
     }
@@ -71,7 +95,9 @@ describe("publish-status", () => {
       const received = client.frames.filter((f) => f.type === "status").sort((a, b) => a.seq - b.seq);
       expect(new Set(received.map((f) => f.status))).toEqual(new Set(statuses));
       // Missing occurredAt: now + index ms, so the occurrence order is the file's.
-      expect([...received].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt)).map((f) => f.status)).toEqual(statuses);
+      expect([...received].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt)).map((f) => f.status)).toEqual(
+        statuses,
+      );
     } finally {
       await client.close();
     }
@@ -128,7 +154,11 @@ describe("publish-status", () => {
       AWS_EC2_METADATA_DISABLED: "true",
     });
     // Act
-    const result = await runCli("publish-status", ["--order-id", newOrderId(), "--status", "placed", "--stage", "x"], noCredentials);
+    const result = await runCli(
+      "publish-status",
+      ["--order-id", newOrderId(), "--status", "placed", "--stage", "x"],
+      noCredentials,
+    );
     // Assess
     expect(result.code).toBe(1);
     expect(result.stdout).toBe("");
@@ -175,11 +205,22 @@ describe("watch-order", () => {
       );
       const first = await runCli("publish-status", ["--file", file], env);
       await watcher.waitFor("stdout", /placed[\s\S]*reserved|reserved[\s\S]*placed/);
-      const last = await runCli("publish-status", ["--order-id", orderId, "--status", "completed", "--occurred-at", "2026-11-26T10:00:02.000Z"], env);
-      const code = await Promise.race([watcher.exited, new Promise((resolve) => setTimeout(() => resolve("timeout"), 15_000))]);
+      const last = await runCli(
+        "publish-status",
+        ["--order-id", orderId, "--status", "completed", "--occurred-at", "2026-11-26T10:00:02.000Z"],
+        env,
+      );
+      const code = await Promise.race([
+        watcher.exited,
+        new Promise((resolve) => setTimeout(() => resolve("timeout"), 15_000)),
+      ]);
       // Assess
       expect([first.code, last.code, code]).toEqual([0, 0, 0]);
-      const printed = watcher.output().stdout.trim().split("\n").filter((line) => !line.startsWith("("));
+      const printed = watcher
+        .output()
+        .stdout.trim()
+        .split("\n")
+        .filter((line) => !line.startsWith("("));
       const fields = printed.map((line) => line.split(/\s+/));
       expect(fields.map(([occurredAt, , status]) => `${occurredAt} ${status}`).sort()).toEqual([
         "2026-11-26T10:00:00.000Z placed",

@@ -42,11 +42,17 @@ describe.each(COMMANDS)("npm run %s", (script, usage) => {
 it("build:web --help lists every option it accepts, --hash-names included", () => {
   const result = npmRun("build:web", ["--help"]);
   // Each on a line of its own that says what it does, not only in the synopsis.
-  for (const option of ["--out", "--api-url", "--hash-names", "--help"]) expect(result.stdout).toMatch(new RegExp(`^\\s+(-h, )?${option}\\b.*\\S`, "m"));
+  for (const option of ["--out", "--api-url", "--hash-names", "--help"])
+    expect(result.stdout).toMatch(new RegExp(`^\\s+(-h, )?${option}\\b.*\\S`, "m"));
 }, 60_000);
 
 it("npm start --help lists --watch and --inspect, each with what it does", () => {
-  const result = spawnSync("npm", ["start", "--silent", "--", "--help"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+  const result = spawnSync("npm", ["start", "--silent", "--", "--help"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   expect(result.status).toBe(0);
-  for (const option of ["--watch", "--inspect\\[=<port>\\]"]) expect(result.stdout).toMatch(new RegExp(`^\\s+${option}\\s+\\S.*`, "m"));
+  for (const option of ["--watch", "--inspect\\[=<port>\\]"])
+    expect(result.stdout).toMatch(new RegExp(`^\\s+${option}\\s+\\S.*`, "m"));
 }, 60_000);

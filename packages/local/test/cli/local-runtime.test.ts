@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { CommandError } from "../../src/cli/cli-errors";
-import { isProcessAlive, localStateFile, NO_RUNTIME_MESSAGE, readRunningRuntime, REPO_ROOT } from "../../src/cli/local-runtime";
+import {
+  isProcessAlive,
+  localStateFile,
+  NO_RUNTIME_MESSAGE,
+  readRunningRuntime,
+  REPO_ROOT,
+} from "../../src/cli/local-runtime";
 
 let dir: string;
 beforeEach(() => {
@@ -15,7 +21,13 @@ const state = (pid: number) => ({
   pid,
   stage: "local",
   region: "us-east-1",
-  endpoints: { http: "h", websocket: "ws://127.0.0.1:1/local", management: "m", events: "http://127.0.0.1:2", dynamodb: "d" },
+  endpoints: {
+    http: "h",
+    websocket: "ws://127.0.0.1:1/local",
+    management: "m",
+    events: "http://127.0.0.1:2",
+    dynamodb: "d",
+  },
   eventBusName: "local-awsomepets-callbacks-OrderEventBus",
   tokenSecret: "x".repeat(40),
 });
@@ -43,7 +55,8 @@ it("says no runtime is running for a missing file, an unreadable one, or one lef
   writeFileSync(garbage, "{");
   writeFileSync(stale, JSON.stringify(state(12345)));
   // Act / Assess
-  for (const file of [missing, garbage]) expect(() => readRunningRuntime(file)).toThrow(new CommandError(NO_RUNTIME_MESSAGE));
+  for (const file of [missing, garbage])
+    expect(() => readRunningRuntime(file)).toThrow(new CommandError(NO_RUNTIME_MESSAGE));
   expect(() => readRunningRuntime(stale, () => false)).toThrow(NO_RUNTIME_MESSAGE);
   expect(() => readRunningRuntime(stale, () => true)).not.toThrow();
 });

@@ -14,7 +14,11 @@ let events: EventBridgeClient;
 
 beforeAll(async () => {
   runtime = await startRuntimeWithStateFile();
-  events = new EventBridgeClient({ endpoint: runtime.state.endpoints.events, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  events = new EventBridgeClient({
+    endpoint: runtime.state.endpoints.events,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
 });
 afterAll(async () => {
   events?.destroy();
@@ -22,7 +26,11 @@ afterAll(async () => {
 });
 
 async function publish(orderId: string, status: OrderStatus.Status, occurredAt: string) {
-  const result = await events.send(new PutEventsCommand({ Entries: [OrderStatus.toPutEventsEntry({ orderId, status, occurredAt }, runtime.state.eventBusName)] }));
+  const result = await events.send(
+    new PutEventsCommand({
+      Entries: [OrderStatus.toPutEventsEntry({ orderId, status, occurredAt }, runtime.state.eventBusName)],
+    }),
+  );
   expect(result.FailedEntryCount).toBe(0);
   await runtime.events.idle();
 }
@@ -38,7 +46,14 @@ async function until(condition: () => boolean, what: string, timeoutMs = 8000) {
 function collectingWatcher(orderId: string, url: string, delayMs = 600) {
   const out: string[] = [];
   const err: string[] = [];
-  const watcher = watchOrder({ url, orderId, out: (l) => out.push(l), err: (l) => err.push(l), delay: () => delayMs, lingerMs: 100 });
+  const watcher = watchOrder({
+    url,
+    orderId,
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    delay: () => delayMs,
+    lingerMs: 100,
+  });
   return { watcher, out, err };
 }
 
@@ -74,7 +89,10 @@ it("stops on request with a clean close and no reconnection", async () => {
   // Prepare
   const orderId = newOrderId();
   const { watcher, err } = collectingWatcher(orderId, localCallbackUrl({ state: runtime.state, orderId }));
-  await until(() => err.includes("connected; syncing after #0") && runtime.gateway.connections().length === 1, "the connection");
+  await until(
+    () => err.includes("connected; syncing after #0") && runtime.gateway.connections().length === 1,
+    "the connection",
+  );
   // Act
   watcher.stop();
   const outcome = await watcher.done;
@@ -87,7 +105,20 @@ it("stops on request with a clean close and no reconnection", async () => {
 });
 
 it.each([
-  ["a forged token", (orderId: string) => CallbackToken.callbackUrl({ websocketUrl: runtime.state.endpoints.websocket, orderId, token: CallbackToken.sign({ orderId, stage: runtime.state.stage, secret: "another-secret-0123456789abcdefghijklmn" }) }), 403],
+  [
+    "a forged token",
+    (orderId: string) =>
+      CallbackToken.callbackUrl({
+        websocketUrl: runtime.state.endpoints.websocket,
+        orderId,
+        token: CallbackToken.sign({
+          orderId,
+          stage: runtime.state.stage,
+          secret: "another-secret-0123456789abcdefghijklmn",
+        }),
+      }),
+    403,
+  ],
   ["no token", (orderId: string) => `${runtime.state.endpoints.websocket}?orderId=${orderId}`, 401],
 ])("ends with a refusal for %s, without retrying", async (_name, url, statusCode) => {
   // Prepare
@@ -96,7 +127,11 @@ it.each([
   const { watcher, err } = collectingWatcher(orderId, url(orderId), 10);
   const outcome = await watcher.done;
   // Assess
-  expect(outcome).toMatchObject({ kind: "refused", statusCode, message: expect.stringMatching(new RegExp(`refused the connection with HTTP ${statusCode}: `)) });
+  expect(outcome).toMatchObject({
+    kind: "refused",
+    statusCode,
+    message: expect.stringMatching(new RegExp(`refused the connection with HTTP ${statusCode}: `)),
+  });
   expect(err).toEqual([]);
 });
 
@@ -116,7 +151,11 @@ it("gives up, saying what is wrong, when no connection ever opens", async () => 
   expect(err.filter((l) => l.includes("reconnecting in"))).toHaveLength(4);
   expect(outcome).toEqual({
     kind: "unreachable",
-    message: expect.stringMatching(new RegExp(`^cannot connect to ws://127\\.0\\.0\\.1:${port}/local \\(connect ECONNREFUSED [^;]+; 5 tries over [\\d.]+ s\\): is \`npm start\` running, and is the URL right\\?$`)),
+    message: expect.stringMatching(
+      new RegExp(
+        `^cannot connect to ws://127\\.0\\.0\\.1:${port}/local \\(connect ECONNREFUSED [^;]+; 5 tries over [\\d.]+ s\\): is \`npm start\` running, and is the URL right\\?$`,
+      ),
+    ),
   });
   expect((outcome as { message: string }).message).not.toContain("secret-token");
 });
@@ -124,13 +163,21 @@ it("gives up, saying what is wrong, when no connection ever opens", async () => 
 it("ends with expired, without a connection, when the link's token has run out", async () => {
   // Prepare: a token signed two days ago (its expiry is readable without the secret)
   const orderId = newOrderId();
-  const token = CallbackToken.sign({ orderId, stage: runtime.state.stage, secret: "any-secret-0123456789abcdefghijklmnopq", now: new Date(Date.now() - 2 * 86_400_000) });
+  const token = CallbackToken.sign({
+    orderId,
+    stage: runtime.state.stage,
+    secret: "any-secret-0123456789abcdefghijklmnopq",
+    now: new Date(Date.now() - 2 * 86_400_000),
+  });
   const url = CallbackToken.callbackUrl({ websocketUrl: runtime.state.endpoints.websocket, orderId, token });
   // Act
   const { watcher, err } = collectingWatcher(orderId, url, 10);
   const outcome = await watcher.done;
   // Assess
-  expect(outcome).toEqual({ kind: "expired", message: expect.stringMatching(/^the callback URL expired at \d{4}-\d\d-\d\dT.*Z: /) });
+  expect(outcome).toEqual({
+    kind: "expired",
+    message: expect.stringMatching(/^the callback URL expired at \d{4}-\d\d-\d\dT.*Z: /),
+  });
   expect(err).toEqual([]);
   expect(runtime.gateway.connections()).toEqual([]);
 });

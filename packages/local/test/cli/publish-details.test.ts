@@ -5,7 +5,11 @@ import { publishDetails } from "../../src/cli/publish-details";
 
 const ORDER = "6f1c2a52-8a8e-4d7b-9a53-0d0f7c1e9b11";
 const details = (count: number): OrderStatus.Detail[] =>
-  Array.from({ length: count }, (_, i) => ({ orderId: ORDER, status: OrderStatus.STATUSES[i % 7]!, occurredAt: new Date(Date.UTC(2026, 10, 26, 10, 0, 0, i)).toISOString() }));
+  Array.from({ length: count }, (_, i) => ({
+    orderId: ORDER,
+    status: OrderStatus.STATUSES[i % 7]!,
+    occurredAt: new Date(Date.UTC(2026, 10, 26, 10, 0, 0, i)).toISOString(),
+  }));
 
 function recorder(fail?: (batch: number, index: number) => boolean) {
   const requests: PutEventsCommand["input"][] = [];
@@ -14,7 +18,9 @@ function recorder(fail?: (batch: number, index: number) => boolean) {
   const send = async (command: PutEventsCommand) => {
     const batch = requests.push(command.input) - 1;
     const entries = command.input.Entries!.map((_, index) =>
-      fail?.(batch, index) ? { ErrorCode: "InternalFailure", ErrorMessage: "try again" } : { EventId: `e-${batch}-${index}` },
+      fail?.(batch, index)
+        ? { ErrorCode: "InternalFailure", ErrorMessage: "try again" }
+        : { EventId: `e-${batch}-${index}` },
     );
     return { FailedEntryCount: entries.filter((e) => "ErrorCode" in e).length, Entries: entries };
   };

@@ -3,7 +3,11 @@ import type { OrderStatus } from "@awsomepets/core/index";
 import { failedLine, publishedLine, readPutEventsResult } from "../../src/cli/put-events-result";
 
 const ORDER = "6f1c2a52-8a8e-4d7b-9a53-0d0f7c1e9b11";
-const detail = (status: OrderStatus.Status): OrderStatus.Detail => ({ orderId: ORDER, status, occurredAt: "2026-11-26T10:00:00.000Z" });
+const detail = (status: OrderStatus.Status): OrderStatus.Detail => ({
+  orderId: ORDER,
+  status,
+  occurredAt: "2026-11-26T10:00:00.000Z",
+});
 
 it("pairs each result entry with its detail, by position", () => {
   // Act
@@ -23,6 +27,10 @@ it("is ok when every entry has an event id", () => {
 });
 
 it("counts a missing result entry, or a FailedEntryCount the entries do not show, as failure", () => {
-  expect(readPutEventsResult([detail("placed")], { FailedEntryCount: 0, Entries: [] }).failed[0]?.errorCode).toBe("MissingResult");
-  expect(readPutEventsResult([detail("placed")], { FailedEntryCount: 1, Entries: [{ EventId: "e-1" }] }).ok).toBe(false);
+  expect(readPutEventsResult([detail("placed")], { FailedEntryCount: 0, Entries: [] }).failed[0]?.errorCode).toBe(
+    "MissingResult",
+  );
+  expect(readPutEventsResult([detail("placed")], { FailedEntryCount: 1, Entries: [{ EventId: "e-1" }] }).ok).toBe(
+    false,
+  );
 });

@@ -15,20 +15,38 @@ it("exits 0 (or the returned code) when main succeeds", async () => {
 });
 
 it("answers a wrong flag with exit 2, one line and the usage; a wrong value without the usage", async () => {
-  expect(await run(async () => { throw new UsageError("Unknown option '--x'"); })).toEqual({ code: 2, out: [], err: ["demo: Unknown option '--x'", "Usage: demo"] });
-  expect(await run(async () => { throw new UsageError("--status: bad", false); })).toEqual({ code: 2, out: [], err: ["demo: --status: bad"] });
+  expect(
+    await run(async () => {
+      throw new UsageError("Unknown option '--x'");
+    }),
+  ).toEqual({ code: 2, out: [], err: ["demo: Unknown option '--x'", "Usage: demo"] });
+  expect(
+    await run(async () => {
+      throw new UsageError("--status: bad", false);
+    }),
+  ).toEqual({ code: 2, out: [], err: ["demo: --status: bad"] });
 });
 
 it("answers a failure with exit 1 and one line, no stack", async () => {
-  expect(await run(async () => { throw new CommandError("No local runtime is running"); })).toEqual({ code: 1, out: [], err: ["demo: No local runtime is running"] });
+  expect(
+    await run(async () => {
+      throw new CommandError("No local runtime is running");
+    }),
+  ).toEqual({ code: 1, out: [], err: ["demo: No local runtime is running"] });
 });
 
 it("prints the usage on stdout for --help", async () => {
-  expect(await run(async () => { throw new HelpRequested(); })).toEqual({ code: 0, out: ["Usage: demo"], err: [] });
+  expect(
+    await run(async () => {
+      throw new HelpRequested();
+    }),
+  ).toEqual({ code: 0, out: ["Usage: demo"], err: [] });
 });
 
 it("shows the stack of a bug", async () => {
-  const result = await run(async () => { throw new TypeError("oops"); });
+  const result = await run(async () => {
+    throw new TypeError("oops");
+  });
   expect(result.code).toBe(1);
   expect(result.err[0]).toMatch(/^demo failed: TypeError: oops\n\s+at /);
 });

@@ -11,7 +11,13 @@ it("reads the bus name from the stack's EventBusName output", async () => {
   const asked: string[] = [];
   const describe = async (name: string) => {
     asked.push(name);
-    return { StackName: name, Outputs: [{ OutputKey: "WebSocketUrl", OutputValue: "wss://x" }, { OutputKey: "EventBusName", OutputValue: "dev-bus-123" }] };
+    return {
+      StackName: name,
+      Outputs: [
+        { OutputKey: "WebSocketUrl", OutputValue: "wss://x" },
+        { OutputKey: "EventBusName", OutputValue: "dev-bus-123" },
+      ],
+    };
   };
   // Act
   const busName = await resolveStageBusName("dev", describe);

@@ -21,12 +21,25 @@ describe("detailFromFlags", () => {
     // Act
     const detail = detailFromFlags({ orderId: ORDER, status: "paid", amountPaid: "42.5" }, NOW);
     // Assess
-    expect(detail).toEqual({ orderId: ORDER, status: "paid", occurredAt: "2026-11-26T10:00:00.000Z", amountPaid: 42.5 });
+    expect(detail).toEqual({
+      orderId: ORDER,
+      status: "paid",
+      occurredAt: "2026-11-26T10:00:00.000Z",
+      amountPaid: 42.5,
+    });
   });
 
   it("keeps the given occurredAt and reason", () => {
-    const detail = detailFromFlags({ orderId: ORDER, status: "cancelled", reason: "out of stock", occurredAt: "2026-01-02T03:04:05.678Z" }, NOW);
-    expect(detail).toEqual({ orderId: ORDER, status: "cancelled", reason: "out of stock", occurredAt: "2026-01-02T03:04:05.678Z" });
+    const detail = detailFromFlags(
+      { orderId: ORDER, status: "cancelled", reason: "out of stock", occurredAt: "2026-01-02T03:04:05.678Z" },
+      NOW,
+    );
+    expect(detail).toEqual({
+      orderId: ORDER,
+      status: "cancelled",
+      reason: "out of stock",
+      occurredAt: "2026-01-02T03:04:05.678Z",
+    });
   });
 
   it.each([
@@ -67,7 +80,13 @@ describe("detailsFromFile", () => {
     ["not json", /events\.json is not valid JSON/],
     ["{}", /non-empty JSON array/],
     ["[]", /non-empty JSON array/],
-    [JSON.stringify([{ orderId: ORDER, status: "placed" }, { orderId: ORDER, status: "lost" }]), /events\.json\[1\]\.status: /],
+    [
+      JSON.stringify([
+        { orderId: ORDER, status: "placed" },
+        { orderId: ORDER, status: "lost" },
+      ]),
+      /events\.json\[1\]\.status: /,
+    ],
     [JSON.stringify([{ orderId: ORDER, status: "placed", colour: "red" }]), /events\.json\[0\]: .*colour/],
     [JSON.stringify(["placed"]), /events\.json\[0\]: /],
   ])("rejects %s saying where", (text, message) => {
@@ -82,6 +101,13 @@ describe("the sample events file in the README (docs/examples/statuses.json)", (
     // Act
     const details = detailsFromFile(readFileSync(file, "utf8"), "statuses.json", NOW);
     // Assess
-    expect(details.map((detail) => detail.status)).toEqual(["placed", "reserved", "paid", "completed", "placed", "cancelled"]);
+    expect(details.map((detail) => detail.status)).toEqual([
+      "placed",
+      "reserved",
+      "paid",
+      "completed",
+      "placed",
+      "cancelled",
+    ]);
   });
 });

@@ -18,7 +18,9 @@ export const TOKEN_SECRET = "cli-end-to-end-test-secret-0123456789abc";
 
 export const newOrderId = () => randomUUID();
 
-export async function startRuntimeWithStateFile(options: Omit<NonNullable<Parameters<typeof startTestRuntime>[1]>, "stateFile"> = {}) {
+export async function startRuntimeWithStateFile(
+  options: Omit<NonNullable<Parameters<typeof startTestRuntime>[1]>, "stateFile"> = {},
+) {
   const dir = mkdtempSync(path.join(tmpdir(), "cli-e2e-"));
   const stateFile = path.join(dir, "runtime.json");
   const runtime = await startTestRuntime({ tokenSecret: TOKEN_SECRET }, { ...options, stateFile });
@@ -56,7 +58,11 @@ export type CliProcess = {
 
 /** Starts `packages/local/src/cli/<name>.ts` (`ops/pending` for the operator commands); the caller must `kill()` it (a no-op once it exited). */
 export function startCli(name: string, args: string[], env: NodeJS.ProcessEnv): CliProcess {
-  const child = spawn(TSX, [`packages/local/src/cli/${name}.ts`, ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(TSX, [`packages/local/src/cli/${name}.ts`, ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += d));
@@ -68,7 +74,8 @@ export function startCli(name: string, args: string[], env: NodeJS.ProcessEnv): 
     waitFor: async (stream, pattern, timeoutMs = 15_000) => {
       const deadline = Date.now() + timeoutMs;
       while (!pattern.test(stream === "stdout" ? stdout : stderr)) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`No ${pattern} in ${stream}:\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error(`No ${pattern} in ${stream}:\nstdout:\n${stdout}\nstderr:\n${stderr}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
@@ -108,7 +115,8 @@ export async function openSocket(url: string) {
     next: async (count: number, timeoutMs = 8000) => {
       const deadline = Date.now() + timeoutMs;
       while (frames.length < count) {
-        if (Date.now() > deadline) throw new Error(`Timed out waiting for ${count} frames; got ${JSON.stringify(frames)}`);
+        if (Date.now() > deadline)
+          throw new Error(`Timed out waiting for ${count} frames; got ${JSON.stringify(frames)}`);
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
       return frames.slice(0, count);

@@ -8,7 +8,10 @@ const URL_OF_ORDER = `ws://127.0.0.1:3001/local?orderId=${ORDER}&token=1.x`;
 it("takes the order id, and the URL with its order id in it", () => {
   expect(readWatchOrderOptions(["--order-id", ORDER])).toEqual({ orderId: ORDER });
   expect(readWatchOrderOptions(["--url", URL_OF_ORDER])).toEqual({ orderId: ORDER, url: URL_OF_ORDER });
-  expect(readWatchOrderOptions(["--order-id", ORDER, "--url", URL_OF_ORDER])).toEqual({ orderId: ORDER, url: URL_OF_ORDER });
+  expect(readWatchOrderOptions(["--order-id", ORDER, "--url", URL_OF_ORDER])).toEqual({
+    orderId: ORDER,
+    url: URL_OF_ORDER,
+  });
 });
 
 it.each([

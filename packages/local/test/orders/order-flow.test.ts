@@ -2,7 +2,12 @@
  * The order service end to end through `npm start`'s runtime: `POST /orders` → the saga on the local
  * Step Functions endpoint → statuses through EventBridge → the browser's socket, for every path.
  */
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from "@aws-sdk/client-sfn";
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SFNClient,
+} from "@aws-sdk/client-sfn";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import WebSocket from "ws";
@@ -30,14 +35,25 @@ afterAll(async () => {
 
 /** The order's item in the runtime's OrdersTbl, as stored (not through the store's reader). */
 const storedOrder = async (orderId: string) =>
-  (await dynamo.send(new GetCommand({ TableName: names("test").ordersTable, Key: OrdersTable.orderKey(orderId) }))).Item;
+  (await dynamo.send(new GetCommand({ TableName: names("test").ordersTable, Key: OrdersTable.orderKey(orderId) })))
+    .Item;
 /** Every piece of the request that is personal: none may reach the workflow's input or history. */
 const PERSONAL = ["Ana Silva", "Rua Augusta", "Lisboa", "1100-048", "tok_"];
 
 const order = (overrides: { sku?: string; cardToken?: string; country?: string } = {}) => ({
-  basket: [{ sku: "DOG-LAB", quantity: 1 }, { sku: "FSH-BET", quantity: 2 }, ...(overrides.sku ? [{ sku: overrides.sku, quantity: 1 }] : [])],
+  basket: [
+    { sku: "DOG-LAB", quantity: 1 },
+    { sku: "FSH-BET", quantity: 2 },
+    ...(overrides.sku ? [{ sku: overrides.sku, quantity: 1 }] : []),
+  ],
   paymentDetail: { cardToken: overrides.cardToken ?? "tok_visa" },
-  shippingAddress: { name: "Ana Silva", line1: "1 Rua Augusta", city: "Lisboa", postalCode: "1100-048", country: overrides.country ?? "PT" },
+  shippingAddress: {
+    name: "Ana Silva",
+    line1: "1 Rua Augusta",
+    city: "Lisboa",
+    postalCode: "1100-048",
+    country: overrides.country ?? "PT",
+  },
 });
 
 async function post(body: unknown, headers: Record<string, string> = {}) {
@@ -80,43 +96,71 @@ describe("the four saga paths", () => {
   it.each([
     ["success", {}, ["placed", "reserved", "paid", "completed"], undefined],
     ["sold out", { sku: "SOLD-OUT" }, ["placed", "cancelled"], "Out of stock: SOLD-OUT"],
-    ["declined card", { cardToken: "tok_declined" }, ["placed", "reserved", "released", "cancelled"], "The card was declined"],
-    ["undeliverable address", { country: "XX" }, ["placed", "reserved", "paid", "refunded", "released", "cancelled"], "We cannot deliver to XX"],
-  ] as Array<[string, object, string[], string | undefined]>)("%s: the client sees exactly its statuses, in order, and GET agrees", async (_path, overrides, expected, reason) => {
-    // Act
-    const placed = await post(order(overrides));
-    const timeline = await watch(placed.body.clientCallbackUrl, placed.body.orderId, expected.length);
-    // Assess
-    expect(placed.status).toBe(202);
-    expect(placed.body).toMatchObject({ status: "placed", orderId: expect.any(String) });
-    expect(timeline.statuses.map((s) => s.status)).toEqual(expected);
-    expect(timeline.statuses.map((s) => s.seq).sort((a, b) => a - b)).toEqual(expected.map((_, i) => i + 1));
-    if (reason) expect(timeline.terminal?.reason).toBe(reason);
-    if (expected.some((status) => status === "paid")) expect(timeline.statuses.find((s) => s.status === "paid")?.amountPaid).toBe(475);
+    [
+      "declined card",
+      { cardToken: "tok_declined" },
+      ["placed", "reserved", "released", "cancelled"],
+      "The card was declined",
+    ],
+    [
+      "undeliverable address",
+      { country: "XX" },
+      ["placed", "reserved", "paid", "refunded", "released", "cancelled"],
+      "We cannot deliver to XX",
+    ],
+  ] as Array<[string, object, string[], string | undefined]>)(
+    "%s: the client sees exactly its statuses, in order, and GET agrees",
+    async (_path, overrides, expected, reason) => {
+      // Act
+      const placed = await post(order(overrides));
+      const timeline = await watch(placed.body.clientCallbackUrl, placed.body.orderId, expected.length);
+      // Assess
+      expect(placed.status).toBe(202);
+      expect(placed.body).toMatchObject({ status: "placed", orderId: expect.any(String) });
+      expect(timeline.statuses.map((s) => s.status)).toEqual(expected);
+      expect(timeline.statuses.map((s) => s.seq).sort((a, b) => a - b)).toEqual(expected.map((_, i) => i + 1));
+      if (reason) expect(timeline.terminal?.reason).toBe(reason);
+      if (expected.some((status) => status === "paid"))
+        expect(timeline.statuses.find((s) => s.status === "paid")?.amountPaid).toBe(475);
 
-    await runtime.events.idle();
-    const token = new URL(placed.body.clientCallbackUrl).searchParams.get("token");
-    const view = await fetch(`${runtime.state.endpoints.http}/orders/${placed.body.orderId}`, { headers: { authorization: `Bearer ${token}` } });
-    const body = (await view.json()) as any;
-    expect(view.status).toBe(200);
-    expect(body.status).toBe(expected.at(-1));
-    expect(body.history.map((h: any) => h.status)).toEqual(expected);
-    // Nothing personal for a link holder; the card token is gone from the order once the order has ended.
-    expect(Object.keys(body).sort()).toEqual(["amount", "basket", "history", "orderId", "placedAt", "status", "terminal"]);
-    const item = await storedOrder(placed.body.orderId);
-    expect(item).toMatchObject({ shippingAddress: { name: "Ana Silva" }, expiresAt: expect.any(Number) });
-    expect(item).not.toHaveProperty("cardToken");
+      await runtime.events.idle();
+      const token = new URL(placed.body.clientCallbackUrl).searchParams.get("token");
+      const view = await fetch(`${runtime.state.endpoints.http}/orders/${placed.body.orderId}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const body = (await view.json()) as any;
+      expect(view.status).toBe(200);
+      expect(body.status).toBe(expected.at(-1));
+      expect(body.history.map((h: any) => h.status)).toEqual(expected);
+      // Nothing personal for a link holder; the card token is gone from the order once the order has ended.
+      expect(Object.keys(body).sort()).toEqual([
+        "amount",
+        "basket",
+        "history",
+        "orderId",
+        "placedAt",
+        "status",
+        "terminal",
+      ]);
+      const item = await storedOrder(placed.body.orderId);
+      expect(item).toMatchObject({ shippingAddress: { name: "Ana Silva" }, expiresAt: expect.any(Number) });
+      expect(item).not.toHaveProperty("cardToken");
 
-    // The workflow's input, and so its whole history, holds nothing personal: only the id, when and how much.
-    const executionArn = `${runtime.stepFunctions.stateMachineArn(names("test", "STANDARD").stateMachineName).replace(":stateMachine:", ":execution:")}:${placed.body.orderId}`;
-    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    expect(JSON.parse(described.input!)).toEqual({ orderId: placed.body.orderId, placedAt: body.placedAt, amountCents: Catalogue.priceCents(order(overrides).basket) });
-    const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
-    const history = JSON.stringify(events);
-    expect(events.length).toBeGreaterThan(expected.length); // the history was read, not an empty page
-    expect(history).toContain(placed.body.orderId);
-    for (const text of PERSONAL) expect(history, text).not.toContain(text);
-  });
+      // The workflow's input, and so its whole history, holds nothing personal: only the id, when and how much.
+      const executionArn = `${runtime.stepFunctions.stateMachineArn(names("test", "STANDARD").stateMachineName).replace(":stateMachine:", ":execution:")}:${placed.body.orderId}`;
+      const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      expect(JSON.parse(described.input!)).toEqual({
+        orderId: placed.body.orderId,
+        placedAt: body.placedAt,
+        amountCents: Catalogue.priceCents(order(overrides).basket),
+      });
+      const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+      const history = JSON.stringify(events);
+      expect(events.length).toBeGreaterThan(expected.length); // the history was read, not an empty page
+      expect(history).toContain(placed.body.orderId);
+      for (const text of PERSONAL) expect(history, text).not.toContain(text);
+    },
+  );
 });
 
 describe("order API", () => {
@@ -143,19 +187,34 @@ describe("order API", () => {
     // Assess
     expect(second.body.orderId).toBe(first.body.orderId);
     expect(misuse.status).toBe(422);
-    const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: runtime.stepFunctions.stateMachineArn(names("test", "STANDARD").stateMachineName) }));
+    const { executions = [] } = await sfn.send(
+      new ListExecutionsCommand({
+        stateMachineArn: runtime.stepFunctions.stateMachineArn(names("test", "STANDARD").stateMachineName),
+      }),
+    );
     expect(executions.filter((e) => e.name === first.body.orderId)).toHaveLength(1);
   });
 
   it("refuses invalid orders with the field errors", async () => {
-    const invalid = await post({ ...order(), basket: [{ sku: "NOPE", quantity: 0 }], shippingAddress: { ...order().shippingAddress, country: "Portugal" } });
+    const invalid = await post({
+      ...order(),
+      basket: [{ sku: "NOPE", quantity: 0 }],
+      shippingAddress: { ...order().shippingAddress, country: "Portugal" },
+    });
     expect(invalid.status).toBe(400);
-    expect(invalid.body.errors.map((e: any) => e.path).sort()).toEqual(["basket.0.quantity", "basket.0.sku", "shippingAddress.country"]);
+    expect(invalid.body.errors.map((e: any) => e.path).sort()).toEqual([
+      "basket.0.quantity",
+      "basket.0.sku",
+      "shippingAddress.country",
+    ]);
     expect((await post("{not json")).status).toBe(400);
     expect((await post(order(), { "content-type": "text/plain" })).status).toBe(415);
     expect((await post(JSON.stringify({ ...order(), pad: "x".repeat(70_000) }))).status).toBe(413);
     // Over the HTTP API's own 10 MB payload limit: refused by the API before any function runs.
-    expect(await post("x".repeat(10 * 1024 * 1024 + 1))).toEqual({ status: 413, body: { message: "Request Entity Too Large" } });
+    expect(await post("x".repeat(10 * 1024 * 1024 + 1))).toEqual({
+      status: 413,
+      body: { message: "Request Entity Too Large" },
+    });
   });
 
   it("serves the catalogue, and GET /orders/{id} only with the order's token", async () => {

@@ -35,7 +35,11 @@ let goodPublishing: Promise<void>;
 const openedSockets: WebSocket[] = [];
 
 const publish = (detail: OrderStatus.Detail) =>
-  events.send(new PutEventsCommand({ Entries: [detail, detail].map((d) => OrderStatus.toPutEventsEntry(d, runtime.state.eventBusName)) }));
+  events.send(
+    new PutEventsCommand({
+      Entries: [detail, detail].map((d) => OrderStatus.toPutEventsEntry(d, runtime.state.eventBusName)),
+    }),
+  );
 
 beforeAll(async () => {
   console.log(`bad input: seed=${SEED} (replay with BAD_INPUT_SEED=${SEED})`);
@@ -85,8 +89,12 @@ describe("hostile WebSocket frames on an admitted socket", () => {
       attacker.socket.send(frame.data, { binary: frame.binary });
       const reply = (await attacker.next(before + 1, 10_000))[before];
       // Assess
-      const codeOk = frame.expect === "any_error" ? ["bad_request", "unknown_action", "not_subscribed"].includes(reply?.code) : reply?.code === frame.expect;
-      if (reply?.type !== "error" || !codeOk) wrong.push(`${frame.name}: expected ${frame.expect}, got ${JSON.stringify(reply).slice(0, 200)}`);
+      const codeOk =
+        frame.expect === "any_error"
+          ? ["bad_request", "unknown_action", "not_subscribed"].includes(reply?.code)
+          : reply?.code === frame.expect;
+      if (reply?.type !== "error" || !codeOk)
+        wrong.push(`${frame.name}: expected ${frame.expect}, got ${JSON.stringify(reply).slice(0, 200)}`);
     }
     expect(wrong).toEqual([]);
     expect(attacker.socket.readyState).toBe(WebSocket.OPEN);
@@ -99,7 +107,8 @@ describe("hostile WebSocket frames on an admitted socket", () => {
       const before = attacker.frames.length;
       attacker.socket.send(frame.data);
       const reply = (await attacker.next(before + 1, 10_000))[before];
-      if (reply?.type !== "synced" || reply.orderId !== attackerOrderId) wrong.push(`${frame.name}: got ${JSON.stringify(reply).slice(0, 200)}`);
+      if (reply?.type !== "synced" || reply.orderId !== attackerOrderId)
+        wrong.push(`${frame.name}: got ${JSON.stringify(reply).slice(0, 200)}`);
     }
     expect(wrong).toEqual([]);
   });
@@ -124,7 +133,12 @@ describe("hostile query strings at $connect", () => {
     // Prepare
     const ws = runtime.state.endpoints.websocket;
     const sign = (orderId: string, options: { stage?: string; secret?: string; now?: Date } = {}) =>
-      CallbackToken.sign({ orderId, stage: options.stage ?? TEST_STAGE, secret: options.secret ?? TOKEN_SECRET, ...(options.now && { now: options.now }) });
+      CallbackToken.sign({
+        orderId,
+        stage: options.stage ?? TEST_STAGE,
+        secret: options.secret ?? TOKEN_SECRET,
+        ...(options.now && { now: options.now }),
+      });
     const tokenA = sign(attackerOrderId);
     const tokenGood = sign(goodOrderId);
     const expired = sign(attackerOrderId, { now: new Date(Date.now() - 2 * 86_400_000) });
@@ -137,7 +151,8 @@ describe("hostile query strings at $connect", () => {
     // Minted by hand (docs/protocol.md) by whoever holds the secret: the signature is right, the expiry is not.
     const overlong = `v2.${CallbackToken.keyIdOf(TOKEN_SECRET)}.${expiresIn400Days}.${hmac(`v2\norder-callback\n${TEST_STAGE}\n${attackerOrderId}\n${expiresIn400Days}`)}`;
     const q = (query: string) => `${ws}?${query}`;
-    const randomText = (length: number) => Array.from({ length }, () => String.fromCharCode(prng.int(33, 126))).join("");
+    const randomText = (length: number) =>
+      Array.from({ length }, () => String.fromCharCode(prng.int(33, 126))).join("");
     const cases: Array<[string, string, number]> = [
       // API Gateway's 401, before any function runs: `orderId` is the `$connect` authorizer's identity source.
       ["no query", ws, 401],
@@ -158,17 +173,31 @@ describe("hostile query strings at $connect", () => {
       ["expired token", q(`orderId=${attackerOrderId}&token=${expired}`), 403],
       ["other order's token", q(`orderId=${attackerOrderId}&token=${tokenGood}`), 403],
       ["token 8 KB", q(`orderId=${attackerOrderId}&token=${"1".repeat(8192)}`), 403],
-      ["duplicated orderId, last is another order", q(`orderId=${attackerOrderId}&orderId=${goodOrderId}&token=${tokenA}`), 403],
-      ["duplicated token, last is another order's", q(`orderId=${attackerOrderId}&token=${tokenA}&token=${tokenGood}`), 403],
+      [
+        "duplicated orderId, last is another order",
+        q(`orderId=${attackerOrderId}&orderId=${goodOrderId}&token=${tokenA}`),
+        403,
+      ],
+      [
+        "duplicated token, last is another order's",
+        q(`orderId=${attackerOrderId}&token=${tokenA}&token=${tokenGood}`),
+        403,
+      ],
       ...Array.from({ length: 10 }, (_, i): [string, string, number] => {
         const orderId = randomText(prng.int(1, 200));
         return [`random orderId #${i}`, q(`orderId=${encodeURIComponent(orderId)}&token=${tokenA}`), 403];
       }),
-      ...Array.from({ length: 10 }, (_, i): [string, string, number] => [`random token #${i}`, q(`orderId=${attackerOrderId}&token=${encodeURIComponent(randomText(prng.int(1, 200)))}`), 403]),
+      ...Array.from({ length: 10 }, (_, i): [string, string, number] => [
+        `random token #${i}`,
+        q(`orderId=${attackerOrderId}&token=${encodeURIComponent(randomText(prng.int(1, 200)))}`),
+        403,
+      ]),
     ];
     // Act
     const statuses = await Promise.all(cases.map(([, url]) => refusedStatus(url)));
-    const admitted = await openSocket(q(`orderId=${goodOrderId}&orderId=${attackerOrderId}&token=${tokenGood}&token=${tokenA}`));
+    const admitted = await openSocket(
+      q(`orderId=${goodOrderId}&orderId=${attackerOrderId}&token=${tokenGood}&token=${tokenA}`),
+    );
     openedSockets.push(admitted.socket);
     admitted.send({ action: "sync", orderId: goodOrderId, after: 0 });
     admitted.send({ action: "sync", orderId: attackerOrderId, after: 0 });
@@ -210,9 +239,16 @@ describe("hostile PutEvents requests", () => {
     const refused = requests.find((r) => r.name === "Details the callback must drop")!.expect as { entries: string[] };
     const deadLetters = runtime.events.deadLetters();
     for (const rule of Object.keys(Topology.EVENT_RULES)) {
-      expect(deadLetters.filter((d) => d.ruleName === rule), rule).toHaveLength(refused.entries.length);
+      expect(
+        deadLetters.filter((d) => d.ruleName === rule),
+        rule,
+      ).toHaveLength(refused.entries.length);
     }
-    for (const d of deadLetters) expect(d).toMatchObject({ lastError: expect.stringContaining("Not a valid order status event"), event: { detail: { orderId: expect.anything() } } });
+    for (const d of deadLetters)
+      expect(d).toMatchObject({
+        lastError: expect.stringContaining("Not a valid order status event"),
+        event: { detail: { orderId: expect.anything() } },
+      });
   });
 
   it("refuses 11 entries through the real SDK client too", async () => {
@@ -233,7 +269,11 @@ describe("hostile POST /orders bodies", () => {
     // Act
     const statuses = await Promise.all(
       bodies.map(async (body) => {
-        const response = await fetch(`${runtime.state.endpoints.http}/orders`, { method: "POST", headers: { "content-type": body.contentType }, body: body.body });
+        const response = await fetch(`${runtime.state.endpoints.http}/orders`, {
+          method: "POST",
+          headers: { "content-type": body.contentType },
+          body: body.body,
+        });
         const json = (await response.json()) as { message?: unknown };
         return { status: response.status, hasMessage: typeof json.message === "string" };
       }),
@@ -251,7 +291,8 @@ describe("after all that", () => {
     await goodPublishing;
     await publish(goodDetails.at(-1)!);
     const deadline = Date.now() + 10_000;
-    while ((goodTimeline.statuses.length < goodDetails.length || goodTimeline.hasGap) && Date.now() < deadline) await sleep(50);
+    while ((goodTimeline.statuses.length < goodDetails.length || goodTimeline.hasGap) && Date.now() < deadline)
+      await sleep(50);
     await runtime.events.idle();
     await sleep(100); // anything extra (a duplicate) would arrive by now
     const health = await fetch(`${runtime.state.endpoints.http}/health`);
@@ -263,6 +304,11 @@ describe("after all that", () => {
     expect(attacker.frames.filter((f) => f.type !== "error" && f.type !== "synced")).toEqual([]);
     expect(attacker.socket.readyState).toBe(WebSocket.OPEN);
     const probe = {} as Record<string, unknown>;
-    expect([probe.polluted, probe.admin, probe.after, probe.action]).toEqual([undefined, undefined, undefined, undefined]);
+    expect([probe.polluted, probe.admin, probe.after, probe.action]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });

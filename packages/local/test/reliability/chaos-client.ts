@@ -72,7 +72,10 @@ export class ChaosClient {
     const socket = this.openSocket(`${this.name}/final`);
     try {
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${this.name}: no gap-free synced within ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`${this.name}: no gap-free synced within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         socket.once("open", () => this.sync(socket));
         socket.on("message", (data, isBinary) => {
           const frame = this.onFrame(socket, data, isBinary);
@@ -82,7 +85,11 @@ export class ChaosClient {
           }
         });
         socket.once("close", (code) =>
-          reject(new Error(`${this.name}: final socket closed (${code})${this.anomalies.length ? `; anomalies: ${this.anomalies.join("; ")}` : ""}`)),
+          reject(
+            new Error(
+              `${this.name}: final socket closed (${code})${this.anomalies.length ? `; anomalies: ${this.anomalies.join("; ")}` : ""}`,
+            ),
+          ),
         );
       });
     } finally {
@@ -112,7 +119,8 @@ export class ChaosClient {
     } catch {
       return void this.anomalies.push(`not JSON: ${String(data).slice(0, 100)}`);
     }
-    if (frame.type !== "status" && frame.type !== "synced") return void this.anomalies.push(`unexpected frame ${JSON.stringify(frame)}`);
+    if (frame.type !== "status" && frame.type !== "synced")
+      return void this.anomalies.push(`unexpected frame ${JSON.stringify(frame)}`);
     if (frame.orderId !== this.orderId) return void this.anomalies.push(`frame of order ${frame.orderId}`);
     if (frame.type === "status") this.statusFrames++;
     const update = this.timeline.apply(frame);

@@ -11,7 +11,10 @@ type InterceptTarget = NonNullable<Parameters<typeof startLocalRuntime>[0]["inte
  * invocation can wait longer than the emulated 10 s Lambda timeout for the CPU; the run is about
  * losing nothing, so it gives the functions a minute.
  */
-export const startRuntimeWithInterceptor = (interceptTarget: InterceptTarget, overrides: Partial<RuntimeConfig> = {}) => {
+export const startRuntimeWithInterceptor = (
+  interceptTarget: InterceptTarget,
+  overrides: Partial<RuntimeConfig> = {},
+) => {
   // Chaos clients open many sockets per order, many aborted during $connect (which still hold a
   // place for the 30 s grace): the run tests loss and duplication, not the socket cap, which has
   // tests of its own (packages/functions/test/connect.test.ts) — so the cap is the most allowed.

@@ -14,7 +14,12 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 export type ChaosOrder = { orderId: string; details: OrderStatus.Detail[]; client: ChaosClient; unpublished: number };
 
-export function chaosScenario(input: { seed: number; orders: number; busName: string; callbackUrl: (orderId: string) => string }) {
+export function chaosScenario(input: {
+  seed: number;
+  orders: number;
+  busName: string;
+  callbackUrl: (orderId: string) => string;
+}) {
   const prng = createPrng(input.seed);
   const orders: ChaosOrder[] = Array.from({ length: input.orders }, (_, index) => {
     const orderId = prng.uuid();
@@ -57,7 +62,12 @@ export async function churn(client: ChaosClient, prng: Prng, stopped: () => bool
   for (let round = 0; round < 500 && !stopped(); round++) {
     const roll = prng.next();
     const kind: SessionKind = roll < 0.15 ? "abort-during-connect" : roll < 0.3 ? "close-before-sync" : "sync-and-stay";
-    const delayMs = kind === "abort-during-connect" ? prng.int(0, 15) : kind === "close-before-sync" ? prng.int(0, 60) : prng.int(100, 1500);
+    const delayMs =
+      kind === "abort-during-connect"
+        ? prng.int(0, 15)
+        : kind === "close-before-sync"
+          ? prng.int(0, 60)
+          : prng.int(100, 1500);
     const { unreachable } = await client.session(kind, delayMs);
     backoffMs = unreachable ? Math.min(Math.max(backoffMs * 2, 250), 4_000) : 0;
     await sleep(prng.int(0, 300) + backoffMs);
@@ -69,7 +79,11 @@ export function expectExactTimelines(orders: readonly ChaosOrder[]) {
   expect(orders.flatMap((o) => o.client.anomalies.map((a) => `${o.client.name}: ${a}`))).toEqual([]);
   for (const order of orders) {
     const timeline = order.client.timeline;
-    expect({ order: order.client.name, statuses: timeline.statuses.map((s) => s.status), cursor: timeline.cursor }).toEqual({
+    expect({
+      order: order.client.name,
+      statuses: timeline.statuses.map((s) => s.status),
+      cursor: timeline.cursor,
+    }).toEqual({
       order: order.client.name,
       statuses: order.details.map((d) => d.status),
       cursor: order.details.length,

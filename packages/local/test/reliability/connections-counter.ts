@@ -13,7 +13,14 @@ export async function startConnectionsCounter(managementEndpoint: string) {
 
   const forward = (incoming: IncomingMessage, outgoing: ServerResponse) => {
     const upstream = request(
-      { host: target.hostname, port: target.port, path: incoming.url, method: incoming.method, headers: incoming.headers, agent },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: incoming.url,
+        method: incoming.method,
+        headers: incoming.headers,
+        agent,
+      },
       (answer) => {
         count(`${incoming.method} ${answer.statusCode}`);
         outgoing.writeHead(answer.statusCode ?? 502, answer.headers);

@@ -15,12 +15,20 @@ export async function dropSession(input: {
 }): Promise<string | undefined> {
   const open = new Set(input.gateway.connections());
   const candidates = input.records
-    .filter((r) => r.component === "websocket" && r.orderId === input.orderId && r.statusCode === 200 && String(r.message).startsWith("$connect"))
+    .filter(
+      (r) =>
+        r.component === "websocket" &&
+        r.orderId === input.orderId &&
+        r.statusCode === 200 &&
+        String(r.message).startsWith("$connect"),
+    )
     .map((r) => String(r.connectionId))
     .filter((id) => open.has(id))
     .reverse(); // newest first: the session being looked for is the order's latest
   for (const connectionId of candidates.slice(0, 5)) {
-    const found = await input.management.send(new GetConnectionCommand({ ConnectionId: connectionId })).catch(() => undefined);
+    const found = await input.management
+      .send(new GetConnectionCommand({ ConnectionId: connectionId }))
+      .catch(() => undefined);
     if (found?.Identity?.UserAgent !== input.userAgent) continue;
     return input.gateway.dropConnection(connectionId) ? connectionId : undefined;
   }

@@ -6,14 +6,25 @@
  */
 import type { Prng } from "./prng";
 
-export type HostileFrame = { name: string; data: string | Buffer; binary: boolean; expect: "bad_request" | "unknown_action" | "not_subscribed" | "any_error" };
+export type HostileFrame = {
+  name: string;
+  data: string | Buffer;
+  binary: boolean;
+  expect: "bad_request" | "unknown_action" | "not_subscribed" | "any_error";
+};
 
 const nested = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
 const nestedObject = (depth: number) => '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
 
 export function hostileFrames(prng: Prng, own: string, other: string): HostileFrame[] {
-  const sync = (fields: Record<string, unknown>) => JSON.stringify({ action: "sync", orderId: own, after: 0, ...fields });
-  const text = (name: string, data: string, expect: HostileFrame["expect"]): HostileFrame => ({ name, data, binary: false, expect });
+  const sync = (fields: Record<string, unknown>) =>
+    JSON.stringify({ action: "sync", orderId: own, after: 0, ...fields });
+  const text = (name: string, data: string, expect: HostileFrame["expect"]): HostileFrame => ({
+    name,
+    data,
+    binary: false,
+    expect,
+  });
   const fixed: HostileFrame[] = [
     text("empty", "", "bad_request"),
     text("not JSON", "{action: sync}", "bad_request"),
@@ -39,7 +50,11 @@ export function hostileFrames(prng: Prng, own: string, other: string): HostileFr
     text("nested past the parser", nested(60_000), "bad_request"),
     text("huge non-JSON", "y".repeat(127 * 1024), "bad_request"),
     text("other order", JSON.stringify({ action: "sync", orderId: other, after: 0 }), "not_subscribed"),
-    text("other order, upper case", JSON.stringify({ action: "sync", orderId: other.toUpperCase(), after: 0 }), "not_subscribed"),
+    text(
+      "other order, upper case",
+      JSON.stringify({ action: "sync", orderId: other.toUpperCase(), after: 0 }),
+      "not_subscribed",
+    ),
     { name: "binary sync", data: Buffer.from(sync({})), binary: true, expect: "bad_request" },
   ];
   // Random bytes and random mutations of a valid sync, from the seed.
@@ -69,7 +84,10 @@ export function validFrames(own: string): Array<{ name: string; data: string }> 
     { name: "the seed browser's message", data: JSON.stringify({ orderId: own }) },
     { name: "a bare sync", data: JSON.stringify({ action: "sync" }) },
     { name: "an extra field", data: JSON.stringify({ action: "sync", orderId: own, after: 0, admin: true }) },
-    { name: "a __proto__ key", data: `{"action":"sync","orderId":"${own}","after":0,"__proto__":{"after":5,"admin":true}}` },
+    {
+      name: "a __proto__ key",
+      data: `{"action":"sync","orderId":"${own}","after":0,"__proto__":{"after":5,"admin":true}}`,
+    },
     { name: "a __proto__ carrying the action", data: `{"__proto__":{"action":"sync","orderId":"${own}"}}` },
     { name: "a deeply nested object", data: nestedObject(5_000) },
     { name: "huge but allowed", data: JSON.stringify({ action: "sync", orderId: own, pad: "x".repeat(120 * 1024) }) },

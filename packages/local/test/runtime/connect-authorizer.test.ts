@@ -32,6 +32,8 @@ it("hands $disconnect the order id the authorizer allowed the connection with", 
   // Assess
   expect(disconnects).toHaveLength(1);
   expect(disconnects[0].requestContext.authorizer).toEqual({ principalId: orderId, orderId });
-  const authorizerRuns = runtime.records.filter((record) => record.component === "websocket" && record.message === "$connect → OrderWSAuthorizerFunction");
+  const authorizerRuns = runtime.records.filter(
+    (record) => record.component === "websocket" && record.message === "$connect → OrderWSAuthorizerFunction",
+  );
   expect(authorizerRuns).toEqual([expect.objectContaining({ statusCode: 200 })]);
 });

@@ -13,10 +13,21 @@ it("keeps an order's history in --data-dir across a restart", async () => {
   const orderId = newOrderId();
   try {
     const first = await startTestRuntime({ dataDir });
-    const events = new EventBridgeClient({ endpoint: first.state.endpoints.events, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
-    await events.send(new PutEventsCommand({
-      Entries: [OrderStatus.toPutEventsEntry({ orderId, status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" }, first.state.eventBusName)],
-    }));
+    const events = new EventBridgeClient({
+      endpoint: first.state.endpoints.events,
+      region: "us-east-1",
+      credentials: { accessKeyId: "l", secretAccessKey: "l" },
+    });
+    await events.send(
+      new PutEventsCommand({
+        Entries: [
+          OrderStatus.toPutEventsEntry(
+            { orderId, status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" },
+            first.state.eventBusName,
+          ),
+        ],
+      }),
+    );
     await first.events.idle();
     events.destroy();
     await first.close();

@@ -24,9 +24,16 @@ it("retries a failing callback 1 + retryAttempts times, then lists it as a dead 
   const events = new EventBridgeClient({ endpoint: runtime.state.endpoints.events, region: "us-east-1", credentials });
   const orderId = newOrderId();
   // Act
-  await events.send(new PutEventsCommand({
-    Entries: [OrderStatus.toPutEventsEntry({ orderId, status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" }, runtime.state.eventBusName)],
-  }));
+  await events.send(
+    new PutEventsCommand({
+      Entries: [
+        OrderStatus.toPutEventsEntry(
+          { orderId, status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" },
+          runtime.state.eventBusName,
+        ),
+      ],
+    }),
+  );
   await runtime.events.idle();
   events.destroy();
   // Assess

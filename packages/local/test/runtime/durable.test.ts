@@ -22,7 +22,8 @@ const newDataDir = () => {
 };
 
 /** No secret from the environment: the runtime must keep its own in the data dir. */
-const start = (dataDir: string, args: string[] = []) => startProcess({ via: "node", args: ["--data-dir", dataDir, ...args], env: { LOCAL_CALLBACK_TOKEN_SECRET: "" } });
+const start = (dataDir: string, args: string[] = []) =>
+  startProcess({ via: "node", args: ["--data-dir", dataDir, ...args], env: { LOCAL_CALLBACK_TOKEN_SECRET: "" } });
 
 async function placeOrder(http: string, sku = "DOG-LAB") {
   const response = await fetch(`${http}/orders`, {
@@ -31,7 +32,13 @@ async function placeOrder(http: string, sku = "DOG-LAB") {
     body: JSON.stringify({
       basket: [{ sku, quantity: 1 }],
       paymentDetail: { cardToken: "tok_visa" },
-      shippingAddress: { name: "Ana Silva", line1: "1 Rua Augusta", city: "Lisboa", postalCode: "1100-048", country: "PT" },
+      shippingAddress: {
+        name: "Ana Silva",
+        line1: "1 Rua Augusta",
+        city: "Lisboa",
+        postalCode: "1100-048",
+        country: "PT",
+      },
     }),
   });
   expect(response.status).toBe(202);
@@ -82,7 +89,8 @@ it("finishes every order after a kill -9 mid-saga, each status shown once", asyn
   const orders: Array<{ orderId: string; clientCallbackUrl: string }> = [];
   try {
     const state = await first.ready();
-    for (const sku of ["DOG-LAB", "FSH-BET", "DOG-LAB", "SOLD-OUT"]) orders.push(await placeOrder(state.endpoints.http, sku));
+    for (const sku of ["DOG-LAB", "FSH-BET", "DOG-LAB", "SOLD-OUT"])
+      orders.push(await placeOrder(state.endpoints.http, sku));
     await first.waitFor(/state=ProcessPayment/);
     first.child.kill("SIGKILL");
     await first.exited;
@@ -95,7 +103,9 @@ it("finishes every order after a kill -9 mid-saga, each status shown once", asyn
   const second = start(dataDir);
   try {
     const state = await second.ready();
-    const timelines = await Promise.all(orders.map((order) => followToTerminal(relink(order.clientCallbackUrl, state.endpoints.websocket))));
+    const timelines = await Promise.all(
+      orders.map((order) => followToTerminal(relink(order.clientCallbackUrl, state.endpoints.websocket))),
+    );
     // Assess
     expect(journaled).toBeGreaterThan(0);
     expect(second.output().stdout).toMatch(/picking up unfinished work from the data dir/);
@@ -104,7 +114,12 @@ it("finishes every order after a kill -9 mid-saga, each status shown once", asyn
       expect(new Set(names).size).toBe(names.length);
       expect(timeline.statuses.map((entry) => entry.seq).sort((a, b) => a - b)).toEqual(names.map((_, i) => i + 1));
     }
-    expect(timelines.map((timeline) => statusNames(timeline).at(-1))).toEqual(["completed", "completed", "completed", "cancelled"]);
+    expect(timelines.map((timeline) => statusNames(timeline).at(-1))).toEqual([
+      "completed",
+      "completed",
+      "completed",
+      "cancelled",
+    ]);
     expect(readdirSync(path.join(dataDir, "executions"))).toEqual([]);
   } finally {
     second.child.kill("SIGTERM");

@@ -15,14 +15,34 @@ it("2,000 items of ~250 bytes in memory hold under 2 MB of external memory", asy
   // Prepare
   const db = await startDynamoDB({
     port: 0,
-    tables: [{ name: "memory-test", create: (TableName) => ({ TableName, AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }], KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }], BillingMode: "PAY_PER_REQUEST" }) }],
+    tables: [
+      {
+        name: "memory-test",
+        create: (TableName) => ({
+          TableName,
+          AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+          KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+          BillingMode: "PAY_PER_REQUEST",
+        }),
+      },
+    ],
   });
-  const client = new DynamoDBClient({ endpoint: db.endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  const client = new DynamoDBClient({
+    endpoint: db.endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
   try {
     gc();
     const before = process.memoryUsage().arrayBuffers;
     // Act
-    for (let i = 0; i < 2000; i++) await client.send(new PutItemCommand({ TableName: "memory-test", Item: { pk: { S: `order-${i}` }, detail: { S: "x".repeat(200) } } }));
+    for (let i = 0; i < 2000; i++)
+      await client.send(
+        new PutItemCommand({
+          TableName: "memory-test",
+          Item: { pk: { S: `order-${i}` }, detail: { S: "x".repeat(200) } },
+        }),
+      );
     gc();
     // Assert: ~0.6 MB measured; ~8 MB with the pool
     expect((process.memoryUsage().arrayBuffers - before) / 1e6).toBeLessThan(2);

@@ -18,13 +18,37 @@ it("closes with writes queued on one item and their callers gone, and nothing is
   process.on("uncaughtException", record);
   const db = await startDynamoDB({
     port: 0,
-    tables: [{ name: "shutdown-test", create: (TableName) => ({ TableName, AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }], KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }], BillingMode: "PAY_PER_REQUEST" }) }],
+    tables: [
+      {
+        name: "shutdown-test",
+        create: (TableName) => ({
+          TableName,
+          AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+          KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+          BillingMode: "PAY_PER_REQUEST",
+        }),
+      },
+    ],
   });
-  const client = new DynamoDBClient({ endpoint: db.endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" }, maxAttempts: 1 });
+  const client = new DynamoDBClient({
+    endpoint: db.endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    maxAttempts: 1,
+  });
   const abort = new AbortController();
   const writes = Array.from({ length: 200 }, (_, i) =>
     client
-      .send(new UpdateItemCommand({ TableName: "shutdown-test", Key: { pk: { S: "order-1" } }, UpdateExpression: "ADD n :one SET #w = :w", ExpressionAttributeNames: { "#w": `w${i % 20}` }, ExpressionAttributeValues: { ":one": { N: "1" }, ":w": { S: "x".repeat(500) } } }), { abortSignal: abort.signal })
+      .send(
+        new UpdateItemCommand({
+          TableName: "shutdown-test",
+          Key: { pk: { S: "order-1" } },
+          UpdateExpression: "ADD n :one SET #w = :w",
+          ExpressionAttributeNames: { "#w": `w${i % 20}` },
+          ExpressionAttributeValues: { ":one": { N: "1" }, ":w": { S: "x".repeat(500) } },
+        }),
+        { abortSignal: abort.signal },
+      )
       .catch(() => {}),
   );
   const tablesCreated = db.requests();

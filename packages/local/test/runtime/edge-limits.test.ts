@@ -18,7 +18,11 @@ const FLOODER = "127.0.0.2";
  * the same rules, reached after fewer upgrades, each of which runs the authorizer and `$connect` on a
  * machine shared by the other suites. The stage throttles are the defaults, as `npm start` enforces them.
  */
-const RULES = Tunables.edgeRulesOf({ edgeOrdersPerAddress: Topology.WAF_MIN_RATE_LIMIT, edgeConnectsPerAddress: Topology.WAF_MIN_RATE_LIMIT, edgeRequestsPerAddress: 1_000 });
+const RULES = Tunables.edgeRulesOf({
+  edgeOrdersPerAddress: Topology.WAF_MIN_RATE_LIMIT,
+  edgeConnectsPerAddress: Topology.WAF_MIN_RATE_LIMIT,
+  edgeRequestsPerAddress: 1_000,
+});
 let runtime: Awaited<ReturnType<typeof startTestRuntime>>;
 beforeAll(async () => {
   runtime = await startTestRuntime({ edgeRules: RULES, throttles: Topology.API_THROTTLES });
@@ -30,11 +34,22 @@ type Answer = { status: number; body: string };
 function postFrom(localAddress: string, body: string) {
   const url = new URL(`${runtime.state.endpoints.http}/orders`);
   return new Promise<Answer>((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path: "/orders", method: "POST", localAddress, agent: false, headers: { "content-type": "application/json" } }, (res) => {
-      let text = "";
-      res.on("data", (chunk) => (text += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: "/orders",
+        method: "POST",
+        localAddress,
+        agent: false,
+        headers: { "content-type": "application/json" },
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (chunk) => (text += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -79,13 +94,17 @@ it("refuses one address's flood of POST /orders and $connect at the edge while a
   const orders = flood(() => postFrom(FLOODER, "{}"), 8);
   const connects = flood(() => connectFrom(FLOODER, junkSocket), 8);
   const limits = RULES;
-  while (orders.answers.length < limits.OrdersPerAddress.limit + 40 || connects.answers.length < limits.ConnectsPerAddress.limit + 40) {
+  while (
+    orders.answers.length < limits.OrdersPerAddress.limit + 40 ||
+    connects.answers.length < limits.ConnectsPerAddress.limit + 40
+  ) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
   // Act: a customer at 127.0.0.1 while the flood goes on
   const placed = await postFrom("127.0.0.1", ORDER);
-  const timeline = placed.status === 202 ? await followToTerminal(JSON.parse(placed.body).clientCallbackUrl, 30_000) : undefined;
+  const timeline =
+    placed.status === 202 ? await followToTerminal(JSON.parse(placed.body).clientCallbackUrl, 30_000) : undefined;
   await Promise.all([orders.stop(), connects.stop()]);
 
   // Assess: the customer is served to the end
@@ -103,10 +122,14 @@ it("refuses one address's flood of POST /orders and $connect at the edge while a
   expect(orders.answers.slice(-20).every((answer) => answer.status === 429)).toBe(true);
   // Its upgrades: refused at the edge past its limit (never a hang, never a crash: every one answered).
   expect(connects.answers.every((answer) => answer.status !== 0 && answer.status !== 101)).toBe(true);
-  expect(connects.answers.slice(-20).every((answer) => answer.status === 429 && answer.body === Topology.EDGE_REFUSAL.body)).toBe(true);
+  expect(
+    connects.answers.slice(-20).every((answer) => answer.status === 429 && answer.body === Topology.EDGE_REFUSAL.body),
+  ).toBe(true);
   const edgeRefusals = runtime.records.filter((record) => record.error === "edge-rate-limit");
   expect(new Set(edgeRefusals.map((record) => record.sourceIp))).toEqual(new Set([FLOODER]));
-  expect(new Set(edgeRefusals.map((record) => record.rule))).toEqual(new Set(["OrdersPerAddress", "ConnectsPerAddress"]));
+  expect(new Set(edgeRefusals.map((record) => record.rule))).toEqual(
+    new Set(["OrdersPerAddress", "ConnectsPerAddress"]),
+  );
   expect(edgeRefusals.filter((record) => record.rule === "ConnectsPerAddress").length).toBe(
     connects.answers.length - limits.ConnectsPerAddress.limit,
   );

@@ -15,7 +15,11 @@ export function followToTerminal(url: string, timeoutMs = 60_000) {
       lingerMs: 0,
       delay: () => 100,
       // `ws` shows a refused upgrade's status, which the platform's WebSocket does not.
-      createSocket: (u) => new WebSocket(u).on("unexpected-response", (_request, response) => (refusal = `refused with ${response.statusCode}`)),
+      createSocket: (u) =>
+        new WebSocket(u).on(
+          "unexpected-response",
+          (_request, response) => (refusal = `refused with ${response.statusCode}`),
+        ),
       events: {
         onFinished: () => resolve(client.timeline),
         onOpenFailed: (failures) => failures >= 5 && fail(`could not open (${refusal})`),

@@ -17,7 +17,10 @@ it("gives every function its own declared timeout, memory and module", () => {
   // Deploy-time functions (Topology.DEPLOY_FUNCTIONS) have a runtime too, but never run locally.
   for (const name of Object.keys(Topology.FUNCTIONS) as Topology.FunctionName[]) {
     const runtime = Topology.FUNCTION_RUNTIME[name];
-    expect(configurations[name], name).toMatchObject({ timeoutMs: runtime.timeoutSeconds * 1000, memoryMB: runtime.memoryMB });
+    expect(configurations[name], name).toMatchObject({
+      timeoutMs: runtime.timeoutSeconds * 1000,
+      memoryMB: runtime.memoryMB,
+    });
   }
   expect(configurations.OrderWSCallbackFunction).toMatchObject({
     modulePath: `${ROOT}/packages/functions/src/events/order-status-callback.ts`,

@@ -52,13 +52,18 @@ it("lists the handlers' bundles in the workers, with source maps to the TypeScri
   expect((await fetch(`${state.endpoints.http}/catalogue`)).status).toBe(200);
 
   // Act: attach to the process, then to each worker, with the debugger enabled in it
-  const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
+  const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{
+    webSocketDebuggerUrl: string;
+  }>;
   const scripts: ScriptParsed[] = [];
   const paused: string[] = [];
   let client: Awaited<ReturnType<typeof connect>> | undefined = undefined;
   let workerMessageId = 1;
   const toWorker = (sessionId: string, method: string, params: object = {}) =>
-    client!.send("NodeWorker.sendMessageToWorker", { sessionId, message: JSON.stringify({ id: workerMessageId++, method, params }) });
+    client!.send("NodeWorker.sendMessageToWorker", {
+      sessionId,
+      message: JSON.stringify({ id: workerMessageId++, method, params }),
+    });
   client = await connect(targets[0]!.webSocketDebuggerUrl, (method, params) => {
     if (method === "NodeWorker.attachedToWorker") void toWorker(params.sessionId, "Debugger.enable");
     else if (method === "NodeWorker.receivedMessageFromWorker") {
@@ -77,7 +82,10 @@ it("lists the handlers' bundles in the workers, with source maps to the TypeScri
   const script = catalogueScript();
   expect(script, `scripts seen: ${scripts.map((s) => s.url).join(", ")}`).toBeDefined();
   expect(script!.sourceMapURL).toMatch(/^data:application\/json;base64,/);
-  const map = JSON.parse(Buffer.from(script!.sourceMapURL!.split(",")[1]!, "base64").toString()) as { sources: string[]; sourcesContent: string[] };
+  const map = JSON.parse(Buffer.from(script!.sourceMapURL!.split(",")[1]!, "base64").toString()) as {
+    sources: string[];
+    sourcesContent: string[];
+  };
   const bundleDir = path.dirname(fileURLToPath(script!.url));
   const sources = map.sources.map((source) => path.resolve(bundleDir, source));
   expect(sources).toContain(path.join(ROOT, "packages/functions/src/orders/get-catalogue.ts"));

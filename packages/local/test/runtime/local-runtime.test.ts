@@ -2,7 +2,12 @@
  * The whole local stack, end to end over real sockets and the real SDK clients: the same handler
  * modules that are deployed, behind the local gateway, EventBridge endpoint and dynalite.
  */
-import { ApiGatewayManagementApiClient, GetConnectionCommand, GoneException, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
+import {
+  ApiGatewayManagementApiClient,
+  GetConnectionCommand,
+  GoneException,
+  PostToConnectionCommand,
+} from "@aws-sdk/client-apigatewaymanagementapi";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OrderStatus } from "@awsomepets/core/index";
@@ -16,7 +21,11 @@ let management: ApiGatewayManagementApiClient;
 beforeAll(async () => {
   runtime = await startTestRuntime({ limits: { idleTimeoutMs: 800, maxMessageBytes: 128 * 1024 } });
   events = new EventBridgeClient({ endpoint: runtime.state.endpoints.events, region: "us-east-1", credentials });
-  management = new ApiGatewayManagementApiClient({ endpoint: runtime.state.endpoints.management, region: "us-east-1", credentials });
+  management = new ApiGatewayManagementApiClient({
+    endpoint: runtime.state.endpoints.management,
+    region: "us-east-1",
+    credentials,
+  });
 });
 afterAll(async () => {
   events.destroy();
@@ -61,7 +70,9 @@ describe("local runtime", () => {
       { type: "synced", orderId, lastSeq: 0 },
       { type: "status", orderId, status: "placed", occurredAt: "2026-11-26T10:00:00.000Z", seq: 1 },
     ]);
-    expect(runtime.records.some((r) => r.component === "events" && r.message === "delivery" && r.orderId === orderId)).toBe(true);
+    expect(
+      runtime.records.some((r) => r.component === "events" && r.message === "delivery" && r.orderId === orderId),
+    ).toBe(true);
     client.close();
   });
 
@@ -80,11 +91,23 @@ describe("local runtime", () => {
 
   it.each([
     ["no token", (orderId: string) => `${runtime.state.endpoints.websocket}?orderId=${orderId}`, 401],
-    ["another order's token", (orderId: string) => callbackUrl(runtime.state.endpoints.websocket, orderId).replace(orderId, newOrderId()), 403],
+    [
+      "another order's token",
+      (orderId: string) => callbackUrl(runtime.state.endpoints.websocket, orderId).replace(orderId, newOrderId()),
+      403,
+    ],
     // Denied by the `$connect` authorizer, before `$connect` runs.
-    ["an order id that is not a UUID", (orderId: string) => callbackUrl(runtime.state.endpoints.websocket, orderId).replace(orderId, "1234"), 403],
+    [
+      "an order id that is not a UUID",
+      (orderId: string) => callbackUrl(runtime.state.endpoints.websocket, orderId).replace(orderId, "1234"),
+      403,
+    ],
     // API Gateway's answer, before any function runs: the `$connect` authorizer's identity source is missing.
-    ["no order id", (orderId: string) => callbackUrl(runtime.state.endpoints.websocket, orderId).replace(`orderId=${orderId}`, ""), 401],
+    [
+      "no order id",
+      (orderId: string) => callbackUrl(runtime.state.endpoints.websocket, orderId).replace(`orderId=${orderId}`, ""),
+      401,
+    ],
     ["no query at all", () => runtime.state.endpoints.websocket, 401],
   ])("refuses the upgrade with %s", async (_name, url, status) => {
     expect(await refusedStatus(url(newOrderId()))).toBe(status);
@@ -100,7 +123,9 @@ describe("local runtime", () => {
     client.close();
     await client.closed;
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const afterClose = management.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: new TextEncoder().encode("{}") }));
+    const afterClose = management.send(
+      new PostToConnectionCommand({ ConnectionId: connectionId, Data: new TextEncoder().encode("{}") }),
+    );
     // Assess
     expect(info.ConnectedAt).toBeInstanceOf(Date);
     await expect(afterClose).rejects.toBeInstanceOf(GoneException);
@@ -126,13 +151,28 @@ describe("local runtime", () => {
 
   it("reports PutEvents validation errors per entry", async () => {
     // Act
-    const result = await events.send(new PutEventsCommand({
-      Entries: [
-        OrderStatus.toPutEventsEntry({ orderId: newOrderId(), status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" }, runtime.state.eventBusName),
-        { EventBusName: runtime.state.eventBusName, Source: "awsomepets.orders", DetailType: "Order Status Changed", Detail: "[1,2]" },
-        { EventBusName: "no-such-bus", Source: "awsomepets.orders", DetailType: "Order Status Changed", Detail: "{}" },
-      ],
-    }));
+    const result = await events.send(
+      new PutEventsCommand({
+        Entries: [
+          OrderStatus.toPutEventsEntry(
+            { orderId: newOrderId(), status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" },
+            runtime.state.eventBusName,
+          ),
+          {
+            EventBusName: runtime.state.eventBusName,
+            Source: "awsomepets.orders",
+            DetailType: "Order Status Changed",
+            Detail: "[1,2]",
+          },
+          {
+            EventBusName: "no-such-bus",
+            Source: "awsomepets.orders",
+            DetailType: "Order Status Changed",
+            Detail: "{}",
+          },
+        ],
+      }),
+    );
     // Assess
     expect(result.FailedEntryCount).toBe(2);
     expect(result.Entries?.[0]?.EventId).toBeTruthy();

@@ -24,7 +24,11 @@ const ORDER = JSON.stringify({
 const FORGED = { [OriginVerify.HEADER]: "forged-forged-forged-forged-forged" };
 
 const post = async (base: string, headers: Record<string, string> = {}) => {
-  const response = await fetch(`${base}/orders`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: ORDER });
+  const response = await fetch(`${base}/orders`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: ORDER,
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
 
@@ -43,7 +47,10 @@ const upgradeStatus = (url: string, headers: Record<string, string> = {}) =>
     socket.once("error", () => {});
   });
 
-const placedOrders = () => runtime.records.filter((record) => record.message === "POST /orders → CreateOrderFunction" && record.statusCode === 202).length;
+const placedOrders = () =>
+  runtime.records.filter(
+    (record) => record.message === "POST /orders → CreateOrderFunction" && record.statusCode === 202,
+  ).length;
 
 it("places an order through the edge, a forged header notwithstanding (the edge replaces it)", async () => {
   expect(await post(runtime.state.endpoints.http)).toMatchObject({ status: 202 });

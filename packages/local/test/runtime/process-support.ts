@@ -9,7 +9,13 @@ import { ROOT } from "./support";
 
 const NODE = path.join(ROOT, "node_modules", ".bin", "node");
 export const SECRET = "process-test-secret-0123456789abcdefghij";
-export const FREE_PORTS = { LOCAL_HTTP_PORT: "0", LOCAL_WS_PORT: "0", LOCAL_EVENTS_PORT: "0", LOCAL_DYNAMODB_PORT: "0", LOCAL_SFN_PORT: "0" };
+export const FREE_PORTS = {
+  LOCAL_HTTP_PORT: "0",
+  LOCAL_WS_PORT: "0",
+  LOCAL_EVENTS_PORT: "0",
+  LOCAL_DYNAMODB_PORT: "0",
+  LOCAL_SFN_PORT: "0",
+};
 
 export type Via = "npm" | "node";
 
@@ -17,10 +23,18 @@ export function startProcess(options: { via?: Via; args?: string[]; env?: Record
   const stateFile = path.join(mkdtempSync(path.join(tmpdir(), "runtime-")), "runtime.json");
   const args = options.args ?? [];
   const [command, argv] =
-    options.via === "npm" ? ["npm", ["start", "--silent", "--", ...args]] : [NODE, ["--import", "tsx", "packages/local/src/main.ts", ...args]];
+    options.via === "npm"
+      ? ["npm", ["start", "--silent", "--", ...args]]
+      : [NODE, ["--import", "tsx", "packages/local/src/main.ts", ...args]];
   const child = spawn(command, argv, {
     cwd: ROOT,
-    env: { ...process.env, ...FREE_PORTS, LOCAL_CALLBACK_TOKEN_SECRET: SECRET, LOCAL_RUNTIME_STATE_FILE: stateFile, ...options.env },
+    env: {
+      ...process.env,
+      ...FREE_PORTS,
+      LOCAL_CALLBACK_TOKEN_SECRET: SECRET,
+      LOCAL_RUNTIME_STATE_FILE: stateFile,
+      ...options.env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -41,7 +55,15 @@ export function startProcess(options: { via?: Via; args?: string[]; env?: Record
     await waitFor(/ ready /);
     return readState(stateFile)!;
   };
-  return { child, exited, stateFile, output: () => ({ stdout, stderr }), waitFor, ready, kill: () => child.kill("SIGKILL") };
+  return {
+    child,
+    exited,
+    stateFile,
+    output: () => ({ stdout, stderr }),
+    waitFor,
+    ready,
+    kill: () => child.kill("SIGKILL"),
+  };
 }
 
 export function isAlive(pid: number) {
@@ -69,4 +91,6 @@ export function canListen(port: number) {
 }
 
 /** Each port once (the WebSocket URL and @connections share one). */
-export const portsOf = (state: RuntimeState) => [...new Set(Object.values(state.endpoints).map((url) => Number(new URL(url).port)))];
+export const portsOf = (state: RuntimeState) => [
+  ...new Set(Object.values(state.endpoints).map((url) => Number(new URL(url).port))),
+];

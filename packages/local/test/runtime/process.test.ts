@@ -27,7 +27,13 @@ describe.each(signals)("%s sent to %s", (signal, target) => {
     try {
       const state = await started.ready();
       const orderId = newOrderId();
-      const client = await openSocket(callbackUrl(state.endpoints.websocket, orderId, CallbackToken.sign({ orderId, stage: state.stage, secret: SECRET })));
+      const client = await openSocket(
+        callbackUrl(
+          state.endpoints.websocket,
+          orderId,
+          CallbackToken.sign({ orderId, stage: state.stage, secret: SECRET }),
+        ),
+      );
       // Act
       process.kill(target === "npm" ? started.child.pid! : state.pid, signal);
       const code = await started.exited;
@@ -71,7 +77,9 @@ it("names every taken port at once, exits 1, no stack trace", async () => {
   const [dynamodb, dynamodbPort] = await blockPort();
   try {
     // Act
-    const started = startProcess({ env: { LOCAL_EVENTS_PORT: String(eventsPort), LOCAL_DYNAMODB_PORT: String(dynamodbPort) } });
+    const started = startProcess({
+      env: { LOCAL_EVENTS_PORT: String(eventsPort), LOCAL_DYNAMODB_PORT: String(dynamodbPort) },
+    });
     const code = await started.exited;
     // Assess
     expect(code).toBe(1);
@@ -88,37 +96,61 @@ it("names every taken port at once, exits 1, no stack trace", async () => {
 it("names a runtime already running and leaves its state file alone", async () => {
   // Prepare: a state file owned by a live process (this test's).
   const stateFile = path.join(mkdtempSync(path.join(tmpdir(), "runtime-")), "runtime.json");
-  const owner = { pid: process.pid, stage: "local", region: "us-east-1", endpoints: { http: "http://127.0.0.1:3999" }, eventBusName: "b", tables: [], tokenSecret: "s" };
+  const owner = {
+    pid: process.pid,
+    stage: "local",
+    region: "us-east-1",
+    endpoints: { http: "http://127.0.0.1:3999" },
+    eventBusName: "b",
+    tables: [],
+    tokenSecret: "s",
+  };
   writeFileSync(stateFile, JSON.stringify(owner));
   // Act
   const second = startProcess({ env: { LOCAL_RUNTIME_STATE_FILE: stateFile } });
   const code = await second.exited;
   // Assess
   expect(code).toBe(1);
-  expect(second.output().stderr).toMatch(new RegExp(`^npm start: Another npm start is running \\(pid ${process.pid}, stage local, http://127.0.0.1:3999;`));
+  expect(second.output().stderr).toMatch(
+    new RegExp(`^npm start: Another npm start is running \\(pid ${process.pid}, stage local, http://127.0.0.1:3999;`),
+  );
   expect(second.output().stderr).not.toMatch(/\n\s+at /);
   expect(JSON.parse(readFileSync(stateFile, "utf8"))).toEqual(owner);
 }, 60_000);
 
-it.each<[string, Via]>([["--help", "npm"], ["-h", "node"]])("%s through %s prints the usage and exits 0", async (flag, via) => {
-  // Act
-  const started = startProcess({ via, args: [flag] });
-  const code = await started.exited;
-  // Assess
-  expect(code).toBe(0);
-  expect(started.output().stdout).toMatch(/^Usage: npm start -- \[options\][\s\S]*--data-dir[\s\S]*Exit codes:/);
-}, 60_000);
+it.each<[string, Via]>([
+  ["--help", "npm"],
+  ["-h", "node"],
+])(
+  "%s through %s prints the usage and exits 0",
+  async (flag, via) => {
+    // Act
+    const started = startProcess({ via, args: [flag] });
+    const code = await started.exited;
+    // Assess
+    expect(code).toBe(0);
+    expect(started.output().stdout).toMatch(/^Usage: npm start -- \[options\][\s\S]*--data-dir[\s\S]*Exit codes:/);
+  },
+  60_000,
+);
 
 it.each([
   [["--bogus"], /^npm start: Unknown option '--bogus'[\s\S]*Usage: npm start/],
-  [["--token-secret", "x"], /^npm start: --token-secret is not accepted: a secret on the command line is visible in `ps`/],
+  [
+    ["--token-secret", "x"],
+    /^npm start: --token-secret is not accepted: a secret on the command line is visible in `ps`/,
+  ],
   [["--step-delay", "soon"], /^npm start: --step-delay must be a duration/],
-])("%j is a usage error (exit 2) that says what is valid", async (args, message) => {
-  // Act
-  const started = startProcess({ args });
-  const code = await started.exited;
-  // Assess
-  expect(code).toBe(2);
-  expect(started.output().stderr).toMatch(message);
-  expect(started.output().stderr).not.toMatch(/\n\s+at /);
-}, 60_000);
+])(
+  "%j is a usage error (exit 2) that says what is valid",
+  async (args, message) => {
+    // Act
+    const started = startProcess({ args });
+    const code = await started.exited;
+    // Assess
+    expect(code).toBe(2);
+    expect(started.output().stderr).toMatch(message);
+    expect(started.output().stderr).not.toMatch(/\n\s+at /);
+  },
+  60_000,
+);

@@ -7,7 +7,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { isAlive, isZombie, readState, StateFileTakenError, writeState, type RuntimeState } from "../../src/runtime/state-file";
+import {
+  isAlive,
+  isZombie,
+  readState,
+  StateFileTakenError,
+  writeState,
+  type RuntimeState,
+} from "../../src/runtime/state-file";
 
 let dir: string;
 beforeEach(() => {
@@ -44,7 +51,10 @@ async function zombie() {
     parent.once("error", reject);
   });
   // Killed before the exec, the child would be reaped by the shell (it reaps between commands).
-  await until(() => readFileSync(`/proc/${parent.pid}/comm`, "utf8").trim() === "sleep", `pid ${parent.pid} to exec sleep`);
+  await until(
+    () => readFileSync(`/proc/${parent.pid}/comm`, "utf8").trim() === "sleep",
+    `pid ${parent.pid} to exec sleep`,
+  );
   process.kill(pid, "SIGKILL");
   await until(() => isZombie(pid), `pid ${pid} to become a zombie`); // a kill is delivered asynchronously
   return { pid, parent };

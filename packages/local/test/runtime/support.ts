@@ -14,7 +14,10 @@ export const TOKEN_SECRET = "local-runtime-test-secret-0123456789abcdef";
 export const TEST_STAGE = "test";
 /** For runs about something else than API Gateway's throttles, which their clients would exceed. */
 const UNLIMITED = { rateLimit: 1_000_000, burstLimit: 1_000_000 };
-export const NO_THROTTLES: NonNullable<RuntimeConfig["throttles"]> = { http: UNLIMITED, webSocket: { default: UNLIMITED, routes: { $connect: UNLIMITED } } };
+export const NO_THROTTLES: NonNullable<RuntimeConfig["throttles"]> = {
+  http: UNLIMITED,
+  webSocket: { default: UNLIMITED, routes: { $connect: UNLIMITED } },
+};
 /**
  * The edge's per-address rules raised to WAF's largest limit. Every client of a test process is one
  * address (127.0.0.1) placing far more orders in 5 minutes than a customer would, so runtimes started
@@ -30,7 +33,16 @@ type RuntimeOptions = Parameters<typeof startLocalRuntime>[0];
 
 export async function startTestRuntime(
   overrides: Partial<RuntimeConfig> = {},
-  options: Pick<RuntimeOptions, "stateFile" | "webRoot" | "buildWebPage" | "interceptTarget" | "functionTimeoutMs" | "overrideHandlers" | "gatewayFaults"> & { root?: string } = {},
+  options: Pick<
+    RuntimeOptions,
+    | "stateFile"
+    | "webRoot"
+    | "buildWebPage"
+    | "interceptTarget"
+    | "functionTimeoutMs"
+    | "overrideHandlers"
+    | "gatewayFaults"
+  > & { root?: string } = {},
 ) {
   // The handlers' own logs would drown the test report; the runtime's records are asserted on.
   process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
@@ -46,11 +58,20 @@ export async function startTestRuntime(
     edgeRules: NO_EDGE_LIMITS,
     ...overrides,
   };
-  const runtime = await startLocalRuntime({ config, log: (record) => records.push(record), ...options, root: options.root ?? ROOT });
+  const runtime = await startLocalRuntime({
+    config,
+    log: (record) => records.push(record),
+    ...options,
+    root: options.root ?? ROOT,
+  });
   return { ...runtime, records };
 }
 
-export function callbackUrl(websocketUrl: string, orderId: string, token = CallbackToken.sign({ orderId, stage: TEST_STAGE, secret: TOKEN_SECRET })) {
+export function callbackUrl(
+  websocketUrl: string,
+  orderId: string,
+  token = CallbackToken.sign({ orderId, stage: TEST_STAGE, secret: TOKEN_SECRET }),
+) {
   return CallbackToken.callbackUrl({ websocketUrl, orderId, token });
 }
 
@@ -78,7 +99,8 @@ export async function openSocket(url: string) {
     next: async (count: number, timeoutMs = 5000) => {
       const deadline = Date.now() + timeoutMs;
       while (frames.length < count) {
-        if (Date.now() > deadline) throw new Error(`Timed out waiting for ${count} frames; got ${JSON.stringify(frames)}`);
+        if (Date.now() > deadline)
+          throw new Error(`Timed out waiting for ${count} frames; got ${JSON.stringify(frames)}`);
         await new Promise<void>((resolve) => {
           waiters.push(resolve);
           setTimeout(resolve, 50);

@@ -26,9 +26,11 @@ function copyHandlerSources() {
   cpSync(path.join(ROOT, "tsconfig.json"), path.join(dir, "tsconfig.json"));
   mkdirSync(path.join(dir, "node_modules", "@awsomepets"), { recursive: true });
   for (const entry of readdirSync(path.join(ROOT, "node_modules"))) {
-    if (entry !== "@awsomepets") symlinkSync(path.join(ROOT, "node_modules", entry), path.join(dir, "node_modules", entry));
+    if (entry !== "@awsomepets")
+      symlinkSync(path.join(ROOT, "node_modules", entry), path.join(dir, "node_modules", entry));
   }
-  for (const pkg of ["core", "functions"]) symlinkSync(path.join(dir, "packages", pkg), path.join(dir, "node_modules", "@awsomepets", pkg));
+  for (const pkg of ["core", "functions"])
+    symlinkSync(path.join(dir, "packages", pkg), path.join(dir, "node_modules", "@awsomepets", pkg));
   return dir;
 }
 
@@ -66,7 +68,13 @@ async function placeOrder() {
     body: JSON.stringify({
       basket: [{ sku: "DOG-LAB", quantity: 1 }],
       paymentDetail: { cardToken: "tok_visa" },
-      shippingAddress: { name: "Ana Silva", line1: "1 Rua Augusta", city: "Lisboa", postalCode: "1100-048", country: "PT" },
+      shippingAddress: {
+        name: "Ana Silva",
+        line1: "1 Rua Augusta",
+        city: "Lisboa",
+        postalCode: "1100-048",
+        country: "PT",
+      },
     }),
   });
   expect(response.status).toBe(202);
@@ -91,12 +99,23 @@ it("serves a saved edit at the next invocation, keeps serving through a syntax e
   const reloadMs = Math.round(performance.now() - savedAt);
 
   // Assert 1: one log line names the function reloaded, and only it
-  const reloaded = await until("the reload's log line", async () => runtime.records.find((record) => record.component === "watch" && record.message.startsWith("reloaded")));
-  expect(reloaded).toMatchObject({ message: "reloaded GetCatalogueFunction", files: ["packages/functions/src/orders/get-catalogue.ts"], saveToReadyMs: expect.any(Number) });
+  const reloaded = await until("the reload's log line", async () =>
+    runtime.records.find((record) => record.component === "watch" && record.message.startsWith("reloaded")),
+  );
+  expect(reloaded).toMatchObject({
+    message: "reloaded GetCatalogueFunction",
+    files: ["packages/functions/src/orders/get-catalogue.ts"],
+    saveToReadyMs: expect.any(Number),
+  });
 
   // Act 2: a syntax error
-  writeFileSync(catalogueFile(), edited.replace("export async function handler() {", "export async function handler() {{"));
-  const failure = await until("the build failure", async () => runtime.records.find((record) => record.component === "watch" && record.message.startsWith("build failed")));
+  writeFileSync(
+    catalogueFile(),
+    edited.replace("export async function handler() {", "export async function handler() {{"),
+  );
+  const failure = await until("the build failure", async () =>
+    runtime.records.find((record) => record.component === "watch" && record.message.startsWith("build failed")),
+  );
 
   // Assert 2: one readable block naming the file, and the runtime answers with the last good code
   expect(failure.message).toMatch(/get-catalogue\.ts:\d+:\d+/);
@@ -107,14 +126,20 @@ it("serves a saved edit at the next invocation, keeps serving through a syntax e
   // Act 3: the fix (back to the original code)
   savedAt = performance.now();
   writeFileSync(catalogueFile(), original);
-  await until("the fix to be served", async () => ((await catalogue()).body[0]?.reloaded === undefined ? true : undefined));
+  await until("the fix to be served", async () =>
+    (await catalogue()).body[0]?.reloaded === undefined ? true : undefined,
+  );
   const fixMs = Math.round(performance.now() - savedAt);
   const reloads = await until("the second reload", async () => {
-    const lines = runtime.records.filter((record) => record.component === "watch" && record.message.startsWith("reloaded"));
+    const lines = runtime.records.filter(
+      (record) => record.component === "watch" && record.message.startsWith("reloaded"),
+    );
     return lines.length === 2 ? lines : undefined;
   });
 
   // Assert 3: the socket received every status of its order, which ran to its end
   expect((await followed).statuses.map((entry) => entry.status)).toEqual(["placed", "reserved", "paid", "completed"]);
-  console.info(`save → first invocation on the new code: ${reloadMs} ms (edit), ${fixMs} ms (fix); save → warm (log): ${reloads.map((line) => line.saveToReadyMs).join(", ")} ms`);
+  console.info(
+    `save → first invocation on the new code: ${reloadMs} ms (edit), ${fixMs} ms (fix); save → warm (log): ${reloads.map((line) => line.saveToReadyMs).join(", ")} ms`,
+  );
 }, 90_000);

@@ -18,7 +18,12 @@ const LONG_MESSAGE = `Out of stock: ${"SOLD-OUT, ".repeat(500)}`.slice(0, 5000);
 /** Orders for these names meet a step failing with a 5,000-character message. */
 const FAILING: Record<string, { step: "reserve" | "complete"; error: Error }> = {
   "Outcome Long": { step: "reserve", error: new Saga.SagaStepError("InventoryUnavailable", LONG_MESSAGE) },
-  "Bug Long": { step: "complete", error: Object.assign(new TypeError(`Cannot read properties of undefined\n${"    at step (file.ts:1:1)\n".repeat(200)}`.slice(0, 5000))) },
+  "Bug Long": {
+    step: "complete",
+    error: Object.assign(
+      new TypeError(`Cannot read properties of undefined\n${"    at step (file.ts:1:1)\n".repeat(200)}`.slice(0, 5000)),
+    ),
+  },
 };
 /** The step's input holds only the order's id: the name is read from the order's item, as the steps read it. */
 const failing = async (input: { orderId: string }, step: "reserve" | "complete") => {
@@ -36,12 +41,20 @@ beforeAll(async () => {
     {
       // The deployed step modules, failing for the orders above.
       overrideHandlers: {
-        ReserveInventoryFunction: async (event) => (await failing(event as never, "reserve"), Steps.reserveInventory(event as never)),
-        CompleteOrderFunction: async (event) => (await failing(event as never, "complete"), Steps.completeOrder(event as never)),
+        ReserveInventoryFunction: async (event) => (
+          await failing(event as never, "reserve"), Steps.reserveInventory(event as never)
+        ),
+        CompleteOrderFunction: async (event) => (
+          await failing(event as never, "complete"), Steps.completeOrder(event as never)
+        ),
       },
     },
   );
-  sfn = new SFNClient({ endpoint: runtime.state.endpoints.stepfunctions, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  sfn = new SFNClient({
+    endpoint: runtime.state.endpoints.stepfunctions,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
 });
 afterAll(async () => {
   sfn.destroy();
@@ -92,11 +105,14 @@ async function watch(clientCallbackUrl: string, orderId: string, until: (timelin
 
 async function orderView(placed: { orderId: string; clientCallbackUrl: string }) {
   const token = new URL(placed.clientCallbackUrl).searchParams.get("token");
-  const response = await fetch(`${runtime.state.endpoints.http}/orders/${placed.orderId}`, { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(`${runtime.state.endpoints.http}/orders/${placed.orderId}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   return (await response.json()) as { status: string; history: Array<{ status: string; reason?: string }> };
 }
 
-const executionArn = (orderId: string) => `${runtime.stepFunctions.stateMachineArn(names("test", "STANDARD").stateMachineName).replace(":stateMachine:", ":execution:")}:${orderId}`;
+const executionArn = (orderId: string) =>
+  `${runtime.stepFunctions.stateMachineArn(names("test", "STANDARD").stateMachineName).replace(":stateMachine:", ":execution:")}:${orderId}`;
 
 describe("a step failing with a 5,000-character message", () => {
   it("a business outcome: the customer sees cancelled, with its message cut to the event's limit", async () => {
@@ -119,12 +135,23 @@ describe("a step failing with a 5,000-character message", () => {
   it("an unexpected error after payment: the customer sees refunded, released, cancelled, with a reason in their words", async () => {
     // Act
     const placed = await placeOrder("Bug Long");
-    const timeline = await watch(placed.clientCallbackUrl, placed.orderId, (t) => t.terminal !== undefined && t.statuses.length === 6);
+    const timeline = await watch(
+      placed.clientCallbackUrl,
+      placed.orderId,
+      (t) => t.terminal !== undefined && t.statuses.length === 6,
+    );
     await runtime.events.idle();
     const view = await orderView(placed);
 
     // Assess
-    expect(timeline.statuses.map((s) => s.status)).toEqual(["placed", "reserved", "paid", "refunded", "released", "cancelled"]);
+    expect(timeline.statuses.map((s) => s.status)).toEqual([
+      "placed",
+      "reserved",
+      "paid",
+      "refunded",
+      "released",
+      "cancelled",
+    ]);
     for (const status of timeline.statuses.slice(3)) expect(status.reason).toBe(Saga.UNEXPECTED_FAILURE_REASON);
     expect(view).toMatchObject({ status: "cancelled" });
     expect(runtime.events.deadLetters()).toEqual([]);
@@ -136,13 +163,20 @@ describe("an EventBridge outage after payment", () => {
     // Prepare: from now on EventBridge answers 500 to every PutEvents of a status after `reserved`
     // (this test's order is the only one running).
     const send = EventBridgeClient.prototype.send;
-    vi.spyOn(EventBridgeClient.prototype, "send").mockImplementation(function (this: EventBridgeClient, command: any, ...rest: any[]) {
+    vi.spyOn(EventBridgeClient.prototype, "send").mockImplementation(function (
+      this: EventBridgeClient,
+      command: any,
+      ...rest: any[]
+    ) {
       const entries: Array<{ Detail?: string }> = command?.input?.Entries ?? [];
       const refused = entries.some((entry) => {
         const detail = JSON.parse(entry.Detail ?? "{}");
         return !["placed", "reserved"].includes(detail.status);
       });
-      if (refused) return Promise.reject(Object.assign(new Error("An internal error occurred"), { name: "InternalException", $fault: "server" }));
+      if (refused)
+        return Promise.reject(
+          Object.assign(new Error("An internal error occurred"), { name: "InternalException", $fault: "server" }),
+        );
       return (send as any).call(this, command, ...rest);
     });
 
@@ -152,28 +186,51 @@ describe("an EventBridge outage after payment", () => {
     await runtime.stepFunctions.idle();
     await runtime.events.idle();
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn: executionArn(placed.orderId) }));
-    const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: executionArn(placed.orderId), maxResults: 1000 }));
-    const handedOver = JSON.parse(events.find((event) => event.type === "FailStateEntered")!.stateEnteredEventDetails!.input!);
+    const { events = [] } = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn: executionArn(placed.orderId), maxResults: 1000 }),
+    );
+    const handedOver = JSON.parse(
+      events.find((event) => event.type === "FailStateEntered")!.stateEnteredEventDetails!.input!,
+    );
 
     // Assess: the order was paid and completed, the customer saw only up to reserved, an operator is alarmed.
     expect(before.statuses.map((s) => s.status)).toEqual(["placed", "reserved"]);
     expect(described).toMatchObject({ status: "FAILED", error: "StatusesNotPublished" });
-    expect(handedOver).toMatchObject({ payment: { amountPaid: 450 }, shipment: { shipmentId: `shp-${placed.orderId}` } });
+    expect(handedOver).toMatchObject({
+      payment: { amountPaid: 450 },
+      shipment: { shipmentId: `shp-${placed.orderId}` },
+    });
     expect(Object.keys(handedOver.unpublished)).toEqual(["paid", "completed"]);
     expect((await orderView(placed)).status).toBe("reserved");
 
     // Act: the bus is back; the operator publishes what the execution names (as `npm run publish-status` does).
     vi.restoreAllMocks();
-    const events2 = new EventBridgeClient({ endpoint: runtime.state.endpoints.events, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    const events2 = new EventBridgeClient({
+      endpoint: runtime.state.endpoints.events,
+      region: "us-east-1",
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
     const now = new Date().toISOString();
-    await events2.send(new PutEventsCommand({
-      Entries: [
-        OrderStatus.toPutEventsEntry({ orderId: placed.orderId, status: "paid", occurredAt: now, amountPaid: handedOver.payment.amountPaid }, runtime.state.eventBusName),
-        OrderStatus.toPutEventsEntry({ orderId: placed.orderId, status: "completed", occurredAt: now }, runtime.state.eventBusName),
-      ],
-    }));
+    await events2.send(
+      new PutEventsCommand({
+        Entries: [
+          OrderStatus.toPutEventsEntry(
+            { orderId: placed.orderId, status: "paid", occurredAt: now, amountPaid: handedOver.payment.amountPaid },
+            runtime.state.eventBusName,
+          ),
+          OrderStatus.toPutEventsEntry(
+            { orderId: placed.orderId, status: "completed", occurredAt: now },
+            runtime.state.eventBusName,
+          ),
+        ],
+      }),
+    );
     events2.destroy();
-    const after = await watch(placed.clientCallbackUrl, placed.orderId, (t) => t.terminal !== undefined && t.statuses.length === 4);
+    const after = await watch(
+      placed.clientCallbackUrl,
+      placed.orderId,
+      (t) => t.terminal !== undefined && t.statuses.length === 4,
+    );
     await runtime.events.idle();
 
     // Assess

@@ -1,6 +1,11 @@
 /** Loading the real order workflow with substitutions, and listing its Task states. */
 import { describe, expect, it } from "vitest";
-import { DefinitionError, loadDefinition, retryingStates, taskStates } from "@awsomepets/aws-local/stepfunctions/definition";
+import {
+  DefinitionError,
+  loadDefinition,
+  retryingStates,
+  taskStates,
+} from "@awsomepets/aws-local/stepfunctions/definition";
 import { ASL_TEXT, BUS, PUT_EVENTS, SUBSTITUTIONS } from "./support";
 
 describe("loadDefinition", () => {
@@ -23,7 +28,9 @@ describe("loadDefinition", () => {
     const load = () => loadDefinition(ASL_TEXT, partial);
     // Assess
     expect(load).toThrow(DefinitionError);
-    expect(load).toThrow(/\$\{EventBusName\}.*\$\{CancelOrderFunctionArn\}|\$\{CancelOrderFunctionArn\}.*\$\{EventBusName\}/);
+    expect(load).toThrow(
+      /\$\{EventBusName\}.*\$\{CancelOrderFunctionArn\}|\$\{CancelOrderFunctionArn\}.*\$\{EventBusName\}/,
+    );
   });
 
   it("keeps the JSON valid whatever a substitution contains", () => {
@@ -43,11 +50,23 @@ describe("taskStates and retryingStates", () => {
     // Act
     const tasks = taskStates(definition);
     // Assess
-    expect(tasks.filter((task) => task.resource === PUT_EVENTS).map((task) => task.name).sort()).toEqual(
-      ["PublishCancelled", "PublishCompleted", "PublishPaid", "PublishRefunded", "PublishReleased", "PublishReserved"],
-    );
+    expect(
+      tasks
+        .filter((task) => task.resource === PUT_EVENTS)
+        .map((task) => task.name)
+        .sort(),
+    ).toEqual([
+      "PublishCancelled",
+      "PublishCompleted",
+      "PublishPaid",
+      "PublishRefunded",
+      "PublishReleased",
+      "PublishReserved",
+    ]);
     expect(tasks.filter((task) => task.resource !== PUT_EVENTS)).toEqual(
-      ["ReserveInventory", "ProcessPayment", "CompleteOrder", "ProcessRefund", "ReleaseInventory", "CancelOrder"].map((name) => ({ name, resource: SUBSTITUTIONS[`${name}FunctionArn`] })),
+      ["ReserveInventory", "ProcessPayment", "CompleteOrder", "ProcessRefund", "ReleaseInventory", "CancelOrder"].map(
+        (name) => ({ name, resource: SUBSTITUTIONS[`${name}FunctionArn`] }),
+      ),
     );
     expect(retryingStates(definition).sort()).toEqual(tasks.map((task) => task.name).sort());
   });

@@ -19,7 +19,9 @@ describe("StartExecution", () => {
     const held = gate();
     let reservations = 0;
     const { client, endpoint, stateMachineArn } = await startSaga(cleanups, {
-      handlers: { ReserveInventory: async (input) => (reservations++, held.handler({ reservationId: "res-1" })(input)) },
+      handlers: {
+        ReserveInventory: async (input) => (reservations++, held.handler({ reservationId: "res-1" })(input)),
+      },
     });
     const input = JSON.stringify(orderInput());
     const first = await client.send(new StartExecutionCommand({ stateMachineArn, name: "order-1", input }));
@@ -41,27 +43,47 @@ describe("StartExecution", () => {
   it("refuses the same name with another input (ExecutionAlreadyExists), and any start of a closed execution's name", async () => {
     // Prepare
     const held = gate();
-    const { client, endpoint, stateMachineArn } = await startSaga(cleanups, { handlers: { ReserveInventory: held.handler({ reservationId: "res-1" }) } });
+    const { client, endpoint, stateMachineArn } = await startSaga(cleanups, {
+      handlers: { ReserveInventory: held.handler({ reservationId: "res-1" }) },
+    });
     const input = orderInput();
-    await client.send(new StartExecutionCommand({ stateMachineArn, name: input.orderId, input: JSON.stringify(input) }));
+    await client.send(
+      new StartExecutionCommand({ stateMachineArn, name: input.orderId, input: JSON.stringify(input) }),
+    );
     await held.reached;
 
     // Act
-    const otherInput = client.send(new StartExecutionCommand({ stateMachineArn, name: input.orderId, input: JSON.stringify({ ...input, placedAt: "2026-11-27T00:00:00.000Z" }) }));
-    await expect(otherInput).rejects.toMatchObject({ name: "ExecutionAlreadyExists", $metadata: { httpStatusCode: 400 } });
+    const otherInput = client.send(
+      new StartExecutionCommand({
+        stateMachineArn,
+        name: input.orderId,
+        input: JSON.stringify({ ...input, placedAt: "2026-11-27T00:00:00.000Z" }),
+      }),
+    );
+    await expect(otherInput).rejects.toMatchObject({
+      name: "ExecutionAlreadyExists",
+      $metadata: { httpStatusCode: 400 },
+    });
     held.open();
     await endpoint.idle();
-    const sameInputAfterClose = client.send(new StartExecutionCommand({ stateMachineArn, name: input.orderId, input: JSON.stringify(input) }));
+    const sameInputAfterClose = client.send(
+      new StartExecutionCommand({ stateMachineArn, name: input.orderId, input: JSON.stringify(input) }),
+    );
 
     // Assess
-    await expect(sameInputAfterClose).rejects.toMatchObject({ name: "ExecutionAlreadyExists", message: expect.stringContaining(input.orderId) });
+    await expect(sameInputAfterClose).rejects.toMatchObject({
+      name: "ExecutionAlreadyExists",
+      message: expect.stringContaining(input.orderId),
+    });
   });
 
   it("names an execution with a UUID when the request has no name", async () => {
     // Prepare
     const { client, endpoint, stateMachineArn } = await startSaga(cleanups);
     // Act
-    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(orderInput()) }));
+    const { executionArn } = await client.send(
+      new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(orderInput()) }),
+    );
     await endpoint.idle();
     // Assess
     const described = await client.send(new DescribeExecutionCommand({ executionArn }));
@@ -90,7 +112,9 @@ describe("StartExecution", () => {
     // Prepare
     const { client, endpoint, stateMachineArn } = await startSaga(cleanups);
     // Act
-    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn, name: "n".repeat(80), input: JSON.stringify(orderInput()) }));
+    const { executionArn } = await client.send(
+      new StartExecutionCommand({ stateMachineArn, name: "n".repeat(80), input: JSON.stringify(orderInput()) }),
+    );
     await endpoint.idle();
     // Assess
     expect(executionArn).toMatch(/:n{80}$/);
@@ -100,10 +124,15 @@ describe("StartExecution", () => {
     // Prepare
     const { client } = await startSaga(cleanups);
     // Act
-    const unknown = client.send(new StartExecutionCommand({ stateMachineArn: stateMachineArnOf(REGION, ACCOUNT, "NoSuchWorkflow"), input: "{}" }));
+    const unknown = client.send(
+      new StartExecutionCommand({ stateMachineArn: stateMachineArnOf(REGION, ACCOUNT, "NoSuchWorkflow"), input: "{}" }),
+    );
     const malformed = client.send(new StartExecutionCommand({ stateMachineArn: "not-an-arn", input: "{}" }));
     // Assess
-    await expect(unknown).rejects.toMatchObject({ name: "StateMachineDoesNotExist", $metadata: { httpStatusCode: 400 } });
+    await expect(unknown).rejects.toMatchObject({
+      name: "StateMachineDoesNotExist",
+      $metadata: { httpStatusCode: 400 },
+    });
     await expect(malformed).rejects.toMatchObject({ name: "InvalidArn" });
   });
 
@@ -125,7 +154,8 @@ describe("DescribeExecution and ListExecutions", () => {
     const held = gate();
     const { client, endpoint, stateMachineArn } = await startSaga(cleanups, {
       handlers: {
-        CompleteOrder: async (input) => (input.orderId === "held" ? held.handler({ shipmentId: "s" })(input) : { shipmentId: "s" }),
+        CompleteOrder: async (input) =>
+          input.orderId === "held" ? held.handler({ shipmentId: "s" })(input) : { shipmentId: "s" },
         PublishCancelled: async () => Promise.reject(new Error("the bus is down")),
       },
     });
@@ -136,14 +166,22 @@ describe("DescribeExecution and ListExecutions", () => {
       await client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
       await endpoint.idle();
     }
-    await client.send(new StartExecutionCommand({ stateMachineArn, name: "held", input: JSON.stringify(orderInput({ orderId: "held" })) }));
+    await client.send(
+      new StartExecutionCommand({
+        stateMachineArn,
+        name: "held",
+        input: JSON.stringify(orderInput({ orderId: "held" })),
+      }),
+    );
     await held.reached;
 
     // Act
     const all = await client.send(new ListExecutionsCommand({ stateMachineArn }));
     const failed = await client.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: "FAILED" }));
     const firstPage = await client.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 2 }));
-    const secondPage = await client.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 2, nextToken: firstPage.nextToken }));
+    const secondPage = await client.send(
+      new ListExecutionsCommand({ stateMachineArn, maxResults: 2, nextToken: firstPage.nextToken }),
+    );
     const running = await client.send(new DescribeExecutionCommand({ executionArn: all.executions![0]!.executionArn }));
     held.open();
     await endpoint.idle();
@@ -169,7 +207,11 @@ describe("DescribeExecution and ListExecutions", () => {
     // Prepare
     const { client } = await startSaga(cleanups);
     // Act
-    const describe = client.send(new DescribeExecutionCommand({ executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:OrderWorkflow:nope` }));
+    const describe = client.send(
+      new DescribeExecutionCommand({
+        executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:OrderWorkflow:nope`,
+      }),
+    );
     // Assess
     await expect(describe).rejects.toMatchObject({ name: "ExecutionDoesNotExist" });
   });
@@ -180,9 +222,13 @@ describe("close()", () => {
     // Prepare: ProcessPayment never answers until the test releases it, after close.
     const timersBefore = timers();
     const held = gate();
-    const { client, endpoint, stateMachineArn, logLines, taskInputs } = await startSaga(cleanups, { handlers: { ProcessPayment: held.handler({ amountPaid: 1 }) } });
+    const { client, endpoint, stateMachineArn, logLines, taskInputs } = await startSaga(cleanups, {
+      handlers: { ProcessPayment: held.handler({ amountPaid: 1 }) },
+    });
     const input = orderInput();
-    await client.send(new StartExecutionCommand({ stateMachineArn, name: input.orderId, input: JSON.stringify(input) }));
+    await client.send(
+      new StartExecutionCommand({ stateMachineArn, name: input.orderId, input: JSON.stringify(input) }),
+    );
     await held.reached;
     client.destroy();
 
@@ -195,7 +241,9 @@ describe("close()", () => {
     held.open();
     await new Promise((resolve) => setImmediate(resolve));
     const end = logLines.filter((line) => line.message === "stepfunctions.execution.aborted");
-    expect(end).toEqual([expect.objectContaining({ status: "ABORTED", orderId: input.orderId, execution: input.orderId })]);
+    expect(end).toEqual([
+      expect.objectContaining({ status: "ABORTED", orderId: input.orderId, execution: input.orderId }),
+    ]);
     expect(taskInputs.PublishPaid).toBeUndefined();
     await expect(fetch(endpoint.url, { method: "POST" })).rejects.toThrow();
   });

@@ -16,7 +16,13 @@ let runtime: Awaited<ReturnType<typeof startTestRuntime>>;
 let dynamo: DynamoDBDocumentClient;
 beforeAll(async () => {
   runtime = await startTestRuntime({ workflowType: "EXPRESS", expressRunsTwice: true });
-  dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: runtime.state.endpoints.dynamodb, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } }));
+  dynamo = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: runtime.state.endpoints.dynamodb,
+      region: "us-east-1",
+      credentials: { accessKeyId: "l", secretAccessKey: "l" },
+    }),
+  );
 });
 afterAll(async () => {
   dynamo.destroy();
@@ -24,16 +30,34 @@ afterAll(async () => {
 });
 
 const storedOrder = async (orderId: string) =>
-  (await dynamo.send(new GetCommand({ TableName: names("test").ordersTable, Key: OrdersTable.orderKey(orderId), ConsistentRead: true }))).Item;
+  (
+    await dynamo.send(
+      new GetCommand({
+        TableName: names("test").ordersTable,
+        Key: OrdersTable.orderKey(orderId),
+        ConsistentRead: true,
+      }),
+    )
+  ).Item;
 
 const order = (overrides: { sku?: string; cardToken?: string; country?: string } = {}) => ({
   basket: [{ sku: "DOG-LAB", quantity: 1 }, ...(overrides.sku ? [{ sku: overrides.sku, quantity: 1 }] : [])],
   paymentDetail: { cardToken: overrides.cardToken ?? "tok_visa" },
-  shippingAddress: { name: "Ana Silva", line1: "1 Rua Augusta", city: "Lisboa", postalCode: "1100-048", country: overrides.country ?? "PT" },
+  shippingAddress: {
+    name: "Ana Silva",
+    line1: "1 Rua Augusta",
+    city: "Lisboa",
+    postalCode: "1100-048",
+    country: overrides.country ?? "PT",
+  },
 });
 
 async function post(body: unknown) {
-  const response = await fetch(`${runtime.state.endpoints.http}/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const response = await fetch(`${runtime.state.endpoints.http}/orders`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as any };
 }
 
@@ -67,28 +91,56 @@ async function watch(clientCallbackUrl: string, orderId: string, count: number) 
 describe("each order's Express execution run twice", () => {
   it.each([
     ["success", {}, ["placed", "reserved", "paid", "completed"], { paid: true, refunded: false, released: false }],
-    ["sold out", { sku: "SOLD-OUT" }, ["placed", "cancelled"], { paid: false, refunded: false, released: false, reserved: false }],
-    ["declined card", { cardToken: Saga.DECLINED_CARD_TOKEN }, ["placed", "reserved", "released", "cancelled"], { paid: false, refunded: false, released: true }],
-    ["undeliverable address", { country: Saga.UNDELIVERABLE_COUNTRY }, ["placed", "reserved", "paid", "refunded", "released", "cancelled"], { paid: true, refunded: true, released: true }],
+    [
+      "sold out",
+      { sku: "SOLD-OUT" },
+      ["placed", "cancelled"],
+      { paid: false, refunded: false, released: false, reserved: false },
+    ],
+    [
+      "declined card",
+      { cardToken: Saga.DECLINED_CARD_TOKEN },
+      ["placed", "reserved", "released", "cancelled"],
+      { paid: false, refunded: false, released: true },
+    ],
+    [
+      "undeliverable address",
+      { country: Saga.UNDELIVERABLE_COUNTRY },
+      ["placed", "reserved", "paid", "refunded", "released", "cancelled"],
+      { paid: true, refunded: true, released: true },
+    ],
   ] as Array<[string, object, string[], { paid: boolean; refunded: boolean; released: boolean; reserved?: boolean }]>)(
     "%s: ends as once — each status shown once, one reservation, one charge, one refund at most",
     async (_path, overrides, expected, outcome) => {
       // Act
       const placed = await post(order(overrides));
-      const { timeline, statusFrames } = await watch(placed.body.clientCallbackUrl, placed.body.orderId, expected.length);
+      const { timeline, statusFrames } = await watch(
+        placed.body.clientCallbackUrl,
+        placed.body.orderId,
+        expected.length,
+      );
       // Assess: both executions ran to their end
       const orderId = placed.body.orderId as string;
-      const ended = runtime.records.filter((r) => r.orderId === orderId && /^execution\.(succeeded|failed|timed-out)$/.test(String(r.message)));
-      expect(runtime.records.filter((r) => r.orderId === orderId && r.message === "execution.duplicated")).toHaveLength(1);
+      const ended = runtime.records.filter(
+        (r) => r.orderId === orderId && /^execution\.(succeeded|failed|timed-out)$/.test(String(r.message)),
+      );
+      expect(runtime.records.filter((r) => r.orderId === orderId && r.message === "execution.duplicated")).toHaveLength(
+        1,
+      );
       expect(ended.map((r) => r.status)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
       // The customer: every status once, in order. The second execution's statuses reach the callback
       // as duplicates: recorded once, re-posted with their first seq, which the page drops (docs/protocol.md).
       expect(timeline.statuses.map((s) => s.status)).toEqual(expected);
       const seqs = new Map<string, Set<number>>();
-      for (const frame of statusFrames as Array<{ status: string; seq: number }>) (seqs.get(frame.status) ?? seqs.set(frame.status, new Set()).get(frame.status)!).add(frame.seq);
+      for (const frame of statusFrames as Array<{ status: string; seq: number }>)
+        (seqs.get(frame.status) ?? seqs.set(frame.status, new Set()).get(frame.status)!).add(frame.seq);
       expect([...seqs.keys()].sort()).toEqual([...expected].sort());
       for (const [status, seen] of seqs) expect({ status, seqs: seen.size }).toEqual({ status, seqs: 1 });
-      const view = (await (await fetch(`${runtime.state.endpoints.http}/orders/${orderId}`, { headers: { authorization: `Bearer ${new URL(placed.body.clientCallbackUrl).searchParams.get("token")}` } })).json()) as any;
+      const view = (await (
+        await fetch(`${runtime.state.endpoints.http}/orders/${orderId}`, {
+          headers: { authorization: `Bearer ${new URL(placed.body.clientCallbackUrl).searchParams.get("token")}` },
+        })
+      ).json()) as any;
       expect(view.history.map((h: { status: string }) => h.status)).toEqual(expected);
       // The order: what the steps did, once
       const item = (await storedOrder(orderId))!;

@@ -16,9 +16,15 @@ beforeAll(async () => {
 });
 afterAll(() => cleanups.run());
 
-const timedOut = (state: "ProcessPayment" | "CompleteOrder") => ({ failStep: { state, name: "Sandbox.Timedout", message: "Task timed out after 30.00 seconds" } });
+const timedOut = (state: "ProcessPayment" | "CompleteOrder") => ({
+  failStep: { state, name: "Sandbox.Timedout", message: "Task timed out after 30.00 seconds" },
+});
 const item = async (orderId: string) =>
-  (await saga.orders.client.send(new GetCommand({ TableName: saga.orders.tableName, Key: OrdersTable.orderKey(orderId), ConsistentRead: true }))).Item!;
+  (
+    await saga.orders.client.send(
+      new GetCommand({ TableName: saga.orders.tableName, Key: OrdersTable.orderKey(orderId), ConsistentRead: true }),
+    )
+  ).Item!;
 
 describe("a step failing for a reason that is not the order's", () => {
   it("ProcessPayment timed out: the refund is asked first (nothing was charged, so none is published), then release and cancel", async () => {
@@ -26,7 +32,16 @@ describe("a step failing for a reason that is not the order's", () => {
     const input = orderInput();
     const result = await saga.run(input, timedOut("ProcessPayment"));
     // Assess
-    expect(result.ran).toEqual(["ReserveInventory", "PublishReserved", "ProcessPayment", "ProcessRefund", "ReleaseInventory", "PublishReleased", "CancelOrder", "PublishCancelled"]);
+    expect(result.ran).toEqual([
+      "ReserveInventory",
+      "PublishReserved",
+      "ProcessPayment",
+      "ProcessRefund",
+      "ReleaseInventory",
+      "PublishReleased",
+      "CancelOrder",
+      "PublishCancelled",
+    ]);
     expect(result.details.map((detail) => detail.status)).toEqual(["reserved", "released", "cancelled"]);
     expect(result.described.status).toBe("SUCCEEDED");
     expect(await item(input.orderId)).toMatchObject({ cancelledAt: expect.any(String) });
@@ -37,13 +52,24 @@ describe("a step failing for a reason that is not the order's", () => {
     const input = orderInput();
     await saga.orders.store.createOrder({
       ...input,
-      request: { basket: [{ sku: "DOG-LAB", quantity: 1 }], paymentDetail: { cardToken: "tok_visa" }, shippingAddress: { name: "Ana", line1: "1 Main St", city: "Lisbon", postalCode: "1000-001", country: "PT" } },
+      request: {
+        basket: [{ sku: "DOG-LAB", quantity: 1 }],
+        paymentDetail: { cardToken: "tok_visa" },
+        shippingAddress: { name: "Ana", line1: "1 Main St", city: "Lisbon", postalCode: "1000-001", country: "PT" },
+      },
     });
     expect(await saga.orders.store.settleOutcome(input.orderId, "completed", new Date().toISOString())).toBe("settled");
     // Act
     const result = await saga.run(input, timedOut("CompleteOrder"));
     // Assess
-    expect(result.ran).toEqual(["ReserveInventory", "PublishReserved", "ProcessPayment", "PublishPaid", "CompleteOrder", "ProcessRefund"]);
+    expect(result.ran).toEqual([
+      "ReserveInventory",
+      "PublishReserved",
+      "ProcessPayment",
+      "PublishPaid",
+      "CompleteOrder",
+      "ProcessRefund",
+    ]);
     expect(result.details.map((detail) => detail.status)).toEqual(["reserved", "paid"]);
     expect(result.described.status).toBe("SUCCEEDED");
     const stored = await item(input.orderId);

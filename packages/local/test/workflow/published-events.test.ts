@@ -19,9 +19,25 @@ beforeAll(async () => {
 });
 afterAll(() => cleanups.run());
 
-const ERROR_NAMES = [...Saga.OUTCOME_ERRORS, "Error", "TypeError", "States.Timeout", "Lambda.Unknown", "Sandbox.Timedout"];
-const PIECES = ["a", "Z", " ", "\n", "\t", "é", "🐕", "🐈‍⬛", "\"", "\\", "<b>", "{", "SOLD-OUT", "\u0000", "\u200b"];
-const LENGTHS = [0, 1, 40, Saga.OUTCOME_ERRORS.length, OrderStatus.REASON_MAX_LENGTH - 1, OrderStatus.REASON_MAX_LENGTH, OrderStatus.REASON_MAX_LENGTH + 1, 5000];
+const ERROR_NAMES = [
+  ...Saga.OUTCOME_ERRORS,
+  "Error",
+  "TypeError",
+  "States.Timeout",
+  "Lambda.Unknown",
+  "Sandbox.Timedout",
+];
+const PIECES = ["a", "Z", " ", "\n", "\t", "é", "🐕", "🐈‍⬛", '"', "\\", "<b>", "{", "SOLD-OUT", "\u0000", "\u200b"];
+const LENGTHS = [
+  0,
+  1,
+  40,
+  Saga.OUTCOME_ERRORS.length,
+  OrderStatus.REASON_MAX_LENGTH - 1,
+  OrderStatus.REASON_MAX_LENGTH,
+  OrderStatus.REASON_MAX_LENGTH + 1,
+  5000,
+];
 
 function message(prng: Prng) {
   const length = prng.chance(0.8) ? prng.pick(LENGTHS) : prng.int(0, 6000);
@@ -31,13 +47,29 @@ function message(prng: Prng) {
 }
 
 function scenario(prng: Prng) {
-  const basket = Array.from({ length: prng.int(1, 4) }, () => ({ sku: prng.pick(Catalogue.PETS).sku, quantity: prng.int(1, 9) }));
+  const basket = Array.from({ length: prng.int(1, 4) }, () => ({
+    sku: prng.pick(Catalogue.PETS).sku,
+    quantity: prng.int(1, 9),
+  }));
   const input = orderInput({ orderId: prng.uuid(), basket });
   const failing = prng.pick([undefined, "ReserveInventory", "ProcessPayment", "CompleteOrder"] as const);
   const script: Script = {
     ...(failing ? { failStep: { state: failing, name: prng.pick(ERROR_NAMES), message: message(prng) } } : {}),
   };
-  const refused = new Set(prng.chance(0.3) ? [prng.pick(["PublishReserved", "PublishPaid", "PublishCompleted", "PublishRefunded", "PublishReleased", "PublishCancelled"])] : []);
+  const refused = new Set(
+    prng.chance(0.3)
+      ? [
+          prng.pick([
+            "PublishReserved",
+            "PublishPaid",
+            "PublishCompleted",
+            "PublishRefunded",
+            "PublishReleased",
+            "PublishCancelled",
+          ]),
+        ]
+      : [],
+  );
   if (refused.size > 0) script.failPublish = (state) => refused.has(state);
   return { input, script, refused };
 }
@@ -58,7 +90,11 @@ describe(`every event the saga publishes (seed ${seed}, WORKFLOW_SEED replays)`,
       // Assess: the entry as the consumer receives it parses; a cancelled order says why, within the limit.
       const what = `run ${run} (seed ${seed}): ${JSON.stringify({ failStep: script.failStep && { ...script.failStep, message: `${script.failStep.message.length} chars` }, refused: [...refused] })}`;
       for (const detail of result.details) {
-        const parsed = OrderStatus.Event.safeParse({ source: OrderStatus.EVENT_SOURCE, "detail-type": OrderStatus.DETAIL_TYPE, detail });
+        const parsed = OrderStatus.Event.safeParse({
+          source: OrderStatus.EVENT_SOURCE,
+          "detail-type": OrderStatus.DETAIL_TYPE,
+          detail,
+        });
         expect(parsed.success ? [] : OrderStatus.describeIssues(parsed.error.issues), what).toEqual([]);
         publishedBy.set(detail.status as string, (publishedBy.get(detail.status as string) ?? 0) + 1);
         if (detail.reason !== undefined) reasons.add(detail.reason as string);
@@ -72,7 +108,14 @@ describe(`every event the saga publishes (seed ${seed}, WORKFLOW_SEED replays)`,
     }
 
     // Every Publish state was exercised, and long messages were cut to the limit.
-    expect([...publishedBy.keys()].sort()).toEqual(["cancelled", "completed", "paid", "refunded", "released", "reserved"]);
+    expect([...publishedBy.keys()].sort()).toEqual([
+      "cancelled",
+      "completed",
+      "paid",
+      "refunded",
+      "released",
+      "reserved",
+    ]);
     expect([...reasons].some((reason) => reason.length === OrderStatus.REASON_MAX_LENGTH)).toBe(true);
     expect(reasons).toContain(Saga.UNEXPECTED_FAILURE_REASON);
   });
@@ -81,21 +124,30 @@ describe(`every event the saga publishes (seed ${seed}, WORKFLOW_SEED replays)`,
 describe("Saga.reasonOf", () => {
   it("answers a reason within 1..REASON_MAX_LENGTH for any caught error, written for the customer", () => {
     const prng = createPrng(seed);
-    const causes = (text: string) => [text, JSON.stringify({ errorType: "X", errorMessage: text, trace: [] }), JSON.stringify({ errorMessage: text }).slice(0, -1), "null", "5", '{"errorMessage":5}'];
+    const causes = (text: string) => [
+      text,
+      JSON.stringify({ errorType: "X", errorMessage: text, trace: [] }),
+      JSON.stringify({ errorMessage: text }).slice(0, -1),
+      "null",
+      "5",
+      '{"errorMessage":5}',
+    ];
     for (let i = 0; i < 300; i++) {
       for (const Cause of [undefined, ...causes(message(prng))]) {
         const Error = prng.pick([...ERROR_NAMES, undefined]);
         const reason = Saga.reasonOf({ ...orderInput(), error: { Error, Cause } });
         const parsed = OrderStatus.Detail.shape.reason.safeParse(reason);
         expect(parsed.success, JSON.stringify({ Error, Cause: Cause?.slice(0, 80) })).toBe(true);
-        if (!Saga.OUTCOME_ERRORS.includes(Error as Saga.OutcomeError)) expect(reason).toBe(Saga.UNEXPECTED_FAILURE_REASON);
+        if (!Saga.OUTCOME_ERRORS.includes(Error as Saga.OutcomeError))
+          expect(reason).toBe(Saga.UNEXPECTED_FAILURE_REASON);
       }
     }
   });
 
   it("keeps a business outcome's message, cut with an ellipsis at the limit and never inside a surrogate pair", () => {
     const cause = (errorMessage: string) => JSON.stringify({ errorType: "PaymentDeclined", errorMessage, trace: [] });
-    const reasonFor = (text: string) => Saga.reasonOf({ ...orderInput(), error: { Error: "PaymentDeclined", Cause: cause(text) } });
+    const reasonFor = (text: string) =>
+      Saga.reasonOf({ ...orderInput(), error: { Error: "PaymentDeclined", Cause: cause(text) } });
     expect(reasonFor("The card was declined")).toBe("The card was declined");
     const long = reasonFor("x".repeat(5000));
     expect([long.length, long.endsWith("…")]).toEqual([OrderStatus.REASON_MAX_LENGTH, true]);

@@ -14,7 +14,11 @@ import { Catalogue, OrderStore, OrdersTable, Saga, Topology } from "@awsomepets/
 import type { OrderRequest, WorkflowInput } from "@awsomepets/core/order";
 import { testDocumentClient, testDynamoClient } from "../../../../test/support/dynamodb";
 import { loadDefinition, taskStates } from "@awsomepets/aws-local/stepfunctions/definition";
-import { startStepFunctionsEndpoint, type StepFunctionsEndpointOptions, type TaskHandler } from "@awsomepets/aws-local/stepfunctions/server";
+import {
+  startStepFunctionsEndpoint,
+  type StepFunctionsEndpointOptions,
+  type TaskHandler,
+} from "@awsomepets/aws-local/stepfunctions/server";
 
 export { ACCOUNT, REGION } from "../../../aws-local/test/stepfunctions/support";
 import { ACCOUNT, REGION } from "../../../aws-local/test/stepfunctions/support";
@@ -80,7 +84,9 @@ async function stored(store: OrderStore, orderId: string) {
   done.add(orderId);
 }
 
-export type PutEventsParameters = { Entries: Array<{ EventBusName: string; Source: string; DetailType: string; Detail: Record<string, unknown> }> };
+export type PutEventsParameters = {
+  Entries: Array<{ EventBusName: string; Source: string; DetailType: string; Detail: Record<string, unknown> }>;
+};
 
 /** The saga's handlers: its steps call the real Saga module on `store`; the Publish states record what they were given. */
 export function sagaHandlers(store: OrderStore) {
@@ -116,14 +122,23 @@ export function sagaHandlers(store: OrderStore) {
 export { cleanupList, sfnClient } from "../../../aws-local/test/stepfunctions/support";
 
 /** The saga on a fresh endpoint plus a client; both are registered for cleanup. */
-export async function startSaga(cleanups: ReturnType<typeof cleanupList>, options: Partial<StepFunctionsEndpointOptions> & { handlers?: Record<string, TaskHandler> } = {}) {
+export async function startSaga(
+  cleanups: ReturnType<typeof cleanupList>,
+  options: Partial<StepFunctionsEndpointOptions> & { handlers?: Record<string, TaskHandler> } = {},
+) {
   const orders = await testOrderStore(cleanups);
   const saga = sagaHandlers(orders.store);
   const logLines: Array<Record<string, unknown>> = [];
   const endpoint = await startStepFunctionsEndpoint({
     region: REGION,
     account: ACCOUNT,
-    stateMachines: [{ name: Topology.WORKFLOW.name, definition: saga.definition, taskHandlers: { ...saga.handlers, ...options.handlers } }],
+    stateMachines: [
+      {
+        name: Topology.WORKFLOW.name,
+        definition: saga.definition,
+        taskHandlers: { ...saga.handlers, ...options.handlers },
+      },
+    ],
     retryIntervalOverrideMs: 0,
     log: (line) => logLines.push(line),
     ...options,
@@ -131,7 +146,14 @@ export async function startSaga(cleanups: ReturnType<typeof cleanupList>, option
   cleanups.add(() => endpoint.close());
   const client = sfnClient(endpoint.url);
   cleanups.add(() => client.destroy());
-  return { ...saga, orders, endpoint, client, logLines, stateMachineArn: endpoint.stateMachineArn(Topology.WORKFLOW.name) };
+  return {
+    ...saga,
+    orders,
+    endpoint,
+    client,
+    logLines,
+    stateMachineArn: endpoint.stateMachineArn(Topology.WORKFLOW.name),
+  };
 }
 
 /** A promise to release by hand: a handler awaiting it stays in flight until the test says so. */
@@ -141,11 +163,13 @@ export function gate() {
   let entered!: () => void;
   const reached = new Promise<void>((resolve) => (entered = resolve));
   return {
-    handler: (result: unknown = {}) => async (_input?: unknown) => {
-      entered();
-      await opened;
-      return result;
-    },
+    handler:
+      (result: unknown = {}) =>
+      async (_input?: unknown) => {
+        entered();
+        await opened;
+        return result;
+      },
     reached,
     open: () => open(),
   };
@@ -182,7 +206,8 @@ export async function startScriptedSaga(cleanups: ReturnType<typeof cleanupList>
       if (resource === PUT_EVENTS && script.failPublish?.(name, attempt)) {
         throw Object.assign(new Error("An internal error occurred"), { name: "EventBridge.InternalException" });
       }
-      if (script.failStep?.state === name) throw Object.assign(new Error(script.failStep.message), { name: script.failStep.name });
+      if (script.failStep?.state === name)
+        throw Object.assign(new Error(script.failStep.message), { name: script.failStep.name });
       return real[name]!(input);
     };
   }
@@ -191,7 +216,13 @@ export async function startScriptedSaga(cleanups: ReturnType<typeof cleanupList>
 
   async function run(input: WorkflowInput, script: Script = {}) {
     scripts.set(input.orderId, script);
-    const { executionArn } = await saga.client.send(new StartExecutionCommand({ stateMachineArn: saga.stateMachineArn, name: input.orderId, input: JSON.stringify(input) }));
+    const { executionArn } = await saga.client.send(
+      new StartExecutionCommand({
+        stateMachineArn: saga.stateMachineArn,
+        name: input.orderId,
+        input: JSON.stringify(input),
+      }),
+    );
     await saga.endpoint.idle();
     const described = await saga.client.send(new DescribeExecutionCommand({ executionArn }));
     const { events = [] } = await saga.client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
@@ -202,7 +233,9 @@ export async function startScriptedSaga(cleanups: ReturnType<typeof cleanupList>
       /** Each task state once, in the order first attempted. */
       ran: [...new Set(attempted)],
       attempted,
-      details: saga.published.map((parameters) => parameters.Entries[0]!.Detail).filter((detail) => detail.orderId === input.orderId),
+      details: saga.published
+        .map((parameters) => parameters.Entries[0]!.Detail)
+        .filter((detail) => detail.orderId === input.orderId),
     };
   }
   return { ...saga, run };

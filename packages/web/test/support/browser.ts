@@ -22,8 +22,12 @@ export const chromiumMissing = !existsSync(CHROMIUM_PATH);
 
 /** Call at the top of a browser test file: warns once per file when its suite will be skipped (fails under CI=true). */
 export function warnIfChromiumMissing(suite: string) {
-  if (chromiumMissing && isCI()) throw new Error(`${suite}: ${CHROMIUM_PATH} is not installed, and CI=true requires every suite (apt-get install -y chromium)`);
-  if (chromiumMissing) console.warn(`[browser tests skipped] ${suite}: ${CHROMIUM_PATH} is not installed (apt-get install -y chromium)`);
+  if (chromiumMissing && isCI())
+    throw new Error(
+      `${suite}: ${CHROMIUM_PATH} is not installed, and CI=true requires every suite (apt-get install -y chromium)`,
+    );
+  if (chromiumMissing)
+    console.warn(`[browser tests skipped] ${suite}: ${CHROMIUM_PATH} is not installed (apt-get install -y chromium)`);
 }
 
 export async function launchChromium(): Promise<Browser> {
@@ -45,7 +49,9 @@ export async function watchPolicyViolations(page: import("playwright-core").Page
   await page.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (event) => {
       const report = (window as unknown as { __reportPolicyViolation: (line: string) => void }).__reportPolicyViolation;
-      report(`csp: ${event.effectiveDirective} blocked ${event.blockedURI || "inline"} (${event.sourceFile}:${event.lineNumber})`);
+      report(
+        `csp: ${event.effectiveDirective} blocked ${event.blockedURI || "inline"} (${event.sourceFile}:${event.lineNumber})`,
+      );
     });
   });
   return () => [...seen];

@@ -16,16 +16,13 @@ export { ROOT };
 export async function startRuntimeWithPage(overrides: Partial<RuntimeConfig> = {}) {
   const webRoot = mkdtempSync(path.join(tmpdir(), "order-tracker-"));
   try {
-    const runtime = await startTestRuntime(
-      overrides,
-      {
-        webRoot,
-        buildWebPage: (websocketUrl) => buildWebPage({ outDir: webRoot, apiUrl: "", websocketUrl }),
-        // The payment step runs in this test process rather than in an execution environment of its
-        // own, so that a test file's vi.mock of core's saga can hold a payment (an order in progress).
-        overrideHandlers: { ProcessPaymentFunction: (event) => Steps.processPayment(event as never) },
-      },
-    );
+    const runtime = await startTestRuntime(overrides, {
+      webRoot,
+      buildWebPage: (websocketUrl) => buildWebPage({ outDir: webRoot, apiUrl: "", websocketUrl }),
+      // The payment step runs in this test process rather than in an execution environment of its
+      // own, so that a test file's vi.mock of core's saga can hold a payment (an order in progress).
+      overrideHandlers: { ProcessPaymentFunction: (event) => Steps.processPayment(event as never) },
+    });
     return {
       ...runtime,
       url: runtime.state.endpoints.http,

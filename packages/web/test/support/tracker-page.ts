@@ -12,7 +12,12 @@ export async function openTracker(page: Page, url: string) {
   await page.getByLabel(/Labrador puppy/).waitFor(); // the catalogue has loaded
 }
 
-export type CustomerOrder = { quantities?: Record<string, string>; card?: RegExp; address?: { name: string; line1: string; city: string; postalCode: string }; country?: string };
+export type CustomerOrder = {
+  quantities?: Record<string, string>;
+  card?: RegExp;
+  address?: { name: string; line1: string; city: string; postalCode: string };
+  country?: string;
+};
 const EXAMPLE: Required<CustomerOrder> = {
   quantities: { "Labrador puppy": "1", "Betta fish": "2" },
   card: /^Visa/,
@@ -50,7 +55,12 @@ export function placeOrder(page: Page, order: CustomerOrder = {}, tweak?: () => 
 
 /** Places one of the workshop's failure paths from its panel, and returns the new order's card. */
 export function placeFailurePath(page: Page, path: RegExp) {
-  return newCard(page, () => page.getByRole("group", { name: /workshop's failure paths/ }).getByRole("button", { name: path }).click());
+  return newCard(page, () =>
+    page
+      .getByRole("group", { name: /workshop's failure paths/ })
+      .getByRole("button", { name: path })
+      .click(),
+  );
 }
 
 /** Orders paid with this card token wait in ProcessPayment (the test's saga mock decides how long). */
@@ -72,9 +82,13 @@ export async function waitForTerminal(card: Locator, timeout = 20_000) {
  * The statuses a card shows as happened, top to bottom. Assert on them with `expect.poll`: EventBridge may
  * deliver an earlier status after the terminal one, and the page slots it in when it comes.
  */
-export const shownStatuses = (card: Locator) => card.locator(".timeline li[data-status]").evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.status));
+export const shownStatuses = (card: Locator) =>
+  card
+    .locator(".timeline li[data-status]")
+    .evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.status));
 /** The steps the stepper shows as still to come. */
-export const upcomingSteps = (card: Locator) => card.locator(".timeline li.upcoming").evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.step));
+export const upcomingSteps = (card: Locator) =>
+  card.locator(".timeline li.upcoming").evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.step));
 
 export function screenshotPath(name: string) {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });

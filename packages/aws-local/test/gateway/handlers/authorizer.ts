@@ -6,7 +6,10 @@ type AuthorizerEvent = { methodArn: string; queryStringParameters: Record<string
 
 const policy = (effect: "Allow" | "Deny", resource: string, context: Record<string, unknown>) => ({
   principalId: "customer",
-  policyDocument: { Version: "2012-10-17", Statement: [{ Action: "execute-api:Invoke", Effect: effect, Resource: resource }] },
+  policyDocument: {
+    Version: "2012-10-17",
+    Statement: [{ Action: "execute-api:Invoke", Effect: effect, Resource: resource }],
+  },
   context,
 });
 

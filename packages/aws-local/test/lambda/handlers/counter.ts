@@ -5,7 +5,12 @@ import { state } from "./module-state";
 
 /** `startedFile` gets a line when the invocation starts; it then runs until `untilFile` exists. */
 type Event = { waitMs?: number; startedFile?: string; untilFile?: string };
-type Context = { functionName: string; memoryLimitInMB: string; awsRequestId: string; getRemainingTimeInMillis(): number };
+type Context = {
+  functionName: string;
+  memoryLimitInMB: string;
+  awsRequestId: string;
+  getRemainingTimeInMillis(): number;
+};
 
 export async function handler(event: Event, context: Context) {
   state.invocations++;

@@ -29,10 +29,14 @@ export async function describeAlarmsNotifying(options: {
     const tokens = new Set<string>();
     // Metric alarms only (DescribeAlarms' default): the stacks define no composite alarm.
     for await (const page of paginateDescribeAlarms({ client, pageSize: 100 }, { ActionPrefix: options.topicArn })) {
-      for (const alarm of page.MetricAlarms ?? []) alarms.push({ name: alarm.AlarmName ?? "(unnamed)", state: alarm.StateValue ?? "(no state)" });
+      for (const alarm of page.MetricAlarms ?? [])
+        alarms.push({ name: alarm.AlarmName ?? "(unnamed)", state: alarm.StateValue ?? "(no state)" });
       // A token seen before would page forever (the paginator stops only on the same token twice in a row).
       if (page.NextToken !== undefined) {
-        if (tokens.has(page.NextToken)) throw new Error(`CloudWatch DescribeAlarms answered NextToken ${JSON.stringify(page.NextToken)} twice; stopped paging`);
+        if (tokens.has(page.NextToken))
+          throw new Error(
+            `CloudWatch DescribeAlarms answered NextToken ${JSON.stringify(page.NextToken)} twice; stopped paging`,
+          );
         tokens.add(page.NextToken);
       }
     }

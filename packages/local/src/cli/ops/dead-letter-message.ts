@@ -11,8 +11,10 @@ export type Redrivable =
   | { ok: true; event: Record<string, unknown>; source: "rule target" | "failed invocation"; lastError?: string }
   | { ok: false; reason: string };
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
-const isEvent = (value: unknown): value is Record<string, unknown> => isObject(value) && "detail-type" in value && isObject(value.detail);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const isEvent = (value: unknown): value is Record<string, unknown> =>
+  isObject(value) && "detail-type" in value && isObject(value.detail);
 
 export function redrivable(body: string | undefined): Redrivable {
   let parsed: unknown;
@@ -23,7 +25,12 @@ export function redrivable(body: string | undefined): Redrivable {
   }
   if (isObject(parsed) && isObject(parsed.requestContext) && "requestPayload" in parsed) {
     return isEvent(parsed.requestPayload)
-      ? { ok: true, event: parsed.requestPayload, source: "failed invocation", lastError: errorOf(parsed.responsePayload) }
+      ? {
+          ok: true,
+          event: parsed.requestPayload,
+          source: "failed invocation",
+          lastError: errorOf(parsed.responsePayload),
+        }
       : { ok: false, reason: "the failure record's requestPayload is not an EventBridge event" };
   }
   if (isEvent(parsed)) return { ok: true, event: parsed, source: "rule target" };
@@ -38,11 +45,13 @@ function errorOf(payload: unknown): string | undefined {
 }
 
 /** How a redrive line ends: where the message came from, and the last error when known. */
-export const redriveNote = (source: string, lastError?: string) => `(${source})${lastError ? ` — last error: ${lastError}` : ""}`;
+export const redriveNote = (source: string, lastError?: string) =>
+  `(${source})${lastError ? ` — last error: ${lastError}` : ""}`;
 
 /** `<orderId> <status>` of an order status event, or its id for any other event. */
 export function describeEvent(event: Record<string, unknown>): string {
   const detail = isObject(event.detail) ? event.detail : {};
-  if (typeof detail.orderId === "string" && typeof detail.status === "string") return `${detail.orderId} ${detail.status}`;
+  if (typeof detail.orderId === "string" && typeof detail.status === "string")
+    return `${detail.orderId} ${detail.status}`;
   return `event ${String(event.id ?? "(no id)")}`;
 }

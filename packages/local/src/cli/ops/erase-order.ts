@@ -23,17 +23,33 @@ docs/deploy-and-operate.md, "Erasing a customer's order".
 ${TARGET_USAGE}`;
 
 runAsScript("erase-order", ERASE_USAGE, async () => {
-  const { values, target } = readOpsFlags(process.argv.slice(2), { "order-id": { type: "string" }, json: { type: "boolean" } }, process.env);
+  const { values, target } = readOpsFlags(
+    process.argv.slice(2),
+    { "order-id": { type: "string" }, json: { type: "boolean" } },
+    process.env,
+  );
   const orderId = parseOrderId(values["order-id"] as string | undefined);
   let where;
   if (target.kind === "local") {
     const runtime = localRuntime();
     const endpoint = runtime.state.endpoints.dynamodb;
-    where = { config: runtime.clientConfig(endpoint), context: runtime.context(endpoint), ordersTable: runtime.ordersTable(), clientCallbackTable: runtime.clientCallbackTable() };
+    where = {
+      config: runtime.clientConfig(endpoint),
+      context: runtime.context(endpoint),
+      ordersTable: runtime.ordersTable(),
+      clientCallbackTable: runtime.clientCallbackTable(),
+    };
   } else {
-    const { ClientCallbackTable } = await readStageOutputs(target, "Callbacks", [STACK_OUTPUTS.Callbacks.clientCallbackTable]);
+    const { ClientCallbackTable } = await readStageOutputs(target, "Callbacks", [
+      STACK_OUTPUTS.Callbacks.clientCallbackTable,
+    ]);
     const { OrdersTable } = await readStageOutputs(target, "Orders", [STACK_OUTPUTS.Orders.ordersTable]);
-    where = { config: stageClientConfig(target), context: stageContext(target, "DynamoDB"), ordersTable: OrdersTable, clientCallbackTable: ClientCallbackTable };
+    where = {
+      config: stageClientConfig(target),
+      context: stageContext(target, "DynamoDB"),
+      ordersTable: OrdersTable,
+      clientCallbackTable: ClientCallbackTable,
+    };
   }
   const client = Aws.documentClient(where.config);
   try {

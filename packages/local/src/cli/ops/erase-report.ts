@@ -1,10 +1,16 @@
 /** `erase-order`'s output: what was removed from which table, or that nothing was left; or JSON. */
 import { Erasure, OrderStatus } from "@awsomepets/core/index";
 
-export function erasureLines(report: Erasure.ErasureReport, tables: { ordersTable: string; clientCallbackTable: string }, json: boolean): string[] {
+export function erasureLines(
+  report: Erasure.ErasureReport,
+  tables: { ordersTable: string; clientCallbackTable: string },
+  json: boolean,
+): string[] {
   if (json) return [JSON.stringify(report)];
   if (Erasure.nothingRemoved(report)) {
-    return [`Nothing was left of order ${report.orderId} in ${tables.ordersTable} or ${tables.clientCallbackTable}: already erased, or never held here.`];
+    return [
+      `Nothing was left of order ${report.orderId} in ${tables.ordersTable} or ${tables.clientCallbackTable}: already erased, or never held here.`,
+    ];
   }
   const removed = [
     report.removed.order && `its item in ${tables.ordersTable}`,
@@ -13,10 +19,14 @@ export function erasureLines(report: Erasure.ErasureReport, tables: { ordersTabl
   ].filter(Boolean);
   const lines = [`Erased order ${report.orderId}${report.status ? ` (${report.status})` : ""}: ${removed.join(", ")}.`];
   if (report.removed.order && !report.idempotencyKeyKnown) {
-    lines.push("Its item named no Idempotency-Key (placed without one, or before keys were kept): any key's record expires 24 hours after the order.");
+    lines.push(
+      "Its item named no Idempotency-Key (placed without one, or before keys were kept): any key's record expires 24 hours after the order.",
+    );
   }
   if (report.status && !OrderStatus.isTerminal(report.status)) {
-    lines.push(`The order had not ended (${report.status}): its workflow may still publish statuses, which can write its callback item again. Run erase-order again once the workflow has ended.`);
+    lines.push(
+      `The order had not ended (${report.status}): its workflow may still publish statuses, which can write its callback item again. Run erase-order again once the workflow has ended.`,
+    );
   }
   return lines;
 }

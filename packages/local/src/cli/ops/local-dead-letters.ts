@@ -8,7 +8,10 @@ type DeadLetter = { ruleName: string; event: Record<string, unknown>; reason: st
 
 async function call(url: string, init?: RequestInit): Promise<unknown> {
   const response = await fetch(url, init);
-  if (!response.ok) throw new Error(`${init?.method ?? "GET"} ${url} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+  if (!response.ok)
+    throw new Error(
+      `${init?.method ?? "GET"} ${url} answered ${response.status}: ${(await response.text()).slice(0, 200)}`,
+    );
   return response.json();
 }
 
@@ -16,7 +19,11 @@ export async function redriveLocal(options: { eventsEndpoint: string; dryRun: bo
   const { eventsEndpoint, dryRun, out } = options;
   const deadLetters = dryRun
     ? ((await call(`${eventsEndpoint}/dead-letters`)) as DeadLetter[])
-    : ((await call(`${eventsEndpoint}/dead-letters/redrive`, { method: "POST" })) as { redriven: DeadLetter[] }).redriven;
-  for (const d of deadLetters) out(`${dryRun ? "would redrive" : "redriven"} ${d.ruleName} ${describeEvent(d.event)} ${redriveNote(d.reason, d.lastError)}`);
+    : ((await call(`${eventsEndpoint}/dead-letters/redrive`, { method: "POST" })) as { redriven: DeadLetter[] })
+        .redriven;
+  for (const d of deadLetters)
+    out(
+      `${dryRun ? "would redrive" : "redriven"} ${d.ruleName} ${describeEvent(d.event)} ${redriveNote(d.reason, d.lastError)}`,
+    );
   return { redriven: deadLetters.length, skipped: 0 };
 }

@@ -19,7 +19,10 @@ export function localRuntime(stateFile?: string) {
   const context = (endpoint: string): AwsCallContext => ({ endpoint });
   const tableEndingWith = (suffix: string) => {
     const table = state.tables.find((name) => name.endsWith(suffix));
-    if (!table) throw new CommandError(`The local runtime lists no *${suffix} table (is it an older version? restart \`npm start\`)`);
+    if (!table)
+      throw new CommandError(
+        `The local runtime lists no *${suffix} table (is it an older version? restart \`npm start\`)`,
+      );
     return table;
   };
   return {
@@ -33,7 +36,8 @@ export function localRuntime(stateFile?: string) {
       return tableEndingWith(ORDERS_TABLE_SUFFIX);
     },
     replayArns() {
-      if (!state.eventArchiveArn || !state.eventBusArn) throw new CommandError("The local runtime has no event archive (is it an older version? restart `npm start`)");
+      if (!state.eventArchiveArn || !state.eventBusArn)
+        throw new CommandError("The local runtime has no event archive (is it an older version? restart `npm start`)");
       return { eventArchiveArn: state.eventArchiveArn, eventBusArn: state.eventBusArn };
     },
   };

@@ -35,5 +35,10 @@ function readTarget(values: Record<string, string | boolean | undefined>, env: N
     if (stageOnly.length) throw new UsageError(`${stageOnly.join(", ")} only apply with --stage`);
     return { kind: "local" };
   }
-  return { kind: "stage", stage: parseStage(stage), region: region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1", ...(profile && { profile }) };
+  return {
+    kind: "stage",
+    stage: parseStage(stage),
+    region: region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
+    ...(profile && { profile }),
+  };
 }

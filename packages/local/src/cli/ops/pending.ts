@@ -23,10 +23,20 @@ runAsScript("pending", PENDING_USAGE, async () => {
   let where;
   if (target.kind === "local") {
     const runtime = localRuntime();
-    where = { config: runtime.clientConfig(runtime.state.endpoints.dynamodb), tableName: runtime.clientCallbackTable(), context: runtime.context(runtime.state.endpoints.dynamodb) };
+    where = {
+      config: runtime.clientConfig(runtime.state.endpoints.dynamodb),
+      tableName: runtime.clientCallbackTable(),
+      context: runtime.context(runtime.state.endpoints.dynamodb),
+    };
   } else {
-    const { ClientCallbackTable } = await readStageOutputs(target, "Callbacks", [STACK_OUTPUTS.Callbacks.clientCallbackTable]);
-    where = { config: stageClientConfig(target), tableName: ClientCallbackTable, context: stageContext(target, "DynamoDB") };
+    const { ClientCallbackTable } = await readStageOutputs(target, "Callbacks", [
+      STACK_OUTPUTS.Callbacks.clientCallbackTable,
+    ]);
+    where = {
+      config: stageClientConfig(target),
+      tableName: ClientCallbackTable,
+      context: stageContext(target, "DynamoDB"),
+    };
   }
   const client = Aws.documentClient(where.config);
   try {

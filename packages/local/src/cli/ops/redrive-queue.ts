@@ -7,7 +7,12 @@
  * The clients are injected: the command passes the SDK's, tests a stub of AWS.
  */
 import { InvokeCommand } from "@aws-sdk/client-lambda";
-import { ChangeMessageVisibilityBatchCommand, DeleteMessageCommand, ReceiveMessageCommand, type Message } from "@aws-sdk/client-sqs";
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  type Message,
+} from "@aws-sdk/client-sqs";
 import { describeEvent, redrivable, redriveNote } from "./dead-letter-message";
 
 type Send = (command: any) => Promise<any>;
@@ -18,7 +23,9 @@ export type RedriveCounts = { redriven: number; skipped: number };
 /** Hidden from other readers while this run works through the queue. */
 const VISIBILITY_TIMEOUT_SECONDS = 60;
 
-export async function redriveQueue(options: QueueRedrive & { sqs: Send; lambda: Send; dryRun: boolean; out: (line: string) => void }): Promise<RedriveCounts> {
+export async function redriveQueue(
+  options: QueueRedrive & { sqs: Send; lambda: Send; dryRun: boolean; out: (line: string) => void },
+): Promise<RedriveCounts> {
   const { queueUrl, functionName, sqs, lambda, dryRun, out } = options;
   const counts: RedriveCounts = { redriven: 0, skipped: 0 };
   const seen = new Set<string>();
@@ -27,7 +34,12 @@ export async function redriveQueue(options: QueueRedrive & { sqs: Send; lambda: 
   try {
     for (;;) {
       const { Messages = [] } = (await sqs(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: VISIBILITY_TIMEOUT_SECONDS }),
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 1,
+          VisibilityTimeout: VISIBILITY_TIMEOUT_SECONDS,
+        }),
       )) as { Messages?: Message[] };
       const fresh = Messages.filter((m) => !seen.has(m.MessageId ?? ""));
       if (fresh.length === 0) break;
@@ -47,9 +59,14 @@ export async function redriveQueue(options: QueueRedrive & { sqs: Send; lambda: 
           continue;
         }
         const result = (await lambda(
-          new InvokeCommand({ FunctionName: functionName, InvocationType: "Event", Payload: new TextEncoder().encode(JSON.stringify(found.event)) }),
+          new InvokeCommand({
+            FunctionName: functionName,
+            InvocationType: "Event",
+            Payload: new TextEncoder().encode(JSON.stringify(found.event)),
+          }),
         )) as { StatusCode?: number };
-        if (result.StatusCode !== 202) throw new Error(`Lambda answered ${result.StatusCode} to the asynchronous invocation of ${functionName}`);
+        if (result.StatusCode !== 202)
+          throw new Error(`Lambda answered ${result.StatusCode} to the asynchronous invocation of ${functionName}`);
         await sqs(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
         held.delete(message.MessageId ?? "");
         out(`redriven ${what}`);

@@ -22,10 +22,19 @@ ${TARGET_USAGE}`;
 /** The stage's two dead-letter queues and the function each one's messages failed in. */
 async function stageQueues(target: Extract<OpsTarget, { kind: "stage" }>): Promise<QueueRedrive[]> {
   const { Callbacks, Orders } = STACK_OUTPUTS;
-  const callbacks = await readStageOutputs(target, "Callbacks", [Callbacks.callbackDeadLetterQueueUrl, Callbacks.callbackFunctionName]);
-  const orders = await readStageOutputs(target, "Orders", [Orders.projectionDeadLetterQueueUrl, Orders.projectionFunctionName]);
+  const callbacks = await readStageOutputs(target, "Callbacks", [
+    Callbacks.callbackDeadLetterQueueUrl,
+    Callbacks.callbackFunctionName,
+  ]);
+  const orders = await readStageOutputs(target, "Orders", [
+    Orders.projectionDeadLetterQueueUrl,
+    Orders.projectionFunctionName,
+  ]);
   return [
-    { queueUrl: callbacks[Callbacks.callbackDeadLetterQueueUrl], functionName: callbacks[Callbacks.callbackFunctionName] },
+    {
+      queueUrl: callbacks[Callbacks.callbackDeadLetterQueueUrl],
+      functionName: callbacks[Callbacks.callbackFunctionName],
+    },
     { queueUrl: orders[Orders.projectionDeadLetterQueueUrl], functionName: orders[Orders.projectionFunctionName] },
   ];
 }
@@ -37,7 +46,13 @@ async function redriveStage(target: Extract<OpsTarget, { kind: "stage" }>, dryRu
   const total = { redriven: 0, skipped: 0 };
   try {
     for (const queue of queues) {
-      const counts = await redriveQueue({ ...queue, sqs: (c) => sqs.send(c), lambda: (c) => lambda.send(c), dryRun, out: processIo.out });
+      const counts = await redriveQueue({
+        ...queue,
+        sqs: (c) => sqs.send(c),
+        lambda: (c) => lambda.send(c),
+        dryRun,
+        out: processIo.out,
+      });
       total.redriven += counts.redriven;
       total.skipped += counts.skipped;
     }
@@ -65,6 +80,8 @@ runAsScript("redrive", REDRIVE_USAGE, async () => {
   } else {
     counts = await redriveStage(target, dryRun);
   }
-  processIo.out(`${counts.redriven} ${dryRun ? "would be redriven" : "redriven"}${counts.skipped ? `, ${counts.skipped} not understood (left in place)` : ""}`);
+  processIo.out(
+    `${counts.redriven} ${dryRun ? "would be redriven" : "redriven"}${counts.skipped ? `, ${counts.skipped} not understood (left in place)` : ""}`,
+  );
   return counts.skipped > 0 ? 1 : 0;
 });

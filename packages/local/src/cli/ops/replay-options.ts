@@ -20,7 +20,11 @@ const REPLAY_FLAGS = {
 
 function time(flag: string, value: string): Date {
   const date = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) throw new UsageError(`--${flag} must be an ISO-8601 time (e.g. 2026-11-26T10:00:00Z), got ${JSON.stringify(value)}`, false);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime()))
+    throw new UsageError(
+      `--${flag} must be an ISO-8601 time (e.g. 2026-11-26T10:00:00Z), got ${JSON.stringify(value)}`,
+      false,
+    );
   return date;
 }
 
@@ -31,6 +35,7 @@ export function readReplayOptions(argv: string[], deps: { env: NodeJS.ProcessEnv
   const to = typeof values.to === "string" ? time("to", values.to) : deps.now;
   if (from >= to) throw new UsageError("--from must be before --to", false);
   const name = typeof values.name === "string" ? values.name : `ops-${deps.now.toISOString().replace(/[^0-9]/g, "")}`;
-  if (!/^[.\-_A-Za-z0-9]{1,64}$/.test(name)) throw new UsageError(`--name must be 1–64 letters, digits, . - _, got ${JSON.stringify(name)}`, false);
+  if (!/^[.\-_A-Za-z0-9]{1,64}$/.test(name))
+    throw new UsageError(`--name must be 1–64 letters, digits, . - _, got ${JSON.stringify(name)}`, false);
   return { from, to, name, wait: values.wait === true, target };
 }

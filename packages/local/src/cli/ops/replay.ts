@@ -20,7 +20,12 @@ runAsScript("replay", REPLAY_USAGE, async () => {
     const { Callbacks, Orders } = STACK_OUTPUTS;
     const { EventBusArn } = await readStageOutputs(target, "Callbacks", [Callbacks.eventBusArn]);
     const { EventArchiveArn } = await readStageOutputs(target, "Orders", [Orders.eventArchiveArn]);
-    where = { config: stageClientConfig(target), context: stageContext(target, "EventBridge"), eventBusArn: EventBusArn, eventArchiveArn: EventArchiveArn };
+    where = {
+      config: stageClientConfig(target),
+      context: stageContext(target, "EventBridge"),
+      eventBusArn: EventBusArn,
+      eventArchiveArn: EventArchiveArn,
+    };
   }
   const client = new EventBridgeClient(where.config);
   try {
@@ -33,7 +38,9 @@ runAsScript("replay", REPLAY_USAGE, async () => {
       to: options.to,
       wait: options.wait,
       out: processIo.out,
-      ...(target.kind === "local" && { emptyHint: "the local archive holds the events received since `npm start` started; try a --from after that" }),
+      ...(target.kind === "local" && {
+        emptyHint: "the local archive holds the events received since `npm start` started; try a --from after that",
+      }),
     });
   } catch (error) {
     throw new CommandError(explainAwsError(error, where.context));

@@ -3,7 +3,11 @@
  * for a few polls). The same code runs against AWS and the local EventBridge (packages/aws-local),
  * only the client's endpoint differs; `send` and `sleep` are injected for the unit tests.
  */
-import { DescribeReplayCommand, StartReplayCommand, type DescribeReplayCommandOutput } from "@aws-sdk/client-eventbridge";
+import {
+  DescribeReplayCommand,
+  StartReplayCommand,
+  type DescribeReplayCommandOutput,
+} from "@aws-sdk/client-eventbridge";
 
 type Send = (command: any) => Promise<any>;
 
@@ -36,7 +40,9 @@ export async function runReplay(options: {
       Destination: { Arn: options.eventBusArn },
     }),
   );
-  out(`replay ${name} started (${started.State}): events from ${options.from.toISOString()} to ${options.to.toISOString()} into ${options.eventBusArn}`);
+  out(
+    `replay ${name} started (${started.State}): events from ${options.from.toISOString()} to ${options.to.toISOString()} into ${options.eventBusArn}`,
+  );
   let replay: DescribeReplayCommandOutput;
   for (let poll = 1; ; poll++) {
     replay = await send(new DescribeReplayCommand({ ReplayName: name }));
@@ -45,7 +51,8 @@ export async function runReplay(options: {
   }
   const reason = replay.StateReason ? ` (${replay.StateReason})` : "";
   out(`replay ${name}: ${replay.State}${reason}${replayedSoFar(replay, options)}`);
-  if (!ENDED.has(replay.State ?? "")) out(`still going; see \`aws events describe-replay --replay-name ${name}\`, or run with --wait`);
+  if (!ENDED.has(replay.State ?? ""))
+    out(`still going; see \`aws events describe-replay --replay-name ${name}\`, or run with --wait`);
   return replay.State === "FAILED" || replay.State === "CANCELLED" ? 1 : 0;
 }
 
@@ -54,7 +61,8 @@ export async function runReplay(options: {
  * received: without that time, nothing in the window was replayed, which must not read as success.
  */
 function replayedSoFar(replay: DescribeReplayCommandOutput, options: { from: Date; to: Date; emptyHint?: string }) {
-  if (replay.EventLastReplayedTime) return `; events replayed up to ${replay.EventLastReplayedTime.toISOString()} (EventBridge reports no count)`;
+  if (replay.EventLastReplayedTime)
+    return `; events replayed up to ${replay.EventLastReplayedTime.toISOString()} (EventBridge reports no count)`;
   if (replay.State !== "COMPLETED") return "";
   return `; 0 events: the archive holds none received between ${options.from.toISOString()} and ${options.to.toISOString()}${options.emptyHint ? ` (${options.emptyHint})` : ""}`;
 }

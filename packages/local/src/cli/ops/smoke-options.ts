@@ -40,7 +40,8 @@ export function readSmokeFlags(argv: string[], env: NodeJS.ProcessEnv): { target
     if (stageOnly.length) throw new UsageError(`${stageOnly.join(", ")} only apply with --stage`);
     return { target: { kind: "local" }, probeThrottle };
   }
-  if (values.stage === undefined) throw new UsageError("say which stage to check: --stage <name>, or --local for the running npm start");
+  if (values.stage === undefined)
+    throw new UsageError("say which stage to check: --stage <name>, or --local for the running npm start");
   const stage = parseStage(values.stage);
   if (probeThrottle) {
     let keepsData: boolean;
@@ -57,5 +58,8 @@ export function readSmokeFlags(argv: string[], env: NodeJS.ProcessEnv): { target
     }
   }
   const region = values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1";
-  return { target: { kind: "stage", stage, region, ...(values.profile && { profile: values.profile }) }, probeThrottle };
+  return {
+    target: { kind: "stage", stage, region, ...(values.profile && { profile: values.profile }) },
+    probeThrottle,
+  };
 }

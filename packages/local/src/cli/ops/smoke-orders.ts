@@ -15,16 +15,27 @@ const ADDRESS = { name: "npm run smoke", line1: "1 Main St", city: "Lisbon", pos
 export const SMOKE_ORDERS = {
   /** Country `XX`: placed, reserved, paid, then delivery fails: refunded, released, cancelled. */
   refunded: {
-    body: { basket: [{ sku: "DOG-LAB", quantity: 1 }], paymentDetail: { cardToken: "tok_visa" }, shippingAddress: { ...ADDRESS, country: Saga.UNDELIVERABLE_COUNTRY } },
+    body: {
+      basket: [{ sku: "DOG-LAB", quantity: 1 }],
+      paymentDetail: { cardToken: "tok_visa" },
+      shippingAddress: { ...ADDRESS, country: Saga.UNDELIVERABLE_COUNTRY },
+    },
     path: ["placed", "reserved", "paid", "refunded", "released", "cancelled"],
   },
   soldOut: {
-    body: { basket: [{ sku: Catalogue.SOLD_OUT_SKU, quantity: 1 }], paymentDetail: { cardToken: "tok_visa" }, shippingAddress: { ...ADDRESS, country: "PT" } },
+    body: {
+      basket: [{ sku: Catalogue.SOLD_OUT_SKU, quantity: 1 }],
+      paymentDetail: { cardToken: "tok_visa" },
+      shippingAddress: { ...ADDRESS, country: "PT" },
+    },
     path: ["placed", "cancelled"],
   },
 } as const satisfies Record<string, { body: object; path: readonly OrderStatus.Status[] }>;
 
-export async function placeOrder(apiUrl: string, order: (typeof SMOKE_ORDERS)[keyof typeof SMOKE_ORDERS]): Promise<PlacedOrder> {
+export async function placeOrder(
+  apiUrl: string,
+  order: (typeof SMOKE_ORDERS)[keyof typeof SMOKE_ORDERS],
+): Promise<PlacedOrder> {
   const response = await fetch(`${apiUrl}/orders`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -32,9 +43,11 @@ export async function placeOrder(apiUrl: string, order: (typeof SMOKE_ORDERS)[ke
     signal: AbortSignal.timeout(30_000),
   });
   const text = await response.text();
-  if (response.status !== 202) throw new Failed(`POST ${apiUrl}/orders answered ${response.status}: ${text.slice(0, 200)}`);
+  if (response.status !== 202)
+    throw new Failed(`POST ${apiUrl}/orders answered ${response.status}: ${text.slice(0, 200)}`);
   const { orderId, clientCallbackUrl } = JSON.parse(text) as { orderId?: unknown; clientCallbackUrl?: unknown };
-  if (typeof orderId !== "string" || typeof clientCallbackUrl !== "string") throw new Failed(`POST /orders answered 202 without orderId and clientCallbackUrl: ${text.slice(0, 200)}`);
+  if (typeof orderId !== "string" || typeof clientCallbackUrl !== "string")
+    throw new Failed(`POST /orders answered 202 without orderId and clientCallbackUrl: ${text.slice(0, 200)}`);
   return { orderId, clientCallbackUrl, path: order.path };
 }
 
@@ -42,7 +55,13 @@ export async function placeOrder(apiUrl: string, order: (typeof SMOKE_ORDERS)[ke
 export async function followOrder(order: PlacedOrder, timeoutMs: number): Promise<string> {
   const notes: string[] = [];
   const started = Date.now();
-  const watcher = watchOrder({ url: order.clientCallbackUrl, orderId: order.orderId, out: () => {}, err: (note) => notes.push(note), lingerMs: 1_000 });
+  const watcher = watchOrder({
+    url: order.clientCallbackUrl,
+    orderId: order.orderId,
+    out: () => {},
+    err: (note) => notes.push(note),
+    lingerMs: 1_000,
+  });
   const timer = setTimeout(() => watcher.stop(), timeoutMs);
   const outcome = await watcher.done.finally(() => clearTimeout(timer));
   const statuses = watcher.timeline.statuses;
@@ -54,6 +73,9 @@ export async function followOrder(order: PlacedOrder, timeoutMs: number): Promis
   }
   const seqs = statuses.map((s) => s.seq).sort((a, b) => a - b);
   const inOrder = statuses.map((s) => s.status).join() === order.path.join() && seqs.every((seq, i) => seq === i + 1);
-  if (!inOrder) throw new Failed(`order ${order.orderId}: expected ${order.path.join(", ")} with seq 1 to ${order.path.length}, got ${got}`);
+  if (!inOrder)
+    throw new Failed(
+      `order ${order.orderId}: expected ${order.path.join(", ")} with seq 1 to ${order.path.length}, got ${got}`,
+    );
   return `${order.orderId}: ${got} in ${((Date.now() - started) / 1000).toFixed(1)} s`;
 }

@@ -17,14 +17,19 @@ export class SmokeStopped extends Error {
   override readonly name = "SmokeStopped";
 }
 
-export const line = (outcome: Outcome, name: string, assumption: string, seen: string) => `${outcome} ${name}: ${assumption} — ${seen}`;
+export const line = (outcome: Outcome, name: string, assumption: string, seen: string) =>
+  `${outcome} ${name}: ${assumption} — ${seen}`;
 
 export class SmokeReport {
   readonly outcomes: Outcome[] = [];
   constructor(private readonly out: (line: string) => void) {}
 
   /** Runs one check; returns what it returned beside its line (`value`), or stops the run on a FAIL. */
-  async check<T = undefined>(name: string, assumption: string, run: () => Promise<{ seen: string; value?: T }>): Promise<T> {
+  async check<T = undefined>(
+    name: string,
+    assumption: string,
+    run: () => Promise<{ seen: string; value?: T }>,
+  ): Promise<T> {
     let result: { seen: string; value?: T };
     try {
       result = await run();

@@ -48,7 +48,9 @@ export function localTarget(): SmokeTarget {
     async deadLetters() {
       const response = await fetch(`${endpoints.events}/dead-letters`);
       if (!response.ok) throw new Error(`GET ${endpoints.events}/dead-letters answered ${response.status}`);
-      return [{ queue: "the local EventBridge's dead-letter log", messages: ((await response.json()) as unknown[]).length }];
+      return [
+        { queue: "the local EventBridge's dead-letter log", messages: ((await response.json()) as unknown[]).length },
+      ];
     },
     alarms: { skip: "npm start models no CloudWatch alarms (its log shows every failed invocation instead)" },
     // npm start is a developer's: nothing a customer sees.
@@ -65,7 +67,11 @@ export async function stageTarget(target: StageTarget): Promise<SmokeTarget> {
     Callbacks.managementEndpoint,
     Callbacks.alarmTopicArn,
   ]);
-  const orders = await readStageOutputs(target, "Orders", [Orders.projectionDeadLetterQueueUrl, Orders.edgeApiUrl, Orders.edgeWebSocketUrl]);
+  const orders = await readStageOutputs(target, "Orders", [
+    Orders.projectionDeadLetterQueueUrl,
+    Orders.edgeApiUrl,
+    Orders.edgeWebSocketUrl,
+  ]);
   const config = stageClientConfig(target);
   const sqs = new SQSClient(config);
   const dynamodb = new DynamoDBClient(config);
@@ -80,9 +86,18 @@ export async function stageTarget(target: StageTarget): Promise<SmokeTarget> {
     async deadLetters() {
       return Promise.all(
         queues.map(async (queueUrl) => {
-          const names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"] as const;
-          const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: [...names] }));
-          return { queue: queueUrl.split("/").at(-1)!, messages: names.reduce((sum, name) => sum + Number(Attributes[name] ?? 0), 0) };
+          const names = [
+            "ApproximateNumberOfMessages",
+            "ApproximateNumberOfMessagesNotVisible",
+            "ApproximateNumberOfMessagesDelayed",
+          ] as const;
+          const { Attributes = {} } = await sqs.send(
+            new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: [...names] }),
+          );
+          return {
+            queue: queueUrl.split("/").at(-1)!,
+            messages: names.reduce((sum, name) => sum + Number(Attributes[name] ?? 0), 0),
+          };
         }),
       );
     },
@@ -109,6 +124,9 @@ export async function refuseIfDeployedKeepingData(
 ) {
   const description = await describeTable(table);
   if (description?.DeletionProtectionEnabled !== false) {
-    throw new UsageError(`${why}: refused, stage ${stage} was deployed keeping its data (its ClientCallbackTbl has deletion protection on)`, false);
+    throw new UsageError(
+      `${why}: refused, stage ${stage} was deployed keeping its data (its ClientCallbackTbl has deletion protection on)`,
+      false,
+    );
   }
 }

@@ -35,19 +35,29 @@ export type StackId = keyof typeof STACK_OUTPUTS;
 type StageTarget = Extract<OpsTarget, { kind: "stage" }>;
 
 /** The named outputs of one stack, or a one-line error naming the first that is missing. */
-export function outputsOf<K extends string>(stack: StackLike | undefined, stackName: string, keys: readonly K[]): Record<K, string> {
+export function outputsOf<K extends string>(
+  stack: StackLike | undefined,
+  stackName: string,
+  keys: readonly K[],
+): Record<K, string> {
   if (!stack) throw new CommandError(`Stack ${stackName} was not found`);
   const values = {} as Record<K, string>;
   for (const key of keys) {
     const value = stack.Outputs?.find((o) => o.OutputKey === key)?.OutputValue;
-    if (!value) throw new CommandError(`Stack ${stackName} has no ${key} output (deploy this version of the app to the stage first)`);
+    if (!value)
+      throw new CommandError(
+        `Stack ${stackName} has no ${key} output (deploy this version of the app to the stage first)`,
+      );
     values[key] = value;
   }
   return values;
 }
 
 /** SDK client configuration for a stage: its region, and its profile (which wins over env credentials). */
-export const stageClientConfig = (target: StageTarget) => ({ region: target.region, ...(target.profile && { profile: target.profile }) });
+export const stageClientConfig = (target: StageTarget) => ({
+  region: target.region,
+  ...(target.profile && { profile: target.profile }),
+});
 
 export const stageContext = (target: StageTarget, endpoint: string): AwsCallContext => ({
   region: target.region,
@@ -57,7 +67,10 @@ export const stageContext = (target: StageTarget, endpoint: string): AwsCallCont
 });
 
 /** Reads the outputs the command needs from the stage's stacks. */
-export async function readStageOutputs<S extends StackId, K extends (typeof STACK_OUTPUTS)[S][keyof (typeof STACK_OUTPUTS)[S]] & string>(
+export async function readStageOutputs<
+  S extends StackId,
+  K extends (typeof STACK_OUTPUTS)[S][keyof (typeof STACK_OUTPUTS)[S]] & string,
+>(
   target: StageTarget,
   stack: S,
   keys: readonly K[],
@@ -66,7 +79,8 @@ export async function readStageOutputs<S extends StackId, K extends (typeof STAC
   const stackName = Topology.stackName(target.stage, stack);
   const cloudFormation = describeStack ? undefined : new CloudFormationClient(stageClientConfig(target));
   const describe =
-    describeStack ?? (async (name: string) => (await cloudFormation!.send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0]);
+    describeStack ??
+    (async (name: string) => (await cloudFormation!.send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0]);
   try {
     return outputsOf(await describe(stackName), stackName, keys);
   } catch (error) {

@@ -31,7 +31,11 @@ beforeAll(async () => {
     },
   });
   env = cliEnv({ LOCAL_RUNTIME_STATE_FILE: runtime.stateFile });
-  events = new EventBridgeClient({ endpoint: runtime.state.endpoints.events, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
+  events = new EventBridgeClient({
+    endpoint: runtime.state.endpoints.events,
+    region: "us-east-1",
+    credentials: { accessKeyId: "l", secretAccessKey: "l" },
+  });
 });
 afterAll(async () => {
   events?.destroy();
@@ -40,7 +44,9 @@ afterAll(async () => {
 
 async function publish(orderId: string, status: OrderStatus.Status = "placed") {
   const detail = { orderId, status, occurredAt: new Date().toISOString() } as OrderStatus.Detail;
-  const { FailedEntryCount } = await events.send(new PutEventsCommand({ Entries: [OrderStatus.toPutEventsEntry(detail, runtime.state.eventBusName)] }));
+  const { FailedEntryCount } = await events.send(
+    new PutEventsCommand({ Entries: [OrderStatus.toPutEventsEntry(detail, runtime.state.eventBusName)] }),
+  );
   expect(FailedEntryCount).toBe(0);
   await runtime.events.idle();
 }
@@ -48,14 +54,18 @@ async function publish(orderId: string, status: OrderStatus.Status = "placed") {
 /** A socket for the order that has synced: statuses recorded from now on arrive as frames 2, 3, … */
 async function watcher(orderId: string) {
   const token = CallbackToken.sign({ orderId, stage: runtime.state.stage, secret: TOKEN_SECRET });
-  const client = await openSocket(CallbackToken.callbackUrl({ websocketUrl: runtime.state.endpoints.websocket, orderId, token }));
+  const client = await openSocket(
+    CallbackToken.callbackUrl({ websocketUrl: runtime.state.endpoints.websocket, orderId, token }),
+  );
   client.send({ action: "sync", orderId, after: 0 });
   await client.next(1);
   return client;
 }
 
 const callbackDeadLetters = (orderId: string) =>
-  runtime.events.deadLetters().filter((d) => d.ruleName === "OrderStatusToCallback" && d.event.detail.orderId === orderId);
+  runtime.events
+    .deadLetters()
+    .filter((d) => d.ruleName === "OrderStatusToCallback" && d.event.detail.orderId === orderId);
 
 describe("redrive", () => {
   it("brings a status forced to the dead-letter log back to the client; --dry-run changes nothing", async () => {
@@ -104,12 +114,21 @@ describe("pending", () => {
     const listed = await runCli("ops/pending", ["--json"], env);
     // Assess
     expect(listed.code).toBe(0);
-    const entries = (JSON.parse(listed.stdout) as Array<{ orderId: string; status: string }>).filter((e) => e.orderId === first || e.orderId === second);
-    expect(entries.map((e) => [e.orderId, e.status])).toEqual([[first, "placed"], [second, "paid"]]);
+    const entries = (JSON.parse(listed.stdout) as Array<{ orderId: string; status: string }>).filter(
+      (e) => e.orderId === first || e.orderId === second,
+    );
+    expect(entries.map((e) => [e.orderId, e.status])).toEqual([
+      [first, "placed"],
+      [second, "paid"],
+    ]);
 
     // Act: a client of the first order syncs (receives its status)
     const client = await openSocket(
-      CallbackToken.callbackUrl({ websocketUrl: runtime.state.endpoints.websocket, orderId: first, token: CallbackToken.sign({ orderId: first, stage: runtime.state.stage, secret: TOKEN_SECRET }) }),
+      CallbackToken.callbackUrl({
+        websocketUrl: runtime.state.endpoints.websocket,
+        orderId: first,
+        token: CallbackToken.sign({ orderId: first, stage: runtime.state.stage, secret: TOKEN_SECRET }),
+      }),
     );
     client.send({ action: "sync", orderId: first, after: 0 });
     await client.next(2);
@@ -136,14 +155,20 @@ describe("replay", () => {
     try {
       expect(client.frames).toHaveLength(1);
       // Act
-      const result = await runCli("ops/replay", ["--from", from.toISOString(), "--to", to.toISOString(), "--name", `t-${orderId}`, "--wait"], env);
+      const result = await runCli(
+        "ops/replay",
+        ["--from", from.toISOString(), "--to", to.toISOString(), "--name", `t-${orderId}`, "--wait"],
+        env,
+      );
       await runtime.events.idle();
       // Assess
       expect(result.code).toBe(0);
       expect(result.stdout).toContain(`replay t-${orderId}: COMPLETED`);
       const frames = await client.next(2);
       expect(frames[1]).toMatchObject({ type: "status", orderId, status: "reserved" });
-      expect(delivered.filter((e) => e.detail.orderId === orderId).at(-1)).toMatchObject({ "replay-name": `t-${orderId}` });
+      expect(delivered.filter((e) => e.detail.orderId === orderId).at(-1)).toMatchObject({
+        "replay-name": `t-${orderId}`,
+      });
     } finally {
       await client.close();
     }
@@ -153,13 +178,22 @@ describe("replay", () => {
 describe("erase-order", () => {
   /** The items of the order in the runtime's two tables, found by scanning them (not through the code under test). */
   async function itemsOf(orderId: string) {
-    const local = { endpoint: runtime.state.endpoints.dynamodb, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } };
+    const local = {
+      endpoint: runtime.state.endpoints.dynamodb,
+      region: "us-east-1",
+      credentials: { accessKeyId: "l", secretAccessKey: "l" },
+    };
     const client = DynamoDBDocumentClient.from(new DynamoDBClient(local));
     try {
-      const scan = async (TableName: string) => (await client.send(new ScanCommand({ TableName, ConsistentRead: true }))).Items ?? [];
+      const scan = async (TableName: string) =>
+        (await client.send(new ScanCommand({ TableName, ConsistentRead: true }))).Items ?? [];
       const tables = names("test");
-      const orders = (await scan(tables.ordersTable)).filter((item) => item.orderId === orderId).map((item) => String(item.pk).split("#")[0]);
-      const callbacks = (await scan(tables.clientCallbackTable)).filter((item) => item[CallbackTable.PARTITION_KEY] === orderId).map(() => "callback");
+      const orders = (await scan(tables.ordersTable))
+        .filter((item) => item.orderId === orderId)
+        .map((item) => String(item.pk).split("#")[0]);
+      const callbacks = (await scan(tables.clientCallbackTable))
+        .filter((item) => item[CallbackTable.PARTITION_KEY] === orderId)
+        .map(() => "callback");
       return [...orders, ...callbacks].sort();
     } finally {
       client.destroy();
@@ -174,7 +208,13 @@ describe("erase-order", () => {
       body: JSON.stringify({
         basket: [{ sku: "DOG-LAB", quantity: 1 }],
         paymentDetail: { cardToken: "tok_visa" },
-        shippingAddress: { name: "Ana Silva", line1: "1 Rua Augusta", city: "Lisboa", postalCode: "1100-048", country: "PT" },
+        shippingAddress: {
+          name: "Ana Silva",
+          line1: "1 Rua Augusta",
+          city: "Lisboa",
+          postalCode: "1100-048",
+          country: "PT",
+        },
       }),
     });
     const { orderId, clientCallbackUrl } = (await response.json()) as { orderId: string; clientCallbackUrl: string };
@@ -193,9 +233,14 @@ describe("erase-order", () => {
       `Erased order ${orderId} (completed): its item in ${tables.ordersTable}, its Idempotency-Key's record in ${tables.ordersTable}, its callback item in ${tables.clientCallbackTable}.\n`,
     );
     expect(await itemsOf(orderId)).toEqual([]);
-    expect([second.code, JSON.parse(second.stdout)]).toEqual([0, { orderId, removed: { order: false, idempotencyRecord: false, callbackItem: false }, idempotencyKeyKnown: false }]);
+    expect([second.code, JSON.parse(second.stdout)]).toEqual([
+      0,
+      { orderId, removed: { order: false, idempotencyRecord: false, callbackItem: false }, idempotencyKeyKnown: false },
+    ]);
     const token = new URL(clientCallbackUrl).searchParams.get("token");
-    const view = await fetch(`${runtime.state.endpoints.http}/orders/${orderId}`, { headers: { authorization: `Bearer ${token}` } });
+    const view = await fetch(`${runtime.state.endpoints.http}/orders/${orderId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(view.status).toBe(404);
   });
 
@@ -217,25 +262,41 @@ describe("usage", () => {
     const empty = path.join(runtime.dir, "empty-aws-file");
     writeFileSync(empty, "");
     const noCredentials = cliEnv({
-      AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined,
-      AWS_WEB_IDENTITY_TOKEN_FILE: undefined, AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined, AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
-      AWS_CONFIG_FILE: empty, AWS_SHARED_CREDENTIALS_FILE: empty, AWS_EC2_METADATA_DISABLED: "true",
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+      AWS_SESSION_TOKEN: undefined,
+      AWS_PROFILE: undefined,
+      AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+      AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+      AWS_CONFIG_FILE: empty,
+      AWS_SHARED_CREDENTIALS_FILE: empty,
+      AWS_EC2_METADATA_DISABLED: "true",
     });
     // Act
-    const noRuntime = await runCli("ops/pending", [], cliEnv({ LOCAL_RUNTIME_STATE_FILE: path.join(runtime.dir, "none.json") }));
+    const noRuntime = await runCli(
+      "ops/pending",
+      [],
+      cliEnv({ LOCAL_RUNTIME_STATE_FILE: path.join(runtime.dir, "none.json") }),
+    );
     const stage = await runCli("ops/redrive", ["--stage", "dev", "--dry-run"], noCredentials);
     const erase = await runCli("ops/erase-order", ["--stage", "dev", "--order-id", newOrderId()], noCredentials);
     // Assess
     expect(erase.code).toBe(1);
     expect(erase.stderr).toMatch(/^erase-order: No AWS credentials found .*\n$/);
-    expect([noRuntime.code, noRuntime.stderr]).toEqual([1, "pending: No local runtime is running (start it with `npm start`)\n"]);
+    expect([noRuntime.code, noRuntime.stderr]).toEqual([
+      1,
+      "pending: No local runtime is running (start it with `npm start`)\n",
+    ]);
     expect(stage.code).toBe(1);
     expect(stage.stderr).toMatch(/^redrive: No AWS credentials found .*\n$/);
   });
   it("answers a usage error with one line first and exit 2, no stack trace", async () => {
     const result = await runCli("ops/replay", ["--from", "yesterday"], env);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`replay: --from must be an ISO-8601 time (e.g. 2026-11-26T10:00:00Z), got "yesterday"\n`);
+    expect(result.stderr).toBe(
+      `replay: --from must be an ISO-8601 time (e.g. 2026-11-26T10:00:00Z), got "yesterday"\n`,
+    );
     const stray = await runCli("ops/redrive", ["--region", "eu-west-1"], env);
     expect(stray.code).toBe(2);
     expect(stray.stderr.split("\n")[0]).toBe("redrive: --region only apply with --stage");

@@ -47,7 +47,9 @@ async function cloudWatch(answer: (input: Record<string, unknown>) => CloudWatch
       const input = JSON.parse(body) as Record<string, unknown>;
       requests.push({ headers: request.headers, input });
       const reply = answer(input);
-      response.writeHead(reply.status, { "content-type": "application/x-amz-json-1.0", ...reply.headers }).end(reply.body);
+      response
+        .writeHead(reply.status, { "content-type": "application/x-amz-json-1.0", ...reply.headers })
+        .end(reply.body);
     });
   });
   await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
@@ -60,7 +62,16 @@ describe("DescribeAlarms through the CloudWatch SDK client", () => {
     const { requests, config } = await cloudWatch((input) =>
       input.NextToken === "page-2"
         ? { status: 200, body: alarmsPage([["dev-Orders-BillGuard-1", "INSUFFICIENT_DATA"]]) }
-        : { status: 200, body: alarmsPage([["dev-Callbacks-DLQ<1>", "OK"], ["dev-Callbacks-Errors-2", "ALARM"]], "page-2") },
+        : {
+            status: 200,
+            body: alarmsPage(
+              [
+                ["dev-Callbacks-DLQ<1>", "OK"],
+                ["dev-Callbacks-Errors-2", "ALARM"],
+              ],
+              "page-2",
+            ),
+          },
     );
     const alarms = await describeAlarmsNotifying({ topicArn: TOPIC, config });
     expect(alarms).toEqual([
@@ -72,7 +83,9 @@ describe("DescribeAlarms through the CloudWatch SDK client", () => {
     expect(requests[0]!.headers["x-amz-target"]).toBe("GraniteServiceVersion20100801.DescribeAlarms");
     expect(requests[0]!.input).toEqual({ ActionPrefix: TOPIC, MaxRecords: 100 });
     expect(requests[1]!.input.NextToken).toBe("page-2");
-    expect(requests[0]!.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDSMOKE\/\d{8}\/eu-west-1\/monitoring\/aws4_request, SignedHeaders=[^,]*host[^,]*, Signature=[0-9a-f]{64}$/);
+    expect(requests[0]!.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDSMOKE\/\d{8}\/eu-west-1\/monitoring\/aws4_request, SignedHeaders=[^,]*host[^,]*, Signature=[0-9a-f]{64}$/,
+    );
     expect(requests[0]!.headers["x-amz-security-token"]).toBe("session");
   });
 
@@ -80,16 +93,24 @@ describe("DescribeAlarms through the CloudWatch SDK client", () => {
     const { config } = await cloudWatch(() => ({
       status: 400,
       headers: { "x-amzn-query-error": "AccessDenied;Sender" },
-      body: JSON.stringify({ __type: "com.amazon.coral.service#AccessDeniedException", message: "User is not authorized to perform: cloudwatch:DescribeAlarms" }),
+      body: JSON.stringify({
+        __type: "com.amazon.coral.service#AccessDeniedException",
+        message: "User is not authorized to perform: cloudwatch:DescribeAlarms",
+      }),
     }));
     const error = await describeAlarmsNotifying({ topicArn: TOPIC, config }).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: expect.stringMatching(/^AccessDenied/) });
-    expect(explainAwsError(error, { region: "eu-west-1" })).toBe("Access denied by AWS in eu-west-1 (User is not authorized to perform: cloudwatch:DescribeAlarms)");
+    expect(explainAwsError(error, { region: "eu-west-1" })).toBe(
+      "Access denied by AWS in eu-west-1 (User is not authorized to perform: cloudwatch:DescribeAlarms)",
+    );
   });
 
   it("stops with an error when CloudWatch hands back a NextToken it gave before", async () => {
     // page-1 -> page-2 -> page-1 again: the SDK's paginator stops only on the same token twice in a row
-    const { requests, config } = await cloudWatch((input) => ({ status: 200, body: alarmsPage([["a", "OK"]], input.NextToken === "page-1" ? "page-2" : "page-1") }));
+    const { requests, config } = await cloudWatch((input) => ({
+      status: 200,
+      body: alarmsPage([["a", "OK"]], input.NextToken === "page-1" ? "page-2" : "page-1"),
+    }));
     await expect(describeAlarmsNotifying({ topicArn: TOPIC, config })).rejects.toThrow(/NextToken "page-1" twice/);
     expect(requests).toHaveLength(3);
   });
@@ -99,7 +120,9 @@ describe("DescribeAlarms through the CloudWatch SDK client", () => {
     await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
     const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const config = { region: "eu-west-1", endpoint, credentials: CREDENTIALS, maxAttempts: 1 };
-    await expect(describeAlarmsNotifying({ topicArn: TOPIC, config, requestTimeoutMs: 300 })).rejects.toMatchObject({ name: "TimeoutError" });
+    await expect(describeAlarmsNotifying({ topicArn: TOPIC, config, requestTimeoutMs: 300 })).rejects.toMatchObject({
+      name: "TimeoutError",
+    });
     server.closeAllConnections();
   });
 });
@@ -123,28 +146,55 @@ describe("the health checks before the run", () => {
   });
   const run = async (t: SmokeTarget) => {
     const lines: string[] = [];
-    const stopped = await runChecks(t, new SmokeReport((l) => lines.push(l)), { probeThrottle: false }).catch((e: unknown) => e);
+    const stopped = await runChecks(t, new SmokeReport((l) => lines.push(l)), { probeThrottle: false }).catch(
+      (e: unknown) => e,
+    );
     expect(stopped).toBeInstanceOf(SmokeStopped);
     return lines;
   };
 
   it("a message in a dead-letter queue fails the run before any order is placed", async () => {
-    const lines = await run(target({ deadLetters: async () => [{ queue: "dev-OrderStatusCallbackDLQ", messages: 2 }, { queue: "dev-OrderStatusProjectionDLQ", messages: 0 }] }));
+    const lines = await run(
+      target({
+        deadLetters: async () => [
+          { queue: "dev-OrderStatusCallbackDLQ", messages: 2 },
+          { queue: "dev-OrderStatusProjectionDLQ", messages: 0 },
+        ],
+      }),
+    );
     expect(lines).toEqual([
       "FAIL dead-letters-before: the dead-letter queues are empty before the run — dev-OrderStatusCallbackDLQ: 2, dev-OrderStatusProjectionDLQ: 0 (npm run redrive -- --dry-run lists them)",
     ]);
   });
 
   it("an alarm in ALARM fails it, named; none found at all fails it too", async () => {
-    const firing = await run(target({ alarms: async () => [{ name: "dev-Errors-1", state: "OK" }, { name: "dev-Throttles-2", state: "ALARM" }] }));
-    expect(firing.at(-1)).toBe("FAIL alarms-before: no alarm of the stage is firing before the run — in ALARM: dev-Throttles-2");
+    const firing = await run(
+      target({
+        alarms: async () => [
+          { name: "dev-Errors-1", state: "OK" },
+          { name: "dev-Throttles-2", state: "ALARM" },
+        ],
+      }),
+    );
+    expect(firing.at(-1)).toBe(
+      "FAIL alarms-before: no alarm of the stage is firing before the run — in ALARM: dev-Throttles-2",
+    );
     const none = await run(target({}));
     expect(none.at(-1)).toMatch(/^FAIL alarms-before: .* — no alarm notifies the stage's AlarmTopicArn/);
   });
 
   it("alarms without data yet are not firing: the run goes on to place its orders", async () => {
-    const lines = await run(target({ alarms: async () => [{ name: "a", state: "OK" }, { name: "b", state: "INSUFFICIENT_DATA" }] }));
-    expect(lines[1]).toBe("PASS alarms-before: no alarm of the stage is firing before the run — 2 alarms: 1 OK, 1 INSUFFICIENT_DATA");
+    const lines = await run(
+      target({
+        alarms: async () => [
+          { name: "a", state: "OK" },
+          { name: "b", state: "INSUFFICIENT_DATA" },
+        ],
+      }),
+    );
+    expect(lines[1]).toBe(
+      "PASS alarms-before: no alarm of the stage is firing before the run — 2 alarms: 1 OK, 1 INSUFFICIENT_DATA",
+    );
     // The order API is unreachable here (.invalid): the next check fails on it, named.
     expect(lines[2]).toMatch(/^FAIL orders-placed: /);
   });
@@ -152,11 +202,17 @@ describe("the health checks before the run", () => {
 
 describe("--probe-throttle on a stage the shell calls disposable", () => {
   const refuse = (answer: { DeletionProtectionEnabled?: boolean } | undefined) =>
-    refuseIfDeployedKeepingData(async (table) => (table === "dev-ClientCallbackTbl" ? answer : undefined), { table: "dev-ClientCallbackTbl", stage: "dev", why: "--probe-throttle" });
+    refuseIfDeployedKeepingData(async (table) => (table === "dev-ClientCallbackTbl" ? answer : undefined), {
+      table: "dev-ClientCallbackTbl",
+      stage: "dev",
+      why: "--probe-throttle",
+    });
 
   it("is refused when the stage's table was deployed with deletion protection, or says nothing", async () => {
     await expect(refuse({ DeletionProtectionEnabled: true })).rejects.toThrow(UsageError);
-    await expect(refuse({ DeletionProtectionEnabled: true })).rejects.toThrow(/refused, stage dev was deployed keeping its data/);
+    await expect(refuse({ DeletionProtectionEnabled: true })).rejects.toThrow(
+      /refused, stage dev was deployed keeping its data/,
+    );
     await expect(refuse({})).rejects.toThrow(UsageError);
   });
 

@@ -52,18 +52,35 @@ describe("npm run smoke -- --local", () => {
     expect(result.code).toBe(0);
     const lines = checkLines(result.stdout);
     expect(lines.map((l) => l.split(/[ :]/)[1])).toEqual(CHECKS_IN_ORDER);
-    expect(lines.filter((l) => l.startsWith("SKIP")).map((l) => l.split(/[ :]/)[1])).toEqual(["alarms-before", "alarms-after"]);
+    expect(lines.filter((l) => l.startsWith("SKIP")).map((l) => l.split(/[ :]/)[1])).toEqual([
+      "alarms-before",
+      "alarms-after",
+    ]);
     expect(result.stdout).toContain("npm start models no CloudWatch alarms");
-    expect(lines.find((l) => l.includes("throttle-frame"))).toMatch(/— message, connectionId, requestId: \{"message": "Too Many Requests", "connectionId":"[^"]+", "requestId":"[^"]+"\}$/);
+    expect(lines.find((l) => l.includes("throttle-frame"))).toMatch(
+      /— message, connectionId, requestId: \{"message": "Too Many Requests", "connectionId":"[^"]+", "requestId":"[^"]+"\}$/,
+    );
     // The socket's attribute as the store writes it (the layout of docs/decisions/order-item-size.md).
-    expect(lines.find((l) => l.includes("context-on-disconnect"))).toMatch(new RegExp(`— ${CallbackTable.CONNECTION_ATTRIBUTE_PREFIX}\\S+ gone \\d+ ms after the close$`));
-    expect(lines.find((l) => l.includes("order-followed"))).toMatch(/placed #1, reserved #2, paid #3, refunded #4, released #5, cancelled #6 in .*placed #1, cancelled #2 in /);
+    expect(lines.find((l) => l.includes("context-on-disconnect"))).toMatch(
+      new RegExp(`— ${CallbackTable.CONNECTION_ATTRIBUTE_PREFIX}\\S+ gone \\d+ ms after the close$`),
+    );
+    expect(lines.find((l) => l.includes("order-followed"))).toMatch(
+      /placed #1, reserved #2, paid #3, refunded #4, released #5, cancelled #6 in .*placed #1, cancelled #2 in /,
+    );
     expect(result.stdout).toMatch(/\n11 passed, 2 skipped, none failed\n$/);
   }, 150_000);
 
   const broken: Array<[string, GatewayFaults, string]> = [
-    ["the authorizer's context withheld from $default", { withholdAuthorizerContext: ["$default"] }, "context-on-default"],
-    ["the authorizer's context withheld from $disconnect", { withholdAuthorizerContext: ["$disconnect"] }, "context-on-disconnect"],
+    [
+      "the authorizer's context withheld from $default",
+      { withholdAuthorizerContext: ["$default"] },
+      "context-on-default",
+    ],
+    [
+      "the authorizer's context withheld from $disconnect",
+      { withholdAuthorizerContext: ["$disconnect"] },
+      "context-on-disconnect",
+    ],
     ["a post to a closed connection answered 200 instead of 410", { goneStatus: 200 }, "gone-after-close"],
   ];
   for (const [what, fault, check] of broken) {
@@ -78,7 +95,8 @@ describe("npm run smoke -- --local", () => {
         expect(lines.map((l) => l.split(/[ :]/)[1])).toEqual(CHECKS_IN_ORDER.slice(0, at + 1));
         expect(lines.slice(0, at).every((l) => /^(PASS|SKIP) /.test(l))).toBe(true);
         expect(lines.at(-1)).toMatch(new RegExp(`^FAIL ${check}: `));
-        if (check === "context-on-disconnect") expect(lines.at(-1)).toContain(`— ${CallbackTable.CONNECTION_ATTRIBUTE_PREFIX}`);
+        if (check === "context-on-disconnect")
+          expect(lines.at(-1)).toContain(`— ${CallbackTable.CONNECTION_ATTRIBUTE_PREFIX}`);
         expect(result.stdout).not.toContain("none failed");
         expect(result.stderr).not.toMatch(NO_STACK);
       } finally {
@@ -98,18 +116,26 @@ describe("npm run smoke: usage", () => {
   });
 
   it("--probe-throttle on a stage that keeps data is refused before anything is read, exit 2", async () => {
-    const result = await runCli("ops/smoke", ["--stage", "prod", "--probe-throttle"], cliEnv({ DISPOSABLE_STAGE: undefined, AWS_PROFILE: "no-such-profile" }));
+    const result = await runCli(
+      "ops/smoke",
+      ["--stage", "prod", "--probe-throttle"],
+      cliEnv({ DISPOSABLE_STAGE: undefined, AWS_PROFILE: "no-such-profile" }),
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^smoke: --probe-throttle .*refused on stage prod, which keeps its data/);
     expect(result.stderr).not.toMatch(NO_STACK);
   });
 
   it("reads the flags: a bad DISPOSABLE_STAGE, both targets, --region without --stage are usage errors", () => {
-    expect(() => readSmokeFlags(["--stage", "dev", "--probe-throttle"], { DISPOSABLE_STAGE: "yes" })).toThrow(UsageError);
+    expect(() => readSmokeFlags(["--stage", "dev", "--probe-throttle"], { DISPOSABLE_STAGE: "yes" })).toThrow(
+      UsageError,
+    );
     expect(() => readSmokeFlags(["--stage", "dev", "--local"], {})).toThrow(/not both/);
     expect(() => readSmokeFlags(["--local", "--region", "eu-west-1"], {})).toThrow(/only apply with --stage/);
     expect(() => readSmokeFlags(["--stage", "feature/x"], {})).toThrow(/feature-x/);
-    expect(readSmokeFlags(["--stage", "dev", "--probe-throttle"], { DISPOSABLE_STAGE: "true", AWS_REGION: "eu-west-1" })).toEqual({
+    expect(
+      readSmokeFlags(["--stage", "dev", "--probe-throttle"], { DISPOSABLE_STAGE: "true", AWS_REGION: "eu-west-1" }),
+    ).toEqual({
       target: { kind: "stage", stage: "dev", region: "eu-west-1" },
       probeThrottle: true,
     });
