@@ -269,7 +269,7 @@ async function main() {
     duration_s: Math.round((performance.now() - started) / 1000),
   };
   mkdirSync(path.join(benchDir, "results"), { recursive: true });
-  writeFileSync(latest, JSON.stringify(results, null, 2) + "\n");
+  writeFileSync(latest, `${JSON.stringify(results, null, 2)}\n`);
   if (options.writeResults) writeResultsFiles(results, options.costOnly);
   process.stdout.write(
     `\n${[results.cost ? costMarkdown(results.cost) : "", markdownTable(results)].filter(Boolean).join("\n\n")}\n`,
@@ -377,7 +377,7 @@ ${costMarkdown(c)}`,
     written_by: "npm run bench -- --only cost --write-results (bench/run.ts); read by npm run capacity",
     ...c,
   };
-  writeFileSync(COST_SUMMARY, JSON.stringify(summary, null, 2) + "\n");
+  writeFileSync(COST_SUMMARY, `${JSON.stringify(summary, null, 2)}\n`);
 }
 
 main().then(

@@ -50,7 +50,7 @@ const dir = path.resolve(values.out!, stage);
 mkdirSync(path.join(dir, "nag"), { recursive: true });
 for (const stack of assembly.stacks) {
   const file = path.join(dir, `${stack.stackName}.json`);
-  writeFileSync(file, JSON.stringify(stack.template, null, 2) + "\n");
+  writeFileSync(file, `${JSON.stringify(stack.template, null, 2)}\n`);
   console.log(
     `${stack.stackName}: ${Object.keys(stack.template.Resources ?? {}).length} resources → ${path.relative(process.cwd(), file)}`,
   );
@@ -62,7 +62,7 @@ const findings = assembly.stacks.flatMap((stack) =>
     .filter((m) => m.level !== "info" && /^(AwsSolutions|Serverless)-/.test(String(m.entry.data)))
     .map((m) => ({ stack: stack.stackName, level: m.level, path: m.id, finding: String(m.entry.data).split("\n")[0] })),
 );
-writeFileSync(path.join(dir, "nag", "findings.json"), JSON.stringify(findings, null, 2) + "\n");
+writeFileSync(path.join(dir, "nag", "findings.json"), `${JSON.stringify(findings, null, 2)}\n`);
 for (const report of readdirSync(outdir).filter((f) => f.endsWith("NagReport.json"))) {
   copyFileSync(path.join(outdir, report), path.join(dir, "nag", report));
 }

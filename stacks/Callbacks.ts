@@ -7,8 +7,8 @@ import { Duration, Fn } from "aws-cdk-lib";
 import { Queue } from "aws-cdk-lib/aws-sqs";
 import {
   ApiMapping,
-  CfnApi,
-  CfnStage,
+  type CfnApi,
+  type CfnStage,
   DomainName,
   LogGroupLogDestination,
   WebSocketApi,

@@ -26,7 +26,7 @@ import {
 import { stageKeepsData } from "./stage";
 import { workflowSettings } from "./deploy-settings";
 import { Edge, edgeHostNames } from "./edge";
-import { ApiMapping, CfnApi, DomainName } from "aws-cdk-lib/aws-apigatewayv2";
+import { ApiMapping, type CfnApi, DomainName } from "aws-cdk-lib/aws-apigatewayv2";
 import { Certificate } from "aws-cdk-lib/aws-certificatemanager";
 import { CfnOutput } from "aws-cdk-lib";
 import { ComparisonOperator } from "aws-cdk-lib/aws-cloudwatch";

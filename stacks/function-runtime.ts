@@ -5,7 +5,7 @@
  * for any function whose settings are not the declared ones, so none is left on a default nobody chose.
  */
 import { Aspects, CfnResource, type IAspect } from "aws-cdk-lib";
-import { CfnFunction } from "aws-cdk-lib/aws-lambda";
+import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
 import type { IConstruct } from "constructs";
 import { VisibleError } from "sst/error.js";
 import { Topology } from "@awsomepets/core/index";

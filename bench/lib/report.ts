@@ -199,11 +199,11 @@ export function markdownTable(results: BenchResults) {
           .join(", ")} |`,
     );
     sections.push(
-      [
+      `${[
         "| function | bytes | init ms (wall / CPU) | SDK clients | SDK floor init ms (wall / CPU) | ratio (CPU) | largest parts |",
         "|---|---|---|---|---|---|---|",
         ...bundleRows,
-      ].join("\n") + `\n\nBundles — what limits them (from this run): ${bundleLimits(results)}`,
+      ].join("\n")}\n\nBundles — what limits them (from this run): ${bundleLimits(results)}`,
     );
   }
   if (results.memory) {

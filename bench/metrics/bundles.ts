@@ -226,7 +226,6 @@ export async function measureBundles(
       files.withoutConfig = path.join(outDir, name, "without-sst-config.mjs");
       withoutConfig = await bundle({ ...sstDeployOptions(entry, files.withoutConfig), plugins: [withoutSstConfig] });
     }
-    const init = interleavedInitMs(files, runs);
     const { function: fn, floor, withoutConfig: withoutConfigInit } = interleavedInitMs(files, runs);
     figures[name] = {
       bytes: own.bytes,

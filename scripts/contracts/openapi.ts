@@ -1,5 +1,5 @@
 /** The order API (API Gateway HTTP API) as an OpenAPI 3.1 document. */
-import { API_THROTTLES, HTTP_ROUTES } from "../../packages/core/src/topology";
+import { API_THROTTLES, type HTTP_ROUTES } from "../../packages/core/src/topology";
 import { CURRENCY } from "../../packages/core/src/catalogue";
 import { CataloguePet, jsonSchema, Order, OrderAccepted, OrderViewBody, Problem } from "./schemas";
 

@@ -11,7 +11,7 @@ const rules = [
 
 it("refuses an address past its limit in the window, and only that address", () => {
   // Prepare
-  let now = 0;
+  const now = 0;
   const admit = edgeRateLimiter(rules, () => now);
 
   // Act + Assess

@@ -6,7 +6,7 @@
 import { DeleteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as CallbackTable from "./callback-table";
 import { OrderStore } from "./order-store";
-import * as OrderStatus from "./order-status";
+import type * as OrderStatus from "./order-status";
 
 export type EraseDeps = { client: DynamoDBDocumentClient; ordersTable: string; clientCallbackTable: string };
 

@@ -6,7 +6,7 @@ import { countingDocumentClient, createCallbackTable, testDocumentClient } from 
 
 const client = testDocumentClient();
 let table: Awaited<ReturnType<typeof createCallbackTable>>;
-let clock = new Date("2026-11-26T10:00:00.000Z");
+const clock = new Date("2026-11-26T10:00:00.000Z");
 let store: CallbackStore;
 const storeAt = (at: Date) =>
   new CallbackStore({ client, tableName: table.tableName, historyRetentionSeconds: 3600, now: () => at });

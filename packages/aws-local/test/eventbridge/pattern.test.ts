@@ -4,7 +4,7 @@
  * "Matching null values and empty strings"). Every operator has a matching and a non-matching event.
  */
 import { describe, expect, it } from "vitest";
-import { compilePattern, matches, validatePattern, EventPatternError } from "@awsomepets/aws-local/eventbridge/pattern";
+import { matches, validatePattern, EventPatternError } from "@awsomepets/aws-local/eventbridge/pattern";
 
 /** The user guide's EC2 state-change event, with `detail` fields replaced per case. */
 function ec2Event(detail: Record<string, unknown> = {}, envelope: Record<string, unknown> = {}) {

@@ -125,13 +125,13 @@ describe("handlePutEvents: per-entry validation", () => {
     ],
     [
       "Detail nested deeper than the limit",
-      { Detail: '{"a":'.repeat(MAX_DETAIL_DEPTH + 1) + "1" + "}".repeat(MAX_DETAIL_DEPTH + 1) },
+      { Detail: `${'{"a":'.repeat(MAX_DETAIL_DEPTH + 1)}1${"}".repeat(MAX_DETAIL_DEPTH + 1)}` },
       "MalformedDetail",
       /Detail is malformed/,
     ],
     [
       "Detail nested 40 000 deep (it once broke GET /dead-letters)",
-      { Detail: '{"a":' + "[".repeat(40_000) + "]".repeat(40_000) + "}" },
+      { Detail: `{"a":${"[".repeat(40_000)}${"]".repeat(40_000)}}` },
       "MalformedDetail",
       /Detail is malformed/,
     ],
@@ -140,7 +140,7 @@ describe("handlePutEvents: per-entry validation", () => {
   it("accepts a Detail nested exactly as deep as the limit", () => {
     // Act
     const { response } = handlePutEvents(
-      { Entries: [entry({ Detail: '{"a":'.repeat(MAX_DETAIL_DEPTH) + "1" + "}".repeat(MAX_DETAIL_DEPTH) })] },
+      { Entries: [entry({ Detail: `${'{"a":'.repeat(MAX_DETAIL_DEPTH)}1${"}".repeat(MAX_DETAIL_DEPTH)}` })] },
       ctx(),
     );
     // Assess

@@ -18,7 +18,6 @@ import {
 } from "../fixtures";
 import {
   startEventBridgeEndpoint,
-  type EventBridgeEndpoint,
   type EventBridgeEndpointOptions,
   type EventBridgeEvent,
   type EventRule,

@@ -20,8 +20,7 @@ export function readRunningRuntime(
   alive: (pid: number) => boolean = isProcessAlive,
 ): RuntimeState {
   const state = readState(file);
-  if (!state || !state.endpoints || !state.eventBusName || !state.tokenSecret)
-    throw new CommandError(NO_RUNTIME_MESSAGE);
+  if (!state?.endpoints || !state.eventBusName || !state.tokenSecret) throw new CommandError(NO_RUNTIME_MESSAGE);
   if (typeof state.pid === "number" && !alive(state.pid)) throw new CommandError(NO_RUNTIME_MESSAGE);
   return state;
 }

@@ -10,14 +10,15 @@ export type CommandIo = {
 };
 
 export const processIo: CommandIo = {
-  out: (line) => process.stdout.write(line + "\n"),
-  err: (line) => process.stderr.write(line + "\n"),
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
 };
 
 /** Returns the exit code instead of exiting, so that tests can run a command's logic in-process. */
 export async function runCommand(
   name: string,
   usage: string,
+  // biome-ignore lint/suspicious/noConfusingVoidType: a command's main may end without an exit code (0)
   main: () => Promise<number | void>,
   io: CommandIo = processIo,
 ) {
@@ -43,6 +44,7 @@ export async function runCommand(
 }
 
 /** For the command files: runs the command, then exits with its code once stdout/stderr are flushed. */
+// biome-ignore lint/suspicious/noConfusingVoidType: as above
 export function runAsScript(name: string, usage: string, main: () => Promise<number | void>) {
   void runCommand(name, usage, main).then((code) => {
     process.exitCode = code;

@@ -32,7 +32,7 @@ function jsonBanner(state: RuntimeState, config: RuntimeConfig) {
     dataDir: config.dataDir ?? null,
     ...(config.stepDelayMs ? { stepDelayMs: config.stepDelayMs } : {}),
   };
-  return JSON.stringify(record) + "\n";
+  return `${JSON.stringify(record)}\n`;
 }
 
 function textBanner(state: RuntimeState, config: RuntimeConfig) {

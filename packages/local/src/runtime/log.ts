@@ -15,7 +15,7 @@ function formatValue(value: unknown) {
 }
 
 export function createLog(options: { json: boolean; write?: (line: string) => void }): Log {
-  const write = options.write ?? ((line: string) => process.stdout.write(line + "\n"));
+  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   if (options.json) return (record) => write(JSON.stringify({ time: new Date().toISOString(), ...record }));
   return ({ component, message, ...fields }) => {
     const keys = [
@@ -26,6 +26,6 @@ export function createLog(options: { json: boolean; write?: (line: string) => vo
       .filter((k) => fields[k] !== undefined && !HIDDEN_IN_TEXT.has(k))
       .map((k) => `${k}=${formatValue(fields[k])}`)
       .join(" ");
-    write(`${new Date().toISOString().slice(11, 23)} ${component.padEnd(10)} ${message}${rest ? " " + rest : ""}`);
+    write(`${new Date().toISOString().slice(11, 23)} ${component.padEnd(10)} ${message}${rest ? ` ${rest}` : ""}`);
   };
 }

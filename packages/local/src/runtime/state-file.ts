@@ -80,7 +80,7 @@ export function writeState(file: string, state: RuntimeState) {
   if (owner && owner.pid !== state.pid && isAlive(owner.pid)) throw new StateFileTakenError(owner, file);
   mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${state.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify(state, null, 2) + "\n", { mode: 0o600 });
+  writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   renameSync(temporary, file);
 }
 

@@ -22,7 +22,7 @@ export function createStaticFiles(root: string, headers: Record<string, string> 
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (req.method !== "GET" && req.method !== "HEAD") return false;
     const pathname = decodeURIComponent(new URL(req.url ?? "/", "http://127.0.0.1").pathname);
-    const file = path.resolve(base, "." + (pathname.endsWith("/") ? `${pathname}index.html` : pathname));
+    const file = path.resolve(base, `.${pathname.endsWith("/") ? `${pathname}index.html` : pathname}`);
     if (file !== base && !file.startsWith(base + path.sep)) return false; // no escaping the folder
     try {
       if (!(await stat(file)).isFile()) return false;

@@ -30,7 +30,7 @@ export function resolveTokenSecret(config: RuntimeConfig): RuntimeConfig {
   if (!secret) {
     secret = randomBytes(32).toString("base64url");
     mkdirSync(config.dataDir, { recursive: true });
-    writeFileSync(file, secret + "\n", { mode: 0o600 });
+    writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   }
   return { ...config, tokenSecret: secret, tokenSecretGenerated: false, tokenSecretOrigin: "data-dir" };
 }

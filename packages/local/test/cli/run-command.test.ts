@@ -2,7 +2,7 @@ import { expect, it } from "vitest";
 import { CommandError, HelpRequested, UsageError } from "../../src/cli/cli-errors";
 import { runCommand } from "../../src/cli/run-command";
 
-async function run(main: () => Promise<number | void>) {
+async function run(main: Parameters<typeof runCommand>[2]) {
   const out: string[] = [];
   const err: string[] = [];
   const code = await runCommand("demo", "Usage: demo", main, { out: (l) => out.push(l), err: (l) => err.push(l) });

@@ -8,7 +8,6 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 import { ROOT, startTestRuntime } from "../runtime/support";
 

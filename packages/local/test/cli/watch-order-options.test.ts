@@ -17,7 +17,7 @@ it("takes the order id, and the URL with its order id in it", () => {
 it.each([
   [[], /--order-id is required/],
   [["--order-id", "nope"], /--order-id must be a UUID/],
-  [["--url", "http://127.0.0.1/x?orderId=" + ORDER], /ws:\/\/ or wss:\/\//],
+  [["--url", `http://127.0.0.1/x?orderId=${ORDER}`], /ws:\/\/ or wss:\/\//],
   [["--url", "not a url"], /--url must be a URL/],
   [["--order-id", "0b7a1f4e-5a2e-4c2e-9d3c-3f1e2a4b5c6d", "--url", URL_OF_ORDER], /is not the order of --url/],
 ])("rejects %j", (argv, message) => {

@@ -164,7 +164,7 @@ it.skipIf(CRASHES === 0)(
 
     // CHAOS_LOG=<file>: every run's log lines, with each SIGKILL, for a failed run's post-mortem.
     if (process.env.CHAOS_LOG)
-      writeFileSync(process.env.CHAOS_LOG, runtime.records.map((r) => JSON.stringify(r)).join("\n") + "\n");
+      writeFileSync(process.env.CHAOS_LOG, `${runtime.records.map((r) => JSON.stringify(r)).join("\n")}\n`);
 
     // Assess
     const clients = orders.map((o) => o.client);

@@ -14,7 +14,7 @@ export type HostileFrame = {
 };
 
 const nested = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
-const nestedObject = (depth: number) => '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
+const nestedObject = (depth: number) => `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
 
 export function hostileFrames(prng: Prng, own: string, other: string): HostileFrame[] {
   const sync = (fields: Record<string, unknown>) =>

@@ -57,7 +57,7 @@ it("lists the handlers' bundles in the workers, with source maps to the TypeScri
   }>;
   const scripts: ScriptParsed[] = [];
   const paused: string[] = [];
-  let client: Awaited<ReturnType<typeof connect>> | undefined = undefined;
+  let client: Awaited<ReturnType<typeof connect>> | undefined;
   let workerMessageId = 1;
   const toWorker = (sessionId: string, method: string, params: object = {}) =>
     client!.send("NodeWorker.sendMessageToWorker", {

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { CreateTableCommand, DeleteTableCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
-import { cleanupList, sfnClient } from "../../../aws-local/test/stepfunctions/support";
+import { type cleanupList, sfnClient } from "../../../aws-local/test/stepfunctions/support";
 import { Catalogue, OrderStore, OrdersTable, Saga, Topology } from "@awsomepets/core/index";
 import type { OrderRequest, WorkflowInput } from "@awsomepets/core/order";
 import { testDocumentClient, testDynamoClient } from "../../../../test/support/dynamodb";
