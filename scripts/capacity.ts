@@ -9,8 +9,8 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { CallbackTable, Topology } from "@awsomepets/core/index";
-import { CHOICES, parseChoice, TunableError } from "@awsomepets/core/tunables";
+import { CallbackTable } from "@awsomepets/core/callbacks";
+import { Topology, Tunables } from "@awsomepets/core/platform";
 import {
   atLoad,
   checkPriceable,
@@ -44,7 +44,7 @@ Options:
   --json                    the same as JSON
   -h, --help                this text
 
-Environment: ORDER_WORKFLOW_TYPE=STANDARD|EXPRESS, the type to price (default ${CHOICES.orderWorkflowType.defaultValue},
+Environment: ORDER_WORKFLOW_TYPE=STANDARD|EXPRESS, the type to price (default ${Tunables.CHOICES.orderWorkflowType.defaultValue},
 as a stage deploys it); EXPRESS needs figures with an order_path (a cost run since issue 27).
 
 Exit status: 0 printed, 2 usage error, 1 the figures could not be read or cannot price the type.`;
@@ -95,9 +95,9 @@ async function main() {
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
   let workflowType;
   try {
-    workflowType = parseChoice("orderWorkflowType", process.env[CHOICES.orderWorkflowType.variable]);
+    workflowType = Tunables.parseChoice("orderWorkflowType", process.env[Tunables.CHOICES.orderWorkflowType.variable]);
   } catch (error) {
-    if (error instanceof TunableError) throw new UsageError(error.message);
+    if (error instanceof Tunables.TunableError) throw new UsageError(error.message);
     throw error;
   }
   const watchers = positive("watchers", values.watchers, 1);
@@ -131,7 +131,7 @@ async function main() {
         const express = binds(quotas.express);
         return [
           "",
-          `The order workflow's type (ORDER_WORKFLOW_TYPE, default ${CHOICES.orderWorkflowType.defaultValue}; the figures above are ${workflowType}'s): the whole order path per million orders in the bench's scenario (one watcher for seconds, success path, edge apart):`,
+          `The order workflow's type (ORDER_WORKFLOW_TYPE, default ${Tunables.CHOICES.orderWorkflowType.defaultValue}; the figures above are ${workflowType}'s): the whole order path per million orders in the bench's scenario (one watcher for seconds, success path, edge apart):`,
           `  STANDARD  ${usdText(orderPath.standard.usd_per_million_orders)}; Step Functions binds at ${n(standard.orders_per_second)} orders/s (${standard.name})`,
           `  EXPRESS   ${usdText(orderPath.express.usd_per_million_orders)}; Step Functions binds at ${n(express.orders_per_second)} orders/s (${express.name}), 5 minutes per execution`,
         ];
@@ -144,7 +144,7 @@ async function main() {
   }
   const orders = Topology.EDGE_RULES.OrdersPerAddress;
   const lines = [
-    `One stage as shipped, from ${source} (measured ${costFigures.date}; DynamoDB: ${costFigures.engine}), its order workflow priced as ${workflowType} (ORDER_WORKFLOW_TYPE${process.env[CHOICES.orderWorkflowType.variable] ? "" : ", the default"}).`,
+    `One stage as shipped, from ${source} (measured ${costFigures.date}; DynamoDB: ${costFigures.engine}), its order workflow priced as ${workflowType} (ORDER_WORKFLOW_TYPE${process.env[Tunables.CHOICES.orderWorkflowType.variable] ? "" : ", the default"}).`,
     `Per order: ${use.statuses} statuses, ${load.watchersPerOrder} watching customer(s) for ${n(load.watchMinutes)} min each; ${n(use.concurrency * 1000, 1)} Lambda ms, ${n(use.writeUnits, 2)} write units, ${n(use.messagesIn + use.messagesOut, 2)} WebSocket messages, ${n(use.transitions, 1)} Step Functions transitions.`,
     "",
     "It carries:",

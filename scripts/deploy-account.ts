@@ -8,8 +8,7 @@ import { fileURLToPath } from "node:url";
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { GetAccountSettingsCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { useAWSClient } from "sst/credentials.js";
-import { stackName, type WorkflowType } from "@awsomepets/core/topology";
-import type { Choices } from "@awsomepets/core/tunables";
+import { Topology, type Tunables } from "@awsomepets/core/platform";
 import { DEFAULT_LOAD, lambdaConcurrencyNeed, type CostFigures } from "../bench/capacity/model";
 import {
   concurrencyFindings,
@@ -23,7 +22,7 @@ import {
 const FIGURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "bench", "cost-summary.json");
 
 /** Prints one line per finding; false when the deploy must stop (unless accepted). */
-export async function checkLambdaConcurrency(accept: boolean, workflowType: WorkflowType) {
+export async function checkLambdaConcurrency(accept: boolean, workflowType: Topology.WorkflowType) {
   const client = useAWSClient(LambdaClient);
   const region = await client.config.region();
   let settings;
@@ -57,9 +56,9 @@ export async function checkLambdaConcurrency(accept: boolean, workflowType: Work
  * The stage's deployed workflow type (its Orders stack's output) against the one about to be deployed:
  * prints the refusal and returns false for an undrained switch. No override: the fix is a setting.
  */
-export async function checkWorkflowSwitch(stage: string, choices: Choices) {
+export async function checkWorkflowSwitch(stage: string, choices: Tunables.Choices) {
   const client = useAWSClient(CloudFormationClient);
-  const name = stackName(stage, "Orders");
+  const name = Topology.stackName(stage, "Orders");
   let stack: DeployedStack | undefined;
   try {
     stack = (await client.send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0];

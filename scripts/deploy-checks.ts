@@ -2,8 +2,7 @@
  * `npm run deploy`'s checks of the AWS account, as pure functions of values fetched by the script
  * (scripts/deploy-account.ts does the calls): each problem is one line saying what to request or set.
  */
-import { CHOICES, type Choices } from "@awsomepets/core/tunables";
-import { WORKFLOW_TYPES, type WorkflowType } from "@awsomepets/core/topology";
+import { Topology, Tunables } from "@awsomepets/core/platform";
 import { QUOTAS } from "../bench/capacity/quotas";
 
 /** Lambda's `GetAccountSettings`: `AccountLimit.ConcurrentExecutions` and `UnreservedConcurrentExecutions`. */
@@ -70,13 +69,13 @@ export const isMissingStack = (error: unknown) =>
  * whose creation rolled back). A stack deployed before the output existed ran Standard, the only
  * type there was.
  */
-export function deployedWorkflowType(stack: DeployedStack | undefined): WorkflowType | undefined {
+export function deployedWorkflowType(stack: DeployedStack | undefined): Topology.WorkflowType | undefined {
   if (!stack || NOTHING_DEPLOYED.has(stack.StackStatus ?? "")) return undefined;
   const output = stack.Outputs?.find((o) => o.OutputKey === WORKFLOW_TYPE_OUTPUT)?.OutputValue;
   if (output === undefined) return "STANDARD";
-  if ((WORKFLOW_TYPES as readonly string[]).includes(output)) return output as WorkflowType;
+  if ((Topology.WORKFLOW_TYPES as readonly string[]).includes(output)) return output as Topology.WorkflowType;
   throw new Error(
-    `the Orders stack's ${WORKFLOW_TYPE_OUTPUT} output is "${output}", not one of ${WORKFLOW_TYPES.join(", ")}`,
+    `the Orders stack's ${WORKFLOW_TYPE_OUTPUT} output is "${output}", not one of ${Topology.WORKFLOW_TYPES.join(", ")}`,
   );
 }
 
@@ -85,11 +84,15 @@ export function deployedWorkflowType(stack: DeployedStack | undefined): Workflow
  * other type without `ORDER_WORKFLOW_DRAINING` naming the deployed one makes CloudFormation delete the
  * machine under its running executions (docs/deploy-and-operate.md, "Switching a live stage").
  */
-export function workflowSwitchFindings(stage: string, deployed: WorkflowType | undefined, choices: Choices): Finding[] {
+export function workflowSwitchFindings(
+  stage: string,
+  deployed: Topology.WorkflowType | undefined,
+  choices: Tunables.Choices,
+): Finding[] {
   const { orderWorkflowType: next, orderWorkflowDraining: draining } = choices;
   if (!deployed || deployed === next || draining === deployed) return [];
-  const type = CHOICES.orderWorkflowType.variable;
-  const drain = CHOICES.orderWorkflowDraining.variable;
+  const type = Tunables.CHOICES.orderWorkflowType.variable;
+  const drain = Tunables.CHOICES.orderWorkflowDraining.variable;
   return [
     {
       refuse: true,

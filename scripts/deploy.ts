@@ -9,9 +9,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { stageNameProblem } from "@awsomepets/core/stage-name";
-import { stageKeepsData } from "@awsomepets/core/topology";
-import { readChoices, type Choices } from "@awsomepets/core/tunables";
+import { StageName, Topology, Tunables } from "@awsomepets/core/platform";
 import { OVERRIDE_FLAG } from "./deploy-checks";
 
 const USAGE = `usage: npm run deploy -- --stage <name> [${OVERRIDE_FLAG}] [other sst deploy options]`;
@@ -29,16 +27,16 @@ if (!stage) {
   console.error(`deploy: the stage is required (${USAGE})`);
   process.exit(2);
 }
-const stageProblem = stageNameProblem(stage);
+const stageProblem = StageName.stageNameProblem(stage);
 if (stageProblem) {
   console.error(`deploy: ${stageProblem}`);
   process.exit(2);
 }
 let keepsData: boolean;
-let choices: Choices;
+let choices: Tunables.Choices;
 try {
-  keepsData = stageKeepsData(process.env);
-  choices = readChoices(process.env);
+  keepsData = Topology.stageKeepsData(process.env);
+  choices = Tunables.readChoices(process.env);
 } catch (error) {
   console.error(`deploy: ${(error as Error).message}`);
   process.exit(2);

@@ -6,7 +6,7 @@
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { stageNameProblem } from "@awsomepets/core/stage-name";
+import { StageName } from "@awsomepets/core/platform";
 
 const USAGE = `Usage: npm run synth -- [--stage <name>] [--out <dir>]
   Writes each stack's CloudFormation template to <dir>/<stage>/, offline.
@@ -32,7 +32,7 @@ if (values.help) {
   process.exit(0);
 }
 const stage = values.stage!;
-const stageProblem = stageNameProblem(stage);
+const stageProblem = StageName.stageNameProblem(stage);
 if (stageProblem) {
   console.error(`synth: ${stageProblem}`);
   process.exit(2);

@@ -19,7 +19,8 @@ import { CfnOutput } from "aws-cdk-lib";
 import { WebSocketLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import { WebSocketLambdaAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import { Config, EventBus, Function, Table, type StackContext } from "sst/constructs";
-import { CallbackTable, CallbackToken, Topology } from "@awsomepets/core/index";
+import { CallbackTable, CallbackToken } from "@awsomepets/core/callbacks";
+import { Topology } from "@awsomepets/core/platform";
 import { NAME_LIMITS, prefixedName } from "./names";
 import { apiGatewayLogsRole } from "./api-gateway-account";
 import { CALLBACKS_STACK_SUPPRESSIONS, suppressNagFindings } from "./nag";
@@ -109,7 +110,7 @@ export function Callbacks({ stack, app }: StackContext) {
   }
   const managementEndpoint = `https://${webSocketOrigin.host}${webSocketOrigin.path}`;
   // The value the edge adds to every request it passes to either API (stacks/edge.ts) and the
-  // functions behind the costly routes check (core's origin-verify.ts): the UUID CloudFormation gave
+  // functions behind the costly routes check (core's platform/origin-verify.ts): the UUID CloudFormation gave
   // this stack, which nobody outside the account can know, with nothing for an operator to set or
   // rotate by hand. Who can read it, and why that is acceptable: docs/decisions/per-client-limits-at-the-edge.md.
   const originVerify = Fn.select(2, Fn.split("/", stack.stackId));

@@ -7,7 +7,7 @@
  */
 import { CustomResource, type Stack } from "aws-cdk-lib";
 import { Function } from "sst/constructs";
-import { Topology } from "@awsomepets/core/index";
+import { Topology } from "@awsomepets/core/platform";
 import { runtimeProps } from "./function-runtime";
 import { policyStatementsOf } from "./permissions";
 import { logGroup, type OperationsConfig } from "./operations";

@@ -4,7 +4,7 @@
  * once and stops the synth; SST prints a VisibleError's message without a stack trace.
  */
 import { VisibleError } from "sst/error.js";
-import { Tunables, type Topology } from "@awsomepets/core/index";
+import { type Topology, Tunables } from "@awsomepets/core/platform";
 
 export type DeploySettings = Record<Tunables.TunableName, number>;
 

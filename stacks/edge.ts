@@ -38,7 +38,7 @@ import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
 import { CfnLoggingConfiguration, CfnWebACL } from "aws-cdk-lib/aws-wafv2";
 import { Construct } from "constructs";
 import { NagSuppressions } from "cdk-nag";
-import { OriginVerify, Topology, type Tunables } from "@awsomepets/core/index";
+import { OriginVerify, Topology, type Tunables } from "@awsomepets/core/platform";
 import { EDGE_DISTRIBUTION_SUPPRESSIONS } from "./nag";
 
 /** A stage's own domain for the edge: the distributions answer at `api.` and `ws.` under it. */
@@ -101,7 +101,7 @@ export type EdgeProps = {
   /** The WebSocket API's origin, and the path its stage answers at there (`/<stage>` on execute-api, "" on a custom domain). */
   webSocketOrigin: string;
   webSocketPath: string;
-  /** What both distributions add to every origin request, and the APIs' functions check (core's origin-verify.ts). */
+  /** What both distributions add to every origin request, and the APIs' functions check (core's platform/origin-verify.ts). */
   originVerify: string;
   domain?: EdgeDomain;
   logRetention: RetentionDays;

@@ -58,7 +58,7 @@ const DEAD_LETTER_QUEUES: NagPackSuppression[] = [
 const PUBLIC_APIS: NagPackSuppression = {
   id: "AwsSolutions-APIG4",
   reason:
-    "The order API is public by design (a shop's checkout), reached through the edge: POST /orders and GET /orders/{id} refuse a request without the edge's origin header (core's origin-verify.ts). A WebSocket API can authorize $connect only: its Lambda authorizer requires that header (an identity source) and binds the connection to its order, and the $connect function checks the order's HMAC callback token, the only credential a customer has.",
+    "The order API is public by design (a shop's checkout), reached through the edge: POST /orders and GET /orders/{id} refuse a request without the edge's origin header (core's platform/origin-verify.ts). A WebSocket API can authorize $connect only: its Lambda authorizer requires that header (an identity source) and binds the connection to its order, and the $connect function checks the order's HMAC callback token, the only credential a customer has.",
 };
 
 const DEV_TABLES = (keepsData: boolean): NagPackSuppression[] =>

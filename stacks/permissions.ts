@@ -8,7 +8,7 @@ import type { DestinationConfig, IDestination, IFunction } from "aws-cdk-lib/aws
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import type { Config } from "sst/constructs";
-import { Permissions, type Topology } from "@awsomepets/core/index";
+import { Permissions, type Topology } from "@awsomepets/core/platform";
 
 type Name = Topology.FunctionName | Topology.DeployFunctionName;
 type StatementResource = Exclude<Permissions.Resource, "@connections" | "CallbackTokenSecrets">;

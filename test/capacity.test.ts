@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { CallbackTable, Topology } from "@awsomepets/core/index";
+import { CallbackTable } from "@awsomepets/core/callbacks";
+import { Topology } from "@awsomepets/core/platform";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "..");

@@ -9,9 +9,9 @@ import { Parser } from "@asyncapi/parser";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { CONTRACTS_DIR, generateContracts, statusEventSchema } from "../scripts/contracts/index";
 import { DOCUMENTED_ROUTES } from "../scripts/contracts/openapi";
-import { GATEWAY_MESSAGES } from "../packages/core/src/order-timeline";
-import { ERROR_CODES } from "../packages/core/src/protocol";
-import { HTTP_ROUTES } from "../packages/core/src/topology";
+import { GATEWAY_MESSAGES } from "../packages/client/src/order-timeline";
+import { Protocol } from "@awsomepets/core/callbacks";
+import { Topology } from "@awsomepets/core/platform";
 
 const dir = path.resolve(import.meta.dirname, "..", CONTRACTS_DIR);
 const generated = generateContracts();
@@ -36,8 +36,8 @@ describe("contract documents", () => {
     expect(errors.map((e) => `${e.path.join(".")}: ${e.message}`)).toEqual([]);
     expect(document?.version()).toBe("3.0.0");
     const error = document!.messages().get("error")!;
-    expect(error.payload()!.properties()!.code!.enum()).toEqual([...ERROR_CODES]);
-    for (const code of ERROR_CODES) expect(error.description()).toContain(`\`${code}\``);
+    expect(error.payload()!.properties()!.code!.enum()).toEqual([...Protocol.ERROR_CODES]);
+    for (const code of Protocol.ERROR_CODES) expect(error.description()).toContain(`\`${code}\``);
     const channel = document!.channels().get("order")!;
     for (const status of [400, 401, 403, 429]) expect(channel.description()).toContain(`**${status}**`);
     const sync = document!.operations().get("sync")!;
@@ -63,8 +63,8 @@ describe("contract documents", () => {
     const routes = Object.entries(api.paths).flatMap(([p, ops]) =>
       Object.keys(ops).map((method) => `${method.toUpperCase()} ${p}`),
     );
-    expect(routes.sort()).toEqual(Object.keys(HTTP_ROUTES).sort());
-    expect([...DOCUMENTED_ROUTES].sort()).toEqual(Object.keys(HTTP_ROUTES).sort());
+    expect(routes.sort()).toEqual(Object.keys(Topology.HTTP_ROUTES).sort());
+    expect([...DOCUMENTED_ROUTES].sort()).toEqual(Object.keys(Topology.HTTP_ROUTES).sort());
     expect(Object.keys(api.paths["/orders"]!.post!.responses)).toEqual([
       "202",
       "400",

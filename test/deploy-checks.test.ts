@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LOAD, lambdaConcurrencyNeed, perOrder, type CostFigures } from "../bench/capacity/model";
-import { readChoices } from "@awsomepets/core/tunables";
+import { Tunables } from "@awsomepets/core/platform";
 import {
   concurrencyFindings,
   CONCURRENCY_QUOTA_CODE,
@@ -118,7 +118,7 @@ describe("deployedWorkflowType", () => {
 });
 
 describe("workflowSwitchFindings", () => {
-  const deploying = (env: Record<string, string>) => readChoices(env);
+  const deploying = (env: Record<string, string>) => Tunables.readChoices(env);
 
   it("refuses the plain deploy of the new default to a stage that runs Standard, in one line saying what to set", () => {
     const [finding, ...rest] = workflowSwitchFindings("prod", "STANDARD", deploying({}));

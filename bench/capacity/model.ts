@@ -10,7 +10,8 @@
  * the others once per order. Lambda concurrency = invocations/s × duration (Little's law) with the
  * durations measured with DynamoDB at AWS latency; the same for watching customers.
  */
-import { CallbackTable, Topology, Tunables } from "@awsomepets/core/index";
+import { CallbackTable } from "@awsomepets/core/callbacks";
+import { Topology, Tunables } from "@awsomepets/core/platform";
 import type { CostResults } from "../lib/results";
 import { EDGE_PRICES, usd } from "../lib/aws-prices";
 import { QUOTAS, type Quota } from "./quotas";

@@ -3,7 +3,7 @@
  * Defaults of a fresh account: most are raised through Service Quotas or AWS Support on request.
  * Checked 2026-12-02 against the pages named (some through copies in the search corpus).
  */
-import { EXPRESS_MAX_DURATION_SECONDS } from "@awsomepets/core/topology";
+import { Topology } from "@awsomepets/core/platform";
 
 export type Quota = { value: number; unit: string; adjustable: boolean; source: string };
 
@@ -97,7 +97,7 @@ export const QUOTAS = {
   },
   /** Declared once in core (the stacks' Express definition uses it). */
   stepFunctionsExpressDurationSeconds: {
-    value: EXPRESS_MAX_DURATION_SECONDS,
+    value: Topology.EXPRESS_MAX_DURATION_SECONDS,
     unit: "seconds an express execution may run (then it fails with a timeout)",
     adjustable: false,
     source: "https://docs.aws.amazon.com/step-functions/latest/dg/express-limits.html",

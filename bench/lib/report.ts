@@ -2,7 +2,7 @@
  * The Markdown the benchmark prints and writes to bench/RESULTS.md. Every sentence under "what
  * limits it" is computed from the figures of the run it describes, so that none can go stale.
  */
-import { Delivery } from "@awsomepets/core/index";
+import { Delivery } from "@awsomepets/core/delivery";
 import { MAX_SOCKETS } from "../metrics/fanout";
 import type { BenchResults, CallbackFigures } from "./results";
 import { round } from "./stats";
@@ -185,7 +185,7 @@ export function markdownTable(results: BenchResults) {
     sections.push(
       `CPU per \`@connections\` post (${p.posts_per_round} posts, ${Delivery.DEFAULT_CONCURRENCY} in flight, to a trivial server in the same process; median of ${p.rounds} alternating rounds): ` +
         `ours ${p.ours_us} µs, the SDK's \`PostToConnectionCommand\` ${p.sdk_command_us} µs (${round(p.sdk_command_us / p.ours_us, 1)}×). ` +
-        "Ours signs and sends with the client's own signer and HTTP handler, without the command's middleware (core connection-post.ts).",
+        "Ours signs and sends with the client's own signer and HTTP handler, without the command's middleware (core delivery/signed-post.ts).",
     );
   }
   if (results.bundles) {

@@ -21,7 +21,9 @@ import {
   ResourceInUseException,
   type CreateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
-import { CallbackTable, OrdersTable, Topology, Tunables } from "@awsomepets/core/index";
+import { CallbackTable } from "@awsomepets/core/callbacks";
+import { OrdersTable } from "@awsomepets/core/orders";
+import { Topology, Tunables } from "@awsomepets/core/platform";
 import { readConfig } from "../../packages/local/src/runtime/config";
 import { resolveHandler } from "../../packages/local/src/runtime/lambda";
 import { names, startLocalRuntime } from "../../packages/local/src/runtime/start-runtime";

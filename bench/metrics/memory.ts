@@ -13,7 +13,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { OrderStatus } from "@awsomepets/core/index";
+import { OrderStatus } from "@awsomepets/core/status";
 import { closeAll, openSyncedSocket, type OrderSocket } from "../lib/order-socket";
 import type { BenchRuntime } from "../lib/runtime-handle";
 import { round } from "../lib/stats";

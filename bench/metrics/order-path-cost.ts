@@ -21,7 +21,7 @@ import {
   SFNClient,
   type HistoryEvent,
 } from "@aws-sdk/client-sfn";
-import { Topology } from "@awsomepets/core/index";
+import { Topology } from "@awsomepets/core/platform";
 import { DEFAULT_ACCOUNT } from "@awsomepets/aws-local/defaults";
 import { executionArn } from "@awsomepets/aws-local/stepfunctions/arns";
 import { names } from "../../packages/local/src/runtime/start-runtime";

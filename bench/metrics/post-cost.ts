@@ -1,7 +1,7 @@
 /**
  * post_cpu_us: the CPU one `@connections` post costs the process that makes it, ours
  * (core's `postToConnection`: the client's signer and HTTP handler, no command middleware) against
- * the SDK's `client.send(new PostToConnectionCommand(…))` — the figure behind connection-post.ts.
+ * the SDK's `client.send(new PostToConnectionCommand(…))` — the figure behind delivery/signed-post.ts.
  * Both post to a trivial local HTTP server in this process (its share is the same for both), 64 in
  * flight as a fan-out does; rounds alternate between the two, and the median round is the figure.
  */
@@ -9,7 +9,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
 import pLimit from "p-limit";
-import { Aws, Delivery } from "@awsomepets/core/index";
+import { Delivery } from "@awsomepets/core/delivery";
+import { Aws } from "@awsomepets/core/platform";
 import { median, round } from "../lib/stats";
 
 export type PostCost = { ours_us: number; sdk_command_us: number; posts_per_round: number; rounds: number };

@@ -3,10 +3,8 @@
  * it receives `sync` and sends `status`, `synced` and `error` frames — and API Gateway, in their
  * stead, its own `gatewayError` frames. docs/protocol.md is the prose.
  */
-import type { Admission } from "../../packages/core/src/callbacks";
-import { DEFAULT_TTL_SECONDS, TOKEN_PATTERN } from "../../packages/core/src/callback-token";
-import { DEFAULT_SYNC_RATE } from "../../packages/core/src/sync-rate-limit";
-import { GATEWAY_MESSAGES, SYNC_ANSWER_TIMEOUT_MS } from "../../packages/core/src/order-timeline";
+import { type Callbacks, CallbackToken, SyncRateLimit } from "@awsomepets/core/callbacks";
+import { GATEWAY_MESSAGES, SYNC_ANSWER_TIMEOUT_MS } from "../../packages/client/src/order-timeline";
 import { ErrorFrame, jsonSchema, OrderStatus, Protocol, StatusFrame, SyncedFrame } from "./schemas";
 
 const schema = (s: Parameters<typeof jsonSchema>[0]) => jsonSchema(s, "draft-7");
@@ -17,12 +15,12 @@ export const ERROR_CODE_MEANINGS: Record<Protocol.ErrorCode, string> = {
   unknown_action: 'The message has an `action` other than "sync". Fix the message.',
   not_subscribed:
     "This connection holds no subscription to that order: it was admitted for another order, or it expired or was removed after a 410. Open a new socket with the clientCallbackUrl.",
-  rate_limited: `Too many messages on this socket (a token bucket of ${DEFAULT_SYNC_RATE.perSecond}/s with a burst of ${DEFAULT_SYNC_RATE.burst} by default; on AWS per warm container). Said once per streak; further messages in the streak are dropped silently. Wait, then send \`sync\` again.`,
+  rate_limited: `Too many messages on this socket (a token bucket of ${SyncRateLimit.DEFAULT_SYNC_RATE.perSecond}/s with a burst of ${SyncRateLimit.DEFAULT_SYNC_RATE.burst} by default; on AWS per warm container). Said once per streak; further messages in the streak are dropped silently. Wait, then send \`sync\` again.`,
   internal: "The server failed to answer. Send the `sync` again (with backoff).",
 };
 
 /** `$connect`'s refusals: the HTTP status of the failed upgrade (the record fails to compile when core adds one). */
-export const CONNECT_REFUSALS: Record<Extract<Admission, { admitted: false }>["statusCode"], string> = {
+export const CONNECT_REFUSALS: Record<Extract<Callbacks.Admission, { admitted: false }>["statusCode"], string> = {
   400: "`$connect` got no order id from its authorizer (not reachable through API Gateway, whose authorizer denies an `orderId` that is not a UUID with 403 first).",
   401: "`orderId` (answered by API Gateway before any function runs) or `token` is missing or empty, also when there is no query string at all.",
   403: `\`token\` is malformed, forged, signed for another order or stage, expired, expiring more than 24 h ahead, or signed with a secret the stage no longer holds, or \`orderId\` is not a UUID (denied by the authorizer). Expired links do not come back: ask the shop for the order again.`,
@@ -75,7 +73,7 @@ export function asyncApiDocument() {
         title: "One order's statuses",
         description: [
           "Opened with the `clientCallbackUrl`: the server URL with `?orderId={uuid}&token={token}`.",
-          `The token is \`v2.<keyId>.<expiresAt epoch seconds>.<base64url HMAC-SHA256>\`, signed for one order of one stage and valid ${DEFAULT_TTL_SECONDS / 3600} hours (never longer); docs/protocol.md, "The callback token", says how to mint one. Links handed out before v2 carry \`<expiresAt>.<signature>\` and stay valid until they expire.`,
+          `The token is \`v2.<keyId>.<expiresAt epoch seconds>.<base64url HMAC-SHA256>\`, signed for one order of one stage and valid ${CallbackToken.DEFAULT_TTL_SECONDS / 3600} hours (never longer); docs/protocol.md, "The callback token", says how to mint one. Links handed out before v2 carry \`<expiresAt>.<signature>\` and stay valid until they expire.`,
           "",
           "`$connect` refuses the upgrade with an HTTP status; a refused socket never opens and nothing is stored:",
           refusals,
@@ -99,7 +97,7 @@ export function asyncApiDocument() {
                 orderId: { type: "string", format: "uuid", description: "The order's id." },
                 token: {
                   type: "string",
-                  pattern: TOKEN_PATTERN,
+                  pattern: CallbackToken.TOKEN_PATTERN,
                   description:
                     "The order's callback token: `v2.<keyId>.<expiresAt>.<signature>` (or, issued before v2, `<expiresAt>.<signature>`).",
                 },

@@ -1,13 +1,13 @@
 /** The order API (API Gateway HTTP API) as an OpenAPI 3.1 document. */
-import { API_THROTTLES, type HTTP_ROUTES } from "../../packages/core/src/topology";
-import { CURRENCY } from "../../packages/core/src/catalogue";
+import { Catalogue } from "@awsomepets/core/orders";
+import { Topology } from "@awsomepets/core/platform";
 import { CataloguePet, jsonSchema, Order, OrderAccepted, OrderViewBody, Problem } from "./schemas";
 
 const schema = (s: Parameters<typeof jsonSchema>[0]) => jsonSchema(s, "draft-2020-12");
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const problem = (description: string) => ({ description, content: { "application/json": { schema: ref("Problem") } } });
 const throttled = problem(
-  `API Gateway's throttling (${API_THROTTLES.http.rateLimit}/s, burst ${API_THROTTLES.http.burstLimit} for the stage). Retry with backoff.`,
+  `API Gateway's throttling (${Topology.API_THROTTLES.http.rateLimit}/s, burst ${Topology.API_THROTTLES.http.burstLimit} for the stage). Retry with backoff.`,
 );
 
 /** Every path below is a route of the stack; a route added in core without a document fails the contracts test. */
@@ -15,7 +15,7 @@ export const DOCUMENTED_ROUTES = [
   "POST /orders",
   "GET /orders/{orderId}",
   "GET /catalogue",
-] as const satisfies ReadonlyArray<keyof typeof HTTP_ROUTES>;
+] as const satisfies ReadonlyArray<keyof typeof Topology.HTTP_ROUTES>;
 
 export function openApiDocument() {
   return {
@@ -23,7 +23,7 @@ export function openApiDocument() {
     info: {
       title: "AWSomePets order API",
       version: "1.0.0",
-      description: `Place an order, read it back, list the pets. Prices and amounts are in ${CURRENCY}. Every error body is \`{"message": "…"}\`; an invalid order also lists \`errors\` per field. Statuses are pushed over the WebSocket named by \`clientCallbackUrl\` (see the AsyncAPI document).`,
+      description: `Place an order, read it back, list the pets. Prices and amounts are in ${Catalogue.CURRENCY}. Every error body is \`{"message": "…"}\`; an invalid order also lists \`errors\` per field. Statuses are pushed over the WebSocket named by \`clientCallbackUrl\` (see the AsyncAPI document).`,
     },
     servers: [
       {

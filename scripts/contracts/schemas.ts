@@ -5,11 +5,9 @@
  * schemas and constants, and the compiler checks below fail when one drifts from its core type.
  */
 import * as z from "zod/mini";
-import * as OrderStatus from "../../packages/core/src/order-status";
-import * as Protocol from "../../packages/core/src/protocol";
-import * as Order from "../../packages/core/src/order";
-import type { OrderView } from "../../packages/core/src/orders";
-import type { Pet } from "../../packages/core/src/catalogue";
+import { Protocol } from "@awsomepets/core/callbacks";
+import { type Catalogue, Order, type Orders } from "@awsomepets/core/orders";
+import { OrderStatus } from "@awsomepets/core/status";
 
 type JsonSchema = Record<string, unknown>;
 /** JSON Schema dialects: AsyncAPI's Schema Object is draft-07's superset; OpenAPI 3.1 is 2020-12; EventBridge takes draft-04. */
@@ -80,8 +78,8 @@ const checks: [
   Same<z.output<typeof StatusFrame>, Protocol.StatusFrame>,
   Same<z.output<typeof SyncedFrame>, Protocol.SyncedFrame>,
   Same<z.output<typeof ErrorFrame>, Protocol.ErrorFrame>,
-  Same<z.output<typeof OrderViewBody>, OrderView>,
-  Same<z.output<typeof CataloguePet>, Omit<Pet, "priceCents">>,
+  Same<z.output<typeof OrderViewBody>, Orders.OrderView>,
+  Same<z.output<typeof CataloguePet>, Omit<Catalogue.Pet, "priceCents">>,
 ] = [true, true, true, true, true];
 void checks;
 

@@ -4,7 +4,9 @@
  */
 import { Match, type Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CallbackTable, OrderStatus, Topology } from "@awsomepets/core/index";
+import { CallbackTable } from "@awsomepets/core/callbacks";
+import { Topology } from "@awsomepets/core/platform";
+import { OrderStatus } from "@awsomepets/core/status";
 import { callbacksTemplate, functionLogicalId, resourcesOfType } from "./template";
 
 let template: Template;

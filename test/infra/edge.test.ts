@@ -5,7 +5,7 @@
  * branch stage has its own domain (LONG_STAGE_ENV): its APIs' execute-api endpoints are disabled.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { OriginVerify, Topology, Tunables } from "@awsomepets/core/index";
+import { OriginVerify, Topology, Tunables } from "@awsomepets/core/platform";
 import { functionLogicalId, resourcesOfType, stageTemplates } from "./template";
 import { LONG_STAGE, LONG_STAGE_ENV } from "./synth-setup";
 

@@ -7,7 +7,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, inject } from "vitest";
-import { Delivery, Topology, Tunables } from "@awsomepets/core/index";
+import { Delivery } from "@awsomepets/core/delivery";
+import { Topology, Tunables } from "@awsomepets/core/platform";
 import { DEFAULTS, operationsConfig } from "../../stacks/operations";
 import { LONG_STAGE, LONG_STAGE_ENV } from "./synth-setup";
 import { functionLogicalId, resourcesOfType } from "./template";

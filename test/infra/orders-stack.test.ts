@@ -5,7 +5,9 @@
 import { readFileSync } from "node:fs";
 import { Match, type Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
-import { OrderStatus, OrdersTable, Topology, Tunables } from "@awsomepets/core/index";
+import { OrdersTable } from "@awsomepets/core/orders";
+import { Topology, Tunables } from "@awsomepets/core/platform";
+import { OrderStatus } from "@awsomepets/core/status";
 import { functionLogicalId, policyStatements, resourcesOfType, stageTemplates } from "./template";
 import { LONG_STAGE } from "./synth-setup";
 

@@ -6,7 +6,7 @@
  * (SST's role), not the handler's, and are left out.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { Permissions, Topology } from "@awsomepets/core/index";
+import { Permissions, Topology } from "@awsomepets/core/platform";
 import { createAnalyzer, REVIEWED_SIGNATURES, type Reach } from "./reachable-actions";
 import { policyStatements, stageTemplates } from "./template";
 import { SYNTH_STAGES } from "./synth-setup";

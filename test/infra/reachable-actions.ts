@@ -47,7 +47,7 @@ export const COMMAND_ACTIONS: Record<string, readonly string[]> = {
  * (core/connection-post.ts, for its CPU cost). Keyed `file#function`, relative to the repository.
  */
 export const SIGNED_BY_HAND: Record<string, readonly string[]> = {
-  "packages/core/src/connection-post.ts#postSigned": ["execute-api:ManageConnections POST"],
+  "packages/core/src/delivery/signed-post.ts#postSigned": ["execute-api:ManageConnections POST"],
 };
 
 /**
@@ -59,26 +59,27 @@ export const REVIEWED_SIGNATURES: Record<string, string> = {
   "packages/functions/src/lib/handler.ts#metrics":
     "the handler's Counter factory: lib/metrics.ts's emfMetrics (reached and walked: it writes EMF lines to stdout)",
   "packages/functions/src/lib/handler.ts#flush": "Counter.flush: lib/metrics.ts (walked), stdout only",
-  "packages/core/src/deadline.ts#cancel": "clears the deadline's timer",
-  "packages/core/src/orders.ts#now": "an injected clock (tests); Date otherwise",
-  "packages/core/src/order-store.ts#now": "an injected clock (tests); Date otherwise",
-  "packages/core/src/message-admission.ts#now": "the store's clock",
-  "packages/core/src/saga.ts#now": "an injected clock (tests); Date otherwise",
-  "packages/core/src/saga.ts#charge":
+  "packages/core/src/platform/deadline.ts#cancel": "clears the deadline's timer",
+  "packages/core/src/orders/service.ts#now": "an injected clock (tests); Date otherwise",
+  "packages/core/src/orders/store.ts#now": "an injected clock (tests); Date otherwise",
+  "packages/core/src/callbacks/admission.ts#now": "the store's clock",
+  "packages/core/src/orders/saga.ts#now": "an injected clock (tests); Date otherwise",
+  "packages/core/src/orders/saga.ts#charge":
     "PaymentProvider.charge: WORKSHOP_PAYMENTS in the functions (computes the outcome, no AWS call); a real provider is no AWS call either",
-  "packages/core/src/saga.ts#refund": "PaymentProvider.refund: as charge",
-  "packages/core/src/connection-post.ts#signer":
+  "packages/core/src/orders/saga.ts#refund": "PaymentProvider.refund: as charge",
+  "packages/core/src/delivery/signed-post.ts#signer":
     "the SDK client's SigV4 signer: part of the POST counted in SIGNED_BY_HAND",
-  "packages/core/src/connection-post.ts#sign": "the SigV4 signer, as above",
-  "packages/core/src/connection-post.ts#endpoint": "the client's resolved endpoint, no request",
-  "packages/core/src/connection-post.ts#handle": "the client's HTTP handler sending the signed POST (SIGNED_BY_HAND)",
-  "packages/core/src/connection-post.ts#resume": "drains the answer's body",
-  "packages/core/src/connection-post.ts#maxAttempts": "the client's retry config, no request",
-  "packages/core/src/connection-post.ts#retryStrategy": "the client's retry strategy, no request",
-  "packages/core/src/connection-post.ts#acquireInitialRetryToken": "retry bookkeeping, no request",
-  "packages/core/src/connection-post.ts#refreshRetryTokenForRetry": "retry bookkeeping, no request",
-  "packages/core/src/connection-post.ts#recordSuccess": "retry bookkeeping, no request",
-  "packages/core/src/connection-post.ts#getRetryDelay": "retry bookkeeping, no request",
+  "packages/core/src/delivery/signed-post.ts#sign": "the SigV4 signer, as above",
+  "packages/core/src/delivery/signed-post.ts#endpoint": "the client's resolved endpoint, no request",
+  "packages/core/src/delivery/signed-post.ts#handle":
+    "the client's HTTP handler sending the signed POST (SIGNED_BY_HAND)",
+  "packages/core/src/delivery/signed-post.ts#resume": "drains the answer's body",
+  "packages/core/src/delivery/signed-post.ts#maxAttempts": "the client's retry config, no request",
+  "packages/core/src/delivery/signed-post.ts#retryStrategy": "the client's retry strategy, no request",
+  "packages/core/src/delivery/signed-post.ts#acquireInitialRetryToken": "retry bookkeeping, no request",
+  "packages/core/src/delivery/signed-post.ts#refreshRetryTokenForRetry": "retry bookkeeping, no request",
+  "packages/core/src/delivery/signed-post.ts#recordSuccess": "retry bookkeeping, no request",
+  "packages/core/src/delivery/signed-post.ts#getRetryDelay": "retry bookkeeping, no request",
   "packages/functions/src/deploy/api-gateway-account.ts#cloudWatchRoleArn":
     "AccountApi: sdkAccountApi's methods, reached and walked (their commands are counted)",
   "packages/functions/src/deploy/api-gateway-account.ts#setCloudWatchRoleArn": "AccountApi, as above",

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { Topology, Tunables } from "@awsomepets/core/index";
+import { Topology, Tunables } from "@awsomepets/core/platform";
 import { deploySettings } from "../../stacks/deploy-settings";
 import { LONG_STAGE, LONG_STAGE_ENV } from "./synth-setup";
 import { functionLogicalId, resourcesOfType, stageTemplates } from "./template";

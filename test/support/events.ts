@@ -1,10 +1,11 @@
 /** Lambda events as API Gateway and EventBridge deliver them, for calling handlers directly. */
 import { randomUUID } from "node:crypto";
-import { OrderStatus, OriginVerify } from "@awsomepets/core/index";
+import { OriginVerify } from "@awsomepets/core/platform";
+import { OrderStatus } from "@awsomepets/core/status";
 
 /** The edge's value in tests: what `Topology.ENV.originVerify` is set to, and what `throughTheEdge` adds. */
 export const ORIGIN_VERIFY = "test-origin-verify-0123456789abcdef";
-/** A request's headers as CloudFront passes them on: with the edge's header (core's origin-verify.ts). */
+/** A request's headers as CloudFront passes them on: with the edge's header (core's platform/origin-verify.ts). */
 export const throughTheEdge = (headers: Record<string, string> = {}) => ({
   ...headers,
   [OriginVerify.HEADER]: ORIGIN_VERIFY,

@@ -10,16 +10,11 @@
  * Browser and Node ≥ 22 alike: it uses the platform's WebSocket and imports only core's pure modules
  * (no schema library, no SDK), so a page's bundle stays small.
  */
-import {
-  OrderTimeline,
-  readServerFrame,
-  SYNC_ANSWER_TIMEOUT_MS,
-  type TimelineUpdate,
-} from "@awsomepets/core/order-timeline";
-import type { ErrorCode, StatusFrame } from "@awsomepets/core/protocol";
+import { OrderTimeline, readServerFrame, SYNC_ANSWER_TIMEOUT_MS, type TimelineUpdate } from "./order-timeline";
+import type { Protocol } from "@awsomepets/core/callbacks";
 import { reconnectDelay } from "./reconnect-delay";
 
-export type { StatusFrame };
+export type StatusFrame = Protocol.StatusFrame;
 
 export type ConnectionState =
   | { kind: "connecting"; attempt: number }
@@ -52,7 +47,7 @@ export type OrderClientEvents = {
    * later), or `gateway` for a frame of API Gateway's own other than its throttle (`Internal server
    * error`, `Forbidden`, or anything that is not the protocol's), after which the client syncs again.
    */
-  onServerError?(code: ErrorCode | "gateway" | (string & {}), message: string): void;
+  onServerError?(code: Protocol.ErrorCode | "gateway" | (string & {}), message: string): void;
   /** The order reached a terminal status and nothing is missing; the socket closes after `lingerMs`. */
   onFinished?(): void;
 };

@@ -6,7 +6,7 @@
  */
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OrderStatus } from "@awsomepets/core/index";
+import { OrderStatus } from "@awsomepets/core/status";
 import {
   callbackUrl,
   newOrderId,

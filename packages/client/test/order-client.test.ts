@@ -6,7 +6,8 @@
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WsSocket from "ws";
-import { CallbackToken, OrderStatus } from "@awsomepets/core/index";
+import { CallbackToken } from "@awsomepets/core/callbacks";
+import { OrderStatus } from "@awsomepets/core/status";
 import {
   callbackUrl,
   floodSyncs,

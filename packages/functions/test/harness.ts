@@ -3,7 +3,8 @@
  * (reached the way deployed code is configured: `AWS_ENDPOINT_URL_DYNAMODB`), and a real HTTP
  * `@connections` stand-in. Configuration goes in through the same variables the stack sets.
  */
-import { CallbackStore, CallbackToken, Topology, Tunables } from "@awsomepets/core/index";
+import { CallbackStore, CallbackToken } from "@awsomepets/core/callbacks";
+import { Topology, Tunables } from "@awsomepets/core/platform";
 import { startConnectionsServer } from "../../../test/support/connections-server";
 import { createCallbackTable, dynamodbEndpoint, testDocumentClient } from "../../../test/support/dynamodb";
 import { ORIGIN_VERIFY } from "../../../test/support/events";
@@ -39,7 +40,7 @@ export async function startHarness() {
   const handlers = {
     connect: (await import("../src/websocket/connect")).handler,
     disconnect: (await import("../src/websocket/disconnect")).handler,
-    pending: (await import("../src/websocket/pending")).handler,
+    pending: (await import("../src/websocket/sync")).handler,
     callback: (await import("../src/events/order-status-callback")).handler,
   };
   const store = new CallbackStore({ client: testDocumentClient(), tableName: table.tableName });

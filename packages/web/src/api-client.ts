@@ -1,7 +1,7 @@
 /// <reference lib="dom.iterable" />
 /** The order API as the page uses it: `GET /catalogue`, `POST /orders`, `GET /orders/{orderId}`. */
-import type { OrderRequest } from "@awsomepets/core/order";
-import type { Status } from "@awsomepets/core/order-status-model";
+import type { Order } from "@awsomepets/core/orders";
+import type { StatusModel } from "@awsomepets/core/status";
 
 /** `soldOut`: listed, but it cannot be bought (absent from servers older than this page). */
 export type Pet = { sku: string; name: string; species: string; price: number; description: string; soldOut?: boolean };
@@ -15,16 +15,16 @@ export type PlaceOrderResult =
   /** Anything else the API refused (413, 415, 422, 5xx) or a network failure (status 0). */
   | { kind: "refused"; status: number; message: string };
 
-export type HistoryEntry = { status: Status; occurredAt: string; reason?: string; amountPaid?: number };
+export type HistoryEntry = { status: StatusModel.Status; occurredAt: string; reason?: string; amountPaid?: number };
 export type OrderView = {
   orderId: string;
-  status: Status;
+  status: StatusModel.Status;
   terminal: boolean;
   placedAt: string;
   amount: number;
-  basket: OrderRequest["basket"];
+  basket: Order.OrderRequest["basket"];
   /** Absent from servers older than this page. */
-  shippingAddress?: OrderRequest["shippingAddress"];
+  shippingAddress?: Order.OrderRequest["shippingAddress"];
   history: HistoryEntry[];
 };
 export type GetOrderResult =
@@ -33,7 +33,7 @@ export type GetOrderResult =
   | { kind: "forbidden"; message: string }
   | { kind: "failed"; status: number; message: string };
 
-export type { OrderRequest };
+export type OrderRequest = Order.OrderRequest;
 
 async function messageOf(response: Response) {
   try {
@@ -52,7 +52,7 @@ export function createApiClient(base: string, fetchFn: typeof fetch = (...args) 
       return (await response.json()) as Pet[];
     },
 
-    async placeOrder(request: OrderRequest, idempotencyKey: string): Promise<PlaceOrderResult> {
+    async placeOrder(request: Order.OrderRequest, idempotencyKey: string): Promise<PlaceOrderResult> {
       let response: Response;
       try {
         response = await fetchFn(`${base}/orders`, {

@@ -1,5 +1,5 @@
 /** Country names in the customer's language, for the shipping country picker and the order cards; codes are ISO 3166-1 alpha-2. */
-import { COUNTRY_CODES } from "@awsomepets/core/countries";
+import { Countries } from "@awsomepets/core/orders";
 
 const displayNames = new Map<string, Intl.DisplayNames | undefined>();
 function namesFor(locale: string | undefined) {
@@ -29,7 +29,7 @@ export function countryName(code: string, locale?: string): string | undefined {
 /** Every country, sorted by its name as the customer's language sorts it. */
 export function countryOptions(locale?: string) {
   const collator = new Intl.Collator(locale);
-  return COUNTRY_CODES.map((code) => ({ code, name: countryName(code, locale) ?? code })).sort((a, b) =>
+  return Countries.COUNTRY_CODES.map((code) => ({ code, name: countryName(code, locale) ?? code })).sort((a, b) =>
     collator.compare(a.name, b.name),
   );
 }

@@ -1,6 +1,6 @@
 /// <reference lib="dom.iterable" />
 /** The order tracker page: wires the form, the workshop's panel, the customer's orders and their storage together. */
-import { priceCents, SOLD_OUT_SKU } from "@awsomepets/core/catalogue";
+import { Catalogue } from "@awsomepets/core/orders";
 import { createApiClient, type OrderRequest } from "./api-client";
 import { tokenOf } from "./callback-url";
 import { apiBase, websocketBase } from "./config";
@@ -65,7 +65,7 @@ function orderAgain(orderId: string, step: NextStep["kind"]) {
   const summary = storage.get(orderId)?.summary;
   if (!summary) return;
   const basket =
-    step === "without-sold-out" ? summary.basket.filter((line) => line.sku !== SOLD_OUT_SKU) : summary.basket;
+    step === "without-sold-out" ? summary.basket.filter((line) => line.sku !== Catalogue.SOLD_OUT_SKU) : summary.basket;
   const another = step === "another-card" ? "" : undefined;
   const address = addresses.get(orderId);
   form.apply({
@@ -200,7 +200,7 @@ for (const button of document.querySelectorAll<HTMLButtonElement>("[data-path]")
           result.kind === "refused" ? refusalText(result.status) : "The shop refused the workshop's order.";
         return;
       }
-      const cents = priceCents(request.basket);
+      const cents = Catalogue.priceCents(request.basket);
       reveal(addPlaced(result.order, request, cents === undefined ? undefined : cents / 100));
     } finally {
       button.disabled = false;

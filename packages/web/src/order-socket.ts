@@ -3,14 +3,14 @@
  * with the page's callbacks. An expired link and a refused or failed open both send the page to its
  * HTTP check (`GET /orders/{orderId}`), which tells the customer which it was.
  */
-import type { OrderTimeline } from "@awsomepets/core/order-timeline";
-import type { StatusFrame } from "@awsomepets/core/protocol";
+import type { OrderTimeline } from "@awsomepets/client/order-timeline";
+import type { Protocol } from "@awsomepets/core/callbacks";
 import { watchOrder, type ConnectionState, type OrderClient } from "@awsomepets/client/order-client";
 
 export type { ConnectionState };
 
 export type OrderSocketEvents = {
-  onStatus(frame: StatusFrame): void;
+  onStatus(frame: Protocol.StatusFrame): void;
   onState(state: ConnectionState): void;
   /** An attempt ended before the socket opened (refused upgrade, network down, expired link): the caller may check the order over HTTP. */
   onOpenFailed(consecutiveFailures: number): void;

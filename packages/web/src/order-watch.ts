@@ -7,9 +7,9 @@
  * "Resume watching"); it never shows "In progress" for an order nobody is following. Everything
  * shown is saved, so another tab or a reload resumes from the same cursor.
  */
-import { OrderTimeline } from "@awsomepets/core/order-timeline";
-import { isTerminal } from "@awsomepets/core/order-status-model";
-import type { StatusFrame } from "@awsomepets/core/protocol";
+import { OrderTimeline } from "@awsomepets/client/order-timeline";
+import type { Protocol } from "@awsomepets/core/callbacks";
+import { StatusModel } from "@awsomepets/core/status";
 import type { ApiClient, HistoryEntry } from "./api-client";
 import { tokenExpired, tokenOf } from "./callback-url";
 import { openOrderSocket, type ConnectionState, type OrderSocket } from "./order-socket";
@@ -82,10 +82,10 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
       : "";
   };
   /** Shows a status; announces it if it is news (not one restored from storage). */
-  const show = (entry: StatusFrame | HistoryEntry, news: boolean) => {
+  const show = (entry: Protocol.StatusFrame | HistoryEntry, news: boolean) => {
     if (!card.add(entry) || !news) return;
     say(
-      isTerminal(entry.status)
+      StatusModel.isTerminal(entry.status)
         ? (outcomeOf([...fromApi, ...timeline.statuses, entry], summary)?.text ?? STATUS_LABELS[entry.status])
         : `${STATUS_LABELS[entry.status]}.`,
     );

@@ -3,13 +3,13 @@
  * was not charged (try another card), a sold-out pet cost nothing (order the others), a refund says
  * how much and how long it takes (order again to another address).
  */
-import { findPet } from "@awsomepets/core/catalogue";
-import { isTerminal, type Status } from "@awsomepets/core/order-status-model";
+import { Catalogue } from "@awsomepets/core/orders";
+import { StatusModel } from "@awsomepets/core/status";
 import { countryName } from "./countries";
 import type { OrderSummary } from "./storage";
 import { customerReason, formatAmount } from "./status-text";
 
-type Entry = { status: Status; reason?: string; amountPaid?: number };
+type Entry = { status: StatusModel.Status; reason?: string; amountPaid?: number };
 
 export type NextStep = { kind: "another-card" | "without-sold-out" | "another-address"; label: string };
 export type Outcome = { state: "completed" | "cancelled"; text: string; next?: NextStep };
@@ -38,7 +38,7 @@ export function outcomeOf(
   summary: OrderSummary | undefined,
   locale?: string,
 ): Outcome | undefined {
-  const terminal = entries.find((e) => isTerminal(e.status));
+  const terminal = entries.find((e) => StatusModel.isTerminal(e.status));
   if (!terminal) return undefined;
   if (terminal.status === "completed") return { state: "completed", text: COMPLETED_TEXT };
   const reason = terminal.reason ?? entries.find((e) => e.reason)?.reason;
@@ -54,7 +54,7 @@ export function outcomeOf(
   const text = `Cancelled: ${said}. ${money}`;
   if (/card was declined/i.test(reason ?? ""))
     return { state: "cancelled", text, next: { kind: "another-card", label: "Try another card" } };
-  if (/^Out of stock/.test(reason ?? "") && summary?.basket.some((line) => !findPet(line.sku)?.soldOut)) {
+  if (/^Out of stock/.test(reason ?? "") && summary?.basket.some((line) => !Catalogue.findPet(line.sku)?.soldOut)) {
     return { state: "cancelled", text, next: { kind: "without-sold-out", label: "Order the other pets" } };
   }
   if (/^We cannot deliver/.test(reason ?? ""))

@@ -1,9 +1,9 @@
 /**
- * The workshop's failure paths (packages/core/src/saga.ts), placed from their own panel, apart from
+ * The workshop's failure paths (packages/core/src/orders/saga.ts), placed from their own panel, apart from
  * the customer's form: what makes a path happen is a sold-out sku, the declined card token, or the
  * undeliverable country code XX — values a customer never enters.
  */
-import { SOLD_OUT_SKU } from "@awsomepets/core/catalogue";
+import { Catalogue } from "@awsomepets/core/orders";
 import type { OrderRequest } from "./api-client";
 
 export type OrderDraft = {
@@ -27,7 +27,7 @@ const basket = [
 export type FailurePath = "soldOut" | "declinedCard" | "undeliverable";
 export const FAILURE_PATHS: Record<FailurePath, OrderRequest> = {
   soldOut: {
-    basket: [...basket, { sku: SOLD_OUT_SKU, quantity: 1 }],
+    basket: [...basket, { sku: Catalogue.SOLD_OUT_SKU, quantity: 1 }],
     paymentDetail: { cardToken: "tok_visa" },
     shippingAddress: address,
   },

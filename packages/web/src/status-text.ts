@@ -2,11 +2,11 @@
  * How statuses, money, dates and reasons read to a customer. Money, dates and times go through `Intl`
  * in the browser's locale (`locale` undefined) and time zone; the currency is always the shop's.
  */
-import { CURRENCY, PETS } from "@awsomepets/core/catalogue";
-import type { Status } from "@awsomepets/core/order-status-model";
+import { Catalogue } from "@awsomepets/core/orders";
+import type { StatusModel } from "@awsomepets/core/status";
 
 /** What happened, in the customer's words. */
-export const STATUS_LABELS: Record<Status, string> = {
+export const STATUS_LABELS: Record<StatusModel.Status, string> = {
   placed: "Order placed",
   reserved: "Pets reserved for you",
   paid: "Payment received",
@@ -17,9 +17,9 @@ export const STATUS_LABELS: Record<Status, string> = {
 };
 
 /** The steps of an order that goes well, in order: the stepper shows those still to come. */
-export const HAPPY_STEPS: readonly Status[] = ["placed", "reserved", "paid", "completed"];
+export const HAPPY_STEPS: readonly StatusModel.Status[] = ["placed", "reserved", "paid", "completed"];
 /** A step still to come, as the stepper names it. */
-export const UPCOMING_LABELS: Partial<Record<Status, string>> = {
+export const UPCOMING_LABELS: Partial<Record<StatusModel.Status, string>> = {
   reserved: "Reserving your pets",
   paid: "Payment",
   completed: "Sending your pets",
@@ -31,7 +31,10 @@ export function formatAmount(amount: number, locale?: string) {
   const key = locale ?? "";
   let format = moneyFormats.get(key);
   if (!format)
-    moneyFormats.set(key, (format = new Intl.NumberFormat(locale, { style: "currency", currency: CURRENCY })));
+    moneyFormats.set(
+      key,
+      (format = new Intl.NumberFormat(locale, { style: "currency", currency: Catalogue.CURRENCY })),
+    );
   return format.format(amount);
 }
 export const formatCents = (cents: number, locale?: string) => formatAmount(cents / 100, locale);
@@ -57,10 +60,10 @@ export function formatClock(date: Date, locale?: string) {
 }
 
 /** A pet's name as a sentence uses it. */
-export const petName = (sku: string) => PETS.find((p) => p.sku === sku)?.name ?? sku;
+export const petName = (sku: string) => Catalogue.PETS.find((p) => p.sku === sku)?.name ?? sku;
 
 const SKU_PATTERN = new RegExp(
-  `(?<![\\w-])(${PETS.map((p) => p.sku.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&")).join("|")})(?![\\w-])`,
+  `(?<![\\w-])(${Catalogue.PETS.map((p) => p.sku.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&")).join("|")})(?![\\w-])`,
   "g",
 );
 

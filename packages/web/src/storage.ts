@@ -10,7 +10,7 @@
  * here for 30 days is one injected script away from anyone. An order whose callback URL is not the
  * stage's is rebuilt on the stage's URL, or dropped, when the page loads (`onStage`).
  */
-import type { StatusFrame } from "@awsomepets/core/protocol";
+import type { Protocol } from "@awsomepets/core/callbacks";
 import type { HistoryEntry, OrderRequest } from "./api-client";
 
 export const STORAGE_KEY = "awsomepets.orders.v2";
@@ -39,7 +39,7 @@ export type WatchedOrder = {
   clientCallbackUrl: string;
   addedAt: string;
   /** From the socket: each with its seq. */
-  statuses: StatusFrame[];
+  statuses: Protocol.StatusFrame[];
   /** From the 202 (`placed`) and `GET /orders/{id}` when the socket could not be used: no seq. */
   fromApi: HistoryEntry[];
   summary?: OrderSummary;

@@ -7,14 +7,20 @@
  * the actions that fit its state. New statuses are announced through the page's live region (see
  * main.ts), not by this card.
  */
-import { priceCents } from "@awsomepets/core/catalogue";
-import { byOccurrence, isTerminal, type Status } from "@awsomepets/core/order-status-model";
+import { Catalogue } from "@awsomepets/core/orders";
+import { StatusModel } from "@awsomepets/core/status";
 import { countryName } from "./countries";
 import { outcomeOf, type NextStep } from "./outcome";
 import type { OrderSummary } from "./storage";
 import { formatAmount, formatDateTime, HAPPY_STEPS, petName, STATUS_LABELS, UPCOMING_LABELS } from "./status-text";
 
-export type TimelineEntry = { status: Status; occurredAt: string; reason?: string; amountPaid?: number; seq?: number };
+export type TimelineEntry = {
+  status: StatusModel.Status;
+  occurredAt: string;
+  reason?: string;
+  amountPaid?: number;
+  seq?: number;
+};
 
 export type ConnectionView = "connecting" | "live" | "reconnecting" | "finished" | "offline" | "stopped";
 /** Which actions the card offers: while watching, while reconnecting, once live updates ended (resumable or not), once finished. */
@@ -51,13 +57,13 @@ const symbol = (text: string) => {
 
 /** Core's occurrence order; entries from the HTTP API have no seq and go last among equals. */
 const withSeq = (e: TimelineEntry) => ({ occurredAt: e.occurredAt, seq: e.seq ?? Number.MAX_SAFE_INTEGER });
-const before = (a: TimelineEntry, b: TimelineEntry) => byOccurrence(withSeq(a), withSeq(b)) < 0;
+const before = (a: TimelineEntry, b: TimelineEntry) => StatusModel.byOccurrence(withSeq(a), withSeq(b)) < 0;
 
 function renderSummary(summary: OrderSummary) {
   const items = el("ul", { className: "items" });
   items.setAttribute("aria-label", "Pets ordered");
   for (const line of summary.basket) {
-    const lineCents = priceCents([line]);
+    const lineCents = Catalogue.priceCents([line]);
     items.append(
       el(
         "li",
@@ -137,7 +143,7 @@ export function createOrderCard(orderId: string, actions: CardActions) {
   let mode: CardMode = "watching";
   let next: NextStep | undefined;
 
-  const terminalEntry = () => entries.find((e) => isTerminal(e.status));
+  const terminalEntry = () => entries.find((e) => StatusModel.isTerminal(e.status));
   const latest = () => entries[entries.length - 1];
 
   const button = (label: string, accessibleName: string, onClick: () => void, primary = false) => {
@@ -194,14 +200,14 @@ export function createOrderCard(orderId: string, actions: CardActions) {
       const item = el(
         "li",
         {},
-        symbol(isTerminal(entry.status) ? (entry.status === "completed" ? "✓" : "✕") : "●"),
+        symbol(StatusModel.isTerminal(entry.status) ? (entry.status === "completed" ? "✓" : "✕") : "●"),
         el("span", { className: "status", textContent: STATUS_LABELS[entry.status] ?? entry.status }),
         el("time", { dateTime: entry.occurredAt, textContent: formatDateTime(entry.occurredAt) }),
       );
       item.dataset.status = entry.status;
       if (entry.amountPaid !== undefined)
         item.append(el("span", { className: "amount", textContent: formatAmount(entry.amountPaid) }));
-      if (isTerminal(entry.status)) item.classList.add("terminal", entry.status);
+      if (StatusModel.isTerminal(entry.status)) item.classList.add("terminal", entry.status);
       if (!terminal && index === entries.length - 1) item.setAttribute("aria-current", "step");
       return item;
     });

@@ -13,7 +13,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { WebSocketServer, type WebSocket as ServerSocket } from "ws";
 import type { Page } from "playwright-core";
-import { CallbackToken } from "@awsomepets/core/index";
+import { CallbackToken } from "@awsomepets/core/callbacks";
 import { TEST_STAGE, TOKEN_SECRET } from "../../local/test/runtime/support";
 import { STORAGE_KEY, type WatchedOrder } from "../src/storage";
 import { chromiumMissing, rerouteSockets, warnIfChromiumMissing } from "./support/browser";
@@ -43,8 +43,8 @@ const gate = vi.hoisted(() => {
     openBriefly: () => openBriefly(),
   };
 });
-vi.mock("@awsomepets/core/saga", async (importOriginal) => {
-  const saga = await importOriginal<typeof import("@awsomepets/core/saga")>();
+vi.mock("../../core/src/orders/saga", async (importOriginal) => {
+  const saga = await importOriginal<typeof import("../../core/src/orders/saga")>();
   return {
     ...saga,
     // The step's input holds only the order's id: the card is read from the order, as the step reads it.

@@ -112,7 +112,8 @@ describe("order links", () => {
   });
 
   it("build the callback URL the way core's CallbackToken.callbackUrl does", async () => {
-    const { callbackUrl } = await import("@awsomepets/core/callback-token");
+    const { CallbackToken } = await import("@awsomepets/core/callbacks");
+    const { callbackUrl } = CallbackToken;
     for (const websocketUrl of [STAGE, "ws://127.0.0.1:3001/local"]) {
       expect(callbackUrlFor(websocketBase(websocketUrl)!, ORDER_ID, "1.a+b")).toBe(
         callbackUrl({ websocketUrl, orderId: ORDER_ID, token: "1.a+b" }),

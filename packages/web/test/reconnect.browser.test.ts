@@ -31,8 +31,8 @@ const gate = vi.hoisted(() => {
     reached: () => reached(),
   };
 });
-vi.mock("@awsomepets/core/saga", async (importOriginal) => {
-  const saga = await importOriginal<typeof import("@awsomepets/core/saga")>();
+vi.mock("../../core/src/orders/saga", async (importOriginal) => {
+  const saga = await importOriginal<typeof import("../../core/src/orders/saga")>();
   return {
     ...saga,
     // The step's input holds only the order's id: the card is read from the order, as the step reads it.

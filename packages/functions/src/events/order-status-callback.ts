@@ -5,8 +5,8 @@
  * throttling, 5xx or the invocation's deadline on `@connections` or DynamoDB. A post `@connections`
  * refused (403: the grant, the endpoint's stage, the signature) is counted for its alarm.
  */
-import * as Callbacks from "@awsomepets/core/callbacks";
-import * as Delivery from "@awsomepets/core/delivery";
+import { Callbacks } from "@awsomepets/core/callbacks";
+import { Delivery } from "@awsomepets/core/delivery";
 import { callbackDeps } from "../lib/deps";
 import { lambdaHandler } from "../lib/handler";
 import { emfMetrics } from "../lib/metrics";

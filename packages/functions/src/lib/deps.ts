@@ -1,8 +1,6 @@
 /** SDK clients and the store, created once per container on first use and reused by every invocation. */
-import type * as Callbacks from "@awsomepets/core/callbacks";
-import { CallbackStore } from "@awsomepets/core/callback-store";
-import { documentClient } from "@awsomepets/core/document-client";
-import { managementClient } from "@awsomepets/core/management-client";
+import { type Callbacks, CallbackStore } from "@awsomepets/core/callbacks";
+import { Aws } from "@awsomepets/core/platform";
 import * as env from "./env";
 
 let store: CallbackStore | undefined;
@@ -10,7 +8,7 @@ let deps: Callbacks.CallbackDeps | undefined;
 
 export function callbackStore() {
   store ??= new CallbackStore({
-    client: documentClient(),
+    client: Aws.documentClient(),
     tableName: env.clientCallbackTable(),
     historyRetentionSeconds: env.historyRetentionSeconds(),
   });
@@ -20,7 +18,7 @@ export function callbackStore() {
 export function callbackDeps() {
   deps ??= {
     store: callbackStore(),
-    management: managementClient(env.managementEndpoint(), env.fanoutConcurrency()),
+    management: Aws.managementClient(env.managementEndpoint(), env.fanoutConcurrency()),
     concurrency: env.fanoutConcurrency(),
     // Only the figures: the socket's bucket lives in the order's item, where every container sees it.
     syncRate: env.syncRate(),

@@ -7,8 +7,7 @@
 import { getStringFromEnv } from "@aws-lambda-powertools/commons/utils/env";
 // Core's modules one by one, not its barrel: every function imports this file, and must not bundle
 // the SDK clients other functions call.
-import * as Topology from "@awsomepets/core/topology";
-import * as Tunables from "@awsomepets/core/tunables";
+import { Topology, Tunables } from "@awsomepets/core/platform";
 
 const once = <T>(read: () => T) => {
   let value: { v: T } | undefined;
@@ -28,7 +27,7 @@ export const eventBusName = required("eventBusName");
 export const websocketUrl = required("websocketUrl");
 /** The stage bound into callback tokens (`STAGE_KEEPS_DATA` is read with the secrets, lib/secrets.ts). */
 export const stage = required("stage");
-/** What the edge adds to every request it passes on (core's origin-verify.ts). Never logged. */
+/** What the edge adds to every request it passes on (core's platform/origin-verify.ts). Never logged. */
 export const originVerify = required("originVerify");
 
 export const historyRetentionSeconds = tunable("historyRetentionSeconds");

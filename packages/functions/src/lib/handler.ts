@@ -9,8 +9,7 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
-import { deadlineSignal } from "@awsomepets/core/deadline";
-import * as Topology from "@awsomepets/core/topology";
+import { Aws, Topology } from "@awsomepets/core/platform";
 
 export type Counter = {
   /** Adds `value` (1 by default) to a count metric of this invocation, optionally under one dimension. */
@@ -53,7 +52,7 @@ export function lambdaHandler<R>(
     if (context) logger.addContext(context);
     logger.appendKeys({ function: name });
     const deadline = context
-      ? deadlineSignal(Date.now() + context.getRemainingTimeInMillis() - DEADLINE_RESERVE_MS)
+      ? Aws.deadlineSignal(Date.now() + context.getRemainingTimeInMillis() - DEADLINE_RESERVE_MS)
       : undefined;
     try {
       return await run(event, {

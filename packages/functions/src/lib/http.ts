@@ -3,7 +3,7 @@
  */
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import * as z from "zod/mini";
-import * as OriginVerify from "@awsomepets/core/origin-verify";
+import { OriginVerify } from "@awsomepets/core/platform";
 
 const StringMap = z.nullish(z.record(z.string(), z.optional(z.string())));
 
@@ -45,7 +45,7 @@ export function bodyBytes(event: HttpEvent) {
 }
 
 /**
- * The edge's check (core's origin-verify.ts) as the order API answers it: a Problem body, or
+ * The edge's check (core's platform/origin-verify.ts) as the order API answers it: a Problem body, or
  * undefined when the request came through the edge. The value is never logged, nor is what was sent.
  */
 export function refusedAroundTheEdge(event: HttpEvent, expected: string) {

@@ -1,13 +1,13 @@
 /** The order service's store, created once per container on first use (the functions that only read or project orders need nothing else). */
-import { documentClient } from "@awsomepets/core/document-client";
-import { OrderStore } from "@awsomepets/core/order-store";
+import { OrderStore } from "@awsomepets/core/orders";
+import { Aws } from "@awsomepets/core/platform";
 import * as env from "./env";
 
 let store: OrderStore | undefined;
 
 export function orderStore() {
   store ??= new OrderStore({
-    client: documentClient(),
+    client: Aws.documentClient(),
     tableName: env.ordersTable(),
     orderRetentionDays: env.orderRetentionDays(),
   });

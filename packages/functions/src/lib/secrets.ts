@@ -16,8 +16,8 @@
  * Parameter Store's ~40 reads a second are met, is docs/decisions/reading-the-token-secrets.md.
  */
 import { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
-import * as CallbackToken from "@awsomepets/core/callback-token";
-import * as Topology from "@awsomepets/core/topology";
+import { CallbackToken } from "@awsomepets/core/callbacks";
+import { Topology } from "@awsomepets/core/platform";
 
 const { current: CALLBACK_TOKEN_SECRET, previous: CALLBACK_TOKEN_PREVIOUS_SECRET } = CallbackToken.SECRET_NAMES;
 const valueVariable = (name: string) => `SST_Secret_value_${name}`;

@@ -9,9 +9,9 @@
  * own straight to the queue would skip two invocations of a few ms, at the price of the queue's URL,
  * an SQS grant and a client in every consumer, for an event that should never exist.
  */
-import * as OrderStatus from "@awsomepets/core/order-status";
+import { OrderStatus } from "@awsomepets/core/status";
 
-export { Event as StatusEvent } from "@awsomepets/core/order-status";
+export const StatusEvent = OrderStatus.Event;
 
 export class InvalidStatusEventError extends Error {
   override readonly name = "InvalidStatusEventError";

@@ -1,10 +1,9 @@
 /**
  * `POST /orders` → CreateOrderFunction: validate the order, then place it (store, publish
  * `placed`, start the workflow) and answer 202 with the `clientCallbackUrl` to watch it on. A request
- * without the edge's header (core's origin-verify.ts) is refused 403 before anything else.
+ * without the edge's header (core's platform/origin-verify.ts) is refused 403 before anything else.
  */
-import * as Order from "@awsomepets/core/order";
-import * as Orders from "@awsomepets/core/orders";
+import { Order, Orders } from "@awsomepets/core/orders";
 import { bodyBytes, header, HttpEvent, json, problem, refusedAroundTheEdge } from "../lib/http";
 import { originVerify } from "../lib/env";
 import { lambdaHandler } from "../lib/handler";

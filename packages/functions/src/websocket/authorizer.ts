@@ -6,18 +6,17 @@
  * It does NOT verify the token: `$connect` still does (signature, expiry, the order's socket cap),
  * against the orderId this returns, with the refusals it has always given (401, 403, 429). Checking
  * the token here too would only move those refusals to a second place. API Gateway answers a URL
- * without `orderId` or the edge's header (core's origin-verify.ts) 401 before this runs; this denies
+ * without `orderId` or the edge's header (core's platform/origin-verify.ts) 401 before this runs; this denies
  * (403) a wrong edge value, and an id that is not a UUID, so that no later event carries an oversized
  * or odd context and every route may take the id as an order's.
  */
 import type { APIGatewayAuthorizerWithContextResult } from "aws-lambda";
 import * as z from "zod/mini";
-import { WEBSOCKET_AUTHORIZER } from "@awsomepets/core/topology";
-import * as OriginVerify from "@awsomepets/core/origin-verify";
+import { OriginVerify, Topology } from "@awsomepets/core/platform";
 import { originVerify } from "../lib/env";
 import { lambdaHandler } from "../lib/handler";
 
-const { maxOrderIdLength } = WEBSOCKET_AUTHORIZER;
+const { maxOrderIdLength } = Topology.WEBSOCKET_AUTHORIZER;
 const OrderId = z.uuid();
 
 const AuthorizerEvent = z.looseObject({

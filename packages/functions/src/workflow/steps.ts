@@ -3,8 +3,7 @@
  * thrown SagaStepError reaches Step Functions as the error its `Catch` handles. The workflow's input
  * holds only the order's id and amount: the steps that need more read the order's item.
  */
-import * as Saga from "@awsomepets/core/saga";
-import type * as Order from "@awsomepets/core/order";
+import { type Order, Saga } from "@awsomepets/core/orders";
 import { orderStore } from "../lib/order-store";
 
 type Input = Order.WorkflowInput;

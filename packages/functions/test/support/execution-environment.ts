@@ -6,7 +6,7 @@
  * "ready", then one result list per batch.
  */
 export {};
-const { handler } = await import("../../src/websocket/pending");
+const { handler } = await import("../../src/websocket/sync");
 
 process.on("message", async (message: { events: unknown[] }) => {
   const results = await Promise.all(

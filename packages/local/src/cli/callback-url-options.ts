@@ -1,5 +1,5 @@
 /** `callback-url` arguments: the order and, optionally, how long the token stays valid. */
-import { DEFAULT_TTL_SECONDS } from "@awsomepets/core/callback-token";
+import { CallbackToken } from "@awsomepets/core/callbacks";
 import { HelpRequested, UsageError } from "./cli-errors";
 import { parseOrderId } from "./order-id";
 import { parseFlags } from "./parse-flags";
@@ -7,8 +7,8 @@ import { parseFlags } from "./parse-flags";
 export const CALLBACK_URL_USAGE = `Usage: npm run callback-url -- --order-id <uuid> [--ttl-seconds <n>]
 Prints a clientCallbackUrl for the running local stack (\`npm start\`), signed with its token secret (default TTL 24 h).`;
 
-/** The functions refuse a token that expires later than 24 h after its issue (callback-token.ts). */
-const MAX_TTL_SECONDS = DEFAULT_TTL_SECONDS;
+/** The functions refuse a token that expires later than 24 h after its issue (callbacks/token.ts). */
+const MAX_TTL_SECONDS = CallbackToken.DEFAULT_TTL_SECONDS;
 
 export function readCallbackUrlOptions(argv: string[]) {
   const values = parseFlags(argv, {

@@ -6,7 +6,7 @@
  */
 import WebSocket from "ws";
 import { watchOrder as openOrderClient, type OrderClient } from "@awsomepets/client/order-client";
-import { OrderTimeline } from "@awsomepets/core/index";
+import { OrderTimeline } from "@awsomepets/client/order-timeline";
 import { statusLine } from "./status-line";
 import { describeRefusal, isFinalRefusal } from "./upgrade-refusal";
 

@@ -5,7 +5,7 @@
  */
 import * as z from "zod/mini";
 import { en } from "zod/locales";
-import { OrderStatus } from "@awsomepets/core/index";
+import { OrderStatus } from "@awsomepets/core/status";
 
 // The schemas are zod/mini (lean Lambda bundles), which carries no messages; a command's user reads them.
 z.config(en());

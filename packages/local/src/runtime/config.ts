@@ -6,19 +6,7 @@ import { HelpRequested, UsageError } from "../cli/cli-errors";
 import { parseFlags } from "../cli/parse-flags";
 import { parseStage } from "../cli/stage-option";
 import { parseDuration } from "./duration";
-import { MAX_STAGE_LENGTH } from "@awsomepets/core/stage-name";
-import {
-  DEFAULT_ORDER_WORKFLOW_TYPE,
-  edgeRulesOf,
-  readChoices,
-  readTunables,
-  throttlesOf,
-  TunableError,
-  TUNABLES,
-  type EdgeRules,
-  type TunableName,
-} from "@awsomepets/core/tunables";
-import type { WorkflowType } from "@awsomepets/core/topology";
+import { StageName, type Topology, Tunables } from "@awsomepets/core/platform";
 
 export const DEFAULT_PORTS = {
   http: 3000,
@@ -109,9 +97,9 @@ export type RuntimeConfig = {
    * the order API and the WebSocket upgrades; tests and the benchmark that drive many orders from one
    * address raise them, as they raise the throttles.
    */
-  edgeRules?: EdgeRules;
+  edgeRules?: Tunables.EdgeRules;
   /** The order workflow's type (`ORDER_WORKFLOW_TYPE`, core's default unless given), as a stage deploys it. */
-  workflowType?: WorkflowType;
+  workflowType?: Topology.WorkflowType;
   /** Express's at-least-once made visible: every order's execution runs twice (`LOCAL_EXPRESS_RUNS_TWICE=true`). */
   expressRunsTwice?: boolean;
   /** Express's 5-minute limit, shortened by tests. */
@@ -123,8 +111,8 @@ export type RuntimeConfig = {
 };
 
 /** The workflow type a runtime runs: its configuration's, else core's default. */
-export const workflowTypeOf = (config: Pick<RuntimeConfig, "workflowType">): WorkflowType =>
-  config.workflowType ?? DEFAULT_ORDER_WORKFLOW_TYPE;
+export const workflowTypeOf = (config: Pick<RuntimeConfig, "workflowType">): Topology.WorkflowType =>
+  config.workflowType ?? Tunables.DEFAULT_ORDER_WORKFLOW_TYPE;
 
 export const START_USAGE = `Usage: npm start -- [options]
 
@@ -133,7 +121,7 @@ Step Functions, the order API and the order tracker page, with the deployed hand
 
 Options (each port also reads the variable named, default in brackets; 0 picks a free port):
   --stage <name>           stage name in resource names (LOCAL_STAGE) [local]: a letter, then
-                           letters, digits and hyphens, at most ${MAX_STAGE_LENGTH} characters
+                           letters, digits and hyphens, at most ${StageName.MAX_STAGE_LENGTH} characters
   --http-port <n>          order API, page and /health (LOCAL_HTTP_PORT) [3000]
   --ws-port <n>            WebSocket API and @connections (LOCAL_WS_PORT) [3001]
   --events-port <n>        EventBridge endpoint (LOCAL_EVENTS_PORT) [4010]
@@ -152,7 +140,7 @@ Options (each port also reads the variable named, default in brackets; 0 picks a
 
 Environment:
   LOCAL_CALLBACK_TOKEN_SECRET  the callback-link signing secret (else kept in --data-dir, else generated)
-  ORDER_WORKFLOW_TYPE          the order workflow's type, STANDARD or EXPRESS, as at deploy [${DEFAULT_ORDER_WORKFLOW_TYPE}]
+  ORDER_WORKFLOW_TYPE          the order workflow's type, STANDARD or EXPRESS, as at deploy [${Tunables.DEFAULT_ORDER_WORKFLOW_TYPE}]
   LOCAL_EXPRESS_RUNS_TWICE     true: every Express execution runs twice, as AWS may (at least once); EXPRESS only
   LOCAL_MAX_ENVIRONMENTS       Lambda environments of all functions together, ${MAX_ENVIRONMENTS_RANGE.min}-${MAX_ENVIRONMENTS_RANGE.max} [${DEFAULT_MAX_ENVIRONMENTS}]
   LOCAL_YOUNG_GENERATION_MB    each environment's V8 young generation in MB, ${YOUNG_GENERATION_MB_RANGE.min}-${YOUNG_GENERATION_MB_RANGE.max} [${DEFAULT_YOUNG_GENERATION_MB}]
@@ -253,14 +241,14 @@ export function readConfig(allArgs: string[], env: NodeJS.ProcessEnv): RuntimeCo
   // The tunables (the functions' limits, the stage's throttles) come from this environment, as the
   // stacks read them at deploy, through the same parser: a bad value stops the start instead of
   // failing every invocation, and the throttles enforced are the ones a deploy would set.
-  let settings: Record<TunableName, number>;
-  let workflowType: WorkflowType;
+  let settings: Record<Tunables.TunableName, number>;
+  let workflowType: Topology.WorkflowType;
   try {
-    settings = readTunables(env, Object.keys(TUNABLES) as TunableName[]);
+    settings = Tunables.readTunables(env, Object.keys(Tunables.TUNABLES) as Tunables.TunableName[]);
     // ORDER_WORKFLOW_DRAINING is a deploy's matter: a local runtime runs one state machine.
-    workflowType = readChoices({ ...env, ORDER_WORKFLOW_DRAINING: undefined }).orderWorkflowType;
+    workflowType = Tunables.readChoices({ ...env, ORDER_WORKFLOW_DRAINING: undefined }).orderWorkflowType;
   } catch (error) {
-    if (error instanceof TunableError) throw new UsageError(error.message, false);
+    if (error instanceof Tunables.TunableError) throw new UsageError(error.message, false);
     throw error;
   }
   const runsTwice = env.LOCAL_EXPRESS_RUNS_TWICE;
@@ -292,8 +280,8 @@ export function readConfig(allArgs: string[], env: NodeJS.ProcessEnv): RuntimeCo
     tokenSecret: configuredSecret ?? "",
     tokenSecretGenerated: !configuredSecret,
     tokenSecretOrigin: configuredSecret ? "configuration" : undefined,
-    throttles: throttlesOf(settings),
-    edgeRules: edgeRulesOf(settings),
+    throttles: Tunables.throttlesOf(settings),
+    edgeRules: Tunables.edgeRulesOf(settings),
     workflowType,
     ...(runsTwice === "true" ? { expressRunsTwice: true } : {}),
     maxEnvironments: integerVariable(env, "LOCAL_MAX_ENVIRONMENTS", MAX_ENVIRONMENTS_RANGE, DEFAULT_MAX_ENVIRONMENTS),

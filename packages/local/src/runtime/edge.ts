@@ -2,14 +2,13 @@
  * `npm start`'s stand-in for the edge (CloudFront with its AWS WAF web ACL, stacks/edge.ts): one set
  * of per-address counts in front of both the order API and the WebSocket upgrades, as one web ACL
  * serves both distributions, with the rules and the refusal core declares (`Topology.EDGE_RULES`,
- * `Topology.EDGE_REFUSAL`), adding the edge's origin header to what it admits (core's origin-verify.ts).
+ * `Topology.EDGE_REFUSAL`), adding the edge's origin header to what it admits (core's platform/origin-verify.ts).
  * Where the model differs from WAF: packages/aws-local/src/edge-rate-limit.ts.
  */
-import { OriginVerify, Topology } from "@awsomepets/core/index";
-import type { EdgeRules } from "@awsomepets/core/tunables";
+import { OriginVerify, Topology, type Tunables } from "@awsomepets/core/platform";
 import { edgeRateLimiter, type EdgeOptions } from "@awsomepets/aws-local/edge-rate-limit";
 
-export function localEdge(rules: EdgeRules = Topology.EDGE_RULES, originVerify?: string): EdgeOptions {
+export function localEdge(rules: Tunables.EdgeRules = Topology.EDGE_RULES, originVerify?: string): EdgeOptions {
   const admit = edgeRateLimiter(
     Object.entries(rules).map(([name, rule]) => ({
       name,

@@ -6,7 +6,8 @@
  * own environment is not the functions'. Credentials are dummies: nothing local checks signatures,
  * and real ones must never reach a local endpoint.
  */
-import { CallbackToken, Topology } from "@awsomepets/core/index";
+import { CallbackToken } from "@awsomepets/core/callbacks";
+import { Topology } from "@awsomepets/core/platform";
 
 export type LocalEndpoints = {
   dynamodb: string;

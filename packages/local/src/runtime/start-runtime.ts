@@ -10,8 +10,10 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CallbackTable, OrderStatus, OrdersTable, SiteHeaders, Topology, Tunables } from "@awsomepets/core/index";
-import { fitName, NAME_LIMITS } from "@awsomepets/core/stage-name";
+import { CallbackTable } from "@awsomepets/core/callbacks";
+import { OrdersTable } from "@awsomepets/core/orders";
+import { SiteHeaders, StageName, Topology, Tunables } from "@awsomepets/core/platform";
+import { OrderStatus } from "@awsomepets/core/status";
 import {
   archiveArn,
   eventBusArn,
@@ -49,8 +51,11 @@ export const names = (stage: string, workflowType: Topology.WorkflowType = Tunab
   ordersTable: `${stage}-${APP_NAME}-OrdersTbl`,
   eventBusName: `${stage}-${APP_NAME}-OrderEventBus`,
   /** Like the Orders stack's archive: every order event, for `npm run replay`. */
-  eventArchiveName: fitName(`${stage}-${APP_NAME}-orders`, NAME_LIMITS.eventArchive),
-  stateMachineName: fitName(`${stage}-${APP_NAME}-${Topology.workflowName(workflowType)}`, NAME_LIMITS.stateMachine),
+  eventArchiveName: StageName.fitName(`${stage}-${APP_NAME}-orders`, StageName.NAME_LIMITS.eventArchive),
+  stateMachineName: StageName.fitName(
+    `${stage}-${APP_NAME}-${Topology.workflowName(workflowType)}`,
+    StageName.NAME_LIMITS.stateMachine,
+  ),
 });
 
 /** Re-throws a listen failure as the one-line error that names the port and its variable. */
@@ -74,7 +79,7 @@ export type LocalRuntime = {
   state: RuntimeState;
   /**
    * The APIs as reached around the edge, like a stage's execute-api URLs: no per-address limits and
-   * no edge header, so the functions refuse what costs (core's origin-verify.ts). Not in the banner.
+   * no edge header, so the functions refuse what costs (core's platform/origin-verify.ts). Not in the banner.
    */
   origins: { http: string; websocket: string };
   gateway: WebSocketGateway;

@@ -6,7 +6,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CallbackToken } from "@awsomepets/core/index";
+import { CallbackToken } from "@awsomepets/core/callbacks";
 import { cliEnv, newOrderId, openSocket, runCli, startCli, startRuntimeWithStateFile, TOKEN_SECRET } from "./support";
 
 let runtime: Awaited<ReturnType<typeof startRuntimeWithStateFile>>;

@@ -4,7 +4,8 @@
  */
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { CallbackToken, OrderStatus } from "@awsomepets/core/index";
+import { CallbackToken } from "@awsomepets/core/callbacks";
+import { OrderStatus } from "@awsomepets/core/status";
 import { localCallbackUrl } from "../../src/cli/local-callback-url";
 import { watchOrder } from "../../src/cli/order-watcher";
 import { newOrderId, startRuntimeWithStateFile } from "./support";

@@ -4,7 +4,8 @@
  * (another order's frame, an error frame, a refused upgrade) as an anomaly instead of throwing.
  */
 import WebSocket from "ws";
-import { OrderTimeline, type Protocol } from "@awsomepets/core/index";
+import type { Protocol } from "@awsomepets/core/callbacks";
+import { OrderTimeline } from "@awsomepets/client/order-timeline";
 
 export type SessionKind =
   /** Gives up while `$connect` may still be running. */

@@ -12,7 +12,8 @@
 import { writeFileSync } from "node:fs";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { afterAll, expect, it } from "vitest";
-import { CallbackToken, Topology, Tunables } from "@awsomepets/core/index";
+import { CallbackToken } from "@awsomepets/core/callbacks";
+import { Topology, Tunables } from "@awsomepets/core/platform";
 import { SECRET } from "../runtime/process-support";
 import { startCrashableRuntime } from "./chaos-process";
 import { chaosScenario, churn, expectExactTimelines, sleep, type ChaosOrder } from "./chaos-scenario";

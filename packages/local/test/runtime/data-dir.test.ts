@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { expect, it } from "vitest";
-import { OrderStatus } from "@awsomepets/core/index";
+import { OrderStatus } from "@awsomepets/core/status";
 import { callbackUrl, newOrderId, openSocket, startTestRuntime } from "./support";
 
 it("keeps an order's history in --data-dir across a restart", async () => {

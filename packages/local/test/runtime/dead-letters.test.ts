@@ -5,7 +5,8 @@
 import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { OrderStatus, Topology } from "@awsomepets/core/index";
+import { Topology } from "@awsomepets/core/platform";
+import { OrderStatus } from "@awsomepets/core/status";
 import { newOrderId, startTestRuntime } from "./support";
 
 const credentials = { accessKeyId: "local", secretAccessKey: "local" };

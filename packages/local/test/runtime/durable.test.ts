@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, expect, it } from "vitest";
-import type { OrderTimeline } from "@awsomepets/core/index";
+import type { OrderTimeline } from "@awsomepets/client/order-timeline";
 import { followToTerminal } from "./follow-order";
 import { startProcess } from "./process-support";
 

@@ -8,7 +8,7 @@
 import { request } from "node:http";
 import WebSocket from "ws";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { Topology, Tunables } from "@awsomepets/core/index";
+import { Topology, Tunables } from "@awsomepets/core/platform";
 import { followToTerminal } from "./follow-order";
 import { startTestRuntime } from "./support";
 

@@ -4,7 +4,7 @@
  * discards its environment is tested with the pool (packages/aws-local/test/lambda).
  */
 import { expect, it } from "vitest";
-import { Topology } from "@awsomepets/core/index";
+import { Topology } from "@awsomepets/core/platform";
 import { functionConfigurations } from "../../src/runtime/lambda";
 import { ROOT } from "./support";
 

@@ -89,7 +89,7 @@ it("lists the handlers' bundles in the workers, with source maps to the TypeScri
   const bundleDir = path.dirname(fileURLToPath(script!.url));
   const sources = map.sources.map((source) => path.resolve(bundleDir, source));
   expect(sources).toContain(path.join(ROOT, "packages/functions/src/orders/get-catalogue.ts"));
-  expect(sources).toContain(path.join(ROOT, "packages/core/src/catalogue.ts"));
+  expect(sources).toContain(path.join(ROOT, "packages/core/src/orders/catalogue.ts"));
   expect(map.sourcesContent).toHaveLength(map.sources.length);
 
   // Act 2: a breakpoint on the handler's return, held past the function's own 5 s timeout

@@ -7,7 +7,7 @@
  */
 import WebSocket from "ws";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { OriginVerify } from "@awsomepets/core/index";
+import { OriginVerify } from "@awsomepets/core/platform";
 import { openSocket, startTestRuntime } from "./support";
 
 let runtime: Awaited<ReturnType<typeof startTestRuntime>>;

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CallbackToken } from "@awsomepets/core/index";
+import { CallbackToken } from "@awsomepets/core/callbacks";
 import { canListen, gone, portsOf, SECRET, startProcess, type Via } from "./process-support";
 import { callbackUrl, newOrderId, openSocket } from "./support";
 

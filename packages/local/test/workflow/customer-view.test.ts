@@ -8,7 +8,10 @@ import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from "@aws-sdk/client-sfn";
 import WebSocket from "ws";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { OrderStatus, OrderTimeline, Saga, type Protocol } from "@awsomepets/core/index";
+import type { Protocol } from "@awsomepets/core/callbacks";
+import { Saga } from "@awsomepets/core/orders";
+import { OrderStatus } from "@awsomepets/core/status";
+import { OrderTimeline } from "@awsomepets/client/order-timeline";
 import { orderStore } from "../../../functions/src/lib/order-store";
 import * as Steps from "../../../functions/src/workflow/steps";
 import { names } from "../../src/runtime/start-runtime";

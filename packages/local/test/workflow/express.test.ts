@@ -8,7 +8,9 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OrdersTable, OrderTimeline, Saga, type Protocol } from "@awsomepets/core/index";
+import type { Protocol } from "@awsomepets/core/callbacks";
+import { OrdersTable, Saga } from "@awsomepets/core/orders";
+import { OrderTimeline } from "@awsomepets/client/order-timeline";
 import { names } from "../../src/runtime/start-runtime";
 import { startTestRuntime } from "../runtime/support";
 

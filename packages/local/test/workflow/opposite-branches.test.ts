@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { OrdersTable } from "@awsomepets/core/index";
+import { OrdersTable } from "@awsomepets/core/orders";
 import { cleanupList, orderInput, startScriptedSaga } from "./support";
 
 const cleanups = cleanupList();

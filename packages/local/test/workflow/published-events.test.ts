@@ -6,7 +6,8 @@
  * and the projection parse it. `WORKFLOW_SEED=<n>` replays a run.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Catalogue, OrderStatus, Saga } from "@awsomepets/core/index";
+import { Catalogue, Saga } from "@awsomepets/core/orders";
+import { OrderStatus } from "@awsomepets/core/status";
 import { createPrng, seedFrom, type Prng } from "../reliability/prng";
 import { cleanupList, orderInput, startScriptedSaga, type Script } from "./support";
 

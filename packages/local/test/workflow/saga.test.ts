@@ -1,12 +1,12 @@
 /**
- * The real order saga (packages/core/src/order-workflow.asl.json) on the local endpoint, driven by the
+ * The real order saga (packages/core/src/orders/workflow.asl.json) on the local endpoint, driven by the
  * real SFNClient, with the real Saga steps behind its Task states: every path publishes the statuses
  * the shop expects, in order, and ends the way Step Functions would.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { Catalogue, OrdersTable, Saga } from "@awsomepets/core/index";
+import { Catalogue, OrdersTable, Saga } from "@awsomepets/core/orders";
 import { BUS, cleanupList, ISO_MS, orderInput, startSaga, testOrderStore } from "./support";
 
 const cleanups = cleanupList();

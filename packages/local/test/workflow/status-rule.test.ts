@@ -1,6 +1,7 @@
 /** The app's status rule pattern, as the local EventBridge endpoint compiles it. */
 import { describe, expect, it } from "vitest";
-import { OrderStatus, Topology } from "@awsomepets/core/index";
+import { Topology } from "@awsomepets/core/platform";
+import { OrderStatus } from "@awsomepets/core/status";
 import { compilePattern } from "@awsomepets/aws-local/eventbridge/pattern";
 
 describe("the OrderStatusToCallback rule pattern", () => {

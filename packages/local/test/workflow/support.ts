@@ -10,8 +10,8 @@ import { readFileSync } from "node:fs";
 import { CreateTableCommand, DeleteTableCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { type cleanupList, sfnClient } from "../../../aws-local/test/stepfunctions/support";
-import { Catalogue, OrderStore, OrdersTable, Saga, Topology } from "@awsomepets/core/index";
-import type { OrderRequest, WorkflowInput } from "@awsomepets/core/order";
+import { Catalogue, type Order, OrdersTable, OrderStore, Saga } from "@awsomepets/core/orders";
+import { Topology } from "@awsomepets/core/platform";
 import { testDocumentClient, testDynamoClient } from "../../../../test/support/dynamodb";
 import { loadDefinition, taskStates } from "@awsomepets/aws-local/stepfunctions/definition";
 import {
@@ -26,7 +26,7 @@ export const BUS = "awsomepets-orders";
 export const PUT_EVENTS = "arn:aws:states:::events:putEvents";
 export { ISO_MS } from "../../../aws-local/test/stepfunctions/support";
 
-export const ASL_TEXT = readFileSync(new URL("../../../core/src/order-workflow.asl.json", import.meta.url), "utf8");
+export const ASL_TEXT = readFileSync(new URL("../../../core/src/orders/workflow.asl.json", import.meta.url), "utf8");
 
 /** The placeholders the stack substitutes, with local values. */
 export const SUBSTITUTIONS: Record<string, string> = {
@@ -40,12 +40,12 @@ export const SUBSTITUTIONS: Record<string, string> = {
 };
 
 /** What each order a test described was placed with, by order id: stored before its first step. */
-const requests = new Map<string, { request: OrderRequest; placedAt: string; amountCents: number }>();
+const requests = new Map<string, { request: Order.OrderRequest; placedAt: string; amountCents: number }>();
 
-export type OrderFixture = Partial<WorkflowInput & OrderRequest>;
+export type OrderFixture = Partial<Order.WorkflowInput & Order.OrderRequest>;
 
 /** An order as the workflow is started with: `{ orderId, placedAt, amountCents }`; its request is kept for the store. */
-export function orderInput(overrides: OrderFixture = {}): WorkflowInput {
+export function orderInput(overrides: OrderFixture = {}): Order.WorkflowInput {
   const {
     orderId = randomUUID(),
     placedAt = "2026-11-26T10:00:00.000Z",
@@ -214,7 +214,7 @@ export async function startScriptedSaga(cleanups: ReturnType<typeof cleanupList>
   const saga = await startSaga(cleanups, { handlers });
   real = saga.handlers;
 
-  async function run(input: WorkflowInput, script: Script = {}) {
+  async function run(input: Order.WorkflowInput, script: Script = {}) {
     scripts.set(input.orderId, script);
     const { executionArn } = await saga.client.send(
       new StartExecutionCommand({

@@ -2,7 +2,8 @@
  * `npm run erase-order`: removes one customer's order from every table that holds it (core's
  * Erasure.eraseOrder), locally or on a deployed stage. Idempotent: a second run says nothing was left.
  */
-import { Aws, Erasure } from "@awsomepets/core/index";
+import { Erasure } from "@awsomepets/core/orders";
+import { Aws } from "@awsomepets/core/platform";
 import { explainAwsError } from "../aws-error-message";
 import { CommandError } from "../cli-errors";
 import { parseOrderId } from "../order-id";

@@ -1,5 +1,6 @@
 /** `erase-order`'s output: what was removed from which table, or that nothing was left; or JSON. */
-import { Erasure, OrderStatus } from "@awsomepets/core/index";
+import { Erasure } from "@awsomepets/core/orders";
+import { OrderStatus } from "@awsomepets/core/status";
 
 export function erasureLines(
   report: Erasure.ErasureReport,

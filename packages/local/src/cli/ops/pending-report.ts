@@ -1,5 +1,5 @@
 /** `pending`'s output: a plain table (oldest first, as listPending returns them) or JSON. */
-import type { HistoryEntry } from "@awsomepets/core/index";
+import type { HistoryEntry } from "@awsomepets/core/callbacks";
 
 const COLUMNS = ["RECORDED AT", "ORDER ID", "STATUS", "SEQ", "OCCURRED AT"] as const;
 

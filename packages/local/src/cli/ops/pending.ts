@@ -2,7 +2,8 @@
  * `npm run pending`: the statuses no client has received yet, oldest first, from ClientCallbackTbl
  * (core's CallbackStore.listPending: one Scan of the table, fine for an operator's look).
  */
-import { Aws, CallbackStore } from "@awsomepets/core/index";
+import { CallbackStore } from "@awsomepets/core/callbacks";
+import { Aws } from "@awsomepets/core/platform";
 import { explainAwsError } from "../aws-error-message";
 import { CommandError } from "../cli-errors";
 import { processIo, runAsScript } from "../run-command";

@@ -4,7 +4,8 @@
  * that ship nothing and charge nothing in the end: the longest (every step, then a refund) for the
  * order that is followed and probed, and the shortest (sold out) for the second order a refusal needs.
  */
-import { Catalogue, Saga, type OrderStatus } from "@awsomepets/core/index";
+import { Catalogue, Saga } from "@awsomepets/core/orders";
+import type { OrderStatus } from "@awsomepets/core/status";
 import { watchOrder } from "../order-watcher";
 import { Failed } from "./smoke-report";
 

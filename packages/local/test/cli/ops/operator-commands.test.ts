@@ -9,7 +9,8 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CallbackTable, CallbackToken, OrderStatus } from "@awsomepets/core/index";
+import { CallbackTable, CallbackToken } from "@awsomepets/core/callbacks";
+import { OrderStatus } from "@awsomepets/core/status";
 import { names } from "../../../src/runtime/start-runtime";
 import { cliEnv, newOrderId, openSocket, runCli, startRuntimeWithStateFile, TOKEN_SECRET } from "../support";
 

@@ -1,0 +1,10 @@
+export * as Topology from "./topology";
+export * as Tunables from "./tunables";
+export * as StageName from "./stage-name";
+export * as Deadline from "./deadline";
+export * as Aws from "./aws";
+export * as DocumentClient from "./document-client";
+export * as DynamoConditions from "./dynamodb-conditions";
+export * as Permissions from "./permissions";
+export * as OriginVerify from "./origin-verify";
+export * as SiteHeaders from "./site-headers";

@@ -1,0 +1,341 @@
+/**
+ * Every number an operator may set at deploy, with its default, its allowed range and its unit, and
+ * the one parser that reads them: the stacks at synth (a bad value stops the deploy) and the
+ * functions at run time (`packages/functions/src/lib/env.ts`) both call `parseTunable`. The variable
+ * names come from `Topology.ENV` (what a function reads) and `Topology.DEPLOY_ENV` (what only the
+ * stacks read).
+ */
+import {
+  CONNECTION_TTL_SECONDS,
+  DEFAULT_HISTORY_RETENTION_SECONDS,
+  DEFAULT_MAX_CONNECTIONS_PER_ORDER,
+  MAX_CONNECTIONS_PER_ORDER_LIMIT,
+} from "../callbacks/table";
+import { DEFAULT_ORDER_RETENTION_DAYS, MIN_ORDER_RETENTION_DAYS } from "../orders/table";
+import { DEFAULT_SYNC_RATE } from "../callbacks/rate-limit";
+import {
+  API_THROTTLES,
+  BILL_GUARD,
+  billGuardThreshold,
+  DEPLOY_ENV,
+  EDGE_RULES,
+  ENV,
+  EXPECTED_ORDERS_PER_SECOND,
+  WAF_MAX_RATE_LIMIT,
+  WAF_MIN_RATE_LIMIT,
+  WORKFLOW_TYPES,
+  type EdgeRuleName,
+  type Throttle,
+  type WorkflowType,
+} from "./topology";
+
+export type TunableSpec = {
+  /** The environment variable that sets it. */
+  variable: string;
+  defaultValue: number;
+  /** Inclusive bounds; every tunable is a whole number. */
+  min: number;
+  max: number;
+  /** As in "a whole number of <unit>". */
+  unit: string;
+  /** Why the range is what it is, when that is not obvious; said in the error. */
+  reason?: string;
+};
+
+/** Posts in flight at once per fan-out: more than an order may have sockets (at most 18, below), so a
+ * status goes to all of them at once; few enough to stay under
+ * the account's `@connections` rate and the Lambda's sockets. Here, not in delivery/fan-out.ts: every function
+ * reads its tunables, and only two may bundle the `@connections` client that delivery/fan-out.ts imports. */
+export const DEFAULT_FANOUT_CONCURRENCY = 64;
+
+/** API Gateway's default account-level limits per region: a stage's throttle is bounded by them anyway. */
+export const ACCOUNT_RATE_LIMIT = 10_000;
+export const ACCOUNT_BURST_LIMIT = 5_000;
+const DAY_SECONDS = 24 * 60 * 60;
+
+const throttle = (rate: string, burst: string, defaults: { rateLimit: number; burstLimit: number }, unit: string) =>
+  ({
+    rate: {
+      variable: rate,
+      defaultValue: defaults.rateLimit,
+      min: 1,
+      max: ACCOUNT_RATE_LIMIT,
+      unit: `${unit} per second`,
+    },
+    burst: { variable: burst, defaultValue: defaults.burstLimit, min: 1, max: ACCOUNT_BURST_LIMIT, unit },
+  }) as const;
+const http = throttle(DEPLOY_ENV.httpThrottleRate, DEPLOY_ENV.httpThrottleBurst, API_THROTTLES.http, "requests");
+const messages = throttle(
+  DEPLOY_ENV.webSocketThrottleRate,
+  DEPLOY_ENV.webSocketThrottleBurst,
+  API_THROTTLES.webSocket.default,
+  "messages",
+);
+const connects = throttle(
+  DEPLOY_ENV.webSocketConnectThrottleRate,
+  DEPLOY_ENV.webSocketConnectThrottleBurst,
+  API_THROTTLES.webSocket.routes.$connect,
+  "connects",
+);
+
+const edgeRule = (variable: string, rule: EdgeRuleName, what: string) =>
+  ({
+    variable,
+    defaultValue: EDGE_RULES[rule].limit,
+    min: WAF_MIN_RATE_LIMIT,
+    max: WAF_MAX_RATE_LIMIT,
+    unit: `${what} per source address per ${EDGE_RULES[rule].windowSeconds} s`,
+    reason: `AWS WAF's rate-based rules take a limit from ${WAF_MIN_RATE_LIMIT} to ${WAF_MAX_RATE_LIMIT.toLocaleString("en-US")}`,
+  }) as const;
+
+export const TUNABLES = {
+  /**
+   * The order's item (history and every connection's attribute) expires this long after its last
+   * write. Below the connections' TTL the item could expire under sockets that are still open, which
+   * would then be answered `not_subscribed` for an order whose statuses are gone. The maximum only catches typos: a
+   * callback token opens no socket after 24 hours (callbacks/token.ts).
+   */
+  historyRetentionSeconds: {
+    variable: ENV.historyRetentionSeconds,
+    defaultValue: DEFAULT_HISTORY_RETENTION_SECONDS,
+    min: CONNECTION_TTL_SECONDS,
+    max: 30 * DAY_SECONDS,
+    unit: "seconds",
+    reason: `at least the connections' TTL (${CONNECTION_TTL_SECONDS} s), so that an order's item outlives its sockets`,
+  },
+  /**
+   * Every write of an order's item is billed on its whole size, before or after, per started KB
+   * (./item-size), and one order is one partition: 1,000 write units/s. A synced socket is 54 bytes of
+   * the item: its name, `c#` and API Gateway's 16-character id, 18; its map, 36 (3, and per field 1,
+   * a 1-byte name and the value: three epoch-ms numbers of 8 bytes and a 0 of 1). The maximum is
+   * where the sockets stay within one KB, 18 × 54 = 972 bytes: any write costs at most one unit more
+   * than the history alone makes it — 2 for every path the saga publishes (its item
+   * is at most ~0.4 KB without sockets), 3 with a reason of REASON_MAX_LENGTH ASCII characters (kept
+   * once, ~1.6 KB), 5 with one of three-byte characters. One order's writes are its sockets' (a
+   * `$connect`, each message — two in a burst — and a `$disconnect`) and its ≤ 7 statuses: all 18
+   * sockets reconnecting at once make 54 writes, ≤ 108 units at 2, and a flood of messages is held to
+   * the stage's message throttle (60/s as shipped: ≤ 120 writes/s), so no order comes near its
+   * partition's limit. At the 1,000 allowed before, an item reached ~100 KB: ~99 units a write.
+   * docs/capacity.md ("One order's item") has the measured sizes.
+   */
+  maxConnectionsPerOrder: {
+    variable: ENV.maxConnectionsPerOrder,
+    defaultValue: DEFAULT_MAX_CONNECTIONS_PER_ORDER,
+    min: 1,
+    max: MAX_CONNECTIONS_PER_ORDER_LIMIT,
+    unit: "sockets",
+    reason: "each socket adds 54 bytes to the order's item, which every write of it pays for per KB",
+  },
+  /** A client sends one `sync` per open and one per gap: past 20 a second the bucket limits nothing. */
+  syncRatePerSecond: {
+    variable: ENV.syncRatePerSecond,
+    defaultValue: DEFAULT_SYNC_RATE.perSecond,
+    min: 1,
+    max: 20,
+    unit: "messages per second per socket",
+  },
+  /** At least 2: the bucket tells a streak of refusals apart only by a burst's second writes (callbacks/rate-limit.ts). */
+  syncBurst: {
+    variable: ENV.syncBurst,
+    defaultValue: DEFAULT_SYNC_RATE.burst,
+    min: 2,
+    max: 100,
+    unit: "messages per socket",
+    reason: "the message bucket needs room for two messages to tell a streak of refusals apart",
+  },
+  /**
+   * Each post in flight holds a socket of the management client's pool in one execution environment,
+   * which may open 1,024 file descriptors in all; more posts in flight would only queue.
+   */
+  fanoutConcurrency: {
+    variable: ENV.fanoutConcurrency,
+    defaultValue: DEFAULT_FANOUT_CONCURRENCY,
+    min: 1,
+    max: 256,
+    unit: "posts in flight",
+  },
+  httpThrottleRate: http.rate,
+  httpThrottleBurst: http.burst,
+  webSocketThrottleRate: messages.rate,
+  webSocketThrottleBurst: messages.burst,
+  webSocketConnectThrottleRate: connects.rate,
+  webSocketConnectThrottleBurst: connects.burst,
+  orderEventsArchiveDays: {
+    variable: DEPLOY_ENV.orderEventsArchiveDays,
+    defaultValue: 30,
+    min: 1,
+    max: 3_650,
+    unit: "days",
+  },
+  edgeOrdersPerAddress: edgeRule(DEPLOY_ENV.edgeOrdersPerAddress, "OrdersPerAddress", "POST /orders"),
+  edgeConnectsPerAddress: edgeRule(DEPLOY_ENV.edgeConnectsPerAddress, "ConnectsPerAddress", "WebSocket upgrades"),
+  edgeRequestsPerAddress: edgeRule(DEPLOY_ENV.edgeRequestsPerAddress, "RequestsPerAddress", "requests"),
+  /**
+   * Default: the stage's expected orders/s (`Topology.EXPECTED_ORDERS_PER_SECOND`) over 5 minutes ×
+   * headroom; `npm run capacity -- --orders-per-second <n>` prints the figure for another load.
+   */
+  billGuardExecutions: {
+    variable: DEPLOY_ENV.billGuardExecutions,
+    defaultValue: billGuardThreshold(EXPECTED_ORDERS_PER_SECOND),
+    min: 1,
+    max: 100_000_000,
+    unit: `Step Functions executions started per ${BILL_GUARD.periodSeconds} s`,
+  },
+  /**
+   * An order's item in OrdersTbl (basket, shipping address, statuses) expires this long after it was
+   * placed; after it, `GET /orders/{id}` answers 404 and the steps and the projection see no order
+   * (erase-order still removes the item, expired or not). At least 2 days: longer than the Idempotency-Key's record (24 h), so that a retried
+   * `POST /orders` never finds its claim alive and its order gone (and stores the order again under a
+   * workflow that has already run), and longer than the callback token (24 h) and the workflow (1 h).
+   * See docs/deploy-and-operate.md ("How long an order is kept").
+   */
+  orderRetentionDays: {
+    variable: ENV.orderRetentionDays,
+    defaultValue: DEFAULT_ORDER_RETENTION_DAYS,
+    min: MIN_ORDER_RETENTION_DAYS,
+    max: 3_650,
+    unit: "days",
+    reason: "longer than an Idempotency-Key's record and a callback token (24 hours each)",
+  },
+} as const satisfies Record<string, TunableSpec>;
+export type TunableName = keyof typeof TUNABLES;
+
+/** One or more tunables set out of range; the message names each variable, its value and what is allowed. */
+export class TunableError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join("\n"));
+    this.name = "TunableError";
+  }
+}
+
+const WHOLE_NUMBER = /^\d+$/;
+
+function problemOf(spec: TunableSpec, raw: string) {
+  const value = Number(raw);
+  if (WHOLE_NUMBER.test(raw) && Number.isSafeInteger(value) && value >= spec.min && value <= spec.max) return undefined;
+  const why = spec.reason ? `; ${spec.reason}` : "";
+  return `${spec.variable}="${raw}" is not allowed: it must be a whole number of ${spec.unit} from ${spec.min} to ${spec.max} (default ${spec.defaultValue})${why}`;
+}
+
+/** The value of one tunable: its default when unset or empty, else `raw` if it is a whole number in range. */
+export function parseTunable(name: TunableName, raw: string | undefined): number {
+  const spec: TunableSpec = TUNABLES[name];
+  if (raw === undefined || raw === "") return spec.defaultValue;
+  const problem = problemOf(spec, raw);
+  if (problem) throw new TunableError([problem]);
+  return Number(raw);
+}
+
+/** Several tunables from an environment at once; a TunableError lists every bad one, not only the first. */
+export function readTunables<N extends TunableName>(
+  env: Record<string, string | undefined>,
+  names: readonly N[],
+): Record<N, number> {
+  const values = {} as Record<N, number>;
+  const problems: string[] = [];
+  for (const name of names) {
+    try {
+      values[name] = parseTunable(name, env[TUNABLES[name].variable]);
+    } catch (error) {
+      if (!(error instanceof TunableError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  if (problems.length) throw new TunableError(problems);
+  return values;
+}
+
+/** A setting that names one of a few values (not a number); parsed by `parseChoice`, with the same kind of error. */
+export type ChoiceSpec<V extends string = string> = {
+  variable: string;
+  values: readonly V[];
+  defaultValue: V;
+  reason: string;
+};
+
+/**
+ * The order workflow's type when `ORDER_WORKFLOW_TYPE` is unset: the one that wins once every
+ * guarantee holds on both (docs/decisions/express-order-workflow.md).
+ */
+export const DEFAULT_ORDER_WORKFLOW_TYPE: WorkflowType = "EXPRESS";
+
+export const CHOICES = {
+  orderWorkflowType: {
+    variable: DEPLOY_ENV.orderWorkflowType,
+    values: WORKFLOW_TYPES,
+    defaultValue: DEFAULT_ORDER_WORKFLOW_TYPE,
+    reason: "the order workflow's Step Functions type (docs/deploy-and-operate.md, \"The order workflow's type\")",
+  },
+  /** `NONE`: no previous type is kept. */
+  orderWorkflowDraining: {
+    variable: DEPLOY_ENV.orderWorkflowDraining,
+    values: ["NONE", ...WORKFLOW_TYPES],
+    defaultValue: "NONE",
+    reason: "the previous type's state machine, kept while its executions in flight end during a switch of type",
+  },
+} as const satisfies Record<string, ChoiceSpec>;
+export type ChoiceName = keyof typeof CHOICES;
+export type Choices = { orderWorkflowType: WorkflowType; orderWorkflowDraining: "NONE" | WorkflowType };
+
+/** The value of one choice: its default when unset or empty, else `raw` if it is one of its values (exactly, in capitals). */
+export function parseChoice<N extends ChoiceName>(name: N, raw: string | undefined): Choices[N] {
+  const spec: ChoiceSpec = CHOICES[name];
+  if (raw === undefined || raw === "") return spec.defaultValue as Choices[N];
+  if (spec.values.includes(raw)) return raw as Choices[N];
+  throw new TunableError([
+    `${spec.variable}="${raw}" is not allowed: it must be one of ${spec.values.join(", ")} (default ${spec.defaultValue}); ${spec.reason}`,
+  ]);
+}
+
+/**
+ * Every choice from an environment at once (a TunableError lists every bad one), and the rule
+ * between them: the type being drained is the other type, never the one deployed.
+ */
+export function readChoices(env: Record<string, string | undefined>): Choices {
+  const problems: string[] = [];
+  const read = <N extends ChoiceName>(name: N): Choices[N] | undefined => {
+    try {
+      return parseChoice(name, env[CHOICES[name].variable]);
+    } catch (error) {
+      if (!(error instanceof TunableError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  const orderWorkflowType = read("orderWorkflowType");
+  const orderWorkflowDraining = read("orderWorkflowDraining");
+  if (orderWorkflowType && orderWorkflowDraining === orderWorkflowType) {
+    problems.push(
+      `${CHOICES.orderWorkflowDraining.variable}="${orderWorkflowDraining}" is not allowed: it names the type being deployed (${CHOICES.orderWorkflowType.variable}); drain the previous type, or leave it unset`,
+    );
+  }
+  if (problems.length) throw new TunableError(problems);
+  return { orderWorkflowType: orderWorkflowType!, orderWorkflowDraining: orderWorkflowDraining! };
+}
+
+/** The stages' and routes' throttles from the tunables: what the stacks deploy and `npm start` enforces. */
+export function throttlesOf(settings: Record<TunableName, number>) {
+  const throttle = (rateLimit: number, burstLimit: number): Throttle => ({ rateLimit, burstLimit });
+  return {
+    http: throttle(settings.httpThrottleRate, settings.httpThrottleBurst),
+    webSocket: {
+      default: throttle(settings.webSocketThrottleRate, settings.webSocketThrottleBurst),
+      routes: { $connect: throttle(settings.webSocketConnectThrottleRate, settings.webSocketConnectThrottleBurst) },
+    },
+  };
+}
+
+/** The edge's rate-based rules from the tunables: what the web ACL holds and `npm start` enforces. */
+export function edgeRulesOf(
+  settings: Pick<
+    Record<TunableName, number>,
+    "edgeOrdersPerAddress" | "edgeConnectsPerAddress" | "edgeRequestsPerAddress"
+  >,
+) {
+  return {
+    OrdersPerAddress: { ...EDGE_RULES.OrdersPerAddress, limit: settings.edgeOrdersPerAddress },
+    ConnectsPerAddress: { ...EDGE_RULES.ConnectsPerAddress, limit: settings.edgeConnectsPerAddress },
+    RequestsPerAddress: { ...EDGE_RULES.RequestsPerAddress, limit: settings.edgeRequestsPerAddress },
+  } satisfies Record<EdgeRuleName, unknown>;
+}
+export type EdgeRules = ReturnType<typeof edgeRulesOf>;

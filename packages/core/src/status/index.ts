@@ -1,0 +1,2 @@
+export * as OrderStatus from "./event";
+export * as StatusModel from "./model";
