@@ -93,7 +93,7 @@ async function main() {
     allowPositionals: false,
   });
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
-  let workflowType;
+  let workflowType: ReturnType<typeof parseChoice<"orderWorkflowType">>;
   try {
     workflowType = parseChoice("orderWorkflowType", process.env[CHOICES.orderWorkflowType.variable]);
   } catch (error) {

@@ -18,7 +18,7 @@ import { Certificate } from "aws-cdk-lib/aws-certificatemanager";
 import { CfnOutput } from "aws-cdk-lib";
 import { WebSocketLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import { WebSocketLambdaAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
-import { Config, EventBus, Function, Table, type StackContext } from "sst/constructs";
+import { Config, EventBus, Function as SstFunction, Table, type StackContext } from "sst/constructs";
 import { CallbackTable, CallbackToken, Topology } from "@awsomepets/core/index";
 import { NAME_LIMITS, prefixedName } from "./names";
 import { apiGatewayLogsRole } from "./api-gateway-account";
@@ -138,7 +138,7 @@ export function Callbacks({ stack, app }: StackContext) {
     ...callbackTunables(tunables),
   };
   const fn = (name: Topology.FunctionName) =>
-    new Function(stack, name, {
+    new SstFunction(stack, name, {
       handler: Topology.FUNCTIONS[name],
       ...runtimeProps(name),
       environment: Topology.environmentOf(name, settings),

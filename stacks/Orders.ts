@@ -9,7 +9,7 @@ import { Duration, Lazy } from "aws-cdk-lib";
 import { Archive } from "aws-cdk-lib/aws-events";
 import { Queue } from "aws-cdk-lib/aws-sqs";
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from "aws-cdk-lib/aws-stepfunctions";
-import { Api, Function, Table, use, type StackContext } from "sst/constructs";
+import { Api, Function as SstFunction, Table, use, type StackContext } from "sst/constructs";
 import { OrderStatus, OrdersTable, Topology, Tunables } from "@awsomepets/core/index";
 import { Callbacks } from "./Callbacks";
 import { NAME_LIMITS, prefixedName } from "./names";
@@ -67,7 +67,7 @@ export function Orders({ stack, app }: StackContext) {
     Object.entries(Topology.WORKFLOW.tasks).map(([state, name]) => {
       return [
         state,
-        new Function(stack, name, {
+        new SstFunction(stack, name, {
           handler: Topology.FUNCTIONS[name],
           ...runtimeProps(name),
           ...logs(name),
@@ -76,7 +76,7 @@ export function Orders({ stack, app }: StackContext) {
         }),
       ];
     }),
-  ) as Record<keyof typeof Topology.WORKFLOW.tasks, Function>;
+  ) as Record<keyof typeof Topology.WORKFLOW.tasks, SstFunction>;
 
   // The order workflow of the stage's type (ORDER_WORKFLOW_TYPE), and during a switch of type the
   // previous one (ORDER_WORKFLOW_DRAINING): kept, with its alarms, until the orders in flight on it
@@ -150,7 +150,7 @@ export function Orders({ stack, app }: StackContext) {
     orderRetentionDays: String(tunables.orderRetentionDays),
     originVerify,
   };
-  const createOrder = new Function(stack, "CreateOrderFunction", {
+  const createOrder = new SstFunction(stack, "CreateOrderFunction", {
     handler: Topology.FUNCTIONS.CreateOrderFunction,
     ...runtimeProps("CreateOrderFunction"),
     ...logs("CreateOrderFunction"),
@@ -158,7 +158,7 @@ export function Orders({ stack, app }: StackContext) {
     bind: secretsToBind("CreateOrderFunction", tokenSecrets),
     permissions: policyStatementsOf("CreateOrderFunction", targets),
   });
-  const getOrder = new Function(stack, "GetOrderFunction", {
+  const getOrder = new SstFunction(stack, "GetOrderFunction", {
     handler: Topology.FUNCTIONS.GetOrderFunction,
     ...runtimeProps("GetOrderFunction"),
     ...logs("GetOrderFunction"),
@@ -166,7 +166,7 @@ export function Orders({ stack, app }: StackContext) {
     bind: secretsToBind("GetOrderFunction", tokenSecrets),
     permissions: policyStatementsOf("GetOrderFunction", targets),
   });
-  const getCatalogue = new Function(stack, "GetCatalogueFunction", {
+  const getCatalogue = new SstFunction(stack, "GetCatalogueFunction", {
     handler: Topology.FUNCTIONS.GetCatalogueFunction,
     ...runtimeProps("GetCatalogueFunction"),
     ...logs("GetCatalogueFunction"),
@@ -215,7 +215,7 @@ export function Orders({ stack, app }: StackContext) {
     });
   }
 
-  const projection = new Function(stack, "OrderStatusProjectionFunction", {
+  const projection = new SstFunction(stack, "OrderStatusProjectionFunction", {
     handler: Topology.FUNCTIONS.OrderStatusProjectionFunction,
     ...runtimeProps("OrderStatusProjectionFunction"),
     ...logs("OrderStatusProjectionFunction"),

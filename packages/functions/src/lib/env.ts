@@ -12,7 +12,10 @@ import * as Tunables from "@awsomepets/core/tunables";
 
 const once = <T>(read: () => T) => {
   let value: { v: T } | undefined;
-  return () => (value ??= { v: read() }).v;
+  return () => {
+    value ??= { v: read() };
+    return value.v;
+  };
 };
 
 const required = (setting: Topology.Setting) =>

@@ -3,7 +3,7 @@
  * Erasure.eraseOrder), locally or on a deployed stage. Idempotent: a second run says nothing was left.
  */
 import { Aws, Erasure } from "@awsomepets/core/index";
-import { explainAwsError } from "../aws-error-message";
+import { type AwsCallContext, explainAwsError } from "../aws-error-message";
 import { CommandError } from "../cli-errors";
 import { parseOrderId } from "../order-id";
 import { processIo, runAsScript } from "../run-command";
@@ -29,7 +29,12 @@ runAsScript("erase-order", ERASE_USAGE, async () => {
     process.env,
   );
   const orderId = parseOrderId(values["order-id"] as string | undefined);
-  let where;
+  let where: {
+    config: Parameters<typeof Aws.documentClient>[0];
+    context: AwsCallContext;
+    ordersTable: string;
+    clientCallbackTable: string;
+  };
   if (target.kind === "local") {
     const runtime = localRuntime();
     const endpoint = runtime.state.endpoints.dynamodb;
