@@ -93,7 +93,7 @@ async function main() {
     allowPositionals: false,
   });
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
-  let workflowType;
+  let workflowType: ReturnType<typeof Tunables.parseChoice<"orderWorkflowType">>;
   try {
     workflowType = Tunables.parseChoice("orderWorkflowType", process.env[Tunables.CHOICES.orderWorkflowType.variable]);
   } catch (error) {

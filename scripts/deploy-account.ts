@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
-import { GetAccountSettingsCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { GetAccountSettingsCommand, type GetAccountSettingsCommandOutput, LambdaClient } from "@aws-sdk/client-lambda";
 import { useAWSClient } from "sst/credentials.js";
 import { Topology, type Tunables } from "@awsomepets/core/platform";
 import { DEFAULT_LOAD, lambdaConcurrencyNeed, type CostFigures } from "../bench/capacity/model";
@@ -25,7 +25,7 @@ const FIGURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..",
 export async function checkLambdaConcurrency(accept: boolean, workflowType: Topology.WorkflowType) {
   const client = useAWSClient(LambdaClient);
   const region = await client.config.region();
-  let settings;
+  let settings: GetAccountSettingsCommandOutput;
   try {
     settings = await client.send(new GetAccountSettingsCommand({}));
   } catch (error) {
@@ -70,7 +70,7 @@ export async function checkWorkflowSwitch(stage: string, choices: Tunables.Choic
       return false;
     }
   }
-  let deployed;
+  let deployed: Topology.WorkflowType | undefined;
   try {
     deployed = deployedWorkflowType(stack);
   } catch (error) {

@@ -18,9 +18,10 @@ import { Certificate } from "aws-cdk-lib/aws-certificatemanager";
 import { CfnOutput } from "aws-cdk-lib";
 import { WebSocketLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import { WebSocketLambdaAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
-import { Config, EventBus, Function, Table, type StackContext } from "sst/constructs";
+import { Config, EventBus, Function as SstFunction, Table, type StackContext } from "sst/constructs";
 import { CallbackTable, CallbackToken } from "@awsomepets/core/callbacks";
 import { Topology } from "@awsomepets/core/platform";
+
 import { NAME_LIMITS, prefixedName } from "./names";
 import { apiGatewayLogsRole } from "./api-gateway-account";
 import { CALLBACKS_STACK_SUPPRESSIONS, suppressNagFindings } from "./nag";
@@ -139,7 +140,7 @@ export function Callbacks({ stack, app }: StackContext) {
     ...callbackTunables(tunables),
   };
   const fn = (name: Topology.FunctionName) =>
-    new Function(stack, name, {
+    new SstFunction(stack, name, {
       handler: Topology.FUNCTIONS[name],
       ...runtimeProps(name),
       environment: Topology.environmentOf(name, settings),

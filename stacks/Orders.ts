@@ -9,10 +9,11 @@ import { Duration, Lazy } from "aws-cdk-lib";
 import { Archive } from "aws-cdk-lib/aws-events";
 import { Queue } from "aws-cdk-lib/aws-sqs";
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from "aws-cdk-lib/aws-stepfunctions";
-import { Api, Function, Table, use, type StackContext } from "sst/constructs";
+import { Api, Function as SstFunction, Table, use, type StackContext } from "sst/constructs";
 import { OrdersTable } from "@awsomepets/core/orders";
 import { Topology, Tunables } from "@awsomepets/core/platform";
 import { OrderStatus } from "@awsomepets/core/status";
+
 import { Callbacks } from "./Callbacks";
 import { NAME_LIMITS, prefixedName } from "./names";
 import { ORDERS_STACK_SUPPRESSIONS, suppressNagFindings } from "./nag";
@@ -69,7 +70,7 @@ export function Orders({ stack, app }: StackContext) {
     Object.entries(Topology.WORKFLOW.tasks).map(([state, name]) => {
       return [
         state,
-        new Function(stack, name, {
+        new SstFunction(stack, name, {
           handler: Topology.FUNCTIONS[name],
           ...runtimeProps(name),
           ...logs(name),
@@ -78,7 +79,7 @@ export function Orders({ stack, app }: StackContext) {
         }),
       ];
     }),
-  ) as Record<keyof typeof Topology.WORKFLOW.tasks, Function>;
+  ) as Record<keyof typeof Topology.WORKFLOW.tasks, SstFunction>;
 
   // The order workflow of the stage's type (ORDER_WORKFLOW_TYPE), and during a switch of type the
   // previous one (ORDER_WORKFLOW_DRAINING): kept, with its alarms, until the orders in flight on it
@@ -152,7 +153,7 @@ export function Orders({ stack, app }: StackContext) {
     orderRetentionDays: String(tunables.orderRetentionDays),
     originVerify,
   };
-  const createOrder = new Function(stack, "CreateOrderFunction", {
+  const createOrder = new SstFunction(stack, "CreateOrderFunction", {
     handler: Topology.FUNCTIONS.CreateOrderFunction,
     ...runtimeProps("CreateOrderFunction"),
     ...logs("CreateOrderFunction"),
@@ -160,7 +161,7 @@ export function Orders({ stack, app }: StackContext) {
     bind: secretsToBind("CreateOrderFunction", tokenSecrets),
     permissions: policyStatementsOf("CreateOrderFunction", targets),
   });
-  const getOrder = new Function(stack, "GetOrderFunction", {
+  const getOrder = new SstFunction(stack, "GetOrderFunction", {
     handler: Topology.FUNCTIONS.GetOrderFunction,
     ...runtimeProps("GetOrderFunction"),
     ...logs("GetOrderFunction"),
@@ -168,7 +169,7 @@ export function Orders({ stack, app }: StackContext) {
     bind: secretsToBind("GetOrderFunction", tokenSecrets),
     permissions: policyStatementsOf("GetOrderFunction", targets),
   });
-  const getCatalogue = new Function(stack, "GetCatalogueFunction", {
+  const getCatalogue = new SstFunction(stack, "GetCatalogueFunction", {
     handler: Topology.FUNCTIONS.GetCatalogueFunction,
     ...runtimeProps("GetCatalogueFunction"),
     ...logs("GetCatalogueFunction"),
@@ -217,7 +218,7 @@ export function Orders({ stack, app }: StackContext) {
     });
   }
 
-  const projection = new Function(stack, "OrderStatusProjectionFunction", {
+  const projection = new SstFunction(stack, "OrderStatusProjectionFunction", {
     handler: Topology.FUNCTIONS.OrderStatusProjectionFunction,
     ...runtimeProps("OrderStatusProjectionFunction"),
     ...logs("OrderStatusProjectionFunction"),

@@ -6,8 +6,9 @@
  * when the stage is removed. Why not `AWS::ApiGateway::Account`: docs/decisions/api-gateway-account-role.md.
  */
 import { CustomResource, type Stack } from "aws-cdk-lib";
-import { Function } from "sst/constructs";
+import { Function as SstFunction } from "sst/constructs";
 import { Topology } from "@awsomepets/core/platform";
+
 import { runtimeProps } from "./function-runtime";
 import { policyStatementsOf } from "./permissions";
 import { logGroup, type OperationsConfig } from "./operations";
@@ -22,7 +23,7 @@ export function apiGatewayLogsRole(stack: Stack, operations: OperationsConfig) {
     resourceName: Topology.API_GATEWAY_LOGS_ROLE_NAME,
   });
   const pushToLogs = `arn:${stack.partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`;
-  const fn = new Function(stack, NAME, {
+  const fn = new SstFunction(stack, NAME, {
     handler: Topology.DEPLOY_FUNCTIONS[NAME],
     ...runtimeProps(NAME),
     logGroup: logGroup(stack, `${NAME}Logs`, operations),

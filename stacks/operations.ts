@@ -88,8 +88,8 @@ export function retainLogsOfEveryFunction(stack: Stack, config: OperationsConfig
     visit(node: IConstruct) {
       if (!(node instanceof CfnResource) || node.cfnResourceType !== "AWS::Lambda::Function") return;
       const props = (node as CfnResource & { loggingConfig?: { logGroup?: string } }).loggingConfig;
-      const overridden = (node as unknown as { rawOverrides: Record<string, any> }).rawOverrides?.Properties
-        ?.LoggingConfig;
+      const overridden = (node as unknown as { rawOverrides: { Properties?: { LoggingConfig?: unknown } } })
+        .rawOverrides?.Properties?.LoggingConfig;
       if (props?.logGroup || overridden) return;
       const group = logGroup(node.node.scope!, `${node.node.id}Logs`, config);
       node.addPropertyOverride("LoggingConfig.LogGroup", group.logGroupName);

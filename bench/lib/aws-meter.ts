@@ -96,7 +96,9 @@ export function createAwsMeter(options: { expectedDynamoDbEndpoint?: () => strin
   const addUnits = (kind: "read" | "write", capacity: ConsumedCapacity | ConsumedCapacity[] | undefined) => {
     for (const c of [capacity ?? []].flat()) {
       const units = c.CapacityUnits ?? 0;
-      const table = (snapshot.tables[c.TableName ?? "?"] ??= { write_units: 0, read_units: 0 });
+      const tableName = c.TableName ?? "?";
+      snapshot.tables[tableName] ??= { write_units: 0, read_units: 0 };
+      const table = snapshot.tables[tableName];
       if (kind === "write") {
         of().write_units += units;
         table.write_units += units;

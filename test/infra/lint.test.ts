@@ -114,8 +114,10 @@ describe.each(STAGES)("stage %s", (stage) => {
 });
 
 describe.skipIf(cfnLintMissing)("cfn-lint catches what it should", () => {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the test's name quotes the literal it is about.
   it("reports E1029 for a literal ${...} outside Fn::Sub (the mistake the ASL comment once made)", async () => {
     const definition = JSON.stringify({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal `${...}` cfn-lint must report.
       Comment: "a ${Placeholder}",
       StartAt: "A",
       States: { A: { Type: "Pass", End: true } },

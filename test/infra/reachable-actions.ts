@@ -154,8 +154,11 @@ export function createAnalyzer(handlerFiles: string[]) {
         if (fromSdk && name.endsWith("Command")) {
           result.commands.add(name);
           const actions = COMMAND_ACTIONS[name];
-          if (actions) actions.forEach((a) => result.actions.add(a));
-          else result.unknownCommands.add(name);
+          if (actions) {
+            for (const a of actions) result.actions.add(a);
+          } else {
+            result.unknownCommands.add(name);
+          }
         }
       }
       // Identifiers in expressions only: a type annotation names a class without running any of it.
@@ -177,7 +180,7 @@ export function createAnalyzer(handlerFiles: string[]) {
     while (queue.length > 0) {
       const declaration = queue.shift()!;
       const key = `${relative(declaration.getSourceFile().fileName)}#${nameOf(declaration)}`;
-      SIGNED_BY_HAND[key]?.forEach((a) => result.actions.add(a));
+      for (const a of SIGNED_BY_HAND[key] ?? []) result.actions.add(a);
       // A class: its constructor and field initializers run on `new`; its methods only when named.
       if (ts.isClassDeclaration(declaration)) {
         for (const member of declaration.members) {

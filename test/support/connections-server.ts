@@ -97,14 +97,20 @@ export async function startConnectionsServer(stage = "test", signing = TEST_SIGN
     gets,
     badSignatures,
     requests,
-    open: (...ids: string[]) => ids.forEach((id) => open.add(id)),
-    close: (...ids: string[]) => ids.forEach((id) => open.delete(id)),
+    open: (...ids: string[]) => {
+      for (const id of ids) open.add(id);
+    },
+    close: (...ids: string[]) => {
+      for (const id of ids) open.delete(id);
+    },
     /** Posts to this id answer `status` (`times` times, or until `failWith(id, undefined)`). */
     failWith: (id: string, status: number | undefined, { times = Infinity } = {}) =>
       status ? failures.set(id, { status, times }) : failures.delete(id),
     attemptsFor: (id: string) => attempts.get(id) ?? 0,
     /** Posts to these ids get no answer at all until the server stops. */
-    hang: (...ids: string[]) => ids.forEach((id) => hanging.add(id)),
+    hang: (...ids: string[]) => {
+      for (const id of ids) hanging.add(id);
+    },
     framesFor: (id: string) => posts.filter((p) => p.connectionId === id).map((p) => p.frame),
     reset: () => {
       posts.length = 0;

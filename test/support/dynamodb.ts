@@ -50,6 +50,8 @@ export function countingDocumentClient() {
     client,
     counts,
     total: () => Object.values(counts).reduce((sum, n) => sum + n, 0),
-    reset: () => Object.keys(counts).forEach((key) => delete counts[key]),
+    reset: () => {
+      for (const key of Object.keys(counts)) delete counts[key];
+    },
   };
 }

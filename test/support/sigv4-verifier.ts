@@ -38,7 +38,7 @@ export function sigv4Problem(
   const [path, query = ""] = request.rawPath.split("?");
   const canonicalRequest = [
     request.method,
-    path!.split("/").map(escape).join("/"),
+    path!.split("/").map(escapeSegment).join("/"),
     canonicalQuery(query),
     names.map((name) => `${name}:${(header(request, name) ?? "").trim().replace(/\s+/g, " ")}\n`).join(""),
     signedHeaders,
@@ -58,7 +58,7 @@ function header(request: Received, name: string) {
 }
 
 /** RFC 3986 unreserved characters stay, everything else is %XX (upper case). */
-function escape(segment: string) {
+function escapeSegment(segment: string) {
   return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
@@ -66,7 +66,7 @@ function canonicalQuery(query: string) {
   if (!query) return "";
   return query
     .split("&")
-    .map((pair) => pair.split("=").map((part) => escape(decodeURIComponent(part))))
+    .map((pair) => pair.split("=").map((part) => escapeSegment(decodeURIComponent(part))))
     .sort(([a = "", b = ""], [c = "", d = ""]) => (a === c ? (b < d ? -1 : 1) : a < c ? -1 : 1))
     .map(([name, value = ""]) => `${name}=${value}`)
     .join("&");

@@ -96,7 +96,10 @@ export function edgeRateLimiter(rules: readonly EdgeRateRule[], now: () => numbe
       if (!rule.matches(request)) continue;
       const key = `${rule.name}\u0000${request.sourceIp}`;
       let count = counts.get(key);
-      if (!count) counts.set(key, (count = new WindowCount(rule.windowSeconds, second)));
+      if (!count) {
+        count = new WindowCount(rule.windowSeconds, second);
+        counts.set(key, count);
+      }
       if (count.add(second) > rule.limit) return { allowed: false, rule: rule.name };
     }
     return { allowed: true };

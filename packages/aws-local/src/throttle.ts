@@ -48,7 +48,10 @@ export function routeThrottles(settings: RouteThrottleSettings = {}, now?: () =>
       (Object.hasOwn(settings.routes ?? {}, routeKey) ? settings.routes![routeKey] : undefined) ?? settings.default;
     if (!throttle) return true;
     let bucket = buckets.get(routeKey);
-    if (!bucket) buckets.set(routeKey, (bucket = new TokenBucket(throttle, now)));
+    if (!bucket) {
+      bucket = new TokenBucket(throttle, now);
+      buckets.set(routeKey, bucket);
+    }
     return bucket.take();
   };
 }

@@ -226,13 +226,17 @@ function openLinkedOrder() {
 }
 
 // Offline: a socket can die without a close reaching the page; no card says "Live" while nothing can arrive.
-window.addEventListener("offline", () => watches.forEach((w) => w.connectionLost()));
+window.addEventListener("offline", () => {
+  for (const watch of watches.values()) watch.connectionLost();
+});
 // Back online, or back to the tab: do not wait out the backoff.
-window.addEventListener("online", () => watches.forEach((w) => w.reconnectNow()));
-document.addEventListener(
-  "visibilitychange",
-  () => document.visibilityState === "visible" && watches.forEach((w) => w.reconnectNow()),
-);
+window.addEventListener("online", () => {
+  for (const watch of watches.values()) watch.reconnectNow();
+});
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState !== "visible") return;
+  for (const watch of watches.values()) watch.reconnectNow();
+});
 window.addEventListener("hashchange", openLinkedOrder);
 // Orders placed or removed in another tab.
 window.addEventListener("storage", (event) => {

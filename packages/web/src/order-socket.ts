@@ -38,7 +38,10 @@ export function openOrderSocket(options: OrderSocketOptions): OrderClient {
     events: {
       onStatus: events.onStatus,
       onState: events.onState,
-      onOpenFailed: (n) => events.onOpenFailed((failures = n)),
+      onOpenFailed: (n) => {
+        failures = n;
+        events.onOpenFailed(n);
+      },
       onExpired: () => events.onOpenFailed(failures + 1),
       onFinished: events.onFinished,
       onRateLimited: (message) => events.onProtocolError?.("rate_limited", message),

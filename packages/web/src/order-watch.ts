@@ -91,8 +91,8 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
     );
   };
   card.setSummary(summary);
-  timeline.statuses.forEach((entry) => show(entry, false));
-  fromApi.forEach((entry) => show(entry, false));
+  for (const entry of timeline.statuses) show(entry, false);
+  for (const entry of fromApi) show(entry, false);
   card.setSummary(summary); // the order date may come from the `placed` status
 
   const stopCountdown = () => {
@@ -151,7 +151,7 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
       placedAt: order.placedAt,
     };
     card.setSummary(summary);
-    order.history.forEach((entry) => show(entry, true));
+    for (const entry of order.history) show(entry, true);
     persist();
     if (order.terminal) {
       card.setNotice(undefined);

@@ -30,11 +30,11 @@ const moneyFormats = new Map<string, Intl.NumberFormat>();
 export function formatAmount(amount: number, locale?: string) {
   const key = locale ?? "";
   let format = moneyFormats.get(key);
-  if (!format)
-    moneyFormats.set(
-      key,
-      (format = new Intl.NumberFormat(locale, { style: "currency", currency: Catalogue.CURRENCY })),
-    );
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: "currency", currency: Catalogue.CURRENCY });
+    moneyFormats.set(key, format);
+  }
+
   return format.format(amount);
 }
 export const formatCents = (cents: number, locale?: string) => formatAmount(cents / 100, locale);

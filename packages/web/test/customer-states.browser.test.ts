@@ -39,7 +39,10 @@ const gate = vi.hoisted(() => {
   return {
     opened: new Promise<void>((resolve) => (open = resolve)),
     brieflyOpened: new Promise<void>((resolve) => (openBriefly = resolve)),
-    open: () => (open(), openBriefly()),
+    open: () => {
+      open();
+      openBriefly();
+    },
     openBriefly: () => openBriefly(),
   };
 });

@@ -55,7 +55,12 @@ warnIfChromiumMissing("order tracker page: reconnect and fallback");
 
 describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", () => {
   // gate.open(): never leave the saga waiting on a failed test.
-  const session = usePageSession({ beforeStop: () => (gate.open(), gate.end()) });
+  const session = usePageSession({
+    beforeStop: () => {
+      gate.open();
+      return gate.end();
+    },
+  });
 
   it("reconnects after the server closes the socket mid-workflow and shows every status exactly once", async () => {
     // Prepare: an order held before payment, watched by the page
@@ -68,7 +73,8 @@ describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", (
     await expect.poll(() => card.getAttribute("data-connection")).toBe("live");
     await card.evaluate((element: HTMLElement) => {
       // Records every connection state the card goes through (the reconnect itself takes a blink).
-      const seen: string[] = ((window as any).connectionStates = [element.getAttribute("data-connection") ?? ""]);
+      const seen: string[] = [element.getAttribute("data-connection") ?? ""];
+      (window as any).connectionStates = seen;
       new MutationObserver(() => seen.push(element.getAttribute("data-connection") ?? "")).observe(element, {
         attributes: true,
         attributeFilter: ["data-connection"],
@@ -108,7 +114,8 @@ describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", (
     const card = await placeOrder(page);
     await expect.poll(() => card.getAttribute("data-connection")).toBe("live");
     await card.locator(".connection").evaluate((badge: HTMLElement) => {
-      const seen: Array<{ at: number; text: string }> = ((window as any).badgeTexts = []);
+      const seen: Array<{ at: number; text: string }> = [];
+      (window as any).badgeTexts = seen;
       new MutationObserver(() => seen.push({ at: performance.now(), text: badge.textContent ?? "" })).observe(badge, {
         childList: true,
         characterData: true,

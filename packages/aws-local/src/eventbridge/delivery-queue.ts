@@ -124,14 +124,22 @@ export class DeliveryQueue {
   #retryOrGiveUp(delivery: Delivery, error: unknown): void {
     const { rule, event } = delivery;
     const { log, now, retryBaseDelayMs, random } = this.#options;
-    if (this.#closed) return this.#finish();
+    if (this.#closed) {
+      this.#finish();
+      return;
+    }
     const retriesDone = delivery.attempts - 1;
-    if (retriesDone >= rule.retryPolicy.retryAttempts) return this.#giveUp(delivery, error, "RetryAttemptsExhausted");
+    if (retriesDone >= rule.retryPolicy.retryAttempts) {
+      this.#giveUp(delivery, error, "RetryAttemptsExhausted");
+      return;
+    }
 
     const delayMs = retryDelayMs(retriesDone + 1, retryBaseDelayMs, random);
     const ageAtRetryMs = now().getTime() + delayMs - delivery.receivedAtMs;
-    if (ageAtRetryMs > rule.retryPolicy.maximumEventAgeSeconds * 1000)
-      return this.#giveUp(delivery, error, "MaximumEventAgeExceeded");
+    if (ageAtRetryMs > rule.retryPolicy.maximumEventAgeSeconds * 1000) {
+      this.#giveUp(delivery, error, "MaximumEventAgeExceeded");
+      return;
+    }
 
     log({
       level: "warn",

@@ -101,7 +101,8 @@ function upgradeHeaders(request: IncomingMessage, sourceIp: string) {
   const multiValueHeaders: Record<string, string[]> = {};
   for (let index = 0; index + 1 < request.rawHeaders.length; index += 2) {
     const name = request.rawHeaders[index]!;
-    (multiValueHeaders[name] ??= []).push(request.rawHeaders[index + 1]!);
+    multiValueHeaders[name] ??= [];
+    multiValueHeaders[name].push(request.rawHeaders[index + 1]!);
   }
   const port = String(request.socket.localPort ?? "");
   const forwarded: Record<string, string> = {
@@ -117,7 +118,10 @@ function upgradeHeaders(request: IncomingMessage, sourceIp: string) {
 /** Like API Gateway: both query fields are null, not `{}`, when the URL has no query parameters. */
 function queryParameters(url: URL) {
   const multiValue: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) (multiValue[name] ??= []).push(value);
+  for (const [name, value] of url.searchParams) {
+    multiValue[name] ??= [];
+    multiValue[name].push(value);
+  }
   if (Object.keys(multiValue).length === 0) {
     return { queryStringParameters: null, multiValueQueryStringParameters: null };
   }

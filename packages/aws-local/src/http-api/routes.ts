@@ -5,7 +5,12 @@ export function createRouter(routes: Readonly<Record<string, string>>) {
   const compiled = Object.entries(routes).map(([routeKey, functionName]) => {
     const [method, pattern] = routeKey.split(" ") as [string, string];
     const names: string[] = [];
-    const regex = new RegExp(`^${pattern.replace(/\{(\w+)\}/g, (_m, name: string) => (names.push(name), "([^/]+)"))}$`);
+    const regex = new RegExp(
+      `^${pattern.replace(/\{(\w+)\}/g, (_m, name: string) => {
+        names.push(name);
+        return "([^/]+)";
+      })}$`,
+    );
     return { method, regex, names, routeKey, functionName };
   });
   return (method: string, path: string): RouteMatch | undefined => {

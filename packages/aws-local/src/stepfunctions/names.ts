@@ -3,6 +3,7 @@
  * whitespace, brackets `< > { } [ ]`, wildcards `? *`, the specials `" # % \ ^ | ~ \` $ & , ; : /`
  * or control characters (U+0000–001F, U+007F–009F).
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what AWS refuses in a name.
 const FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
 
 export const MAX_NAME_LENGTH = 80;

@@ -1,9 +1,14 @@
+import type { RunOptions } from "aws-local-stepfunctions";
+
 /**
  * The local functions behind Task states, wrapped so that their failures reach `Retry`/`Catch` the
  * way a Lambda function's do on AWS, and so that stopping an execution does not wait for them.
  */
-export type TaskHandler = (input: any) => Promise<any>;
-type LocalHandler = (input: any) => Promise<any>;
+// biome-ignore lint/suspicious/noExplicitAny: each handler types the input its state passes; unchecked, as on AWS.
+export type TaskHandler = (input: any) => Promise<unknown>;
+type LocalHandler = NonNullable<NonNullable<RunOptions["overrides"]>["taskResourceLocalHandlers"]>[string];
+/** A state's input or result: JSON (the library's `JSONValue`, which it does not export). */
+type Json = Parameters<LocalHandler>[0];
 
 /**
  * aws-local-stepfunctions hands `Catch` `{ Error: error.name, Cause: error.message }`. For a Lambda
@@ -47,14 +52,15 @@ function wrap(handler: TaskHandler, stopped: AbortSignal): LocalHandler {
     try {
       // A handler still running when the execution stops is left to finish on its own; the library
       // then clears its Task timeout and execution timer instead of keeping them until it ends.
-      return await Promise.race([run(handler, input), stop]);
+      // The result goes on as the state's output, as a Lambda function's JSON reply does on AWS.
+      return (await Promise.race([run(handler, input), stop])) as Json;
     } finally {
       if (onStop) stopped.removeEventListener("abort", onStop);
     }
   };
 }
 
-async function run(handler: TaskHandler, input: unknown): Promise<unknown> {
+async function run(handler: TaskHandler, input: Json): Promise<unknown> {
   try {
     return await handler(input);
   } catch (error) {

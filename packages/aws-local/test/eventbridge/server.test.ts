@@ -110,7 +110,12 @@ describe("local EventBridge endpoint with the AWS SDK", () => {
     let release!: () => void;
     const targetDone = new Promise<void>((resolve) => (release = resolve));
     let finished = false;
-    const { endpoint, client } = await start({ target: () => targetDone.then(() => void (finished = true)) });
+    const { endpoint, client } = await start({
+      target: () =>
+        targetDone.then(() => {
+          finished = true;
+        }),
+    });
     // Act
     const response = await client.send(new PutEventsCommand({ Entries: [statusEntry()] }));
     // Assess

@@ -54,7 +54,12 @@ describe("close()", () => {
     // Prepare
     const release = deferred();
     const { gateway, callsTo } = await startTestGateway({
-      functions: { OrderWSConnectFunction: async () => (await release.promise, { statusCode: 200 }) },
+      functions: {
+        OrderWSConnectFunction: async () => {
+          await release.promise;
+          return { statusCode: 200 };
+        },
+      },
     });
     const client = new WebSocket(gateway.url);
     const clientClosed = new Promise<boolean>((resolve) => {

@@ -148,7 +148,11 @@ describe("the Context Object", () => {
     // Act
     const { executionArn, stateMachineArn, described } = await runToEnd(
       definition,
-      { Look: async (input) => void (seen = input) },
+      {
+        Look: async (input) => {
+          seen = input;
+        },
+      },
       { orderId: "o-1" },
     );
 

@@ -74,8 +74,14 @@ it("resumes a journaled execution at the state it was in, without running earlie
   const secondEntered = new Promise<void>((resolve) => (releaseSecond = resolve));
   const first = await start(
     {
-      First: async (input) => (calls.push("First"), { ...input, first: true }),
-      Second: async () => (releaseSecond(), new Promise(() => {})),
+      First: async (input) => {
+        calls.push("First");
+        return { ...input, first: true };
+      },
+      Second: async () => {
+        releaseSecond();
+        return new Promise(() => {});
+      },
     },
     { journal: directoryJournal<JournalEntry>(dir) },
   );
@@ -92,8 +98,14 @@ it("resumes a journaled execution at the state it was in, without running earlie
   const secondInputs: unknown[] = [];
   const second = await start(
     {
-      First: async (input) => (calls.push("First again"), input),
-      Second: async (input) => (secondInputs.push(input), { done: true }),
+      First: async (input) => {
+        calls.push("First again");
+        return input;
+      },
+      Second: async (input) => {
+        secondInputs.push(input);
+        return { done: true };
+      },
     },
     { journal: directoryJournal<JournalEntry>(dir) },
   );

@@ -56,7 +56,10 @@ describe("an Express state machine", () => {
     // Prepare
     const runs: unknown[] = [];
     const { endpoint, client, stateMachineArn, ended } = await start({
-      Work: async (input) => (runs.push(input), input),
+      Work: async (input) => {
+        runs.push(input);
+        return input;
+      },
     });
     const request = { stateMachineArn, name: "order-1", input: JSON.stringify({ orderId: "order-1" }) };
     // Act
@@ -76,7 +79,12 @@ describe("an Express state machine", () => {
     // Prepare
     const runs: unknown[] = [];
     const { endpoint, client, stateMachineArn, records } = await start(
-      { Work: async (input) => (runs.push(input), input) },
+      {
+        Work: async (input) => {
+          runs.push(input);
+          return input;
+        },
+      },
       { expressRunsTwice: true },
     );
     // Act
@@ -139,7 +147,10 @@ describe("an Express state machine", () => {
           name: "Steady",
           definition: ONE_TASK,
           taskHandlers: {
-            Work: async (input) => (runs.push(input), new Promise((r) => setTimeout(() => r(input), 50))),
+            Work: async (input) => {
+              runs.push(input);
+              return new Promise((r) => setTimeout(() => r(input), 50));
+            },
           },
         },
       ],

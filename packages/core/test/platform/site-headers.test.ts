@@ -33,6 +33,7 @@ describe("siteHeaders", () => {
   });
 
   it("keeps CloudFormation tokens whole in the policy (the stack's origins are tokens at synth)", () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a CDK token as it reads at synth, not a template.
     const token = "${Token[TOKEN.123]}";
     expect(contentSecurityPolicy({ api: `https://${token}`, websocket: `wss://${token}` })).toContain(
       `connect-src https://${token} wss://${token};`,

@@ -11,7 +11,10 @@ import { Topology, Tunables } from "@awsomepets/core/platform";
 
 const once = <T>(read: () => T) => {
   let value: { v: T } | undefined;
-  return () => (value ??= { v: read() }).v;
+  return () => {
+    value ??= { v: read() };
+    return value.v;
+  };
 };
 
 const required = (setting: Topology.Setting) =>

@@ -131,13 +131,13 @@ export async function readCallbackTokenKeys(
           toFetch.flatMap((name) => Object.values(paths(name)).filter((p) => p !== undefined)),
           limits,
         );
-  const valueOf = (name: string) => {
+  const secretValue = (name: string) => {
     const bound = env[valueVariable(name)];
     if (bound !== FROM_SSM) return bound;
     const { stage: stagePath, fallback } = paths(name);
     return found.get(stagePath) ?? (fallback === undefined ? undefined : found.get(fallback));
   };
-  const current = valueOf(CALLBACK_TOKEN_SECRET);
+  const current = secretValue(CALLBACK_TOKEN_SECRET);
   if (current === undefined) {
     throw new Error(
       `${CALLBACK_TOKEN_SECRET} is not set for stage ${stage}` +
@@ -145,7 +145,7 @@ export async function readCallbackTokenKeys(
         `: run \`npx sst secrets set ${CALLBACK_TOKEN_SECRET} "$(openssl rand -base64 48)" --stage ${stage}\``,
     );
   }
-  const previous = valueOf(CALLBACK_TOKEN_PREVIOUS_SECRET);
+  const previous = secretValue(CALLBACK_TOKEN_PREVIOUS_SECRET);
   for (const [name, value] of [
     [CALLBACK_TOKEN_SECRET, current],
     [CALLBACK_TOKEN_PREVIOUS_SECRET, previous],

@@ -36,7 +36,12 @@ function fakeApi(current: string | undefined, failures: string[] = []) {
 
 const clock = () => {
   let t = 0;
-  return { now: () => t, sleep: async (ms: number) => void (t += ms) };
+  return {
+    now: () => t,
+    sleep: async (ms: number) => {
+      t += ms;
+    },
+  };
 };
 
 describe("ensureAccountLogsRole", () => {

@@ -56,11 +56,11 @@ async function withEmf<T>(load: () => Promise<T>, act: (module: T) => Promise<un
   process.env.POWERTOOLS_METRICS_DISABLED = "true";
   const lines: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
-  const spy = vi
-    .spyOn(process.stdout, "write")
-    .mockImplementation((chunk: any, ...rest: any[]) =>
-      String(chunk).includes('"_aws"') ? (lines.push(String(chunk)), true) : write(chunk, ...rest),
-    );
+  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: any, ...rest: any[]) => {
+    if (!String(chunk).includes('"_aws"')) return write(chunk, ...rest);
+    lines.push(String(chunk));
+    return true;
+  });
   try {
     await act(module);
   } finally {

@@ -23,8 +23,8 @@ export async function publishDetails(input: {
     const entries = batch.map((detail) => OrderStatus.toPutEventsEntry(detail, input.eventBusName));
     const output = await input.send(new PutEventsCommand({ Entries: entries }));
     const result = readPutEventsResult(batch, output);
-    result.published.forEach((event) => input.out(publishedLine(event)));
-    result.failed.forEach((event) => input.err(failedLine(event)));
+    for (const event of result.published) input.out(publishedLine(event));
+    for (const event of result.failed) input.err(failedLine(event));
     if (!result.ok) {
       if (result.failed.length === 0) input.err(`EventBridge reported ${output.FailedEntryCount} failed entries`);
       return false;

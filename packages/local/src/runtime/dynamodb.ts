@@ -45,7 +45,11 @@ export async function startDynamoDB(options: { port: number; dataDir?: string; t
   const answered = (timeoutMs: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, timeoutMs); // a request dynalite failed on is never answered
-      onAnswered = () => unanswered === 0 && (clearTimeout(timer), resolve());
+      onAnswered = () => {
+        if (unanswered !== 0) return;
+        clearTimeout(timer);
+        resolve();
+      };
       onAnswered();
     });
   await listen(server, options.port, "DynamoDB API");

@@ -100,7 +100,7 @@ export function createFunctionRunner(options: RunnerOptions) {
    */
   async function bundleAll(): Promise<RebuildResult> {
     const outdir = path.join(bundles, String(++build));
-    let bundled;
+    let bundled: Awaited<ReturnType<typeof bundleHandlers>>;
     try {
       bundled = await bundleHandlers(Object.values(sources), outdir);
       for (const [name, fn] of Object.entries(functions)) {
@@ -116,7 +116,7 @@ export function createFunctionRunner(options: RunnerOptions) {
     const inputs = new Set<string>();
     for (const [name, fn] of Object.entries(functions)) {
       const bundle = bundled[sources[name]!]!;
-      bundle.inputs.forEach((input) => inputs.add(input));
+      for (const input of bundle.inputs) inputs.add(input);
       if (hashes[name] === bundle.hash) continue;
       hashes[name] = bundle.hash;
       fn.modulePath = bundle.file;

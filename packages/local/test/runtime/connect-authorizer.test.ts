@@ -14,7 +14,14 @@ let runtime: Awaited<ReturnType<typeof startTestRuntime>>;
 beforeAll(async () => {
   runtime = await startTestRuntime(
     {},
-    { overrideHandlers: { OrderWSDisconnectFunction: async (event) => (disconnects.push(event), disconnect(event)) } },
+    {
+      overrideHandlers: {
+        OrderWSDisconnectFunction: async (event) => {
+          disconnects.push(event);
+          return disconnect(event);
+        },
+      },
+    },
   );
 });
 afterAll(() => runtime.close());

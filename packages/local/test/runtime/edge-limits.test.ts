@@ -79,7 +79,11 @@ function flood(send: () => Promise<Answer>, parallel: number) {
   const lanes = Array.from({ length: parallel }, async () => {
     while (!stopped) answers.push(await send());
   });
-  return { answers, stop: async () => ((stopped = true), await Promise.all(lanes)) };
+  const stop = async () => {
+    stopped = true;
+    await Promise.all(lanes);
+  };
+  return { answers, stop };
 }
 
 const ORDER = JSON.stringify({

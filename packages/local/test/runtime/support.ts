@@ -83,7 +83,7 @@ export async function openSocket(url: string) {
   const waiters: Array<() => void> = [];
   socket.on("message", (data) => {
     frames.push(JSON.parse(String(data)));
-    waiters.splice(0).forEach((wake) => wake());
+    for (const wake of waiters.splice(0)) wake();
   });
   await new Promise<void>((resolve, reject) => {
     socket.once("open", () => resolve());

@@ -44,12 +44,14 @@ beforeAll(async () => {
     {
       // The deployed step modules, failing for the orders above.
       overrideHandlers: {
-        ReserveInventoryFunction: async (event) => (
-          await failing(event as never, "reserve"), Steps.reserveInventory(event as never)
-        ),
-        CompleteOrderFunction: async (event) => (
-          await failing(event as never, "complete"), Steps.completeOrder(event as never)
-        ),
+        ReserveInventoryFunction: async (event) => {
+          await failing(event as never, "reserve");
+          return Steps.reserveInventory(event as never);
+        },
+        CompleteOrderFunction: async (event) => {
+          await failing(event as never, "complete");
+          return Steps.completeOrder(event as never);
+        },
       },
     },
   );

@@ -35,6 +35,7 @@ describe("loadDefinition", () => {
 
   it("keeps the JSON valid whatever a substitution contains", () => {
     // Prepare
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an ASL substitution left unfilled, on purpose.
     const asl = '{"StartAt":"P","States":{"P":{"Type":"Pass","Result":"${Value}","End":true}}}';
     // Act
     const definition = loadDefinition(asl, { Value: 'say "hi" \\ bye' });

@@ -20,7 +20,10 @@ describe("StartExecution", () => {
     let reservations = 0;
     const { client, endpoint, stateMachineArn } = await startSaga(cleanups, {
       handlers: {
-        ReserveInventory: async (input) => (reservations++, held.handler({ reservationId: "res-1" })(input)),
+        ReserveInventory: async (input) => {
+          reservations++;
+          return held.handler({ reservationId: "res-1" })(input);
+        },
       },
     });
     const input = JSON.stringify(orderInput());

@@ -135,11 +135,11 @@ describe("Saga.reasonOf", () => {
     ];
     for (let i = 0; i < 300; i++) {
       for (const Cause of [undefined, ...causes(message(prng))]) {
-        const Error = prng.pick([...ERROR_NAMES, undefined]);
-        const reason = Saga.reasonOf({ ...orderInput(), error: { Error, Cause } });
+        const errorName = prng.pick([...ERROR_NAMES, undefined]);
+        const reason = Saga.reasonOf({ ...orderInput(), error: { Error: errorName, Cause } });
         const parsed = OrderStatus.Detail.shape.reason.safeParse(reason);
-        expect(parsed.success, JSON.stringify({ Error, Cause: Cause?.slice(0, 80) })).toBe(true);
-        if (!Saga.OUTCOME_ERRORS.includes(Error as Saga.OutcomeError))
+        expect(parsed.success, JSON.stringify({ Error: errorName, Cause: Cause?.slice(0, 80) })).toBe(true);
+        if (!Saga.OUTCOME_ERRORS.includes(errorName as Saga.OutcomeError))
           expect(reason).toBe(Saga.UNEXPECTED_FAILURE_REASON);
       }
     }

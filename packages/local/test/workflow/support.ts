@@ -106,7 +106,8 @@ export function sagaHandlers(store: OrderStore) {
   for (const { name, resource } of taskStates(definition)) {
     const step = steps[name as keyof typeof steps];
     handlers[name] = async (input) => {
-      (taskInputs[name] ??= []).push(input);
+      taskInputs[name] ??= [];
+      taskInputs[name].push(input);
       if (resource === PUT_EVENTS) {
         published.push(input as PutEventsParameters);
         return { FailedEntryCount: 0, Entries: [{ EventId: randomUUID() }] };

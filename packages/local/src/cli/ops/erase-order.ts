@@ -4,7 +4,8 @@
  */
 import { Erasure } from "@awsomepets/core/orders";
 import { Aws } from "@awsomepets/core/platform";
-import { explainAwsError } from "../aws-error-message";
+import { type AwsCallContext, explainAwsError } from "../aws-error-message";
+
 import { CommandError } from "../cli-errors";
 import { parseOrderId } from "../order-id";
 import { processIo, runAsScript } from "../run-command";
@@ -30,7 +31,12 @@ runAsScript("erase-order", ERASE_USAGE, async () => {
     process.env,
   );
   const orderId = parseOrderId(values["order-id"] as string | undefined);
-  let where;
+  let where: {
+    config: Parameters<typeof Aws.documentClient>[0];
+    context: AwsCallContext;
+    ordersTable: string;
+    clientCallbackTable: string;
+  };
   if (target.kind === "local") {
     const runtime = localRuntime();
     const endpoint = runtime.state.endpoints.dynamodb;

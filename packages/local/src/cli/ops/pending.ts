@@ -4,7 +4,8 @@
  */
 import { CallbackStore } from "@awsomepets/core/callbacks";
 import { Aws } from "@awsomepets/core/platform";
-import { explainAwsError } from "../aws-error-message";
+import { type AwsCallContext, explainAwsError } from "../aws-error-message";
+
 import { CommandError } from "../cli-errors";
 import { processIo, runAsScript } from "../run-command";
 import { localRuntime } from "./local-resources";
@@ -21,7 +22,7 @@ ${TARGET_USAGE}`;
 
 runAsScript("pending", PENDING_USAGE, async () => {
   const { values, target } = readOpsFlags(process.argv.slice(2), { json: { type: "boolean" } }, process.env);
-  let where;
+  let where: { config: Parameters<typeof Aws.documentClient>[0]; tableName: string; context: AwsCallContext };
   if (target.kind === "local") {
     const runtime = localRuntime();
     where = {

@@ -15,7 +15,13 @@ import {
 } from "@aws-sdk/client-sqs";
 import { describeEvent, redrivable, redriveNote } from "./dead-letter-message";
 
-type Send = (command: any) => Promise<any>;
+/**
+ * A client's `send`. The replies are unknown until cast to the SDK's output types below (tests answer
+ * with stubs of AWS); the command is `any` because `send`'s generic signature takes one command class
+ * at a time, so no union of the commands used here checks against it.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above.
+type Send = (command: any) => Promise<unknown>;
 
 export type QueueRedrive = { queueUrl: string; functionName: string };
 export type RedriveCounts = { redriven: number; skipped: number };

@@ -1,6 +1,6 @@
 /** `npm run replay`: archive replay for a time range (see replay-options.ts and run-replay.ts). */
-import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { explainAwsError } from "../aws-error-message";
+import { EventBridgeClient, type EventBridgeClientConfig } from "@aws-sdk/client-eventbridge";
+import { type AwsCallContext, explainAwsError } from "../aws-error-message";
 import { CommandError } from "../cli-errors";
 import { processIo, runAsScript } from "../run-command";
 import { localRuntime } from "./local-resources";
@@ -11,7 +11,7 @@ import { readStageOutputs, STACK_OUTPUTS, stageClientConfig, stageContext } from
 runAsScript("replay", REPLAY_USAGE, async () => {
   const options = readReplayOptions(process.argv.slice(2), { env: process.env, now: new Date() });
   const { target } = options;
-  let where;
+  let where: { config: EventBridgeClientConfig; context: AwsCallContext; eventBusArn: string; eventArchiveArn: string };
   if (target.kind === "local") {
     const runtime = localRuntime();
     const endpoint = runtime.state.endpoints.events;

@@ -7,9 +7,15 @@ import {
   DescribeReplayCommand,
   StartReplayCommand,
   type DescribeReplayCommandOutput,
+  type StartReplayCommandOutput,
 } from "@aws-sdk/client-eventbridge";
 
-type Send = (command: any) => Promise<any>;
+/**
+ * A client's `send`: replies are cast to the SDK's output types below (tests answer with stubs); the
+ * command is `any` because `send`'s generic signature takes one command class, not a union of them.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above.
+type Send = (command: any) => Promise<unknown>;
 
 const ENDED = new Set(["COMPLETED", "FAILED", "CANCELLED"]);
 /** Without --wait: about ten seconds of polling, then the state as it is. */
@@ -31,7 +37,7 @@ export async function runReplay(options: {
 }): Promise<number> {
   const { send, name, out } = options;
   const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-  const started = await send(
+  const started = (await send(
     new StartReplayCommand({
       ReplayName: name,
       EventSourceArn: options.archiveArn,
@@ -39,13 +45,13 @@ export async function runReplay(options: {
       EventEndTime: options.to,
       Destination: { Arn: options.eventBusArn },
     }),
-  );
+  )) as StartReplayCommandOutput;
   out(
     `replay ${name} started (${started.State}): events from ${options.from.toISOString()} to ${options.to.toISOString()} into ${options.eventBusArn}`,
   );
   let replay: DescribeReplayCommandOutput;
   for (let poll = 1; ; poll++) {
-    replay = await send(new DescribeReplayCommand({ ReplayName: name }));
+    replay = (await send(new DescribeReplayCommand({ ReplayName: name }))) as DescribeReplayCommandOutput;
     if (ENDED.has(replay.State ?? "") || (!options.wait && poll >= POLLS_WITHOUT_WAIT)) break;
     await sleep(POLL_INTERVAL_MS);
   }
