@@ -2,24 +2,12 @@
  * The edge: a CloudFront distribution in front of each API (the order API, the WebSocket API) and one
  * AWS WAF web ACL on both, whose rate-based rules limit each source address (`Topology.EDGE_RULES`,
  * tunables `EDGE_*_PER_ADDRESS`). WAF attaches to CloudFront but not to HTTP or WebSocket APIs; the
- * stage throttles stay the total behind it. Design, evidence and what stays open:
- * docs/decisions/per-client-limits-at-the-edge.md.
- *
- * - A refusal is the web ACL's custom response, `Topology.EDGE_REFUSAL` (429 with a JSON body that
- *   the page can read), never WAF's default 403.
- * - No log keeps a token: CloudFront's access logs (which record query strings) stay off, WAF's
- *   sampled requests (full requests, query string included, in the console) are off, and WAF's log
- *   redacts the query string and the Authorization header while keeping the viewer's address
- *   (`clientIp`): API Gateway's access logs now see CloudFront's address, and cannot log a header.
- * - Nothing is cached (each request is a customer's own), and every viewer header but Host, every
- *   query string and cookie goes to the origin: the WebSocket handshake needs its Sec-WebSocket-*
- *   headers and `orderId`/`token`; `GET /orders/{id}` its Authorization header (CloudFront forwards
- *   Authorization only with the all-viewer policies). Host stays CloudFront's origin's, which is how
- *   API Gateway finds the API.
- * - Both distributions add a secret header to every origin request (`OriginVerify.HEADER`, the
- *   Callbacks stack's UUID); the APIs refuse a request without it before anything costly runs, so a
- *   client that goes around the edge (execute-api URL, `*-origin.<domain>`) skips nothing.
- * - IPv4 only to the viewer, so each rate-based rule's "address" is one a client cannot multiply.
+ * stage throttles stay the total behind it. In short: a refusal is `Topology.EDGE_REFUSAL` (429, JSON),
+ * never WAF's 403; no log keeps a token (CloudFront access logs and WAF's sampled requests off, WAF's
+ * log redacting the query string and Authorization); nothing cached, every viewer header but Host
+ * forwarded; a secret origin header (`OriginVerify.HEADER`) so a client going around the edge skips
+ * nothing; IPv4 only to the viewer. Design, evidence and what stays open:
+ * docs/decisions/per-client-limits-at-the-edge.md ("Decision", "Logs", "Closing the way around the edge").
  */
 import { ArnFormat, CfnOutput, Fn, Lazy, Stack } from "aws-cdk-lib";
 import { Certificate } from "aws-cdk-lib/aws-certificatemanager";

@@ -1,16 +1,9 @@
 /**
  * The child process of the benchmark: the local runtime (`npm start`'s, on free ports), answering the
- * parent over IPC. A separate process so that the benchmark's clients do not share its event loop,
- * as browsers would not; the parent reads the DynamoDB request counter through here.
- * With `--seed`, the seed's callback algorithm (../baseline) replaces ours: its $connect, $disconnect,
- * $default and status target run instead of our functions, on a table of its own in the same dynalite.
- * With `--meter`, every invocation runs through the AWS meter (./aws-meter.ts: durations, DynamoDB
- * capacity units, PutEvents entries), and `--dynamodb-endpoint <url>` points the handlers' DynamoDB
- * clients at another DynamoDB (AWS's DynamoDB Local, for its capacity units) instead of dynalite;
- * `--step-delay-ms <n>` paces the saga (npm start's `--step-delay`). With `--environments`, every
- * function runs as under `npm start`: in its execution environments (worker threads), none replaced,
- * each function's first environment started in the background once ready, with npm start's workflow
- * type, stage throttles and environment bounds, from the same variables (the memory metric).
+ * parent over IPC, so that the benchmark's clients do not share its event loop, as browsers would not.
+ * Flags: `--seed` (the seed's callback algorithm instead of ours), `--meter` (every invocation through
+ * the AWS meter; `--dynamodb-endpoint <url>`, `--step-delay-ms <n>`), `--environments` (every function
+ * in its execution environments, as under `npm start`). What each does: docs/bench.md, "The runtime process".
  */
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";

@@ -1,16 +1,9 @@
 /**
- * bundles: each Lambda of Topology.FUNCTIONS bundled as `sst deploy` bundles it: the esbuild options
- * of SST v2's node handler (node_modules/sst/runtime/handlers/node.js, deploy mode) for the
- * `nodejs` props sst.config.ts sets (../../sst.functions.ts). `bytes` is the .mjs (SST uploads the
- * source map apart). Import costs are medians of the `import()` timed inside fresh Node processes
- * (process start-up excluded: it only adds noise), the variants of one function measured
- * interleaved (their order rotating each round):
- * - `init_ms` (wall) and `init_cpu_ms`: the function's bundle;
- * - `sdk_floor_init_ms` / `sdk_floor_init_cpu_ms`: a bundle, built alike, holding only the client classes of the
- *   `@aws-sdk/client-*` packages the function's bundle contains (read from its metafile);
- * - `without_sst_config`: for a function that bundles `sst/node/config`, the same bundle with that
- *   module replaced by a proxy over the `SST_Secret_value_*` variables (no SSM client, no top-level
- *   await) — what keeping or replacing it costs.
+ * bundles: each Lambda of Topology.FUNCTIONS bundled as `sst deploy` bundles it (SST v2's node handler's
+ * esbuild options, deploy mode, for the `nodejs` props of ../../sst.functions.ts); `bytes` is the .mjs.
+ * Import costs are medians of the `import()` timed inside fresh Node processes, the variants of one
+ * function interleaved: the bundle (`init_ms`, `init_cpu_ms`), its AWS SDK clients alone
+ * (`sdk_floor_*`), and without `sst/node/config` (`without_sst_config`). Method: docs/bench.md, "bundles".
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";

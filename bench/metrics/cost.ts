@@ -1,24 +1,11 @@
 /**
- * cost: what a delivered status costs on AWS, from what the runtime's handlers spent (bench/lib/
- * aws-meter.ts, in the runtime process) while customers placed and watched orders:
- *
- * `ORDERS` orders through `POST /orders` (success path: four statuses each, `placed` published before
- * the answer, then one per saga step, each step `STEP_DELAY_MS` after the last, as a payment takes
- * time), `CONCURRENCY` at a time, each watched by one client that connects when its POST answers and
- * closes once it has the order's statuses (or, for the lossy seed, once the saga is surely over).
- *
- * More scenarios (`COST_SCENARIOS`) run in the same runtime after it: 3 and 10 watchers per order, and
- * the longest cancel path with the longest reason an event may carry (REASON_MAX_LENGTH characters, on
- * its three compensation statuses), published on the bus as the saga would (the saga's own reasons
- * are short); their figures are the callback store's write units per status, next to the seed's.
- *
- * Per delivered status (distinct order and status a client received), over the functions of the
- * status path (those behind the WebSocket routes and the status rules): DynamoDB write and read units
- * as DynamoDB answered them, Lambda billed milliseconds (each invocation's duration rounded up to the
- * millisecond) and GB-seconds at each function's declared memory, Lambda requests, WebSocket messages
- * (each client frame in, each frame out) and EventBridge events; priced from bench/lib/aws-prices.ts.
- * The order service (`POST /orders`, the saga's steps and its Step Functions transitions) is counted
- * apart, per order: it is the same for ours and the seed's.
+ * cost: what a delivered status costs on AWS, from what the runtime's handlers spent
+ * (bench/lib/aws-meter.ts, in the runtime process) while `ORDERS` orders went through `POST /orders`,
+ * `CONCURRENCY` at a time, each watched by one client; then `COST_SCENARIOS` (more watchers per order, the longest
+ * cancel path with the longest reason). Per delivered status, over the status path's functions:
+ * DynamoDB units as DynamoDB answered them, Lambda billed time and requests, WebSocket messages and
+ * EventBridge events, priced from bench/lib/aws-prices.ts; the order service is counted apart, per
+ * order. Method in full: docs/bench.md, "cost".
  */
 import { randomUUID } from "node:crypto";
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from "@aws-sdk/client-sfn";

@@ -1,15 +1,9 @@
 /**
- * memory: what `npm start` holds on a developer's machine under a steady trickle of orders. The
- * runtime runs as under `npm start` (every function in its execution environments, worker threads of
- * the one process: their memory is in its RSS; npm start's workflow type, throttles and environment
- * bounds, read from the same variables; the edge's per-address rules raised, the one address placing
- * every order); `ORDERS_PER_S` orders a second are placed through
- * `POST /orders`, each watched over its own socket until its last status, then closed. The runtime
- * process's RSS is sampled every second (Linux: /proc/<pid>/status; elsewhere `ps`), with its count
- * of execution environments. Figures: RSS at ready, its peak, and its growth over the last 40% of the
- * run (a least-squares line through those samples, so that one garbage collection does not decide
- * it). The goal (targets.ts) is laptop-sized: peak ≤ 600 MB, growth ≤ 25 MB, from the 10-minute run
- * (`--memory-minutes 10`); the full bench's default run is shorter.
+ * memory: what `npm start` holds on a developer's machine under a steady trickle of orders
+ * (`ORDERS_PER_S`, each watched over its own socket to its last status), the runtime run as under
+ * `npm start`. The runtime process's RSS is sampled every second with its count of environments;
+ * figures: RSS at ready, its peak, and its growth over the last 40% of the run (a least-squares line).
+ * Goals in targets.ts; method: docs/bench.md, "memory".
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";

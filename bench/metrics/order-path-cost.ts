@@ -1,19 +1,10 @@
 /**
- * What the whole order path costs per order, for each workflow type, from one cost run: `POST /orders`
- * and its answer, the saga, every status to the watching customer. The work of the functions, the
- * tables, the bus and the sockets is the same for both types (the same steps run); what differs is
- * Step Functions' own bill and the CloudWatch Logs each type writes:
- *
- * - Standard: every state entered (retries included) at the transition price; logs at level ERROR
- *   without data (its history is kept by Step Functions), nothing on a path without errors.
- * - Express: one request per execution, and its duration rounded up to 100 ms at its memory in 64-MB
- *   chunks; logs at level ERROR with data (it keeps no history): only a failed or timed-out
- *   execution's error events, nothing on a path without errors. Their bytes, and what level ALL
- *   would write (every event; shown, not deployed), are estimated from the run's recorded events.
- *
- * The executions are read back from the run's Standard executions (GetExecutionHistory: the bench
- * runs the Standard type for this), which enter the same states an Express one would. The edge
- * (CloudFront, WAF) is apart, as in `npm run capacity`.
+ * What the whole order path costs per order, for each workflow type, from one cost run: the work of
+ * the functions, tables, bus and sockets is the same for both (the same steps run); what differs is
+ * Step Functions' own bill (Standard: per state entered; Express: per request and 100 ms at its
+ * memory) and the CloudWatch Logs each type writes. The executions are read back from the run's
+ * Standard executions, which enter the same states an Express one would. Method: docs/bench.md,
+ * "The order path's cost".
  */
 import {
   DescribeExecutionCommand,

@@ -1,26 +1,9 @@
 /**
- * The edge in front of the APIs: a CloudFront distribution with an AWS WAF web ACL of rate-based
- * rules that count requests per source address (aggregate key IP) over an evaluation window and block
- * an address above its limit with a custom response. `npm start` has no CloudFront; this stands in for
- * it, in front of the local HTTP API and the WebSocket gateway's upgrades, before the stage throttles.
- *
- * What it reproduces (AWS WAF Developer Guide, "Rate-based rule high-level settings" and "caveats"):
- * - one count per (rule, source address) of the requests in the rule's scope over the last
- *   `windowSeconds` (WAF: 60, 120, 300 or 600), and a refusal of every further request in scope
- *   while the count is above `limit`; an address under its limits again is let through again;
- * - rules are evaluated in order and the first that blocks ends the evaluation, so a blocked request
- *   is not counted by the later rules (WAF's terminating Block action);
- * - a blocked request still counts for the rule that blocked it: an address that keeps flooding stays
- *   refused (WAF counts every request matching the rule's criteria, as its "rate-limited requests").
- *
- * Where it differs from WAF, on purpose, and what that means:
- * - WAF estimates the rate and blocks with a lag ("usually below 30 seconds", up to minutes), so a
- *   flood gets through to the stage throttles for a while first; this blocks at the first request over
- *   the limit. Locally an address is therefore refused sooner than on AWS, and the stage throttles
- *   (which stay the total behind the edge on AWS too) see less of a flood than they would there.
- * - the count is exact, in one-second buckets; WAF's is an estimate "near the limit".
- * - WAF sees the viewer's address as CloudFront does; locally it is the TCP peer's address (on Linux
- *   every 127.x.y.z is loopback, so tests bind clients to 127.0.0.2 to be another client).
+ * The edge in front of the APIs, as CloudFront with an AWS WAF web ACL of rate-based rules (per source
+ * address, over a window, a custom response above the limit); `npm start` has no CloudFront, so this
+ * stands in for it before the stage throttles. It blocks at the first request over a limit, where WAF
+ * blocks with a lag: what it reproduces and where it differs, on purpose, is
+ * docs/decisions/local-edge-blocks-at-once.md.
  */
 import type { IncomingMessage } from "node:http";
 

@@ -1,15 +1,12 @@
 /**
  * API Gateway's throttling: a token bucket per route, holding at most `burstLimit` requests and
- * refilled at `rateLimit` per second; a request that finds it empty is refused with 429 Too Many
- * Requests before any integration runs. A route without settings of its own gets the stage's default
- * settings (its own bucket of that size). Per AWS's WebSocket guide ("Protect your WebSocket APIs in
- * API Gateway", websocket-api-protect): "API Gateway throttles requests to your API using the token
- * bucket algorithm, where a token counts for a request … Clients may receive 429 Too Many Requests
- * error responses", and route-level limits override the stage's; AWS's "Gateway response types for
- * API Gateway" lists THROTTLED with 429, whose default body is `{"message":"Too Many Requests"}`.
- * Over a WebSocket a refused `$connect` is the handshake's HTTP answer; a refused message can only be
- * answered with a frame, shaped like API Gateway's other error frames. Account-level limits (10,000 RPS,
- * 500 new WebSocket connections per second) are far above any stage's here and are not modelled.
+ * refilled at `rateLimit` per second; a request that finds it empty is refused with 429 before any
+ * integration runs. A route without settings of its own gets its own bucket of the stage's default
+ * size (AWS's "Protect your WebSocket APIs in API Gateway": token bucket, route limits override the
+ * stage's; "Gateway response types": THROTTLED, 429, `{"message":"Too Many Requests"}`). Over a
+ * WebSocket a refused `$connect` is the handshake's HTTP answer; a refused message can only be
+ * answered with a frame, shaped like API Gateway's other error frames. Account-level limits (10,000
+ * RPS, 500 new WebSocket connections a second) are far above any stage's here and are not modelled.
  */
 export type Throttle = { rateLimit: number; burstLimit: number };
 export type RouteThrottleSettings = { default?: Throttle; routes?: Readonly<Record<string, Throttle>> };

@@ -1,15 +1,14 @@
 /**
- * The local EventBridge endpoint: speaks enough of the AWS JSON 1.1 protocol for the unchanged
- * `@aws-sdk/client-eventbridge` and `aws events put-events --endpoint-url` to publish events, matches
- * them against the configured rules and delivers them to in-process targets with EventBridge's retry
- * and dead-letter behaviour. Signatures are not checked. Bound to 127.0.0.1 only.
+ * The local EventBridge endpoint: enough of the AWS JSON 1.1 protocol for the unchanged
+ * `@aws-sdk/client-eventbridge` and `aws events put-events --endpoint-url` to publish events, matched
+ * against the configured rules and delivered to in-process targets with EventBridge's retry and
+ * dead-letter behaviour. Signatures are not checked. Bound to 127.0.0.1 only.
  *
  *   POST /  (X-Amz-Target: AWSEvents.PutEvents)  → {FailedEntryCount, Entries}
  *   POST /  (AWSEvents.StartReplay, AWSEvents.DescribeReplay) → replays of the configured archives
  *   GET  /dead-letters                           → the dead-letter log as JSON
- *   POST /dead-letters/redrive                   → sends every dead letter to its rule's target again
- *                                                  (retry policy anew), removes it from the log, and
- *                                                  answers {redriven: [the dead letters]}
+ *   POST /dead-letters/redrive                   → every dead letter to its rule's target again (retry
+ *                                                  policy anew), removed from the log: {redriven: [...]}
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { DEFAULT_ACCOUNT, DEFAULT_REGION } from "../defaults";

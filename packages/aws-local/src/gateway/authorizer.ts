@@ -1,18 +1,10 @@
 /**
- * A Lambda REQUEST authorizer on `$connect`, as API Gateway runs it ("Control access to WebSocket APIs
- * with AWS Lambda REQUEST authorizers", docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-lambda-auth.html):
- * - an identity source missing, null or empty: 401 without invoking the function (AWS knowledge center,
- *   "API Gateway 401 Unauthorized errors after creating a Lambda authorizer");
- * - the function invoked with the upgrade's request and `methodArn` `arn:aws:execute-api:<region>:<account>:<api>/<stage>/$connect`;
- *   it throws "Unauthorized": 401; its policy denies `$connect`: 403; any other error, a timeout or a
- *   malformed output: 500 (authorizer-policy.ts);
- * - allowed: `$connect` and every later route of the connection, `$disconnect` and `$default` included,
- *   get `requestContext.authorizer` = `{ principalId, ...context }`. AWS's page shows the authorizer's
- *   input and output but does not spell this part out; the evidence is a bug report against
- *   serverless-offline (its emulator passed the context to `$connect` only; users reported that API
- *   Gateway sends it with every route, and the emulator was fixed to do the same).
- * `npm run smoke` checks these on a deployed stage (packages/local/src/cli/ops/smoke-checks.ts):
- * refuse-no-order-id (401), context-on-default, context-on-disconnect.
+ * A Lambda REQUEST authorizer on `$connect`, as API Gateway runs it: a missing or empty identity
+ * source is 401 without invoking the function; the function throwing "Unauthorized" is 401, a policy
+ * denying `$connect` 403, any other error, timeout or malformed output 500 (authorizer-policy.ts);
+ * once allowed, every route of the connection gets `requestContext.authorizer` = `{ principalId,
+ * ...context }`. AWS's sources and the evidence for that last part, and the smoke checks that test it
+ * on a stage: docs/decisions/authorizer-context-on-every-route.md.
  */
 import type { Connection } from "./connections";
 import { buildAuthorizerEvent, type AuthorizerContext, type WebSocketProxyEvent } from "./events";

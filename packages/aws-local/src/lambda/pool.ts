@@ -1,36 +1,11 @@
 /**
  * Lambda's execution environments for a set of functions, on worker threads. Each invocation runs in
- * an environment of its function that is doing nothing else: a warm one if there is one (the most
- * recently used), else a new one is started (a cold start, logged with its init time). So two
- * concurrent invocations never share module state, and state kept between two invocations is there
- * only when the same environment happened to serve both — exactly the guarantee Lambda gives, none.
- *
- * Local liberties, because here a cold start costs a few hundred milliseconds of two shared cores
- * (Lambda would always start a new environment at once): an invocation that finds every environment
- * of its function busy first waits `scaleOutDelayMs` (100 ms) for one to come free — most handlers
- * take a few milliseconds, and a client's next message commonly arrives while the invocation that
- * answered it is still finishing — and only then is a new one started; it then takes whichever is
- * ready first, the new one or one freed meanwhile (the new one then stays warm).
- *
- * Environments are discarded after `idleTimeoutMs` without work, after a timeout or a crash, and on
- * `retireAll()` (idle ones at once, busy ones when their invocation ends: the next invocation loads
- * the code and configuration afresh, as after a deployment).
- *
- * Concurrency: each function has at most `maxEnvironments` (the pool's `maxEnvironmentsPerFunction`
- * unless its own is lower). Locally an invocation past that waits, first come first served, for an
- * environment to come free. Lambda instead refuses it: a synchronous invoke beyond the function's (or
- * the account's) concurrency gets 429 TooManyRequestsException, which API Gateway answers as an
- * error; an asynchronous invoke (EventBridge's) is queued by Lambda and retried for up to 6 hours.
- * Waiting is the local choice because the bound here is this machine's cores, not a quota.
- *
- * Memory: all functions together have at most `maxEnvironments` environments (each is a V8 heap with
- * its own copy of its modules). A function that needs a new one when all exist gets the room of
- * another function's idle environment (discarded, as Lambda may reclaim an idle environment at any
- * time: a cold start more, never shared state; see makeRoom), else waits until one is idle or gone.
- * Across functions the wait is first come first served: a function that frees an environment while
- * its own invocations queue gives that room up to one that waited longer and has none, or two fewer
- * (see owedRoom), so no function waits on another's queue. Lambda refuses only beyond the account's
- * concurrency (1,000 by default); locally the bound is this machine's memory, and the wait only delays.
+ * an environment of its function that is doing nothing else: the most recently used warm one, else a
+ * new one (a cold start, logged with its init time). So two concurrent invocations never share module
+ * state, and state kept between invocations is there only when one environment happened to serve both
+ * — exactly Lambda's guarantee, none. Local liberties, all delays and never a success Lambda would
+ * refuse: a short wait before scaling out, waiting (not 429) past a function's concurrency, and one
+ * cap on environments for all functions (idle ones reclaimed): docs/decisions/local-environments-share-a-cap.md.
  */
 import { randomUUID } from "node:crypto";
 import { ExecutionEnvironment, type ConsoleLine } from "./environment";

@@ -29,25 +29,16 @@ export type AdmissionInput = { orderId: string; connectionId: string; rate: Buck
 const MAX_ADMISSION_ROUNDS = 4;
 
 /**
- * A message from a connection, judged by the connection's bucket (./sync-rate-limit) in the order's
- * item, where every execution environment sees it. The first write is the one a `sync` makes anyway:
- * it marks the connection synced (proof the socket is open, see CallbackStore.removeGoneConnection) and
- * the order (`syncedSeq = lastSeq`: the statuses counted so far are on their way to a client,
- * so no longer pending by derivation — a `sync` whose posts fail marks what it could not deliver; a
- * refused message moves it too, but comes only right after admitted ones on a subscribed socket, so
- * every status recorded in between had a listener), bumps `handovers`, and
- * returns the item as it was — its condition is also the authorisation check, since
- * only a connection `$connect` admitted for this order is in the item. It also moves the bucket, in a
- * way that is right whatever the bucket held, because an update cannot compute max(TAT, now):
- *   - `idleTat = now + T`: exactly the new TAT if the bucket was idle (TAT ≤ now), so an idle message —
- *     the common case — is admitted by this one write; otherwise it changes nothing that matters:
- *     a refused message's TAT is past now + T already (burst ≥ 2), and a message in a burst is
- *     charged by the second write, from the larger of the two parts;
- *   - `toldTat = burstTat`: a refused message is told iff no earlier message saw this `burstTat`,
- *     i.e. once per streak, and a refusal costs this one write.
- * In a burst (now < TAT ≤ now + τ) a second conditional write charges the bucket: TAT + T, only while
- * TAT ≤ now + τ. Two forms, one per part being the larger (conditions can compare two attributes,
- * and `SET a = b + :T` can read one), so racing environments never take the same room twice.
+ * A message from a connection, judged by the connection's bucket (./rate-limit) in the order's item,
+ * where every execution environment sees it. The first write is the one a `sync` makes anyway: it
+ * marks the connection synced (proof the socket is open, see CallbackStore.removeGoneConnection) and
+ * the order (`syncedSeq = lastSeq`: the statuses counted so far are no longer pending by derivation),
+ * bumps `handovers` and returns the item as it was; its condition is the authorisation check too, as
+ * only a connection `$connect` admitted for this order is in the item. An update cannot compute
+ * max(TAT, now), so that write sets `idleTat = now + T` (the new TAT when the bucket was idle: an idle
+ * message costs this one write) and `toldTat = burstTat` (a refusal is told once per streak); in a
+ * burst a second conditional write charges TAT + T while TAT ≤ now + τ, in two forms (one per larger
+ * part), so racers never take the same room twice (docs/protocol.md "Limits", docs/decisions/pending-by-count.md).
  */
 export async function admitMessage(
   table: AdmissionTable,

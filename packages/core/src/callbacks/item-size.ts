@@ -1,16 +1,12 @@
 /**
  * An item's size as DynamoDB counts it, from the item itself (as the document client holds it), and
- * what a write of it is billed. DynamoDB's rules ("DynamoDB item sizes and formats",
+ * what a write of it is billed ("DynamoDB item sizes and formats",
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html):
- *   - an item is the sum of its attributes' names (UTF-8 bytes) and values;
- *   - a string: its UTF-8 bytes; a binary: its raw bytes; a boolean or null: 1 byte;
- *   - a number: 1 byte per two significant digits (leading and trailing zeroes trimmed), plus 1 —
- *     an epoch in milliseconds (13 digits) is 8 bytes, a count under 100 is 2 (see `numberSize`);
- *   - a set: the sum of its elements;
- *   - a list or a map: 3 bytes, plus 1 byte per element, plus its elements (a map's: names and values).
- * A write (PutItem, UpdateItem, DeleteItem) costs 1 write unit per started KB of the larger of the
- * item before and after it, whatever it changes. packages/core/test/callbacks/item-size.test.ts checks these rules against the
- * capacity DynamoDB (Local) and dynalite answer.
+ * names and values, a string its UTF-8 bytes, a binary its bytes, a boolean or null 1, a number 1
+ * byte per two significant digits plus 1 (`numberSize`), a set its elements, a list or map 3 bytes
+ * plus 1 per element plus its elements (docs/capacity.md, "One order's item"). A write costs 1 write unit per started KB of the larger of the
+ * item before and after it. packages/core/test/callbacks/item-size.test.ts checks these rules against
+ * the capacity DynamoDB (Local) and dynalite answer.
  */
 
 const utf8 = (text: string) => Buffer.byteLength(text, "utf8");

@@ -16,6 +16,8 @@ import {
   type DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
 import { isConditionFailure } from "../platform/dynamodb-conditions";
+import { and, conditionInput } from "../platform/condition-expression";
+import * as Clauses from "./conditions";
 import * as Table from "./table";
 import { parseOrderItem, type HistoryEntry, type LiveConnection, type OrderCallbacks } from "./item";
 import type { Detail, Status } from "../status/event";
@@ -133,24 +135,20 @@ export class CallbackStore {
               (reason ? ", #reason = if_not_exists(#reason, :reason)" : "") +
               " ADD lastSeq :one",
             // Not recorded yet, in an item that has not expired (an expired one is cleared below first).
-            // `recorded`: the status set items written before `listeners#` kept (a deploy mid-order).
-            ConditionExpression:
-              "attribute_not_exists(#listeners) AND NOT contains(recorded, :status) AND (attribute_not_exists(#ttl) OR #ttl > :nowSeconds)",
-            ExpressionAttributeNames: {
-              "#ttl": Table.TTL_ATTRIBUTE,
-              "#listeners": Table.listenersAttribute(detail.status),
-              ...(reason ? { "#reason": reason.attribute } : {}),
-            },
-            ExpressionAttributeValues: {
-              ":none": [],
-              ":entry": [entry],
-              ...(reason ? { ":reason": reason.value } : {}),
-              ":expiresAt": this.itemExpiry(),
-              ":zero": 0,
-              ":one": 1,
-              ":status": detail.status,
-              ":nowSeconds": Table.epochSeconds(now),
-            },
+            ...conditionInput(
+              and(Clauses.statusNotRecorded(detail.status), Clauses.notExpired(Table.epochSeconds(now))),
+              {
+                names: { "#ttl": Table.TTL_ATTRIBUTE, ...(reason ? { "#reason": reason.attribute } : {}) },
+                values: {
+                  ":none": [],
+                  ":entry": [entry],
+                  ...(reason ? { ":reason": reason.value } : {}),
+                  ":expiresAt": this.itemExpiry(),
+                  ":zero": 0,
+                  ":one": 1,
+                },
+              },
+            ),
             ReturnValues: "ALL_NEW",
           }),
           { abortSignal: signal },
@@ -197,10 +195,9 @@ export class CallbackStore {
           TableName: this.tableName,
           Key: Table.orderKey(orderId),
           UpdateExpression: "ADD pending :statuses",
-          // Never create an item just to mark it; `handovers` is never removed, so absent means 0.
-          ConditionExpression:
-            "attribute_exists(history) AND (attribute_not_exists(handovers) OR handovers = :handovers)",
-          ExpressionAttributeValues: { ":statuses": new Set(statuses), ":handovers": handoversAtRead },
+          ...conditionInput(and(Clauses.hasHistory(), Clauses.handoversStill(handoversAtRead)), {
+            values: { ":statuses": new Set(statuses) },
+          }),
         }),
         { abortSignal: signal },
       );
@@ -248,10 +245,10 @@ export class CallbackStore {
           TableName: this.tableName,
           Key: Table.orderKey(orderId),
           UpdateExpression: updateExpression,
-          // Never create an item just to mark it.
-          ConditionExpression: "attribute_exists(history)",
-          ExpressionAttributeValues: { ":statuses": new Set(statuses), ...extra.values },
-          ...(extra.names ? { ExpressionAttributeNames: extra.names } : {}),
+          ...conditionInput(Clauses.hasHistory(), {
+            names: extra.names,
+            values: { ":statuses": new Set(statuses), ...extra.values },
+          }),
         }),
         { abortSignal: signal },
       );
@@ -273,7 +270,6 @@ export class CallbackStore {
     input: { orderId: string; connectionId: string; maxConnections: number },
     { signal }: CallOptions = {},
   ): Promise<Admission> {
-    const attribute = Table.connectionAttribute(input.connectionId);
     const C = Table.CONNECTION_FIELDS;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const now = this.now();
@@ -283,23 +279,22 @@ export class CallbackStore {
           new UpdateCommand({
             TableName: this.tableName,
             Key: Table.orderKey(input.orderId),
-            UpdateExpression: "SET #new = :connection, #ttl = :expiresAt ADD connCount :one",
-            // (`#old`: the same connection in the layout before, were this a retry across a deploy.)
-            ConditionExpression:
-              "attribute_not_exists(#new) AND attribute_not_exists(#old) AND (attribute_not_exists(connCount) OR connCount < :max) AND (attribute_not_exists(#ttl) OR #ttl > :nowSeconds)",
-            ExpressionAttributeNames: {
-              "#new": attribute,
-              "#old": Table.legacyConnectionAttribute(input.connectionId),
-              "#ttl": Table.TTL_ATTRIBUTE,
-            },
-            ExpressionAttributeValues: {
-              // Its expiry follows from `connectedAt` (Table.connectionExpiresAt): not kept.
-              ":connection": { [C.connectedAt]: now.getTime() },
-              ":expiresAt": this.itemExpiry(),
-              ":one": 1,
-              ":max": input.maxConnections,
-              ":nowSeconds": nowSeconds,
-            },
+            UpdateExpression: "SET #conn = :connection, #ttl = :expiresAt ADD connCount :one",
+            ...conditionInput(
+              and(
+                Clauses.connectionAbsent(input.connectionId),
+                Clauses.underConnectionCap(input.maxConnections),
+                Clauses.notExpired(nowSeconds),
+              ),
+              {
+                values: {
+                  // Its expiry follows from `connectedAt` (Table.connectionExpiresAt): not kept.
+                  ":connection": { [C.connectedAt]: now.getTime() },
+                  ":expiresAt": this.itemExpiry(),
+                  ":one": 1,
+                },
+              },
+            ),
           }),
           { abortSignal: signal },
         );
@@ -340,9 +335,7 @@ export class CallbackStore {
           Key: Table.orderKey(orderId),
           UpdateExpression: `REMOVE ${placeholders.join(", ")} ADD connCount :minus`,
           // All still there: otherwise someone pruned some already, and the count would go wrong.
-          ConditionExpression: placeholders.map((p) => `attribute_exists(${p})`).join(" AND "),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ":minus": -attributes.length },
+          ...conditionInput(Clauses.allPresent(attributes), { names, values: { ":minus": -attributes.length } }),
         }),
         { abortSignal: signal },
       );
@@ -359,8 +352,7 @@ export class CallbackStore {
           TableName: this.tableName,
           Key: Table.orderKey(orderId),
           UpdateExpression: "SET connCount = :actual",
-          ConditionExpression: "connCount = :read",
-          ExpressionAttributeValues: { ":actual": actual, ":read": read },
+          ...conditionInput(Clauses.connectionCountIs(read), { values: { ":actual": actual } }),
         }),
         { abortSignal: signal },
       );
@@ -387,26 +379,15 @@ export class CallbackStore {
     input: { orderId: string; connectionId: string; graceMs: number; syncedAt: number | undefined },
     { signal }: CallOptions = {},
   ) {
-    // The connection is in one layout or the other (./callback-table): one write tries both.
-    const rule = (conn: string, fields: Table.ConnectionFields) =>
-      `${input.syncedAt === undefined ? "" : `${conn}.${fields.syncedAt} = :syncedAt OR `}${conn}.${fields.connectedAt} < :cutoff`;
+    const gone = Clauses.connectionSurelyGone(input.connectionId, input.syncedAt, this.now().getTime() - input.graceMs);
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: Table.orderKey(input.orderId),
           UpdateExpression: "REMOVE #conn, #old ADD connCount :minus",
-          // Every clause holds only while the connection is there, so it is uncounted once.
-          ConditionExpression: `${rule("#conn", Table.CONNECTION_FIELDS)} OR ${rule("#old", Table.LEGACY_CONNECTION_FIELDS)}`,
-          ExpressionAttributeNames: {
-            "#conn": Table.connectionAttribute(input.connectionId),
-            "#old": Table.legacyConnectionAttribute(input.connectionId),
-          },
-          ExpressionAttributeValues: {
-            ":cutoff": this.now().getTime() - input.graceMs,
-            ":minus": -1,
-            ...(input.syncedAt === undefined ? {} : { ":syncedAt": input.syncedAt }),
-          },
+          // The connection is in one layout or the other (./table): one write tries both.
+          ...conditionInput(gone, { values: { ":minus": -1 } }),
         }),
         { abortSignal: signal },
       );
@@ -429,12 +410,7 @@ export class CallbackStore {
           Key: Table.orderKey(input.orderId),
           UpdateExpression: "REMOVE #conn, #old ADD connCount :minus",
           // Only while it is there (in either layout): so it is uncounted once, and no missing item is created.
-          ConditionExpression: "attribute_exists(#conn) OR attribute_exists(#old)",
-          ExpressionAttributeNames: {
-            "#conn": Table.connectionAttribute(input.connectionId),
-            "#old": Table.legacyConnectionAttribute(input.connectionId),
-          },
-          ExpressionAttributeValues: { ":minus": -1 },
+          ...conditionInput(Clauses.connectionHeld(input.connectionId), { values: { ":minus": -1 } }),
         }),
         { abortSignal: signal },
       );
@@ -501,9 +477,7 @@ export class CallbackStore {
         new DeleteCommand({
           TableName: this.tableName,
           Key: Table.orderKey(orderId),
-          ConditionExpression: "#ttl <= :nowSeconds",
-          ExpressionAttributeNames: { "#ttl": Table.TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ":nowSeconds": this.nowSeconds() },
+          ...conditionInput(Clauses.expired(this.nowSeconds())),
         }),
         { abortSignal: signal },
       );

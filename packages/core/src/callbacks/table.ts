@@ -1,47 +1,12 @@
 /**
  * `ClientCallbackTbl`: keys, item shapes and TTL, declared once for the stack, the store, the local
- * runtime and the tests. Partition key `orderId`, sort key `sk`; one kind of item:
- *
- *   - the order's item, `orderId = <orderId>`, `sk = "order"` — everything the callback path reads and
- *     writes for one order, so that recording a status and learning who listens is ONE request:
- *       history      list of status entries {s: status, o: occurredAt, t: recordedAt (epoch ms),
- *                    a?: amountPaid, r?: reason, or h?: the key of a long reason kept once, below};
- *                    an entry's seq is its position + 1 (so no gap can exist)
- *       r#<key>      a reason longer than `INLINE_REASON_MAX_BYTES`, once per order: the compensation
- *                    statuses (refunded, released, cancelled) carry the same one
- *       listeners#<status>  per recorded status: the connections subscribed when it was recorded
- *                    (its absence is the condition that keeps statuses unique; 0: nobody heard it live)
- *       lastSeq      statuses counted: the record write adds 1 as it appends, so it is the history's
- *                    length, i.e. the highest seq (less in an item begun by the layout before, below)
- *       syncedSeq    `lastSeq` as the last admitted message's write found it: that message read
- *                    (a `sync` hands over) every status counted up to it
- *       pending      string set of statuses marked as no client having received them (see below)
- *       c#<id>       one map per connection listening: {c: connectedAt, s?: syncedAt, i?, b?, t?: its
- *                    message bucket (./sync-rate-limit)}, epoch ms; it expires `CONNECTION_TTL_SECONDS`
- *                    after `c`
- *       connCount    connections added and not yet removed: the per-order socket cap is one condition on it
- *       expiresAt    TTL: retention after the last write
- *     A status is pending — no client has received it — when it was recorded with no listener and no
- *     message was admitted since (derived: no write; "since" is the item's own order of writes, its
- *     count above `syncedSeq`, never a clock), or when it is marked (the rarer cases where posts to
- *     listeners all failed; a write, cleared by the delivery that follows).
- *     Items of the layout before the counts (a deploy mid-order) hold `lastSyncedAt` (the message
- *     handler's clock) instead and their statuses no count: those statuses are the history's first
- *     `length - lastSeq`, and are read as then — handed over if recorded (`recordedAt`, the
- *     callback's clock) before `lastSyncedAt` — or as handed over once a counted message came
- *     (`syncedSeq` exists). See docs/decisions/pending-by-count.md.
- *   Size: every write of the item is billed on its whole size, before or after, per started KB
- *   (./item-size), so its names are short and nothing is kept twice: a synced connection is 54 bytes
- *   (an 18-byte name, four numbers), a status about 50. Items written by the layout before the short
- *   names (a deploy mid-order) hold `conn#<id>` maps {connectedAt, syncedAt?, expiresAt, idleTat?,
- *   burstTat?, toldTat?} (99 bytes synced) and entries {status, occurredAt, recordedAt (ISO), reason?,
- *   amountPaid?}: both are read, and such a connection is written in its own names until it leaves.
- *   The per-order socket cap's maximum comes from these sizes (platform/tunables.ts, docs/capacity.md).
- *   There is no item per connection: a connection's order travels with the connection (the `$connect`
- *   authorizer's context, which API Gateway hands to `$disconnect` and every message).
- *
- * Every item carries `expiresAt` (epoch seconds). DynamoDB deletes expired items only eventually and
- * dynalite never does, so readers ignore them and writers treat them as absent.
+ * runtime and the tests. Partition key `orderId`, sort key `sk`; one item per order (`sk = "order"`)
+ * holding everything the callback path reads and writes, so that recording a status and learning who
+ * listens is ONE request: `history` (seq = position + 1), `r#<key>` (a long reason, once),
+ * `listeners#<status>`, `lastSeq` / `syncedSeq` (pending by count), `pending` (marks), `c#<id>` (a
+ * connection and its message bucket), `connCount`, `expiresAt` (TTL: DynamoDB deletes only eventually,
+ * dynalite never, so readers ignore expired items and writers treat them as absent). Each attribute,
+ * the layouts before (still read) and why the names are short: docs/decisions/one-callback-item-per-order.md.
  */
 import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 

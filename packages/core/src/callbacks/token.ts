@@ -1,18 +1,11 @@
 /**
  * The callback token in `clientCallbackUrl`: proof that whoever opens the socket (or reads
- * `GET /orders/{orderId}`) was given this order by this stage's order API.
- *
- * Format (docs/protocol.md, "The callback token", has a worked example):
- *   `v2.<keyId>.<expiresAt>.<signature>`
- *   signature = unpadded base64url(HMAC-SHA256(secret, "v2\norder-callback\n<stage>\n<orderId>\n<expiresAt>"))
- *   keyId     = the first 8 characters of unpadded base64url(HMAC-SHA256(secret, "callback-token-key-id"))
- * The signed input names the version, the purpose and the stage, so a token of one stage (or one
- * minted for another use of the same secret) opens nothing here. Newline-joined fields are
- * unambiguous because no field may contain a newline (checked; stage names are SST's pattern).
- * The key id is derived from the secret, so a rotation needs no bookkeeping: the verifier finds the
- * current or the previous secret by it (docs/decisions/callback-token-v2.md).
- *
- * Node's crypto does HMAC and constant-time comparison; no JWT library is needed for one claim.
+ * `GET /orders/{orderId}`) was given this order by this stage's order API. Format
+ * `v2.<keyId>.<expiresAt>.<signature>`, the signature an HMAC-SHA256 over the newline-joined version,
+ * purpose, stage, orderId and expiresAt (no field may hold a newline), so a token of one stage or one
+ * use opens nothing elsewhere; the key id is derived from the secret, so a rotation needs no
+ * bookkeeping. Worked example: docs/protocol.md, "The callback token"; why this shape, and not a JWT:
+ * docs/decisions/callback-token-v2.md. Node's crypto does HMAC and constant-time comparison.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { STAGE_NAME_PATTERN } from "../platform/stage-name";

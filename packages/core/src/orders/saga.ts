@@ -4,28 +4,11 @@
  *   - `paymentDetail.cardToken` `tok_declined`     → ProcessPayment fails   → released, cancelled
  *   - `shippingAddress.country` `XX`               → CompleteOrder fails    → refunded, released, cancelled
  *   - anything else                                → reserved, paid (amountPaid), completed
- * A step's failure is an Error whose name is the Step Functions error the workflow catches.
- *
- * Every step is idempotent by order, because an Express execution runs at least once (a whole order
- * may run twice, even at once) and any task may be retried: what a step does is recorded on the
- * order's item by one conditional write (reservation, payment, refund; the first recorded wins and
- * a repeat returns it), and what it asks of a provider carries an idempotency key derived from the
- * order's id, which a real provider answers with its first answer (`PaymentProvider`).
- *
- * Two executions of one order may also take opposite branches (one's step fails for a reason that
- * is not the order's, a timeout or a throttle, while the other's succeeds): the order has one final
- * outcome, settled by one conditional write (`OrderStore.settleOutcome`): CompleteOrder settles
- * `completed`, the first compensation step `cancelled`, and the loser learns it. A compensation step
- * finding the order completed fails as `OrderAlreadyCompleted`, which ends its execution without
- * publishing anything (the other execution told the customer); a payment or completion finding it
- * cancelled fails as `OrderAlreadyCancelled` and its execution compensates what it did. Nothing is
- * reserved again once released, nor charged once cancelled.
- *
- * The workflow carries only `WorkflowInput` (id, placedAt, amount): a step that needs the basket, the
- * card or the address reads the order from the order service's store. The card token is removed by
- * the payment step once used (with its outcome, whatever it is) or by CancelOrder if the order ends
- * before payment. An order that is gone (erased, expired) fails its step as `OrderNotFound`, which
- * the workflow catches like any other failure: the order ends cancelled.
+ * A step's failure is an Error named for the Step Functions error the workflow catches. Every step is
+ * idempotent by order (an Express execution runs at least once): what it does is one conditional
+ * write on the order's item, what it asks of a provider carries a key derived from the order id, and
+ * one final outcome is settled once (`OrderStore.settleOutcome`; the loser fails as
+ * `OrderAlreadyCompleted` or `OrderAlreadyCancelled`). Why and the proofs: docs/decisions/express-order-workflow.md.
  */
 import * as Catalogue from "./catalogue";
 import type { WorkflowInput } from "./request";
@@ -133,6 +116,12 @@ async function settleCancelled(deps: StepDeps, orderId: string) {
 /** The message a step whose order is already cancelled gives the customer (a business outcome). */
 export const CANCELLED_REASON = "This order was cancelled";
 
+/**
+ * The workflow carries only `WorkflowInput` (id, placedAt, amount): a step that needs the basket, the
+ * card or the address reads the order here. The card token is removed by the payment step once used
+ * (whatever its outcome) or by CancelOrder if the order ends before payment. An order that is gone
+ * (erased, expired) fails its step as `OrderNotFound`, caught like any failure: it ends cancelled.
+ */
 async function orderOf(deps: StepDeps, input: WorkflowInput): Promise<OrderRecord> {
   const order = await deps.store.getOrder(input.orderId);
   if (!order) throw new OrderNotFoundError(input.orderId);

@@ -4,6 +4,8 @@
  */
 import { createHash } from "node:crypto";
 import { isConditionFailure } from "../platform/dynamodb-conditions";
+import { absent, and, conditionInput, or } from "../platform/condition-expression";
+import * as Clauses from "./conditions";
 import {
   DeleteCommand,
   GetCommand,
@@ -87,13 +89,9 @@ export class OrderStore {
     return Math.floor(this.now().getTime() / 1000);
   }
 
-  /** The condition that an order's item exists and has not expired (TTL deletes only eventually; dynalite never). */
+  /** The order's item exists and has not expired (./conditions). */
   private live() {
-    return {
-      condition: "attribute_exists(pk) AND (attribute_not_exists(#ttl) OR #ttl > :now)",
-      names: { "#ttl": Table.TTL_ATTRIBUTE },
-      values: { ":now": this.nowSeconds() },
-    };
+    return Clauses.live(this.nowSeconds());
   }
 
   /**
@@ -116,9 +114,7 @@ export class OrderStore {
             [Table.TTL_ATTRIBUTE]: nowSeconds + Table.IDEMPOTENCY_TTL_SECONDS,
           },
           // First claim wins; an expired claim (not yet swept by TTL) counts as absent.
-          ConditionExpression: "attribute_not_exists(pk) OR #ttl <= :now",
-          ExpressionAttributeNames: { "#ttl": Table.TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ":now": nowSeconds },
+          ...conditionInput(Clauses.free(nowSeconds)),
         }),
       );
       return { orderId: input.orderId, token: input.token, keyHash, claimed: true, sameRequest: true };
@@ -172,7 +168,7 @@ export class OrderStore {
             ...(order.idempotencyKeyHash && { idempotencyKeyHash: order.idempotencyKeyHash }),
             [Table.TTL_ATTRIBUTE]: Math.floor(Date.parse(order.placedAt) / 1000) + retentionDays * Table.DAY_SECONDS,
           },
-          ConditionExpression: "attribute_not_exists(pk)",
+          ...conditionInput(absent("pk")),
         }),
       );
       return { placedAt: order.placedAt, startClaim: claimedAt as string | undefined };
@@ -194,7 +190,6 @@ export class OrderStore {
    * worse fault.
    */
   async claimWorkflowStart(orderId: string): Promise<string | undefined> {
-    const live = this.live();
     const now = this.now();
     const leaseEnd = new Date(now.getTime() - Table.WORKFLOW_START_LEASE_SECONDS * 1000).toISOString();
     try {
@@ -203,9 +198,9 @@ export class OrderStore {
           TableName: this.config.tableName,
           Key: Table.orderKey(orderId),
           UpdateExpression: "SET workflowStartingAt = :claimedAt",
-          ConditionExpression: `${live.condition} AND attribute_not_exists(workflowStartedAt) AND workflowStartingAt <= :leaseEnd`,
-          ExpressionAttributeNames: live.names,
-          ExpressionAttributeValues: { ":claimedAt": now.toISOString(), ":leaseEnd": leaseEnd, ...live.values },
+          ...conditionInput(and(this.live(), Clauses.workflowNotStarted(), Clauses.startClaimOlderThan(leaseEnd)), {
+            values: { ":claimedAt": now.toISOString() },
+          }),
         }),
       );
       return now.toISOString();
@@ -223,9 +218,9 @@ export class OrderStore {
           TableName: this.config.tableName,
           Key: Table.orderKey(orderId),
           UpdateExpression: "SET workflowStartingAt = :epoch",
-          ConditionExpression:
-            "attribute_exists(pk) AND attribute_not_exists(workflowStartedAt) AND workflowStartingAt = :claimedAt",
-          ExpressionAttributeValues: { ":epoch": new Date(0).toISOString(), ":claimedAt": claimedAt },
+          ...conditionInput(and(Clauses.present(), Clauses.workflowNotStarted(), Clauses.startClaimedAt(claimedAt)), {
+            values: { ":epoch": new Date(0).toISOString() },
+          }),
         }),
       );
     } catch (error) {
@@ -238,16 +233,13 @@ export class OrderStore {
    * retry can claim the start (`claimWorkflowStart`), however old its claim.
    */
   async markWorkflowStarted(orderId: string, startedAt: string) {
-    const live = this.live();
     try {
       await this.config.client.send(
         new UpdateCommand({
           TableName: this.config.tableName,
           Key: Table.orderKey(orderId),
           UpdateExpression: "SET workflowStartedAt = if_not_exists(workflowStartedAt, :startedAt)",
-          ConditionExpression: live.condition,
-          ExpressionAttributeNames: live.names,
-          ExpressionAttributeValues: { ":startedAt": startedAt, ...live.values },
+          ...conditionInput(this.live(), { values: { ":startedAt": startedAt } }),
         }),
       );
     } catch (error) {
@@ -281,16 +273,13 @@ export class OrderStore {
     const entry: StatusEntry = { status: detail.status, occurredAt: detail.occurredAt };
     if (detail.reason !== undefined) entry.reason = detail.reason;
     if (detail.amountPaid !== undefined) entry.amountPaid = detail.amountPaid;
-    const live = this.live();
     try {
       await this.config.client.send(
         new UpdateCommand({
           TableName: this.config.tableName,
           Key: Table.orderKey(detail.orderId),
           UpdateExpression: "SET statuses.#status = if_not_exists(statuses.#status, :entry)",
-          ConditionExpression: live.condition,
-          ExpressionAttributeNames: { "#status": detail.status, ...live.names },
-          ExpressionAttributeValues: { ":entry": entry, ...live.values },
+          ...conditionInput(this.live(), { names: { "#status": detail.status }, values: { ":entry": entry } }),
         }),
         { abortSignal: signal },
       );
@@ -314,21 +303,19 @@ export class OrderStore {
     outcome: "completed" | "cancelled",
     at: string,
   ): Promise<"settled" | "opposite" | "gone"> {
-    const live = this.live();
-    const [mine, other] = outcome === "completed" ? ["completedAt", "cancelledAt"] : ["cancelledAt", "completedAt"];
-    const completable =
+    const [mine, other] =
+      outcome === "completed" ? (["completedAt", "cancelledAt"] as const) : (["cancelledAt", "completedAt"] as const);
+    const condition =
       outcome === "completed"
-        ? " AND attribute_not_exists(reservation.releasedAt) AND attribute_not_exists(refund)"
-        : "";
+        ? and(this.live(), Clauses.notSettledAs(other), Clauses.notReleased(), Clauses.notRefunded())
+        : and(this.live(), Clauses.notSettledAs(other));
     try {
       await this.config.client.send(
         new UpdateCommand({
           TableName: this.config.tableName,
           Key: Table.orderKey(orderId),
           UpdateExpression: `SET ${mine} = if_not_exists(${mine}, :at)`,
-          ConditionExpression: `${live.condition} AND attribute_not_exists(${other})${completable}`,
-          ExpressionAttributeNames: live.names,
-          ExpressionAttributeValues: { ":at": at, ...live.values },
+          ...conditionInput(condition, { values: { ":at": at } }),
         }),
       );
       return "settled";
@@ -349,16 +336,14 @@ export class OrderStore {
     orderId: string,
     outcome: PaymentOutcome,
   ): Promise<PaymentOutcome | { refused: true } | undefined> {
-    const live = this.live();
+    const condition = and(this.live(), Clauses.notPaid(), Clauses.notSettledAs("cancelledAt"), Clauses.notReleased());
     try {
       await this.config.client.send(
         new UpdateCommand({
           TableName: this.config.tableName,
           Key: Table.orderKey(orderId),
           UpdateExpression: "SET payment = :outcome REMOVE cardToken",
-          ConditionExpression: `${live.condition} AND attribute_not_exists(payment) AND attribute_not_exists(cancelledAt) AND attribute_not_exists(reservation.releasedAt)`,
-          ExpressionAttributeNames: live.names,
-          ExpressionAttributeValues: { ":outcome": outcome, ...live.values },
+          ...conditionInput(condition, { values: { ":outcome": outcome } }),
         }),
       );
       return outcome;
@@ -380,16 +365,13 @@ export class OrderStore {
     attribute: "reservation" | "refund",
     value: T,
   ): Promise<T | undefined> {
-    const live = this.live();
     try {
       await this.config.client.send(
         new UpdateCommand({
           TableName: this.config.tableName,
           Key: Table.orderKey(orderId),
           UpdateExpression: "SET #attribute = :value",
-          ConditionExpression: `${live.condition} AND attribute_not_exists(#attribute)`,
-          ExpressionAttributeNames: { "#attribute": attribute, ...live.names },
-          ExpressionAttributeValues: { ":value": value, ...live.values },
+          ...conditionInput(and(this.live(), Clauses.notRecorded(attribute)), { values: { ":value": value } }),
         }),
       );
       return value;
@@ -414,16 +396,15 @@ export class OrderStore {
    * already released, never reserved, or the order is gone (nothing to give back twice).
    */
   async releaseReservation(orderId: string, releasedAt: string) {
-    const live = this.live();
     try {
       await this.config.client.send(
         new UpdateCommand({
           TableName: this.config.tableName,
           Key: Table.orderKey(orderId),
           UpdateExpression: "SET reservation.releasedAt = :releasedAt",
-          ConditionExpression: `${live.condition} AND attribute_exists(reservation) AND attribute_not_exists(reservation.releasedAt)`,
-          ExpressionAttributeNames: live.names,
-          ExpressionAttributeValues: { ":releasedAt": releasedAt, ...live.values },
+          ...conditionInput(and(this.live(), Clauses.reserved(), Clauses.notReleased()), {
+            values: { ":releasedAt": releasedAt },
+          }),
         }),
       );
       return true;
@@ -442,7 +423,7 @@ export class OrderStore {
           Key: Table.orderKey(orderId),
           UpdateExpression: "REMOVE cardToken",
           // Never writes an erased order's item back.
-          ConditionExpression: "attribute_exists(pk)",
+          ...conditionInput(Clauses.present()),
         }),
       );
       return true;
@@ -470,8 +451,7 @@ export class OrderStore {
           new DeleteCommand({
             TableName: this.config.tableName,
             Key: Table.idempotencyKey(keyHash),
-            ConditionExpression: "orderId = :orderId",
-            ExpressionAttributeValues: { ":orderId": orderId },
+            ...conditionInput(Clauses.namesOrder(orderId)),
           }),
         );
         idempotencyRecord = true;
@@ -483,8 +463,7 @@ export class OrderStore {
       new DeleteCommand({
         TableName: this.config.tableName,
         Key: Table.orderKey(orderId),
-        ConditionExpression: "attribute_not_exists(pk) OR orderId = :orderId",
-        ExpressionAttributeValues: { ":orderId": orderId },
+        ...conditionInput(or(absent("pk"), Clauses.namesOrder(orderId))),
         ReturnValues: "ALL_OLD",
       }),
     );

@@ -1,19 +1,11 @@
 /**
- * The callback-token secrets, two SST `Config.Secret`s: `CallbackTokenSecret` (the current one: signs
- * and verifies) and `CallbackTokenPreviousSecret` (optional, set only during a rotation: verifies the
- * links signed before it; docs/deploy-and-operate.md, "Rotating the callback-token secret"). SST's
- * `bind` sets `SST_Secret_value_<name>` on the function: the value itself (`npm start`, tests), or
- * `__FETCH_FROM_SSM__`, meaning the SecureString at `${SST_SSM_PREFIX}Secret/<name>/value` (or the
- * app-wide fallback `/sst/{app}/.fallback/Secret/…` that `sst secrets set --fallback` writes).
- *
- * A stage that keeps data (`STAGE_KEEPS_DATA=true`) never reads the fallback: every stage of the
- * account could read and so mint with it — a dev stage's readers would mint prod tokens. The deploy
- * refuses it too (stacks/secret-policy.ts); this is the check that holds when someone sets secrets
- * after the deploy.
- *
- * Read with one GetParameters call (both secrets), retried within a deadline, kept KEYS_CACHE_MS:
- * why not `sst/node/config`, Powertools Parameters or the Parameters and Secrets extension, and how
- * Parameter Store's ~40 reads a second are met, is docs/decisions/reading-the-token-secrets.md.
+ * The callback-token secrets, two SST `Config.Secret`s: `CallbackTokenSecret` (signs and verifies) and
+ * `CallbackTokenPreviousSecret` (optional, only during a rotation: verifies links signed before it;
+ * docs/deploy-and-operate.md, "Rotating the callback-token secret"). SST's `bind` sets
+ * `SST_Secret_value_<name>`: the value itself (`npm start`, tests), or `__FETCH_FROM_SSM__`, meaning
+ * the SecureString at `${SST_SSM_PREFIX}Secret/<name>/value` or the app-wide `.fallback` one. A stage
+ * that keeps data never reads the fallback. Read with one GetParameters call, retried within a
+ * deadline, kept KEYS_CACHE_MS; why, and why not the fallback: docs/decisions/reading-the-token-secrets.md.
  */
 import { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { CallbackToken } from "@awsomepets/core/callbacks";
