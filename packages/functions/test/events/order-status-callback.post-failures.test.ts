@@ -24,7 +24,7 @@ async function connected(orderId: string) {
   const connectionId = `${randomUUID()}=`;
   await h.handlers.connect(connectEvent(connectionId, { orderId, token: h.token(orderId) }));
   h.connections.open(connectionId);
-  await h.handlers.pending(messageEvent(connectionId, JSON.stringify({ action: "sync", orderId }), "sync"));
+  await h.handlers.sync(messageEvent(connectionId, JSON.stringify({ action: "sync", orderId }), "sync"));
   h.connections.reset();
   return connectionId;
 }
