@@ -29,7 +29,7 @@ import { executionArn } from "@awsomepets/aws-local/stepfunctions/arns";
 import { names } from "../../packages/local/src/runtime/start-runtime";
 import { meterDifference, OUTSIDE_FUNCTIONS, type FunctionMeter, type MeterSnapshot } from "../lib/aws-meter";
 import { usd } from "../lib/aws-prices";
-import { openSyncedSocket, type OrderSocket } from "../lib/order-socket";
+import { openSyncedSocket, type SyncedSocket } from "../lib/order-socket";
 import { createPublisher } from "../lib/publisher";
 import type { BenchRuntime } from "../lib/runtime-handle";
 import { round } from "../lib/stats";
@@ -256,7 +256,7 @@ async function measureScenario(
     // Every watcher must have every status (ours); the order counts each status once, whoever got it.
     const received: number[] = [];
     const frames: string[] = [];
-    const sockets: OrderSocket[] = [];
+    const sockets: SyncedSocket[] = [];
     try {
       for (let w = 0; w < scenario.watchers; w++) {
         const seen = new Set<string>();

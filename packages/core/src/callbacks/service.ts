@@ -151,7 +151,8 @@ export async function publishStatus(
 }
 
 export type Refusal = "bad_order_id" | "token_missing" | `token_${TokenFailure}` | "too_many_connections";
-export type Admission =
+/** `$connect`'s answer to a socket: admitted, or refused with the HTTP status the client sees (docs/protocol.md). */
+export type ConnectAdmission =
   | { admitted: true }
   | { admitted: false; statusCode: 400 | 401 | 403 | 429; refusal: Refusal; reason: string };
 
@@ -173,7 +174,7 @@ export async function connect(
     now?: Date;
   },
   options: CallOptions = {},
-): Promise<Admission> {
+): Promise<ConnectAdmission> {
   if (!input.orderId || !OrderId.safeParse(input.orderId).success) {
     return { admitted: false, statusCode: 400, refusal: "bad_order_id", reason: "orderId must be the order's UUID" };
   }

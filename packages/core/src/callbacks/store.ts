@@ -33,7 +33,8 @@ export type StoreConfig = {
   now?: () => Date;
 };
 
-export type Admission = { admitted: true } | { admitted: false; connections: LiveConnection[] };
+/** Whether the store found the socket a place under the order's cap; at the cap, the sockets holding the places. */
+export type AddConnectionResult = { admitted: true } | { admitted: false; connections: LiveConnection[] };
 
 /** Options of every call: `signal` aborts its requests (the invocation's deadline). */
 export type CallOptions = { signal?: AbortSignal };
@@ -272,7 +273,7 @@ export class CallbackStore {
   async addConnection(
     input: { orderId: string; connectionId: string; maxConnections: number },
     { signal }: CallOptions = {},
-  ): Promise<Admission> {
+  ): Promise<AddConnectionResult> {
     const attribute = Table.connectionAttribute(input.connectionId);
     const C = Table.CONNECTION_FIELDS;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
