@@ -102,7 +102,7 @@ describe("a post @connections refuses with 403", () => {
     expectPostsRejected(emf, 1);
   });
 
-  it("is counted as PostsRejected by OrderWSPendingFunction when a sync's post is refused", async () => {
+  it("is counted as PostsRejected by the sync handler when a sync's post is refused", async () => {
     // Prepare: a status to sync, and a socket whose posts are refused
     const orderId = randomUUID();
     await h.store.recordStatus({ orderId, status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" });

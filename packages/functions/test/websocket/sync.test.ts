@@ -23,7 +23,7 @@ async function connected(orderId: string) {
 const sync = (connectionId: string, orderId: string, after?: number) =>
   h.handlers.sync(messageEvent(connectionId, JSON.stringify({ action: "sync", orderId, after }), "sync", orderId));
 
-describe("OrderWSPendingFunction ($default, sync)", () => {
+describe("sync ($default and sync routes; OrderWSPendingFunction)", () => {
   it("sends exactly the statuses after the cursor, in occurrence order, then `synced`", async () => {
     // Prepare: four statuses recorded while nobody listened, `paid` arriving before `reserved`
     const orderId = randomUUID();
