@@ -57,7 +57,7 @@ export const COST_SCENARIOS: readonly CostScenario[] = [
   { name: "cancel path, longest reason, 1 watcher", watchers: 1, path: "cancel-longest-reason", orders: 30 },
 ];
 /** The longest way to cancelled (CompleteOrder fails after payment), every compensation carrying the reason. */
-const CANCEL_PATH: ReadonlyArray<[OrderStatus.Status, Partial<OrderStatus.Detail>?]> = [
+const CANCEL_PATH: ReadonlyArray<[OrderStatus.Status, Partial<OrderStatus.StatusRecord>?]> = [
   ["placed"],
   ["reserved"],
   ["paid", { amountPaid: 450 }],
@@ -202,7 +202,7 @@ async function placeOrder(
   return { orderId: placed.orderId, statuses: STATUSES_PER_ORDER };
 }
 
-function cancelDetail(orderId: string, step: number): OrderStatus.Detail {
+function cancelDetail(orderId: string, step: number): OrderStatus.StatusRecord {
   const [status, extra = {}] = CANCEL_PATH[step]!;
   const detail = { orderId, status, occurredAt: new Date(Date.now()).toISOString(), ...extra };
   return extra.reason === undefined ? detail : { ...detail, reason: LONGEST_REASON };

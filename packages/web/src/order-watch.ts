@@ -10,7 +10,7 @@
 import { OrderTimeline } from "@awsomepets/client/order-timeline";
 import type { Protocol } from "@awsomepets/core/callbacks";
 import { StatusModel } from "@awsomepets/core/status";
-import type { ApiClient, HistoryEntry } from "./api-client";
+import type { ApiClient } from "./api-client";
 import { tokenExpired, tokenOf } from "./callback-url";
 import { openPageClient, type ConnectionState, type OrderClient } from "./order-socket";
 import { outcomeOf } from "./outcome";
@@ -61,7 +61,7 @@ export function followOrderOnCard({ saved, api, storage, card, announce = () => 
   const { orderId, clientCallbackUrl } = saved;
   const shortId = orderId.slice(0, 8);
   const timeline = new OrderTimeline(orderId, saved.statuses);
-  let fromApi: HistoryEntry[] = [...saved.fromApi];
+  let fromApi: StatusModel.HistoryRecord[] = [...saved.fromApi];
   let summary: OrderSummary | undefined = saved.summary;
   let stopped = saved.stopped ?? false;
   let socket: OrderClient | undefined;
@@ -82,7 +82,7 @@ export function followOrderOnCard({ saved, api, storage, card, announce = () => 
       : "";
   };
   /** Shows a status; announces it if it is news (not one restored from storage). */
-  const show = (entry: Protocol.StatusFrame | HistoryEntry, news: boolean) => {
+  const show = (entry: Protocol.StatusFrame | StatusModel.HistoryRecord, news: boolean) => {
     if (!card.add(entry) || !news) return;
     say(
       StatusModel.isTerminal(entry.status)

@@ -137,7 +137,7 @@ describe("Saga.reasonOf", () => {
       for (const Cause of [undefined, ...causes(message(prng))]) {
         const Error = prng.pick([...ERROR_NAMES, undefined]);
         const reason = Saga.reasonOf({ ...orderInput(), error: { Error, Cause } });
-        const parsed = OrderStatus.Detail.shape.reason.safeParse(reason);
+        const parsed = OrderStatus.StatusRecord.shape.reason.safeParse(reason);
         expect(parsed.success, JSON.stringify({ Error, Cause: Cause?.slice(0, 80) })).toBe(true);
         if (!Saga.OUTCOME_ERRORS.includes(Error as Saga.OutcomeError))
           expect(reason).toBe(Saga.UNEXPECTED_FAILURE_REASON);
