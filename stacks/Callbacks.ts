@@ -200,7 +200,7 @@ export function Callbacks({ stack, app }: StackContext) {
 
   alarms.deadLetterQueue("OrderStatusCallbackDLQ", deadLetters, "A status no client was told of");
   for (const [name, fn] of Object.entries(functions)) alarms.lambda(name, fn);
-  alarms.rejectedPosts(Topology.SERVICES.callbacks); // counted by the callback and pending functions
+  alarms.rejectedPosts(Topology.SERVICES.callbacks); // counted by the callback and sync functions
 
   const rule = Topology.EVENT_RULES.OrderStatusToCallback;
   const retry = {

@@ -13,8 +13,7 @@ import { Topic, type ITopic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import type { Queue } from "aws-cdk-lib/aws-sqs";
 import type { Construct, IConstruct } from "constructs";
-import { Delivery } from "@awsomepets/core/delivery";
-import { Topology } from "@awsomepets/core/platform";
+import { Metrics, Topology } from "@awsomepets/core/platform";
 
 export type OperationsConfig = {
   /** Days every log group keeps its events (CloudWatch's allowed values only). */
@@ -206,13 +205,13 @@ export class OperatorAlarms {
   rejectedPosts(service: (typeof Topology.SERVICES)[keyof typeof Topology.SERVICES]) {
     const metric = new Metric({
       namespace: Topology.METRICS_NAMESPACE,
-      metricName: Delivery.POSTS_REJECTED_METRIC,
+      metricName: Metrics.POSTS_REJECTED,
       dimensionsMap: { service },
       period: Duration.minutes(5),
       statistic: "Sum",
     });
     return this.alarm(
-      `${Delivery.POSTS_REJECTED_METRIC}Alarm`,
+      `${Metrics.POSTS_REJECTED}Alarm`,
       metric,
       "@connections refused a post (403: the ManageConnections grant, the management endpoint's stage or the signature): clients are not told of statuses.",
     );

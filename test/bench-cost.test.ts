@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { meterDifference, type MeterSnapshot } from "../bench/lib/aws-meter";
 import { PRICES } from "../bench/lib/aws-prices";
-import { openSyncedSocket, type OrderSocket } from "../bench/lib/order-socket";
+import { openSyncedSocket, type SyncedSocket } from "../bench/lib/order-socket";
 import { createPublisher, orderStatuses } from "../bench/lib/publisher";
 import { startBenchRuntime, type BenchRuntime } from "../bench/lib/runtime-handle";
 import { waitUntil } from "../bench/lib/wait";
@@ -18,7 +18,7 @@ import type { CostResults } from "../bench/lib/results";
 
 describe("the AWS meter in the benchmark's runtime", () => {
   let runtime: BenchRuntime;
-  const sockets: OrderSocket[] = [];
+  const sockets: SyncedSocket[] = [];
   beforeAll(async () => {
     runtime = await startBenchRuntime("ours", { meter: true });
   });

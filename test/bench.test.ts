@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPublisher, orderStatuses } from "../bench/lib/publisher";
-import { openSyncedSocket, type OrderSocket } from "../bench/lib/order-socket";
+import { openSyncedSocket, type SyncedSocket } from "../bench/lib/order-socket";
 import { markdownTable } from "../bench/lib/report";
 import { MAX_SOCKETS } from "../bench/metrics/fanout";
 import type { BenchResults } from "../bench/lib/results";
@@ -22,7 +22,7 @@ import { DEFAULT_MAX_ENVIRONMENTS } from "../packages/local/src/runtime/config";
 
 describe("the seed baseline in the local runtime", () => {
   let runtime: BenchRuntime;
-  const sockets: OrderSocket[] = [];
+  const sockets: SyncedSocket[] = [];
   beforeAll(async () => {
     runtime = await startBenchRuntime("seed");
   });

@@ -83,7 +83,7 @@ export async function disconnect(event: unknown) {
 }
 
 /** $default (the seed browser sent `{"orderId": …}`): post the order's pending statuses to the caller, deleting each. */
-export async function pending(event: unknown) {
+export async function sync(event: unknown) {
   const { requestContext, body } = event as SocketEvent;
   const { orderId } = JSON.parse(body ?? "{}") as { orderId?: string };
   const rows = await db.send(
@@ -137,6 +137,6 @@ export async function callback(event: unknown) {
 export const SEED_HANDLERS = {
   OrderWSConnectFunction: connect,
   OrderWSDisconnectFunction: disconnect,
-  OrderWSPendingFunction: pending,
+  OrderWSPendingFunction: sync,
   OrderWSCallbackFunction: callback,
 };

@@ -286,12 +286,12 @@ export function oneClient(figures: CostFigures, load: Load) {
   const day = (ordersPerDay: number) => ({ ordersPerDay, usdPerDay: ordersPerDay * perOrderUsd });
   const edge = edgePrices();
   const messages = Topology.API_THROTTLES.webSocket.default.rateLimit;
-  const pending = figures.ours.by_function.OrderWSPendingFunction;
-  const pendingMemory = Topology.FUNCTION_RUNTIME.OrderWSPendingFunction.memoryMB;
+  const sync = figures.ours.by_function.OrderWSPendingFunction;
+  const syncMemory = Topology.FUNCTION_RUNTIME.OrderWSPendingFunction.memoryMB;
   const perMessageUsd =
     usd.messages(1, figures.prices) +
     usd.lambdaRequests(1, figures.prices) +
-    (pending ? usd.lambdaMs(pending.ms_per_invocation_at_aws_latency, pendingMemory, figures.prices) : 0);
+    (sync ? usd.lambdaMs(sync.ms_per_invocation_at_aws_latency, syncMemory, figures.prices) : 0);
   return {
     perOrderUsd,
     before: day(stageRate * SECONDS_PER_DAY),

@@ -13,14 +13,14 @@ export type FrameListener = (frame: Protocol.ServerFrame, receivedAt: number) =>
 
 const READY_TIMEOUT_MS = 30_000;
 
-export type OrderSocket = { socket: WebSocket; close(): Promise<void> };
+export type SyncedSocket = { socket: WebSocket; close(): Promise<void> };
 
 export function openSyncedSocket(
   websocketUrl: string,
   orderId: string,
   onFrame: FrameListener = () => {},
   variant: Variant = "ours",
-): Promise<OrderSocket> {
+): Promise<SyncedSocket> {
   const socket = new WebSocket(signedCallbackUrl(websocketUrl, orderId), { perMessageDeflate: false });
   const close = () =>
     new Promise<void>((resolve) => {
@@ -60,6 +60,6 @@ export function openSyncedSocket(
   });
 }
 
-export async function closeAll(sockets: readonly OrderSocket[]) {
+export async function closeAll(sockets: readonly SyncedSocket[]) {
   await Promise.all(sockets.map((s) => s.close()));
 }

@@ -13,7 +13,7 @@ export function createPublisher(endpoint: string, busName: string) {
     requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: 256 }) }),
   });
   return {
-    async publish(details: readonly OrderStatus.Detail[]) {
+    async publish(details: readonly OrderStatus.StatusRecord[]) {
       const result = await client.send(
         new PutEventsCommand({ Entries: details.map((d) => OrderStatus.toPutEventsEntry(d, busName)) }),
       );
@@ -24,7 +24,7 @@ export function createPublisher(endpoint: string, busName: string) {
 }
 
 /** Distinct statuses of one order, `count` of them (an order has at most seven). */
-export function orderStatuses(orderId: string, count: number, startMs: number): OrderStatus.Detail[] {
+export function orderStatuses(orderId: string, count: number, startMs: number): OrderStatus.StatusRecord[] {
   return OrderStatus.STATUSES.slice(0, count).map((status, i) => ({
     orderId,
     status,

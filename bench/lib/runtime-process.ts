@@ -38,7 +38,7 @@ function seedHandlers(): Handlers {
   return {
     OrderWSConnectFunction: async (event: unknown) => (await baseline()).connect(event),
     OrderWSDisconnectFunction: async (event: unknown) => (await baseline()).disconnect(event),
-    OrderWSPendingFunction: async (event: unknown) => (await baseline()).pending(event),
+    OrderWSPendingFunction: async (event: unknown) => (await baseline()).sync(event),
     OrderWSCallbackFunction: async (event: unknown) => (await baseline()).callback(event),
   };
 }

@@ -16,7 +16,7 @@ import { executionArn } from "@awsomepets/aws-local/stepfunctions/arns";
 import { names } from "../../packages/local/src/runtime/start-runtime";
 import { meterDifference, OUTSIDE_FUNCTIONS, type FunctionMeter, type MeterSnapshot } from "../lib/aws-meter";
 import { usd } from "../lib/aws-prices";
-import { openSyncedSocket, type OrderSocket } from "../lib/order-socket";
+import { openSyncedSocket, type SyncedSocket } from "../lib/order-socket";
 import { createPublisher } from "../lib/publisher";
 import type { BenchRuntime } from "../lib/runtime-handle";
 import { round } from "../lib/stats";
@@ -44,7 +44,7 @@ export const COST_SCENARIOS: readonly CostScenario[] = [
   { name: "cancel path, longest reason, 1 watcher", watchers: 1, path: "cancel-longest-reason", orders: 30 },
 ];
 /** The longest way to cancelled (CompleteOrder fails after payment), every compensation carrying the reason. */
-const CANCEL_PATH: ReadonlyArray<[OrderStatus.Status, Partial<OrderStatus.Detail>?]> = [
+const CANCEL_PATH: ReadonlyArray<[OrderStatus.Status, Partial<OrderStatus.StatusRecord>?]> = [
   ["placed"],
   ["reserved"],
   ["paid", { amountPaid: 450 }],
@@ -189,7 +189,7 @@ async function placeOrder(
   return { orderId: placed.orderId, statuses: STATUSES_PER_ORDER };
 }
 
-function cancelDetail(orderId: string, step: number): OrderStatus.Detail {
+function cancelDetail(orderId: string, step: number): OrderStatus.StatusRecord {
   const [status, extra = {}] = CANCEL_PATH[step]!;
   const detail = { orderId, status, occurredAt: new Date(Date.now()).toISOString(), ...extra };
   return extra.reason === undefined ? detail : { ...detail, reason: LONGEST_REASON };
@@ -243,7 +243,7 @@ async function measureScenario(
     // Every watcher must have every status (ours); the order counts each status once, whoever got it.
     const received: number[] = [];
     const frames: string[] = [];
-    const sockets: OrderSocket[] = [];
+    const sockets: SyncedSocket[] = [];
     try {
       for (let w = 0; w < scenario.watchers; w++) {
         const seen = new Set<string>();

@@ -8,7 +8,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { OrderStatus } from "@awsomepets/core/status";
-import { closeAll, openSyncedSocket, type OrderSocket } from "../lib/order-socket";
+import { closeAll, openSyncedSocket, type SyncedSocket } from "../lib/order-socket";
 import type { BenchRuntime } from "../lib/runtime-handle";
 import { round } from "../lib/stats";
 import { sleep } from "../lib/wait";
@@ -65,7 +65,7 @@ export function fittedRise(samples: ReadonlyArray<readonly [number, number]>): n
  * come twice — a push racing the sync's answer — and out of order: the protocol's client drops the
  * copy). Resolves with why it failed, or undefined.
  */
-async function watchOneOrder(runtime: BenchRuntime, sockets: Set<OrderSocket>): Promise<string | undefined> {
+async function watchOneOrder(runtime: BenchRuntime, sockets: Set<SyncedSocket>): Promise<string | undefined> {
   const response = await fetch(`${runtime.state.endpoints.http}/orders`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -101,7 +101,7 @@ export async function measureMemory(
 ): Promise<MemoryFigures> {
   const durationMs = (options.minutes ?? DEFAULT_MINUTES) * 60_000;
   const samples: Array<[number, number, number, number]> = [];
-  const sockets = new Set<OrderSocket>();
+  const sockets = new Set<SyncedSocket>();
   const orders: Promise<string | undefined>[] = [];
   const start = performance.now();
   const elapsed = () => (performance.now() - start) / 1000;

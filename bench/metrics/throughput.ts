@@ -6,7 +6,7 @@
  * while its client connects (its pending rows are read only once, at the client's first message), so
  * for it the run ends when the runtime is idle and no new frame came for QUIET_MS; `lost` says how many.
  */
-import { closeAll, openSyncedSocket, type OrderSocket } from "../lib/order-socket";
+import { closeAll, openSyncedSocket, type SyncedSocket } from "../lib/order-socket";
 import type { BenchRuntime } from "../lib/runtime-handle";
 import { round } from "../lib/stats";
 import { inPool, sleep, waitUntil } from "../lib/wait";
@@ -25,7 +25,7 @@ const QUIET_MS = 3_000;
 export async function measureThroughput(runtime: BenchRuntime, options = { orders: 500, postConcurrency: 50 }) {
   const seen = new Set<string>();
   let lastNewFrameAt = 0;
-  const sockets: OrderSocket[] = [];
+  const sockets: SyncedSocket[] = [];
   const start = performance.now();
   try {
     await inPool(Array.from({ length: options.orders }), options.postConcurrency, async () => {

@@ -20,12 +20,13 @@ export const ERROR_CODE_MEANINGS: Record<Protocol.ErrorCode, string> = {
 };
 
 /** `$connect`'s refusals: the HTTP status of the failed upgrade (the record fails to compile when core adds one). */
-export const CONNECT_REFUSALS: Record<Extract<Callbacks.Admission, { admitted: false }>["statusCode"], string> = {
-  400: "`$connect` got no order id from its authorizer (not reachable through API Gateway, whose authorizer denies an `orderId` that is not a UUID with 403 first).",
-  401: "`orderId` (answered by API Gateway before any function runs) or `token` is missing or empty, also when there is no query string at all.",
-  403: `\`token\` is malformed, forged, signed for another order or stage, expired, expiring more than 24 h ahead, or signed with a secret the stage no longer holds, or \`orderId\` is not a UUID (denied by the authorizer). Expired links do not come back: ask the shop for the order again.`,
-  429: "The order already has MAX_CONNECTIONS_PER_ORDER sockets open (10 by default). Retry later with backoff.",
-};
+export const CONNECT_REFUSALS: Record<Extract<Callbacks.ConnectAdmission, { admitted: false }>["statusCode"], string> =
+  {
+    400: "`$connect` got no order id from its authorizer (not reachable through API Gateway, whose authorizer denies an `orderId` that is not a UUID with 403 first).",
+    401: "`orderId` (answered by API Gateway before any function runs) or `token` is missing or empty, also when there is no query string at all.",
+    403: `\`token\` is malformed, forged, signed for another order or stage, expired, expiring more than 24 h ahead, or signed with a secret the stage no longer holds, or \`orderId\` is not a UUID (denied by the authorizer). Expired links do not come back: ask the shop for the order again.`,
+    429: "The order already has MAX_CONNECTIONS_PER_ORDER sockets open (10 by default). Retry later with backoff.",
+  };
 
 const SEQ_SEMANTICS =
   "`seq` is the status's position in the order's history: 1, 2, 3, … with no gaps and no repeats, assigned once per (order, status) in the order the statuses arrived. The same status always comes with the same seq, however often it is sent: a client drops a seq it already holds.";

@@ -25,7 +25,7 @@ export function jsonSchema(
 
 const seq = z.int().check(z.minimum(1));
 
-export const StatusFrame = z.extend(OrderStatus.Detail, {
+export const StatusFrame = z.extend(OrderStatus.StatusRecord, {
   type: z.literal("status"),
   seq,
 });
@@ -53,7 +53,7 @@ export const Problem = z.strictObject({
   errors: z.optional(z.array(z.strictObject({ path: z.string(), message: z.string() }))),
 });
 /** The order table's history: the detail of each status, oldest first, without seq (that is the callback table's). */
-const historyEntry = z.omit(OrderStatus.Detail, { orderId: true });
+const historyEntry = z.omit(OrderStatus.StatusRecord, { orderId: true });
 export const OrderViewBody = z.strictObject({
   orderId: z.uuid(),
   status: z.enum(OrderStatus.STATUSES),

@@ -7,8 +7,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, inject } from "vitest";
-import { Delivery } from "@awsomepets/core/delivery";
-import { Topology, Tunables } from "@awsomepets/core/platform";
+import { Metrics, Topology, Tunables } from "@awsomepets/core/platform";
 import { DEFAULTS, operationsConfig } from "../../stacks/operations";
 import { LONG_STAGE, LONG_STAGE_ENV } from "./synth-setup";
 import { functionLogicalId, resourcesOfType } from "./template";
@@ -54,7 +53,7 @@ describe("alarms", () => {
   });
 
   it("fires on any post @connections refused (403), counted by the callback functions as EMF under their service", () => {
-    const rejected = alarms(dev.callbacks).filter((a) => a.MetricName === Delivery.POSTS_REJECTED_METRIC);
+    const rejected = alarms(dev.callbacks).filter((a) => a.MetricName === Metrics.POSTS_REJECTED);
     expect(rejected).toHaveLength(1);
     expect(rejected[0]).toMatchObject({
       Namespace: Topology.METRICS_NAMESPACE,

@@ -43,8 +43,8 @@ describe("deploy-time settings", () => {
     const long = await variablesOf(LONG_STAGE, "OrderWSConnectFunction");
     expect(long[Topology.ENV.historyRetentionSeconds]).toBe(LONG_STAGE_ENV.HISTORY_RETENTION_SECONDS);
     expect(long[Topology.ENV.maxConnectionsPerOrder]).toBe(LONG_STAGE_ENV.MAX_CONNECTIONS_PER_ORDER);
-    const pending = await variablesOf("dev", "OrderWSPendingFunction");
-    expect(pending).toMatchObject({ SYNC_RATE_PER_SECOND: "2", SYNC_BURST: "5" });
+    const sync = await variablesOf("dev", "OrderWSPendingFunction");
+    expect(sync).toMatchObject({ SYNC_RATE_PER_SECOND: "2", SYNC_BURST: "5" });
   });
 
   it("give CreateOrderFunction the orders' retention, and no other function (the readers only compare expiresAt with now)", async () => {

@@ -10,9 +10,10 @@ export const STATUS_PATTERN = { source: [EVENT_SOURCE], "detail-type": [DETAIL_T
 export const RETRY_POLICY = { retryAttempts: 2, maximumEventAgeSeconds: 3600 };
 
 export type Status = "placed" | "reserved" | "paid" | "completed" | "cancelled";
-export type StatusDetail = { orderId: string; status: Status; occurredAt: string; [field: string]: unknown };
+/** Any event detail the bus may carry (extra fields included), to exercise the emulator. */
+export type EventDetail = { orderId: string; status: Status; occurredAt: string; [field: string]: unknown };
 
-export const statusEntry = (detail: StatusDetail, busName: string): PutEventsRequestEntry => ({
+export const statusEntry = (detail: EventDetail, busName: string): PutEventsRequestEntry => ({
   EventBusName: busName,
   Source: EVENT_SOURCE,
   DetailType: DETAIL_TYPE,

@@ -40,7 +40,7 @@ export async function startHarness() {
   const handlers = {
     connect: (await import("../src/websocket/connect")).handler,
     disconnect: (await import("../src/websocket/disconnect")).handler,
-    pending: (await import("../src/websocket/sync")).handler,
+    sync: (await import("../src/websocket/sync")).handler,
     callback: (await import("../src/events/order-status-callback")).handler,
   };
   const store = new CallbackStore({ client: testDocumentClient(), tableName: table.tableName });

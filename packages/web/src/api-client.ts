@@ -15,7 +15,6 @@ export type PlaceOrderResult =
   /** Anything else the API refused (413, 415, 422, 5xx) or a network failure (status 0). */
   | { kind: "refused"; status: number; message: string };
 
-export type HistoryEntry = { status: StatusModel.Status; occurredAt: string; reason?: string; amountPaid?: number };
 export type OrderView = {
   orderId: string;
   status: StatusModel.Status;
@@ -25,7 +24,7 @@ export type OrderView = {
   basket: Order.OrderRequest["basket"];
   /** Absent from servers older than this page. */
   shippingAddress?: Order.OrderRequest["shippingAddress"];
-  history: HistoryEntry[];
+  history: StatusModel.HistoryRecord[];
 };
 export type GetOrderResult =
   | { kind: "found"; order: OrderView }

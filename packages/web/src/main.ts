@@ -7,7 +7,7 @@ import { apiBase, websocketBase } from "./config";
 import { refusalText } from "./field-errors";
 import { callbackUrlFor, orderLink, parseOrderLink, orderOnStage, REFUSED_LINK_TEXT } from "./order-link";
 import { createOrderForm } from "./order-form";
-import { watchOrder, type OrderWatch } from "./order-watch";
+import { followOrderOnCard, type OrderWatch } from "./order-watch";
 import type { NextStep } from "./outcome";
 import { FAILURE_PATHS, isFailurePath } from "./presets";
 import { createOrderStorage, STORAGE_KEY, type OrderSummary, type WatchedOrder } from "./storage";
@@ -112,7 +112,7 @@ function watch(saved: WatchedOrder) {
   const token = tokenOf(saved.clientCallbackUrl);
   if (token) card.setLink(orderLink(location.href, { orderId: saved.orderId, token }));
   ordersElement.prepend(card.element); // newest first
-  watches.set(saved.orderId, watchOrder({ saved, api, storage, card, announce }));
+  watches.set(saved.orderId, followOrderOnCard({ saved, api, storage, card, announce }));
   showCount();
   return card.heading;
 }

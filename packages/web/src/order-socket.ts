@@ -7,9 +7,9 @@ import type { OrderTimeline } from "@awsomepets/client/order-timeline";
 import type { Protocol } from "@awsomepets/core/callbacks";
 import { watchOrder, type ConnectionState, type OrderClient } from "@awsomepets/client/order-client";
 
-export type { ConnectionState };
+export type { ConnectionState, OrderClient };
 
-export type OrderSocketEvents = {
+export type PageClientEvents = {
   onStatus(frame: Protocol.StatusFrame): void;
   onState(state: ConnectionState): void;
   /** An attempt ended before the socket opened (refused upgrade, network down, expired link): the caller may check the order over HTTP. */
@@ -20,17 +20,17 @@ export type OrderSocketEvents = {
   onProtocolError?(code: string, message: string): void;
 };
 
-export type OrderSocketOptions = {
+export type PageClientOptions = {
   url: string;
   timeline: OrderTimeline;
-  events: OrderSocketEvents;
+  events: PageClientEvents;
   lingerMs?: number;
   delay?: (attempt: number) => number;
   syncDelay?: (retry: number) => number;
   createSocket?: (url: string) => WebSocket;
 };
 
-export function openOrderSocket(options: OrderSocketOptions): OrderClient {
+export function openPageClient(options: PageClientOptions): OrderClient {
   const { events } = options;
   let failures = 0;
   return watchOrder({
@@ -49,4 +49,3 @@ export function openOrderSocket(options: OrderSocketOptions): OrderClient {
     },
   });
 }
-export type OrderSocket = OrderClient;

@@ -10,9 +10,9 @@
 import { OrderTimeline } from "@awsomepets/client/order-timeline";
 import type { Protocol } from "@awsomepets/core/callbacks";
 import { StatusModel } from "@awsomepets/core/status";
-import type { ApiClient, HistoryEntry } from "./api-client";
+import type { ApiClient } from "./api-client";
 import { tokenExpired, tokenOf } from "./callback-url";
-import { openOrderSocket, type ConnectionState, type OrderSocket } from "./order-socket";
+import { openPageClient, type ConnectionState, type OrderClient } from "./order-socket";
 import { outcomeOf } from "./outcome";
 import { formatClock, formatDateTime, STATUS_LABELS } from "./status-text";
 import type { OrderStorage, OrderSummary, WatchedOrder } from "./storage";
@@ -57,15 +57,15 @@ export type WatchOptions = {
 
 type Ending = "stopped" | "ended" | "expired";
 
-export function watchOrder({ saved, api, storage, card, announce = () => {}, socketOptions }: WatchOptions) {
+export function followOrderOnCard({ saved, api, storage, card, announce = () => {}, socketOptions }: WatchOptions) {
   const { orderId, clientCallbackUrl } = saved;
   const shortId = orderId.slice(0, 8);
   const timeline = new OrderTimeline(orderId, saved.statuses);
-  let fromApi: HistoryEntry[] = [...saved.fromApi];
+  let fromApi: StatusModel.HistoryRecord[] = [...saved.fromApi];
   let summary: OrderSummary | undefined = saved.summary;
   let stopped = saved.stopped ?? false;
-  let socket: OrderSocket | undefined;
-  /** A socket is open or being opened (set before openOrderSocket, which reports its first state at once). */
+  let socket: OrderClient | undefined;
+  /** A socket is open or being opened (set before openPageClient, which reports its first state at once). */
   let following = false;
   let ending: Ending | undefined;
   let disposed = false;
@@ -82,7 +82,7 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
       : "";
   };
   /** Shows a status; announces it if it is news (not one restored from storage). */
-  const show = (entry: Protocol.StatusFrame | HistoryEntry, news: boolean) => {
+  const show = (entry: Protocol.StatusFrame | StatusModel.HistoryRecord, news: boolean) => {
     if (!card.add(entry) || !news) return;
     say(
       StatusModel.isTerminal(entry.status)
@@ -218,7 +218,7 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
   function openSocket() {
     ending = undefined;
     following = true;
-    socket = openOrderSocket({
+    socket = openPageClient({
       url: clientCallbackUrl,
       timeline,
       lingerMs: socketOptions?.lingerMs,
@@ -299,4 +299,4 @@ export function watchOrder({ saved, api, storage, card, announce = () => {}, soc
     connectionLost: () => socket?.connectionLost(),
   };
 }
-export type OrderWatch = ReturnType<typeof watchOrder>;
+export type OrderWatch = ReturnType<typeof followOrderOnCard>;

@@ -9,8 +9,6 @@ import { countryName } from "./countries";
 import type { OrderSummary } from "./storage";
 import { customerReason, formatAmount } from "./status-text";
 
-type Entry = { status: StatusModel.Status; reason?: string; amountPaid?: number };
-
 export type NextStep = { kind: "another-card" | "without-sold-out" | "another-address"; label: string };
 export type Outcome = { state: "completed" | "cancelled"; text: string; next?: NextStep };
 
@@ -34,7 +32,7 @@ function reasonText(reason: string | undefined, locale?: string) {
 }
 
 export function outcomeOf(
-  entries: readonly Entry[],
+  entries: readonly Pick<StatusModel.HistoryRecord, "status" | "reason" | "amountPaid">[],
   summary: OrderSummary | undefined,
   locale?: string,
 ): Outcome | undefined {

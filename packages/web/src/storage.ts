@@ -11,7 +11,8 @@
  * stage's is rebuilt on the stage's URL, or dropped, when the page loads (`onStage`).
  */
 import type { Protocol } from "@awsomepets/core/callbacks";
-import type { HistoryEntry, OrderRequest } from "./api-client";
+import type { StatusModel } from "@awsomepets/core/status";
+import type { OrderRequest } from "./api-client";
 
 export const STORAGE_KEY = "awsomepets.orders.v2";
 /** Where the page kept a tab's orders before (`sessionStorage`): moved over once, so an open tab keeps them. */
@@ -41,7 +42,7 @@ export type WatchedOrder = {
   /** From the socket: each with its seq. */
   statuses: Protocol.StatusFrame[];
   /** From the 202 (`placed`) and `GET /orders/{id}` when the socket could not be used: no seq. */
-  fromApi: HistoryEntry[];
+  fromApi: StatusModel.HistoryRecord[];
   summary?: OrderSummary;
   /** The customer pressed "Stop watching": the order is shown (and checked once) without going live. */
   stopped?: boolean;

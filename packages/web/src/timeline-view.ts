@@ -14,13 +14,8 @@ import { outcomeOf, type NextStep } from "./outcome";
 import type { OrderSummary } from "./storage";
 import { formatAmount, formatDateTime, HAPPY_STEPS, petName, STATUS_LABELS, UPCOMING_LABELS } from "./status-text";
 
-export type TimelineEntry = {
-  status: StatusModel.Status;
-  occurredAt: string;
-  reason?: string;
-  amountPaid?: number;
-  seq?: number;
-};
+/** A status record the card shows: from a frame (with its seq) or from `GET /orders/{id}` (without). */
+export type ShownRecord = StatusModel.HistoryRecord & { seq?: number };
 
 export type ConnectionView = "connecting" | "live" | "reconnecting" | "finished" | "offline" | "stopped";
 /** Which actions the card offers: while watching, while reconnecting, once live updates ended (resumable or not), once finished. */
@@ -56,8 +51,8 @@ const symbol = (text: string) => {
 };
 
 /** Core's occurrence order; entries from the HTTP API have no seq and go last among equals. */
-const withSeq = (e: TimelineEntry) => ({ occurredAt: e.occurredAt, seq: e.seq ?? Number.MAX_SAFE_INTEGER });
-const before = (a: TimelineEntry, b: TimelineEntry) => StatusModel.byOccurrence(withSeq(a), withSeq(b)) < 0;
+const withSeq = (e: ShownRecord) => ({ occurredAt: e.occurredAt, seq: e.seq ?? Number.MAX_SAFE_INTEGER });
+const before = (a: ShownRecord, b: ShownRecord) => StatusModel.byOccurrence(withSeq(a), withSeq(b)) < 0;
 
 function renderSummary(summary: OrderSummary) {
   const items = el("ul", { className: "items" });
@@ -138,7 +133,7 @@ export function createOrderCard(orderId: string, actions: CardActions) {
   );
   element.setAttribute("aria-labelledby", headingId);
   element.dataset.orderId = orderId;
-  const entries: TimelineEntry[] = [];
+  const entries: ShownRecord[] = [];
   let summary: OrderSummary | undefined;
   let mode: CardMode = "watching";
   let next: NextStep | undefined;
@@ -261,7 +256,7 @@ export function createOrderCard(orderId: string, actions: CardActions) {
      * known only from the 202 or the HTTP API is replaced by the socket's copy, which has its seq.
      * True when the status is news.
      */
-    add(entry: TimelineEntry) {
+    add(entry: ShownRecord) {
       const existing = entries.findIndex((e) => e.status === entry.status);
       if (existing !== -1) {
         if (entries[existing]!.seq !== undefined || entry.seq === undefined) return false;

@@ -47,7 +47,7 @@ export class ConnectionRegistry {
     return this.byId.delete(id);
   }
 
-  pending() {
+  connecting() {
     return [...this.byId.values()].filter((connection) => connection.state === "connecting");
   }
 

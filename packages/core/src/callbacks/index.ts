@@ -1,5 +1,5 @@
 export * as Callbacks from "./service";
-export { CallbackStore, type HistoryEntry } from "./store";
+export { CallbackStore, type StoredRecord } from "./store";
 export * as CallbackItem from "./item";
 export * as CallbackTable from "./table";
 export * as CallbackToken from "./token";

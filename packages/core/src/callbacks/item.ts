@@ -5,7 +5,7 @@
  */
 import * as z from "zod/mini";
 import * as Table from "./table";
-import { byOccurrence, STATUSES, type Entry, type Status } from "../status/model";
+import { byOccurrence, STATUSES, type SequencedRecord, type Status } from "../status/model";
 import type { StoredBucket } from "./rate-limit";
 
 const F = Table.ENTRY_FIELDS;
@@ -57,15 +57,15 @@ const StoredOrder = z.object({
 });
 const Listeners = z.number();
 
-/** A status in the order's history, as the store returns it. */
-export type HistoryEntry = Entry & { recordedAt: string };
+/** A status record as the order's item keeps it: with its seq and `recordedAt` (the operators' oldest-first list). */
+export type StoredRecord = SequencedRecord & { recordedAt: string };
 
 export type LiveConnection = { connectionId: string; connectedAt: number; syncedAt?: number; bucket: StoredBucket };
 
 type AnyEntry = z.infer<typeof StoredEntry> | z.infer<typeof LegacyEntry>;
 
 /** An entry of either layout as the store returns it (a long reason read from its attribute). */
-function entryOf(stored: AnyEntry, item: Record<string, unknown> | undefined): Omit<HistoryEntry, "orderId" | "seq"> {
+function entryOf(stored: AnyEntry, item: Record<string, unknown> | undefined): Omit<StoredRecord, "orderId" | "seq"> {
   if ("status" in stored) return withoutUndefined(stored);
   const key = stored[F.reasonKey];
   const reason = key === undefined ? stored[F.reason] : longReason(stored, key, item);
@@ -127,7 +127,7 @@ function connectionOf(attribute: string, value: unknown) {
 
 export type OrderCallbacks = {
   /** Every recorded status, in occurrence order (seq = position in the stored list + 1). */
-  history: HistoryEntry[];
+  history: StoredRecord[];
   /**
    * Statuses no client has received yet: recorded with no listener and no message admitted since
    * (derived, see ./callback-table), or marked.
@@ -157,10 +157,10 @@ export function parseOrderItem(
 ): OrderCallbacks {
   const stored = StoredOrder.parse(item ?? {});
   const history = (stored.history ?? []).map(
-    (entry, index): HistoryEntry => ({ ...entryOf(entry, item), orderId, seq: index + 1 }),
+    (entry, index): StoredRecord => ({ ...entryOf(entry, item), orderId, seq: index + 1 }),
   );
   const marked = new Set(stored.pending ?? []);
-  const heardByNobody = (entry: HistoryEntry) =>
+  const heardByNobody = (entry: StoredRecord) =>
     Listeners.parse(item?.[Table.listenersAttribute(entry.status)] ?? 0) === 0 &&
     !handedOver(stored, history.length, entry);
   const pending = new Set([...marked, ...history.filter(heardByNobody).map((entry) => entry.status)]);
@@ -204,7 +204,7 @@ export function parseOrderItem(
  * was read if a message was admitted since the count began (`syncedSeq` exists: that message read
  * the whole history) or, as that layout judged it, if it was recorded before `lastSyncedAt`.
  */
-function handedOver(stored: z.infer<typeof StoredOrder>, length: number, entry: HistoryEntry) {
+function handedOver(stored: z.infer<typeof StoredOrder>, length: number, entry: StoredRecord) {
   const counted = entry.seq - (length - (stored.lastSeq ?? 0));
   if (counted >= 1) return counted <= (stored.syncedSeq ?? 0);
   return stored.syncedSeq !== undefined || Date.parse(entry.recordedAt) <= (stored.lastSyncedAt ?? -Infinity);

@@ -3,7 +3,7 @@
  * docs/protocol.md explains them and why no status is lost or shown twice.
  */
 import * as z from "zod/mini";
-import type { Entry } from "../status/model";
+import type { SequencedRecord } from "../status/model";
 
 export const SYNC_ACTION = "sync";
 
@@ -19,8 +19,8 @@ export const SyncRequest = z.looseObject({
 });
 export type SyncRequest = { action?: typeof SYNC_ACTION; orderId?: string; after: number };
 
-/** A status pushed to the client: the history entry with its seq. */
-export type StatusFrame = { type: "status" } & Entry;
+/** A status pushed to the client: a status record with its seq. */
+export type StatusFrame = { type: "status" } & SequencedRecord;
 
 /** Ends the answer to a `sync`: the client now holds every status up to `lastSeq`. */
 export type SyncedFrame = { type: "synced"; orderId: string; lastSeq: number };
@@ -49,7 +49,7 @@ export const encode = (frame: ServerFrame) => JSON.stringify(frame);
 
 export const errorFrame = (code: ErrorCode, message: string): ErrorFrame => ({ type: "error", code, message });
 
-export function toStatusFrame(entry: Entry): StatusFrame {
+export function toStatusFrame(entry: SequencedRecord): StatusFrame {
   const frame: StatusFrame = {
     type: "status",
     orderId: entry.orderId,

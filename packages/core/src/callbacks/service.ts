@@ -5,7 +5,7 @@
  * is cut when it aborts (a slow dependency then fails the call as retryable, never kills it).
  */
 import type { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
-import type { CallbackStore, CallOptions, HistoryEntry, MessageAdmission } from "./store";
+import type { CallbackStore, CallOptions, StoredRecord, MessageAdmission } from "./store";
 import { DEFAULT_MAX_CONNECTIONS_PER_ORDER } from "./table";
 import { graceAfterDeadline } from "../platform/deadline";
 import * as CallbackToken from "./token";
@@ -16,7 +16,7 @@ import {
   DEFAULT_CONCURRENCY,
   type PostOutcome,
 } from "../delivery/fan-out";
-import type { Detail, Status } from "../status/event";
+import type { Status, StatusRecord } from "../status/event";
 import { encode, errorFrame, parseClientMessage, toStatusFrame, type ErrorFrame, type SyncRequest } from "./protocol";
 import { DEFAULT_SYNC_RATE, type SyncRate } from "./rate-limit";
 import * as z from "zod/mini";
@@ -99,7 +99,7 @@ export type PublishResult = {
  */
 export async function publishStatus(
   deps: CallbackDeps,
-  detail: Detail,
+  detail: StatusRecord,
   { signal }: CallOptions = {},
 ): Promise<PublishResult> {
   const { entry, isNew, order } = await deps.store.recordStatus(detail, { signal });
@@ -151,7 +151,8 @@ export async function publishStatus(
 }
 
 export type Refusal = "bad_order_id" | "token_missing" | `token_${TokenFailure}` | "too_many_connections";
-export type Admission =
+/** `$connect`'s answer to a socket: admitted, or refused with the HTTP status the client sees (docs/protocol.md). */
+export type ConnectAdmission =
   | { admitted: true }
   | { admitted: false; statusCode: 400 | 401 | 403 | 429; refusal: Refusal; reason: string };
 
@@ -173,7 +174,7 @@ export async function connect(
     now?: Date;
   },
   options: CallOptions = {},
-): Promise<Admission> {
+): Promise<ConnectAdmission> {
   if (!input.orderId || !OrderId.safeParse(input.orderId).success) {
     return { admitted: false, statusCode: 400, refusal: "bad_order_id", reason: "orderId must be the order's UUID" };
   }
@@ -397,4 +398,4 @@ export async function answerFailure(
   });
 }
 
-export type { HistoryEntry };
+export type { StoredRecord };

@@ -19,13 +19,13 @@ import { isConditionFailure } from "../platform/dynamodb-conditions";
 import { and, conditionInput } from "../platform/condition-expression";
 import * as Clauses from "./conditions";
 import * as Table from "./table";
-import { parseOrderItem, type HistoryEntry, type LiveConnection, type OrderCallbacks } from "./item";
-import type { Detail, Status } from "../status/event";
+import { parseOrderItem, type StoredRecord, type LiveConnection, type OrderCallbacks } from "./item";
+import type { Status, StatusRecord } from "../status/event";
 import { admitMessage, type AdmissionInput, type MessageAdmission } from "./admission";
 
 export type { MessageAdmission } from "./admission";
 
-export type { HistoryEntry, OrderCallbacks } from "./item";
+export type { StoredRecord, OrderCallbacks } from "./item";
 
 export type StoreConfig = {
   client: DynamoDBDocumentClient;
@@ -35,7 +35,8 @@ export type StoreConfig = {
   now?: () => Date;
 };
 
-export type Admission = { admitted: true } | { admitted: false; connections: LiveConnection[] };
+/** Whether the store found the socket a place under the order's cap; at the cap, the sockets holding the places. */
+export type AddConnectionResult = { admitted: true } | { admitted: false; connections: LiveConnection[] };
 
 /** Options of every call: `signal` aborts its requests (the invocation's deadline). */
 export type CallOptions = { signal?: AbortSignal };
@@ -67,7 +68,7 @@ const F = Table.ENTRY_FIELDS;
  * which the item's key already says, and a long reason by its key, with the attribute that keeps it
  * once (the compensation statuses repeat one reason: kept once, it is paid once on every write).
  */
-function storedEntry(detail: Detail, recordedAt: Date) {
+function storedEntry(detail: StatusRecord, recordedAt: Date) {
   const entry: Record<string, unknown> = {
     [F.status]: detail.status,
     [F.occurredAt]: detail.occurredAt,
@@ -113,9 +114,9 @@ export class CallbackStore {
    * here. A duplicate fails the condition and is read back (first detail wins).
    */
   async recordStatus(
-    detail: Detail,
+    detail: StatusRecord,
     { signal }: CallOptions = {},
-  ): Promise<{ entry: HistoryEntry; isNew: boolean; order: OrderCallbacks }> {
+  ): Promise<{ entry: StoredRecord; isNew: boolean; order: OrderCallbacks }> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const now = this.now();
       // Not the orderId: the key holds it (parseOrderItem puts it back), and every byte of the item is
@@ -269,7 +270,7 @@ export class CallbackStore {
   async addConnection(
     input: { orderId: string; connectionId: string; maxConnections: number },
     { signal }: CallOptions = {},
-  ): Promise<Admission> {
+  ): Promise<AddConnectionResult> {
     const C = Table.CONNECTION_FIELDS;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const now = this.now();
@@ -428,13 +429,13 @@ export class CallbackStore {
   }
 
   /** The order's history in occurrence order (empty when unknown or expired). */
-  async history(orderId: string, options: CallOptions = {}): Promise<HistoryEntry[]> {
+  async history(orderId: string, options: CallOptions = {}): Promise<StoredRecord[]> {
     return (await this.readOrder(orderId, options)).history;
   }
 
   /** For operators: statuses no client has received yet, oldest first (a scan; off the hot path). */
-  async listPending({ signal }: CallOptions = {}): Promise<HistoryEntry[]> {
-    const entries: HistoryEntry[] = [];
+  async listPending({ signal }: CallOptions = {}): Promise<StoredRecord[]> {
+    const entries: StoredRecord[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(

@@ -19,9 +19,6 @@ export const DEFAULT_CONCURRENCY = DEFAULT_FANOUT_CONCURRENCY;
  */
 export const MIN_ATTEMPT_MS = 1_000;
 
-/** The metric handlers count rejected posts under (stacks/operations.ts alarms on it). */
-export const POSTS_REJECTED_METRIC = "PostsRejected";
-
 /** `signal` bounds every request and every backoff: once it aborts, nothing new starts and nothing waits. */
 export type PostOptions = { signal?: AbortSignal };
 

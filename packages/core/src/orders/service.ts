@@ -57,7 +57,10 @@ function requestHash(request: OrderRequest) {
     .digest("hex");
 }
 
-export async function publishStatus(deps: Pick<OrderDeps, "eventBridge" | "eventBusName">, detail: OrderStatus.Detail) {
+export async function publishStatus(
+  deps: Pick<OrderDeps, "eventBridge" | "eventBusName">,
+  detail: OrderStatus.StatusRecord,
+) {
   const result = await deps.eventBridge.send(
     new PutEventsCommand({ Entries: [OrderStatus.toPutEventsEntry(detail, deps.eventBusName)] }),
   );

@@ -17,8 +17,6 @@ import type { OrderRequest } from "./request";
 import * as OrderStatus from "../status/event";
 import * as Table from "./table";
 
-export type StatusEntry = { status: OrderStatus.Status; occurredAt: string; reason?: string; amountPaid?: number };
-
 /** What the payment step decided, recorded once on the order (with the card token removed in the same write). */
 export type PaymentOutcome = { outcome: "paid"; paymentId: string; amountPaid: number } | { outcome: "declined" };
 
@@ -37,7 +35,7 @@ export type OrderRecord = {
   /** Derived on read: the highest-ranked status held (`OrderStatus.currentStatus`). */
   status: OrderStatus.Status;
   /** Every status seen, by status (each happens at most once per order). */
-  statuses: Partial<Record<OrderStatus.Status, StatusEntry>>;
+  statuses: Partial<Record<OrderStatus.Status, OrderStatus.HistoryRecord>>;
   /** Until the payment step has used it (or the order was cancelled before payment); then absent. */
   cardToken?: string;
   /** The payment step's outcome, once it has run. */
@@ -147,7 +145,7 @@ export class OrderStore {
     amountCents: number;
     idempotencyKeyHash?: string;
   }) {
-    const placed: StatusEntry = { status: "placed", occurredAt: order.placedAt };
+    const placed: OrderStatus.HistoryRecord = { status: "placed", occurredAt: order.placedAt };
     const claimedAt = this.now().toISOString();
     const retentionDays = this.config.orderRetentionDays ?? Table.DEFAULT_ORDER_RETENTION_DAYS;
     try {
@@ -269,8 +267,8 @@ export class OrderStore {
    * status is derived from the statuses held (`OrderStatus.currentStatus`), not from their dates.
    * Returns false if the order is unknown here, erased or expired (never writes an item back).
    */
-  async applyStatus(detail: OrderStatus.Detail, { signal }: { signal?: AbortSignal } = {}) {
-    const entry: StatusEntry = { status: detail.status, occurredAt: detail.occurredAt };
+  async applyStatus(detail: OrderStatus.StatusRecord, { signal }: { signal?: AbortSignal } = {}) {
+    const entry: OrderStatus.HistoryRecord = { status: detail.status, occurredAt: detail.occurredAt };
     if (detail.reason !== undefined) entry.reason = detail.reason;
     if (detail.amountPaid !== undefined) entry.amountPaid = detail.amountPaid;
     try {
@@ -480,5 +478,5 @@ export class OrderStore {
 /** The history of an order as the API shows it: its statuses in occurrence order. */
 export const historyOf = (order: OrderRecord) =>
   Object.values(order.statuses)
-    .filter((entry): entry is StatusEntry => entry !== undefined)
+    .filter((entry): entry is OrderStatus.HistoryRecord => entry !== undefined)
     .sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0));

@@ -8,3 +8,4 @@ export * as DynamoConditions from "./dynamodb-conditions";
 export * as Permissions from "./permissions";
 export * as OriginVerify from "./origin-verify";
 export * as SiteHeaders from "./site-headers";
+export * as Metrics from "./metrics";

@@ -1,7 +1,7 @@
 /**
  * The "Order Status Changed" event and the one status model built on it: the contract between the
  * order workflow (producer) and the callback microservice (consumer). The EventBridge rule pattern,
- * the schema that validates a delivered event, the history entry, the terminal set, the occurrence
+ * the schema that validates a delivered event, the status record, the terminal set, the occurrence
  * order and the "current status" rule all live here, for the store, the projection, the timeline,
  * the commands and the page alike.
  *
@@ -9,7 +9,7 @@
  * cost, which every Lambda that parses an event pays at cold start.
  */
 import * as z from "zod/mini";
-import { STATUSES, type StatusDetail } from "./model";
+import { STATUSES, type StatusRecord as ModelRecord } from "./model";
 
 export const EVENT_SOURCE = "awsomepets.orders";
 export const DETAIL_TYPE = "Order Status Changed";
@@ -32,7 +32,8 @@ export const OccurredAt = z.pipe(
   z.transform((value: string) => new Date(value).toISOString()),
 );
 
-export const Detail = z.strictObject({
+/** The schema of a status record: the event's `detail`, as a producer must write it. */
+export const StatusRecord = z.strictObject({
   orderId: z.uuid(),
   status: z.enum(STATUSES),
   /** When the status happened (Step Functions' `$$.State.EnteredTime` for the saga's statuses). */
@@ -40,19 +41,21 @@ export const Detail = z.strictObject({
   reason: z.optional(z.string().check(z.minLength(1), z.maxLength(REASON_MAX_LENGTH))),
   amountPaid: z.optional(z.number().check(z.nonnegative())),
 });
-/** A validated detail: `occurredAt` normalised. The same type as the model's `StatusDetail`. */
-export type Detail = z.output<typeof Detail>;
-const sameShape: [Detail, StatusDetail] extends [StatusDetail, Detail] ? true : never = true;
+/** A validated status record: `occurredAt` normalised. The model's type, which the schema must produce. */
+export type StatusRecord = ModelRecord;
+const sameShape: [z.output<typeof StatusRecord>, ModelRecord] extends [ModelRecord, z.output<typeof StatusRecord>]
+  ? true
+  : never = true;
 void sameShape;
-/** A detail as a producer may write it (any offset, any precision). */
-export type DetailInput = z.input<typeof Detail>;
+/** A status record as a producer may write it (any offset, any precision). */
+export type StatusRecordInput = z.input<typeof StatusRecord>;
 
 /** The part of an EventBridge event the targets read; the rest of the envelope is the platform's. */
 export const Event = z.looseObject({
   id: z.optional(z.string()),
   source: z.literal(EVENT_SOURCE),
   "detail-type": z.literal(DETAIL_TYPE),
-  detail: Detail,
+  detail: StatusRecord,
 });
 export type Event = z.output<typeof Event>;
 
@@ -67,11 +70,11 @@ export const eventPattern = {
 } as const;
 
 /** A `PutEvents` entry for a status change (the bus name is the caller's). */
-export function toPutEventsEntry(detail: DetailInput, eventBusName: string) {
+export function toPutEventsEntry(detail: StatusRecordInput, eventBusName: string) {
   return {
     EventBusName: eventBusName,
     Source: EVENT_SOURCE,
     DetailType: DETAIL_TYPE,
-    Detail: JSON.stringify(Detail.parse(detail)),
+    Detail: JSON.stringify(StatusRecord.parse(detail)),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The status model, free of any schema library so that the browser page can use it too: the
- * statuses, the terminal set, the saga's order of steps ("current status"), the history entry and
- * the occurrence order. `./order-status` validates events into these types and re-exports all of it.
+ * statuses, the terminal set, the saga's order of steps ("current status"), the status record
+ * and the occurrence order. `./order-status` validates events into these types and re-exports all of it.
  */
 export const STATUSES = ["placed", "reserved", "paid", "completed", "released", "refunded", "cancelled"] as const;
 export type Status = (typeof STATUSES)[number];
@@ -31,8 +31,12 @@ export function currentStatus(statuses: Iterable<Status>): Status | undefined {
   return current;
 }
 
-/** A status change as the event carries it, `occurredAt` normalised to UTC milliseconds. */
-export type StatusDetail = {
+/**
+ * A status record: one status of one order — what happened (`status`, `reason`, `amountPaid`) and
+ * when (`occurredAt`, normalised to UTC ms). The event's `detail` is one (`./event` validates it);
+ * the stores, the frames and the page are built on it.
+ */
+export type StatusRecord = {
   orderId: string;
   status: Status;
   occurredAt: string;
@@ -40,12 +44,17 @@ export type StatusDetail = {
   amountPaid?: number;
 };
 
-/** A status as the history keeps it: the first detail received for it, and its seq in the order. */
-export type Entry = StatusDetail & { seq: number };
+/** A status record at its place in the callbacks' history of its order: `seq`, the client's cursor. */
+export type SequencedRecord = StatusRecord & { seq: number };
+
+/** A status record inside one order's history, which names the order: the orders table, `GET /orders/{id}`. */
+export type HistoryRecord = Omit<StatusRecord, "orderId">;
 
 /**
  * Occurrence order: by `occurredAt` (normalised, so a string comparison is a time comparison), then
  * by seq, so that the order is total and the same for every reader.
  */
-export const byOccurrence = (a: Pick<Entry, "occurredAt" | "seq">, b: Pick<Entry, "occurredAt" | "seq">) =>
-  a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.seq - b.seq;
+export const byOccurrence = (
+  a: Pick<SequencedRecord, "occurredAt" | "seq">,
+  b: Pick<SequencedRecord, "occurredAt" | "seq">,
+) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.seq - b.seq);

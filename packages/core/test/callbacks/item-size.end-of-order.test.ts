@@ -26,7 +26,7 @@ const MAX = Tunables.TUNABLES.maxConnectionsPerOrder.max;
 const WATCHERS = [1, 3, 10, MAX];
 const ascii = "Out of stock: ".padEnd(OrderStatus.REASON_MAX_LENGTH, "x");
 const threeBytes = "在庫切れ".padEnd(OrderStatus.REASON_MAX_LENGTH, "品");
-type Step = [OrderStatus.Status, Partial<OrderStatus.Detail>?];
+type Step = [OrderStatus.Status, Partial<OrderStatus.StatusRecord>?];
 const PATHS: Record<string, Step[]> = {
   "success (4 statuses)": [["placed"], ["reserved"], ["paid", { amountPaid: 12_345.67 }], ["completed"]],
   "cancel, longest reason (6 statuses, 3 reasons of 1,024 ASCII characters)": [
@@ -61,7 +61,7 @@ async function itemAtTheEnd(steps: Step[], watchers: number) {
       status,
       occurredAt: new Date(now).toISOString(),
       ...extra,
-    } as OrderStatus.Detail);
+    } as OrderStatus.StatusRecord);
     if (i > 0) continue;
     for (let w = 0; w < watchers; w++) {
       now += 137;

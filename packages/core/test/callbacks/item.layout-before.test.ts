@@ -64,8 +64,8 @@ async function itemOfTheLayoutBefore(orderId: string, connectionIds = ["old="]) 
 
 const rawItem = async (orderId: string) =>
   (await client.send(new GetCommand({ TableName: table.tableName, Key: CallbackTable.orderKey(orderId) }))).Item!;
-const detail = (orderId: string, status: OrderStatus.Status, extra: Partial<OrderStatus.Detail> = {}) =>
-  ({ orderId, status, occurredAt: clock.toISOString(), ...extra }) as OrderStatus.Detail;
+const detail = (orderId: string, status: OrderStatus.Status, extra: Partial<OrderStatus.StatusRecord> = {}) =>
+  ({ orderId, status, occurredAt: clock.toISOString(), ...extra }) as OrderStatus.StatusRecord;
 
 describe("an order's item of the layout before the short names", () => {
   it("is read as it was: its history, its connection and what is pending", async () => {

@@ -39,7 +39,7 @@ const hostWithClock = (skewMs: number) => ({
   }),
   management: Aws.managementClient(connections.endpoint),
 });
-const detail = (orderId: string, status: OrderStatus.Status): OrderStatus.Detail => ({
+const detail = (orderId: string, status: OrderStatus.Status): OrderStatus.StatusRecord => ({
   orderId,
   status,
   occurredAt: "2026-11-26T10:00:00.000Z",

@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 beforeEach(() => connections.reset());
 
-const placed = (orderId: string): OrderStatus.Detail => ({
+const placed = (orderId: string): OrderStatus.StatusRecord => ({
   orderId,
   status: "placed",
   occurredAt: "2026-11-26T10:00:00.000Z",

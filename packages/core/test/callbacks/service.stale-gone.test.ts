@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 beforeEach(() => connections.reset());
 
-const detail = (orderId: string, status: OrderStatus.Status, second: number): OrderStatus.Detail => ({
+const detail = (orderId: string, status: OrderStatus.Status, second: number): OrderStatus.StatusRecord => ({
   orderId,
   status,
   occurredAt: `2026-11-26T10:00:0${second}.000Z`,

@@ -41,7 +41,7 @@ beforeEach(() => {
   counting.reset();
 });
 
-const status = (orderId: string, s: OrderStatus.Status, second = 0): OrderStatus.Detail => ({
+const status = (orderId: string, s: OrderStatus.Status, second = 0): OrderStatus.StatusRecord => ({
   orderId,
   status: s,
   occurredAt: `2026-11-26T10:00:0${second}.000Z`,

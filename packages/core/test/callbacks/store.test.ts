@@ -24,8 +24,8 @@ const detail = (
   orderId: string,
   status: OrderStatus.Status,
   occurredAt: string,
-  extra: Partial<OrderStatus.Detail> = {},
-) => ({ orderId, status, occurredAt, ...extra }) as OrderStatus.Detail;
+  extra: Partial<OrderStatus.StatusRecord> = {},
+) => ({ orderId, status, occurredAt, ...extra }) as OrderStatus.StatusRecord;
 
 describe("CallbackStore.recordStatus", () => {
   it("numbers statuses 1, 2, 3 in arrival order and keeps the history in occurrence order", async () => {

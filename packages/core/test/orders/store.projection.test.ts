@@ -60,7 +60,7 @@ describe("OrderStore.applyStatus", () => {
   it("is not pinned by a forged far-future status: the furthest saga step wins, in any arrival order", async () => {
     // Prepare
     const orderId = await placed();
-    const events: OrderStatus.Detail[] = [
+    const events: OrderStatus.StatusRecord[] = [
       { orderId, status: "completed", occurredAt: at("03") },
       { orderId, status: "reserved", occurredAt: "2999-01-01T00:00:00.000Z" },
       { orderId, status: "paid", occurredAt: at("02"), amountPaid: 450 },

@@ -6,7 +6,6 @@
  * refused (403: the grant, the endpoint's stage, the signature) is counted for its alarm.
  */
 import { Callbacks } from "@awsomepets/core/callbacks";
-import { Delivery } from "@awsomepets/core/delivery";
 import { callbackDeps } from "../lib/deps";
 import { lambdaHandler } from "../lib/handler";
 import { emfMetrics } from "../lib/metrics";
@@ -40,7 +39,7 @@ export const handler = lambdaHandler(
     count("StatusesDelivered", result.delivered > 0 ? 1 : 0);
     count("StatusesPending", result.pending ? 1 : 0);
     count("ConnectionsGone", result.gone.length);
-    count(Delivery.POSTS_REJECTED_METRIC, result.rejected.length);
+    count("PostsRejected", result.rejected.length);
     if (result.rejected.length > 0) {
       logger.error("Posts refused by @connections; those clients were not told", {
         eventId,

@@ -9,11 +9,11 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
-import { Aws, Topology } from "@awsomepets/core/platform";
+import { Aws, type Metrics, Topology } from "@awsomepets/core/platform";
 
 export type Counter = {
   /** Adds `value` (1 by default) to a count metric of this invocation, optionally under one dimension. */
-  count: (name: string, value?: number, dimension?: [name: string, value: string]) => void;
+  count: (name: Metrics.Metric, value?: number, dimension?: [name: string, value: string]) => void;
   flush: () => void;
 };
 

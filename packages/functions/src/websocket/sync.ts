@@ -4,7 +4,6 @@
  * bucket in the order's item (one write per refused message, `rate_limited` once per streak).
  */
 import { Callbacks } from "@awsomepets/core/callbacks";
-import { Delivery } from "@awsomepets/core/delivery";
 import { callbackDeps } from "../lib/deps";
 import { lambdaHandler } from "../lib/handler";
 import { emfMetrics } from "../lib/metrics";
@@ -44,7 +43,7 @@ export const handler = lambdaHandler(
           break;
         case "synced":
           count("SyncsServed");
-          if (result.outcome === "rejected") count(Delivery.POSTS_REJECTED_METRIC); // 403: see the alarm in the stack
+          if (result.outcome === "rejected") count("PostsRejected"); // 403: see the alarm in the stack
           logger.info("Synced", { connectionId, ...result });
       }
       return { statusCode: 200 };

@@ -4,8 +4,7 @@
  * counted in the EMF metric the stage alarms on, by OrderWSCallbackFunction and OrderWSPendingFunction.
  */
 import { randomUUID } from "node:crypto";
-import { Delivery } from "@awsomepets/core/delivery";
-import { Topology } from "@awsomepets/core/platform";
+import { Metrics, Topology } from "@awsomepets/core/platform";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { connectEvent, messageEvent, statusEvent } from "../../../../test/support/events";
 import { DEADLINE_RESERVE_MS } from "../../src/lib/handler";
@@ -24,7 +23,7 @@ async function connected(orderId: string) {
   const connectionId = `${randomUUID()}=`;
   await h.handlers.connect(connectEvent(connectionId, { orderId, token: h.token(orderId) }));
   h.connections.open(connectionId);
-  await h.handlers.pending(messageEvent(connectionId, JSON.stringify({ action: "sync", orderId }), "sync"));
+  await h.handlers.sync(messageEvent(connectionId, JSON.stringify({ action: "sync", orderId }), "sync"));
   h.connections.reset();
   return connectionId;
 }
@@ -71,14 +70,14 @@ async function withEmf<T>(load: () => Promise<T>, act: (module: T) => Promise<un
 
 /** The EMF object that carries PostsRejected, in the namespace and under the dimension the alarm watches. */
 function expectPostsRejected(emf: any[], value: number) {
-  const metric = emf.find((m) => Delivery.POSTS_REJECTED_METRIC in m);
+  const metric = emf.find((m) => Metrics.POSTS_REJECTED in m);
   expect(metric).toMatchObject({
-    [Delivery.POSTS_REJECTED_METRIC]: value,
+    [Metrics.POSTS_REJECTED]: value,
     service: Topology.SERVICES.callbacks,
     _aws: { CloudWatchMetrics: [{ Namespace: Topology.METRICS_NAMESPACE, Dimensions: [["service"]] }] },
   });
   expect(metric._aws.CloudWatchMetrics[0].Metrics).toContainEqual({
-    Name: Delivery.POSTS_REJECTED_METRIC,
+    Name: Metrics.POSTS_REJECTED,
     Unit: "Count",
   });
 }
@@ -103,7 +102,7 @@ describe("a post @connections refuses with 403", () => {
     expectPostsRejected(emf, 1);
   });
 
-  it("is counted as PostsRejected by OrderWSPendingFunction when a sync's post is refused", async () => {
+  it("is counted as PostsRejected by the sync handler when a sync's post is refused", async () => {
     // Prepare: a status to sync, and a socket whose posts are refused
     const orderId = randomUUID();
     await h.store.recordStatus({ orderId, status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" });

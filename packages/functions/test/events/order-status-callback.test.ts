@@ -16,7 +16,7 @@ async function connected(orderId: string, { synced = true } = {}) {
     statusCode: 200,
   });
   h.connections.open(connectionId);
-  if (synced) await h.handlers.pending(messageEvent(connectionId, JSON.stringify({ action: "sync", orderId }), "sync"));
+  if (synced) await h.handlers.sync(messageEvent(connectionId, JSON.stringify({ action: "sync", orderId }), "sync"));
   h.connections.reset();
   return connectionId;
 }
@@ -112,7 +112,7 @@ describe("OrderWSCallbackFunction (EventBridge target)", () => {
     // Act
     await h.handlers.callback(statusEvent({ orderId, status: "placed", occurredAt: at(0) }));
     h.connections.open(connectionId);
-    await h.handlers.pending(messageEvent(connectionId, JSON.stringify({ action: "sync", orderId, after: 0 }), "sync"));
+    await h.handlers.sync(messageEvent(connectionId, JSON.stringify({ action: "sync", orderId, after: 0 }), "sync"));
     await h.handlers.callback(statusEvent({ orderId, status: "reserved", occurredAt: at(1) }));
     // Assess
     expect(h.connections.framesFor(connectionId).map((f) => f.status ?? f.type)).toEqual([

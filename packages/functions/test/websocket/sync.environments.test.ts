@@ -49,7 +49,7 @@ async function invokeIn(child: ChildProcess, events: unknown[]) {
   return ((await answer)[0] as { results: unknown[] }).results;
 }
 
-describe("OrderWSPendingFunction in several execution environments at once", () => {
+describe("sync in several execution environments at once", () => {
   it(`answers a burst of syncs on one socket spread over ${ENVIRONMENTS} environments at most burst + rate times`, async () => {
     // Prepare
     const orderId = randomUUID();

@@ -21,9 +21,9 @@ async function connected(orderId: string) {
 }
 
 const sync = (connectionId: string, orderId: string, after?: number) =>
-  h.handlers.pending(messageEvent(connectionId, JSON.stringify({ action: "sync", orderId, after }), "sync", orderId));
+  h.handlers.sync(messageEvent(connectionId, JSON.stringify({ action: "sync", orderId, after }), "sync", orderId));
 
-describe("OrderWSPendingFunction ($default, sync)", () => {
+describe("sync ($default and sync routes; OrderWSPendingFunction)", () => {
   it("sends exactly the statuses after the cursor, in occurrence order, then `synced`", async () => {
     // Prepare: four statuses recorded while nobody listened, `paid` arriving before `reserved`
     const orderId = randomUUID();
@@ -94,7 +94,7 @@ describe("OrderWSPendingFunction ($default, sync)", () => {
     const connectionId = await connected(orderId);
     const body = message === "ORDER_ID" ? JSON.stringify({ orderId }) : JSON.stringify(message);
     // Act
-    await h.handlers.pending(messageEvent(connectionId, body, "$default", orderId));
+    await h.handlers.sync(messageEvent(connectionId, body, "$default", orderId));
     // Assess
     expect(h.connections.framesFor(connectionId)).toEqual([
       { type: "status", orderId, status: "placed", occurredAt: "2026-11-26T10:00:00.000Z", seq: 1 },
@@ -136,7 +136,7 @@ describe("OrderWSPendingFunction ($default, sync)", () => {
     const { perSecond, burst } = SyncRateLimit.DEFAULT_SYNC_RATE;
     // Act
     const started = Date.now();
-    for (let i = 0; i < 20; i++) await h.handlers.pending(messageEvent(connectionId, body(), "$default", orderId));
+    for (let i = 0; i < 20; i++) await h.handlers.sync(messageEvent(connectionId, body(), "$default", orderId));
     const seconds = (Date.now() - started) / 1000;
     // Assess: answered like syncs (the burst and the refill), then refused
     const codes = h.connections.framesFor(connectionId).map((f) => f.code);
@@ -160,7 +160,7 @@ describe("OrderWSPendingFunction ($default, sync)", () => {
     const orderId = randomUUID();
     const connectionId = await connected(orderId);
     // Act
-    const result = await h.handlers.pending(messageEvent(connectionId, body, "$default", orderId));
+    const result = await h.handlers.sync(messageEvent(connectionId, body, "$default", orderId));
     // Assess
     expect(result).toEqual({ statusCode: 200 });
     const frames = h.connections.framesFor(connectionId);

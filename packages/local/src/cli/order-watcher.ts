@@ -5,7 +5,7 @@
  * HTTP status, so that a wrong URL or token is named at once instead of retried.
  */
 import WebSocket from "ws";
-import { watchOrder as openOrderClient, type OrderClient } from "@awsomepets/client/order-client";
+import { watchOrder, type OrderClient } from "@awsomepets/client/order-client";
 import { OrderTimeline } from "@awsomepets/client/order-timeline";
 import { statusLine } from "./status-line";
 import { describeRefusal, isFinalRefusal } from "./upgrade-refusal";
@@ -37,7 +37,7 @@ export type OrderWatcher = {
   socket(): WebSocket | undefined;
 };
 
-export function watchOrder(options: {
+export function followOrderInTerminal(options: {
   url: string;
   orderId: string;
   out: (line: string) => void;
@@ -84,7 +84,7 @@ export function watchOrder(options: {
     return socket;
   };
 
-  client = openOrderClient({
+  client = watchOrder({
     url: options.url,
     timeline,
     lingerMs: options.lingerMs ?? TERMINAL_LINGER_MS,

@@ -13,7 +13,7 @@ export type PutEventsSend = (
 ) => Promise<Pick<PutEventsCommandOutput, "FailedEntryCount" | "Entries">>;
 
 export async function publishDetails(input: {
-  details: readonly OrderStatus.Detail[];
+  details: readonly OrderStatus.StatusRecord[];
   eventBusName: string;
   send: PutEventsSend;
   out: (line: string) => void;

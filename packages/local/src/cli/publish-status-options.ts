@@ -20,7 +20,7 @@ export type PublishTarget =
   | { kind: "local"; endpointUrl?: string; eventBusName?: string }
   | { kind: "stage"; stage: string; region: string; profile?: string };
 
-export type PublishOptions = { details: OrderStatus.Detail[]; target: PublishTarget };
+export type PublishOptions = { details: OrderStatus.StatusRecord[]; target: PublishTarget };
 
 const OPTIONS = {
   "order-id": { type: "string" },

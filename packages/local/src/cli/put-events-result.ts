@@ -12,7 +12,7 @@ export type PutEventsOutputLike = {
 export type PublishedEvent = { eventId: string; orderId: string; status: OrderStatus.Status };
 export type FailedEvent = { orderId: string; status: OrderStatus.Status; errorCode: string; errorMessage: string };
 
-export function readPutEventsResult(details: readonly OrderStatus.Detail[], output: PutEventsOutputLike) {
+export function readPutEventsResult(details: readonly OrderStatus.StatusRecord[], output: PutEventsOutputLike) {
   const published: PublishedEvent[] = [];
   const failed: FailedEvent[] = [];
   details.forEach((detail, index) => {

@@ -35,7 +35,7 @@ function describeIssues(issues: z.core.$ZodIssue[], fieldName: (field: string) =
 /** A number flag: empty or non-numeric text becomes NaN, which the schema rejects by name. */
 const toNumber = (value: string) => (value.trim() === "" ? Number.NaN : Number(value));
 
-export function detailFromFlags(flags: StatusFlags, now: Date): OrderStatus.Detail {
+export function detailFromFlags(flags: StatusFlags, now: Date): OrderStatus.StatusRecord {
   const input = {
     orderId: flags.orderId,
     status: flags.status,
@@ -43,7 +43,7 @@ export function detailFromFlags(flags: StatusFlags, now: Date): OrderStatus.Deta
     ...(flags.reason !== undefined && { reason: flags.reason }),
     ...(flags.amountPaid !== undefined && { amountPaid: toNumber(flags.amountPaid) }),
   };
-  const parsed = OrderStatus.Detail.safeParse(input);
+  const parsed = OrderStatus.StatusRecord.safeParse(input);
   if (!parsed.success) {
     throw new UsageError(
       `invalid status event: ${describeIssues(parsed.error.issues, (field) => FLAG_OF_FIELD[field] ?? field)}`,
@@ -58,7 +58,7 @@ export function detailFromFlags(flags: StatusFlags, now: Date): OrderStatus.Deta
  * `now` plus its index in milliseconds, so that the timeline (sorted by `occurredAt`) keeps the
  * file's order even when events of one batch arrive in another order.
  */
-export function detailsFromFile(text: string, fileName: string, now: Date): OrderStatus.Detail[] {
+export function detailsFromFile(text: string, fileName: string, now: Date): OrderStatus.StatusRecord[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -73,7 +73,7 @@ export function detailsFromFile(text: string, fileName: string, now: Date): Orde
       typeof entry === "object" && entry !== null && !Array.isArray(entry) && !("occurredAt" in entry)
         ? { ...entry, occurredAt: new Date(now.getTime() + index).toISOString() }
         : entry;
-    const parsed = OrderStatus.Detail.safeParse(withTime);
+    const parsed = OrderStatus.StatusRecord.safeParse(withTime);
     if (!parsed.success) {
       throw new UsageError(
         `invalid status event: ${describeIssues(parsed.error.issues, (field) => (field ? `${label}.${field}` : label))}`,

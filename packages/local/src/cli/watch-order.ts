@@ -7,14 +7,14 @@
 import { CommandError } from "./cli-errors";
 import { localCallbackUrl } from "./local-callback-url";
 import { readRunningRuntime } from "./local-runtime";
-import { watchOrder } from "./order-watcher";
+import { followOrderInTerminal } from "./order-watcher";
 import { processIo, runAsScript } from "./run-command";
 import { readWatchOrderOptions, WATCH_ORDER_USAGE } from "./watch-order-options";
 
 runAsScript("watch-order", WATCH_ORDER_USAGE, async () => {
   const options = readWatchOrderOptions(process.argv.slice(2));
   const url = options.url ?? localCallbackUrl({ state: readRunningRuntime(), orderId: options.orderId });
-  const watcher = watchOrder({ url, orderId: options.orderId, ...processIo });
+  const watcher = followOrderInTerminal({ url, orderId: options.orderId, ...processIo });
   const stop = () => watcher.stop();
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

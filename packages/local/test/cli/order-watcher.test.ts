@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { CallbackToken } from "@awsomepets/core/callbacks";
 import { OrderStatus } from "@awsomepets/core/status";
 import { localCallbackUrl } from "../../src/cli/local-callback-url";
-import { watchOrder } from "../../src/cli/order-watcher";
+import { followOrderInTerminal } from "../../src/cli/order-watcher";
 import { newOrderId, startRuntimeWithStateFile } from "./support";
 
 let runtime: Awaited<ReturnType<typeof startRuntimeWithStateFile>>;
@@ -47,7 +47,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 8000) {
 function collectingWatcher(orderId: string, url: string, delayMs = 600) {
   const out: string[] = [];
   const err: string[] = [];
-  const watcher = watchOrder({
+  const watcher = followOrderInTerminal({
     url,
     orderId,
     out: (l) => out.push(l),

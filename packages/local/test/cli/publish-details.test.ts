@@ -4,7 +4,7 @@ import { OrderStatus } from "@awsomepets/core/status";
 import { publishDetails } from "../../src/cli/publish-details";
 
 const ORDER = "6f1c2a52-8a8e-4d7b-9a53-0d0f7c1e9b11";
-const details = (count: number): OrderStatus.Detail[] =>
+const details = (count: number): OrderStatus.StatusRecord[] =>
   Array.from({ length: count }, (_, i) => ({
     orderId: ORDER,
     status: OrderStatus.STATUSES[i % 7]!,

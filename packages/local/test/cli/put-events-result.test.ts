@@ -3,7 +3,7 @@ import type { OrderStatus } from "@awsomepets/core/status";
 import { failedLine, publishedLine, readPutEventsResult } from "../../src/cli/put-events-result";
 
 const ORDER = "6f1c2a52-8a8e-4d7b-9a53-0d0f7c1e9b11";
-const detail = (status: OrderStatus.Status): OrderStatus.Detail => ({
+const detail = (status: OrderStatus.Status): OrderStatus.StatusRecord => ({
   orderId: ORDER,
   status,
   occurredAt: "2026-11-26T10:00:00.000Z",

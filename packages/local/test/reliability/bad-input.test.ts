@@ -37,7 +37,7 @@ let goodSocket: WebSocket;
 let goodPublishing: Promise<void>;
 const openedSockets: WebSocket[] = [];
 
-const publish = (detail: OrderStatus.Detail) =>
+const publish = (detail: OrderStatus.StatusRecord) =>
   events.send(
     new PutEventsCommand({
       Entries: [detail, detail].map((d) => OrderStatus.toPutEventsEntry(d, runtime.state.eventBusName)),

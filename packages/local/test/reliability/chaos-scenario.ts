@@ -12,7 +12,12 @@ import { sagaDetails } from "./saga-paths";
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export type ChaosOrder = { orderId: string; details: OrderStatus.Detail[]; client: ChaosClient; unpublished: number };
+export type ChaosOrder = {
+  orderId: string;
+  details: OrderStatus.StatusRecord[];
+  client: ChaosClient;
+  unpublished: number;
+};
 
 export function chaosScenario(input: {
   seed: number;

@@ -16,12 +16,12 @@ const REASONS: Partial<Record<OrderStatus.Status, string>> = {
 };
 
 /** One order's statuses as the saga would publish them, a few to a few hundred ms apart. */
-export function sagaDetails(prng: Prng, orderId: string, startMs: number): OrderStatus.Detail[] {
+export function sagaDetails(prng: Prng, orderId: string, startMs: number): OrderStatus.StatusRecord[] {
   const path = prng.pick(SAGA_PATHS);
   let at = startMs;
   return path.map((status) => {
     at += prng.int(1, 400);
-    const detail: OrderStatus.Detail = { orderId, status, occurredAt: new Date(at).toISOString() };
+    const detail: OrderStatus.StatusRecord = { orderId, status, occurredAt: new Date(at).toISOString() };
     const reason = REASONS[status];
     if (reason) detail.reason = reason;
     if (status === "paid") detail.amountPaid = prng.int(100, 99_999) / 100;

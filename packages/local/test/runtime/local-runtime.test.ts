@@ -33,7 +33,7 @@ afterAll(async () => {
   await runtime.close();
 });
 
-const publish = (detail: OrderStatus.Detail) =>
+const publish = (detail: OrderStatus.StatusRecord) =>
   events.send(new PutEventsCommand({ Entries: [OrderStatus.toPutEventsEntry(detail, runtime.state.eventBusName)] }));
 
 describe("local runtime", () => {

@@ -137,7 +137,7 @@ describe("Saga.reasonOf", () => {
       for (const Cause of [undefined, ...causes(message(prng))]) {
         const errorName = prng.pick([...ERROR_NAMES, undefined]);
         const reason = Saga.reasonOf({ ...orderInput(), error: { Error: errorName, Cause } });
-        const parsed = OrderStatus.Detail.shape.reason.safeParse(reason);
+        const parsed = OrderStatus.StatusRecord.shape.reason.safeParse(reason);
         expect(parsed.success, JSON.stringify({ Error: errorName, Cause: Cause?.slice(0, 80) })).toBe(true);
         if (!Saga.OUTCOME_ERRORS.includes(errorName as Saga.OutcomeError))
           expect(reason).toBe(Saga.UNEXPECTED_FAILURE_REASON);

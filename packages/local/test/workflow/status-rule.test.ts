@@ -15,7 +15,7 @@ describe("the OrderStatusToCallback rule pattern", () => {
     time: "2025-01-01T12:00:00Z",
     region: "us-east-1",
     resources: [],
-    detail: OrderStatus.Detail.parse({
+    detail: OrderStatus.StatusRecord.parse({
       orderId: "7f3e2a1c-5b4d-4c8e-9f6a-1b2c3d4e5f60",
       status: "paid",
       occurredAt: "2025-01-01T12:00:00.000Z",

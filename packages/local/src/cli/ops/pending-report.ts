@@ -1,9 +1,9 @@
 /** `pending`'s output: a plain table (oldest first, as listPending returns them) or JSON. */
-import type { HistoryEntry } from "@awsomepets/core/callbacks";
+import type { StoredRecord } from "@awsomepets/core/callbacks";
 
 const COLUMNS = ["RECORDED AT", "ORDER ID", "STATUS", "SEQ", "OCCURRED AT"] as const;
 
-export function pendingLines(entries: readonly HistoryEntry[], json: boolean): string[] {
+export function pendingLines(entries: readonly StoredRecord[], json: boolean): string[] {
   if (json) return [JSON.stringify(entries, null, 2)];
   if (entries.length === 0) return ["No pending statuses: every recorded status has reached a client."];
   const rows = entries.map((e) => [e.recordedAt, e.orderId, e.status, String(e.seq), e.occurredAt]);

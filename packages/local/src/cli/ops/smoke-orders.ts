@@ -6,7 +6,7 @@
  */
 import { Catalogue, Saga } from "@awsomepets/core/orders";
 import type { OrderStatus } from "@awsomepets/core/status";
-import { watchOrder } from "../order-watcher";
+import { followOrderInTerminal } from "../order-watcher";
 import { Failed } from "./smoke-report";
 
 export type PlacedOrder = { orderId: string; clientCallbackUrl: string; path: readonly OrderStatus.Status[] };
@@ -56,7 +56,7 @@ export async function placeOrder(
 export async function followOrder(order: PlacedOrder, timeoutMs: number): Promise<string> {
   const notes: string[] = [];
   const started = Date.now();
-  const watcher = watchOrder({
+  const watcher = followOrderInTerminal({
     url: order.clientCallbackUrl,
     orderId: order.orderId,
     out: () => {},

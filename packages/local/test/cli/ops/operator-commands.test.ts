@@ -44,7 +44,7 @@ afterAll(async () => {
 });
 
 async function publish(orderId: string, status: OrderStatus.Status = "placed") {
-  const detail = { orderId, status, occurredAt: new Date().toISOString() } as OrderStatus.Detail;
+  const detail = { orderId, status, occurredAt: new Date().toISOString() } as OrderStatus.StatusRecord;
   const { FailedEntryCount } = await events.send(
     new PutEventsCommand({ Entries: [OrderStatus.toPutEventsEntry(detail, runtime.state.eventBusName)] }),
   );
