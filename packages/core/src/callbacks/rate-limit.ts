@@ -7,7 +7,13 @@
  * The bucket admits `burst` messages at once and one more every `1 / perSecond` seconds: a message at
  * `now` is admitted iff its TAT ≤ now + (burst − 1)·T, and then TAT becomes max(TAT, now) + T.
  */
-export const DEFAULT_SYNC_RATE = { perSecond: 2, burst: 5 } as const;
+import { TUNABLES } from "../platform/tunables";
+
+/** The bucket's rate and burst unless a deploy sets them (`SYNC_RATE_PER_SECOND`, `SYNC_BURST`; platform/tunables.ts). */
+export const DEFAULT_SYNC_RATE = {
+  perSecond: TUNABLES.syncRatePerSecond.defaultValue,
+  burst: TUNABLES.syncBurst.defaultValue,
+} as const;
 
 export type SyncRate = { readonly perSecond: number; readonly burst: number };
 

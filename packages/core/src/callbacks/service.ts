@@ -7,7 +7,7 @@
 import type { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import type { CallbackStore, CallOptions, StoredRecord, MessageAdmission } from "./store";
 import { DEFAULT_MAX_CONNECTIONS_PER_ORDER } from "./table";
-import { graceAfterDeadline } from "../platform/deadline";
+import { AFTER_DEADLINE_GRACE_MS, graceAfterDeadline } from "../platform/deadline";
 import * as CallbackToken from "./token";
 import {
   isConnectionOpen,
@@ -21,13 +21,8 @@ import { encode, errorFrame, parseClientMessage, toStatusFrame, type ErrorFrame,
 import { DEFAULT_SYNC_RATE, type SyncRate } from "./rate-limit";
 import * as z from "zod/mini";
 
-/**
- * How long after the invocation's signal the writes that record what the posts did (pending marks,
- * 410 removals) and a last error frame may still run: within the handler's reserve before the
- * deadline, so that a status cut mid-delivery is still marked and a client still told `internal`.
- * Counted once from the deadline: all of them together, not each (see `graceAfter`).
- */
-export const AFTER_DEADLINE_GRACE_MS = 250;
+/** What may still run after the signal, so a status cut mid-delivery is still marked (platform/deadline.ts). */
+export { AFTER_DEADLINE_GRACE_MS };
 
 /**
  * A signal that aborts `AFTER_DEADLINE_GRACE_MS` after `signal`'s deadline (none without one): one

@@ -9,6 +9,8 @@
  * the layouts before (still read) and why the names are short: docs/decisions/one-callback-item-per-order.md.
  */
 import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
+import { CONNECTION_TTL_SECONDS } from "../platform/topology/routes";
+import { TUNABLES } from "../platform/tunables";
 
 export const PARTITION_KEY = "orderId";
 export const SORT_KEY = "sk";
@@ -63,13 +65,12 @@ export const UNREADABLE_REASON = "Reason unavailable";
 export const LISTENERS_ATTRIBUTE_PREFIX = "listeners#";
 export const listenersAttribute = (status: string) => `${LISTENERS_ATTRIBUTE_PREFIX}${status}`;
 
-/** API Gateway closes every WebSocket after 2 hours; a connection outlives that by a margin. */
-export const CONNECTION_TTL_SECONDS = 2 * 60 * 60 + 15 * 60;
-export const DEFAULT_HISTORY_RETENTION_SECONDS = 24 * 60 * 60;
-/** Sockets one order may have open at once; the next `$connect` is refused with 429. */
-export const DEFAULT_MAX_CONNECTIONS_PER_ORDER = 10;
-/** The most a deploy may set: where the sockets add at most one write unit to the item (platform/tunables.ts says why). */
-export const MAX_CONNECTIONS_PER_ORDER_LIMIT = 18;
+/** API Gateway closes every WebSocket after 2 hours; a connection outlives that by a margin (platform/topology). */
+export { CONNECTION_TTL_SECONDS };
+/** The tunables' defaults and range this table's writes use, declared in platform/tunables.ts. */
+export const DEFAULT_HISTORY_RETENTION_SECONDS = TUNABLES.historyRetentionSeconds.defaultValue;
+export const DEFAULT_MAX_CONNECTIONS_PER_ORDER = TUNABLES.maxConnectionsPerOrder.defaultValue;
+export const MAX_CONNECTIONS_PER_ORDER_LIMIT = TUNABLES.maxConnectionsPerOrder.max;
 
 export const epochSeconds = (at: Date) => Math.floor(at.getTime() / 1000);
 

@@ -6,18 +6,14 @@ import { GetConnectionCommand, type ApiGatewayManagementApiClient } from "@aws-s
 import { isServerError, isThrottlingError, isTransientError } from "@smithy/core/retry";
 import pLimit from "p-limit";
 import { partsOf, postSigned, type RetryStrategy, type RetryToken } from "./signed-post";
-import { msLeft } from "../platform/deadline";
+import { MIN_ATTEMPT_MS, msLeft } from "../platform/deadline";
 import { DEFAULT_FANOUT_CONCURRENCY } from "../platform/tunables";
 
 /** Posts in flight at once per invocation: `FANOUT_CONCURRENCY`'s default (platform/tunables.ts). */
 export const DEFAULT_CONCURRENCY = DEFAULT_FANOUT_CONCURRENCY;
 
-/**
- * A retry starts only if this much of the invocation's time is left after its backoff: a healthy post
- * answers in tens of milliseconds, and an attempt with less would more likely be cut by the deadline
- * than answered, adding load to an API that is already slow.
- */
-export const MIN_ATTEMPT_MS = 1_000;
+/** A retry starts only with this much time left (platform/deadline.ts says why). */
+export { MIN_ATTEMPT_MS };
 
 /** `signal` bounds every request and every backoff: once it aborts, nothing new starts and nothing waits. */
 export type PostOptions = { signal?: AbortSignal };

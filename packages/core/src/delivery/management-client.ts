@@ -3,9 +3,10 @@
  * (or ask after a connection) bundle it. Callers create it once per container.
  */
 import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
+import { MANAGEMENT_TIMEOUTS } from "../platform/deadline";
 
-/** How long a `@connections` request may take to connect, and to be answered. */
-export const MANAGEMENT_TIMEOUTS = { connectionTimeoutMs: 2_000, requestTimeoutMs: 5_000 };
+/** How long a `@connections` request may take to connect, and to be answered (platform/deadline.ts). */
+export { MANAGEMENT_TIMEOUTS };
 
 /**
  * The `@connections` client of one WebSocket stage, e.g. `https://{api-id}.execute-api.{region}.amazonaws.com/{stage}`.

@@ -1,16 +1,8 @@
 /**
- * One `@connections` POST, made with the SDK client's own parts — its SigV4 signer (the client's
- * credentials chain, region and signing name), its resolved endpoint and its HTTP handler (keep-alive
- * pool, connect and request timeouts) — but without `client.send`'s per-command middleware stack.
- *
- * Why by hand: a fan-out is one small POST per socket, and `client.send(new PostToConnectionCommand(…))`
- * costs about 3× the CPU of the signed request itself, in per-call middleware (serde, endpoint rules,
- * retry bookkeeping, user agent): ~380 µs against ~120 µs per post (`npm run bench -- --only post`). No maintained
- * package offers a lighter path to this API. What is written here is only the request line and the
- * reading of the answer; signing, credentials and transport stay the SDK's, and so does the retry
- * strategy (the client's own, with its quota; delivery/fan-out.ts drives it). An `abortSignal` reaches the
- * HTTP handler, as `client.send(…, { abortSignal })` would pass it. The test stand-in
- * (test/support/connections-server.ts) verifies SigV4 signatures as AWS does, for both paths.
+ * One `@connections` POST, made with the SDK client's own parts (its SigV4 signer, resolved endpoint
+ * and HTTP handler) but without `client.send`'s per-command middleware, which costs ~3× the signed
+ * request itself (docs/decisions/connections-post-without-middleware.md). Signing, credentials,
+ * transport and the retry strategy stay the SDK's; an `abortSignal` reaches the HTTP handler.
  */
 import type { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 

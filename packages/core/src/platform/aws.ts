@@ -3,7 +3,8 @@
  * (handlers import those directly, so a function bundles only the clients it calls).
  */
 export { documentClient } from "./document-client";
-export { MANAGEMENT_TIMEOUTS, managementClient } from "../delivery/management-client";
+export { managementClient } from "../delivery/management-client";
+export { MANAGEMENT_TIMEOUTS } from "./deadline";
 
 /** Bounding AWS calls by the time an invocation has left. */
-export { deadlineSignal, msLeft } from "./deadline";
+export { DEADLINE_RESERVE_MS, deadlineSignal, msLeft } from "./deadline";

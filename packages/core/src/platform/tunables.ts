@@ -3,20 +3,13 @@
  * the one parser that reads them: the stacks at synth (a bad value stops the deploy) and the
  * functions at run time (`packages/functions/src/lib/env.ts`) both call `parseTunable`. The variable
  * names come from `Topology.ENV` (what a function reads) and `Topology.DEPLOY_ENV` (what only the
- * stacks read).
+ * stacks read). Every default is declared here, in `TUNABLES`; the modules that use one read it from there.
  */
-import {
-  CONNECTION_TTL_SECONDS,
-  DEFAULT_HISTORY_RETENTION_SECONDS,
-  DEFAULT_MAX_CONNECTIONS_PER_ORDER,
-  MAX_CONNECTIONS_PER_ORDER_LIMIT,
-} from "../callbacks/table";
-import { DEFAULT_ORDER_RETENTION_DAYS, MIN_ORDER_RETENTION_DAYS } from "../orders/table";
-import { DEFAULT_SYNC_RATE } from "../callbacks/rate-limit";
 import {
   API_THROTTLES,
   BILL_GUARD,
   billGuardThreshold,
+  CONNECTION_TTL_SECONDS,
   DEPLOY_ENV,
   EDGE_RULES,
   ENV,
@@ -42,10 +35,12 @@ export type TunableSpec = {
   reason?: string;
 };
 
-/** Posts in flight at once per fan-out: more than an order may have sockets (at most 18, below), so a
- * status goes to all of them at once; few enough to stay under
- * the account's `@connections` rate and the Lambda's sockets. Here, not in delivery/fan-out.ts: every function
- * reads its tunables, and only two may bundle the `@connections` client that delivery/fan-out.ts imports. */
+/**
+ * Posts in flight at once per fan-out: more than an order may have sockets (at most 18), so a status
+ * goes to all of them at once; few enough to stay under the account's `@connections` rate and the
+ * Lambda's sockets. Here, not in delivery/fan-out.ts: every function reads its tunables, and only two
+ * may bundle the `@connections` client that delivery/fan-out.ts imports.
+ */
 export const DEFAULT_FANOUT_CONCURRENCY = 64;
 
 /** API Gateway's default account-level limits per region: a stage's throttle is bounded by them anyway. */
@@ -97,39 +92,30 @@ export const TUNABLES = {
    */
   historyRetentionSeconds: {
     variable: ENV.historyRetentionSeconds,
-    defaultValue: DEFAULT_HISTORY_RETENTION_SECONDS,
+    defaultValue: DAY_SECONDS,
     min: CONNECTION_TTL_SECONDS,
     max: 30 * DAY_SECONDS,
     unit: "seconds",
     reason: `at least the connections' TTL (${CONNECTION_TTL_SECONDS} s), so that an order's item outlives its sockets`,
   },
   /**
-   * Every write of an order's item is billed on its whole size, before or after, per started KB
-   * (./item-size), and one order is one partition: 1,000 write units/s. A synced socket is 54 bytes of
-   * the item: its name, `c#` and API Gateway's 16-character id, 18; its map, 36 (3, and per field 1,
-   * a 1-byte name and the value: three epoch-ms numbers of 8 bytes and a 0 of 1). The maximum is
-   * where the sockets stay within one KB, 18 × 54 = 972 bytes: any write costs at most one unit more
-   * than the history alone makes it — 2 for every path the saga publishes (its item
-   * is at most ~0.4 KB without sockets), 3 with a reason of REASON_MAX_LENGTH ASCII characters (kept
-   * once, ~1.6 KB), 5 with one of three-byte characters. One order's writes are its sockets' (a
-   * `$connect`, each message — two in a burst — and a `$disconnect`) and its ≤ 7 statuses: all 18
-   * sockets reconnecting at once make 54 writes, ≤ 108 units at 2, and a flood of messages is held to
-   * the stage's message throttle (60/s as shipped: ≤ 120 writes/s), so no order comes near its
-   * partition's limit. At the 1,000 allowed before, an item reached ~100 KB: ~99 units a write.
-   * docs/capacity.md ("One order's item") has the measured sizes.
+   * Each synced socket adds 54 bytes to the order's item, whose every write is billed per started KB;
+   * at most 18 keeps the sockets within one KB, one write unit. The arithmetic and the partition's
+   * limit: docs/decisions/order-item-size.md ("The range of MAX_CONNECTIONS_PER_ORDER").
    */
   maxConnectionsPerOrder: {
     variable: ENV.maxConnectionsPerOrder,
-    defaultValue: DEFAULT_MAX_CONNECTIONS_PER_ORDER,
+    /** The next `$connect` is refused with 429. */
+    defaultValue: 10,
     min: 1,
-    max: MAX_CONNECTIONS_PER_ORDER_LIMIT,
+    max: 18,
     unit: "sockets",
     reason: "each socket adds 54 bytes to the order's item, which every write of it pays for per KB",
   },
   /** A client sends one `sync` per open and one per gap: past 20 a second the bucket limits nothing. */
   syncRatePerSecond: {
     variable: ENV.syncRatePerSecond,
-    defaultValue: DEFAULT_SYNC_RATE.perSecond,
+    defaultValue: 2,
     min: 1,
     max: 20,
     unit: "messages per second per socket",
@@ -137,7 +123,7 @@ export const TUNABLES = {
   /** At least 2: the bucket tells a streak of refusals apart only by a burst's second writes (callbacks/rate-limit.ts). */
   syncBurst: {
     variable: ENV.syncBurst,
-    defaultValue: DEFAULT_SYNC_RATE.burst,
+    defaultValue: 5,
     min: 2,
     max: 100,
     unit: "messages per socket",
@@ -191,8 +177,8 @@ export const TUNABLES = {
    */
   orderRetentionDays: {
     variable: ENV.orderRetentionDays,
-    defaultValue: DEFAULT_ORDER_RETENTION_DAYS,
-    min: MIN_ORDER_RETENTION_DAYS,
+    defaultValue: 30,
+    min: 2,
     max: 3_650,
     unit: "days",
     reason: "longer than an Idempotency-Key's record and a callback token (24 hours each)",

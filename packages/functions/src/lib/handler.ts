@@ -17,14 +17,8 @@ export type Counter = {
   flush: () => void;
 };
 
-/**
- * What a handler keeps for itself after its AWS calls were cut at the signal: logging the outcome,
- * marking what it could not deliver (one DynamoDB write, ~10 ms warm) and answering. A few hundred
- * ms covers a slow write and the log and metric flush; more would only shorten every call. Core's
- * calls after the signal share one grace of 250 ms from it (core callbacks `graceAfter`), leaving
- * the rest for the log and the flush.
- */
-export const DEADLINE_RESERVE_MS = 500;
+/** What a handler keeps for itself after its AWS calls were cut at the signal (core's platform/deadline.ts). */
+export const DEADLINE_RESERVE_MS = Aws.DEADLINE_RESERVE_MS;
 
 export type Tools = {
   logger: Logger;
