@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 import { JAVA, missingToolNotice } from "./test/support/outside-tools";
 
@@ -12,6 +13,11 @@ if (javaMissing && !said.javaNoticeSaid) console.warn(javaMissing);
 said.javaNoticeSaid = true;
 
 export default defineConfig({
+  // Test support shared across packages is imported as `@test-support/<module>` (tsconfig.json's
+  // `paths` says the same to tsc); docs/decisions/shared-test-support.md says why an alias.
+  resolve: {
+    alias: [{ find: /^@test-support\//, replacement: fileURLToPath(new URL("./test/support/", import.meta.url)) }],
+  },
   test: {
     reporters: ["default", "./test/support/summary-reporter.ts"],
     testTimeout: 30_000,

@@ -15,7 +15,7 @@ import {
   startTestRuntime,
   TOKEN_SECRET,
   untilRecorded,
-} from "../../local/test/runtime/support";
+} from "@test-support/local-runtime";
 import { watchOrder, type ConnectionState, type StatusFrame } from "../src/order-client";
 
 let runtime: Awaited<ReturnType<typeof startTestRuntime>>;

@@ -1,6 +1,6 @@
 /** PutEvents validation (per request and per entry) and the envelope of accepted events. */
 import { describe, expect, it } from "vitest";
-import { DETAIL_TYPE, EVENT_SOURCE, statusEntry } from "../fixtures";
+import { DETAIL_TYPE, EVENT_SOURCE, statusEntry } from "../support/fixtures";
 import {
   handlePutEvents,
   MAX_DETAIL_DEPTH,

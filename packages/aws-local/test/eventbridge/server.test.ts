@@ -15,7 +15,7 @@ import {
   STATUS_PATTERN,
   statusEntry as sampleEntry,
   type Status,
-} from "../fixtures";
+} from "../support/fixtures";
 import {
   startEventBridgeEndpoint,
   type EventBridgeEndpointOptions,

@@ -10,8 +10,8 @@ import { createFunctionPool, type FunctionConfiguration } from "../../src/lambda
 import { startWebSocketGateway, type RouteLogRecord } from "../../src/gateway/index";
 import type { RouteThrottleSettings } from "../../src/throttle";
 import type { EdgeOptions } from "../../src/edge-rate-limit";
-import { ROUTE_SELECTION_EXPRESSION, WEBSOCKET_ROUTES } from "../fixtures";
-import { openClient, refusedHandshake, STAGE, type RecordedCall } from "./support";
+import { ROUTE_SELECTION_EXPRESSION, WEBSOCKET_ROUTES } from "../support/fixtures";
+import { openClient, refusedHandshake, STAGE, type RecordedCall } from "../support/gateway";
 
 const MODULE = path.join(path.dirname(fileURLToPath(import.meta.url)), "handlers", "authorizer.ts");
 const AUTHORIZER = "OrderWSAuthorizerFunction";

@@ -8,7 +8,15 @@ import {
   PostToConnectionCommand,
 } from "@aws-sdk/client-apigatewaymanagementapi";
 import { describe, expect, it, vi } from "vitest";
-import { lastConnectionId, managementClient, openClient, sleep, startTestGateway, STAGE, USER_AGENT } from "./support";
+import {
+  lastConnectionId,
+  managementClient,
+  openClient,
+  sleep,
+  startTestGateway,
+  STAGE,
+  USER_AGENT,
+} from "../support/gateway";
 
 describe("PostToConnection", () => {
   it("delivers UTF-8 data as a text frame", async () => {

@@ -1,7 +1,7 @@
 /** Messages: route selection on `action`, the MESSAGE event, and API Gateway's own error frames. */
 import { PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
 import { describe, expect, it, vi } from "vitest";
-import { lastConnectionId, openClient, sleep, startTestGateway } from "./support";
+import { lastConnectionId, openClient, sleep, startTestGateway } from "../support/gateway";
 
 describe("route selection on $request.body.action", () => {
   it.each([

@@ -13,7 +13,7 @@ import { CallbackStore, CallbackTable, SyncRateLimit } from "@awsomepets/core/ca
 import { Tunables } from "@awsomepets/core/platform";
 import { OrderStatus } from "@awsomepets/core/status";
 import { itemSize, writeUnits } from "../../src/callbacks/item-size";
-import { createCallbackTable, testDocumentClient } from "../../../../test/support/dynamodb";
+import { createCallbackTable, testDocumentClient } from "@test-support/dynamodb";
 
 const client = testDocumentClient();
 let table: Awaited<ReturnType<typeof createCallbackTable>>;

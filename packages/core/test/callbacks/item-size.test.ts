@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { itemSize, valueSize, writeUnits } from "../../src/callbacks/item-size";
-import { createCallbackTable, testDocumentClient } from "../../../../test/support/dynamodb";
+import { createCallbackTable, testDocumentClient } from "@test-support/dynamodb";
 
 const client = testDocumentClient();
 let table: Awaited<ReturnType<typeof createCallbackTable>>;

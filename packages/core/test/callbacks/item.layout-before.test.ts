@@ -15,7 +15,7 @@ import {
   createCallbackTable,
   testDocumentClient,
   testDynamoClient,
-} from "../../../../test/support/dynamodb";
+} from "@test-support/dynamodb";
 
 const client = testDocumentClient();
 let table: Awaited<ReturnType<typeof createCallbackTable>>;

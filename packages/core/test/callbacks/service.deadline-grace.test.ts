@@ -8,8 +8,8 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { Callbacks, CallbackStore } from "@awsomepets/core/callbacks";
 import { Aws } from "@awsomepets/core/platform";
-import { startConnectionsServer, type ConnectionsServer } from "../../../../test/support/connections-server";
-import { createCallbackTable, testDocumentClient } from "../../../../test/support/dynamodb";
+import { startConnectionsServer, type ConnectionsServer } from "@test-support/connections-server";
+import { createCallbackTable, testDocumentClient } from "@test-support/dynamodb";
 
 let table: Awaited<ReturnType<typeof createCallbackTable>>;
 let connections: ConnectionsServer;

@@ -11,8 +11,8 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Callbacks, CallbackStore } from "@awsomepets/core/callbacks";
 import { Aws } from "@awsomepets/core/platform";
-import { startConnectionsServer, type ConnectionsServer } from "../../../../test/support/connections-server";
-import { LOCAL_CREDENTIALS } from "../../../../test/support/dynamodb";
+import { startConnectionsServer, type ConnectionsServer } from "@test-support/connections-server";
+import { LOCAL_CREDENTIALS } from "@test-support/dynamodb";
 
 let silent: Server;
 const sockets = new Set<Socket>();

@@ -12,8 +12,8 @@ import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { Callbacks, CallbackStore } from "@awsomepets/core/callbacks";
 import { Aws } from "@awsomepets/core/platform";
 import type { OrderStatus } from "@awsomepets/core/status";
-import { startConnectionsServer, type ConnectionsServer } from "../../../../test/support/connections-server";
-import { createCallbackTable, testDocumentClient } from "../../../../test/support/dynamodb";
+import { startConnectionsServer, type ConnectionsServer } from "@test-support/connections-server";
+import { createCallbackTable, testDocumentClient } from "@test-support/dynamodb";
 
 /** The real store, with its 410 removals held until `release()`: a slow callback invocation. */
 class HeldRemovals extends CallbackStore {

@@ -11,8 +11,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Callbacks, CallbackStore, CallbackTable } from "@awsomepets/core/callbacks";
 import { Aws } from "@awsomepets/core/platform";
 import type { OrderStatus } from "@awsomepets/core/status";
-import { startConnectionsServer, type ConnectionsServer } from "../../../../test/support/connections-server";
-import { countingDocumentClient, createCallbackTable, testDocumentClient } from "../../../../test/support/dynamodb";
+import { startConnectionsServer, type ConnectionsServer } from "@test-support/connections-server";
+import { countingDocumentClient, createCallbackTable, testDocumentClient } from "@test-support/dynamodb";
 
 let table: Awaited<ReturnType<typeof createCallbackTable>>;
 let connections: ConnectionsServer;

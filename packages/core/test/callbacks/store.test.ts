@@ -3,7 +3,7 @@ import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CallbackStore, CallbackTable, SyncRateLimit } from "@awsomepets/core/callbacks";
 import { OrderStatus } from "@awsomepets/core/status";
-import { countingDocumentClient, createCallbackTable, testDocumentClient } from "../../../../test/support/dynamodb";
+import { countingDocumentClient, createCallbackTable, testDocumentClient } from "@test-support/dynamodb";
 
 const client = testDocumentClient();
 let table: Awaited<ReturnType<typeof createCallbackTable>>;

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import * as Aws from "../../src/platform/aws";
 import { MIN_ATTEMPT_MS, postToAll, postToConnection } from "../../src/delivery/fan-out";
-import { startConnectionsServer, type ConnectionsServer } from "../../../../test/support/connections-server";
+import { startConnectionsServer, type ConnectionsServer } from "@test-support/connections-server";
 
 let connections: ConnectionsServer;
 const saved = { ...process.env };

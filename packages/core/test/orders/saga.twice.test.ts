@@ -10,7 +10,7 @@ import { CreateTableCommand, DeleteTableCommand } from "@aws-sdk/client-dynamodb
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OrdersTable, OrderStore, type PaymentOutcome, Saga } from "@awsomepets/core/orders";
-import { testDocumentClient, testDynamoClient } from "../../../../test/support/dynamodb";
+import { testDocumentClient, testDynamoClient } from "@test-support/dynamodb";
 
 const raw = testDynamoClient();
 const client = testDocumentClient();

@@ -11,7 +11,7 @@ import type { SFNClient } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CallbackToken } from "@awsomepets/core/callbacks";
 import { Orders, OrdersTable, OrderStore } from "@awsomepets/core/orders";
-import { testDocumentClient, testDynamoClient } from "../../../../test/support/dynamodb";
+import { testDocumentClient, testDynamoClient } from "@test-support/dynamodb";
 
 const tableName = `OrdersTbl-${randomUUID()}`;
 const secret = "s".repeat(40);

@@ -8,7 +8,7 @@ import { CreateTableCommand, DeleteTableCommand } from "@aws-sdk/client-dynamodb
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OrdersTable, OrderStore } from "@awsomepets/core/orders";
 import { OrderStatus } from "@awsomepets/core/status";
-import { countingDocumentClient, testDynamoClient } from "../../../../test/support/dynamodb";
+import { countingDocumentClient, testDynamoClient } from "@test-support/dynamodb";
 
 const raw = testDynamoClient();
 const tableName = `OrdersTbl-${randomUUID()}`;

@@ -12,7 +12,7 @@ import { GetCommand, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CallbackStore, CallbackTable, CallbackToken } from "@awsomepets/core/callbacks";
 import { Erasure, Orders, OrdersTable, OrderStore } from "@awsomepets/core/orders";
-import { createCallbackTable, testDocumentClient, testDynamoClient } from "../../../../test/support/dynamodb";
+import { createCallbackTable, testDocumentClient, testDynamoClient } from "@test-support/dynamodb";
 
 const raw = testDynamoClient();
 const client = testDocumentClient();

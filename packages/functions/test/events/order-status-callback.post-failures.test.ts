@@ -6,10 +6,10 @@
 import { randomUUID } from "node:crypto";
 import { Metrics, Topology } from "@awsomepets/core/platform";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { connectEvent, messageEvent, statusEvent } from "../../../../test/support/events";
+import { connectEvent, messageEvent, statusEvent } from "../support/events";
 import { DEADLINE_RESERVE_MS } from "../../src/lib/handler";
-import { startHarness, type Harness } from "../harness";
-import { lambdaContext } from "../lambda-context";
+import { startHarness, type Harness } from "../support/harness";
+import { lambdaContext } from "../support/lambda-context";
 
 let h: Harness;
 beforeAll(async () => {

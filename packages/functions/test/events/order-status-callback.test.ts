@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { connectEvent, disconnectEvent, messageEvent, statusEvent } from "../../../../test/support/events";
-import { MAX_CONNECTIONS_PER_ORDER, startHarness, type Harness } from "../harness";
+import { connectEvent, disconnectEvent, messageEvent, statusEvent } from "../support/events";
+import { MAX_CONNECTIONS_PER_ORDER, startHarness, type Harness } from "../support/harness";
 
 let h: Harness;
 beforeAll(async () => {

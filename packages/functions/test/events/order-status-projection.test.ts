@@ -8,9 +8,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Topology } from "@awsomepets/core/platform";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { statusEvent } from "../../../../test/support/events";
+import { statusEvent } from "../support/events";
 import { DEADLINE_RESERVE_MS } from "../../src/lib/handler";
-import { lambdaContext } from "../lambda-context";
+import { lambdaContext } from "../support/lambda-context";
 
 let hanging: Server;
 let handler: (event: unknown, context?: any) => Promise<unknown>;

@@ -2,7 +2,7 @@
 import { Aws } from "@awsomepets/core/platform";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEADLINE_RESERVE_MS, lambdaHandler } from "../../src/lib/handler";
-import { lambdaContext } from "../lambda-context";
+import { lambdaContext } from "../support/lambda-context";
 
 beforeAll(() => {
   process.env.POWERTOOLS_LOG_LEVEL = "SILENT";

@@ -8,7 +8,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CallbackToken } from "@awsomepets/core/callbacks";
 import { Topology } from "@awsomepets/core/platform";
-import { startParameterStore, type ParameterStore } from "../../../../test/support/ssm-parameter-store";
+import { startParameterStore, type ParameterStore } from "../support/ssm-parameter-store";
 import {
   callbackTokenKeys,
   callbackTokenKeysFor,

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { OriginVerify, Topology } from "@awsomepets/core/platform";
-import { ORIGIN_VERIFY, throughTheEdge } from "../../../../test/support/events";
+import { ORIGIN_VERIFY, throughTheEdge } from "../support/events";
 import { handler as createOrder } from "../../src/orders/create-order";
 import { handler as getOrder } from "../../src/orders/get-order";
 

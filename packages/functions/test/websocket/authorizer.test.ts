@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { OriginVerify, Topology } from "@awsomepets/core/platform";
-import { ORIGIN_VERIFY, throughTheEdge } from "../../../../test/support/events";
+import { ORIGIN_VERIFY, throughTheEdge } from "../support/events";
 import { handler } from "../../src/websocket/authorizer";
 
 // Before the handler modules load: their logger reads the level once.

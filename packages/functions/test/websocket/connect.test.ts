@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectEvent, disconnectEvent } from "../../../../test/support/events";
+import { connectEvent, disconnectEvent } from "../support/events";
 import { CallbackToken, SyncRateLimit } from "@awsomepets/core/callbacks";
-import { MAX_CONNECTIONS_PER_ORDER, startHarness, TOKEN_SECRET, type Harness } from "../harness";
+import { MAX_CONNECTIONS_PER_ORDER, startHarness, TOKEN_SECRET, type Harness } from "../support/harness";
 
 let h: Harness;
 beforeAll(async () => {

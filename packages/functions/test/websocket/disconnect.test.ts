@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectEvent, disconnectEvent } from "../../../../test/support/events";
-import { startHarness, type Harness } from "../harness";
+import { connectEvent, disconnectEvent } from "../support/events";
+import { startHarness, type Harness } from "../support/harness";
 
 let h: Harness;
 beforeAll(async () => {

@@ -10,8 +10,8 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SyncRateLimit } from "@awsomepets/core/callbacks";
 import { Topology } from "@awsomepets/core/platform";
-import { connectEvent, messageEvent } from "../../../../test/support/events";
-import { startHarness, type Harness } from "../harness";
+import { connectEvent, messageEvent } from "../support/events";
+import { startHarness, type Harness } from "../support/harness";
 
 const ENVIRONMENTS = 4;
 const MESSAGES_PER_ENVIRONMENT = 15;

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { connectEvent, messageEvent, statusEvent } from "../../../../test/support/events";
+import { connectEvent, messageEvent, statusEvent } from "../support/events";
 import { SyncRateLimit } from "@awsomepets/core/callbacks";
-import { startHarness, type Harness } from "../harness";
+import { startHarness, type Harness } from "../support/harness";
 
 let h: Harness;
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { CallbackToken } from "@awsomepets/core/callbacks";
 import { OrderStatus } from "@awsomepets/core/status";
 import { localCallbackUrl } from "../../src/cli/local-callback-url";
 import { followOrderInTerminal } from "../../src/cli/order-watcher";
-import { newOrderId, startRuntimeWithStateFile } from "./support";
+import { newOrderId, startRuntimeWithStateFile } from "../support/cli";
 
 let runtime: Awaited<ReturnType<typeof startRuntimeWithStateFile>>;
 let events: EventBridgeClient;

@@ -94,7 +94,7 @@ describe("detailsFromFile", () => {
   });
 });
 
-describe("the sample events file in the README (docs/examples/statuses.json)", () => {
+describe("the sample events file in docs/run-locally.md (docs/examples/statuses.json)", () => {
   it("is a valid file for publish-status --file", () => {
     // Prepare
     const file = new URL("../../../../docs/examples/statuses.json", import.meta.url);

@@ -7,8 +7,8 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, syml
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { followToTerminal } from "./follow-order";
-import { NO_THROTTLES, ROOT, startTestRuntime } from "./support";
+import { followToTerminal } from "../support/follow-order";
+import { NO_THROTTLES, ROOT, startTestRuntime } from "@test-support/local-runtime";
 
 let copy: string;
 let runtime: Awaited<ReturnType<typeof startTestRuntime>>;

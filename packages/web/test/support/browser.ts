@@ -4,7 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import type { Browser } from "playwright-core";
-import { isCI } from "../../../../test/support/outside-tools";
+import { isCI } from "@test-support/outside-tools";
 
 export const CHROMIUM_PATH = "/usr/bin/chromium";
 export const CHROMIUM_FLAGS = [

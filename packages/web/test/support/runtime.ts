@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ROOT, startTestRuntime } from "../../../local/test/runtime/support";
+import { ROOT, startTestRuntime } from "@test-support/local-runtime";
 import type { RuntimeConfig } from "../../../local/src/runtime/config";
 import { buildWebPage } from "../../build";
 import * as Steps from "../../../functions/src/workflow/steps";

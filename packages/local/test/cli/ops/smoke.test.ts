@@ -3,14 +3,14 @@
  * runtime started in this test process: every check passes (or is a SKIP with its reason), and each
  * assumption broken on purpose in the local gateway (GatewayFaults) fails the run at its own check,
  * named, with exit 1. Plus the usage mistakes: no target, a probe on a stage that keeps data (`--help`
- * and an unknown option: help.test.ts, through `npm run smoke`).
+ * and an unknown option: parse-flags.help.test.ts, through `npm run smoke`).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GatewayFaults } from "@awsomepets/aws-local/gateway/index";
 import { CallbackTable } from "@awsomepets/core/callbacks";
 import { readSmokeFlags } from "../../../src/cli/ops/smoke-options";
 import { UsageError } from "../../../src/cli/cli-errors";
-import { cliEnv, runCli, startRuntimeWithStateFile } from "../support";
+import { cliEnv, runCli, startRuntimeWithStateFile } from "../../support/cli";
 
 const NO_STACK = /\n\s+at /;
 const CHECKS_IN_ORDER = [
