@@ -1,5 +1,5 @@
 import type { SSTConfig } from "sst";
-import { Topology } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
 import { Callbacks } from "./stacks/Callbacks";
 import { Orders } from "./stacks/Orders";
 import { Web } from "./stacks/Web";

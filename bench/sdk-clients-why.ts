@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Metafile } from "esbuild";
-import { Topology } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
 import { resolveHandler } from "../packages/local/src/runtime/lambda";
 import { sdkClientPackages, sstDeployOptions } from "./metrics/bundles";
 

@@ -9,8 +9,9 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { CallbackTable } from "@awsomepets/core/callbacks";
-import { Topology, Tunables } from "@awsomepets/core/platform";
+import * as CallbackTable from "@awsomepets/core/callbacks/table";
+import * as Topology from "@awsomepets/core/platform/topology";
+import * as Tunables from "@awsomepets/core/platform/tunables";
 import {
   atLoad,
   checkPriceable,

@@ -8,7 +8,8 @@ import { fileURLToPath } from "node:url";
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { GetAccountSettingsCommand, type GetAccountSettingsCommandOutput, LambdaClient } from "@aws-sdk/client-lambda";
 import { useAWSClient } from "sst/credentials.js";
-import { Topology, type Tunables } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
+import type * as Tunables from "@awsomepets/core/platform/tunables";
 import { DEFAULT_LOAD, lambdaConcurrencyNeed, type CostFigures } from "../bench/capacity/model";
 import {
   concurrencyFindings,

@@ -2,7 +2,8 @@
  * `npm run deploy`'s checks of the AWS account, as pure functions of values fetched by the script
  * (scripts/deploy-account.ts does the calls): each problem is one line saying what to request or set.
  */
-import { Topology, Tunables } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
+import * as Tunables from "@awsomepets/core/platform/tunables";
 import { QUOTAS } from "../bench/capacity/quotas";
 
 /** Lambda's `GetAccountSettings`: `AccountLimit.ConcurrentExecutions` and `UnreservedConcurrentExecutions`. */

@@ -9,7 +9,9 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { StageName, Topology, Tunables } from "@awsomepets/core/platform";
+import * as StageName from "@awsomepets/core/platform/stage-name";
+import * as Topology from "@awsomepets/core/platform/topology";
+import * as Tunables from "@awsomepets/core/platform/tunables";
 import { OVERRIDE_FLAG } from "./deploy-checks";
 
 const USAGE = `usage: npm run deploy -- --stage <name> [${OVERRIDE_FLAG}] [other sst deploy options]`;

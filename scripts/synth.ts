@@ -6,7 +6,7 @@
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { StageName } from "@awsomepets/core/platform";
+import * as StageName from "@awsomepets/core/platform/stage-name";
 
 const USAGE = `Usage: npm run synth -- [--stage <name>] [--out <dir>]
   Writes each stack's CloudFormation template to <dir>/<stage>/, offline.

@@ -19,8 +19,9 @@ import { CfnOutput } from "aws-cdk-lib";
 import { WebSocketLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import { WebSocketLambdaAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import { Config, EventBus, Function as SstFunction, Table, type StackContext } from "sst/constructs";
-import { CallbackTable, CallbackToken } from "@awsomepets/core/callbacks";
-import { Topology } from "@awsomepets/core/platform";
+import * as CallbackTable from "@awsomepets/core/callbacks/table";
+import * as CallbackToken from "@awsomepets/core/callbacks/token";
+import * as Topology from "@awsomepets/core/platform/topology";
 
 import { NAME_LIMITS, prefixedName } from "./names";
 import { apiGatewayLogsRole } from "./api-gateway-account";

@@ -10,9 +10,10 @@ import { Archive } from "aws-cdk-lib/aws-events";
 import { Queue } from "aws-cdk-lib/aws-sqs";
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from "aws-cdk-lib/aws-stepfunctions";
 import { Api, Function as SstFunction, Table, use, type StackContext } from "sst/constructs";
-import { OrdersTable } from "@awsomepets/core/orders";
-import { Topology, Tunables } from "@awsomepets/core/platform";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as OrdersTable from "@awsomepets/core/orders/table";
+import * as Topology from "@awsomepets/core/platform/topology";
+import * as Tunables from "@awsomepets/core/platform/tunables";
+import * as OrderStatus from "@awsomepets/core/status/event";
 
 import { Callbacks } from "./Callbacks";
 import { NAME_LIMITS, prefixedName } from "./names";

@@ -16,7 +16,7 @@ import {
   type ResponseSecurityHeadersBehavior,
 } from "aws-cdk-lib/aws-cloudfront";
 import { StaticSite, use, type StackContext } from "sst/constructs";
-import { SiteHeaders } from "@awsomepets/core/platform";
+import * as SiteHeaders from "@awsomepets/core/platform/site-headers";
 import { Callbacks } from "./Callbacks";
 import { Orders } from "./Orders";
 import { retainLogsOfEveryFunction } from "./operations";

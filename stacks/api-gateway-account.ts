@@ -7,7 +7,7 @@
  */
 import { CustomResource, type Stack } from "aws-cdk-lib";
 import { Function as SstFunction } from "sst/constructs";
-import { Topology } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
 
 import { runtimeProps } from "./function-runtime";
 import { policyStatementsOf } from "./permissions";

@@ -4,7 +4,8 @@
  * once and stops the synth; SST prints a VisibleError's message without a stack trace.
  */
 import { VisibleError } from "sst/error.js";
-import { type Topology, Tunables } from "@awsomepets/core/platform";
+import type * as Topology from "@awsomepets/core/platform/topology";
+import * as Tunables from "@awsomepets/core/platform/tunables";
 
 export type DeploySettings = Record<Tunables.TunableName, number>;
 

@@ -26,7 +26,9 @@ import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
 import { CfnLoggingConfiguration, CfnWebACL } from "aws-cdk-lib/aws-wafv2";
 import { Construct } from "constructs";
 import { NagSuppressions } from "cdk-nag";
-import { OriginVerify, Topology, type Tunables } from "@awsomepets/core/platform";
+import * as OriginVerify from "@awsomepets/core/platform/origin-verify";
+import * as Topology from "@awsomepets/core/platform/topology";
+import type * as Tunables from "@awsomepets/core/platform/tunables";
 import { EDGE_DISTRIBUTION_SUPPRESSIONS } from "./nag";
 
 /** A stage's own domain for the edge: the distributions answer at `api.` and `ws.` under it. */

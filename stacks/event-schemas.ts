@@ -5,7 +5,7 @@
  */
 import { CfnRegistry, CfnSchema } from "aws-cdk-lib/aws-eventschemas";
 import type { App, Stack } from "sst/constructs";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as OrderStatus from "@awsomepets/core/status/event";
 import { statusEventSchema } from "../scripts/contracts/index";
 import { prefixedName } from "./names";
 

@@ -8,7 +8,7 @@ import { Aspects, CfnResource, type IAspect } from "aws-cdk-lib";
 import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
 import type { IConstruct } from "constructs";
 import { VisibleError } from "sst/error.js";
-import { Topology } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
 
 type Runtime = { timeoutSeconds: number; memoryMB: number; reservedConcurrency?: number };
 

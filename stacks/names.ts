@@ -7,7 +7,7 @@
  */
 import type { App } from "sst/constructs";
 
-import { StageName } from "@awsomepets/core/platform";
+import * as StageName from "@awsomepets/core/platform/stage-name";
 
 export const { fitName, NAME_LIMITS } = StageName;
 

@@ -13,7 +13,8 @@ import { Topic, type ITopic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import type { Queue } from "aws-cdk-lib/aws-sqs";
 import type { Construct, IConstruct } from "constructs";
-import { Metrics, Topology } from "@awsomepets/core/platform";
+import * as Metrics from "@awsomepets/core/platform/metrics";
+import * as Topology from "@awsomepets/core/platform/topology";
 
 export type OperationsConfig = {
   /** Days every log group keeps its events (CloudWatch's allowed values only). */

@@ -8,7 +8,8 @@ import type { DestinationConfig, IDestination, IFunction } from "aws-cdk-lib/aws
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import type { Config } from "sst/constructs";
-import { Permissions, type Topology } from "@awsomepets/core/platform";
+import * as Permissions from "@awsomepets/core/platform/permissions";
+import type * as Topology from "@awsomepets/core/platform/topology";
 
 type Name = Topology.FunctionName | Topology.DeployFunctionName;
 type StatementResource = Exclude<Permissions.Resource, "@connections" | "CallbackTokenSecrets">;

@@ -8,7 +8,7 @@
  * stage's functions and operators, so a dev stage sharing it could mint this stage's tokens. The
  * functions refuse it at run time too (packages/functions/src/lib/secrets.ts).
  */
-import { CallbackToken } from "@awsomepets/core/callbacks";
+import * as CallbackToken from "@awsomepets/core/callbacks/token";
 
 const { current: TOKEN_SECRET_NAME, previous: TOKEN_PREVIOUS_SECRET_NAME } = CallbackToken.SECRET_NAMES;
 

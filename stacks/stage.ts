@@ -5,7 +5,7 @@
  * orders keeps them unless it was declared disposable. SST prints a VisibleError without a stack trace.
  */
 import { VisibleError } from "sst/error.js";
-import { Topology } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
 
 export function stageKeepsData(env: Record<string, string | undefined> = process.env): boolean {
   try {

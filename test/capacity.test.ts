@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { CallbackTable } from "@awsomepets/core/callbacks";
-import { Topology } from "@awsomepets/core/platform";
+import * as CallbackTable from "@awsomepets/core/callbacks/table";
+import * as Topology from "@awsomepets/core/platform/topology";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "..");

@@ -10,8 +10,8 @@ import SwaggerParser from "@apidevtools/swagger-parser";
 import { CONTRACTS_DIR, generateContracts, statusEventSchema } from "../scripts/contracts/index";
 import { DOCUMENTED_ROUTES } from "../scripts/contracts/openapi";
 import { GATEWAY_MESSAGES } from "../packages/client/src/order-timeline";
-import { Protocol } from "@awsomepets/core/callbacks";
-import { Topology } from "@awsomepets/core/platform";
+import * as Protocol from "@awsomepets/core/callbacks/protocol";
+import * as Topology from "@awsomepets/core/platform/topology";
 
 const dir = path.resolve(import.meta.dirname, "..", CONTRACTS_DIR);
 const generated = generateContracts();

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LOAD, lambdaConcurrencyNeed, perOrder, type CostFigures } from "../bench/capacity/model";
-import { Tunables } from "@awsomepets/core/platform";
+import * as Tunables from "@awsomepets/core/platform/tunables";
 import {
   concurrencyFindings,
   CONCURRENCY_QUOTA_CODE,

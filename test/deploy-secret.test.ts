@@ -3,7 +3,7 @@
  * fallback for a stage that keeps data, saying how to fix it.
  */
 import { describe, expect, it } from "vitest";
-import { Topology } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
 import { tokenSecretProblem } from "../stacks/secret-policy";
 
 const KEEPS_DATA = true;

@@ -10,8 +10,9 @@
  * the others once per order. Lambda concurrency = invocations/s × duration (Little's law) with the
  * durations measured with DynamoDB at AWS latency; the same for watching customers.
  */
-import { CallbackTable } from "@awsomepets/core/callbacks";
-import { Topology, Tunables } from "@awsomepets/core/platform";
+import * as CallbackTable from "@awsomepets/core/callbacks/table";
+import * as Topology from "@awsomepets/core/platform/topology";
+import * as Tunables from "@awsomepets/core/platform/tunables";
 import type { CostResults } from "../lib/results";
 import { EDGE_PRICES, usd } from "../lib/aws-prices";
 import { QUOTAS, type Quota } from "./quotas";

@@ -3,7 +3,7 @@
  * Defaults of a fresh account: most are raised through Service Quotas or AWS Support on request.
  * Checked 2026-12-02 against the pages named (some through copies in the search corpus).
  */
-import { Topology } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
 
 export type Quota = { value: number; unit: string; adjustable: boolean; source: string };
 

@@ -1,5 +1,5 @@
 /** The callback-token secret and stage the benchmark's runtime uses, so the benchmark can sign callback URLs. */
-import { CallbackToken } from "@awsomepets/core/callbacks";
+import * as CallbackToken from "@awsomepets/core/callbacks/token";
 
 export const BENCH_TOKEN_SECRET = "bench-token-secret-0123456789abcdefghijklmnop";
 export const BENCH_STAGE = "bench";

@@ -9,7 +9,7 @@ import type { VariantCost } from "../metrics/cost";
 import { round } from "./stats";
 import { AWS_DYNAMODB_REQUEST_MS } from "./aws-meter";
 import { orderPathMarkdown } from "../metrics/order-path-cost";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as OrderStatus from "@awsomepets/core/status/event";
 
 /** The committed summary of the cost figures, for `npm run capacity` on a clone without a run of its own. */
 export const COST_SUMMARY = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "cost-summary.json");

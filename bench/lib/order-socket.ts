@@ -5,7 +5,7 @@
  * has no `synced`; its $connect has written the connection row before the upgrade is answered).
  */
 import WebSocket from "ws";
-import type { Protocol } from "@awsomepets/core/callbacks";
+import type * as Protocol from "@awsomepets/core/callbacks/protocol";
 import { signedCallbackUrl } from "./bench-secret";
 import type { Variant } from "./runtime-handle";
 

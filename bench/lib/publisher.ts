@@ -2,7 +2,7 @@
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { Agent } from "node:http";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as OrderStatus from "@awsomepets/core/status/event";
 
 export function createPublisher(endpoint: string, busName: string) {
   const client = new EventBridgeClient({

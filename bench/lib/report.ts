@@ -2,7 +2,7 @@
  * The Markdown the benchmark prints and writes to bench/RESULTS.md. Every sentence under "what
  * limits it" is computed from the figures of the run it describes, so that none can go stale.
  */
-import { Delivery } from "@awsomepets/core/delivery";
+import * as Delivery from "@awsomepets/core/delivery/fan-out";
 import { MAX_SOCKETS } from "../metrics/fanout";
 import type { BenchResults, CallbackFigures } from "./results";
 import { round } from "./stats";

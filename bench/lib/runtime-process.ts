@@ -14,9 +14,10 @@ import {
   ResourceInUseException,
   type CreateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
-import { CallbackTable } from "@awsomepets/core/callbacks";
-import { OrdersTable } from "@awsomepets/core/orders";
-import { Topology, Tunables } from "@awsomepets/core/platform";
+import * as CallbackTable from "@awsomepets/core/callbacks/table";
+import * as OrdersTable from "@awsomepets/core/orders/table";
+import * as Topology from "@awsomepets/core/platform/topology";
+import * as Tunables from "@awsomepets/core/platform/tunables";
 import { readConfig } from "../../packages/local/src/runtime/config";
 import { resolveHandler } from "../../packages/local/src/runtime/lambda";
 import { names, startLocalRuntime } from "../../packages/local/src/runtime/start-runtime";

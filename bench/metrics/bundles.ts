@@ -10,7 +10,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build, type BuildOptions, type Metafile, type Plugin } from "esbuild";
-import { Topology } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
 import { FUNCTION_NODEJS_PROPS } from "../../sst.functions";
 import { BENCH_TOKEN_SECRET } from "../lib/bench-secret";
 import { median, round } from "../lib/stats";

@@ -9,8 +9,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from "@aws-sdk/client-sfn";
-import { Topology } from "@awsomepets/core/platform";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as Topology from "@awsomepets/core/platform/topology";
+import * as OrderStatus from "@awsomepets/core/status/event";
 import { DEFAULT_ACCOUNT } from "@awsomepets/aws-local/defaults";
 import { executionArn } from "@awsomepets/aws-local/stepfunctions/arns";
 import { names } from "../../packages/local/src/runtime/start-runtime";

@@ -6,7 +6,7 @@
  * environments up; then three statuses in turn, and the median is the figure.
  */
 import { randomUUID } from "node:crypto";
-import { Tunables } from "@awsomepets/core/platform";
+import * as Tunables from "@awsomepets/core/platform/tunables";
 import { createPublisher, orderStatuses } from "../lib/publisher";
 import { closeAll, openSyncedSocket } from "../lib/order-socket";
 import type { BenchRuntime } from "../lib/runtime-handle";

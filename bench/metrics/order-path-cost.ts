@@ -12,7 +12,7 @@ import {
   SFNClient,
   type HistoryEvent,
 } from "@aws-sdk/client-sfn";
-import { Topology } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
 import { DEFAULT_ACCOUNT } from "@awsomepets/aws-local/defaults";
 import { executionArn } from "@awsomepets/aws-local/stepfunctions/arns";
 import { names } from "../../packages/local/src/runtime/start-runtime";

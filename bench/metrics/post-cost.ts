@@ -9,8 +9,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
 import pLimit from "p-limit";
-import { Delivery } from "@awsomepets/core/delivery";
-import { Aws } from "@awsomepets/core/platform";
+import * as Delivery from "@awsomepets/core/delivery/fan-out";
+import * as Aws from "@awsomepets/core/platform/aws";
 import { median, round } from "../lib/stats";
 
 export type PostCost = { ours_us: number; sdk_command_us: number; posts_per_round: number; rounds: number };

@@ -3,7 +3,9 @@
  * it receives `sync` and sends `status`, `synced` and `error` frames — and API Gateway, in their
  * stead, its own `gatewayError` frames. docs/protocol.md is the prose.
  */
-import { type Callbacks, CallbackToken, SyncRateLimit } from "@awsomepets/core/callbacks";
+import type * as Callbacks from "@awsomepets/core/callbacks/service";
+import * as CallbackToken from "@awsomepets/core/callbacks/token";
+import * as SyncRateLimit from "@awsomepets/core/callbacks/rate-limit";
 import { GATEWAY_MESSAGES, SYNC_ANSWER_TIMEOUT_MS } from "../../packages/client/src/order-timeline";
 import { ErrorFrame, jsonSchema, OrderStatus, Protocol, StatusFrame, SyncedFrame } from "./schemas";
 

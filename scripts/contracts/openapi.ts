@@ -1,6 +1,6 @@
 /** The order API (API Gateway HTTP API) as an OpenAPI 3.1 document. */
-import { Catalogue } from "@awsomepets/core/orders";
-import { Topology } from "@awsomepets/core/platform";
+import * as Catalogue from "@awsomepets/core/orders/catalogue";
+import * as Topology from "@awsomepets/core/platform/topology";
 import { CataloguePet, jsonSchema, Order, OrderAccepted, OrderViewBody, Problem } from "./schemas";
 
 const schema = (s: Parameters<typeof jsonSchema>[0]) => jsonSchema(s, "draft-2020-12");

@@ -5,9 +5,11 @@
  * schemas and constants, and the compiler checks below fail when one drifts from its core type.
  */
 import * as z from "zod/mini";
-import { Protocol } from "@awsomepets/core/callbacks";
-import { type Catalogue, Order, type Orders } from "@awsomepets/core/orders";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as Protocol from "@awsomepets/core/callbacks/protocol";
+import type * as Catalogue from "@awsomepets/core/orders/catalogue";
+import * as Order from "@awsomepets/core/orders/request";
+import type * as Orders from "@awsomepets/core/orders/service";
+import * as OrderStatus from "@awsomepets/core/status/event";
 
 type JsonSchema = Record<string, unknown>;
 /** JSON Schema dialects: AsyncAPI's Schema Object is draft-07's superset; OpenAPI 3.1 is 2020-12; EventBridge takes draft-04. */

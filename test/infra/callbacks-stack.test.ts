@@ -4,9 +4,9 @@
  */
 import { Match, type Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CallbackTable } from "@awsomepets/core/callbacks";
-import { Topology } from "@awsomepets/core/platform";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as CallbackTable from "@awsomepets/core/callbacks/table";
+import * as Topology from "@awsomepets/core/platform/topology";
+import * as OrderStatus from "@awsomepets/core/status/event";
 import { callbacksTemplate, functionLogicalId, resourcesOfType } from "./template";
 
 let template: Template;

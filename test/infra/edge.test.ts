@@ -5,7 +5,9 @@
  * branch stage has its own domain (LONG_STAGE_ENV): its APIs' execute-api endpoints are disabled.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { OriginVerify, Topology, Tunables } from "@awsomepets/core/platform";
+import * as OriginVerify from "@awsomepets/core/platform/origin-verify";
+import * as Topology from "@awsomepets/core/platform/topology";
+import * as Tunables from "@awsomepets/core/platform/tunables";
 import { functionLogicalId, resourcesOfType, stageTemplates } from "./template";
 import { LONG_STAGE, LONG_STAGE_ENV } from "./synth-setup";
 

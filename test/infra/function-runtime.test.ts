@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, inject } from "vitest";
-import { Topology } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
 import { DEPLOY_HELPER_RUNTIME } from "../../stacks/function-runtime";
 import { SYNTH_STAGES } from "./synth-setup";
 import { resourcesOfType } from "./template";

@@ -7,7 +7,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, inject } from "vitest";
-import { Metrics, Topology, Tunables } from "@awsomepets/core/platform";
+import * as Metrics from "@awsomepets/core/platform/metrics";
+import * as Topology from "@awsomepets/core/platform/topology";
+import * as Tunables from "@awsomepets/core/platform/tunables";
 import { DEFAULTS, operationsConfig } from "../../stacks/operations";
 import { LONG_STAGE, LONG_STAGE_ENV } from "./synth-setup";
 import { functionLogicalId, resourcesOfType } from "./template";

@@ -5,9 +5,10 @@
 import { readFileSync } from "node:fs";
 import { Match, type Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
-import { OrdersTable } from "@awsomepets/core/orders";
-import { Topology, Tunables } from "@awsomepets/core/platform";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as OrdersTable from "@awsomepets/core/orders/table";
+import * as Topology from "@awsomepets/core/platform/topology";
+import * as Tunables from "@awsomepets/core/platform/tunables";
+import * as OrderStatus from "@awsomepets/core/status/event";
 import { functionLogicalId, policyStatements, resourcesOfType, stageTemplates } from "./template";
 import { LONG_STAGE } from "./synth-setup";
 

@@ -6,7 +6,8 @@
  * (SST's role), not the handler's, and are left out.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { Permissions, Topology } from "@awsomepets/core/platform";
+import * as Permissions from "@awsomepets/core/platform/permissions";
+import * as Topology from "@awsomepets/core/platform/topology";
 import { createAnalyzer, REVIEWED_SIGNATURES, type Reach } from "./reachable-actions";
 import { policyStatements, stageTemplates } from "./template";
 import { SYNTH_STAGES } from "./synth-setup";

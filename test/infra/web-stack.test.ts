@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it, inject } from "vitest";
-import { SiteHeaders } from "@awsomepets/core/platform";
+import * as SiteHeaders from "@awsomepets/core/platform/site-headers";
 import { hashedName } from "../../packages/web/build";
 import { resourcesOfType } from "./template";
 

@@ -11,7 +11,7 @@
  * (no schema library, no SDK), so a page's bundle stays small.
  */
 import { OrderTimeline, readServerFrame, SYNC_ANSWER_TIMEOUT_MS, type TimelineUpdate } from "./order-timeline";
-import type { Protocol } from "@awsomepets/core/callbacks";
+import type * as Protocol from "@awsomepets/core/callbacks/protocol";
 import { reconnectDelay } from "./reconnect-delay";
 
 export type StatusFrame = Protocol.StatusFrame;

@@ -3,8 +3,8 @@
  * `watch-order` command and the tests share it: it keeps the statuses of one order, drops
  * duplicates by `seq`, keeps the cursor, and says when a `sync` is due.
  */
-import type { Protocol } from "@awsomepets/core/callbacks";
-import { StatusModel } from "@awsomepets/core/status";
+import type * as Protocol from "@awsomepets/core/callbacks/protocol";
+import * as StatusModel from "@awsomepets/core/status/model";
 
 /** The codes that refuse a message for now: the same `sync` sent again later is answered. */
 export const RETRYABLE_ERROR_CODES: ReadonlySet<string> = new Set<Protocol.ErrorCode>(["rate_limited", "internal"]);

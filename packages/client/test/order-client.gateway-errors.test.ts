@@ -6,7 +6,7 @@
  */
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as OrderStatus from "@awsomepets/core/status/event";
 import { callbackUrl, newOrderId, NO_THROTTLES, startTestRuntime, untilRecorded } from "@test-support/local-runtime";
 import { watchOrder, type StatusFrame } from "../src/order-client";
 

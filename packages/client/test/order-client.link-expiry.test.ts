@@ -1,6 +1,6 @@
 /** The client reads a link's expiry from both token shapes the server accepts (docs/protocol.md). */
 import { expect, it } from "vitest";
-import { CallbackToken } from "@awsomepets/core/callbacks";
+import * as CallbackToken from "@awsomepets/core/callbacks/token";
 import { linkExpiresAt } from "../src/order-client";
 
 const orderId = "6f1c2a52-8a8e-4d7b-9a53-0d0f7c1e9b11";

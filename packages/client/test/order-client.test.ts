@@ -6,8 +6,8 @@
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WsSocket from "ws";
-import { CallbackToken } from "@awsomepets/core/callbacks";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as CallbackToken from "@awsomepets/core/callbacks/token";
+import * as OrderStatus from "@awsomepets/core/status/event";
 import {
   callbackUrl,
   floodSyncs,

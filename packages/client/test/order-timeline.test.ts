@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { Protocol } from "@awsomepets/core/callbacks";
-import { Topology } from "@awsomepets/core/platform";
+import type * as Protocol from "@awsomepets/core/callbacks/protocol";
+import * as Topology from "@awsomepets/core/platform/topology";
 import { OrderTimeline } from "../src/order-timeline";
 import { readServerFrame, SYNC_ANSWER_TIMEOUT_MS } from "../src/order-timeline";
 

@@ -12,8 +12,9 @@
 import { writeFileSync } from "node:fs";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { afterAll, expect, it } from "vitest";
-import { CallbackToken } from "@awsomepets/core/callbacks";
-import { Topology, Tunables } from "@awsomepets/core/platform";
+import * as CallbackToken from "@awsomepets/core/callbacks/token";
+import * as Topology from "@awsomepets/core/platform/topology";
+import * as Tunables from "@awsomepets/core/platform/tunables";
 import { SECRET } from "./support/process";
 import { startCrashableRuntime } from "./support/chaos-process";
 import { chaosScenario, churn, expectExactTimelines, sleep, type ChaosOrder } from "./support/chaos-scenario";

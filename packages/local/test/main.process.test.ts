@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CallbackToken } from "@awsomepets/core/callbacks";
+import * as CallbackToken from "@awsomepets/core/callbacks/token";
 import { canListen, gone, portsOf, SECRET, startProcess, type Via } from "./support/process";
 import { callbackUrl, newOrderId, openSocket } from "@test-support/local-runtime";
 

@@ -1,7 +1,7 @@
 /// <reference lib="dom.iterable" />
 /** The order API as the page uses it: `GET /catalogue`, `POST /orders`, `GET /orders/{orderId}`. */
-import type { Order } from "@awsomepets/core/orders";
-import type { StatusModel } from "@awsomepets/core/status";
+import type * as Order from "@awsomepets/core/orders/request";
+import type * as StatusModel from "@awsomepets/core/status/model";
 
 /** `soldOut`: listed, but it cannot be bought (absent from servers older than this page). */
 export type Pet = { sku: string; name: string; species: string; price: number; description: string; soldOut?: boolean };

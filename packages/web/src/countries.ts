@@ -1,5 +1,5 @@
 /** Country names in the customer's language, for the shipping country picker and the order cards; codes are ISO 3166-1 alpha-2. */
-import { Countries } from "@awsomepets/core/orders";
+import * as Countries from "@awsomepets/core/orders/countries";
 
 const displayNames = new Map<string, Intl.DisplayNames | undefined>();
 function namesFor(locale: string | undefined) {

@@ -1,6 +1,6 @@
 /// <reference lib="dom.iterable" />
 /** The order tracker page: wires the form, the workshop's panel, the customer's orders and their storage together. */
-import { Catalogue } from "@awsomepets/core/orders";
+import * as Catalogue from "@awsomepets/core/orders/catalogue";
 import { createApiClient, type OrderRequest } from "./api-client";
 import { tokenOf } from "./callback-url";
 import { apiBase, websocketBase } from "./config";

@@ -4,7 +4,7 @@
  * HTTP check (`GET /orders/{orderId}`), which tells the customer which it was.
  */
 import type { OrderTimeline } from "@awsomepets/client/order-timeline";
-import type { Protocol } from "@awsomepets/core/callbacks";
+import type * as Protocol from "@awsomepets/core/callbacks/protocol";
 import { watchOrder, type ConnectionState, type OrderClient } from "@awsomepets/client/order-client";
 
 export type { ConnectionState, OrderClient };

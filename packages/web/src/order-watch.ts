@@ -8,8 +8,8 @@
  * shown is saved, so another tab or a reload resumes from the same cursor.
  */
 import { OrderTimeline } from "@awsomepets/client/order-timeline";
-import type { Protocol } from "@awsomepets/core/callbacks";
-import { StatusModel } from "@awsomepets/core/status";
+import type * as Protocol from "@awsomepets/core/callbacks/protocol";
+import * as StatusModel from "@awsomepets/core/status/model";
 import type { ApiClient } from "./api-client";
 import { tokenExpired, tokenOf } from "./callback-url";
 import { openPageClient, type ConnectionState, type OrderClient } from "./order-socket";

@@ -3,8 +3,8 @@
  * was not charged (try another card), a sold-out pet cost nothing (order the others), a refund says
  * how much and how long it takes (order again to another address).
  */
-import { Catalogue } from "@awsomepets/core/orders";
-import { StatusModel } from "@awsomepets/core/status";
+import * as Catalogue from "@awsomepets/core/orders/catalogue";
+import * as StatusModel from "@awsomepets/core/status/model";
 import { countryName } from "./countries";
 import type { OrderSummary } from "./storage";
 import { customerReason, formatAmount } from "./status-text";

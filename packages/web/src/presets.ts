@@ -3,7 +3,7 @@
  * the customer's form: what makes a path happen is a sold-out sku, the declined card token, or the
  * undeliverable country code XX — values a customer never enters.
  */
-import { Catalogue } from "@awsomepets/core/orders";
+import * as Catalogue from "@awsomepets/core/orders/catalogue";
 import type { OrderRequest } from "./api-client";
 
 export type OrderDraft = {

@@ -2,8 +2,8 @@
  * How statuses, money, dates and reasons read to a customer. Money, dates and times go through `Intl`
  * in the browser's locale (`locale` undefined) and time zone; the currency is always the shop's.
  */
-import { Catalogue } from "@awsomepets/core/orders";
-import type { StatusModel } from "@awsomepets/core/status";
+import * as Catalogue from "@awsomepets/core/orders/catalogue";
+import type * as StatusModel from "@awsomepets/core/status/model";
 
 /** What happened, in the customer's words. */
 export const STATUS_LABELS: Record<StatusModel.Status, string> = {

@@ -10,8 +10,8 @@
  * here for 30 days is one injected script away from anyone. An order whose callback URL is not the
  * stage's is rebuilt on the stage's URL, or dropped, when the page loads (`onStage`).
  */
-import type { Protocol } from "@awsomepets/core/callbacks";
-import type { StatusModel } from "@awsomepets/core/status";
+import type * as Protocol from "@awsomepets/core/callbacks/protocol";
+import type * as StatusModel from "@awsomepets/core/status/model";
 import type { OrderRequest } from "./api-client";
 
 export const STORAGE_KEY = "awsomepets.orders.v2";

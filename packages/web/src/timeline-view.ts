@@ -7,8 +7,8 @@
  * the actions that fit its state. New statuses are announced through the page's live region (see
  * main.ts), not by this card.
  */
-import { Catalogue } from "@awsomepets/core/orders";
-import { StatusModel } from "@awsomepets/core/status";
+import * as Catalogue from "@awsomepets/core/orders/catalogue";
+import * as StatusModel from "@awsomepets/core/status/model";
 import { countryName } from "./countries";
 import { outcomeOf, type NextStep } from "./outcome";
 import type { OrderSummary } from "./storage";

@@ -13,7 +13,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { WebSocketServer, type WebSocket as ServerSocket } from "ws";
 import type { Page } from "playwright-core";
-import { CallbackToken } from "@awsomepets/core/callbacks";
+import * as CallbackToken from "@awsomepets/core/callbacks/token";
 import { TEST_STAGE, TOKEN_SECRET } from "@test-support/local-runtime";
 import { STORAGE_KEY, type WatchedOrder } from "../src/storage";
 import { chromiumMissing, rerouteSockets, warnIfChromiumMissing } from "./support/browser";

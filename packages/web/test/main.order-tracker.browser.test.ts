@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { SiteHeaders } from "@awsomepets/core/platform";
+import * as SiteHeaders from "@awsomepets/core/platform/site-headers";
 import { createStaticFiles } from "../../local/src/runtime/static-files";
 import { buildWebPage } from "../build";
 import type { Page } from "playwright-core";

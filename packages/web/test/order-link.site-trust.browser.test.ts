@@ -4,7 +4,7 @@
  * policy violation, and an order link to another server is refused, opens nothing and is stored
  * nowhere — as is an order of another server that an older page stored.
  */
-import { SiteHeaders } from "@awsomepets/core/platform";
+import * as SiteHeaders from "@awsomepets/core/platform/site-headers";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { REFUSED_LINK_TEXT } from "../src/order-link";

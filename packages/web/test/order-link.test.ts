@@ -112,7 +112,7 @@ describe("order links", () => {
   });
 
   it("build the callback URL the way core's CallbackToken.callbackUrl does", async () => {
-    const { CallbackToken } = await import("@awsomepets/core/callbacks");
+    const CallbackToken = await import("@awsomepets/core/callbacks/token");
     const { callbackUrl } = CallbackToken;
     for (const websocketUrl of [STAGE, "ws://127.0.0.1:3001/local"]) {
       expect(callbackUrlFor(websocketBase(websocketUrl)!, ORDER_ID, "1.a+b")).toBe(

@@ -5,7 +5,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CallbackStore, MessageAdmission, SyncRateLimit } from "@awsomepets/core/callbacks";
+import * as MessageAdmission from "@awsomepets/core/callbacks/admission";
+import * as SyncRateLimit from "@awsomepets/core/callbacks/rate-limit";
+import { CallbackStore } from "@awsomepets/core/callbacks/store";
 import { createCallbackTable, testDocumentClient } from "@test-support/dynamodb";
 
 const client = testDocumentClient();

@@ -9,9 +9,11 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CallbackStore, CallbackTable, SyncRateLimit } from "@awsomepets/core/callbacks";
-import { Tunables } from "@awsomepets/core/platform";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as CallbackTable from "@awsomepets/core/callbacks/table";
+import * as SyncRateLimit from "@awsomepets/core/callbacks/rate-limit";
+import { CallbackStore } from "@awsomepets/core/callbacks/store";
+import * as Tunables from "@awsomepets/core/platform/tunables";
+import * as OrderStatus from "@awsomepets/core/status/event";
 import { itemSize, writeUnits } from "../../src/callbacks/item-size";
 import { createCallbackTable, testDocumentClient } from "@test-support/dynamodb";
 

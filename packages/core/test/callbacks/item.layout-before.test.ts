@@ -8,8 +8,10 @@ import { randomUUID } from "node:crypto";
 import { GetItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CallbackStore, CallbackTable, SyncRateLimit } from "@awsomepets/core/callbacks";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as CallbackTable from "@awsomepets/core/callbacks/table";
+import * as SyncRateLimit from "@awsomepets/core/callbacks/rate-limit";
+import { CallbackStore } from "@awsomepets/core/callbacks/store";
+import * as OrderStatus from "@awsomepets/core/status/event";
 import {
   countingDocumentClient,
   createCallbackTable,

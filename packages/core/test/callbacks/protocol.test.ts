@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { Protocol } from "@awsomepets/core/callbacks";
+import * as Protocol from "@awsomepets/core/callbacks/protocol";
 
 const orderId = randomUUID();
 

@@ -4,7 +4,7 @@
  * table: admission.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { SyncRateLimit } from "@awsomepets/core/callbacks";
+import * as SyncRateLimit from "@awsomepets/core/callbacks/rate-limit";
 
 const rate: SyncRateLimit.SyncRate = { perSecond: 2, burst: 5 };
 const now = 1_000_000;

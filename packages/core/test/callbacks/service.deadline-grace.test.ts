@@ -6,8 +6,10 @@
 import { randomUUID } from "node:crypto";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { Callbacks, CallbackStore } from "@awsomepets/core/callbacks";
-import { Aws } from "@awsomepets/core/platform";
+import * as Callbacks from "@awsomepets/core/callbacks/service";
+import { CallbackStore } from "@awsomepets/core/callbacks/store";
+import * as Aws from "@awsomepets/core/platform/aws";
+import * as Deadline from "@awsomepets/core/platform/deadline";
 import { startConnectionsServer, type ConnectionsServer } from "@test-support/connections-server";
 import { createCallbackTable, testDocumentClient } from "@test-support/dynamodb";
 
@@ -64,7 +66,7 @@ it("a sync cut at the deadline and its `internal` answer end together within one
   const slow = tableThatStopsAnswering(1);
   const deps = { store: new CallbackStore({ client: slow.client, tableName: table.tableName }), management };
   const deadline = Date.now() + DEADLINE_MS;
-  const { signal, cancel } = Aws.deadlineSignal(deadline);
+  const { signal, cancel } = Deadline.deadlineSignal(deadline);
   // Act: what OrderWSPendingFunction does
   await expect(
     Callbacks.answerMessage(deps, { connectionId, connectionOrderId: orderId, body: '{"action":"sync"}' }, { signal }),

@@ -5,9 +5,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { Callbacks, CallbackStore } from "@awsomepets/core/callbacks";
-import { Aws } from "@awsomepets/core/platform";
-import type { OrderStatus } from "@awsomepets/core/status";
+import * as Callbacks from "@awsomepets/core/callbacks/service";
+import { CallbackStore } from "@awsomepets/core/callbacks/store";
+import * as Aws from "@awsomepets/core/platform/aws";
+import type * as OrderStatus from "@awsomepets/core/status/event";
 import { startConnectionsServer, type ConnectionsServer } from "@test-support/connections-server";
 import { createCallbackTable, testDocumentClient } from "@test-support/dynamodb";
 

@@ -9,8 +9,9 @@ import { randomUUID } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Callbacks, CallbackStore } from "@awsomepets/core/callbacks";
-import { Aws } from "@awsomepets/core/platform";
+import * as Callbacks from "@awsomepets/core/callbacks/service";
+import { CallbackStore } from "@awsomepets/core/callbacks/store";
+import * as Aws from "@awsomepets/core/platform/aws";
 import { startConnectionsServer, type ConnectionsServer } from "@test-support/connections-server";
 import { LOCAL_CREDENTIALS } from "@test-support/dynamodb";
 

@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { CallbackStore, CallbackTable, SyncRateLimit } from "@awsomepets/core/callbacks";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as CallbackTable from "@awsomepets/core/callbacks/table";
+import * as SyncRateLimit from "@awsomepets/core/callbacks/rate-limit";
+import { CallbackStore } from "@awsomepets/core/callbacks/store";
+import * as OrderStatus from "@awsomepets/core/status/event";
 import { countingDocumentClient, createCallbackTable, testDocumentClient } from "@test-support/dynamodb";
 
 const client = testDocumentClient();

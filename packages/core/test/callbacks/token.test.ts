@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CallbackToken } from "@awsomepets/core/callbacks";
+import * as CallbackToken from "@awsomepets/core/callbacks/token";
 
 const secret = "s".repeat(40);
 const keys = { current: secret };

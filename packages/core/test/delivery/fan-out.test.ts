@@ -9,6 +9,7 @@ import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import * as Aws from "../../src/platform/aws";
+import * as Deadline from "../../src/platform/deadline";
 import { MIN_ATTEMPT_MS, postToAll, postToConnection } from "../../src/delivery/fan-out";
 import { startConnectionsServer, type ConnectionsServer } from "@test-support/connections-server";
 
@@ -228,7 +229,7 @@ describe("a post bounded by a signal", () => {
     const client = Aws.managementClient(connections.endpoint);
     connections.open("stuck");
     connections.hang("stuck");
-    const { signal } = Aws.deadlineSignal(Date.now() + 200);
+    const { signal } = Deadline.deadlineSignal(Date.now() + 200);
     // Act
     const outcome = await postToConnection(client, "stuck", "{}", { signal });
     // Assess: cut by the signal (an AbortError, not the handler's TimeoutError), and not tried again
@@ -241,7 +242,7 @@ describe("a post bounded by a signal", () => {
     const client = Aws.managementClient(connections.endpoint);
     connections.open("c1");
     connections.failWith("c1", 500, { times: 1 });
-    const { signal, cancel } = Aws.deadlineSignal(Date.now() + MIN_ATTEMPT_MS / 2);
+    const { signal, cancel } = Deadline.deadlineSignal(Date.now() + MIN_ATTEMPT_MS / 2);
     // Act
     const outcome = await postToConnection(client, "c1", "{}", { signal });
     cancel();

@@ -1,7 +1,8 @@
 /** `POST /orders`' schema on the shipping country: a real ISO 3166-1 code (or the workshop's XX), refused before the card is charged. */
 import { describe, expect, it } from "vitest";
 import * as z from "zod/mini";
-import { Countries, Order } from "@awsomepets/core/orders";
+import * as Countries from "@awsomepets/core/orders/countries";
+import * as Order from "@awsomepets/core/orders/request";
 
 const request = (country: string) => ({
   basket: [{ sku: "DOG-LAB", quantity: 1 }],

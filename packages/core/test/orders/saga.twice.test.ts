@@ -9,7 +9,9 @@ import { randomUUID } from "node:crypto";
 import { CreateTableCommand, DeleteTableCommand } from "@aws-sdk/client-dynamodb";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OrdersTable, OrderStore, type PaymentOutcome, Saga } from "@awsomepets/core/orders";
+import * as OrdersTable from "@awsomepets/core/orders/table";
+import * as Saga from "@awsomepets/core/orders/saga";
+import { OrderStore, type PaymentOutcome } from "@awsomepets/core/orders/store";
 import { testDocumentClient, testDynamoClient } from "@test-support/dynamodb";
 
 const raw = testDynamoClient();

@@ -9,8 +9,10 @@ import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import type { SFNClient } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CallbackToken } from "@awsomepets/core/callbacks";
-import { Orders, OrdersTable, OrderStore } from "@awsomepets/core/orders";
+import * as CallbackToken from "@awsomepets/core/callbacks/token";
+import * as Orders from "@awsomepets/core/orders/service";
+import * as OrdersTable from "@awsomepets/core/orders/table";
+import { OrderStore } from "@awsomepets/core/orders/store";
 import { testDocumentClient, testDynamoClient } from "@test-support/dynamodb";
 
 const tableName = `OrdersTbl-${randomUUID()}`;

@@ -6,8 +6,9 @@
 import { randomUUID } from "node:crypto";
 import { CreateTableCommand, DeleteTableCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OrdersTable, OrderStore } from "@awsomepets/core/orders";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as OrdersTable from "@awsomepets/core/orders/table";
+import { OrderStore } from "@awsomepets/core/orders/store";
+import * as OrderStatus from "@awsomepets/core/status/event";
 import { countingDocumentClient, testDynamoClient } from "@test-support/dynamodb";
 
 const raw = testDynamoClient();

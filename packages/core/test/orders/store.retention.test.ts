@@ -10,8 +10,13 @@ import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import type { SFNClient } from "@aws-sdk/client-sfn";
 import { GetCommand, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CallbackStore, CallbackTable, CallbackToken } from "@awsomepets/core/callbacks";
-import { Erasure, Orders, OrdersTable, OrderStore } from "@awsomepets/core/orders";
+import * as CallbackTable from "@awsomepets/core/callbacks/table";
+import * as CallbackToken from "@awsomepets/core/callbacks/token";
+import { CallbackStore } from "@awsomepets/core/callbacks/store";
+import * as Erasure from "@awsomepets/core/orders/erasure";
+import * as Orders from "@awsomepets/core/orders/service";
+import * as OrdersTable from "@awsomepets/core/orders/table";
+import { OrderStore } from "@awsomepets/core/orders/store";
 import { createCallbackTable, testDocumentClient, testDynamoClient } from "@test-support/dynamodb";
 
 const raw = testDynamoClient();

@@ -3,7 +3,8 @@
  * another and inside the functions' timeouts (topology/functions.ts), and the grace is shared.
  */
 import { describe, expect, it } from "vitest";
-import { Deadline, Topology } from "@awsomepets/core/platform";
+import * as Deadline from "@awsomepets/core/platform/deadline";
+import * as Topology from "@awsomepets/core/platform/topology";
 
 const { AFTER_DEADLINE_GRACE_MS, DEADLINE_RESERVE_MS, MANAGEMENT_TIMEOUTS, MIN_ATTEMPT_MS } = Deadline;
 const timeoutMs = (name: keyof typeof Topology.FUNCTION_RUNTIME) =>

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { Metrics } from "../../src/platform";
+import * as Metrics from "../../src/platform/metrics";
 
 const DOC = "docs/deploy-and-operate.md";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OriginVerify } from "../../src/platform";
+import * as OriginVerify from "../../src/platform/origin-verify";
 
 const VALUE = "5e1c6a70-3b2f-11ef-9c41-0a1b2c3d4e5f";
 

@@ -1,6 +1,7 @@
 /** The edge's per-address limits and the bill guard, derived from the sizing the stage throttles use. */
 import { describe, expect, it } from "vitest";
-import { Topology, Tunables } from "../../src/platform";
+import * as Topology from "../../src/platform/topology";
+import * as Tunables from "../../src/platform/tunables";
 
 describe("the edge's rate-based rules", () => {
   const sizing = Topology.THROTTLE_SIZING;

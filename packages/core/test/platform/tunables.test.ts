@@ -1,8 +1,9 @@
 /** The one parser of deploy-time numbers: the stacks call it at synth, the functions at run time. */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CallbackTable } from "@awsomepets/core/callbacks";
-import { Topology, Tunables } from "@awsomepets/core/platform";
+import * as CallbackTable from "@awsomepets/core/callbacks/table";
+import * as Topology from "@awsomepets/core/platform/topology";
+import * as Tunables from "@awsomepets/core/platform/tunables";
 
 const { parseTunable, readTunables, TunableError, TUNABLES } = Tunables;
 

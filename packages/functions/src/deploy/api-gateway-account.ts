@@ -10,7 +10,7 @@
  * and the Lambda Node.js runtime's own AWS SDK v3 provides them (docs/decisions/api-gateway-account-role.md).
  */
 import { createRequire } from "node:module";
-import { Topology } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
 
 /** What the resource needs from AWS; the handler below binds it to the SDK. */
 export type AccountApi = {

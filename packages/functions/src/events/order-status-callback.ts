@@ -5,7 +5,7 @@
  * throttling, 5xx or the invocation's deadline on `@connections` or DynamoDB. A post `@connections`
  * refused (403: the grant, the endpoint's stage, the signature) is counted for its alarm.
  */
-import { Callbacks } from "@awsomepets/core/callbacks";
+import * as Callbacks from "@awsomepets/core/callbacks/service";
 import { callbackDeps } from "../lib/deps";
 import { lambdaHandler } from "../lib/handler";
 import { emfMetrics } from "../lib/metrics";

@@ -1,6 +1,7 @@
 /** SDK clients and the store, created once per container on first use and reused by every invocation. */
-import { type Callbacks, CallbackStore } from "@awsomepets/core/callbacks";
-import { Aws } from "@awsomepets/core/platform";
+import type * as Callbacks from "@awsomepets/core/callbacks/service";
+import { CallbackStore } from "@awsomepets/core/callbacks/store";
+import * as Aws from "@awsomepets/core/platform/aws";
 import * as env from "./env";
 
 let store: CallbackStore | undefined;

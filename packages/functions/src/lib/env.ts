@@ -7,7 +7,8 @@
 import { getStringFromEnv } from "@aws-lambda-powertools/commons/utils/env";
 // Core's modules one by one, not its barrel: every function imports this file, and must not bundle
 // the SDK clients other functions call.
-import { Topology, Tunables } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
+import * as Tunables from "@awsomepets/core/platform/tunables";
 
 const once = <T>(read: () => T) => {
   let value: { v: T } | undefined;

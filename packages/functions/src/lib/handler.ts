@@ -9,7 +9,9 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
-import { Aws, type Metrics, Topology } from "@awsomepets/core/platform";
+import * as Deadline from "@awsomepets/core/platform/deadline";
+import type * as Metrics from "@awsomepets/core/platform/metrics";
+import * as Topology from "@awsomepets/core/platform/topology";
 
 export type Counter = {
   /** Adds `value` (1 by default) to a count metric of this invocation, optionally under one dimension. */
@@ -18,7 +20,7 @@ export type Counter = {
 };
 
 /** What a handler keeps for itself after its AWS calls were cut at the signal (core's platform/deadline.ts). */
-export const DEADLINE_RESERVE_MS = Aws.DEADLINE_RESERVE_MS;
+export const DEADLINE_RESERVE_MS = Deadline.DEADLINE_RESERVE_MS;
 
 export type Tools = {
   logger: Logger;
@@ -46,7 +48,7 @@ export function lambdaHandler<R>(
     if (context) logger.addContext(context);
     logger.appendKeys({ function: name });
     const deadline = context
-      ? Aws.deadlineSignal(Date.now() + context.getRemainingTimeInMillis() - DEADLINE_RESERVE_MS)
+      ? Deadline.deadlineSignal(Date.now() + context.getRemainingTimeInMillis() - DEADLINE_RESERVE_MS)
       : undefined;
     try {
       return await run(event, {

@@ -3,7 +3,7 @@
  */
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import * as z from "zod/mini";
-import { OriginVerify } from "@awsomepets/core/platform";
+import * as OriginVerify from "@awsomepets/core/platform/origin-verify";
 
 const StringMap = z.nullish(z.record(z.string(), z.optional(z.string())));
 

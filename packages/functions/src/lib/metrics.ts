@@ -4,7 +4,7 @@
  * `POWERTOOLS_METRICS_DISABLED`, so EMF lines never mix with their logs.
  */
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import { Topology } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
 import type { Counter } from "./handler";
 
 const byService = new Map<string, Metrics>();

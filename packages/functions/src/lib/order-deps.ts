@@ -5,7 +5,7 @@
  */
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SFNClient } from "@aws-sdk/client-sfn";
-import type { Orders } from "@awsomepets/core/orders";
+import type * as Orders from "@awsomepets/core/orders/service";
 import * as env from "./env";
 import { orderStore } from "./order-store";
 import { callbackTokenKeys } from "./secrets";

@@ -1,6 +1,6 @@
 /** The order service's store, created once per container on first use (the functions that only read or project orders need nothing else). */
-import { OrderStore } from "@awsomepets/core/orders";
-import { Aws } from "@awsomepets/core/platform";
+import { OrderStore } from "@awsomepets/core/orders/store";
+import * as Aws from "@awsomepets/core/platform/aws";
 import * as env from "./env";
 
 let store: OrderStore | undefined;

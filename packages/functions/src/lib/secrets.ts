@@ -8,8 +8,8 @@
  * deadline, kept KEYS_CACHE_MS; why, and why not the fallback: docs/decisions/reading-the-token-secrets.md.
  */
 import { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { CallbackToken } from "@awsomepets/core/callbacks";
-import { Topology } from "@awsomepets/core/platform";
+import * as CallbackToken from "@awsomepets/core/callbacks/token";
+import * as Topology from "@awsomepets/core/platform/topology";
 
 const { current: CALLBACK_TOKEN_SECRET, previous: CALLBACK_TOKEN_PREVIOUS_SECRET } = CallbackToken.SECRET_NAMES;
 const valueVariable = (name: string) => `SST_Secret_value_${name}`;

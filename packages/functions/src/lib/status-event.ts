@@ -9,7 +9,7 @@
  * own straight to the queue would skip two invocations of a few ms, at the price of the queue's URL,
  * an SQS grant and a client in every consumer, for an event that should never exist.
  */
-import { OrderStatus } from "@awsomepets/core/status";
+import * as OrderStatus from "@awsomepets/core/status/event";
 
 export const StatusEvent = OrderStatus.Event;
 

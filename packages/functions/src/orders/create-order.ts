@@ -3,7 +3,8 @@
  * `placed`, start the workflow) and answer 202 with the `clientCallbackUrl` to watch it on. A request
  * without the edge's header (core's platform/origin-verify.ts) is refused 403 before anything else.
  */
-import { Order, Orders } from "@awsomepets/core/orders";
+import * as Order from "@awsomepets/core/orders/request";
+import * as Orders from "@awsomepets/core/orders/service";
 import { bodyBytes, header, HttpEvent, json, problem, refusedAroundTheEdge } from "../lib/http";
 import { originVerify } from "../lib/env";
 import { lambdaHandler } from "../lib/handler";

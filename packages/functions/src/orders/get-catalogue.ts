@@ -1,5 +1,5 @@
 /** `GET /catalogue` → GetCatalogueFunction: the pets orders are priced from. */
-import { Catalogue } from "@awsomepets/core/orders";
+import * as Catalogue from "@awsomepets/core/orders/catalogue";
 import { json } from "../lib/http";
 
 export async function handler() {

@@ -4,7 +4,7 @@
  * history and forwarded links.
  */
 import * as z from "zod/mini";
-import { Orders } from "@awsomepets/core/orders";
+import * as Orders from "@awsomepets/core/orders/service";
 import { header, HttpEvent, json, problem, refusedAroundTheEdge } from "../lib/http";
 import { lambdaHandler } from "../lib/handler";
 import { orderStore } from "../lib/order-store";

@@ -12,7 +12,8 @@
  */
 import type { APIGatewayAuthorizerWithContextResult } from "aws-lambda";
 import * as z from "zod/mini";
-import { OriginVerify, Topology } from "@awsomepets/core/platform";
+import * as OriginVerify from "@awsomepets/core/platform/origin-verify";
+import * as Topology from "@awsomepets/core/platform/topology";
 import { originVerify } from "../lib/env";
 import { lambdaHandler } from "../lib/handler";
 

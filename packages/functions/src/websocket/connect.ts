@@ -1,5 +1,5 @@
 /** `$connect` → OrderWSConnectFunction: admit the socket if its token is valid and its order has room. */
-import { Callbacks } from "@awsomepets/core/callbacks";
+import * as Callbacks from "@awsomepets/core/callbacks/service";
 import { callbackDeps } from "../lib/deps";
 import { maxConnectionsPerOrder, stage } from "../lib/env";
 import { lambdaHandler } from "../lib/handler";

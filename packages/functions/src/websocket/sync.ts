@@ -3,7 +3,7 @@
  * status after the client's cursor (core's `answerMessage`); a flood is refused by the socket's
  * bucket in the order's item (one write per refused message, `rate_limited` once per streak).
  */
-import { Callbacks } from "@awsomepets/core/callbacks";
+import * as Callbacks from "@awsomepets/core/callbacks/service";
 import { callbackDeps } from "../lib/deps";
 import { lambdaHandler } from "../lib/handler";
 import { emfMetrics } from "../lib/metrics";

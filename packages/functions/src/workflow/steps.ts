@@ -3,7 +3,8 @@
  * thrown SagaStepError reaches Step Functions as the error its `Catch` handles. The workflow's input
  * holds only the order's id and amount: the steps that need more read the order's item.
  */
-import { type Order, Saga } from "@awsomepets/core/orders";
+import type * as Order from "@awsomepets/core/orders/request";
+import * as Saga from "@awsomepets/core/orders/saga";
 import { orderStore } from "../lib/order-store";
 
 type Input = Order.WorkflowInput;

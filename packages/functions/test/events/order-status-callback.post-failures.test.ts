@@ -4,7 +4,8 @@
  * counted in the EMF metric the stage alarms on, by OrderWSCallbackFunction and OrderWSPendingFunction.
  */
 import { randomUUID } from "node:crypto";
-import { Metrics, Topology } from "@awsomepets/core/platform";
+import * as Metrics from "@awsomepets/core/platform/metrics";
+import * as Topology from "@awsomepets/core/platform/topology";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { connectEvent, messageEvent, statusEvent } from "../support/events";
 import { DEADLINE_RESERVE_MS } from "../../src/lib/handler";

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Topology } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { statusEvent } from "../support/events";
 import { DEADLINE_RESERVE_MS } from "../../src/lib/handler";

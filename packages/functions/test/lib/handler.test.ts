@@ -1,5 +1,5 @@
 /** The handler wrapper's per-invocation signal: it aborts a reserve before Lambda's timeout, never without a context. */
-import { Aws } from "@awsomepets/core/platform";
+import * as Deadline from "@awsomepets/core/platform/deadline";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEADLINE_RESERVE_MS, lambdaHandler } from "../../src/lib/handler";
 import { lambdaContext } from "../support/lambda-context";
@@ -15,7 +15,7 @@ describe("lambdaHandler's signal", () => {
   it("aborts DEADLINE_RESERVE_MS before the invocation's time runs out, leaving the reserve to the handler", async () => {
     // Prepare: an invocation with 200 ms of its own beyond the reserve
     const handler = lambdaHandler("OrderWSCallbackFunction", async (_event, { signal }) => {
-      const leftAtStart = Aws.msLeft(signal);
+      const leftAtStart = Deadline.msLeft(signal);
       const reason = await until(signal);
       return { leftAtStart, reason, aborted: signal.aborted };
     });
@@ -34,7 +34,7 @@ describe("lambdaHandler's signal", () => {
   it("never aborts without a Lambda context (tests), and has no deadline", async () => {
     const handler = lambdaHandler("OrderWSCallbackFunction", async (_event, { signal }) => ({
       aborted: signal.aborted,
-      left: Aws.msLeft(signal),
+      left: Deadline.msLeft(signal),
     }));
 
     expect(await handler({})).toEqual({ aborted: false, left: Infinity });
@@ -43,7 +43,7 @@ describe("lambdaHandler's signal", () => {
   it("aborts at once when the invocation has less than the reserve left", async () => {
     const handler = lambdaHandler("OrderWSCallbackFunction", async (_event, { signal }) => {
       await until(signal);
-      return Aws.msLeft(signal);
+      return Deadline.msLeft(signal);
     });
 
     expect(await handler({}, lambdaContext("OrderWSCallbackFunction", DEADLINE_RESERVE_MS / 2))).toBe(0);

@@ -6,8 +6,8 @@
  * cached for minutes, so a rotation reaches warm containers and keeps live links working.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CallbackToken } from "@awsomepets/core/callbacks";
-import { Topology } from "@awsomepets/core/platform";
+import * as CallbackToken from "@awsomepets/core/callbacks/token";
+import * as Topology from "@awsomepets/core/platform/topology";
 import { startParameterStore, type ParameterStore } from "../support/ssm-parameter-store";
 import {
   callbackTokenKeys,

@@ -4,7 +4,8 @@
  * anything is read, stored or started; with the edge's value they go on to their own checks.
  */
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { OriginVerify, Topology } from "@awsomepets/core/platform";
+import * as OriginVerify from "@awsomepets/core/platform/origin-verify";
+import * as Topology from "@awsomepets/core/platform/topology";
 import { ORIGIN_VERIFY, throughTheEdge } from "../support/events";
 import { handler as createOrder } from "../../src/orders/create-order";
 import { handler as getOrder } from "../../src/orders/get-order";

@@ -1,7 +1,7 @@
 /** Lambda events as API Gateway and EventBridge deliver them, for calling handlers directly. */
 import { randomUUID } from "node:crypto";
-import { OriginVerify } from "@awsomepets/core/platform";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as OriginVerify from "@awsomepets/core/platform/origin-verify";
+import * as OrderStatus from "@awsomepets/core/status/event";
 
 /** The edge's value in tests: what `Topology.ENV.originVerify` is set to, and what `throughTheEdge` adds. */
 export const ORIGIN_VERIFY = "test-origin-verify-0123456789abcdef";

@@ -3,8 +3,10 @@
  * (reached the way deployed code is configured: `AWS_ENDPOINT_URL_DYNAMODB`), and a real HTTP
  * `@connections` stand-in. Configuration goes in through the same variables the stack sets.
  */
-import { CallbackStore, CallbackToken } from "@awsomepets/core/callbacks";
-import { Topology, Tunables } from "@awsomepets/core/platform";
+import * as CallbackToken from "@awsomepets/core/callbacks/token";
+import { CallbackStore } from "@awsomepets/core/callbacks/store";
+import * as Topology from "@awsomepets/core/platform/topology";
+import * as Tunables from "@awsomepets/core/platform/tunables";
 import { startConnectionsServer } from "@test-support/connections-server";
 import { createCallbackTable, dynamodbEndpoint, testDocumentClient } from "@test-support/dynamodb";
 import { ORIGIN_VERIFY } from "./events";

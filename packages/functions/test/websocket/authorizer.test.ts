@@ -4,7 +4,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { OriginVerify, Topology } from "@awsomepets/core/platform";
+import * as OriginVerify from "@awsomepets/core/platform/origin-verify";
+import * as Topology from "@awsomepets/core/platform/topology";
 import { ORIGIN_VERIFY, throughTheEdge } from "../support/events";
 import { handler } from "../../src/websocket/authorizer";
 

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectEvent, disconnectEvent } from "../support/events";
-import { CallbackToken, SyncRateLimit } from "@awsomepets/core/callbacks";
+import * as CallbackToken from "@awsomepets/core/callbacks/token";
+import * as SyncRateLimit from "@awsomepets/core/callbacks/rate-limit";
 import { MAX_CONNECTIONS_PER_ORDER, startHarness, TOKEN_SECRET, type Harness } from "../support/harness";
 
 let h: Harness;

@@ -8,8 +8,8 @@ import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SyncRateLimit } from "@awsomepets/core/callbacks";
-import { Topology } from "@awsomepets/core/platform";
+import * as SyncRateLimit from "@awsomepets/core/callbacks/rate-limit";
+import * as Topology from "@awsomepets/core/platform/topology";
 import { connectEvent, messageEvent } from "../support/events";
 import { startHarness, type Harness } from "../support/harness";
 

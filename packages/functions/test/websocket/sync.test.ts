@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { connectEvent, messageEvent, statusEvent } from "../support/events";
-import { SyncRateLimit } from "@awsomepets/core/callbacks";
+import * as SyncRateLimit from "@awsomepets/core/callbacks/rate-limit";
 import { startHarness, type Harness } from "../support/harness";
 
 let h: Harness;

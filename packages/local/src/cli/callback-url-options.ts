@@ -1,5 +1,5 @@
 /** `callback-url` arguments: the order and, optionally, how long the token stays valid. */
-import { CallbackToken } from "@awsomepets/core/callbacks";
+import * as CallbackToken from "@awsomepets/core/callbacks/token";
 import { HelpRequested, UsageError } from "./cli-errors";
 import { parseOrderId } from "./order-id";
 import { parseFlags } from "./parse-flags";

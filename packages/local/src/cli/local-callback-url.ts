@@ -2,7 +2,7 @@
  * The `clientCallbackUrl` the order API would hand out, for the local runtime: its WebSocket URL
  * with the order id and a token signed with its secret for its stage.
  */
-import { CallbackToken } from "@awsomepets/core/callbacks";
+import * as CallbackToken from "@awsomepets/core/callbacks/token";
 import type { RuntimeState } from "../runtime/state-file";
 
 export function localCallbackUrl(input: {

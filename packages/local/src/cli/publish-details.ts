@@ -4,7 +4,7 @@
  * `send` is injected: the command passes the EventBridge client, tests a stub.
  */
 import { PutEventsCommand, type PutEventsCommandOutput } from "@aws-sdk/client-eventbridge";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as OrderStatus from "@awsomepets/core/status/event";
 import { inBatches } from "./batches";
 import { failedLine, publishedLine, readPutEventsResult } from "./put-events-result";
 

@@ -2,7 +2,7 @@
  * `publish-status` arguments → the details to publish and where to publish them. Pure apart from
  * the injected `readFile`, so that every argument rule is unit-tested without a process.
  */
-import type { OrderStatus } from "@awsomepets/core/status";
+import type * as OrderStatus from "@awsomepets/core/status/event";
 import { HelpRequested, UsageError } from "./cli-errors";
 import { parseFlags } from "./parse-flags";
 import { parseStage } from "./stage-option";

@@ -2,7 +2,7 @@
  * Reads a PutEvents answer against the details of its request: EventBridge reports per-entry
  * failures in `Entries` (same order as the request) with `FailedEntryCount` > 0, not as an error.
  */
-import type { OrderStatus } from "@awsomepets/core/status";
+import type * as OrderStatus from "@awsomepets/core/status/event";
 
 export type PutEventsOutputLike = {
   FailedEntryCount?: number;

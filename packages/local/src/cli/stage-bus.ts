@@ -3,7 +3,7 @@
  * name carries a suffix chosen by CDK at deploy, so it cannot be guessed from the stage).
  * `describeStack` is injected: the command passes CloudFormation's DescribeStacks, tests a stub.
  */
-import { Topology } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
 import { CommandError } from "./cli-errors";
 
 export const EVENT_BUS_OUTPUT = "EventBusName";

@@ -5,7 +5,7 @@
  */
 import * as z from "zod/mini";
 import { en } from "zod/locales";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as OrderStatus from "@awsomepets/core/status/event";
 
 // The schemas are zod/mini (lean Lambda bundles), which carries no messages; a command's user reads them.
 z.config(en());

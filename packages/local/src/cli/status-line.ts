@@ -1,5 +1,5 @@
 /** How `watch-order` prints a status: occurrence time, seq, status, then reason / amount if any. */
-import type { Protocol } from "@awsomepets/core/callbacks";
+import type * as Protocol from "@awsomepets/core/callbacks/protocol";
 
 export function statusLine(frame: Protocol.StatusFrame) {
   const parts = [frame.occurredAt, `#${frame.seq}`.padEnd(4), frame.status.padEnd(9)];

@@ -6,7 +6,9 @@ import { HelpRequested, UsageError } from "../cli/cli-errors";
 import { parseFlags } from "../cli/parse-flags";
 import { parseStage } from "../cli/stage-option";
 import { parseDuration } from "./duration";
-import { StageName, type Topology, Tunables } from "@awsomepets/core/platform";
+import * as StageName from "@awsomepets/core/platform/stage-name";
+import type * as Topology from "@awsomepets/core/platform/topology";
+import * as Tunables from "@awsomepets/core/platform/tunables";
 
 export const DEFAULT_PORTS = {
   http: 3000,

@@ -5,7 +5,9 @@
  * `Topology.EDGE_REFUSAL`), adding the edge's origin header to what it admits (core's platform/origin-verify.ts).
  * Where the model differs from WAF: packages/aws-local/src/edge-rate-limit.ts.
  */
-import { OriginVerify, Topology, type Tunables } from "@awsomepets/core/platform";
+import * as OriginVerify from "@awsomepets/core/platform/origin-verify";
+import * as Topology from "@awsomepets/core/platform/topology";
+import type * as Tunables from "@awsomepets/core/platform/tunables";
 import { edgeRateLimiter, type EdgeOptions } from "@awsomepets/aws-local/edge-rate-limit";
 
 export function localEdge(rules: Tunables.EdgeRules = Topology.EDGE_RULES, originVerify?: string): EdgeOptions {

@@ -6,8 +6,8 @@
  * own environment is not the functions'. Credentials are dummies: nothing local checks signatures,
  * and real ones must never reach a local endpoint.
  */
-import { CallbackToken } from "@awsomepets/core/callbacks";
-import { Topology } from "@awsomepets/core/platform";
+import * as CallbackToken from "@awsomepets/core/callbacks/token";
+import * as Topology from "@awsomepets/core/platform/topology";
 
 export type LocalEndpoints = {
   dynamodb: string;

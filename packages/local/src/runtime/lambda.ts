@@ -10,7 +10,7 @@
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { Topology } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
 import { bundleHandlers } from "@awsomepets/aws-local/lambda/bundle";
 import { createFunctionPool, type FunctionConfiguration, type PoolLogRecord } from "@awsomepets/aws-local/lambda/pool";
 import { DEFAULT_MAX_ENVIRONMENTS, DEFAULT_YOUNG_GENERATION_MB } from "./config";

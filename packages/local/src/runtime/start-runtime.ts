@@ -10,10 +10,13 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CallbackTable } from "@awsomepets/core/callbacks";
-import { OrdersTable } from "@awsomepets/core/orders";
-import { SiteHeaders, StageName, Topology, Tunables } from "@awsomepets/core/platform";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as CallbackTable from "@awsomepets/core/callbacks/table";
+import * as OrdersTable from "@awsomepets/core/orders/table";
+import * as SiteHeaders from "@awsomepets/core/platform/site-headers";
+import * as StageName from "@awsomepets/core/platform/stage-name";
+import * as Topology from "@awsomepets/core/platform/topology";
+import * as Tunables from "@awsomepets/core/platform/tunables";
+import * as OrderStatus from "@awsomepets/core/status/event";
 import {
   archiveArn,
   eventBusArn,

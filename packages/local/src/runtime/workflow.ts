@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
-import { Topology } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
 import { loadDefinition, taskStates } from "@awsomepets/aws-local/stepfunctions/definition";
 import type { StateMachineConfig } from "@awsomepets/aws-local/stepfunctions/server";
 import type { FunctionRunner } from "./lambda";

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { CallbackToken } from "@awsomepets/core/callbacks";
+import * as CallbackToken from "@awsomepets/core/callbacks/token";
 import { readCallbackUrlOptions } from "../../src/cli/callback-url-options";
 import { UsageError } from "../../src/cli/cli-errors";
 import { localCallbackUrl } from "../../src/cli/local-callback-url";

@@ -4,8 +4,8 @@
  */
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { CallbackToken } from "@awsomepets/core/callbacks";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as CallbackToken from "@awsomepets/core/callbacks/token";
+import * as OrderStatus from "@awsomepets/core/status/event";
 import { localCallbackUrl } from "../../src/cli/local-callback-url";
 import { followOrderInTerminal } from "../../src/cli/order-watcher";
 import { newOrderId, startRuntimeWithStateFile } from "../support/cli";

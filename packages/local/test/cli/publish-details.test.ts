@@ -1,6 +1,6 @@
 import type { PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { expect, it } from "vitest";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as OrderStatus from "@awsomepets/core/status/event";
 import { publishDetails } from "../../src/cli/publish-details";
 
 const ORDER = "6f1c2a52-8a8e-4d7b-9a53-0d0f7c1e9b11";

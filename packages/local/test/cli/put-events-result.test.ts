@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import type { OrderStatus } from "@awsomepets/core/status";
+import type * as OrderStatus from "@awsomepets/core/status/event";
 import { failedLine, publishedLine, readPutEventsResult } from "../../src/cli/put-events-result";
 
 const ORDER = "6f1c2a52-8a8e-4d7b-9a53-0d0f7c1e9b11";

@@ -1,6 +1,6 @@
 /** npm start's tunables: read from its environment through core's one parser, as the stacks read them at deploy. */
 import { describe, expect, it } from "vitest";
-import { Topology } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
 import { readConfig } from "../../src/runtime/config";
 import { UsageError } from "../../src/cli/cli-errors";
 

@@ -8,7 +8,8 @@
 import { request } from "node:http";
 import WebSocket from "ws";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { Topology, Tunables } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
+import * as Tunables from "@awsomepets/core/platform/tunables";
 import { followToTerminal } from "../support/follow-order";
 import { startTestRuntime } from "@test-support/local-runtime";
 

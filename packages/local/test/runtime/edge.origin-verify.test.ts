@@ -7,7 +7,7 @@
  */
 import WebSocket from "ws";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { OriginVerify } from "@awsomepets/core/platform";
+import * as OriginVerify from "@awsomepets/core/platform/origin-verify";
 import { openSocket, startTestRuntime } from "@test-support/local-runtime";
 
 let runtime: Awaited<ReturnType<typeof startTestRuntime>>;

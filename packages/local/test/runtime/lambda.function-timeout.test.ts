@@ -4,7 +4,7 @@
  * discards its environment is tested with the pool (packages/aws-local/test/lambda).
  */
 import { expect, it } from "vitest";
-import { Topology } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
 import { functionConfigurations } from "../../src/runtime/lambda";
 import { ROOT } from "@test-support/local-runtime";
 

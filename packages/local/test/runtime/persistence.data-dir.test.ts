@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { expect, it } from "vitest";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as OrderStatus from "@awsomepets/core/status/event";
 import { callbackUrl, newOrderId, openSocket, startTestRuntime } from "@test-support/local-runtime";
 
 it("keeps an order's history in --data-dir across a restart", async () => {

@@ -8,9 +8,10 @@ import { createHmac } from "node:crypto";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CallbackToken, type Protocol } from "@awsomepets/core/callbacks";
-import { Topology } from "@awsomepets/core/platform";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as CallbackToken from "@awsomepets/core/callbacks/token";
+import type * as Protocol from "@awsomepets/core/callbacks/protocol";
+import * as Topology from "@awsomepets/core/platform/topology";
+import * as OrderStatus from "@awsomepets/core/status/event";
 import { OrderTimeline } from "@awsomepets/client/order-timeline";
 import {
   callbackUrl,

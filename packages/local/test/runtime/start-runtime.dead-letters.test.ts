@@ -5,8 +5,8 @@
 import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { Topology } from "@awsomepets/core/platform";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as Topology from "@awsomepets/core/platform/topology";
+import * as OrderStatus from "@awsomepets/core/status/event";
 import { newOrderId, startTestRuntime } from "@test-support/local-runtime";
 
 const credentials = { accessKeyId: "local", secretAccessKey: "local" };

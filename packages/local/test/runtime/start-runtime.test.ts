@@ -10,7 +10,7 @@ import {
 } from "@aws-sdk/client-apigatewaymanagementapi";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as OrderStatus from "@awsomepets/core/status/event";
 import { callbackUrl, newOrderId, openSocket, refusedStatus, startTestRuntime } from "@test-support/local-runtime";
 
 const credentials = { accessKeyId: "local", secretAccessKey: "local" };

@@ -8,9 +8,9 @@ import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from "@aws-sdk/client-sfn";
 import WebSocket from "ws";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Protocol } from "@awsomepets/core/callbacks";
-import { Saga } from "@awsomepets/core/orders";
-import { OrderStatus } from "@awsomepets/core/status";
+import type * as Protocol from "@awsomepets/core/callbacks/protocol";
+import * as Saga from "@awsomepets/core/orders/saga";
+import * as OrderStatus from "@awsomepets/core/status/event";
 import { OrderTimeline } from "@awsomepets/client/order-timeline";
 import { orderStore } from "../../../functions/src/lib/order-store";
 import * as Steps from "../../../functions/src/workflow/steps";

@@ -4,7 +4,7 @@
  * must say the same, or `npm start` would cut orders at another time than AWS.
  */
 import { describe, expect, it } from "vitest";
-import { Topology } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
 import { EXPRESS_MAX_DURATION_MS } from "@awsomepets/aws-local/stepfunctions/executions";
 
 describe("Express's maximum duration", () => {

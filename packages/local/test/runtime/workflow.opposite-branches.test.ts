@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { OrdersTable } from "@awsomepets/core/orders";
+import * as OrdersTable from "@awsomepets/core/orders/table";
 import { cleanupList, orderInput, startScriptedSaga } from "../support/workflow";
 
 const cleanups = cleanupList();

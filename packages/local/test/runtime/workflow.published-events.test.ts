@@ -6,8 +6,9 @@
  * and the projection parse it. `WORKFLOW_SEED=<n>` replays a run.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Catalogue, Saga } from "@awsomepets/core/orders";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as Catalogue from "@awsomepets/core/orders/catalogue";
+import * as Saga from "@awsomepets/core/orders/saga";
+import * as OrderStatus from "@awsomepets/core/status/event";
 import { createPrng, seedFrom, type Prng } from "../support/prng";
 import { cleanupList, orderInput, startScriptedSaga, type Script } from "../support/workflow";
 

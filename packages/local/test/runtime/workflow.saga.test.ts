@@ -6,7 +6,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { Catalogue, OrdersTable, Saga } from "@awsomepets/core/orders";
+import * as Catalogue from "@awsomepets/core/orders/catalogue";
+import * as OrdersTable from "@awsomepets/core/orders/table";
+import * as Saga from "@awsomepets/core/orders/saga";
 import { BUS, cleanupList, ISO_MS, orderInput, startSaga, testOrderStore } from "../support/workflow";
 
 const cleanups = cleanupList();

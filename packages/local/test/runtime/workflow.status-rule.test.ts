@@ -1,7 +1,7 @@
 /** The app's status rule pattern, as the local EventBridge endpoint compiles it. */
 import { describe, expect, it } from "vitest";
-import { Topology } from "@awsomepets/core/platform";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as Topology from "@awsomepets/core/platform/topology";
+import * as OrderStatus from "@awsomepets/core/status/event";
 import { compilePattern } from "@awsomepets/aws-local/eventbridge/pattern";
 
 describe("the OrderStatusToCallback rule pattern", () => {

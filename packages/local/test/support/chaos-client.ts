@@ -4,7 +4,7 @@
  * (another order's frame, an error frame, a refused upgrade) as an anomaly instead of throwing.
  */
 import WebSocket from "ws";
-import type { Protocol } from "@awsomepets/core/callbacks";
+import type * as Protocol from "@awsomepets/core/callbacks/protocol";
 import { OrderTimeline } from "@awsomepets/client/order-timeline";
 
 export type SessionKind =

@@ -1,7 +1,8 @@
 /** `startTestRuntime` with a target interceptor: the fault-injection hook of the chaos run. */
 import type { RuntimeConfig } from "../../src/runtime/config";
 import type { startLocalRuntime } from "../../src/runtime/start-runtime";
-import { Topology, Tunables } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
+import * as Tunables from "@awsomepets/core/platform/tunables";
 import { NO_THROTTLES, startTestRuntime } from "@test-support/local-runtime";
 
 type InterceptTarget = NonNullable<Parameters<typeof startLocalRuntime>[0]["interceptTarget"]>;

@@ -3,7 +3,7 @@
  * published 1–3 times in shuffled batches with pauses, each client's churn, and the final check that
  * every client holds exactly its order's statuses.
  */
-import { OrderStatus } from "@awsomepets/core/status";
+import * as OrderStatus from "@awsomepets/core/status/event";
 import type { PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { expect } from "vitest";
 import { ChaosClient, type SessionKind } from "./chaos-client";

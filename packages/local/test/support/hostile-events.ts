@@ -2,7 +2,7 @@
  * Hostile `PutEvents` requests for the local EventBridge endpoint, sent as raw AWS JSON 1.1 so that
  * wrong types reach the server (the SDK would serialize them away), each with the answer it must get.
  */
-import { OrderStatus } from "@awsomepets/core/status";
+import * as OrderStatus from "@awsomepets/core/status/event";
 
 export type Expected =
   | { request: 400 | 413; type: string }

@@ -1,5 +1,5 @@
 /** Realistic status sequences: the four paths of the order saga, with increasing `occurredAt`. */
-import type { OrderStatus } from "@awsomepets/core/status";
+import type * as OrderStatus from "@awsomepets/core/status/event";
 import type { Prng } from "./prng";
 
 export const SAGA_PATHS: ReadonlyArray<readonly OrderStatus.Status[]> = [

@@ -10,8 +10,12 @@ import { readFileSync } from "node:fs";
 import { CreateTableCommand, DeleteTableCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { type cleanupList, sfnClient } from "@test-support/stepfunctions";
-import { Catalogue, type Order, OrdersTable, OrderStore, Saga } from "@awsomepets/core/orders";
-import { Topology } from "@awsomepets/core/platform";
+import * as Catalogue from "@awsomepets/core/orders/catalogue";
+import type * as Order from "@awsomepets/core/orders/request";
+import * as OrdersTable from "@awsomepets/core/orders/table";
+import * as Saga from "@awsomepets/core/orders/saga";
+import { OrderStore } from "@awsomepets/core/orders/store";
+import * as Topology from "@awsomepets/core/platform/topology";
 import { testDocumentClient, testDynamoClient } from "@test-support/dynamodb";
 import { loadDefinition, taskStates } from "@awsomepets/aws-local/stepfunctions/definition";
 import {

@@ -2,8 +2,8 @@
  * `npm run erase-order`: removes one customer's order from every table that holds it (core's
  * Erasure.eraseOrder), locally or on a deployed stage. Idempotent: a second run says nothing was left.
  */
-import { Erasure } from "@awsomepets/core/orders";
-import { Aws } from "@awsomepets/core/platform";
+import * as Erasure from "@awsomepets/core/orders/erasure";
+import * as Aws from "@awsomepets/core/platform/aws";
 import { type AwsCallContext, explainAwsError } from "../aws-error-message";
 
 import { CommandError } from "../cli-errors";

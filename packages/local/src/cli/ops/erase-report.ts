@@ -1,6 +1,6 @@
 /** `erase-order`'s output: what was removed from which table, or that nothing was left; or JSON. */
-import { Erasure } from "@awsomepets/core/orders";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as Erasure from "@awsomepets/core/orders/erasure";
+import * as OrderStatus from "@awsomepets/core/status/event";
 
 export function erasureLines(
   report: Erasure.ErasureReport,

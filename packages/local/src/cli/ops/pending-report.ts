@@ -1,5 +1,5 @@
 /** `pending`'s output: a plain table (oldest first, as listPending returns them) or JSON. */
-import type { StoredRecord } from "@awsomepets/core/callbacks";
+import type { StoredRecord } from "@awsomepets/core/callbacks/store";
 
 const COLUMNS = ["RECORDED AT", "ORDER ID", "STATUS", "SEQ", "OCCURRED AT"] as const;
 

@@ -2,8 +2,8 @@
  * `npm run pending`: the statuses no client has received yet, oldest first, from ClientCallbackTbl
  * (core's CallbackStore.listPending: one Scan of the table, fine for an operator's look).
  */
-import { CallbackStore } from "@awsomepets/core/callbacks";
-import { Aws } from "@awsomepets/core/platform";
+import { CallbackStore } from "@awsomepets/core/callbacks/store";
+import * as Aws from "@awsomepets/core/platform/aws";
 import { type AwsCallContext, explainAwsError } from "../aws-error-message";
 
 import { CommandError } from "../cli-errors";

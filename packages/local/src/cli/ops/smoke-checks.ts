@@ -5,7 +5,7 @@
  */
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
-import { CallbackTable } from "@awsomepets/core/callbacks";
+import * as CallbackTable from "@awsomepets/core/callbacks/table";
 import { followOrder, placeOrder, SMOKE_ORDERS, type PlacedOrder } from "./smoke-orders";
 import { Failed, type SmokeReport } from "./smoke-report";
 import { openSmokeSocket, upgradeStatus, type Frame } from "./smoke-socket";

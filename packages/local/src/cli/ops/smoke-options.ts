@@ -3,7 +3,7 @@
  * `--local`, never a default: a smoke places orders), and `--probe-throttle` refused where the
  * deploy setting says the stage keeps data.
  */
-import { Topology } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
 import { HelpRequested, UsageError } from "../cli-errors";
 import { parseFlags } from "../parse-flags";
 import { parseStage } from "../stage-option";

@@ -4,8 +4,9 @@
  * that ship nothing and charge nothing in the end: the longest (every step, then a refund) for the
  * order that is followed and probed, and the shortest (sold out) for the second order a refusal needs.
  */
-import { Catalogue, Saga } from "@awsomepets/core/orders";
-import type { OrderStatus } from "@awsomepets/core/status";
+import * as Catalogue from "@awsomepets/core/orders/catalogue";
+import * as Saga from "@awsomepets/core/orders/saga";
+import type * as OrderStatus from "@awsomepets/core/status/event";
 import { followOrderInTerminal } from "../order-watcher";
 import { Failed } from "./smoke-report";
 

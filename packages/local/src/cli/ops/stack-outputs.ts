@@ -4,7 +4,7 @@
  * are read: one DescribeStacks per stack, through the standard credential chain.
  */
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
-import { Topology } from "@awsomepets/core/platform";
+import * as Topology from "@awsomepets/core/platform/topology";
 import { explainAwsError, type AwsCallContext } from "../aws-error-message";
 import { CommandError } from "../cli-errors";
 import type { StackLike } from "../stage-bus";

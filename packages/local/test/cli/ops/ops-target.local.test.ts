@@ -9,8 +9,9 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CallbackTable, CallbackToken } from "@awsomepets/core/callbacks";
-import { OrderStatus } from "@awsomepets/core/status";
+import * as CallbackTable from "@awsomepets/core/callbacks/table";
+import * as CallbackToken from "@awsomepets/core/callbacks/token";
+import * as OrderStatus from "@awsomepets/core/status/event";
 import { names } from "../../../src/runtime/start-runtime";
 import { cliEnv, newOrderId, openSocket, runCli, startRuntimeWithStateFile, TOKEN_SECRET } from "../../support/cli";
 

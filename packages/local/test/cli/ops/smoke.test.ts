@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GatewayFaults } from "@awsomepets/aws-local/gateway/index";
-import { CallbackTable } from "@awsomepets/core/callbacks";
+import * as CallbackTable from "@awsomepets/core/callbacks/table";
 import { readSmokeFlags } from "../../../src/cli/ops/smoke-options";
 import { UsageError } from "../../../src/cli/cli-errors";
 import { cliEnv, runCli, startRuntimeWithStateFile } from "../../support/cli";

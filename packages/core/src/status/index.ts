@@ -1,2 +1,0 @@
-export * as OrderStatus from "./event";
-export * as StatusModel from "./model";
