@@ -120,9 +120,13 @@ async function createTables(endpoint: string, inputs: CreateTableCommandInput[])
   }
 }
 
+type FunctionStats = { functions: { stats(): Record<string, { environments: number; heapTotalMb: number }> } };
 /** Execution environments (worker threads) of every function, starting, idle or busy. */
-const environmentCount = (runtime: { functions: { stats(): Record<string, { environments: number }> } }) =>
+const environmentCount = (runtime: FunctionStats) =>
   Object.values(runtime.functions.stats()).reduce((sum, fn) => sum + fn.environments, 0);
+/** What their V8 heaps hold, MB, all together. */
+const environmentsHeapMb = (runtime: FunctionStats) =>
+  Math.round(Object.values(runtime.functions.stats()).reduce((sum, fn) => sum + fn.heapTotalMb, 0));
 
 async function main() {
   process.env.POWERTOOLS_LOG_LEVEL = process.env.BENCH_DEBUG ? "WARN" : "SILENT";
@@ -145,6 +149,7 @@ async function main() {
     : undefined;
   meter?.install();
   let retries = 0;
+  let coldStarts = 0;
   // The memory metric measures what npm start holds: its settings, read as it reads them (a bad
   // variable fails the run with npm start's message).
   const asNpmStart = flags.environments ? readConfig([], process.env) : undefined;
@@ -152,6 +157,7 @@ async function main() {
     root,
     log: (record) => {
       if (record.component === "events" && record.message === "retry") retries++;
+      if (record.component === "lambda" && String(record.message).endsWith(" cold start")) coldStarts++;
     },
     config: {
       stage: STAGE,
@@ -218,7 +224,10 @@ async function main() {
           dynamodbRequests: runtime.dynamodbRequests(),
           retries,
           environments: environmentCount(runtime),
+          coldStarts,
           mainHeapMb: Math.round(process.memoryUsage().heapUsed / 1048576),
+          mainHeapTotalMb: Math.round(process.memoryUsage().heapTotal / 1048576),
+          environmentsHeapMb: environmentsHeapMb(runtime),
           ...(meter ? { meter: meter.snapshot() } : {}),
         },
       });

@@ -22,6 +22,8 @@ export const GROWTH_WINDOW = 0.4;
 const ORDER_TIMEOUT_MS = 60_000;
 const SAMPLE_MS = 1_000;
 
+type Sample = [number, number, number, number, number, number];
+
 export type MemoryFigures = {
   duration_s: number;
   orders_per_s: number;
@@ -33,11 +35,21 @@ export type MemoryFigures = {
   /** Over the last 40% of the run: the fitted line's rise, and the window's length. */
   growth_mb: number;
   growth_window_s: number;
-  environments: { peak: number; end: number };
+  /** Environments alive at most and at the end; started during the run, and during the growth window. */
+  environments: { peak: number; end: number; started: number; started_in_window: number };
   /** The main thread's heap in use (emulators, tables), MB: at ready and at the end. */
   main_heap_mb: { ready: number; end: number };
-  /** One sample in ten: [seconds since ready, RSS MB, environments, main thread heap MB]. */
-  series: Array<[number, number, number, number]>;
+  /**
+   * Where the growth is: over the same window as `growth_mb`, the fitted rise of the main thread's
+   * heap (committed), of the environments' heaps (committed, all together), and of the rest of the
+   * RSS (native: malloc, buffers, thread stacks, code).
+   */
+  growth_by_part_mb: { main_heap: number; environments_heap: number; native: number };
+  /**
+   * One sample in ten: [seconds since ready, RSS MB, environments, main thread heap in use MB, main
+   * thread heap committed MB, environments' heaps committed MB].
+   */
+  series: Array<Sample>;
 };
 
 /** Resident set of a process, MB: its whole address space, so every worker thread's heap too. */
@@ -100,16 +112,25 @@ export async function measureMemory(
   options: { minutes?: number; progress?: (line: string) => void } = {},
 ): Promise<MemoryFigures> {
   const durationMs = (options.minutes ?? DEFAULT_MINUTES) * 60_000;
-  const samples: Array<[number, number, number, number]> = [];
+  const samples: Array<Sample> = [];
   const sockets = new Set<SyncedSocket>();
   const orders: Promise<string | undefined>[] = [];
   const start = performance.now();
   const elapsed = () => (performance.now() - start) / 1000;
   let sampling = true;
+  const coldStartsAt: Array<[number, number]> = [];
   const sampler = (async () => {
     for (let next = start; sampling; next += SAMPLE_MS) {
-      const { environments, mainHeapMb } = await runtime.counters();
-      samples.push([round(elapsed(), 1), rssMb(runtime.pid), environments, mainHeapMb]);
+      const { environments, coldStarts, mainHeapMb, mainHeapTotalMb, environmentsHeapMb } = await runtime.counters();
+      coldStartsAt.push([round(elapsed(), 1), coldStarts]);
+      samples.push([
+        round(elapsed(), 1),
+        rssMb(runtime.pid),
+        environments,
+        mainHeapMb,
+        mainHeapTotalMb,
+        environmentsHeapMb,
+      ]);
       if (samples.length % 60 === 0)
         options.progress?.(
           `memory: ${Math.round(elapsed())} s, RSS ${samples.at(-1)![1]} MB, ${environments} environments, ${orders.length} orders`,
@@ -143,7 +164,17 @@ export async function measureMemory(
     rss_mb: { ready: samples[0]![1], peak: peak[1], peak_at_s: round(peak[0], 0), end: samples.at(-1)![1] },
     growth_mb: round(fittedRise(window.map(([t, rss]) => [t, rss] as const))),
     growth_window_s: round(window.at(-1)![0] - window[0]![0], 0),
-    environments: { peak: Math.max(...samples.map(([, , e]) => e)), end: samples.at(-1)![2] },
+    growth_by_part_mb: {
+      main_heap: round(fittedRise(window.map(([t, , , , main]) => [t, main] as const))),
+      environments_heap: round(fittedRise(window.map(([t, , , , , envs]) => [t, envs] as const))),
+      native: round(fittedRise(window.map(([t, rss, , , main, envs]) => [t, rss - main - envs] as const))),
+    },
+    environments: {
+      peak: Math.max(...samples.map(([, , e]) => e)),
+      end: samples.at(-1)![2],
+      started: coldStartsAt.at(-1)![1] - coldStartsAt[0]![1],
+      started_in_window: coldStartsAt.at(-1)![1] - coldStartsAt.find(([t]) => t >= windowStart)![1],
+    },
     main_heap_mb: { ready: samples[0]![3], end: samples.at(-1)![3] },
     series: samples.filter((_, i) => i % 10 === 0),
   };

@@ -7,6 +7,7 @@
 import module from "node:module";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
+import { getHeapStatistics } from "node:v8";
 import { parentPort, workerData } from "node:worker_threads";
 
 const REGION = "us-east-1";
@@ -55,6 +56,12 @@ async function loadHandler() {
   return handler;
 }
 
+/** This environment's V8 heap after an invocation (the pool sums them: the bench's memory figures). */
+function heap() {
+  const stats = getHeapStatistics();
+  return { usedBytes: stats.used_heap_size, totalBytes: stats.total_heap_size };
+}
+
 async function invoke(handler, message) {
   try {
     const result = await handler(JSON.parse(message.event), lambdaContext(message));
@@ -67,11 +74,12 @@ async function invoke(handler, message) {
         type: "error",
         id: message.id,
         error: { errorType: "Runtime.MarshalError", errorMessage: String(error) },
+        heap: heap(),
       });
     }
-    send({ type: "result", id: message.id, payload });
+    send({ type: "result", id: message.id, payload, heap: heap() });
   } catch (error) {
-    send({ type: "error", id: message.id, error: serializeError(error) });
+    send({ type: "error", id: message.id, error: serializeError(error), heap: heap() });
   }
 }
 

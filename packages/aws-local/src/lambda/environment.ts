@@ -7,7 +7,7 @@ import { Worker } from "node:worker_threads";
 import { randomUUID } from "node:crypto";
 import { newLogStreamName } from "../lambda-context";
 import { EnvironmentExitError, FunctionError, FunctionTimeoutError, InitError } from "./errors";
-import type { ConsoleMethod, EnvironmentData, WorkerMessage } from "./protocol";
+import type { ConsoleMethod, EnvironmentData, HeapFigures, WorkerMessage } from "./protocol";
 
 const WORKER_ENTRY = new URL("./environment-worker.mjs", import.meta.url);
 
@@ -34,6 +34,8 @@ export class ExecutionEnvironment {
   /** Set once discarded: by a timeout, a crash, the idle timer, a retirement or `close()`. */
   gone = false;
   initMs = 0;
+  /** Its V8 heap as of its last invocation's end (none before its first). */
+  heap: HeapFigures = { usedBytes: 0, totalBytes: 0 };
   private readonly worker: Worker;
   private nextId = 1;
   private pending = new Map<number, Pending>();
@@ -157,6 +159,7 @@ export class ExecutionEnvironment {
 
   private settle(message: Extract<WorkerMessage, { type: "result" | "error" }>) {
     const pending = this.pending.get(message.id);
+    if (message.heap) this.heap = message.heap;
     if (!pending) return;
     this.pending.delete(message.id);
     clearTimeout(pending.timer);

@@ -391,13 +391,27 @@ export function createFunctionPool(options: FunctionPoolOptions) {
       }
     },
 
-    /** Environments per function (starting, idle or busy) and invocations waiting for one. */
+    /**
+     * Environments per function (starting, idle or busy), invocations waiting for one, and the V8
+     * heaps of its started environments (in use and committed, MB, as of each one's last invocation).
+     */
     stats() {
       return Object.fromEntries(
-        [...functions.values()].map((fn) => [
-          fn.name,
-          { environments: countOf(fn), idle: fn.idle.length, waiting: fn.waiters.length },
-        ]),
+        [...functions.values()].map((fn) => {
+          const started = [...fn.all.keys()].filter((e): e is ExecutionEnvironment => !(e instanceof Promise));
+          const mb = (pick: (e: ExecutionEnvironment) => number) =>
+            Math.round((started.reduce((sum, e) => sum + pick(e), 0) / 1048576) * 10) / 10;
+          return [
+            fn.name,
+            {
+              environments: countOf(fn),
+              idle: fn.idle.length,
+              waiting: fn.waiters.length,
+              heapUsedMb: mb((e) => e.heap.usedBytes),
+              heapTotalMb: mb((e) => e.heap.totalBytes),
+            },
+          ];
+        }),
       );
     },
 

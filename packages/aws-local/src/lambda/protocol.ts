@@ -18,11 +18,14 @@ export type InvokeMessage = { type: "invoke"; id: number; event: string; awsRequ
 /** An error as Lambda reports it: `errorType` is the thrown error's name. */
 export type SerializedError = { errorType: string; errorMessage: string; stack?: string };
 
+/** An environment's V8 heap (`v8.getHeapStatistics()`): in use, and committed (what it holds of the RSS). */
+export type HeapFigures = { usedBytes: number; totalBytes: number };
+
 export type WorkerMessage =
   | { type: "ready"; initMs: number }
   | { type: "init-error"; error: SerializedError }
-  | { type: "result"; id: number; payload: string | undefined }
-  | { type: "error"; id: number; error: SerializedError }
+  | { type: "result"; id: number; payload: string | undefined; heap?: HeapFigures }
+  | { type: "error"; id: number; error: SerializedError; heap?: HeapFigures }
   | { type: "console"; method: ConsoleMethod; text: string };
 
 export const CONSOLE_METHODS = ["log", "info", "warn", "error", "debug", "trace"] as const;

@@ -352,3 +352,19 @@ it("hands what a handler prints to the pool's console callback, with the functio
     expect.objectContaining({ functionName: "Chatty", method: "error", text: '{"level":"ERROR","message":"hi"}' }),
   ]);
 });
+
+it("reports its environments' V8 heaps after their invocations, and none once they are gone", async () => {
+  // Arrange
+  const { pool, invoke } = startPool({ Counter: fn("handler") });
+  expect(pool.stats().Counter).toMatchObject({ heapUsedMb: 0, heapTotalMb: 0 });
+
+  // Act
+  await invoke("Counter");
+  const warm = pool.stats().Counter!;
+  pool.retireAll();
+
+  // Assess: an environment's heap holds at least its handler's module graph (tsx, here: several MB).
+  expect(warm.heapUsedMb).toBeGreaterThan(1);
+  expect(warm.heapTotalMb).toBeGreaterThanOrEqual(warm.heapUsedMb);
+  expect(pool.stats().Counter).toMatchObject({ environments: 0, heapTotalMb: 0 });
+});

@@ -99,8 +99,11 @@ export type LocalRuntime = {
      * with the new configuration when this resolves.
      */
     updateSettings(settings: Partial<Record<Topology.Setting, string>>): Promise<void>;
-    /** Execution environments per function, and invocations waiting for one. */
-    stats(): Record<string, { environments: number; idle: number; waiting: number }>;
+    /** Execution environments per function, invocations waiting for one, and their V8 heaps (MB). */
+    stats(): Record<
+      string,
+      { environments: number; idle: number; waiting: number; heapUsedMb: number; heapTotalMb: number }
+    >;
   };
   close(): Promise<void>;
 };
