@@ -69,11 +69,6 @@ export async function buildWebPage(options: {
     bundle: true,
     format: "esm",
     platform: "browser",
-    // Core's domain barrels name server modules too. The page reaches none of them (core is
-    // `sideEffects: false`, so esbuild drops them), but esbuild resolves every import before it
-    // shakes: node's built-ins stay external so that resolution passes; the build test proves that
-    // no import of one is left in the bundle.
-    external: ["node:*"],
     target: ["es2020"],
     minify: true,
     sourcemap: false,
