@@ -3,7 +3,7 @@
  * parent over IPC, so that the benchmark's clients do not share its event loop, as browsers would not.
  * Flags: `--seed` (the seed's callback algorithm instead of ours), `--meter` (every invocation through
  * the AWS meter; `--dynamodb-endpoint <url>`, `--step-delay-ms <n>`), `--environments` (every function
- * in its execution environments, as under `npm start`). What each does: docs/bench.md, "The runtime process".
+ * in its execution environments, as under `npm start`). What each does: docs/bench-methods.md, "The runtime process".
  */
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";

@@ -3,7 +3,7 @@
  * esbuild options, deploy mode, for the `nodejs` props of ../../sst.functions.ts); `bytes` is the .mjs.
  * Import costs are medians of the `import()` timed inside fresh Node processes, the variants of one
  * function interleaved: the bundle (`init_ms`, `init_cpu_ms`), its AWS SDK clients alone
- * (`sdk_floor_*`), and without `sst/node/config` (`without_sst_config`). Method: docs/bench.md, "bundles".
+ * (`sdk_floor_*`), and without `sst/node/config` (`without_sst_config`). Method: docs/bench-methods.md, "bundles".
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";

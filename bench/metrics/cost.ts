@@ -5,7 +5,7 @@
  * cancel path with the longest reason). Per delivered status, over the status path's functions:
  * DynamoDB units as DynamoDB answered them, Lambda billed time and requests, WebSocket messages and
  * EventBridge events, priced from bench/lib/aws-prices.ts; the order service is counted apart, per
- * order. Method in full: docs/bench.md, "cost".
+ * order. Method in full: docs/bench-methods.md, "cost".
  */
 import { randomUUID } from "node:crypto";
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from "@aws-sdk/client-sfn";

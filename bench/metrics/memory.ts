@@ -3,7 +3,7 @@
  * (`ORDERS_PER_S`, each watched over its own socket to its last status), the runtime run as under
  * `npm start`. The runtime process's RSS is sampled every second with its count of environments;
  * figures: RSS at ready, its peak, and its growth over the last 40% of the run (a least-squares line).
- * Goals in targets.ts; method: docs/bench.md, "memory".
+ * Goals in targets.ts; method: docs/bench-methods.md, "memory".
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";

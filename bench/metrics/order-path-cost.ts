@@ -3,7 +3,7 @@
  * the functions, tables, bus and sockets is the same for both (the same steps run); what differs is
  * Step Functions' own bill (Standard: per state entered; Express: per request and 100 ms at its
  * memory) and the CloudWatch Logs each type writes. The executions are read back from the run's
- * Standard executions, which enter the same states an Express one would. Method: docs/bench.md,
+ * Standard executions, which enter the same states an Express one would. Method: docs/bench-methods.md,
  * "The order path's cost".
  */
 import {
