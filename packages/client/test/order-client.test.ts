@@ -198,7 +198,10 @@ describe("the order client against the local runtime", () => {
     await until(() => watch.said.includes("rate_limited"), "rate_limited");
     await publish(orderId, "cancelled", 1);
     await watch.client.closed;
-    expect(watch.said).toEqual(["rate_limited", "finished"]);
+    // One streak of refusals is told once (callbacks/admission.test.ts, on a set clock); here the
+    // bucket may refill mid-flood on a loaded machine and start a second streak, told again.
+    expect(watch.said[0]).toBe("rate_limited");
+    expect(watch.said.filter((s) => s !== "rate_limited")).toEqual(["finished"]);
     expect(watch.statuses.map((s) => [s.seq, s.status])).toEqual([
       [1, "placed"],
       [2, "cancelled"],
