@@ -6,7 +6,7 @@ import { UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamod
 import { parseOrderItem, type OrderCallbacks } from "./item";
 import * as Table from "./table";
 import type { CallOptions } from "./store";
-import { isConditionFailure } from "../platform/dynamodb-conditions";
+import { isConditionFailure } from "../platform/condition-expression";
 import * as Bucket from "./rate-limit";
 
 /** A client message as the connection's bucket judged it. */

@@ -15,7 +15,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
-import { isConditionFailure } from "../platform/dynamodb-conditions";
+import { isConditionFailure } from "../platform/condition-expression";
 import { and, conditionInput } from "../platform/condition-expression";
 import * as Clauses from "./conditions";
 import * as Table from "./table";

@@ -3,7 +3,7 @@
  * decision two invocations could race on is one conditional write.
  */
 import { createHash } from "node:crypto";
-import { isConditionFailure } from "../platform/dynamodb-conditions";
+import { isConditionFailure } from "../platform/condition-expression";
 import { absent, and, conditionInput, or } from "../platform/condition-expression";
 import * as Clauses from "./conditions";
 import {
