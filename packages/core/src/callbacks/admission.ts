@@ -160,20 +160,12 @@ async function chargeBurst(
     // burstTat is the larger part (or equal).
     {
       update: "SET #conn.#b = #conn.#b + :interval",
-      condition: and(
-        CallbackClauses.connectionPresent(layout),
-        CallbackClauses.burstTatLeads(layout),
-        CallbackClauses.burstTatWithin(layout, admitUpTo),
-      ),
+      condition: CallbackClauses.burstTatRoom(layout, admitUpTo),
     },
     // idleTat is the larger part (burstTat absent or smaller).
     {
       update: "SET #conn.#b = #conn.#i + :interval",
-      condition: and(
-        CallbackClauses.connectionPresent(layout),
-        CallbackClauses.idleTatLeads(layout),
-        CallbackClauses.idleTatWithin(layout, admitUpTo),
-      ),
+      condition: CallbackClauses.idleTatRoom(layout, admitUpTo),
     },
   ];
   const { "#conn": conn, "#b": b, "#i": i } = fieldNames(layout);

@@ -89,17 +89,17 @@ export const connectedAfter = (c: LaidOutConnection, after: number) =>
 export const legacyConnectionUnexpired = (c: LaidOutConnection, nowSeconds: number) =>
   clause("#conn.#exp > :nowSeconds", { "#conn": c.attribute, "#exp": "expiresAt" }, { ":nowSeconds": nowSeconds });
 
-/** The bucket's burst part is the larger (or equal) of its two TATs. */
-export const burstTatLeads = (c: LaidOutConnection) => clause("#conn.#b >= #conn.#i", laidOut(c));
+/** The bucket's burst part is the larger TAT (or equal) and leaves room: burstTat <= admitUpTo (ms). */
+export const burstTatRoom = (c: LaidOutConnection, admitUpTo: number) =>
+  and(
+    connectionPresent(c),
+    clause("#conn.#b >= #conn.#i AND #conn.#b <= :admitUpTo", laidOut(c), { ":admitUpTo": admitUpTo }),
+  );
 
-/** The bucket's idle part is the larger: burstTat absent or smaller. */
-export const idleTatLeads = (c: LaidOutConnection) =>
-  or(absent("#conn.#b", laidOut(c)), clause("#conn.#b < #conn.#i", laidOut(c)));
-
-/** The burst part leaves room: burstTat <= admitUpTo (ms). */
-export const burstTatWithin = (c: LaidOutConnection, admitUpTo: number) =>
-  clause("#conn.#b <= :admitUpTo", laidOut(c), { ":admitUpTo": admitUpTo });
-
-/** The idle part leaves room: idleTat <= admitUpTo (ms). */
-export const idleTatWithin = (c: LaidOutConnection, admitUpTo: number) =>
-  clause("#conn.#i <= :admitUpTo", laidOut(c), { ":admitUpTo": admitUpTo });
+/** The idle part is the larger (burstTat absent or smaller) and leaves room: idleTat <= admitUpTo (ms). */
+export const idleTatRoom = (c: LaidOutConnection, admitUpTo: number) =>
+  and(
+    connectionPresent(c),
+    or(absent("#conn.#b", laidOut(c)), clause("#conn.#b < #conn.#i", laidOut(c))),
+    clause("#conn.#i <= :admitUpTo", laidOut(c), { ":admitUpTo": admitUpTo }),
+  );
