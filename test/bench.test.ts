@@ -100,7 +100,7 @@ describe("goals and notes", () => {
     const inputs = {
       "node_modules/@aws-sdk/client-dynamodb/dist-es/DynamoDBClient.js": { bytesInOutput: 1200 },
       "node_modules/@aws-sdk/client-sfn/dist-es/index.js": { bytesInOutput: 0 },
-      "packages/functions/src/lib/deps.ts": { bytesInOutput: 300 },
+      "packages/functions/src/lib/callback-deps.ts": { bytesInOutput: 300 },
     };
     expect(sdkClientPackages(inputs)).toEqual(["@aws-sdk/client-dynamodb"]);
   });

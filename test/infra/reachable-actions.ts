@@ -44,7 +44,7 @@ export const COMMAND_ACTIONS: Record<string, readonly string[]> = {
 
 /**
  * Our own functions that call AWS without a command: the `@connections` POST signed by hand
- * (core/connection-post.ts, for its CPU cost). Keyed `file#function`, relative to the repository.
+ * (core/delivery/signed-post.ts, for its CPU cost). Keyed `file#function`, relative to the repository.
  */
 export const SIGNED_BY_HAND: Record<string, readonly string[]> = {
   "packages/core/src/delivery/signed-post.ts#postSigned": ["execute-api:ManageConnections POST"],

@@ -12,7 +12,7 @@ import type * as Protocol from "@awsomepets/core/callbacks/protocol";
 import * as StatusModel from "@awsomepets/core/status/model";
 import type { ApiClient } from "./api-client";
 import { tokenExpired, tokenOf } from "./callback-url";
-import { openPageClient, type ConnectionState, type OrderClient } from "./order-socket";
+import { openPageClient, type ConnectionState, type OrderClient } from "./page-client";
 import { outcomeOf } from "./outcome";
 import { formatClock, formatDateTime, STATUS_LABELS } from "./status-text";
 import type { OrderStorage, OrderSummary, WatchedOrder } from "./storage";
@@ -243,7 +243,7 @@ export function followOrderOnCard({ saved, api, storage, card, announce = () => 
           if (opens !== undefined) card.setConnection("finished", "Updates complete", opens);
         },
         onProtocolError(code, message) {
-          // Not for customers' eyes: the socket handles what can be handled (see order-socket.ts).
+          // Not for customers' eyes: the socket handles what can be handled (see page-client.ts).
           console.warn(`Order ${orderId}: the server sent error ${code}: ${message}`);
         },
       },

@@ -1,13 +1,14 @@
 /**
  * The per-socket message limit as conditional writes on the order's item of `ClientCallbackTbl`
- * (CallbackStore.admitMessage): the arithmetic is ./sync-rate-limit, the layout ./callback-table.
+ * (CallbackStore.admitMessage): the arithmetic is ./rate-limit, the layout ./table.
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { parseOrderItem, type OrderCallbacks } from "./item";
-import * as Table from "./table";
+import * as CallbackTable from "./table";
 import type { CallOptions } from "./store";
-import { isConditionFailure } from "../platform/dynamodb-conditions";
-import * as Bucket from "./rate-limit";
+import { and, conditionInput, isConditionFailure } from "../platform/condition-expression";
+import * as CallbackClauses from "./conditions";
+import * as SyncRateLimit from "./rate-limit";
 
 /** A client message as the connection's bucket judged it. */
 export type MessageAdmission =
@@ -23,7 +24,7 @@ export type AdmissionTable = { client: DynamoDBDocumentClient; tableName: string
  * A message to admit. `held`: the connection's `$connect` was for this order (the authorizer's
  * context), so it may be there in the layout before even where the engine cannot say (firstWrite).
  */
-export type AdmissionInput = { orderId: string; connectionId: string; rate: Bucket.SyncRate; held?: boolean };
+export type AdmissionInput = { orderId: string; connectionId: string; rate: SyncRateLimit.SyncRate; held?: boolean };
 
 /** Rounds of a message's first and second write when racing messages keep taking the room first. */
 const MAX_ADMISSION_ROUNDS = 4;
@@ -49,9 +50,9 @@ export async function admitMessage(
     const nowMs = table.now().getTime();
     const first = await firstWrite(table, input, nowMs, signal);
     if (!first) return { kind: "not_subscribed" };
-    const order = parseOrderItem(input.orderId, first.before, Table.epochSeconds(table.now()));
+    const order = parseOrderItem(input.orderId, first.before, CallbackTable.epochSeconds(table.now()));
     const bucket = order.connections.find((c) => c.connectionId === input.connectionId)?.bucket ?? {};
-    const state = Bucket.classify(bucket, input.rate, nowMs);
+    const state = SyncRateLimit.classify(bucket, input.rate, nowMs);
     if (state.kind === "limited") return state;
     if (state.kind === "idle" || (await chargeBurst(table, input, first.layout, nowMs, bucket, signal))) {
       return { kind: "admitted", order: { ...order, handovers: order.handovers + 1 } };
@@ -61,13 +62,17 @@ export async function admitMessage(
   return { kind: "limited", tell: false };
 }
 
-/** Where the connection is: its attribute and field names, in the layout that wrote it (./callback-table). */
-type ConnectionLayout = { attribute: string; fields: Table.ConnectionFields; legacy: boolean };
+/** Where the connection is: its attribute and field names, in the layout that wrote it (./table). */
+type ConnectionLayout = { attribute: string; fields: CallbackTable.ConnectionFields; legacy: boolean };
 
 const layoutOf = (connectionId: string, legacy: boolean): ConnectionLayout =>
   legacy
-    ? { attribute: Table.legacyConnectionAttribute(connectionId), fields: Table.LEGACY_CONNECTION_FIELDS, legacy }
-    : { attribute: Table.connectionAttribute(connectionId), fields: Table.CONNECTION_FIELDS, legacy };
+    ? {
+        attribute: CallbackTable.legacyConnectionAttribute(connectionId),
+        fields: CallbackTable.LEGACY_CONNECTION_FIELDS,
+        legacy,
+      }
+    : { attribute: CallbackTable.connectionAttribute(connectionId), fields: CallbackTable.CONNECTION_FIELDS, legacy };
 
 /** Expression names for a connection's fields, so that one expression serves both layouts. */
 const fieldNames = (layout: ConnectionLayout) => ({
@@ -86,7 +91,7 @@ const fieldNames = (layout: ConnectionLayout) => ({
  * an order the socket is not on costs that order one failed write. dynalite (v4.0.0) returns no item
  * on a failed condition: there, and for an order with no item at all, the layout before is tried only
  * for the order the connection's `$connect` was for (`held`), the one order it can be on.
- * REMOVE the layout before (here, LEGACY_* in ./callback-table, its tests) after 2027-01-15: every
+ * REMOVE the layout before (here, LEGACY_* in ./table, its tests) after 2027-01-15: every
  * `conn#` socket is gone CONNECTION_TTL_SECONDS (2 h 15 min) after the deploy of the short names; an
  * old item may stay until HISTORY_RETENTION, but only its sockets need this fallback.
  */
@@ -96,34 +101,27 @@ async function firstWrite(
   nowMs: number,
   signal: AbortSignal | undefined,
 ) {
-  const nowSeconds = Table.epochSeconds(table.now());
+  const nowSeconds = CallbackTable.epochSeconds(table.now());
   for (const legacy of [false, true]) {
     const layout = layoutOf(input.connectionId, legacy);
     // Live: connected less than its TTL ago (the layout before kept the expiry itself).
-    const live = legacy ? "#conn.#exp > :nowSeconds" : "#conn.#c > :connectedAfter";
-    // DynamoDB refuses a name the expressions do not use.
-    const { "#c": connectedAt, ...names } = fieldNames(layout);
+    const live = legacy
+      ? CallbackClauses.legacyConnectionUnexpired(layout, nowSeconds)
+      : CallbackClauses.connectedAfter(layout, nowMs - CallbackTable.CONNECTION_TTL_SECONDS * 1000);
+    const condition = and(CallbackClauses.connectionPresent(layout), live, CallbackClauses.expiryAhead(nowSeconds));
+    // DynamoDB refuses a name the expressions do not use: #c comes with the condition that uses it.
+    const { "#c": _connectedAt, ...names } = fieldNames(layout);
     try {
       const { Attributes: before } = await table.client.send(
         new UpdateCommand({
           TableName: table.tableName,
-          Key: Table.orderKey(input.orderId),
+          Key: CallbackTable.orderKey(input.orderId),
           UpdateExpression:
             "SET #conn.#s = :now, syncedSeq = if_not_exists(lastSeq, :zero), #conn.#i = :idleTat, #conn.#t = if_not_exists(#conn.#b, :zero) ADD handovers :one",
-          ConditionExpression: `attribute_exists(#conn) AND ${live} AND #ttl > :nowSeconds`,
-          ExpressionAttributeNames: {
-            ...names,
-            "#ttl": Table.TTL_ATTRIBUTE,
-            ...(legacy ? { "#exp": "expiresAt" } : { "#c": connectedAt }),
-          },
-          ExpressionAttributeValues: {
-            ":now": nowMs,
-            ":idleTat": nowMs + Bucket.intervalMs(input.rate),
-            ":zero": 0,
-            ":one": 1,
-            ":nowSeconds": nowSeconds,
-            ...(legacy ? {} : { ":connectedAfter": nowMs - Table.CONNECTION_TTL_SECONDS * 1000 }),
-          },
+          ...conditionInput(condition, {
+            names,
+            values: { ":now": nowMs, ":idleTat": nowMs + SyncRateLimit.intervalMs(input.rate), ":zero": 0, ":one": 1 },
+          }),
           ReturnValues: "ALL_OLD",
           ...(legacy ? {} : { ReturnValuesOnConditionCheckFailure: "ALL_OLD" as const }),
         }),
@@ -142,7 +140,7 @@ async function firstWrite(
 function mayHoldTheLayoutBefore(failure: unknown, input: AdmissionInput) {
   // The SDK hands the old item over as sent, in DynamoDB's attribute-value form: only its names matter here.
   const item = (failure as { Item?: Record<string, unknown> }).Item;
-  return item ? Table.legacyConnectionAttribute(input.connectionId) in item : input.held === true;
+  return item ? CallbackTable.legacyConnectionAttribute(input.connectionId) in item : input.held === true;
 }
 
 /**
@@ -154,25 +152,24 @@ async function chargeBurst(
   input: AdmissionInput,
   layout: ConnectionLayout,
   nowMs: number,
-  before: Bucket.StoredBucket,
+  before: SyncRateLimit.StoredBucket,
   signal: AbortSignal | undefined,
 ) {
-  // #b: burstTat, #i: idleTat, in the connection's layout (`fieldNames`).
+  const admitUpTo = SyncRateLimit.admitUpTo(input.rate, nowMs);
   const forms = [
     // burstTat is the larger part (or equal).
     {
       update: "SET #conn.#b = #conn.#b + :interval",
-      condition: "attribute_exists(#conn) AND #conn.#b >= #conn.#i AND #conn.#b <= :admitUpTo",
+      condition: CallbackClauses.burstTatRoom(layout, admitUpTo),
     },
     // idleTat is the larger part (burstTat absent or smaller).
     {
       update: "SET #conn.#b = #conn.#i + :interval",
-      condition:
-        "attribute_exists(#conn) AND (attribute_not_exists(#conn.#b) OR #conn.#b < #conn.#i) AND #conn.#i <= :admitUpTo",
+      condition: CallbackClauses.idleTatRoom(layout, admitUpTo),
     },
   ];
   const { "#conn": conn, "#b": b, "#i": i } = fieldNames(layout);
-  const interval = Bucket.intervalMs(input.rate);
+  const interval = SyncRateLimit.intervalMs(input.rate);
   // Our first write set idleTat to now + T: burstTat is the larger part only if it was past that.
   if ((before.burstTat ?? -Infinity) < nowMs + interval) forms.reverse();
   for (const form of forms) {
@@ -180,11 +177,12 @@ async function chargeBurst(
       await table.client.send(
         new UpdateCommand({
           TableName: table.tableName,
-          Key: Table.orderKey(input.orderId),
+          Key: CallbackTable.orderKey(input.orderId),
           UpdateExpression: form.update,
-          ConditionExpression: form.condition,
-          ExpressionAttributeNames: { "#conn": conn, "#b": b, "#i": i },
-          ExpressionAttributeValues: { ":interval": interval, ":admitUpTo": Bucket.admitUpTo(input.rate, nowMs) },
+          ...conditionInput(form.condition, {
+            names: { "#conn": conn, "#b": b, "#i": i },
+            values: { ":interval": interval },
+          }),
         }),
         { abortSignal: signal },
       );

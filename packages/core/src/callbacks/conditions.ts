@@ -4,17 +4,20 @@
  */
 import type { Status } from "../status/event";
 import { absent, and, clause, exists, or } from "../platform/condition-expression";
-import * as Table from "./table";
+import * as CallbackTable from "./table";
 
-const TTL = { "#ttl": Table.TTL_ATTRIBUTE };
+const TTL = { "#ttl": CallbackTable.TTL_ATTRIBUTE };
 const connection = (connectionId: string) => ({
-  "#conn": Table.connectionAttribute(connectionId),
-  "#old": Table.legacyConnectionAttribute(connectionId),
+  "#conn": CallbackTable.connectionAttribute(connectionId),
+  "#old": CallbackTable.legacyConnectionAttribute(connectionId),
 });
 
 /** The item's expiry has not passed (an expired one awaiting TTL's sweep is cleared first). */
 export const notExpired = (nowSeconds: number) =>
   or(absent("#ttl", TTL), clause("#ttl > :nowSeconds", TTL, { ":nowSeconds": nowSeconds }));
+
+/** The item's expiry is still ahead; unlike notExpired, an item without one fails (a message's first write). */
+export const expiryAhead = (nowSeconds: number) => clause("#ttl > :nowSeconds", TTL, { ":nowSeconds": nowSeconds });
 
 /** The item's expiry has passed. */
 export const expired = (nowSeconds: number) => clause("#ttl <= :nowSeconds", TTL, { ":nowSeconds": nowSeconds });
@@ -22,7 +25,7 @@ export const expired = (nowSeconds: number) => clause("#ttl <= :nowSeconds", TTL
 /** The status is not recorded yet: no listener count of it, nor (items written before those) in `recorded`. */
 export const statusNotRecorded = (status: Status) =>
   and(
-    absent("#listeners", { "#listeners": Table.listenersAttribute(status) }),
+    absent("#listeners", { "#listeners": CallbackTable.listenersAttribute(status) }),
     clause("NOT contains(recorded, :status)", {}, { ":status": status }),
   );
 
@@ -59,10 +62,44 @@ export const allPresent = (attributes: string[]) =>
  */
 export function connectionSurelyGone(connectionId: string, syncedAt: number | undefined, cutoff: number) {
   const names = connection(connectionId);
-  const rule = (conn: "#conn" | "#old", fields: Table.ConnectionFields) => {
+  const rule = (conn: "#conn" | "#old", fields: CallbackTable.ConnectionFields) => {
     const connectedBefore = clause(`${conn}.${fields.connectedAt} < :cutoff`, names, { ":cutoff": cutoff });
     if (syncedAt === undefined) return connectedBefore;
     return or(clause(`${conn}.${fields.syncedAt} = :syncedAt`, names, { ":syncedAt": syncedAt }), connectedBefore);
   };
-  return or(rule("#conn", Table.CONNECTION_FIELDS), rule("#old", Table.LEGACY_CONNECTION_FIELDS));
+  return or(rule("#conn", CallbackTable.CONNECTION_FIELDS), rule("#old", CallbackTable.LEGACY_CONNECTION_FIELDS));
 }
+
+/** A connection's attribute and field names in the layout that wrote it (./admission serves both layouts). */
+export type LaidOutConnection = { attribute: string; fields: CallbackTable.ConnectionFields };
+const laidOut = (c: LaidOutConnection) => ({ "#conn": c.attribute, "#b": c.fields.burstTat, "#i": c.fields.idleTat });
+
+/** The connection is in the item, in this layout. */
+export const connectionPresent = (c: LaidOutConnection) => exists("#conn", { "#conn": c.attribute });
+
+/** Today's layout: the connection connected after `connectedAfter` (ms), less than its TTL ago. */
+export const connectedAfter = (c: LaidOutConnection, after: number) =>
+  clause(
+    "#conn.#c > :connectedAfter",
+    { "#conn": c.attribute, "#c": c.fields.connectedAt },
+    { ":connectedAfter": after },
+  );
+
+/** The layout before: the connection's own expiry (`expiresAt`, seconds) is still ahead. */
+export const legacyConnectionUnexpired = (c: LaidOutConnection, nowSeconds: number) =>
+  clause("#conn.#exp > :nowSeconds", { "#conn": c.attribute, "#exp": "expiresAt" }, { ":nowSeconds": nowSeconds });
+
+/** The bucket's burst part is the larger TAT (or equal) and leaves room: burstTat <= admitUpTo (ms). */
+export const burstTatRoom = (c: LaidOutConnection, admitUpTo: number) =>
+  and(
+    connectionPresent(c),
+    clause("#conn.#b >= #conn.#i AND #conn.#b <= :admitUpTo", laidOut(c), { ":admitUpTo": admitUpTo }),
+  );
+
+/** The idle part is the larger (burstTat absent or smaller) and leaves room: idleTat <= admitUpTo (ms). */
+export const idleTatRoom = (c: LaidOutConnection, admitUpTo: number) =>
+  and(
+    connectionPresent(c),
+    or(absent("#conn.#b", laidOut(c)), clause("#conn.#b < #conn.#i", laidOut(c))),
+    clause("#conn.#i <= :admitUpTo", laidOut(c), { ":admitUpTo": admitUpTo }),
+  );

@@ -1,14 +1,14 @@
 /**
- * The order's item of `ClientCallbackTbl` (see ./callback-table), read through a schema: its history
+ * The order's item of `ClientCallbackTbl` (see ./table), read through a schema: its history
  * with seqs, its pending marks and its live connections. A malformed attribute fails loudly here
  * rather than travelling on as a half-typed object.
  */
 import * as z from "zod/mini";
-import * as Table from "./table";
+import * as CallbackTable from "./table";
 import { byOccurrence, STATUSES, type SequencedRecord, type Status } from "../status/model";
 import type { StoredBucket } from "./rate-limit";
 
-const F = Table.ENTRY_FIELDS;
+const F = CallbackTable.ENTRY_FIELDS;
 const StoredEntry = z.object({
   [F.status]: z.enum(STATUSES),
   [F.occurredAt]: z.string(),
@@ -26,11 +26,11 @@ const LegacyEntry = z.object({
   recordedAt: z.string(),
 });
 
-const C = Table.CONNECTION_FIELDS;
+const C = CallbackTable.CONNECTION_FIELDS;
 const StoredConnection = z.object({
   [C.connectedAt]: z.number(),
   [C.syncedAt]: z.optional(z.number()),
-  // The connection's message bucket (./sync-rate-limit), absent until its first message.
+  // The connection's message bucket (./rate-limit), absent until its first message.
   [C.idleTat]: z.optional(z.number()),
   [C.burstTat]: z.optional(z.number()),
   [C.toldTat]: z.optional(z.number()),
@@ -84,10 +84,10 @@ function entryOf(stored: AnyEntry, item: Record<string, unknown> | undefined): O
  * the entry says a generic reason instead, and a log line (Lambda keeps stderr) names what is missing.
  */
 function longReason(stored: z.infer<typeof StoredEntry>, key: string, item: Record<string, unknown> | undefined) {
-  const attribute = Table.reasonAttribute(key);
+  const attribute = CallbackTable.reasonAttribute(key);
   const value = item?.[attribute];
   if (typeof value === "string") return value;
-  const orderId = item?.[Table.PARTITION_KEY];
+  const orderId = item?.[CallbackTable.PARTITION_KEY];
   console.warn(
     JSON.stringify({
       level: "WARN",
@@ -97,25 +97,25 @@ function longReason(stored: z.infer<typeof StoredEntry>, key: string, item: Reco
       attribute,
     }),
   );
-  return Table.UNREADABLE_REASON;
+  return CallbackTable.UNREADABLE_REASON;
 }
 
 /** A connection attribute of either layout, or undefined for any other attribute. */
 function connectionOf(attribute: string, value: unknown) {
-  if (attribute.startsWith(Table.CONNECTION_ATTRIBUTE_PREFIX)) {
+  if (attribute.startsWith(CallbackTable.CONNECTION_ATTRIBUTE_PREFIX)) {
     const c = StoredConnection.parse(value);
     return {
-      connectionId: attribute.slice(Table.CONNECTION_ATTRIBUTE_PREFIX.length),
+      connectionId: attribute.slice(CallbackTable.CONNECTION_ATTRIBUTE_PREFIX.length),
       connectedAt: c[C.connectedAt],
       syncedAt: c[C.syncedAt],
-      expiresAt: Table.connectionExpiresAt(c[C.connectedAt]),
+      expiresAt: CallbackTable.connectionExpiresAt(c[C.connectedAt]),
       bucket: { idleTat: c[C.idleTat], burstTat: c[C.burstTat], toldTat: c[C.toldTat] },
     };
   }
-  if (attribute.startsWith(Table.LEGACY_CONNECTION_ATTRIBUTE_PREFIX)) {
+  if (attribute.startsWith(CallbackTable.LEGACY_CONNECTION_ATTRIBUTE_PREFIX)) {
     const c = LegacyConnection.parse(value);
     return {
-      connectionId: attribute.slice(Table.LEGACY_CONNECTION_ATTRIBUTE_PREFIX.length),
+      connectionId: attribute.slice(CallbackTable.LEGACY_CONNECTION_ATTRIBUTE_PREFIX.length),
       connectedAt: c.connectedAt,
       syncedAt: c.syncedAt,
       expiresAt: c.expiresAt,
@@ -130,7 +130,7 @@ export type OrderCallbacks = {
   history: StoredRecord[];
   /**
    * Statuses no client has received yet: recorded with no listener and no message admitted since
-   * (derived, see ./callback-table), or marked.
+   * (derived, see ./table), or marked.
    */
   pending: Set<Status>;
   /** The marked ones alone: what a delivery has to clear with a write. */
@@ -161,7 +161,7 @@ export function parseOrderItem(
   );
   const marked = new Set(stored.pending ?? []);
   const heardByNobody = (entry: StoredRecord) =>
-    Listeners.parse(item?.[Table.listenersAttribute(entry.status)] ?? 0) === 0 &&
+    Listeners.parse(item?.[CallbackTable.listenersAttribute(entry.status)] ?? 0) === 0 &&
     !handedOver(stored, history.length, entry);
   const pending = new Set([...marked, ...history.filter(heardByNobody).map((entry) => entry.status)]);
   const connections: LiveConnection[] = [];
@@ -195,7 +195,7 @@ export function parseOrderItem(
 
 /**
  * Whether an admitted message read this status (so a `sync` handed it over, or marked it), from the
- * item's own order of writes (./callback-table): the record write counts statuses (`lastSeq`) and
+ * item's own order of writes (./table): the record write counts statuses (`lastSeq`) and
  * a message's write copies that count (`syncedSeq`), so the status counted n-th was read iff
  * n ≤ syncedSeq. No clock: the callback and the message handler run on different hosts.
  *

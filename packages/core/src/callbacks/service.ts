@@ -21,12 +21,9 @@ import { encode, errorFrame, parseClientMessage, toStatusFrame, type ErrorFrame,
 import { DEFAULT_SYNC_RATE, type SyncRate } from "./rate-limit";
 import * as z from "zod/mini";
 
-/** What may still run after the signal, so a status cut mid-delivery is still marked (platform/deadline.ts). */
-export { AFTER_DEADLINE_GRACE_MS };
-
 /**
  * A signal that aborts `AFTER_DEADLINE_GRACE_MS` after `signal`'s deadline (none without one): one
- * grace per invocation, however many calls ask for it (./deadline `graceAfterDeadline`).
+ * grace per invocation, however many calls ask for it (../platform/deadline `graceAfterDeadline`).
  *
  * @example
  * // the handler's catch, after a sync whose clean-up already ran into the grace:

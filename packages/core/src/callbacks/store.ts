@@ -1,5 +1,5 @@
 /**
- * Reads and writes of `ClientCallbackTbl` (layout in ./callback-table). Every decision that two
+ * Reads and writes of `ClientCallbackTbl` (layout in ./table). Every decision that two
  * Lambda invocations could race on is a single conditional write on the order's item: dynalite has
  * no transactions and none are needed. Request counts are part of the contract (bench/): a status
  * costs one write here, a `sync` one write (two in a burst); a pending mark, only where posts failed.
@@ -15,10 +15,10 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
-import { isConditionFailure } from "../platform/dynamodb-conditions";
+import { isConditionFailure } from "../platform/condition-expression";
 import { and, conditionInput } from "../platform/condition-expression";
-import * as Clauses from "./conditions";
-import * as Table from "./table";
+import * as CallbackClauses from "./conditions";
+import * as CallbackTable from "./table";
 import { parseOrderItem, type StoredRecord, type LiveConnection, type OrderCallbacks } from "./item";
 import type { Status, StatusRecord } from "../status/event";
 import { admitMessage, type AdmissionInput, type MessageAdmission } from "./admission";
@@ -61,10 +61,10 @@ const backoff = (attempt: number, signal?: AbortSignal) =>
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 
-const F = Table.ENTRY_FIELDS;
+const F = CallbackTable.ENTRY_FIELDS;
 
 /**
- * A status as the history stores it, in the short names (./callback-table): without the orderId,
+ * A status as the history stores it, in the short names (./table): without the orderId,
  * which the item's key already says, and a long reason by its key, with the attribute that keeps it
  * once (the compensation statuses repeat one reason: kept once, it is paid once on every write).
  */
@@ -76,12 +76,12 @@ function storedEntry(detail: StatusRecord, recordedAt: Date) {
   };
   if (detail.amountPaid !== undefined) entry[F.amountPaid] = detail.amountPaid;
   if (detail.reason === undefined) return { entry };
-  if (Buffer.byteLength(detail.reason, "utf8") <= Table.INLINE_REASON_MAX_BYTES)
+  if (Buffer.byteLength(detail.reason, "utf8") <= CallbackTable.INLINE_REASON_MAX_BYTES)
     return { entry: { ...entry, [F.reason]: detail.reason } };
   const key = createHash("sha256").update(detail.reason).digest("base64url").slice(0, 12);
   return {
     entry: { ...entry, [F.reasonKey]: key },
-    reason: { attribute: Table.reasonAttribute(key), value: detail.reason },
+    reason: { attribute: CallbackTable.reasonAttribute(key), value: detail.reason },
   };
 }
 
@@ -94,12 +94,12 @@ export class CallbackStore {
   constructor(config: StoreConfig) {
     this.client = config.client;
     this.tableName = config.tableName;
-    this.retentionSeconds = config.historyRetentionSeconds ?? Table.DEFAULT_HISTORY_RETENTION_SECONDS;
+    this.retentionSeconds = config.historyRetentionSeconds ?? CallbackTable.DEFAULT_HISTORY_RETENTION_SECONDS;
     this.now = config.now ?? (() => new Date());
   }
 
   private nowSeconds() {
-    return Table.epochSeconds(this.now());
+    return CallbackTable.epochSeconds(this.now());
   }
 
   private itemExpiry() {
@@ -127,9 +127,9 @@ export class CallbackStore {
         const { Attributes } = await this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
-            Key: Table.orderKey(detail.orderId),
+            Key: CallbackTable.orderKey(detail.orderId),
             // The listeners at this instant are kept with the status: a status nobody heard is pending
-            // until the next admitted message, without a write of its own (./callback-table). The
+            // until the next admitted message, without a write of its own (./table). The
             // count moves with the append, so the item itself orders statuses and messages: no clock.
             UpdateExpression:
               "SET history = list_append(if_not_exists(history, :none), :entry), #listeners = if_not_exists(connCount, :zero), #ttl = :expiresAt" +
@@ -137,9 +137,12 @@ export class CallbackStore {
               " ADD lastSeq :one",
             // Not recorded yet, in an item that has not expired (an expired one is cleared below first).
             ...conditionInput(
-              and(Clauses.statusNotRecorded(detail.status), Clauses.notExpired(Table.epochSeconds(now))),
+              and(
+                CallbackClauses.statusNotRecorded(detail.status),
+                CallbackClauses.notExpired(CallbackTable.epochSeconds(now)),
+              ),
               {
-                names: { "#ttl": Table.TTL_ATTRIBUTE, ...(reason ? { "#reason": reason.attribute } : {}) },
+                names: { "#ttl": CallbackTable.TTL_ATTRIBUTE, ...(reason ? { "#reason": reason.attribute } : {}) },
                 values: {
                   ":none": [],
                   ":entry": [entry],
@@ -194,9 +197,9 @@ export class CallbackStore {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: Table.orderKey(orderId),
+          Key: CallbackTable.orderKey(orderId),
           UpdateExpression: "ADD pending :statuses",
-          ...conditionInput(and(Clauses.hasHistory(), Clauses.handoversStill(handoversAtRead)), {
+          ...conditionInput(and(CallbackClauses.hasHistory(), CallbackClauses.handoversStill(handoversAtRead)), {
             values: { ":statuses": new Set(statuses) },
           }),
         }),
@@ -228,7 +231,7 @@ export class CallbackStore {
       signal,
       {
         values: { ":one": 1 },
-        names: { "#listeners": Table.listenersAttribute(status) },
+        names: { "#listeners": CallbackTable.listenersAttribute(status) },
       },
     );
   }
@@ -244,9 +247,9 @@ export class CallbackStore {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: Table.orderKey(orderId),
+          Key: CallbackTable.orderKey(orderId),
           UpdateExpression: updateExpression,
-          ...conditionInput(Clauses.hasHistory(), {
+          ...conditionInput(CallbackClauses.hasHistory(), {
             names: extra.names,
             values: { ":statuses": new Set(statuses), ...extra.values },
           }),
@@ -271,25 +274,25 @@ export class CallbackStore {
     input: { orderId: string; connectionId: string; maxConnections: number },
     { signal }: CallOptions = {},
   ): Promise<AddConnectionResult> {
-    const C = Table.CONNECTION_FIELDS;
+    const C = CallbackTable.CONNECTION_FIELDS;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const now = this.now();
-      const nowSeconds = Table.epochSeconds(now);
+      const nowSeconds = CallbackTable.epochSeconds(now);
       try {
         await this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
-            Key: Table.orderKey(input.orderId),
+            Key: CallbackTable.orderKey(input.orderId),
             UpdateExpression: "SET #conn = :connection, #ttl = :expiresAt ADD connCount :one",
             ...conditionInput(
               and(
-                Clauses.connectionAbsent(input.connectionId),
-                Clauses.underConnectionCap(input.maxConnections),
-                Clauses.notExpired(nowSeconds),
+                CallbackClauses.connectionAbsent(input.connectionId),
+                CallbackClauses.underConnectionCap(input.maxConnections),
+                CallbackClauses.notExpired(nowSeconds),
               ),
               {
                 values: {
-                  // Its expiry follows from `connectedAt` (Table.connectionExpiresAt): not kept.
+                  // Its expiry follows from `connectedAt` (CallbackTable.connectionExpiresAt): not kept.
                   ":connection": { [C.connectedAt]: now.getTime() },
                   ":expiresAt": this.itemExpiry(),
                   ":one": 1,
@@ -333,10 +336,13 @@ export class CallbackStore {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: Table.orderKey(orderId),
+          Key: CallbackTable.orderKey(orderId),
           UpdateExpression: `REMOVE ${placeholders.join(", ")} ADD connCount :minus`,
           // All still there: otherwise someone pruned some already, and the count would go wrong.
-          ...conditionInput(Clauses.allPresent(attributes), { names, values: { ":minus": -attributes.length } }),
+          ...conditionInput(CallbackClauses.allPresent(attributes), {
+            names,
+            values: { ":minus": -attributes.length },
+          }),
         }),
         { abortSignal: signal },
       );
@@ -351,9 +357,9 @@ export class CallbackStore {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: Table.orderKey(orderId),
+          Key: CallbackTable.orderKey(orderId),
           UpdateExpression: "SET connCount = :actual",
-          ...conditionInput(Clauses.connectionCountIs(read), { values: { ":actual": actual } }),
+          ...conditionInput(CallbackClauses.connectionCountIs(read), { values: { ":actual": actual } }),
         }),
         { abortSignal: signal },
       );
@@ -362,7 +368,7 @@ export class CallbackStore {
     }
   }
 
-  /** A message from a connection, judged by the connection's bucket in the order's item (./message-admission). */
+  /** A message from a connection, judged by the connection's bucket in the order's item (./admission). */
   admitMessage(input: AdmissionInput, options: CallOptions = {}): Promise<MessageAdmission> {
     return admitMessage({ client: this.client, tableName: this.tableName, now: this.now }, input, options);
   }
@@ -380,12 +386,16 @@ export class CallbackStore {
     input: { orderId: string; connectionId: string; graceMs: number; syncedAt: number | undefined },
     { signal }: CallOptions = {},
   ) {
-    const gone = Clauses.connectionSurelyGone(input.connectionId, input.syncedAt, this.now().getTime() - input.graceMs);
+    const gone = CallbackClauses.connectionSurelyGone(
+      input.connectionId,
+      input.syncedAt,
+      this.now().getTime() - input.graceMs,
+    );
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: Table.orderKey(input.orderId),
+          Key: CallbackTable.orderKey(input.orderId),
           UpdateExpression: "REMOVE #conn, #old ADD connCount :minus",
           // The connection is in one layout or the other (./table): one write tries both.
           ...conditionInput(gone, { values: { ":minus": -1 } }),
@@ -408,10 +418,10 @@ export class CallbackStore {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: Table.orderKey(input.orderId),
+          Key: CallbackTable.orderKey(input.orderId),
           UpdateExpression: "REMOVE #conn, #old ADD connCount :minus",
           // Only while it is there (in either layout): so it is uncounted once, and no missing item is created.
-          ...conditionInput(Clauses.connectionHeld(input.connectionId), { values: { ":minus": -1 } }),
+          ...conditionInput(CallbackClauses.connectionHeld(input.connectionId), { values: { ":minus": -1 } }),
         }),
         { abortSignal: signal },
       );
@@ -441,17 +451,17 @@ export class CallbackStore {
       const page = await this.client.send(
         new ScanCommand({
           TableName: this.tableName,
-          // Pending is partly derived (./callback-table): every live order's item is read and judged.
+          // Pending is partly derived (./table): every live order's item is read and judged.
           // A scan is billed by what it reads, filtered or not.
           FilterExpression: "#ttl > :nowSeconds",
-          ExpressionAttributeNames: { "#ttl": Table.TTL_ATTRIBUTE },
+          ExpressionAttributeNames: { "#ttl": CallbackTable.TTL_ATTRIBUTE },
           ExpressionAttributeValues: { ":nowSeconds": this.nowSeconds() },
           ExclusiveStartKey: startKey,
         }),
         { abortSignal: signal },
       );
       for (const item of page.Items ?? []) {
-        const order = parseOrderItem(String(item[Table.PARTITION_KEY]), item, this.nowSeconds());
+        const order = parseOrderItem(String(item[CallbackTable.PARTITION_KEY]), item, this.nowSeconds());
         entries.push(...order.history.filter((entry) => order.pending.has(entry.status)));
       }
       startKey = page.LastEvaluatedKey;
@@ -461,14 +471,17 @@ export class CallbackStore {
 
   private async getOrderItem(orderId: string, signal: AbortSignal | undefined) {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: Table.orderKey(orderId), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: CallbackTable.orderKey(orderId), ConsistentRead: true }),
       { abortSignal: signal },
     );
     return Item;
   }
 
   private isExpired(item: Record<string, unknown>) {
-    return typeof item[Table.TTL_ATTRIBUTE] === "number" && (item[Table.TTL_ATTRIBUTE] as number) <= this.nowSeconds();
+    return (
+      typeof item[CallbackTable.TTL_ATTRIBUTE] === "number" &&
+      (item[CallbackTable.TTL_ATTRIBUTE] as number) <= this.nowSeconds()
+    );
   }
 
   /** An expired order item not yet swept by DynamoDB's TTL process is absent for writers: clear it. */
@@ -477,8 +490,8 @@ export class CallbackStore {
       await this.client.send(
         new DeleteCommand({
           TableName: this.tableName,
-          Key: Table.orderKey(orderId),
-          ...conditionInput(Clauses.expired(this.nowSeconds())),
+          Key: CallbackTable.orderKey(orderId),
+          ...conditionInput(CallbackClauses.expired(this.nowSeconds())),
         }),
         { abortSignal: signal },
       );

@@ -18,7 +18,7 @@ export const TTL_ATTRIBUTE = "expiresAt";
 
 export const ORDER_SK = "order";
 export const CONNECTION_ATTRIBUTE_PREFIX = "c#";
-/** A connection's fields, by what they mean (./sync-rate-limit names the bucket's). */
+/** A connection's fields, by what they mean (./rate-limit names the bucket's). */
 export const CONNECTION_FIELDS = {
   connectedAt: "c",
   syncedAt: "s",
@@ -60,7 +60,7 @@ export const ENTRY_FIELDS = {
 export const INLINE_REASON_MAX_BYTES = 48;
 export const REASON_ATTRIBUTE_PREFIX = "r#";
 export const reasonAttribute = (key: string) => `${REASON_ATTRIBUTE_PREFIX}${key}`;
-/** Read instead of a long reason whose `r#` attribute is missing (./callback-item). */
+/** Read instead of a long reason whose `r#` attribute is missing (./item). */
 export const UNREADABLE_REASON = "Reason unavailable";
 export const LISTENERS_ATTRIBUTE_PREFIX = "listeners#";
 export const listenersAttribute = (status: string) => `${LISTENERS_ATTRIBUTE_PREFIX}${status}`;

@@ -12,9 +12,6 @@ import { DEFAULT_FANOUT_CONCURRENCY } from "../platform/tunables";
 /** Posts in flight at once per invocation: `FANOUT_CONCURRENCY`'s default (platform/tunables.ts). */
 export const DEFAULT_CONCURRENCY = DEFAULT_FANOUT_CONCURRENCY;
 
-/** A retry starts only with this much time left (platform/deadline.ts says why). */
-export { MIN_ATTEMPT_MS };
-
 /** `signal` bounds every request and every backoff: once it aborts, nothing new starts and nothing waits. */
 export type PostOptions = { signal?: AbortSignal };
 

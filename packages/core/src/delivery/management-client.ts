@@ -5,9 +5,6 @@
 import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import { MANAGEMENT_TIMEOUTS } from "../platform/deadline";
 
-/** How long a `@connections` request may take to connect, and to be answered (platform/deadline.ts). */
-export { MANAGEMENT_TIMEOUTS };
-
 /**
  * The `@connections` client of one WebSocket stage, e.g. `https://{api-id}.execute-api.{region}.amazonaws.com/{stage}`.
  * Its socket pool holds as many connections as a fan-out keeps posts in flight (the SDK's default

@@ -33,7 +33,7 @@ export type RetryStrategy = {
   recordSuccess(token: RetryToken): void;
 };
 /** The members of the client's resolved config this module uses (typed in the SDK's resolved-config
- * interfaces: SigV4 auth, endpoint, retry); connection-post.test.ts breaks if an SDK upgrade changes them. */
+ * interfaces: SigV4 auth, endpoint, retry); delivery/fan-out.test.ts breaks if an SDK upgrade changes them. */
 type ClientParts = {
   signer: () => Promise<{ sign(request: Request, options?: { signingDate?: Date }): Promise<Request> }>;
   endpoint: () => Promise<Endpoint>;

@@ -4,9 +4,9 @@
  * (dynalite never), so an expired item awaiting the sweep counts as absent.
  */
 import { absent, and, clause, exists, or } from "../platform/condition-expression";
-import * as Table from "./table";
+import * as OrdersTable from "./table";
 
-const TTL = { "#ttl": Table.TTL_ATTRIBUTE };
+const TTL = { "#ttl": OrdersTable.TTL_ATTRIBUTE };
 
 /** The item is there (whatever its expiry): never writes an erased order's item back. */
 export const present = () => exists("pk");

@@ -1,11 +1,11 @@
 /**
- * Reads and writes of `OrdersTbl` (layout in ./orders-table). As in the callback store, every
+ * Reads and writes of `OrdersTbl` (layout in ./table). As in the callback store, every
  * decision two invocations could race on is one conditional write.
  */
 import { createHash } from "node:crypto";
-import { isConditionFailure } from "../platform/dynamodb-conditions";
+import { isConditionFailure } from "../platform/condition-expression";
 import { absent, and, conditionInput, or } from "../platform/condition-expression";
-import * as Clauses from "./conditions";
+import * as OrderClauses from "./conditions";
 import {
   DeleteCommand,
   GetCommand,
@@ -15,7 +15,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import type { OrderRequest } from "./request";
 import * as OrderStatus from "../status/event";
-import * as Table from "./table";
+import * as OrdersTable from "./table";
 
 /** What the payment step decided, recorded once on the order (with the card token removed in the same write). */
 export type PaymentOutcome = { outcome: "paid"; paymentId: string; amountPaid: number } | { outcome: "declined" };
@@ -89,7 +89,7 @@ export class OrderStore {
 
   /** The order's item exists and has not expired (./conditions). */
   private live() {
-    return Clauses.live(this.nowSeconds());
+    return OrderClauses.live(this.nowSeconds());
   }
 
   /**
@@ -105,21 +105,25 @@ export class OrderStore {
         new PutCommand({
           TableName: this.config.tableName,
           Item: {
-            ...Table.idempotencyKey(keyHash),
+            ...OrdersTable.idempotencyKey(keyHash),
             orderId: input.orderId,
             requestHash: input.requestHash,
             token: input.token,
-            [Table.TTL_ATTRIBUTE]: nowSeconds + Table.IDEMPOTENCY_TTL_SECONDS,
+            [OrdersTable.TTL_ATTRIBUTE]: nowSeconds + OrdersTable.IDEMPOTENCY_TTL_SECONDS,
           },
           // First claim wins; an expired claim (not yet swept by TTL) counts as absent.
-          ...conditionInput(Clauses.free(nowSeconds)),
+          ...conditionInput(OrderClauses.free(nowSeconds)),
         }),
       );
       return { orderId: input.orderId, token: input.token, keyHash, claimed: true, sameRequest: true };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const { Item } = await this.config.client.send(
-        new GetCommand({ TableName: this.config.tableName, Key: Table.idempotencyKey(keyHash), ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.config.tableName,
+          Key: OrdersTable.idempotencyKey(keyHash),
+          ConsistentRead: true,
+        }),
       );
       if (!Item) throw new Error("Idempotency claim vanished; retry the request");
       return {
@@ -147,13 +151,13 @@ export class OrderStore {
   }) {
     const placed: OrderStatus.HistoryRecord = { status: "placed", occurredAt: order.placedAt };
     const claimedAt = this.now().toISOString();
-    const retentionDays = this.config.orderRetentionDays ?? Table.DEFAULT_ORDER_RETENTION_DAYS;
+    const retentionDays = this.config.orderRetentionDays ?? OrdersTable.DEFAULT_ORDER_RETENTION_DAYS;
     try {
       await this.config.client.send(
         new PutCommand({
           TableName: this.config.tableName,
           Item: {
-            ...Table.orderKey(order.orderId),
+            ...OrdersTable.orderKey(order.orderId),
             orderId: order.orderId,
             placedAt: order.placedAt,
             basket: order.request.basket,
@@ -164,7 +168,8 @@ export class OrderStore {
             // The request that stores the order holds the claim to start its workflow.
             workflowStartingAt: claimedAt,
             ...(order.idempotencyKeyHash && { idempotencyKeyHash: order.idempotencyKeyHash }),
-            [Table.TTL_ATTRIBUTE]: Math.floor(Date.parse(order.placedAt) / 1000) + retentionDays * Table.DAY_SECONDS,
+            [OrdersTable.TTL_ATTRIBUTE]:
+              Math.floor(Date.parse(order.placedAt) / 1000) + retentionDays * OrdersTable.DAY_SECONDS,
           },
           ...conditionInput(absent("pk")),
         }),
@@ -189,16 +194,19 @@ export class OrderStore {
    */
   async claimWorkflowStart(orderId: string): Promise<string | undefined> {
     const now = this.now();
-    const leaseEnd = new Date(now.getTime() - Table.WORKFLOW_START_LEASE_SECONDS * 1000).toISOString();
+    const leaseEnd = new Date(now.getTime() - OrdersTable.WORKFLOW_START_LEASE_SECONDS * 1000).toISOString();
     try {
       await this.config.client.send(
         new UpdateCommand({
           TableName: this.config.tableName,
-          Key: Table.orderKey(orderId),
+          Key: OrdersTable.orderKey(orderId),
           UpdateExpression: "SET workflowStartingAt = :claimedAt",
-          ...conditionInput(and(this.live(), Clauses.workflowNotStarted(), Clauses.startClaimOlderThan(leaseEnd)), {
-            values: { ":claimedAt": now.toISOString() },
-          }),
+          ...conditionInput(
+            and(this.live(), OrderClauses.workflowNotStarted(), OrderClauses.startClaimOlderThan(leaseEnd)),
+            {
+              values: { ":claimedAt": now.toISOString() },
+            },
+          ),
         }),
       );
       return now.toISOString();
@@ -214,11 +222,14 @@ export class OrderStore {
       await this.config.client.send(
         new UpdateCommand({
           TableName: this.config.tableName,
-          Key: Table.orderKey(orderId),
+          Key: OrdersTable.orderKey(orderId),
           UpdateExpression: "SET workflowStartingAt = :epoch",
-          ...conditionInput(and(Clauses.present(), Clauses.workflowNotStarted(), Clauses.startClaimedAt(claimedAt)), {
-            values: { ":epoch": new Date(0).toISOString() },
-          }),
+          ...conditionInput(
+            and(OrderClauses.present(), OrderClauses.workflowNotStarted(), OrderClauses.startClaimedAt(claimedAt)),
+            {
+              values: { ":epoch": new Date(0).toISOString() },
+            },
+          ),
         }),
       );
     } catch (error) {
@@ -235,7 +246,7 @@ export class OrderStore {
       await this.config.client.send(
         new UpdateCommand({
           TableName: this.config.tableName,
-          Key: Table.orderKey(orderId),
+          Key: OrdersTable.orderKey(orderId),
           UpdateExpression: "SET workflowStartedAt = if_not_exists(workflowStartedAt, :startedAt)",
           ...conditionInput(this.live(), { values: { ":startedAt": startedAt } }),
         }),
@@ -248,10 +259,10 @@ export class OrderStore {
   /** The order, or undefined when there is none or it has expired (an expired item awaiting TTL's sweep is absent). */
   async getOrder(orderId: string): Promise<OrderRecord | undefined> {
     const { Item } = await this.config.client.send(
-      new GetCommand({ TableName: this.config.tableName, Key: Table.orderKey(orderId), ConsistentRead: true }),
+      new GetCommand({ TableName: this.config.tableName, Key: OrdersTable.orderKey(orderId), ConsistentRead: true }),
     );
     if (!Item) return undefined;
-    const expiresAt = Item[Table.TTL_ATTRIBUTE];
+    const expiresAt = Item[OrdersTable.TTL_ATTRIBUTE];
     if (typeof expiresAt === "number" && expiresAt <= this.nowSeconds()) return undefined;
     const { pk: _pk, status: _stored, statusOccurredAt: _at, ...stored } = Item;
     const record = stored as Omit<OrderRecord, "status">;
@@ -275,7 +286,7 @@ export class OrderStore {
       await this.config.client.send(
         new UpdateCommand({
           TableName: this.config.tableName,
-          Key: Table.orderKey(detail.orderId),
+          Key: OrdersTable.orderKey(detail.orderId),
           UpdateExpression: "SET statuses.#status = if_not_exists(statuses.#status, :entry)",
           ...conditionInput(this.live(), { names: { "#status": detail.status }, values: { ":entry": entry } }),
         }),
@@ -305,13 +316,13 @@ export class OrderStore {
       outcome === "completed" ? (["completedAt", "cancelledAt"] as const) : (["cancelledAt", "completedAt"] as const);
     const condition =
       outcome === "completed"
-        ? and(this.live(), Clauses.notSettledAs(other), Clauses.notReleased(), Clauses.notRefunded())
-        : and(this.live(), Clauses.notSettledAs(other));
+        ? and(this.live(), OrderClauses.notSettledAs(other), OrderClauses.notReleased(), OrderClauses.notRefunded())
+        : and(this.live(), OrderClauses.notSettledAs(other));
     try {
       await this.config.client.send(
         new UpdateCommand({
           TableName: this.config.tableName,
-          Key: Table.orderKey(orderId),
+          Key: OrdersTable.orderKey(orderId),
           UpdateExpression: `SET ${mine} = if_not_exists(${mine}, :at)`,
           ...conditionInput(condition, { values: { ":at": at } }),
         }),
@@ -334,12 +345,17 @@ export class OrderStore {
     orderId: string,
     outcome: PaymentOutcome,
   ): Promise<PaymentOutcome | { refused: true } | undefined> {
-    const condition = and(this.live(), Clauses.notPaid(), Clauses.notSettledAs("cancelledAt"), Clauses.notReleased());
+    const condition = and(
+      this.live(),
+      OrderClauses.notPaid(),
+      OrderClauses.notSettledAs("cancelledAt"),
+      OrderClauses.notReleased(),
+    );
     try {
       await this.config.client.send(
         new UpdateCommand({
           TableName: this.config.tableName,
-          Key: Table.orderKey(orderId),
+          Key: OrdersTable.orderKey(orderId),
           UpdateExpression: "SET payment = :outcome REMOVE cardToken",
           ...conditionInput(condition, { values: { ":outcome": outcome } }),
         }),
@@ -367,9 +383,9 @@ export class OrderStore {
       await this.config.client.send(
         new UpdateCommand({
           TableName: this.config.tableName,
-          Key: Table.orderKey(orderId),
+          Key: OrdersTable.orderKey(orderId),
           UpdateExpression: "SET #attribute = :value",
-          ...conditionInput(and(this.live(), Clauses.notRecorded(attribute)), { values: { ":value": value } }),
+          ...conditionInput(and(this.live(), OrderClauses.notRecorded(attribute)), { values: { ":value": value } }),
         }),
       );
       return value;
@@ -398,9 +414,9 @@ export class OrderStore {
       await this.config.client.send(
         new UpdateCommand({
           TableName: this.config.tableName,
-          Key: Table.orderKey(orderId),
+          Key: OrdersTable.orderKey(orderId),
           UpdateExpression: "SET reservation.releasedAt = :releasedAt",
-          ...conditionInput(and(this.live(), Clauses.reserved(), Clauses.notReleased()), {
+          ...conditionInput(and(this.live(), OrderClauses.reserved(), OrderClauses.notReleased()), {
             values: { ":releasedAt": releasedAt },
           }),
         }),
@@ -418,10 +434,10 @@ export class OrderStore {
       await this.config.client.send(
         new UpdateCommand({
           TableName: this.config.tableName,
-          Key: Table.orderKey(orderId),
+          Key: OrdersTable.orderKey(orderId),
           UpdateExpression: "REMOVE cardToken",
           // Never writes an erased order's item back.
-          ...conditionInput(Clauses.present()),
+          ...conditionInput(OrderClauses.present()),
         }),
       );
       return true;
@@ -439,7 +455,7 @@ export class OrderStore {
    */
   async eraseOrder(orderId: string): Promise<OrderErasure> {
     const { Item } = await this.config.client.send(
-      new GetCommand({ TableName: this.config.tableName, Key: Table.orderKey(orderId), ConsistentRead: true }),
+      new GetCommand({ TableName: this.config.tableName, Key: OrdersTable.orderKey(orderId), ConsistentRead: true }),
     );
     const keyHash = typeof Item?.idempotencyKeyHash === "string" ? Item.idempotencyKeyHash : undefined;
     let idempotencyRecord = false;
@@ -448,8 +464,8 @@ export class OrderStore {
         await this.config.client.send(
           new DeleteCommand({
             TableName: this.config.tableName,
-            Key: Table.idempotencyKey(keyHash),
-            ...conditionInput(Clauses.namesOrder(orderId)),
+            Key: OrdersTable.idempotencyKey(keyHash),
+            ...conditionInput(OrderClauses.namesOrder(orderId)),
           }),
         );
         idempotencyRecord = true;
@@ -460,8 +476,8 @@ export class OrderStore {
     const { Attributes } = await this.config.client.send(
       new DeleteCommand({
         TableName: this.config.tableName,
-        Key: Table.orderKey(orderId),
-        ...conditionInput(or(absent("pk"), Clauses.namesOrder(orderId))),
+        Key: OrdersTable.orderKey(orderId),
+        ...conditionInput(or(absent("pk"), OrderClauses.namesOrder(orderId))),
         ReturnValues: "ALL_OLD",
       }),
     );

@@ -3,6 +3,7 @@
  * carries the names and values it uses, so a condition reads as its meaning (`and(live(now),
  * absent("payment"))`) and each clause is written in one place. `and` brackets an `or` it contains.
  */
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 
 export type Names = Record<string, string>;
 export type Values = Record<string, unknown>;
@@ -64,3 +65,8 @@ export function conditionInput(condition: Condition, own: { names?: Names; value
     ...(Object.keys(values).length > 0 && { ExpressionAttributeValues: values }),
   };
 }
+
+/** A conditional write lost: the expected, handled outcome of a race, not an error. */
+export const isConditionFailure = (error: unknown) =>
+  error instanceof ConditionalCheckFailedException ||
+  (error as { name?: string } | null)?.name === "ConditionalCheckFailedException";

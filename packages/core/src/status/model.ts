@@ -1,7 +1,7 @@
 /**
  * The status model, free of any schema library so that the browser page can use it too: the
  * statuses, the terminal set, the saga's order of steps ("current status"), the status record
- * and the occurrence order. `./order-status` validates events into these types and re-exports all of it.
+ * and the occurrence order. `./event` validates events into these types and re-exports all of it.
  */
 export const STATUSES = ["placed", "reserved", "paid", "completed", "released", "refunded", "cancelled"] as const;
 export type Status = (typeof STATUSES)[number];

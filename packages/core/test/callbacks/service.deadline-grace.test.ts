@@ -77,6 +77,6 @@ it("a sync cut at the deadline and its `internal` answer end together within one
   cancel();
   // Assess: the clean-up write was made and waited out the grace; the answer had none left of its own
   expect(slow.sent).toEqual(["UpdateCommand", "UpdateCommand"]);
-  expect(cleanUpEnded).toBeGreaterThanOrEqual(Callbacks.AFTER_DEADLINE_GRACE_MS - 20);
-  expect(answerEnded).toBeLessThan(Callbacks.AFTER_DEADLINE_GRACE_MS + 150);
+  expect(cleanUpEnded).toBeGreaterThanOrEqual(Deadline.AFTER_DEADLINE_GRACE_MS - 20);
+  expect(answerEnded).toBeLessThan(Deadline.AFTER_DEADLINE_GRACE_MS + 150);
 });

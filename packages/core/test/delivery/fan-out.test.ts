@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import * as Aws from "../../src/platform/aws";
 import * as Deadline from "../../src/platform/deadline";
-import { MIN_ATTEMPT_MS, postToAll, postToConnection } from "../../src/delivery/fan-out";
+import { postToAll, postToConnection } from "../../src/delivery/fan-out";
 import { startConnectionsServer, type ConnectionsServer } from "@test-support/connections-server";
 
 let connections: ConnectionsServer;
@@ -242,7 +242,7 @@ describe("a post bounded by a signal", () => {
     const client = Aws.managementClient(connections.endpoint);
     connections.open("c1");
     connections.failWith("c1", 500, { times: 1 });
-    const { signal, cancel } = Deadline.deadlineSignal(Date.now() + MIN_ATTEMPT_MS / 2);
+    const { signal, cancel } = Deadline.deadlineSignal(Date.now() + Deadline.MIN_ATTEMPT_MS / 2);
     // Act
     const outcome = await postToConnection(client, "c1", "{}", { signal });
     cancel();

@@ -6,7 +6,7 @@
  * refused (403: the grant, the endpoint's stage, the signature) is counted for its alarm.
  */
 import * as Callbacks from "@awsomepets/core/callbacks/service";
-import { callbackDeps } from "../lib/deps";
+import { callbackDeps } from "../lib/callback-deps";
 import { lambdaHandler } from "../lib/handler";
 import { emfMetrics } from "../lib/metrics";
 import { InvalidStatusEventError, StatusEvent } from "../lib/status-event";

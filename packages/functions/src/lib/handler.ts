@@ -19,9 +19,6 @@ export type Counter = {
   flush: () => void;
 };
 
-/** What a handler keeps for itself after its AWS calls were cut at the signal (core's platform/deadline.ts). */
-export const DEADLINE_RESERVE_MS = Deadline.DEADLINE_RESERVE_MS;
-
 export type Tools = {
   logger: Logger;
   count: Counter["count"];
@@ -48,7 +45,7 @@ export function lambdaHandler<R>(
     if (context) logger.addContext(context);
     logger.appendKeys({ function: name });
     const deadline = context
-      ? Deadline.deadlineSignal(Date.now() + context.getRemainingTimeInMillis() - DEADLINE_RESERVE_MS)
+      ? Deadline.deadlineSignal(Date.now() + context.getRemainingTimeInMillis() - Deadline.DEADLINE_RESERVE_MS)
       : undefined;
     try {
       return await run(event, {

@@ -1,6 +1,6 @@
 /** `$connect` → OrderWSConnectFunction: admit the socket if its token is valid and its order has room. */
 import * as Callbacks from "@awsomepets/core/callbacks/service";
-import { callbackDeps } from "../lib/deps";
+import { callbackDeps } from "../lib/callback-deps";
 import { maxConnectionsPerOrder, stage } from "../lib/env";
 import { lambdaHandler } from "../lib/handler";
 import { emfMetrics } from "../lib/metrics";

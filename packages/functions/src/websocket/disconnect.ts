@@ -1,5 +1,5 @@
 /** `$disconnect` → OrderWSDisconnectFunction: forget the connection. */
-import { callbackStore } from "../lib/deps";
+import { callbackStore } from "../lib/callback-deps";
 import { lambdaHandler } from "../lib/handler";
 import { WebSocketEvent, type WebSocketResult } from "../lib/websocket-event";
 

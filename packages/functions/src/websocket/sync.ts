@@ -4,7 +4,7 @@
  * bucket in the order's item (one write per refused message, `rate_limited` once per streak).
  */
 import * as Callbacks from "@awsomepets/core/callbacks/service";
-import { callbackDeps } from "../lib/deps";
+import { callbackDeps } from "../lib/callback-deps";
 import { lambdaHandler } from "../lib/handler";
 import { emfMetrics } from "../lib/metrics";
 import { WebSocketEvent, type WebSocketResult } from "../lib/websocket-event";

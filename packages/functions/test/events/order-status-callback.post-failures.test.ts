@@ -8,7 +8,7 @@ import * as Metrics from "@awsomepets/core/platform/metrics";
 import * as Topology from "@awsomepets/core/platform/topology";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { connectEvent, messageEvent, statusEvent } from "../support/events";
-import { DEADLINE_RESERVE_MS } from "../../src/lib/handler";
+import * as Deadline from "@awsomepets/core/platform/deadline";
 import { startHarness, type Harness } from "../support/harness";
 import { lambdaContext } from "../support/lambda-context";
 
@@ -37,7 +37,10 @@ describe("a post that hangs past the invocation's deadline", () => {
     h.connections.hang(connectionId);
     const event = statusEvent({ orderId, status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" });
     // Act
-    const invocation = h.handlers.callback(event, lambdaContext("OrderWSCallbackFunction", DEADLINE_RESERVE_MS + 300));
+    const invocation = h.handlers.callback(
+      event,
+      lambdaContext("OrderWSCallbackFunction", Deadline.DEADLINE_RESERVE_MS + 300),
+    );
     // Assess: cut by the signal (AbortError), not by the request timeout (TimeoutError)
     await expect(invocation).rejects.toMatchObject({
       name: "RetryableDeliveryError",

@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import * as Topology from "@awsomepets/core/platform/topology";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { statusEvent } from "../support/events";
-import { DEADLINE_RESERVE_MS } from "../../src/lib/handler";
+import * as Deadline from "@awsomepets/core/platform/deadline";
 import { lambdaContext } from "../support/lambda-context";
 
 let hanging: Server;
@@ -51,7 +51,10 @@ describe("OrderStatusProjectionFunction", () => {
   it("gives up on a DynamoDB that does not answer at the invocation's deadline, and fails for a retry", async () => {
     const event = statusEvent({ orderId: randomUUID(), status: "placed", occurredAt: "2026-11-26T10:00:00.000Z" });
 
-    const invocation = handler(event, lambdaContext("OrderStatusProjectionFunction", DEADLINE_RESERVE_MS + 300));
+    const invocation = handler(
+      event,
+      lambdaContext("OrderStatusProjectionFunction", Deadline.DEADLINE_RESERVE_MS + 300),
+    );
 
     await expect(invocation).rejects.toMatchObject({ name: "AbortError" });
   });

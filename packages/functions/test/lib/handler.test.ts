@@ -1,7 +1,7 @@
 /** The handler wrapper's per-invocation signal: it aborts a reserve before Lambda's timeout, never without a context. */
 import * as Deadline from "@awsomepets/core/platform/deadline";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DEADLINE_RESERVE_MS, lambdaHandler } from "../../src/lib/handler";
+import { lambdaHandler } from "../../src/lib/handler";
 import { lambdaContext } from "../support/lambda-context";
 
 beforeAll(() => {
@@ -19,7 +19,7 @@ describe("lambdaHandler's signal", () => {
       const reason = await until(signal);
       return { leftAtStart, reason, aborted: signal.aborted };
     });
-    const context = lambdaContext("OrderWSCallbackFunction", DEADLINE_RESERVE_MS + 200);
+    const context = lambdaContext("OrderWSCallbackFunction", Deadline.DEADLINE_RESERVE_MS + 200);
     // Act
     const result = await handler({}, context);
     const remainingAfterAbort = context.getRemainingTimeInMillis();
@@ -28,7 +28,7 @@ describe("lambdaHandler's signal", () => {
     expect(result.reason).toMatchObject({ name: "TimeoutError" });
     expect(result.leftAtStart).toBeGreaterThan(0);
     expect(result.leftAtStart).toBeLessThanOrEqual(200);
-    expect(remainingAfterAbort).toBeGreaterThan(DEADLINE_RESERVE_MS / 2);
+    expect(remainingAfterAbort).toBeGreaterThan(Deadline.DEADLINE_RESERVE_MS / 2);
   });
 
   it("never aborts without a Lambda context (tests), and has no deadline", async () => {
@@ -46,6 +46,6 @@ describe("lambdaHandler's signal", () => {
       return Deadline.msLeft(signal);
     });
 
-    expect(await handler({}, lambdaContext("OrderWSCallbackFunction", DEADLINE_RESERVE_MS / 2))).toBe(0);
+    expect(await handler({}, lambdaContext("OrderWSCallbackFunction", Deadline.DEADLINE_RESERVE_MS / 2))).toBe(0);
   });
 });

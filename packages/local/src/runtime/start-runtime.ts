@@ -299,7 +299,7 @@ export async function startLocalRuntime(options: {
           stateMachines: [workflow.config],
           retryIntervalOverrideMs: config.retryBaseDelayMs,
           journal: journals.executions,
-          // The ASL file is validated by the workflow tests (packages/local/test/workflow); skipping it here saves start-up time.
+          // The ASL file is validated by the workflow tests (packages/local/test/runtime/workflow.definition.test.ts); skipping it here saves start-up time.
           validateDefinitions: false,
           maxFinishedExecutions: config.maxFinishedExecutions,
           expressRunsTwice: config.expressRunsTwice,

@@ -55,7 +55,7 @@ const publish = (detail: OrderStatus.StatusRecord) =>
 beforeAll(async () => {
   console.log(`bad input: seed=${SEED} (replay with BAD_INPUT_SEED=${SEED})`);
   // These tests send ~100 frames on one socket, one at a time: above the default per-socket rate,
-  // which has a test of its own (flood.test.ts).
+  // which has tests of its own (core: callbacks/admission.test.ts, callbacks/rate-limit.test.ts).
   process.env[Topology.ENV.syncBurst] = "100"; // the most the tunable allows
   process.env[Topology.ENV.syncRatePerSecond] = "20";
   runtime = await startTestRuntime();
