@@ -46,8 +46,9 @@ const joined = (operator: string, conditions: Condition[], bracketOr: boolean): 
   ),
 });
 
-/** Every clause holds. */
-export const and = (...conditions: Condition[]) => joined("AND", conditions, true);
+/** Every clause holds. One clause is returned as it is, so an `or` stays marked for the `and` above it. */
+export const and = (...conditions: Condition[]): Condition =>
+  conditions.length === 1 ? conditions[0]! : joined("AND", conditions, true);
 
 /** At least one clause holds (bracketed when an `and` takes it in). */
 export const or = (...conditions: Condition[]): Condition => ({ ...joined("OR", conditions, false), or: true });

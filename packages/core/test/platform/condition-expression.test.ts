@@ -15,6 +15,14 @@ describe("condition expressions from named clauses", () => {
     expect(or(absent("pk"), fresh).expression).toBe("attribute_not_exists(pk) OR #ttl > :now");
   });
 
+  it("keeps an OR bracketed when it reaches an AND through an AND of one clause", () => {
+    const either = or(absent("a"), absent("b"));
+    expect(and(exists("x"), and(either)).expression).toBe(
+      "attribute_exists(x) AND (attribute_not_exists(a) OR attribute_not_exists(b))",
+    );
+    expect(and(either)).toBe(either);
+  });
+
   it("refuses two clauses that give one placeholder different meanings", () => {
     expect(() => and(fresh, clause("#ttl < :now", { "#ttl": "other" }))).toThrow(/the name #ttl/);
     expect(() => conditionInput(fresh, { values: { ":now": 6 } })).toThrow(/the value :now/);
