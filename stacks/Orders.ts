@@ -46,7 +46,7 @@ export function Orders({ stack, app }: StackContext) {
   const keepsData = stageKeepsData(process.env);
 
   // The orders themselves: kept by a stage that keeps data, and adoptable again after a removal
-  // (ADOPT_ORDERS_TABLE=<retained table name> at deploy; see stacks/tables.ts and the README).
+  // (ADOPT_ORDERS_TABLE=<retained table name> at deploy; see stacks/tables.ts and docs/deploy-and-operate.md).
   const ordersTable = new Table(
     stack,
     "OrdersTbl",

@@ -4,7 +4,7 @@
  * fail with "already exists" in both cases). A stage that keeps data (any stage not deployed with
  * DISPOSABLE_STAGE=true) has its tables retained on removal and
  * on replacement, with point-in-time recovery and deletion protection; what was retained can be adopted
- * again by name at deploy (README, "Deploy a stage": what is kept and how to get it back).
+ * again by name at deploy (docs/deploy-and-operate.md, "Names, settings and what a stage keeps").
  */
 import { RemovalPolicy, type Stack } from "aws-cdk-lib";
 import { Table as DynamoDBTable } from "aws-cdk-lib/aws-dynamodb";
