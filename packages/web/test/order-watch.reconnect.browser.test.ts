@@ -165,8 +165,20 @@ describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", (
         shippingAddress: { name: "Jo Park", line1: "2 Main St", city: "Leeds", postalCode: "LS1 1AA", country: "GB" },
       }),
     }).then((r) => r.json() as Promise<{ orderId: string; clientCallbackUrl: string }>);
-    await session.runtime.stepFunctions.idle();
-    await session.runtime.events.idle();
+    // Finished as the API tells it. Not `stepFunctions.idle()`: that also waits for the order the test
+    // above leaves held in ProcessPayment (until its Lambda timeout), which took CI past this test's timeout.
+    const token = new URL(placed.clientCallbackUrl).searchParams.get("token");
+    await expect
+      .poll(
+        async () => {
+          const response = await fetch(`${session.runtime.url}/orders/${placed.orderId}`, {
+            headers: { authorization: `Bearer ${token}` },
+          });
+          return response.ok && ((await response.json()) as { terminal?: boolean }).terminal;
+        },
+        { timeout: 15_000, interval: 100 },
+      )
+      .toBe(true);
     const page = await session.freshPage();
     const sockets: string[] = [];
     page.on("websocket", (socket) => void sockets.push(socket.url()));
