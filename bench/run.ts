@@ -80,7 +80,10 @@ Exit status: 0 every goal of the run met, 3 some goal missed, 2 usage error, 1 t
 
 class UsageError extends Error {}
 
-/** The runtime being measured (and the cost metric's DynamoDB Local): stopped on SIGINT/SIGTERM so that no child outlives the benchmark. */
+/**
+ * The runtime being measured (and the cost metric's DynamoDB Local): stopped on SIGINT/SIGTERM so that no child
+ * outlives the benchmark.
+ */
 let active: BenchRuntime | undefined;
 let dynamodbLocal: { stop(): Promise<void> } | undefined;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

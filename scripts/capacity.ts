@@ -121,7 +121,8 @@ async function main() {
   const use = perOrder(costFigures, load);
   const client = oneClient(costFigures, load);
   const concurrency = lambdaConcurrencyNeed(costFigures, load);
-  // The whole order path per workflow type, as the bench priced it (bench/metrics/order-path-cost.ts), when the figures hold it.
+  // The whole order path per workflow type, as the bench priced it (bench/metrics/order-path-cost.ts), when the figures
+  // hold it.
   const orderPath = costFigures.order_path;
   const workflowLines = orderPath
     ? (() => {

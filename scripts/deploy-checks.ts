@@ -61,7 +61,9 @@ export const WORKFLOW_TYPE_OUTPUT = "OrderWorkflowType";
 /** Stacks whose resources are all gone (a first deploy that rolled back) or never made: no machine runs. */
 const NOTHING_DEPLOYED = new Set(["ROLLBACK_COMPLETE", "REVIEW_IN_PROGRESS", "DELETE_COMPLETE"]);
 
-/** DescribeStacks' error for a stack that does not exist (the SDK's ValidationError; AWS has no code of its own for it). */
+/**
+ * DescribeStacks' error for a stack that does not exist (the SDK's ValidationError; AWS has no code of its own for it).
+ */
 export const isMissingStack = (error: unknown) =>
   (error as Error)?.name === "ValidationError" && /does not exist/i.test((error as Error).message ?? "");
 

@@ -24,7 +24,10 @@ import { suppressNagFindings, WEB_STACK_SUPPRESSIONS } from "./nag";
 
 export const SITE_PATH = "packages/web";
 
-/** `scheme://host` of a URL that is a CloudFormation token at synth (`wss://id.execute-api…/stage` → `wss://id.execute-api…`). */
+/**
+ * `scheme://host` of a URL that is a CloudFormation token at synth (`wss://id.execute-api…/stage` →
+ * `wss://id.execute-api…`).
+ */
 const tokenOrigin = (url: string) => {
   const [scheme, rest] = [Fn.select(0, Fn.split("//", url)), Fn.select(1, Fn.split("//", url))];
   return Fn.join("", [scheme, "//", Fn.select(0, Fn.split("/", rest))]);

@@ -19,7 +19,9 @@ export function deploySettings(env: Record<string, string | undefined> = process
   }
 }
 
-/** The stages' and routes' throttles (Topology.API_THROTTLES unless overridden at deploy); `npm start` reads the same. */
+/**
+ * The stages' and routes' throttles (Topology.API_THROTTLES unless overridden at deploy); `npm start` reads the same.
+ */
 export const throttlesOf = Tunables.throttlesOf;
 
 /** What the callback functions read (Topology.WIRING), as the strings their environment holds. */
@@ -33,7 +35,10 @@ export function callbackTunables(settings: DeploySettings): Partial<Record<Topol
   };
 }
 
-/** The order workflow's type and the one being drained (`ORDER_WORKFLOW_TYPE`, `ORDER_WORKFLOW_DRAINING`), through core's one parser. */
+/**
+ * The order workflow's type and the one being drained (`ORDER_WORKFLOW_TYPE`, `ORDER_WORKFLOW_DRAINING`), through
+ * core's one parser.
+ */
 export function workflowSettings(env: Record<string, string | undefined> = process.env): Tunables.Choices {
   try {
     return Tunables.readChoices(env);

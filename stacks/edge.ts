@@ -54,7 +54,8 @@ export function edgeDomainOf(env: Record<string, string | undefined>): EdgeDomai
   }
   if (!/^(?!-)[a-z0-9-]{1,63}(\.(?!-)[a-z0-9-]{1,63})+$/.test(domainName))
     throw new Error(`${Topology.DEPLOY_ENV.edgeDomain}="${domainName}" is not a domain name`);
-  // CloudFront takes certificates from us-east-1 only; the APIs' regional custom domains from their own region (us-east-1 too).
+  // CloudFront takes certificates from us-east-1 only; the APIs' regional custom domains from their own region
+  // (us-east-1 too).
   if (!/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(certificateArn)) {
     throw new Error(
       `${Topology.DEPLOY_ENV.edgeCertificateArn} must be an ACM certificate in us-east-1 covering *.${domainName}, got "${certificateArn}"`,
@@ -88,10 +89,16 @@ export type EdgeProps = {
   rules: Tunables.EdgeRules;
   /** The order API's origin: its execute-api host, or its custom domain's when the stage has one. */
   httpOrigin: string;
-  /** The WebSocket API's origin, and the path its stage answers at there (`/<stage>` on execute-api, "" on a custom domain). */
+  /**
+   * The WebSocket API's origin, and the path its stage answers at there (`/<stage>` on execute-api, "" on a custom
+   * domain).
+   */
   webSocketOrigin: string;
   webSocketPath: string;
-  /** What both distributions add to every origin request, and the APIs' functions check (core's platform/origin-verify.ts). */
+  /**
+   * What both distributions add to every origin request, and the APIs' functions check (core's
+   * platform/origin-verify.ts).
+   */
   originVerify: string;
   domain?: EdgeDomain;
   logRetention: RetentionDays;

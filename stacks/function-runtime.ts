@@ -12,7 +12,10 @@ import * as Topology from "@awsomepets/core/platform/topology";
 
 type Runtime = { timeoutSeconds: number; memoryMB: number; reservedConcurrency?: number };
 
-/** SST Function props for an app function. No reserved concurrency unless declared: it would take from the account's pool. */
+/**
+ * SST Function props for an app function. No reserved concurrency unless declared: it would take from the account's
+ * pool.
+ */
 export function runtimeProps(name: Topology.FunctionName | Topology.DeployFunctionName) {
   const runtime: Runtime = Topology.FUNCTION_RUNTIME[name];
   return {
@@ -34,7 +37,10 @@ export const DEPLOY_HELPER_RUNTIME = {
    * functions). Lambda's 15-minute maximum, for a large upload; 1,024 MB to rewrite assets in memory.
    */
   CustomResourceHandler: { timeoutSeconds: 900, memoryMB: 1024 },
-  /** CDK's provider that empties the page's bucket before the bucket is deleted (lists and deletes keys, 1,000 at a time). */
+  /**
+   * CDK's provider that empties the page's bucket before the bucket is deleted (lists and deletes keys, 1,000 at a
+   * time).
+   */
   "Custom::S3AutoDeleteObjectsCustomResourceProvider": { timeoutSeconds: 900, memoryMB: 128 },
 } as const satisfies Record<string, Runtime>;
 

@@ -47,7 +47,8 @@ type SocketEvent = {
   body?: string | null;
 };
 
-// Created once per container, as the seed's module did; the endpoint is read per call (the runtime sets it after loading).
+// Created once per container, as the seed's module did; the endpoint is read per call (the runtime sets it after
+// loading).
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const table = () => process.env.SEED_CLIENT_CALLBACK_TABLE!;
 const frame = (d: Detail) =>
@@ -82,7 +83,9 @@ export async function disconnect(event: unknown) {
   return { statusCode: 200 };
 }
 
-/** $default (the seed browser sent `{"orderId": …}`): post the order's pending statuses to the caller, deleting each. */
+/**
+ * $default (the seed browser sent `{"orderId": …}`): post the order's pending statuses to the caller, deleting each.
+ */
 export async function sync(event: unknown) {
   const { requestContext, body } = event as SocketEvent;
   const { orderId } = JSON.parse(body ?? "{}") as { orderId?: string };
@@ -102,7 +105,9 @@ export async function sync(event: unknown) {
   return { statusCode: 200 };
 }
 
-/** The status rule's target: Query; none → a pending row; else post to each in turn, a new client each, 410 → delete. */
+/**
+ * The status rule's target: Query; none → a pending row; else post to each in turn, a new client each, 410 → delete.
+ */
 export async function callback(event: unknown) {
   const detail = (event as { detail: Detail }).detail;
   const rows = await db.send(

@@ -197,7 +197,10 @@ export function carried(figures: CostFigures, load: Load) {
     .sort((a, b) => a.ordersPerSecond - b.ordersPerSecond);
 }
 
-/** USD per order at AWS's list prices, by what is billed: Lambda at the declared memory, units, messages, events, transitions, connection minutes. */
+/**
+ * USD per order at AWS's list prices, by what is billed: Lambda at the declared memory, units, messages, events,
+ * transitions, connection minutes.
+ */
 export function usdPerOrderByItem(figures: CostFigures, load: Load) {
   const use = perOrder(figures, load);
   const p = figures.prices;
@@ -303,14 +306,19 @@ export function oneClient(figures: CostFigures, load: Load) {
     ),
     /** A flood the edge refuses, at the stage's rate: the edge's price per request is all it costs. */
     refusedAtStageRateUsdPerDay: (stageRate * SECONDS_PER_DAY * edge.usdPerMillionRequests) / 1e6,
-    /** A link holder's frames: the edge never sees them; the stage's message throttle bounds them, each a message and a Lambda invocation. */
+    /**
+     * A link holder's frames: the edge never sees them; the stage's message throttle bounds them, each a message and a
+     * Lambda invocation.
+     */
     linkHolderMessages: { perDay: messages * SECONDS_PER_DAY, usdPerDay: messages * SECONDS_PER_DAY * perMessageUsd },
     edge,
     billGuard: Topology.billGuardThreshold(load.ordersPerSecond),
   };
 }
 
-/** `npm run capacity`'s default load: one order a second, one customer watching it for 10 minutes, core's default type. */
+/**
+ * `npm run capacity`'s default load: one order a second, one customer watching it for 10 minutes, core's default type.
+ */
 export const DEFAULT_LOAD: Load = {
   ordersPerSecond: 1,
   watchersPerOrder: 1,

@@ -9,7 +9,10 @@ export const PRICES = {
   region: "us-east-1",
   checked: "2026-12-02",
   dynamodb: {
-    /** On-demand, Standard table class: one write request unit per started KB of the larger item (before/after), per index written too. */
+    /**
+     * On-demand, Standard table class: one write request unit per started KB of the larger item (before/after), per
+     * index written too.
+     */
     usd_per_million_write_units: 0.625,
     /** One read request unit per started 4 KB, strongly consistent; half for eventually consistent. */
     usd_per_million_read_units: 0.125,
@@ -24,7 +27,10 @@ export const PRICES = {
     note: "arm64 list price, unchanged since arm64 launched (2021-09); the figures here come from third-party copies of the page (cloudchipr.com, 2024).",
   },
   apiGatewayWebSocket: {
-    /** Messages sent and received (the client's frames and every @connections post), metered in 32 KB increments; first billion a month. */
+    /**
+     * Messages sent and received (the client's frames and every @connections post), metered in 32 KB increments; first
+     * billion a month.
+     */
     usd_per_million_messages: 1.0,
     /** Each connection's open minutes: not per status; `npm run capacity` prices watching customers with it. */
     usd_per_million_connection_minutes: 0.25,
@@ -56,7 +62,9 @@ export const ORDER_PATH_PRICES = {
   checked: "2026-12-07",
   stepFunctionsExpress: {
     usd_per_million_requests: 1.0,
-    /** $0.06000 per GB-hour, the first 1,000 GB-hours a month; duration rounded up to 100 ms, memory in 64-MB chunks. */
+    /**
+     * $0.06000 per GB-hour, the first 1,000 GB-hours a month; duration rounded up to 100 ms, memory in 64-MB chunks.
+     */
     usd_per_gb_second: 0.0000166667,
     source: "https://aws.amazon.com/step-functions/pricing/",
     note: "From copies of the page in the search corpus (aws.amazon.com/step-functions/pricing, its pricing example: $1.00 per million requests, $0.06000 per GB-hour for the first 1,000 GB-hours; 'rounded up to the nearest 100ms', 'billed in 64-MB chunks', memory = 50 MB + definition + data).",

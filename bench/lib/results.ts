@@ -26,7 +26,9 @@ export type CallbackFigures = {
 
 /** What a delivered status costs on AWS (bench/metrics/cost.ts), ours and the seed's, and the prices used. */
 export type CostResults = {
-  /** When and under what load the cost figures were measured (a cost-only run may be newer than the rest of RESULTS.md). */
+  /**
+   * When and under what load the cost figures were measured (a cost-only run may be newer than the rest of RESULTS.md).
+   */
   date: string;
   load_average_1m: number;
   /** The DynamoDB that answered the capacity units. */
@@ -35,7 +37,10 @@ export type CostResults = {
   prices: Prices;
   ours: VariantCost;
   seed?: VariantCost;
-  /** The whole order path per workflow type, per million orders (bench/metrics/order-path-cost.ts), and the prices it adds. */
+  /**
+   * The whole order path per workflow type, per million orders (bench/metrics/order-path-cost.ts), and the prices it
+   * adds.
+   */
   order_path?: OrderPathResults & { prices: typeof ORDER_PATH_PRICES };
   /** Every scenario (the first is the one above): what the callback store's layout decides, ours next to the seed's. */
   scenarios?: ScenarioCost[];

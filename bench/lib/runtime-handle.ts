@@ -30,7 +30,9 @@ export type RuntimeOptions = {
   dynamodbEndpoint?: string;
   /** Each saga step waits this long first (npm start's `--step-delay`). */
   stepDelayMs?: number;
-  /** Every function in its execution environments, as under `npm start` (no handler run in the runtime's own thread). */
+  /**
+   * Every function in its execution environments, as under `npm start` (no handler run in the runtime's own thread).
+   */
   environments?: boolean;
 };
 

@@ -33,7 +33,9 @@ const STAGE = BENCH_STAGE;
 const SEED_TABLE = `${STAGE}-SeedClientCallbackTbl`;
 const UNTHROTTLED = { rateLimit: 1_000_000, burstLimit: 1_000_000 };
 
-/** The seed's handlers, imported at first call: their module creates its client once the runtime has set the endpoints. */
+/**
+ * The seed's handlers, imported at first call: their module creates its client once the runtime has set the endpoints.
+ */
 function seedHandlers(): Handlers {
   const baseline = () => import("../baseline/seed-callbacks");
   return {

@@ -1,4 +1,7 @@
-/** The benchmark's goals, as ratios of figures of one run (ours against the seed's, or a fixed limit); each is met or not. */
+/**
+ * The benchmark's goals, as ratios of figures of one run (ours against the seed's, or a fixed limit); each is met or
+ * not.
+ */
 import type { BenchResults, Target } from "./results";
 import { round } from "./stats";
 

@@ -66,7 +66,10 @@ const SUCCESS_ORDER = JSON.stringify({
   shippingAddress: { name: "Ana Silva", line1: "1 Rua Augusta", city: "Lisboa", postalCode: "1100-048", country: "PT" },
 });
 
-/** The functions a status and a watching customer run: `$connect`'s authorizer, the WebSocket routes' and the status rules' targets. */
+/**
+ * The functions a status and a watching customer run: `$connect`'s authorizer, the WebSocket routes' and the status
+ * rules' targets.
+ */
 export const STATUS_PATH_FUNCTIONS: readonly Topology.FunctionName[] = [
   ...new Set<Topology.FunctionName>([
     Topology.WEBSOCKET_AUTHORIZER.functionName,
@@ -167,7 +170,10 @@ async function transitionsOf(runtime: BenchRuntime, orderIds: string[]) {
   }
 }
 
-/** Places an order (through POST /orders, or its first status on the bus) and returns its id and the path's status count. */
+/**
+ * Places an order (through POST /orders, or its first status on the bus) and returns its id and the path's status
+ * count.
+ */
 async function placeOrder(
   runtime: BenchRuntime,
   scenario: CostScenario,

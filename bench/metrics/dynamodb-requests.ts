@@ -1,6 +1,7 @@
 /**
  * dynamodb_requests_per_status: DynamoDB requests (the runtime's counter) per delivered status, with
- * 0, 1 and the most a deploy may allow (`MAX_SOCKETS`) synced connections on each order (0: the status is recorded and marked pending). Ten orders, five statuses each, published one
+ * 0, 1 and the most a deploy may allow (`MAX_SOCKETS`) synced connections on each order (0: the status is recorded and
+ * marked pending). Ten orders, five statuses each, published one
  * round at a time (status k of every order) so that no two statuses of an order race for a seq.
  * Both rules count: the callback and the projection (which finds no OrdersTbl row for these orders).
  */

@@ -28,7 +28,9 @@ export type MemoryFigures = {
   duration_s: number;
   orders_per_s: number;
   orders: number;
-  /** Orders that failed: a POST refused, a socket not synced, a status missing or shown twice, no last status in time. */
+  /**
+   * Orders that failed: a POST refused, a socket not synced, a status missing or shown twice, no last status in time.
+   */
   errors: number;
   first_error?: string;
   rss_mb: { ready: number; peak: number; peak_at_s: number; end: number };

@@ -27,7 +27,10 @@ export type WorkflowUsage = {
   transitions_per_order: number;
   /** The execution's duration in the local runtime, less the bench's own step delays (not work). */
   duration_ms_per_order: number;
-  /** Bytes an Express execution writes to its log group at level ERROR with data: its error events (events as CloudWatch holds them). */
+  /**
+   * Bytes an Express execution writes to its log group at level ERROR with data: its error events (events as CloudWatch
+   * holds them).
+   */
   express_log_bytes_per_order: number;
   /** What level ALL with data would write: every event, the whole history (not deployed; its price is shown). */
   express_all_log_bytes_per_order: number;
@@ -152,7 +155,9 @@ export type OrderPathResults = {
   note: string;
 };
 
-/** Express's billed memory: 50 MB + the definition + the execution's data, in 64-MB chunks (the pricing page's formula). */
+/**
+ * Express's billed memory: 50 MB + the definition + the execution's data, in 64-MB chunks (the pricing page's formula).
+ */
 export const EXPRESS_BILLED_MEMORY_MB = 64;
 
 /**
@@ -167,7 +172,8 @@ export function orderPathCost(ours: VariantCost, usage: WorkflowUsage, p: Prices
   let lambda = 0;
   for (const [name, f] of Object.entries(ours.by_function)) {
     const memoryMB = Topology.FUNCTION_RUNTIME[name as Topology.FunctionName]?.memoryMB ?? f!.memory_mb;
-    // At AWS latency (each DynamoDB request's local wait replaced by AWS's, bench/lib/aws-meter.ts), as `npm run capacity` prices it.
+    // At AWS latency (each DynamoDB request's local wait replaced by AWS's, bench/lib/aws-meter.ts), as `npm run
+    // capacity` prices it.
     const invocations = perOrder(f!.invocations_per_status);
     lambda +=
       usd.lambdaMs(invocations * f!.ms_per_invocation_at_aws_latency, memoryMB, p) + usd.lambdaRequests(invocations, p);
@@ -177,7 +183,8 @@ export function orderPathCost(ours: VariantCost, usage: WorkflowUsage, p: Prices
     { write: 0, read: 0 },
   );
   const httpRequests = 1;
-  const connectionMinutes = ours.messages.in / ours.orders; // one socket per `sync` sent on open: one per watching customer
+  // One socket per `sync` sent on open: one per watching customer.
+  const connectionMinutes = ours.messages.in / ours.orders;
   const shared = {
     lambda,
     dynamodb: usd.writeUnits(perOrder(units.write), p) + usd.readUnits(perOrder(units.read), p),

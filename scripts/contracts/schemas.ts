@@ -12,7 +12,10 @@ import type * as Orders from "@awsomepets/core/orders/service";
 import * as OrderStatus from "@awsomepets/core/status/event";
 
 type JsonSchema = Record<string, unknown>;
-/** JSON Schema dialects: AsyncAPI's Schema Object is draft-07's superset; OpenAPI 3.1 is 2020-12; EventBridge takes draft-04. */
+/**
+ * JSON Schema dialects: AsyncAPI's Schema Object is draft-07's superset; OpenAPI 3.1 is 2020-12; EventBridge takes
+ * draft-04.
+ */
 export type Dialect = "draft-4" | "draft-7" | "draft-2020-12";
 
 /** Input schemas: what a sender may write (an output schema cannot express `occurredAt`'s normalising transform). */

@@ -54,7 +54,10 @@ export class DeliveryQueue {
     this.deadLetters = new DeadLetterLog(options.maxDeadLetters);
   }
 
-  /** Queues the first attempt (or, for a delivery from the journal, the next one); it runs on a later tick, never inside the caller. */
+  /**
+   * Queues the first attempt (or, for a delivery from the journal, the next one); it runs on a later tick, never inside
+   * the caller.
+   */
   deliver(rule: EventRule, event: EventBridgeEvent, receivedAt: Date, attempts = 0): void {
     if (this.#closed) return;
     this.#inFlight++;
@@ -79,7 +82,9 @@ export class DeliveryQueue {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  /** Drops every waiting retry and accepts nothing new. An attempt already running is left to finish, but not retried. */
+  /**
+   * Drops every waiting retry and accepts nothing new. An attempt already running is left to finish, but not retried.
+   */
   close(): void {
     this.#closed = true;
     for (const [timer, delivery] of this.#waiting) {

@@ -34,7 +34,10 @@ export type WebSocketRequestContext = {
   authorizer?: AuthorizerContext;
 };
 
-/** The input of a Lambda REQUEST authorizer on `$connect`: the upgrade's request, and an ARN to match its policy against. */
+/**
+ * The input of a Lambda REQUEST authorizer on `$connect`: the upgrade's request, and an ARN to match its policy
+ * against.
+ */
 export type WebSocketAuthorizerEvent = {
   type: "REQUEST";
   methodArn: string;

@@ -1,8 +1,14 @@
-/** Writing AWS responses on node:http: JSON bodies with a request id, and errors the SDKs map to their exception classes. */
+/**
+ * Writing AWS responses on node:http: JSON bodies with a request id, and errors the SDKs map to their exception
+ * classes.
+ */
 import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
 
-/** The content types of the AWS protocols spoken here (EventBridge: JSON 1.1, Step Functions: JSON 1.0, @connections: REST JSON). */
+/**
+ * The content types of the AWS protocols spoken here (EventBridge: JSON 1.1, Step Functions: JSON 1.0, @connections:
+ * REST JSON).
+ */
 export const CONTENT_TYPES = {
   "json-1.0": "application/x-amz-json-1.0",
   "json-1.1": "application/x-amz-json-1.1",

@@ -39,7 +39,9 @@ const installedPackagesOutside: Plugin = {
 export type HandlerBundle = {
   file: string;
   exports: string[];
-  /** Absolute paths of the source files its entry imports, directly or not (installed packages excluded): what to watch. */
+  /**
+   * Absolute paths of the source files its entry imports, directly or not (installed packages excluded): what to watch.
+   */
   inputs: string[];
   /**
    * Of the paths and contents of every source file its entry imports, directly or not: equal hashes

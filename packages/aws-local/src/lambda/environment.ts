@@ -132,7 +132,9 @@ export class ExecutionEnvironment {
     });
   }
 
-  /** Runs one invocation. Past the function's timeout it fails with Sandbox.Timedout and the environment is discarded. */
+  /**
+   * Runs one invocation. Past the function's timeout it fails with Sandbox.Timedout and the environment is discarded.
+   */
   invoke(event: unknown, awsRequestId: string): Promise<unknown> {
     if (this.gone) return Promise.reject(new EnvironmentExitError(this.spec.functionName, "discarded"));
     const id = this.nextId++;

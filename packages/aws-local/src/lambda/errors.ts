@@ -1,7 +1,9 @@
 /** The failures Lambda reports for an invocation, as errors the caller can tell apart by `name`. */
 import type { SerializedError } from "./protocol";
 
-/** The handler threw (or rejected): same `name` and message, so Step Functions' Catch and logs see Lambda's errorType. */
+/**
+ * The handler threw (or rejected): same `name` and message, so Step Functions' Catch and logs see Lambda's errorType.
+ */
 export class FunctionError extends Error {
   constructor(error: SerializedError) {
     super(error.errorMessage);

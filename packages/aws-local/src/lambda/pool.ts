@@ -33,7 +33,10 @@ export type FunctionPoolOptions = {
   maxEnvironmentsPerFunction?: number;
   /** Environments of all functions together at most (idle ones of other functions make room); unbounded by default. */
   maxEnvironments?: number;
-  /** Each environment's V8 young generation, MB (V8's own sizing by default); the old generation is the function's memory. */
+  /**
+   * Each environment's V8 young generation, MB (V8's own sizing by default); the old generation is the function's
+   * memory.
+   */
   youngGenerationMb?: number;
   /** How long an invocation waits for a busy environment of its function before a new one is started. */
   scaleOutDelayMs?: number;
@@ -104,7 +107,10 @@ export function createFunctionPool(options: FunctionPoolOptions) {
   const blocked = new Set<FunctionState>();
   const startingOf = (fn: FunctionState) =>
     [...fn.all.keys()].filter((environment) => environment instanceof Promise).length;
-  /** Set while a reclaim was refused because the idle environments were too fresh: retries when the oldest is old enough. */
+  /**
+   * Set while a reclaim was refused because the idle environments were too fresh: retries when the oldest is old
+   * enough.
+   */
   let reclaimTimer: NodeJS.Timeout | undefined;
   /** Whether `fn` has an invocation that no environment, starting or busy, will serve unless it gets room. */
   const needsRoom = (fn: FunctionState) => fn.waiters.length > startingOf(fn) && countOf(fn) < fn.max;
@@ -330,7 +336,10 @@ export function createFunctionPool(options: FunctionPoolOptions) {
   }
 
   return {
-    /** Invokes a function synchronously (RequestResponse): its result, or its error (FunctionError, FunctionTimeoutError, ...). */
+    /**
+     * Invokes a function synchronously (RequestResponse): its result, or its error (FunctionError,
+     * FunctionTimeoutError, ...).
+     */
     async invoke(name: string, event: unknown): Promise<unknown> {
       const fn = functionState(name);
       const environment = await acquire(fn);
@@ -377,7 +386,9 @@ export function createFunctionPool(options: FunctionPoolOptions) {
       if (failures.length > 0) throw failures[0];
     },
 
-    /** Discards every idle environment now and each busy one when its invocation ends (of the functions named, or all). */
+    /**
+     * Discards every idle environment now and each busy one when its invocation ends (of the functions named, or all).
+     */
     retireAll(names: string[] = [...functions.keys()]) {
       generation++;
       const retiring = new Set(names);

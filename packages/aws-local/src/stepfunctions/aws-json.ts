@@ -1,4 +1,6 @@
-/** The AWS JSON 1.0 protocol Step Functions speaks: `X-Amz-Target: AWSStepFunctions.<Operation>`, errors by `__type`. */
+/**
+ * The AWS JSON 1.0 protocol Step Functions speaks: `X-Amz-Target: AWSStepFunctions.<Operation>`, errors by `__type`.
+ */
 import type { ServerResponse } from "node:http";
 import { sendAwsError, sendJson } from "../http/index";
 

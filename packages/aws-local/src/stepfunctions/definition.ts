@@ -46,7 +46,10 @@ export function loadDefinition(aslText: string, substitutions: Record<string, st
   return definition as StateMachineDefinition;
 }
 
-/** Every state with its name, including those inside Parallel branches and Map iterators (the library looks overrides up by name at any depth). */
+/**
+ * Every state with its name, including those inside Parallel branches and Map iterators (the library looks overrides up
+ * by name at any depth).
+ */
 export function allStates(
   definition: Pick<StateMachineDefinition, "States">,
 ): Array<{ name: string; state: AnyState }> {

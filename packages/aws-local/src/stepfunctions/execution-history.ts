@@ -21,7 +21,10 @@ export function historyEventsOf(
   resources: ReadonlyMap<string, string>,
   roleArn: string,
   region: string,
-  /** Task states whose last attempt failed (then caught): their exit has no succeeded event. Kept by the caller per execution. */
+  /**
+   * Task states whose last attempt failed (then caught): their exit has no succeeded event. Kept by the caller per
+   * execution.
+   */
   failedTasks: Set<string>,
 ): HistoryEventBody[] {
   const timestamp = epochSeconds(new Date(event.timestamp));

@@ -47,7 +47,8 @@ export interface ExecutionsOptions {
 }
 
 /**
- * AWS ends an Express execution after 5 minutes (https://docs.aws.amazon.com/step-functions/latest/dg/express-limits.html).
+ * AWS ends an Express execution after 5 minutes
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/express-limits.html).
  * The emulator's own copy (this package imports nothing from the app); the app declares the limit once,
  * core's `Topology.EXPRESS_MAX_DURATION_SECONDS`, and packages/local's tests check the two agree.
  */

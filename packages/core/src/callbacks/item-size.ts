@@ -4,7 +4,8 @@
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html):
  * names and values, a string its UTF-8 bytes, a binary its bytes, a boolean or null 1, a number 1
  * byte per two significant digits plus 1 (`numberSize`), a set its elements, a list or map 3 bytes
- * plus 1 per element plus its elements (docs/capacity.md, "One order's item"). A write costs 1 write unit per started KB of the larger of the
+ * plus 1 per element plus its elements (docs/capacity.md, "One order's item"). A write costs 1 write unit per started
+ * KB of the larger of the
  * item before and after it. packages/core/test/callbacks/item-size.test.ts checks these rules against
  * the capacity DynamoDB (Local) and dynalite answer.
  */

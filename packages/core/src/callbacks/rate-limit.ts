@@ -9,7 +9,9 @@
  */
 import { TUNABLES } from "../platform/tunables";
 
-/** The bucket's rate and burst unless a deploy sets them (`SYNC_RATE_PER_SECOND`, `SYNC_BURST`; platform/tunables.ts). */
+/**
+ * The bucket's rate and burst unless a deploy sets them (`SYNC_RATE_PER_SECOND`, `SYNC_BURST`; platform/tunables.ts).
+ */
 export const DEFAULT_SYNC_RATE = {
   perSecond: TUNABLES.syncRatePerSecond.defaultValue,
   burst: TUNABLES.syncBurst.defaultValue,

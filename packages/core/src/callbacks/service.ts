@@ -211,7 +211,8 @@ export async function connect(
 
 /**
  * Forgets the order's connections API Gateway says are closed (GetConnection → 410), under the same
- * rule as a 410 on a post: only if synced before the item was read or past `$connect`'s grace. Costs one GetConnection per
+ * rule as a 410 on a post: only if synced before the item was read or past `$connect`'s grace. Costs one GetConnection
+ * per
  * connection, and only when an order is at its cap. Returns how many were removed.
  */
 async function removeClosedConnections(

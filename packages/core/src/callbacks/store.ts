@@ -212,7 +212,9 @@ export class CallbackStore {
     }
   }
 
-  /** A client has these marked statuses (a `sync` read them marked and delivered them): no longer marked. Idempotent. */
+  /**
+   * A client has these marked statuses (a `sync` read them marked and delivered them): no longer marked. Idempotent.
+   */
   async clearPending(orderId: string, statuses: readonly Status[], { signal }: CallOptions = {}) {
     if (statuses.length > 0) await this.updatePending(orderId, "DELETE pending :statuses", statuses, signal);
   }

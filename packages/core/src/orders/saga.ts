@@ -153,7 +153,9 @@ export async function reserveInventory(deps: StepDeps, input: WorkflowInput) {
   return { reservationId: reservation.reservationId };
 }
 
-/** Charges the card once, with the order's key: the provider decides, the outcome is then recorded (the token removed). */
+/**
+ * Charges the card once, with the order's key: the provider decides, the outcome is then recorded (the token removed).
+ */
 async function charge(deps: StepDeps, order: OrderRecord): Promise<PaymentOutcome> {
   if (order.cardToken === undefined)
     throw new Error(`Order ${order.orderId} has neither a card token nor a recorded payment`);
@@ -287,7 +289,8 @@ export async function releaseInventory(deps: StepDeps, input: Compensation) {
  * is gone (erased mid-way) neither, as far as this step can tell.
  *
  * @example
- * await processRefund({ store }, { orderId, placedAt, amountCents, error }); // { reason: "We cannot deliver to XX", refundId }
+ * await processRefund({ store }, { orderId, placedAt, amountCents, error }); // { reason: "We cannot deliver to XX",
+ * refundId }
  */
 export async function processRefund(deps: StepDeps, input: Compensation) {
   const reason = reasonOf(input);
@@ -322,7 +325,8 @@ async function refundCharge(deps: StepDeps, order: OrderRecord, paymentId: strin
 }
 
 /**
- * Cancels the order (settles it cancelled, if no earlier step did): every cancelled path passes here, so an order cancelled before its payment step
+ * Cancels the order (settles it cancelled, if no earlier step did): every cancelled path passes here, so an order
+ * cancelled before its payment step
  * (sold out, a failure) has its card token removed here; an erased order is left alone.
  *
  * @example

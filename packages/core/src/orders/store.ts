@@ -53,7 +53,10 @@ export type OrderRecord = {
   cancelledAt?: string;
   /** The hash of the Idempotency-Key the order was placed with, if any (erasure finds its record by it). */
   idempotencyKeyHash?: string;
-  /** Epoch seconds after which the order is gone for every reader (the table's TTL). Absent on items written before retention. */
+  /**
+   * Epoch seconds after which the order is gone for every reader (the table's TTL). Absent on items written before
+   * retention.
+   */
   expiresAt?: number;
 };
 
@@ -186,7 +189,8 @@ export class OrderStore {
   /**
    * Claims the start of an order's workflow for this request, in one conditional write made BEFORE
    * StartExecution (an Express name is not unique: whoever asks starts one): the claim's time for the
-   * one request that may start it, undefined for the others. A claim lasts `WORKFLOW_START_LEASE_SECONDS`, after which a retry takes
+   * one request that may start it, undefined for the others. A claim lasts `WORKFLOW_START_LEASE_SECONDS`, after which
+   * a retry takes
    * it over (the winner's StartExecution failed, or it died). An order without any claim was placed
    * before claims existed, by a request that started its workflow right after storing it (or died
    * there, which a retry cannot tell apart): it counts as started, since a second execution is the
@@ -428,7 +432,10 @@ export class OrderStore {
     }
   }
 
-  /** Removes the card token of an order that ends without paying (cancelled before the payment step). False if the order is gone. */
+  /**
+   * Removes the card token of an order that ends without paying (cancelled before the payment step). False if the order
+   * is gone.
+   */
   async forgetCard(orderId: string) {
     try {
       await this.config.client.send(

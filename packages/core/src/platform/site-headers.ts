@@ -10,7 +10,9 @@
  */
 
 export type SiteOrigins = {
-  /** Where the page calls the order API: an origin (`https://abc.execute-api…`), or "self" when it is the page's own. */
+  /**
+   * Where the page calls the order API: an origin (`https://abc.execute-api…`), or "self" when it is the page's own.
+   */
   api: string;
   /** The callback WebSocket's origin (`wss://abc.execute-api…`, `ws://127.0.0.1:3001`): no path. */
   websocket: string;
@@ -55,7 +57,9 @@ export function siteHeaders(origins: SiteOrigins): Record<string, string> {
   };
 }
 
-/** The origin of a WebSocket or HTTP URL given as a plain string (`ws://127.0.0.1:3001/local` → `ws://127.0.0.1:3001`). */
+/**
+ * The origin of a WebSocket or HTTP URL given as a plain string (`ws://127.0.0.1:3001/local` → `ws://127.0.0.1:3001`).
+ */
 export function originOf(url: string): string {
   return new URL(url).origin;
 }

@@ -120,7 +120,9 @@ export const TUNABLES = {
     max: 20,
     unit: "messages per second per socket",
   },
-  /** At least 2: the bucket tells a streak of refusals apart only by a burst's second writes (callbacks/rate-limit.ts). */
+  /**
+   * At least 2: the bucket tells a streak of refusals apart only by a burst's second writes (callbacks/rate-limit.ts).
+   */
   syncBurst: {
     variable: ENV.syncBurst,
     defaultValue: 5,
@@ -170,7 +172,8 @@ export const TUNABLES = {
   /**
    * An order's item in OrdersTbl (basket, shipping address, statuses) expires this long after it was
    * placed; after it, `GET /orders/{id}` answers 404 and the steps and the projection see no order
-   * (erase-order still removes the item, expired or not). At least 2 days: longer than the Idempotency-Key's record (24 h), so that a retried
+   * (erase-order still removes the item, expired or not). At least 2 days: longer than the Idempotency-Key's record (24
+   * h), so that a retried
    * `POST /orders` never finds its claim alive and its order gone (and stores the order again under a
    * workflow that has already run), and longer than the callback token (24 h) and the workflow (1 h).
    * See docs/deploy-and-operate.md ("How long an order is kept").
@@ -263,7 +266,10 @@ export const CHOICES = {
 export type ChoiceName = keyof typeof CHOICES;
 export type Choices = { orderWorkflowType: WorkflowType; orderWorkflowDraining: "NONE" | WorkflowType };
 
-/** The value of one choice: its default when unset or empty, else `raw` if it is one of its values (exactly, in capitals). */
+/**
+ * The value of one choice: its default when unset or empty, else `raw` if it is one of its values (exactly, in
+ * capitals).
+ */
 export function parseChoice<N extends ChoiceName>(name: N, raw: string | undefined): Choices[N] {
   const spec: ChoiceSpec = CHOICES[name];
   if (raw === undefined || raw === "") return spec.defaultValue as Choices[N];

@@ -85,10 +85,12 @@ export async function respond(
 }
 
 /** The SDK clients the Lambda runtime provides (typed here only as far as they are used). */
-// biome-ignore lint/suspicious/noExplicitAny: the runtime's SDK replies; client-api-gateway is not installed to type them.
+// The runtime's SDK replies: client-api-gateway is not installed to type them.
+// biome-ignore lint/suspicious/noExplicitAny: untyped runtime SDK reply
 type Sdk = { send(command: unknown): Promise<any> };
 // require, not import: CommonJS resolution follows NODE_PATH, where Lambda puts the runtime's SDK.
-// biome-ignore lint/suspicious/noExplicitAny: a module resolved at run time in Lambda, untyped here for the same reason.
+// A module resolved at run time in Lambda, untyped here for the same reason.
+// biome-ignore lint/suspicious/noExplicitAny: untyped runtime module
 const runtimeModule = (name: string) => createRequire(import.meta.url)(name) as Record<string, any>;
 
 async function sdkAccountApi(): Promise<AccountApi> {

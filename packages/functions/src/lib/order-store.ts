@@ -1,4 +1,7 @@
-/** The order service's store, created once per container on first use (the functions that only read or project orders need nothing else). */
+/**
+ * The order service's store, created once per container on first use (the functions that only read or project orders
+ * need nothing else).
+ */
 import { OrderStore } from "@awsomepets/core/orders/store";
 import * as Aws from "@awsomepets/core/platform/aws";
 import * as env from "./env";

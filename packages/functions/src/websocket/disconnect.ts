@@ -20,7 +20,8 @@ export const handler = lambdaHandler(
     }
     // A failure here is logged and left to the TTLs: API Gateway does not retry $disconnect.
     try {
-      // The store directly, not core/callbacks: that module posts, and this function must not bundle the @connections client.
+      // The store directly, not core/callbacks: that module posts, and this function must not bundle the @connections
+      // client.
       const removed = await callbackStore().removeConnection({ orderId, connectionId }, { signal });
       logger.info("Disconnected", { connectionId, orderId, removed });
       return { statusCode: 200 };

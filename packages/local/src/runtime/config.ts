@@ -108,7 +108,10 @@ export type RuntimeConfig = {
   expressMaxDurationMs?: number;
   /** Environments of all functions together (`LOCAL_MAX_ENVIRONMENTS`), `DEFAULT_MAX_ENVIRONMENTS` unless given. */
   maxEnvironments?: number;
-  /** Each environment's V8 young generation, MB (`LOCAL_YOUNG_GENERATION_MB`), `DEFAULT_YOUNG_GENERATION_MB` unless given. */
+  /**
+   * Each environment's V8 young generation, MB (`LOCAL_YOUNG_GENERATION_MB`), `DEFAULT_YOUNG_GENERATION_MB` unless
+   * given.
+   */
   youngGenerationMb?: number;
 };
 

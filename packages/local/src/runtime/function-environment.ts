@@ -74,7 +74,8 @@ export function functionEnvironment(name: Topology.FunctionName, options: Enviro
     SST_STAGE: options.stage,
     [`SST_Secret_value_${CallbackToken.SECRET_NAMES.current}`]: options.tokenSecret,
     POWERTOOLS_LOG_LEVEL: host.POWERTOOLS_LOG_LEVEL ?? (options.json ? "INFO" : "WARN"),
-    // The Logger then writes through the global console, which the environment hands to the runtime's log (handler-logs.ts).
+    // The Logger then writes through the global console, which the environment hands to the runtime's log
+    // (handler-logs.ts).
     POWERTOOLS_DEV: "true",
     // CloudWatch reads metrics from EMF log lines; locally they would only clutter the log.
     POWERTOOLS_METRICS_DISABLED: "true",

@@ -141,7 +141,10 @@ export async function startLocalRuntime(options: {
   warm?: "before-ready" | "background";
   /** Test-only: the gateway's behaviours broken on purpose (GatewayFaults), for the smoke check's tests. */
   gatewayFaults?: GatewayFaults;
-  /** Replaces every function's own timeout (`Topology.FUNCTION_RUNTIME`): the chaos run at full size loads 2 cores past them. */
+  /**
+   * Replaces every function's own timeout (`Topology.FUNCTION_RUNTIME`): the chaos run at full size loads 2 cores past
+   * them.
+   */
   functionTimeoutMs?: number;
 }): Promise<LocalRuntime> {
   const { config, log, root } = options;
@@ -299,7 +302,8 @@ export async function startLocalRuntime(options: {
           stateMachines: [workflow.config],
           retryIntervalOverrideMs: config.retryBaseDelayMs,
           journal: journals.executions,
-          // The ASL file is validated by the workflow tests (packages/local/test/runtime/workflow.definition.test.ts); skipping it here saves start-up time.
+          // The ASL file is validated by the workflow tests (packages/local/test/runtime/workflow.definition.test.ts);
+          // skipping it here saves start-up time.
           validateDefinitions: false,
           maxFinishedExecutions: config.maxFinishedExecutions,
           expressRunsTwice: config.expressRunsTwice,

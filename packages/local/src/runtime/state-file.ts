@@ -1,6 +1,7 @@
 /**
  * `.sst/local/runtime.json`: what a running `npm start` tells the other local commands
- * (`publish-status --local`, `callback-url`, the operator commands): its endpoints, bus and token secret. Removed on exit.
+ * (`publish-status --local`, `callback-url`, the operator commands): its endpoints, bus and token secret. Removed on
+ * exit.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";

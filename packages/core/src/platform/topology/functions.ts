@@ -34,7 +34,10 @@ export type DeployFunctionName = keyof typeof DEPLOY_FUNCTIONS;
 type FunctionRuntime = {
   /** Lambda's timeout: the invocation is killed after it. Route functions stay well inside API Gateway's 29 s. */
   timeoutSeconds: number;
-  /** Lambda's memory (MB), which also sets its CPU share; billed as GB-seconds. One execution environment's, never shared. */
+  /**
+   * Lambda's memory (MB), which also sets its CPU share; billed as GB-seconds. One execution environment's, never
+   * shared.
+   */
   memoryMB: number;
   /** Reserved concurrency, only where a function must be capped or guaranteed; otherwise the account's pool. */
   reservedConcurrency?: number;

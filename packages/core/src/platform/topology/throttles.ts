@@ -12,7 +12,9 @@ export const THROTTLE_SIZING = {
   concurrentCustomers: 300,
   /** Sockets one customer holds open (the page on a phone and on a laptop). */
   socketsPerCustomer: 2,
-  /** New sockets per open socket per minute: reloads, network changes, API Gateway's 10-minute idle and 2-hour closes. */
+  /**
+   * New sockets per open socket per minute: reloads, network changes, API Gateway's 10-minute idle and 2-hour closes.
+   */
   connectsPerSocketPerMinute: 1,
   /** Messages per socket per minute besides the `sync` every open sends: a `sync` for a gap, a retried one. */
   messagesPerSocketPerMinute: 1,

@@ -21,7 +21,10 @@ export const ENV = {
   eventBusName: "EVENT_BUS_NAME",
   /** Tunable (optional): how long an order's callback state is kept after its last write, seconds. */
   historyRetentionSeconds: "HISTORY_RETENTION_SECONDS",
-  /** Tunable (optional): how long an order's item (and with it the basket and address) is kept after it was placed, days. */
+  /**
+   * Tunable (optional): how long an order's item (and with it the basket and address) is kept after it was placed,
+   * days.
+   */
   orderRetentionDays: "ORDER_RETENTION_DAYS",
   /** Tunable (optional): posts in flight at once per fan-out. */
   fanoutConcurrency: "FANOUT_CONCURRENCY",

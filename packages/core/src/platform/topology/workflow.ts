@@ -26,7 +26,8 @@ export const taskPlaceholder = (state: keyof typeof WORKFLOW.tasks) => `${state}
  * execution exactly once, keeps its history (GetExecutionHistory, 90 days) and bills every state
  * transition; asynchronous Express runs it at least once, keeps no history (its log group keeps
  * failed executions, with their state), ends it after 5 minutes, and bills requests and duration. The saga's steps are
- * idempotent by order (orders/saga.ts), so both give the customer the same order; docs/decisions/express-order-workflow.md.
+ * idempotent by order (orders/saga.ts), so both give the customer the same order;
+ * docs/decisions/express-order-workflow.md.
  */
 export const WORKFLOW_TYPES = ["STANDARD", "EXPRESS"] as const;
 export type WorkflowType = (typeof WORKFLOW_TYPES)[number];

@@ -11,7 +11,10 @@ import { Failed, type SmokeReport } from "./smoke-report";
 import { openSmokeSocket, upgradeStatus, type Frame } from "./smoke-socket";
 import type { SmokeTarget } from "./smoke-target";
 
-/** How long each wait may take on AWS (a saga with its steps' retries, a Lambda cold start, a best-effort `$disconnect`). */
+/**
+ * How long each wait may take on AWS (a saga with its steps' retries, a Lambda cold start, a best-effort
+ * `$disconnect`).
+ */
 export const SMOKE_TIMEOUTS = { orderMs: 90_000, answerMs: 15_000, disconnectMs: 15_000, upgradeMs: 15_000 };
 /** Messages sent at once by `--probe-throttle`: past the stage's default burst (120) and a second's refill (60). */
 export const PROBE_MESSAGES = 400;
