@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 import { JAVA, missingToolNotice } from "./test/support/outside-tools";
 
 // Without Java (and without a DynamoDB API given by hand) the second engine's project is left out,
@@ -43,6 +43,8 @@ export default defineConfig({
               test: {
                 name: "dynamodb-local",
                 include: ["packages/core/test/**/*.test.ts", "packages/functions/test/**/*.test.ts"],
+                // Bundles the handlers and reads no table: once, in unit-and-e2e, is enough.
+                exclude: [...configDefaults.exclude, "packages/functions/test/bundles.test.ts"],
                 globalSetup: ["test/support/global-setup.ts"],
                 provide: { dynamodbEngine: "dynamodb-local" },
               },

@@ -7,10 +7,10 @@
  * The bucket admits `burst` messages at once and one more every `1 / perSecond` seconds: a message at
  * `now` is admitted iff its TAT ≤ now + (burst − 1)·T, and then TAT becomes max(TAT, now) + T.
  */
-import { TUNABLES } from "../platform/tunables";
+import { RUNTIME_TUNABLES as TUNABLES } from "../platform/runtime-tunables";
 
 /**
- * The bucket's rate and burst unless a deploy sets them (`SYNC_RATE_PER_SECOND`, `SYNC_BURST`; platform/tunables.ts).
+ * The bucket's rate and burst unless a deploy sets them (`SYNC_RATE_PER_SECOND`, `SYNC_BURST`; platform/runtime-tunables.ts).
  */
 export const DEFAULT_SYNC_RATE = {
   perSecond: TUNABLES.syncRatePerSecond.defaultValue,

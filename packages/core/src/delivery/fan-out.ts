@@ -7,9 +7,9 @@ import { isServerError, isThrottlingError, isTransientError } from "@smithy/core
 import pLimit from "p-limit";
 import { partsOf, postSigned, type RetryStrategy, type RetryToken } from "./signed-post";
 import { MIN_ATTEMPT_MS, msLeft } from "../platform/deadline";
-import { DEFAULT_FANOUT_CONCURRENCY } from "../platform/tunables";
+import { DEFAULT_FANOUT_CONCURRENCY } from "../platform/runtime-tunables";
 
-/** Posts in flight at once per invocation: `FANOUT_CONCURRENCY`'s default (platform/tunables.ts). */
+/** Posts in flight at once per invocation: `FANOUT_CONCURRENCY`'s default (platform/runtime-tunables.ts). */
 export const DEFAULT_CONCURRENCY = DEFAULT_FANOUT_CONCURRENCY;
 
 /** `signal` bounds every request and every backoff: once it aborts, nothing new starts and nothing waits. */
