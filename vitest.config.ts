@@ -44,7 +44,7 @@ export default defineConfig({
                 name: "dynamodb-local",
                 include: ["packages/core/test/**/*.test.ts", "packages/functions/test/**/*.test.ts"],
                 // Bundles the handlers and reads no table: once, in unit-and-e2e, is enough.
-                exclude: [...configDefaults.exclude, "packages/functions/test/bundles.test.ts"],
+                exclude: [...configDefaults.exclude, "packages/functions/test/lib/env.bundles.test.ts"],
                 globalSetup: ["test/support/global-setup.ts"],
                 provide: { dynamodbEngine: "dynamodb-local" },
               },

@@ -1,6 +1,6 @@
 /**
  * The numbers an operator may set at deploy (environment variables of `sst deploy`), read once through
- * core's one parser (`Tunables`, also what the functions use at run time). Every bad value is named at
+ * core's `Tunables` (whose check, `parseSpec`, the functions use at run time too). Every bad value is named at
  * once and stops the synth; SST prints a VisibleError's message without a stack trace.
  */
 import { VisibleError } from "sst/error.js";

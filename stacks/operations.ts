@@ -40,7 +40,7 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
 export function operationsConfig(env: NodeJS.ProcessEnv, keepsData: boolean): OperationsConfig {
   const days = positiveInteger(
     env,
-    "LOG_RETENTION_DAYS",
+    Topology.DEPLOY_ENV.logRetentionDays,
     DEFAULTS.logRetentionDays[keepsData ? "keepsData" : "disposable"],
   );
   if (!Object.values(RetentionDays).includes(days)) {
@@ -49,7 +49,7 @@ export function operationsConfig(env: NodeJS.ProcessEnv, keepsData: boolean): Op
       `LOG_RETENTION_DAYS must be one of CloudWatch's retention periods (${allowed.join(", ")}), got ${days}`,
     );
   }
-  const alarmEmail = env.ALARM_EMAIL || undefined;
+  const alarmEmail = env[Topology.DEPLOY_ENV.alarmEmail] || undefined;
   if (alarmEmail && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail))
     throw new Error(`ALARM_EMAIL is not an e-mail address: "${alarmEmail}"`);
   return {

@@ -7,14 +7,14 @@
  * The bucket admits `burst` messages at once and one more every `1 / perSecond` seconds: a message at
  * `now` is admitted iff its TAT ≤ now + (burst − 1)·T, and then TAT becomes max(TAT, now) + T.
  */
-import { RUNTIME_TUNABLES as TUNABLES } from "../platform/runtime-tunables";
+import { RUNTIME_TUNABLES } from "../platform/runtime-tunables";
 
 /**
  * The bucket's rate and burst unless a deploy sets them (`SYNC_RATE_PER_SECOND`, `SYNC_BURST`; platform/runtime-tunables.ts).
  */
 export const DEFAULT_SYNC_RATE = {
-  perSecond: TUNABLES.syncRatePerSecond.defaultValue,
-  burst: TUNABLES.syncBurst.defaultValue,
+  perSecond: RUNTIME_TUNABLES.syncRatePerSecond.defaultValue,
+  burst: RUNTIME_TUNABLES.syncBurst.defaultValue,
 } as const;
 
 export type SyncRate = { readonly perSecond: number; readonly burst: number };

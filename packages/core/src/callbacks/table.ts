@@ -10,7 +10,7 @@
  */
 import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 import { CONNECTION_TTL_SECONDS } from "../platform/topology/routes";
-import { RUNTIME_TUNABLES as TUNABLES } from "../platform/runtime-tunables";
+import { RUNTIME_TUNABLES } from "../platform/runtime-tunables";
 
 export const PARTITION_KEY = "orderId";
 export const SORT_KEY = "sk";
@@ -67,10 +67,9 @@ export const listenersAttribute = (status: string) => `${LISTENERS_ATTRIBUTE_PRE
 
 /** API Gateway closes every WebSocket after 2 hours; a connection outlives that by a margin (platform/topology). */
 export { CONNECTION_TTL_SECONDS };
-/** The tunables' defaults and range this table's writes use, declared in platform/runtime-tunables.ts. */
-export const DEFAULT_HISTORY_RETENTION_SECONDS = TUNABLES.historyRetentionSeconds.defaultValue;
-export const DEFAULT_MAX_CONNECTIONS_PER_ORDER = TUNABLES.maxConnectionsPerOrder.defaultValue;
-export const MAX_CONNECTIONS_PER_ORDER_LIMIT = TUNABLES.maxConnectionsPerOrder.max;
+/** The tunables' defaults this table's writes use, declared in platform/runtime-tunables.ts. */
+export const DEFAULT_HISTORY_RETENTION_SECONDS = RUNTIME_TUNABLES.historyRetentionSeconds.defaultValue;
+export const DEFAULT_MAX_CONNECTIONS_PER_ORDER = RUNTIME_TUNABLES.maxConnectionsPerOrder.defaultValue;
 
 export const epochSeconds = (at: Date) => Math.floor(at.getTime() / 1000);
 

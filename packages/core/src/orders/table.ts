@@ -10,7 +10,7 @@
  * the key's record too, and the card token (`cardToken`) only until the payment step has used it.
  */
 import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
-import { RUNTIME_TUNABLES as TUNABLES } from "../platform/runtime-tunables";
+import { RUNTIME_TUNABLES } from "../platform/runtime-tunables";
 
 export const PARTITION_KEY = "pk";
 export const TTL_ATTRIBUTE = "expiresAt";
@@ -28,9 +28,7 @@ export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 export const WORKFLOW_START_LEASE_SECONDS = 30;
 
 /** How long an order's item is kept after it was placed: the tunable `orderRetentionDays` (platform/runtime-tunables.ts). */
-export const DEFAULT_ORDER_RETENTION_DAYS = TUNABLES.orderRetentionDays.defaultValue;
-/** Past the Idempotency-Key's record (24 h): see the tunable. */
-export const MIN_ORDER_RETENTION_DAYS = TUNABLES.orderRetentionDays.min;
+export const DEFAULT_ORDER_RETENTION_DAYS = RUNTIME_TUNABLES.orderRetentionDays.defaultValue;
 export const DAY_SECONDS = 24 * 60 * 60;
 
 export function createTableInput(tableName: string): CreateTableCommandInput {

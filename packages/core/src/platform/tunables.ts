@@ -1,7 +1,7 @@
 /**
  * Every number an operator may set at deploy, with its default, its allowed range and its unit, and
- * the one parser that reads them: the stacks at synth (a bad value stops the deploy) and the
- * functions at run time (`packages/functions/src/lib/env.ts`) both call `parseTunable`. The variable
+ * the one check that reads them (`parseSpec`): the stacks at synth call `parseTunable` (a bad value
+ * stops the deploy), the functions at run time `parseRuntimeTunable` (`packages/functions/src/lib/env.ts`). The variable
  * names come from `Topology.ENV` (what a function reads) and `Topology.DEPLOY_ENV` (what only the
  * stacks read). Every default is declared in `TUNABLES`: the six a function reads come from
  * ./runtime-tunables (which a Lambda bundle holds alone), the rest are here; the modules that use one
@@ -12,7 +12,6 @@ import {
   parseSpec,
   RUNTIME_TUNABLES,
   TunableError,
-  type RuntimeTunableName,
   type TunableSpec,
 } from "./runtime-tunables";
 import {
@@ -30,7 +29,7 @@ import {
   type WorkflowType,
 } from "./topology";
 
-export { DEFAULT_FANOUT_CONCURRENCY, RUNTIME_TUNABLES, TunableError, type RuntimeTunableName, type TunableSpec };
+export { DEFAULT_FANOUT_CONCURRENCY, TunableError, type TunableSpec };
 
 /** API Gateway's default account-level limits per region: a stage's throttle is bounded by them anyway. */
 export const ACCOUNT_RATE_LIMIT = 10_000;

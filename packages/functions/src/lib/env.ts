@@ -8,7 +8,7 @@ import { getStringFromEnv } from "@aws-lambda-powertools/commons/utils/env";
 // Core's modules one by one, not its barrel: every function imports this file, and must not bundle
 // the SDK clients other functions call.
 import * as Topology from "@awsomepets/core/platform/topology";
-import * as Tunables from "@awsomepets/core/platform/runtime-tunables";
+import * as RuntimeTunables from "@awsomepets/core/platform/runtime-tunables";
 
 const once = <T>(read: () => T) => {
   let value: { v: T } | undefined;
@@ -20,8 +20,8 @@ const once = <T>(read: () => T) => {
 
 const required = (setting: Topology.Setting) =>
   once(() => getStringFromEnv({ key: Topology.ENV[setting], errorMessage: `${Topology.ENV[setting]} is not set` }));
-const tunable = (name: Tunables.RuntimeTunableName) =>
-  once(() => Tunables.parseRuntimeTunable(name, process.env[Tunables.RUNTIME_TUNABLES[name].variable]));
+const tunable = (name: RuntimeTunables.RuntimeTunableName) =>
+  once(() => RuntimeTunables.parseRuntimeTunable(name, process.env[RuntimeTunables.RUNTIME_TUNABLES[name].variable]));
 
 export const clientCallbackTable = /* @__PURE__ */ required("clientCallbackTable");
 export const managementEndpoint = /* @__PURE__ */ required("managementEndpoint");

@@ -49,6 +49,10 @@ export const DEPLOY_ENV = {
    * until its executions in flight have ended; then deployed again without it. docs/deploy-and-operate.md.
    */
   orderWorkflowDraining: "ORDER_WORKFLOW_DRAINING",
+  /** Days the functions' and APIs' logs are kept: one of CloudWatch's retention periods (stacks/operations.ts). */
+  logRetentionDays: "LOG_RETENTION_DAYS",
+  /** An e-mail address the alarms' SNS topic is subscribed to (optional; stacks/operations.ts). */
+  alarmEmail: "ALARM_EMAIL",
 } as const;
 export type DeploySetting = keyof typeof DEPLOY_ENV;
 

@@ -10,9 +10,9 @@ import path from "node:path";
 import { build } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
 import * as Topology from "@awsomepets/core/platform/topology";
-import { sstDeployOptions } from "../../../bench/metrics/bundles";
+import { sstDeployOptions } from "../../../../bench/metrics/bundles";
 
-const ROOT = path.resolve(import.meta.dirname, "../../..");
+const ROOT = path.resolve(import.meta.dirname, "../../../..");
 const DEPLOY_TIME_ONLY = [
   "packages/core/src/platform/tunables.ts",
   "packages/core/src/platform/topology/edge.ts",
