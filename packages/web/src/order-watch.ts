@@ -7,7 +7,7 @@
  * "Resume watching"); it never shows "In progress" for an order nobody is following. Everything
  * shown is saved, so another tab or a reload resumes from the same cursor.
  */
-import { OrderTimeline } from "@awsomepets/client/order-timeline";
+import { OrderTimeline } from "@awsomepets/client";
 import type * as Protocol from "@awsomepets/core/callbacks/protocol";
 import * as StatusModel from "@awsomepets/core/status/model";
 import type { ApiClient } from "./api-client";
