@@ -14,9 +14,16 @@ said.javaNoticeSaid = true;
 
 export default defineConfig({
   // Test support shared across packages is imported as `@test-support/<module>` (tsconfig.json's
-  // `paths` says the same to tsc); docs/decisions/shared-test-support.md says why an alias.
+  // `paths` says the same to tsc); docs/decisions/shared-test-support.md says why an alias. Inside the
+  // workspace `@awsomepets/client` is its sources, not its build (docs/decisions/client-package.md).
   resolve: {
-    alias: [{ find: /^@test-support\//, replacement: fileURLToPath(new URL("./test/support/", import.meta.url)) }],
+    alias: [
+      { find: /^@test-support\//, replacement: fileURLToPath(new URL("./test/support/", import.meta.url)) },
+      {
+        find: /^@awsomepets\/client$/,
+        replacement: fileURLToPath(new URL("./packages/client/src/index.ts", import.meta.url)),
+      },
+    ],
   },
   test: {
     reporters: ["default", "./test/support/summary-reporter.ts"],

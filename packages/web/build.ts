@@ -79,8 +79,10 @@ export async function buildWebPage(options: {
       __AWSOMEPETS_API_URL__: JSON.stringify(options.apiUrl),
       __AWSOMEPETS_WEBSOCKET_URL__: JSON.stringify(options.websocketUrl),
     },
-    // The repository tsconfig targets ES2023, which this esbuild does not know; the page needs none of it.
+    // The repository tsconfig targets ES2023, which this esbuild does not know; the page needs none of it
+    // but its `paths` entry: in the workspace the client package is its sources (docs/decisions/client-package.md).
     tsconfigRaw: {},
+    alias: { "@awsomepets/client": path.join(WEB_ROOT, "..", "client", "src", "index.ts") },
   });
   for (const file of STATIC_FILES) await copyFile(path.join(WEB_ROOT, file), path.join(outDir, file));
   if (options.hashNames) await hashAssetNames(outDir);

@@ -7,12 +7,12 @@
  * and a sync left unanswered for SYNC_ANSWER_TIMEOUT_MS are asked for again with the same backoff,
  * never in a tight loop — so a gap never waits for the socket to close.
  *
- * Browser and Node ≥ 22 alike: it uses the platform's WebSocket and imports only core's pure modules
- * (no schema library, no SDK), so a page's bundle stays small.
+ * Browser and Node ≥ 22 alike: it uses the platform's WebSocket and has no dependency, so a page's
+ * bundle stays small.
  */
-import { OrderTimeline, readServerFrame, SYNC_ANSWER_TIMEOUT_MS, type TimelineUpdate } from "./order-timeline";
-import type * as Protocol from "@awsomepets/core/callbacks/protocol";
-import { reconnectDelay } from "./reconnect-delay";
+import { OrderTimeline, readServerFrame, SYNC_ANSWER_TIMEOUT_MS, type TimelineUpdate } from "./order-timeline.js";
+import type * as Protocol from "./protocol.js";
+import { reconnectDelay } from "./reconnect-delay.js";
 
 export type StatusFrame = Protocol.StatusFrame;
 
@@ -64,7 +64,7 @@ export type OrderClientOptions = {
   delay?: (attempt: number) => number;
   /** The wait before the n-th repeated sync for the same gap; defaults to the reconnect backoff. */
   syncDelay?: (retry: number) => number;
-  /** How long a sync may go unanswered before it is sent again (core's SYNC_ANSWER_TIMEOUT_MS). */
+  /** How long a sync may go unanswered before it is sent again (SYNC_ANSWER_TIMEOUT_MS, 30 s). */
   syncTimeoutMs?: number;
   /**
    * Opens a socket; the platform's WebSocket by default. Node callers may pass the `ws` package's

@@ -3,15 +3,14 @@
  * `watch-order` command and the tests share it: it keeps the statuses of one order, drops
  * duplicates by `seq`, keeps the cursor, and says when a `sync` is due.
  */
-import type * as Protocol from "@awsomepets/core/callbacks/protocol";
-import * as StatusModel from "@awsomepets/core/status/model";
+import * as Protocol from "./protocol.js";
 
 /** The codes that refuse a message for now: the same `sync` sent again later is answered. */
 export const RETRYABLE_ERROR_CODES: ReadonlySet<string> = new Set<Protocol.ErrorCode>(["rate_limited", "internal"]);
 
 /** API Gateway's text for a throttled message (THROTTLED's default body). */
 export const GATEWAY_THROTTLED = "Too Many Requests";
-/** The `message` of each frame API Gateway sends by itself over a WebSocket (core callbacks/protocol.ts's GatewayFrame). */
+/** The `message` of each frame API Gateway sends by itself over a WebSocket (see GatewayFrame in ./protocol). */
 export const GATEWAY_MESSAGES = [GATEWAY_THROTTLED, "Internal server error", "Forbidden"] as const;
 
 const PROTOCOL_TYPES: ReadonlySet<unknown> = new Set(["status", "synced", "error"]);
@@ -57,7 +56,7 @@ export type TimelineUpdate = {
   /** A status is missing (a seq above the cursor + 1 is held): send `syncRequest()`. */
   syncNeeded?: boolean;
   error?: { code: string; message: string };
-  /** API Gateway answered a message itself (throttled, failed, forbidden): see core callbacks/protocol.ts's GatewayFrame. */
+  /** API Gateway answered a message itself (throttled, failed, forbidden): see GatewayFrame in ./protocol. */
   gateway?: { message: string; throttled: boolean };
   /**
    * The sync in flight ended without its answer (a gateway frame, `rate_limited`, `internal`): send
@@ -88,11 +87,11 @@ export class OrderTimeline {
 
   /** The statuses in occurrence order (`occurredAt`, then `seq`). */
   get statuses(): Protocol.StatusFrame[] {
-    return [...this.bySeq.values()].sort(StatusModel.byOccurrence);
+    return [...this.bySeq.values()].sort(Protocol.byOccurrence);
   }
 
   get terminal(): Protocol.StatusFrame | undefined {
-    return this.statuses.find((s) => StatusModel.isTerminal(s.status));
+    return this.statuses.find((s) => Protocol.isTerminal(s.status));
   }
 
   /** Has a gap: some seq between the cursor and the highest known seq is missing. */
@@ -102,7 +101,7 @@ export class OrderTimeline {
   }
 
   /** The `sync` to send (on every open, and when an update says `syncNeeded`). */
-  syncRequest(): Required<Protocol.SyncRequest> {
+  syncRequest(): Protocol.SyncRequest {
     this.syncInFlight = true;
     return { action: "sync", orderId: this.orderId, after: this.cursorValue };
   }

@@ -4,7 +4,7 @@
  * controls are named after the API path (`shippingAddress.country`), except the basket: the API
  * numbers the lines it was sent (`basket.0.quantity`), the form has one quantity per pet (`quantity.<sku>`).
  */
-import type { FieldError, OrderRequest } from "./api-client";
+import type { FieldError, OrderRequest } from "@awsomepets/client";
 
 export const BASKET_FIELD = "basket";
 export const FORM_FIELD = "form";

@@ -1,7 +1,7 @@
 /// <reference lib="dom.iterable" />
 /** The order tracker page: wires the form, the workshop's panel, the customer's orders and their storage together. */
 import * as Catalogue from "@awsomepets/core/orders/catalogue";
-import { createApiClient, type OrderRequest } from "./api-client";
+import { getCatalogue, type OrderRequest, placeOrder } from "@awsomepets/client";
 import { tokenOf } from "./callback-url";
 import { apiBase, websocketBase } from "./config";
 import { refusalText } from "./field-errors";
@@ -14,7 +14,7 @@ import { createOrderStorage, STORAGE_KEY, type OrderSummary, type WatchedOrder }
 import { createSubmissionKeys } from "./submission-key";
 import { createOrderCard } from "./timeline-view";
 
-const api = createApiClient(apiBase());
+const baseUrl = apiBase();
 const socketBase = websocketBase();
 const storage = createOrderStorage(storageOrUndefined("localStorage"), {
   session: storageOrUndefined("sessionStorage"),
@@ -112,7 +112,7 @@ function watch(saved: WatchedOrder) {
   const token = tokenOf(saved.clientCallbackUrl);
   if (token) card.setLink(orderLink(location.href, { orderId: saved.orderId, token }));
   ordersElement.prepend(card.element); // newest first
-  watches.set(saved.orderId, followOrderOnCard({ saved, api, storage, card, announce }));
+  watches.set(saved.orderId, followOrderOnCard({ saved, apiBaseUrl: baseUrl, storage, card, announce }));
   showCount();
   return card.heading;
 }
@@ -165,9 +165,10 @@ formElement.addEventListener("submit", async (event) => {
   form.showNote(undefined);
   form.setBusy(true);
   try {
-    const result = await api.placeOrder(request, submissionKeys.keyFor(request));
-    if (result.kind === "invalid") return form.showErrors(result.errors, request);
-    if (result.kind === "refused") {
+    const result = await placeOrder({ baseUrl, order: request, idempotencyKey: submissionKeys.keyFor(request) });
+    if (result.kind === "refused" && result.status === 400)
+      return form.showErrors(result.problem.errors ?? [], request);
+    if (!result.ok) {
       if (result.status === 422) submissionKeys.settled(); // the key belongs to another order
       return form.showFormError(refusalText(result.status));
     }
@@ -193,11 +194,11 @@ for (const button of document.querySelectorAll<HTMLButtonElement>("[data-path]")
     button.disabled = true;
     try {
       const request = FAILURE_PATHS[path];
-      const result = await api.placeOrder(request, crypto.randomUUID());
-      if (result.kind !== "placed") {
+      const result = await placeOrder({ baseUrl, order: request }); // a new order: a new key
+      if (!result.ok) {
         workshopError.hidden = false;
         workshopError.textContent =
-          result.kind === "refused" ? refusalText(result.status) : "The shop refused the workshop's order.";
+          result.status === 400 ? "The shop refused the workshop's order." : refusalText(result.status);
         return;
       }
       const cents = Catalogue.priceCents(request.basket);
@@ -250,7 +251,8 @@ for (const saved of storage.all()) watch(saved);
 showCount();
 openLinkedOrder();
 
-api
-  .catalogue()
-  .then((pets) => form.renderCatalogue(pets))
-  .catch(() => form.showCatalogueError("We couldn't load the pets. Please reload the page to try again."));
+void getCatalogue({ baseUrl }).then((result) =>
+  result.ok
+    ? form.renderCatalogue(result.pets)
+    : form.showCatalogueError("We couldn't load the pets. Please reload the page to try again."),
+);

@@ -6,7 +6,7 @@
  * validator; its field errors are shown next to the fields they name, in the shop's words (see
  * field-errors.ts). After an order is placed the form is emptied of pets, ready for the next one.
  */
-import type { FieldError, OrderRequest, Pet } from "./api-client";
+import type { FieldError, OrderRequest, Pet } from "@awsomepets/client";
 import { countryOptions } from "./countries";
 import { BASKET_FIELD, FORM_FIELD, groupFieldErrors, quantityField } from "./field-errors";
 import { formatAmount, formatCents } from "./status-text";

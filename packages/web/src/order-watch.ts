@@ -7,10 +7,9 @@
  * "Resume watching"); it never shows "In progress" for an order nobody is following. Everything
  * shown is saved, so another tab or a reload resumes from the same cursor.
  */
-import { OrderTimeline } from "@awsomepets/client/order-timeline";
+import { getOrder, OrderTimeline } from "@awsomepets/client";
 import type * as Protocol from "@awsomepets/core/callbacks/protocol";
 import * as StatusModel from "@awsomepets/core/status/model";
-import type { ApiClient } from "./api-client";
 import { tokenExpired, tokenOf } from "./callback-url";
 import { openPageClient, type ConnectionState, type OrderClient } from "./page-client";
 import { outcomeOf } from "./outcome";
@@ -47,7 +46,8 @@ export const NOTICES = {
 
 export type WatchOptions = {
   saved: WatchedOrder;
-  api: ApiClient;
+  /** The order API's base URL ("" for the page's own origin). */
+  apiBaseUrl: string;
   storage: OrderStorage;
   card: OrderCard;
   /** Says a new status (or the end of live updates) to screen readers, once. */
@@ -57,7 +57,14 @@ export type WatchOptions = {
 
 type Ending = "stopped" | "ended" | "expired";
 
-export function followOrderOnCard({ saved, api, storage, card, announce = () => {}, socketOptions }: WatchOptions) {
+export function followOrderOnCard({
+  saved,
+  apiBaseUrl,
+  storage,
+  card,
+  announce = () => {},
+  socketOptions,
+}: WatchOptions) {
   const { orderId, clientCallbackUrl } = saved;
   const shortId = orderId.slice(0, 8);
   const timeline = new OrderTimeline(orderId, saved.statuses);
@@ -135,13 +142,14 @@ export function followOrderOnCard({ saved, api, storage, card, announce = () => 
   }
   async function readOrderOnce(): Promise<"found" | "gone" | "unreachable"> {
     const token = tokenOf(clientCallbackUrl);
-    const result = token ? await api.order(orderId, token) : { kind: "forbidden" as const, message: "no token" };
+    if (!token) return disposed ? "unreachable" : "gone";
+    const result = await getOrder({ baseUrl: apiBaseUrl, orderId, token });
     if (disposed) return "unreachable";
-    if (result.kind === "forbidden" || (result.kind === "failed" && result.status === 404)) return "gone";
-    if (result.kind === "failed") return "unreachable";
+    // 403: the token is expired or not this order's; 404: erased or past retention. Asking again cannot help.
+    if (!result.ok) return result.status === 403 || result.status === 404 ? "gone" : "unreachable";
     const { order } = result;
     fromApi = order.history;
-    const shippingAddress = order.shippingAddress ?? summary?.shippingAddress;
+    const shippingAddress = summary?.shippingAddress; // the API shows a link holder no address
     const country = shippingAddress?.country ?? summary?.country;
     summary = {
       basket: order.basket,

@@ -3,14 +3,18 @@
  * with the page's callbacks. An expired link and a refused or failed open both send the page to its
  * HTTP check (`GET /orders/{orderId}`), which tells the customer which it was.
  */
-import type { OrderTimeline } from "@awsomepets/client/order-timeline";
-import type * as Protocol from "@awsomepets/core/callbacks/protocol";
-import { watchOrder, type ConnectionState, type OrderClient } from "@awsomepets/client/order-client";
+import {
+  type ConnectionState,
+  type OrderClient,
+  type OrderTimeline,
+  type StatusFrame,
+  watchOrder,
+} from "@awsomepets/client";
 
 export type { ConnectionState, OrderClient };
 
 export type PageClientEvents = {
-  onStatus(frame: Protocol.StatusFrame): void;
+  onStatus(frame: StatusFrame): void;
   onState(state: ConnectionState): void;
   /** An attempt ended before the socket opened (refused upgrade, network down, expired link): the caller may check the order over HTTP. */
   onOpenFailed(consecutiveFailures: number): void;

@@ -4,7 +4,7 @@
  * undeliverable country code XX — values a customer never enters.
  */
 import * as Catalogue from "@awsomepets/core/orders/catalogue";
-import type { OrderRequest } from "./api-client";
+import type { OrderRequest } from "@awsomepets/client";
 
 export type OrderDraft = {
   quantities: Record<string, number>;

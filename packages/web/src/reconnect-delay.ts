@@ -1,2 +1,2 @@
 /** The page reconnects as the client package does. */
-export * from "@awsomepets/client/reconnect-delay";
+export { RECONNECT_BASE_MS, RECONNECT_MAX_MS, reconnectDelay } from "@awsomepets/client";

@@ -12,7 +12,7 @@
  */
 import type * as Protocol from "@awsomepets/core/callbacks/protocol";
 import type * as StatusModel from "@awsomepets/core/status/model";
-import type { OrderRequest } from "./api-client";
+import type { OrderRequest } from "@awsomepets/client";
 
 export const STORAGE_KEY = "awsomepets.orders.v2";
 /** Where the page kept a tab's orders before (`sessionStorage`): moved over once, so an open tab keeps them. */

@@ -4,7 +4,9 @@
  * answers with the order the first attempt may already have placed instead of placing a second
  * one; a changed basket or form is a new order and gets a new key, as does anything after a 202.
  */
-export function createSubmissionKeys(newKey: () => string = () => crypto.randomUUID()) {
+import { newIdempotencyKey } from "@awsomepets/client";
+
+export function createSubmissionKeys(newKey: () => string = newIdempotencyKey) {
   let pending: { body: string; key: string } | undefined;
   return {
     /** The key for this request body. */

@@ -17,7 +17,7 @@ import { countryName, countryOptions } from "../src/countries";
 import { outcomeOf } from "../src/outcome";
 import { customerReason, formatAmount, formatCents, formatDateTime, petName } from "../src/status-text";
 import { createSubmissionKeys } from "../src/submission-key";
-import type { OrderRequest } from "../src/api-client";
+import type { OrderRequest } from "@awsomepets/client";
 import { reconnectDelay, RECONNECT_MAX_MS } from "../src/reconnect-delay";
 import {
   createOrderStorage,

@@ -5,8 +5,7 @@
  * HTTP status, so that a wrong URL or token is named at once instead of retried.
  */
 import WebSocket from "ws";
-import { watchOrder, type OrderClient } from "@awsomepets/client/order-client";
-import { OrderTimeline } from "@awsomepets/client/order-timeline";
+import { type OrderClient, OrderTimeline, watchOrder } from "@awsomepets/client";
 import { statusLine } from "./status-line";
 import { describeRefusal, isFinalRefusal } from "./upgrade-refusal";
 

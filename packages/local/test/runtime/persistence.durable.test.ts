@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, expect, it } from "vitest";
-import type { OrderTimeline } from "@awsomepets/client/order-timeline";
+import type { OrderTimeline } from "@awsomepets/client";
 import { followToTerminal } from "../support/follow-order";
 import { startProcess } from "../support/process";
 

@@ -12,7 +12,7 @@ import * as CallbackToken from "@awsomepets/core/callbacks/token";
 import type * as Protocol from "@awsomepets/core/callbacks/protocol";
 import * as Topology from "@awsomepets/core/platform/topology";
 import * as OrderStatus from "@awsomepets/core/status/event";
-import { OrderTimeline } from "@awsomepets/client/order-timeline";
+import { OrderTimeline } from "@awsomepets/client";
 import {
   callbackUrl,
   openSocket,

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as Protocol from "@awsomepets/core/callbacks/protocol";
 import * as Catalogue from "@awsomepets/core/orders/catalogue";
 import * as OrdersTable from "@awsomepets/core/orders/table";
-import { OrderTimeline } from "@awsomepets/client/order-timeline";
+import { OrderTimeline } from "@awsomepets/client";
 import { names } from "../../src/runtime/start-runtime";
 import { startTestRuntime } from "@test-support/local-runtime";
 

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import type * as Protocol from "@awsomepets/core/callbacks/protocol";
 import * as Saga from "@awsomepets/core/orders/saga";
 import * as OrderStatus from "@awsomepets/core/status/event";
-import { OrderTimeline } from "@awsomepets/client/order-timeline";
+import { OrderTimeline } from "@awsomepets/client";
 import { orderStore } from "../../../functions/src/lib/order-store";
 import * as Steps from "../../../functions/src/workflow/steps";
 import { names } from "../../src/runtime/start-runtime";

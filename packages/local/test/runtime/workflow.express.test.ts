@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as Protocol from "@awsomepets/core/callbacks/protocol";
 import * as OrdersTable from "@awsomepets/core/orders/table";
 import * as Saga from "@awsomepets/core/orders/saga";
-import { OrderTimeline } from "@awsomepets/client/order-timeline";
+import { OrderTimeline } from "@awsomepets/client";
 import { names } from "../../src/runtime/start-runtime";
 import { startTestRuntime } from "@test-support/local-runtime";
 

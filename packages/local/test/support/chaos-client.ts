@@ -5,7 +5,7 @@
  */
 import WebSocket from "ws";
 import type * as Protocol from "@awsomepets/core/callbacks/protocol";
-import { OrderTimeline } from "@awsomepets/client/order-timeline";
+import { OrderTimeline } from "@awsomepets/client";
 
 export type SessionKind =
   /** Gives up while `$connect` may still be running. */

@@ -4,7 +4,7 @@
  * tries, with what the upgrade was answered.
  */
 import WebSocket from "ws";
-import type { OrderTimeline } from "@awsomepets/client/order-timeline";
+import type { OrderTimeline } from "@awsomepets/client";
 import { watchOrder } from "../../../client/src/order-client";
 
 export function followToTerminal(url: string, timeoutMs = 60_000) {

@@ -1,39 +1,14 @@
 /**
- * Chromium for the browser tests: Debian's /usr/bin/chromium driven by playwright-core. Where it is
- * not installed the browser suites are skipped, with a notice saying so (never silently).
+ * The page's browser-test helpers: Chromium itself comes from test/support/chromium.ts (skipped with a
+ * notice where it is not installed); here, what the page's tests watch and reroute.
  */
-import { existsSync } from "node:fs";
-import type { Browser } from "playwright-core";
-import { isCI } from "@test-support/outside-tools";
-
-export const CHROMIUM_PATH = "/usr/bin/chromium";
-export const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-export const chromiumMissing = !existsSync(CHROMIUM_PATH);
-
-/** Call at the top of a browser test file: warns once per file when its suite will be skipped (fails under CI=true). */
-export function warnIfChromiumMissing(suite: string) {
-  if (chromiumMissing && isCI())
-    throw new Error(
-      `${suite}: ${CHROMIUM_PATH} is not installed, and CI=true requires every suite (apt-get install -y chromium)`,
-    );
-  if (chromiumMissing)
-    console.warn(`[browser tests skipped] ${suite}: ${CHROMIUM_PATH} is not installed (apt-get install -y chromium)`);
-}
-
-export async function launchChromium(): Promise<Browser> {
-  const { chromium } = await import("playwright-core");
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS, headless: true, timeout: 30_000 });
-}
+export {
+  CHROMIUM_FLAGS,
+  CHROMIUM_PATH,
+  chromiumMissing,
+  launchChromium,
+  warnIfChromiumMissing,
+} from "@test-support/chromium";
 
 /**
  * Records, from the first script of every document of the page on, each Content-Security-Policy

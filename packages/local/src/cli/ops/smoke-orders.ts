@@ -1,9 +1,11 @@
 /**
- * The orders `npm run smoke` places through the stage's order API, as a customer's page would, and
- * follows with the client package (`watch-order`'s wrapper of `@awsomepets/client`). Two saga paths
- * that ship nothing and charge nothing in the end: the longest (every step, then a refund) for the
- * order that is followed and probed, and the shortest (sold out) for the second order a refusal needs.
+ * The orders `npm run smoke` places through the stage's order API, as a customer's page would, with the
+ * client package (`@awsomepets/client`'s placeOrder), and follows with `watch-order`'s wrapper of its
+ * watchOrder. Two saga paths that ship nothing and charge nothing in the end: the longest (every step,
+ * then a refund) for the order that is followed and probed, and the shortest (sold out) for the second
+ * order a refusal needs.
  */
+import { type OrderRequest, placeOrder as postOrder } from "@awsomepets/client";
 import * as Catalogue from "@awsomepets/core/orders/catalogue";
 import * as Saga from "@awsomepets/core/orders/saga";
 import type * as OrderStatus from "@awsomepets/core/status/event";
@@ -32,24 +34,20 @@ export const SMOKE_ORDERS = {
     },
     path: ["placed", "cancelled"],
   },
-} as const satisfies Record<string, { body: object; path: readonly OrderStatus.Status[] }>;
+} satisfies Record<string, { body: OrderRequest; path: readonly OrderStatus.Status[] }>;
 
 export async function placeOrder(
   apiUrl: string,
   order: (typeof SMOKE_ORDERS)[keyof typeof SMOKE_ORDERS],
 ): Promise<PlacedOrder> {
-  const response = await fetch(`${apiUrl}/orders`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(order.body),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await response.text();
-  if (response.status !== 202)
-    throw new Failed(`POST ${apiUrl}/orders answered ${response.status}: ${text.slice(0, 200)}`);
-  const { orderId, clientCallbackUrl } = JSON.parse(text) as { orderId?: unknown; clientCallbackUrl?: unknown };
+  const result = await postOrder({ baseUrl: apiUrl, order: order.body, signal: AbortSignal.timeout(30_000) });
+  if (!result.ok) {
+    const answered = result.kind === "network" ? "no answer" : `answered ${result.status}`;
+    throw new Failed(`POST ${apiUrl}/orders: ${answered}: ${result.problem.message.slice(0, 200)}`);
+  }
+  const { orderId, clientCallbackUrl } = result.order;
   if (typeof orderId !== "string" || typeof clientCallbackUrl !== "string")
-    throw new Failed(`POST /orders answered 202 without orderId and clientCallbackUrl: ${text.slice(0, 200)}`);
+    throw new Failed("POST /orders answered 202 without orderId and clientCallbackUrl");
   return { orderId, clientCallbackUrl, path: order.path };
 }
 
