@@ -2,7 +2,7 @@
  * API Gateway's `Internal server error` frame (the sync route's function failed) against npm start's
  * gateway: the client takes it for the end of its sync and asks again, with backoff, on the same
  * socket. (Its throttle frame: order-client.test.ts; `Forbidden` cannot happen with the stage's
- * `$default` route, and core's order-timeline test reads every shape.)
+ * `$default` route, and order-timeline.test.ts reads every shape.)
  */
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

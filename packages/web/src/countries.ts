@@ -1,4 +1,7 @@
-/** Country names in the customer's language, for the shipping country picker and the order cards; codes are ISO 3166-1 alpha-2. */
+/**
+ * Country names in the customer's language, for the shipping country picker and the order cards; codes are ISO 3166-1
+ * alpha-2.
+ */
 import * as Countries from "@awsomepets/core/orders/countries";
 
 const displayNames = new Map<string, Intl.DisplayNames | undefined>();

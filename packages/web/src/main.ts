@@ -22,7 +22,10 @@ const storage = createOrderStorage(storageOrUndefined("localStorage"), {
   // link's kept by an older page) is rebuilt on it from the order's id and token, or dropped.
   onStage: (order) => orderOnStage(order, socketBase),
 });
-/** The whole shipping address of orders placed in this tab ("Try another card" fills it in); storage keeps the country only. */
+/**
+ * The whole shipping address of orders placed in this tab ("Try another card" fills it in); storage keeps the country
+ * only.
+ */
 const addresses = new Map<string, OrderRequest["shippingAddress"]>();
 const watches = new Map<string, OrderWatch>();
 const submissionKeys = createSubmissionKeys();
@@ -117,7 +120,10 @@ function watch(saved: WatchedOrder) {
   return card.heading;
 }
 
-/** Brings a card into view (its top, as it grows downwards) with the focus; where it is in view already (side by side), nothing moves. */
+/**
+ * Brings a card into view (its top, as it grows downwards) with the focus; where it is in view already (side by side),
+ * nothing moves.
+ */
 function reveal(heading: HTMLElement) {
   const top = heading.getBoundingClientRect().top;
   if (top < 0 || top > window.innerHeight / 2) heading.scrollIntoView({ block: "start" });

@@ -16,7 +16,10 @@ export type { ConnectionState, OrderClient };
 export type PageClientEvents = {
   onStatus(frame: StatusFrame): void;
   onState(state: ConnectionState): void;
-  /** An attempt ended before the socket opened (refused upgrade, network down, expired link): the caller may check the order over HTTP. */
+  /**
+   * An attempt ended before the socket opened (refused upgrade, network down, expired link): the caller may check the
+   * order over HTTP.
+   */
   onOpenFailed(consecutiveFailures: number): void;
   /** The timeline is terminal and has no gap. */
   onFinished(): void;

@@ -67,5 +67,7 @@ const SKU_PATTERN = new RegExp(
   "g",
 );
 
-/** A cancellation reason with product names instead of SKUs ("Out of stock: SOLD-OUT" → "Out of stock: Golden unicorn"). */
+/**
+ * A cancellation reason with product names instead of SKUs ("Out of stock: SOLD-OUT" → "Out of stock: Golden unicorn").
+ */
 export const customerReason = (reason: string) => reason.replace(SKU_PATTERN, (sku) => petName(sku));

@@ -124,7 +124,8 @@ export function createOrderStorage(
     },
   };
   try {
-    // What an older page stored (addresses, other servers' URLs and statuses, stale orders) leaves storage now, not on the next write.
+    // What an older page stored (addresses, other servers' URLs and statuses, stale orders) leaves storage now, not on
+    // the next write.
     const raw = storage?.getItem(STORAGE_KEY);
     if (raw && JSON.stringify(readAll().map(stored)) !== raw) writeAll(readAll());
   } catch {

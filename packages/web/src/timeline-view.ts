@@ -18,7 +18,10 @@ import { formatAmount, formatDateTime, HAPPY_STEPS, petName, STATUS_LABELS, UPCO
 export type ShownRecord = StatusModel.HistoryRecord & { seq?: number };
 
 export type ConnectionView = "connecting" | "live" | "reconnecting" | "finished" | "offline" | "stopped";
-/** Which actions the card offers: while watching, while reconnecting, once live updates ended (resumable or not), once finished. */
+/**
+ * Which actions the card offers: while watching, while reconnecting, once live updates ended (resumable or not), once
+ * finished.
+ */
 export type CardMode = "watching" | "reconnecting" | "ended" | "expired" | "finished";
 export type Progress = "in-progress" | "not-live" | "completed" | "cancelled";
 

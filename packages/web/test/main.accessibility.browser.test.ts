@@ -233,7 +233,10 @@ describe.skipIf(chromiumMissing)("order tracker page: accessibility", () => {
   });
 });
 
-/** An order the page saved whose token the WebSocket gateway refuses (forged) and the API does not know: its live updates end. */
+/**
+ * An order the page saved whose token the WebSocket gateway refuses (forged) and the API does not know: its live
+ * updates end.
+ */
 async function refusedOrder(page: Page) {
   const orderId = crypto.randomUUID();
   // The stage's own URL (the page drops any other), from the order already saved.

@@ -31,7 +31,10 @@ import {
   upcomingSteps,
 } from "./support/tracker-page";
 
-/** Orders paid with HELD_CARD wait in ProcessPayment until the suite ends (they stay in progress); with BRIEFLY_HELD_CARD, until the test says. */
+/**
+ * Orders paid with HELD_CARD wait in ProcessPayment until the suite ends (they stay in progress); with
+ * BRIEFLY_HELD_CARD, until the test says.
+ */
 const BRIEFLY_HELD_CARD = "tok_held_briefly";
 const gate = vi.hoisted(() => {
   let open!: () => void;
@@ -73,7 +76,9 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
   const session = usePageSession({ beforeStop: () => gate.open() });
   let page: Page;
 
-  /** `bypassCSP` for a socket rerouted to another port (rerouteSockets), which the site's connect-src would block first. */
+  /**
+   * `bypassCSP` for a socket rerouted to another port (rerouteSockets), which the site's connect-src would block first.
+   */
   const freshPage = async (viewport = { width: 1200, height: 900 }, options: { bypassCSP?: boolean } = {}) => {
     page = await session.freshPage({ viewport, locale: "en-GB", timezoneId: "UTC", ...options });
     return page;
@@ -249,7 +254,8 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
   });
 
   it("when the shop restarted and the link is refused, says so in customer words and offers Check again", async () => {
-    // Prepare: the same order's link signed with another secret, as a restarted `npm start` without its data dir sees it
+    // Prepare: the same order's link signed with another secret, as a restarted `npm start` without its data dir sees
+    // it
     await freshPage();
     await openTracker(page, session.runtime.url);
     await placeHeldOrder();

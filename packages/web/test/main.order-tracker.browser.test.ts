@@ -164,7 +164,8 @@ describe.skipIf(chromiumMissing)("order tracker page", () => {
   });
 
   it("works as deployed: built with SST's placeholder, replaced like SST does, served from another origin", async () => {
-    // Prepare: the build `sst deploy` runs, then the replacement its uploader makes, served on localhost (not 127.0.0.1)
+    // Prepare: the build `sst deploy` runs, then the replacement its uploader makes, served on localhost (not
+    // 127.0.0.1)
     // with the headers the stage's CloudFront sends for an API on another origin
     const siteDir = mkdtempSync(path.join(tmpdir(), "order-tracker-site-"));
     const websocketUrl = session.runtime.state.endpoints.websocket;

@@ -17,7 +17,10 @@ import {
 } from "./support/tracker-page";
 import { STORAGE_KEY } from "../src/storage";
 
-/** Orders paid with `tok_held` wait in ProcessPayment until the test opens the gate; with `tok_held_long`, until the suite ends. */
+/**
+ * Orders paid with `tok_held` wait in ProcessPayment until the test opens the gate; with `tok_held_long`, until the
+ * suite ends.
+ */
 const gate = vi.hoisted(() => {
   let open!: () => void;
   let reached!: () => void;

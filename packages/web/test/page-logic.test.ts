@@ -1,4 +1,7 @@
-/** The page's pure parts: error placement, wording and formats, backoff, tokens, the API base, saved orders (order links: order-link.test.ts). */
+/**
+ * The page's pure parts: error placement, wording and formats, backoff, tokens, the API base, saved orders (order
+ * links: order-link.test.ts).
+ */
 import { describe, expect, it } from "vitest";
 import { tokenExpired, tokenExpiresAt, tokenOf } from "../src/callback-url";
 import { apiBase } from "../src/config";
