@@ -23,6 +23,8 @@ export const TARGET = ["es2020", "chrome91", "firefox90", "safari15", "node22"];
 export async function buildClient(outDir = DIST): Promise<void> {
   await rm(outDir, { recursive: true, force: true });
   await build({
+    // Paths in the module's comments relative to the package (`src/order-api.ts`), not the builder's folders.
+    absWorkingDir: CLIENT_ROOT,
     entryPoints: [path.join(CLIENT_ROOT, "src", "index.ts")],
     outfile: path.join(outDir, "index.js"),
     bundle: true,

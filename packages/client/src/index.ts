@@ -35,6 +35,7 @@ export {
 } from "./order-client.js";
 export {
   GATEWAY_MESSAGES,
+  MAX_SEQ,
   OrderTimeline,
   readServerFrame,
   SYNC_ANSWER_TIMEOUT_MS,

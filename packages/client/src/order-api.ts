@@ -71,12 +71,17 @@ export function newIdempotencyKey(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+const isFieldError = (entry: unknown): entry is FieldError =>
+  typeof (entry as FieldError | null)?.path === "string" && typeof (entry as FieldError).message === "string";
+
 async function problemOf(response: Response): Promise<Problem> {
   const fallback = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
   try {
     const body = (await response.json()) as Partial<Problem> | null;
     const problem: Problem = { message: typeof body?.message === "string" ? body.message : fallback };
-    if (Array.isArray(body?.errors)) problem.errors = body.errors;
+    // Only entries of the documented shape: the page renders them next to the form's fields.
+    const errors = Array.isArray(body?.errors) ? body.errors.filter(isFieldError) : [];
+    if (errors.length > 0) problem.errors = errors;
     return problem;
   } catch {
     return { message: fallback };
@@ -97,7 +102,8 @@ async function send<Op extends keyof operations, Body>(
   const where = options.baseUrl || "this origin";
   let response: Response;
   try {
-    response = await fetchFn(join(options.baseUrl, path), { ...init, signal: options.signal });
+    // The API never redirects: a redirect is not followed, so the Bearer token goes nowhere else.
+    response = await fetchFn(join(options.baseUrl, path), { ...init, redirect: "error", signal: options.signal });
     if (response.status === success) return { ok: true, body: (await response.json()) as Body };
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
@@ -118,11 +124,10 @@ async function send<Op extends keyof operations, Body>(
  * with the order the first attempt may already have placed instead of placing a second one.
  */
 export async function placeOrder(
-  options: RequestOptions & { order: OrderRequest; idempotencyKey?: string; token?: string },
+  options: RequestOptions & { order: OrderRequest; idempotencyKey?: string },
 ): Promise<PlaceOrderResult> {
   const idempotencyKey = options.idempotencyKey ?? newIdempotencyKey();
   const headers: Record<string, string> = { "content-type": "application/json", "idempotency-key": idempotencyKey };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
   const init = { method: "POST", headers, body: JSON.stringify(options.order) };
   const result = await send<"placeOrder", OrderAccepted>("placeOrder", options, "/orders", init, 202);
   if (!result.ok) return { ...result, idempotencyKey };

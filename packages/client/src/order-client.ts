@@ -102,6 +102,28 @@ export function linkExpiresAt(url: string): Date | undefined {
   return match ? new Date(Number(match[1]) * 1000) : undefined;
 }
 
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/**
+ * The URL must be one the client may send the order's token to: `wss:` (or `ws:` to this machine, as
+ * `npm start` serves it) and no user info. It is not checked against the shop's host: only the caller
+ * knows that — take it from your own `POST /orders` answer, never from a link someone sent.
+ */
+function checkedUrl(url: string) {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new TypeError(`watchOrder: "url" is not a URL; pass the clientCallbackUrl from POST /orders.`);
+  }
+  const local = parsed.protocol === "ws:" && LOOPBACK.has(parsed.hostname);
+  if ((parsed.protocol !== "wss:" && !local) || parsed.username || parsed.password)
+    throw new TypeError(
+      `watchOrder: "url" must be a wss: URL (ws: only to 127.0.0.1, localhost or [::1]) without user info; got ${parsed.protocol}//${parsed.host}. Pass the clientCallbackUrl from POST /orders.`,
+    );
+  return url;
+}
+
 function orderIdOf(url: string) {
   try {
     return new URL(url).searchParams.get("orderId") ?? "";
@@ -111,7 +133,7 @@ function orderIdOf(url: string) {
 }
 
 export function watchOrder(options: OrderClientOptions) {
-  const { url } = options;
+  const url = checkedUrl(options.url);
   const events = options.events ?? {};
   const timeline = options.timeline ?? new OrderTimeline(orderIdOf(url));
   const now = options.now ?? Date.now;

@@ -65,6 +65,13 @@ export type TimelineUpdate = {
   syncRefused?: boolean;
 };
 
+/**
+ * An order has a handful of statuses, each one seq. A seq past this is not the shop's (a broken or hostile
+ * server): held, it would make a gap no sync fills, and the timeline would grow without bound.
+ */
+export const MAX_SEQ = 1_000;
+const isSeq = (seq: number) => Number.isInteger(seq) && seq >= 1 && seq <= MAX_SEQ;
+
 export class OrderTimeline {
   private readonly bySeq = new Map<number, Protocol.StatusFrame>();
   private cursorValue = 0;
@@ -138,10 +145,10 @@ export class OrderTimeline {
     if (frame.orderId !== this.orderId) return {};
     if (frame.type === "synced") {
       this.syncInFlight = false;
-      this.lastSeqValue = Math.max(this.lastSeqValue, frame.lastSeq);
+      if (isSeq(frame.lastSeq) || frame.lastSeq === 0) this.lastSeqValue = Math.max(this.lastSeqValue, frame.lastSeq);
       return { syncNeeded: this.hasGap };
     }
-    if (!Number.isInteger(frame.seq) || frame.seq < 1) return {};
+    if (!isSeq(frame.seq)) return {};
     if (this.bySeq.has(frame.seq)) {
       this.duplicatesDropped++;
       return { duplicate: true };

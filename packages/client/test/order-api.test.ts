@@ -29,6 +29,15 @@ beforeAll(async () => {
   baseUrl = runtime.state.endpoints.http;
   // Answers as a CDN or proxy in front of the API might: statuses the document does not name.
   proxy = createServer((req, res) => {
+    if (req.url?.startsWith("/redirect/")) {
+      res.writeHead(302, { location: `http://127.0.0.1:9${req.url}` }).end();
+      return;
+    }
+    if (req.url?.startsWith("/malformed/")) {
+      const errors = [null, "basket", { path: 1, message: "x" }, { path: "basket", message: "Add a pet." }];
+      res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ message: "Bad order", errors }));
+      return;
+    }
     const status = Number(/^\/(\d{3})\//.exec(req.url ?? "")?.[1] ?? 502); // /<status>/… answers <status>
     res.writeHead(status, { "content-type": "text/html" }).end("<h1>Bad Gateway</h1>");
   });
@@ -131,6 +140,20 @@ describe("answers that are not the API's", () => {
     });
     const busy = await placeOrder({ baseUrl: `${proxyUrl}/429`, order: order() });
     expect(busy).toMatchObject({ ok: false, kind: "refused", status: 429, retryable: true });
+  });
+
+  it("keeps only the field errors of the documented shape from a Problem body", async () => {
+    const result = await placeOrder({ baseUrl: `${proxyUrl}/malformed`, order: order() });
+    expect(result).toMatchObject({ ok: false, kind: "refused", status: 400 });
+    expect(!result.ok && result.problem).toEqual({
+      message: "Bad order",
+      errors: [{ path: "basket", message: "Add a pet." }],
+    });
+  });
+
+  it("follows no redirect: the token goes nowhere the caller did not name", async () => {
+    const result = await getOrder({ baseUrl: `${proxyUrl}/redirect`, orderId: "o", token: "t" });
+    expect(result).toMatchObject({ ok: false, kind: "network", retryable: true });
   });
 
   it("names every refusal the order API's document names", () => {

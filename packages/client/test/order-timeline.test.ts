@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type * as Protocol from "@awsomepets/core/callbacks/protocol";
 import * as Topology from "@awsomepets/core/platform/topology";
-import { OrderTimeline } from "../src/order-timeline";
+import { MAX_SEQ, OrderTimeline } from "../src/order-timeline";
 import { readServerFrame, SYNC_ANSWER_TIMEOUT_MS } from "../src/order-timeline";
 
 const orderId = randomUUID();
@@ -89,6 +89,23 @@ describe("OrderTimeline", () => {
       });
       expect(timeline.apply(status(2, "reserved", 1)).syncNeeded, code).toBe(true);
     }
+  });
+
+  it("holds no seq past MAX_SEQ, nor takes such a lastSeq for a gap (a hostile or broken server)", () => {
+    // Prepare
+    const timeline = new OrderTimeline(orderId);
+    timeline.apply(status(1, "placed", 0));
+    // Act
+    const far = timeline.apply(status(MAX_SEQ + 1, "paid", 1));
+    const fraction = timeline.apply(status(1.5, "paid", 1));
+    timeline.syncRequest();
+    const synced = timeline.apply({ type: "synced", orderId, lastSeq: 1e12 });
+    // Assess
+    expect(far).toEqual({});
+    expect(fraction).toEqual({});
+    expect(synced).toEqual({ syncNeeded: false });
+    expect(timeline.statuses.map((s) => s.seq)).toEqual([1]);
+    expect(timeline.hasGap).toBe(false);
   });
 
   it("forgets a sync given up as lost, so that a gap asks again", () => {

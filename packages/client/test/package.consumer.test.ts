@@ -65,6 +65,9 @@ describe("the tarball", () => {
     expect(files).toContain("dist/index.d.ts");
     expect(files).toEqual(expect.arrayContaining(["README.md", "CHANGELOG.md", "package.json"]));
     expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
+    // esbuild names each source in a comment: relative to the package, never the builder's folders.
+    const js = readFileSync(path.join(installed(), "dist", "index.js"), "utf8");
+    expect(js.match(/^\/\/ .*\.ts$/gm)?.filter((line) => !/^\/\/ src\/[\w.-]+\.ts$/.test(line))).toEqual([]);
     expect(
       files.filter((f) => !/^(dist\/[\w.-]+\.(js|d\.ts)|README\.md|CHANGELOG\.md|package\.json)$/.test(f)),
     ).toEqual([]);
