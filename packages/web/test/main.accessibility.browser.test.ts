@@ -122,7 +122,8 @@ describe.skipIf(chromiumMissing)("order tracker page: accessibility", () => {
     await waitForTerminal(card);
     // Assess
     const id = (await card.getAttribute("data-order-id"))!.slice(0, 8);
-    await expect.poll(() => page.locator("#announcer p").allTextContents()).toHaveLength(4);
+    // The announcer may trail the card by a render under load: give it more than poll's default second.
+    await expect.poll(() => page.locator("#announcer p").allTextContents(), { timeout: 10_000 }).toHaveLength(4);
     expect((await page.locator("#announcer p").allTextContents()).sort()).toEqual(
       [
         `Order ${id}: Order placed.`,
