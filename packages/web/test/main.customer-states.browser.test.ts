@@ -29,6 +29,7 @@ import {
   screenshotPath,
   shownStatuses,
   upcomingSteps,
+  waitForTerminalOverHttp,
 } from "./support/tracker-page";
 
 /**
@@ -320,21 +321,9 @@ describe.skipIf(chromiumMissing)("order tracker page: customer states", () => {
     const stoppedText = await card.locator(".notice").textContent();
     // Act: the order completes meanwhile, unwatched; then the page is reloaded
     gate.openBriefly();
-    // Finished as the API tells it. Not `stepFunctions.idle()`: that also waits for the orders the tests
-    // above leave held in ProcessPayment (until their Lambda timeout), past this test's timeout under load.
     const orderId = (await card.getAttribute("data-order-id"))!;
     const token = CallbackToken.sign({ orderId, stage: TEST_STAGE, secret: TOKEN_SECRET });
-    await expect
-      .poll(
-        async () => {
-          const response = await fetch(`${session.runtime.url}/orders/${orderId}`, {
-            headers: { authorization: `Bearer ${token}` },
-          });
-          return response.ok && ((await response.json()) as { terminal?: boolean }).terminal;
-        },
-        { timeout: 15_000, interval: 100 },
-      )
-      .toBe(true);
+    await waitForTerminalOverHttp(session.runtime.url, orderId, token);
     await session.runtime.events.idle();
     await page.reload();
     // Assess

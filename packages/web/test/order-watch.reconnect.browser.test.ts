@@ -14,6 +14,7 @@ import {
   screenshotPath,
   shownStatuses,
   waitForTerminal,
+  waitForTerminalOverHttp,
 } from "./support/tracker-page";
 import { STORAGE_KEY } from "../src/storage";
 
@@ -168,20 +169,8 @@ describe.skipIf(chromiumMissing)("order tracker page: reconnect and fallback", (
         shippingAddress: { name: "Jo Park", line1: "2 Main St", city: "Leeds", postalCode: "LS1 1AA", country: "GB" },
       }),
     }).then((r) => r.json() as Promise<{ orderId: string; clientCallbackUrl: string }>);
-    // Finished as the API tells it. Not `stepFunctions.idle()`: that also waits for the order the test
-    // above leaves held in ProcessPayment (until its Lambda timeout), which took CI past this test's timeout.
-    const token = new URL(placed.clientCallbackUrl).searchParams.get("token");
-    await expect
-      .poll(
-        async () => {
-          const response = await fetch(`${session.runtime.url}/orders/${placed.orderId}`, {
-            headers: { authorization: `Bearer ${token}` },
-          });
-          return response.ok && ((await response.json()) as { terminal?: boolean }).terminal;
-        },
-        { timeout: 15_000, interval: 100 },
-      )
-      .toBe(true);
+    const token = new URL(placed.clientCallbackUrl).searchParams.get("token")!;
+    await waitForTerminalOverHttp(session.runtime.url, placed.orderId, token);
     const page = await session.freshPage();
     const sockets: string[] = [];
     page.on("websocket", (socket) => void sockets.push(socket.url()));

@@ -82,6 +82,22 @@ export async function waitForTerminal(card: Locator, timeout = 20_000) {
  * The statuses a card shows as happened, top to bottom. Assert on them with `expect.poll`: EventBridge may
  * deliver an earlier status after the terminal one, and the page slots it in when it comes.
  */
+/**
+ * Waits until the order API says the order is terminal. Not `stepFunctions.idle()`: that also waits for
+ * orders other tests hold in ProcessPayment until their Lambda timeout, past a test's timeout under load.
+ */
+export async function waitForTerminalOverHttp(apiUrl: string, orderId: string, token: string) {
+  await expect
+    .poll(
+      async () => {
+        const response = await fetch(`${apiUrl}/orders/${orderId}`, { headers: { authorization: `Bearer ${token}` } });
+        return response.ok && ((await response.json()) as { terminal?: boolean }).terminal;
+      },
+      { timeout: 15_000, interval: 100 },
+    )
+    .toBe(true);
+}
+
 export const shownStatuses = (card: Locator) =>
   card
     .locator(".timeline li[data-status]")
