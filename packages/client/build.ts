@@ -48,8 +48,22 @@ export async function buildClient(outDir = DIST): Promise<void> {
   if (tsc.status !== 0) throw new Error(`tsc could not emit the package's declarations:\n${tsc.stdout}${tsc.stderr}`);
 }
 
+const USAGE = `Usage: npm run build:client [-- --out <dir>]
+
+Builds @awsomepets/client into <dir> (default: packages/client/dist): dist/index.js and its .d.ts files.`;
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const { values } = parseArgs({ options: { out: { type: "string" } } });
+  let values: { out?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({ options: { out: { type: "string" }, help: { type: "boolean", short: "h" } } }));
+  } catch (error) {
+    console.error(`build:client: ${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
   await buildClient(values.out ? path.resolve(values.out) : DIST);
   console.log(`build:client: wrote ${path.relative(process.cwd(), values.out ?? DIST) || "."}`);
 }
