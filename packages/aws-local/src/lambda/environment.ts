@@ -86,6 +86,7 @@ export class ExecutionEnvironment {
           method: message.method,
           text: message.text,
         });
+      else if (message.type === "heap") this.heap = message.heap;
       else if (message.type === "result" || message.type === "error") this.settle(message);
     });
     this.worker.on("error", (error) =>

@@ -353,6 +353,21 @@ it("hands what a handler prints to the pool's console callback, with the functio
   ]);
 });
 
+it("collects an environment's garbage once it is idle, out of its handler's reach", async () => {
+  // Arrange
+  const { pool } = startPool({ Litter: fn("litter", { memoryMB: 512 }) });
+
+  // Act: 40 MB held until the invocation returns, garbage after it.
+  const result = await pool.invoke("Litter", { mb: 40 });
+  const afterInvocation = pool.stats().Litter!.heapUsedMb;
+  await until(() => pool.stats().Litter!.heapUsedMb < afterInvocation - 30, "the idle environment's collection");
+
+  // Assess: the collection freed it (its heap figures come again after it), and `gc` never reached
+  // the handler's globals. Without the collection the heap stays as it was (no invocation runs).
+  expect(afterInvocation).toBeGreaterThan(40);
+  expect(result).toEqual({ held: 40, gcVisible: "undefined" });
+});
+
 it("reports its environments' V8 heaps after their invocations, and none once they are gone", async () => {
   // Arrange
   const { pool, invoke } = startPool({ Counter: fn("handler") });
