@@ -7,8 +7,7 @@
 import module from "node:module";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
-import { getHeapStatistics, setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
+import { getHeapStatistics } from "node:v8";
 import { parentPort, workerData } from "node:worker_threads";
 
 const REGION = "us-east-1";
@@ -58,30 +57,25 @@ async function loadHandler() {
 }
 
 /**
- * A full garbage collection of this environment's heap, between invocations. Lambda freezes an idle
- * environment and no one's machine pays for its garbage; here each one is a worker thread whose heap
- * keeps garbage until V8's next major collection, and a steady trickle of invocations keeps putting
- * that off: in the memory bench (5 orders/s, 2026-12-07) the 12 environments' heaps grew 14.5 MB in
- * the last 4 minutes while what they used grew 4.1. So an environment collects once it has been idle
- * for IDLE_COLLECT_MS, or as soon as it is free when its heap has grown SLACK_COLLECT_BYTES since
- * its last collection. This frees only garbage: a leak still shows in the heap in use, and still
- * reaches the function's memory limit as it would on Lambda. `gc` is taken the way Jest's leak
- * detection takes it: V8's flag set for one new context and unset at once, not on the handler's
- * globals.
+ * A full garbage collection between invocations. Lambda freezes an idle environment; here each one is
+ * a worker thread, and a steady trickle of invocations kept V8 from collecting and shrinking it: in
+ * the 10-minute memory bench the 12 environments' committed heaps grew 14.5 MB over the last 4
+ * minutes, +3.7 with this (docs/decisions/local-environments-share-a-cap.md). An environment collects
+ * once idle for IDLE_COLLECT_MS, or as soon as it is free once its heap has grown SLACK_COLLECT_BYTES
+ * since its last collection (a busy one is never idle that long; that 10–30 ms delays the next
+ * invocation). Only what is unreachable is freed: a leak still grows the heap in use and reaches the
+ * function's memory limit as on Lambda. `gc` is a global from V8's --expose-gc, set by the pool's
+ * thread before starting this one (environment.ts); a handler could see it, none calls it.
  */
 const IDLE_COLLECT_MS = 1_000;
 const SLACK_COLLECT_BYTES = 8 * 1048576;
-setFlagsFromString("--expose-gc");
-const collectGarbage = runInNewContext("gc");
-setFlagsFromString("--no-expose-gc");
+const collectGarbage = typeof globalThis.gc === "function" ? globalThis.gc : undefined;
 let collectTimer;
 let heapAfterCollect = 0;
-let running = 0;
 
 function collect() {
   collectTimer = undefined;
-  if (running > 0) return;
-  collectGarbage();
+  collectGarbage?.();
   const figures = heap();
   heapAfterCollect = figures.totalBytes;
   send({ type: "heap", heap: figures });
@@ -89,8 +83,8 @@ function collect() {
 
 /** After each invocation: collect now if the heap grew past the slack, else once idle long enough. */
 function collectWhenFree(totalBytes) {
+  if (!collectGarbage) return;
   clearTimeout(collectTimer);
-  if (running > 0) return;
   collectTimer = setTimeout(collect, totalBytes - heapAfterCollect > SLACK_COLLECT_BYTES ? 0 : IDLE_COLLECT_MS);
   collectTimer.unref(); // an idle environment's thread ends when the pool lets it go, collected or not
 }
@@ -102,8 +96,7 @@ function heap() {
 }
 
 async function invoke(handler, message) {
-  running++;
-  clearTimeout(collectTimer);
+  clearTimeout(collectTimer); // the pool runs one invocation at a time: no collection during one
   let reply;
   try {
     const result = await handler(JSON.parse(message.event), lambdaContext(message));
@@ -120,7 +113,6 @@ async function invoke(handler, message) {
   } catch (error) {
     reply = { type: "error", id: message.id, error: serializeError(error) };
   }
-  running--;
   const figures = heap();
   send({ ...reply, heap: figures });
   collectWhenFree(figures.totalBytes);
@@ -129,6 +121,7 @@ async function invoke(handler, message) {
 const started = performance.now();
 try {
   const handler = await loadHandler();
+  heapAfterCollect = heap().totalBytes; // the slack counts from the loaded module graph
   parentPort.on("message", (message) => void invoke(handler, message));
   send({ type: "ready", initMs: Math.round(performance.now() - started) });
 } catch (error) {
