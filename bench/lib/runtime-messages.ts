@@ -8,10 +8,10 @@ export type RuntimeRequest = { id: number; op: "counters" | "idle" | "close" };
  * `environments`: execution environments (worker threads) alive now, every function together;
  * `mainHeapMb`: the runtime's main thread's heap in use (the emulators, dynalite's tables), and
  * `mainHeapTotalMb` what V8 holds for it; `environmentsHeapMb`: what the environments' V8 heaps hold,
- * all together, as of each one's last invocation, and `environmentsHeapUsedMb` what they use of it
- * (a leak raises it; a major collection V8 has not run yet raises only what they hold). RSS less both
- * heaps is native memory. `coldStarts`:
- * environments started so far (each one discarded to make room, after a timeout or idle, is replaced).
+ * all together, as of each one's last invocation or collection, and `environmentsHeapUsedMb` what
+ * they use of it (live objects, and garbage until a collection). RSS less both heaps is native memory.
+ * `coldStarts`: environments started so far (each one discarded to make room, after a timeout or
+ * idle, is replaced).
  */
 export type Counters = {
   dynamodbRequests: number;

@@ -1,13 +1,13 @@
 /**
  * memory: what `npm start` holds on a developer's machine under a steady trickle of orders
- * (`ORDERS_PER_S`, each watched over its own socket to its last status), the runtime run as under
+ * (`ORDERS_PER_S`, each watched over its own socket through its success path), the runtime run as under
  * `npm start`. The runtime process's RSS is sampled every second with its count of environments;
  * figures: RSS at ready, its peak, and its growth over the last 40% of the run (a least-squares line).
  * Goals in targets.ts; method: docs/bench-methods.md, "memory".
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import type * as OrderStatus from "@awsomepets/core/status/event";
+import * as OrderStatus from "@awsomepets/core/status/event";
 import { closeAll, openSyncedSocket, type SyncedSocket } from "../lib/order-socket";
 import type { BenchRuntime } from "../lib/runtime-handle";
 import { round } from "../lib/stats";
@@ -40,7 +40,7 @@ export type MemoryFigures = {
    */
   errors: number;
   first_error?: string;
-  /** Of `errors`: orders whose last status came only when the watcher synced at its timeout (late, not lost). */
+  /** Of `errors`: orders that ended only after the watcher's 60 s (late, not lost), whatever brought the status. */
   ended_after_sync?: number;
   rss_mb: { ready: number; peak: number; peak_at_s: number; end: number };
   /** Over the last 40% of the run: the fitted line's rise, and the window's length. */
@@ -53,7 +53,8 @@ export type MemoryFigures = {
   /**
    * Where the growth is: over the same window as `growth_mb`, the fitted rise of the main thread's
    * heap (committed), of the environments' heaps (committed, all together), and of the rest of the
-   * RSS (native: malloc, buffers, thread stacks, code).
+   * RSS (native: malloc, buffers, thread stacks, code); and of the environments' heaps in use
+   * (live objects and garbage not collected yet).
    */
   growth_by_part_mb: { main_heap: number; environments_heap: number; native: number; environments_heap_used: number };
   /**
@@ -91,7 +92,8 @@ const SUCCESS_PATH: readonly OrderStatus.Status[] = ["placed", "reserved", "paid
  * status. A seq may come twice (a push racing the sync's answer: the protocol's client drops the
  * copy), and seqs follow the order in which the callback recorded the statuses, which retried
  * deliveries can make differ from the saga's (`completed` seq 3, `paid` seq 4): the watcher waits for
- * the path, not for the terminal status's seq. Resolves with why it failed, or undefined.
+ * the path, not for the terminal status's seq. It fails at once on a seq that comes with two
+ * statuses, a status under two seqs, or another ending. Resolves with why it failed, or undefined.
  */
 async function watchOneOrder(runtime: BenchRuntime, sockets: Set<SyncedSocket>): Promise<string | undefined> {
   const placedAt = performance.now();
@@ -104,41 +106,61 @@ async function watchOneOrder(runtime: BenchRuntime, sockets: Set<SyncedSocket>):
   if (response.status !== 202 || !placed.orderId) return `POST /orders ${response.status}`;
   const orderId = placed.orderId;
   const seqs = new Map<number, OrderStatus.Status>();
-  const others: string[] = []; // frames that are not statuses after `synced`: errors, the gateway's own
-  let ended!: () => void;
-  const end = new Promise<void>((resolve) => (ended = resolve));
+  const others: string[] = []; // frames that are neither statuses nor `synced`: errors, the gateway's own
+  let answering = false; // between the watcher's own sync (at its timeout) and its `synced`
+  let broughtBySync = false;
+  let ended!: (failure: string | undefined) => void;
+  const end = new Promise<string | undefined>((resolve) => (ended = resolve));
   const socket = await openSyncedSocket(runtime.state.endpoints.websocket, orderId, (frame) => {
-    if (frame.type === "synced") return;
+    if (frame.type === "synced") {
+      answering = false;
+      return;
+    }
     if (frame.type !== "status") return void others.push(JSON.stringify(frame).slice(0, 80));
+    const known = seqs.get(frame.seq);
+    if (known !== undefined && known !== frame.status)
+      return ended(`order ${orderId}: seq ${frame.seq} came as ${known} and as ${frame.status}`);
+    if (known === undefined && [...seqs.values()].includes(frame.status))
+      return ended(`order ${orderId}: ${frame.status} shown twice`);
     seqs.set(frame.seq, frame.status);
+    broughtBySync ||= answering;
+    if (OrderStatus.isTerminal(frame.status) && !SUCCESS_PATH.includes(frame.status))
+      return ended(`order ${orderId} ended ${frame.status}`);
     const held = new Set(seqs.values());
     if (
       seqs.size === SUCCESS_PATH.length &&
       Math.max(...seqs.keys()) === seqs.size &&
       SUCCESS_PATH.every((s) => held.has(s))
     )
-      ended();
+      ended(undefined);
   });
   sockets.add(socket);
   let closeCode: number | undefined;
   socket.socket.once("close", (code) => (closeCode = code));
-  const within = (ms: number) => Promise.race([end.then(() => true), sleep(ms).then(() => false)]);
+  const within = (ms: number) => Promise.race([end.then((failure) => ({ failure })), sleep(ms).then(() => undefined)]);
   try {
-    if (await within(ORDER_TIMEOUT_MS)) return undefined;
-    const held = `seqs ${
-      [...seqs]
-        .sort(([a], [b]) => a - b)
-        .map(([seq, status]) => `${seq} ${status}`)
-        .join(", ") || "none"
-    }${others.length ? `, other frames ${others.join(" ")}` : ""}${closeCode === undefined ? "" : `, closed with ${closeCode}`}`;
+    const first = await within(ORDER_TIMEOUT_MS);
+    if (first) return first.failure;
+    const held = () =>
+      `seqs ${
+        [...seqs]
+          .sort(([a], [b]) => a - b)
+          .map(([seq, status]) => `${seq} ${status}`)
+          .join(", ") || "none"
+      }${others.length ? `, other frames ${others.join(" ")}` : ""}`;
+    if (closeCode !== undefined)
+      return `order ${orderId}: socket closed with ${closeCode} before the order ended (${held()})`;
     let contiguous = 0;
     while (seqs.has(contiguous + 1)) contiguous++;
-    if (closeCode === undefined) socket.socket.send(JSON.stringify({ action: "sync", orderId, after: contiguous }));
-    const late = await within(LATE_SYNC_WAIT_MS);
+    answering = true;
+    socket.socket.send(JSON.stringify({ action: "sync", orderId, after: contiguous }));
+    const second = await within(LATE_SYNC_WAIT_MS);
     const waited = Math.round((performance.now() - placedAt) / 1000);
-    return late
-      ? `${LATE}order ${orderId} ended only after a sync at ${ORDER_TIMEOUT_MS / 1000} s (${held})`
-      : `order ${orderId} not ended in ${waited} s, a sync included (${held})`;
+    if (!second) return `order ${orderId} not ended in ${waited} s, a sync included (${held()})`;
+    if (second.failure) return second.failure;
+    return `${LATE}order ${orderId} ended only after ${ORDER_TIMEOUT_MS / 1000} s, ${
+      broughtBySync ? "brought by the watcher's sync" : "pushed while its sync was asked"
+    } (${held()})`;
   } finally {
     sockets.delete(socket);
     await socket.close();
