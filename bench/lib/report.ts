@@ -210,9 +210,9 @@ export function markdownTable(results: BenchResults) {
     const m = results.memory;
     const signed = (mb: number) => `${mb >= 0 ? "+" : ""}${mb}`;
     sections.push(
-      `\`npm start\`'s memory (every function in its execution environments; ${m.orders} orders at ${m.orders_per_s}/s over ${m.duration_s} s, each watched over its socket to its last status, ${m.errors} failed): ` +
+      `\`npm start\`'s memory (every function in its execution environments; ${m.orders} orders at ${m.orders_per_s}/s over ${m.duration_s} s, each watched over its socket through its success path, ${m.errors} failed${m.ended_after_sync ? `, ${m.ended_after_sync} of them late: ended once the watcher synced` : ""}): ` +
         `RSS ${m.rss_mb.ready} MB at ready, peak ${m.rss_mb.peak} MB at ${m.rss_mb.peak_at_s} s, ${m.rss_mb.end} MB at the end; ` +
-        `${m.growth_mb >= 0 ? "+" : ""}${m.growth_mb} MB over the last ${m.growth_window_s} s (least-squares line)${m.growth_by_part_mb ? ` — main thread's heap ${signed(m.growth_by_part_mb.main_heap)}, environments' heaps ${signed(m.growth_by_part_mb.environments_heap)}, native ${signed(m.growth_by_part_mb.native)} MB` : ""}; execution environments at most ${m.environments.peak}, ${m.environments.end} at the end${m.environments.started === undefined ? "" : `, ${m.environments.started} started during the run (${m.environments.started_in_window} in the last ${m.growth_window_s} s)`}.`,
+        `${m.growth_mb >= 0 ? "+" : ""}${m.growth_mb} MB over the last ${m.growth_window_s} s (least-squares line)${m.growth_by_part_mb ? ` — main thread's heap ${signed(m.growth_by_part_mb.main_heap)}, environments' heaps ${signed(m.growth_by_part_mb.environments_heap)}${m.growth_by_part_mb.environments_heap_used === undefined ? "" : ` (in use ${signed(m.growth_by_part_mb.environments_heap_used)})`}, native ${signed(m.growth_by_part_mb.native)} MB` : ""}; execution environments at most ${m.environments.peak}, ${m.environments.end} at the end${m.environments.started === undefined ? "" : `, ${m.environments.started} started during the run (${m.environments.started_in_window} in the last ${m.growth_window_s} s)`}.`,
     );
   }
   if (results.targets.length) {

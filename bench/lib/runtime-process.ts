@@ -122,13 +122,15 @@ async function createTables(endpoint: string, inputs: CreateTableCommandInput[])
   }
 }
 
-type FunctionStats = { functions: { stats(): Record<string, { environments: number; heapTotalMb: number }> } };
+type FunctionStats = {
+  functions: { stats(): Record<string, { environments: number; heapUsedMb: number; heapTotalMb: number }> };
+};
 /** Execution environments (worker threads) of every function, starting, idle or busy. */
 const environmentCount = (runtime: FunctionStats) =>
   Object.values(runtime.functions.stats()).reduce((sum, fn) => sum + fn.environments, 0);
-/** What their V8 heaps hold, MB, all together. */
-const environmentsHeapMb = (runtime: FunctionStats) =>
-  Math.round(Object.values(runtime.functions.stats()).reduce((sum, fn) => sum + fn.heapTotalMb, 0));
+/** What their V8 heaps hold (`heapTotalMb`) or use (`heapUsedMb`), MB, all together. */
+const environmentsHeapMb = (runtime: FunctionStats, part: "heapUsedMb" | "heapTotalMb" = "heapTotalMb") =>
+  Math.round(Object.values(runtime.functions.stats()).reduce((sum, fn) => sum + fn[part], 0));
 
 async function main() {
   process.env.POWERTOOLS_LOG_LEVEL = process.env.BENCH_DEBUG ? "WARN" : "SILENT";
@@ -230,6 +232,7 @@ async function main() {
           mainHeapMb: Math.round(process.memoryUsage().heapUsed / 1048576),
           mainHeapTotalMb: Math.round(process.memoryUsage().heapTotal / 1048576),
           environmentsHeapMb: environmentsHeapMb(runtime),
+          environmentsHeapUsedMb: environmentsHeapMb(runtime, "heapUsedMb"),
           ...(meter ? { meter: meter.snapshot() } : {}),
         },
       });

@@ -1,6 +1,6 @@
 /**
  * memory: what `npm start` holds on a developer's machine under a steady trickle of orders
- * (`ORDERS_PER_S`, each watched over its own socket to its last status), the runtime run as under
+ * (`ORDERS_PER_S`, each watched over its own socket through its success path), the runtime run as under
  * `npm start`. The runtime process's RSS is sampled every second with its count of environments;
  * figures: RSS at ready, its peak, and its growth over the last 40% of the run (a least-squares line).
  * Goals in targets.ts; method: docs/bench-methods.md, "memory".
@@ -20,9 +20,16 @@ export const DEFAULT_MINUTES = 3;
 export const GROWTH_WINDOW = 0.4;
 /** An order not at its last status this long after it was placed counts as an error. */
 const ORDER_TIMEOUT_MS = 60_000;
+/**
+ * At that timeout the watcher syncs once and waits this long more, to tell a status that is late (the
+ * sync brings it: recorded, pending, its push failed or not retried yet) from one not recorded at all.
+ */
+const LATE_SYNC_WAIT_MS = 10_000;
+/** How a late order's failure begins, to count them apart. */
+const LATE = "late: ";
 const SAMPLE_MS = 1_000;
 
-type Sample = [number, number, number, number, number, number];
+type Sample = [number, number, number, number, number, number, number];
 
 export type MemoryFigures = {
   duration_s: number;
@@ -33,6 +40,8 @@ export type MemoryFigures = {
    */
   errors: number;
   first_error?: string;
+  /** Of `errors`: orders that ended only after the watcher's 60 s (late, not lost), whatever brought the status. */
+  ended_after_sync?: number;
   rss_mb: { ready: number; peak: number; peak_at_s: number; end: number };
   /** Over the last 40% of the run: the fitted line's rise, and the window's length. */
   growth_mb: number;
@@ -44,12 +53,13 @@ export type MemoryFigures = {
   /**
    * Where the growth is: over the same window as `growth_mb`, the fitted rise of the main thread's
    * heap (committed), of the environments' heaps (committed, all together), and of the rest of the
-   * RSS (native: malloc, buffers, thread stacks, code).
+   * RSS (native: malloc, buffers, thread stacks, code); and of the environments' heaps in use
+   * (live objects and garbage not collected yet).
    */
-  growth_by_part_mb: { main_heap: number; environments_heap: number; native: number };
+  growth_by_part_mb: { main_heap: number; environments_heap: number; native: number; environments_heap_used: number };
   /**
    * One sample in ten: [seconds since ready, RSS MB, environments, main thread heap in use MB, main
-   * thread heap committed MB, environments' heaps committed MB].
+   * thread heap committed MB, environments' heaps committed MB, environments' heaps in use MB].
    */
   series: Array<Sample>;
 };
@@ -74,12 +84,19 @@ export function fittedRise(samples: ReadonlyArray<readonly [number, number]>): n
   return sxx === 0 ? 0 : (sxy / sxx) * (samples[n - 1]![0] - samples[0]![0]);
 }
 
+/** The statuses of the order the watcher places (SUCCESS_ORDER): the saga's success path. */
+const SUCCESS_PATH: readonly OrderStatus.Status[] = ["placed", "reserved", "paid", "completed"];
+
 /**
- * Places one order and watches it to its end: its last status, with every seq before it (a seq may
- * come twice — a push racing the sync's answer — and out of order: the protocol's client drops the
- * copy). Resolves with why it failed, or undefined.
+ * Places one order and watches it to its end: every status of its path, seqs 1 to 4 each with its own
+ * status. A seq may come twice (a push racing the sync's answer: the protocol's client drops the
+ * copy), and seqs follow the order in which the callback recorded the statuses, which retried
+ * deliveries can make differ from the saga's (`completed` seq 3, `paid` seq 4): the watcher waits for
+ * the path, not for the terminal status's seq. It fails at once on a seq that comes with two
+ * statuses, a status under two seqs, or another ending. Resolves with why it failed, or undefined.
  */
 async function watchOneOrder(runtime: BenchRuntime, sockets: Set<SyncedSocket>): Promise<string | undefined> {
+  const placedAt = performance.now();
   const response = await fetch(`${runtime.state.endpoints.http}/orders`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -87,22 +104,63 @@ async function watchOneOrder(runtime: BenchRuntime, sockets: Set<SyncedSocket>):
   });
   const placed = (await response.json()) as { orderId?: string };
   if (response.status !== 202 || !placed.orderId) return `POST /orders ${response.status}`;
-  const seqs = new Set<number>();
-  let last = 0;
-  let ended!: () => void;
-  const end = new Promise<void>((resolve) => (ended = resolve));
-  const socket = await openSyncedSocket(runtime.state.endpoints.websocket, placed.orderId, (frame) => {
-    if (frame.type !== "status") return;
-    seqs.add(frame.seq);
-    if (OrderStatus.isTerminal(frame.status)) last = frame.seq;
-    if (last > 0 && seqs.size === last && Math.max(...seqs) === last) ended();
+  const orderId = placed.orderId;
+  const seqs = new Map<number, OrderStatus.Status>();
+  const others: string[] = []; // frames that are neither statuses nor `synced`: errors, the gateway's own
+  let answering = false; // between the watcher's own sync (at its timeout) and its `synced`
+  let broughtBySync = false;
+  let ended!: (failure: string | undefined) => void;
+  const end = new Promise<string | undefined>((resolve) => (ended = resolve));
+  const socket = await openSyncedSocket(runtime.state.endpoints.websocket, orderId, (frame) => {
+    if (frame.type === "synced") {
+      answering = false;
+      return;
+    }
+    if (frame.type !== "status") return void others.push(JSON.stringify(frame).slice(0, 80));
+    const known = seqs.get(frame.seq);
+    if (known !== undefined && known !== frame.status)
+      return ended(`order ${orderId}: seq ${frame.seq} came as ${known} and as ${frame.status}`);
+    if (known === undefined && [...seqs.values()].includes(frame.status))
+      return ended(`order ${orderId}: ${frame.status} shown twice`);
+    seqs.set(frame.seq, frame.status);
+    broughtBySync ||= answering;
+    if (OrderStatus.isTerminal(frame.status) && !SUCCESS_PATH.includes(frame.status))
+      return ended(`order ${orderId} ended ${frame.status}`);
+    const held = new Set(seqs.values());
+    if (
+      seqs.size === SUCCESS_PATH.length &&
+      Math.max(...seqs.keys()) === seqs.size &&
+      SUCCESS_PATH.every((s) => held.has(s))
+    )
+      ended(undefined);
   });
   sockets.add(socket);
+  let closeCode: number | undefined;
+  socket.socket.once("close", (code) => (closeCode = code));
+  const within = (ms: number) => Promise.race([end.then((failure) => ({ failure })), sleep(ms).then(() => undefined)]);
   try {
-    const timeout = sleep(ORDER_TIMEOUT_MS).then(() => "timeout" as const);
-    if ((await Promise.race([end, timeout])) === "timeout")
-      return `not ended in ${ORDER_TIMEOUT_MS / 1000} s (seqs ${[...seqs].sort().join(",")})`;
-    return undefined;
+    const first = await within(ORDER_TIMEOUT_MS);
+    if (first) return first.failure;
+    const held = () =>
+      `seqs ${
+        [...seqs]
+          .sort(([a], [b]) => a - b)
+          .map(([seq, status]) => `${seq} ${status}`)
+          .join(", ") || "none"
+      }${others.length ? `, other frames ${others.join(" ")}` : ""}`;
+    if (closeCode !== undefined)
+      return `order ${orderId}: socket closed with ${closeCode} before the order ended (${held()})`;
+    let contiguous = 0;
+    while (seqs.has(contiguous + 1)) contiguous++;
+    answering = true;
+    socket.socket.send(JSON.stringify({ action: "sync", orderId, after: contiguous }));
+    const second = await within(LATE_SYNC_WAIT_MS);
+    const waited = Math.round((performance.now() - placedAt) / 1000);
+    if (!second) return `order ${orderId} not ended in ${waited} s, a sync included (${held()})`;
+    if (second.failure) return second.failure;
+    return `${LATE}order ${orderId} ended only after ${ORDER_TIMEOUT_MS / 1000} s, ${
+      broughtBySync ? "brought by the watcher's sync" : "pushed while its sync was asked"
+    } (${held()})`;
   } finally {
     sockets.delete(socket);
     await socket.close();
@@ -123,7 +181,8 @@ export async function measureMemory(
   const coldStartsAt: Array<[number, number]> = [];
   const sampler = (async () => {
     for (let next = start; sampling; next += SAMPLE_MS) {
-      const { environments, coldStarts, mainHeapMb, mainHeapTotalMb, environmentsHeapMb } = await runtime.counters();
+      const { environments, coldStarts, mainHeapMb, mainHeapTotalMb, environmentsHeapMb, environmentsHeapUsedMb } =
+        await runtime.counters();
       coldStartsAt.push([round(elapsed(), 1), coldStarts]);
       samples.push([
         round(elapsed(), 1),
@@ -132,6 +191,7 @@ export async function measureMemory(
         mainHeapMb,
         mainHeapTotalMb,
         environmentsHeapMb,
+        environmentsHeapUsedMb,
       ]);
       if (samples.length % 60 === 0)
         options.progress?.(
@@ -143,7 +203,15 @@ export async function measureMemory(
   try {
     // On a schedule, not one after another: a slow order does not slow the offered load.
     for (let i = 0; performance.now() - start < durationMs; i++) {
-      orders.push(watchOneOrder(runtime, sockets).catch((error: Error) => error.message));
+      const failed = (failure: string | undefined) => {
+        if (failure) options.progress?.(`memory: at ${Math.round(elapsed())} s, ${failure}`);
+        return failure;
+      };
+      orders.push(
+        watchOneOrder(runtime, sockets)
+          .catch((error: Error) => error.message)
+          .then(failed),
+      );
       await sleep(Math.max(0, start + ((i + 1) * 1000) / ORDERS_PER_S - performance.now()));
     }
   } finally {
@@ -161,7 +229,10 @@ export async function measureMemory(
     orders: outcomes.length,
     errors: outcomes.filter((failure) => failure !== undefined).length,
     ...(outcomes.some((failure) => failure !== undefined)
-      ? { first_error: outcomes.find((failure) => failure !== undefined) }
+      ? {
+          first_error: outcomes.find((failure) => failure !== undefined),
+          ended_after_sync: outcomes.filter((failure) => failure?.startsWith(LATE)).length,
+        }
       : {}),
     rss_mb: { ready: samples[0]![1], peak: peak[1], peak_at_s: round(peak[0], 0), end: samples.at(-1)![1] },
     growth_mb: round(fittedRise(window.map(([t, rss]) => [t, rss] as const))),
@@ -170,6 +241,7 @@ export async function measureMemory(
       main_heap: round(fittedRise(window.map(([t, , , , main]) => [t, main] as const))),
       environments_heap: round(fittedRise(window.map(([t, , , , , envs]) => [t, envs] as const))),
       native: round(fittedRise(window.map(([t, rss, , , main, envs]) => [t, rss - main - envs] as const))),
+      environments_heap_used: round(fittedRise(window.map(([t, , , , , , used]) => [t, used] as const))),
     },
     environments: {
       peak: Math.max(...samples.map(([, , e]) => e)),

@@ -5,11 +5,25 @@
  */
 import { Worker } from "node:worker_threads";
 import { randomUUID } from "node:crypto";
+import { setFlagsFromString } from "node:v8";
 import { newLogStreamName } from "../lambda-context";
 import { EnvironmentExitError, FunctionError, FunctionTimeoutError, InitError } from "./errors";
 import type { ConsoleMethod, EnvironmentData, HeapFigures, WorkerMessage } from "./protocol";
 
 const WORKER_ENTRY = new URL("./environment-worker.mjs", import.meta.url);
+
+// V8's flags are the process's: each environment then starts with a global `gc`, which its worker
+// uses between invocations (environment-worker.mjs). Set once here, never toggled: a flag switched
+// on and off around one thread's use raced with environments starting at once on other threads (1
+// in 5 failed to start, review 2026-12-07). Contexts and threads started from now on get `gc` too;
+// the one thing that differs from Lambda is a global no handler reads.
+setFlagsFromString("--expose-gc");
+
+/** A heap message's figures, if they are figures: a handler shares its thread's port and could send anything. */
+const isHeapFigures = (heap: unknown): heap is HeapFigures =>
+  typeof heap === "object" &&
+  heap !== null &&
+  [(heap as HeapFigures).usedBytes, (heap as HeapFigures).totalBytes].every((n) => Number.isFinite(n) && n >= 0);
 
 /** What the host passes on to every environment; everything else comes from the function's configuration. */
 const HOST_VARIABLES = ["PATH", "HOME", "TMPDIR", "LANG", "NODE_ENV"];
@@ -34,7 +48,7 @@ export class ExecutionEnvironment {
   /** Set once discarded: by a timeout, a crash, the idle timer, a retirement or `close()`. */
   gone = false;
   initMs = 0;
-  /** Its V8 heap as of its last invocation's end (none before its first). */
+  /** Its V8 heap as of its last invocation's end or a collection since (none before its first invocation). */
   heap: HeapFigures = { usedBytes: 0, totalBytes: 0 };
   private readonly worker: Worker;
   private nextId = 1;
@@ -86,7 +100,9 @@ export class ExecutionEnvironment {
           method: message.method,
           text: message.text,
         });
-      else if (message.type === "result" || message.type === "error") this.settle(message);
+      else if (message.type === "heap") {
+        if (isHeapFigures(message.heap)) this.heap = message.heap;
+      } else if (message.type === "result" || message.type === "error") this.settle(message);
     });
     this.worker.on("error", (error) =>
       this.fail(new EnvironmentExitError(spec.functionName, `${error.name}: ${error.message}`)),
@@ -161,7 +177,7 @@ export class ExecutionEnvironment {
 
   private settle(message: Extract<WorkerMessage, { type: "result" | "error" }>) {
     const pending = this.pending.get(message.id);
-    if (message.heap) this.heap = message.heap;
+    if (isHeapFigures(message.heap)) this.heap = message.heap;
     if (!pending) return;
     this.pending.delete(message.id);
     clearTimeout(pending.timer);

@@ -404,7 +404,8 @@ export function createFunctionPool(options: FunctionPoolOptions) {
 
     /**
      * Environments per function (starting, idle or busy), invocations waiting for one, and the V8
-     * heaps of its started environments (in use and committed, MB, as of each one's last invocation).
+     * heaps of its started environments (in use and committed, MB, as of each one's last invocation
+     * or collection).
      */
     stats() {
       return Object.fromEntries(

@@ -26,7 +26,9 @@ export type WorkerMessage =
   | { type: "init-error"; error: SerializedError }
   | { type: "result"; id: number; payload: string | undefined; heap?: HeapFigures }
   | { type: "error"; id: number; error: SerializedError; heap?: HeapFigures }
-  | { type: "console"; method: ConsoleMethod; text: string };
+  | { type: "console"; method: ConsoleMethod; text: string }
+  /** After a collection between invocations (environment-worker.mjs): the heap as it is now. */
+  | { type: "heap"; heap: HeapFigures };
 
 export const CONSOLE_METHODS = ["log", "info", "warn", "error", "debug", "trace"] as const;
 export type ConsoleMethod = (typeof CONSOLE_METHODS)[number];

@@ -48,3 +48,10 @@ export async function chatty(event: { text: string }) {
   console.error(JSON.stringify({ level: "ERROR", message: event.text }));
   return "said";
 }
+
+/** Holds `mb` MB of its heap until it returns, then drops it: garbage for its environment to collect. */
+export async function litter(event: { mb: number }) {
+  const held = Array.from({ length: event.mb }, () => new Array<number>(131_072).fill(1.5));
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  return { held: held.length };
+}
