@@ -17,7 +17,7 @@ import * as Topology from "@awsomepets/core/platform/topology";
 import * as Tunables from "@awsomepets/core/platform/tunables";
 import { SECRET } from "./support/process";
 import { startCrashableRuntime } from "./support/chaos-process";
-import { chaosScenario, churn, expectExactTimelines, sleep, type ChaosOrder } from "./support/chaos-scenario";
+import { chaosScenario, churnInWaves, expectExactTimelines, sleep, type ChaosOrder } from "./support/chaos-scenario";
 import { createPrng, seedFrom } from "./support/prng";
 
 const CRASHES = Number(process.env.CHAOS_CRASHES ?? 0);
@@ -98,7 +98,7 @@ it.skipIf(CRASHES === 0)(
     });
     cleanup.push(() => runtime.kill());
     const { state } = runtime;
-    const { orders, entries, batches, pauses, clientStreams, published } = chaosScenario({
+    const scenario = chaosScenario({
       seed: SEED,
       orders: ORDERS,
       busName: state.eventBusName,
@@ -109,6 +109,7 @@ it.skipIf(CRASHES === 0)(
           token: CallbackToken.sign({ orderId, stage: state.stage, secret: SECRET }),
         }),
     });
+    const { orders, entries, batches, pauses, published } = scenario;
     const events = new EventBridgeClient({
       endpoint: state.endpoints.events,
       region: "us-east-1",
@@ -126,8 +127,7 @@ it.skipIf(CRASHES === 0)(
     }));
 
     // Act: publish while clients churn and the runtime is killed and restarted.
-    let stopChurn = false;
-    const churning = orders.map((order, index) => churn(order.client, clientStreams[index]!, () => stopChurn));
+    const churn = churnInWaves(scenario);
     let crashes = 0;
     let crashFailed = false;
     // Not awaited by the publisher: it runs into the dead runtime and must retry.
@@ -148,6 +148,7 @@ it.skipIf(CRASHES === 0)(
     };
     for (const [index, batch] of batches.entries()) {
       if (crashFailed) break;
+      churn.beforeBatch(index);
       const put = await putUntilAccepted(events, batch, stuck);
       putAttempts += put.attempts;
       failedEntries += put.failedEntries;
@@ -155,8 +156,7 @@ it.skipIf(CRASHES === 0)(
       await sleep(pauses[index]!);
     }
     await crashing;
-    stopChurn = true;
-    await Promise.all(churning);
+    await churn.stop();
     await settle(orders, 120_000);
     // Anything still arriving (a late duplicate) arrives now; then one more sync each.
     await quiet(runtime.output, 3_000, 60_000);
