@@ -89,8 +89,7 @@ export function churnInWaves(
     beforeBatch(index: number) {
       const wave = waveStarts.indexOf(index);
       if (wave < 0) return;
-      stopped[wave - 2] = true;
-      stopped[wave] = false;
+      if (wave >= 2) stopped[wave - 2] = true;
       for (let i = wave * WAVE_ORDERS; i < Math.min(orders.length, (wave + 1) * WAVE_ORDERS); i++)
         churning.push(churn(orders[i]!.client, clientStreams[i]!, () => stopAll || stopped[wave] === true));
     },
