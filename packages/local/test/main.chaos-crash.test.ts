@@ -1,8 +1,8 @@
 /**
- * Crash chaos: the chaos run's scenario (every status published 1–3 times, shuffled, clients churning)
- * against `npm start --data-dir <dir>` as a child process that is SIGKILLed CHAOS_CRASHES times at
- * random moments mid-run (while publishing, or while deliveries are still in flight once publishing
- * is done) and started again on the same data dir and ports. The publisher retries what
+ * Crash chaos: the chaos run's scenario (orders in waves, every status published 1–3 times, shuffled
+ * within its wave, clients churning) against `npm start --data-dir <dir>` as a child process that is
+ * SIGKILLed CHAOS_CRASHES times at random moments mid-run (while publishing, or while deliveries are
+ * still in flight once publishing is done) and started again on the same data dir and ports. The publisher retries what
  * a dead runtime refused; clients reconnect and resync. In the end every client must hold exactly its
  * order's statuses (none lost, none twice, in occurrence order) and nothing may be dead-lettered.
  *
@@ -17,7 +17,7 @@ import * as Topology from "@awsomepets/core/platform/topology";
 import * as Tunables from "@awsomepets/core/platform/tunables";
 import { SECRET } from "./support/process";
 import { startCrashableRuntime } from "./support/chaos-process";
-import { chaosScenario, churn, expectExactTimelines, sleep, type ChaosOrder } from "./support/chaos-scenario";
+import { chaosScenario, churnInWaves, expectExactTimelines, sleep, type ChaosOrder } from "./support/chaos-scenario";
 import { createPrng, seedFrom } from "./support/prng";
 
 const CRASHES = Number(process.env.CHAOS_CRASHES ?? 0);
@@ -98,7 +98,7 @@ it.skipIf(CRASHES === 0)(
     });
     cleanup.push(() => runtime.kill());
     const { state } = runtime;
-    const { orders, entries, batches, pauses, clientStreams, published } = chaosScenario({
+    const scenario = chaosScenario({
       seed: SEED,
       orders: ORDERS,
       busName: state.eventBusName,
@@ -109,6 +109,7 @@ it.skipIf(CRASHES === 0)(
           token: CallbackToken.sign({ orderId, stage: state.stage, secret: SECRET }),
         }),
     });
+    const { orders, entries, batches, pauses, published } = scenario;
     const events = new EventBridgeClient({
       endpoint: state.endpoints.events,
       region: "us-east-1",
@@ -117,28 +118,35 @@ it.skipIf(CRASHES === 0)(
       requestHandler: { requestTimeout: 5_000, connectionTimeout: 1_000 },
     });
     cleanup.push(() => events.destroy());
-    // Each crash comes 1.5–6 s after the runtime is ready (so each life does some work), the runtime
-    // stays down 0–1 s; all drawn from the seed.
+    // The crashes are spread over the run's waves: crash k comes in wave ⌊(k+1)·waves/(crashes+1)⌋,
+    // 1.5–6 s after that wave's first batch (and after the crash before it, with the runtime ready
+    // again: each life does some work), the runtime down 0–1 s; all drawn from the seed. So orders
+    // all through the run, not only its first minute's, are in flight through a crash; with fewer
+    // waves than crashes (`npm test`'s 40 orders: one), they follow one another from the first.
     const crasher = createPrng(SEED ^ 0xc4a54);
-    const lives = Array.from({ length: CRASHES }, () => ({
+    const lives = Array.from({ length: CRASHES }, (_, k) => ({
+      wave: Math.floor(((k + 1) * scenario.waveStarts.length) / (CRASHES + 1)),
       uptimeMs: crasher.int(1_500, 6_000),
       downMs: crasher.int(0, 1_000),
     }));
 
     // Act: publish while clients churn and the runtime is killed and restarted.
-    let stopChurn = false;
-    const churning = orders.map((order, index) => churn(order.client, clientStreams[index]!, () => stopChurn));
+    const churning = churnInWaves(scenario);
     let crashes = 0;
     let crashFailed = false;
     // Not awaited by the publisher: it runs into the dead runtime and must retry.
-    const crashing = (async () => {
-      for (const life of lives) {
-        await sleep(life.uptimeMs);
-        await runtime.crash(life.downMs);
-        crashes++;
+    let crashing = Promise.resolve();
+    const crashesDueAt = (index: number) => {
+      const wave = scenario.waveStarts.indexOf(index);
+      for (const life of lives.filter((l) => wave >= 0 && l.wave === wave)) {
+        crashing = crashing.then(async () => {
+          await sleep(life.uptimeMs);
+          await runtime.crash(life.downMs);
+          crashes++;
+        });
+        crashing.catch(() => (crashFailed = true)); // a runtime that did not come back: stop publishing; `await crashing` throws why
       }
-    })();
-    crashing.catch(() => (crashFailed = true)); // a runtime that did not come back: stop publishing; `await crashing` throws why
+    };
     let putAttempts = 0;
     let failedEntries = 0;
     const putDeadline = Date.now() + 600_000;
@@ -148,6 +156,8 @@ it.skipIf(CRASHES === 0)(
     };
     for (const [index, batch] of batches.entries()) {
       if (crashFailed) break;
+      churning.beforeBatch(index);
+      crashesDueAt(index);
       const put = await putUntilAccepted(events, batch, stuck);
       putAttempts += put.attempts;
       failedEntries += put.failedEntries;
@@ -155,8 +165,7 @@ it.skipIf(CRASHES === 0)(
       await sleep(pauses[index]!);
     }
     await crashing;
-    stopChurn = true;
-    await Promise.all(churning);
+    await churning.stop();
     await settle(orders, 120_000);
     // Anything still arriving (a late duplicate) arrives now; then one more sync each.
     await quiet(runtime.output, 3_000, 60_000);

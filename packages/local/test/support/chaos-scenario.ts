@@ -2,6 +2,12 @@
  * What both chaos runs share, all drawn from the seed: the orders and their statuses, every status
  * published 1–3 times in shuffled batches with pauses, each client's churn, and the final check that
  * every client holds exactly its order's statuses.
+ *
+ * Orders come in waves of WAVE_ORDERS, as a shop's do: a wave's statuses are shuffled together and
+ * published, and its clients churn from just before its first batch until the wave after next starts
+ * (the last waves until the run stops them). So about two waves' clients churn at once, however many
+ * orders the run has: with all 2,600 churning from the start, their thousands of sessions a second
+ * starved the deliveries on this 2-core machine and the run outgrew its budget (23 min, 2026-12-07).
  */
 import * as OrderStatus from "@awsomepets/core/status/event";
 import type { PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
@@ -19,6 +25,9 @@ export type ChaosOrder = {
   unpublished: number;
 };
 
+/** Orders per wave: statuses are shuffled within a wave, and about two waves' clients churn at once. */
+export const WAVE_ORDERS = 100;
+
 export function chaosScenario(input: {
   seed: number;
   orders: number;
@@ -33,20 +42,27 @@ export function chaosScenario(input: {
     return { orderId, details, client, unpublished: 0 };
   });
   const byOrder = new Map(orders.map((order) => [order.orderId, order]));
-  const entries: PutEventsRequestEntry[] = prng.shuffle(
-    orders.flatMap((order) =>
-      order.details.flatMap((detail) => {
-        const copies = prng.int(1, 3);
-        order.unpublished += copies;
-        return Array.from({ length: copies }, () => OrderStatus.toPutEventsEntry(detail, input.busName));
-      }),
-    ),
-  );
+  const entries: PutEventsRequestEntry[] = [];
   const batches: PutEventsRequestEntry[][] = [];
-  for (let i = 0; i < entries.length; ) {
-    const size = prng.int(1, 10);
-    batches.push(entries.slice(i, i + size));
-    i += size;
+  /** The first batch of each wave, in wave order. */
+  const waveStarts: number[] = [];
+  for (let first = 0; first < orders.length; first += WAVE_ORDERS) {
+    const wave = prng.shuffle(
+      orders.slice(first, first + WAVE_ORDERS).flatMap((order) =>
+        order.details.flatMap((detail) => {
+          const copies = prng.int(1, 3);
+          order.unpublished += copies;
+          return Array.from({ length: copies }, () => OrderStatus.toPutEventsEntry(detail, input.busName));
+        }),
+      ),
+    );
+    entries.push(...wave);
+    waveStarts.push(batches.length);
+    for (let i = 0; i < wave.length; ) {
+      const size = prng.int(1, 10);
+      batches.push(wave.slice(i, i + size));
+      i += size;
+    }
   }
   const pauses = batches.map(() => prng.int(20, 120));
   const clientStreams = orders.map((_, index) => createPrng(input.seed + 1 + index));
@@ -54,7 +70,34 @@ export function chaosScenario(input: {
   const published = (batch: PutEventsRequestEntry[]) => {
     for (const entry of batch) byOrder.get(JSON.parse(entry.Detail!).orderId)!.unpublished--;
   };
-  return { orders, entries, batches, pauses, clientStreams, published };
+  return { orders, entries, batches, pauses, clientStreams, published, waveStarts };
+}
+
+/**
+ * Every client's churn, wave by wave: call `beforeBatch(index)` before publishing each batch (a wave's
+ * first starts its clients; it also stops the clients of the wave before the one before), and
+ * `stop()` at the end, which stops every client still churning and resolves once all have.
+ */
+export function churnInWaves(
+  scenario: Pick<ReturnType<typeof chaosScenario>, "orders" | "clientStreams" | "waveStarts">,
+) {
+  const { orders, clientStreams, waveStarts } = scenario;
+  const stopped: boolean[] = [];
+  let stopAll = false;
+  const churning: Promise<void>[] = [];
+  return {
+    beforeBatch(index: number) {
+      const wave = waveStarts.indexOf(index);
+      if (wave < 0) return;
+      if (wave >= 2) stopped[wave - 2] = true;
+      for (let i = wave * WAVE_ORDERS; i < Math.min(orders.length, (wave + 1) * WAVE_ORDERS); i++)
+        churning.push(churn(orders[i]!.client, clientStreams[i]!, () => stopAll || stopped[wave] === true));
+    },
+    async stop() {
+      stopAll = true;
+      await Promise.all(churning);
+    },
+  };
 }
 
 /**
