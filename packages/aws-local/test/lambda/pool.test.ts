@@ -248,7 +248,8 @@ it("serves the invocation that waited longest first when room is short, not the 
   await until(() => started("A") === 2, "both invocations of A");
   const b = tracked("B", {});
   await new Promise((resolve) => setTimeout(resolve, 50));
-  const queued = Array.from({ length: 8 }, () => tracked("A", { waitMs: 300 }));
+  // Each takes a second, so B's cold start (one to two seconds on a loaded machine) finishes within A's next few.
+  const queued = Array.from({ length: 5 }, () => tracked("A", { waitMs: 1_000 }));
 
   // Act
   go("goA");

@@ -139,6 +139,10 @@ describe("an Express state machine", () => {
   it("leaves a Standard state machine exactly once: the same name and input is the same execution", async () => {
     // Prepare
     const runs: unknown[] = [];
+    // The execution runs until the second start has been answered: AWS answers a repeated name and
+    // input with the same execution only while it runs (ExecutionAlreadyExists once it has ended).
+    let release!: () => void;
+    const secondAnswered = new Promise<void>((resolve) => (release = resolve));
     const endpoint = await startStepFunctionsEndpoint({
       region: REGION,
       account: ACCOUNT,
@@ -149,7 +153,8 @@ describe("an Express state machine", () => {
           taskHandlers: {
             Work: async (input) => {
               runs.push(input);
-              return new Promise((r) => setTimeout(() => r(input), 50));
+              await secondAnswered;
+              return input;
             },
           },
         },
@@ -162,7 +167,7 @@ describe("an Express state machine", () => {
     const request = { stateMachineArn: endpoint.stateMachineArn("Steady"), name: "order-3", input: "{}" };
     // Act
     const first = await client.send(new StartExecutionCommand(request));
-    const second = await client.send(new StartExecutionCommand(request));
+    const second = await client.send(new StartExecutionCommand(request)).finally(release);
     await endpoint.idle();
     // Assess
     expect(second.executionArn).toBe(first.executionArn);
